@@ -1,0 +1,15 @@
+# Every dependency comes from Debian's packages (scripts/install-deps.sh installs them).
+find_package(Threads REQUIRED)
+find_package(OpenSSL REQUIRED)        # libssl-dev: SHA-256 of every roster file
+find_package(yaml-cpp REQUIRED)      # libyaml-cpp-dev: the configuration file
+
+# libfccp-dev: fast-cpp-csv-parser is a single header, libfccp/csv.h.
+find_path(FCCP_INCLUDE_DIR libfccp/csv.h REQUIRED)
+add_library(fccp INTERFACE)
+target_include_directories(fccp SYSTEM INTERFACE ${FCCP_INCLUDE_DIR})
+target_link_libraries(fccp INTERFACE Threads::Threads)
+
+if(ROSTERD_BUILD_TESTS)
+  find_package(doctest REQUIRED)     # doctest-dev
+  find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)  # nlohmann-json3-dev: tests parse our JSON
+endif()

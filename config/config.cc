@@ -1,0 +1,262 @@
+#include "config/config.h"
+
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/yaml_node.h"
+#include "core/civil_date.h"
+#include "core/error.h"
+#include "core/text.h"
+
+namespace rosterd {
+namespace {
+
+std::filesystem::path resolve(const std::filesystem::path& base, const std::string& p) {
+  const std::filesystem::path path(p);
+  return path.is_absolute() ? path : (base / path).lexically_normal();
+}
+
+std::string field_list() {
+  std::string s;
+  for (Field f : kAllFields) s += (s.empty() ? "" : ", ") + std::string(field_name(f));
+  return s;
+}
+
+Field parse_field(const YamlNode& n, const std::string& name) {
+  const auto f = field_from_name(name);
+  if (!f) n.fail("\"" + name + "\" is not a field. Fields are: " + field_list() + ".");
+  return *f;
+}
+
+char parse_single_char(const YamlNode& n) {
+  std::string v = n.as_string();
+  if (v == "tab" || v == "\\t") v = "\t";
+  if (v.size() != 1) n.fail("must be one character (e.g. \"|\", \",\" or tab), got \"" + v + "\".");
+  if (v[0] == '\n' || v[0] == '\r' || v[0] == ' ') n.fail("cannot be a blank or a line break.");
+  return v[0];
+}
+
+void parse_format(const YamlNode& n, RosterFormat& f) {
+  n.expect_keys({"delimiter", "quote", "encoding", "date_format", "list_separator", "status_values",
+                 "columns", "required", "optional_columns"});
+  if (!n["delimiter"].is_null()) f.delimiter = parse_single_char(n["delimiter"]);
+  if (!n["quote"].is_null()) {
+    f.quote = n["quote"].as_choice({"none", "double"}) == "double" ? QuoteMode::double_quote : QuoteMode::none;
+  }
+  if (!n["encoding"].is_null()) {
+    const std::string e = n["encoding"].as_choice({"utf-8", "utf8", "windows-1252", "cp1252"});
+    f.encoding = (e == "windows-1252" || e == "cp1252") ? Encoding::windows1252 : Encoding::utf8;
+  }
+  if (!n["date_format"].is_null()) {
+    f.date_format = n["date_format"].as_string();
+    if (auto why = date_format_problem(f.date_format)) {
+      n["date_format"].fail("\"" + f.date_format + "\" is not a usable date format: " + *why + ".");
+    }
+  }
+  if (!n["list_separator"].is_null()) f.list_separator = parse_single_char(n["list_separator"]);
+  if (f.list_separator == f.delimiter) {
+    n["list_separator"].fail("must differ from the delimiter, or the diagnoses list would split the row.");
+  }
+  if (f.quote == QuoteMode::double_quote && f.delimiter == '"') {
+    n["delimiter"].fail("cannot be '\"' when quote is double.");
+  }
+
+  const YamlNode sv = n["status_values"];
+  sv.expect_keys({"active", "inactive"});
+  if (!sv["active"].is_null()) f.status.active = sv["active"].as_string_list();
+  if (!sv["inactive"].is_null()) f.status.inactive = sv["inactive"].as_string_list();
+  if (f.status.active.empty()) sv["active"].fail("must list at least one value that means active.");
+  for (const auto& a : f.status.active) {
+    for (const auto& i : f.status.inactive) {
+      if (iequals(a, i)) sv.fail("\"" + a + "\" is listed as both active and inactive.");
+    }
+  }
+
+  for (auto& [name, value] : n["columns"].entries()) {
+    const Field field = parse_field(value, name);
+    if (value.is_null() || value.as_string().empty()) {
+      if (field == Field::state_id) value.fail("the state ID column cannot be left out.");
+      f.columns[field_index(field)].clear();
+      f.optional_columns.set(field_index(field));
+      continue;
+    }
+    f.columns[field_index(field)] = std::string(trim(value.as_string()));
+  }
+  for (Field a : kAllFields) {
+    for (Field b : kAllFields) {
+      if (a < b && !f.columns[field_index(a)].empty() &&
+          iequals(f.columns[field_index(a)], f.columns[field_index(b)])) {
+        n["columns"].fail("fields " + std::string(field_name(a)) + " and " + std::string(field_name(b)) +
+                          " both read column \"" + f.columns[field_index(a)] + "\". Give each its own column.");
+      }
+    }
+  }
+  if (!n["required"].is_null()) {
+    f.required.reset();
+    for (const YamlNode& item : n["required"].items()) f.required.set(field_index(parse_field(item, item.as_string())));
+  }
+  if (!n["optional_columns"].is_null()) {
+    for (const YamlNode& item : n["optional_columns"].items()) {
+      const Field field = parse_field(item, item.as_string());
+      if (field == Field::state_id) item.fail("the state ID column cannot be optional.");
+      f.optional_columns.set(field_index(field));
+    }
+  }
+}
+
+std::optional<CodeTranslator> parse_reference_kind(const YamlNode& n, const std::string& kind,
+                                                   const std::filesystem::path& base) {
+  if (n.is_null()) return std::nullopt;
+  n.expect_keys({"table", "map"});
+  if (n["table"].is_null()) n.fail("needs a `table:` (the platform's Code|Name file).");
+  try {
+    ReferenceTable table = ReferenceTable::load(resolve(base, n["table"].as_string()));
+    std::optional<CodeMap> map;
+    if (!n["map"].is_null()) map = CodeMap::load(resolve(base, n["map"].as_string()));
+    return CodeTranslator(kind, std::move(table), std::move(map));
+  } catch (const ConfigError& e) {
+    n.fail(e.what());
+  }
+}
+
+void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& reference) {
+  n.expect_keys({"state_id", "age_tolerance_years", "grade_ages", "school_year_start", "scores"});
+  const YamlNode id = n["state_id"];
+  id.expect_keys({"min_length", "max_length", "charset"});
+  if (!id["min_length"].is_null()) c.state_id.min_length = static_cast<std::size_t>(id["min_length"].as_integer());
+  if (!id["max_length"].is_null()) c.state_id.max_length = static_cast<std::size_t>(id["max_length"].as_integer());
+  if (c.state_id.min_length < 1 || c.state_id.max_length < c.state_id.min_length || c.state_id.max_length > 4096) {
+    id.fail("needs 1 <= min_length <= max_length <= 4096.");
+  }
+  if (!id["charset"].is_null()) {
+    const std::string cs = id["charset"].as_choice({"any", "digits", "alphanumeric"});
+    c.state_id.charset = cs == "digits" ? IdCharset::digits : cs == "alphanumeric" ? IdCharset::alphanumeric : IdCharset::any;
+  }
+  if (!n["age_tolerance_years"].is_null()) {
+    const long t = n["age_tolerance_years"].as_integer();
+    if (t < 0 || t > 20) n["age_tolerance_years"].fail("must be from 0 to 20.");
+    c.age_tolerance_years = static_cast<int>(t);
+  }
+  for (auto& [code, age] : n["grade_ages"].entries()) {
+    const long a = age.as_integer();
+    if (a < 0 || a > 30) age.fail("must be an age from 0 to 30.");
+    if (reference.grades && !reference.grades->table().contains(code)) {
+      age.fail("\"" + code + "\" is not a code of the platform grade table.");
+    }
+    c.grade_ages[code] = static_cast<int>(a);
+  }
+  if (!n["school_year_start"].is_null()) {
+    const std::string s = n["school_year_start"].as_string();
+    const auto d = parse_date("2001-" + s, "%Y-%m-%d");
+    if (!d) n["school_year_start"].fail("must be a month and day as MM-DD (e.g. \"09-01\"), got \"" + s + "\".");
+    c.school_year_start_month = d->month;
+    c.school_year_start_day = d->day;
+  }
+  const YamlNode scores = n["scores"];
+  scores.expect_keys({"ela", "math"});
+  for (const char* which : {"ela", "math"}) {
+    const YamlNode s = scores[which];
+    s.expect_keys({"min", "max"});
+    ScoreRange& r = std::string_view(which) == "ela" ? c.ela_score : c.math_score;
+    if (!s["min"].is_null()) r.min = s["min"].as_number();
+    if (!s["max"].is_null()) r.max = s["max"].as_number();
+    if (r.min > r.max) s.fail("min must not be greater than max.");
+  }
+}
+
+void parse_policy(const YamlNode& n, Policy& p) {
+  n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct"});
+  if (!n["commit"].is_null()) {
+    p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual : CommitMode::automatic;
+  }
+  const auto pct = [&](const char* key, double& out) {
+    if (n[key].is_null()) return;
+    out = n[key].as_number();
+    if (out < 0 || out > 100) n[key].fail("must be a percentage from 0 to 100.");
+  };
+  pct("max_deactivate_pct", p.max_deactivate_pct);
+  pct("max_row_drop_pct", p.max_row_drop_pct);
+  pct("max_reject_pct", p.max_reject_pct);
+}
+
+bool valid_feed_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return name[0] != '-' && name[0] != '_';
+}
+
+FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::filesystem::path& base) {
+  if (!valid_feed_name(name)) {
+    n.fail("feed name \"" + name + "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
+  }
+  n.expect_keys({"mode", "format", "reference", "checks", "policy"});
+  FeedConfig feed;
+  feed.name = name;
+  if (!n["mode"].is_null()) feed.mode = n["mode"].as_choice({"live", "test"}) == "test" ? FeedMode::test : FeedMode::live;
+  parse_format(n["format"], feed.format);
+  const YamlNode ref = n["reference"];
+  ref.expect_keys({"grades", "campuses", "diagnoses"});
+  feed.reference.grades = parse_reference_kind(ref["grades"], "grade", base);
+  feed.reference.campuses = parse_reference_kind(ref["campuses"], "campus", base);
+  feed.reference.diagnoses = parse_reference_kind(ref["diagnoses"], "diagnosis", base);
+  parse_checks(n["checks"], feed.checks, feed.reference);
+  parse_policy(n["policy"], feed.policy);
+  return feed;
+}
+
+}  // namespace
+
+const FeedConfig& Config::feed(std::string_view name) const {
+  std::string names;
+  for (const auto& [n, f] : feeds) names += (names.empty() ? "" : ", ") + n;
+  if (name.empty()) {
+    if (feeds.size() == 1) return feeds.begin()->second;
+    throw UsageError("the config has several feeds (" + names + "); choose one with --feed NAME.");
+  }
+  const auto it = feeds.find(name);
+  if (it == feeds.end()) {
+    throw UsageError("no feed \"" + std::string(name) + "\" in " + file.string() + "; its feeds are: " + names + ".");
+  }
+  return it->second;
+}
+
+Config parse_config(std::string_view yaml, const std::string& display_name, const std::filesystem::path& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(display_name + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg + ".");
+  }
+  const YamlNode top(root, display_name, "");
+  if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
+  top.expect_keys({"store", "feeds"});
+
+  Config config;
+  config.file = display_name;
+  const YamlNode store = top["store"];
+  store.expect_keys({"sqlite"});
+  config.store.sqlite = resolve(base_dir, store["sqlite"].is_null() ? "rosterd.db" : store["sqlite"].as_string());
+
+  const YamlNode feeds = top["feeds"];
+  if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");
+  for (auto& [name, node] : feeds.entries()) config.feeds.emplace(name, parse_feed(name, node, base_dir));
+  if (config.feeds.empty()) feeds.fail("lists no feed. Add at least one.");
+  return config;
+}
+
+Config load_config(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError("cannot open config file '" + path.string() + "': " + std::strerror(errno) +
+                      ". Pass the path of a rosterd YAML file with --config.");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  const std::filesystem::path base = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  return parse_config(text.str(), path.string(), base);
+}
+
+}  // namespace rosterd

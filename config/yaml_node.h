@@ -1,0 +1,50 @@
+// A YAML node that knows where it came from (file, line, key path), so that every check of the
+// configuration can say exactly which key is wrong.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rosterd {
+
+class YamlNode {
+ public:
+  YamlNode(YAML::Node node, std::string file, std::string path);
+
+  const std::string& path() const { return path_; }
+  int line() const;  // 1-based
+  bool is_null() const { return !node_ || node_.IsNull(); }
+  bool is_map() const { return node_.IsMap(); }
+
+  // Throws ConfigError "FILE:LINE: PATH: message".
+  [[noreturn]] void fail(const std::string& message) const;
+
+  // REQUIRES the node to be a map; refuses any key not in `allowed`, naming the allowed ones.
+  void expect_keys(std::initializer_list<std::string_view> allowed) const;
+  // The child at `key` (a null node when absent, whose line is the parent's).
+  YamlNode operator[](std::string_view key) const;
+  // The keys of a map, in file order, as (key, child) pairs.
+  std::vector<std::pair<std::string, YamlNode>> entries() const;
+  std::vector<YamlNode> items() const;  // a sequence's items
+
+  std::string as_string() const;
+  double as_number() const;
+  long as_integer() const;
+  bool as_bool() const;
+  std::vector<std::string> as_string_list() const;
+  // One of `choices`; the error lists them.
+  std::string as_choice(std::initializer_list<std::string_view> choices) const;
+
+ private:
+  YAML::Node node_;
+  std::string file_;
+  std::string path_;
+  int parent_line_ = 0;
+};
+
+}  // namespace rosterd

@@ -1,0 +1,38 @@
+// Calendar dates as rosters carry them: birth dates and "as of" dates, no time of day.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rosterd {
+
+struct CivilDate {
+  int year = 1970;
+  unsigned month = 1;
+  unsigned day = 1;
+
+  friend bool operator==(const CivilDate&, const CivilDate&) = default;
+  friend auto operator<=>(const CivilDate&, const CivilDate&) = default;
+};
+
+// Checks a strftime-like date format: it must hold %Y, %m and %d once each; other characters
+// are literals; %% is a literal '%'. Returns an error text, or nullopt when the format is usable.
+std::optional<std::string> date_format_problem(std::string_view format);
+
+// Parses `text` with a format that passed date_format_problem. %m and %d take one or two digits
+// ("1/5/2010" and "01/05/2010" both read with "%m/%d/%Y"); %Y takes four. Returns nullopt when
+// the text does not match or is no real calendar date (2015-02-30).
+std::optional<CivilDate> parse_date(std::string_view text, std::string_view format);
+
+// "2015-02-28": how rosterd stores and compares dates, whatever the feed's format.
+std::string to_iso(const CivilDate& d);
+void append_iso(std::string& out, const CivilDate& d);
+
+// Today's date in UTC.
+CivilDate today_utc();
+
+// Whole years from `birth` to `on` (the age on that day); negative when `on` is before `birth`.
+int age_on(const CivilDate& birth, const CivilDate& on);
+
+}  // namespace rosterd

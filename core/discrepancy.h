@@ -1,0 +1,66 @@
+// A discrepancy: one thing wrong with a roster file or one of its rows, with a stable code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/field.h"
+
+namespace rosterd {
+
+enum class Severity : std::uint8_t { error, warning };
+
+// Stable codes: they appear in reports, JSON and the store, so never renumber or rename one.
+enum class DiscrepancyCode : std::uint8_t {
+  // File level: the whole file is refused.
+  empty_file,
+  missing_column,
+  duplicate_column,
+  unreadable,
+  // Row level, error: the row is rejected.
+  column_count,
+  bad_quote,
+  missing_required,
+  invalid_date,
+  invalid_id,
+  field_too_long,
+  unknown_grade,
+  unknown_campus,
+  unknown_diagnosis,
+  invalid_status,
+  duplicate_id,
+  encoding,
+  // Row level, warning: the row is accepted and the issue reported.
+  implausible_birth_date,
+  invalid_score,
+};
+
+inline constexpr std::size_t kDiscrepancyCodeCount = 18;
+
+std::string_view code_name(DiscrepancyCode code);
+std::optional<DiscrepancyCode> code_from_name(std::string_view name);
+Severity code_severity(DiscrepancyCode code);
+bool is_file_level(DiscrepancyCode code);
+std::string_view severity_name(Severity s);
+
+struct Discrepancy {
+  // 1-based physical line of the file (the header is line 1); 0 for the whole file.
+  std::uint32_t line = 0;
+  DiscrepancyCode code = DiscrepancyCode::unreadable;
+  std::optional<Field> field;
+  // The row's state ID when it could be read; empty otherwise.
+  std::string student_id;
+  // The value as found in the file (after trimming), UTF-8 or the raw bytes for `encoding`.
+  std::string value;
+  // Code-specific context that completes the message (an expected format, a count, a range).
+  std::string detail;
+
+  Severity severity() const { return code_severity(code); }
+};
+
+// One or two sentences a district data person understands: what is wrong and what to do.
+std::string discrepancy_message(const Discrepancy& d);
+
+}  // namespace rosterd

@@ -1,0 +1,29 @@
+// The two exception kinds rosterd throws. Anything that is data (a bad row, a refused file) is a
+// plain value instead (see discrepancy.h); exceptions are for what stops the command.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace rosterd {
+
+// A problem the user can fix: a bad configuration, a bad command line, a file that cannot be
+// opened. The message says what, where and what to do; it is printed as "rosterd: error: ...".
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The configuration file is wrong. Messages start with "FILE:LINE: key.path: ".
+class ConfigError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The command line is wrong (unknown option, missing argument).
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace rosterd

@@ -1,0 +1,53 @@
+#include "core/student_table.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace rosterd {
+
+char* StudentTable::allocate(std::size_t bytes) {
+  if (chunks_.empty() || chunk_used_ + bytes > chunk_size_) {
+    chunk_size_ = bytes > kChunkBytes ? bytes : kChunkBytes;
+    chunks_.push_back(std::make_unique<char[]>(chunk_size_));
+    chunk_used_ = 0;
+  }
+  char* p = chunks_.back().get() + chunk_used_;
+  chunk_used_ += bytes;
+  return p;
+}
+
+StudentTable::Index StudentTable::append(const StudentValues& values, std::uint32_t line) {
+  std::size_t total = 0;
+  for (const auto& v : values) total += v.size();
+  if (total > kMaxRowBytes) throw std::length_error("student row longer than 65535 bytes");
+  if (rows_.size() >= UINT32_MAX) throw std::length_error("more than 4 billion student rows");
+
+  Row row{};
+  char* text = allocate(total);
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    if (!values[i].empty()) std::memcpy(text + end, values[i].data(), values[i].size());
+    end += values[i].size();
+    row.ends[i] = static_cast<std::uint16_t>(end);
+  }
+  row.text = text;
+  row.line = line;
+  row.rejected = false;
+  rows_.push_back(row);
+  return static_cast<Index>(rows_.size() - 1);
+}
+
+std::string_view StudentTable::get(Index row, Field f) const {
+  const Row& r = rows_[row];
+  const std::size_t i = field_index(f);
+  const std::size_t begin = i == 0 ? 0 : r.ends[i - 1];
+  return std::string_view(r.text + begin, r.ends[i] - begin);
+}
+
+StudentValues StudentTable::values(Index row) const {
+  StudentValues out;
+  for (Field f : kAllFields) out[field_index(f)] = get(row, f);
+  return out;
+}
+
+}  // namespace rosterd

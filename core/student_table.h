@@ -1,0 +1,67 @@
+// Compact, append-only storage for the student rows of one roster (or one feed's committed state).
+//
+// A 1,000,000-row roster must fit in a few hundred MB, so a row is not twelve std::strings: its
+// values are packed end to end in large arena chunks, and a row keeps a pointer and twelve
+// 16-bit end offsets. Chunks never move, so string_views returned by get() stay valid for the
+// table's lifetime.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/field.h"
+
+namespace rosterd {
+
+using StudentValues = std::array<std::string_view, kFieldCount>;
+
+class StudentTable {
+ public:
+  using Index = std::uint32_t;
+
+  // A row's values may total at most this many bytes (the checker caps each field at 4096).
+  static constexpr std::size_t kMaxRowBytes = 65535;
+
+  StudentTable() = default;
+  StudentTable(StudentTable&&) noexcept = default;
+  StudentTable& operator=(StudentTable&&) noexcept = default;
+
+  // Copies the values in and returns the new row's index.
+  // REQUIRES: the values total at most kMaxRowBytes (throws std::length_error otherwise).
+  Index append(const StudentValues& values, std::uint32_t line);
+
+  std::string_view get(Index row, Field f) const;
+  StudentValues values(Index row) const;
+
+  // The physical file line the row came from (0 when it came from the store).
+  std::uint32_t line(Index row) const { return rows_[row].line; }
+
+  // Rejected rows are kept (their IDs matter to the plan) but marked.
+  bool rejected(Index row) const { return rows_[row].rejected; }
+  void set_rejected(Index row) { rows_[row].rejected = true; }
+
+  std::size_t size() const { return rows_.size(); }
+  bool empty() const { return rows_.empty(); }
+  void reserve(std::size_t rows) { rows_.reserve(rows); }
+
+ private:
+  struct Row {
+    const char* text;
+    std::array<std::uint16_t, kFieldCount> ends;
+    std::uint32_t line;
+    bool rejected;
+  };
+
+  char* allocate(std::size_t bytes);
+
+  static constexpr std::size_t kChunkBytes = 4u << 20;
+  std::vector<std::unique_ptr<char[]>> chunks_;
+  std::size_t chunk_used_ = 0;
+  std::size_t chunk_size_ = 0;
+  std::vector<Row> rows_;
+};
+
+}  // namespace rosterd

@@ -1,0 +1,35 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rosterd {
+
+// Removes surrounding blanks (spaces and tabs): roster values are compared trimmed.
+std::string_view trim(std::string_view s);
+
+// ASCII-only case folding; header names and config words are ASCII.
+bool iequals(std::string_view a, std::string_view b);
+std::string ascii_lower(std::string_view s);
+
+// Splits on `sep`, keeping empty pieces.
+std::vector<std::string_view> split(std::string_view s, char sep);
+
+// "1,234,567": counts in reports are read by people.
+std::string group_thousands(unsigned long long n);
+
+}  // namespace rosterd
+
+namespace rosterd {
+
+// Lets unordered containers keyed by std::string be searched with a string_view, without
+// building a temporary string on the hot path.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+}  // namespace rosterd

@@ -1,0 +1,66 @@
+#include "daemon/cli.h"
+
+#include <cstdlib>
+#include <exception>
+
+#include "core/error.h"
+#include "core/log.h"
+#include "daemon/check_command.h"
+#include "daemon/exit_status.h"
+
+namespace rosterd {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: rosterd COMMAND [OPTIONS]\n"
+    "\n"
+    "Commands:\n"
+    "  check --config FILE [--feed NAME] [--format text|json] [--as-of YYYY-MM-DD] ROSTER\n"
+    "        Test import: read and validate ROSTER with the feed's rules, print every\n"
+    "        discrepancy, write nothing. Exit 0 clean, 1 rows rejected or warned,\n"
+    "        2 usage or configuration error, 3 file refused.\n"
+    "\n"
+    "Options for every command:\n"
+    "  --help       this text\n"
+    "  --version    the version\n"
+    "\n"
+    "Environment: ROSTERD_LOG_LEVEL=debug|info|warning|error (default warning for commands).\n"
+    "Documentation: docs/rosterd.md (man page), conf/rosterd.example.yaml (every config key).\n";
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) {
+    log::Level level;
+    if (log::parse_level(lvl, level)) log::set_level(level);
+  }
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    (args.empty() ? err : out) << kUsage;
+    return args.empty() ? kExitUsage : kExitClean;
+  }
+  if (args[0] == "--version") {
+    out << "rosterd " << ROSTERD_VERSION << '\n';
+    return kExitClean;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  for (const std::string& a : rest) {
+    if (a == "--help" || a == "-h") {
+      out << kUsage;
+      return kExitClean;
+    }
+  }
+  try {
+    if (args[0] == "check") return run_check_command(rest, out);
+    throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
+  } catch (const Error& e) {
+    out.flush();
+    err << "rosterd: error: " << e.what() << '\n';
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    out.flush();
+    err << "rosterd: internal error: " << e.what() << " (please report this with the command you ran)\n";
+    return kExitInternal;
+  }
+}
+
+}  // namespace rosterd

@@ -1,0 +1,12 @@
+// Exit statuses of rosterd commands (documented in docs/rosterd.md).
+#pragma once
+
+namespace rosterd {
+
+inline constexpr int kExitClean = 0;          // no discrepancies
+inline constexpr int kExitDiscrepancies = 1;  // rows rejected or warned
+inline constexpr int kExitUsage = 2;          // bad command line or configuration
+inline constexpr int kExitRefused = 3;        // the file was refused as a whole
+inline constexpr int kExitInternal = 70;      // a bug (EX_SOFTWARE): please report it
+
+}  // namespace rosterd

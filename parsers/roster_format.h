@@ -1,0 +1,43 @@
+// How a feed's roster file is laid out: the options of the `format:` section of a feed.
+#pragma once
+
+#include <array>
+#include <bitset>
+#include <string>
+#include <vector>
+
+#include "core/field.h"
+
+namespace rosterd {
+
+enum class QuoteMode { none, double_quote };
+enum class Encoding { utf8, windows1252 };
+
+struct StatusValues {
+  // Values (compared case-insensitively) that mean active / inactive.
+  std::vector<std::string> active{"A"};
+  std::vector<std::string> inactive{"I"};
+};
+
+struct RosterFormat {
+  char delimiter = '|';
+  QuoteMode quote = QuoteMode::none;
+  Encoding encoding = Encoding::utf8;
+  // strftime-like, %Y %m %d only (see core/civil_date.h).
+  std::string date_format = "%Y-%m-%d";
+  // Separates the codes in the diagnoses field.
+  char list_separator = ';';
+  StatusValues status;
+  // Header name of each field's column, matched case-insensitively after trimming.
+  std::array<std::string, kFieldCount> columns;
+  // Fields whose value must not be empty (missing_required otherwise).
+  std::bitset<kFieldCount> required;
+  // Fields whose column may be absent from the header (the value is then empty).
+  std::bitset<kFieldCount> optional_columns;
+
+  // The default layout: the twelve columns of the Rethink-style roster, all present; state ID,
+  // legal first and last name, birth date, grade and campus required.
+  static RosterFormat default_layout();
+};
+
+}  // namespace rosterd

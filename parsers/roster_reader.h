@@ -1,0 +1,78 @@
+// Reads a roster file row by row with fast-cpp-csv-parser's io::LineReader.
+//
+// The reader maps the header to fields, splits and decodes each row, and hands rows to a sink.
+// It reports a bad row and goes on (as leveldb's log::Reader reports corruption); only a file
+// that cannot be a roster at all (empty, binary, header without a required column) is refused.
+//
+// Why not io::CSVReader: it fixes the delimiter, quoting and column count at compile time and
+// throws at the first bad row, while a feed's format comes from YAML and every bad row must be
+// reported with its line and field. LineReader (fccp's block reader, with its read-ahead thread,
+// BOM and CRLF handling) does the I/O; FieldSplitter does the fields.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/discrepancy.h"
+#include "core/student_table.h"
+#include "parsers/field_splitter.h"
+#include "parsers/roster_format.h"
+
+namespace rosterd {
+
+// One data row, split and decoded. Views are valid only during RowSink::on_row.
+struct RawRow {
+  std::uint32_t line = 0;
+  // Trimmed UTF-8 values (raw bytes for a field with an `encoding` problem); empty for a column
+  // the header does not have.
+  StudentValues values;
+  // True when the row could not be split into the header's columns (column_count, bad_quote):
+  // its values are a best effort, useful only to name the student.
+  bool broken = false;
+  // What the reader found wrong (column_count, bad_quote, encoding). Checkers add to their own.
+  std::vector<Discrepancy> problems;
+};
+
+class RowSink {
+ public:
+  virtual ~RowSink() = default;
+  virtual void on_row(const RawRow& row) = 0;
+};
+
+// What the reader learnt about the file as a whole.
+struct FileSummary {
+  std::string name;
+  std::uint64_t bytes = 0;
+  std::string sha256;
+  // Data rows handed to the sink (blank lines are skipped and not counted).
+  std::uint32_t rows = 0;
+  // Set when the whole file is refused; the sink may have seen rows before the cause was found
+  // (binary data late in a large file), and the caller must discard what it built from them.
+  std::optional<Discrepancy> refusal;
+};
+
+class RosterReader {
+ public:
+  explicit RosterReader(RosterFormat format);
+
+  // Reads the file at `path`. Throws rosterd::Error when it cannot be opened.
+  FileSummary read_file(const std::filesystem::path& path, RowSink& sink) const;
+
+  // Reads `bytes` as if it were a file called `name`.
+  FileSummary read_bytes(std::string_view name, std::string_view bytes, RowSink& sink) const;
+
+  const RosterFormat& format() const { return format_; }
+
+ private:
+  class Run;
+
+  RosterFormat format_;
+  FieldSplitter splitter_;
+};
+
+}  // namespace rosterd

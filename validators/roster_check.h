@@ -1,0 +1,47 @@
+// A whole-file check: reads a roster, checks every row, finds duplicate IDs, and keeps what a
+// plan needs. `rosterd check` prints it; later stages (plan, commit) build on it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <string_view>
+#include <vector>
+
+#include "core/discrepancy.h"
+#include "core/student_table.h"
+#include "parsers/roster_reader.h"
+#include "validators/row_checker.h"
+
+namespace rosterd {
+
+struct CheckCounts {
+  std::uint32_t rows_read = 0;
+  // Rows with at least one error: they change nothing.
+  std::uint32_t rows_rejected = 0;
+  // Accepted rows with at least one warning.
+  std::uint32_t rows_warned = 0;
+};
+
+struct CheckResult {
+  FileSummary file;
+  // Every row that names a state ID, in file order; rejected rows are marked and keep only
+  // their ID. Empty when the file is refused.
+  StudentTable students;
+  // Sorted by line; within a line, in the order found.
+  std::vector<Discrepancy> discrepancies;
+  CheckCounts counts;
+  std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
+
+  bool refused() const { return file.refusal.has_value(); }
+};
+
+// Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.
+CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
+                              const std::filesystem::path& path);
+
+// The same for bytes in memory, named `name` in the result.
+CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
+                               std::string_view name, std::string_view bytes);
+
+}  // namespace rosterd

@@ -1,0 +1,51 @@
+// Checks one roster row and turns it into the normalized form rosterd stores and compares:
+// platform codes, ISO dates, status A/I, diagnoses sorted, scores in shortest form.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/discrepancy.h"
+#include "core/student_table.h"
+#include "parsers/roster_format.h"
+#include "parsers/roster_reader.h"
+#include "validators/check_options.h"
+#include "validators/code_translator.h"
+
+namespace rosterd {
+
+// A normalized row; the views point into `text` and stay valid until the next use.
+struct NormalizedRow {
+  StudentValues values;
+  std::string text;
+};
+
+class RowChecker {
+ public:
+  static constexpr std::size_t kMaxFieldBytes = 4096;
+
+  // REQUIRES: format, options and reference outlive the checker. `today` fixes the school year
+  // used for age checks (injectable so that tests do not depend on the calendar).
+  RowChecker(const RosterFormat& format, const CheckOptions& options, const ReferenceSet& reference,
+             CivilDate today);
+
+  // Appends every problem of the row (the reader's and its own) to `problems` and fills `out`.
+  // Returns true when the row is accepted (no error; warnings allowed).
+  bool check(const RawRow& row, NormalizedRow& out, std::vector<Discrepancy>& problems) const;
+
+  // The day ages are computed on: the latest school-year start on or before `today`.
+  CivilDate age_reference_date() const { return age_date_; }
+
+  // The typical age for a platform grade code, or -1 when unknown.
+  int typical_age(std::string_view grade) const;
+
+ private:
+  const RosterFormat& format_;
+  const CheckOptions& options_;
+  const ReferenceSet& reference_;
+  CivilDate age_date_;
+  std::string status_help_;
+};
+
+}  // namespace rosterd
