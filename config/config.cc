@@ -19,7 +19,8 @@ std::filesystem::path resolve(const std::filesystem::path& base, const std::stri
 
 std::string field_list() {
   std::string s;
-  for (Field f : kAllFields) s += (s.empty() ? "" : ", ") + std::string(field_name(f));
+  for (Field f : kAllFields)
+    s += (s.empty() ? "" : ", ") + std::string(field_name(f));
   return s;
 }
 
@@ -42,7 +43,8 @@ void parse_format(const YamlNode& n, RosterFormat& f) {
                  "columns", "required", "optional_columns"});
   if (!n["delimiter"].is_null()) f.delimiter = parse_single_char(n["delimiter"]);
   if (!n["quote"].is_null()) {
-    f.quote = n["quote"].as_choice({"none", "double"}) == "double" ? QuoteMode::double_quote : QuoteMode::none;
+    f.quote = n["quote"].as_choice({"none", "double"}) == "double" ? QuoteMode::double_quote
+                                                                   : QuoteMode::none;
   }
   if (!n["encoding"].is_null()) {
     const std::string e = n["encoding"].as_choice({"utf-8", "utf8", "windows-1252", "cp1252"});
@@ -56,7 +58,8 @@ void parse_format(const YamlNode& n, RosterFormat& f) {
   }
   if (!n["list_separator"].is_null()) f.list_separator = parse_single_char(n["list_separator"]);
   if (f.list_separator == f.delimiter) {
-    n["list_separator"].fail("must differ from the delimiter, or the diagnoses list would split the row.");
+    n["list_separator"].fail(
+        "must differ from the delimiter, or the diagnoses list would split the row.");
   }
   if (f.quote == QuoteMode::double_quote && f.delimiter == '"') {
     n["delimiter"].fail("cannot be '\"' when quote is double.");
@@ -87,14 +90,16 @@ void parse_format(const YamlNode& n, RosterFormat& f) {
     for (Field b : kAllFields) {
       if (a < b && !f.columns[field_index(a)].empty() &&
           iequals(f.columns[field_index(a)], f.columns[field_index(b)])) {
-        n["columns"].fail("fields " + std::string(field_name(a)) + " and " + std::string(field_name(b)) +
-                          " both read column \"" + f.columns[field_index(a)] + "\". Give each its own column.");
+        n["columns"].fail("fields " + std::string(field_name(a)) + " and " +
+                          std::string(field_name(b)) + " both read column \"" +
+                          f.columns[field_index(a)] + "\". Give each its own column.");
       }
     }
   }
   if (!n["required"].is_null()) {
     f.required.reset();
-    for (const YamlNode& item : n["required"].items()) f.required.set(field_index(parse_field(item, item.as_string())));
+    for (const YamlNode& item : n["required"].items())
+      f.required.set(field_index(parse_field(item, item.as_string())));
   }
   if (!n["optional_columns"].is_null()) {
     for (const YamlNode& item : n["optional_columns"].items()) {
@@ -124,14 +129,19 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
   n.expect_keys({"state_id", "age_tolerance_years", "grade_ages", "school_year_start", "scores"});
   const YamlNode id = n["state_id"];
   id.expect_keys({"min_length", "max_length", "charset"});
-  if (!id["min_length"].is_null()) c.state_id.min_length = static_cast<std::size_t>(id["min_length"].as_integer());
-  if (!id["max_length"].is_null()) c.state_id.max_length = static_cast<std::size_t>(id["max_length"].as_integer());
-  if (c.state_id.min_length < 1 || c.state_id.max_length < c.state_id.min_length || c.state_id.max_length > 4096) {
+  if (!id["min_length"].is_null())
+    c.state_id.min_length = static_cast<std::size_t>(id["min_length"].as_integer());
+  if (!id["max_length"].is_null())
+    c.state_id.max_length = static_cast<std::size_t>(id["max_length"].as_integer());
+  if (c.state_id.min_length < 1 || c.state_id.max_length < c.state_id.min_length ||
+      c.state_id.max_length > 4096) {
     id.fail("needs 1 <= min_length <= max_length <= 4096.");
   }
   if (!id["charset"].is_null()) {
     const std::string cs = id["charset"].as_choice({"any", "digits", "alphanumeric"});
-    c.state_id.charset = cs == "digits" ? IdCharset::digits : cs == "alphanumeric" ? IdCharset::alphanumeric : IdCharset::any;
+    c.state_id.charset = cs == "digits"         ? IdCharset::digits
+                         : cs == "alphanumeric" ? IdCharset::alphanumeric
+                                                : IdCharset::any;
   }
   if (!n["age_tolerance_years"].is_null()) {
     const long t = n["age_tolerance_years"].as_integer();
@@ -149,7 +159,9 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
   if (!n["school_year_start"].is_null()) {
     const std::string s = n["school_year_start"].as_string();
     const auto d = parse_date("2001-" + s, "%Y-%m-%d");
-    if (!d) n["school_year_start"].fail("must be a month and day as MM-DD (e.g. \"09-01\"), got \"" + s + "\".");
+    if (!d)
+      n["school_year_start"].fail("must be a month and day as MM-DD (e.g. \"09-01\"), got \"" + s +
+                                  "\".");
     c.school_year_start_month = d->month;
     c.school_year_start_day = d->day;
   }
@@ -168,7 +180,8 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
 void parse_policy(const YamlNode& n, Policy& p) {
   n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct"});
   if (!n["commit"].is_null()) {
-    p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual : CommitMode::automatic;
+    p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual
+                                                                     : CommitMode::automatic;
   }
   const auto pct = [&](const char* key, double& out) {
     if (n[key].is_null()) return;
@@ -188,14 +201,17 @@ bool valid_feed_name(const std::string& name) {
   return name[0] != '-' && name[0] != '_';
 }
 
-FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::filesystem::path& base) {
+FeedConfig parse_feed(const std::string& name, const YamlNode& n,
+                      const std::filesystem::path& base) {
   if (!valid_feed_name(name)) {
-    n.fail("feed name \"" + name + "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
+    n.fail("feed name \"" + name +
+           "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy"});
   FeedConfig feed;
   feed.name = name;
-  if (!n["mode"].is_null()) feed.mode = n["mode"].as_choice({"live", "test"}) == "test" ? FeedMode::test : FeedMode::live;
+  if (!n["mode"].is_null())
+    feed.mode = n["mode"].as_choice({"live", "test"}) == "test" ? FeedMode::test : FeedMode::live;
   parse_format(n["format"], feed.format);
   const YamlNode ref = n["reference"];
   ref.expect_keys({"grades", "campuses", "diagnoses"});
@@ -211,24 +227,28 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
 
 const FeedConfig& Config::feed(std::string_view name) const {
   std::string names;
-  for (const auto& [n, f] : feeds) names += (names.empty() ? "" : ", ") + n;
+  for (const auto& [n, f] : feeds)
+    names += (names.empty() ? "" : ", ") + n;
   if (name.empty()) {
     if (feeds.size() == 1) return feeds.begin()->second;
     throw UsageError("the config has several feeds (" + names + "); choose one with --feed NAME.");
   }
   const auto it = feeds.find(name);
   if (it == feeds.end()) {
-    throw UsageError("no feed \"" + std::string(name) + "\" in " + file.string() + "; its feeds are: " + names + ".");
+    throw UsageError("no feed \"" + std::string(name) + "\" in " + file.string() +
+                     "; its feeds are: " + names + ".");
   }
   return it->second;
 }
 
-Config parse_config(std::string_view yaml, const std::string& display_name, const std::filesystem::path& base_dir) {
+Config parse_config(std::string_view yaml, const std::string& display_name,
+                    const std::filesystem::path& base_dir) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& e) {
-    throw ConfigError(display_name + ":" + std::to_string(e.mark.line + 1) + ": YAML syntax error: " + e.msg + ".");
+    throw ConfigError(display_name + ":" + std::to_string(e.mark.line + 1) +
+                      ": YAML syntax error: " + e.msg + ".");
   }
   const YamlNode top(root, display_name, "");
   if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
@@ -238,11 +258,13 @@ Config parse_config(std::string_view yaml, const std::string& display_name, cons
   config.file = display_name;
   const YamlNode store = top["store"];
   store.expect_keys({"sqlite"});
-  config.store.sqlite = resolve(base_dir, store["sqlite"].is_null() ? "rosterd.db" : store["sqlite"].as_string());
+  config.store.sqlite =
+      resolve(base_dir, store["sqlite"].is_null() ? "rosterd.db" : store["sqlite"].as_string());
 
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");
-  for (auto& [name, node] : feeds.entries()) config.feeds.emplace(name, parse_feed(name, node, base_dir));
+  for (auto& [name, node] : feeds.entries())
+    config.feeds.emplace(name, parse_feed(name, node, base_dir));
   if (config.feeds.empty()) feeds.fail("lists no feed. Add at least one.");
   return config;
 }
@@ -255,7 +277,8 @@ Config load_config(const std::filesystem::path& path) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  const std::filesystem::path base = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+  const std::filesystem::path base =
+      path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   return parse_config(text.str(), path.string(), base);
 }
 

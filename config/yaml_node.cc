@@ -15,7 +15,8 @@ int YamlNode::line() const {
 void YamlNode::fail(const std::string& message) const {
   std::string where = file_;
   if (line() > 0) where += ":" + std::to_string(line());
-  throw ConfigError(where + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " + message);
+  throw ConfigError(where + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " +
+                    message);
 }
 
 void YamlNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
@@ -24,10 +25,12 @@ void YamlNode::expect_keys(std::initializer_list<std::string_view> allowed) cons
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
     bool ok = false;
-    for (std::string_view a : allowed) ok = ok || a == key;
+    for (std::string_view a : allowed)
+      ok = ok || a == key;
     if (ok) continue;
     std::string list;
-    for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+    for (std::string_view a : allowed)
+      list += (list.empty() ? "" : ", ") + std::string(a);
     YamlNode child(kv.first, file_, path_.empty() ? key : path_ + "." + key);
     child.fail("unknown key \"" + key + "\". Allowed here: " + list + ".");
   }
@@ -101,7 +104,8 @@ bool YamlNode::as_bool() const {
 
 std::vector<std::string> YamlNode::as_string_list() const {
   std::vector<std::string> out;
-  for (const YamlNode& item : items()) out.push_back(item.as_string());
+  for (const YamlNode& item : items())
+    out.push_back(item.as_string());
   return out;
 }
 

@@ -5,7 +5,9 @@
 namespace rosterd {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // Reads between min_digits and max_digits digits at text[pos]; advances pos.
 std::optional<int> read_number(std::string_view text, std::size_t& pos, int min_digits,

@@ -36,12 +36,15 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
 
 const CodeInfo& info(DiscrepancyCode code) {
   const auto i = static_cast<std::size_t>(code);
-  return i < kCodes.size() ? kCodes[i] : kCodes[static_cast<std::size_t>(DiscrepancyCode::unreadable)];
+  return i < kCodes.size() ? kCodes[i]
+                           : kCodes[static_cast<std::size_t>(DiscrepancyCode::unreadable)];
 }
 
 }  // namespace
 
-std::string_view code_name(DiscrepancyCode code) { return info(code).name; }
+std::string_view code_name(DiscrepancyCode code) {
+  return info(code).name;
+}
 
 std::optional<DiscrepancyCode> code_from_name(std::string_view name) {
   for (std::size_t i = 0; i < kCodes.size(); ++i) {
@@ -50,9 +53,15 @@ std::optional<DiscrepancyCode> code_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-Severity code_severity(DiscrepancyCode code) { return info(code).severity; }
-bool is_file_level(DiscrepancyCode code) { return info(code).file_level; }
-std::string_view severity_name(Severity s) { return s == Severity::error ? "error" : "warning"; }
+Severity code_severity(DiscrepancyCode code) {
+  return info(code).severity;
+}
+bool is_file_level(DiscrepancyCode code) {
+  return info(code).file_level;
+}
+std::string_view severity_name(Severity s) {
+  return s == Severity::error ? "error" : "warning";
+}
 
 std::string discrepancy_message(const Discrepancy& d) {
   const std::string field = d.field ? std::string(field_name(*d.field)) : std::string("the row");
@@ -80,7 +89,8 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "A quoted value in " + field +
              " is not closed, or has text after its closing quote. Fix the quotes in this row.";
     case C::missing_required:
-      return "Field " + field + " is required but empty. Fill it in the student information system.";
+      return "Field " + field +
+             " is required but empty. Fill it in the student information system.";
     case C::invalid_date:
       return "Field " + field + " has " + value + ", which is not a real date in the format " +
              d.detail + ". Correct the date, or the feed's format.date_format.";

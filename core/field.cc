@@ -25,7 +25,9 @@ constexpr std::array<FieldNames, kFieldCount> kNames = {{
 
 }  // namespace
 
-std::string_view field_name(Field f) { return kNames[field_index(f)].config; }
+std::string_view field_name(Field f) {
+  return kNames[field_index(f)].config;
+}
 
 std::optional<Field> field_from_name(std::string_view name) {
   for (Field f : kAllFields) {
@@ -34,6 +36,8 @@ std::optional<Field> field_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view default_column_name(Field f) { return kNames[field_index(f)].column; }
+std::string_view default_column_name(Field f) {
+  return kNames[field_index(f)].column;
+}
 
 }  // namespace rosterd

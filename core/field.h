@@ -28,11 +28,13 @@ enum class Field : std::uint8_t {
 inline constexpr std::size_t kFieldCount = 12;
 
 inline constexpr std::array<Field, kFieldCount> kAllFields = {
-    Field::state_id,   Field::local_id, Field::first_name, Field::middle_name,
-    Field::last_name,  Field::birth_date, Field::grade,    Field::campus,
-    Field::diagnoses,  Field::status,   Field::ela_score,  Field::math_score};
+    Field::state_id,  Field::local_id,   Field::first_name, Field::middle_name,
+    Field::last_name, Field::birth_date, Field::grade,      Field::campus,
+    Field::diagnoses, Field::status,     Field::ela_score,  Field::math_score};
 
-constexpr std::size_t field_index(Field f) { return static_cast<std::size_t>(f); }
+constexpr std::size_t field_index(Field f) {
+  return static_cast<std::size_t>(f);
+}
 
 // The snake_case name used in the config (`columns: {state_id: ...}`) and in reports.
 std::string_view field_name(Field f);

@@ -50,8 +50,12 @@ void append_value(std::string& out, std::string_view v) {
 
 }  // namespace
 
-void set_level(Level l) { g_level.store(l); }
-Level level() { return g_level.load(); }
+void set_level(Level l) {
+  g_level.store(l);
+}
+Level level() {
+  return g_level.load();
+}
 
 bool parse_level(std::string_view name, Level& out) {
   for (Level l : {Level::debug, Level::info, Level::warning, Level::error}) {

@@ -18,7 +18,9 @@ Sha256::Sha256() : state_(std::make_unique<State>()) {
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(state_->ctx); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(state_->ctx);
+}
 
 void Sha256::update(const void* data, std::size_t size) {
   if (size != 0 && EVP_DigestUpdate(state_->ctx, data, size) != 1) {

@@ -18,7 +18,8 @@ char* StudentTable::allocate(std::size_t bytes) {
 
 StudentTable::Index StudentTable::append(const StudentValues& values, std::uint32_t line) {
   std::size_t total = 0;
-  for (const auto& v : values) total += v.size();
+  for (const auto& v : values)
+    total += v.size();
   if (total > kMaxRowBytes) throw std::length_error("student row longer than 65535 bytes");
   if (rows_.size() >= UINT32_MAX) throw std::length_error("more than 4 billion student rows");
 
@@ -46,7 +47,8 @@ std::string_view StudentTable::get(Index row, Field f) const {
 
 StudentValues StudentTable::values(Index row) const {
   StudentValues out;
-  for (Field f : kAllFields) out[field_index(f)] = get(row, f);
+  for (Field f : kAllFields)
+    out[field_index(f)] = get(row, f);
   return out;
 }
 

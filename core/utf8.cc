@@ -46,7 +46,8 @@ void append_hex_escape(std::string& out, std::uint8_t b) {
 
 bool is_ascii(std::string_view s) {
   std::uint8_t any = 0;
-  for (char c : s) any |= static_cast<std::uint8_t>(c);
+  for (char c : s)
+    any |= static_cast<std::uint8_t>(c);
   return any < 0x80;
 }
 

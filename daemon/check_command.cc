@@ -14,12 +14,17 @@ namespace rosterd {
 int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
   const CommandLine cl(args, {"--config", "--feed", "--format", "--as-of"}, {});
   const auto config_path = cl.value("--config");
-  if (!config_path) throw UsageError("check needs --config FILE. Usage: rosterd check --config FILE [--feed NAME] ROSTER");
+  if (!config_path)
+    throw UsageError(
+        "check needs --config FILE. Usage: rosterd check --config FILE [--feed NAME] ROSTER");
   if (cl.positional().size() != 1) {
-    throw UsageError("check takes exactly one roster file. Usage: rosterd check --config FILE [--feed NAME] ROSTER");
+    throw UsageError(
+        "check takes exactly one roster file. Usage: rosterd check --config FILE [--feed NAME] "
+        "ROSTER");
   }
   const std::string format = cl.value("--format").value_or("text");
-  if (format != "text" && format != "json") throw UsageError("--format must be text or json, not \"" + format + "\".");
+  if (format != "text" && format != "json")
+    throw UsageError("--format must be text or json, not \"" + format + "\".");
   CivilDate as_of = today_utc();
   if (const auto d = cl.value("--as-of")) {
     const auto parsed = parse_date(*d, "%Y-%m-%d");

@@ -58,7 +58,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     return kExitUsage;
   } catch (const std::exception& e) {
     out.flush();
-    err << "rosterd: internal error: " << e.what() << " (please report this with the command you ran)\n";
+    err << "rosterd: internal error: " << e.what()
+        << " (please report this with the command you ran)\n";
     return kExitInternal;
   }
 }

@@ -4,7 +4,8 @@
 
 namespace rosterd {
 
-CommandLine::CommandLine(const std::vector<std::string>& args, std::set<std::string, std::less<>> with_value,
+CommandLine::CommandLine(const std::vector<std::string>& args,
+                         std::set<std::string, std::less<>> with_value,
                          std::set<std::string, std::less<>> flags) {
   bool only_positional = false;
   for (std::size_t i = 0; i < args.size(); ++i) {

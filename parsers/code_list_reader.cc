@@ -30,20 +30,24 @@ std::vector<CodePair> read_code_pairs(const std::filesystem::path& path) {
       const std::string_view text = trim(std::string_view(line, length));
       if (text.empty()) continue;
       const std::string at = where + std::to_string(lines.get_file_line()) + ": ";
-      if (!is_valid_utf8(text)) throw ConfigError(at + "the line is not valid UTF-8. Save the file as UTF-8.");
+      if (!is_valid_utf8(text))
+        throw ConfigError(at + "the line is not valid UTF-8. Save the file as UTF-8.");
       splitter.split(line, length, fields);
       if (header) {
         header = false;
         if (fields.size() < 2) {
-          throw ConfigError(at + "the header must have two '|'-separated columns (e.g. Code|Name).");
+          throw ConfigError(at +
+                            "the header must have two '|'-separated columns (e.g. Code|Name).");
         }
         continue;
       }
       if (fields.size() < 2) {
-        throw ConfigError(at + "expected two '|'-separated values, found one (\"" + display_safe(text) + "\").");
+        throw ConfigError(at + "expected two '|'-separated values, found one (\"" +
+                          display_safe(text) + "\").");
       }
       if (fields[0].empty()) throw ConfigError(at + "the code in the first column is empty.");
-      pairs.push_back(CodePair{lines.get_file_line(), std::string(fields[0]), std::string(fields[1])});
+      pairs.push_back(
+          CodePair{lines.get_file_line(), std::string(fields[0]), std::string(fields[1])});
     }
   } catch (const io::error::base& e) {
     throw ConfigError(where + " " + e.what());

@@ -15,7 +15,8 @@ std::optional<std::size_t> FieldSplitter::split(char* line, std::size_t length,
   const char* p = line;
   const char* end = line + length;
   for (;;) {
-    const auto* d = static_cast<const char*>(std::memchr(p, delimiter_, static_cast<std::size_t>(end - p)));
+    const auto* d =
+        static_cast<const char*>(std::memchr(p, delimiter_, static_cast<std::size_t>(end - p)));
     if (d == nullptr) {
       fields.push_back(trim(std::string_view(p, static_cast<std::size_t>(end - p))));
       return std::nullopt;
@@ -25,15 +26,16 @@ std::optional<std::size_t> FieldSplitter::split(char* line, std::size_t length,
   }
 }
 
-std::optional<std::size_t> FieldSplitter::split_quoted(char* line, std::size_t length,
-                                                       std::vector<std::string_view>& fields) const {
+std::optional<std::size_t> FieldSplitter::split_quoted(
+    char* line, std::size_t length, std::vector<std::string_view>& fields) const {
   std::optional<std::size_t> broken;
   char* p = line;
   char* const end = line + length;
   for (;;) {
     // Skip leading blanks to see whether the field is quoted.
     char* q = p;
-    while (q < end && (*q == ' ' || *q == '\t')) ++q;
+    while (q < end && (*q == ' ' || *q == '\t'))
+      ++q;
     if (q < end && *q == '"') {
       // Unescape in place: out trails in.
       char* out = q;
@@ -54,11 +56,13 @@ std::optional<std::size_t> FieldSplitter::split_quoted(char* line, std::size_t l
       }
       const std::string_view value(q, static_cast<std::size_t>(out - q));
       // After the closing quote only blanks may come before the delimiter.
-      while (in < end && (*in == ' ' || *in == '\t')) ++in;
+      while (in < end && (*in == ' ' || *in == '\t'))
+        ++in;
       if (!closed || (in < end && *in != delimiter_)) {
         if (!broken) broken = fields.size();
         // Resynchronise at the next delimiter so the other fields can still be read.
-        while (in < end && *in != delimiter_) ++in;
+        while (in < end && *in != delimiter_)
+          ++in;
       }
       fields.push_back(trim(value));
       if (in >= end) return broken;
@@ -66,7 +70,8 @@ std::optional<std::size_t> FieldSplitter::split_quoted(char* line, std::size_t l
       continue;
     }
     char* d = p;
-    while (d < end && *d != delimiter_) ++d;
+    while (d < end && *d != delimiter_)
+      ++d;
     fields.push_back(trim(std::string_view(p, static_cast<std::size_t>(d - p))));
     if (d >= end) return broken;
     p = d + 1;

@@ -41,8 +41,10 @@ int HashingByteSource::read(char* buffer, int size) {
     hash_.update(buffer, got);
     const char* nul = static_cast<const char*>(std::memchr(buffer, '\0', got));
     if (nul != nullptr) {
-      if (stats_->nul_bytes == 0) stats_->first_nul_offset = stats_->bytes + static_cast<std::uint64_t>(nul - buffer);
-      for (const char* p = nul; p < buffer + got; ++p) stats_->nul_bytes += (*p == '\0');
+      if (stats_->nul_bytes == 0)
+        stats_->first_nul_offset = stats_->bytes + static_cast<std::uint64_t>(nul - buffer);
+      for (const char* p = nul; p < buffer + got; ++p)
+        stats_->nul_bytes += (*p == '\0');
     }
     stats_->bytes += got;
   }

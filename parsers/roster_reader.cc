@@ -94,9 +94,11 @@ class RosterReader::Run {
 };
 
 bool RosterReader::Run::header(char* line, std::size_t length, std::uint32_t line_no) {
-  if (length >= 2 && ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF'))) {
-    summary_.refusal = file_problem(DiscrepancyCode::unreadable,
-                                    "it is UTF-16 text (it starts with a UTF-16 byte order mark)", line_no);
+  if (length >= 2 &&
+      ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF'))) {
+    summary_.refusal =
+        file_problem(DiscrepancyCode::unreadable,
+                     "it is UTF-16 text (it starts with a UTF-16 byte order mark)", line_no);
     return false;
   }
   splitter_.split(line, length, fields_);
@@ -107,10 +109,11 @@ bool RosterReader::Run::header(char* line, std::size_t length, std::uint32_t lin
     if (format_.encoding == Encoding::windows1252) {
       append_windows1252_as_utf8(name, raw);
     } else if (!is_valid_utf8(raw)) {
-      summary_.refusal = file_problem(DiscrepancyCode::unreadable,
-                                      "its header row is not valid UTF-8 (set format.encoding if the "
-                                      "file is windows-1252)",
-                                      line_no);
+      summary_.refusal =
+          file_problem(DiscrepancyCode::unreadable,
+                       "its header row is not valid UTF-8 (set format.encoding if the "
+                       "file is windows-1252)",
+                       line_no);
       return false;
     } else {
       name = std::string(raw);
@@ -153,7 +156,8 @@ bool RosterReader::Run::header(char* line, std::size_t length, std::uint32_t lin
       continue;
     }
     column_of_[field_index(f)] = found;
-    if (found >= 0) field_of_column_[static_cast<std::size_t>(found)] = static_cast<int>(field_index(f));
+    if (found >= 0)
+      field_of_column_[static_cast<std::size_t>(found)] = static_cast<int>(field_index(f));
   }
   if (summary_.refusal) {
     std::string& detail = summary_.refusal->detail;
@@ -237,7 +241,8 @@ void RosterReader::Run::row(char* line, std::size_t length, std::uint32_t line_n
   if (!row.problems.empty()) {
     const std::string_view id = row.values[field_index(Field::state_id)];
     const bool id_ok = is_valid_utf8(id) && first_control_char(id).empty();
-    for (Discrepancy& d : row.problems) d.student_id = id_ok ? std::string(id) : display_safe(id);
+    for (Discrepancy& d : row.problems)
+      d.student_id = id_ok ? std::string(id) : display_safe(id);
   }
   ++summary_.rows;
   sink_.on_row(row);
@@ -273,16 +278,19 @@ void conclude(FileSummary& summary, const ByteSourceStats& stats, bool has_heade
   }
   if (summary.refusal) return;
   if (!has_header) {
-    summary.refusal = file_problem(DiscrepancyCode::empty_file,
-                                   summary.bytes == 0 ? " (it is 0 bytes long)" : " (only blank lines)");
+    summary.refusal =
+        file_problem(DiscrepancyCode::empty_file,
+                     summary.bytes == 0 ? " (it is 0 bytes long)" : " (only blank lines)");
   } else if (summary.rows == 0) {
-    summary.refusal = file_problem(DiscrepancyCode::empty_file, " (a header row, but no student rows)");
+    summary.refusal =
+        file_problem(DiscrepancyCode::empty_file, " (a header row, but no student rows)");
   }
 }
 
 }  // namespace
 
-FileSummary RosterReader::read_bytes(std::string_view name, std::string_view bytes, RowSink& sink) const {
+FileSummary RosterReader::read_bytes(std::string_view name, std::string_view bytes,
+                                     RowSink& sink) const {
   FileSummary summary;
   summary.name = std::string(name);
   auto stats = std::make_shared<ByteSourceStats>();

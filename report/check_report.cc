@@ -11,7 +11,9 @@
 namespace rosterd {
 namespace {
 
-std::string decision_of(const ReportInput& in) { return in.check->refused() ? "refused" : in.decision; }
+std::string decision_of(const ReportInput& in) {
+  return in.check->refused() ? "refused" : in.decision;
+}
 
 std::string short_hash(const std::string& sha) {
   return sha.size() < 16 ? sha : sha.substr(0, 12) + "...";
@@ -29,14 +31,16 @@ void write_example(std::ostream& out, const Discrepancy& d) {
   out << ": " << discrepancy_message(d) << '\n';
 }
 
-void write_groups(std::ostream& out, const std::array<CodeGroup, kDiscrepancyCodeCount>& groups, Severity severity) {
+void write_groups(std::ostream& out, const std::array<CodeGroup, kDiscrepancyCodeCount>& groups,
+                  Severity severity) {
   for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
     const auto code = static_cast<DiscrepancyCode>(c);
     const CodeGroup& g = groups[c];
     if (g.count == 0 || code_severity(code) != severity) continue;
     out << "  " << std::left << std::setw(24) << code_name(code) << std::right << std::setw(9)
         << group_thousands(g.count) << '\n';
-    for (const Discrepancy* d : g.examples) write_example(out, *d);
+    for (const Discrepancy* d : g.examples)
+      write_example(out, *d);
     if (g.count > g.examples.size()) {
       out << "      ... and " << group_thousands(g.count - g.examples.size()) << " more\n";
     }

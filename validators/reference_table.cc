@@ -20,7 +20,8 @@ ReferenceTable ReferenceTable::load(const std::filesystem::path& path) {
     table.add(std::move(p.first), std::move(p.second));
   }
   if (table.size() == 0) {
-    throw ConfigError(path.string() + ": the reference table lists no codes. Add one `Code|Name` line per code.");
+    throw ConfigError(path.string() +
+                      ": the reference table lists no codes. Add one `Code|Name` line per code.");
   }
   return table;
 }

@@ -32,7 +32,8 @@ std::string id_problem(std::string_view id, const IdRule& rule) {
       if (!all_digits(id)) return "it must contain digits only";
       break;
     case IdCharset::alphanumeric:
-      if (!std::all_of(id.begin(), id.end(), is_alnum)) return "it must contain letters and digits only";
+      if (!std::all_of(id.begin(), id.end(), is_alnum))
+        return "it must contain letters and digits only";
       break;
     case IdCharset::any:
       if (id.find_first_of(" \t") != std::string_view::npos) return "it must not contain blanks";
@@ -46,7 +47,8 @@ std::string excerpt(std::string_view v) {
   constexpr std::size_t kKeep = 40;
   if (v.size() <= kKeep) return std::string(v);
   std::size_t cut = kKeep;
-  while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80) --cut;  // whole characters
+  while (cut > 0 && (static_cast<unsigned char>(v[cut]) & 0xC0) == 0x80)
+    --cut;  // whole characters
   return std::string(v.substr(0, cut)) + "...";
 }
 
@@ -67,8 +69,10 @@ RowChecker::RowChecker(const RosterFormat& format, const CheckOptions& options,
       (today.month == options.school_year_start_month && today.day < options.school_year_start_day);
   age_date_ = CivilDate{before_start ? today.year - 1 : today.year, options.school_year_start_month,
                         options.school_year_start_day};
-  for (const auto& v : format.status.active) status_help_ += (status_help_.empty() ? "" : ", ") + v + " = active";
-  for (const auto& v : format.status.inactive) status_help_ += (status_help_.empty() ? "" : ", ") + v + " = inactive";
+  for (const auto& v : format.status.active)
+    status_help_ += (status_help_.empty() ? "" : ", ") + v + " = active";
+  for (const auto& v : format.status.inactive)
+    status_help_ += (status_help_.empty() ? "" : ", ") + v + " = inactive";
 }
 
 int RowChecker::typical_age(std::string_view grade) const {
@@ -77,7 +81,8 @@ int RowChecker::typical_age(std::string_view grade) const {
     return it == options_.grade_ages.end() ? -1 : it->second;
   }
   if (iequals(grade, "PK") || iequals(grade, "PREK") || iequals(grade, "PK4")) return 4;
-  if (iequals(grade, "K") || iequals(grade, "KG") || iequals(grade, "KF") || grade == "00") return 5;
+  if (iequals(grade, "K") || iequals(grade, "KG") || iequals(grade, "KF") || grade == "00")
+    return 5;
   if (all_digits(grade) && grade.size() <= 2) {
     const int n = std::stoi(std::string(grade));
     if (n >= 1 && n <= 12) return 5 + n;
@@ -85,7 +90,8 @@ int RowChecker::typical_age(std::string_view grade) const {
   return -1;
 }
 
-bool RowChecker::check(const RawRow& row, NormalizedRow& out, std::vector<Discrepancy>& problems) const {
+bool RowChecker::check(const RawRow& row, NormalizedRow& out,
+                       std::vector<Discrepancy>& problems) const {
   const std::size_t first = problems.size();
   problems.insert(problems.end(), row.problems.begin(), row.problems.end());
   out.text.clear();
@@ -97,8 +103,10 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out, std::vector<Discre
   for (const Discrepancy& d : row.problems) {
     if (d.field) skip.set(field_index(*d.field));
   }
-  const std::string student_id = skip.test(field_index(Field::state_id)) ? display_safe(raw_id) : std::string(raw_id);
-  const auto add = [&](DiscrepancyCode code, Field f, std::string_view value, std::string detail = {}) {
+  const std::string student_id =
+      skip.test(field_index(Field::state_id)) ? display_safe(raw_id) : std::string(raw_id);
+  const auto add = [&](DiscrepancyCode code, Field f, std::string_view value,
+                       std::string detail = {}) {
     Discrepancy d;
     d.line = row.line;
     d.code = code;
@@ -159,7 +167,8 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out, std::vector<Discre
         }
         const auto code = translator->translate(v);
         if (!code) {
-          add(f == Field::grade ? DiscrepancyCode::unknown_grade : DiscrepancyCode::unknown_campus, f, v);
+          add(f == Field::grade ? DiscrepancyCode::unknown_grade : DiscrepancyCode::unknown_campus,
+              f, v);
           break;
         }
         put(f, *code);
@@ -197,7 +206,8 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out, std::vector<Discre
       }
       case Field::status: {
         const auto matches = [&](const std::vector<std::string>& list) {
-          return std::any_of(list.begin(), list.end(), [&](const std::string& s) { return iequals(s, v); });
+          return std::any_of(list.begin(), list.end(),
+                             [&](const std::string& s) { return iequals(s, v); });
         };
         if (matches(format_.status.active)) {
           put(f, "A");

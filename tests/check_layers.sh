@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Fails when a layer includes a header of a layer above it. Layers, lowest first:
+#   core -> parsers -> validators -> report -> config -> daemon
+set -euo pipefail
+root=${1:-$(dirname "$0")/..}
+layers=(core parsers validators report config daemon)
+status=0
+for i in "${!layers[@]}"; do
+  layer=${layers[$i]}
+  for j in "${!layers[@]}"; do
+    [ "$j" -gt "$i" ] || continue
+    upper=${layers[$j]}
+    if hits=$(grep -rn --include='*.h' --include='*.cc' "#include \"$upper/" "$root/$layer" 2>/dev/null); then
+      echo "layering: $layer must not include $upper/:"
+      echo "$hits"
+      status=1
+    fi
+  done
+done
+[ "$status" = 0 ] && echo "layering: ok (${layers[*]})"
+exit $status

@@ -1,0 +1,131 @@
+// Runs the built `rosterd check` on generated rosters and asserts exact counts.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+namespace {
+
+ProcessResult check(const std::filesystem::path& config, const std::filesystem::path& roster,
+                    const std::string& format = "json") {
+  return run_process(ROSTERD_BIN, {"check", "--config", config.string(), "--feed", "gen",
+                                   "--format", format, "--as-of", kGeneratorAsOf, roster.string()});
+}
+
+void write(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+}  // namespace
+
+TEST_CASE("integration: check reports exactly the planted discrepancies of every row-level code") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path());
+  GeneratorOptions o;
+  o.clean_rows = 2000;
+  o.inject = every_row_code(3);
+  const GeneratedRoster g = generate_roster(o);
+  write(dir / "roster.txt", g.text);
+
+  const ProcessResult r = check(config, dir / "roster.txt");
+  INFO(r.err);
+  CHECK(r.exit_status == 1);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["decision"] == "dry-run");
+  CHECK(j["counts"]["rows_read"] == g.rows);
+  CHECK(j["counts"]["rows_rejected"] == g.rows_rejected);
+  CHECK(j["counts"]["rows_warned"] == g.rows_warned);
+  std::size_t total = 0;
+  for (const auto& [code, n] : g.expected) {
+    CAPTURE(code_name(code));
+    CHECK(j["discrepancies"].value(std::string(code_name(code)), 0) == n);
+    total += n;
+  }
+  CHECK(j["discrepancies"].size() == g.expected.size());  // no code that was not planted
+  CHECK(j["rows"].size() == total);
+  for (const auto& row : j["rows"]) {
+    CHECK(row["line"].get<int>() >= 2);
+    CHECK_FALSE(row["message"].get<std::string>().empty());
+  }
+}
+
+TEST_CASE("integration: a clean roster exits 0, text and JSON") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path());
+  GeneratorOptions o;
+  o.clean_rows = 500;
+  write(dir / "clean.txt", generate_roster(o).text);
+  const ProcessResult json = check(config, dir / "clean.txt");
+  CHECK(json.exit_status == 0);
+  CHECK(nlohmann::json::parse(json.out)["counts"]["rows_read"] == 500);
+  const ProcessResult text = check(config, dir / "clean.txt", "text");
+  CHECK(text.exit_status == 0);
+  CHECK(text.out.find("No discrepancies") != std::string::npos);
+  CHECK(text.err.empty());
+}
+
+TEST_CASE("integration: file-level refusals exit 3 and name the code") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path());
+  GeneratorOptions o;
+  o.clean_rows = 10;
+  const std::string good = generate_roster(o).text;
+  const std::string header = good.substr(0, good.find('\n') + 1);
+  const struct {
+    const char* name;
+    std::string text;
+    const char* code;
+  } cases[] = {
+      {"empty", "", "empty_file"},
+      {"header-only", header, "empty_file"},
+      {"missing-column", "StudentStateID|LegalLastName\n1|x\n", "missing_column"},
+      {"duplicate-column", header.substr(0, header.size() - 1) + "|Grade\n", "duplicate_column"},
+      {"binary", good + std::string("\x1f\x8b\x08\x00\x00\x00", 6), "unreadable"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    write(dir / c.name, c.text);
+    const ProcessResult r = check(config, dir / c.name);
+    CHECK(r.exit_status == 3);
+    const auto j = nlohmann::json::parse(r.out);
+    CHECK(j["decision"] == "refused");
+    CHECK(j["refusal"]["code"] == c.code);
+    CHECK(j["discrepancies"][c.code] == 1);
+  }
+}
+
+TEST_CASE("integration: configuration and usage errors exit 2 with the key and line") {
+  TempDir dir;
+  write_test_feed(dir.path());
+  write(dir / "bad.yaml", "feeds:\n  gen:\n    format: {delimiter: \"||\"}\n");
+  write(dir / "r.txt", "x\n");
+  const ProcessResult r = run_process(
+      ROSTERD_BIN, {"check", "--config", (dir / "bad.yaml").string(), (dir / "r.txt").string()});
+  CHECK(r.exit_status == 2);
+  CHECK(r.out.empty());
+  CHECK(r.err.find("bad.yaml:3: feeds.gen.format.delimiter: must be one character") !=
+        std::string::npos);
+
+  const ProcessResult missing =
+      run_process(ROSTERD_BIN, {"check", "--config", (dir / "rosterd.yaml").string(),
+                                (dir / "no-such-roster.txt").string()});
+  CHECK(missing.exit_status == 2);
+  CHECK(missing.err.find("cannot open roster file") != std::string::npos);
+}
+
+TEST_CASE("integration: the bundled example runs") {
+  const std::string src = ROSTERD_SOURCE_DIR;
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"check", "--config", src + "/conf/rosterd.example.yaml", "--as-of",
+                                "2026-11-23", src + "/examples/demo-roster.txt"});
+  CHECK(r.exit_status == 1);
+  CHECK(r.out.find("Rows read 30, accepted 20 (3 with warnings), rejected 10") !=
+        std::string::npos);
+}

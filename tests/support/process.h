@@ -1,0 +1,19 @@
+// Runs a program as a user would and captures what it prints (no shell involved).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rosterd::testing {
+
+struct ProcessResult {
+  int exit_status = -1;  // -1 when it did not exit normally (killed by a signal)
+  std::string out;
+  std::string err;
+};
+
+// Runs `program` with `args`, stdin from /dev/null; output is collected through temp files so
+// that large reports cannot fill a pipe.
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args);
+
+}  // namespace rosterd::testing

@@ -1,0 +1,203 @@
+#include "tests/support/roster_generator.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <random>
+#include <set>
+#include <stdexcept>
+#include <vector>
+
+namespace rosterd::testing {
+namespace {
+
+constexpr std::array<const char*, 12> kFirst = {"Ava",    "Liam",   "Noah",  "Emma",
+                                                "Olivia", "Elijah", "Sofia", "Mateo",
+                                                "Amelia", "Lucas",  "Mia",   "Ethan"};
+constexpr std::array<const char*, 12> kLast = {"Johnson",   "Garcia", "Martinez", "Rodriguez",
+                                               "Hernandez", "Lopez",  "Gonzalez", "Wilson",
+                                               "Anderson",  "Thomas", "Taylor",   "Moore"};
+// District codes as the SIS exports them: some mapped, some already platform codes.
+constexpr std::array<const char*, 13> kGrades = {"KG", "1",  "2",  "3",  "4",  "5", "06",
+                                                 "07", "08", "09", "10", "11", "12"};
+constexpr std::array<const char*, 6> kCampuses = {"LES", "WMS", "RHS", "101", "102", "103"};
+constexpr std::array<const char*, 6> kDiagnoses = {"", "", "", "AUT", "SLD;SPL", "OHI"};
+
+struct Row {
+  std::array<std::string, 12> f;  // in default-layout order
+  std::string tail;               // appended after the last field (extra delimiters)
+  bool drop_last = false;
+};
+
+std::string join(const Row& r) {
+  std::string out;
+  const std::size_t n = r.drop_last ? 11 : 12;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i != 0) out += '|';
+    out += r.f[i];
+  }
+  out += r.tail;
+  return out;
+}
+
+}  // namespace
+
+std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n) {
+  std::map<DiscrepancyCode, std::size_t> m;
+  for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
+    const auto code = static_cast<DiscrepancyCode>(c);
+    if (!is_file_level(code)) m[code] = n;
+  }
+  return m;
+}
+
+GeneratedRoster generate_roster(const GeneratorOptions& o) {
+  std::mt19937_64 rng(o.seed);
+  const auto pick = [&](std::size_t n) { return static_cast<std::size_t>(rng() % n); };
+  std::vector<Row> rows;
+  rows.reserve(o.clean_rows + 64);
+  std::uint64_t next_id = 1000000000;
+  const auto make_clean = [&]() {
+    Row r;
+    const std::size_t g = pick(kGrades.size());
+    const int age = 5 + static_cast<int>(g);  // KG is 5, grade N is 5 + N
+    // Born on 15 December: on 1 September 2026 the student is exactly `age`.
+    const int year = 2026 - age - 1;
+    r.f[0] = std::to_string(next_id++);
+    r.f[1] = "L" + std::to_string(next_id);
+    r.f[2] = kFirst[pick(kFirst.size())];
+    r.f[3] = pick(3) == 0 ? "Jo" : "";
+    r.f[4] = kLast[pick(kLast.size())];
+    r.f[5] = std::to_string(year) + "-12-15";
+    r.f[6] = kGrades[g];
+    r.f[7] = kCampuses[pick(kCampuses.size())];
+    r.f[8] = kDiagnoses[pick(kDiagnoses.size())];
+    r.f[9] = pick(20) == 0 ? "I" : "A";
+    r.f[10] = pick(10) == 0 ? "" : std::to_string(pick(101));
+    r.f[11] = pick(10) == 0 ? "" : std::to_string(pick(101));
+    return r;
+  };
+  for (std::size_t i = 0; i < o.clean_rows; ++i)
+    rows.push_back(make_clean());
+
+  GeneratedRoster out;
+  std::vector<Row> planted;
+  std::set<std::size_t> used_for_duplicates;
+  for (const auto& [code, count] : o.inject) {
+    for (std::size_t k = 0; k < count; ++k) {
+      Row r = make_clean();
+      r.f[9] = "A";
+      bool warning = false;
+      std::size_t found = 1;
+      using C = DiscrepancyCode;
+      switch (code) {
+        case C::column_count:
+          r.drop_last = true;
+          break;
+        case C::bad_quote:
+          r.f[4] = "\"Smith\"x";
+          break;
+        case C::missing_required:
+          r.f[2] = "";
+          break;
+        case C::invalid_date:
+          r.f[5] = "2014-02-30";
+          break;
+        case C::invalid_id:
+          r.f[0] = "X" + r.f[0].substr(1);
+          break;
+        case C::field_too_long:
+          r.f[1] = std::string(5000, 'x');
+          break;
+        case C::unknown_grade:
+          r.f[6] = "13";
+          break;
+        case C::unknown_campus:
+          r.f[7] = "ZZZ";
+          break;
+        case C::unknown_diagnosis:
+          r.f[8] = "QQ";
+          break;
+        case C::invalid_status:
+          r.f[9] = "Z";
+          break;
+        case C::duplicate_id: {
+          if (used_for_duplicates.size() >= o.clean_rows)
+            throw std::invalid_argument("too few clean rows");
+          std::size_t victim;
+          do
+            victim = pick(o.clean_rows);
+          while (!used_for_duplicates.insert(victim).second);
+          r.f[0] = rows[victim].f[0];
+          found = 2;  // the clean row is rejected too
+          break;
+        }
+        case C::encoding:
+          r.f[4] = "Mart\xFFnez";
+          break;
+        case C::implausible_birth_date:
+          r.f[5] = "2024-01-01";
+          warning = true;
+          break;
+        case C::invalid_score:
+          r.f[10] = "abc";
+          warning = true;
+          break;
+        default:
+          throw std::invalid_argument("cannot plant a file-level code in a row");
+      }
+      out.expected[code] += found;
+      (warning ? out.rows_warned : out.rows_rejected) += found;
+      planted.push_back(std::move(r));
+    }
+  }
+  // Spread the planted rows through the file.
+  for (Row& r : planted) {
+    const std::size_t at = rows.empty() ? 0 : pick(rows.size() + 1);
+    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(at), std::move(r));
+  }
+
+  out.text =
+      "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+      "Grade|"
+      "CampusID|Diagnoses|Status|ELAScore|MathScore\n";
+  out.text.reserve(rows.size() * 72 + 200);
+  for (const Row& r : rows) {
+    out.text += join(r);
+    out.text += '\n';
+  }
+  out.rows = rows.size();
+  return out;
+}
+
+std::filesystem::path write_test_feed(const std::filesystem::path& dir, const std::string& extra) {
+  std::filesystem::create_directories(dir / "ref");
+  const auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  write("ref/grades.txt",
+        "Code|Name\nPK|Pre-K\nK|Kindergarten\n01|1\n02|2\n03|3\n04|4\n05|5\n06|6\n07|7\n08|8\n"
+        "09|9\n10|10\n11|11\n12|12\n");
+  write("ref/grade_map.txt", "DistrictCode|PlatformCode\nKG|K\n1|01\n2|02\n3|03\n4|04\n5|05\n");
+  write("ref/campuses.txt",
+        "Code|Name\n101|Lincoln Elementary\n102|Washington Middle\n103|Roosevelt High\n");
+  write("ref/campus_map.txt", "DistrictCode|PlatformCode\nLES|101\nWMS|102\nRHS|103\n");
+  write("ref/diagnoses.txt",
+        "Code|Name\nAU|Autism\nOHI|Other Health\nSI|Speech\nSLD|Learning Disability\n");
+  write("ref/diagnosis_map.txt", "DistrictCode|PlatformCode\nAUT|AU\nSPL|SI\nLD|SLD\n");
+  write("rosterd.yaml",
+        "store: {sqlite: roster.db}\n"
+        "feeds:\n"
+        "  gen:\n"
+        "    mode: test\n"
+        "    format: {quote: double}\n"
+        "    reference:\n"
+        "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
+        "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+        "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
+        "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n" +
+            extra);
+  return dir / "rosterd.yaml";
+}
+
+}  // namespace rosterd::testing

@@ -1,0 +1,45 @@
+// Generates realistic rosters with a known number of discrepancies of each code, for the
+// integration tests and the benchmarks. Deterministic for a given seed.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+
+#include "core/discrepancy.h"
+
+namespace rosterd::testing {
+
+struct GeneratorOptions {
+  std::size_t clean_rows = 100;
+  std::uint64_t seed = 42;
+  // How many rows to plant for each row-level code. A planted duplicate_id row repeats the ID of
+  // a clean row, so it yields two discrepancies and two rejected rows. bad_quote needs a feed
+  // with `quote: double` (write_test_feed's default).
+  std::map<DiscrepancyCode, std::size_t> inject;
+};
+
+struct GeneratedRoster {
+  std::string text;
+  std::size_t rows = 0;
+  std::map<DiscrepancyCode, std::size_t> expected;  // discrepancies per code
+  std::size_t rows_rejected = 0;
+  std::size_t rows_warned = 0;
+};
+
+// The date the generated birth dates are consistent with (pass it as --as-of).
+inline constexpr const char* kGeneratorAsOf = "2026-11-23";
+
+GeneratedRoster generate_roster(const GeneratorOptions& options);
+
+// One of every row-level code, `n` times.
+std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n);
+
+// Writes reference tables, code maps and `rosterd.yaml` (feed "gen", quote double, digits-only
+// 10-character state IDs) into `dir`; returns the config path. `extra_feed_yaml` is appended to
+// the feed's section (indented by the caller with four spaces).
+std::filesystem::path write_test_feed(const std::filesystem::path& dir,
+                                      const std::string& extra_feed_yaml = "");
+
+}  // namespace rosterd::testing

@@ -1,0 +1,74 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <functional>
+
+#include "core/error.h"
+#include "tests/support/temp_dir.h"
+#include "validators/code_translator.h"
+
+using namespace rosterd;
+
+namespace {
+std::filesystem::path write(const testing::TempDir& dir, const std::string& name,
+                            const std::string& text) {
+  std::ofstream(dir / name, std::ios::binary) << text;
+  return dir / name;
+}
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("reference tables and maps load with trimming, blank lines and a header") {
+  testing::TempDir dir;
+  const auto table = ReferenceTable::load(
+      write(dir, "t.txt", "Code|Name\r\n 01 | Grade 1 \r\n\r\nK|Kindergarten\n"));
+  CHECK(table.size() == 2);
+  CHECK(table.contains("01"));
+  CHECK(table.name("01") == "Grade 1");
+  const auto map = CodeMap::load(write(dir, "m.txt", "DistrictCode|PlatformCode\n1|01\nKG|K\n"));
+  const CodeTranslator t("grade", table, map);
+  CHECK(t.translate("1") == "01");
+  CHECK(t.translate("01") == "01");
+  CHECK(t.translate("KG") == "K");
+  CHECK_FALSE(t.translate("13"));
+}
+
+TEST_CASE("the map is consulted before the table") {
+  ReferenceTable table;
+  table.add("1", "one");
+  table.add("01", "grade one");
+  CodeMap map;
+  map.add("1", "01");
+  CHECK(CodeTranslator("grade", table, map).translate("1") == "01");
+}
+
+TEST_CASE("configuration errors name the file and line") {
+  testing::TempDir dir;
+  const auto table = ReferenceTable::load(write(dir, "t.txt", "Code|Name\n01|Grade 1\n"));
+  const auto map = CodeMap::load(write(dir, "m.txt", "DistrictCode|PlatformCode\n1|01\n13|13\n"));
+  const std::string e = error_of([&] { CodeTranslator("grade", table, map); });
+  CHECK(e.find("m.txt:3") != std::string::npos);
+  CHECK(e.find("\"13\"") != std::string::npos);
+
+  CHECK(error_of([&] {
+          ReferenceTable::load(write(dir, "d.txt", "Code|Name\nA|x\nA|y\n"));
+        }).find("d.txt:3") != std::string::npos);
+  CHECK(error_of([&] {
+          CodeMap::load(write(dir, "d2.txt", "A|B\nx|1\nx|2\n"));
+        }).find("already mapped on line 2") != std::string::npos);
+  CHECK(error_of([&] {
+          ReferenceTable::load(write(dir, "one.txt", "Code|Name\nonlyone\n"));
+        }).find("one.txt:2") != std::string::npos);
+  CHECK(error_of([&] {
+          ReferenceTable::load(write(dir, "empty.txt", "Code|Name\n"));
+        }).find("no codes") != std::string::npos);
+  CHECK(error_of([&] { ReferenceTable::load(dir / "absent.txt"); }).find("cannot open") !=
+        std::string::npos);
+}

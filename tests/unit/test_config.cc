@@ -1,0 +1,151 @@
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+// The error message for `yaml` (refs written to a temp dir first), or "" when it loads.
+std::string error_for(const std::string& yaml) {
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  try {
+    parse_config(yaml, "rosterd.yaml", dir.path());
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+const std::string kFeedHead = "feeds:\n  demo:\n";
+
+}  // namespace
+
+TEST_CASE("the shipped example config loads") {
+  const Config c =
+      load_config(std::filesystem::path(ROSTERD_SOURCE_DIR) / "conf/rosterd.example.yaml");
+  const FeedConfig& f = c.feed("demo-isd");
+  CHECK(&c.feed("") == &f);  // the only feed
+  CHECK(f.mode == FeedMode::test);
+  CHECK(f.format.delimiter == '|');
+  REQUIRE(f.reference.grades);
+  CHECK(f.reference.grades->translate("KG") == "K");
+  CHECK(f.checks.grade_ages.at("05") == 10);
+  CHECK(f.policy.max_deactivate_pct == 5);
+  CHECK(c.store.sqlite.filename() == "rosterd.db");
+  CHECK_THROWS_AS(c.feed("nope"), UsageError);
+}
+
+TEST_CASE("a minimal config takes every default") {
+  testing::TempDir dir;
+  const Config c = parse_config("feeds:\n  a:\n", "x.yaml", dir.path());
+  const FeedConfig& f = c.feed("a");
+  CHECK(f.mode == FeedMode::live);
+  CHECK(f.format.columns[field_index(Field::state_id)] == "StudentStateID");
+  CHECK(f.format.required.test(field_index(Field::birth_date)));
+  CHECK_FALSE(f.reference.grades);
+  CHECK(f.policy.commit == CommitMode::automatic);
+  CHECK(c.store.sqlite == dir.path() / "rosterd.db");
+}
+
+TEST_CASE("format options are read") {
+  testing::TempDir dir;
+  const Config c =
+      parse_config(kFeedHead +
+                       "    format:\n"
+                       "      delimiter: tab\n"
+                       "      quote: double\n"
+                       "      encoding: windows-1252\n"
+                       "      date_format: \"%m/%d/%Y\"\n"
+                       "      list_separator: \",\"\n"
+                       "      status_values: {active: [Enrolled], inactive: [W, Withdrawn]}\n"
+                       "      columns: {state_id: SSID, middle_name: \"\"}\n"
+                       "      required: [state_id, last_name]\n"
+                       "      optional_columns: [ela_score]\n",
+                   "x.yaml", dir.path());
+  const RosterFormat& f = c.feed("demo").format;
+  CHECK(f.delimiter == '\t');
+  CHECK(f.quote == QuoteMode::double_quote);
+  CHECK(f.encoding == Encoding::windows1252);
+  CHECK(f.date_format == "%m/%d/%Y");
+  CHECK(f.list_separator == ',');
+  CHECK(f.status.inactive.size() == 2);
+  CHECK(f.columns[field_index(Field::state_id)] == "SSID");
+  CHECK(f.optional_columns.test(field_index(Field::middle_name)));
+  CHECK(f.optional_columns.test(field_index(Field::ela_score)));
+  CHECK(f.required.count() == 2);
+}
+
+TEST_CASE("bad configs are refused with the file, line and key") {
+  CHECK(error_for(kFeedHead + "    mode: live\n    colour: blue\n") ==
+        "rosterd.yaml:4: feeds.demo.colour: unknown key \"colour\". Allowed here: mode, format, "
+        "reference, "
+        "checks, policy.");
+  CHECK(error_for(kFeedHead + "    mode: production\n")
+            .find("rosterd.yaml:3: feeds.demo.mode: must be one of live, test") == 0);
+  CHECK(error_for(kFeedHead + "    format: {delimiter: \"||\"}\n")
+            .find("feeds.demo.format.delimiter: must be one character") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format: {list_separator: \"|\"}\n")
+            .find("must differ from the delimiter") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format: {date_format: \"%Y-%m\"}\n")
+            .find("feeds.demo.format.date_format") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format: {columns: {shoe_size: X}}\n")
+            .find("\"shoe_size\" is not a field") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format: {columns: {first_name: Name, last_name: name}}\n")
+            .find("both read column") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format: {status_values: {active: [A], inactive: [a]}}\n")
+            .find("both active and inactive") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    policy: {max_deactivate_pct: lots}\n")
+            .find("feeds.demo.policy.max_deactivate_pct: must be a number") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    policy: {max_reject_pct: 150}\n")
+            .find("percentage from 0 to 100") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    reference: {grades: {table: ref/none.txt}}\n")
+            .find("feeds.demo.reference.grades") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    reference: {grades: {map: ref/grade_map.txt}}\n")
+            .find("needs a `table:`") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    checks: {school_year_start: \"13-01\"}\n").find("MM-DD") !=
+        std::string::npos);
+  CHECK(error_for(kFeedHead + "    checks: {state_id: {min_length: 5, max_length: 2}}\n")
+            .find("min_length <= max_length") != std::string::npos);
+  CHECK(error_for("feeds:\n  Bad Name:\n").find("feed name \"Bad Name\"") != std::string::npos);
+  CHECK(error_for("feeds: {}\n").find("lists no feed") != std::string::npos);
+  CHECK(error_for("store: {sqlite: x}\n").find("no `feeds:` section") != std::string::npos);
+  CHECK(error_for("").find("the configuration is empty") != std::string::npos);
+  CHECK(error_for("feeds:\n  a: [unclosed\n").find("rosterd.yaml:3: YAML syntax error") == 0);
+}
+
+TEST_CASE("a code map pointing outside its table stops start-up with both places") {
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  std::ofstream(dir / "ref/bad_map.txt") << "DistrictCode|PlatformCode\n1|01\n13|13\n";
+  try {
+    parse_config(
+        kFeedHead + "    reference:\n      grades: {table: ref/grades.txt, map: ref/bad_map.txt}\n",
+        "c.yaml", dir.path());
+    FAIL("expected a ConfigError");
+  } catch (const ConfigError& e) {
+    const std::string m = e.what();
+    CHECK(m.find("c.yaml:4: feeds.demo.reference.grades:") == 0);
+    CHECK(m.find("bad_map.txt:3") != std::string::npos);
+  }
+}
+
+TEST_CASE("grade_ages must name platform grade codes") {
+  CHECK(
+      error_for(
+          kFeedHead +
+          "    reference: {grades: {table: ref/grades.txt}}\n    checks: {grade_ages: {G5: 10}}\n")
+          .find("\"G5\" is not a code of the platform grade table") != std::string::npos);
+}
+
+TEST_CASE("a missing config file is a clear error") {
+  CHECK_THROWS_WITH_AS(load_config("/nonexistent/rosterd.yaml"),
+                       doctest::Contains("cannot open config file '/nonexistent/rosterd.yaml'"),
+                       ConfigError);
+}

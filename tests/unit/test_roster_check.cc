@@ -1,0 +1,72 @@
+#include <doctest/doctest.h>
+
+#include "validators/roster_check.h"
+
+using namespace rosterd;
+
+namespace {
+
+const std::string kHeader =
+    "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|Grade|"
+    "CampusID|"
+    "Diagnoses|Status|ELAScore|MathScore\n";
+
+CheckResult run(const std::string& text) {
+  static const RosterFormat format = RosterFormat::default_layout();
+  static const CheckOptions options;
+  static const ReferenceSet reference;
+  const RosterReader reader(format);
+  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
+  return check_roster_bytes(reader, checker, "r.txt", text);
+}
+
+}  // namespace
+
+TEST_CASE("every row sharing a state ID is rejected, not just the second") {
+  const CheckResult r = run(kHeader +
+                            "1|L1|Ava||Lee|2016-01-01|05|101||A||\n"
+                            "2|L2|Bo||Li|2016-01-01|05|101||A||\n"
+                            "1|L3|Cy||Wu|2016-01-01|05|101||A||\n"
+                            "1|L4|Di||Xu|2016-01-01|05|101||A||\n");
+  CHECK(r.counts.rows_read == 4);
+  CHECK(r.counts.rows_rejected == 3);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 3);
+  REQUIRE(r.discrepancies.size() == 3);
+  CHECK(r.discrepancies[0].line == 2);
+  CHECK(r.discrepancies[0].detail == "lines 2, 4 and 5");
+  CHECK(r.discrepancies[2].line == 5);
+  REQUIRE(r.students.size() == 4);
+  CHECK(r.students.rejected(0));
+  CHECK_FALSE(r.students.rejected(1));
+}
+
+TEST_CASE("counts: rejected rows, warned rows, and rows kept by ID") {
+  const CheckResult r = run(kHeader +
+                            "1|L1|Ava||Lee|2016-01-01|05|101||A|abc|\n"  // warning
+                            "2|L2|||Li|2016-01-01|05|101||A||\n"         // error: first name
+                            "|L3|Cy||Wu|2016-01-01|05|101||A||\n"        // error: no ID
+                            "4|L4|Di||Xu|bad|05|101||A|abc|\n"           // error and warning
+                            "5|L5|Ed||Yu|2016-01-01|05|101||A||\n");     // clean
+  CHECK(r.counts.rows_read == 5);
+  CHECK(r.counts.rows_rejected == 3);
+  CHECK(r.counts.rows_warned == 1);
+  // Rows with an ID are kept; rejected ones by their ID alone.
+  REQUIRE(r.students.size() == 4);
+  CHECK(r.students.rejected(1));
+  CHECK(r.students.get(1, Field::state_id) == "2");
+  CHECK(r.students.get(1, Field::last_name).empty());
+  CHECK(r.students.get(3, Field::last_name) == "Yu");
+  for (std::size_t i = 1; i < r.discrepancies.size(); ++i) {
+    CHECK(r.discrepancies[i - 1].line <= r.discrepancies[i].line);
+  }
+}
+
+TEST_CASE("a refused file keeps nothing") {
+  const CheckResult r =
+      run(kHeader + "1|L1|Ava||Lee|2016-01-01|05|101||A||\n" + std::string("\0", 1));
+  CHECK(r.refused());
+  CHECK(r.students.empty());
+  CHECK(r.discrepancies.empty());
+  CHECK(r.counts.rows_read == 0);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::unreadable)] == 1);
+}
