@@ -98,8 +98,8 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "Field " + field + " has " + value + ", which is not a valid ID: " + d.detail +
              ". Correct the ID in the student information system.";
     case C::field_too_long:
-      return "Field " + field + " is " + d.detail +
-             " bytes long, over the limit of 4096. Check for a missing line break or delimiter.";
+      return "Field " + field + " is too long (" + d.detail +
+             "). Check for a missing line break or delimiter.";
     case C::unknown_grade:
     case C::unknown_campus:
     case C::unknown_diagnosis: {

@@ -1,14 +1,25 @@
 #include "core/student_table.h"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 namespace rosterd {
 
+void StudentTable::ChunkFree::operator()(char* p) const noexcept {
+  std::free(p);
+}
+
 char* StudentTable::allocate(std::size_t bytes) {
   if (chunks_.empty() || chunk_used_ + bytes > chunk_size_) {
-    chunk_size_ = bytes > kChunkBytes ? bytes : kChunkBytes;
-    chunks_.push_back(std::make_unique<char[]>(chunk_size_));
+    chunk_size_ = kChunkBytes;  // a row is at most kMaxRowBytes, far below a chunk
+    auto* chunk = static_cast<char*>(std::aligned_alloc(2u << 20, chunk_size_));
+    if (chunk == nullptr) throw std::bad_alloc();
+    ::madvise(chunk, chunk_size_, MADV_HUGEPAGE);  // a hint: fine if the kernel says no
+    chunks_.emplace_back(chunk);
     chunk_used_ = 0;
   }
   char* p = chunks_.back().get() + chunk_used_;
@@ -36,6 +47,18 @@ StudentTable::Index StudentTable::append(const StudentValues& values, std::uint3
   row.rejected = false;
   rows_.push_back(row);
   return static_cast<Index>(rows_.size() - 1);
+}
+
+StudentTable::Index StudentTable::absorb(StudentTable&& other) {
+  const auto offset = static_cast<Index>(rows_.size());
+  rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
+  // Keep filling our own last chunk: move other's chunks in front of it.
+  chunks_.insert(chunks_.begin(), std::make_move_iterator(other.chunks_.begin()),
+                 std::make_move_iterator(other.chunks_.end()));
+  other.rows_.clear();
+  other.chunks_.clear();
+  other.chunk_used_ = other.chunk_size_ = 0;
+  return offset;
 }
 
 std::string_view StudentTable::get(Index row, Field f) const {

@@ -1,5 +1,8 @@
 #include "daemon/check_command.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "config/config.h"
 #include "core/civil_date.h"
 #include "core/error.h"
@@ -12,7 +15,7 @@
 namespace rosterd {
 
 int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
-  const CommandLine cl(args, {"--config", "--feed", "--format", "--as-of"}, {});
+  const CommandLine cl(args, {"--config", "--feed", "--format", "--as-of", "--threads"}, {});
   const auto config_path = cl.value("--config");
   if (!config_path)
     throw UsageError(
@@ -32,13 +35,24 @@ int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
     as_of = *parsed;
   }
 
+  std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+  if (const auto t = cl.value("--threads")) {
+    if (t->empty() || t->size() > 2 || t->find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(*t) < 1 || std::stoul(*t) > 16) {
+      throw UsageError("--threads must be a number from 1 to 16, not \"" + *t + "\".");
+    }
+    threads = std::stoul(*t);
+  }
+
   const Config config = load_config(*config_path);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
 
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   log::debug("check.start", {{"feed", feed.name}, {"file", cl.positional()[0]}});
-  const CheckResult result = check_roster_file(reader, checker, cl.positional()[0]);
+  // A check reports; it keeps no rows beyond their IDs (duplicates are all it needs them for).
+  const CheckResult result =
+      check_roster_file(reader, checker, cl.positional()[0], CheckRun{threads, false});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},
                            {"rows", std::to_string(result.counts.rows_read)},

@@ -32,7 +32,7 @@ std::vector<CodePair> read_code_pairs(const std::filesystem::path& path) {
       const std::string at = where + std::to_string(lines.get_file_line()) + ": ";
       if (!is_valid_utf8(text))
         throw ConfigError(at + "the line is not valid UTF-8. Save the file as UTF-8.");
-      splitter.split(line, length, fields);
+      splitter.split(line, fields);
       if (header) {
         header = false;
         if (fields.size() < 2) {

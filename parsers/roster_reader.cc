@@ -1,48 +1,29 @@
 #include "parsers/roster_reader.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
+#include <exception>
 #include <memory>
 #include <system_error>
+#include <thread>
 
-#include "parsers/fccp.h"
-
-#include "core/error.h"
 #include "core/sha256.h"
 #include "core/text.h"
 #include "core/utf8.h"
-#include "parsers/hashing_byte_source.h"
+#include "parsers/fccp.h"
+#include "parsers/random_access_file.h"
+#include "parsers/range_byte_source.h"
 #include "parsers/windows1252.h"
 
 namespace rosterd {
 namespace {
 
-bool is_blank(const char* line, std::size_t length) {
-  for (std::size_t i = 0; i < length; ++i) {
-    if (line[i] != ' ' && line[i] != '\t') return false;
-  }
-  return true;
-}
-
-// One pass over the raw line: does it need the slower per-field decoding at all?
-struct LineScan {
-  bool high = false;     // a byte >= 0x80
-  bool control = false;  // a control character other than tab
-};
-
-LineScan scan_line(const char* line, std::size_t length) {
-  unsigned char any = 0;
-  unsigned char control = 0;
-  for (std::size_t i = 0; i < length; ++i) {
-    const auto b = static_cast<unsigned char>(line[i]);
-    any |= b;
-    control |= static_cast<unsigned char>((b < 0x20 && b != '\t') || b == 0x7F);
-  }
-  return LineScan{any >= 0x80, control != 0};
+Discrepancy file_problem(DiscrepancyCode code, std::string detail, std::uint32_t line = 0) {
+  Discrepancy d;
+  d.code = code;
+  d.line = line;
+  d.detail = std::move(detail);
+  return d;
 }
 
 std::string first_control_char(std::string_view v) {
@@ -53,140 +34,201 @@ std::string first_control_char(std::string_view v) {
   return {};
 }
 
-Discrepancy file_problem(DiscrepancyCode code, std::string detail, std::uint32_t line = 0) {
-  Discrepancy d;
-  d.code = code;
-  d.line = line;
-  d.detail = std::move(detail);
-  return d;
-}
-
-}  // namespace
-
-class RosterReader::Run {
- public:
-  Run(const RosterReader& reader, RowSink& sink, FileSummary& summary)
-      : format_(reader.format_), splitter_(reader.splitter_), sink_(sink), summary_(summary) {
-    column_of_.fill(-1);
-  }
-
-  // Returns false when the header refuses the file.
-  bool header(char* line, std::size_t length, std::uint32_t line_no);
-  void row(char* line, std::size_t length, std::uint32_t line_no);
-  bool has_header() const { return has_header_; }
-
- private:
-  // Decodes one value to UTF-8 in place or into scratch_; records an encoding problem if needed.
-  std::string_view decode(std::string_view raw, Field f, RawRow& row);
-
-  const RosterFormat& format_;
-  const FieldSplitter& splitter_;
-  RowSink& sink_;
-  FileSummary& summary_;
-
-  bool has_header_ = false;
-  std::size_t header_columns_ = 0;
-  std::array<int, kFieldCount> column_of_;
-  std::vector<int> field_of_column_;
-  std::vector<std::string_view> fields_;
-  std::string scratch_;
-  RawRow row_;
+// Where each field is in a row, from the header.
+struct ColumnMap {
+  std::array<int, kFieldCount> column_of{};
+  std::vector<int> field_of_column;
+  std::size_t columns = 0;
 };
 
-bool RosterReader::Run::header(char* line, std::size_t length, std::uint32_t line_no) {
-  if (length >= 2 &&
-      ((line[0] == '\xFF' && line[1] == '\xFE') || (line[0] == '\xFE' && line[1] == '\xFF'))) {
-    summary_.refusal =
-        file_problem(DiscrepancyCode::unreadable,
-                     "it is UTF-16 text (it starts with a UTF-16 byte order mark)", line_no);
-    return false;
+// What the whole file holds beyond its rows: its hash, size and any NUL byte.
+struct FileScan {
+  std::string sha256;
+  std::uint64_t bytes = 0;
+  std::uint64_t nul_bytes = 0;
+  std::uint64_t first_nul = 0;
+  std::exception_ptr error;
+};
+
+FileScan scan_file(const RandomAccessFile& file) {
+  FileScan scan;
+  try {
+    Sha256 hash;
+    std::vector<char> buffer(1 << 20);
+    for (std::uint64_t offset = 0;;) {
+      const std::size_t n = file.read_at(buffer.data(), buffer.size(), offset);
+      if (n == 0) break;
+      hash.update(buffer.data(), n);
+      for (const char* p = buffer.data();
+           (p = static_cast<const char*>(
+                std::memchr(p, '\0', n - static_cast<std::size_t>(p - buffer.data())))) != nullptr;
+           ++p) {
+        if (scan.nul_bytes++ == 0)
+          scan.first_nul = offset + static_cast<std::uint64_t>(p - buffer.data());
+      }
+      offset += n;
+      scan.bytes = offset;
+    }
+    scan.sha256 = hash.hex_digest();
+  } catch (...) {
+    scan.error = std::current_exception();
   }
-  splitter_.split(line, length, fields_);
+  return scan;
+}
+
+// The header line and where the data starts.
+struct HeaderLine {
+  std::string text;  // without the line break
+  std::uint32_t line = 0;
+  std::uint64_t data_offset = 0;
+};
+
+constexpr std::size_t kMaxHeaderBytes = 1 << 20;
+
+// Finds the first non-blank line (after a UTF-8 byte order mark). nullopt with no refusal: the
+// file holds no such line.
+std::optional<HeaderLine> find_header(const RandomAccessFile& file,
+                                      std::optional<Discrepancy>& refusal) {
+  std::string head(
+      static_cast<std::size_t>(std::min<std::uint64_t>(file.size(), kMaxHeaderBytes + 4)), '\0');
+  head.resize(file.read_at(head.data(), head.size(), 0));
+  std::size_t pos = 0;
+  if (head.size() >= 2 &&
+      ((head[0] == '\xFF' && head[1] == '\xFE') || (head[0] == '\xFE' && head[1] == '\xFF'))) {
+    refusal = file_problem(DiscrepancyCode::unreadable,
+                           "it is UTF-16 text (it starts with a UTF-16 byte order mark)", 1);
+    return std::nullopt;
+  }
+  if (head.compare(0, 3, "\xEF\xBB\xBF") == 0) pos = 3;
+  std::uint32_t line = 1;
+  while (pos < head.size()) {
+    const std::size_t nl = head.find('\n', pos);
+    if (nl == std::string::npos && head.size() > kMaxHeaderBytes) {
+      refusal =
+          file_problem(DiscrepancyCode::unreadable, "its first line is longer than 1 MiB", line);
+      return std::nullopt;
+    }
+    const std::size_t end = nl == std::string::npos ? head.size() : nl;
+    std::string_view text(head.data() + pos, end - pos);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    if (!trim(text).empty()) {
+      return HeaderLine{std::string(text), line, nl == std::string::npos ? file.size() : nl + 1};
+    }
+    if (nl == std::string::npos) break;
+    pos = nl + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
+std::optional<ColumnMap> map_header(const RosterFormat& format, const FieldSplitter& splitter,
+                                    HeaderLine& header, std::optional<Discrepancy>& refusal) {
+  std::vector<std::string_view> fields;
+  splitter.split(header.text.data(), fields);
   std::vector<std::string> names;
-  names.reserve(fields_.size());
-  for (std::string_view raw : fields_) {
+  for (std::string_view raw : fields) {
     std::string name;
-    if (format_.encoding == Encoding::windows1252) {
+    if (format.encoding == Encoding::windows1252) {
       append_windows1252_as_utf8(name, raw);
     } else if (!is_valid_utf8(raw)) {
-      summary_.refusal =
-          file_problem(DiscrepancyCode::unreadable,
-                       "its header row is not valid UTF-8 (set format.encoding if the "
-                       "file is windows-1252)",
-                       line_no);
-      return false;
+      refusal = file_problem(
+          DiscrepancyCode::unreadable,
+          "its header row is not valid UTF-8 (set format.encoding if the file is windows-1252)",
+          header.line);
+      return std::nullopt;
     } else {
       name = std::string(raw);
     }
     names.push_back(std::move(name));
   }
 
-  std::string header_text;
-  for (std::size_t i = 0; i < names.size() && header_text.size() < 300; ++i) {
-    if (i != 0) header_text += format_.delimiter;
-    header_text += names[i];
-  }
+  ColumnMap map;
+  map.column_of.fill(-1);
+  map.field_of_column.assign(names.size(), -1);
+  map.columns = names.size();
   std::string missing_others;
-  field_of_column_.assign(names.size(), -1);
   for (Field f : kAllFields) {
-    const std::string& wanted = format_.columns[field_index(f)];
+    const std::string& wanted = format.columns[field_index(f)];
     if (wanted.empty()) continue;
     int found = -1;
     for (std::size_t j = 0; j < names.size(); ++j) {
       if (!iequals(names[j], wanted)) continue;
       if (found >= 0) {
-        Discrepancy d = file_problem(DiscrepancyCode::duplicate_column, "", line_no);
+        Discrepancy d = file_problem(DiscrepancyCode::duplicate_column, "", header.line);
         d.field = f;
         d.value = wanted;
-        summary_.refusal = std::move(d);
-        return false;
+        refusal = std::move(d);
+        return std::nullopt;
       }
       found = static_cast<int>(j);
     }
-    if (found < 0 && !format_.optional_columns.test(field_index(f))) {
-      if (!summary_.refusal) {
-        Discrepancy d = file_problem(DiscrepancyCode::missing_column, "", line_no);
+    if (found < 0) {
+      if (format.optional_columns.test(field_index(f))) continue;
+      if (!refusal) {
+        Discrepancy d = file_problem(DiscrepancyCode::missing_column, "", header.line);
         d.field = f;
         d.value = wanted;
-        summary_.refusal = std::move(d);
+        refusal = std::move(d);
       } else {
-        missing_others += missing_others.empty() ? "" : ", ";
-        missing_others += wanted;
+        missing_others += (missing_others.empty() ? "" : ", ") + wanted;
       }
       continue;
     }
-    column_of_[field_index(f)] = found;
-    if (found >= 0)
-      field_of_column_[static_cast<std::size_t>(found)] = static_cast<int>(field_index(f));
+    map.column_of[field_index(f)] = found;
+    map.field_of_column[static_cast<std::size_t>(found)] = static_cast<int>(field_index(f));
   }
-  if (summary_.refusal) {
-    std::string& detail = summary_.refusal->detail;
-    if (!missing_others.empty()) detail += " (also missing: " + missing_others + ")";
-    detail += "; the header row reads \"" + display_safe(header_text) + "\"";
-    return false;
+  if (refusal) {
+    std::string header_text;
+    for (std::size_t i = 0; i < names.size() && header_text.size() < 300; ++i) {
+      if (i != 0) header_text += format.delimiter;
+      header_text += names[i];
+    }
+    if (!missing_others.empty()) refusal->detail += " (also missing: " + missing_others + ")";
+    refusal->detail += "; the header row reads \"" + display_safe(header_text) + "\"";
+    return std::nullopt;
   }
-  header_columns_ = names.size();
-  has_header_ = true;
-  return true;
+  return map;
 }
 
-std::string_view RosterReader::Run::decode(std::string_view raw, Field f, RawRow& row) {
+// Turns the lines of one part into RawRows for its sink.
+class RowDecoder {
+ public:
+  RowDecoder(const RosterFormat& format, const FieldSplitter& splitter, const ColumnMap& map,
+             RowSink& sink)
+      : format_(format), splitter_(splitter), map_(map), sink_(sink) {}
+
+  void row(char* line, std::uint32_t line_no);
+  std::uint32_t rows() const { return rows_; }
+
+ private:
+  std::string_view decode(std::string_view raw, Field f);
+
+  const RosterFormat& format_;
+  const FieldSplitter& splitter_;
+  const ColumnMap& map_;
+  RowSink& sink_;
+  std::uint32_t rows_ = 0;
+  std::vector<std::string_view> fields_;
+  std::string scratch_;
+  RawRow row_;
+};
+
+std::string_view RowDecoder::decode(std::string_view raw, Field f) {
   const auto problem = [&](std::string detail) {
     Discrepancy d;
-    d.line = row.line;
+    d.line = row_.line;
     d.code = DiscrepancyCode::encoding;
     d.field = f;
     d.value = std::string(raw);
     d.detail = std::move(detail);
-    row.problems.push_back(std::move(d));
+    row_.problems.push_back(std::move(d));
   };
-  std::string control = first_control_char(raw);
+  const std::string control = first_control_char(raw);
   if (!control.empty()) problem("a control character (" + control + ")");
   if (is_ascii(raw)) return raw;
   if (format_.encoding == Encoding::utf8) {
-    if (!is_valid_utf8(raw)) {
+    if (!is_valid_utf8(raw))
       problem("bytes that are not valid UTF-8 (the feed's format.encoding is utf-8)");
-    }
     return raw;
   }
   const std::size_t start = scratch_.size();
@@ -196,47 +238,49 @@ std::string_view RosterReader::Run::decode(std::string_view raw, Field f, RawRow
   return std::string_view(scratch_).substr(start);
 }
 
-void RosterReader::Run::row(char* line, std::size_t length, std::uint32_t line_no) {
+void RowDecoder::row(char* line, std::uint32_t line_no) {
+  const SplitResult split = splitter_.split(line, fields_);
+  if (fields_.size() == 1 && fields_[0].empty()) return;  // a blank line
+
   RawRow& row = row_;
   row.line = line_no;
   row.broken = false;
   row.problems.clear();
   row.values.fill(std::string_view());
 
-  const LineScan scan = scan_line(line, length);
-  const std::optional<std::size_t> bad_quote = splitter_.split(line, length, fields_);
-
-  if (fields_.size() != header_columns_) {
+  if (fields_.size() != map_.columns) {
     Discrepancy d;
     d.line = line_no;
     d.code = DiscrepancyCode::column_count;
     d.detail = std::to_string(fields_.size()) + (fields_.size() == 1 ? " field" : " fields") +
-               " where the header has " + std::to_string(header_columns_);
+               " where the header has " + std::to_string(map_.columns);
     row.problems.push_back(std::move(d));
     row.broken = true;
   }
-  if (bad_quote) {
+  if (split.broken_field) {
     Discrepancy d;
     d.line = line_no;
     d.code = DiscrepancyCode::bad_quote;
-    if (*bad_quote < field_of_column_.size() && field_of_column_[*bad_quote] >= 0) {
-      d.field = static_cast<Field>(field_of_column_[*bad_quote]);
+    const std::size_t column = *split.broken_field;
+    if (column < map_.field_of_column.size() && map_.field_of_column[column] >= 0) {
+      d.field = static_cast<Field>(map_.field_of_column[column]);
     }
     row.problems.push_back(std::move(d));
     row.broken = true;
   }
 
-  if (scan.high || scan.control) {
+  const bool decode_needed = split.high || split.control;
+  if (decode_needed) {
     // Views into scratch_ must stay valid: reserve the worst case (3 UTF-8 bytes a byte) first.
     scratch_.clear();
-    scratch_.reserve(length * 3 + 1);
+    scratch_.reserve(split.length * 3 + 1);
   }
-  for (Field f : kAllFields) {
-    const int column = column_of_[field_index(f)];
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    const int column = map_.column_of[i];
     if (column < 0 || static_cast<std::size_t>(column) >= fields_.size()) continue;
     std::string_view v = fields_[static_cast<std::size_t>(column)];
-    if ((scan.high || scan.control) && !v.empty()) v = decode(v, f, row);
-    row.values[field_index(f)] = v;
+    if (decode_needed && !v.empty()) v = decode(v, static_cast<Field>(i));
+    row.values[i] = v;
   }
   if (!row.problems.empty()) {
     const std::string_view id = row.values[field_index(Field::state_id)];
@@ -244,40 +288,144 @@ void RosterReader::Run::row(char* line, std::size_t length, std::uint32_t line_n
     for (Discrepancy& d : row.problems)
       d.student_id = id_ok ? std::string(id) : display_safe(id);
   }
-  ++summary_.rows;
+  ++rows_;
   sink_.on_row(row);
 }
+
+// The result of one part.
+struct PartResult {
+  std::uint32_t rows = 0;
+  std::optional<Discrepancy> refusal;
+  std::exception_ptr error;
+};
+
+void read_part(const RandomAccessFile& file, const std::string& name, std::uint64_t begin,
+               std::uint64_t end, std::uint32_t first_line, const RosterFormat& format,
+               const FieldSplitter& splitter, const ColumnMap& map, RowSink& sink,
+               PartResult& result) {
+  try {
+    io::LineReader lines(name, std::make_unique<RangeByteSource>(file, begin, end));
+    lines.set_file_line(first_line - 1);
+    RowDecoder decoder(format, splitter, map, sink);
+    while (char* line = lines.next_line())
+      decoder.row(line, lines.get_file_line());
+    result.rows = decoder.rows();
+  } catch (const io::error::line_length_limit_exceeded&) {
+    result.refusal = file_problem(DiscrepancyCode::unreadable, "a line is longer than 16 MiB");
+  } catch (const std::system_error& e) {
+    result.refusal = file_problem(DiscrepancyCode::unreadable,
+                                  std::string("reading it failed (") + e.what() + ")");
+  } catch (...) {
+    result.error = std::current_exception();
+  }
+}
+
+// The offset just after the first '\n' at or after `from`, or the file's end.
+std::uint64_t next_line_start(const RandomAccessFile& file, std::uint64_t from) {
+  char buffer[64 * 1024];
+  while (from < file.size()) {
+    const std::size_t n = file.read_at(buffer, sizeof buffer, from);
+    if (n == 0) break;
+    if (const void* nl = std::memchr(buffer, '\n', n)) {
+      return from + static_cast<std::uint64_t>(static_cast<const char*>(nl) - buffer) + 1;
+    }
+    from += n;
+  }
+  return file.size();
+}
+
+std::uint32_t count_newlines(const RandomAccessFile& file, std::uint64_t begin, std::uint64_t end) {
+  std::vector<char> buffer(1 << 20);
+  std::uint32_t lines = 0;
+  while (begin < end) {
+    const std::size_t n = file.read_at(
+        buffer.data(),
+        static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), end - begin)), begin);
+    if (n == 0) break;
+    for (const char* p = buffer.data();
+         (p = static_cast<const char*>(
+              std::memchr(p, '\n', n - static_cast<std::size_t>(p - buffer.data())))) != nullptr;
+         ++p) {
+      ++lines;
+    }
+    begin += n;
+  }
+  return lines;
+}
+
+}  // namespace
 
 RosterReader::RosterReader(RosterFormat format)
     : format_(std::move(format)), splitter_(format_.delimiter, format_.quote) {}
 
-namespace {
+FileSummary RosterReader::read(std::string name, const RandomAccessFile& file,
+                               const std::vector<RowSink*>& sinks) const {
+  FileSummary summary;
+  summary.name = std::move(name);
+  FileScan scan;
+  std::thread hasher([&] { scan = scan_file(file); });
 
-// Feeds every non-blank line to `run`: the header first, then the rows.
-template <typename RunT>
-void drive(RunT& run, io::LineReader& lines) {
-  while (char* line = lines.next_line()) {
-    const std::size_t length = std::strlen(line);
-    if (is_blank(line, length)) continue;
-    const auto line_no = static_cast<std::uint32_t>(lines.get_file_line());
-    if (!run.has_header()) {
-      if (!run.header(line, length, line_no)) return;
-      continue;
+  std::vector<PartResult> parts;
+  std::exception_ptr error;
+  try {
+    std::optional<HeaderLine> header = find_header(file, summary.refusal);
+    std::optional<ColumnMap> map;
+    if (header) map = map_header(format_, splitter_, *header, summary.refusal);
+    if (map) {
+      // Split the data into parts at line starts.
+      const std::uint64_t begin = header->data_offset;
+      const std::uint64_t length = file.size() - begin;
+      const std::size_t count = static_cast<std::size_t>(std::clamp<std::uint64_t>(
+          length / kMinBytesPerPart, 1, std::max<std::size_t>(sinks.size(), 1)));
+      std::vector<std::uint64_t> bounds{begin};
+      for (std::size_t i = 1; i < count; ++i)
+        bounds.push_back(next_line_start(file, begin + length * i / count));
+      bounds.push_back(file.size());
+      std::vector<std::uint32_t> first_lines{header->line + 1};
+      for (std::size_t i = 1; i < count; ++i) {
+        first_lines.push_back(first_lines.back() + count_newlines(file, bounds[i - 1], bounds[i]));
+      }
+      parts.resize(count);
+      std::vector<std::thread> threads;
+      for (std::size_t i = 1; i < count; ++i) {
+        threads.emplace_back(read_part, std::cref(file), std::cref(summary.name), bounds[i],
+                             bounds[i + 1], first_lines[i], std::cref(format_),
+                             std::cref(splitter_), std::cref(*map), std::ref(*sinks[i]),
+                             std::ref(parts[i]));
+      }
+      read_part(file, summary.name, bounds[0], bounds[1], first_lines[0], format_, splitter_, *map,
+                *sinks[0], parts[0]);
+      for (std::thread& t : threads)
+        t.join();
     }
-    run.row(line, length, line_no);
+  } catch (...) {
+    error = std::current_exception();
   }
-}
-
-// The file-level verdicts that need the whole file: binary data, nothing to read.
-void conclude(FileSummary& summary, const ByteSourceStats& stats, bool has_header) {
-  if (stats.nul_bytes != 0) {
+  hasher.join();
+  if (error) std::rethrow_exception(error);
+  for (const PartResult& p : parts) {
+    if (p.error) std::rethrow_exception(p.error);
+    summary.rows += p.rows;
+    if (p.refusal && !summary.refusal) summary.refusal = p.refusal;
+  }
+  if (scan.error) {
+    try {
+      std::rethrow_exception(scan.error);
+    } catch (const std::exception& e) {
+      summary.refusal = file_problem(DiscrepancyCode::unreadable,
+                                     std::string("reading it failed (") + e.what() + ")");
+    }
+  }
+  summary.bytes = scan.bytes;
+  summary.sha256 = scan.sha256;
+  if (scan.nul_bytes != 0) {
     summary.refusal = file_problem(
         DiscrepancyCode::unreadable,
-        "it contains " + std::to_string(stats.nul_bytes) + " NUL byte(s), the first at byte " +
-            std::to_string(stats.first_nul_offset) + ": it is binary data or UTF-16 text");
+        "it contains " + std::to_string(scan.nul_bytes) + " NUL byte(s), the first at byte " +
+            std::to_string(scan.first_nul) + ": it is binary data or UTF-16 text");
   }
-  if (summary.refusal) return;
-  if (!has_header) {
+  if (summary.refusal) return summary;
+  if (parts.empty()) {
     summary.refusal =
         file_problem(DiscrepancyCode::empty_file,
                      summary.bytes == 0 ? " (it is 0 bytes long)" : " (only blank lines)");
@@ -285,78 +433,23 @@ void conclude(FileSummary& summary, const ByteSourceStats& stats, bool has_heade
     summary.refusal =
         file_problem(DiscrepancyCode::empty_file, " (a header row, but no student rows)");
   }
-}
-
-}  // namespace
-
-FileSummary RosterReader::read_bytes(std::string_view name, std::string_view bytes,
-                                     RowSink& sink) const {
-  FileSummary summary;
-  summary.name = std::string(name);
-  auto stats = std::make_shared<ByteSourceStats>();
-  Run run(*this, sink, summary);
-  try {
-    io::LineReader lines(summary.name, std::make_unique<HashingByteSource>(bytes, stats));
-    drive(run, lines);
-  } catch (const io::error::line_length_limit_exceeded&) {
-    summary.refusal = file_problem(DiscrepancyCode::unreadable, "a line is longer than 16 MiB");
-  }
-  summary.bytes = bytes.size();
-  summary.sha256 = stats->complete ? stats->sha256 : sha256_hex(bytes);
-  conclude(summary, *stats, run.has_header());
   return summary;
 }
 
 FileSummary RosterReader::read_file(const std::filesystem::path& path, RowSink& sink) const {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw Error("cannot open roster file '" + path.string() + "': " + std::strerror(errno) +
-                ". Check the path and that rosterd may read it.");
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    throw Error("'" + path.string() + "' is not a regular file. Give the path of a roster file.");
-  }
+  return read_file(path, std::vector<RowSink*>{&sink});
+}
 
-  FileSummary summary;
-  summary.name = path.filename().string();
-  auto stats = std::make_shared<ByteSourceStats>();
-  Run run(*this, sink, summary);
-  try {
-    io::LineReader lines(path.string(), std::make_unique<HashingByteSource>(fd, stats));
-    drive(run, lines);
-  } catch (const io::error::line_length_limit_exceeded&) {
-    summary.refusal = file_problem(DiscrepancyCode::unreadable, "a line is longer than 16 MiB");
-  } catch (const std::system_error& e) {
-    summary.refusal = file_problem(DiscrepancyCode::unreadable,
-                                   std::string("reading it failed (") + e.what() + ")");
-  }
-  // The LineReader (and its read-ahead thread) is gone: stats are ours to read.
-  if (stats->complete) {
-    summary.bytes = stats->bytes;
-    summary.sha256 = stats->sha256;
-  } else {
-    // Reading stopped early (a refused header): hash the whole file anyway, for the run record.
-    const int fd2 = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    Sha256 hash;
-    std::uint64_t total = 0;
-    if (fd2 >= 0) {
-      std::vector<char> buf(1 << 20);
-      for (;;) {
-        const ssize_t n = ::read(fd2, buf.data(), buf.size());
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) break;
-        hash.update(buf.data(), static_cast<std::size_t>(n));
-        total += static_cast<std::uint64_t>(n);
-      }
-      ::close(fd2);
-    }
-    summary.bytes = total;
-    summary.sha256 = hash.hex_digest();
-  }
-  conclude(summary, *stats, run.has_header());
-  return summary;
+FileSummary RosterReader::read_file(const std::filesystem::path& path,
+                                    const std::vector<RowSink*>& sinks) const {
+  const RandomAccessFile file = RandomAccessFile::open(path);
+  return read(path.filename().string(), file, sinks);
+}
+
+FileSummary RosterReader::read_bytes(std::string_view name, std::string_view bytes,
+                                     RowSink& sink) const {
+  const RandomAccessFile file = RandomAccessFile::from_memory(bytes);
+  return read(std::string(name), file, {&sink});
 }
 
 }  // namespace rosterd

@@ -6,8 +6,10 @@
 //
 // Why not io::CSVReader: it fixes the delimiter, quoting and column count at compile time and
 // throws at the first bad row, while a feed's format comes from YAML and every bad row must be
-// reported with its line and field. LineReader (fccp's block reader, with its read-ahead thread,
-// BOM and CRLF handling) does the I/O; FieldSplitter does the fields.
+// reported with its line and field. io::LineReader (fccp's block reader, with its read-ahead
+// thread and CRLF handling) does the I/O; FieldSplitter does the fields. A large file is read in
+// parts, each by its own LineReader on its own thread, while another thread hashes the whole
+// file (SHA-256) and looks for NUL bytes.
 #pragma once
 
 #include <array>
@@ -21,6 +23,7 @@
 #include "core/discrepancy.h"
 #include "core/student_table.h"
 #include "parsers/field_splitter.h"
+#include "parsers/random_access_file.h"
 #include "parsers/roster_format.h"
 
 namespace rosterd {
@@ -60,16 +63,26 @@ class RosterReader {
  public:
   explicit RosterReader(RosterFormat format);
 
-  // Reads the file at `path`. Throws rosterd::Error when it cannot be opened.
+  // Reads the file at `path`, handing its rows to `sink` in file order.
+  // Throws rosterd::Error when it cannot be opened or is not a regular file.
   FileSummary read_file(const std::filesystem::path& path, RowSink& sink) const;
 
-  // Reads `bytes` as if it were a file called `name`.
+  // Reads the file in up to sinks.size() consecutive parts at once, one thread a part: the rows
+  // of part i go to sinks[i] in file order, and come before every row of part i + 1. Files
+  // under kMinBytesPerPart a part are read in fewer parts (later sinks see no rows). Line
+  // numbers are the file's own. The sinks are called from different threads.
+  FileSummary read_file(const std::filesystem::path& path,
+                        const std::vector<RowSink*>& sinks) const;
+
+  // Reads `bytes` as if it were a file called `name`, in one part.
   FileSummary read_bytes(std::string_view name, std::string_view bytes, RowSink& sink) const;
 
-  const RosterFormat& format() const { return format_; }
+  // Below this many bytes a part, a second thread costs more than it saves.
+  static constexpr std::uint64_t kMinBytesPerPart = 4u << 20;
 
  private:
-  class Run;
+  FileSummary read(std::string name, const RandomAccessFile& file,
+                   const std::vector<RowSink*>& sinks) const;
 
   RosterFormat format_;
   FieldSplitter splitter_;

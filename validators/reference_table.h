@@ -24,6 +24,9 @@ class ReferenceTable {
   const std::string& name(std::string_view code) const { return names_.find(code)->second; }
   std::size_t size() const { return names_.size(); }
   const std::string& source() const { return source_; }
+  const std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>& entries() const {
+    return names_;
+  }
 
  private:
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> names_;

@@ -1,73 +1,132 @@
 #include "validators/roster_check.h"
 
 #include <algorithm>
-#include <unordered_map>
+#include <memory>
+#include <system_error>
 
-#include "core/student_index.h"
+#include "core/hash.h"
 #include "core/utf8.h"
 
 namespace rosterd {
 namespace {
 
-// Collects checked rows into a CheckResult.
+// Control characters (tab excepted): an ID holding one is stored in its display-safe form.
+constexpr std::string_view kControlBytes{
+    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
+    "\x18\x19"
+    "\x1a\x1b\x1c\x1d\x1e\x1f\x7f",
+    32};
+
+// A row's key hash, for finding repeated state IDs without a live hash table.
+struct KeyHash {
+  std::uint64_t hash;
+  StudentTable::Index row;
+};
+
+// Collects one part's checked rows.
 class CheckSink : public RowSink {
  public:
-  CheckSink(const RowChecker& checker, CheckResult& result)
-      : checker_(checker), result_(result), index_(result.students) {}
+  CheckSink(const RowChecker& checker, bool keep_rows) : checker_(checker), keep_rows_(keep_rows) {}
 
   void on_row(const RawRow& row) override {
-    const bool accepted = checker_.check(row, normalized_, result_.discrepancies);
-    std::string_view id = row.values[field_index(Field::state_id)];
+    const bool accepted = checker_.check(row, normalized_, discrepancies);
+    const std::string_view id = row.values[field_index(Field::state_id)];
     if (id.empty()) return;
     StudentTable::Index at;
-    if (accepted) {
-      at = result_.students.append(normalized_.values, row.line);
+    if (accepted && keep_rows_) {
+      at = students.append(normalized_.values, row.line);
     } else {
       // A rejected row is kept by its ID alone: the plan must not deactivate that student.
+      // Without keep_rows, accepted rows are kept so too (duplicate IDs are all a check needs).
       StudentValues only_id{};
-      safe_id_ = display_safe(id.substr(0, RowChecker::kMaxFieldBytes));
-      only_id[field_index(Field::state_id)] = safe_id_;
-      at = result_.students.append(only_id, row.line);
-      result_.students.set_rejected(at);
+      const std::string_view capped = id.substr(0, RowChecker::kMaxFieldBytes);
+      if (is_ascii(capped) && capped.find_first_of(kControlBytes) == std::string_view::npos) {
+        only_id[field_index(Field::state_id)] = capped;
+      } else {
+        safe_id_ = display_safe(capped);
+        only_id[field_index(Field::state_id)] = safe_id_;
+      }
+      at = students.append(only_id, row.line);
+      if (!accepted) students.set_rejected(at);
     }
-    if (const auto earlier = index_.insert(at)) duplicates_[*earlier].push_back(at);
+    keys.push_back(KeyHash{hash_bytes(students.get(at, Field::state_id)), at});
   }
 
-  // Rejects every row of every ID that appears more than once.
-  void flag_duplicates() {
-    StudentTable& t = result_.students;
-    for (auto& [first, others] : duplicates_) {
-      std::vector<StudentTable::Index> rows{first};
-      rows.insert(rows.end(), others.begin(), others.end());
-      std::string where = "lines ";
-      const std::size_t shown = std::min<std::size_t>(rows.size(), 10);
-      for (std::size_t i = 0; i < shown; ++i) {
-        if (i != 0) where += i + 1 == rows.size() ? " and " : ", ";
-        where += std::to_string(t.line(rows[i]));
-      }
-      if (shown < rows.size()) where += " and " + std::to_string(rows.size() - shown) + " more";
-      for (StudentTable::Index r : rows) {
-        t.set_rejected(r);
-        Discrepancy d;
-        d.line = t.line(r);
-        d.code = DiscrepancyCode::duplicate_id;
-        d.field = Field::state_id;
-        d.student_id = std::string(t.get(r, Field::state_id));
-        d.value = d.student_id;
-        d.detail = where;
-        result_.discrepancies.push_back(std::move(d));
-      }
-    }
-  }
+  StudentTable students;
+  std::vector<Discrepancy> discrepancies;
+  std::vector<KeyHash> keys;
 
  private:
   const RowChecker& checker_;
-  CheckResult& result_;
-  StudentIndex index_;
+  bool keep_rows_;
   NormalizedRow normalized_;
   std::string safe_id_;
-  std::unordered_map<StudentTable::Index, std::vector<StudentTable::Index>> duplicates_;
 };
+
+// LSD radix sort on the hash's top 32 bits: rows with equal IDs end up next to each other
+// (equal hashes agree in every bit), and two passes over 1M entries beat std::sort. Different
+// IDs that share those bits (~100 pairs in 1M) are told apart by comparing the IDs.
+void sort_by_hash(std::vector<KeyHash>& keys) {
+  std::vector<KeyHash> tmp(keys.size());
+  for (int shift = 32; shift < 64; shift += 16) {
+    std::vector<std::size_t> count(65537, 0);
+    for (const KeyHash& k : keys)
+      ++count[((k.hash >> shift) & 0xFFFF) + 1];
+    for (std::size_t i = 1; i < count.size(); ++i)
+      count[i] += count[i - 1];
+    for (const KeyHash& k : keys)
+      tmp[count[(k.hash >> shift) & 0xFFFF]++] = k;
+    keys.swap(tmp);
+  }
+}
+
+// Rejects every row of every state ID that appears more than once.
+void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
+  sort_by_hash(keys);
+  StudentTable& t = result.students;
+  std::vector<StudentTable::Index> group;
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i + 1;
+    while (j < keys.size() && (keys[j].hash >> 32) == (keys[i].hash >> 32))
+      ++j;
+    if (j - i > 1) {
+      // Rows whose hashes agree in 32 bits; compare the IDs themselves to group them.
+      std::vector<bool> done(j - i, false);
+      for (std::size_t a = i; a < j; ++a) {
+        if (done[a - i]) continue;
+        group.assign(1, keys[a].row);
+        const std::string_view id = t.get(keys[a].row, Field::state_id);
+        for (std::size_t b = a + 1; b < j; ++b) {
+          if (!done[b - i] && t.get(keys[b].row, Field::state_id) == id) {
+            done[b - i] = true;
+            group.push_back(keys[b].row);
+          }
+        }
+        if (group.size() < 2) continue;
+        std::sort(group.begin(), group.end());  // file order
+        std::string where = "lines ";
+        const std::size_t shown = std::min<std::size_t>(group.size(), 10);
+        for (std::size_t g = 0; g < shown; ++g) {
+          if (g != 0) where += g + 1 == group.size() ? " and " : ", ";
+          where += std::to_string(t.line(group[g]));
+        }
+        if (shown < group.size()) where += " and " + std::to_string(group.size() - shown) + " more";
+        for (StudentTable::Index r : group) {
+          t.set_rejected(r);
+          Discrepancy d;
+          d.line = t.line(r);
+          d.code = DiscrepancyCode::duplicate_id;
+          d.field = Field::state_id;
+          d.student_id = std::string(id);
+          d.value = d.student_id;
+          d.detail = where;
+          result.discrepancies.push_back(std::move(d));
+        }
+      }
+    }
+    i = j;
+  }
+}
 
 // Sorts the discrepancies by line and derives the counts from them.
 void summarize(CheckResult& result) {
@@ -93,21 +152,40 @@ void summarize(CheckResult& result) {
 }
 
 template <typename Read>
-CheckResult run_check(const RowChecker& checker, Read read) {
-  CheckResult result;
-  {
-    CheckSink sink(checker, result);
-    result.file = read(sink);
-    if (!result.refused()) sink.flag_duplicates();
+CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_rows, Read read) {
+  std::vector<std::unique_ptr<CheckSink>> sinks;
+  std::vector<RowSink*> sink_ptrs;
+  for (std::size_t i = 0; i < std::max<std::size_t>(parts, 1); ++i) {
+    sinks.push_back(std::make_unique<CheckSink>(checker, keep_rows));
+    sink_ptrs.push_back(sinks.back().get());
   }
+  CheckResult result;
+  result.file = read(sink_ptrs);
   if (result.refused()) {
     // Nothing of a refused file counts; the refusal is the whole story.
-    result.students = StudentTable();
-    result.discrepancies.clear();
     result.file.rows = 0;
     ++result.by_code[static_cast<std::size_t>(result.file.refusal->code)];
     return result;
   }
+  // Parts cover the file in order: concatenating them keeps file order.
+  std::vector<KeyHash> keys;
+  for (auto& sink : sinks) {
+    const StudentTable::Index offset = result.students.absorb(std::move(sink->students));
+    if (keys.empty()) {
+      keys = std::move(sink->keys);
+    } else {
+      for (KeyHash k : sink->keys)
+        keys.push_back(KeyHash{k.hash, k.row + offset});
+    }
+    if (result.discrepancies.empty()) {
+      result.discrepancies = std::move(sink->discrepancies);
+    } else {
+      std::move(sink->discrepancies.begin(), sink->discrepancies.end(),
+                std::back_inserter(result.discrepancies));
+    }
+    sink.reset();
+  }
+  flag_duplicates(result, keys);
   summarize(result);
   return result;
 }
@@ -115,13 +193,17 @@ CheckResult run_check(const RowChecker& checker, Read read) {
 }  // namespace
 
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
-                              const std::filesystem::path& path) {
-  return run_check(checker, [&](RowSink& sink) { return reader.read_file(path, sink); });
+                              const std::filesystem::path& path, const CheckRun& run) {
+  return run_check(checker, run.threads, run.keep_rows, [&](const std::vector<RowSink*>& sinks) {
+    return reader.read_file(path, sinks);
+  });
 }
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes) {
-  return run_check(checker, [&](RowSink& sink) { return reader.read_bytes(name, bytes, sink); });
+  return run_check(checker, 1, true, [&](const std::vector<RowSink*>& sinks) {
+    return reader.read_bytes(name, bytes, *sinks[0]);
+  });
 }
 
 }  // namespace rosterd

@@ -26,7 +26,7 @@ struct CheckCounts {
 struct CheckResult {
   FileSummary file;
   // Every row that names a state ID, in file order; rejected rows are marked and keep only
-  // their ID. Empty when the file is refused.
+  // their ID (see CheckRun::keep_rows for accepted ones). Empty when the file is refused.
   StudentTable students;
   // Sorted by line; within a line, in the order found.
   std::vector<Discrepancy> discrepancies;
@@ -36,9 +36,18 @@ struct CheckResult {
   bool refused() const { return file.refusal.has_value(); }
 };
 
+struct CheckRun {
+  // A large file is read in up to this many parts at once (RosterReader::read_file); the result
+  // does not depend on it.
+  std::size_t threads = 1;
+  // Keep every accepted row's normalized values in CheckResult::students (a plan needs them).
+  // Without it, rows are kept by their state ID only: enough for a check, and less memory.
+  bool keep_rows = true;
+};
+
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
-                              const std::filesystem::path& path);
+                              const std::filesystem::path& path, const CheckRun& run = {});
 
 // The same for bytes in memory, named `name` in the result.
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,

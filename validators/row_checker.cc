@@ -84,7 +84,7 @@ int RowChecker::typical_age(std::string_view grade) const {
   if (iequals(grade, "K") || iequals(grade, "KG") || iequals(grade, "KF") || grade == "00")
     return 5;
   if (all_digits(grade) && grade.size() <= 2) {
-    const int n = std::stoi(std::string(grade));
+    const int n = grade.size() == 1 ? grade[0] - '0' : (grade[0] - '0') * 10 + (grade[1] - '0');
     if (n >= 1 && n <= 12) return 5 + n;
   }
   return -1;
@@ -103,15 +103,14 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
   for (const Discrepancy& d : row.problems) {
     if (d.field) skip.set(field_index(*d.field));
   }
-  const std::string student_id =
-      skip.test(field_index(Field::state_id)) ? display_safe(raw_id) : std::string(raw_id);
+  const bool id_displayable = !skip.test(field_index(Field::state_id));
   const auto add = [&](DiscrepancyCode code, Field f, std::string_view value,
                        std::string detail = {}) {
     Discrepancy d;
     d.line = row.line;
     d.code = code;
     d.field = f;
-    d.student_id = student_id;
+    d.student_id = id_displayable ? std::string(raw_id) : display_safe(raw_id);
     d.value = std::string(value);
     d.detail = std::move(detail);
     problems.push_back(std::move(d));
@@ -120,7 +119,9 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
   for (Field f : kAllFields) {
     const std::string_view v = row.values[field_index(f)];
     if (v.size() > kMaxFieldBytes && !skip.test(field_index(f))) {
-      add(DiscrepancyCode::field_too_long, f, excerpt(v), std::to_string(v.size()));
+      add(DiscrepancyCode::field_too_long, f, excerpt(v),
+          std::to_string(v.size()) + " bytes; at most " + std::to_string(kMaxFieldBytes) +
+              " are taken");
       skip.set(field_index(f));
     }
   }
@@ -176,28 +177,41 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
         break;
       }
       case Field::diagnoses: {
-        std::vector<std::string_view> codes;
+        // Up to kMaxDiagnoses codes on the stack: no allocation on the hot path.
+        constexpr std::size_t kMaxDiagnoses = 32;
+        // Not value-initialised (512 bytes a row): only codes[0, n) are ever read.
+        union Codes {
+          Codes() {}
+          std::string_view at[kMaxDiagnoses];
+        } storage;
+        std::string_view* codes = storage.at;
+        std::size_t n = 0;
         bool ok = true;
-        for (std::string_view item : split(v, format_.list_separator)) {
-          item = trim(item);
+        std::size_t start = 0;
+        while (start <= v.size()) {
+          std::size_t end = v.find(format_.list_separator, start);
+          if (end == std::string_view::npos) end = v.size();
+          const std::string_view item = trim(v.substr(start, end - start));
+          start = end + 1;
           if (item.empty()) continue;
-          if (!reference_.diagnoses) {
-            codes.push_back(item);
-            continue;
-          }
-          const auto code = reference_.diagnoses->translate(item);
+          std::optional<std::string_view> code = item;
+          if (reference_.diagnoses) code = reference_.diagnoses->translate(item);
           if (!code) {
             add(DiscrepancyCode::unknown_diagnosis, f, item);
             ok = false;
-            continue;
+          } else if (n < kMaxDiagnoses) {
+            codes[n++] = *code;
+          } else {
+            add(DiscrepancyCode::field_too_long, f, excerpt(v), "more than 32 diagnoses");
+            ok = false;
+            break;
           }
-          codes.push_back(*code);
         }
         if (!ok) break;
-        std::sort(codes.begin(), codes.end());
-        codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+        std::sort(codes, codes + n);
+        n = static_cast<std::size_t>(std::unique(codes, codes + n) - codes);
         spans[field_index(f)].first = out.text.size();
-        for (std::size_t i = 0; i < codes.size(); ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
           if (i != 0) out.text += ';';
           out.text.append(codes[i]);
         }
@@ -221,6 +235,17 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
       case Field::ela_score:
       case Field::math_score: {
         const ScoreRange& range = f == Field::ela_score ? options_.ela_score : options_.math_score;
+        // Fast path: a whole number of up to 6 digits without a leading zero is already in
+        // shortest form.
+        if (v.size() <= 6 && all_digits(v) && (v.size() == 1 || v[0] != '0')) {
+          int whole = 0;
+          for (char ch : v)
+            whole = whole * 10 + (ch - '0');
+          if (whole >= range.min && whole <= range.max) {
+            put(f, v);
+            break;
+          }
+        }
         double score = 0;
         const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), score);
         if (ec != std::errc() || end != v.data() + v.size() || !std::isfinite(score) ||

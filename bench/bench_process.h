@@ -1,0 +1,18 @@
+// Runs a child process and measures it from outside: wall time and peak resident memory.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rosterd::bench {
+
+struct Measured {
+  double seconds = 0;
+  long peak_rss_kib = 0;
+  int exit_status = -1;
+};
+
+// Runs `argv` (argv[0] is the program path) with stdout to /dev/null.
+Measured measure(const std::vector<std::string>& argv);
+
+}  // namespace rosterd::bench

@@ -1,0 +1,129 @@
+// Benchmark: `rosterd check` against a bare fast-cpp-csv-parser read loop over the same
+// generated roster, as a throughput ratio, with the peak RSS of each. Not a test: it prints.
+//
+//   rosterd_bench_check [--rows N] [--runs K] [--dir DIR]
+//
+// Targets (issue "Foundation"): check >= 0.7x the bare loop's rows/s; peak RSS <= 300 MB at 1M
+// rows. Each program runs as its own process; the figure is the best wall time of K runs.
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "bench/bench_process.h"
+#include "core/text.h"
+#include "parsers/fccp.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+// The baseline: the loop fast-cpp-csv-parser's documentation shows, reading all twelve columns
+// by header name as char* (its fastest form), trimming blanks, counting rows.
+int bare_loop(const char* path) {
+  io::CSVReader<12, io::trim_chars<' ', '\t'>, io::no_quote_escape<'|'>> in(path);
+  in.read_header(io::ignore_extra_column, "StudentStateID", "LocalStudentID", "LegalFirstName",
+                 "LegalMiddleName", "LegalLastName", "DateOfBirth", "Grade", "CampusID",
+                 "Diagnoses", "Status", "ELAScore", "MathScore");
+  char *a = nullptr, *b = nullptr, *c = nullptr, *d = nullptr, *e = nullptr, *f = nullptr,
+       *g = nullptr, *h = nullptr, *i = nullptr, *j = nullptr, *k = nullptr, *l = nullptr;
+  unsigned long rows = 0, bytes = 0;
+  while (in.read_row(a, b, c, d, e, f, g, h, i, j, k, l)) {
+    ++rows;
+    bytes += std::strlen(a) + std::strlen(l);  // touch the values so nothing is optimised away
+  }
+  std::printf("%lu %lu\n", rows, bytes);
+  return rows > 0 ? 0 : 1;
+}
+
+// Writes the generated roster in a child process: a child started with posix_spawn (vfork)
+// inherits its parent's peak RSS, so the measuring parent must never hold the roster itself.
+int generate(std::size_t rows, const char* path) {
+  testing::GeneratorOptions o;
+  o.clean_rows = rows;
+  std::ofstream(path, std::ios::binary) << testing::generate_roster(o).text;
+  return 0;
+}
+
+struct Best {
+  double seconds = 1e9;
+  long rss_kib = 0;
+};
+
+Best best_of(int runs, const std::vector<std::string>& argv) {
+  Best best;
+  for (int r = 0; r < runs; ++r) {
+    const bench::Measured m = bench::measure(argv);
+    if (m.exit_status != 0 && m.exit_status != 1) {
+      std::fprintf(stderr, "bench: %s exited %d\n", argv[0].c_str(), m.exit_status);
+      std::exit(1);
+    }
+    best.seconds = std::min(best.seconds, m.seconds);
+    best.rss_kib = std::max(best.rss_kib, m.peak_rss_kib);
+  }
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--bare") return bare_loop(argv[2]);
+  if (argc == 4 && std::string(argv[1]) == "--generate")
+    return generate(std::stoul(argv[2]), argv[3]);
+  std::size_t rows = 1000000;
+  int runs = 3;
+  std::string dir_arg;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string opt = argv[i];
+    if (opt == "--rows") {
+      rows = std::stoul(argv[i + 1]);
+    } else if (opt == "--runs") {
+      runs = std::stoi(argv[i + 1]);
+    } else if (opt == "--dir") {
+      dir_arg = argv[i + 1];
+    }
+  }
+  testing::TempDir tmp;
+  const std::filesystem::path dir = dir_arg.empty() ? tmp.path() : std::filesystem::path(dir_arg);
+  const auto config = testing::write_test_feed(dir);
+  const auto roster = dir / "bench-roster.txt";
+  const std::string self = std::filesystem::canonical("/proc/self/exe").string();
+  bench::measure({self, "--generate", std::to_string(rows), roster.string()});
+  const double mb = static_cast<double>(std::filesystem::file_size(roster)) / 1e6;
+  std::printf("roster: %s rows, %.1f MB (%s)\n", group_thousands(rows).c_str(), mb, roster.c_str());
+  std::printf("best of %d runs each; wall time of the whole process, peak RSS from wait4\n\n",
+              runs);
+
+  const Best bare = best_of(runs, {self, "--bare", roster.string()});
+  const auto check_with = [&](const char* threads) {
+    return best_of(
+        runs, {ROSTERD_BIN, "check", "--config", config.string(), "--feed", "gen", "--format",
+               "json", "--as-of", testing::kGeneratorAsOf, "--threads", threads, roster.string()});
+  };
+  const Best check1 = check_with("1");
+  const Best check2 = check_with("2");
+
+  const auto line = [&](const char* name, const Best& b) {
+    std::printf(
+        "%-34s %8.3f s %12s rows/s %8.1f MB/s %8.1f MB peak RSS\n", name, b.seconds,
+        group_thousands(static_cast<unsigned long long>(static_cast<double>(rows) / b.seconds))
+            .c_str(),
+        mb / b.seconds, static_cast<double>(b.rss_kib) / 1024.0);
+  };
+  line("bare fccp CSVReader<12> loop", bare);
+  line("rosterd check --threads 1", check1);
+  line("rosterd check --threads 2", check2);
+  const double ratio1 = bare.seconds / check1.seconds;
+  const double ratio2 = bare.seconds / check2.seconds;
+  std::printf(
+      "\nthroughput ratio check/bare: %.2f with 1 thread, %.2f with 2 (target >= 0.70: %s)\n",
+      ratio1, ratio2, std::max(ratio1, ratio2) >= 0.70 ? "met" : "NOT met");
+  const double rss_mb = static_cast<double>(std::max(check1.rss_kib, check2.rss_kib)) / 1024.0;
+  std::printf("rosterd check peak RSS: %.1f MB (target <= 300 MB at 1M rows: %s)\n", rss_mb,
+              rss_mb <= 300 ? "met" : "NOT met");
+  return 0;
+}
