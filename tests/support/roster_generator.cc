@@ -151,22 +151,26 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
       planted.push_back(std::move(r));
     }
   }
-  // Spread the planted rows through the file.
-  for (Row& r : planted) {
-    const std::size_t at = rows.empty() ? 0 : pick(rows.size() + 1);
-    rows.insert(rows.begin() + static_cast<std::ptrdiff_t>(at), std::move(r));
-  }
+  // Spread the planted rows through the file: each goes before a random clean row (or last).
+  std::vector<std::pair<std::size_t, std::size_t>> places;  // (before clean row, planted index)
+  for (std::size_t i = 0; i < planted.size(); ++i) places.emplace_back(pick(rows.size() + 1), i);
+  std::sort(places.begin(), places.end());
 
   out.text =
       "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
-      "Grade|"
-      "CampusID|Diagnoses|Status|ELAScore|MathScore\n";
-  out.text.reserve(rows.size() * 72 + 200);
-  for (const Row& r : rows) {
-    out.text += join(r);
+      "Grade|CampusID|Diagnoses|Status|ELAScore|MathScore\n";
+  out.text.reserve((rows.size() + planted.size()) * 72 + 200);
+  std::size_t next_place = 0;
+  for (std::size_t i = 0; i <= rows.size(); ++i) {
+    for (; next_place < places.size() && places[next_place].first == i; ++next_place) {
+      out.text += join(planted[places[next_place].second]);
+      out.text += '\n';
+    }
+    if (i == rows.size()) break;
+    out.text += join(rows[i]);
     out.text += '\n';
   }
-  out.rows = rows.size();
+  out.rows = rows.size() + planted.size();
   return out;
 }
 

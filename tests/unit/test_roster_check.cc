@@ -1,5 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <fstream>
+
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
 #include "validators/roster_check.h"
 
 using namespace rosterd;
@@ -69,4 +73,47 @@ TEST_CASE("a refused file keeps nothing") {
   CHECK(r.discrepancies.empty());
   CHECK(r.counts.rows_read == 0);
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::unreadable)] == 1);
+}
+
+TEST_CASE("a file read in two parts gives exactly the result of one part") {
+  testing::TempDir dir;
+  testing::GeneratorOptions o;
+  o.clean_rows = 150000;  // ~10 MB: above RosterReader::kMinBytesPerPart a part
+  o.inject = testing::every_row_code(20);
+  o.inject.erase(DiscrepancyCode::bad_quote);  // this feed does not quote
+  const testing::GeneratedRoster g = testing::generate_roster(o);
+  std::ofstream(dir / "big.txt", std::ios::binary) << g.text;
+  REQUIRE(g.text.size() > 2 * RosterReader::kMinBytesPerPart);
+
+  RosterFormat format = RosterFormat::default_layout();
+  CheckOptions options;
+  options.state_id = IdRule{10, 10, IdCharset::digits};
+  ReferenceSet reference;
+  const RosterReader reader(format);
+  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
+  const CheckResult one = check_roster_file(reader, checker, dir / "big.txt", CheckRun{1, true});
+  const CheckResult two = check_roster_file(reader, checker, dir / "big.txt", CheckRun{2, true});
+
+  CHECK(one.file.sha256 == two.file.sha256);
+  CHECK(one.file.rows == g.rows);
+  CHECK(two.file.rows == g.rows);
+  CHECK(one.counts.rows_rejected == two.counts.rows_rejected);
+  CHECK(one.counts.rows_warned == two.counts.rows_warned);
+  CHECK(two.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 40);
+  REQUIRE(one.discrepancies.size() == two.discrepancies.size());
+  std::size_t different = 0;
+  for (std::size_t i = 0; i < one.discrepancies.size(); ++i) {
+    const Discrepancy& a = one.discrepancies[i];
+    const Discrepancy& b = two.discrepancies[i];
+    different += a.line != b.line || a.code != b.code || a.student_id != b.student_id;
+  }
+  CHECK(different == 0);
+  REQUIRE(one.students.size() == two.students.size());
+  for (StudentTable::Index i = 0; i < one.students.size(); ++i) {
+    different += one.students.line(i) != two.students.line(i) || one.students.values(i) != two.students.values(i) ||
+                 one.students.rejected(i) != two.students.rejected(i);
+  }
+  CHECK(different == 0);
+  // Line numbers are the file's: the last row is on the last line.
+  CHECK(two.students.line(static_cast<StudentTable::Index>(two.students.size() - 1)) == g.rows + 1);
 }
