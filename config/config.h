@@ -8,21 +8,13 @@
 #include <string_view>
 
 #include "parsers/roster_format.h"
+#include "planner/policy.h"
 #include "validators/check_options.h"
 #include "validators/code_translator.h"
 
 namespace rosterd {
 
 enum class FeedMode { live, test };
-enum class CommitMode { automatic, manual };
-
-// Safeguards that hold a run for approval instead of committing it.
-struct Policy {
-  CommitMode commit = CommitMode::automatic;
-  double max_deactivate_pct = 5;
-  double max_row_drop_pct = 10;
-  double max_reject_pct = 5;
-};
 
 struct StoreConfig {
   std::filesystem::path sqlite;

@@ -95,6 +95,27 @@ std::string to_iso(const CivilDate& d) {
   return out;
 }
 
+std::string format_date(const CivilDate& d, std::string_view format) {
+  std::string out;
+  const std::string iso = to_iso(d);
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '%' && i + 1 < format.size()) {
+      const char c = format[++i];
+      if (c == 'Y')
+        out += iso.substr(0, 4);
+      else if (c == 'm')
+        out += iso.substr(5, 2);
+      else if (c == 'd')
+        out += iso.substr(8, 2);
+      else
+        out += c;  // "%%"
+      continue;
+    }
+    out += format[i];
+  }
+  return out;
+}
+
 CivilDate today_utc() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   const std::chrono::year_month_day ymd{now};

@@ -29,6 +29,9 @@ std::optional<CivilDate> parse_date(std::string_view text, std::string_view form
 std::string to_iso(const CivilDate& d);
 void append_iso(std::string& out, const CivilDate& d);
 
+// Writes `d` in a format that passed date_format_problem (%m and %d with two digits).
+std::string format_date(const CivilDate& d, std::string_view format);
+
 // Today's date in UTC.
 CivilDate today_utc();
 

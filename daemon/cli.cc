@@ -5,7 +5,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
-#include "daemon/check_command.h"
+#include "daemon/commands.h"
 #include "daemon/exit_status.h"
 
 namespace rosterd {
@@ -20,6 +20,15 @@ constexpr const char* kUsage =
     "        Test import: read and validate ROSTER with the feed's rules, print every\n"
     "        discrepancy, write nothing. Exit 0 clean, 1 rows rejected or warned,\n"
     "        2 usage or configuration error, 3 file refused.\n"
+    "  ingest --config FILE [--feed NAME] [--format text|json] [--as-of DATE] ROSTER\n"
+    "        Check, plan against the committed roster, decide (commit, hold, dry run),\n"
+    "        record the run and commit in one transaction. Exit as check, or 4 held.\n"
+    "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
+    "  show --config FILE [--format text|json] RUN      a run's report again\n"
+    "  approve --config FILE RUN                        commit a held run\n"
+    "  reject --config FILE RUN                         discard a held run\n"
+    "  rollback --config FILE [--force] RUN             restore what a run changed\n"
+    "  export --config FILE [--feed NAME]               the committed roster, to stdout\n"
     "\n"
     "Options for every command:\n"
     "  --help       this text\n"
@@ -52,6 +61,13 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   }
   try {
     if (args[0] == "check") return run_check_command(rest, out);
+    if (args[0] == "ingest") return run_ingest_command(rest, out);
+    if (args[0] == "history") return run_history_command(rest, out);
+    if (args[0] == "show") return run_show_command(rest, out);
+    if (args[0] == "approve") return run_approve_command(rest, out);
+    if (args[0] == "reject") return run_reject_command(rest, out);
+    if (args[0] == "rollback") return run_rollback_command(rest, out);
+    if (args[0] == "export") return run_export_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const Error& e) {
     out.flush();

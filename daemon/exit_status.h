@@ -7,6 +7,7 @@ inline constexpr int kExitClean = 0;          // no discrepancies
 inline constexpr int kExitDiscrepancies = 1;  // rows rejected or warned
 inline constexpr int kExitUsage = 2;          // bad command line or configuration
 inline constexpr int kExitRefused = 3;        // the file was refused as a whole
+inline constexpr int kExitHeld = 4;           // the run is held for approval (nothing committed)
 inline constexpr int kExitInternal = 70;      // a bug (EX_SOFTWARE): please report it
 
 }  // namespace rosterd

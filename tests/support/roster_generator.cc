@@ -153,7 +153,8 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
   }
   // Spread the planted rows through the file: each goes before a random clean row (or last).
   std::vector<std::pair<std::size_t, std::size_t>> places;  // (before clean row, planted index)
-  for (std::size_t i = 0; i < planted.size(); ++i) places.emplace_back(pick(rows.size() + 1), i);
+  for (std::size_t i = 0; i < planted.size(); ++i)
+    places.emplace_back(pick(rows.size() + 1), i);
   std::sort(places.begin(), places.end());
 
   out.text =

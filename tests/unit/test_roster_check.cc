@@ -110,7 +110,8 @@ TEST_CASE("a file read in two parts gives exactly the result of one part") {
   CHECK(different == 0);
   REQUIRE(one.students.size() == two.students.size());
   for (StudentTable::Index i = 0; i < one.students.size(); ++i) {
-    different += one.students.line(i) != two.students.line(i) || one.students.values(i) != two.students.values(i) ||
+    different += one.students.line(i) != two.students.line(i) ||
+                 one.students.values(i) != two.students.values(i) ||
                  one.students.rejected(i) != two.students.rejected(i);
   }
   CHECK(different == 0);

@@ -1,0 +1,20 @@
+// The `rosterd` subcommands. Each takes the arguments after its name, writes its report to
+// `out`, returns the exit status (daemon/exit_status.h) and throws Error for what stops it.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rosterd {
+
+int run_check_command(const std::vector<std::string>& args, std::ostream& out);
+int run_ingest_command(const std::vector<std::string>& args, std::ostream& out);
+int run_history_command(const std::vector<std::string>& args, std::ostream& out);
+int run_show_command(const std::vector<std::string>& args, std::ostream& out);
+int run_approve_command(const std::vector<std::string>& args, std::ostream& out);
+int run_reject_command(const std::vector<std::string>& args, std::ostream& out);
+int run_rollback_command(const std::vector<std::string>& args, std::ostream& out);
+int run_export_command(const std::vector<std::string>& args, std::ostream& out);
+
+}  // namespace rosterd

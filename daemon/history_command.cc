@@ -1,0 +1,45 @@
+#include "core/text.h"
+#include "core/utf8.h"
+#include "daemon/command_support.h"
+#include "daemon/commands.h"
+#include "daemon/exit_status.h"
+
+namespace rosterd {
+
+int run_history_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd history --config FILE [--feed NAME] [--last N]";
+  const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
+  if (!cl.positional().empty()) throw UsageError("history takes no file. Usage: " + usage);
+  std::size_t last = 7;
+  if (const auto n = cl.value("--last")) {
+    if (n->empty() || n->size() > 6 || n->find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(*n) == 0) {
+      throw UsageError("--last must be a number of runs, not \"" + *n + "\".");
+    }
+    last = std::stoul(*n);
+  }
+  const Config config = load_config_option(cl, usage);
+  std::string feed = cl.value("--feed").value_or("");
+  if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
+  const auto store = open_store(config);
+  const auto runs = store->history(feed, last);
+  if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
+  for (const RunRecord& r : runs) {
+    out << "run " << r.id << "  " << r.started << "  " << r.feed << "  " << r.decision;
+    if (r.kind == "rollback") {
+      out << "  rollback of run " << r.target_run.value_or(0);
+    } else {
+      out << "  " << display_safe(r.file_name) << "  rows " << group_thousands(r.check.rows_read)
+          << ", rejected " << group_thousands(r.check.rows_rejected);
+    }
+    out << ", added " << group_thousands(r.plan.added) << ", updated "
+        << group_thousands(r.plan.updated) << ", deactivated "
+        << group_thousands(r.plan.deactivated) << ", reactivated "
+        << group_thousands(r.plan.reactivated);
+    if (r.rolled_back_by) out << "  (rolled back by run " << *r.rolled_back_by << ")";
+    out << '\n';
+  }
+  return kExitClean;
+}
+
+}  // namespace rosterd

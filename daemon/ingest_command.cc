@@ -1,0 +1,46 @@
+#include "daemon/command_support.h"
+#include "daemon/commands.h"
+#include "daemon/exit_status.h"
+#include "daemon/ingest_pipeline.h"
+
+namespace rosterd {
+
+int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage =
+      "rosterd ingest --config FILE [--feed NAME] [--format text|json] ROSTER";
+  const CommandLine cl(args, {"--config", "--feed", "--format", "--as-of", "--threads"}, {});
+  if (cl.positional().size() != 1)
+    throw UsageError("ingest takes exactly one roster file. Usage: " + usage);
+  const std::string format = format_option(cl);
+  const std::size_t threads = threads_option(cl);
+  const CivilDate as_of = as_of_option(cl);
+  const Config config = load_config_option(cl, usage);
+  const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  const auto store = open_store(config);
+
+  const IngestOutcome o = ingest_file(feed, *store, cl.positional()[0], threads, as_of);
+  RunReport report = o.report(feed.name);
+  const std::string run = std::to_string(o.run_id);
+  const std::string cfg = " --config " + config.file.string();
+  if (o.decision.decision == Decision::held) {
+    report.next_steps = {
+        "Nothing was committed. To commit this run: rosterd approve" + cfg + " " + run,
+        "To discard it: rosterd reject" + cfg + " " + run};
+  } else if (o.decision.decision == Decision::committed) {
+    report.next_steps = {"To undo this run: rosterd rollback" + cfg + " " + run};
+  }
+  print_report(out, report, format);
+  switch (o.decision.decision) {
+    case Decision::refused:
+      return kExitRefused;
+    case Decision::held:
+      return kExitHeld;
+    default:
+      break;
+  }
+  if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
+    return kExitDiscrepancies;
+  return kExitClean;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,83 @@
+#include "planner/decision.h"
+
+#include <cstdio>
+
+#include "core/text.h"
+
+namespace rosterd {
+
+std::string_view decision_name(Decision d) {
+  switch (d) {
+    case Decision::committed:
+      return "committed";
+    case Decision::held:
+      return "held";
+    case Decision::dry_run:
+      return "dry-run";
+    case Decision::refused:
+      return "refused";
+  }
+  return "refused";
+}
+
+namespace {
+double pct(double part, double whole) {
+  return whole <= 0 ? 0 : 100.0 * part / whole;
+}
+std::string fmt_pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
+}
+}  // namespace
+
+DecisionResult decide(const DecisionInput& in) {
+  DecisionResult r;
+  if (in.refused) {
+    r.decision = Decision::refused;
+    r.reason = "the file was refused as a whole";
+    return r;
+  }
+  const Policy& p = in.policy;
+  const double rejected = pct(in.check.rows_rejected, in.check.rows_read);
+  if (rejected > p.max_reject_pct) {
+    r.trips.push_back({"max_reject_pct", p.max_reject_pct, rejected,
+                       group_thousands(in.check.rows_rejected) + " of " +
+                           group_thousands(in.check.rows_read) + " rows are rejected (" +
+                           fmt_pct(rejected) + ")"});
+  }
+  if (in.previous_rows) {
+    const double deactivated = pct(in.plan.deactivated, in.plan.active_before);
+    if (deactivated > p.max_deactivate_pct) {
+      r.trips.push_back(
+          {"max_deactivate_pct", p.max_deactivate_pct, deactivated,
+           group_thousands(in.plan.deactivated) + " of " + group_thousands(in.plan.active_before) +
+               " active students would be deactivated (" + fmt_pct(deactivated) + ")"});
+    }
+    const double prev = *in.previous_rows;
+    const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
+    if (drop > p.max_row_drop_pct) {
+      r.trips.push_back({"max_row_drop_pct", p.max_row_drop_pct, drop,
+                         "the file has " + group_thousands(in.check.rows_read) +
+                             " rows, the last committed file had " +
+                             group_thousands(*in.previous_rows) + " (" + fmt_pct(drop) +
+                             " fewer)"});
+    }
+  }
+  if (in.test_mode) {
+    r.decision = Decision::dry_run;
+    r.reason = "the feed's mode is test: nothing is committed";
+  } else if (!r.trips.empty()) {
+    r.decision = Decision::held;
+    r.reason = "a safeguard tripped";
+  } else if (p.commit == CommitMode::manual) {
+    r.decision = Decision::held;
+    r.reason = "policy.commit is manual: every run waits for approval";
+  } else {
+    r.decision = Decision::committed;
+    r.reason = "no safeguard tripped";
+  }
+  return r;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,48 @@
+// Decides what happens to a run: committed, held for approval, a dry run, or refused.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "planner/plan.h"
+#include "planner/policy.h"
+
+namespace rosterd {
+
+enum class Decision { committed, held, dry_run, refused };
+
+std::string_view decision_name(Decision d);  // "committed", "held", "dry-run", "refused"
+
+// A safeguard that tripped: its name (the policy key), its limit and the value this run has.
+struct SafeguardTrip {
+  std::string name;
+  double limit = 0;
+  double value = 0;
+  std::string explanation;  // e.g. "412 of 8,240 active students would be deactivated"
+};
+
+struct DecisionInput {
+  bool refused = false;
+  bool test_mode = false;  // the feed's mode is test
+  Policy policy;
+  CheckCounts check;
+  PlanCounts plan;
+  // Rows read of the last committed file of the feed; nullopt before the first commit.
+  std::optional<std::uint32_t> previous_rows;
+};
+
+struct DecisionResult {
+  Decision decision = Decision::dry_run;
+  std::vector<SafeguardTrip> trips;
+  // Why, in a sentence (e.g. "policy.commit is manual").
+  std::string reason;
+};
+
+// The first committed file of a feed skips the row-drop and deactivation safeguards (there is
+// nothing to drop from); the reject share applies always. Safeguards are computed and reported
+// in test mode too, so that a test import shows what a live run would do.
+DecisionResult decide(const DecisionInput& in);
+
+}  // namespace rosterd

@@ -1,0 +1,148 @@
+#include "planner/plan.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "core/hash.h"
+#include "core/student_index.h"
+#include "planner/student_digest.h"
+
+namespace rosterd {
+
+std::string_view change_kind_name(ChangeKind kind) {
+  switch (kind) {
+    case ChangeKind::added:
+      return "added";
+    case ChangeKind::updated:
+      return "updated";
+    case ChangeKind::deactivated:
+      return "deactivated";
+    case ChangeKind::reactivated:
+      return "reactivated";
+    case ChangeKind::removed:
+      return "removed";
+  }
+  return "updated";
+}
+
+std::optional<ChangeKind> change_kind_from_name(std::string_view name) {
+  for (ChangeKind k : {ChangeKind::added, ChangeKind::updated, ChangeKind::deactivated,
+                       ChangeKind::reactivated, ChangeKind::removed}) {
+    if (change_kind_name(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+std::vector<std::string> to_strings(const StudentValues& v) {
+  std::vector<std::string> out;
+  out.reserve(kFieldCount);
+  for (const auto& s : v)
+    out.emplace_back(s);
+  return out;
+}
+
+std::uint16_t diff_mask(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  std::uint16_t mask = 0;
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    if (a[i] != b[i]) mask = static_cast<std::uint16_t>(mask | (1u << i));
+  }
+  return mask;
+}
+
+}  // namespace
+
+Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
+  Plan plan;
+  const StudentTable& file = check.students;
+  StudentIndex index(file);
+  index.reserve(file.size());
+  for (StudentTable::Index i = 0; i < file.size(); ++i) {
+    // Duplicate IDs are all rejected; the first row stands for the ID.
+    index.insert(i);
+  }
+
+  std::vector<bool> seen(file.size(), false);
+  std::vector<std::string> changed_ids;    // committed students whose digest differs
+  std::vector<std::string> absent_active;  // committed active students not in the file
+  committed.for_each_digest([&](const CommittedRoster::Entry& e) {
+    if (e.active) ++plan.counts.active_before;
+    const auto row = index.find(e.state_id);
+    if (!row) {
+      if (e.active) absent_active.push_back(e.state_id);
+      return;
+    }
+    seen[*row] = true;
+    if (file.rejected(*row)) {
+      ++plan.counts.kept_rejected;
+      return;
+    }
+    if (student_digest(file.values(*row)) == e.digest) {
+      ++plan.counts.unchanged;
+      return;
+    }
+    changed_ids.push_back(e.state_id);
+  });
+
+  // New students: accepted rows whose ID the roster does not have yet.
+  for (StudentTable::Index i = 0; i < file.size(); ++i) {
+    if (seen[i] || file.rejected(i)) continue;
+    // Skip repeats of an ID (all rejected anyway) by checking the index points at this row.
+    if (index.find(file.get(i, Field::state_id)) != i) continue;
+    Change c;
+    c.kind = ChangeKind::added;
+    c.state_id = std::string(file.get(i, Field::state_id));
+    c.after = to_strings(file.values(i));
+    c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+    c.line = file.line(i);
+    plan.changes.push_back(std::move(c));
+    ++plan.counts.added;
+  }
+
+  // Changed and absent students: read their committed values for the before-image.
+  std::vector<std::string> to_fetch = changed_ids;
+  to_fetch.insert(to_fetch.end(), absent_active.begin(), absent_active.end());
+  for (auto& [id, before] : committed.fetch(to_fetch)) {
+    Change c;
+    c.state_id = id;
+    const auto row = index.find(id);
+    if (row && !file.rejected(*row)) {
+      c.after = to_strings(file.values(*row));
+      c.line = file.line(*row);
+    } else {
+      c.after = before;
+      c.after[field_index(Field::status)].assign(1, 'I');  // (gcc 12 -Wrestrict misfires on = "I")
+    }
+    const bool was_active = before[field_index(Field::status)] == "A";
+    const bool is_active = c.after[field_index(Field::status)] == "A";
+    c.kind = was_active && !is_active   ? ChangeKind::deactivated
+             : !was_active && is_active ? ChangeKind::reactivated
+                                        : ChangeKind::updated;
+    c.changed_fields = diff_mask(before, c.after);
+    c.before = std::move(before);
+    if (c.changed_fields == 0) {
+      // The digest differed but the values do not (a digest from an older normalisation).
+      ++plan.counts.unchanged;
+      continue;
+    }
+    switch (c.kind) {
+      case ChangeKind::deactivated:
+        ++plan.counts.deactivated;
+        break;
+      case ChangeKind::reactivated:
+        ++plan.counts.reactivated;
+        break;
+      default:
+        ++plan.counts.updated;
+        break;
+    }
+    plan.changes.push_back(std::move(c));
+  }
+  std::sort(plan.changes.begin(), plan.changes.end(),
+            [](const Change& a, const Change& b) { return a.state_id < b.state_id; });
+  return plan;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,73 @@
+// What a roster file would change in a feed's committed roster.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/student_table.h"
+#include "validators/roster_check.h"
+
+namespace rosterd {
+
+// `removed` only comes from a rollback that undoes an addition.
+enum class ChangeKind : std::uint8_t { added, updated, deactivated, reactivated, removed };
+
+std::string_view change_kind_name(ChangeKind kind);
+std::optional<ChangeKind> change_kind_from_name(std::string_view name);
+
+// One student the plan changes. `before` is empty for an added student.
+struct Change {
+  ChangeKind kind = ChangeKind::added;
+  std::string state_id;
+  std::optional<std::vector<std::string>> before;  // kFieldCount values
+  std::vector<std::string> after;                  // kFieldCount values
+  // Bit i set: field i differs between before and after.
+  std::uint16_t changed_fields = 0;
+  // The file line the new values came from (0 for a student absent from the file).
+  std::uint32_t line = 0;
+};
+
+struct PlanCounts {
+  std::uint32_t added = 0;
+  std::uint32_t updated = 0;
+  std::uint32_t deactivated = 0;
+  std::uint32_t reactivated = 0;
+  std::uint32_t unchanged = 0;
+  // Committed students whose row in the file was rejected: kept as they are.
+  std::uint32_t kept_rejected = 0;
+  // Active students in the committed roster before the run.
+  std::uint32_t active_before = 0;
+};
+
+struct Plan {
+  std::vector<Change> changes;  // sorted by state ID
+  PlanCounts counts;
+};
+
+// The committed roster of a feed, as the planner reads it. A store implements it.
+class CommittedRoster {
+ public:
+  struct Entry {
+    std::string state_id;
+    std::uint64_t digest = 0;
+    bool active = true;
+  };
+  virtual ~CommittedRoster() = default;
+  // Calls `visit` once for every committed student of the feed.
+  virtual void for_each_digest(const std::function<void(const Entry&)>& visit) = 0;
+  // The committed values (kFieldCount, in Field order) of each of `ids` that exists.
+  virtual std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
+      const std::vector<std::string>& ids) = 0;
+};
+
+// Compares the checked file with the committed roster. Accepted rows add, update, deactivate
+// (status I) or reactivate students; an active committed student absent from the file is
+// deactivated (other values kept); a committed student whose row was rejected is kept as is.
+// REQUIRES: `check` was made with CheckRun::keep_rows and is not refused.
+Plan make_plan(const CheckResult& check, CommittedRoster& committed);
+
+}  // namespace rosterd

@@ -1,0 +1,18 @@
+// A feed's safeguards and commit policy: the `policy:` section of a feed.
+#pragma once
+
+namespace rosterd {
+
+enum class CommitMode { automatic, manual };
+
+struct Policy {
+  CommitMode commit = CommitMode::automatic;
+  // Hold the run when it would deactivate more than this share of the active students.
+  double max_deactivate_pct = 5;
+  // Hold the run when the file has this much fewer rows than the last committed file.
+  double max_row_drop_pct = 10;
+  // Hold the run when more than this share of the rows is rejected.
+  double max_reject_pct = 5;
+};
+
+}  // namespace rosterd

@@ -1,0 +1,110 @@
+// The roster store: committed students per feed, runs, their discrepancies and changes.
+//
+// An interface so that a PostgreSQL store can replace the embedded SQLite one without touching
+// the layers above. Every method that writes does so in one transaction: a crash leaves the
+// store as before or as after, never half-written.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "planner/decision.h"
+#include "planner/plan.h"
+#include "validators/roster_check.h"
+
+namespace rosterd {
+
+struct RunRecord {
+  std::int64_t id = 0;
+  std::string feed;
+  std::string kind;  // "ingest" or "rollback"
+  std::string file_name;
+  std::string sha256;
+  std::uint64_t bytes = 0;
+  std::string started;   // UTC, ISO 8601
+  std::string finished;  // empty while running
+  // running, committed, held, dry-run, refused, rejected (a held run discarded), failed
+  std::string decision;
+  std::string reason;
+  std::optional<std::int64_t> base_run;        // the last committed run when it was planned
+  std::optional<std::int64_t> target_run;      // for a rollback: the run it undoes
+  std::optional<std::int64_t> rolled_back_by;  // a later rollback of this run
+  std::string decided_by;                      // who approved or rejected a held run
+  CheckCounts check;
+  PlanCounts plan;
+  std::vector<SafeguardTrip> trips;
+};
+
+// What finish_run records.
+struct RunOutcome {
+  std::int64_t run_id = 0;
+  std::string feed;
+  Decision decision = Decision::dry_run;
+  std::string reason;
+  std::vector<SafeguardTrip> trips;
+  CheckCounts check;
+  PlanCounts plan;
+  std::optional<std::int64_t> base_run;
+  std::optional<Discrepancy> refusal;
+  const std::vector<Discrepancy>* discrepancies = nullptr;
+  const std::vector<Change>* changes = nullptr;
+};
+
+class RosterStore {
+ public:
+  virtual ~RosterStore() = default;
+
+  // Records the feed's key column on first use; throws Error when it differs from the one
+  // recorded (switching the key column would scramble students).
+  virtual void check_feed_key(const std::string& feed, const std::string& key_column) = 0;
+
+  // Records a run as `running` (committed at once, so a crash leaves a trace) and returns its id.
+  virtual std::int64_t begin_run(const std::string& feed, const FileSummary& file) = 0;
+
+  virtual std::unique_ptr<CommittedRoster> committed(const std::string& feed) = 0;
+  // The last run that changed the feed's roster (an ingest or a rollback).
+  virtual std::optional<std::int64_t> last_committed_run(const std::string& feed) = 0;
+  // Rows read of the feed's last committed ingest.
+  virtual std::optional<std::uint32_t> last_committed_rows(const std::string& feed) = 0;
+
+  // In one transaction: applies the changes when the decision is `committed` (refusing with
+  // StaleBaseError if another run committed since base_run), records them (with after-images
+  // when `held`), the discrepancies and the run's outcome.
+  virtual void finish_run(const RunOutcome& outcome) = 0;
+  virtual void fail_run(std::int64_t run, const std::string& reason) = 0;
+
+  // The last `last` runs, newest first, of one feed (or all when `feed` is empty).
+  virtual std::vector<RunRecord> history(const std::string& feed, std::size_t last) = 0;
+  virtual std::optional<RunRecord> run(std::int64_t id) = 0;
+  virtual std::vector<Discrepancy> run_discrepancies(std::int64_t id) = 0;
+  virtual std::vector<Change> run_changes(std::int64_t id) = 0;
+
+  // Commits a held run; refused (Error) when it is not held or its base has changed.
+  virtual void approve(std::int64_t id, const std::string& who) = 0;
+  // Discards a held run.
+  virtual void reject(std::int64_t id, const std::string& who) = 0;
+  // Restores every student the run touched to its before-image, as a new run; refused when a
+  // later committed run touched the same students, unless `force`. Returns the new run's id.
+  virtual std::int64_t rollback(std::int64_t id, bool force, const std::string& who) = 0;
+
+  // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
+  virtual void for_each_student(
+      const std::string& feed,
+      const std::function<void(const std::vector<std::string>&)>& visit) = 0;
+};
+
+class StaleBaseError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process
+// that no longer exists are marked failed.
+std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path);
+
+}  // namespace rosterd

@@ -1,0 +1,761 @@
+// The embedded roster store: one SQLite file in WAL mode.
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <set>
+#include <unordered_set>
+
+#include "core/text.h"
+#include "planner/student_digest.h"
+#include "store/roster_store.h"
+#include "store/sqlite_db.h"
+
+namespace rosterd {
+namespace {
+
+// Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
+// has shipped; add the next.
+constexpr std::array<const char*, 1> kMigrations = {
+    R"sql(
+CREATE TABLE feeds (
+  feed TEXT PRIMARY KEY,
+  key_column TEXT NOT NULL,
+  created TEXT NOT NULL
+);
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  feed TEXT NOT NULL,
+  kind TEXT NOT NULL DEFAULT 'ingest',
+  file_name TEXT NOT NULL DEFAULT '',
+  sha256 TEXT NOT NULL DEFAULT '',
+  bytes INTEGER NOT NULL DEFAULT 0,
+  started TEXT NOT NULL,
+  finished TEXT,
+  decision TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  pid INTEGER,
+  host TEXT,
+  base_run INTEGER,
+  target_run INTEGER,
+  rolled_back_by INTEGER,
+  decided_by TEXT NOT NULL DEFAULT '',
+  rows_read INTEGER NOT NULL DEFAULT 0,
+  rows_rejected INTEGER NOT NULL DEFAULT 0,
+  rows_warned INTEGER NOT NULL DEFAULT 0,
+  added INTEGER NOT NULL DEFAULT 0,
+  updated INTEGER NOT NULL DEFAULT 0,
+  deactivated INTEGER NOT NULL DEFAULT 0,
+  reactivated INTEGER NOT NULL DEFAULT 0,
+  unchanged INTEGER NOT NULL DEFAULT 0,
+  kept_rejected INTEGER NOT NULL DEFAULT 0,
+  active_before INTEGER NOT NULL DEFAULT 0,
+  safeguards TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX runs_by_feed ON runs(feed, id);
+CREATE TABLE students (
+  feed TEXT NOT NULL,
+  state_id TEXT NOT NULL,
+  local_id TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  grade TEXT NOT NULL,
+  campus TEXT NOT NULL,
+  diagnoses TEXT NOT NULL,
+  status TEXT NOT NULL,
+  ela_score TEXT NOT NULL,
+  math_score TEXT NOT NULL,
+  digest INTEGER NOT NULL,
+  added_run INTEGER NOT NULL,
+  updated_run INTEGER NOT NULL,
+  PRIMARY KEY (feed, state_id)
+) WITHOUT ROWID;
+CREATE TABLE run_changes (
+  run INTEGER NOT NULL,
+  state_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  changed_fields INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  before TEXT,
+  after TEXT,
+  PRIMARY KEY (run, state_id)
+) WITHOUT ROWID;
+CREATE INDEX run_changes_by_student ON run_changes(state_id, run);
+CREATE TABLE run_discrepancies (
+  run INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  student_id TEXT NOT NULL,
+  field TEXT NOT NULL,
+  code TEXT NOT NULL,
+  value TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+)sql",
+};
+
+constexpr const char* kStudentColumns =
+    "state_id, local_id, first_name, middle_name, last_name, birth_date, grade, campus, diagnoses, "
+    "status, "
+    "ela_score, math_score";
+
+std::string now_utc() {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  ::gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+// Values are joined with the unit separator, which no accepted value contains.
+std::string encode(const std::vector<std::string>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) out += '\x1f';
+    out += values[i];
+  }
+  return out;
+}
+
+std::vector<std::string> decode(std::string_view text) {
+  std::vector<std::string> out;
+  for (std::string_view part : split(text, '\x1f'))
+    out.emplace_back(part);
+  out.resize(kFieldCount);
+  return out;
+}
+
+std::string encode_trips(const std::vector<SafeguardTrip>& trips) {
+  std::string out;
+  for (const SafeguardTrip& t : trips) {
+    char limit[32], value[32];
+    std::snprintf(limit, sizeof limit, "%.6g", t.limit);
+    std::snprintf(value, sizeof value, "%.6g", t.value);
+    out += t.name + '\x1f' + limit + '\x1f' + value + '\x1f' + t.explanation + '\n';
+  }
+  return out;
+}
+
+std::vector<SafeguardTrip> decode_trips(std::string_view text) {
+  std::vector<SafeguardTrip> trips;
+  for (std::string_view line : split(text, '\n')) {
+    const auto parts = split(line, '\x1f');
+    if (parts.size() != 4) continue;
+    trips.push_back({std::string(parts[0]), std::stod(std::string(parts[1])),
+                     std::stod(std::string(parts[2])), std::string(parts[3])});
+  }
+  return trips;
+}
+
+bool process_alive(std::int64_t pid) {
+  return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+class SqliteCommitted;
+
+class SqliteStore : public RosterStore {
+ public:
+  explicit SqliteStore(const std::string& path) : db_(path) {
+    db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    migrate();
+    recover_abandoned_runs();
+  }
+
+  SqliteDb& db() { return db_; }
+
+  void check_feed_key(const std::string& feed, const std::string& key_column) override {
+    Statement q(db_, "SELECT key_column, created FROM feeds WHERE feed = ?");
+    q.bind(1, feed);
+    if (q.step()) {
+      const std::string recorded(q.text(0));
+      if (!iequals(recorded, key_column)) {
+        throw Error(
+            "feed " + feed + ": its students are keyed by column \"" + recorded + "\" (recorded " +
+            std::string(q.text(1)) +
+            "), but the configuration now reads the state ID from column \"" + key_column +
+            "\". Switching the key column would scramble students, so nothing was done. Restore "
+            "format.columns.state_id, or load the new key into a new feed.");
+      }
+      return;
+    }
+    Statement ins(db_, "INSERT INTO feeds (feed, key_column, created) VALUES (?, ?, ?)");
+    ins.bind(1, feed).bind(2, key_column).bind(3, now_utc()).run();
+  }
+
+  std::int64_t begin_run(const std::string& feed, const FileSummary& file) override {
+    Statement ins(
+        db_,
+        "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, decision, pid, host) "
+        "VALUES (?, 'ingest', ?, ?, ?, ?, 'running', ?, ?)");
+    ins.bind(1, feed)
+        .bind(2, file.name)
+        .bind(3, file.sha256)
+        .bind(4, static_cast<std::int64_t>(file.bytes))
+        .bind(5, now_utc())
+        .bind(6, static_cast<std::int64_t>(::getpid()))
+        .bind(7, host_name())
+        .run();
+    return db_.last_insert_rowid();
+  }
+
+  std::unique_ptr<CommittedRoster> committed(const std::string& feed) override;
+
+  std::optional<std::int64_t> last_committed_run(const std::string& feed) override {
+    Statement q(db_, "SELECT max(id) FROM runs WHERE feed = ? AND decision = 'committed'");
+    q.bind(1, feed);
+    q.step();
+    return q.optional_integer(0);
+  }
+
+  std::optional<std::uint32_t> last_committed_rows(const std::string& feed) override {
+    Statement q(
+        db_,
+        "SELECT rows_read FROM runs WHERE feed = ? AND decision = 'committed' AND kind = 'ingest' "
+        "ORDER BY id DESC LIMIT 1");
+    q.bind(1, feed);
+    if (!q.step()) return std::nullopt;
+    return static_cast<std::uint32_t>(q.integer(0));
+  }
+
+  void finish_run(const RunOutcome& o) override {
+    Transaction tx(db_);
+    if (o.decision == Decision::committed) {
+      if (last_committed_run(o.feed) != o.base_run) {
+        throw StaleBaseError("feed " + o.feed + ": another run committed while run " +
+                             std::to_string(o.run_id) +
+                             " was being planned; nothing was committed. Run the file again.");
+      }
+      apply_changes(o.feed, o.run_id, *o.changes);
+    }
+    record_changes(o.run_id, *o.changes, o.decision);
+    record_discrepancies(o.run_id, o.refusal, o.discrepancies);
+    Statement up(
+        db_,
+        "UPDATE runs SET finished = ?, decision = ?, reason = ?, base_run = ?, rows_read = ?, "
+        "rows_rejected = ?, rows_warned = ?, added = ?, updated = ?, deactivated = ?, reactivated "
+        "= ?, "
+        "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ? WHERE id = ?");
+    up.bind(1, now_utc())
+        .bind(2, decision_name(o.decision))
+        .bind(3, o.reason)
+        .bind(4, o.base_run)
+        .bind(5, static_cast<std::int64_t>(o.check.rows_read))
+        .bind(6, static_cast<std::int64_t>(o.check.rows_rejected))
+        .bind(7, static_cast<std::int64_t>(o.check.rows_warned))
+        .bind(8, static_cast<std::int64_t>(o.plan.added))
+        .bind(9, static_cast<std::int64_t>(o.plan.updated))
+        .bind(10, static_cast<std::int64_t>(o.plan.deactivated))
+        .bind(11, static_cast<std::int64_t>(o.plan.reactivated))
+        .bind(12, static_cast<std::int64_t>(o.plan.unchanged))
+        .bind(13, static_cast<std::int64_t>(o.plan.kept_rejected))
+        .bind(14, static_cast<std::int64_t>(o.plan.active_before))
+        .bind(15, encode_trips(o.trips))
+        .bind(16, o.run_id)
+        .run();
+    tx.commit();
+  }
+
+  void fail_run(std::int64_t run, const std::string& reason) override {
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'failed', finished = ?, reason = ? WHERE id = ? AND "
+                 "decision = 'running'");
+    up.bind(1, now_utc()).bind(2, reason).bind(3, run).run();
+  }
+
+  std::vector<RunRecord> history(const std::string& feed, std::size_t last) override {
+    std::vector<RunRecord> out;
+    Statement q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM runs WHERE (? = '' OR feed = ?) ORDER BY id DESC LIMIT ?");
+    q.bind(1, feed).bind(2, feed).bind(3, static_cast<std::int64_t>(last));
+    while (q.step())
+      out.push_back(read_run(q));
+    return out;
+  }
+
+  std::optional<RunRecord> run(std::int64_t id) override {
+    Statement q(db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_run(q);
+  }
+
+  std::vector<Discrepancy> run_discrepancies(std::int64_t id) override {
+    std::vector<Discrepancy> out;
+    Statement q(db_,
+                "SELECT line, student_id, field, code, value, detail FROM run_discrepancies WHERE "
+                "run = ? ORDER BY seq");
+    q.bind(1, id);
+    while (q.step()) {
+      Discrepancy d;
+      d.line = static_cast<std::uint32_t>(q.integer(0));
+      d.student_id = std::string(q.text(1));
+      d.field = field_from_name(q.text(2));
+      d.code = code_from_name(q.text(3)).value_or(DiscrepancyCode::unreadable);
+      d.value = std::string(q.text(4));
+      d.detail = std::string(q.text(5));
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::vector<Change> run_changes(std::int64_t id) override {
+    std::vector<Change> out;
+    Statement q(db_,
+                "SELECT state_id, kind, changed_fields, line, before, after FROM run_changes WHERE "
+                "run = ? ORDER BY state_id");
+    q.bind(1, id);
+    while (q.step()) {
+      Change c;
+      c.state_id = std::string(q.text(0));
+      c.kind = change_kind_from_name(q.text(1)).value_or(ChangeKind::updated);
+      c.changed_fields = static_cast<std::uint16_t>(q.integer(2));
+      c.line = static_cast<std::uint32_t>(q.integer(3));
+      if (!q.is_null(4)) c.before = decode(q.text(4));
+      if (!q.is_null(5)) c.after = decode(q.text(5));
+      out.push_back(std::move(c));
+    }
+    // A committed ingest keeps its additions in the students table (added_run), not as rows here.
+    const auto r = run(id);
+    if (r && r->kind == "ingest" && r->decision == "committed") {
+      Statement a(db_, std::string("SELECT ") + kStudentColumns +
+                           " FROM students WHERE feed = ? AND added_run = ?");
+      a.bind(1, r->feed).bind(2, id);
+      while (a.step()) {
+        Change c;
+        c.kind = ChangeKind::added;
+        c.state_id = std::string(a.text(0));
+        for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+          c.after.emplace_back(a.text(i));
+        c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+        out.push_back(std::move(c));
+      }
+      std::sort(out.begin(), out.end(),
+                [](const Change& x, const Change& y) { return x.state_id < y.state_id; });
+    }
+    return out;
+  }
+
+  void approve(std::int64_t id, const std::string& who) override {
+    Transaction tx(db_);
+    const RunRecord r = held_run(id, "approve");
+    const auto current = last_committed_run(r.feed);
+    if (current != r.base_run) {
+      throw Error(
+          "run " + std::to_string(id) + " cannot be approved: it was planned against " +
+          (r.base_run ? "run " + std::to_string(*r.base_run) : std::string("an empty roster")) +
+          ", but run " + std::to_string(current.value_or(0)) +
+          " has committed since, so its changes no longer apply. Reject it and ingest the file "
+          "again.");
+    }
+    std::vector<Change> changes = run_changes(id);
+    apply_changes(r.feed, id, changes);
+    // Committed runs keep additions in students.added_run only.
+    Statement del(db_, "DELETE FROM run_changes WHERE run = ? AND kind = 'added'");
+    del.bind(1, id).run();
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'committed', decided_by = ?, reason = ? WHERE id = ?");
+    up.bind(1, who)
+        .bind(2, r.reason + "; approved by " + who + " at " + now_utc())
+        .bind(3, id)
+        .run();
+    tx.commit();
+  }
+
+  void reject(std::int64_t id, const std::string& who) override {
+    Transaction tx(db_);
+    const RunRecord r = held_run(id, "reject");
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
+    up.bind(1, who)
+        .bind(2, r.reason + "; rejected by " + who + " at " + now_utc())
+        .bind(3, id)
+        .run();
+    tx.commit();
+  }
+
+  std::int64_t rollback(std::int64_t id, bool force, const std::string& who) override;
+
+  void for_each_student(
+      const std::string& feed,
+      const std::function<void(const std::vector<std::string>&)>& visit) override {
+    Statement q(db_, std::string("SELECT ") + kStudentColumns +
+                         " FROM students WHERE feed = ? ORDER BY state_id");
+    q.bind(1, feed);
+    std::vector<std::string> values(kFieldCount);
+    while (q.step()) {
+      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+        values[static_cast<std::size_t>(i)] = std::string(q.text(i));
+      visit(values);
+    }
+  }
+
+ private:
+  static constexpr const char* kRunColumns =
+      "id, feed, kind, file_name, sha256, bytes, started, coalesce(finished, ''), decision, "
+      "reason, base_run, "
+      "target_run, rolled_back_by, decided_by, rows_read, rows_rejected, rows_warned, added, "
+      "updated, deactivated, "
+      "reactivated, unchanged, kept_rejected, active_before, safeguards";
+
+  static RunRecord read_run(const Statement& q) {
+    RunRecord r;
+    r.id = q.integer(0);
+    r.feed = std::string(q.text(1));
+    r.kind = std::string(q.text(2));
+    r.file_name = std::string(q.text(3));
+    r.sha256 = std::string(q.text(4));
+    r.bytes = static_cast<std::uint64_t>(q.integer(5));
+    r.started = std::string(q.text(6));
+    r.finished = std::string(q.text(7));
+    r.decision = std::string(q.text(8));
+    r.reason = std::string(q.text(9));
+    r.base_run = q.optional_integer(10);
+    r.target_run = q.optional_integer(11);
+    r.rolled_back_by = q.optional_integer(12);
+    r.decided_by = std::string(q.text(13));
+    const auto u = [&](int c) { return static_cast<std::uint32_t>(q.integer(c)); };
+    r.check = CheckCounts{u(14), u(15), u(16)};
+    r.plan.added = u(17);
+    r.plan.updated = u(18);
+    r.plan.deactivated = u(19);
+    r.plan.reactivated = u(20);
+    r.plan.unchanged = u(21);
+    r.plan.kept_rejected = u(22);
+    r.plan.active_before = u(23);
+    r.trips = decode_trips(q.text(24));
+    return r;
+  }
+
+  RunRecord held_run(std::int64_t id, const char* verb) {
+    const auto r = run(id);
+    if (!r)
+      throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
+    if (r->decision != "held") {
+      throw Error("run " + std::to_string(id) + " is " + r->decision +
+                  ", not held: only a held run can be " +
+                  (std::string(verb) == "approve" ? "approved" : "rejected") + ".");
+    }
+    return *r;
+  }
+
+  void migrate() {
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT "
+        "NOT NULL)");
+    for (std::size_t v = 1; v <= kMigrations.size(); ++v) {
+      Transaction tx(db_);  // BEGIN IMMEDIATE: two processes starting together take turns
+      Statement q(db_, "SELECT 1 FROM schema_migrations WHERE version = ?");
+      q.bind(1, static_cast<std::int64_t>(v));
+      if (!q.step()) {
+        db_.exec(kMigrations[v - 1]);
+        Statement ins(db_, "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)");
+        ins.bind(1, static_cast<std::int64_t>(v)).bind(2, now_utc()).run();
+      }
+      tx.commit();
+    }
+    Statement newer(db_, "SELECT max(version) FROM schema_migrations");
+    newer.step();
+    if (newer.integer(0) > static_cast<std::int64_t>(kMigrations.size())) {
+      throw StoreError("the roster store " + db_.path() + " has schema version " +
+                       std::to_string(newer.integer(0)) + ", newer than this rosterd knows (" +
+                       std::to_string(kMigrations.size()) +
+                       "). Run the newer rosterd, or restore a backup.");
+    }
+  }
+
+  void recover_abandoned_runs() {
+    const std::string host = host_name();
+    std::vector<std::int64_t> dead;
+    Statement q(db_, "SELECT id, pid, host FROM runs WHERE decision = 'running'");
+    while (q.step()) {
+      if (q.text(2) == host && !process_alive(q.integer(1))) dead.push_back(q.integer(0));
+    }
+    for (std::int64_t id : dead) {
+      fail_run(id,
+               "the process stopped before the run finished (killed or crashed); nothing of it was "
+               "committed, and "
+               "the file will be taken again");
+    }
+  }
+
+  void apply_changes(const std::string& feed, std::int64_t run,
+                     const std::vector<Change>& changes) {
+    Statement ins(
+        db_,
+        "INSERT INTO students (feed, state_id, local_id, first_name, middle_name, last_name, "
+        "birth_date, "
+        "grade, campus, diagnoses, status, ela_score, math_score, digest, added_run, updated_run) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    Statement up(db_,
+                 "UPDATE students SET local_id = ?, first_name = ?, middle_name = ?, last_name = "
+                 "?, birth_date = ?, "
+                 "grade = ?, campus = ?, diagnoses = ?, status = ?, ela_score = ?, math_score = ?, "
+                 "digest = ?, "
+                 "updated_run = ? WHERE feed = ? AND state_id = ?");
+    StudentValues view;
+    for (const Change& c : changes) {
+      for (std::size_t i = 0; i < kFieldCount; ++i)
+        view[i] = c.after[i];
+      const auto digest = static_cast<std::int64_t>(student_digest(view));
+      if (c.kind == ChangeKind::added) {
+        ins.bind(1, feed);
+        for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+          ins.bind(2 + i, view[static_cast<std::size_t>(i)]);
+        ins.bind(14, digest).bind(15, run).bind(16, run).run();
+      } else {
+        for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
+          up.bind(i, view[static_cast<std::size_t>(i)]);
+        up.bind(12, digest).bind(13, run).bind(14, feed).bind(15, c.state_id).run();
+      }
+    }
+  }
+
+  void record_changes(std::int64_t run, const std::vector<Change>& changes, Decision decision) {
+    if (decision == Decision::refused) return;
+    Statement ins(
+        db_,
+        "INSERT INTO run_changes (run, state_id, kind, changed_fields, line, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    // A committed run needs before-images (to roll back); additions are in students.added_run.
+    // A held or dry run keeps after-images too: approving one applies them.
+    const bool keep_after = decision != Decision::committed;
+    for (const Change& c : changes) {
+      if (c.kind == ChangeKind::added && !keep_after) continue;
+      ins.bind(1, run).bind(2, c.state_id).bind(3, change_kind_name(c.kind));
+      ins.bind(4, static_cast<std::int64_t>(c.changed_fields))
+          .bind(5, static_cast<std::int64_t>(c.line));
+      if (c.before) {
+        ins.bind(6, encode(*c.before));
+      } else {
+        ins.bind_null(6);
+      }
+      if (keep_after) {
+        ins.bind(7, encode(c.after));
+      } else {
+        ins.bind_null(7);
+      }
+      ins.run();
+    }
+  }
+
+  void record_discrepancies(std::int64_t run, const std::optional<Discrepancy>& refusal,
+                            const std::vector<Discrepancy>* list) {
+    Statement ins(
+        db_,
+        "INSERT INTO run_discrepancies (run, seq, line, student_id, field, code, value, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    std::int64_t seq = 0;
+    const auto add = [&](const Discrepancy& d) {
+      ins.bind(1, run)
+          .bind(2, seq++)
+          .bind(3, static_cast<std::int64_t>(d.line))
+          .bind(4, d.student_id);
+      ins.bind(5, d.field ? field_name(*d.field) : std::string_view());
+      ins.bind(6, code_name(d.code)).bind(7, d.value).bind(8, d.detail).run();
+    };
+    if (refusal) add(*refusal);
+    if (list != nullptr) {
+      for (const Discrepancy& d : *list)
+        add(d);
+    }
+  }
+
+  SqliteDb db_;
+};
+
+class SqliteCommitted : public CommittedRoster {
+ public:
+  SqliteCommitted(SqliteDb& db, std::string feed) : db_(db), feed_(std::move(feed)) {}
+
+  void for_each_digest(const std::function<void(const Entry&)>& visit) override {
+    Statement q(db_, "SELECT state_id, digest, status FROM students WHERE feed = ?");
+    q.bind(1, feed_);
+    Entry e;
+    while (q.step()) {
+      e.state_id = std::string(q.text(0));
+      e.digest = static_cast<std::uint64_t>(q.integer(1));
+      e.active = q.text(2) == "A";
+      visit(e);
+    }
+  }
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
+      const std::vector<std::string>& ids) override {
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    const auto read = [&](Statement& q) {
+      std::vector<std::string> values;
+      values.reserve(kFieldCount);
+      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+        values.emplace_back(q.text(i));
+      out.emplace_back(values[0], std::move(values));
+    };
+    if (ids.size() > 50000) {
+      // Many students: one scan beats a point query each.
+      std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());
+      Statement q(db_, std::string("SELECT ") + kStudentColumns + " FROM students WHERE feed = ?");
+      q.bind(1, feed_);
+      while (q.step()) {
+        if (wanted.count(q.text(0)) != 0) read(q);
+      }
+      return out;
+    }
+    Statement q(db_, std::string("SELECT ") + kStudentColumns +
+                         " FROM students WHERE feed = ? AND state_id = ?");
+    for (const std::string& id : ids) {
+      q.bind(1, feed_).bind(2, id);
+      if (q.step()) read(q);
+      q.reset();
+    }
+    return out;
+  }
+
+ private:
+  SqliteDb& db_;
+  std::string feed_;
+};
+
+std::unique_ptr<CommittedRoster> SqliteStore::committed(const std::string& feed) {
+  return std::make_unique<SqliteCommitted>(db_, feed);
+}
+
+std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::string& who) {
+  Transaction tx(db_);
+  const auto target = run(id);
+  if (!target)
+    throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
+  if (target->decision != "committed") {
+    throw Error("run " + std::to_string(id) + " is " + target->decision +
+                ": only a committed run can be rolled back.");
+  }
+  if (target->rolled_back_by) {
+    throw Error("run " + std::to_string(id) + " was already rolled back by run " +
+                std::to_string(*target->rolled_back_by) + ".");
+  }
+  const std::vector<Change> changes = run_changes(id);
+  // Later committed runs that touched the same students.
+  std::vector<std::int64_t> conflicts;
+  {
+    Statement q(db_,
+                "SELECT DISTINCT c.run FROM run_changes c JOIN runs r ON r.id = c.run "
+                "WHERE c.state_id = ? AND c.run > ? AND r.feed = ? AND r.decision = 'committed' "
+                "ORDER BY c.run");
+    std::set<std::int64_t> found;
+    for (const Change& c : changes) {
+      q.bind(1, c.state_id).bind(2, id).bind(3, target->feed);
+      while (q.step())
+        found.insert(q.integer(0));
+      q.reset();
+    }
+    conflicts.assign(found.begin(), found.end());
+  }
+  if (!conflicts.empty() && !force) {
+    std::string list;
+    for (std::int64_t c : conflicts)
+      list += (list.empty() ? "" : ", ") + std::to_string(c);
+    throw Error(
+        "run " + std::to_string(id) + " cannot be rolled back: later committed run(s) " + list +
+        " changed some of the same students, and restoring run " + std::to_string(id) +
+        "'s before-images would undo their changes too. Roll those back first, or add --force.");
+  }
+
+  const auto base = last_committed_run(target->feed);
+  Statement ins(db_,
+                "INSERT INTO runs (feed, kind, file_name, started, finished, decision, reason, "
+                "base_run, target_run, "
+                "decided_by) VALUES (?, 'rollback', ?, ?, ?, 'committed', ?, ?, ?, ?)");
+  const std::string now = now_utc();
+  ins.bind(1, target->feed)
+      .bind(2, target->file_name)
+      .bind(3, now)
+      .bind(4, now)
+      .bind(5, "rollback of run " + std::to_string(id) + " by " + who + (force ? " (forced)" : ""))
+      .bind(6, base)
+      .bind(7, id)
+      .bind(8, who)
+      .run();
+  const std::int64_t rollback_run = db_.last_insert_rowid();
+
+  // Undo: restore before-images, remove additions. Record each as a change of the rollback run.
+  std::vector<Change> undo;
+  Statement current(db_, std::string("SELECT ") + kStudentColumns +
+                             " FROM students WHERE feed = ? AND state_id = ?");
+  Statement remove(db_, "DELETE FROM students WHERE feed = ? AND state_id = ?");
+  PlanCounts counts;
+  for (const Change& c : changes) {
+    current.bind(1, target->feed).bind(2, c.state_id);
+    std::optional<std::vector<std::string>> now_values;
+    if (current.step()) {
+      now_values.emplace();
+      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+        now_values->emplace_back(current.text(i));
+    }
+    current.reset();
+    Change u;
+    u.state_id = c.state_id;
+    u.before = now_values;
+    if (c.kind == ChangeKind::added) {
+      if (!now_values) continue;  // already gone
+      remove.bind(1, target->feed).bind(2, c.state_id).run();
+      u.kind = ChangeKind::removed;
+      u.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+      ++counts.deactivated;
+    } else {
+      if (!c.before) continue;
+      u.after = *c.before;
+      const bool was_active = now_values && (*now_values)[field_index(Field::status)] == "A";
+      const bool is_active = u.after[field_index(Field::status)] == "A";
+      u.kind = was_active && !is_active   ? ChangeKind::deactivated
+               : !was_active && is_active ? ChangeKind::reactivated
+                                          : ChangeKind::updated;
+      (u.kind == ChangeKind::deactivated   ? counts.deactivated
+       : u.kind == ChangeKind::reactivated ? counts.reactivated
+                                           : counts.updated)++;
+      if (now_values) {
+        std::vector<Change> one{u};
+        one[0].kind = ChangeKind::updated;
+        apply_changes(target->feed, rollback_run, one);
+      } else {
+        // Removed since (a forced rollback of a later run): put it back.
+        std::vector<Change> one{u};
+        one[0].kind = ChangeKind::added;
+        apply_changes(target->feed, rollback_run, one);
+      }
+    }
+    undo.push_back(std::move(u));
+  }
+  record_changes(rollback_run, undo, Decision::committed);
+  Statement mark(db_, "UPDATE runs SET rolled_back_by = ? WHERE id = ?");
+  mark.bind(1, rollback_run).bind(2, id).run();
+  Statement cnt(db_, "UPDATE runs SET updated = ?, deactivated = ?, reactivated = ? WHERE id = ?");
+  cnt.bind(1, static_cast<std::int64_t>(counts.updated))
+      .bind(2, static_cast<std::int64_t>(counts.deactivated))
+      .bind(3, static_cast<std::int64_t>(counts.reactivated))
+      .bind(4, rollback_run)
+      .run();
+  tx.commit();
+  return rollback_run;
+}
+
+}  // namespace
+
+std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path) {
+  return std::make_unique<SqliteStore>(path);
+}
+
+}  // namespace rosterd
