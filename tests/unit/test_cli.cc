@@ -27,7 +27,7 @@ TEST_CASE("run_cli: usage errors exit 2 with one line on stderr") {
         "rosterd: error: unknown command \"frobnicate\". Run 'rosterd --help' for the commands.\n");
   std::ostringstream out2, err2;
   CHECK(run_cli({"check", "x.txt"}, out2, err2) == 2);
-  CHECK(err2.str().find("check needs --config FILE") != std::string::npos);
+  CHECK(err2.str().find("--config FILE is required") != std::string::npos);
   std::ostringstream out3, err3;
   CHECK(run_cli({"--help"}, out3, err3) == 0);
   CHECK(out3.str().find("usage: rosterd COMMAND") == 0);
