@@ -651,13 +651,15 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
   // Later committed runs that touched the same students.
   std::vector<std::int64_t> conflicts;
   {
+    // A later run that was itself rolled back, and the rollback that undid it, cancel out.
     Statement q(db_,
                 "SELECT DISTINCT c.run FROM run_changes c JOIN runs r ON r.id = c.run "
                 "WHERE c.state_id = ? AND c.run > ? AND r.feed = ? AND r.decision = 'committed' "
+                "AND r.rolled_back_by IS NULL AND NOT (r.kind = 'rollback' AND r.target_run > ?) "
                 "ORDER BY c.run");
     std::set<std::int64_t> found;
     for (const Change& c : changes) {
-      q.bind(1, c.state_id).bind(2, id).bind(3, target->feed);
+      q.bind(1, c.state_id).bind(2, id).bind(3, target->feed).bind(4, id);
       while (q.step())
         found.insert(q.integer(0));
       q.reset();

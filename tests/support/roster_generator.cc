@@ -175,7 +175,23 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
   return out;
 }
 
-std::filesystem::path write_test_feed(const std::filesystem::path& dir, const std::string& extra) {
+std::string roster_text(const std::vector<std::vector<std::string>>& rows) {
+  std::string out =
+      "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+      "Grade|CampusID|"
+      "Diagnoses|Status|ELAScore|MathScore\n";
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (i != 0) out += '|';
+      out += r[i];
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+std::filesystem::path write_test_feed(const std::filesystem::path& dir, const std::string& extra,
+                                      const std::string& mode) {
   std::filesystem::create_directories(dir / "ref");
   const auto write = [&](const std::string& name, const std::string& text) {
     std::ofstream(dir / name, std::ios::binary) << text;
@@ -194,13 +210,14 @@ std::filesystem::path write_test_feed(const std::filesystem::path& dir, const st
         "store: {sqlite: roster.db}\n"
         "feeds:\n"
         "  gen:\n"
-        "    mode: test\n"
-        "    format: {quote: double}\n"
-        "    reference:\n"
-        "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
-        "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
-        "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
-        "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n" +
+        "    mode: " +
+            mode + "\n" +
+            "    format: {quote: double}\n"
+            "    reference:\n"
+            "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
+            "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+            "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
+            "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n" +
             extra);
   return dir / "rosterd.yaml";
 }

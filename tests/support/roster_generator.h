@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/discrepancy.h"
 
@@ -37,9 +38,13 @@ GeneratedRoster generate_roster(const GeneratorOptions& options);
 std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n);
 
 // Writes reference tables, code maps and `rosterd.yaml` (feed "gen", quote double, digits-only
-// 10-character state IDs) into `dir`; returns the config path. `extra_feed_yaml` is appended to
-// the feed's section (indented by the caller with four spaces).
+// 10-character state IDs, store roster.db) into `dir`; returns the config path.
+// `extra_feed_yaml` is appended to the feed's section (indented by the caller with four spaces).
 std::filesystem::path write_test_feed(const std::filesystem::path& dir,
-                                      const std::string& extra_feed_yaml = "");
+                                      const std::string& extra_feed_yaml = "",
+                                      const std::string& mode = "test");
+
+// A roster in the default layout from rows of twelve values (Field order).
+std::string roster_text(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace rosterd::testing

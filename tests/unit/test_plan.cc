@@ -1,0 +1,135 @@
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "planner/plan.h"
+#include "planner/student_digest.h"
+#include "tests/support/roster_generator.h"
+
+using namespace rosterd;
+
+namespace {
+
+// A committed roster in memory, updated by applying plans.
+class FakeCommitted : public CommittedRoster {
+ public:
+  void for_each_digest(const std::function<void(const Entry&)>& visit) override {
+    for (const auto& [id, values] : students) {
+      StudentValues v;
+      for (std::size_t i = 0; i < kFieldCount; ++i)
+        v[i] = values[i];
+      visit(Entry{id, student_digest(v), values[field_index(Field::status)] == "A"});
+    }
+  }
+  std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
+      const std::vector<std::string>& ids) override {
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    for (const auto& id : ids) {
+      if (auto it = students.find(id); it != students.end()) out.emplace_back(id, it->second);
+    }
+    return out;
+  }
+  void apply(const Plan& plan) {
+    for (const Change& c : plan.changes)
+      students[c.state_id] = c.after;
+  }
+  std::map<std::string, std::vector<std::string>> students;
+};
+
+CheckResult check(const std::string& text) {
+  static const RosterFormat format = RosterFormat::default_layout();
+  static const CheckOptions options;
+  static const ReferenceSet reference;
+  return check_roster_bytes(RosterReader(format),
+                            RowChecker(format, options, reference, CivilDate{2026, 11, 23}),
+                            "r.txt", text);
+}
+
+std::vector<std::string> row(const std::string& id, const std::string& last = "Lee",
+                             const std::string& status = "A", const std::string& grade = "05") {
+  return {id, "L" + id, "Ava", "", last, "2016-01-01", grade, "101", "", status, "", ""};
+}
+
+const Change* find(const Plan& p, const std::string& id) {
+  for (const Change& c : p.changes) {
+    if (c.state_id == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("plan: every outcome against a committed roster") {
+  FakeCommitted committed;
+  const CheckResult night1 =
+      check(testing::roster_text({row("1"), row("2"), row("3"), row("4"), row("5", "Lee", "I"),
+                                  row("6"), row("7"), row("8")}));
+  const Plan first = make_plan(night1, committed);
+  CHECK(first.counts.added == 8);
+  CHECK(first.counts.active_before == 0);
+  committed.apply(first);
+
+  const CheckResult night2 = check(testing::roster_text({
+      row("1"),                     // unchanged
+      row("2", "Smith"),            // updated: last name
+      row("3", "Lee", "I"),         // deactivated by status
+      /* 4 absent */                // deactivated: absent from the file
+      row("5"),                     // reactivated
+      row("6", "Lee", "A", "99x"),  // grade fine (no table) -> updated
+      row("7", ""),                 // rejected (missing last name): kept as is
+      row("9"),                     // added
+      row("8"), row("8"),           // duplicate: both rejected, student kept
+  }));
+  const Plan p = make_plan(night2, committed);
+  CHECK(p.counts.added == 1);
+  CHECK(p.counts.updated == 2);
+  CHECK(p.counts.deactivated == 2);
+  CHECK(p.counts.reactivated == 1);
+  CHECK(p.counts.unchanged == 1);
+  CHECK(p.counts.kept_rejected == 2);
+  CHECK(p.counts.active_before == 7);
+  REQUIRE(p.changes.size() == 6);
+
+  const Change* updated = find(p, "2");
+  REQUIRE(updated);
+  CHECK(updated->kind == ChangeKind::updated);
+  CHECK(updated->changed_fields == (1u << field_index(Field::last_name)));
+  CHECK((*updated->before)[field_index(Field::last_name)] == "Lee");
+  CHECK(updated->after[field_index(Field::last_name)] == "Smith");
+
+  const Change* absent = find(p, "4");
+  REQUIRE(absent);
+  CHECK(absent->kind == ChangeKind::deactivated);
+  CHECK(absent->after[field_index(Field::status)] == "I");
+  CHECK(absent->after[field_index(Field::last_name)] == "Lee");  // other values kept
+  CHECK(absent->changed_fields == (1u << field_index(Field::status)));
+  CHECK(absent->line == 0);
+
+  CHECK(find(p, "3")->kind == ChangeKind::deactivated);
+  CHECK(find(p, "5")->kind == ChangeKind::reactivated);
+  CHECK(find(p, "9")->kind == ChangeKind::added);
+  CHECK_FALSE(find(p, "1"));
+  CHECK_FALSE(find(p, "7"));
+  CHECK_FALSE(find(p, "8"));
+  // Sorted by state ID.
+  for (std::size_t i = 1; i < p.changes.size(); ++i)
+    CHECK(p.changes[i - 1].state_id < p.changes[i].state_id);
+}
+
+TEST_CASE("plan: the same file twice changes nothing the second time") {
+  FakeCommitted committed;
+  const std::string text = testing::roster_text({row("1"), row("2", "Lee", "I"), row("3")});
+  committed.apply(make_plan(check(text), committed));
+  const Plan again = make_plan(check(text), committed);
+  CHECK(again.changes.empty());
+  CHECK(again.counts.unchanged == 3);
+}
+
+TEST_CASE("plan: an inactive student absent from the file is left alone") {
+  FakeCommitted committed;
+  committed.apply(
+      make_plan(check(testing::roster_text({row("1"), row("2", "Lee", "I")})), committed));
+  const Plan p = make_plan(check(testing::roster_text({row("1")})), committed);
+  CHECK(p.changes.empty());
+  CHECK(p.counts.deactivated == 0);
+}
