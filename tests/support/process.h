@@ -16,4 +16,10 @@ struct ProcessResult {
 // that large reports cannot fill a pipe.
 ProcessResult run_process(const std::string& program, const std::vector<std::string>& args);
 
+// Starts `program` in the background, stdout and stderr to /dev/null; returns its pid.
+int start_process(const std::string& program, const std::vector<std::string>& args);
+
+// Sends SIGKILL to `pid` and reaps it; returns true when it was still running.
+bool kill_process(int pid);
+
 }  // namespace rosterd::testing

@@ -1,0 +1,301 @@
+// `rosterd ingest`, `export`, `history`, `show` as a user runs them, and a kill -9 crash test.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd::testing;
+
+namespace {
+
+using Row = std::vector<std::string>;
+
+Row student(int n) {
+  char id[16];
+  std::snprintf(id, sizeof id, "%010d", 1000000000 + n);
+  const std::string campus = n % 3 == 0 ? "101" : n % 3 == 1 ? "102" : "103";
+  const std::string diagnoses = n % 7 == 0 ? "AU;SI" : "";
+  return {id,
+          "L" + std::to_string(n),
+          "Ava",
+          "",
+          "Lee" + std::to_string(n),
+          "2015-12-15",
+          "05",
+          campus,
+          diagnoses,
+          "A",
+          std::to_string(n % 100),
+          std::to_string((n * 7) % 100)};
+}
+
+std::string text(const std::vector<Row>& rows) {
+  return roster_text(rows);
+}
+
+void write(const std::filesystem::path& p, const std::string& t) {
+  std::ofstream(p, std::ios::binary) << t;
+}
+
+ProcessResult run_rosterd(const std::vector<std::string>& args) {
+  return run_process(ROSTERD_BIN, args);
+}
+
+std::string export_of(const std::filesystem::path& config) {
+  const ProcessResult r = run_rosterd({"export", "--config", config.string(), "--feed", "gen"});
+  REQUIRE(r.exit_status == 0);
+  return r.out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: two nights end to end, with exact counts and the exported roster line for line") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path(), "", "live");
+  const std::string cfg = config.string();
+  constexpr int kStudents = 400;
+
+  std::map<std::string, Row> expected;  // what the roster must hold after night 2
+  std::vector<Row> night1;
+  for (int n = 1; n <= kStudents; ++n)
+    night1.push_back(student(n));
+  night1[10][9] = "I";  // inactive on night 1, active again on night 2
+  for (const Row& r : night1)
+    expected[r[0]] = r;
+  write(dir / "night1.txt", text(night1));
+  const ProcessResult first = run_rosterd({"ingest", "--config", cfg, "--format", "json", "--as-of",
+                                           kGeneratorAsOf, (dir / "night1.txt").string()});
+  INFO(first.err);
+  REQUIRE(first.exit_status == 0);
+  const auto j1 = nlohmann::json::parse(first.out);
+  CHECK(j1["decision"] == "committed");
+  CHECK(j1["counts"]["added"] == kStudents);
+
+  std::vector<Row> night2;
+  std::map<int, Row> by_n;
+  for (int n = 1; n <= kStudents; ++n)
+    by_n[n] = night1[static_cast<std::size_t>(n - 1)];
+  // 4 withdrawals: absent from the file.
+  for (int n : {20, 21, 22, 23}) {
+    by_n.erase(n);
+    expected[student(n)[0]][9] = "I";
+  }
+  // 3 inactive rows.
+  for (int n : {30, 31, 32}) {
+    by_n[n][9] = "I";
+    expected[by_n[n][0]] = by_n[n];
+  }
+  // 1 reactivation.
+  by_n[11][9] = "A";
+  expected[by_n[11][0]] = by_n[11];
+  // 7 updates.
+  for (int n : {40, 41, 42, 43, 44, 45, 46}) {
+    by_n[n][4] = "Changed" + std::to_string(n);
+    if (n % 2 == 0) by_n[n][7] = "103";
+    expected[by_n[n][0]] = by_n[n];
+  }
+  // A warning that changes a student: an invalid score is not taken, so the score is cleared.
+  by_n[50][10] = "abc";
+  expected[by_n[50][0]][10] = "";
+  // One rejected row of every code for an existing student, who stays as committed.
+  by_n[60][9] = "Z";                     // invalid_status
+  by_n[61][6] = "13";                    // unknown_grade
+  by_n[62][7] = "ZZZ";                   // unknown_campus
+  by_n[63][8] = "QQ";                    // unknown_diagnosis
+  by_n[64][2] = "";                      // missing_required
+  by_n[65][5] = "2015-02-30";            // invalid_date
+  by_n[66][1] = std::string(5000, 'x');  // field_too_long
+  by_n[67][4] = "Mart\xFFnez";           // encoding
+  by_n[68][4] = "\"Lee\"x";              // bad_quote
+  by_n[69].pop_back();                   // column_count
+  for (auto& [n, r] : by_n)
+    night2.push_back(r);
+  night2.push_back(by_n[70]);  // duplicate_id: both rows of student 70 rejected
+  Row bad_id = student(900);   // invalid_id: a new student with a malformed ID
+  bad_id[0] = "X000000900";
+  night2.push_back(bad_id);
+  // 5 adds.
+  for (int n = 401; n <= 405; ++n) {
+    night2.push_back(student(n));
+    expected[student(n)[0]] = student(n);
+  }
+  write(dir / "night2.txt", text(night2));
+
+  const ProcessResult second =
+      run_rosterd({"ingest", "--config", cfg, "--format", "json", "--as-of", kGeneratorAsOf,
+                   (dir / "night2.txt").string()});
+  INFO(second.err);
+  CHECK(second.exit_status == 1);  // committed, with rejected rows
+  const auto j2 = nlohmann::json::parse(second.out);
+  CHECK(j2["decision"] == "committed");
+  CHECK(j2["counts"]["rows_read"] == night2.size());
+  CHECK(j2["counts"]["rows_rejected"] == 13);
+  CHECK(j2["counts"]["rows_warned"] == 1);
+  CHECK(j2["counts"]["added"] == 5);
+  CHECK(j2["counts"]["updated"] == 8);
+  CHECK(j2["counts"]["deactivated"] == 7);
+  CHECK(j2["counts"]["reactivated"] == 1);
+  CHECK(j2["counts"]["kept_rejected"] == 11);
+  CHECK(j2["counts"]["unchanged"] == kStudents - 8 - 7 - 1 - 11);
+  for (const char* code : {"invalid_status", "unknown_grade", "unknown_campus", "unknown_diagnosis",
+                           "missing_required", "invalid_date", "field_too_long", "encoding",
+                           "bad_quote", "column_count", "invalid_id", "invalid_score"}) {
+    CAPTURE(code);
+    CHECK(j2["discrepancies"][code] == 1);
+  }
+  CHECK(j2["discrepancies"]["duplicate_id"] == 2);
+
+  std::string want =
+      "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+      "Grade|"
+      "CampusID|Diagnoses|Status|ELAScore|MathScore\n";
+  for (const auto& [id, r] : expected) {
+    for (std::size_t i = 0; i < r.size(); ++i)
+      want += (i ? "|" : "") + r[i];
+    want += '\n';
+  }
+  const std::string got = export_of(config);
+  CHECK(got == want);
+
+  const ProcessResult history = run_rosterd({"history", "--config", cfg});
+  CHECK(history.exit_status == 0);
+  CHECK(history.out.find("run 2 ") == 0);
+  CHECK(history.out.find("run 1 ") != std::string::npos);
+  const ProcessResult show = run_rosterd({"show", "--config", cfg, "--format", "json", "2"});
+  const auto j3 = nlohmann::json::parse(show.out);
+  CHECK(j3["counts"] == j2["counts"]);
+  CHECK(j3["discrepancies"] == j2["discrepancies"]);
+  CHECK(j3["rows"].size() == j2["rows"].size());
+
+  // The same file again changes nothing.
+  const ProcessResult again = run_rosterd({"ingest", "--config", cfg, "--format", "json", "--as-of",
+                                           kGeneratorAsOf, (dir / "night2.txt").string()});
+  const auto j4 = nlohmann::json::parse(again.out);
+  CHECK(j4["counts"]["added"] == 0);
+  CHECK(j4["counts"]["updated"] == 0);
+  CHECK(j4["counts"]["deactivated"] == 0);
+  CHECK(export_of(config) == want);
+}
+
+TEST_CASE("integration: a held run exits 4 and approve commits it") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path(), "    policy: {commit: manual}\n", "live");
+  std::vector<Row> rows;
+  for (int n = 1; n <= 5; ++n)
+    rows.push_back(student(n));
+  write(dir / "r.txt", text(rows));
+  const ProcessResult held =
+      run_rosterd({"ingest", "--config", config.string(), (dir / "r.txt").string()});
+  CHECK(held.exit_status == 4);
+  CHECK(held.out.find("rosterd approve --config") != std::string::npos);
+  CHECK(export_of(config).find('\n') == export_of(config).size() - 1);  // header only
+  const ProcessResult ok = run_rosterd({"approve", "--config", config.string(), "1"});
+  CHECK(ok.exit_status == 0);
+  const std::string exported = export_of(config);
+  CHECK(std::count(exported.begin(), exported.end(), '\n') == 6);
+  const ProcessResult twice = run_rosterd({"approve", "--config", config.string(), "1"});
+  CHECK(twice.exit_status == 2);
+  CHECK(twice.err.find("not held") != std::string::npos);
+}
+
+TEST_CASE(
+    "integration: kill -9 at random points of a large ingest leaves the store before or after") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path(), "", "live");
+  const std::string cfg = config.string();
+  constexpr int kStudents = 150000;
+  {
+    std::string t =
+        "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+        "Grade|"
+        "CampusID|Diagnoses|Status|ELAScore|MathScore\n";
+    std::string t2 = t;
+    for (int n = 1; n <= kStudents; ++n) {
+      Row r = student(n);
+      for (std::size_t i = 0; i < r.size(); ++i)
+        t += (i ? "|" : "") + r[i];
+      t += '\n';
+      if (n % 25 == 0) r[4] = "Renamed";  // 4% of students change
+      if (n % 1000 != 0) {                // 0.1% withdraw
+        for (std::size_t i = 0; i < r.size(); ++i)
+          t2 += (i ? "|" : "") + r[i];
+        t2 += '\n';
+      }
+    }
+    for (int n = kStudents + 1; n <= kStudents + 2000; ++n) {
+      const Row r = student(n);
+      for (std::size_t i = 0; i < r.size(); ++i)
+        t2 += (i ? "|" : "") + r[i];
+      t2 += '\n';
+    }
+    write(dir / "night1.txt", t);
+    write(dir / "night2.txt", t2);
+  }
+  const std::vector<std::string> ingest2 = {
+      "ingest", "--config", cfg, "--as-of", kGeneratorAsOf, (dir / "night2.txt").string()};
+  REQUIRE(run_rosterd(
+              {"ingest", "--config", cfg, "--as-of", kGeneratorAsOf, (dir / "night1.txt").string()})
+              .exit_status == 0);
+  const std::string before = export_of(config);
+  const auto db = dir / "roster.db";
+  // A consistent copy of the store to restore before each try (the WAL is checkpointed into it).
+  REQUIRE(run_process("/usr/bin/sqlite3", {db.string(), "PRAGMA wal_checkpoint(TRUNCATE);"})
+              .exit_status == 0);
+  std::filesystem::copy_file(db, dir / "snapshot.db");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  REQUIRE(run_rosterd(ingest2).exit_status == 0);
+  const double full_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  const std::string after = export_of(config);
+  REQUIRE(before != after);
+
+  std::mt19937 rng(7);
+  int saw_before = 0, saw_after = 0;
+  constexpr int kTries = 12;
+  for (int i = 0; i < kTries; ++i) {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(db.string() + suffix);
+    std::filesystem::copy_file(dir / "snapshot.db", db);
+    const int pid = start_process(ROSTERD_BIN, ingest2);
+    // Kill anywhere from start-up to past the commit (spread over 130% of a full run, with
+    // jitter); the last try waits long enough for the run to finish even on a busy machine.
+    const double share =
+        i + 1 == kTries ? 3.0 : 1.3 * (i + std::uniform_real_distribution<>(0, 1)(rng)) / kTries;
+    const auto delay = std::chrono::microseconds(static_cast<long>(full_ms * 1000.0 * share));
+    std::this_thread::sleep_for(delay);
+    kill_process(pid);
+
+    const ProcessResult integrity =
+        run_process("/usr/bin/sqlite3", {db.string(), "PRAGMA integrity_check;"});
+    CHECK(integrity.out == "ok\n");
+    const std::string now = export_of(config);  // opening the store marks the killed run failed
+    const bool is_before = now == before;
+    const bool is_after = now == after;
+    CAPTURE(i);
+    CHECK((is_before || is_after));
+    saw_before += is_before;
+    saw_after += is_after;
+    const ProcessResult h = run_rosterd({"history", "--config", cfg, "--last", "1"});
+    const bool last_is_second = h.out.find("night2.txt") != std::string::npos;
+    if (is_after) {
+      CHECK(h.out.find("committed") != std::string::npos);
+    } else if (last_is_second) {
+      CHECK(h.out.find("failed") != std::string::npos);  // recorded as failed, never committed
+    }
+  }
+  MESSAGE("crash test: " << saw_before << " kills left the store before, " << saw_after
+                         << " after; full ingest " << full_ms << " ms");
+  CHECK(saw_before > 0);
+  CHECK(saw_after > 0);
+}
