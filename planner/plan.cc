@@ -34,20 +34,27 @@ std::optional<ChangeKind> change_kind_from_name(std::string_view name) {
   return std::nullopt;
 }
 
-namespace {
+void Change::set_after(std::vector<std::string> values) {
+  values.resize(kFieldCount);
+  owned_after = std::make_shared<const std::vector<std::string>>(std::move(values));
+  after_table = nullptr;
+  has_after = true;
+}
 
-std::vector<std::string> to_strings(const StudentValues& v) {
+std::vector<std::string> Change::after_strings() const {
   std::vector<std::string> out;
   out.reserve(kFieldCount);
-  for (const auto& s : v)
-    out.emplace_back(s);
+  for (std::size_t i = 0; i < kFieldCount; ++i)
+    out.emplace_back(after(i));
   return out;
 }
 
-std::uint16_t diff_mask(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+namespace {
+
+std::uint16_t diff_mask(const std::vector<std::string>& a, const Change& b) {
   std::uint16_t mask = 0;
   for (std::size_t i = 0; i < kFieldCount; ++i) {
-    if (a[i] != b[i]) mask = static_cast<std::uint16_t>(mask | (1u << i));
+    if (a[i] != b.after(i)) mask = static_cast<std::uint16_t>(mask | (1u << i));
   }
   return mask;
 }
@@ -94,7 +101,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     Change c;
     c.kind = ChangeKind::added;
     c.state_id = std::string(file.get(i, Field::state_id));
-    c.after = to_strings(file.values(i));
+    c.set_after(file, i);
     c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
     c.line = file.line(i);
     plan.changes.push_back(std::move(c));
@@ -109,18 +116,19 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     c.state_id = id;
     const auto row = index.find(id);
     if (row && !file.rejected(*row)) {
-      c.after = to_strings(file.values(*row));
+      c.set_after(file, *row);
       c.line = file.line(*row);
     } else {
-      c.after = before;
-      c.after[field_index(Field::status)].assign(1, 'I');  // (gcc 12 -Wrestrict misfires on = "I")
+      std::vector<std::string> withdrawn = before;
+      withdrawn[field_index(Field::status)].assign(1, 'I');
+      c.set_after(std::move(withdrawn));  // (gcc 12 -Wrestrict misfires on = "I")
     }
     const bool was_active = before[field_index(Field::status)] == "A";
-    const bool is_active = c.after[field_index(Field::status)] == "A";
+    const bool is_active = c.after(field_index(Field::status)) == "A";
     c.kind = was_active && !is_active   ? ChangeKind::deactivated
              : !was_active && is_active ? ChangeKind::reactivated
                                         : ChangeKind::updated;
-    c.changed_fields = diff_mask(before, c.after);
+    c.changed_fields = diff_mask(before, c);
     c.before = std::move(before);
     if (c.changed_fields == 0) {
       // The digest differed but the values do not (a digest from an older normalisation).

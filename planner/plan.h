@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,11 +25,33 @@ struct Change {
   ChangeKind kind = ChangeKind::added;
   std::string state_id;
   std::optional<std::vector<std::string>> before;  // kFieldCount values
-  std::vector<std::string> after;                  // kFieldCount values
+  // The values after the change (kFieldCount, Field order): a row of the checked file's table
+  // (which must outlive the change), or a copy in `owned_after`. A plan of a million additions
+  // must not copy a million rows; read them with after(i).
+  bool has_after = false;
+  const StudentTable* after_table = nullptr;
+  StudentTable::Index after_row = 0;
+  std::shared_ptr<const std::vector<std::string>> owned_after;
   // Bit i set: field i differs between before and after.
   std::uint16_t changed_fields = 0;
   // The file line the new values came from (0 for a student absent from the file).
   std::uint32_t line = 0;
+
+  // Value i after the change. REQUIRES: has_after.
+  std::string_view after(std::size_t i) const {
+    return owned_after ? std::string_view((*owned_after)[i])
+                       : after_table->get(after_row, static_cast<Field>(i));
+  }
+  // The values after the change are row `row` of `table`, which must outlive the change.
+  void set_after(const StudentTable& table, StudentTable::Index row) {
+    after_table = &table;
+    after_row = row;
+    owned_after.reset();
+    has_after = true;
+  }
+  // The values after the change are a copy the change owns.
+  void set_after(std::vector<std::string> values);
+  std::vector<std::string> after_strings() const;
 };
 
 struct PlanCounts {

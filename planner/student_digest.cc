@@ -7,8 +7,8 @@
 namespace rosterd {
 
 std::uint64_t student_digest(const StudentValues& values) {
-  std::string joined;
-  joined.reserve(128);
+  thread_local std::string joined;  // reused: a digest per row must not allocate
+  joined.clear();
   for (const auto& v : values) {
     joined.append(v);
     joined += '\x1f';

@@ -255,7 +255,7 @@ void write_json_report(std::ostream& out, const RunReport& r) {
       w.value(change_kind_name(c.kind));
       w.key("line");
       w.value(c.line);
-      if (c.before && !c.after.empty()) {
+      if (c.before && c.has_after) {
         w.key("fields");
         w.begin_object();
         for (std::size_t i = 0; i < kFieldCount; ++i) {
@@ -265,7 +265,7 @@ void write_json_report(std::ostream& out, const RunReport& r) {
           w.key("old");
           w.value((*c.before)[i]);
           w.key("new");
-          w.value(c.after[i]);
+          w.value(c.after(i));
           w.end_object();
         }
         w.end_object();

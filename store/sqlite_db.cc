@@ -75,6 +75,13 @@ Statement& Statement::bind(int i, std::string_view text) {
             "binding");
   return *this;
 }
+Statement& Statement::bind_static(int i, std::string_view text) {
+  const char* data = text.data() != nullptr ? text.data() : "";
+  db_.check(sqlite3_bind_text(stmt_, i, data, static_cast<int>(text.size()), SQLITE_STATIC),
+            "binding");
+  return *this;
+}
+
 Statement& Statement::bind(int i, std::int64_t value) {
   db_.check(sqlite3_bind_int64(stmt_, i, value), "binding");
   return *this;

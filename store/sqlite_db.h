@@ -56,6 +56,8 @@ class Statement {
   Statement& bind(int i, std::int64_t value);
   Statement& bind(int i, double value);
   Statement& bind_null(int i);
+  // Binds without copying. REQUIRES: `text` stays valid until the statement is reset.
+  Statement& bind_static(int i, std::string_view text);
   Statement& bind(int i, const std::optional<std::string>& text) {
     return text ? bind(i, std::string_view(*text)) : bind_null(i);
   }

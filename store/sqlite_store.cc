@@ -327,7 +327,7 @@ class SqliteStore : public RosterStore {
       c.changed_fields = static_cast<std::uint16_t>(q.integer(2));
       c.line = static_cast<std::uint32_t>(q.integer(3));
       if (!q.is_null(4)) c.before = decode(q.text(4));
-      if (!q.is_null(5)) c.after = decode(q.text(5));
+      if (!q.is_null(5)) c.set_after(decode(q.text(5)));
       out.push_back(std::move(c));
     }
     // A committed ingest keeps its additions in the students table (added_run), not as rows here.
@@ -340,8 +340,10 @@ class SqliteStore : public RosterStore {
         Change c;
         c.kind = ChangeKind::added;
         c.state_id = std::string(a.text(0));
+        std::vector<std::string> values;
         for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-          c.after.emplace_back(a.text(i));
+          values.emplace_back(a.text(i));
+        c.set_after(std::move(values));
         c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
         out.push_back(std::move(c));
       }
@@ -508,19 +510,20 @@ class SqliteStore : public RosterStore {
                  "grade = ?, campus = ?, diagnoses = ?, status = ?, ela_score = ?, math_score = ?, "
                  "digest = ?, "
                  "updated_run = ? WHERE feed = ? AND state_id = ?");
-    StudentValues view;
+    // Values are bound without a copy: they outlive each statement step.
     for (const Change& c : changes) {
+      StudentValues view;
       for (std::size_t i = 0; i < kFieldCount; ++i)
-        view[i] = c.after[i];
+        view[i] = c.after(i);
       const auto digest = static_cast<std::int64_t>(student_digest(view));
       if (c.kind == ChangeKind::added) {
         ins.bind(1, feed);
         for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-          ins.bind(2 + i, view[static_cast<std::size_t>(i)]);
+          ins.bind_static(2 + i, view[static_cast<std::size_t>(i)]);
         ins.bind(14, digest).bind(15, run).bind(16, run).run();
       } else {
         for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
-          up.bind(i, view[static_cast<std::size_t>(i)]);
+          up.bind_static(i, view[static_cast<std::size_t>(i)]);
         up.bind(12, digest).bind(13, run).bind(14, feed).bind(15, c.state_id).run();
       }
     }
@@ -546,7 +549,7 @@ class SqliteStore : public RosterStore {
         ins.bind_null(6);
       }
       if (keep_after) {
-        ins.bind(7, encode(c.after));
+        ins.bind(7, encode(c.after_strings()));
       } else {
         ins.bind_null(7);
       }
@@ -719,9 +722,9 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
       ++counts.deactivated;
     } else {
       if (!c.before) continue;
-      u.after = *c.before;
+      u.set_after(*c.before);
       const bool was_active = now_values && (*now_values)[field_index(Field::status)] == "A";
-      const bool is_active = u.after[field_index(Field::status)] == "A";
+      const bool is_active = u.after(field_index(Field::status)) == "A";
       u.kind = was_active && !is_active   ? ChangeKind::deactivated
                : !was_active && is_active ? ChangeKind::reactivated
                                           : ChangeKind::updated;

@@ -204,7 +204,7 @@ TEST_CASE("store: a commit against a stale base, or one that fails midway, chang
   std::vector<Change> changes(1);
   changes[0].kind = ChangeKind::added;
   changes[0].state_id = id("9");
-  changes[0].after = row("9");
+  changes[0].set_after(row("9"));
   std::vector<Discrepancy> none;
   RunOutcome o;
   o.run_id = run;
@@ -220,7 +220,7 @@ TEST_CASE("store: a commit against a stale base, or one that fails midway, chang
   o.base_run = f.store->last_committed_run("gen");
   changes.push_back(changes[0]);
   changes[1].state_id = id("1");
-  changes[1].after = row("1");
+  changes[1].set_after(row("1"));
   CHECK_THROWS_AS(f.store->finish_run(o), StoreError);
   CHECK(f.roster().size() == 3);  // the first insert was rolled back with the rest
   CHECK(f.store->run(run)->decision == "running");

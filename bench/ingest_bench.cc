@@ -1,0 +1,110 @@
+// Benchmark: `rosterd ingest` into the SQLite store, beside the sqlite3 CLI's own bulk load.
+// Not a test: it prints figures.
+//
+//   rosterd_bench_ingest [--rows N] [--dir DIR]
+//
+// Targets (issue "Roster store"): a first load into an empty store <= 1.0x the time of
+// `sqlite3 .import` of the same file plus a unique index on the ID; the next night's ingest with
+// 1% of the students changed <= 1.5 s; peak RSS <= 400 MB.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "bench/bench_process.h"
+#include "core/text.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+int generate(std::size_t rows, const char* path) {
+  testing::GeneratorOptions o;
+  o.clean_rows = rows;
+  std::ofstream(path, std::ios::binary) << testing::generate_roster(o).text;
+  return 0;
+}
+
+// The next night: every 100th student renamed (1% updated), in a child process (see measure()).
+int next_night(const char* in_path, const char* out_path) {
+  std::ifstream in(in_path, std::ios::binary);
+  std::ofstream out(out_path, std::ios::binary);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    if (n++ % 100 == 50) {
+      // The fifth field is the last name.
+      std::size_t pos = 0;
+      for (int i = 0; i < 4; ++i)
+        pos = line.find('|', pos) + 1;
+      line.replace(pos, line.find('|', pos) - pos, "Renamed");
+    }
+    out << line << '\n';
+  }
+  return 0;
+}
+
+void print(const char* name, const bench::Measured& m) {
+  std::printf("%-44s %8.3f s %10.1f MB peak RSS\n", name, m.seconds,
+              static_cast<double>(m.peak_rss_kib) / 1024.0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--generate")
+    return generate(std::stoul(argv[2]), argv[3]);
+  if (argc == 4 && std::string(argv[1]) == "--next-night") return next_night(argv[2], argv[3]);
+  std::size_t rows = 1000000;
+  std::string dir_arg;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string opt = argv[i];
+    if (opt == "--rows") {
+      rows = std::stoul(argv[i + 1]);
+    } else if (opt == "--dir") {
+      dir_arg = argv[i + 1];
+    }
+  }
+  testing::TempDir tmp;
+  const std::filesystem::path dir = dir_arg.empty() ? tmp.path() : std::filesystem::path(dir_arg);
+  const auto config = testing::write_test_feed(dir, "", "live");
+  const auto night1 = dir / "night1.txt";
+  const auto night2 = dir / "night2.txt";
+  const std::string self = std::filesystem::canonical("/proc/self/exe").string();
+  bench::measure({self, "--generate", std::to_string(rows), night1.string()});
+  bench::measure({self, "--next-night", night1.string(), night2.string()});
+  for (const char* f : {"roster.db", "roster.db-wal", "roster.db-shm", "baseline.db"})
+    std::filesystem::remove(dir / f);
+  std::printf("roster: %s rows, %.1f MB (%s)\n\n", group_thousands(rows).c_str(),
+              static_cast<double>(std::filesystem::file_size(night1)) / 1e6, night1.c_str());
+
+  const bench::Measured baseline = bench::measure(
+      {"/usr/bin/sqlite3", (dir / "baseline.db").string(), ".separator |",
+       ".import " + night1.string() + " t", "CREATE UNIQUE INDEX t_id ON t(StudentStateID);"});
+  const auto ingest = [&](const std::filesystem::path& file) {
+    return bench::measure({ROSTERD_BIN, "ingest", "--config", config.string(), "--feed", "gen",
+                           "--as-of", testing::kGeneratorAsOf, file.string()});
+  };
+  const bench::Measured first = ingest(night1);
+  const bench::Measured next = ingest(night2);
+  if (first.exit_status != 0 || next.exit_status != 0 || baseline.exit_status != 0) {
+    std::fprintf(stderr, "bench: exit statuses: sqlite3 %d, first %d, next %d\n",
+                 baseline.exit_status, first.exit_status, next.exit_status);
+    return 1;
+  }
+  print("sqlite3 .import + unique index (baseline)", baseline);
+  print("rosterd ingest, first load (empty store)", first);
+  print("rosterd ingest, next night (1% updated)", next);
+  const double ratio = first.seconds / baseline.seconds;
+  const double rss = static_cast<double>(std::max(first.peak_rss_kib, next.peak_rss_kib)) / 1024.0;
+  std::printf("\nfirst load / baseline: %.2fx (target <= 1.0: %s)\n", ratio,
+              ratio <= 1.0 ? "met" : "NOT met");
+  std::printf("next night: %.3f s (target <= 1.5 s: %s)\n", next.seconds,
+              next.seconds <= 1.5 ? "met" : "NOT met");
+  std::printf("peak RSS: %.1f MB (target <= 400 MB: %s)\n", rss, rss <= 400 ? "met" : "NOT met");
+  return 0;
+}
