@@ -60,11 +60,14 @@ int main(int argc, char** argv) {
     return generate(std::stoul(argv[2]), argv[3]);
   if (argc == 4 && std::string(argv[1]) == "--next-night") return next_night(argv[2], argv[3]);
   std::size_t rows = 1000000;
+  int runs = 3;
   std::string dir_arg;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string opt = argv[i];
     if (opt == "--rows") {
       rows = std::stoul(argv[i + 1]);
+    } else if (opt == "--runs") {
+      runs = std::stoi(argv[i + 1]);
     } else if (opt == "--dir") {
       dir_arg = argv[i + 1];
     }
@@ -79,18 +82,44 @@ int main(int argc, char** argv) {
   bench::measure({self, "--next-night", night1.string(), night2.string()});
   for (const char* f : {"roster.db", "roster.db-wal", "roster.db-shm", "baseline.db"})
     std::filesystem::remove(dir / f);
-  std::printf("roster: %s rows, %.1f MB (%s)\n\n", group_thousands(rows).c_str(),
-              static_cast<double>(std::filesystem::file_size(night1)) / 1e6, night1.c_str());
+  std::printf("roster: %s rows, %.1f MB (%s); best of %d runs each\n\n",
+              group_thousands(rows).c_str(),
+              static_cast<double>(std::filesystem::file_size(night1)) / 1e6, night1.c_str(), runs);
 
-  const bench::Measured baseline = bench::measure(
-      {"/usr/bin/sqlite3", (dir / "baseline.db").string(), ".separator |",
-       ".import " + night1.string() + " t", "CREATE UNIQUE INDEX t_id ON t(StudentStateID);"});
+  const auto db = dir / "roster.db";
+  const auto remove_store = [&] {
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(db.string() + suffix);
+  };
+  const auto keep_best = [](bench::Measured& best, const bench::Measured& m) {
+    if (best.exit_status == -1 || m.seconds < best.seconds) {
+      const long rss = std::max(best.peak_rss_kib, m.peak_rss_kib);
+      best = m;
+      best.peak_rss_kib = rss;
+    }
+  };
   const auto ingest = [&](const std::filesystem::path& file) {
     return bench::measure({ROSTERD_BIN, "ingest", "--config", config.string(), "--feed", "gen",
                            "--as-of", testing::kGeneratorAsOf, file.string()});
   };
-  const bench::Measured first = ingest(night1);
-  const bench::Measured next = ingest(night2);
+  bench::Measured baseline, first, next;
+  for (int r = 0; r < runs; ++r) {
+    std::filesystem::remove(dir / "baseline.db");
+    keep_best(baseline, bench::measure({"/usr/bin/sqlite3", (dir / "baseline.db").string(),
+                                        ".separator |", ".import " + night1.string() + " t",
+                                        "CREATE UNIQUE INDEX t_id ON t(StudentStateID);"}));
+    remove_store();
+    keep_best(first, ingest(night1));
+  }
+  // The store after a first load, checkpointed, is restored before each next night.
+  bench::measure({"/usr/bin/sqlite3", db.string(), "PRAGMA wal_checkpoint(TRUNCATE);"});
+  std::filesystem::copy_file(db, dir / "after-first.db",
+                             std::filesystem::copy_options::overwrite_existing);
+  for (int r = 0; r < runs; ++r) {
+    remove_store();
+    std::filesystem::copy_file(dir / "after-first.db", db);
+    keep_best(next, ingest(night2));
+  }
   if (first.exit_status != 0 || next.exit_status != 0 || baseline.exit_status != 0) {
     std::fprintf(stderr, "bench: exit statuses: sqlite3 %d, first %d, next %d\n",
                  baseline.exit_status, first.exit_status, next.exit_status);

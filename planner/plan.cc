@@ -64,18 +64,23 @@ std::uint16_t diff_mask(const std::vector<std::string>& a, const Change& b) {
 Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   Plan plan;
   const StudentTable& file = check.students;
+  // Built at the first committed student: a first load has none to look up.
   StudentIndex index(file);
-  index.reserve(file.size());
-  for (StudentTable::Index i = 0; i < file.size(); ++i) {
+  bool indexed = false;
+  const auto build_index = [&] {
+    index.reserve(file.size());
     // Duplicate IDs are all rejected; the first row stands for the ID.
-    index.insert(i);
-  }
+    for (StudentTable::Index i = 0; i < file.size(); ++i)
+      index.insert(i);
+    indexed = true;
+  };
 
   std::vector<bool> seen(file.size(), false);
   std::vector<std::string> changed_ids;    // committed students whose digest differs
   std::vector<std::string> absent_active;  // committed active students not in the file
   committed.for_each_digest([&](const CommittedRoster::Entry& e) {
     if (e.active) ++plan.counts.active_before;
+    if (!indexed) build_index();
     const auto row = index.find(e.state_id);
     if (!row) {
       if (e.active) absent_active.push_back(e.state_id);
@@ -95,9 +100,8 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
 
   // New students: accepted rows whose ID the roster does not have yet.
   for (StudentTable::Index i = 0; i < file.size(); ++i) {
+    // Accepted rows never share an ID: every row of a repeated ID is rejected.
     if (seen[i] || file.rejected(i)) continue;
-    // Skip repeats of an ID (all rejected anyway) by checking the index points at this row.
-    if (index.find(file.get(i, Field::state_id)) != i) continue;
     Change c;
     c.kind = ChangeKind::added;
     c.state_id = std::string(file.get(i, Field::state_id));
@@ -114,7 +118,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   for (auto& [id, before] : committed.fetch(to_fetch)) {
     Change c;
     c.state_id = id;
-    const auto row = index.find(id);
+    const auto row = indexed ? index.find(id) : std::nullopt;
     if (row && !file.rejected(*row)) {
       c.set_after(file, *row);
       c.line = file.line(*row);
@@ -148,8 +152,11 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     }
     plan.changes.push_back(std::move(c));
   }
-  std::sort(plan.changes.begin(), plan.changes.end(),
-            [](const Change& a, const Change& b) { return a.state_id < b.state_id; });
+  // Rosters usually come sorted by ID, so the additions often are already: check before sorting.
+  const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
+  if (!std::is_sorted(plan.changes.begin(), plan.changes.end(), by_id)) {
+    std::sort(plan.changes.begin(), plan.changes.end(), by_id);
+  }
   return plan;
 }
 

@@ -172,7 +172,10 @@ class SqliteCommitted;
 class SqliteStore : public RosterStore {
  public:
   explicit SqliteStore(const std::string& path) : db_(path) {
-    db_.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    // 32 MiB of page cache: a first load of a large roster spills fewer pages mid-transaction.
+    db_.exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA "
+        "cache_size=-32768;");
     migrate();
     recover_abandoned_runs();
   }
