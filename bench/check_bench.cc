@@ -40,15 +40,6 @@ int bare_loop(const char* path) {
   return rows > 0 ? 0 : 1;
 }
 
-// Writes the generated roster in a child process: a child started with posix_spawn (vfork)
-// inherits its parent's peak RSS, so the measuring parent must never hold the roster itself.
-int generate(std::size_t rows, const char* path) {
-  testing::GeneratorOptions o;
-  o.clean_rows = rows;
-  std::ofstream(path, std::ios::binary) << testing::generate_roster(o).text;
-  return 0;
-}
-
 struct Best {
   double seconds = 1e9;
   long rss_kib = 0;
@@ -72,8 +63,14 @@ Best best_of(int runs, const std::vector<std::string>& argv) {
 
 int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[1]) == "--bare") return bare_loop(argv[2]);
-  if (argc == 4 && std::string(argv[1]) == "--generate")
-    return generate(std::stoul(argv[2]), argv[3]);
+  // The roster is written by a child: a child started with posix_spawn (vfork) inherits its
+  // parent's peak RSS, so the measuring parent must never hold the roster itself.
+  if (argc == 4 && std::string(argv[1]) == "--generate") {
+    // The roster is written by a child: a child started with posix_spawn (vfork) inherits its
+    // parent's peak RSS, so the measuring parent must never hold the roster itself.
+    testing::write_generated_roster(std::stoul(argv[2]), argv[3]);
+    return 0;
+  }
   std::size_t rows = 1000000;
   int runs = 3;
   std::string dir_arg;

@@ -1,6 +1,7 @@
 #include "core/civil_date.h"
 
 #include <chrono>
+#include <ctime>
 
 namespace rosterd {
 namespace {
@@ -114,6 +115,15 @@ std::string format_date(const CivilDate& d, std::string_view format) {
     out += format[i];
   }
   return out;
+}
+
+std::string utc_timestamp() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
 }
 
 CivilDate today_utc() {

@@ -32,6 +32,9 @@ void append_iso(std::string& out, const CivilDate& d);
 // Writes `d` in a format that passed date_format_problem (%m and %d with two digits).
 std::string format_date(const CivilDate& d, std::string_view format);
 
+// The current time as "2026-11-23T12:00:00Z" (UTC, seconds): how logs and the store stamp events.
+std::string utc_timestamp();
+
 // Today's date in UTC.
 CivilDate today_utc();
 

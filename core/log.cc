@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "core/civil_date.h"
 #include "core/utf8.h"
 
 namespace rosterd::log {
@@ -83,14 +84,8 @@ std::string format_line(Level l, std::string_view event, std::initializer_list<P
 
 void write(Level l, std::string_view event, std::initializer_list<Pair> fields) {
   if (l < g_level.load()) return;
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char ts[32];
-  std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
   std::string line = "ts=";
-  line += ts;
+  line += utc_timestamp();
   line += ' ';
   line += format_line(l, event, fields);
   line += '\n';

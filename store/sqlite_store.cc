@@ -11,6 +11,7 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/civil_date.h"
 #include "core/text.h"
 #include "planner/student_digest.h"
 #include "store/roster_store.h"
@@ -108,13 +109,7 @@ constexpr const char* kStudentColumns =
     "ela_score, math_score";
 
 std::string now_utc() {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t t = std::chrono::system_clock::to_time_t(now);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return utc_timestamp();
 }
 
 std::string host_name() {

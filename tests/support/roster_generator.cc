@@ -175,6 +175,12 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
   return out;
 }
 
+void write_generated_roster(std::size_t rows, const std::filesystem::path& path) {
+  GeneratorOptions o;
+  o.clean_rows = rows;
+  std::ofstream(path, std::ios::binary) << generate_roster(o).text;
+}
+
 std::string roster_text(const std::vector<std::vector<std::string>>& rows) {
   std::string out =
       "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"

@@ -34,6 +34,9 @@ inline constexpr const char* kGeneratorAsOf = "2026-11-23";
 
 GeneratedRoster generate_roster(const GeneratorOptions& options);
 
+// Writes a clean generated roster of `rows` students to `path` (the benchmarks' input).
+void write_generated_roster(std::size_t rows, const std::filesystem::path& path);
+
 // One of every row-level code, `n` times.
 std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n);
 

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/support/check_text.h"
+
 #include <map>
 
 #include "planner/plan.h"
@@ -36,15 +38,6 @@ class FakeCommitted : public CommittedRoster {
   std::map<std::string, std::vector<std::string>> students;
 };
 
-CheckResult check(const std::string& text) {
-  static const RosterFormat format = RosterFormat::default_layout();
-  static const CheckOptions options;
-  static const ReferenceSet reference;
-  return check_roster_bytes(RosterReader(format),
-                            RowChecker(format, options, reference, CivilDate{2026, 11, 23}),
-                            "r.txt", text);
-}
-
 std::vector<std::string> row(const std::string& id, const std::string& last = "Lee",
                              const std::string& status = "A", const std::string& grade = "05") {
   return {id, "L" + id, "Ava", "", last, "2016-01-01", grade, "101", "", status, "", ""};
@@ -61,15 +54,15 @@ const Change* find(const Plan& p, const std::string& id) {
 
 TEST_CASE("plan: every outcome against a committed roster") {
   FakeCommitted committed;
-  const CheckResult night1 =
-      check(testing::roster_text({row("1"), row("2"), row("3"), row("4"), row("5", "Lee", "I"),
-                                  row("6"), row("7"), row("8")}));
+  const CheckResult night1 = testing::check_text(
+      testing::roster_text({row("1"), row("2"), row("3"), row("4"), row("5", "Lee", "I"), row("6"),
+                            row("7"), row("8")}));
   const Plan first = make_plan(night1, committed);
   CHECK(first.counts.added == 8);
   CHECK(first.counts.active_before == 0);
   committed.apply(first);
 
-  const CheckResult night2 = check(testing::roster_text({
+  const CheckResult night2 = testing::check_text(testing::roster_text({
       row("1"),                     // unchanged
       row("2", "Smith"),            // updated: last name
       row("3", "Lee", "I"),         // deactivated by status
@@ -119,17 +112,17 @@ TEST_CASE("plan: every outcome against a committed roster") {
 TEST_CASE("plan: the same file twice changes nothing the second time") {
   FakeCommitted committed;
   const std::string text = testing::roster_text({row("1"), row("2", "Lee", "I"), row("3")});
-  committed.apply(make_plan(check(text), committed));
-  const Plan again = make_plan(check(text), committed);
+  committed.apply(make_plan(testing::check_text(text), committed));
+  const Plan again = make_plan(testing::check_text(text), committed);
   CHECK(again.changes.empty());
   CHECK(again.counts.unchanged == 3);
 }
 
 TEST_CASE("plan: an inactive student absent from the file is left alone") {
   FakeCommitted committed;
-  committed.apply(
-      make_plan(check(testing::roster_text({row("1"), row("2", "Lee", "I")})), committed));
-  const Plan p = make_plan(check(testing::roster_text({row("1")})), committed);
+  committed.apply(make_plan(
+      testing::check_text(testing::roster_text({row("1"), row("2", "Lee", "I")})), committed));
+  const Plan p = make_plan(testing::check_text(testing::roster_text({row("1")})), committed);
   CHECK(p.changes.empty());
   CHECK(p.counts.deactivated == 0);
 }

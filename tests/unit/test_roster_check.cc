@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/support/check_text.h"
+
 #include <fstream>
 
 #include "tests/support/roster_generator.h"
@@ -15,23 +17,14 @@ const std::string kHeader =
     "CampusID|"
     "Diagnoses|Status|ELAScore|MathScore\n";
 
-CheckResult run(const std::string& text) {
-  static const RosterFormat format = RosterFormat::default_layout();
-  static const CheckOptions options;
-  static const ReferenceSet reference;
-  const RosterReader reader(format);
-  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
-  return check_roster_bytes(reader, checker, "r.txt", text);
-}
-
 }  // namespace
 
 TEST_CASE("every row sharing a state ID is rejected, not just the second") {
-  const CheckResult r = run(kHeader +
-                            "1|L1|Ava||Lee|2016-01-01|05|101||A||\n"
-                            "2|L2|Bo||Li|2016-01-01|05|101||A||\n"
-                            "1|L3|Cy||Wu|2016-01-01|05|101||A||\n"
-                            "1|L4|Di||Xu|2016-01-01|05|101||A||\n");
+  const CheckResult r = testing::check_text(kHeader +
+                                            "1|L1|Ava||Lee|2016-01-01|05|101||A||\n"
+                                            "2|L2|Bo||Li|2016-01-01|05|101||A||\n"
+                                            "1|L3|Cy||Wu|2016-01-01|05|101||A||\n"
+                                            "1|L4|Di||Xu|2016-01-01|05|101||A||\n");
   CHECK(r.counts.rows_read == 4);
   CHECK(r.counts.rows_rejected == 3);
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 3);
@@ -45,12 +38,13 @@ TEST_CASE("every row sharing a state ID is rejected, not just the second") {
 }
 
 TEST_CASE("counts: rejected rows, warned rows, and rows kept by ID") {
-  const CheckResult r = run(kHeader +
-                            "1|L1|Ava||Lee|2016-01-01|05|101||A|abc|\n"  // warning
-                            "2|L2|||Li|2016-01-01|05|101||A||\n"         // error: first name
-                            "|L3|Cy||Wu|2016-01-01|05|101||A||\n"        // error: no ID
-                            "4|L4|Di||Xu|bad|05|101||A|abc|\n"           // error and warning
-                            "5|L5|Ed||Yu|2016-01-01|05|101||A||\n");     // clean
+  const CheckResult r =
+      testing::check_text(kHeader +
+                          "1|L1|Ava||Lee|2016-01-01|05|101||A|abc|\n"  // warning
+                          "2|L2|||Li|2016-01-01|05|101||A||\n"         // error: first name
+                          "|L3|Cy||Wu|2016-01-01|05|101||A||\n"        // error: no ID
+                          "4|L4|Di||Xu|bad|05|101||A|abc|\n"           // error and warning
+                          "5|L5|Ed||Yu|2016-01-01|05|101||A||\n");     // clean
   CHECK(r.counts.rows_read == 5);
   CHECK(r.counts.rows_rejected == 3);
   CHECK(r.counts.rows_warned == 1);
@@ -66,8 +60,8 @@ TEST_CASE("counts: rejected rows, warned rows, and rows kept by ID") {
 }
 
 TEST_CASE("a refused file keeps nothing") {
-  const CheckResult r =
-      run(kHeader + "1|L1|Ava||Lee|2016-01-01|05|101||A||\n" + std::string("\0", 1));
+  const CheckResult r = testing::check_text(kHeader + "1|L1|Ava||Lee|2016-01-01|05|101||A||\n" +
+                                            std::string("\0", 1));
   CHECK(r.refused());
   CHECK(r.students.empty());
   CHECK(r.discrepancies.empty());

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "tests/support/check_text.h"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -15,15 +17,6 @@ const std::string kHeader =
     "CampusID|"
     "Diagnoses|Status|ELAScore|MathScore\n";
 
-CheckResult run(const std::string& text) {
-  static const RosterFormat format = RosterFormat::default_layout();
-  static const CheckOptions options;
-  static const ReferenceSet reference;
-  return check_roster_bytes(RosterReader(format),
-                            RowChecker(format, options, reference, CivilDate{2026, 11, 23}),
-                            "r.txt", text);
-}
-
 }  // namespace
 
 TEST_CASE("JSON strings stay valid whatever the bytes") {
@@ -36,9 +29,9 @@ TEST_CASE("JSON strings stay valid whatever the bytes") {
 }
 
 TEST_CASE("the JSON report parses back to the same discrepancies") {
-  const CheckResult r =
-      run(kHeader +
-          "1|L1|Ava||Mart\xEDnez|2016-01-01|05|101||A|abc|\n2|L2|Bo||Li|2016-02-30|05|101||A||\n");
+  const CheckResult r = testing::check_text(
+      kHeader +
+      "1|L1|Ava||Mart\xEDnez|2016-01-01|05|101||A|abc|\n2|L2|Bo||Li|2016-02-30|05|101||A||\n");
   std::ostringstream out;
   write_json_report(out, report_from_check("demo", "dry-run", r));
   const auto j = nlohmann::json::parse(out.str());
@@ -67,7 +60,7 @@ TEST_CASE("the JSON report parses back to the same discrepancies") {
 }
 
 TEST_CASE("a refused file's JSON report carries the refusal") {
-  const CheckResult r = run("Wrong|Header\n1|2\n");
+  const CheckResult r = testing::check_text("Wrong|Header\n1|2\n");
   std::ostringstream out;
   write_json_report(out, report_from_check("demo", "dry-run", r));
   const auto j = nlohmann::json::parse(out.str());
@@ -81,7 +74,7 @@ TEST_CASE("the text report summarises counts and shows a few examples per code")
   std::string text = kHeader;
   for (int i = 0; i < 5; ++i)
     text += std::to_string(i) + "|L|A||B|2016-01-01|05|101||X||\n";
-  const CheckResult r = run(text);
+  const CheckResult r = testing::check_text(text);
   std::ostringstream out;
   write_text_report(out, report_from_check("demo", "dry-run", r));
   const std::string s = out.str();
