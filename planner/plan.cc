@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "core/hash.h"
@@ -64,24 +65,45 @@ std::uint16_t diff_mask(const std::vector<std::string>& a, const Change& b) {
 Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   Plan plan;
   const StudentTable& file = check.students;
-  // Built at the first committed student: a first load has none to look up.
+  // Committed students come in ID order. When the file is in ID order too (SIS exports usually
+  // are), a merge of the two finds each student's row with sequential reads; otherwise a hash
+  // index of the file does, at a cache miss or two per student. Either is built only when
+  // there is a committed student to look up: a first load has none.
+  bool file_sorted = true;
+  for (StudentTable::Index i = 1; i < file.size() && file_sorted; ++i) {
+    file_sorted = file.get(i - 1, Field::state_id) <= file.get(i, Field::state_id);
+  }
   StudentIndex index(file);
   bool indexed = false;
-  const auto build_index = [&] {
-    index.reserve(file.size());
-    // Duplicate IDs are all rejected; the first row stands for the ID.
-    for (StudentTable::Index i = 0; i < file.size(); ++i)
-      index.insert(i);
-    indexed = true;
+  StudentTable::Index cursor = 0;
+  const auto find_row = [&](std::string_view id) -> std::optional<StudentTable::Index> {
+    if (file_sorted) {
+      while (cursor < file.size() && file.get(cursor, Field::state_id) < id)
+        ++cursor;
+      if (cursor < file.size() && file.get(cursor, Field::state_id) == id) return cursor;
+      return std::nullopt;
+    }
+    if (!indexed) {
+      index.reserve(file.size());
+      // Duplicate IDs are all rejected; the first row stands for the ID.
+      for (StudentTable::Index i = 0; i < file.size(); ++i)
+        index.insert(i);
+      indexed = true;
+    }
+    return index.find(id);
   };
 
   std::vector<bool> seen(file.size(), false);
-  std::vector<std::string> changed_ids;    // committed students whose digest differs
+  std::unordered_map<std::string, StudentTable::Index> changed;  // digest differs: ID -> file row
   std::vector<std::string> absent_active;  // committed active students not in the file
+  std::string previous_id;
   committed.for_each_digest([&](const CommittedRoster::Entry& e) {
     if (e.active) ++plan.counts.active_before;
-    if (!indexed) build_index();
-    const auto row = index.find(e.state_id);
+    if (file_sorted && e.state_id < previous_id) {
+      throw std::logic_error("CommittedRoster::for_each_digest did not visit students in ID order");
+    }
+    previous_id = e.state_id;
+    const auto row = find_row(e.state_id);
     if (!row) {
       if (e.active) absent_active.push_back(e.state_id);
       return;
@@ -95,7 +117,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
       ++plan.counts.unchanged;
       return;
     }
-    changed_ids.push_back(e.state_id);
+    changed.emplace(e.state_id, *row);
   });
 
   // New students: accepted rows whose ID the roster does not have yet.
@@ -113,15 +135,15 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   }
 
   // Changed and absent students: read their committed values for the before-image.
-  std::vector<std::string> to_fetch = changed_ids;
-  to_fetch.insert(to_fetch.end(), absent_active.begin(), absent_active.end());
+  std::vector<std::string> to_fetch = std::move(absent_active);
+  for (const auto& [id, row] : changed)
+    to_fetch.push_back(id);
   for (auto& [id, before] : committed.fetch(to_fetch)) {
     Change c;
     c.state_id = id;
-    const auto row = indexed ? index.find(id) : std::nullopt;
-    if (row && !file.rejected(*row)) {
-      c.set_after(file, *row);
-      c.line = file.line(*row);
+    if (const auto it = changed.find(id); it != changed.end()) {
+      c.set_after(file, it->second);
+      c.line = file.line(it->second);
     } else {
       std::vector<std::string> withdrawn = before;
       withdrawn[field_index(Field::status)].assign(1, 'I');

@@ -80,7 +80,8 @@ class CommittedRoster {
     bool active = true;
   };
   virtual ~CommittedRoster() = default;
-  // Calls `visit` once for every committed student of the feed.
+  // Calls `visit` once for every committed student of the feed, in ascending state ID order
+  // (byte order).
   virtual void for_each_digest(const std::function<void(const Entry&)>& visit) = 0;
   // The committed values (kFieldCount, in Field order) of each of `ids` that exists.
   virtual std::vector<std::pair<std::string, std::vector<std::string>>> fetch(

@@ -2,6 +2,7 @@
 
 #include "tests/support/check_text.h"
 
+#include <algorithm>
 #include <map>
 
 #include "planner/plan.h"
@@ -125,4 +126,40 @@ TEST_CASE("plan: an inactive student absent from the file is left alone") {
   const Plan p = make_plan(testing::check_text(testing::roster_text({row("1")})), committed);
   CHECK(p.changes.empty());
   CHECK(p.counts.deactivated == 0);
+}
+
+TEST_CASE("plan: a file in ID order (merged) and the same file shuffled (indexed) plan the same") {
+  std::vector<std::vector<std::string>> night1, night2;
+  for (int n = 10; n < 60; ++n)
+    night1.push_back(row(std::to_string(n)));
+  for (int n = 10; n < 70; ++n) {
+    if (n % 7 == 0) continue;                                              // absent: deactivated
+    night2.push_back(row(std::to_string(n), n % 5 == 0 ? "New" : "Lee"));  // some updated
+  }
+  night2.push_back(row("33"));  // a repeated ID, next to its twin once sorted
+  std::sort(night2.begin(), night2.end());
+  auto shuffled = night2;
+  std::reverse(shuffled.begin(), shuffled.end());
+
+  const auto plan_with = [&](const std::vector<std::vector<std::string>>& rows) {
+    FakeCommitted committed;
+    committed.apply(make_plan(testing::check_text(testing::roster_text(night1)), committed));
+    return make_plan(testing::check_text(testing::roster_text(rows)), committed);
+  };
+  const Plan merged = plan_with(night2);
+  const Plan indexed = plan_with(shuffled);
+  CHECK(merged.counts.added == 10 - 1);   // 60..69 but 63
+  CHECK(merged.counts.deactivated == 7);  // 14, 21, 28, 35, 42, 49, 56
+  CHECK(merged.counts.updated == 9);      // multiples of 5 from 10 to 55, but 35
+  CHECK(merged.counts.kept_rejected == 1);
+  CHECK(merged.counts.added == indexed.counts.added);
+  CHECK(merged.counts.updated == indexed.counts.updated);
+  CHECK(merged.counts.deactivated == indexed.counts.deactivated);
+  CHECK(merged.counts.unchanged == indexed.counts.unchanged);
+  CHECK(merged.counts.kept_rejected == indexed.counts.kept_rejected);
+  REQUIRE(merged.changes.size() == indexed.changes.size());
+  for (std::size_t i = 0; i < merged.changes.size(); ++i) {
+    CHECK(merged.changes[i].state_id == indexed.changes[i].state_id);
+    CHECK(merged.changes[i].kind == indexed.changes[i].kind);
+  }
 }
