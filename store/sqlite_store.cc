@@ -534,10 +534,11 @@ class SqliteStore : public RosterStore {
         "INSERT INTO run_changes (run, state_id, kind, changed_fields, line, before, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)");
     // A committed run needs before-images (to roll back); additions are in students.added_run.
-    // A held or dry run keeps after-images too: approving one applies them.
-    const bool keep_after = decision != Decision::committed;
+    // A held run keeps after-images too: approving it applies them. A dry run can never be
+    // applied: it keeps what it would change of existing students, not a copy of every addition.
+    const bool keep_after = decision == Decision::held;
     for (const Change& c : changes) {
-      if (c.kind == ChangeKind::added && !keep_after) continue;
+      if (c.kind == ChangeKind::added && !keep_after) continue;  // committed: see added_run
       ins.bind(1, run).bind(2, c.state_id).bind(3, change_kind_name(c.kind));
       ins.bind(4, static_cast<std::int64_t>(c.changed_fields))
           .bind(5, static_cast<std::int64_t>(c.line));
