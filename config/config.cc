@@ -193,6 +193,149 @@ void parse_policy(const YamlNode& n, Policy& p) {
   pct("max_reject_pct", p.max_reject_pct);
 }
 
+// "90", "90s", "5m", "2h", "1d".
+std::chrono::seconds parse_duration(const YamlNode& n) {
+  const std::string v(trim(n.as_string()));
+  std::size_t used = 0;
+  long long count = -1;
+  try {
+    count = std::stoll(v, &used);
+  } catch (const std::exception&) {
+  }
+  const std::string unit = v.substr(used);
+  long long scale = 0;
+  if (unit.empty() || unit == "s") scale = 1;
+  if (unit == "m" || unit == "min") scale = 60;
+  if (unit == "h") scale = 3600;
+  if (unit == "d") scale = 86400;
+  if (count < 0 || scale == 0 || count > 366LL * 86400) {
+    n.fail("must be a duration such as 30s, 5m, 2h or 1d, got \"" + v + "\".");
+  }
+  return std::chrono::seconds(count * scale);
+}
+
+// "1048576", "500KB", "200MB", "2GB", also KiB/MiB/GiB.
+std::uint64_t parse_size(const YamlNode& n) {
+  const std::string v(trim(n.as_string()));
+  std::size_t used = 0;
+  long long count = -1;
+  try {
+    count = std::stoll(v, &used);
+  } catch (const std::exception&) {
+  }
+  std::string unit(trim(std::string_view(v).substr(used)));
+  std::uint64_t scale = 0;
+  if (unit.empty() || unit == "B") scale = 1;
+  if (unit == "KB") scale = 1000;
+  if (unit == "MB") scale = 1000 * 1000;
+  if (unit == "GB") scale = 1000 * 1000 * 1000;
+  if (unit == "KiB") scale = 1 << 10;
+  if (unit == "MiB") scale = 1 << 20;
+  if (unit == "GiB") scale = 1 << 30;
+  if (count <= 0 || scale == 0 || static_cast<std::uint64_t>(count) > (1ULL << 50) / scale) {
+    n.fail("must be a size such as 500MB or 2GiB, got \"" + v + "\".");
+  }
+  return static_cast<std::uint64_t>(count) * scale;
+}
+
+void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
+  if (!n["pattern"].is_null()) {
+    s.pattern = n["pattern"].as_string();
+    if (s.pattern.empty() || s.pattern.find('/') != std::string::npos)
+      n["pattern"].fail("must be a file-name glob such as \"roster-*.txt\" (no '/').");
+  }
+  if (!n["stable_for"].is_null()) s.stable_for = parse_duration(n["stable_for"]);
+  if (!n["ready_when"].is_null()) {
+    s.ready_when = n["ready_when"].as_choice({"stable", "marker"}) == "marker" ? ReadyWhen::marker
+                                                                               : ReadyWhen::stable;
+  }
+  if (!n["markers"].is_null()) {
+    s.markers = n["markers"].as_string_list();
+    for (const auto& m : s.markers) {
+      if (m.empty() || m.find('/') != std::string::npos)
+        n["markers"].fail("each marker is a suffix such as \".done\" (no '/').");
+    }
+    if (s.markers.empty()) n["markers"].fail("must list at least one suffix, e.g. [\".done\"].");
+  }
+  if (!n["after"].is_null()) {
+    const std::string a = n["after"].as_choice({"keep", "move", "delete"});
+    s.after = a == "move" ? AfterTake::move : a == "delete" ? AfterTake::remove : AfterTake::keep;
+  }
+  if (!n["move_to"].is_null()) s.move_to = n["move_to"].as_string();
+  if (s.after == AfterTake::move && s.move_to.empty())
+    n["after"].fail("is move, so `move_to:` must name the folder files are moved to.");
+  if (s.after != AfterTake::move && !s.move_to.empty())
+    n["move_to"].fail("is only used with `after: move`.");
+  if (!n["max_bytes"].is_null()) s.max_bytes = parse_size(n["max_bytes"]);
+  if (!n["attempts"].is_null()) {
+    const long a = n["attempts"].as_integer();
+    if (a < 1 || a > 10) n["attempts"].fail("must be from 1 to 10.");
+    s.attempts = static_cast<unsigned>(a);
+  }
+  if (!n["retry_backoff"].is_null()) s.retry_backoff = parse_duration(n["retry_backoff"]);
+}
+
+void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::path& base) {
+  if (n.is_null()) return;
+  n.expect_keys({"sftp", "local"});
+  if (!n["sftp"].is_null() && !n["local"].is_null())
+    n.fail("has both `sftp:` and `local:`; a feed takes its files from one drop.");
+  if (!n["local"].is_null()) {
+    const YamlNode l = n["local"];
+    l.expect_keys({"dir", "pattern", "stable_for", "ready_when", "markers", "after", "move_to",
+                   "max_bytes", "attempts", "retry_backoff"});
+    s.kind = SourceKind::local;
+    if (l["dir"].is_null()) l.fail("needs `dir:`, the folder the SIS delivers roster files to.");
+    s.local_dir = resolve(base, l["dir"].as_string());
+    parse_drop_rules(l, s);
+    return;
+  }
+  const YamlNode f = n["sftp"];
+  f.expect_keys({"host", "port", "user", "key_file", "passphrase_file", "password_file",
+                 "known_hosts", "dir", "pattern", "stable_for", "ready_when", "markers", "after",
+                 "move_to", "max_bytes", "attempts", "retry_backoff", "connect_timeout",
+                 "io_timeout"});
+  s.kind = SourceKind::sftp;
+  for (const char* key : {"host", "user", "known_hosts"}) {
+    if (f[key].is_null()) f.fail(std::string("needs `") + key + ":`.");
+  }
+  s.sftp.host = f["host"].as_string();
+  s.sftp.user = f["user"].as_string();
+  if (!f["port"].is_null()) {
+    const long p = f["port"].as_integer();
+    if (p < 1 || p > 65535) f["port"].fail("must be a TCP port from 1 to 65535.");
+    s.sftp.port = static_cast<int>(p);
+  }
+  const bool key = !f["key_file"].is_null();
+  const bool password = !f["password_file"].is_null();
+  if (key == password) {
+    f.fail(
+        "needs exactly one of `key_file:` (a private key) or `password_file:` (a file holding "
+        "the password).");
+  }
+  const auto existing_file = [&](const char* k) {
+    const std::filesystem::path p = resolve(base, f[k].as_string());
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))
+      f[k].fail("file " + p.string() + " does not exist (or is not a file).");
+    return p;
+  };
+  if (key) s.sftp.key_file = existing_file("key_file");
+  if (!f["passphrase_file"].is_null()) {
+    if (!key) f["passphrase_file"].fail("is only used with `key_file:`.");
+    s.sftp.passphrase_file = existing_file("passphrase_file");
+  }
+  if (password) s.sftp.password_file = existing_file("password_file");
+  s.sftp.known_hosts = existing_file("known_hosts");
+  if (!f["dir"].is_null()) s.sftp.dir = f["dir"].as_string();
+  if (!f["connect_timeout"].is_null())
+    s.sftp.connect_timeout = parse_duration(f["connect_timeout"]);
+  if (!f["io_timeout"].is_null()) s.sftp.io_timeout = parse_duration(f["io_timeout"]);
+  if (s.sftp.connect_timeout.count() < 1 || s.sftp.io_timeout.count() < 1)
+    f.fail("timeouts must be at least 1s.");
+  parse_drop_rules(f, s);
+}
+
 bool valid_feed_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
@@ -207,7 +350,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n,
     n.fail("feed name \"" + name +
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
-  n.expect_keys({"mode", "format", "reference", "checks", "policy"});
+  n.expect_keys({"mode", "format", "reference", "checks", "policy", "source"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -220,10 +363,24 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n,
   feed.reference.diagnoses = parse_reference_kind(ref["diagnoses"], "diagnosis", base);
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
+  parse_source(n["source"], feed.source, base);
   return feed;
 }
 
 }  // namespace
+
+std::string SourceConfig::where() const {
+  switch (kind) {
+    case SourceKind::local:
+      return local_dir.string();
+    case SourceKind::sftp:
+      return "sftp://" + sftp.user + "@" + sftp.host + ":" + std::to_string(sftp.port) + "/" +
+             sftp.dir;
+    case SourceKind::none:
+      break;
+  }
+  return "(no source)";
+}
 
 const FeedConfig& Config::feed(std::string_view name) const {
   std::string names;
@@ -252,7 +409,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   }
   const YamlNode top(root, display_name, "");
   if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
-  top.expect_keys({"store", "feeds"});
+  top.expect_keys({"store", "state_dir", "archive", "feeds"});
 
   Config config;
   config.file = display_name;
@@ -260,6 +417,16 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   store.expect_keys({"sqlite"});
   config.store.sqlite =
       resolve(base_dir, store["sqlite"].is_null() ? "rosterd.db" : store["sqlite"].as_string());
+
+  config.state_dir =
+      resolve(base_dir, top["state_dir"].is_null() ? "state" : top["state_dir"].as_string());
+  const YamlNode archive = top["archive"];
+  archive.expect_keys({"keep_days"});
+  if (!archive["keep_days"].is_null()) {
+    const long d = archive["keep_days"].as_integer();
+    if (d < 0 || d > 3650) archive["keep_days"].fail("must be from 0 to 3650 days.");
+    config.archive_keep_days = static_cast<int>(d);
+  }
 
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");

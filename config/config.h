@@ -2,13 +2,17 @@
 // documents every key). Relative paths in it resolve against the file's own folder.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parsers/roster_format.h"
 #include "planner/policy.h"
+#include "transport/sftp_drop.h"
 #include "validators/check_options.h"
 #include "validators/code_translator.h"
 
@@ -20,6 +24,34 @@ struct StoreConfig {
   std::filesystem::path sqlite;
 };
 
+enum class SourceKind { none, local, sftp };
+// When a file in the drop counts as complete.
+enum class ReadyWhen {
+  stable,  // its size and mtime have not changed for stable_for
+  marker,  // a companion marker (NAME.done, NAME.ok) is there
+};
+// What happens to a file in the drop once its run has finished.
+enum class AfterTake { keep, move, remove };
+
+// Where a feed's files come from (source.sftp or source.local).
+struct SourceConfig {
+  SourceKind kind = SourceKind::none;
+  std::filesystem::path local_dir;
+  SftpOptions sftp;  // sftp.dir is the remote folder
+  std::string pattern = "*";
+  std::chrono::seconds stable_for{60};
+  ReadyWhen ready_when = ReadyWhen::stable;
+  std::vector<std::string> markers = {".done", ".ok"};
+  AfterTake after = AfterTake::keep;
+  std::string move_to;
+  std::uint64_t max_bytes = std::uint64_t{1} << 30;
+  unsigned attempts = 3;                  // tries per poll when the drop cannot be reached
+  std::chrono::seconds retry_backoff{2};  // before the second try; doubles each time
+
+  // Where the drop is, for messages.
+  std::string where() const;
+};
+
 struct FeedConfig {
   std::string name;
   FeedMode mode = FeedMode::live;
@@ -27,11 +59,15 @@ struct FeedConfig {
   CheckOptions checks;
   ReferenceSet reference;
   Policy policy;
+  SourceConfig source;
 };
 
 struct Config {
   std::filesystem::path file;
   StoreConfig store;
+  // Staging and archive folders live here (staging/FEED, archive/FEED).
+  std::filesystem::path state_dir;
+  int archive_keep_days = 30;
   std::map<std::string, FeedConfig, std::less<>> feeds;
 
   // The feed called `name`; with an empty name, the only feed when there is just one.

@@ -126,6 +126,13 @@ std::string utc_timestamp() {
   return buf;
 }
 
+std::string utc_timestamp_compact() {
+  std::string s = utc_timestamp();
+  std::erase(s, '-');
+  std::erase(s, ':');
+  return s;
+}
+
 CivilDate today_utc() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   const std::chrono::year_month_day ymd{now};

@@ -35,6 +35,9 @@ std::string format_date(const CivilDate& d, std::string_view format);
 // The current time as "2026-11-23T12:00:00Z" (UTC, seconds): how logs and the store stamp events.
 std::string utc_timestamp();
 
+// The same as "20261123T120000Z": safe in file names.
+std::string utc_timestamp_compact();
+
 // Today's date in UTC.
 CivilDate today_utc();
 

@@ -23,6 +23,13 @@ constexpr const char* kUsage =
     "  ingest --config FILE [--feed NAME] [--format text|json] [--as-of DATE] ROSTER\n"
     "        Check, plan against the committed roster, decide (commit, hold, dry run),\n"
     "        record the run and commit in one transaction. Exit as check, or 4 held.\n"
+    "  fetch --config FILE [--feed NAME] [--wait]\n"
+    "        Take every complete new file from the feed's drop (source.sftp or\n"
+    "        source.local) into staging, once; print what was taken. Exit 5 when the\n"
+    "        drop failed or a file was not taken.\n"
+    "  run --once --config FILE [--feed NAME] [--wait] [--format text|json]\n"
+    "        The daemon's cycle, once: fetch every feed, ingest what was taken, print\n"
+    "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
     "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
     "  show --config FILE [--format text|json] RUN      a run's report again\n"
     "  approve --config FILE RUN                        commit a held run\n"
@@ -62,6 +69,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   try {
     if (args[0] == "check") return run_check_command(rest, out);
     if (args[0] == "ingest") return run_ingest_command(rest, out);
+    if (args[0] == "fetch") return run_fetch_command(rest, out);
+    if (args[0] == "run") return run_run_command(rest, out);
     if (args[0] == "history") return run_history_command(rest, out);
     if (args[0] == "show") return run_show_command(rest, out);
     if (args[0] == "approve") return run_approve_command(rest, out);

@@ -15,6 +15,8 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out);
 int run_approve_command(const std::vector<std::string>& args, std::ostream& out);
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out);
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out);
+int run_fetch_command(const std::vector<std::string>& args, std::ostream& out);
+int run_run_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

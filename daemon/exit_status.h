@@ -8,6 +8,7 @@ inline constexpr int kExitDiscrepancies = 1;  // rows rejected or warned
 inline constexpr int kExitUsage = 2;          // bad command line or configuration
 inline constexpr int kExitRefused = 3;        // the file was refused as a whole
 inline constexpr int kExitHeld = 4;           // the run is held for approval (nothing committed)
+inline constexpr int kExitDropFailed = 5;     // the drop could not be read, or a file not taken
 inline constexpr int kExitInternal = 70;      // a bug (EX_SOFTWARE): please report it
 
 }  // namespace rosterd

@@ -17,15 +17,20 @@ RunReport IngestOutcome::report(const std::string& feed) const {
 }
 
 IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
-                          const std::filesystem::path& roster, std::size_t threads,
-                          CivilDate as_of) {
+                          const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
+                          const std::optional<DropOrigin>& origin) {
   store.check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
 
   IngestOutcome o;
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   o.check = check_roster_file(reader, checker, roster, CheckRun{threads, true});
-  o.run_id = store.begin_run(feed.name, o.check.file);
+  std::optional<std::int64_t> source_file;
+  if (origin) {
+    o.check.file.name = origin->remote_name;
+    source_file = origin->source_file;
+  }
+  o.run_id = store.begin_run(feed.name, o.check.file, source_file);
   log::info(
       "run.start",
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});

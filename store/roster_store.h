@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
+#include "store/source_file.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {
@@ -64,7 +65,10 @@ class RosterStore {
   virtual void check_feed_key(const std::string& feed, const std::string& key_column) = 0;
 
   // Records a run as `running` (committed at once, so a crash leaves a trace) and returns its id.
-  virtual std::int64_t begin_run(const std::string& feed, const FileSummary& file) = 0;
+  // When the file came from a drop, `source_file` is its ledger record, which the same
+  // transaction links to the run and counts an attempt on.
+  virtual std::int64_t begin_run(const std::string& feed, const FileSummary& file,
+                                 std::optional<std::int64_t> source_file = std::nullopt) = 0;
 
   virtual std::unique_ptr<CommittedRoster> committed(const std::string& feed) = 0;
   // The last run that changed the feed's roster (an ingest or a rollback).
@@ -91,6 +95,33 @@ class RosterStore {
   // Restores every student the run touched to its before-image, as a new run; refused when a
   // later committed run touched the same students, unless `force`. Returns the new run's id.
   virtual std::int64_t rollback(std::int64_t id, bool force, const std::string& who) = 0;
+
+  // --- The drop ledger (source_file.h) ---
+
+  // Notes that the drop lists `name` with this size and mtime at `now` (seconds since the
+  // epoch) and returns since when it has been listed unchanged.
+  virtual std::int64_t observe_file(const std::string& feed, const std::string& name,
+                                    std::uint64_t size, std::int64_t mtime, std::int64_t now) = 0;
+  // Forgets the observations of files no longer listed (or taken).
+  virtual void forget_observations(const std::string& feed,
+                                   const std::vector<std::string>& keep_names) = 0;
+  // The record of this exact version of a file, if it was seen before.
+  virtual std::optional<SourceFile> source_file(const std::string& feed, const std::string& name,
+                                                std::uint64_t size, std::int64_t mtime) = 0;
+  // An earlier file of the feed with these bytes (fetched or ingested), if any.
+  virtual std::optional<SourceFile> source_file_with_sha(const std::string& feed,
+                                                         const std::string& sha256) = 0;
+  virtual std::optional<SourceFile> source_file(std::int64_t id) = 0;
+  // Adds a record (its id is ignored) and returns its id.
+  virtual std::int64_t add_source_file(const SourceFile& file) = 0;
+  // Updates status, detail, local_path and after_action.
+  virtual void update_source_file(const SourceFile& file) = 0;
+  virtual void delete_source_file(std::int64_t id) = 0;
+  // Files fetched whose run has not finished: never run, or the run failed (a crash, a store
+  // error). Oldest first.
+  virtual std::vector<SourceFile> pending_source_files(const std::string& feed) = 0;
+  // The last `last` records, newest first, of one feed (or all when `feed` is empty).
+  virtual std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) = 0;
 
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
   virtual void for_each_student(

@@ -22,7 +22,7 @@ namespace {
 
 // Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
 // has shipped; add the next.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   feed TEXT PRIMARY KEY,
@@ -99,6 +99,35 @@ CREATE TABLE run_discrepancies (
   value TEXT NOT NULL,
   detail TEXT NOT NULL,
   PRIMARY KEY (run, seq)
+) WITHOUT ROWID;
+)sql",
+    // 2: the drop ledger and the observations that decide when a file is stable.
+    R"sql(
+CREATE TABLE source_files (
+  id INTEGER PRIMARY KEY,
+  feed TEXT NOT NULL,
+  remote_name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  status TEXT NOT NULL,
+  detail TEXT NOT NULL DEFAULT '',
+  local_path TEXT NOT NULL DEFAULT '',
+  repeat_of INTEGER REFERENCES source_files(id),
+  run_id INTEGER REFERENCES runs(id),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  after_action TEXT NOT NULL DEFAULT ''
+);
+CREATE UNIQUE INDEX source_files_version ON source_files(feed, remote_name, size, mtime);
+CREATE INDEX source_files_by_sha ON source_files(feed, sha256);
+CREATE TABLE source_observations (
+  feed TEXT NOT NULL,
+  remote_name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  mtime INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  PRIMARY KEY (feed, remote_name)
 ) WITHOUT ROWID;
 )sql",
 };
@@ -196,7 +225,9 @@ class SqliteStore : public RosterStore {
     ins.bind(1, feed).bind(2, key_column).bind(3, now_utc()).run();
   }
 
-  std::int64_t begin_run(const std::string& feed, const FileSummary& file) override {
+  std::int64_t begin_run(const std::string& feed, const FileSummary& file,
+                         std::optional<std::int64_t> source_file) override {
+    Transaction tx(db_);
     Statement ins(
         db_,
         "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, decision, pid, host) "
@@ -209,7 +240,164 @@ class SqliteStore : public RosterStore {
         .bind(6, static_cast<std::int64_t>(::getpid()))
         .bind(7, host_name())
         .run();
+    const std::int64_t id = db_.last_insert_rowid();
+    if (source_file) {
+      Statement link(db_,
+                     "UPDATE source_files SET run_id = ?, attempts = attempts + 1 WHERE id = ?");
+      link.bind(1, id).bind(2, *source_file).run();
+    }
+    tx.commit();
+    return id;
+  }
+
+  std::int64_t observe_file(const std::string& feed, const std::string& name, std::uint64_t size,
+                            std::int64_t mtime, std::int64_t now) override {
+    Transaction tx(db_);
+    Statement q(db_,
+                "SELECT size, mtime, first_seen FROM source_observations WHERE feed = ? AND "
+                "remote_name = ?");
+    q.bind(1, feed).bind(2, name);
+    if (q.step() && q.integer(0) == static_cast<std::int64_t>(size) && q.integer(1) == mtime) {
+      return q.integer(2);  // unchanged: nothing to write
+    }
+    q.reset();
+    Statement up(db_,
+                 "INSERT OR REPLACE INTO source_observations (feed, remote_name, size, mtime, "
+                 "first_seen) VALUES (?, ?, ?, ?, ?)");
+    up.bind(1, feed)
+        .bind(2, name)
+        .bind(3, static_cast<std::int64_t>(size))
+        .bind(4, mtime)
+        .bind(5, now)
+        .run();
+    tx.commit();
+    return now;
+  }
+
+  void forget_observations(const std::string& feed,
+                           const std::vector<std::string>& keep_names) override {
+    Transaction tx(db_);
+    std::vector<std::string> gone;
+    {
+      Statement q(db_, "SELECT remote_name FROM source_observations WHERE feed = ?");
+      q.bind(1, feed);
+      while (q.step()) {
+        const std::string name(q.text(0));
+        if (std::find(keep_names.begin(), keep_names.end(), name) == keep_names.end())
+          gone.push_back(name);
+      }
+    }
+    Statement del(db_, "DELETE FROM source_observations WHERE feed = ? AND remote_name = ?");
+    for (const auto& name : gone)
+      del.bind(1, feed).bind(2, name).run();
+    tx.commit();
+  }
+
+  static constexpr const char* kSourceColumns =
+      "f.id, f.feed, f.remote_name, f.size, f.mtime, f.sha256, f.seen_at, f.status, f.detail, "
+      "f.local_path, f.repeat_of, f.run_id, coalesce(r.decision, ''), f.attempts, f.after_action "
+      "FROM source_files f LEFT JOIN runs r ON r.id = f.run_id";
+
+  static SourceFile read_source_file(const Statement& q) {
+    SourceFile f;
+    f.id = q.integer(0);
+    f.feed = q.text(1);
+    f.remote_name = q.text(2);
+    f.size = static_cast<std::uint64_t>(q.integer(3));
+    f.mtime = q.integer(4);
+    f.sha256 = q.text(5);
+    f.seen_at = q.text(6);
+    f.status = q.text(7);
+    f.detail = q.text(8);
+    f.local_path = q.text(9);
+    f.repeat_of = q.optional_integer(10);
+    f.run_id = q.optional_integer(11);
+    f.run_decision = q.text(12);
+    f.attempts = static_cast<int>(q.integer(13));
+    f.after_action = q.text(14);
+    return f;
+  }
+
+  std::optional<SourceFile> source_file(const std::string& feed, const std::string& name,
+                                        std::uint64_t size, std::int64_t mtime) override {
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE f.feed = ? AND f.remote_name = ? AND f.size = ? AND f.mtime = ?");
+    q.bind(1, feed).bind(2, name).bind(3, static_cast<std::int64_t>(size)).bind(4, mtime);
+    if (!q.step()) return std::nullopt;
+    return read_source_file(q);
+  }
+
+  std::optional<SourceFile> source_file_with_sha(const std::string& feed,
+                                                 const std::string& sha256) override {
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE f.feed = ? AND f.sha256 = ? AND f.status IN ('fetched', "
+                         "'ingested') ORDER BY f.id LIMIT 1");
+    q.bind(1, feed).bind(2, sha256);
+    if (!q.step()) return std::nullopt;
+    return read_source_file(q);
+  }
+
+  std::optional<SourceFile> source_file(std::int64_t id) override {
+    Statement q(db_, std::string("SELECT ") + kSourceColumns + " WHERE f.id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_source_file(q);
+  }
+
+  std::int64_t add_source_file(const SourceFile& f) override {
+    Statement ins(db_,
+                  "INSERT INTO source_files (feed, remote_name, size, mtime, sha256, seen_at, "
+                  "status, detail, local_path, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    ins.bind(1, f.feed)
+        .bind(2, f.remote_name)
+        .bind(3, static_cast<std::int64_t>(f.size))
+        .bind(4, f.mtime)
+        .bind(5, f.sha256)
+        .bind(6, f.seen_at.empty() ? now_utc() : f.seen_at)
+        .bind(7, f.status)
+        .bind(8, f.detail)
+        .bind(9, f.local_path)
+        .bind(10, f.repeat_of)
+        .run();
     return db_.last_insert_rowid();
+  }
+
+  void update_source_file(const SourceFile& f) override {
+    Statement up(db_,
+                 "UPDATE source_files SET status = ?, detail = ?, local_path = ?, after_action = ? "
+                 "WHERE id = ?");
+    up.bind(1, f.status)
+        .bind(2, f.detail)
+        .bind(3, f.local_path)
+        .bind(4, f.after_action)
+        .bind(5, f.id)
+        .run();
+  }
+
+  void delete_source_file(std::int64_t id) override {
+    Statement del(db_, "DELETE FROM source_files WHERE id = ?");
+    del.bind(1, id).run();
+  }
+
+  std::vector<SourceFile> pending_source_files(const std::string& feed) override {
+    std::vector<SourceFile> out;
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE f.feed = ? AND f.status = 'fetched' AND (f.run_id IS NULL OR "
+                         "r.decision = 'failed') ORDER BY f.id");
+    q.bind(1, feed);
+    while (q.step())
+      out.push_back(read_source_file(q));
+    return out;
+  }
+
+  std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) override {
+    std::vector<SourceFile> out;
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE (? = '' OR f.feed = ?) ORDER BY f.id DESC LIMIT ?");
+    q.bind(1, feed).bind(2, feed).bind(3, static_cast<std::int64_t>(last));
+    while (q.step())
+      out.push_back(read_source_file(q));
+    return out;
   }
 
   std::unique_ptr<CommittedRoster> committed(const std::string& feed) override;

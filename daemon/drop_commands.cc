@@ -1,0 +1,160 @@
+// `rosterd fetch` and `rosterd run --once`: the daemon's cycle, one feed or all, run by hand.
+#include <algorithm>
+#include <thread>
+
+#include "core/log.h"
+#include "daemon/command_support.h"
+#include "daemon/commands.h"
+#include "daemon/exit_status.h"
+#include "daemon/feed_intake.h"
+
+namespace rosterd {
+namespace {
+
+const char* kind_label(FetchEvent::Kind k) {
+  switch (k) {
+    case FetchEvent::Kind::taken:
+      return "taken";
+    case FetchEvent::Kind::waiting:
+      return "waiting";
+    case FetchEvent::Kind::repeat:
+      return "repeat";
+    case FetchEvent::Kind::too_large:
+      return "too-large";
+  }
+  return "?";
+}
+
+// Prints one line an event; returns the exit status the poll deserves.
+int print_fetch(std::ostream& out, const FeedConfig& feed, const FetchResult& r) {
+  int status = kExitClean;
+  for (const FetchEvent& e : r.events) {
+    out << feed.name << ": " << kind_label(e.kind) << " " << e.name;
+    if (e.record && !e.record->sha256.empty() && e.kind == FetchEvent::Kind::taken) {
+      out << " (" << e.record->size << " bytes, sha256 " << e.record->sha256 << ") -> "
+          << e.record->local_path;
+    } else if (!e.detail.empty()) {
+      out << ": " << e.detail;
+    }
+    if (e.record && !e.record->after_action.empty() && e.kind != FetchEvent::Kind::taken)
+      out << "; remote file " << e.record->after_action;
+    out << '\n';
+    if (e.kind == FetchEvent::Kind::too_large) status = kExitDropFailed;
+  }
+  if (!r.error.empty()) {
+    out << feed.name << ": error: " << r.error << '\n';
+    status = kExitDropFailed;
+  }
+  if (r.events.empty() && r.error.empty())
+    out << feed.name << ": nothing new in " << feed.source.where() << '\n';
+  return status;
+}
+
+// Waits until the files now waiting for stable_for could be stable, polling again; at most
+// stable_for + 5 s in all.
+FetchResult fetch_waiting(FeedIntake& intake, const FeedConfig& feed) {
+  FetchResult all = intake.fetch();
+  const auto deadline =
+      std::chrono::steady_clock::now() + feed.source.stable_for + std::chrono::seconds(5);
+  while (std::any_of(all.events.begin(), all.events.end(),
+                     [](const FetchEvent& e) { return e.kind == FetchEvent::Kind::waiting; }) &&
+         all.error.empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    FetchResult next = intake.fetch();
+    std::erase_if(all.events,
+                  [](const FetchEvent& e) { return e.kind == FetchEvent::Kind::waiting; });
+    for (auto& e : next.events)
+      all.events.push_back(std::move(e));
+    all.error = next.error;
+  }
+  return all;
+}
+
+int worse(int a, int b) {
+  // The most urgent first: the drop failed, a file refused, a run held, discrepancies.
+  for (int s : {kExitDropFailed, kExitRefused, kExitHeld, kExitDiscrepancies}) {
+    if (a == s || b == s) return s;
+  }
+  return kExitClean;
+}
+
+}  // namespace
+
+int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
+  const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
+  if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
+  const Config config = load_config_option(cl, usage);
+  const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  const auto store = open_store(config);
+  const auto drop = make_drop(feed);
+  FeedIntake intake(config, feed, *store, *drop);
+  const FetchResult r = cl.flag("--wait") ? fetch_waiting(intake, feed) : intake.fetch();
+  return print_fetch(out, feed, r);
+}
+
+int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage =
+      "rosterd run --config FILE --once [--feed NAME] [--wait] [--format text|json] "
+      "[--threads N] [--as-of YYYY-MM-DD]";
+  const CommandLine cl(args, {"--config", "--feed", "--format", "--threads", "--as-of"},
+                       {"--once", "--wait"});
+  if (!cl.flag("--once")) {
+    throw UsageError(
+        "run needs --once (poll every feed once, then exit); the long-running daemon is "
+        "'rosterd daemon'. Usage: " +
+        usage);
+  }
+  const std::string format = format_option(cl);
+  const std::size_t threads = threads_option(cl);
+  const CivilDate as_of = as_of_option(cl);
+  const Config config = load_config_option(cl, usage);
+  std::vector<const FeedConfig*> feeds;
+  if (const auto name = cl.value("--feed")) {
+    feeds.push_back(&config.feed(*name));
+  } else {
+    for (const auto& [feed_name, feed] : config.feeds) {
+      if (feed.source.kind != SourceKind::none) feeds.push_back(&feed);
+    }
+    if (feeds.empty()) {
+      throw UsageError("no feed in " + config.file.string() +
+                       " has a source (source.sftp or source.local); nothing to poll.");
+    }
+  }
+  const auto store = open_store(config);
+  int status = kExitClean;
+  for (const FeedConfig* feed : feeds) {
+    const auto drop = make_drop(*feed);
+    FeedIntake intake(config, *feed, *store, *drop);
+    const FetchResult fetched = cl.flag("--wait") ? fetch_waiting(intake, *feed) : intake.fetch();
+    status = worse(status, print_fetch(out, *feed, fetched));
+    for (const IntakeRun& run : intake.ingest_pending(threads, as_of)) {
+      if (!run.outcome) {
+        out << feed->name << ": run of " << run.file.remote_name << " failed: " << run.error
+            << '\n';
+        status = worse(status, kExitDropFailed);
+        continue;
+      }
+      const IngestOutcome& o = *run.outcome;
+      RunReport report = o.report(feed->name);
+      const std::string id = std::to_string(o.run_id);
+      const std::string cfg = " --config " + config.file.string();
+      if (o.decision.decision == Decision::held) {
+        report.next_steps = {
+            "Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
+            "To discard it: rosterd reject" + cfg + " " + id};
+      }
+      print_report(out, report, format);
+      out << feed->name << ": " << run.file.remote_name << ": remote file " << run.file.after_action
+          << '\n';
+      if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
+      if (o.decision.decision == Decision::held) status = worse(status, kExitHeld);
+      if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
+        status = worse(status, kExitDiscrepancies);
+    }
+    intake.tidy();
+  }
+  return status;
+}
+
+}  // namespace rosterd

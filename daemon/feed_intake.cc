@@ -1,0 +1,302 @@
+#include "daemon/feed_intake.h"
+
+#include <algorithm>
+#include <chrono>
+#include <system_error>
+#include <thread>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+#include "transport/local_drop.h"
+#include "transport/local_name.h"
+#include "transport/sftp_drop.h"
+#include "transport/staged_file.h"
+
+namespace rosterd {
+namespace {
+
+std::int64_t system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& s) {
+    return name.size() > s.size() && name.ends_with(s);
+  });
+}
+
+// Decisions after which a run needs nothing more: its file is done.
+bool finished_decision(const std::string& d) {
+  return d == "committed" || d == "held" || d == "dry-run" || d == "refused" || d == "rejected";
+}
+
+constexpr int kMaxRunAttempts = 3;
+
+}  // namespace
+
+std::unique_ptr<Drop> make_drop(const FeedConfig& feed) {
+  switch (feed.source.kind) {
+    case SourceKind::local:
+      return std::make_unique<LocalDrop>(feed.source.local_dir);
+    case SourceKind::sftp:
+      return std::make_unique<SftpDrop>(feed.source.sftp);
+    case SourceKind::none:
+      break;
+  }
+  throw Error("feed " + feed.name + " has no source: add feeds." + feed.name +
+              ".source.sftp (or source.local) to the configuration, or use 'rosterd ingest' on "
+              "a file.");
+}
+
+std::filesystem::path staging_dir(const Config& config, const std::string& feed) {
+  return config.state_dir / "staging" / feed;
+}
+
+std::filesystem::path archive_dir(const Config& config, const std::string& feed) {
+  return config.state_dir / "archive" / feed;
+}
+
+FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop,
+                       Clock now)
+    : config_(config), feed_(feed), store_(store), drop_(drop), now_(now ? now : system_now) {}
+
+template <typename F>
+auto FeedIntake::with_retries(const char* what, F&& op) -> decltype(op()) {
+  auto backoff = feed_.source.retry_backoff;
+  for (unsigned attempt = 1;; ++attempt) {
+    try {
+      return op();
+    } catch (const TransportError& e) {
+      drop_.reset();
+      if (!e.retryable() || attempt >= feed_.source.attempts ||
+          dynamic_cast<const FileChangedError*>(&e) != nullptr)
+        throw;
+      log::debug("drop.retry", {{"feed", feed_.name},
+                                {"op", what},
+                                {"attempt", std::to_string(attempt)},
+                                {"error", e.what()}});
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+  }
+}
+
+bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, std::string& why) {
+  const SourceConfig& s = feed_.source;
+  if (s.ready_when == ReadyWhen::marker) {
+    for (const auto& m : s.markers) {
+      const std::string marker = e.name + m;
+      if (std::any_of(all.begin(), all.end(), [&](const DropEntry& x) { return x.name == marker; }))
+        return true;
+    }
+    why = "no marker yet (" + e.name + s.markers.front() + ")";
+    return false;
+  }
+  const std::int64_t now = now_();
+  const std::int64_t since = store_.observe_file(feed_.name, e.name, e.size, e.mtime, now);
+  const std::int64_t unchanged = now - since;
+  if (unchanged >= s.stable_for.count()) return true;
+  why = "unchanged for " + std::to_string(unchanged) + "s of the " +
+        std::to_string(s.stable_for.count()) + "s stable_for";
+  return false;
+}
+
+FetchResult FeedIntake::fetch() {
+  FetchResult result;
+  const SourceConfig& s = feed_.source;
+  try {
+    const std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    std::vector<DropEntry> candidates;
+    std::vector<std::string> names;
+    for (const auto& e : all) {
+      if (!matches_glob(s.pattern, e.name) || has_suffix(e.name, s.markers)) continue;
+      candidates.push_back(e);
+      names.push_back(e.name);
+    }
+    store_.forget_observations(feed_.name, names);
+    // Oldest first, so that nights are ingested in the order they were delivered.
+    std::sort(candidates.begin(), candidates.end(), [](const DropEntry& a, const DropEntry& b) {
+      return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
+    });
+
+    for (const DropEntry& e : candidates) {
+      if (store_.source_file(feed_.name, e.name, e.size, e.mtime)) continue;  // seen before
+      FetchEvent ev;
+      ev.name = e.name;
+      std::string why;
+      if (!ready(e, all, why)) {
+        ev.kind = FetchEvent::Kind::waiting;
+        ev.detail = why;
+        result.events.push_back(std::move(ev));
+        continue;
+      }
+      SourceFile rec;
+      rec.feed = feed_.name;
+      rec.remote_name = e.name;
+      rec.size = e.size;
+      rec.mtime = e.mtime;
+      rec.seen_at = utc_timestamp();
+      if (e.size > s.max_bytes) {
+        rec.status = "too_large";
+        rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" +
+                     std::to_string(s.max_bytes) + "); not taken";
+        rec.id = store_.add_source_file(rec);
+        log::error("drop.too_large",
+                   {{"feed", feed_.name}, {"file", e.name}, {"detail", rec.detail}});
+        result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
+        continue;
+      }
+      const std::filesystem::path dir = staging_dir(config_, feed_.name);
+      std::optional<StagedFile> staged;
+      try {
+        staged.emplace(with_retries(
+            "download", [&] { return StagedFile::download(drop_, e, dir, s.max_bytes); }));
+      } catch (const FileChangedError& err) {
+        result.events.push_back({FetchEvent::Kind::waiting, e.name, err.what(), std::nullopt});
+        continue;
+      }
+      rec.sha256 = staged->sha256();
+      if (auto earlier = store_.source_file_with_sha(feed_.name, rec.sha256)) {
+        rec.status = "repeat";
+        rec.repeat_of = earlier->id;
+        rec.detail = "the same bytes as " + earlier->remote_name + " (file " +
+                     std::to_string(earlier->id) +
+                     (earlier->run_id ? ", run " + std::to_string(*earlier->run_id) : "") +
+                     "); not ingested again";
+        rec.id = store_.add_source_file(rec);
+        log::warning("drop.repeat", {{"feed", feed_.name},
+                                     {"file", e.name},
+                                     {"repeat_of", std::to_string(earlier->id)},
+                                     {"sha256", rec.sha256}});
+        after_take(rec);
+        store_.update_source_file(rec);
+        result.events.push_back({FetchEvent::Kind::repeat, e.name, rec.detail, rec});
+        continue;
+      }
+      rec.status = "fetched";
+      rec.local_path = (dir / (utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" +
+                               safe_local_name(e.name)))
+                           .string();
+      rec.id = store_.add_source_file(rec);
+      staged->publish(rec.local_path);
+      log::info("drop.taken", {{"feed", feed_.name},
+                               {"file", e.name},
+                               {"bytes", std::to_string(staged->bytes())},
+                               {"sha256", rec.sha256}});
+      result.events.push_back({FetchEvent::Kind::taken, e.name, rec.local_path, rec});
+    }
+  } catch (const TransportError& e) {
+    result.error = e.what();
+    log::error("drop.failed", {{"feed", feed_.name}, {"drop", s.where()}, {"error", e.what()}});
+  }
+  return result;
+}
+
+void FeedIntake::after_take(SourceFile& f) {
+  const SourceConfig& s = feed_.source;
+  try {
+    switch (s.after) {
+      case AfterTake::keep:
+        f.after_action = "kept";
+        break;
+      case AfterTake::remove:
+        with_retries("delete", [&] { drop_.remove(f.remote_name); });
+        f.after_action = "deleted";
+        break;
+      case AfterTake::move:
+        f.after_action = "moved to " +
+                         with_retries("move", [&] { return drop_.move(f.remote_name, s.move_to); });
+        break;
+    }
+    // Its markers go with it, or they would mark the next file of that name complete too early.
+    if (s.after != AfterTake::keep && s.ready_when == ReadyWhen::marker) {
+      for (const auto& m : s.markers) {
+        try {
+          if (s.after == AfterTake::remove) {
+            drop_.remove(f.remote_name + m);
+          } else {
+            drop_.move(f.remote_name + m, s.move_to);
+          }
+        } catch (const TransportError&) {
+          // No such marker: the usual case for all but one suffix.
+        }
+      }
+    }
+  } catch (const TransportError& e) {
+    // The run stands: the ledger already says the file was taken, so it is not taken again.
+    f.after_action = std::string("failed: ") + e.what();
+    log::error("drop.after_failed",
+               {{"feed", feed_.name}, {"file", f.remote_name}, {"error", e.what()}});
+  }
+}
+
+std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate as_of) {
+  std::vector<IntakeRun> runs;
+  for (SourceFile f : store_.pending_source_files(feed_.name)) {
+    IntakeRun r;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(f.local_path, ec)) {
+      // Staged copy lost (a crash between the ledger and the rename): fetch it again.
+      store_.delete_source_file(f.id);
+      log::warning("drop.staged_copy_lost", {{"feed", feed_.name}, {"file", f.remote_name}});
+      continue;
+    }
+    if (f.run_decision == "failed" && f.attempts >= kMaxRunAttempts) {
+      f.status = "failed";
+      f.detail = "its run failed " + std::to_string(f.attempts) + " times; see 'rosterd show " +
+                 std::to_string(*f.run_id) + "'. Fix the cause, then run 'rosterd ingest' on " +
+                 f.local_path;
+      store_.update_source_file(f);
+      r.error = f.detail;
+      r.file = f;
+      runs.push_back(std::move(r));
+      continue;
+    }
+    if (!finished_decision(f.run_decision)) {
+      try {
+        r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
+                                DropOrigin{f.id, f.remote_name});
+      } catch (const Error& e) {
+        r.error = e.what();
+        r.file = *store_.source_file(f.id);
+        runs.push_back(std::move(r));
+        continue;
+      }
+    }
+    // Archive the local copy, then tidy the drop.
+    const std::filesystem::path archive = archive_dir(config_, feed_.name);
+    std::filesystem::create_directories(archive, ec);
+    const std::filesystem::path dest = archive / std::filesystem::path(f.local_path).filename();
+    if (!ec && ::rename(f.local_path.c_str(), dest.c_str()) == 0) {
+      sync_directory(archive);
+      f.local_path = dest.string();
+    }
+    f.status = "ingested";
+    store_.update_source_file(f);
+    after_take(f);
+    store_.update_source_file(f);
+    r.file = *store_.source_file(f.id);
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+void FeedIntake::tidy() {
+  remove_stale_parts(staging_dir(config_, feed_.name));
+  const auto cutoff = std::filesystem::file_time_type::clock::now() -
+                      std::chrono::hours(24) * config_.archive_keep_days;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(archive_dir(config_, feed_.name), ec), end;
+       !ec && it != end; it.increment(ec)) {
+    std::error_code e2;
+    if (it->is_regular_file(e2) && it->last_write_time(e2) < cutoff) {
+      std::filesystem::remove(it->path(), e2);
+      log::info("archive.expired",
+                {{"feed", feed_.name}, {"file", it->path().filename().string()}});
+    }
+  }
+}
+
+}  // namespace rosterd

@@ -1,0 +1,33 @@
+// The ledger of files taken from a feed's drop: one record for every version of every file
+// rosterd has seen there, so that a file is taken once even across restarts, and the same bytes
+// under a new name are recognised as a repeat.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rosterd {
+
+struct SourceFile {
+  std::int64_t id = 0;
+  std::string feed;
+  std::string remote_name;
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+  std::string sha256;   // empty when the file was not downloaded (too large)
+  std::string seen_at;  // UTC, ISO 8601
+  // fetched: downloaded, waiting for (or in) its run; ingested: its run finished;
+  // repeat: the same bytes as repeat_of, not ingested again; too_large: over max_bytes, not taken;
+  // failed: its run failed `attempts` times and it will not be tried again.
+  std::string status;
+  std::string detail;      // why, for repeat / too_large / failed
+  std::string local_path;  // the staged (later archived) copy
+  std::optional<std::int64_t> repeat_of;
+  std::optional<std::int64_t> run_id;  // the run that ingested it (the last one tried)
+  std::string run_decision;            // that run's decision, read with the record
+  int attempts = 0;
+  std::string after_action;  // kept, moved to PATH, deleted, or "failed: why"
+};
+
+}  // namespace rosterd

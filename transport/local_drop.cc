@@ -1,0 +1,91 @@
+#include "transport/local_drop.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+
+namespace rosterd {
+namespace {
+
+std::string errno_text() {
+  return std::strerror(errno);
+}
+
+}  // namespace
+
+std::vector<DropEntry> LocalDrop::list() {
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(dir_.c_str()), ::closedir);
+  if (!dir) {
+    throw TransportError("cannot list the drop folder " + dir_.string() + ": " + errno_text() +
+                             ". Check source.local.dir and its permissions.",
+                         errno != ENOENT && errno != EACCES);
+  }
+  std::vector<DropEntry> out;
+  while (const dirent* e = ::readdir(dir.get())) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
+    struct stat st {};
+    // lstat: a link in the drop is never followed, so the drop cannot point rosterd elsewhere.
+    if (::fstatat(::dirfd(dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+    if (!S_ISREG(st.st_mode)) continue;
+    out.push_back({std::string(name), static_cast<std::uint64_t>(st.st_size),
+                   static_cast<std::int64_t>(st.st_mtime)});
+  }
+  return out;
+}
+
+std::uint64_t LocalDrop::read(const std::string& name, std::uint64_t max_bytes,
+                              const ByteSink& sink) {
+  const std::filesystem::path path = dir_ / name;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) throw TransportError("cannot open " + path.string() + ": " + errno_text(), true);
+  std::vector<char> buf(1 << 20);
+  std::uint64_t total = 0;
+  for (;;) {
+    const ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const std::string why = errno_text();
+      ::close(fd);
+      throw TransportError("cannot read " + path.string() + ": " + why, true);
+    }
+    if (n == 0) break;
+    total += static_cast<std::uint64_t>(n);
+    sink(buf.data(), static_cast<std::size_t>(n));
+    if (total > max_bytes) break;
+  }
+  ::close(fd);
+  return total;
+}
+
+void LocalDrop::remove(const std::string& name) {
+  const std::filesystem::path path = dir_ / name;
+  if (::unlink(path.c_str()) != 0)
+    throw TransportError("cannot delete " + path.string() + ": " + errno_text(), false);
+}
+
+std::string LocalDrop::move(const std::string& name, const std::string& to_dir) {
+  const std::filesystem::path dest_dir =
+      std::filesystem::path(to_dir).is_absolute() ? std::filesystem::path(to_dir) : dir_ / to_dir;
+  std::error_code ec;
+  std::filesystem::create_directories(dest_dir, ec);
+  std::filesystem::path dest = dest_dir / name;
+  if (std::filesystem::exists(dest, ec)) dest = dest_dir / (name + "." + utc_timestamp_compact());
+  if (::rename((dir_ / name).c_str(), dest.c_str()) != 0) {
+    throw TransportError(
+        "cannot move " + (dir_ / name).string() + " to " + dest.string() + ": " + errno_text(),
+        false);
+  }
+  return dest.string();
+}
+
+}  // namespace rosterd

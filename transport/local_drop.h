@@ -1,0 +1,26 @@
+// A drop that is a folder on this machine: the embedded default, and what tests and districts
+// that deliver by NFS or rsync use. Same semantics as the SFTP drop.
+#pragma once
+
+#include <filesystem>
+
+#include "transport/drop.h"
+
+namespace rosterd {
+
+class LocalDrop : public Drop {
+ public:
+  explicit LocalDrop(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  std::string where() const override { return dir_.string(); }
+  std::vector<DropEntry> list() override;
+  std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
+                     const ByteSink& sink) override;
+  void remove(const std::string& name) override;
+  std::string move(const std::string& name, const std::string& to_dir) override;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace rosterd

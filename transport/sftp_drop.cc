@@ -1,0 +1,328 @@
+#include "transport/sftp_drop.h"
+
+#include <fcntl.h>
+#include <libssh/libssh.h>
+#include <libssh/sftp.h>
+#include <sys/stat.h>
+
+#include <deque>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+
+namespace rosterd {
+namespace {
+
+// The secret in a password or passphrase file: its first line.
+std::string read_secret(const std::filesystem::path& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) {
+    throw TransportError("cannot read the " + std::string(what) + " file " + path.string() +
+                             ". Check source.sftp." + what + "_file and its permissions.",
+                         false);
+  }
+  std::string line;
+  std::getline(in, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+// How known_hosts names a host on a port other than 22.
+std::string known_hosts_name(const SftpOptions& o) {
+  return o.port == 22 ? o.host : "[" + o.host + "]:" + std::to_string(o.port);
+}
+
+}  // namespace
+
+struct SftpDrop::Session {
+  ssh_session ssh = nullptr;
+  sftp_session sftp = nullptr;
+  ~Session() {
+    if (sftp != nullptr) sftp_free(sftp);
+    if (ssh != nullptr) {
+      ssh_disconnect(ssh);
+      ssh_free(ssh);
+    }
+  }
+};
+
+SftpDrop::SftpDrop(SftpOptions options) : options_(std::move(options)) {}
+SftpDrop::~SftpDrop() = default;
+
+std::string SftpDrop::where() const {
+  return "sftp://" + options_.user + "@" + options_.host + ":" + std::to_string(options_.port) +
+         "/" + options_.dir;
+}
+
+std::string SftpDrop::remote_path(const std::string& name) const {
+  return options_.dir.empty() || options_.dir == "." ? name : options_.dir + "/" + name;
+}
+
+void SftpDrop::disconnect() {
+  session_.reset();
+}
+
+SftpDrop::Session& SftpDrop::session() {
+  if (!session_) connect();
+  return *session_;
+}
+
+void SftpDrop::connect() {
+  session_.reset();
+  auto s = std::make_unique<Session>();
+  s->ssh = ssh_new();
+  if (s->ssh == nullptr) throw TransportError("libssh: cannot allocate a session", true);
+  const std::string target =
+      options_.user + "@" + options_.host + ":" + std::to_string(options_.port);
+  auto fail = [&](const std::string& what, bool retryable) -> TransportError {
+    return TransportError("sftp " + target + ": " + what, retryable);
+  };
+  const int port = options_.port;
+  const long connect_timeout = static_cast<long>(options_.connect_timeout.count());
+  const int no = 0;
+  const std::string known = options_.known_hosts.string();
+  ssh_options_set(s->ssh, SSH_OPTIONS_HOST, options_.host.c_str());
+  ssh_options_set(s->ssh, SSH_OPTIONS_PORT, &port);
+  ssh_options_set(s->ssh, SSH_OPTIONS_USER, options_.user.c_str());
+  // Only the configured file: no ~/.ssh/config, no ~/.ssh/known_hosts, no system-wide list.
+  ssh_options_set(s->ssh, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  ssh_options_set(s->ssh, SSH_OPTIONS_KNOWNHOSTS, known.c_str());
+  ssh_options_set(s->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, known.c_str());
+  ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &connect_timeout);
+  ssh_options_set(s->ssh, SSH_OPTIONS_COMPRESSION, "no");
+  // AES-GCM first: AES-NI makes it the fastest cipher libssh offers on x86.
+  const char* ciphers =
+      "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,"
+      "aes256-ctr";
+  ssh_options_set(s->ssh, SSH_OPTIONS_CIPHERS_C_S, ciphers);
+  ssh_options_set(s->ssh, SSH_OPTIONS_CIPHERS_S_C, ciphers);
+
+  if (ssh_connect(s->ssh) != SSH_OK) {
+    throw fail(
+        std::string("cannot connect: ") + ssh_get_error(s->ssh) +
+            ". rosterd will try again; check source.sftp.host/port and that the server is up.",
+        true);
+  }
+
+  // The host key, before anything secret is sent.
+  ssh_key server_key = nullptr;
+  if (ssh_get_server_publickey(s->ssh, &server_key) != SSH_OK)
+    throw fail(std::string("no host key: ") + ssh_get_error(s->ssh), true);
+  std::string offered;
+  {
+    unsigned char* hash = nullptr;
+    std::size_t hash_len = 0;
+    if (ssh_get_publickey_hash(server_key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
+      char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
+      offered = std::string(ssh_key_type_to_char(ssh_key_type(server_key))) + " " +
+                (fp != nullptr ? fp : "?");
+      ssh_string_free_char(fp);
+      ssh_clean_pubkey_hash(&hash);
+    }
+    ssh_key_free(server_key);
+  }
+  const std::string host_name = known_hosts_name(options_);
+  const std::string trust_hint =
+      "After checking that fingerprint with the server's administrator, add the key with: "
+      "ssh-keyscan -p " +
+      std::to_string(options_.port) + " " + options_.host + " >> " + known;
+  switch (ssh_session_is_known_server(s->ssh)) {
+    case SSH_KNOWN_HOSTS_OK:
+      break;
+    case SSH_KNOWN_HOSTS_CHANGED:
+    case SSH_KNOWN_HOSTS_OTHER:
+      throw fail("the server's host key has CHANGED: it offered " + offered +
+                     ", which does not match the key for " + host_name + " in " + known +
+                     ". This can be an attack, so rosterd refused to connect. If the key was "
+                     "replaced on purpose, remove the old one (ssh-keygen -R '" +
+                     host_name + "' -f " + known + ") and add the new one. " + trust_hint,
+                 false);
+    case SSH_KNOWN_HOSTS_NOT_FOUND:
+    case SSH_KNOWN_HOSTS_UNKNOWN:
+      throw fail("the server offered host key " + offered + ", which is not in " + known +
+                     " (rosterd never trusts a key on first use), so it refused to connect. " +
+                     trust_hint,
+                 false);
+    case SSH_KNOWN_HOSTS_ERROR:
+      throw fail(std::string("cannot check the host key against ") + known + ": " +
+                     ssh_get_error(s->ssh) + ". Check source.sftp.known_hosts.",
+                 false);
+  }
+
+  if (!options_.key_file.empty()) {
+    std::string passphrase;
+    if (!options_.passphrase_file.empty())
+      passphrase = read_secret(options_.passphrase_file, "passphrase");
+    ssh_key key = nullptr;
+    const int rc = ssh_pki_import_privkey_file(options_.key_file.c_str(),
+                                               passphrase.empty() ? nullptr : passphrase.c_str(),
+                                               nullptr, nullptr, &key);
+    std::fill(passphrase.begin(), passphrase.end(), '\0');
+    if (rc != SSH_OK) {
+      throw fail("cannot load the private key " + options_.key_file.string() +
+                     " (missing, unreadable, or a wrong passphrase). Check source.sftp.key_file "
+                     "and passphrase_file.",
+                 false);
+    }
+    const int auth = ssh_userauth_publickey(s->ssh, nullptr, key);
+    ssh_key_free(key);
+    if (auth != SSH_AUTH_SUCCESS) {
+      throw fail("the server refused the key " + options_.key_file.string() + " for user " +
+                     options_.user + " (" + ssh_get_error(s->ssh) +
+                     "). rosterd will try again; check that the public key is in the user's "
+                     "authorized_keys on the server.",
+                 true);
+    }
+  } else {
+    std::string password = read_secret(options_.password_file, "password");
+    const int auth = ssh_userauth_password(s->ssh, nullptr, password.c_str());
+    std::fill(password.begin(), password.end(), '\0');
+    if (auth != SSH_AUTH_SUCCESS) {
+      throw fail("the server refused the password for user " + options_.user + " (" +
+                     ssh_get_error(s->ssh) +
+                     "). rosterd will try again; check source.sftp.password_file.",
+                 true);
+    }
+  }
+
+  const long io_timeout = static_cast<long>(options_.io_timeout.count());
+  ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &io_timeout);
+  s->sftp = sftp_new(s->ssh);
+  if (s->sftp == nullptr || sftp_init(s->sftp) != SSH_OK) {
+    throw fail(std::string("cannot start the SFTP subsystem: ") + ssh_get_error(s->ssh) +
+                   ". Check that the server allows SFTP for this user.",
+               true);
+  }
+  session_ = std::move(s);
+}
+
+std::vector<DropEntry> SftpDrop::list() {
+  Session& s = session();
+  sftp_dir dir = sftp_opendir(s.sftp, options_.dir.c_str());
+  if (dir == nullptr) {
+    const int code = sftp_get_error(s.sftp);
+    throw TransportError("cannot list " + where() + ": " + ssh_get_error(s.ssh) + " (SFTP status " +
+                             std::to_string(code) + "). Check source.sftp.dir.",
+                         code != SSH_FX_NO_SUCH_FILE && code != SSH_FX_PERMISSION_DENIED);
+  }
+  std::vector<DropEntry> out;
+  while (sftp_attributes a = sftp_readdir(s.sftp, dir)) {
+    if (a->name != nullptr && a->type == SSH_FILEXFER_TYPE_REGULAR) {
+      const std::string name = a->name;
+      if (is_plain_file_name(name)) {
+        out.push_back({name, a->size, static_cast<std::int64_t>(a->mtime)});
+      } else {
+        log::warning("drop_name_ignored", {{"drop", where()}, {"name", name}});
+      }
+    }
+    sftp_attributes_free(a);
+  }
+  const bool complete = sftp_dir_eof(dir) != 0;
+  sftp_closedir(dir);
+  if (!complete) {
+    throw TransportError("listing " + where() + " stopped early: " + ssh_get_error(s.ssh), true);
+  }
+  return out;
+}
+
+std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
+                             const ByteSink& sink) {
+  Session& s = session();
+  const std::string path = remote_path(name);
+  sftp_file file = sftp_open(s.sftp, path.c_str(), O_RDONLY, 0);
+  if (file == nullptr) {
+    throw TransportError("cannot open " + where() + "/" + name + ": " + ssh_get_error(s.ssh), true);
+  }
+  sftp_file_set_blocking(file);
+  const std::uint32_t chunk = options_.request_size;
+  std::vector<char> buf(chunk);
+  // Requests in flight, oldest first, with the offset each one reads.
+  std::deque<std::pair<int, std::uint64_t>> in_flight;
+  std::uint64_t next_offset = 0;  // of the next request to send
+  std::uint64_t total = 0;        // bytes handed to the sink, all in order
+  bool eof = false;
+  std::string error;
+  auto drain = [&] {
+    while (!in_flight.empty()) {
+      sftp_async_read(file, buf.data(), chunk, static_cast<std::uint32_t>(in_flight.front().first));
+      in_flight.pop_front();
+    }
+  };
+  while (!eof && error.empty()) {
+    // Keep the pipe full, but never ask for more than max_bytes + 1 in all.
+    while (in_flight.size() < options_.requests_in_flight && next_offset <= max_bytes) {
+      const int id = sftp_async_read_begin(file, chunk);
+      if (id < 0) {
+        error = ssh_get_error(s.ssh);
+        break;
+      }
+      in_flight.emplace_back(id, next_offset);
+      next_offset += chunk;
+    }
+    if (in_flight.empty()) break;
+    const auto [id, offset] = in_flight.front();
+    in_flight.pop_front();
+    const int n = sftp_async_read(file, buf.data(), chunk, static_cast<std::uint32_t>(id));
+    if (n < 0) {
+      error = ssh_get_error(s.ssh);
+      break;
+    }
+    if (n == 0) {
+      eof = true;
+      break;
+    }
+    sink(buf.data(), static_cast<std::size_t>(n));
+    total += static_cast<std::uint64_t>(n);
+    if (total > max_bytes) break;
+    if (static_cast<std::uint32_t>(n) < chunk) {
+      // A short read. At the end of the file every later request answers EOF; anywhere else
+      // (a server that caps reads) the requests in flight are discarded and reading goes on
+      // from where the data stopped.
+      drain();
+      if (sftp_seek64(file, offset + static_cast<std::uint64_t>(n)) != 0) {
+        error = ssh_get_error(s.ssh);
+        break;
+      }
+      next_offset = offset + static_cast<std::uint64_t>(n);
+    }
+  }
+  if (error.empty()) drain();
+  sftp_close(file);
+  if (!error.empty()) {
+    disconnect();
+    throw TransportError("reading " + where() + "/" + name + " failed after " +
+                             std::to_string(total) + " bytes: " + error +
+                             ". Nothing was kept; rosterd will try again.",
+                         true);
+  }
+  return total;
+}
+
+void SftpDrop::remove(const std::string& name) {
+  Session& s = session();
+  if (sftp_unlink(s.sftp, remote_path(name).c_str()) != SSH_OK) {
+    throw TransportError("cannot delete " + where() + "/" + name + ": " + ssh_get_error(s.ssh),
+                         false);
+  }
+}
+
+std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
+  Session& s = session();
+  const std::string dest_dir = to_dir.starts_with('/') ? to_dir : remote_path(to_dir);
+  sftp_mkdir(s.sftp, dest_dir.c_str(), 0750);  // fails harmlessly when it exists
+  std::string dest = dest_dir + "/" + name;
+  if (sftp_attributes a = sftp_lstat(s.sftp, dest.c_str())) {
+    sftp_attributes_free(a);
+    dest += "." + utc_timestamp_compact();
+  }
+  if (sftp_rename(s.sftp, remote_path(name).c_str(), dest.c_str()) != SSH_OK) {
+    throw TransportError(
+        "cannot move " + where() + "/" + name + " to " + dest + ": " + ssh_get_error(s.ssh), false);
+  }
+  return dest;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,60 @@
+// A drop on an SFTP server, reached with libssh. The server's host key must already be in
+// `known_hosts`: there is no trust on first use. Reads are pipelined (many requests in flight),
+// so a download runs at the link's speed rather than one round trip per 64 KiB.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "transport/drop.h"
+
+namespace rosterd {
+
+struct SftpOptions {
+  std::string host;
+  int port = 22;
+  std::string user;
+  // Exactly one of key_file / password_file. The passphrase and password are read from files so
+  // that they never appear in the configuration, a command line or a log.
+  std::filesystem::path key_file;
+  std::filesystem::path passphrase_file;  // optional, for an encrypted key
+  std::filesystem::path password_file;
+  std::filesystem::path known_hosts;
+  std::string dir = ".";
+  std::chrono::seconds connect_timeout{20};
+  std::chrono::seconds io_timeout{60};
+  std::uint32_t request_size = 64 * 1024;  // bytes per read request
+  unsigned requests_in_flight = 64;
+};
+
+class SftpDrop : public Drop {
+ public:
+  explicit SftpDrop(SftpOptions options);
+  ~SftpDrop() override;
+
+  std::string where() const override;
+  std::vector<DropEntry> list() override;
+  std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
+                     const ByteSink& sink) override;
+  void remove(const std::string& name) override;
+  std::string move(const std::string& name, const std::string& to_dir) override;
+
+  // Connects (verifying the host key) and authenticates now rather than on first use. Throws
+  // TransportError.
+  void connect();
+  // Drops the connection; the next call reconnects.
+  void disconnect();
+  void reset() override { disconnect(); }
+
+ private:
+  struct Session;
+  Session& session();
+  std::string remote_path(const std::string& name) const;
+
+  SftpOptions options_;
+  std::unique_ptr<Session> session_;
+};
+
+}  // namespace rosterd
