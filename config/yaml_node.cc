@@ -1,5 +1,7 @@
 #include "config/yaml_node.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 
 namespace rosterd {
@@ -22,8 +24,15 @@ void YamlNode::fail(const std::string& message) const {
 void YamlNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
   if (is_null()) return;
   if (!node_.IsMap()) fail("must be a mapping of keys to values.");
+  std::vector<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = kv.first.as<std::string>();
+    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+      // yaml-cpp keeps the first of two equal keys; a person editing the file expects the last.
+      YamlNode child(kv.first, file_, path_.empty() ? key : path_ + "." + key);
+      child.fail("is given twice in the same mapping. Keep one.");
+    }
+    seen.push_back(key);
     bool ok = false;
     for (std::string_view a : allowed)
       ok = ok || a == key;

@@ -12,5 +12,6 @@ apt-get install -y -qq --no-install-recommends \
   ca-certificates build-essential g++ cmake ninja-build pkg-config git \
   libfccp-dev libyaml-cpp-dev doctest-dev nlohmann-json3-dev libboost-dev \
   libsqlite3-dev sqlite3 libssl-dev \
+  libssh-dev openssh-server openssh-client \
   python3 >/dev/null
 echo "install-deps: done"

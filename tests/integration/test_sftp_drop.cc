@@ -1,0 +1,464 @@
+// The SFTP drop against a real OpenSSH sshd on a loopback port (tests/support/sshd_server.h):
+// authentication, host key checks, completeness rules, after-actions, hostile names, limits,
+// faults, and the ledger's exactly-once promise. Run alone: ctest -R integration_sftp.
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "core/sha256.h"
+#include "daemon/feed_intake.h"
+#include "store/roster_store.h"
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/sshd_server.h"
+#include "tests/support/temp_dir.h"
+#include "transport/sftp_drop.h"
+#include "transport/staged_file.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary) << text;
+}
+
+ProcessResult run_rosterd(const std::vector<std::string>& args) {
+  return run_process(ROSTERD_BIN, args);
+}
+
+std::string roster(std::size_t rows, std::uint64_t seed = 42) {
+  GeneratorOptions o;
+  o.clean_rows = rows;
+  o.seed = seed;
+  return generate_roster(o).text;
+}
+
+// A test folder with a running sshd, a drop folder it serves, and a rosterd config whose feed
+// "gen" takes files from that drop over SFTP.
+struct SftpFixture {
+  TempDir tmp;
+  SshdServer sshd{tmp / "sshd"};
+  std::filesystem::path drop = tmp / "drop";
+  std::filesystem::path config;
+
+  explicit SftpFixture(const std::string& extra_source_yaml = "",
+                       const std::string& mode = "live") {
+    std::filesystem::create_directories(drop);
+    write_config(extra_source_yaml, mode);
+  }
+
+  // The sftp source for `user`, authenticated by `auth` (a key_file or password_file line).
+  std::string source_yaml(const std::string& extra, const std::string& auth = "") const {
+    std::string defaults = "        stable_for: 0s\n        retry_backoff: 0s\n";
+    if (extra.find("stable_for:") != std::string::npos) defaults = "        retry_backoff: 0s\n";
+    return "    source:\n"
+           "      sftp:\n"
+           "        host: 127.0.0.1\n"
+           "        port: " +
+           std::to_string(sshd.port()) + "\n        user: " + SshdServer::current_user() + "\n" +
+           (auth.empty() ? "        key_file: " + sshd.user_key().string() + "\n" : auth) +
+           "        known_hosts: " + sshd.known_hosts().string() +
+           "\n        dir: " + drop.string() + "\n        connect_timeout: 5s\n" + defaults + extra;
+  }
+
+  void write_config(const std::string& extra, const std::string& mode = "live",
+                    const std::string& auth = "") {
+    config = write_test_feed(tmp.path(), source_yaml(extra, auth), mode);
+  }
+
+  ProcessResult fetch() { return run_rosterd({"fetch", "--config", config.string()}); }
+  ProcessResult run_once() {
+    return run_rosterd({"run", "--once", "--config", config.string(), "--as-of", kGeneratorAsOf});
+  }
+  std::vector<std::filesystem::path> staged() const {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(tmp / "state/staging/gen", ec))
+      out.push_back(e.path());
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("integration: key authentication takes a file, verified byte for byte") {
+  SftpFixture f;
+  const std::string text = roster(200);
+  write(f.drop / "roster-1.txt", text);
+  const ProcessResult r = f.fetch();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_status == 0);
+  CHECK(r.out.find("gen: taken roster-1.txt (" + std::to_string(text.size()) + " bytes, sha256 " +
+                   sha256_hex(text) + ")") != std::string::npos);
+  const auto staged = f.staged();
+  REQUIRE(staged.size() == 1);
+  CHECK(slurp(staged[0]) == text);
+  CHECK(staged[0].filename().string().ends_with("-roster-1.txt"));
+}
+
+TEST_CASE("integration: password authentication") {
+  if (!SshdServer::can_check_passwords()) {
+    MESSAGE("skipped: sshd can check passwords only when the tests run as root");
+    return;
+  }
+  // A dedicated login with a fresh random password; sshd checks it against the system's users.
+  const std::string user = "rosterd-sftp-test";
+  if (run_process("/usr/bin/id", {user}).exit_status != 0) {
+    REQUIRE(run_process("/usr/sbin/useradd",
+                        {"--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user})
+                .exit_status == 0);
+  }
+  TempDir tmp;
+  std::filesystem::permissions(tmp.path(), std::filesystem::perms::all);  // reachable by `user`
+  SshdServer sshd(tmp / "sshd", /*password_auth=*/true);
+  const std::string password = "pw-" + sha256_hex(std::to_string(::getpid())).substr(0, 20);
+  {
+    const std::filesystem::path pwin = tmp / "chpasswd.in";
+    write(pwin, user + ":" + password + "\n");
+    REQUIRE(run_process("/bin/sh", {"-c", "/usr/sbin/chpasswd < " + pwin.string()}).exit_status ==
+            0);
+  }
+  const std::filesystem::path drop = tmp / "drop";
+  std::filesystem::create_directories(drop);
+  std::filesystem::permissions(drop, std::filesystem::perms::all);
+  write(drop / "roster.txt", roster(20));
+  std::filesystem::permissions(drop / "roster.txt", std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::group_read |
+                                                        std::filesystem::perms::others_read);
+  write(tmp / "password", password + "\n");
+  const auto make_config = [&](const std::string& password_file) {
+    return write_test_feed(
+        tmp.path(),
+        "    source:\n      sftp:\n        host: 127.0.0.1\n        port: " +
+            std::to_string(sshd.port()) + "\n        user: " + user + "\n        password_file: " +
+            password_file + "\n        known_hosts: " + sshd.known_hosts().string() +
+            "\n        dir: " + drop.string() + "\n        stable_for: 0s\n        attempts: 1\n",
+        "live");
+  };
+  write(tmp / "wrong", "not-the-password\n");
+  const ProcessResult bad =
+      run_rosterd({"fetch", "--config", make_config((tmp / "wrong").string()).string()});
+  CHECK(bad.exit_status == 5);
+  CHECK(bad.out.find("refused the password for user " + user) != std::string::npos);
+  CHECK(bad.out.find("not-the-password") == std::string::npos);  // never print a secret
+  CHECK(bad.err.find("not-the-password") == std::string::npos);
+
+  const ProcessResult ok =
+      run_rosterd({"fetch", "--config", make_config((tmp / "password").string()).string()});
+  INFO(ok.out, ok.err);
+  CHECK(ok.exit_status == 0);
+  CHECK(ok.out.find("gen: taken roster.txt") != std::string::npos);
+  CHECK(ok.out.find(password) == std::string::npos);
+}
+
+TEST_CASE("integration: an unknown host key is refused, naming the key and how to trust it") {
+  SftpFixture f;
+  write(f.drop / "roster.txt", roster(10));
+  write(f.sshd.known_hosts(), "");  // nothing trusted yet: no trust on first use
+  const ProcessResult r = f.fetch();
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("offered host key ssh-ed25519 SHA256:") != std::string::npos);
+  CHECK(r.out.find("never trusts a key on first use") != std::string::npos);
+  CHECK(r.out.find("ssh-keyscan -p " + std::to_string(f.sshd.port()) + " 127.0.0.1 >> ") !=
+        std::string::npos);
+  CHECK(f.staged().empty());
+}
+
+TEST_CASE("integration: a changed host key is refused") {
+  SftpFixture f;
+  write(f.drop / "roster.txt", roster(10));
+  f.sshd.change_host_key();
+  const ProcessResult r = f.fetch();
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("host key has CHANGED") != std::string::npos);
+  CHECK(r.out.find("ssh-keygen -R '[127.0.0.1]:" + std::to_string(f.sshd.port()) + "'") !=
+        std::string::npos);
+  CHECK(f.staged().empty());
+}
+
+TEST_CASE("integration: a growing file is not taken until it has been stable for stable_for") {
+  SftpFixture f("        stable_for: 2s\n");
+  const std::string text = roster(100);
+  write(f.drop / "roster.txt", text.substr(0, text.size() / 2));
+  ProcessResult r = f.fetch();
+  CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s of the 2s stable_for") !=
+        std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  write(f.drop / "roster.txt", text);  // the SIS is still writing: size changes
+  r = f.fetch();
+  CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s") != std::string::npos);
+  CHECK(f.staged().empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  r = f.fetch();
+  INFO(r.out);
+  CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
+  REQUIRE(f.staged().size() == 1);
+  CHECK(slurp(f.staged()[0]) == text);  // the whole file, never the half
+}
+
+TEST_CASE("integration: marker mode takes a file once NAME.done is there, and deletes both") {
+  SftpFixture f("        ready_when: marker\n        after: delete\n");
+  write(f.drop / "roster.txt", roster(30));
+  ProcessResult r = f.fetch();
+  CHECK(r.out.find("gen: waiting roster.txt: no marker yet (roster.txt.done)") !=
+        std::string::npos);
+  write(f.drop / "roster.txt.done", "");
+  r = f.run_once();
+  INFO(r.out, r.err);
+  CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
+  CHECK(r.out.find("gen: roster.txt: remote file deleted") != std::string::npos);
+  CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
+  CHECK(!std::filesystem::exists(f.drop / "roster.txt.done"));
+}
+
+TEST_CASE("integration: after a run the remote file is kept, moved or deleted") {
+  SUBCASE("keep: left in place, and not taken again") {
+    SftpFixture f("        after: keep\n");
+    write(f.drop / "roster.txt", roster(30));
+    ProcessResult r = f.run_once();
+    CHECK(r.out.find("gen: roster.txt: remote file kept") != std::string::npos);
+    CHECK(std::filesystem::exists(f.drop / "roster.txt"));
+    r = f.run_once();
+    CHECK(r.exit_status == 0);
+    CHECK(r.out.find("nothing new") != std::string::npos);
+  }
+  SUBCASE("move: into move_to, relative to the drop") {
+    SftpFixture f("        after: move\n        move_to: processed\n");
+    write(f.drop / "roster.txt", roster(30));
+    const ProcessResult r = f.run_once();
+    INFO(r.out, r.err);
+    CHECK(r.out.find("remote file moved to " + (f.drop / "processed/roster.txt").string()) !=
+          std::string::npos);
+    CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
+    CHECK(std::filesystem::exists(f.drop / "processed/roster.txt"));
+  }
+  SUBCASE("delete") {
+    SftpFixture f("        after: delete\n");
+    write(f.drop / "roster.txt", roster(30));
+    const ProcessResult r = f.run_once();
+    CHECK(r.out.find("gen: roster.txt: remote file deleted") != std::string::npos);
+    CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
+  }
+  SUBCASE("a failed move is reported and never undoes the commit") {
+    SftpFixture f("        after: move\n        move_to: /proc/no-such-place\n");
+    write(f.drop / "roster.txt", roster(30));
+    const ProcessResult r = f.run_once();
+    INFO(r.out, r.err);
+    CHECK(r.out.find("remote file failed: cannot move") != std::string::npos);
+    const ProcessResult h = run_rosterd({"history", "--config", f.config.string()});
+    CHECK(h.out.find("committed") != std::string::npos);
+    CHECK(f.run_once().out.find("nothing new") != std::string::npos);  // still taken once
+  }
+}
+
+TEST_CASE("integration: hostile remote names never escape the staging folder") {
+  SftpFixture f("        pattern: \"roster*\"\n");
+  const std::string long_name = "roster-" + std::string(240, 'a') + ".txt";
+  const std::vector<std::string> names = {"roster-..\\..\\..\\evil.txt", "roster-\n-x\x01.txt",
+                                          "roster-;rm -rf ~.txt", long_name};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    write(f.drop / names[i], roster(5, 100 + i));
+  const ProcessResult r = f.fetch();
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 0);
+  const auto staged = f.staged();
+  REQUIRE(staged.size() == names.size());
+  for (const auto& p : staged) {
+    const std::string name = p.filename().string();
+    CHECK(p.parent_path() == f.tmp / "state/staging/gen");
+    CHECK(name.find_first_not_of(
+              "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-~") ==
+          std::string::npos);
+    CHECK(name.size() < 160);
+  }
+  // Nothing was written next to the test folder by a "../" in a name.
+  CHECK(!std::filesystem::exists(f.tmp / "evil.txt"));
+  CHECK(!std::filesystem::exists(f.tmp / "state/evil.txt"));
+}
+
+TEST_CASE("integration: a file over max_bytes is not taken, and reported once") {
+  SftpFixture f("        max_bytes: 1KiB\n");
+  write(f.drop / "roster.txt", roster(50));
+  ProcessResult r = f.fetch();
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("gen: too-large roster.txt: ") != std::string::npos);
+  CHECK(r.out.find("over max_bytes (1024)") != std::string::npos);
+  CHECK(f.staged().empty());
+  r = f.fetch();
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("nothing new") != std::string::npos);
+}
+
+namespace {
+
+// A real SftpDrop whose reads kill the whole sshd after `after_bytes`: a server dying
+// mid-transfer.
+class KillingDrop : public Drop {
+ public:
+  KillingDrop(SftpDrop& inner, SshdServer& sshd, std::uint64_t after_bytes)
+      : inner_(inner), sshd_(sshd), after_(after_bytes) {}
+  std::string where() const override { return inner_.where(); }
+  std::vector<DropEntry> list() override { return inner_.list(); }
+  std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
+                     const ByteSink& sink) override {
+    std::uint64_t seen = 0;
+    return inner_.read(name, max_bytes, [&](const char* d, std::size_t n) {
+      seen += n;
+      if (seen > after_ && !killed_) {
+        sshd_.kill_all();
+        killed_ = true;
+      }
+      sink(d, n);
+    });
+  }
+  void remove(const std::string& name) override { inner_.remove(name); }
+  std::string move(const std::string& name, const std::string& to) override {
+    return inner_.move(name, to);
+  }
+  void reset() override { inner_.reset(); }
+  bool killed_ = false;
+
+ private:
+  SftpDrop& inner_;
+  SshdServer& sshd_;
+  std::uint64_t after_;
+};
+
+SftpOptions options_for(const SftpFixture& f) {
+  SftpOptions o;
+  o.host = "127.0.0.1";
+  o.port = f.sshd.port();
+  o.user = SshdServer::current_user();
+  o.key_file = f.sshd.user_key();
+  o.known_hosts = f.sshd.known_hosts();
+  o.dir = f.drop.string();
+  o.connect_timeout = std::chrono::seconds(5);
+  o.io_timeout = std::chrono::seconds(5);
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: the server killed mid-transfer leaves no half file; the next poll takes it") {
+  SftpFixture f;
+  const std::string text = roster(20000);  // a few MB
+  write(f.drop / "roster.txt", text);
+  const std::filesystem::path staging = f.tmp / "state/staging/gen";
+
+  SftpDrop sftp(options_for(f));
+  KillingDrop killing(sftp, f.sshd, 256 * 1024);
+  const std::vector<DropEntry> entries = sftp.list();
+  REQUIRE(entries.size() == 1);
+  try {
+    StagedFile::download(killing, entries[0], staging, 1 << 30);
+    FAIL("the download should have failed");
+  } catch (const TransportError& e) {
+    CHECK(e.retryable());
+    CHECK(std::string(e.what()).find("Nothing was kept") != std::string::npos);
+  }
+  CHECK(killing.killed_);
+  CHECK(f.staged().empty());  // no temporary or partial file left behind
+
+  // The same through the intake: the poll fails, the ledger stays empty.
+  f.sshd.start();
+  const Config config = load_config(f.config);
+  const auto store = open_sqlite_store((f.tmp / "roster.db").string());
+  {
+    SftpDrop sftp2(options_for(f));
+    KillingDrop killing2(sftp2, f.sshd, 256 * 1024);
+    FeedIntake intake(config, config.feed("gen"), *store, killing2);
+    const FetchResult r = intake.fetch();
+    CHECK(!r.error.empty());
+    CHECK(store->source_files("gen", 10).empty());
+    CHECK(f.staged().empty());
+  }
+  // The server comes back: the file is taken whole.
+  f.sshd.start();
+  const ProcessResult r = f.fetch();
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 0);
+  REQUIRE(f.staged().size() == 1);
+  CHECK(sha256_hex(slurp(f.staged()[0])) == sha256_hex(text));
+}
+
+TEST_CASE(
+    "integration: the same file polled twice is taken once; the same bytes renamed are a repeat") {
+  SftpFixture f("        after: keep\n");
+  const std::string text = roster(40);
+  write(f.drop / "roster-mon.txt", text);
+  ProcessResult r = f.run_once();
+  INFO(r.out, r.err);
+  CHECK(r.out.find("gen: taken roster-mon.txt") != std::string::npos);
+  r = f.run_once();
+  CHECK(r.out.find("nothing new") != std::string::npos);
+
+  write(f.drop / "roster-tue.txt", text);
+  r = f.run_once();
+  CHECK(r.out.find("gen: repeat roster-tue.txt: the same bytes as roster-mon.txt (file 1, run 1); "
+                   "not ingested again") != std::string::npos);
+  const ProcessResult h = run_rosterd({"history", "--config", f.config.string()});
+  CHECK(h.out.find("roster-tue.txt") == std::string::npos);  // no run for the repeat
+  const auto store = open_sqlite_store((f.tmp / "roster.db").string());
+  const auto files = store->source_files("gen", 10);
+  REQUIRE(files.size() == 2);
+  CHECK(files[0].status == "repeat");
+  CHECK(files[1].status == "ingested");
+  CHECK(store->history("gen", 10).size() == 1);
+}
+
+TEST_CASE("integration: a refused connection is retried, reported, and recovers") {
+  SftpFixture f("        attempts: 2\n");
+  write(f.drop / "roster.txt", roster(10));
+  f.sshd.kill_all();
+  ProcessResult r = f.fetch();
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("cannot connect") != std::string::npos);
+  CHECK(f.staged().empty());
+  f.sshd.start();
+  r = f.fetch();
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
+}
+
+TEST_CASE("integration: a server that never answers times out") {
+  // A socket that accepts TCP connections (the kernel's backlog) but never speaks SSH.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(fd, 4) == 0);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  TempDir tmp;
+  write(tmp / "known_hosts", "");
+  write(tmp / "key", "");
+  SftpOptions o;
+  o.host = "127.0.0.1";
+  o.port = ntohs(addr.sin_port);
+  o.user = "nobody";
+  o.key_file = tmp / "key";
+  o.known_hosts = tmp / "known_hosts";
+  o.connect_timeout = std::chrono::seconds(1);
+  SftpDrop drop(o);
+  const auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(drop.list(), TransportError);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  ::close(fd);
+}

@@ -1,0 +1,173 @@
+#include "tests/support/sshd_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "tests/support/process.h"
+
+namespace rosterd::testing {
+namespace {
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool port_open(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  ::close(fd);
+  return ok;
+}
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void keygen(const std::filesystem::path& file) {
+  std::filesystem::remove(file);
+  std::filesystem::remove(file.string() + ".pub");
+  const auto r = run_process("/usr/bin/ssh-keygen",
+                             {"-q", "-t", "ed25519", "-N", "", "-C", "rosterd-test", "-f", file});
+  if (r.exit_status != 0) throw std::runtime_error("ssh-keygen failed: " + r.err);
+}
+
+std::vector<int> children_of(int pid) {
+  std::vector<int> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    int ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == pid) out.push_back(std::stoi(name));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string sshd_path() {
+  for (const char* p : {"/usr/sbin/sshd", "/usr/bin/sshd"}) {
+    if (::access(p, X_OK) == 0) return p;
+  }
+  return "";
+}
+
+void kill_process_tree(int pid) {
+  ::kill(pid, SIGSTOP);  // no new children while we look
+  for (int child : children_of(pid))
+    kill_process_tree(child);
+  ::kill(pid, SIGKILL);
+}
+
+std::string SshdServer::current_user() {
+  const passwd* pw = ::getpwuid(::geteuid());
+  return pw != nullptr ? pw->pw_name : "root";
+}
+
+bool SshdServer::can_check_passwords() {
+  return ::geteuid() == 0;
+}
+
+SshdServer::SshdServer(std::filesystem::path dir, bool password_auth) : dir_(std::move(dir)) {
+  if (sshd_path().empty())
+    throw std::runtime_error("sshd is not installed: run scripts/install-deps.sh");
+  std::filesystem::create_directories(dir_);
+  keygen(host_key());
+  keygen(user_key());
+  std::filesystem::copy_file(user_key().string() + ".pub", dir_ / "authorized_keys",
+                             std::filesystem::copy_options::overwrite_existing);
+  port_ = free_port();
+  std::ofstream cfg(dir_ / "sshd_config");
+  cfg << "Port " << port_ << "\n"
+      << "ListenAddress 127.0.0.1\n"
+      << "HostKey " << host_key().string() << "\n"
+      << "PidFile " << (dir_ / "sshd.pid").string() << "\n"
+      << "AuthorizedKeysFile " << (dir_ / "authorized_keys").string() << "\n"
+      << "StrictModes no\n"
+      << "UsePAM no\n"
+      << "PermitRootLogin yes\n"
+      << "PubkeyAuthentication yes\n"
+      << "PasswordAuthentication " << (password_auth ? "yes" : "no") << "\n"
+      << "KbdInteractiveAuthentication no\n"
+      << "Subsystem sftp internal-sftp\n"
+      << "MaxStartups 64\n"
+      << "LogLevel ERROR\n";
+  cfg.close();
+  start();
+}
+
+SshdServer::~SshdServer() {
+  kill_all();
+}
+
+void SshdServer::start() {
+  // sshd run by root needs its privilege-separation folder (the package's service creates it).
+  if (::geteuid() == 0) std::filesystem::create_directories("/run/sshd");
+  std::ofstream known(known_hosts());
+  known << "[127.0.0.1]:" << port_ << " " << slurp(host_key().string() + ".pub");
+  known.close();
+  pid_ = start_process(sshd_path(), {"-D", "-e", "-f", (dir_ / "sshd_config").string(), "-E",
+                                     (dir_ / "sshd.log").string()});
+  for (int i = 0; i < 200; ++i) {
+    if (port_open(port_)) return;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  throw std::runtime_error("sshd did not start on port " + std::to_string(port_) + ": " +
+                           slurp(dir_ / "sshd.log"));
+}
+
+void SshdServer::kill_all() {
+  if (pid_ < 0) return;
+  kill_process_tree(pid_);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void SshdServer::change_host_key() {
+  const std::string old_known = slurp(known_hosts());
+  kill_all();
+  keygen(host_key());
+  start();
+  // The client keeps trusting the old key, as it would after a server rebuild.
+  std::ofstream(known_hosts()) << old_known;
+}
+
+}  // namespace rosterd::testing
