@@ -117,8 +117,9 @@ class RosterStore {
   // Updates status, detail, local_path and after_action.
   virtual void update_source_file(const SourceFile& file) = 0;
   virtual void delete_source_file(std::int64_t id) = 0;
-  // Files fetched whose run has not finished: never run, or the run failed (a crash, a store
-  // error). Oldest first.
+  // Files still `fetched`: never run, their run failed (a crash, a store error), or their run
+  // finished but the record was not yet marked ingested. Not those whose run is still running.
+  // Oldest first.
   virtual std::vector<SourceFile> pending_source_files(const std::string& feed) = 0;
   // The last `last` records, newest first, of one feed (or all when `feed` is empty).
   virtual std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) = 0;

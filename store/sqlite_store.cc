@@ -383,7 +383,7 @@ class SqliteStore : public RosterStore {
     std::vector<SourceFile> out;
     Statement q(db_, std::string("SELECT ") + kSourceColumns +
                          " WHERE f.feed = ? AND f.status = 'fetched' AND (f.run_id IS NULL OR "
-                         "r.decision = 'failed') ORDER BY f.id");
+                         "r.decision <> 'running') ORDER BY f.id");
     q.bind(1, feed);
     while (q.step())
       out.push_back(read_source_file(q));

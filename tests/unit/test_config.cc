@@ -151,3 +151,60 @@ TEST_CASE("a missing config file is a clear error") {
                        doctest::Contains("cannot open config file '/nonexistent/rosterd.yaml'"),
                        ConfigError);
 }
+
+TEST_CASE("a feed's source is validated whole") {
+  const std::string head = kFeedHead + "    source:\n";
+  CHECK(error_for(head + "      local: {dir: drop}\n      sftp: {host: h}\n") ==
+        "rosterd.yaml:4: feeds.demo.source: has both `sftp:` and `local:`; a feed takes its files "
+        "from one drop.");
+  CHECK(error_for(head + "      local: {pattern: x}\n") ==
+        "rosterd.yaml:4: feeds.demo.source.local: needs `dir:`, the folder the SIS delivers "
+        "roster files to.");
+  CHECK(error_for(head + "      local:\n        dir: d\n        stable_for: 5 minutes\n") ==
+        "rosterd.yaml:6: feeds.demo.source.local.stable_for: must be a duration such as 30s, 5m, "
+        "2h or 1d, got \"5 minutes\".");
+  CHECK(error_for(head + "      local:\n        dir: d\n        max_bytes: 2TB\n") ==
+        "rosterd.yaml:6: feeds.demo.source.local.max_bytes: must be a size such as 500MB or 2GiB, "
+        "got \"2TB\".");
+  CHECK(error_for(head + "      local:\n        dir: d\n        after: move\n") ==
+        "rosterd.yaml:6: feeds.demo.source.local.after: is move, so `move_to:` must name the "
+        "folder files are moved to.");
+  CHECK(error_for(head + "      local:\n        dir: d\n        pattern: a/b*\n") ==
+        "rosterd.yaml:6: feeds.demo.source.local.pattern: must be a file-name glob such as "
+        "\"roster-*.txt\" (no '/').");
+  CHECK(
+      error_for(
+          head +
+          "      sftp:\n        host: h\n        user: u\n        known_hosts: ref/grades.txt\n") ==
+      "rosterd.yaml:5: feeds.demo.source.sftp: needs exactly one of `key_file:` (a private key) "
+      "or `password_file:` (a file holding the password).");
+  CHECK(error_for(head +
+                  "      sftp:\n        host: h\n        user: u\n        known_hosts: nowhere\n"
+                  "        key_file: ref/grades.txt\n")
+            .find("feeds.demo.source.sftp.known_hosts: file ") != std::string::npos);
+  CHECK(error_for(head +
+                  "      sftp:\n        host: h\n        user: u\n        port: 70000\n"
+                  "        known_hosts: ref/grades.txt\n        key_file: ref/grades.txt\n") ==
+        "rosterd.yaml:7: feeds.demo.source.sftp.port: must be a TCP port from 1 to 65535.");
+}
+
+TEST_CASE("a valid sftp source is read with its defaults") {
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  const Config c = parse_config(kFeedHead +
+                                    "    source:\n      sftp:\n        host: sftp.example.org\n"
+                                    "        user: district\n        known_hosts: ref/grades.txt\n"
+                                    "        key_file: ref/grades.txt\n        stable_for: 2m\n"
+                                    "        max_bytes: 200MB\n",
+                                "rosterd.yaml", dir.path());
+  const SourceConfig& s = c.feed("demo").source;
+  CHECK(s.kind == SourceKind::sftp);
+  CHECK(s.sftp.port == 22);
+  CHECK(s.sftp.dir == ".");
+  CHECK(s.stable_for == std::chrono::seconds(120));
+  CHECK(s.max_bytes == 200'000'000);
+  CHECK(s.after == AfterTake::keep);
+  CHECK(s.pattern == "*");
+  CHECK(c.state_dir == dir / "state");
+  CHECK(c.archive_keep_days == 30);
+}

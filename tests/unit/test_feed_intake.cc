@@ -1,0 +1,215 @@
+#include "daemon/feed_intake.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/sha256.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+#include "transport/local_drop.h"
+
+using namespace rosterd;
+
+namespace {
+
+// A feed "gen" taking files from a local drop, with a clock the test moves.
+struct Intake {
+  testing::TempDir dir;
+  Config config;
+  std::unique_ptr<RosterStore> store;
+  std::unique_ptr<LocalDrop> drop;
+  std::int64_t now = 1'000'000;
+
+  explicit Intake(const std::string& source_extra = "") {
+    std::filesystem::create_directories(dir / "drop");
+    const auto path = testing::write_test_feed(
+        dir.path(),
+        "    source:\n      local:\n        dir: drop\n        retry_backoff: 0s\n" + source_extra,
+        "live");
+    config = load_config(path);
+    store = open_sqlite_store((dir / "roster.db").string());
+    drop = std::make_unique<LocalDrop>(dir / "drop");
+  }
+  const FeedConfig& feed() const { return config.feed("gen"); }
+  FeedIntake intake() {
+    return FeedIntake(config, feed(), *store, *drop, [this] { return now; });
+  }
+  void put(const std::string& name, const std::string& text) {
+    std::ofstream(dir / "drop" / name, std::ios::binary) << text;
+  }
+  static std::string roster(std::size_t rows, std::uint64_t seed = 7) {
+    testing::GeneratorOptions o;
+    o.clean_rows = rows;
+    o.seed = seed;
+    return testing::generate_roster(o).text;
+  }
+  std::vector<std::string> kinds(const FetchResult& r) {
+    std::vector<std::string> out;
+    for (const auto& e : r.events) {
+      static const char* names[] = {"taken", "waiting", "repeat", "too_large"};
+      out.push_back(std::string(names[static_cast<int>(e.kind)]) + ":" + e.name);
+    }
+    return out;
+  }
+  std::vector<IntakeRun> ingest() {
+    return intake().ingest_pending(1, *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"));
+  }
+};
+
+using Kinds = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("a file is taken once it has been unchanged for stable_for") {
+  Intake t("        stable_for: 60s\n");
+  t.put("r.txt", Intake::roster(10));
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
+  t.now += 59;
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
+  t.put("r.txt", Intake::roster(11));  // still being written: the clock starts again
+  t.now += 30;
+  const FetchResult r = t.intake().fetch();
+  CHECK(t.kinds(r) == Kinds{"waiting:r.txt"});
+  CHECK(r.events[0].detail == "unchanged for 0s of the 60s stable_for");
+  t.now += 60;
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});
+  CHECK(t.kinds(t.intake().fetch()).empty());  // taken once
+}
+
+TEST_CASE("only files matching the pattern are taken, markers never") {
+  Intake t("        stable_for: 0s\n        pattern: \"roster-*.txt\"\n");
+  t.put("roster-1.txt", Intake::roster(5));
+  t.put("roster-1.txt.done", "");
+  t.put("notes.txt", "hello");
+  t.put(".roster-2.txt.part", "half");
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:roster-1.txt"});
+}
+
+TEST_CASE("marker mode waits for NAME.done or NAME.ok") {
+  Intake t("        ready_when: marker\n        markers: [\".done\", \".ok\"]\n");
+  t.put("r.txt", Intake::roster(5));
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
+  t.put("r.txt.ok", "");
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});
+}
+
+TEST_CASE("a file over max_bytes is recorded as too large and not downloaded") {
+  Intake t("        stable_for: 0s\n        max_bytes: 100\n");
+  t.put("r.txt", Intake::roster(5));
+  const FetchResult r = t.intake().fetch();
+  CHECK(t.kinds(r) == Kinds{"too_large:r.txt"});
+  CHECK(!std::filesystem::exists(t.dir / "state/staging/gen"));
+  CHECK(t.store->source_files("gen", 5).at(0).status == "too_large");
+  CHECK(t.kinds(t.intake().fetch()).empty());
+}
+
+TEST_CASE("the same bytes under another name are a repeat, not ingested again") {
+  Intake t("        stable_for: 0s\n");
+  const std::string text = Intake::roster(20);
+  t.put("mon.txt", text);
+  t.intake().fetch();
+  REQUIRE(t.ingest().size() == 1);
+  t.put("tue.txt", text);
+  const FetchResult r = t.intake().fetch();
+  CHECK(t.kinds(r) == Kinds{"repeat:tue.txt"});
+  CHECK(r.events[0].record->repeat_of == 1);
+  CHECK(t.ingest().empty());
+  CHECK(t.store->history("gen", 10).size() == 1);
+}
+
+TEST_CASE("ingesting a taken file archives it, links its run and applies `after`") {
+  Intake t("        stable_for: 0s\n        after: move\n        move_to: done\n");
+  t.put("r.txt", Intake::roster(20));
+  t.intake().fetch();
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  REQUIRE(runs[0].outcome);
+  CHECK(runs[0].outcome->decision.decision == Decision::committed);
+  const SourceFile& f = runs[0].file;
+  CHECK(f.status == "ingested");
+  CHECK(f.run_id == runs[0].outcome->run_id);
+  CHECK(f.run_decision == "committed");
+  CHECK(f.attempts == 1);
+  CHECK(f.after_action == "moved to " + (t.dir / "drop/done/r.txt").string());
+  CHECK(f.local_path.starts_with((t.dir / "state/archive/gen/").string()));
+  CHECK(std::filesystem::exists(f.local_path));
+  CHECK(std::filesystem::is_empty(t.dir / "state/staging/gen"));
+  CHECK(t.store->run(f.run_id.value())->file_name == "r.txt");  // the remote name
+}
+
+TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is run again") {
+  Intake t("        stable_for: 0s\n");
+  t.put("r.txt", Intake::roster(20));
+
+  SUBCASE("the staged copy vanished before its run") {
+    const FetchResult r = t.intake().fetch();
+    std::filesystem::remove(r.events.at(0).record->local_path);
+    CHECK(t.ingest().empty());
+    CHECK(t.store->source_files("gen", 5).empty());              // forgotten...
+    CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});  // ...and fetched again
+    CHECK(t.ingest().size() == 1);
+  }
+  SUBCASE("the run was cut off (failed) twice, then succeeds") {
+    const FetchResult r = t.intake().fetch();
+    const std::int64_t id = r.events.at(0).record->id;
+    for (int i = 0; i < 2; ++i) {
+      FileSummary fs;
+      fs.name = "r.txt";
+      t.store->fail_run(t.store->begin_run("gen", fs, id), "killed");
+    }
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    REQUIRE(runs[0].outcome);
+    CHECK(runs[0].file.attempts == 3);
+    CHECK(runs[0].file.status == "ingested");
+  }
+  SUBCASE("three failed runs: the file is given up, with what to do") {
+    const FetchResult r = t.intake().fetch();
+    const std::int64_t id = r.events.at(0).record->id;
+    for (int i = 0; i < 3; ++i) {
+      FileSummary fs;
+      t.store->fail_run(t.store->begin_run("gen", fs, id), "store full");
+    }
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(!runs[0].outcome);
+    CHECK(runs[0].error.find("its run failed 3 times") != std::string::npos);
+    CHECK(t.store->source_file(id)->status == "failed");
+    CHECK(t.ingest().empty());
+  }
+  SUBCASE("the run finished but the ledger was not updated: not run twice") {
+    const FetchResult r = t.intake().fetch();
+    const SourceFile rec = *r.events.at(0).record;
+    const IngestOutcome o =
+        ingest_file(t.feed(), *t.store, rec.local_path, 1,
+                    *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(!runs[0].outcome);  // nothing re-run
+    CHECK(runs[0].file.status == "ingested");
+    CHECK(runs[0].file.run_id == o.run_id);
+    CHECK(t.store->history("gen", 10).size() == 1);
+  }
+}
+
+TEST_CASE("tidy expires archived copies after archive.keep_days") {
+  Intake t("        stable_for: 0s\n");
+  std::filesystem::create_directories(t.dir / "state/archive/gen");
+  std::ofstream(t.dir / "state/archive/gen/old.txt") << "x";
+  std::ofstream(t.dir / "state/archive/gen/new.txt") << "x";
+  std::filesystem::last_write_time(
+      t.dir / "state/archive/gen/old.txt",
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 31));
+  t.intake().tidy();
+  CHECK(!std::filesystem::exists(t.dir / "state/archive/gen/old.txt"));
+  CHECK(std::filesystem::exists(t.dir / "state/archive/gen/new.txt"));
+}
+
+TEST_CASE("an unreachable drop is an error of the poll, not an exception") {
+  Intake t("        attempts: 2\n");
+  std::filesystem::remove_all(t.dir / "drop");
+  const FetchResult r = t.intake().fetch();
+  CHECK(r.events.empty());
+  CHECK(r.error.find("cannot list the drop folder") != std::string::npos);
+}
