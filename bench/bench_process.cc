@@ -38,3 +38,21 @@ Measured measure(const std::vector<std::string>& args) {
 }
 
 }  // namespace rosterd::bench
+
+namespace rosterd::bench {
+
+Options parse_options(int argc, char** argv, Options o) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string opt = argv[i];
+    if (opt == "--rows") {
+      o.rows = std::stoul(argv[i + 1]);
+    } else if (opt == "--runs") {
+      o.runs = std::stoi(argv[i + 1]);
+    } else if (opt == "--dir") {
+      o.dir = argv[i + 1];
+    }
+  }
+  return o;
+}
+
+}  // namespace rosterd::bench

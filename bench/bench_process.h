@@ -16,3 +16,17 @@ struct Measured {
 Measured measure(const std::vector<std::string>& argv);
 
 }  // namespace rosterd::bench
+
+namespace rosterd::bench {
+
+// The options every benchmark takes: --rows N, --runs K, --dir DIR (default: a temp folder).
+struct Options {
+  std::size_t rows = 1000000;
+  int runs = 3;
+  std::string dir;
+};
+
+// Parses argv over `defaults`; unknown options are ignored.
+Options parse_options(int argc, char** argv, Options defaults);
+
+}  // namespace rosterd::bench

@@ -56,19 +56,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc == 4 && std::string(argv[1]) == "--next-night") return next_night(argv[2], argv[3]);
-  std::size_t rows = 1000000;
-  int runs = 3;
-  std::string dir_arg;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string opt = argv[i];
-    if (opt == "--rows") {
-      rows = std::stoul(argv[i + 1]);
-    } else if (opt == "--runs") {
-      runs = std::stoi(argv[i + 1]);
-    } else if (opt == "--dir") {
-      dir_arg = argv[i + 1];
-    }
-  }
+  const bench::Options opt = bench::parse_options(argc, argv, {});
+  const std::size_t rows = opt.rows;
+  const int runs = opt.runs;
+  const std::string& dir_arg = opt.dir;
   testing::TempDir tmp;
   const std::filesystem::path dir = dir_arg.empty() ? tmp.path() : std::filesystem::path(dir_arg);
   const auto config = testing::write_test_feed(dir, "", "live");
