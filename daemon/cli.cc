@@ -31,6 +31,7 @@ constexpr const char* kUsage =
     "        The daemon's cycle, once: fetch every feed, ingest what was taken, print\n"
     "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
     "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
+    "  files --config FILE [--feed NAME] [--last N]     the drop ledger: files seen (20)\n"
     "  show --config FILE [--format text|json] RUN      a run's report again\n"
     "  approve --config FILE RUN                        commit a held run\n"
     "  reject --config FILE RUN                         discard a held run\n"
@@ -71,6 +72,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "ingest") return run_ingest_command(rest, out);
     if (args[0] == "fetch") return run_fetch_command(rest, out);
     if (args[0] == "run") return run_run_command(rest, out);
+    if (args[0] == "files") return run_files_command(rest, out);
     if (args[0] == "history") return run_history_command(rest, out);
     if (args[0] == "show") return run_show_command(rest, out);
     if (args[0] == "approve") return run_approve_command(rest, out);

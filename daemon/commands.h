@@ -16,6 +16,7 @@ int run_approve_command(const std::vector<std::string>& args, std::ostream& out)
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out);
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out);
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out);
+int run_files_command(const std::vector<std::string>& args, std::ostream& out);
 int run_run_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 

@@ -3,6 +3,8 @@
 #include <thread>
 
 #include "core/log.h"
+#include "core/text.h"
+#include "core/utf8.h"
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
@@ -29,15 +31,15 @@ const char* kind_label(FetchEvent::Kind k) {
 int print_fetch(std::ostream& out, const FeedConfig& feed, const FetchResult& r) {
   int status = kExitClean;
   for (const FetchEvent& e : r.events) {
-    out << feed.name << ": " << kind_label(e.kind) << " " << e.name;
+    out << feed.name << ": " << kind_label(e.kind) << " " << display_safe(e.name);
     if (e.record && !e.record->sha256.empty() && e.kind == FetchEvent::Kind::taken) {
       out << " (" << e.record->size << " bytes, sha256 " << e.record->sha256 << ") -> "
           << e.record->local_path;
     } else if (!e.detail.empty()) {
-      out << ": " << e.detail;
+      out << ": " << display_safe(e.detail);
     }
     if (e.record && !e.record->after_action.empty() && e.kind != FetchEvent::Kind::taken)
-      out << "; remote file " << e.record->after_action;
+      out << "; in the drop: " << e.record->after_action;
     out << '\n';
     if (e.kind == FetchEvent::Kind::too_large) status = kExitDropFailed;
   }
@@ -145,8 +147,8 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
             "To discard it: rosterd reject" + cfg + " " + id};
       }
       print_report(out, report, format);
-      out << feed->name << ": " << run.file.remote_name << ": remote file " << run.file.after_action
-          << '\n';
+      out << feed->name << ": " << display_safe(run.file.remote_name)
+          << " in the drop: " << display_safe(run.file.after_action) << '\n';
       if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
       if (o.decision.decision == Decision::held) status = worse(status, kExitHeld);
       if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
@@ -155,6 +157,37 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
     intake.tidy();
   }
   return status;
+}
+
+int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd files --config FILE [--feed NAME] [--last N]";
+  const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
+  if (!cl.positional().empty()) throw UsageError("files takes no file. Usage: " + usage);
+  std::size_t last = 20;
+  if (const auto n = cl.value("--last")) {
+    if (n->empty() || n->size() > 6 || n->find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(*n) == 0) {
+      throw UsageError("--last must be a number of files, not \"" + *n + "\".");
+    }
+    last = std::stoul(*n);
+  }
+  const Config config = load_config_option(cl, usage);
+  const std::string feed = cl.value("--feed").value_or("");
+  if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
+  const auto store = open_store(config);
+  const auto files = store->source_files(feed, last);
+  if (files.empty())
+    out << "No files taken yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
+  for (const SourceFile& f : files) {
+    out << "file " << f.id << "  " << f.seen_at << "  " << f.feed << "  " << f.status << "  "
+        << display_safe(f.remote_name) << "  " << group_thousands(f.size) << " bytes";
+    if (!f.sha256.empty()) out << "  sha256 " << f.sha256.substr(0, 16);
+    if (f.run_id) out << "  run " << *f.run_id << " (" << f.run_decision << ")";
+    if (!f.detail.empty()) out << "\n    " << display_safe(f.detail);
+    if (!f.after_action.empty()) out << "\n    in the drop: " << display_safe(f.after_action);
+    out << '\n';
+  }
+  return kExitClean;
 }
 
 }  // namespace rosterd

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A fresh Debian 12 machine to a running rosterd in one command (run as root):
-# installs the Debian packages, builds, and runs the main job on the bundled example: a check,
-# then an ingest into the embedded SQLite store (a copy of conf/ in build/demo; the example feed
-# is in test mode, so the ingest is a recorded dry run), then the run history.
+# installs the Debian packages, builds, and runs the main job on the bundled example: a check
+# (test import), then the daemon's cycle once (`run --once`): the example roster is delivered to
+# a local drop folder, taken once it is stable, checked, planned and recorded in the embedded
+# SQLite store (a copy of conf/ in build/demo; the example feed is in test mode, so the run is a
+# recorded dry run), then the run history.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -26,8 +28,10 @@ run() {
   esac
 }
 run check --config "$demo/rosterd.example.yaml" --as-of 2026-11-23 examples/demo-roster.txt
-run ingest --config "$demo/rosterd.example.yaml" --as-of 2026-11-23 examples/demo-roster.txt
+mkdir -p "$demo/drop"
+cp examples/demo-roster.txt "$demo/drop/"
+run run --once --wait --config "$demo/rosterd.example.yaml" --as-of 2026-11-23
 run history --config "$demo/rosterd.example.yaml"
 echo
 echo "bootstrap: ok. The example has discrepancies on purpose (exit status 1 above)."
-echo "Binary: $R; store: $demo/rosterd.db. Try: $R show --config $demo/rosterd.example.yaml --format json 1"
+echo "Binary: $R; store: $demo/rosterd.db; drop: $demo/drop. Try: $R show --config $demo/rosterd.example.yaml --format json 1"

@@ -221,7 +221,7 @@ TEST_CASE("integration: marker mode takes a file once NAME.done is there, and de
   r = f.run_once();
   INFO(r.out, r.err);
   CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
-  CHECK(r.out.find("gen: roster.txt: remote file deleted") != std::string::npos);
+  CHECK(r.out.find("gen: roster.txt in the drop: deleted") != std::string::npos);
   CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
   CHECK(!std::filesystem::exists(f.drop / "roster.txt.done"));
 }
@@ -231,7 +231,7 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
     SftpFixture f("        after: keep\n");
     write(f.drop / "roster.txt", roster(30));
     ProcessResult r = f.run_once();
-    CHECK(r.out.find("gen: roster.txt: remote file kept") != std::string::npos);
+    CHECK(r.out.find("gen: roster.txt in the drop: kept") != std::string::npos);
     CHECK(std::filesystem::exists(f.drop / "roster.txt"));
     r = f.run_once();
     CHECK(r.exit_status == 0);
@@ -242,7 +242,7 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
     write(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
     INFO(r.out, r.err);
-    CHECK(r.out.find("remote file moved to " + (f.drop / "processed/roster.txt").string()) !=
+    CHECK(r.out.find("in the drop: moved to " + (f.drop / "processed/roster.txt").string()) !=
           std::string::npos);
     CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
     CHECK(std::filesystem::exists(f.drop / "processed/roster.txt"));
@@ -251,7 +251,7 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
     SftpFixture f("        after: delete\n");
     write(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
-    CHECK(r.out.find("gen: roster.txt: remote file deleted") != std::string::npos);
+    CHECK(r.out.find("gen: roster.txt in the drop: deleted") != std::string::npos);
     CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
   }
   SUBCASE("a failed move is reported and never undoes the commit") {
@@ -259,7 +259,7 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
     write(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
     INFO(r.out, r.err);
-    CHECK(r.out.find("remote file failed: cannot move") != std::string::npos);
+    CHECK(r.out.find("in the drop: failed: cannot move") != std::string::npos);
     const ProcessResult h = run_rosterd({"history", "--config", f.config.string()});
     CHECK(h.out.find("committed") != std::string::npos);
     CHECK(f.run_once().out.find("nothing new") != std::string::npos);  // still taken once
@@ -414,6 +414,11 @@ TEST_CASE(
                    "not ingested again") != std::string::npos);
   const ProcessResult h = run_rosterd({"history", "--config", f.config.string()});
   CHECK(h.out.find("roster-tue.txt") == std::string::npos);  // no run for the repeat
+  const ProcessResult listed = run_rosterd({"files", "--config", f.config.string()});
+  CHECK(listed.out.find("file 2  ") != std::string::npos);
+  CHECK(listed.out.find("gen  repeat  roster-tue.txt") != std::string::npos);
+  CHECK(listed.out.find("gen  ingested  roster-mon.txt") != std::string::npos);
+  CHECK(listed.out.find("run 1 (committed)") != std::string::npos);
   const auto store = open_sqlite_store((f.tmp / "roster.db").string());
   const auto files = store->source_files("gen", 10);
   REQUIRE(files.size() == 2);
