@@ -189,8 +189,15 @@ FetchResult FeedIntake::fetch() {
     }
   } catch (const TransportError& e) {
     result.error = e.what();
-    log::error("drop.failed", {{"feed", feed_.name}, {"drop", s.where()}, {"error", e.what()}});
   }
+  // One line per change of state, not one per failed poll: a drop that is down all night logs
+  // once when it goes down and once when it comes back.
+  if (!result.error.empty() && result.error != last_error_) {
+    log::error("drop.failed", {{"feed", feed_.name}, {"drop", s.where()}, {"error", result.error}});
+  } else if (result.error.empty() && !last_error_.empty()) {
+    log::info("drop.recovered", {{"feed", feed_.name}, {"drop", s.where()}});
+  }
+  last_error_ = result.error;
   return result;
 }
 

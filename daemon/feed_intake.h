@@ -83,6 +83,7 @@ class FeedIntake {
   RosterStore& store_;
   Drop& drop_;
   Clock now_;
+  std::string last_error_;  // of the previous fetch(), so a state change is logged once
 };
 
 // The feed's drop, as configured. Throws Error when the feed has no source.
