@@ -9,6 +9,7 @@
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
 #include "daemon/feed_intake.h"
+#include "daemon/feed_lock.h"
 
 namespace rosterd {
 namespace {
@@ -44,7 +45,7 @@ int print_fetch(std::ostream& out, const FeedConfig& feed, const FetchResult& r)
     if (e.kind == FetchEvent::Kind::too_large) status = kExitDropFailed;
   }
   if (!r.error.empty()) {
-    out << feed.name << ": error: " << r.error << '\n';
+    out << feed.name << ": error: " << display_safe(r.error) << '\n';
     status = kExitDropFailed;
   }
   if (r.events.empty() && r.error.empty())
@@ -88,6 +89,11 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
+  if (!lock) {
+    out << feed.name << ": busy: another rosterd process is working on this feed; nothing done\n";
+    return kExitClean;
+  }
   const auto store = open_store(config);
   const auto drop = make_drop(feed);
   FeedIntake intake(config, feed, *store, *drop);
@@ -103,8 +109,8 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
                        {"--once", "--wait"});
   if (!cl.flag("--once")) {
     throw UsageError(
-        "run needs --once (poll every feed once, then exit); the long-running daemon is "
-        "'rosterd daemon'. Usage: " +
+        "this rosterd runs the cycle once only: add --once (poll every feed once, then exit; "
+        "run it from cron or a systemd timer). Usage: " +
         usage);
   }
   const std::string format = format_option(cl);
@@ -126,6 +132,12 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
   const auto store = open_store(config);
   int status = kExitClean;
   for (const FeedConfig* feed : feeds) {
+    const auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
+    if (!lock) {
+      out << feed->name
+          << ": busy: another rosterd process is working on this feed; skipped this time\n";
+      continue;
+    }
     const auto drop = make_drop(*feed);
     FeedIntake intake(config, *feed, *store, *drop);
     const FetchResult fetched = cl.flag("--wait") ? fetch_waiting(intake, *feed) : intake.fetch();

@@ -88,7 +88,9 @@ bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, st
   if (s.ready_when == ReadyWhen::marker) {
     for (const auto& m : s.markers) {
       const std::string marker = e.name + m;
-      if (std::any_of(all.begin(), all.end(), [&](const DropEntry& x) { return x.name == marker; }))
+      // A marker older than the file belongs to an earlier version of it.
+      if (std::any_of(all.begin(), all.end(),
+                      [&](const DropEntry& x) { return x.name == marker && x.mtime >= e.mtime; }))
         return true;
     }
     why = "no marker yet (" + e.name + s.markers.front() + ")";
@@ -170,7 +172,11 @@ FetchResult FeedIntake::fetch() {
                                      {"file", e.name},
                                      {"repeat_of", std::to_string(earlier->id)},
                                      {"sha256", rec.sha256}});
-        after_take(rec);
+        if (earlier->status == "ingested") {
+          after_take(rec);
+        } else {
+          rec.after_action = "kept until file " + std::to_string(earlier->id) + " is ingested";
+        }
         store_.update_source_file(rec);
         result.events.push_back({FetchEvent::Kind::repeat, e.name, rec.detail, rec});
         continue;
@@ -187,7 +193,8 @@ FetchResult FeedIntake::fetch() {
                                {"sha256", rec.sha256}});
       result.events.push_back({FetchEvent::Kind::taken, e.name, rec.local_path, rec});
     }
-  } catch (const TransportError& e) {
+  } catch (const Error& e) {
+    // TransportError, or a StoreError (another process recorded the same file first).
     result.error = e.what();
   }
   // One line per change of state, not one per failed poll: a drop that is down all night logs
@@ -203,31 +210,47 @@ FetchResult FeedIntake::fetch() {
 
 void FeedIntake::after_take(SourceFile& f) {
   const SourceConfig& s = feed_.source;
+  if (s.after == AfterTake::keep) {
+    f.after_action = "kept";
+    return;
+  }
   try {
-    switch (s.after) {
-      case AfterTake::keep:
-        f.after_action = "kept";
-        break;
-      case AfterTake::remove:
-        with_retries("delete", [&] { drop_.remove(f.remote_name); });
-        f.after_action = "deleted";
-        break;
-      case AfterTake::move:
-        f.after_action = "moved to " +
-                         with_retries("move", [&] { return drop_.move(f.remote_name, s.move_to); });
-        break;
+    // Only the version that was taken: if the SIS has since replaced the file, the new one is
+    // tomorrow's roster and must not be deleted unread.
+    const std::optional<DropEntry> now =
+        with_retries("stat", [&] { return drop_.stat(f.remote_name); });
+    if (!now) {
+      f.after_action = "already gone";
+      return;
     }
-    // Its markers go with it, or they would mark the next file of that name complete too early.
-    if (s.after != AfterTake::keep && s.ready_when == ReadyWhen::marker) {
+    if (now->size != f.size || now->mtime != f.mtime) {
+      f.after_action =
+          "left: the file was replaced since it was taken; the new version is taken "
+          "when complete";
+      return;
+    }
+    if (s.after == AfterTake::remove) {
+      with_retries("delete", [&] { drop_.remove(f.remote_name); });
+      f.after_action = "deleted";
+    } else {
+      f.after_action =
+          "moved to " + with_retries("move", [&] { return drop_.move(f.remote_name, s.move_to); });
+    }
+    // Its markers go with it. (A marker left behind cannot mark the next version complete:
+    // ready() wants a marker at least as new as the file.)
+    if (s.ready_when == ReadyWhen::marker) {
       for (const auto& m : s.markers) {
+        const std::string marker = f.remote_name + m;
         try {
+          if (!drop_.stat(marker)) continue;
           if (s.after == AfterTake::remove) {
-            drop_.remove(f.remote_name + m);
+            drop_.remove(marker);
           } else {
-            drop_.move(f.remote_name + m, s.move_to);
+            drop_.move(marker, s.move_to);
           }
-        } catch (const TransportError&) {
-          // No such marker: the usual case for all but one suffix.
+        } catch (const TransportError& e) {
+          log::warning("drop.marker_left",
+                       {{"feed", feed_.name}, {"file", marker}, {"error", e.what()}});
         }
       }
     }
@@ -241,27 +264,35 @@ void FeedIntake::after_take(SourceFile& f) {
 
 std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate as_of) {
   std::vector<IntakeRun> runs;
-  for (SourceFile f : store_.pending_source_files(feed_.name)) {
+  std::vector<SourceFile> pending = store_.pending_source_files(feed_.name);
+  // In delivery order, so that an older night never lands on top of a newer one.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const SourceFile& a, const SourceFile& b) { return a.mtime < b.mtime; });
+  for (SourceFile f : pending) {
     IntakeRun r;
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(f.local_path, ec)) {
-      // Staged copy lost (a crash between the ledger and the rename): fetch it again.
-      store_.delete_source_file(f.id);
+    const bool finished = finished_decision(f.run_decision);
+    if (!finished && !std::filesystem::is_regular_file(f.local_path, ec)) {
+      // The staged copy is gone before its run finished (a crash between the ledger and the
+      // rename): forget the record, and any repeat of it, so the file is fetched again.
+      store_.forget_source_file(f.id);
       log::warning("drop.staged_copy_lost", {{"feed", feed_.name}, {"file", f.remote_name}});
       continue;
     }
-    if (f.run_decision == "failed" && f.attempts >= kMaxRunAttempts) {
-      f.status = "failed";
-      f.detail = "its run failed " + std::to_string(f.attempts) + " times; see 'rosterd show " +
-                 std::to_string(*f.run_id) + "'. Fix the cause, then run 'rosterd ingest' on " +
-                 f.local_path;
-      store_.update_source_file(f);
-      r.error = f.detail;
-      r.file = f;
-      runs.push_back(std::move(r));
-      continue;
-    }
-    if (!finished_decision(f.run_decision)) {
+    if (!finished) {
+      if (f.attempts >= kMaxRunAttempts) {
+        f.status = "failed";
+        f.detail = "its run failed " + std::to_string(f.attempts) + " times" +
+                   (f.run_id ? "; see 'rosterd show " + std::to_string(*f.run_id) + "'" : "") +
+                   ". Fix the cause, then run 'rosterd ingest' on " + f.local_path;
+        store_.update_source_file(f);
+        log::error("drop.file_failed", {{"feed", feed_.name}, {"file", f.remote_name}});
+        r.error = f.detail;
+        r.file = f;
+        runs.push_back(std::move(r));
+        continue;  // given up: later files may go on
+      }
+      store_.note_source_attempt(f.id);
       try {
         r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
                                 DropOrigin{f.id, f.remote_name});
@@ -269,19 +300,20 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
         r.error = e.what();
         r.file = *store_.source_file(f.id);
         runs.push_back(std::move(r));
-        continue;
+        // Later files wait: running them now could put an older roster after a newer one.
+        break;
       }
     }
-    // Archive the local copy, then tidy the drop.
+    // Record where the copy goes before moving it: a crash in between leaves a stray staged
+    // file, never a record that sends the file through again.
     const std::filesystem::path archive = archive_dir(config_, feed_.name);
     std::filesystem::create_directories(archive, ec);
-    const std::filesystem::path dest = archive / std::filesystem::path(f.local_path).filename();
-    if (!ec && ::rename(f.local_path.c_str(), dest.c_str()) == 0) {
-      sync_directory(archive);
-      f.local_path = dest.string();
-    }
+    const std::string staged = f.local_path;
+    const std::filesystem::path dest = archive / std::filesystem::path(staged).filename();
     f.status = "ingested";
+    if (!ec) f.local_path = dest.string();
     store_.update_source_file(f);
+    if (!ec && ::rename(staged.c_str(), dest.c_str()) == 0) sync_directory(archive);
     after_take(f);
     store_.update_source_file(f);
     r.file = *store_.source_file(f.id);

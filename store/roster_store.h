@@ -66,7 +66,7 @@ class RosterStore {
 
   // Records a run as `running` (committed at once, so a crash leaves a trace) and returns its id.
   // When the file came from a drop, `source_file` is its ledger record, which the same
-  // transaction links to the run and counts an attempt on.
+  // transaction links to the run.
   virtual std::int64_t begin_run(const std::string& feed, const FileSummary& file,
                                  std::optional<std::int64_t> source_file = std::nullopt) = 0;
 
@@ -116,7 +116,11 @@ class RosterStore {
   virtual std::int64_t add_source_file(const SourceFile& file) = 0;
   // Updates status, detail, local_path and after_action.
   virtual void update_source_file(const SourceFile& file) = 0;
-  virtual void delete_source_file(std::int64_t id) = 0;
+  // Deletes a record that never ran, and the records of repeats of it, so that they are seen
+  // as new at the next poll.
+  virtual void forget_source_file(std::int64_t id) = 0;
+  // Counts an attempt to run the file.
+  virtual void note_source_attempt(std::int64_t id) = 0;
   // Files still `fetched`: never run, their run failed (a crash, a store error), or their run
   // finished but the record was not yet marked ingested. Not those whose run is still running.
   // Oldest first.

@@ -242,8 +242,7 @@ class SqliteStore : public RosterStore {
         .run();
     const std::int64_t id = db_.last_insert_rowid();
     if (source_file) {
-      Statement link(db_,
-                     "UPDATE source_files SET run_id = ?, attempts = attempts + 1 WHERE id = ?");
+      Statement link(db_, "UPDATE source_files SET run_id = ? WHERE id = ?");
       link.bind(1, id).bind(2, *source_file).run();
     }
     tx.commit();
@@ -374,9 +373,20 @@ class SqliteStore : public RosterStore {
         .run();
   }
 
-  void delete_source_file(std::int64_t id) override {
-    Statement del(db_, "DELETE FROM source_files WHERE id = ?");
-    del.bind(1, id).run();
+  void forget_source_file(std::int64_t id) override {
+    Transaction tx(db_);
+    Statement repeats(db_, "DELETE FROM source_files WHERE repeat_of = ?");
+    repeats.bind(1, id).run();
+    Statement del(db_,
+                  "DELETE FROM source_files WHERE id = ? AND run_id IS NULL OR id = ? AND "
+                  "run_id IN (SELECT id FROM runs WHERE decision = 'failed')");
+    del.bind(1, id).bind(2, id).run();
+    tx.commit();
+  }
+
+  void note_source_attempt(std::int64_t id) override {
+    Statement up(db_, "UPDATE source_files SET attempts = attempts + 1 WHERE id = ?");
+    up.bind(1, id).run();
   }
 
   std::vector<SourceFile> pending_source_files(const std::string& feed) override {

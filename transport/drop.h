@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,6 +59,10 @@ class Drop {
   // TransportError.
   virtual std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
                              const ByteSink& sink) = 0;
+
+  // The file `name` as the drop lists it now; nullopt when it is gone or not a regular file.
+  // Throws TransportError.
+  virtual std::optional<DropEntry> stat(const std::string& name) = 0;
 
   // Deletes `name`. Throws TransportError.
   virtual void remove(const std::string& name) = 0;

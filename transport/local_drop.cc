@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <stdio.h>
+
 #include <cerrno>
 #include <cstring>
 #include <memory>
@@ -46,8 +48,14 @@ std::vector<DropEntry> LocalDrop::list() {
 std::uint64_t LocalDrop::read(const std::string& name, std::uint64_t max_bytes,
                               const ByteSink& sink) {
   const std::filesystem::path path = dir_ / name;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO put in the drop must not block the open; it is then refused below.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) throw TransportError("cannot open " + path.string() + ": " + errno_text(), true);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw TransportError(path.string() + " is not a regular file; it was not read.", false);
+  }
   std::vector<char> buf(1 << 20);
   std::uint64_t total = 0;
   for (;;) {
@@ -67,6 +75,13 @@ std::uint64_t LocalDrop::read(const std::string& name, std::uint64_t max_bytes,
   return total;
 }
 
+std::optional<DropEntry> LocalDrop::stat(const std::string& name) {
+  struct stat st {};
+  if (::lstat((dir_ / name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  return DropEntry{name, static_cast<std::uint64_t>(st.st_size),
+                   static_cast<std::int64_t>(st.st_mtime)};
+}
+
 void LocalDrop::remove(const std::string& name) {
   const std::filesystem::path path = dir_ / name;
   if (::unlink(path.c_str()) != 0)
@@ -79,8 +94,13 @@ std::string LocalDrop::move(const std::string& name, const std::string& to_dir) 
   std::error_code ec;
   std::filesystem::create_directories(dest_dir, ec);
   std::filesystem::path dest = dest_dir / name;
-  if (std::filesystem::exists(dest, ec)) dest = dest_dir / (name + "." + utc_timestamp_compact());
-  if (::rename((dir_ / name).c_str(), dest.c_str()) != 0) {
+  // RENAME_NOREPLACE: never overwrite a file already in move_to.
+  int rc = ::renameat2(AT_FDCWD, (dir_ / name).c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE);
+  if (rc != 0 && errno == EEXIST) {
+    dest = dest_dir / (name + "." + utc_timestamp_compact());
+    rc = ::renameat2(AT_FDCWD, (dir_ / name).c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE);
+  }
+  if (rc != 0) {
     throw TransportError(
         "cannot move " + (dir_ / name).string() + " to " + dest.string() + ": " + errno_text(),
         false);

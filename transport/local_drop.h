@@ -16,6 +16,7 @@ class LocalDrop : public Drop {
   std::vector<DropEntry> list() override;
   std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
                      const ByteSink& sink) override;
+  std::optional<DropEntry> stat(const std::string& name) override;
   void remove(const std::string& name) override;
   std::string move(const std::string& name, const std::string& to_dir) override;
 

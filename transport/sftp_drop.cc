@@ -3,11 +3,19 @@
 #include <fcntl.h>
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/civil_date.h"
@@ -37,6 +45,80 @@ std::string known_hosts_name(const SftpOptions& o) {
 
 }  // namespace
 
+// libssh's blocking calls loop on its own timeout when a server goes silent mid-packet, so a
+// hung server would hang rosterd. The watchdog shuts the socket down once an operation has made
+// no progress for its timeout; libssh then fails the call at once.
+class SftpDrop::Watchdog {
+ public:
+  Watchdog() : thread_([this] { loop(); }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+  // Watches `fd` from now on, until disarm(); arm() again is progress.
+  void arm(int fd, std::chrono::seconds timeout) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      fd_ = fd;
+      deadline_ = std::chrono::steady_clock::now() + timeout;
+    }
+    cv_.notify_all();
+  }
+  void disarm() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    fd_ = -1;
+  }
+  // True once it has shut a socket down; reset by take_fired().
+  bool take_fired() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return std::exchange(fired_, false);
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_) {
+      if (fd_ < 0) {
+        cv_.wait(lock);
+      } else if (cv_.wait_until(lock, deadline_) == std::cv_status::timeout && fd_ >= 0 &&
+                 std::chrono::steady_clock::now() >= deadline_) {
+        ::shutdown(fd_, SHUT_RDWR);
+        fired_ = true;
+        fd_ = -1;
+      }
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int fd_ = -1;
+  std::chrono::steady_clock::time_point deadline_;
+  bool fired_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Arms the watchdog for one operation on the session's socket.
+class SftpDrop::Guard {
+ public:
+  Guard(SftpDrop& drop, int fd) : drop_(drop), fd_(fd) {
+    drop_.watchdog_->arm(fd_, drop_.options_.io_timeout);
+  }
+  ~Guard() { drop_.watchdog_->disarm(); }
+  Guard(const Guard&) = delete;
+  Guard& operator=(const Guard&) = delete;
+  void progress() { drop_.watchdog_->arm(fd_, drop_.options_.io_timeout); }
+
+ private:
+  SftpDrop& drop_;
+  int fd_;
+};
+
 struct SftpDrop::Session {
   ssh_session ssh = nullptr;
   sftp_session sftp = nullptr;
@@ -49,8 +131,17 @@ struct SftpDrop::Session {
   }
 };
 
-SftpDrop::SftpDrop(SftpOptions options) : options_(std::move(options)) {}
+SftpDrop::SftpDrop(SftpOptions options)
+    : options_(std::move(options)), watchdog_(std::make_unique<Watchdog>()) {}
 SftpDrop::~SftpDrop() = default;
+
+std::string SftpDrop::fault(const std::string& libssh_error) {
+  if (watchdog_->take_fired()) {
+    return "the server sent nothing for " + std::to_string(options_.io_timeout.count()) +
+           " s (io_timeout)";
+  }
+  return libssh_error;
+}
 
 std::string SftpDrop::where() const {
   return "sftp://" + options_.user + "@" + options_.host + ":" + std::to_string(options_.port) +
@@ -190,22 +281,38 @@ void SftpDrop::connect() {
 
   const long io_timeout = static_cast<long>(options_.io_timeout.count());
   ssh_options_set(s->ssh, SSH_OPTIONS_TIMEOUT, &io_timeout);
-  s->sftp = sftp_new(s->ssh);
-  if (s->sftp == nullptr || sftp_init(s->sftp) != SSH_OK) {
-    throw fail(std::string("cannot start the SFTP subsystem: ") + ssh_get_error(s->ssh) +
-                   ". Check that the server allows SFTP for this user.",
-               true);
+  // libssh's blocking calls (open, list, close) wait on a silent server for ever; TCP keepalive
+  // and TCP_USER_TIMEOUT at least notice a peer that is gone (a dead host, a cut link).
+  if (const int fd = ssh_get_fd(s->ssh); fd >= 0) {
+    const int on = 1, idle = static_cast<int>(std::max<long>(io_timeout, 1)), interval = 5,
+              count = 3;
+    const unsigned user_timeout = static_cast<unsigned>(io_timeout) * 1000U;
+    ::setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+    ::setsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &user_timeout, sizeof user_timeout);
+  }
+  {
+    Guard guard(*this, ssh_get_fd(s->ssh));
+    s->sftp = sftp_new(s->ssh);
+    if (s->sftp == nullptr || sftp_init(s->sftp) != SSH_OK) {
+      throw fail("cannot start the SFTP subsystem: " + fault(ssh_get_error(s->ssh)) +
+                     ". Check that the server allows SFTP for this user.",
+                 true);
+    }
   }
   session_ = std::move(s);
 }
 
 std::vector<DropEntry> SftpDrop::list() {
   Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
   sftp_dir dir = sftp_opendir(s.sftp, options_.dir.c_str());
   if (dir == nullptr) {
     const int code = sftp_get_error(s.sftp);
-    throw TransportError("cannot list " + where() + ": " + ssh_get_error(s.ssh) + " (SFTP status " +
-                             std::to_string(code) + "). Check source.sftp.dir.",
+    throw TransportError("cannot list " + where() + ": " + fault(ssh_get_error(s.ssh)) +
+                             " (SFTP status " + std::to_string(code) + "). Check source.sftp.dir.",
                          code != SSH_FX_NO_SUCH_FILE && code != SSH_FX_PERMISSION_DENIED);
   }
   std::vector<DropEntry> out;
@@ -223,7 +330,9 @@ std::vector<DropEntry> SftpDrop::list() {
   const bool complete = sftp_dir_eof(dir) != 0;
   sftp_closedir(dir);
   if (!complete) {
-    throw TransportError("listing " + where() + " stopped early: " + ssh_get_error(s.ssh), true);
+    const std::string why = fault(ssh_get_error(s.ssh));
+    disconnect();
+    throw TransportError("listing " + where() + " stopped early: " + why, true);
   }
   return out;
 }
@@ -231,86 +340,132 @@ std::vector<DropEntry> SftpDrop::list() {
 std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
                              const ByteSink& sink) {
   Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
   const std::string path = remote_path(name);
   sftp_file file = sftp_open(s.sftp, path.c_str(), O_RDONLY, 0);
   if (file == nullptr) {
-    throw TransportError("cannot open " + where() + "/" + name + ": " + ssh_get_error(s.ssh), true);
+    const bool gone = sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE;
+    throw TransportError("cannot open " + where() + "/" + name + ": " + fault(ssh_get_error(s.ssh)),
+                         !gone);
   }
   sftp_file_set_blocking(file);
   const std::uint32_t chunk = options_.request_size;
   std::vector<char> buf(chunk);
-  // Requests in flight, oldest first, with the offset each one reads.
-  std::deque<std::pair<int, std::uint64_t>> in_flight;
+  // Requests in flight, oldest first: id, offset, length.
+  struct Request {
+    int id;
+    std::uint64_t offset;
+    std::uint32_t length;
+  };
+  std::deque<Request> in_flight;
   std::uint64_t next_offset = 0;  // of the next request to send
   std::uint64_t total = 0;        // bytes handed to the sink, all in order
-  bool eof = false;
   std::string error;
+
+  // Waits for the reply to `r` (the watchdog ends a wait on a silent server). Returns its byte
+  // count, 0 at EOF, or -1 with `error` set.
+  auto await = [&](const Request& r) -> int {
+    // The length asked for, not the buffer's: libssh moves the file offset back by the
+    // difference between this and what came.
+    const int n = sftp_async_read(file, buf.data(), r.length, static_cast<std::uint32_t>(r.id));
+    if (n < 0) {
+      error = fault(ssh_get_error(s.ssh));
+      return -1;
+    }
+    guard.progress();
+    return n;
+  };
+  // Collects the replies still in flight so that none is left queued in the session. libssh
+  // answers 0 without reading once it has seen EOF on the file; a seek clears that.
   auto drain = [&] {
-    while (!in_flight.empty()) {
-      sftp_async_read(file, buf.data(), chunk, static_cast<std::uint32_t>(in_flight.front().first));
+    while (!in_flight.empty() && error.empty()) {
+      sftp_seek64(file, in_flight.front().offset);
+      if (await(in_flight.front()) < 0) break;
       in_flight.pop_front();
     }
   };
-  while (!eof && error.empty()) {
-    // Keep the pipe full, but never ask for more than max_bytes + 1 in all.
-    while (in_flight.size() < options_.requests_in_flight && next_offset <= max_bytes) {
-      const int id = sftp_async_read_begin(file, chunk);
-      if (id < 0) {
-        error = ssh_get_error(s.ssh);
+
+  try {
+    bool eof = false;
+    // Never more than max_bytes + 1 in all: one byte past the limit tells that the file is
+    // longer than it may be, without reading it.
+    while (!eof && error.empty()) {
+      while (in_flight.size() < options_.requests_in_flight && next_offset <= max_bytes) {
+        const auto length =
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, max_bytes + 1 - next_offset));
+        const int id = sftp_async_read_begin(file, length);
+        if (id < 0) {
+          error = ssh_get_error(s.ssh);
+          break;
+        }
+        in_flight.push_back({id, next_offset, length});
+        next_offset += length;
+      }
+      if (in_flight.empty() || !error.empty()) break;
+      const Request r = in_flight.front();
+      const int n = await(r);
+      if (n < 0) break;
+      in_flight.pop_front();
+      if (n == 0) {
+        eof = true;
         break;
       }
-      in_flight.emplace_back(id, next_offset);
-      next_offset += chunk;
-    }
-    if (in_flight.empty()) break;
-    const auto [id, offset] = in_flight.front();
-    in_flight.pop_front();
-    const int n = sftp_async_read(file, buf.data(), chunk, static_cast<std::uint32_t>(id));
-    if (n < 0) {
-      error = ssh_get_error(s.ssh);
-      break;
-    }
-    if (n == 0) {
-      eof = true;
-      break;
-    }
-    sink(buf.data(), static_cast<std::size_t>(n));
-    total += static_cast<std::uint64_t>(n);
-    if (total > max_bytes) break;
-    if (static_cast<std::uint32_t>(n) < chunk) {
-      // A short read. At the end of the file every later request answers EOF; anywhere else
-      // (a server that caps reads) the requests in flight are discarded and reading goes on
-      // from where the data stopped.
-      drain();
-      if (sftp_seek64(file, offset + static_cast<std::uint64_t>(n)) != 0) {
-        error = ssh_get_error(s.ssh);
-        break;
+      sink(buf.data(), static_cast<std::size_t>(n));
+      total += static_cast<std::uint64_t>(n);
+      if (total > max_bytes) break;
+      if (static_cast<std::uint32_t>(n) < r.length) {
+        // A short read: at the end of the file, or a server that caps reads. The requests in
+        // flight are collected and discarded; reading goes on from where the data stopped.
+        drain();
+        next_offset = r.offset + static_cast<std::uint64_t>(n);
+        if (error.empty() && sftp_seek64(file, next_offset) != 0) error = ssh_get_error(s.ssh);
       }
-      next_offset = offset + static_cast<std::uint64_t>(n);
     }
-  }
-  if (error.empty()) drain();
-  sftp_close(file);
-  if (!error.empty()) {
+    if (error.empty()) drain();
+  } catch (...) {
+    // The sink failed (a full disk): the session has requests in flight, so it is dropped.
     disconnect();
+    throw;
+  }
+  if (!error.empty()) {
+    disconnect();  // frees the file handle and any reply still queued
     throw TransportError("reading " + where() + "/" + name + " failed after " +
                              std::to_string(total) + " bytes: " + error +
                              ". Nothing was kept; rosterd will try again.",
                          true);
   }
+  sftp_close(file);
   return total;
+}
+
+std::optional<DropEntry> SftpDrop::stat(const std::string& name) {
+  Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
+  sftp_attributes a = sftp_lstat(s.sftp, remote_path(name).c_str());
+  if (a == nullptr) {
+    if (sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) return std::nullopt;
+    throw TransportError("cannot stat " + where() + "/" + name + ": " + ssh_get_error(s.ssh), true);
+  }
+  std::optional<DropEntry> out;
+  if (a->type == SSH_FILEXFER_TYPE_REGULAR)
+    out = DropEntry{name, a->size, static_cast<std::int64_t>(a->mtime)};
+  sftp_attributes_free(a);
+  return out;
 }
 
 void SftpDrop::remove(const std::string& name) {
   Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
   if (sftp_unlink(s.sftp, remote_path(name).c_str()) != SSH_OK) {
+    // A dropped connection is worth another try; a refusal (permissions) is not.
     throw TransportError("cannot delete " + where() + "/" + name + ": " + ssh_get_error(s.ssh),
-                         false);
+                         ssh_is_connected(s.ssh) == 0);
   }
 }
 
 std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
   Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
   const std::string dest_dir = to_dir.starts_with('/') ? to_dir : remote_path(to_dir);
   sftp_mkdir(s.sftp, dest_dir.c_str(), 0750);  // fails harmlessly when it exists
   std::string dest = dest_dir + "/" + name;

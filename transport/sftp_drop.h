@@ -1,6 +1,7 @@
 // A drop on an SFTP server, reached with libssh. The server's host key must already be in
 // `known_hosts`: there is no trust on first use. Reads are pipelined (many requests in flight),
-// so a download runs at the link's speed rather than one round trip per 64 KiB.
+// so a download runs at the link's speed rather than one round trip per 64 KiB. Every operation
+// that waits on the server gives up after io_timeout without progress.
 #pragma once
 
 #include <chrono>
@@ -38,6 +39,7 @@ class SftpDrop : public Drop {
   std::vector<DropEntry> list() override;
   std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
                      const ByteSink& sink) override;
+  std::optional<DropEntry> stat(const std::string& name) override;
   void remove(const std::string& name) override;
   std::string move(const std::string& name, const std::string& to_dir) override;
 
@@ -50,11 +52,17 @@ class SftpDrop : public Drop {
 
  private:
   struct Session;
+  class Watchdog;
+  class Guard;
   Session& session();
+  // What went wrong: "the server sent nothing for N s" when the watchdog cut the connection,
+  // else libssh's message.
+  std::string fault(const std::string& libssh_error);
   std::string remote_path(const std::string& name) const;
 
   SftpOptions options_;
   std::unique_ptr<Session> session_;
+  std::unique_ptr<Watchdog> watchdog_;
 };
 
 }  // namespace rosterd

@@ -306,12 +306,12 @@ TEST_CASE("integration: a file over max_bytes is not taken, and reported once") 
 
 namespace {
 
-// A real SftpDrop whose reads kill the whole sshd after `after_bytes`: a server dying
-// mid-transfer.
+// A real SftpDrop whose reads kill (or freeze) the whole sshd after `after_bytes`: a server
+// dying, or hanging, mid-transfer.
 class KillingDrop : public Drop {
  public:
-  KillingDrop(SftpDrop& inner, SshdServer& sshd, std::uint64_t after_bytes)
-      : inner_(inner), sshd_(sshd), after_(after_bytes) {}
+  KillingDrop(SftpDrop& inner, SshdServer& sshd, std::uint64_t after_bytes, bool freeze = false)
+      : inner_(inner), sshd_(sshd), after_(after_bytes), freeze_(freeze) {}
   std::string where() const override { return inner_.where(); }
   std::vector<DropEntry> list() override { return inner_.list(); }
   std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
@@ -320,12 +320,17 @@ class KillingDrop : public Drop {
     return inner_.read(name, max_bytes, [&](const char* d, std::size_t n) {
       seen += n;
       if (seen > after_ && !killed_) {
-        sshd_.kill_all();
+        if (freeze_) {
+          sshd_.freeze_all();
+        } else {
+          sshd_.kill_all();
+        }
         killed_ = true;
       }
       sink(d, n);
     });
   }
+  std::optional<DropEntry> stat(const std::string& name) override { return inner_.stat(name); }
   void remove(const std::string& name) override { inner_.remove(name); }
   std::string move(const std::string& name, const std::string& to) override {
     return inner_.move(name, to);
@@ -337,6 +342,7 @@ class KillingDrop : public Drop {
   SftpDrop& inner_;
   SshdServer& sshd_;
   std::uint64_t after_;
+  bool freeze_;
 };
 
 SftpOptions options_for(const SftpFixture& f) {
@@ -395,6 +401,28 @@ TEST_CASE(
   CHECK(r.exit_status == 0);
   REQUIRE(f.staged().size() == 1);
   CHECK(sha256_hex(slurp(f.staged()[0])) == sha256_hex(text));
+}
+
+TEST_CASE("integration: a server that hangs mid-transfer times out after io_timeout") {
+  SftpFixture f;
+  write(f.drop / "roster.txt", roster(60000));  // ~4 MB: more than the pipe holds
+  SftpOptions o = options_for(f);
+  o.io_timeout = std::chrono::seconds(2);
+  SftpDrop sftp(o);
+  KillingDrop freezing(sftp, f.sshd, 64 * 1024, /*freeze=*/true);
+  const std::vector<DropEntry> entries = sftp.list();
+  REQUIRE(entries.size() == 1);
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    StagedFile::download(freezing, entries[0], f.tmp / "state/staging/gen", 1 << 30);
+    FAIL("the download should have timed out");
+  } catch (const TransportError& e) {
+    CHECK(std::string(e.what()).find("sent nothing for 2 s (io_timeout)") != std::string::npos);
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  CHECK(took >= std::chrono::seconds(2));
+  CHECK(took < std::chrono::seconds(10));
+  CHECK(f.staged().empty());
 }
 
 TEST_CASE(

@@ -87,11 +87,11 @@ std::string sshd_path() {
   return "";
 }
 
-void kill_process_tree(int pid) {
+void kill_process_tree(int pid, int sig) {
   ::kill(pid, SIGSTOP);  // no new children while we look
   for (int child : children_of(pid))
-    kill_process_tree(child);
-  ::kill(pid, SIGKILL);
+    kill_process_tree(child, sig);
+  ::kill(pid, sig);
 }
 
 std::string SshdServer::current_user() {
@@ -159,6 +159,10 @@ void SshdServer::kill_all() {
   int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
+}
+
+void SshdServer::freeze_all() {
+  if (pid_ >= 0) kill_process_tree(pid_, SIGSTOP);
 }
 
 void SshdServer::change_host_key() {

@@ -25,6 +25,8 @@ class SshdServer {
 
   // Kills sshd and every session process it forked (a server dying mid-transfer).
   void kill_all();
+  // Stops (SIGSTOP) sshd and every session process: a server that hangs. kill_all() ends them.
+  void freeze_all();
   // Starts sshd again on the same port and keys.
   void start();
   // Replaces the host key (as a rebuilt server would) and restarts.
@@ -44,7 +46,7 @@ class SshdServer {
 // Path of sshd; empty when it is not installed.
 std::string sshd_path();
 
-// Kills `pid` and all its descendants (found through /proc).
-void kill_process_tree(int pid);
+// Sends `sig` to `pid` and all its descendants (found through /proc); SIGKILL by default.
+void kill_process_tree(int pid, int sig = 9);
 
 }  // namespace rosterd::testing

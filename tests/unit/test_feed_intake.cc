@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/sha256.h"
+#include "daemon/feed_lock.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
 #include "transport/local_drop.h"
@@ -156,6 +157,7 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
     for (int i = 0; i < 2; ++i) {
       FileSummary fs;
       fs.name = "r.txt";
+      t.store->note_source_attempt(id);
       t.store->fail_run(t.store->begin_run("gen", fs, id), "killed");
     }
     const auto runs = t.ingest();
@@ -169,6 +171,7 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
     const std::int64_t id = r.events.at(0).record->id;
     for (int i = 0; i < 3; ++i) {
       FileSummary fs;
+      t.store->note_source_attempt(id);
       t.store->fail_run(t.store->begin_run("gen", fs, id), "store full");
     }
     const auto runs = t.ingest();
@@ -212,4 +215,91 @@ TEST_CASE("an unreachable drop is an error of the poll, not an exception") {
   const FetchResult r = t.intake().fetch();
   CHECK(r.events.empty());
   CHECK(r.error.find("cannot list the drop folder") != std::string::npos);
+}
+
+TEST_CASE("the drop is tidied only for the version that was taken") {
+  Intake t("        stable_for: 0s\n        after: delete\n");
+  t.put("r.txt", Intake::roster(20));
+  t.intake().fetch();
+  // The SIS replaces the file before the run finishes: tomorrow's roster must survive.
+  t.put("r.txt", Intake::roster(25, 9));
+  std::filesystem::last_write_time(
+      t.dir / "drop/r.txt",
+      std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].file.after_action.starts_with("left: the file was replaced"));
+  CHECK(std::filesystem::exists(t.dir / "drop/r.txt"));
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});  // the new version, in turn
+}
+
+TEST_CASE("a marker older than its file does not make the file ready") {
+  Intake t("        ready_when: marker\n");
+  t.put("r.txt.done", "");
+  std::filesystem::last_write_time(
+      t.dir / "drop/r.txt.done",
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+  t.put("r.txt", Intake::roster(5));  // a new version written after the old marker
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
+  t.put("r.txt.done", "");
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});
+}
+
+TEST_CASE("a failed run holds back the feed's later files") {
+  Intake t("        stable_for: 0s\n");
+  t.put("a.txt", Intake::roster(10, 1));
+  t.intake().fetch();
+  t.put("b.txt", Intake::roster(10, 2));
+  std::filesystem::last_write_time(
+      t.dir / "drop/b.txt",
+      std::filesystem::file_time_type::clock::now() + std::chrono::seconds(5));
+  t.intake().fetch();
+  {
+    // Every run of the feed fails: the store has its students keyed by another column.
+    t.store->check_feed_key("gen", "AnotherColumn");
+    REQUIRE(t.store->pending_source_files("gen").size() == 2);
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(!runs[0].outcome);
+    CHECK(runs[0].file.remote_name == "a.txt");
+    CHECK(t.store->pending_source_files("gen").size() == 2);  // b.txt waits its turn
+  }
+}
+
+TEST_CASE("a repeat of a file not yet ingested stays in the drop") {
+  Intake t("        stable_for: 0s\n        after: delete\n");
+  const std::string text = Intake::roster(10);
+  t.put("a.txt", text);
+  t.intake().fetch();
+  t.put("b.txt", text);
+  const FetchResult r = t.intake().fetch();
+  REQUIRE(t.kinds(r) == Kinds{"repeat:b.txt"});
+  CHECK(r.events[0].record->after_action == "kept until file 1 is ingested");
+  CHECK(std::filesystem::exists(t.dir / "drop/b.txt"));
+}
+
+TEST_CASE(
+    "a run that finished before a crash is completed, not forgotten, without its staged copy") {
+  Intake t("        stable_for: 0s\n");
+  t.put("r.txt", Intake::roster(10));
+  const SourceFile rec = *t.intake().fetch().events.at(0).record;
+  ingest_file(t.feed(), *t.store, rec.local_path, 1,
+              *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
+  std::filesystem::remove(rec.local_path);  // moved to the archive just before the crash
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  CHECK(!runs[0].outcome);
+  CHECK(runs[0].file.status == "ingested");
+  CHECK(t.kinds(t.intake().fetch()).empty());  // not fetched again
+  CHECK(t.store->history("gen", 10).size() == 1);
+}
+
+TEST_CASE("one process at a time per feed") {
+  testing::TempDir dir;
+  auto first = FeedLock::try_acquire(dir.path(), "gen");
+  REQUIRE(first);
+  CHECK(!FeedLock::try_acquire(dir.path(), "gen"));
+  CHECK(FeedLock::try_acquire(dir.path(), "other"));
+  first.reset();
+  CHECK(FeedLock::try_acquire(dir.path(), "gen"));
 }
