@@ -424,11 +424,14 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
     if (error.empty()) drain();
   } catch (...) {
     // The sink failed (a full disk): the session has requests in flight, so it is dropped.
+    sftp_close(file);  // frees the handle; bounded by the watchdog
     disconnect();
     throw;
   }
   if (!error.empty()) {
-    disconnect();  // frees the file handle and any reply still queued
+    // On a dead or cut connection the close fails at once, but it frees the handle.
+    sftp_close(file);
+    disconnect();  // and any reply still queued
     throw TransportError("reading " + where() + "/" + name + " failed after " +
                              std::to_string(total) + " bytes: " + error +
                              ". Nothing was kept; rosterd will try again.",

@@ -111,6 +111,33 @@ TEST_CASE("integration: key authentication takes a file, verified byte for byte"
   CHECK(staged[0].filename().string().ends_with("-roster-1.txt"));
 }
 
+TEST_CASE("integration: an encrypted key with its passphrase in a file") {
+  SftpFixture f;
+  const std::filesystem::path key = f.tmp / "encrypted_key";
+  REQUIRE(run_process("/usr/bin/ssh-keygen",
+                      {"-q", "-t", "ed25519", "-N", "s3cret-phrase", "-f", key.string()})
+              .exit_status == 0);
+  std::ofstream(f.sshd.dir() / "authorized_keys", std::ios::app) << slurp(key.string() + ".pub");
+  write(f.drop / "roster.txt", roster(10));
+  const auto with_phrase = [&](const std::string& phrase) {
+    write(f.tmp / "phrase", phrase + "\n");
+    f.write_config("        attempts: 1\n", "live",
+                   "        key_file: " + key.string() +
+                       "\n        passphrase_file: " + (f.tmp / "phrase").string() + "\n");
+    return f.fetch();
+  };
+  const ProcessResult wrong = with_phrase("not-it");
+  CHECK(wrong.exit_status == 5);
+  CHECK(wrong.out.find("cannot load the private key") != std::string::npos);
+  CHECK(wrong.out.find("not-it") == std::string::npos);
+  const ProcessResult right = with_phrase("s3cret-phrase");
+  INFO(right.out, right.err);
+  CHECK(right.exit_status == 0);
+  CHECK(right.out.find("gen: taken roster.txt") != std::string::npos);
+  CHECK(right.out.find("s3cret") == std::string::npos);
+  CHECK(right.err.find("s3cret") == std::string::npos);
+}
+
 TEST_CASE("integration: password authentication") {
   if (!SshdServer::can_check_passwords()) {
     MESSAGE("skipped: sshd can check passwords only when the tests run as root");
