@@ -336,6 +336,75 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
   parse_drop_rules(f, s);
 }
 
+bool plausible_address(const std::string& a) {
+  const auto at = a.find('@');
+  return at != std::string::npos && at > 0 && at + 1 < a.size() &&
+         a.find_first_of(" \t\r\n<>,;\"") == std::string::npos;
+}
+
+void parse_notify(const YamlNode& n, NotifyLists& lists, bool smtp_configured) {
+  if (n.is_null()) return;
+  n.expect_keys({"qa_report", "held", "failures"});
+  const auto list = [&](const char* key, std::vector<std::string>& out) {
+    if (n[key].is_null()) return;
+    out = n[key].as_string_list();
+    for (const auto& a : out) {
+      if (!plausible_address(a))
+        n[key].fail("\"" + a + "\" is not an email address (name@example.org, one an item).");
+    }
+  };
+  list("qa_report", lists.qa_report);
+  list("held", lists.held);
+  list("failures", lists.failures);
+  if (!smtp_configured &&
+      (!lists.qa_report.empty() || !lists.held.empty() || !lists.failures.empty())) {
+    n.fail("lists recipients, but there is no `smtp:` section with a url to send through.");
+  }
+}
+
+void parse_report_policy(const YamlNode& n, ReportPolicy& r) {
+  n.expect_keys({"pii", "deliver_within", "required"});
+  if (!n["pii"].is_null())
+    r.pii = n["pii"].as_choice({"minimal", "full"}) == "full" ? PiiLevel::full : PiiLevel::minimal;
+  if (!n["deliver_within"].is_null()) r.deliver_within = parse_duration(n["deliver_within"]);
+  if (!n["required"].is_null()) r.required = n["required"].as_bool();
+}
+
+void parse_smtp(const YamlNode& n, SmtpOptions& o, const std::filesystem::path& base) {
+  if (n.is_null()) return;
+  n.expect_keys({"url", "from", "starttls", "username", "password_file", "ca_file",
+                 "connect_timeout", "timeout"});
+  if (n["url"].is_null()) n.fail("needs `url:` (smtp://host:port or smtps://host:port).");
+  o.url = n["url"].as_string();
+  if (!o.url.starts_with("smtp://") && !o.url.starts_with("smtps://"))
+    n["url"].fail("must start with smtp:// or smtps://, got \"" + o.url + "\".");
+  if (n["from"].is_null())
+    n.fail("needs `from:`, the sender address (\"rosterd <rosterd@example.org>\").");
+  o.from = n["from"].as_string();
+  if (!plausible_address(bare_address(o.from)))
+    n["from"].fail("\"" + o.from + "\" has no usable address.");
+  if (!n["starttls"].is_null()) {
+    const std::string t = n["starttls"].as_choice({"required", "optional", "off"});
+    o.starttls = t == "off"        ? StartTls::off
+                 : t == "optional" ? StartTls::optional
+                                   : StartTls::required;
+  }
+  if (!n["username"].is_null()) o.username = n["username"].as_string();
+  const auto existing_file = [&](const char* k) {
+    const std::filesystem::path p = resolve(base, n[k].as_string());
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(p, ec))
+      n[k].fail("file " + p.string() + " does not exist (or is not a file).");
+    return p;
+  };
+  if (!n["password_file"].is_null()) o.password_file = existing_file("password_file");
+  if (!o.username.empty() && o.password_file.empty())
+    n.fail("has a username, so it needs `password_file:` (a file holding the password).");
+  if (!n["ca_file"].is_null()) o.ca_file = existing_file("ca_file");
+  if (!n["connect_timeout"].is_null()) o.connect_timeout = parse_duration(n["connect_timeout"]);
+  if (!n["timeout"].is_null()) o.timeout = parse_duration(n["timeout"]);
+}
+
 bool valid_feed_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;
   for (char c : name) {
@@ -344,13 +413,13 @@ bool valid_feed_name(const std::string& name) {
   return name[0] != '-' && name[0] != '_';
 }
 
-FeedConfig parse_feed(const std::string& name, const YamlNode& n,
-                      const std::filesystem::path& base) {
+FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::filesystem::path& base,
+                      bool smtp_configured) {
   if (!valid_feed_name(name)) {
     n.fail("feed name \"" + name +
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
-  n.expect_keys({"mode", "format", "reference", "checks", "policy", "source"});
+  n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -364,6 +433,8 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n,
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
   parse_source(n["source"], feed.source, base);
+  parse_notify(n["notify"], feed.notify, smtp_configured);
+  parse_report_policy(n["report"], feed.report);
   return feed;
 }
 
@@ -409,7 +480,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   }
   const YamlNode top(root, display_name, "");
   if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
-  top.expect_keys({"store", "state_dir", "archive", "feeds"});
+  top.expect_keys({"store", "state_dir", "archive", "smtp", "feeds"});
 
   Config config;
   config.file = display_name;
@@ -428,10 +499,12 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
     config.archive_keep_days = static_cast<int>(d);
   }
 
+  parse_smtp(top["smtp"], config.smtp, base_dir);
+
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");
   for (auto& [name, node] : feeds.entries())
-    config.feeds.emplace(name, parse_feed(name, node, base_dir));
+    config.feeds.emplace(name, parse_feed(name, node, base_dir, config.smtp.configured()));
   if (config.feeds.empty()) feeds.fail("lists no feed. Add at least one.");
   return config;
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "notify/qa_report_mail.h"
+#include "notify/smtp_sender.h"
 #include "parsers/roster_format.h"
 #include "planner/policy.h"
 #include "transport/sftp_drop.h"
@@ -52,6 +54,22 @@ struct SourceConfig {
   std::string where() const;
 };
 
+// Who is told what, by email (feeds.NAME.notify).
+struct NotifyLists {
+  std::vector<std::string> qa_report;  // every run's QA report, before it commits
+  std::vector<std::string> held;       // runs waiting for approval
+  std::vector<std::string> failures;   // transfer, parse and delivery failures
+};
+
+// How the QA report is handled (feeds.NAME.report).
+struct ReportPolicy {
+  PiiLevel pii = PiiLevel::minimal;
+  // A run whose report is still undelivered after this long stays held for a person.
+  std::chrono::seconds deliver_within{30 * 60};
+  // false: a run commits even when its report cannot be delivered.
+  bool required = true;
+};
+
 struct FeedConfig {
   std::string name;
   FeedMode mode = FeedMode::live;
@@ -60,11 +78,14 @@ struct FeedConfig {
   ReferenceSet reference;
   Policy policy;
   SourceConfig source;
+  NotifyLists notify;
+  ReportPolicy report;
 };
 
 struct Config {
   std::filesystem::path file;
   StoreConfig store;
+  SmtpOptions smtp;  // smtp.url empty: no mail at all
   // Staging and archive folders live here (staging/FEED, archive/FEED).
   std::filesystem::path state_dir;
   int archive_keep_days = 30;

@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
+#include "store/outbox_entry.h"
 #include "store/source_file.h"
 #include "validators/roster_check.h"
 
@@ -36,6 +37,7 @@ struct RunRecord {
   std::optional<std::int64_t> target_run;      // for a rollback: the run it undoes
   std::optional<std::int64_t> rolled_back_by;  // a later rollback of this run
   std::string decided_by;                      // who approved or rejected a held run
+  bool awaiting_report = false;                // held only until its QA report is delivered
   CheckCounts check;
   PlanCounts plan;
   std::vector<SafeguardTrip> trips;
@@ -54,6 +56,8 @@ struct RunOutcome {
   std::optional<Discrepancy> refusal;
   const std::vector<Discrepancy>* discrepancies = nullptr;
   const std::vector<Change>* changes = nullptr;
+  // Held because its QA report is not delivered yet (it would otherwise have committed).
+  bool awaiting_report = false;
 };
 
 class RosterStore {
@@ -127,6 +131,24 @@ class RosterStore {
   virtual std::vector<SourceFile> pending_source_files(const std::string& feed) = 0;
   // The last `last` records, newest first, of one feed (or all when `feed` is empty).
   virtual std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) = 0;
+
+  // --- The outbox (outbox_entry.h) ---
+
+  // Queues `m` unless a message with `key` was queued before; returns the entry's id either way.
+  virtual std::int64_t enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
+                                    const std::string& list, const std::string& key,
+                                    const MailMessage& m) = 0;
+  // Pending messages whose next attempt is due at `now` (seconds since the epoch), oldest first.
+  virtual std::vector<OutboxEntry> due_mail(std::int64_t now) = 0;
+  virtual std::optional<OutboxEntry> mail(std::int64_t id) = 0;
+  virtual std::optional<OutboxEntry> mail_with_key(const std::string& key) = 0;
+  virtual void mail_sent(std::int64_t id) = 0;
+  virtual void mail_failed(std::int64_t id, const std::string& error,
+                           std::int64_t next_attempt) = 0;
+  // Pending messages of a feed (all feeds when empty).
+  virtual std::size_t mail_backlog(const std::string& feed) = 0;
+  // Clears a held run's awaiting-report mark (its report came too late: a person decides).
+  virtual void clear_awaiting_report(std::int64_t run) = 0;
 
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
   virtual void for_each_student(

@@ -22,7 +22,7 @@ namespace {
 
 // Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
 // has shipped; add the next.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   feed TEXT PRIMARY KEY,
@@ -129,6 +129,31 @@ CREATE TABLE source_observations (
   first_seen INTEGER NOT NULL,
   PRIMARY KEY (feed, remote_name)
 ) WITHOUT ROWID;
+)sql",
+    // 3: the outbox, and runs held only until their QA report is delivered.
+    R"sql(
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  feed TEXT NOT NULL,
+  run_id INTEGER REFERENCES runs(id),
+  list TEXT NOT NULL,
+  key TEXT NOT NULL UNIQUE,
+  recipients TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  text_body TEXT NOT NULL,
+  html_body TEXT NOT NULL,
+  attachment_name TEXT NOT NULL,
+  attachment BLOB NOT NULL,
+  message_id TEXT NOT NULL,
+  created TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  next_attempt INTEGER NOT NULL DEFAULT 0,
+  sent_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outbox_pending ON outbox(status, next_attempt);
+ALTER TABLE runs ADD COLUMN awaiting_report INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -400,6 +425,120 @@ class SqliteStore : public RosterStore {
     return out;
   }
 
+  static std::string join_lines(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v)
+      out += (out.empty() ? "" : "\n") + s;
+    return out;
+  }
+
+  std::int64_t enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
+                            const std::string& list, const std::string& key,
+                            const MailMessage& m) override {
+    Transaction tx(db_);
+    if (auto existing = mail_with_key(key)) return existing->id;
+    Statement ins(db_,
+                  "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
+                  "html_body, attachment_name, attachment, message_id, created, status) VALUES "
+                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+    ins.bind(1, feed)
+        .bind(2, run)
+        .bind(3, list)
+        .bind(4, key)
+        .bind(5, join_lines(m.to))
+        .bind(6, m.subject)
+        .bind(7, m.text)
+        .bind(8, m.html)
+        .bind(9, m.attachment_name)
+        .bind(10, m.attachment)
+        .bind(11, m.message_id)
+        .bind(12, now_utc())
+        .run();
+    const std::int64_t id = db_.last_insert_rowid();
+    tx.commit();
+    return id;
+  }
+
+  static constexpr const char* kOutboxColumns =
+      "id, feed, run_id, list, key, recipients, subject, text_body, html_body, attachment_name, "
+      "attachment, message_id, created, status, attempts, last_error, next_attempt, sent_at FROM "
+      "outbox";
+
+  static OutboxEntry read_mail(const Statement& q) {
+    OutboxEntry e;
+    e.id = q.integer(0);
+    e.feed = q.text(1);
+    e.run_id = q.optional_integer(2);
+    e.list = q.text(3);
+    e.key = q.text(4);
+    for (auto& a : split(q.text(5), '\n'))
+      if (!a.empty()) e.message.to.emplace_back(a);
+    e.message.subject = q.text(6);
+    e.message.text = q.text(7);
+    e.message.html = q.text(8);
+    e.message.attachment_name = q.text(9);
+    e.message.attachment = q.text(10);
+    e.message.message_id = q.text(11);
+    e.created = q.text(12);
+    e.status = q.text(13);
+    e.attempts = static_cast<int>(q.integer(14));
+    e.last_error = q.text(15);
+    e.next_attempt = q.integer(16);
+    e.sent_at = q.text(17);
+    return e;
+  }
+
+  std::vector<OutboxEntry> due_mail(std::int64_t now) override {
+    std::vector<OutboxEntry> out;
+    Statement q(db_, std::string("SELECT ") + kOutboxColumns +
+                         " WHERE status = 'pending' AND next_attempt <= ? ORDER BY id");
+    q.bind(1, now);
+    while (q.step())
+      out.push_back(read_mail(q));
+    return out;
+  }
+
+  std::optional<OutboxEntry> mail(std::int64_t id) override {
+    Statement q(db_, std::string("SELECT ") + kOutboxColumns + " WHERE id = ?");
+    q.bind(1, id);
+    if (!q.step()) return std::nullopt;
+    return read_mail(q);
+  }
+
+  std::optional<OutboxEntry> mail_with_key(const std::string& key) override {
+    Statement q(db_, std::string("SELECT ") + kOutboxColumns + " WHERE key = ?");
+    q.bind(1, key);
+    if (!q.step()) return std::nullopt;
+    return read_mail(q);
+  }
+
+  void mail_sent(std::int64_t id) override {
+    Statement up(db_,
+                 "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+                 "last_error = '' WHERE id = ?");
+    up.bind(1, now_utc()).bind(2, id).run();
+  }
+
+  void mail_failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) override {
+    Statement up(db_,
+                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? "
+                 "WHERE id = ?");
+    up.bind(1, error).bind(2, next_attempt).bind(3, id).run();
+  }
+
+  std::size_t mail_backlog(const std::string& feed) override {
+    Statement q(db_,
+                "SELECT count(*) FROM outbox WHERE status = 'pending' AND (? = '' OR feed = ?)");
+    q.bind(1, feed).bind(2, feed);
+    q.step();
+    return static_cast<std::size_t>(q.integer(0));
+  }
+
+  void clear_awaiting_report(std::int64_t run) override {
+    Statement up(db_, "UPDATE runs SET awaiting_report = 0 WHERE id = ?");
+    up.bind(1, run).run();
+  }
+
   std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) override {
     std::vector<SourceFile> out;
     Statement q(db_, std::string("SELECT ") + kSourceColumns +
@@ -446,7 +585,8 @@ class SqliteStore : public RosterStore {
         "UPDATE runs SET finished = ?, decision = ?, reason = ?, base_run = ?, rows_read = ?, "
         "rows_rejected = ?, rows_warned = ?, added = ?, updated = ?, deactivated = ?, reactivated "
         "= ?, "
-        "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ? WHERE id = ?");
+        "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ? "
+        "WHERE id = ?");
     up.bind(1, now_utc())
         .bind(2, decision_name(o.decision))
         .bind(3, o.reason)
@@ -462,7 +602,8 @@ class SqliteStore : public RosterStore {
         .bind(13, static_cast<std::int64_t>(o.plan.kept_rejected))
         .bind(14, static_cast<std::int64_t>(o.plan.active_before))
         .bind(15, encode_trips(o.trips))
-        .bind(16, o.run_id)
+        .bind(16, static_cast<std::int64_t>(o.awaiting_report ? 1 : 0))
+        .bind(17, o.run_id)
         .run();
     tx.commit();
   }
@@ -609,7 +750,7 @@ class SqliteStore : public RosterStore {
       "reason, base_run, "
       "target_run, rolled_back_by, decided_by, rows_read, rows_rejected, rows_warned, added, "
       "updated, deactivated, "
-      "reactivated, unchanged, kept_rejected, active_before, safeguards";
+      "reactivated, unchanged, kept_rejected, active_before, safeguards, awaiting_report";
 
   static RunRecord read_run(const Statement& q) {
     RunRecord r;
@@ -637,6 +778,7 @@ class SqliteStore : public RosterStore {
     r.plan.kept_rejected = u(22);
     r.plan.active_before = u(23);
     r.trips = decode_trips(q.text(24));
+    r.awaiting_report = q.integer(25) != 0;
     return r;
   }
 
