@@ -32,6 +32,9 @@ constexpr const char* kUsage =
     "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
     "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
     "  files --config FILE [--feed NAME] [--last N]     the drop ledger: files seen (20)\n"
+    "  outbox --config FILE [--deliver]                 mail waiting to be delivered\n"
+    "  mail-test --config FILE --to ADDRESS             send a test message, show the SMTP\n"
+    "                                                   conversation (exit 5 when it fails)\n"
     "  show --config FILE [--format text|json] RUN      a run's report again\n"
     "  approve --config FILE RUN                        commit a held run\n"
     "  reject --config FILE RUN                         discard a held run\n"
@@ -73,6 +76,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "fetch") return run_fetch_command(rest, out);
     if (args[0] == "run") return run_run_command(rest, out);
     if (args[0] == "files") return run_files_command(rest, out);
+    if (args[0] == "mail-test") return run_mail_test_command(rest, out);
+    if (args[0] == "outbox") return run_outbox_command(rest, out);
     if (args[0] == "history") return run_history_command(rest, out);
     if (args[0] == "show") return run_show_command(rest, out);
     if (args[0] == "approve") return run_approve_command(rest, out);

@@ -18,6 +18,8 @@ int run_rollback_command(const std::vector<std::string>& args, std::ostream& out
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out);
 int run_files_command(const std::vector<std::string>& args, std::ostream& out);
 int run_run_command(const std::vector<std::string>& args, std::ostream& out);
+int run_mail_test_command(const std::vector<std::string>& args, std::ostream& out);
+int run_outbox_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

@@ -2,7 +2,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/civil_date.h"
 #include "core/log.h"
+#include "core/sha256.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "daemon/command_support.h"
@@ -10,6 +12,7 @@
 #include "daemon/exit_status.h"
 #include "daemon/feed_intake.h"
 #include "daemon/feed_lock.h"
+#include "daemon/mailer.h"
 
 namespace rosterd {
 namespace {
@@ -130,6 +133,9 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
   }
   const auto store = open_store(config);
+  Mailer mailer(config, *store);
+  // A run of its own (cron, a timer) is the retry schedule: everything queued is tried now.
+  mailer.deliver_due(true);
   int status = kExitClean;
   for (const FeedConfig* feed : feeds) {
     const auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
@@ -168,6 +174,7 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
     intake.tidy();
   }
+  mailer.deliver_due(true);
   return status;
 }
 

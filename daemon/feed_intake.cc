@@ -295,7 +295,7 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
       store_.note_source_attempt(f.id);
       try {
         r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
-                                DropOrigin{f.id, f.remote_name});
+                                DropOrigin{f.id, f.remote_name}, mailer_);
       } catch (const Error& e) {
         r.error = e.what();
         r.file = *store_.source_file(f.id);

@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "daemon/ingest_pipeline.h"
+#include "daemon/mailer.h"
 #include "store/roster_store.h"
 #include "transport/drop.h"
 
@@ -69,6 +70,9 @@ class FeedIntake {
   // never undoes the run.
   std::vector<IntakeRun> ingest_pending(std::size_t threads, CivilDate as_of);
 
+  // Runs send their QA reports through `mailer` (not owned; may be null).
+  void set_mailer(Mailer* mailer) { mailer_ = mailer; }
+
   // Deletes archived copies older than archive.keep_days and temporary files of dead processes.
   void tidy();
 
@@ -83,7 +87,8 @@ class FeedIntake {
   RosterStore& store_;
   Drop& drop_;
   Clock now_;
-  std::string last_error_;  // of the previous fetch(), so a state change is logged once
+  std::string last_error_;
+  Mailer* mailer_ = nullptr;  // of the previous fetch(), so a state change is logged once
 };
 
 // The feed's drop, as configured. Throws Error when the feed has no source.

@@ -2,6 +2,7 @@
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
 #include "daemon/ingest_pipeline.h"
+#include "daemon/mailer.h"
 
 namespace rosterd {
 
@@ -18,17 +19,12 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
   const auto store = open_store(config);
 
-  const IngestOutcome o = ingest_file(feed, *store, cl.positional()[0], threads, as_of);
+  Mailer mailer(config, *store);
+  mailer.deliver_due(true);  // what earlier runs left in the outbox goes first
+  const IngestOutcome o =
+      ingest_file(feed, *store, cl.positional()[0], threads, as_of, std::nullopt, &mailer);
   RunReport report = o.report(feed.name);
-  const std::string run = std::to_string(o.run_id);
-  const std::string cfg = " --config " + config.file.string();
-  if (o.decision.decision == Decision::held) {
-    report.next_steps = {
-        "Nothing was committed. To commit this run: rosterd approve" + cfg + " " + run,
-        "To discard it: rosterd reject" + cfg + " " + run};
-  } else if (o.decision.decision == Decision::committed) {
-    report.next_steps = {"To undo this run: rosterd rollback" + cfg + " " + run};
-  }
+  report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id);
   print_report(out, report, format);
   switch (o.decision.decision) {
     case Decision::refused:

@@ -1,6 +1,8 @@
 #include "daemon/ingest_pipeline.h"
 
 #include "core/log.h"
+#include "daemon/mailer.h"
+#include "notify/qa_report_mail.h"
 
 namespace rosterd {
 
@@ -16,9 +18,25 @@ RunReport IngestOutcome::report(const std::string& feed) const {
   return r;
 }
 
+std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
+                                    std::int64_t run) {
+  const std::string id = std::to_string(run);
+  const std::string cfg = " --config " + config_file;
+  if (decision == Decision::held) {
+    return {"Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
+            "To discard it: rosterd reject" + cfg + " " + id};
+  }
+  if (decision == Decision::committed)
+    return {"To undo this run: rosterd rollback" + cfg + " " + id};
+  if (decision == Decision::refused)
+    return {
+        "Nothing was used. Correct the file in the student information system and send it again."};
+  return {};
+}
+
 IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
-                          const std::optional<DropOrigin>& origin) {
+                          const std::optional<DropOrigin>& origin, Mailer* mailer) {
   store.check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
 
   IngestOutcome o;
@@ -48,7 +66,29 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     }
     o.decision = decide(in);
 
+    // The QA report goes out before anything is committed.
+    bool awaiting_report = false;
+    const bool mail = mailer != nullptr && mailer->enabled();
+    const std::string run_date = to_iso(today_utc());
+    if (mail && !feed.notify.qa_report.empty()) {
+      RunReport report = o.report(feed.name);
+      report.next_steps = next_steps(mailer->config_file(), o.decision.decision, o.run_id);
+      const MailMessage m =
+          qa_report_mail(report, {feed.notify.qa_report, "qa_report", feed.report.pii, run_date});
+      const bool delivered = mailer->send(feed.name, o.run_id, "qa_report",
+                                          "run:" + std::to_string(o.run_id) + ":qa_report", m);
+      if (!delivered && feed.report.required && o.decision.decision == Decision::committed) {
+        o.decision.decision = Decision::held;
+        o.decision.reason =
+            "waiting for its QA report to be delivered (the mail server did not take it); it "
+            "commits once the report goes out, or stays held for approval after " +
+            std::to_string(feed.report.deliver_within.count() / 60) + " minutes";
+        awaiting_report = true;
+      }
+    }
+
     RunOutcome out;
+    out.awaiting_report = awaiting_report;
     out.run_id = o.run_id;
     out.feed = feed.name;
     out.decision = o.decision.decision;
@@ -61,6 +101,13 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.discrepancies = &o.check.discrepancies;
     out.changes = &o.plan.changes;
     store.finish_run(out);
+    if (mail && o.decision.decision == Decision::held && !awaiting_report &&
+        !feed.notify.held.empty()) {
+      RunReport report = o.report(feed.name);
+      report.next_steps = next_steps(mailer->config_file(), Decision::held, o.run_id);
+      mailer->send(feed.name, o.run_id, "held", "run:" + std::to_string(o.run_id) + ":held",
+                   qa_report_mail(report, {feed.notify.held, "held", feed.report.pii, run_date}));
+    }
   } catch (const std::exception& e) {
     try {
       store.fail_run(o.run_id, e.what());

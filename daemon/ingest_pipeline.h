@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "core/civil_date.h"
@@ -32,12 +34,23 @@ struct DropOrigin {
   std::string remote_name;       // recorded as the run's file name
 };
 
+class Mailer;
+
+// What a person should do next about a run: approve or reject it when held, undo it when
+// committed. `config_file` is shown in the commands.
+std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
+                                    std::int64_t run);
+
 // Checks `roster` with the feed's rules, plans it against the committed roster, decides, and
 // records the run (committing its changes when the decision is `committed`) in one transaction.
+// With a `mailer` and a qa_report list, the run's QA report is handed to the SMTP server before
+// anything is committed; when it cannot be (and report.required), a run that would commit is
+// held until the report goes out (Mailer::deliver_due). A held run is also sent to `held`.
 // Throws Error for a key-column change, a store failure or a concurrent commit; the run, if it
 // was begun, is then recorded as failed and nothing of it is committed.
 IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
-                          const std::optional<DropOrigin>& origin = std::nullopt);
+                          const std::optional<DropOrigin>& origin = std::nullopt,
+                          Mailer* mailer = nullptr);
 
 }  // namespace rosterd

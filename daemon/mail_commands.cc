@@ -1,0 +1,63 @@
+// `rosterd mail-test` (does the SMTP set-up work?) and `rosterd outbox` (what is waiting).
+#include "core/utf8.h"
+#include "daemon/command_support.h"
+#include "daemon/commands.h"
+#include "daemon/exit_status.h"
+#include "daemon/mailer.h"
+#include "notify/qa_report_mail.h"
+
+namespace rosterd {
+
+int run_mail_test_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd mail-test --config FILE --to ADDRESS";
+  const CommandLine cl(args, {"--config", "--to"}, {});
+  if (!cl.positional().empty() || !cl.value("--to"))
+    throw UsageError("mail-test needs --to ADDRESS. Usage: " + usage);
+  const Config config = load_config_option(cl, usage);
+  if (!config.smtp.configured()) {
+    throw UsageError(config.file.string() +
+                     " has no `smtp:` section with a url; add one (see "
+                     "conf/rosterd.example.yaml) before testing it.");
+  }
+  const SmtpSender sender(config.smtp);
+  const MailMessage m =
+      plain_mail({*cl.value("--to")}, "[rosterd] test message",
+                 "This is a test message from rosterd (rosterd mail-test), sent through " +
+                     config.smtp.url + ".\nIf you can read it, QA reports will reach you.\n",
+                 "<mail-test." + std::to_string(::time(nullptr)) + "@rosterd>");
+  std::string conversation;
+  out << "Sending a test message to " << *cl.value("--to") << " through " << config.smtp.url
+      << " (starttls "
+      << (config.smtp.starttls == StartTls::required   ? "required"
+          : config.smtp.starttls == StartTls::optional ? "optional"
+                                                       : "off")
+      << ")\n\n";
+  try {
+    sender.send(m, &conversation);
+  } catch (const SmtpError& e) {
+    out << display_safe(conversation) << "\nFAILED: " << e.what() << '\n';
+    return kExitDropFailed;
+  }
+  out << display_safe(conversation) << "\nOK: the server accepted the message.\n";
+  return kExitClean;
+}
+
+int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd outbox --config FILE [--deliver]";
+  const CommandLine cl(args, {"--config"}, {"--deliver"});
+  if (!cl.positional().empty()) throw UsageError("outbox takes no file. Usage: " + usage);
+  const Config config = load_config_option(cl, usage);
+  const auto store = open_store(config);
+  Mailer mailer(config, *store);
+  if (cl.flag("--deliver")) out << "Delivered " << mailer.deliver_due(true) << " message(s).\n";
+  const auto pending = store->due_mail(INT64_MAX);
+  if (pending.empty()) out << "The outbox is empty: every message was delivered.\n";
+  for (const OutboxEntry& e : pending) {
+    out << "mail " << e.id << "  " << e.created << "  " << e.feed << "  " << e.list << "  "
+        << e.attempts << " attempt(s)  " << display_safe(e.message.subject) << '\n';
+    if (!e.last_error.empty()) out << "    last error: " << display_safe(e.last_error) << '\n';
+  }
+  return kExitClean;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,118 @@
+#include "daemon/mailer.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+
+namespace rosterd {
+namespace {
+
+std::int64_t system_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Seconds since the epoch of "2026-11-23T01:02:03Z"; 0 when it does not parse.
+std::int64_t epoch_of(const std::string& iso) {
+  std::tm tm{};
+  if (::strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return 0;
+  return static_cast<std::int64_t>(::timegm(&tm));
+}
+
+}  // namespace
+
+std::string date_of(const std::string& iso) {
+  return iso.substr(0, 10);
+}
+
+Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
+    : config_(config), store_(store), sender_(config.smtp), now_(now ? now : system_now) {}
+
+bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
+                  const std::string& key, const MailMessage& m) {
+  if (!enabled() || m.to.empty()) return false;
+  const std::int64_t id = store_.enqueue_mail(feed, run, list, key, m);
+  const auto e = store_.mail(id);
+  if (!e) return false;
+  if (e->status == "sent") return true;
+  return deliver(*e);
+}
+
+bool Mailer::deliver(const OutboxEntry& e) {
+  try {
+    sender_.send(e.message);
+  } catch (const Error& err) {
+    // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does
+    // not wait for it).
+    const std::int64_t wait = std::min<std::int64_t>(60LL << std::min(e.attempts, 6), 3600);
+    store_.mail_failed(e.id, err.what(), now_() + wait);
+    if (e.attempts == 0) {
+      log::warning("mail.failed", {{"feed", e.feed}, {"list", e.list}, {"error", err.what()}});
+    }
+    return false;
+  }
+  store_.mail_sent(e.id);
+  log::info("mail.sent", {{"feed", e.feed}, {"list", e.list}, {"key", e.key}});
+  return true;
+}
+
+std::size_t Mailer::deliver_due(bool now_all) {
+  if (!enabled()) return 0;
+  std::size_t delivered = 0;
+  const auto due = store_.due_mail(now_all ? INT64_MAX : now_());
+  for (const OutboxEntry& e : due) {
+    if (!deliver(e)) break;  // the server is still away: the rest waits too
+    ++delivered;
+    if (e.list == "qa_report" && e.run_id) settle_awaiting_run(e);
+  }
+  return delivered;
+}
+
+void Mailer::settle_awaiting_run(const OutboxEntry& e) {
+  const auto run = store_.run(*e.run_id);
+  if (!run || run->decision != "held" || !run->awaiting_report) return;
+  const auto feed_it = config_.feeds.find(run->feed);
+  if (feed_it == config_.feeds.end()) return;
+  const FeedConfig& feed = feed_it->second;
+  const std::int64_t waited = now_() - epoch_of(run->started);
+  std::string why;
+  if (waited <= feed.report.deliver_within.count()) {
+    try {
+      store_.approve(run->id, "rosterd (QA report delivered)");
+      log::info("run.committed_after_report",
+                {{"feed", run->feed}, {"run", std::to_string(run->id)}});
+      return;
+    } catch (const Error& err) {
+      why = err.what();
+    }
+  } else {
+    why = "its QA report could not be delivered within " +
+          std::to_string(feed.report.deliver_within.count() / 60) +
+          " minutes (report.deliver_within)";
+  }
+  store_.clear_awaiting_report(run->id);
+  const std::string id = std::to_string(run->id);
+  const std::string cfg = " --config " + config_.file.string();
+  alert_failure(feed, "run:" + id + ":late_report",
+                "[rosterd] " + feed.name + " " + date_of(run->started) + ": run " + id +
+                    " HELD — its QA report was delivered late",
+                "Run " + id + " of feed " + feed.name + " (" + run->file_name +
+                    ") was not committed: " + why +
+                    ".\n\nThe QA report has now been delivered. Nothing was committed.\n"
+                    "To commit the run: rosterd approve" +
+                    cfg + " " + id + "\nTo discard it:    rosterd reject" + cfg + " " + id + "\n");
+}
+
+void Mailer::alert_failure(const FeedConfig& feed, const std::string& key,
+                           const std::string& subject, const std::string& text) {
+  if (feed.notify.failures.empty()) return;
+  std::string id = key;
+  std::replace(id.begin(), id.end(), ':', '.');
+  send(feed.name, std::nullopt, "failures", key,
+       plain_mail(feed.notify.failures, subject, text, "<" + id + "." + feed.name + "@rosterd>"));
+}
+
+}  // namespace rosterd

@@ -1,0 +1,55 @@
+// Sends rosterd's email through the durable outbox: every message is queued in the store first
+// (under a key that makes it unique: a run's QA report is never sent twice, even across
+// restarts), then handed to the SMTP server; what fails is retried later. A run held only
+// because its QA report could not be delivered is committed when the report goes out within
+// the feed's report.deliver_within, and left to a person (the failures list is told) after.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "notify/smtp_sender.h"
+#include "store/roster_store.h"
+
+namespace rosterd {
+
+class Mailer {
+ public:
+  using Clock = std::function<std::int64_t()>;  // seconds since the epoch
+
+  Mailer(const Config& config, RosterStore& store, Clock now = nullptr);
+
+  bool enabled() const { return config_.smtp.configured(); }
+  const std::string config_file() const { return config_.file.string(); }
+
+  // Queues `m` under `key` (once) and tries to deliver it now. Returns true when it has been
+  // delivered, now or before.
+  bool send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
+            const std::string& key, const MailMessage& m);
+
+  // Delivers the queued messages that are due (all pending ones with `now_all`), then settles
+  // the runs that were waiting for their report. Returns how many were delivered.
+  std::size_t deliver_due(bool now_all);
+
+  // Queues an alert to a feed's failures list (once per `key`) and tries to deliver it.
+  void alert_failure(const FeedConfig& feed, const std::string& key, const std::string& subject,
+                     const std::string& text);
+
+ private:
+  bool deliver(const OutboxEntry& e);
+  void settle_awaiting_run(const OutboxEntry& e);
+
+  const Config& config_;
+  RosterStore& store_;
+  SmtpSender sender_;
+  Clock now_;
+};
+
+// The date part of a UTC ISO timestamp ("2026-11-23T01:02:03Z" -> "2026-11-23").
+std::string date_of(const std::string& iso);
+
+}  // namespace rosterd

@@ -1,0 +1,240 @@
+// QA report mail against a real SMTP server on loopback (tests/support/smtp_sink.py, aiosmtpd):
+// what arrives (headers, both bodies, the CSV), PII levels, STARTTLS, the outbox when the server
+// is down, no duplicates, and that the report arrives before its run commits.
+// Run alone: ctest -R integration_mail.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <sstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "core/civil_date.h"
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/smtp_sink.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+using nlohmann::json;
+
+namespace {
+
+ProcessResult run_rosterd(const std::vector<std::string>& args) {
+  return run_process(ROSTERD_BIN, args);
+}
+
+// Five students: one clean, and discrepancies whose values a spreadsheet would run as formulas
+// (grade "=1+2", campus "@SUM(A1)", math score "-5") or that are PII (a birth date).
+std::string roster() {
+  return roster_text({
+      {"1000000001", "L1", "Ada", "", "Lovelace", "2015-03-04", "05", "LES", "", "A", "80", "90"},
+      {"1000000002", "L2", "Bob", "", "Smith", "2015-05-06", "=1+2", "LES", "", "A", "", ""},
+      {"1000000003", "L3", "Cy", "", "Jones", "2015-05-06", "05", "@SUM(A1)", "", "A", "", ""},
+      {"1000000004", "L4", "Di", "", "Brown", "2015-05-06", "05", "LES", "", "A", "70", "-5"},
+      {"1000000005", "L5", "Carol", "", "White", "2015-02-30", "05", "LES", "", "A", "", ""},
+  });
+}
+
+struct MailFixture {
+  TempDir tmp;
+  SmtpSink sink{tmp / "mail", tmp / "roster.db"};
+  std::filesystem::path config;
+  std::filesystem::path file = tmp / "roster.txt";
+
+  explicit MailFixture(const std::string& feed_extra = "",
+                       const std::string& smtp_extra = "  starttls: off\n") {
+    write_config(feed_extra, smtp_extra);
+    std::ofstream(file, std::ios::binary) << roster();
+  }
+  void write_config(const std::string& feed_extra, const std::string& smtp_extra) {
+    config = write_test_feed(tmp.path(),
+                             "    policy: {max_reject_pct: 100}\n"
+                             "    notify:\n"
+                             "      qa_report: [qa@district.example, data@district.example]\n"
+                             "      held: [approver@district.example]\n"
+                             "      failures: [ops@platform.example]\n" +
+                                 feed_extra + "smtp:\n  url: " + sink.url() +
+                                 "\n  from: \"rosterd <rosterd@platform.example>\"\n"
+                                 "  connect_timeout: 5s\n" +
+                                 smtp_extra,
+                             "live");
+  }
+  ProcessResult ingest() {
+    return run_rosterd(
+        {"ingest", "--config", config.string(), "--as-of", kGeneratorAsOf, file.string()});
+  }
+  std::vector<json> received() const {
+    std::vector<json> out;
+    for (const auto& m : sink.messages())
+      out.push_back(json::parse(m));
+    return out;
+  }
+  std::string history() { return run_rosterd({"history", "--config", config.string()}).out; }
+};
+
+std::string today() {
+  return to_iso(today_utc());
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: the QA report arrives with both bodies and a neutralised CSV, before the "
+    "commit") {
+  MailFixture f;
+  const ProcessResult r = f.ingest();
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_status == 1);  // committed, with discrepancies
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  const json& m = mails[0];
+  CHECK(m["mail_from"] == "rosterd@platform.example");
+  CHECK(m["rcpt_tos"] == json::array({"qa@district.example", "data@district.example"}));
+  CHECK(m["from"] == "rosterd <rosterd@platform.example>");
+  CHECK(m["message_id"] == "<run-1.qa_report.gen@rosterd>");
+  CHECK(m["subject"] ==
+        "[rosterd] gen " + today() + ": COMMITTED — 2 added, 0 updated, 0 deactivated, 3 rejected");
+  const std::string text = m["text"];
+  CHECK(text.find("sent before anything was committed") != std::string::npos);
+  CHECK(text.find("Rows read 5, accepted 2 (1 with warnings), rejected 3") != std::string::npos);
+  CHECK(text.find("unknown_grade") != std::string::npos);
+  CHECK(text.find("To undo this run: rosterd rollback") != std::string::npos);
+  const std::string html = m["html"];
+  CHECK(html.find("<th align=\"left\">Rows rejected</th><td>3</td>") != std::string::npos);
+  CHECK(html.find("unknown_campus") != std::string::npos);
+  CHECK(html.find("&quot;@SUM(A1)&quot;") != std::string::npos);  // escaped, not markup
+  REQUIRE(m["attachments"].size() == 1);
+  CHECK(m["attachments"][0]["filename"] == "rosterd-gen-run-1-discrepancies.csv");
+  CHECK(m["attachments"][0]["content_type"] == "text/csv");
+  const std::string csv = m["attachments"][0]["content"];
+  CHECK(csv.starts_with("line,student_id,field,code,value,message\r\n"));
+  CHECK(csv.find("3,1000000002,grade,unknown_grade,'=1+2,") != std::string::npos);
+  CHECK(csv.find("4,1000000003,campus,unknown_campus,'@SUM(A1),") != std::string::npos);
+  CHECK(csv.find("5,1000000004,math_score,invalid_score,'-5,") != std::string::npos);
+  // report.pii defaults to minimal: the bad birth date is reported without its value.
+  CHECK(csv.find("6,1000000005,birth_date,invalid_date,[withheld],") != std::string::npos);
+  CHECK(csv.find("2015-02-30") == std::string::npos);
+  CHECK(text.find("2015-02-30") == std::string::npos);
+  CHECK(html.find("2015-02-30") == std::string::npos);
+  // The report reached the server while the run was still uncommitted.
+  CHECK(m["runs_at_receipt"]["1"] == "running");
+  CHECK(f.history().find("committed") != std::string::npos);
+}
+
+TEST_CASE("integration: report.pii full shows names and birth dates") {
+  MailFixture f("    report: {pii: full}\n");
+  REQUIRE(f.ingest().exit_status == 1);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  const std::string csv = mails[0]["attachments"][0]["content"];
+  CHECK(csv.find("6,1000000005,birth_date,invalid_date,2015-02-30,") != std::string::npos);
+  CHECK(std::string(mails[0]["text"]).find("2015-02-30") != std::string::npos);
+}
+
+TEST_CASE("integration: a held run is also sent to the held list") {
+  MailFixture f("    report: {pii: minimal}\n");
+  f.write_config("", "  starttls: off\n");
+  // max_reject_pct back to its default (5%): 3 rejected rows of 5 hold the run.
+  std::string cfg;
+  {
+    std::ifstream in(f.config);
+    std::ostringstream text;
+    text << in.rdbuf();
+    cfg = text.str();
+  }
+  cfg.replace(cfg.find("max_reject_pct: 100"), 19, "max_reject_pct: 5");
+  std::ofstream(f.config) << cfg;
+  const ProcessResult r = f.ingest();
+  CHECK(r.exit_status == 4);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 2);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"qa@district.example", "data@district.example"}));
+  CHECK(mails[1]["rcpt_tos"] == json::array({"approver@district.example"}));
+  CHECK(mails[1]["subject"] == "[rosterd] gen " + today() + ": HELD — 3 rejected rows exceed 5%");
+  CHECK(std::string(mails[1]["text"]).find("To commit this run: rosterd approve") !=
+        std::string::npos);
+}
+
+TEST_CASE("integration: STARTTLS required against a server without it is refused") {
+  MailFixture f("", "  starttls: required\n");
+  const ProcessResult r =
+      run_rosterd({"mail-test", "--config", f.config.string(), "--to", "qa@district.example"});
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("FAILED") != std::string::npos);
+  CHECK(r.out.find("STARTTLS") != std::string::npos);
+  CHECK(r.out.find("< 250") != std::string::npos);  // the conversation is shown
+  CHECK(f.received().empty());
+
+  // And with it off, the same server takes the test message.
+  f.write_config("", "  starttls: off\n");
+  const ProcessResult ok =
+      run_rosterd({"mail-test", "--config", f.config.string(), "--to", "qa@district.example"});
+  INFO(ok.out);
+  CHECK(ok.exit_status == 0);
+  CHECK(ok.out.find("OK: the server accepted the message.") != std::string::npos);
+  CHECK(f.received().size() == 1);
+}
+
+TEST_CASE(
+    "integration: the mail server down holds the run; when it is back the report goes out, "
+    "then the run commits, once") {
+  MailFixture f;
+  f.sink.stop();
+  const ProcessResult held = f.ingest();
+  INFO(held.out, held.err);
+  CHECK(held.exit_status == 4);
+  CHECK(held.out.find("waiting for its QA report to be delivered") != std::string::npos);
+  CHECK(run_rosterd({"export", "--config", f.config.string()}).out.find("1000000001") ==
+        std::string::npos);  // nothing committed
+  const ProcessResult backlog = run_rosterd({"outbox", "--config", f.config.string()});
+  CHECK(backlog.out.find("qa_report  1 attempt(s)") != std::string::npos);
+
+  f.sink.start();
+  const ProcessResult flushed = run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  CHECK(flushed.out.find("Delivered 1 message(s).") != std::string::npos);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0]["runs_at_receipt"]["1"] == "held");  // still not committed when it arrived
+  CHECK(f.history().find("committed") != std::string::npos);
+  CHECK(run_rosterd({"export", "--config", f.config.string()}).out.find("1000000001") !=
+        std::string::npos);
+
+  // Restarted, delivering again: nothing is sent twice.
+  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  f.ingest();  // the same file again: its own run, its own report
+  const auto after = f.received();
+  REQUIRE(after.size() == 2);
+  CHECK(after[1]["message_id"] == "<run-2.qa_report.gen@rosterd>");
+}
+
+TEST_CASE(
+    "integration: a report delivered after deliver_within leaves the run held and tells the "
+    "failures list") {
+  MailFixture f("    report: {deliver_within: 1s}\n");
+  f.sink.stop();
+  CHECK(f.ingest().exit_status == 4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  f.sink.start();
+  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 2);
+  CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
+  CHECK(mails[1]["rcpt_tos"] == json::array({"ops@platform.example"}));
+  CHECK(std::string(mails[1]["subject"]).find("run 1 HELD — its QA report was delivered late") !=
+        std::string::npos);
+  CHECK(std::string(mails[1]["text"]).find("rosterd approve") != std::string::npos);
+  CHECK(f.history().find("held") != std::string::npos);
+  CHECK(f.history().find("committed") == std::string::npos);
+}
+
+TEST_CASE("integration: with report.required false a run commits while its report waits") {
+  MailFixture f("    report: {required: false}\n");
+  f.sink.stop();
+  CHECK(f.ingest().exit_status == 1);
+  CHECK(f.history().find("committed") != std::string::npos);
+  f.sink.start();
+  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  CHECK(f.received().size() == 1);
+}

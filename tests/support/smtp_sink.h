@@ -1,0 +1,40 @@
+// A real SMTP server for tests: tests/support/smtp_sink.py (aiosmtpd) on a free loopback port,
+// writing every message it accepts, decoded, as JSON.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace rosterd::testing {
+
+class SmtpSink {
+ public:
+  // Starts the sink; messages go to `dir`. With `store`, each message records the decisions of
+  // the store's runs at the moment it arrived.
+  SmtpSink(std::filesystem::path dir, std::filesystem::path store = {});
+  ~SmtpSink();
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
+
+  int port() const { return port_; }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  void stop();
+  void start();  // again, on the same port
+
+  // The JSON text of every message received so far, in order.
+  std::vector<std::string> messages() const;
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path store_;
+  int port_ = 0;
+  int pid_ = -1;
+};
+
+// A free TCP port on 127.0.0.1 (nothing listens on it when this returns).
+int free_loopback_port();
+// True when something accepts connections on 127.0.0.1:port.
+bool loopback_port_open(int port);
+
+}  // namespace rosterd::testing

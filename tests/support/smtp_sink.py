@@ -1,0 +1,86 @@
+#!/usr/bin/python3
+"""A real SMTP server on loopback for rosterd's mail tests (Debian python3-aiosmtpd).
+
+Every message it accepts is written to OUT/NNNN.json, decoded with Python's email package:
+envelope, headers, the text and HTML bodies, attachments, the time of receipt and, with --db,
+the decision of every run in rosterd's store at that moment (to prove a report arrives before
+its run commits). Runs until killed.
+
+usage: smtp_sink.py --port N --out DIR [--db STORE]
+"""
+import argparse
+import email
+import email.policy
+import json
+import os
+import signal
+import sqlite3
+import time
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, out, db):
+        self.out = out
+        self.db = db
+
+    def runs(self):
+        if not self.db or not os.path.exists(self.db):
+            return {}
+        con = sqlite3.connect("file:%s?mode=ro" % self.db, uri=True, timeout=10)
+        try:
+            return {str(r[0]): r[1] for r in con.execute("SELECT id, decision FROM runs")}
+        finally:
+            con.close()
+
+    async def handle_DATA(self, server, session, envelope):
+        received = time.time_ns()
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text = msg.get_body(preferencelist=("plain",))
+        html = msg.get_body(preferencelist=("html",))
+        attachments = [
+            {
+                "filename": part.get_filename(),
+                "content_type": part.get_content_type(),
+                "content": part.get_payload(decode=True).decode("utf-8"),
+            }
+            for part in msg.iter_attachments()
+        ]
+        record = {
+            "received_ns": received,
+            "mail_from": envelope.mail_from,
+            "rcpt_tos": envelope.rcpt_tos,
+            "subject": str(msg["subject"]),
+            "from": str(msg["from"]),
+            "to": str(msg["to"]),
+            "message_id": str(msg["message-id"]),
+            "text": text.get_content() if text else "",
+            "html": html.get_content() if html else "",
+            "attachments": attachments,
+            "runs_at_receipt": self.runs(),
+        }
+        n = len([f for f in os.listdir(self.out) if f.endswith(".json")])
+        tmp = os.path.join(self.out, "%04d.tmp" % n)
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(record, f)
+        os.rename(tmp, os.path.join(self.out, "%04d.json" % n))
+        return "250 Message accepted for delivery"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--db")
+    a = p.parse_args()
+    os.makedirs(a.out, exist_ok=True)
+    controller = Controller(Sink(a.out, a.db), hostname="127.0.0.1", port=a.port)
+    controller.start()
+    signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), os._exit(0)))
+    while True:
+        signal.pause()
+
+
+if __name__ == "__main__":
+    main()
