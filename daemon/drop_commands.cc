@@ -146,24 +146,42 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
     }
     const auto drop = make_drop(*feed);
     FeedIntake intake(config, *feed, *store, *drop);
+    intake.set_mailer(&mailer);
     const FetchResult fetched = cl.flag("--wait") ? fetch_waiting(intake, *feed) : intake.fetch();
     status = worse(status, print_fetch(out, *feed, fetched));
+    const std::string today = to_iso(today_utc());
+    if (!fetched.error.empty()) {
+      // Once a day per distinct fault: the list hears of it, not of every poll.
+      mailer.alert_failure(
+          *feed, "drop:" + today + ":" + sha256_hex(fetched.error).substr(0, 16),
+          "[rosterd] " + feed->name + " " + today + ": FAILED — the drop could not be read",
+          "rosterd could not take files from " + feed->source.where() + ":\n\n" + fetched.error +
+              "\n\nIt tries again at every poll.\n");
+    }
+    for (const FetchEvent& e : fetched.events) {
+      if (e.kind != FetchEvent::Kind::too_large || !e.record) continue;
+      mailer.alert_failure(*feed, "file:" + std::to_string(e.record->id) + ":too_large",
+                           "[rosterd] " + feed->name + " " + today + ": NOT TAKEN — " +
+                               display_safe(e.name) + " is too large",
+                           display_safe(e.name) + ": " + e.detail +
+                               ". Raise source.max_bytes if the file is genuine.\n");
+    }
     for (const IntakeRun& run : intake.ingest_pending(threads, as_of)) {
       if (!run.outcome) {
-        out << feed->name << ": run of " << run.file.remote_name << " failed: " << run.error
-            << '\n';
+        out << feed->name << ": run of " << display_safe(run.file.remote_name)
+            << " failed: " << display_safe(run.error) << '\n';
         status = worse(status, kExitDropFailed);
+        mailer.alert_failure(*feed,
+                             "file:" + std::to_string(run.file.id) + ":attempt:" +
+                                 std::to_string(run.file.attempts) + ":" + run.file.status,
+                             "[rosterd] " + feed->name + " " + today + ": FAILED — the run of " +
+                                 display_safe(run.file.remote_name) + " failed",
+                             display_safe(run.error) + "\n");
         continue;
       }
       const IngestOutcome& o = *run.outcome;
       RunReport report = o.report(feed->name);
-      const std::string id = std::to_string(o.run_id);
-      const std::string cfg = " --config " + config.file.string();
-      if (o.decision.decision == Decision::held) {
-        report.next_steps = {
-            "Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
-            "To discard it: rosterd reject" + cfg + " " + id};
-      }
+      report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id);
       print_report(out, report, format);
       out << feed->name << ": " << display_safe(run.file.remote_name)
           << " in the drop: " << display_safe(run.file.after_action) << '\n';

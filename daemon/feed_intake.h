@@ -87,8 +87,8 @@ class FeedIntake {
   RosterStore& store_;
   Drop& drop_;
   Clock now_;
-  std::string last_error_;
-  Mailer* mailer_ = nullptr;  // of the previous fetch(), so a state change is logged once
+  std::string last_error_;  // of the previous fetch(), so a state change is logged once
+  Mailer* mailer_ = nullptr;
 };
 
 // The feed's drop, as configured. Throws Error when the feed has no source.

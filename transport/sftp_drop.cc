@@ -478,7 +478,8 @@ std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
   }
   if (sftp_rename(s.sftp, remote_path(name).c_str(), dest.c_str()) != SSH_OK) {
     throw TransportError(
-        "cannot move " + where() + "/" + name + " to " + dest + ": " + ssh_get_error(s.ssh), false);
+        "cannot move " + where() + "/" + name + " to " + dest + ": " + ssh_get_error(s.ssh),
+        ssh_is_connected(s.ssh) == 0);
   }
   return dest;
 }

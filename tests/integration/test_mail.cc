@@ -5,8 +5,8 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "core/civil_date.h"
@@ -237,4 +237,19 @@ TEST_CASE("integration: with report.required false a run commits while its repor
   f.sink.start();
   run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
   CHECK(f.received().size() == 1);
+}
+
+TEST_CASE(
+    "integration: a drop that cannot be read is told to the failures list once, not every poll") {
+  MailFixture f("    source:\n      local: {dir: no-such-drop, attempts: 1}\n");
+  for (int i = 0; i < 2; ++i) {
+    const ProcessResult r = run_rosterd({"run", "--once", "--config", f.config.string()});
+    CHECK(r.exit_status == 5);
+  }
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"ops@platform.example"}));
+  CHECK(mails[0]["subject"] ==
+        "[rosterd] gen " + today() + ": FAILED — the drop could not be read");
+  CHECK(std::string(mails[0]["text"]).find("no-such-drop") != std::string::npos);
 }

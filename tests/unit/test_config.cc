@@ -208,3 +208,24 @@ TEST_CASE("a valid sftp source is read with its defaults") {
   CHECK(c.state_dir == dir / "state");
   CHECK(c.archive_keep_days == 30);
 }
+
+TEST_CASE("smtp and notify are validated") {
+  CHECK(error_for("smtp:\n  url: http://mail\n  from: a@b.c\n" + kFeedHead + "    mode: live\n") ==
+        "rosterd.yaml:2: smtp.url: must start with smtp:// or smtps://, got \"http://mail\".");
+  CHECK(error_for("smtp:\n  url: smtp://mail\n" + kFeedHead + "    mode: live\n") ==
+        "rosterd.yaml:2: smtp: needs `from:`, the sender address (\"rosterd "
+        "<rosterd@example.org>\").");
+  CHECK(error_for("smtp:\n  url: smtp://mail\n  from: a@b.c\n  username: u\n" + kFeedHead +
+                  "    mode: live\n") ==
+        "rosterd.yaml:2: smtp: has a username, so it needs `password_file:` (a file holding the "
+        "password).");
+  CHECK(error_for(kFeedHead + "    notify: {qa_report: [qa@example.org]}\n") ==
+        "rosterd.yaml:3: feeds.demo.notify: lists recipients, but there is no `smtp:` section "
+        "with a url to send through.");
+  CHECK(error_for("smtp: {url: \"smtp://mail\", from: a@b.c}\n" + kFeedHead +
+                  "    notify: {qa_report: [\"not an address\"]}\n") ==
+        "rosterd.yaml:4: feeds.demo.notify.qa_report: \"not an address\" is not an email address "
+        "(name@example.org, one an item).");
+  CHECK(error_for(kFeedHead + "    report: {pii: some}\n").find("feeds.demo.report.pii") !=
+        std::string::npos);
+}
