@@ -41,10 +41,11 @@ bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, cons
   return deliver(*e);
 }
 
-bool Mailer::deliver(const OutboxEntry& e) {
+bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
   try {
     sender_.send(e.message);
-  } catch (const Error& err) {
+  } catch (const SmtpError& err) {
+    if (unreachable != nullptr) *unreachable = err.unreachable();
     // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does
     // not wait for it).
     const std::int64_t wait = std::min<std::int64_t>(60LL << std::min(e.attempts, 6), 3600);
@@ -64,7 +65,13 @@ std::size_t Mailer::deliver_due(bool now_all) {
   std::size_t delivered = 0;
   const auto due = store_.due_mail(now_all ? INT64_MAX : now_());
   for (const OutboxEntry& e : due) {
-    if (!deliver(e)) break;  // the server is still away: the rest waits too
+    bool unreachable = false;
+    if (!deliver(e, &unreachable)) {
+      // A server that is away fails every message alike: the rest waits. One that refused this
+      // message (a bad recipient) must not hold back the others.
+      if (unreachable) break;
+      continue;
+    }
     ++delivered;
     if (e.list == "qa_report" && e.run_id) settle_awaiting_run(e);
   }

@@ -40,7 +40,8 @@ class Mailer {
                      const std::string& text);
 
  private:
-  bool deliver(const OutboxEntry& e);
+  // Returns true when delivered; `unreachable` says whether the server could be reached.
+  bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
   void settle_awaiting_run(const OutboxEntry& e);
 
   const Config& config_;

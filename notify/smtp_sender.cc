@@ -202,8 +202,13 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
           " (smtp.starttls is required, and the server does not offer STARTTLS: use a "
           "server that does, smtps://, or set starttls: optional only for a trusted relay)";
     }
+    const bool unreachable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
+                             rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_SEND_ERROR ||
+                             rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
+                             rc == CURLE_SSL_CONNECT_ERROR;
     throw SmtpError("SMTP " + options_.url + ": " + why +
-                    (code != 0 ? " (last reply " + std::to_string(code) + ")" : ""));
+                        (code != 0 ? " (last reply " + std::to_string(code) + ")" : ""),
+                    unreachable);
   }
 }
 

@@ -32,7 +32,14 @@ struct SmtpOptions {
 
 class SmtpError : public Error {
  public:
-  using Error::Error;
+  explicit SmtpError(const std::string& what, bool unreachable = false)
+      : Error(what), unreachable_(unreachable) {}
+  // The server could not be reached at all (refused, timed out, dropped): later messages would
+  // fare no better now. Otherwise it answered and refused this one message.
+  bool unreachable() const { return unreachable_; }
+
+ private:
+  bool unreachable_;
 };
 
 class SmtpSender {
