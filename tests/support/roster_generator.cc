@@ -157,9 +157,7 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
     places.emplace_back(pick(rows.size() + 1), i);
   std::sort(places.begin(), places.end());
 
-  out.text =
-      "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
-      "Grade|CampusID|Diagnoses|Status|ELAScore|MathScore\n";
+  out.text = std::string(kDefaultHeader) + "\n";
   out.text.reserve((rows.size() + planted.size()) * 72 + 200);
   std::size_t next_place = 0;
   for (std::size_t i = 0; i <= rows.size(); ++i) {
@@ -182,10 +180,7 @@ void write_generated_roster(std::size_t rows, const std::filesystem::path& path)
 }
 
 std::string roster_text(const std::vector<std::vector<std::string>>& rows) {
-  std::string out =
-      "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
-      "Grade|CampusID|"
-      "Diagnoses|Status|ELAScore|MathScore\n";
+  std::string out = std::string(kDefaultHeader) + "\n";
   for (const auto& r : rows) {
     for (std::size_t i = 0; i < r.size(); ++i) {
       if (i != 0) out += '|';

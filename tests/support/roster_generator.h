@@ -29,6 +29,11 @@ struct GeneratedRoster {
   std::size_t rows_warned = 0;
 };
 
+// The header of the default layout (format.columns defaults), without a line break.
+inline constexpr const char* kDefaultHeader =
+    "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+    "Grade|CampusID|Diagnoses|Status|ELAScore|MathScore";
+
 // The date the generated birth dates are consistent with (pass it as --as-of).
 inline constexpr const char* kGeneratorAsOf = "2026-11-23";
 

@@ -12,10 +12,7 @@ using namespace rosterd;
 
 namespace {
 
-const std::string kHeader =
-    "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|Grade|"
-    "CampusID|"
-    "Diagnoses|Status|ELAScore|MathScore\n";
+const std::string kHeader = std::string(testing::kDefaultHeader) + "\n";
 
 }  // namespace
 

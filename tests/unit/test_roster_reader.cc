@@ -7,16 +7,14 @@
 #include "core/error.h"
 #include "core/sha256.h"
 #include "parsers/roster_reader.h"
+#include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
 
 using namespace rosterd;
 
 namespace {
 
-const std::string kHeader =
-    "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|Grade|"
-    "CampusID|"
-    "Diagnoses|Status|ELAScore|MathScore";
+const std::string kHeader = std::string(testing::kDefaultHeader);
 
 struct Collected {
   std::uint32_t line;

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/support/check_text.h"
+#include "tests/support/roster_generator.h"
 
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -12,10 +13,7 @@ using namespace rosterd;
 
 namespace {
 
-const std::string kHeader =
-    "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|Grade|"
-    "CampusID|"
-    "Diagnoses|Status|ELAScore|MathScore\n";
+const std::string kHeader = std::string(testing::kDefaultHeader) + "\n";
 
 }  // namespace
 
