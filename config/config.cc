@@ -378,6 +378,10 @@ void parse_smtp(const YamlNode& n, SmtpOptions& o, const std::filesystem::path& 
   o.url = n["url"].as_string();
   if (!o.url.starts_with("smtp://") && !o.url.starts_with("smtps://"))
     n["url"].fail("must start with smtp:// or smtps://, got \"" + o.url + "\".");
+  if (o.url.find('@') != std::string::npos) {
+    // The url is shown in messages and logs: a password in it would be too.
+    n["url"].fail("must not hold a user or password; use smtp.username and smtp.password_file.");
+  }
   if (n["from"].is_null())
     n.fail("needs `from:`, the sender address (\"rosterd <rosterd@example.org>\").");
   o.from = n["from"].as_string();
@@ -400,6 +404,11 @@ void parse_smtp(const YamlNode& n, SmtpOptions& o, const std::filesystem::path& 
   if (!n["password_file"].is_null()) o.password_file = existing_file("password_file");
   if (!o.username.empty() && o.password_file.empty())
     n.fail("has a username, so it needs `password_file:` (a file holding the password).");
+  if (!o.username.empty() && o.starttls != StartTls::required && !o.url.starts_with("smtps://")) {
+    n["starttls"].fail(
+        "must be required when logging in over smtp://, or the password could "
+        "cross the network in clear text (or use smtps://).");
+  }
   if (!n["ca_file"].is_null()) o.ca_file = existing_file("ca_file");
   if (!n["connect_timeout"].is_null()) o.connect_timeout = parse_duration(n["connect_timeout"]);
   if (!n["timeout"].is_null()) o.timeout = parse_duration(n["timeout"]);

@@ -13,6 +13,9 @@ int run_mail_test_command(const std::vector<std::string>& args, std::ostream& ou
   const CommandLine cl(args, {"--config", "--to"}, {});
   if (!cl.positional().empty() || !cl.value("--to"))
     throw UsageError("mail-test needs --to ADDRESS. Usage: " + usage);
+  const std::string to = *cl.value("--to");
+  if (to.find('@') == std::string::npos || to.find_first_of(" \t\r\n<>,;\"") != std::string::npos)
+    throw UsageError("--to needs one email address (name@example.org), not \"" + to + "\".");
   const Config config = load_config_option(cl, usage);
   if (!config.smtp.configured()) {
     throw UsageError(config.file.string() +
@@ -43,15 +46,30 @@ int run_mail_test_command(const std::vector<std::string>& args, std::ostream& ou
 }
 
 int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd outbox --config FILE [--deliver]";
-  const CommandLine cl(args, {"--config"}, {"--deliver"});
+  static const std::string usage = "rosterd outbox --config FILE [--deliver] [--resend MAIL]";
+  const CommandLine cl(args, {"--config", "--resend"}, {"--deliver"});
   if (!cl.positional().empty()) throw UsageError("outbox takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const auto store = open_store(config);
   Mailer mailer(config, *store);
+  if (const auto id = cl.value("--resend")) {
+    if (!store->requeue_mail(parse_run_id(*id))) {
+      throw UsageError("mail " + *id +
+                       " is not in doubt; only a message left `sending` by a stopped process can "
+                       "be sent again.");
+    }
+    out << "Mail " << *id << " is queued again.\n";
+  }
   if (cl.flag("--deliver")) out << "Delivered " << mailer.deliver_due(true) << " message(s).\n";
+  for (const OutboxEntry& e : store->mail_in_doubt()) {
+    out << "mail " << e.id << "  IN DOUBT  " << e.feed << "  " << e.list << "  "
+        << display_safe(e.message.subject)
+        << "\n    a rosterd process stopped while sending it: it may have arrived. It is not sent "
+           "again on its own; if it did not arrive: rosterd outbox --config "
+        << config.file.string() << " --resend " << e.id << '\n';
+  }
   const auto pending = store->due_mail(INT64_MAX);
-  if (pending.empty()) out << "The outbox is empty: every message was delivered.\n";
+  if (pending.empty()) out << "Nothing waits in the outbox.\n";
   for (const OutboxEntry& e : pending) {
     out << "mail " << e.id << "  " << e.created << "  " << e.feed << "  " << e.list << "  "
         << e.attempts << " attempt(s)  " << display_safe(e.message.subject) << '\n';

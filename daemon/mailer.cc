@@ -42,6 +42,8 @@ bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, cons
 }
 
 bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
+  // Claimed first, so two rosterd processes never both send it.
+  if (!store_.claim_mail(e.id)) return false;
   try {
     sender_.send(e.message);
   } catch (const SmtpError& err) {
@@ -73,44 +75,57 @@ std::size_t Mailer::deliver_due(bool now_all) {
       continue;
     }
     ++delivered;
-    if (e.list == "qa_report" && e.run_id) settle_awaiting_run(e);
   }
+  settle_awaiting_runs();
   return delivered;
 }
 
-void Mailer::settle_awaiting_run(const OutboxEntry& e) {
-  const auto run = store_.run(*e.run_id);
-  if (!run || run->decision != "held" || !run->awaiting_report) return;
-  const auto feed_it = config_.feeds.find(run->feed);
-  if (feed_it == config_.feeds.end()) return;
-  const FeedConfig& feed = feed_it->second;
-  const std::int64_t waited = now_() - epoch_of(run->started);
-  std::string why;
-  if (waited <= feed.report.deliver_within.count()) {
-    try {
-      store_.approve(run->id, "rosterd (QA report delivered)");
-      log::info("run.committed_after_report",
-                {{"feed", run->feed}, {"run", std::to_string(run->id)}});
-      return;
-    } catch (const Error& err) {
-      why = err.what();
+void Mailer::settle_awaiting_runs() {
+  // Every held run still waiting for its report, whoever delivered it: this process, another
+  // one, or nobody yet.
+  for (const RunRecord& run : store_.awaiting_report_runs()) {
+    const auto feed_it = config_.feeds.find(run.feed);
+    if (feed_it == config_.feeds.end()) continue;
+    const FeedConfig& feed = feed_it->second;
+    const std::int64_t deadline = epoch_of(run.started) + feed.report.deliver_within.count();
+    const auto report = store_.mail_with_key("run:" + std::to_string(run.id) + ":qa_report");
+    const std::string within = std::to_string(feed.report.deliver_within.count() / 60) +
+                               " minutes (report.deliver_within)";
+    std::string why;
+    if (report && report->status == "sent") {
+      if (epoch_of(report->sent_at) <= deadline) {
+        try {
+          store_.approve(run.id, "rosterd (QA report delivered)");
+          log::info("run.committed_after_report",
+                    {{"feed", run.feed}, {"run", std::to_string(run.id)}});
+          continue;
+        } catch (const Error& err) {
+          why = err.what();
+        }
+      } else {
+        why = "its QA report was delivered only after " + within;
+      }
+    } else if (now_() > deadline) {
+      why = "its QA report could not be delivered within " + within +
+            (report && !report->last_error.empty() ? " (last error: " + report->last_error + ")"
+                                                   : "");
+    } else {
+      continue;  // still within its time: the outbox keeps trying
     }
-  } else {
-    why = "its QA report could not be delivered within " +
-          std::to_string(feed.report.deliver_within.count() / 60) +
-          " minutes (report.deliver_within)";
+    store_.clear_awaiting_report(run.id);
+    const std::string id = std::to_string(run.id);
+    const std::string cfg = " --config " + config_.file.string();
+    log::warning("run.report_late", {{"feed", run.feed}, {"run", id}});
+    alert_failure(feed, "run:" + id + ":late_report",
+                  "[rosterd] " + feed.name + " " + date_of(run.started) + ": run " + id +
+                      " HELD — its QA report was not delivered in time",
+                  "Run " + id + " of feed " + feed.name + " (" + run.file_name +
+                      ") was not committed: " + why +
+                      ".\n\nNothing was committed; a person decides now.\n"
+                      "To commit the run: rosterd approve" +
+                      cfg + " " + id + "\nTo discard it:    rosterd reject" + cfg + " " + id +
+                      "\n");
   }
-  store_.clear_awaiting_report(run->id);
-  const std::string id = std::to_string(run->id);
-  const std::string cfg = " --config " + config_.file.string();
-  alert_failure(feed, "run:" + id + ":late_report",
-                "[rosterd] " + feed.name + " " + date_of(run->started) + ": run " + id +
-                    " HELD — its QA report was delivered late",
-                "Run " + id + " of feed " + feed.name + " (" + run->file_name +
-                    ") was not committed: " + why +
-                    ".\n\nThe QA report has now been delivered. Nothing was committed.\n"
-                    "To commit the run: rosterd approve" +
-                    cfg + " " + id + "\nTo discard it:    rosterd reject" + cfg + " " + id + "\n");
 }
 
 void Mailer::alert_failure(const FeedConfig& feed, const std::string& key,

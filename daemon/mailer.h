@@ -42,7 +42,9 @@ class Mailer {
  private:
   // Returns true when delivered; `unreachable` says whether the server could be reached.
   bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
-  void settle_awaiting_run(const OutboxEntry& e);
+  // Commits runs whose report went out within report.deliver_within; leaves to a person (and
+  // tells the failures list) those whose report came later or not at all in time.
+  void settle_awaiting_runs();
 
   const Config& config_;
   RosterStore& store_;

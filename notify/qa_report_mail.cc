@@ -82,6 +82,13 @@ std::string csv_of(const std::vector<Discrepancy>& ds) {
 }  // namespace
 
 Discrepancy redact_pii(const Discrepancy& d) {
+  if (is_file_level(d.code)) {
+    // A refusal may quote the first line of the file ("the header row reads ..."), which is a
+    // student's row when the export forgot its header.
+    Discrepancy r = d;
+    r.detail.clear();
+    return r;
+  }
   if (!is_pii(d.field)) return d;
   Discrepancy r = d;
   r.value = d.value.empty() ? "" : "[withheld]";
@@ -130,7 +137,10 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
 
   std::ostringstream text;
   text << "This is the QA report of a roster file rosterd received for feed " << r.feed
-       << ". It was sent before anything was committed.\n\n";
+       << ". It was sent before anything was committed";
+  if (o.list == "qa_report" && r.decision == "committed")
+    text << ": the run commits once the mail server has taken this report";
+  text << ".\n\n";
   write_text_report(text, r);
   if (o.pii == PiiLevel::minimal)
     text << "\nNames and birth dates are withheld from this message (report.pii: minimal).\n";

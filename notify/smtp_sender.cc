@@ -49,27 +49,35 @@ struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
 };
 
-// Collects what curl says and hears, without the secrets of AUTH.
+// What curl says and hears, without the secrets of AUTH: from the AUTH command on, every line
+// sent is withheld until the server answers with something other than a 334 challenge.
+struct Conversation {
+  std::string* out;
+  bool in_auth = false;
+};
+
 int debug_callback(CURL*, curl_infotype type, char* data, size_t size, void* user) {
-  auto* out = static_cast<std::string*>(user);
+  auto* c = static_cast<Conversation*>(user);
   std::string_view text(data, size);
   switch (type) {
     case CURLINFO_TEXT:
-      *out += "* ";
+      *c->out += "* ";
       break;
     case CURLINFO_HEADER_IN:
-      *out += "< ";
+      *c->out += "< ";
+      if (c->in_auth && !text.starts_with("334")) c->in_auth = false;
+      if (c->in_auth) text = "334 [challenge withheld]\n";
       break;
     case CURLINFO_HEADER_OUT:
-      *out += "> ";
-      if (text.starts_with("AUTH") || out->ends_with("< 334 "))
-        text = "[authentication withheld]\n";
+      *c->out += "> ";
+      if (text.starts_with("AUTH") || text.starts_with("auth")) c->in_auth = true;
+      if (c->in_auth) text = "[authentication withheld]\n";
       break;
     default:
       return 0;  // message bodies and TLS data are not shown
   }
-  out->append(text);
-  if (!out->empty() && out->back() != '\n') out->push_back('\n');
+  c->out->append(text);
+  if (!c->out->empty() && c->out->back() != '\n') c->out->push_back('\n');
   return 0;
 }
 
@@ -184,9 +192,10 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
   }
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
 
+  Conversation talk{conversation};
   if (conversation != nullptr) {
     curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, debug_callback);
-    curl_easy_setopt(c, CURLOPT_DEBUGDATA, conversation);
+    curl_easy_setopt(c, CURLOPT_DEBUGDATA, &talk);
     curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);
   }
   char error[CURL_ERROR_SIZE] = {0};
@@ -202,10 +211,8 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
           " (smtp.starttls is required, and the server does not offer STARTTLS: use a "
           "server that does, smtps://, or set starttls: optional only for a trusted relay)";
     }
-    const bool unreachable = rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_HOST ||
-                             rc == CURLE_OPERATION_TIMEDOUT || rc == CURLE_SEND_ERROR ||
-                             rc == CURLE_RECV_ERROR || rc == CURLE_GOT_NOTHING ||
-                             rc == CURLE_SSL_CONNECT_ERROR;
+    // A server that replied (a code) refused this message; one that did not is away.
+    const bool unreachable = code == 0;
     throw SmtpError("SMTP " + options_.url + ": " + why +
                         (code != 0 ? " (last reply " + std::to_string(code) + ")" : ""),
                     unreachable);

@@ -142,11 +142,21 @@ class RosterStore {
   virtual std::vector<OutboxEntry> due_mail(std::int64_t now) = 0;
   virtual std::optional<OutboxEntry> mail(std::int64_t id) = 0;
   virtual std::optional<OutboxEntry> mail_with_key(const std::string& key) = 0;
+  // Marks a pending message as being sent; false when another process claimed it first. A
+  // message left `sending` by a crash is never resent on its own (it may have gone out):
+  // `rosterd outbox` shows it as in doubt.
+  virtual bool claim_mail(std::int64_t id) = 0;
   virtual void mail_sent(std::int64_t id) = 0;
+  // Messages left `sending` by a process that stopped (they may or may not have gone out).
+  virtual std::vector<OutboxEntry> mail_in_doubt() = 0;
+  // Puts a message in doubt back in the queue (a person checked it did not arrive).
+  virtual bool requeue_mail(std::int64_t id) = 0;
   virtual void mail_failed(std::int64_t id, const std::string& error,
                            std::int64_t next_attempt) = 0;
   // Pending messages of a feed (all feeds when empty).
   virtual std::size_t mail_backlog(const std::string& feed) = 0;
+  // Held runs still marked as waiting for their QA report, oldest first.
+  virtual std::vector<RunRecord> awaiting_report_runs() = 0;
   // Clears a held run's awaiting-report mark (its report came too late: a person decides).
   virtual void clear_awaiting_report(std::int64_t run) = 0;
 

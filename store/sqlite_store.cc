@@ -512,6 +512,38 @@ class SqliteStore : public RosterStore {
     return read_mail(q);
   }
 
+  std::vector<OutboxEntry> mail_in_doubt() override {
+    std::vector<OutboxEntry> out;
+    Statement q(db_,
+                std::string("SELECT ") + kOutboxColumns + " WHERE status = 'sending' ORDER BY id");
+    while (q.step())
+      out.push_back(read_mail(q));
+    return out;
+  }
+
+  bool requeue_mail(std::int64_t id) override {
+    Statement up(db_,
+                 "UPDATE outbox SET status = 'pending', next_attempt = 0 WHERE id = ? AND status "
+                 "= 'sending'");
+    up.bind(1, id).run();
+    return db_.changes() == 1;
+  }
+
+  bool claim_mail(std::int64_t id) override {
+    Statement up(db_, "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'");
+    up.bind(1, id).run();
+    return db_.changes() == 1;
+  }
+
+  std::vector<RunRecord> awaiting_report_runs() override {
+    std::vector<RunRecord> out;
+    Statement q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM runs WHERE awaiting_report = 1 AND decision = 'held' ORDER BY id");
+    while (q.step())
+      out.push_back(read_run(q));
+    return out;
+  }
+
   void mail_sent(std::int64_t id) override {
     Statement up(db_,
                  "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
@@ -521,14 +553,15 @@ class SqliteStore : public RosterStore {
 
   void mail_failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) override {
     Statement up(db_,
-                 "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt = ? "
-                 "WHERE id = ?");
+                 "UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, "
+                 "next_attempt = ? WHERE id = ?");
     up.bind(1, error).bind(2, next_attempt).bind(3, id).run();
   }
 
   std::size_t mail_backlog(const std::string& feed) override {
     Statement q(db_,
-                "SELECT count(*) FROM outbox WHERE status = 'pending' AND (? = '' OR feed = ?)");
+                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') AND (? = '' "
+                "OR feed = ?)");
     q.bind(1, feed).bind(2, feed);
     q.step();
     return static_cast<std::size_t>(q.integer(0));

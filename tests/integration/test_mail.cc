@@ -222,8 +222,8 @@ TEST_CASE(
   REQUIRE(mails.size() == 2);
   CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
   CHECK(mails[1]["rcpt_tos"] == json::array({"ops@platform.example"}));
-  CHECK(std::string(mails[1]["subject"]).find("run 1 HELD — its QA report was delivered late") !=
-        std::string::npos);
+  CHECK(std::string(mails[1]["subject"])
+            .find("run 1 HELD — its QA report was not delivered in time") != std::string::npos);
   CHECK(std::string(mails[1]["text"]).find("rosterd approve") != std::string::npos);
   CHECK(f.history().find("held") != std::string::npos);
   CHECK(f.history().find("committed") == std::string::npos);
@@ -252,4 +252,35 @@ TEST_CASE(
   CHECK(mails[0]["subject"] ==
         "[rosterd] gen " + today() + ": FAILED — the drop could not be read");
   CHECK(std::string(mails[0]["text"]).find("no-such-drop") != std::string::npos);
+}
+
+TEST_CASE(
+    "integration: a report the server refuses holds the run, and the failures list is told "
+    "after deliver_within without being blocked by it") {
+  MailFixture f;
+  f.write_config("    report: {deliver_within: 1s}\n", "  starttls: off\n");
+  {
+    // The report goes to a mailbox the server refuses (550).
+    std::ifstream in(f.config);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string cfg = text.str();
+    const std::string old = "qa_report: [qa@district.example, data@district.example]";
+    cfg.replace(cfg.find(old), old.size(), "qa_report: [bounce@district.example]");
+    std::ofstream(f.config) << cfg;
+  }
+  const ProcessResult r = f.ingest();
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);
+  CHECK(f.received().empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);  // the alert got past the refused report
+  CHECK(mails[0]["rcpt_tos"] == json::array({"ops@platform.example"}));
+  CHECK(std::string(mails[0]["text"]).find("could not be delivered within") != std::string::npos);
+  CHECK(std::string(mails[0]["text"]).find("550") != std::string::npos);
+  CHECK(f.history().find("held") != std::string::npos);
+  const ProcessResult backlog = run_rosterd({"outbox", "--config", f.config.string()});
+  CHECK(backlog.out.find("qa_report") != std::string::npos);  // still waiting, still tried
 }

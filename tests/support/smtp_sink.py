@@ -4,7 +4,7 @@
 Every message it accepts is written to OUT/NNNN.json, decoded with Python's email package:
 envelope, headers, the text and HTML bodies, attachments, the time of receipt and, with --db,
 the decision of every run in rosterd's store at that moment (to prove a report arrives before
-its run commits). Runs until killed.
+its run commits). A recipient bounce@... is refused (550). Runs until killed.
 
 usage: smtp_sink.py --port N --out DIR [--db STORE]
 """
@@ -33,6 +33,13 @@ class Sink:
             return {str(r[0]): r[1] for r in con.execute("SELECT id, decision FROM runs")}
         finally:
             con.close()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        # A mailbox that does not exist, for tests of a refused recipient.
+        if address.startswith("bounce@"):
+            return "550 5.1.1 no such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         received = time.time_ns()

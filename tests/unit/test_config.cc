@@ -229,3 +229,26 @@ TEST_CASE("smtp and notify are validated") {
   CHECK(error_for(kFeedHead + "    report: {pii: some}\n").find("feeds.demo.report.pii") !=
         std::string::npos);
 }
+
+TEST_CASE("smtp credentials never travel in the url or in clear text") {
+  CHECK(error_for("smtp: {url: \"smtp://user:pw@mail\", from: a@b.c}\n" + kFeedHead +
+                  "    mode: live\n") ==
+        "rosterd.yaml:1: smtp.url: must not hold a user or password; use smtp.username and "
+        "smtp.password_file.");
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  const auto err = [&](const std::string& yaml) {
+    try {
+      parse_config(yaml, "rosterd.yaml", dir.path());
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  const std::string smtp =
+      "smtp:\n  url: smtp://mail\n  from: a@b.c\n  username: u\n  password_file: ref/grades.txt\n";
+  CHECK(err(smtp + "  starttls: off\n" + kFeedHead + "    mode: live\n") ==
+        "rosterd.yaml:6: smtp.starttls: must be required when logging in over smtp://, or the "
+        "password could cross the network in clear text (or use smtps://).");
+  CHECK(err(smtp + kFeedHead + "    mode: live\n").empty());
+}

@@ -104,3 +104,15 @@ TEST_CASE("the QA mail carries the run's summary, every discrepancy as CSV, and 
   o.pii = PiiLevel::full;
   CHECK(qa_report_mail(r, o).attachment.find("2015-02-30") != std::string::npos);
 }
+
+TEST_CASE("a refusal never quotes the file's first line at pii minimal") {
+  Discrepancy d;
+  d.code = DiscrepancyCode::missing_column;
+  d.field = Field::state_id;
+  d.value = "StudentStateID";
+  d.detail = "; the header row reads \"1000000001|L0001|Ava|Marie|Johnson|2016-03-14\"";
+  const Discrepancy r = redact_pii(d);
+  CHECK(r.value == "StudentStateID");  // a column name, not a student's data
+  CHECK(discrepancy_message(r).find("Johnson") == std::string::npos);
+  CHECK(discrepancy_message(r).find("2016-03-14") == std::string::npos);
+}
