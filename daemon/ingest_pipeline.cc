@@ -1,6 +1,7 @@
 #include "daemon/ingest_pipeline.h"
 
 #include "core/log.h"
+#include "core/utf8.h"
 #include "daemon/mailer.h"
 #include "notify/qa_report_mail.h"
 
@@ -107,6 +108,18 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       report.next_steps = next_steps(mailer->config_file(), Decision::held, o.run_id);
       mailer->send(feed.name, o.run_id, "held", "run:" + std::to_string(o.run_id) + ":held",
                    qa_report_mail(report, {feed.notify.held, "held", feed.report.pii, run_date}));
+    }
+    if (mail && o.decision.decision == Decision::refused) {
+      // A file refused whole is a failed night for the platform, not only a data problem.
+      const Discrepancy why = redact_pii(*o.check.file.refusal);
+      mailer->alert_failure(feed, "run:" + std::to_string(o.run_id) + ":refused",
+                            "[rosterd] " + feed.name + " " + run_date + ": REFUSED — " +
+                                std::string(code_name(why.code)),
+                            "The file " + display_safe(o.check.file.name) + " (run " +
+                                std::to_string(o.run_id) +
+                                ") was refused as a whole: " + discrepancy_message(why) +
+                                "\n\nNothing in it was used; the platform keeps the last "
+                                "committed roster.\n");
     }
   } catch (const std::exception& e) {
     try {

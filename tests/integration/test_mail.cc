@@ -284,3 +284,16 @@ TEST_CASE(
   const ProcessResult backlog = run_rosterd({"outbox", "--config", f.config.string()});
   CHECK(backlog.out.find("qa_report") != std::string::npos);  // still waiting, still tried
 }
+
+TEST_CASE("integration: a file refused whole is reported to qa_report and to the failures list") {
+  MailFixture f;
+  std::ofstream(f.file, std::ios::binary) << "";
+  const ProcessResult r = f.ingest();
+  CHECK(r.exit_status == 3);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 2);
+  CHECK(mails[0]["subject"] == "[rosterd] gen " + today() + ": REFUSED — empty_file");
+  CHECK(mails[1]["rcpt_tos"] == json::array({"ops@platform.example"}));
+  CHECK(mails[1]["subject"] == "[rosterd] gen " + today() + ": REFUSED — empty_file");
+  CHECK(std::string(mails[1]["text"]).find("Nothing in it was used") != std::string::npos);
+}
