@@ -159,6 +159,14 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
               "\n\nIt tries again at every poll.\n");
     }
     for (const FetchEvent& e : fetched.events) {
+      if (e.kind == FetchEvent::Kind::repeat && e.record) {
+        // Yesterday's bytes again usually means today's export did not run.
+        mailer.alert_failure(*feed, "file:" + std::to_string(e.record->id) + ":repeat",
+                             "[rosterd] " + feed->name + " " + today + ": REPEAT — " +
+                                 display_safe(e.name) + " was not ingested",
+                             display_safe(e.name) + ": " + e.detail +
+                                 ".\nCheck that the student information system's export ran.\n");
+      }
       if (e.kind != FetchEvent::Kind::too_large || !e.record) continue;
       mailer.alert_failure(*feed, "file:" + std::to_string(e.record->id) + ":too_large",
                            "[rosterd] " + feed->name + " " + today + ": NOT TAKEN — " +

@@ -297,3 +297,20 @@ TEST_CASE("integration: a file refused whole is reported to qa_report and to the
   CHECK(mails[1]["subject"] == "[rosterd] gen " + today() + ": REFUSED — empty_file");
   CHECK(std::string(mails[1]["text"]).find("Nothing in it was used") != std::string::npos);
 }
+
+TEST_CASE("integration: yesterday's bytes again are told to the failures list as a repeat") {
+  MailFixture f("    source:\n      local: {dir: drop, stable_for: 0s}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  std::filesystem::copy_file(f.file, f.tmp / "drop/mon.txt");
+  const std::vector<std::string> once = {"run",     "--once",      "--config", f.config.string(),
+                                         "--as-of", kGeneratorAsOf};
+  run_rosterd(once);
+  std::filesystem::copy_file(f.file, f.tmp / "drop/tue.txt");
+  run_rosterd(once);
+  run_rosterd(once);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 2);  // monday's report, then one repeat alert
+  CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
+  CHECK(mails[1]["subject"] == "[rosterd] gen " + today() + ": REPEAT — tue.txt was not ingested");
+  CHECK(std::string(mails[1]["text"]).find("the same bytes as mon.txt") != std::string::npos);
+}
