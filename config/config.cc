@@ -193,16 +193,32 @@ void parse_policy(const YamlNode& n, Policy& p) {
   pct("max_reject_pct", p.max_reject_pct);
 }
 
+// A number and the unit after it ("5m" -> 5, "m"); count is -1 when there is no number.
+struct Quantity {
+  std::string text;
+  long long count = -1;
+  std::string unit;
+};
+
+Quantity parse_quantity(const YamlNode& n) {
+  Quantity q;
+  q.text = trim(n.as_string());
+  std::size_t used = 0;
+  try {
+    q.count = std::stoll(q.text, &used);
+  } catch (const std::exception&) {
+    return q;
+  }
+  q.unit = trim(std::string_view(q.text).substr(used));
+  return q;
+}
+
 // "90", "90s", "5m", "2h", "1d".
 std::chrono::seconds parse_duration(const YamlNode& n) {
-  const std::string v(trim(n.as_string()));
-  std::size_t used = 0;
-  long long count = -1;
-  try {
-    count = std::stoll(v, &used);
-  } catch (const std::exception&) {
-  }
-  const std::string unit = v.substr(used);
+  const Quantity q = parse_quantity(n);
+  const std::string& v = q.text;
+  const long long count = q.count;
+  const std::string& unit = q.unit;
   long long scale = 0;
   if (unit.empty() || unit == "s") scale = 1;
   if (unit == "m" || unit == "min") scale = 60;
@@ -216,14 +232,10 @@ std::chrono::seconds parse_duration(const YamlNode& n) {
 
 // "1048576", "500KB", "200MB", "2GB", also KiB/MiB/GiB.
 std::uint64_t parse_size(const YamlNode& n) {
-  const std::string v(trim(n.as_string()));
-  std::size_t used = 0;
-  long long count = -1;
-  try {
-    count = std::stoll(v, &used);
-  } catch (const std::exception&) {
-  }
-  std::string unit(trim(std::string_view(v).substr(used)));
+  const Quantity q = parse_quantity(n);
+  const std::string& v = q.text;
+  const long long count = q.count;
+  const std::string& unit = q.unit;
   std::uint64_t scale = 0;
   if (unit.empty() || unit == "B") scale = 1;
   if (unit == "KB") scale = 1000;

@@ -126,6 +126,12 @@ std::string utc_timestamp() {
   return buf;
 }
 
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 std::string utc_timestamp_compact() {
   std::string s = utc_timestamp();
   std::erase(s, '-');

@@ -1,6 +1,7 @@
 // Calendar dates as rosters carry them: birth dates and "as of" dates, no time of day.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ std::string format_date(const CivilDate& d, std::string_view format);
 
 // The current time as "2026-11-23T12:00:00Z" (UTC, seconds): how logs and the store stamp events.
 std::string utc_timestamp();
+
+// Seconds since the epoch, now.
+std::int64_t unix_now();
 
 // The same as "20261123T120000Z": safe in file names.
 std::string utc_timestamp_compact();

@@ -55,6 +55,16 @@ CivilDate as_of_option(const CommandLine& cl) {
   return today_utc();
 }
 
+std::size_t last_option(const CommandLine& cl, std::size_t fallback, const std::string& what) {
+  const auto n = cl.value("--last");
+  if (!n) return fallback;
+  if (n->empty() || n->size() > 6 || n->find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(*n) == 0) {
+    throw UsageError("--last must be a number of " + what + ", not \"" + *n + "\".");
+  }
+  return std::stoul(*n);
+}
+
 std::int64_t parse_run_id(const std::string& text) {
   if (text.empty() || text.size() > 18 ||
       text.find_first_not_of("0123456789") != std::string::npos || std::stoll(text) < 1) {

@@ -27,6 +27,10 @@ std::size_t threads_option(const CommandLine& cl);
 // --as-of YYYY-MM-DD (default today, UTC).
 CivilDate as_of_option(const CommandLine& cl);
 
+// --last N (a positive count, at most 999999); `fallback` when absent. `what` names the
+// things counted in the error ("runs", "files").
+std::size_t last_option(const CommandLine& cl, std::size_t fallback, const std::string& what);
+
 // A run id from the command line; throws UsageError for anything but a positive integer.
 std::int64_t parse_run_id(const std::string& text);
 

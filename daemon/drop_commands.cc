@@ -208,14 +208,7 @@ int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd files --config FILE [--feed NAME] [--last N]";
   const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
   if (!cl.positional().empty()) throw UsageError("files takes no file. Usage: " + usage);
-  std::size_t last = 20;
-  if (const auto n = cl.value("--last")) {
-    if (n->empty() || n->size() > 6 || n->find_first_not_of("0123456789") != std::string::npos ||
-        std::stoul(*n) == 0) {
-      throw UsageError("--last must be a number of files, not \"" + *n + "\".");
-    }
-    last = std::stoul(*n);
-  }
+  const std::size_t last = last_option(cl, 20, "files");
   const Config config = load_config_option(cl, usage);
   const std::string feed = cl.value("--feed").value_or("");
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name

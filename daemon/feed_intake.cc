@@ -15,12 +15,6 @@
 namespace rosterd {
 namespace {
 
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
   return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& s) {
     return name.size() > s.size() && name.ends_with(s);
@@ -60,7 +54,7 @@ std::filesystem::path archive_dir(const Config& config, const std::string& feed)
 
 FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop,
                        Clock now)
-    : config_(config), feed_(feed), store_(store), drop_(drop), now_(now ? now : system_now) {}
+    : config_(config), feed_(feed), store_(store), drop_(drop), now_(now ? now : unix_now) {}
 
 template <typename F>
 auto FeedIntake::with_retries(const char* what, F&& op) -> decltype(op()) {

@@ -9,12 +9,6 @@
 namespace rosterd {
 namespace {
 
-std::int64_t system_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 // Seconds since the epoch of "2026-11-23T01:02:03Z"; 0 when it does not parse.
 std::int64_t epoch_of(const std::string& iso) {
   std::tm tm{};
@@ -29,7 +23,7 @@ std::string date_of(const std::string& iso) {
 }
 
 Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
-    : config_(config), store_(store), sender_(config.smtp), now_(now ? now : system_now) {}
+    : config_(config), store_(store), sender_(config.smtp), now_(now ? now : unix_now) {}
 
 bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
                   const std::string& key, const MailMessage& m) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/loopback.h"
+
 namespace rosterd::testing {
 
 class SmtpSink {
@@ -31,10 +33,5 @@ class SmtpSink {
   int port_ = 0;
   int pid_ = -1;
 };
-
-// A free TCP port on 127.0.0.1 (nothing listens on it when this returns).
-int free_loopback_port();
-// True when something accepts connections on 127.0.0.1:port.
-bool loopback_port_open(int port);
 
 }  // namespace rosterd::testing

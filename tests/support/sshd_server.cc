@@ -15,34 +15,11 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/loopback.h"
 #include "tests/support/process.h"
 
 namespace rosterd::testing {
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-bool port_open(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string slurp(const std::filesystem::path& p) {
   std::ifstream in(p);
@@ -111,7 +88,7 @@ SshdServer::SshdServer(std::filesystem::path dir, bool password_auth) : dir_(std
   keygen(user_key());
   std::filesystem::copy_file(user_key().string() + ".pub", dir_ / "authorized_keys",
                              std::filesystem::copy_options::overwrite_existing);
-  port_ = free_port();
+  port_ = free_loopback_port();
   std::ofstream cfg(dir_ / "sshd_config");
   cfg << "Port " << port_ << "\n"
       << "ListenAddress 127.0.0.1\n"
@@ -144,7 +121,7 @@ void SshdServer::start() {
   pid_ = start_process(sshd_path(), {"-D", "-e", "-f", (dir_ / "sshd_config").string(), "-E",
                                      (dir_ / "sshd.log").string()});
   for (int i = 0; i < 200; ++i) {
-    if (port_open(port_)) return;
+    if (loopback_port_open(port_)) return;
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
