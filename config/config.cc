@@ -193,6 +193,15 @@ void parse_policy(const YamlNode& n, Policy& p) {
   pct("max_reject_pct", p.max_reject_pct);
 }
 
+// The path a key names, resolved against the config's folder; the file must exist.
+std::filesystem::path existing_file_at(const YamlNode& n, const std::filesystem::path& base) {
+  const std::filesystem::path p = resolve(base, n.as_string());
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec))
+    n.fail("file " + p.string() + " does not exist (or is not a file).");
+  return p;
+}
+
 // A number and the unit after it ("5m" -> 5, "m"); count is -1 when there is no number.
 struct Quantity {
   std::string text;
@@ -325,13 +334,7 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
         "needs exactly one of `key_file:` (a private key) or `password_file:` (a file holding "
         "the password).");
   }
-  const auto existing_file = [&](const char* k) {
-    const std::filesystem::path p = resolve(base, f[k].as_string());
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec))
-      f[k].fail("file " + p.string() + " does not exist (or is not a file).");
-    return p;
-  };
+  const auto existing_file = [&](const char* k) { return existing_file_at(f[k], base); };
   if (key) s.sftp.key_file = existing_file("key_file");
   if (!f["passphrase_file"].is_null()) {
     if (!key) f["passphrase_file"].fail("is only used with `key_file:`.");
@@ -406,13 +409,7 @@ void parse_smtp(const YamlNode& n, SmtpOptions& o, const std::filesystem::path& 
                                    : StartTls::required;
   }
   if (!n["username"].is_null()) o.username = n["username"].as_string();
-  const auto existing_file = [&](const char* k) {
-    const std::filesystem::path p = resolve(base, n[k].as_string());
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(p, ec))
-      n[k].fail("file " + p.string() + " does not exist (or is not a file).");
-    return p;
-  };
+  const auto existing_file = [&](const char* k) { return existing_file_at(n[k], base); };
   if (!n["password_file"].is_null()) o.password_file = existing_file("password_file");
   if (!o.username.empty() && o.password_file.empty())
     n.fail("has a username, so it needs `password_file:` (a file holding the password).");
