@@ -10,82 +10,12 @@
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
+#include "daemon/feed_cycle.h"
 #include "daemon/feed_intake.h"
 #include "daemon/feed_lock.h"
 #include "daemon/mailer.h"
 
 namespace rosterd {
-namespace {
-
-const char* kind_label(FetchEvent::Kind k) {
-  switch (k) {
-    case FetchEvent::Kind::taken:
-      return "taken";
-    case FetchEvent::Kind::waiting:
-      return "waiting";
-    case FetchEvent::Kind::repeat:
-      return "repeat";
-    case FetchEvent::Kind::too_large:
-      return "too-large";
-  }
-  return "?";
-}
-
-// Prints one line an event; returns the exit status the poll deserves.
-int print_fetch(std::ostream& out, const FeedConfig& feed, const FetchResult& r) {
-  int status = kExitClean;
-  for (const FetchEvent& e : r.events) {
-    out << feed.name << ": " << kind_label(e.kind) << " " << display_safe(e.name);
-    if (e.record && !e.record->sha256.empty() && e.kind == FetchEvent::Kind::taken) {
-      out << " (" << e.record->size << " bytes, sha256 " << e.record->sha256 << ") -> "
-          << e.record->local_path;
-    } else if (!e.detail.empty()) {
-      out << ": " << display_safe(e.detail);
-    }
-    if (e.record && !e.record->after_action.empty() && e.kind != FetchEvent::Kind::taken)
-      out << "; in the drop: " << e.record->after_action;
-    out << '\n';
-    if (e.kind == FetchEvent::Kind::too_large) status = kExitDropFailed;
-  }
-  if (!r.error.empty()) {
-    out << feed.name << ": error: " << display_safe(r.error) << '\n';
-    status = kExitDropFailed;
-  }
-  if (r.events.empty() && r.error.empty())
-    out << feed.name << ": nothing new in " << feed.source.where() << '\n';
-  return status;
-}
-
-// Waits until the files now waiting for stable_for could be stable, polling again; at most
-// stable_for + 5 s in all.
-FetchResult fetch_waiting(FeedIntake& intake, const FeedConfig& feed) {
-  FetchResult all = intake.fetch();
-  const auto deadline =
-      std::chrono::steady_clock::now() + feed.source.stable_for + std::chrono::seconds(5);
-  while (std::any_of(all.events.begin(), all.events.end(),
-                     [](const FetchEvent& e) { return e.kind == FetchEvent::Kind::waiting; }) &&
-         all.error.empty() && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::seconds(1));
-    FetchResult next = intake.fetch();
-    std::erase_if(all.events,
-                  [](const FetchEvent& e) { return e.kind == FetchEvent::Kind::waiting; });
-    for (auto& e : next.events)
-      all.events.push_back(std::move(e));
-    all.error = next.error;
-  }
-  return all;
-}
-
-int worse(int a, int b) {
-  // The most urgent first: the drop failed, a file refused, a run held, discrepancies.
-  for (int s : {kExitDropFailed, kExitRefused, kExitHeld, kExitDiscrepancies}) {
-    if (a == s || b == s) return s;
-  }
-  return kExitClean;
-}
-
-}  // namespace
-
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
   const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
@@ -144,61 +74,8 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
           << ": busy: another rosterd process is working on this feed; skipped this time\n";
       continue;
     }
-    const auto drop = make_drop(*feed);
-    FeedIntake intake(config, *feed, *store, *drop);
-    intake.set_mailer(&mailer);
-    const FetchResult fetched = cl.flag("--wait") ? fetch_waiting(intake, *feed) : intake.fetch();
-    status = worse(status, print_fetch(out, *feed, fetched));
-    const std::string today = to_iso(today_utc());
-    if (!fetched.error.empty()) {
-      // Once a day per distinct fault: the list hears of it, not of every poll.
-      mailer.alert_failure(
-          *feed, "drop:" + today + ":" + sha256_hex(fetched.error).substr(0, 16),
-          "[rosterd] " + feed->name + " " + today + ": FAILED — the drop could not be read",
-          "rosterd could not take files from " + feed->source.where() + ":\n\n" + fetched.error +
-              "\n\nIt tries again at every poll.\n");
-    }
-    for (const FetchEvent& e : fetched.events) {
-      if (e.kind == FetchEvent::Kind::repeat && e.record) {
-        // Yesterday's bytes again usually means today's export did not run.
-        mailer.alert_failure(*feed, "file:" + std::to_string(e.record->id) + ":repeat",
-                             "[rosterd] " + feed->name + " " + today + ": REPEAT — " +
-                                 display_safe(e.name) + " was not ingested",
-                             display_safe(e.name) + ": " + e.detail +
-                                 ".\nCheck that the student information system's export ran.\n");
-      }
-      if (e.kind != FetchEvent::Kind::too_large || !e.record) continue;
-      mailer.alert_failure(*feed, "file:" + std::to_string(e.record->id) + ":too_large",
-                           "[rosterd] " + feed->name + " " + today + ": NOT TAKEN — " +
-                               display_safe(e.name) + " is too large",
-                           display_safe(e.name) + ": " + e.detail +
-                               ". Raise source.max_bytes if the file is genuine.\n");
-    }
-    for (const IntakeRun& run : intake.ingest_pending(threads, as_of)) {
-      if (!run.outcome) {
-        out << feed->name << ": run of " << display_safe(run.file.remote_name)
-            << " failed: " << display_safe(run.error) << '\n';
-        status = worse(status, kExitDropFailed);
-        mailer.alert_failure(*feed,
-                             "file:" + std::to_string(run.file.id) + ":attempt:" +
-                                 std::to_string(run.file.attempts) + ":" + run.file.status,
-                             "[rosterd] " + feed->name + " " + today + ": FAILED — the run of " +
-                                 display_safe(run.file.remote_name) + " failed",
-                             display_safe(run.error) + "\n");
-        continue;
-      }
-      const IngestOutcome& o = *run.outcome;
-      RunReport report = o.report(feed->name);
-      report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id);
-      print_report(out, report, format);
-      out << feed->name << ": " << display_safe(run.file.remote_name)
-          << " in the drop: " << display_safe(run.file.after_action) << '\n';
-      if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
-      if (o.decision.decision == Decision::held) status = worse(status, kExitHeld);
-      if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
-        status = worse(status, kExitDiscrepancies);
-    }
-    intake.tidy();
+    status = worse(status, run_feed_cycle(config, *feed, *store, mailer,
+                                          {threads, as_of, cl.flag("--wait"), format}, out));
   }
   mailer.deliver_due(true);
   return status;

@@ -70,6 +70,11 @@ class FeedIntake {
   // never undoes the run.
   std::vector<IntakeRun> ingest_pending(std::size_t threads, CivilDate as_of);
 
+  // The drop's fault as of the last fetch ("" when it worked); carried between polls by the
+  // service, so a lasting fault is logged once.
+  const std::string& last_error() const { return last_error_; }
+  void set_last_error(std::string e) { last_error_ = std::move(e); }
+
   // Runs send their QA reports through `mailer` (not owned; may be null).
   void set_mailer(Mailer* mailer) { mailer_ = mailer; }
 
