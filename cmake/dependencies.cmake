@@ -6,6 +6,8 @@ find_package(SQLite3 REQUIRED)       # libsqlite3-dev: the embedded roster store
 find_package(CURL REQUIRED)          # libcurl4-openssl-dev: QA reports by SMTP
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)  # libssh-dev: SFTP drops
+pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)  # libsystemd-dev: sd_notify
+find_package(Boost 1.74 REQUIRED)    # libboost-dev: Asio, the service's event loop
 
 # libfccp-dev: fast-cpp-csv-parser is a single header, libfccp/csv.h.
 find_path(FCCP_INCLUDE_DIR libfccp/csv.h REQUIRED)

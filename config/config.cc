@@ -437,7 +437,8 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
     n.fail("feed name \"" + name +
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
-  n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report"});
+  n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
+                 "schedule"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -453,6 +454,12 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);
+  const YamlNode schedule = n["schedule"];
+  schedule.expect_keys({"poll_every"});
+  if (!schedule["poll_every"].is_null()) {
+    feed.schedule.poll_every = parse_duration(schedule["poll_every"]);
+    if (feed.schedule.poll_every.count() < 1) schedule["poll_every"].fail("must be at least 1s.");
+  }
   return feed;
 }
 
@@ -498,7 +505,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   }
   const YamlNode top(root, display_name, "");
   if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
-  top.expect_keys({"store", "state_dir", "archive", "smtp", "feeds"});
+  top.expect_keys({"store", "state_dir", "archive", "smtp", "service", "feeds"});
 
   Config config;
   config.file = display_name;
@@ -518,6 +525,13 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   }
 
   parse_smtp(top["smtp"], config.smtp, base_dir);
+  const YamlNode service = top["service"];
+  service.expect_keys({"workers"});
+  if (!service["workers"].is_null()) {
+    const long w = service["workers"].as_integer();
+    if (w < 1 || w > 64) service["workers"].fail("must be from 1 to 64.");
+    config.workers = static_cast<std::size_t>(w);
+  }
 
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");

@@ -70,6 +70,11 @@ struct ReportPolicy {
   bool required = true;
 };
 
+// When the service polls a feed (feeds.NAME.schedule).
+struct ScheduleConfig {
+  std::chrono::seconds poll_every{60};
+};
+
 struct FeedConfig {
   std::string name;
   FeedMode mode = FeedMode::live;
@@ -80,6 +85,7 @@ struct FeedConfig {
   SourceConfig source;
   NotifyLists notify;
   ReportPolicy report;
+  ScheduleConfig schedule;
 };
 
 struct Config {
@@ -89,6 +95,8 @@ struct Config {
   // Staging and archive folders live here (staging/FEED, archive/FEED).
   std::filesystem::path state_dir;
   int archive_keep_days = 30;
+  // The service: polls of different feeds that may run at once (service.workers).
+  std::size_t workers = 2;
   std::map<std::string, FeedConfig, std::less<>> feeds;
 
   // The feed called `name`; with an empty name, the only feed when there is just one.

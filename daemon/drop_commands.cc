@@ -14,6 +14,7 @@
 #include "daemon/feed_intake.h"
 #include "daemon/feed_lock.h"
 #include "daemon/mailer.h"
+#include "daemon/service.h"
 
 namespace rosterd {
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -36,15 +37,19 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
 
 int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage =
-      "rosterd run --config FILE --once [--feed NAME] [--wait] [--format text|json] "
+      "rosterd run --config FILE [--once [--feed NAME] [--wait] [--format text|json]] "
       "[--threads N] [--as-of YYYY-MM-DD]";
   const CommandLine cl(args, {"--config", "--feed", "--format", "--threads", "--as-of"},
                        {"--once", "--wait"});
   if (!cl.flag("--once")) {
-    throw UsageError(
-        "this rosterd runs the cycle once only: add --once (poll every feed once, then exit; "
-        "run it from cron or a systemd timer). Usage: " +
-        usage);
+    // The long-running service (systemd): polls every feed on its schedule until stopped.
+    log::set_level(log::Level::info);
+    if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) {
+      log::Level l;
+      if (log::parse_level(lvl, l)) log::set_level(l);
+    }
+    const Config config = load_config_option(cl, usage);
+    return run_service({config.file, threads_option(cl)});
   }
   const std::string format = format_option(cl);
   const std::size_t threads = threads_option(cl);

@@ -17,21 +17,30 @@ extern char** environ;
 namespace rosterd::testing {
 namespace {
 
-// Starts `program` with stdin from /dev/null and stdout/stderr to the given files.
+// Starts `program` with stdin from /dev/null and stdout/stderr to the given files (appended
+// when `append`), with `extra_env` added to the environment.
 pid_t spawn(const std::string& program, const std::vector<std::string>& args,
-            const std::string& out, const std::string& err) {
+            const std::string& out, const std::string& err,
+            const std::vector<std::string>& extra_env = {}, bool append = false) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
+  const int mode = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), mode, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), mode, 0600);
+  std::vector<char*> envp;  // ours first: getenv() takes the first of two equal names
+  for (const std::string& e : extra_env)
+    envp.push_back(const_cast<char*>(e.c_str()));
+  for (char** e = environ; *e != nullptr; ++e)
+    envp.push_back(*e);
+  envp.push_back(nullptr);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(program.c_str()));
   for (const std::string& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + program);
   return pid;
@@ -63,6 +72,20 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 
 int start_process(const std::string& program, const std::vector<std::string>& args) {
   return spawn(program, args, "/dev/null", "/dev/null");
+}
+
+int start_process(const std::string& program, const std::vector<std::string>& args,
+                  const std::vector<std::string>& env, const std::string& log_file) {
+  return spawn(program, args, log_file, log_file, env, true);
+}
+
+int wait_process(int pid, int timeout_ms) {
+  for (int waited = 0; waited <= timeout_ms; waited += 10) {
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    ::usleep(10000);
+  }
+  return -1;
 }
 
 bool kill_process(int pid) {

@@ -19,6 +19,15 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
 // Starts `program` in the background, stdout and stderr to /dev/null; returns its pid.
 int start_process(const std::string& program, const std::vector<std::string>& args);
 
+// Starts `program` in the background with `env` ("NAME=value") added to the environment,
+// stdout and stderr appended to `log_file`; returns its pid.
+int start_process(const std::string& program, const std::vector<std::string>& args,
+                  const std::vector<std::string>& env, const std::string& log_file);
+
+// Waits up to `timeout_ms` for `pid` to exit; its exit status, or -1 when it is still running
+// (or was killed by a signal).
+int wait_process(int pid, int timeout_ms);
+
 // Sends SIGKILL to `pid` and reaps it; returns true when it was still running.
 bool kill_process(int pid);
 

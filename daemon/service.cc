@@ -1,0 +1,234 @@
+#include "daemon/service.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+#include "daemon/command_support.h"
+#include "daemon/feed_cycle.h"
+#include "daemon/feed_lock.h"
+#include "daemon/mailer.h"
+
+namespace rosterd {
+namespace {
+
+namespace asio = boost::asio;
+
+class Service {
+ public:
+  Service(const ServiceOptions& options, std::shared_ptr<const Config> config)
+      : options_(options),
+        config_(std::move(config)),
+        pool_(config_->workers),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        watchdog_(io_) {}
+
+  int run() {
+    wait_for_signal();
+    start_feeds();
+    start_watchdog();
+    sd_notify(0, "READY=1");
+    log::info("service.ready", {{"feeds", std::to_string(feeds_.size())},
+                                {"workers", std::to_string(config_->workers)}});
+    update_status();
+    io_.run();
+    pool_.join();
+    log::info("service.stopped");
+    return 0;
+  }
+
+ private:
+  struct FeedState {
+    std::unique_ptr<asio::steady_timer> timer;
+    bool busy = false;
+    std::string drop_state;  // the drop's last fault, so a lasting one is logged once
+    std::string last;        // what the last poll did, for STATUS=
+  };
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      stop();
+    });
+  }
+
+  // Feeds with a source get a timer; the first poll is at once.
+  void start_feeds() {
+    for (const auto& [name, feed] : config_->feeds) {
+      if (feed.source.kind == SourceKind::none) continue;
+      FeedState& st = feeds_[name];
+      if (!st.timer) st.timer = std::make_unique<asio::steady_timer>(io_);
+      schedule(name, std::chrono::seconds(0));
+    }
+  }
+
+  void schedule(const std::string& name, std::chrono::seconds after) {
+    FeedState& st = feeds_[name];
+    st.timer->expires_after(after);
+    st.timer->async_wait([this, name](const boost::system::error_code& ec) {
+      if (!ec) poll(name);
+    });
+  }
+
+  // On the io thread: hands the feed's poll to the pool unless one is running.
+  void poll(const std::string& name) {
+    if (stopping_) return;
+    FeedState& st = feeds_[name];
+    const auto it = config_->feeds.find(name);
+    if (st.busy || it == config_->feeds.end()) return;
+    st.busy = true;
+    ++running_;
+    update_status();
+    std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
+    std::string drop_state = st.drop_state;
+    asio::post(pool_, [this, config, name, drop_state]() mutable {
+      const std::string result = work(*config, config->feeds.at(name), drop_state);
+      asio::post(io_, [this, name, result, drop_state] { done(name, result, drop_state); });
+    });
+  }
+
+  // On a pool thread: one cycle of the feed. Never throws.
+  std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state) {
+    try {
+      const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
+      if (!lock) return "busy (another rosterd process)";
+      const auto store = open_store(config);
+      Mailer mailer(config, *store);
+      mailer.deliver_due(false);
+      std::ostringstream out;  // reports go to the store and the mail, not to stdout
+      const int status =
+          run_feed_cycle(config, feed, *store, mailer,
+                         {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
+      mailer.deliver_due(false);
+      return "exit " + std::to_string(status);
+    } catch (const std::exception& e) {
+      log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
+      return std::string("failed: ") + e.what();
+    }
+  }
+
+  void done(const std::string& name, const std::string& result, const std::string& drop_state) {
+    FeedState& st = feeds_[name];
+    st.busy = false;
+    st.last = result;
+    st.drop_state = drop_state;
+    --running_;
+    update_status();
+    if (stopping_) {
+      if (running_ == 0) finish();
+      return;
+    }
+    const auto it = config_->feeds.find(name);
+    if (it != config_->feeds.end() && it->second.source.kind != SourceKind::none)
+      schedule(name, it->second.schedule.poll_every);
+  }
+
+  void reload() {
+    try {
+      auto fresh = std::make_shared<const Config>(load_config(options_.config_file));
+      config_ = fresh;
+      log::info("config.reloaded", {{"file", options_.config_file.string()}});
+      sd_notify(0, "RELOADING=1");
+      for (auto& [name, st] : feeds_) {
+        if (!config_->feeds.contains(name) && st.timer) st.timer->cancel();
+      }
+      for (const auto& [name, feed] : config_->feeds) {
+        if (feed.source.kind == SourceKind::none) continue;
+        FeedState& st = feeds_[name];
+        if (!st.timer) {
+          st.timer = std::make_unique<asio::steady_timer>(io_);
+          schedule(name, std::chrono::seconds(0));
+        }
+      }
+      sd_notify(0, "READY=1");
+    } catch (const std::exception& e) {
+      // The running configuration stays: a typo must not stop the nightly intake.
+      log::error("config.reload_refused",
+                 {{"file", options_.config_file.string()}, {"error", e.what()}});
+    }
+    update_status();
+  }
+
+  void stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    sd_notify(0, "STOPPING=1");
+    log::info("service.stopping", {{"running", std::to_string(running_)}});
+    for (auto& [name, st] : feeds_) {
+      if (st.timer) st.timer->cancel();
+    }
+    signals_.cancel();
+    if (running_ == 0) finish();
+  }
+
+  void finish() {
+    watchdog_.cancel();
+    io_.stop();
+  }
+
+  void start_watchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    const auto every = std::chrono::microseconds(usec / 2);
+    tick_watchdog(every);
+  }
+
+  void tick_watchdog(std::chrono::microseconds every) {
+    sd_notify(0, "WATCHDOG=1");  // the loop is alive: polls run on the pool
+    watchdog_.expires_after(every);
+    watchdog_.async_wait([this, every](const boost::system::error_code& ec) {
+      if (!ec) tick_watchdog(every);
+    });
+  }
+
+  void update_status() {
+    std::string s = "STATUS=" + std::to_string(running_) + " polling";
+    for (const auto& [name, st] : feeds_) {
+      s += "; " + name + ": " + (st.busy ? "polling" : st.last.empty() ? "waiting" : st.last);
+    }
+    sd_notify(0, s.c_str());
+  }
+
+  ServiceOptions options_;
+  std::shared_ptr<const Config> config_;
+  asio::io_context io_;
+  asio::thread_pool pool_;
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_;
+  std::map<std::string, FeedState> feeds_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+int run_service(const ServiceOptions& options) {
+  auto config = std::make_shared<const Config>(load_config(options.config_file));
+  bool any = false;
+  for (const auto& [name, feed] : config->feeds)
+    any = any || feed.source.kind != SourceKind::none;
+  if (!any) {
+    throw UsageError("no feed in " + config->file.string() +
+                     " has a source (source.sftp or source.local): the service would have "
+                     "nothing to poll.");
+  }
+  Service service(options, std::move(config));
+  return service.run();
+}
+
+}  // namespace rosterd

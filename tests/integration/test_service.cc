@@ -1,0 +1,145 @@
+// `rosterd run` as a long-running process: it takes a file dropped into a real loopback sshd
+// within a poll, tells systemd it is ready and alive (a NOTIFY_SOCKET the test listens on),
+// reloads its configuration on SIGHUP (refusing a bad one), and stops cleanly on SIGTERM.
+// Run alone: ctest -R integration_service.
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/sshd_server.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd::testing;
+
+namespace {
+
+std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// A datagram socket standing in for systemd's notify socket, read continuously as systemd
+// does (a full socket would block the sender).
+class NotifySocket {
+ public:
+  explicit NotifySocket(std::filesystem::path path) : path_(std::move(path)) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", path_.c_str());
+    REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    timeval tv{0, 100000};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    reader_ = std::thread([this] {
+      char buf[4096];
+      while (!stop_) {
+        const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+        if (n <= 0) continue;
+        std::lock_guard<std::mutex> lock(mutex_);
+        seen_.append(buf, static_cast<std::size_t>(n)).push_back('\n');
+      }
+    });
+  }
+  ~NotifySocket() {
+    stop_ = true;
+    reader_.join();
+    ::close(fd_);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  // Everything received so far.
+  std::string read() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return seen_;
+  }
+
+ private:
+  std::filesystem::path path_;
+  int fd_ = -1;
+  std::mutex mutex_;
+  std::string seen_;
+  std::atomic<bool> stop_{false};
+  std::thread reader_;
+};
+
+bool eventually(const std::function<bool()>& ok, int timeout_ms = 10000) {
+  for (int waited = 0; waited < timeout_ms; waited += 50) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return ok();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: the service takes a file from an sshd drop, reloads, and stops on SIGTERM") {
+  TempDir tmp;
+  SshdServer sshd(tmp / "sshd");
+  const std::filesystem::path drop = tmp / "drop";
+  std::filesystem::create_directories(drop);
+  const std::string source =
+      "    schedule: {poll_every: 1s}\n"
+      "    source:\n      sftp:\n        host: 127.0.0.1\n        port: " +
+      std::to_string(sshd.port()) + "\n        user: " + SshdServer::current_user() +
+      "\n        key_file: " + sshd.user_key().string() +
+      "\n        known_hosts: " + sshd.known_hosts().string() + "\n        dir: " + drop.string() +
+      "\n        stable_for: 0s\n        after: delete\n";
+  const auto config = write_test_feed(tmp.path(), source, "live");
+  NotifySocket notify(tmp / "notify.sock");
+  const std::filesystem::path log = tmp / "service.log";
+  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
+                                {"NOTIFY_SOCKET=" + notify.path().string(), "WATCHDOG_USEC=200000"},
+                                log.string());
+  CHECK(eventually([&] { return notify.read().find("READY=1") != std::string::npos; }));
+  CHECK(eventually([&] { return notify.read().find("WATCHDOG=1") != std::string::npos; }));
+
+  GeneratorOptions o;
+  o.clean_rows = 50;
+  std::ofstream(drop / "roster-1.txt", std::ios::binary) << generate_roster(o).text;
+  const auto history = [&] {
+    return run_process(ROSTERD_BIN, {"history", "--config", config.string()}).out;
+  };
+  CHECK(eventually([&] { return history().find("committed  roster-1.txt") != std::string::npos; }));
+  CHECK(eventually([&] { return !std::filesystem::exists(drop / "roster-1.txt"); }));
+
+  // A bad configuration is refused and the old one kept: the next file is still taken.
+  const std::string good = slurp(config);
+  std::ofstream(config, std::ios::app) << "unknown_key: 1\n";
+  ::kill(pid, SIGHUP);
+  CHECK(eventually(
+      [&] { return slurp(log).find("event=config.reload_refused") != std::string::npos; }));
+  CHECK(slurp(log).find("unknown key \\\"unknown_key\\\"") != std::string::npos);
+  o.seed = 7;
+  std::ofstream(drop / "roster-2.txt", std::ios::binary) << generate_roster(o).text;
+  // (The file on disk is the bad one now, so the log, not `rosterd history`, tells.)
+  CHECK(eventually(
+      [&] { return slurp(log).find("event=run.done feed=gen run=2") != std::string::npos; }));
+  // A good one is taken.
+  std::ofstream(config) << good;
+  ::kill(pid, SIGHUP);
+  CHECK(eventually([&] { return slurp(log).find("event=config.reloaded") != std::string::npos; }));
+
+  ::kill(pid, SIGTERM);
+  const int status = wait_process(pid, 10000);
+  CHECK(status == 0);
+  if (status != 0) kill_process(pid);
+  CHECK(notify.read().find("STOPPING=1") != std::string::npos);
+  CHECK(slurp(log).find("event=service.stopped") != std::string::npos);
+  // No names or birth dates at info level.
+  CHECK(slurp(log).find("birth") == std::string::npos);
+}
