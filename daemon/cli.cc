@@ -27,9 +27,14 @@ constexpr const char* kUsage =
     "        Take every complete new file from the feed's drop (source.sftp or\n"
     "        source.local) into staging, once; print what was taken. Exit 5 when the\n"
     "        drop failed or a file was not taken.\n"
+    "  run --config FILE\n"
+    "        The service (systemd): poll every feed with a source on its schedule\n"
+    "        (schedule.poll_every), run what comes, until SIGTERM; SIGHUP reloads.\n"
     "  run --once --config FILE [--feed NAME] [--wait] [--format text|json]\n"
-    "        The daemon's cycle, once: fetch every feed, ingest what was taken, print\n"
+    "        The service's cycle, once: fetch every feed, ingest what was taken, print\n"
     "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
+    "  sync-now --config FILE --feed NAME               make the service poll it now\n"
+    "  status --config FILE                             what the service is doing\n"
     "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
     "  files --config FILE [--feed NAME] [--last N]     the drop ledger: files seen (20)\n"
     "  outbox --config FILE [--deliver]                 mail waiting to be delivered\n"
@@ -78,6 +83,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "files") return run_files_command(rest, out);
     if (args[0] == "mail-test") return run_mail_test_command(rest, out);
     if (args[0] == "outbox") return run_outbox_command(rest, out);
+    if (args[0] == "sync-now") return run_sync_now_command(rest, out);
+    if (args[0] == "status") return run_status_command(rest, out);
     if (args[0] == "history") return run_history_command(rest, out);
     if (args[0] == "show") return run_show_command(rest, out);
     if (args[0] == "approve") return run_approve_command(rest, out);

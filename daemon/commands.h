@@ -20,6 +20,8 @@ int run_files_command(const std::vector<std::string>& args, std::ostream& out);
 int run_run_command(const std::vector<std::string>& args, std::ostream& out);
 int run_mail_test_command(const std::vector<std::string>& args, std::ostream& out);
 int run_outbox_command(const std::vector<std::string>& args, std::ostream& out);
+int run_sync_now_command(const std::vector<std::string>& args, std::ostream& out);
+int run_status_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

@@ -3,10 +3,14 @@
 #include <systemd/sd-daemon.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -15,6 +19,7 @@
 #include "core/civil_date.h"
 #include "core/log.h"
 #include "daemon/command_support.h"
+#include "daemon/control_socket.h"
 #include "daemon/feed_cycle.h"
 #include "daemon/feed_lock.h"
 #include "daemon/mailer.h"
@@ -31,10 +36,12 @@ class Service {
         config_(std::move(config)),
         pool_(config_->workers),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
-        watchdog_(io_) {}
+        watchdog_(io_),
+        control_(io_) {}
 
   int run() {
     wait_for_signal();
+    open_control_socket();
     start_feeds();
     start_watchdog();
     sd_notify(0, "READY=1");
@@ -53,7 +60,90 @@ class Service {
     bool busy = false;
     std::string drop_state;  // the drop's last fault, so a lasting one is logged once
     std::string last;        // what the last poll did, for STATUS=
+    std::string last_at;     // when it ended (UTC)
+    std::chrono::steady_clock::time_point next;
   };
+
+  // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
+  void open_control_socket() {
+    const std::filesystem::path path = control_socket_path(config_->state_dir);
+    std::error_code ec;
+    std::filesystem::create_directories(config_->state_dir, ec);
+    std::filesystem::remove(path, ec);  // a leftover of a killed service
+    control_.open();
+    control_.bind(asio::local::stream_protocol::endpoint(path.string()));
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    control_.listen();
+    control_path_ = path;
+    accept_control();
+  }
+
+  void accept_control() {
+    control_.async_accept([this](const boost::system::error_code& ec,
+                                 asio::local::stream_protocol::socket socket) {
+      if (ec) return;  // closed at stop
+      auto conn = std::make_shared<asio::local::stream_protocol::socket>(std::move(socket));
+      auto buf = std::make_shared<asio::streambuf>(1024);
+      asio::async_read_until(
+          *conn, *buf, '\n', [this, conn, buf](const boost::system::error_code& rec, std::size_t) {
+            if (rec) return;
+            std::istream in(buf.get());
+            std::string line;
+            std::getline(in, line);
+            auto reply = std::make_shared<std::string>(answer(line));
+            asio::async_write(*conn, asio::buffer(*reply),
+                              [conn, reply](const boost::system::error_code&, std::size_t) {});
+          });
+      accept_control();
+    });
+  }
+
+  std::string answer(const std::string& line) {
+    if (line.starts_with("sync-now ")) {
+      const std::string name = line.substr(9);
+      const auto it = feeds_.find(name);
+      if (it == feeds_.end() || !it->second.timer)
+        return "error: the service polls no feed \"" + name + "\"\n";
+      log::info("service.sync_now", {{"feed", name}});
+      if (it->second.busy) return "ok: " + name + " is polling now\n";
+      it->second.timer->cancel();
+      schedule(name, std::chrono::seconds(0));
+      return "ok: " + name + " polls now\n";
+    }
+    if (line == "status") return status_text();
+    return "error: unknown request \"" + line + "\" (sync-now FEED, status)\n";
+  }
+
+  std::string status_text() {
+    std::string out;
+    std::unique_ptr<RosterStore> store;
+    try {
+      store = open_store(*config_);
+    } catch (const std::exception&) {
+      // The status still shows what the service itself knows.
+    }
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [name, st] : feeds_) {
+      if (!st.timer) continue;
+      out += name + ": " + (st.busy ? "polling" : "idle");
+      if (!st.last.empty()) out += "; last poll " + st.last_at + " (" + st.last + ")";
+      if (!st.busy && !stopping_) {
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(st.next - now).count();
+        out += "; next poll in " + std::to_string(std::max<long long>(secs, 0)) + "s";
+      }
+      if (store) {
+        std::size_t held = 0;
+        for (const RunRecord& r : store->history(name, 50))
+          held += r.decision == "held" ? 1 : 0;
+        out += "; held runs " + std::to_string(held) + "; outbox " +
+               std::to_string(store->mail_backlog(name));
+      }
+      if (!st.drop_state.empty()) out += "; drop failing: " + st.drop_state;
+      out += "\n";
+    }
+    return out.empty() ? "no feed to poll\n" : out;
+  }
 
   void wait_for_signal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
@@ -79,6 +169,7 @@ class Service {
 
   void schedule(const std::string& name, std::chrono::seconds after) {
     FeedState& st = feeds_[name];
+    st.next = std::chrono::steady_clock::now() + after;
     st.timer->expires_after(after);
     st.timer->async_wait([this, name](const boost::system::error_code& ec) {
       if (!ec) poll(name);
@@ -126,6 +217,7 @@ class Service {
     FeedState& st = feeds_[name];
     st.busy = false;
     st.last = result;
+    st.last_at = utc_timestamp();
     st.drop_state = drop_state;
     --running_;
     update_status();
@@ -173,6 +265,10 @@ class Service {
       if (st.timer) st.timer->cancel();
     }
     signals_.cancel();
+    boost::system::error_code ignored;
+    control_.close(ignored);
+    std::error_code ec;
+    std::filesystem::remove(control_path_, ec);
     if (running_ == 0) finish();
   }
 
@@ -210,6 +306,8 @@ class Service {
   asio::thread_pool pool_;
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
+  asio::local::stream_protocol::acceptor control_;
+  std::filesystem::path control_path_;
   std::map<std::string, FeedState> feeds_;
   std::size_t running_ = 0;
   bool stopping_ = false;

@@ -143,3 +143,47 @@ TEST_CASE(
   // No names or birth dates at info level.
   CHECK(slurp(log).find("birth") == std::string::npos);
 }
+
+TEST_CASE("integration: sync-now polls a feed at once; status tells what the service does") {
+  TempDir tmp;
+  const std::filesystem::path drop = tmp / "drop";
+  std::filesystem::create_directories(drop);
+  const auto config = write_test_feed(tmp.path(),
+                                      "    schedule: {poll_every: 1h}\n"
+                                      "    source:\n      local: {dir: drop, stable_for: 0s}\n",
+                                      "live");
+  const std::filesystem::path log = tmp / "service.log";
+  const int pid =
+      start_process(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
+  const auto rosterd = [&](std::vector<std::string> args) {
+    args.push_back("--config");
+    args.push_back(config.string());
+    return run_process(ROSTERD_BIN, args);
+  };
+  // The first poll runs at start; then nothing for an hour.
+  CHECK(eventually(
+      [&] { return rosterd({"status"}).out.find("gen: idle; last poll") != std::string::npos; }));
+  GeneratorOptions o;
+  o.clean_rows = 20;
+  std::ofstream(drop / "roster.txt", std::ios::binary) << generate_roster(o).text;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  CHECK(rosterd({"history"}).out.find("roster.txt") == std::string::npos);
+
+  const ProcessResult sync = rosterd({"sync-now", "--feed", "gen"});
+  CHECK(sync.exit_status == 0);
+  CHECK(sync.out == "ok: gen polls now\n");
+  CHECK(eventually(
+      [&] { return rosterd({"history"}).out.find("committed  roster.txt") != std::string::npos; }));
+  const ProcessResult status = rosterd({"status"});
+  INFO(status.out);
+  CHECK(status.out.find("gen: idle; last poll ") != std::string::npos);
+  CHECK(status.out.find("next poll in 35") != std::string::npos);  // ~3599 s
+  CHECK(status.out.find("held runs 0; outbox 0") != std::string::npos);
+  CHECK(rosterd({"sync-now", "--feed", "nope"}).exit_status == 2);
+
+  ::kill(pid, SIGTERM);
+  CHECK(wait_process(pid, 10000) == 0);
+  const ProcessResult gone = rosterd({"status"});
+  CHECK(gone.exit_status == 2);
+  CHECK(gone.err.find("no rosterd service answers") != std::string::npos);
+}
