@@ -7,6 +7,7 @@
 #include "config/yaml_node.h"
 #include "core/civil_date.h"
 #include "core/error.h"
+#include "core/local_time.h"
 #include "core/text.h"
 
 namespace rosterd {
@@ -455,7 +456,33 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);
   const YamlNode schedule = n["schedule"];
-  schedule.expect_keys({"poll_every"});
+  schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days"});
+  if (!schedule["expect_by"].is_null()) {
+    const std::string t = schedule["expect_by"].as_string();
+    unsigned h = 0, m = 0;
+    char colon = 0;
+    std::istringstream in(t);
+    if (!(in >> h >> colon >> m) || colon != ':' || h > 23 || m > 59 || !in.eof())
+      schedule["expect_by"].fail("must be a local time as HH:MM (e.g. \"07:00\"), got \"" + t +
+                                 "\".");
+    feed.schedule.expect_by = static_cast<int>(h * 60 + m);
+  }
+  if (!schedule["timezone"].is_null()) {
+    feed.schedule.timezone = schedule["timezone"].as_string();
+    if (!known_time_zone(feed.schedule.timezone))
+      schedule["timezone"].fail("\"" + feed.schedule.timezone +
+                                "\" is not a time zone of this machine's tzdata (e.g. "
+                                "America/Chicago).");
+  }
+  if (!schedule["expect_days"].is_null()) {
+    static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    feed.schedule.expect_days.fill(false);
+    for (const YamlNode& d : schedule["expect_days"].items()) {
+      const std::string day = d.as_choice({"sun", "mon", "tue", "wed", "thu", "fri", "sat"});
+      for (int i = 0; i < 7; ++i)
+        if (day == kDays[i]) feed.schedule.expect_days[static_cast<std::size_t>(i)] = true;
+    }
+  }
   if (!schedule["poll_every"].is_null()) {
     feed.schedule.poll_every = parse_duration(schedule["poll_every"]);
     if (feed.schedule.poll_every.count() < 1) schedule["poll_every"].fail("must be at least 1s.");

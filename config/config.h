@@ -2,7 +2,9 @@
 // documents every key). Relative paths in it resolve against the file's own folder.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -73,6 +75,11 @@ struct ReportPolicy {
 // When the service polls a feed (feeds.NAME.schedule).
 struct ScheduleConfig {
   std::chrono::seconds poll_every{60};
+  // A file is expected by this local time (minutes after midnight) on `expect_days`; none
+  // taken that day by then sends one "missing file" alert. Unset: no deadline.
+  std::optional<int> expect_by;
+  std::string timezone;  // IANA name; empty: the machine's local zone
+  std::array<bool, 7> expect_days{true, true, true, true, true, true, true};  // Sunday first
 };
 
 struct FeedConfig {

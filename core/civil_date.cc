@@ -118,7 +118,11 @@ std::string format_date(const CivilDate& d, std::string_view format) {
 }
 
 std::string utc_timestamp() {
-  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  return utc_timestamp(unix_now());
+}
+
+std::string utc_timestamp(std::int64_t unix) {
+  const auto t = static_cast<std::time_t>(unix);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];

@@ -36,6 +36,9 @@ std::string format_date(const CivilDate& d, std::string_view format);
 // The current time as "2026-11-23T12:00:00Z" (UTC, seconds): how logs and the store stamp events.
 std::string utc_timestamp();
 
+// `unix` seconds as "2026-11-23T12:00:00Z".
+std::string utc_timestamp(std::int64_t unix);
+
 // Seconds since the epoch, now.
 std::int64_t unix_now();
 

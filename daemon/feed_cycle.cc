@@ -5,6 +5,8 @@
 #include <thread>
 
 #include "core/civil_date.h"
+#include "core/local_time.h"
+#include "core/log.h"
 #include "core/sha256.h"
 #include "core/utf8.h"
 #include "daemon/command_support.h"
@@ -79,6 +81,42 @@ int worse(int a, int b) {
   return kExitClean;
 }
 
+namespace {
+
+std::string hh_mm(int minutes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d:%02d", minutes / 60, minutes % 60);
+  return buf;
+}
+
+// No file taken today by the feed's deadline: one line in the history and one alert to the
+// failures list, once per day — the failure no one notices until the platform is days stale.
+void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out) {
+  const ScheduleConfig& s = feed.schedule;
+  if (!s.expect_by) return;
+  const std::int64_t now = unix_now();
+  const LocalTime lt = local_time_in(s.timezone, now);
+  if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by) return;
+  const std::int64_t day_start = now - (now % 60) - std::int64_t{lt.minutes} * 60;
+  if (store.file_seen_since(feed.name, utc_timestamp(day_start))) return;
+  const std::string date = to_iso(lt.date);
+  const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
+  const std::string reason = "no roster file had arrived by " + by;
+  if (!store.record_missing(feed.name, date, reason)) return;  // told already today
+  out << feed.name << ": MISSING: " << reason << " on " << date << '\n';
+  log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
+  mailer.alert_failure(
+      feed, "missing:" + date,
+      "[rosterd] " + feed.name + " " + date + ": MISSING — no roster file by " + by,
+      "No roster file of feed " + feed.name + " had arrived in " + feed.source.where() + " by " +
+          by + " on " + date +
+          ".\nThe platform keeps the last committed roster until one comes. "
+          "Check that the student information system's nightly export and "
+          "upload ran.\n");
+}
+
+}  // namespace
+
 int run_feed_cycle(const Config& config, const FeedConfig& feed, RosterStore& store, Mailer& mailer,
                    const CycleOptions& options, std::ostream& out, std::string* drop_state) {
   int status = kExitClean;
@@ -139,6 +177,7 @@ int run_feed_cycle(const Config& config, const FeedConfig& feed, RosterStore& st
   }
   intake.tidy();
   if (drop_state != nullptr) *drop_state = intake.last_error();
+  check_deadline(feed, store, mailer, out);
   return status;
 }
 

@@ -19,6 +19,10 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
   if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const RunRecord& r : runs) {
     out << "run " << r.id << "  " << r.started << "  " << r.feed << "  " << r.decision;
+    if (r.kind == "missing") {
+      out << "  no file for " << r.file_name << ": " << display_safe(r.reason) << '\n';
+      continue;
+    }
     if (r.kind == "rollback") {
       out << "  rollback of run " << r.target_run.value_or(0);
     } else {

@@ -155,6 +155,13 @@ class RosterStore {
                            std::int64_t next_attempt) = 0;
   // Pending messages of a feed (all feeds when empty).
   virtual std::size_t mail_backlog(const std::string& feed) = 0;
+  // Records, once per feed and date, that no file came by the feed's deadline: a line in the
+  // history (kind `missing`). Returns false when it was recorded before.
+  virtual bool record_missing(const std::string& feed, const std::string& date,
+                              const std::string& reason) = 0;
+  // True when a file of the feed entered the ledger at or after `since` (UTC, ISO 8601).
+  virtual bool file_seen_since(const std::string& feed, const std::string& since) = 0;
+
   // Held runs still marked as waiting for their QA report, oldest first.
   virtual std::vector<RunRecord> awaiting_report_runs() = 0;
   // Clears a held run's awaiting-report mark (its report came too late: a person decides).

@@ -529,6 +529,36 @@ class SqliteStore : public RosterStore {
     return db_.changes() == 1;
   }
 
+  bool record_missing(const std::string& feed, const std::string& date,
+                      const std::string& reason) override {
+    Transaction tx(db_);
+    Statement q(db_, "SELECT 1 FROM runs WHERE feed = ? AND kind = 'missing' AND file_name = ?");
+    q.bind(1, feed).bind(2, date);
+    if (q.step()) return false;
+    q.reset();
+    const std::string now = now_utc();
+    Statement ins(db_,
+                  "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, finished, "
+                  "decision, reason, pid, host) VALUES (?, 'missing', ?, '', 0, ?, ?, 'missing', "
+                  "?, ?, ?)");
+    ins.bind(1, feed)
+        .bind(2, date)
+        .bind(3, now)
+        .bind(4, now)
+        .bind(5, reason)
+        .bind(6, static_cast<std::int64_t>(::getpid()))
+        .bind(7, host_name())
+        .run();
+    tx.commit();
+    return true;
+  }
+
+  bool file_seen_since(const std::string& feed, const std::string& since) override {
+    Statement q(db_, "SELECT 1 FROM source_files WHERE feed = ? AND seen_at >= ? LIMIT 1");
+    q.bind(1, feed).bind(2, since);
+    return q.step();
+  }
+
   bool claim_mail(std::int64_t id) override {
     Statement up(db_, "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'");
     up.bind(1, id).run();

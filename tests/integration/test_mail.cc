@@ -314,3 +314,37 @@ TEST_CASE("integration: yesterday's bytes again are told to the failures list as
   CHECK(mails[1]["subject"] == "[rosterd] gen " + today() + ": REPEAT — tue.txt was not ingested");
   CHECK(std::string(mails[1]["text"]).find("the same bytes as mon.txt") != std::string::npos);
 }
+
+TEST_CASE("integration: no file by the deadline sends one missing-file alert and a history line") {
+  // A deadline of 00:00 UTC every day has always passed: the drop is empty, so the file is late.
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+      "    schedule: {expect_by: \"00:00\", timezone: UTC}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  const std::vector<std::string> once = {"run", "--once", "--config", f.config.string()};
+  const ProcessResult first = run_rosterd(once);
+  CHECK(first.out.find("gen: MISSING: no roster file had arrived by 00:00 UTC on " + today()) !=
+        std::string::npos);
+  run_rosterd(once);  // a second poll the same day tells nobody again
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"ops@platform.example"}));
+  CHECK(mails[0]["subject"] ==
+        "[rosterd] gen " + today() + ": MISSING — no roster file by 00:00 UTC");
+  const std::string history = f.history();
+  CHECK(history.find("missing  no file for " + today() +
+                     ": no roster file had arrived by 00:00 UTC") != std::string::npos);
+}
+
+TEST_CASE("integration: a file taken today means no missing-file alert") {
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+      "    schedule: {expect_by: \"00:00\", timezone: UTC}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  std::filesystem::copy_file(f.file, f.tmp / "drop/roster.txt");
+  run_rosterd({"run", "--once", "--config", f.config.string(), "--as-of", kGeneratorAsOf});
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);  // the QA report only
+  CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
+  CHECK(f.history().find("missing") == std::string::npos);
+}

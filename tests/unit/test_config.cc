@@ -252,3 +252,25 @@ TEST_CASE("smtp credentials never travel in the url or in clear text") {
         "password could cross the network in clear text (or use smtps://).");
   CHECK(err(smtp + kFeedHead + "    mode: live\n").empty());
 }
+
+TEST_CASE("a feed's schedule: deadline, time zone, days") {
+  CHECK(error_for(kFeedHead + "    schedule: {expect_by: \"7am\"}\n") ==
+        "rosterd.yaml:3: feeds.demo.schedule.expect_by: must be a local time as HH:MM (e.g. "
+        "\"07:00\"), got \"7am\".");
+  CHECK(error_for(kFeedHead + "    schedule: {timezone: Mars/Olympus}\n") ==
+        "rosterd.yaml:3: feeds.demo.schedule.timezone: \"Mars/Olympus\" is not a time zone of "
+        "this machine's tzdata (e.g. America/Chicago).");
+  CHECK(error_for(kFeedHead + "    schedule: {expect_days: [mon, funday]}\n")
+            .find("feeds.demo.schedule.expect_days") != std::string::npos);
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  const Config c = parse_config(
+      kFeedHead +
+          "    schedule: {expect_by: \"07:30\", timezone: America/Chicago, expect_days: "
+          "[mon, fri]}\n",
+      "rosterd.yaml", dir.path());
+  const ScheduleConfig& s = c.feed("demo").schedule;
+  CHECK(s.expect_by == 7 * 60 + 30);
+  CHECK(s.timezone == "America/Chicago");
+  CHECK(s.expect_days == std::array<bool, 7>{false, true, false, false, false, true, false});
+}
