@@ -456,7 +456,9 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);
   const YamlNode schedule = n["schedule"];
-  schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days"});
+  schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days", "stale_after"});
+  if (!schedule["stale_after"].is_null())
+    feed.schedule.stale_after = parse_duration(schedule["stale_after"]);
   if (!schedule["expect_by"].is_null()) {
     const std::string t = schedule["expect_by"].as_string();
     unsigned h = 0, m = 0;

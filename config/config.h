@@ -4,10 +4,10 @@
 
 #include <array>
 #include <chrono>
-#include <optional>
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +80,9 @@ struct ScheduleConfig {
   std::optional<int> expect_by;
   std::string timezone;  // IANA name; empty: the machine's local zone
   std::array<bool, 7> expect_days{true, true, true, true, true, true, true};  // Sunday first
+  // Files keep coming but carry the same bytes as the last one ingested for this long: one
+  // "stale feed" alert. Zero: off.
+  std::chrono::seconds stale_after{0};
 };
 
 struct FeedConfig {

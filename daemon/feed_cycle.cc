@@ -102,7 +102,7 @@ void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
   const std::string reason = "no roster file had arrived by " + by;
-  if (!store.record_missing(feed.name, date, reason)) return;  // told already today
+  if (!store.record_event(feed.name, "missing", date, reason)) return;  // told already today
   out << feed.name << ": MISSING: " << reason << " on " << date << '\n';
   log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
   mailer.alert_failure(
@@ -113,6 +113,38 @@ void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
           ".\nThe platform keeps the last committed roster until one comes. "
           "Check that the student information system's nightly export and "
           "upload ran.\n");
+}
+
+// Files keep coming, but with the bytes of the last one ingested, for stale_after: the SIS is
+// resending an old export. Told once per last-ingested file.
+void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out) {
+  const auto after = feed.schedule.stale_after.count();
+  if (after <= 0) return;
+  const auto last = store.last_ingested_file(feed.name);
+  if (!last) return;
+  std::tm tm{};
+  if (::strptime(last->seen_at.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return;
+  const std::int64_t since = ::timegm(&tm);
+  const std::int64_t now = unix_now();
+  if (now - since < after) return;
+  // Only when something came since, all of it repeats (no file at all is "missing" instead).
+  if (!store.file_seen_since(feed.name, utc_timestamp(since + 1))) return;
+  const std::string key = "stale:" + std::to_string(last->id);
+  const std::string days = std::to_string((now - since) / 86400);
+  if (!store.record_event(
+          feed.name, "stale", key,
+          "every file since " + last->seen_at + " repeats " + display_safe(last->remote_name)))
+    return;  // told already
+  out << feed.name << ": STALE: every file since " << last->seen_at << " repeats "
+      << display_safe(last->remote_name) << '\n';
+  log::warning("feed.stale", {{"feed", feed.name}, {"since", last->seen_at}});
+  mailer.alert_failure(feed, key,
+                       "[rosterd] " + feed.name + " " + to_iso(today_utc()) +
+                           ": STALE — the same roster for " + days + " day(s)",
+                       "Every file of feed " + feed.name + " since " + last->seen_at +
+                           " has the same bytes as " + display_safe(last->remote_name) +
+                           ", the last one ingested. The student information system is "
+                           "probably resending an old export: check its nightly job.\n");
 }
 
 }  // namespace
@@ -177,6 +209,7 @@ int run_feed_cycle(const Config& config, const FeedConfig& feed, RosterStore& st
   }
   intake.tidy();
   if (drop_state != nullptr) *drop_state = intake.last_error();
+  check_stale(feed, store, mailer, out);
   check_deadline(feed, store, mailer, out);
   return status;
 }

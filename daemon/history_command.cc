@@ -23,6 +23,10 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
       out << "  no file for " << r.file_name << ": " << display_safe(r.reason) << '\n';
       continue;
     }
+    if (r.kind == "stale") {
+      out << "  stale feed: " << display_safe(r.reason) << '\n';
+      continue;
+    }
     if (r.kind == "rollback") {
       out << "  rollback of run " << r.target_run.value_or(0);
     } else {

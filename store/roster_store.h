@@ -155,10 +155,13 @@ class RosterStore {
                            std::int64_t next_attempt) = 0;
   // Pending messages of a feed (all feeds when empty).
   virtual std::size_t mail_backlog(const std::string& feed) = 0;
-  // Records, once per feed and date, that no file came by the feed's deadline: a line in the
-  // history (kind `missing`). Returns false when it was recorded before.
-  virtual bool record_missing(const std::string& feed, const std::string& date,
-                              const std::string& reason) = 0;
+  // Records a feed event as a line in the history, once per (feed, kind, key): kind `missing`
+  // (no file by the deadline; key: the date) or `stale` (key: the last ingested file). Returns
+  // false when it was recorded before.
+  virtual bool record_event(const std::string& feed, const std::string& kind,
+                            const std::string& key, const std::string& reason) = 0;
+  // The feed's last file that was ingested (not a repeat), if any.
+  virtual std::optional<SourceFile> last_ingested_file(const std::string& feed) = 0;
   // True when a file of the feed entered the ledger at or after `since` (UTC, ISO 8601).
   virtual bool file_seen_since(const std::string& feed, const std::string& since) = 0;
 

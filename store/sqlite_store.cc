@@ -529,28 +529,37 @@ class SqliteStore : public RosterStore {
     return db_.changes() == 1;
   }
 
-  bool record_missing(const std::string& feed, const std::string& date,
-                      const std::string& reason) override {
+  bool record_event(const std::string& feed, const std::string& kind, const std::string& key,
+                    const std::string& reason) override {
     Transaction tx(db_);
-    Statement q(db_, "SELECT 1 FROM runs WHERE feed = ? AND kind = 'missing' AND file_name = ?");
-    q.bind(1, feed).bind(2, date);
+    Statement q(db_, "SELECT 1 FROM runs WHERE feed = ? AND kind = ? AND file_name = ?");
+    q.bind(1, feed).bind(2, kind).bind(3, key);
     if (q.step()) return false;
     q.reset();
     const std::string now = now_utc();
     Statement ins(db_,
                   "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, finished, "
-                  "decision, reason, pid, host) VALUES (?, 'missing', ?, '', 0, ?, ?, 'missing', "
-                  "?, ?, ?)");
+                  "decision, reason, pid, host) VALUES (?, ?, ?, '', 0, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, feed)
-        .bind(2, date)
-        .bind(3, now)
+        .bind(2, kind)
+        .bind(3, key)
         .bind(4, now)
-        .bind(5, reason)
-        .bind(6, static_cast<std::int64_t>(::getpid()))
-        .bind(7, host_name())
+        .bind(5, now)
+        .bind(6, kind)
+        .bind(7, reason)
+        .bind(8, static_cast<std::int64_t>(::getpid()))
+        .bind(9, host_name())
         .run();
     tx.commit();
     return true;
+  }
+
+  std::optional<SourceFile> last_ingested_file(const std::string& feed) override {
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE f.feed = ? AND f.status = 'ingested' ORDER BY f.id DESC LIMIT 1");
+    q.bind(1, feed);
+    if (!q.step()) return std::nullopt;
+    return read_source_file(q);
   }
 
   bool file_seen_since(const std::string& feed, const std::string& since) override {

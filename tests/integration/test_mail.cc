@@ -348,3 +348,25 @@ TEST_CASE("integration: a file taken today means no missing-file alert") {
   CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
   CHECK(f.history().find("missing") == std::string::npos);
 }
+
+TEST_CASE("integration: the same roster again and again past stale_after is one stale-feed alert") {
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+      "    schedule: {stale_after: 1s}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  const std::vector<std::string> once = {"run",     "--once",      "--config", f.config.string(),
+                                         "--as-of", kGeneratorAsOf};
+  std::filesystem::copy_file(f.file, f.tmp / "drop/mon.txt");
+  run_rosterd(once);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  std::filesystem::copy_file(f.file, f.tmp / "drop/tue.txt");  // yesterday's bytes again
+  const ProcessResult r = run_rosterd(once);
+  CHECK(r.out.find("gen: STALE: every file since ") != std::string::npos);
+  run_rosterd(once);
+  const auto mails = f.received();
+  // Monday's report, Tuesday's repeat alert, one stale alert; nothing more on the third poll.
+  REQUIRE(mails.size() == 3);
+  CHECK(std::string(mails[2]["subject"]).find(": STALE — the same roster for 0 day(s)") !=
+        std::string::npos);
+  CHECK(f.history().find("stale feed: every file since") != std::string::npos);
+}
