@@ -187,3 +187,51 @@ TEST_CASE("integration: sync-now polls a feed at once; status tells what the ser
   CHECK(gone.exit_status == 2);
   CHECK(gone.err.find("no rosterd service answers") != std::string::npos);
 }
+
+TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest lets it finish") {
+  TempDir tmp;
+  std::filesystem::create_directories(tmp / "drop1");
+  std::filesystem::create_directories(tmp / "drop2");
+  const auto config =
+      write_test_feed(tmp.path(),
+                      "    schedule: {poll_every: 1s}\n"
+                      "    source:\n      local: {dir: drop1, stable_for: 0s}\n"
+                      "  gen2:\n"
+                      "    mode: live\n"
+                      "    format: {quote: double}\n"
+                      "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n"
+                      "    schedule: {poll_every: 1s}\n"
+                      "    source:\n      local: {dir: drop2, stable_for: 0s}\n",
+                      "live");
+  write_generated_roster(20, tmp / "drop1/small.txt");
+  write_generated_roster(20, tmp / "drop2/small.txt");
+  NotifySocket notify(tmp / "notify.sock");
+  const std::filesystem::path log = tmp / "service.log";
+  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
+                                {"NOTIFY_SOCKET=" + notify.path().string()}, log.string());
+  const auto history = [&] {
+    return run_process(ROSTERD_BIN, {"history", "--config", config.string(), "--last", "20"}).out;
+  };
+  CHECK(eventually([&] {
+    const std::string h = history();
+    return h.find("gen  committed  small.txt") != std::string::npos &&
+           h.find("gen2  committed  small.txt") != std::string::npos;
+  }));
+  CHECK(notify.read().find("STATUS=2 polling") != std::string::npos);  // both at the same time
+
+  // A large file; SIGTERM once its run has started: the run finishes, then the service exits.
+  write_generated_roster(300000, tmp / "drop1/large.txt");
+  CHECK(eventually(
+      [&] { return slurp(log).find("event=run.start feed=gen run=3") != std::string::npos; },
+      20000));
+  ::kill(pid, SIGTERM);
+  const int status = wait_process(pid, 60000);
+  CHECK(status == 0);
+  if (status != 0) kill_process(pid);
+  const std::string h = history();
+  INFO(h);
+  CHECK(h.find("gen  committed  large.txt") != std::string::npos);
+  const ProcessResult integrity =
+      run_process("/usr/bin/sqlite3", {(tmp / "roster.db").string(), "PRAGMA integrity_check;"});
+  CHECK(integrity.out == "ok\n");
+}
