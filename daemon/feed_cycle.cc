@@ -98,7 +98,7 @@ void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
   const LocalTime lt = local_time_in(s.timezone, now);
   if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by) return;
   const std::int64_t day_start = now - (now % 60) - std::int64_t{lt.minutes} * 60;
-  if (store.file_seen_since(feed.name, utc_timestamp(day_start))) return;
+  if (store.file_seen_since(feed.name, day_start)) return;  // taken, or on its way
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
   const std::string reason = "no roster file had arrived by " + by;
@@ -128,7 +128,7 @@ void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std
   const std::int64_t now = unix_now();
   if (now - since < after) return;
   // Only when something came since, all of it repeats (no file at all is "missing" instead).
-  if (!store.file_seen_since(feed.name, utc_timestamp(since + 1))) return;
+  if (!store.file_seen_since(feed.name, since + 1)) return;
   const std::string key = "stale:" + std::to_string(last->id);
   const std::string days = std::to_string((now - since) / 86400);
   if (!store.record_event(

@@ -162,8 +162,9 @@ class RosterStore {
                             const std::string& key, const std::string& reason) = 0;
   // The feed's last file that was ingested (not a repeat), if any.
   virtual std::optional<SourceFile> last_ingested_file(const std::string& feed) = 0;
-  // True when a file of the feed entered the ledger at or after `since` (UTC, ISO 8601).
-  virtual bool file_seen_since(const std::string& feed, const std::string& since) = 0;
+  // True when a file of the feed entered the ledger, or was first listed in its drop (still
+  // being delivered), at or after `since` (seconds since the epoch).
+  virtual bool file_seen_since(const std::string& feed, std::int64_t since) = 0;
 
   // Held runs still marked as waiting for their QA report, oldest first.
   virtual std::vector<RunRecord> awaiting_report_runs() = 0;

@@ -562,10 +562,14 @@ class SqliteStore : public RosterStore {
     return read_source_file(q);
   }
 
-  bool file_seen_since(const std::string& feed, const std::string& since) override {
+  bool file_seen_since(const std::string& feed, std::int64_t since) override {
     Statement q(db_, "SELECT 1 FROM source_files WHERE feed = ? AND seen_at >= ? LIMIT 1");
-    q.bind(1, feed).bind(2, since);
-    return q.step();
+    q.bind(1, feed).bind(2, utc_timestamp(since));
+    if (q.step()) return true;
+    Statement o(db_,
+                "SELECT 1 FROM source_observations WHERE feed = ? AND first_seen >= ? LIMIT 1");
+    o.bind(1, feed).bind(2, since);
+    return o.step();
   }
 
   bool claim_mail(std::int64_t id) override {
