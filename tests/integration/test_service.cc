@@ -76,6 +76,14 @@ class NotifySocket {
   std::thread reader_;
 };
 
+// Delivers a file whole (a hidden temporary name, then a rename), as a careful SIS does: the
+// tests poll with stable_for 0s, which takes a file as soon as it is listed.
+void deliver(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.parent_path() / ("." + path.filename().string() + ".tmp");
+  std::ofstream(tmp, std::ios::binary) << text;
+  std::filesystem::rename(tmp, path);
+}
+
 bool eventually(const std::function<bool()>& ok, int timeout_ms = 10000) {
   for (int waited = 0; waited < timeout_ms; waited += 50) {
     if (ok()) return true;
@@ -110,7 +118,7 @@ TEST_CASE(
 
   GeneratorOptions o;
   o.clean_rows = 50;
-  std::ofstream(drop / "roster-1.txt", std::ios::binary) << generate_roster(o).text;
+  deliver(drop / "roster-1.txt", generate_roster(o).text);
   const auto history = [&] {
     return run_process(ROSTERD_BIN, {"history", "--config", config.string()}).out;
   };
@@ -125,7 +133,7 @@ TEST_CASE(
       [&] { return slurp(log).find("event=config.reload_refused") != std::string::npos; }));
   CHECK(slurp(log).find("unknown key \\\"unknown_key\\\"") != std::string::npos);
   o.seed = 7;
-  std::ofstream(drop / "roster-2.txt", std::ios::binary) << generate_roster(o).text;
+  deliver(drop / "roster-2.txt", generate_roster(o).text);
   // (The file on disk is the bad one now, so the log, not `rosterd history`, tells.)
   CHECK(eventually(
       [&] { return slurp(log).find("event=run.done feed=gen run=2") != std::string::npos; }));
@@ -165,7 +173,7 @@ TEST_CASE("integration: sync-now polls a feed at once; status tells what the ser
       [&] { return rosterd({"status"}).out.find("gen: idle; last poll") != std::string::npos; }));
   GeneratorOptions o;
   o.clean_rows = 20;
-  std::ofstream(drop / "roster.txt", std::ios::binary) << generate_roster(o).text;
+  deliver(drop / "roster.txt", generate_roster(o).text);
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   CHECK(rosterd({"history"}).out.find("roster.txt") == std::string::npos);
 
@@ -203,7 +211,7 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
                       "    schedule: {poll_every: 1s}\n"
                       "    source:\n      local: {dir: drop2, stable_for: 0s}\n",
                       "live");
-  write_generated_roster(20, tmp / "drop1/small.txt");
+  write_generated_roster(20, tmp / "drop1/small.txt");  // before the service starts: whole
   write_generated_roster(20, tmp / "drop2/small.txt");
   NotifySocket notify(tmp / "notify.sock");
   const std::filesystem::path log = tmp / "service.log";
@@ -220,7 +228,10 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
   CHECK(notify.read().find("STATUS=2 polling") != std::string::npos);  // both at the same time
 
   // A large file; SIGTERM once its run has started: the run finishes, then the service exits.
-  write_generated_roster(300000, tmp / "drop1/large.txt");
+  // Written under a hidden name, then renamed: with stable_for 0s a file is taken as soon as
+  // it is listed, so it must appear whole.
+  write_generated_roster(300000, tmp / "drop1/.large.tmp");
+  std::filesystem::rename(tmp / "drop1/.large.tmp", tmp / "drop1/large.txt");
   CHECK(eventually(
       [&] { return slurp(log).find("event=run.start feed=gen run=3") != std::string::npos; },
       20000));
