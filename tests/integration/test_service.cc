@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/sshd_server.h"
@@ -25,13 +26,6 @@
 using namespace rosterd::testing;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // A datagram socket standing in for systemd's notify socket, read continuously as systemd
 // does (a full socket would block the sender).
@@ -126,30 +120,31 @@ TEST_CASE(
   CHECK(eventually([&] { return !std::filesystem::exists(drop / "roster-1.txt"); }));
 
   // A bad configuration is refused and the old one kept: the next file is still taken.
-  const std::string good = slurp(config);
+  const std::string good = read_file(config);
   std::ofstream(config, std::ios::app) << "unknown_key: 1\n";
   ::kill(pid, SIGHUP);
   CHECK(eventually(
-      [&] { return slurp(log).find("event=config.reload_refused") != std::string::npos; }));
-  CHECK(slurp(log).find("unknown key \\\"unknown_key\\\"") != std::string::npos);
+      [&] { return read_file(log).find("event=config.reload_refused") != std::string::npos; }));
+  CHECK(read_file(log).find("unknown key \\\"unknown_key\\\"") != std::string::npos);
   o.seed = 7;
   deliver(drop / "roster-2.txt", generate_roster(o).text);
   // (The file on disk is the bad one now, so the log, not `rosterd history`, tells.)
   CHECK(eventually(
-      [&] { return slurp(log).find("event=run.done feed=gen run=2") != std::string::npos; }));
+      [&] { return read_file(log).find("event=run.done feed=gen run=2") != std::string::npos; }));
   // A good one is taken.
   std::ofstream(config) << good;
   ::kill(pid, SIGHUP);
-  CHECK(eventually([&] { return slurp(log).find("event=config.reloaded") != std::string::npos; }));
+  CHECK(eventually(
+      [&] { return read_file(log).find("event=config.reloaded") != std::string::npos; }));
 
   ::kill(pid, SIGTERM);
   const int status = wait_process(pid, 10000);
   CHECK(status == 0);
   if (status != 0) kill_process(pid);
   CHECK(notify.read().find("STOPPING=1") != std::string::npos);
-  CHECK(slurp(log).find("event=service.stopped") != std::string::npos);
+  CHECK(read_file(log).find("event=service.stopped") != std::string::npos);
   // No names or birth dates at info level.
-  CHECK(slurp(log).find("birth") == std::string::npos);
+  CHECK(read_file(log).find("birth") == std::string::npos);
 }
 
 TEST_CASE("integration: sync-now polls a feed at once; status tells what the service does") {
@@ -233,7 +228,7 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
   write_generated_roster(300000, tmp / "drop1/.large.tmp");
   std::filesystem::rename(tmp / "drop1/.large.tmp", tmp / "drop1/large.txt");
   CHECK(eventually(
-      [&] { return slurp(log).find("event=run.start feed=gen run=3") != std::string::npos; },
+      [&] { return read_file(log).find("event=run.start feed=gen run=3") != std::string::npos; },
       20000));
   ::kill(pid, SIGTERM);
   const int status = wait_process(pid, 60000);

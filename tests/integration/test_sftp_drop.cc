@@ -14,6 +14,7 @@
 #include "core/sha256.h"
 #include "daemon/feed_intake.h"
 #include "store/roster_store.h"
+#include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/sshd_server.h"
@@ -25,17 +26,6 @@ using namespace rosterd;
 using namespace rosterd::testing;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write(const std::filesystem::path& p, const std::string& text) {
-  std::ofstream(p, std::ios::binary) << text;
-}
 
 ProcessResult run_rosterd(const std::vector<std::string>& args) {
   return run_process(ROSTERD_BIN, args);
@@ -99,7 +89,7 @@ struct SftpFixture {
 TEST_CASE("integration: key authentication takes a file, verified byte for byte") {
   SftpFixture f;
   const std::string text = roster(200);
-  write(f.drop / "roster-1.txt", text);
+  write_file(f.drop / "roster-1.txt", text);
   const ProcessResult r = f.fetch();
   INFO(r.out, r.err);
   REQUIRE(r.exit_status == 0);
@@ -107,7 +97,7 @@ TEST_CASE("integration: key authentication takes a file, verified byte for byte"
                    sha256_hex(text) + ")") != std::string::npos);
   const auto staged = f.staged();
   REQUIRE(staged.size() == 1);
-  CHECK(slurp(staged[0]) == text);
+  CHECK(read_file(staged[0]) == text);
   CHECK(staged[0].filename().string().ends_with("-roster-1.txt"));
 }
 
@@ -117,10 +107,11 @@ TEST_CASE("integration: an encrypted key with its passphrase in a file") {
   REQUIRE(run_process("/usr/bin/ssh-keygen",
                       {"-q", "-t", "ed25519", "-N", "s3cret-phrase", "-f", key.string()})
               .exit_status == 0);
-  std::ofstream(f.sshd.dir() / "authorized_keys", std::ios::app) << slurp(key.string() + ".pub");
-  write(f.drop / "roster.txt", roster(10));
+  std::ofstream(f.sshd.dir() / "authorized_keys", std::ios::app)
+      << read_file(key.string() + ".pub");
+  write_file(f.drop / "roster.txt", roster(10));
   const auto with_phrase = [&](const std::string& phrase) {
-    write(f.tmp / "phrase", phrase + "\n");
+    write_file(f.tmp / "phrase", phrase + "\n");
     f.write_config("        attempts: 1\n", "live",
                    "        key_file: " + key.string() +
                        "\n        passphrase_file: " + (f.tmp / "phrase").string() + "\n");
@@ -156,18 +147,18 @@ TEST_CASE("integration: password authentication") {
   const std::string password = "pw-" + sha256_hex(std::to_string(::getpid())).substr(0, 20);
   {
     const std::filesystem::path pwin = tmp / "chpasswd.in";
-    write(pwin, user + ":" + password + "\n");
+    write_file(pwin, user + ":" + password + "\n");
     REQUIRE(run_process("/bin/sh", {"-c", "/usr/sbin/chpasswd < " + pwin.string()}).exit_status ==
             0);
   }
   const std::filesystem::path drop = tmp / "drop";
   std::filesystem::create_directories(drop);
   std::filesystem::permissions(drop, std::filesystem::perms::all);
-  write(drop / "roster.txt", roster(20));
+  write_file(drop / "roster.txt", roster(20));
   std::filesystem::permissions(drop / "roster.txt", std::filesystem::perms::owner_read |
                                                         std::filesystem::perms::group_read |
                                                         std::filesystem::perms::others_read);
-  write(tmp / "password", password + "\n");
+  write_file(tmp / "password", password + "\n");
   const auto make_config = [&](const std::string& password_file) {
     return write_test_feed(
         tmp.path(),
@@ -177,7 +168,7 @@ TEST_CASE("integration: password authentication") {
             "\n        dir: " + drop.string() + "\n        stable_for: 0s\n        attempts: 1\n",
         "live");
   };
-  write(tmp / "wrong", "not-the-password\n");
+  write_file(tmp / "wrong", "not-the-password\n");
   const ProcessResult bad =
       run_rosterd({"fetch", "--config", make_config((tmp / "wrong").string()).string()});
   CHECK(bad.exit_status == 5);
@@ -195,8 +186,8 @@ TEST_CASE("integration: password authentication") {
 
 TEST_CASE("integration: an unknown host key is refused, naming the key and how to trust it") {
   SftpFixture f;
-  write(f.drop / "roster.txt", roster(10));
-  write(f.sshd.known_hosts(), "");  // nothing trusted yet: no trust on first use
+  write_file(f.drop / "roster.txt", roster(10));
+  write_file(f.sshd.known_hosts(), "");  // nothing trusted yet: no trust on first use
   const ProcessResult r = f.fetch();
   CHECK(r.exit_status == 5);
   CHECK(r.out.find("offered host key ssh-ed25519 SHA256:") != std::string::npos);
@@ -208,7 +199,7 @@ TEST_CASE("integration: an unknown host key is refused, naming the key and how t
 
 TEST_CASE("integration: a changed host key is refused") {
   SftpFixture f;
-  write(f.drop / "roster.txt", roster(10));
+  write_file(f.drop / "roster.txt", roster(10));
   f.sshd.change_host_key();
   const ProcessResult r = f.fetch();
   CHECK(r.exit_status == 5);
@@ -221,12 +212,12 @@ TEST_CASE("integration: a changed host key is refused") {
 TEST_CASE("integration: a growing file is not taken until it has been stable for stable_for") {
   SftpFixture f("        stable_for: 2s\n");
   const std::string text = roster(100);
-  write(f.drop / "roster.txt", text.substr(0, text.size() / 2));
+  write_file(f.drop / "roster.txt", text.substr(0, text.size() / 2));
   ProcessResult r = f.fetch();
   CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s of the 2s stable_for") !=
         std::string::npos);
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  write(f.drop / "roster.txt", text);  // the SIS is still writing: size changes
+  write_file(f.drop / "roster.txt", text);  // the SIS is still writing: size changes
   r = f.fetch();
   CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s") != std::string::npos);
   CHECK(f.staged().empty());
@@ -235,16 +226,16 @@ TEST_CASE("integration: a growing file is not taken until it has been stable for
   INFO(r.out);
   CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
   REQUIRE(f.staged().size() == 1);
-  CHECK(slurp(f.staged()[0]) == text);  // the whole file, never the half
+  CHECK(read_file(f.staged()[0]) == text);  // the whole file, never the half
 }
 
 TEST_CASE("integration: marker mode takes a file once NAME.done is there, and deletes both") {
   SftpFixture f("        ready_when: marker\n        after: delete\n");
-  write(f.drop / "roster.txt", roster(30));
+  write_file(f.drop / "roster.txt", roster(30));
   ProcessResult r = f.fetch();
   CHECK(r.out.find("gen: waiting roster.txt: no marker yet (roster.txt.done)") !=
         std::string::npos);
-  write(f.drop / "roster.txt.done", "");
+  write_file(f.drop / "roster.txt.done", "");
   r = f.run_once();
   INFO(r.out, r.err);
   CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
@@ -256,7 +247,7 @@ TEST_CASE("integration: marker mode takes a file once NAME.done is there, and de
 TEST_CASE("integration: after a run the remote file is kept, moved or deleted") {
   SUBCASE("keep: left in place, and not taken again") {
     SftpFixture f("        after: keep\n");
-    write(f.drop / "roster.txt", roster(30));
+    write_file(f.drop / "roster.txt", roster(30));
     ProcessResult r = f.run_once();
     CHECK(r.out.find("gen: roster.txt in the drop: kept") != std::string::npos);
     CHECK(std::filesystem::exists(f.drop / "roster.txt"));
@@ -266,7 +257,7 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
   }
   SUBCASE("move: into move_to, relative to the drop") {
     SftpFixture f("        after: move\n        move_to: processed\n");
-    write(f.drop / "roster.txt", roster(30));
+    write_file(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
     INFO(r.out, r.err);
     CHECK(r.out.find("in the drop: moved to " + (f.drop / "processed/roster.txt").string()) !=
@@ -276,14 +267,14 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
   }
   SUBCASE("delete") {
     SftpFixture f("        after: delete\n");
-    write(f.drop / "roster.txt", roster(30));
+    write_file(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
     CHECK(r.out.find("gen: roster.txt in the drop: deleted") != std::string::npos);
     CHECK(!std::filesystem::exists(f.drop / "roster.txt"));
   }
   SUBCASE("a failed move is reported and never undoes the commit") {
     SftpFixture f("        after: move\n        move_to: /proc/no-such-place\n");
-    write(f.drop / "roster.txt", roster(30));
+    write_file(f.drop / "roster.txt", roster(30));
     const ProcessResult r = f.run_once();
     INFO(r.out, r.err);
     CHECK(r.out.find("in the drop: failed: cannot move") != std::string::npos);
@@ -299,7 +290,7 @@ TEST_CASE("integration: hostile remote names never escape the staging folder") {
   const std::vector<std::string> names = {"roster-..\\..\\..\\evil.txt", "roster-\n-x\x01.txt",
                                           "roster-;rm -rf ~.txt", long_name};
   for (std::size_t i = 0; i < names.size(); ++i)
-    write(f.drop / names[i], roster(5, 100 + i));
+    write_file(f.drop / names[i], roster(5, 100 + i));
   const ProcessResult r = f.fetch();
   INFO(r.out, r.err);
   CHECK(r.exit_status == 0);
@@ -320,7 +311,7 @@ TEST_CASE("integration: hostile remote names never escape the staging folder") {
 
 TEST_CASE("integration: a file over max_bytes is not taken, and reported once") {
   SftpFixture f("        max_bytes: 1KiB\n");
-  write(f.drop / "roster.txt", roster(50));
+  write_file(f.drop / "roster.txt", roster(50));
   ProcessResult r = f.fetch();
   CHECK(r.exit_status == 5);
   CHECK(r.out.find("gen: too-large roster.txt: ") != std::string::npos);
@@ -391,7 +382,7 @@ TEST_CASE(
     "integration: the server killed mid-transfer leaves no half file; the next poll takes it") {
   SftpFixture f;
   const std::string text = roster(20000);  // a few MB
-  write(f.drop / "roster.txt", text);
+  write_file(f.drop / "roster.txt", text);
   const std::filesystem::path staging = f.tmp / "state/staging/gen";
 
   SftpDrop sftp(options_for(f));
@@ -427,12 +418,12 @@ TEST_CASE(
   INFO(r.out, r.err);
   CHECK(r.exit_status == 0);
   REQUIRE(f.staged().size() == 1);
-  CHECK(sha256_hex(slurp(f.staged()[0])) == sha256_hex(text));
+  CHECK(sha256_hex(read_file(f.staged()[0])) == sha256_hex(text));
 }
 
 TEST_CASE("integration: a server that hangs mid-transfer times out after io_timeout") {
   SftpFixture f;
-  write(f.drop / "roster.txt", roster(60000));  // ~4 MB: more than the pipe holds
+  write_file(f.drop / "roster.txt", roster(60000));  // ~4 MB: more than the pipe holds
   SftpOptions o = options_for(f);
   o.io_timeout = std::chrono::seconds(2);
   SftpDrop sftp(o);
@@ -456,14 +447,14 @@ TEST_CASE(
     "integration: the same file polled twice is taken once; the same bytes renamed are a repeat") {
   SftpFixture f("        after: keep\n");
   const std::string text = roster(40);
-  write(f.drop / "roster-mon.txt", text);
+  write_file(f.drop / "roster-mon.txt", text);
   ProcessResult r = f.run_once();
   INFO(r.out, r.err);
   CHECK(r.out.find("gen: taken roster-mon.txt") != std::string::npos);
   r = f.run_once();
   CHECK(r.out.find("nothing new") != std::string::npos);
 
-  write(f.drop / "roster-tue.txt", text);
+  write_file(f.drop / "roster-tue.txt", text);
   r = f.run_once();
   CHECK(r.out.find("gen: repeat roster-tue.txt: the same bytes as roster-mon.txt (file 1, run 1); "
                    "not ingested again") != std::string::npos);
@@ -484,7 +475,7 @@ TEST_CASE(
 
 TEST_CASE("integration: a refused connection is retried, reported, and recovers") {
   SftpFixture f("        attempts: 2\n");
-  write(f.drop / "roster.txt", roster(10));
+  write_file(f.drop / "roster.txt", roster(10));
   f.sshd.kill_all();
   ProcessResult r = f.fetch();
   CHECK(r.exit_status == 5);
@@ -507,8 +498,8 @@ TEST_CASE("integration: a server that never answers times out") {
   socklen_t len = sizeof addr;
   ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
   TempDir tmp;
-  write(tmp / "known_hosts", "");
-  write(tmp / "key", "");
+  write_file(tmp / "known_hosts", "");
+  write_file(tmp / "key", "");
   SftpOptions o;
   o.host = "127.0.0.1";
   o.port = ntohs(addr.sin_port);

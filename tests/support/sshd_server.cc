@@ -15,18 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/files.h"
 #include "tests/support/loopback.h"
 #include "tests/support/process.h"
 
 namespace rosterd::testing {
 namespace {
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 void keygen(const std::filesystem::path& file) {
   std::filesystem::remove(file);
@@ -116,7 +110,7 @@ void SshdServer::start() {
   // sshd run by root needs its privilege-separation folder (the package's service creates it).
   if (::geteuid() == 0) std::filesystem::create_directories("/run/sshd");
   std::ofstream known(known_hosts());
-  known << "[127.0.0.1]:" << port_ << " " << slurp(host_key().string() + ".pub");
+  known << "[127.0.0.1]:" << port_ << " " << read_file(host_key().string() + ".pub");
   known.close();
   pid_ = start_process(sshd_path(), {"-D", "-e", "-f", (dir_ / "sshd_config").string(), "-E",
                                      (dir_ / "sshd.log").string()});
@@ -127,7 +121,7 @@ void SshdServer::start() {
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
   throw std::runtime_error("sshd did not start on port " + std::to_string(port_) + ": " +
-                           slurp(dir_ / "sshd.log"));
+                           read_file(dir_ / "sshd.log"));
 }
 
 void SshdServer::kill_all() {
@@ -143,7 +137,7 @@ void SshdServer::freeze_all() {
 }
 
 void SshdServer::change_host_key() {
-  const std::string old_known = slurp(known_hosts());
+  const std::string old_known = read_file(known_hosts());
   kill_all();
   keygen(host_key());
   start();
