@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "core/civil_date.h"
+#include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/smtp_sink.h"
@@ -369,4 +370,43 @@ TEST_CASE("integration: the same roster again and again past stale_after is one 
   CHECK(std::string(mails[2]["subject"]).find(": STALE — the same roster for 0 day(s)") !=
         std::string::npos);
   CHECK(f.history().find("stale feed: every file since") != std::string::npos);
+}
+
+TEST_CASE("integration: STARTTLS and login work, and mail-test never shows the password") {
+  TempDir tmp;
+  // A certificate for 127.0.0.1 that the client trusts through smtp.ca_file.
+  const ProcessResult cert = run_process(
+      "/usr/bin/openssl", {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                           "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                           (tmp / "key.pem").string(), "-out", (tmp / "cert.pem").string()});
+  REQUIRE(cert.exit_status == 0);
+  const std::string password = "Tr0ub4dor-and-3";
+  SmtpSink sink(tmp / "mail", tmp / "cert.pem", tmp / "key.pem", "rosterd:" + password);
+  write_file(tmp / "smtp.password", password + "\n");
+  const auto config = write_test_feed(
+      tmp.path(),
+      "smtp:\n  url: " + sink.url() +
+          "\n  from: rosterd@platform.example\n  starttls: required\n"
+          "  username: rosterd\n  password_file: smtp.password\n  ca_file: cert.pem\n",
+      "live");
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"mail-test", "--config", config.string(), "--to", "qa@d.example"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("STARTTLS") != std::string::npos);
+  CHECK(r.out.find("[authentication withheld]") != std::string::npos);
+  // Neither the password nor any base64 form of the login (PLAIN or LOGIN) appears.
+  for (const std::string& secret :
+       {password, std::string("VHIwdWI0ZG9yLWFuZC0z"), std::string("AHJvc3RlcmQAVHIwdWI0ZG9y")}) {
+    CHECK(r.out.find(secret) == std::string::npos);
+    CHECK(r.err.find(secret) == std::string::npos);
+  }
+  CHECK(read_file(tmp / "mail/auth.log").find(" ok") != std::string::npos);
+  CHECK(sink.messages().size() == 1);
+
+  write_file(tmp / "smtp.password", "wrong\n");
+  const ProcessResult bad =
+      run_process(ROSTERD_BIN, {"mail-test", "--config", config.string(), "--to", "qa@d.example"});
+  CHECK(bad.exit_status == 5);
+  CHECK(bad.out.find("wrong") == std::string::npos);
 }

@@ -24,6 +24,14 @@ SmtpSink::SmtpSink(std::filesystem::path dir, std::filesystem::path store)
   start();
 }
 
+SmtpSink::SmtpSink(std::filesystem::path dir, std::filesystem::path cert, std::filesystem::path key,
+                   std::string user_password)
+    : dir_(std::move(dir)), port_(free_loopback_port()) {
+  extra_args_ = {"--tls", cert.string(), key.string(), "--auth", std::move(user_password)};
+  std::filesystem::create_directories(dir_);
+  start();
+}
+
 SmtpSink::~SmtpSink() {
   stop();
 }
@@ -35,6 +43,7 @@ void SmtpSink::start() {
     args.push_back("--db");
     args.push_back(store_.string());
   }
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   // Debian's interpreter, which sees python3-aiosmtpd (a python3 earlier on PATH may not).
   pid_ = start_process("/usr/bin/python3", args);
   for (int i = 0; i < 400; ++i) {

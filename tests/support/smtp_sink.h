@@ -15,6 +15,10 @@ class SmtpSink {
   // Starts the sink; messages go to `dir`. With `store`, each message records the decisions of
   // the store's runs at the moment it arrived.
   SmtpSink(std::filesystem::path dir, std::filesystem::path store = {});
+  // A sink offering STARTTLS with `cert`/`key` and requiring the login `user_password`
+  // ("user:password").
+  SmtpSink(std::filesystem::path dir, std::filesystem::path cert, std::filesystem::path key,
+           std::string user_password);
   ~SmtpSink();
   SmtpSink(const SmtpSink&) = delete;
   SmtpSink& operator=(const SmtpSink&) = delete;
@@ -30,6 +34,7 @@ class SmtpSink {
  private:
   std::filesystem::path dir_;
   std::filesystem::path store_;
+  std::vector<std::string> extra_args_;
   int port_ = 0;
   int pid_ = -1;
 };

@@ -6,7 +6,10 @@ envelope, headers, the text and HTML bodies, attachments, the time of receipt an
 the decision of every run in rosterd's store at that moment (to prove a report arrives before
 its run commits). A recipient bounce@... is refused (550). Runs until killed.
 
-usage: smtp_sink.py --port N --out DIR [--db STORE]
+With --tls CERT KEY it offers STARTTLS; with --auth USER:PASSWORD it requires that login
+(after STARTTLS) and records the logins it saw in OUT/auth.log.
+
+usage: smtp_sink.py --port N --out DIR [--db STORE] [--tls CERT KEY] [--auth USER:PASSWORD]
 """
 import argparse
 import email
@@ -15,9 +18,11 @@ import json
 import os
 import signal
 import sqlite3
+import ssl
 import time
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -80,9 +85,27 @@ def main():
     p.add_argument("--port", type=int, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--db")
+    p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    p.add_argument("--auth")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
-    controller = Controller(Sink(a.out, a.db), hostname="127.0.0.1", port=a.port)
+    kwargs = {}
+    if a.tls:
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        kwargs["tls_context"] = ctx
+    if a.auth:
+        user, password = a.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = (isinstance(auth_data, LoginPassword) and auth_data.login.decode() == user
+                  and auth_data.password.decode() == password)
+            with open(os.path.join(a.out, "auth.log"), "a") as f:
+                f.write("%s %s\n" % (mechanism, "ok" if ok else "refused"))
+            return AuthResult(success=ok)
+
+        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
+    controller = Controller(Sink(a.out, a.db), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), os._exit(0)))
     while True:
