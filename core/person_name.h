@@ -1,0 +1,16 @@
+// Names compared as people, not as bytes: the key that tells whether two rows with different
+// state IDs are probably the same student (issue "Identity"). Case, accents, blanks, hyphens,
+// apostrophes and periods do not count: "José-María O'Neil" and "jose maria oneil" are equal.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace rosterd {
+
+// The name folded for comparison: lowercase ASCII letters and digits only; Latin letters with
+// diacritics (UTF-8, Latin-1 Supplement and Latin Extended-A) fold to their base letter
+// ("ß" to "ss", "æ" to "ae"); other characters are dropped.
+std::string fold_name(std::string_view utf8);
+
+}  // namespace rosterd
