@@ -18,7 +18,9 @@ std::optional<FeedLock> FeedLock::try_acquire(const std::filesystem::path& state
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const std::filesystem::path path = dir / (feed + ".lock");
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  // Read-only and 0644: flock needs no write access, and a lock file root created by running
+  // a command by hand must not lock the service's own user out.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) {
     throw Error("cannot open the lock file " + path.string() + ": " + std::strerror(errno) +
                 ". Check state_dir in the configuration and its permissions.");

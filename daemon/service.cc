@@ -1,7 +1,9 @@
 #include "daemon/service.h"
 
+#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
@@ -67,13 +69,27 @@ class Service {
   // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
   void open_control_socket() {
     const std::filesystem::path path = control_socket_path(config_->state_dir);
+    control_state_dir_ = config_->state_dir;
+    workers_at_start_ = config_->workers;
     std::error_code ec;
     std::filesystem::create_directories(config_->state_dir, ec);
+    {
+      // Another service with this state folder still answering: refuse to start rather than
+      // take its socket (two services would poll the same feeds).
+      asio::local::stream_protocol::socket probe(io_);
+      boost::system::error_code connect_error;
+      probe.connect(asio::local::stream_protocol::endpoint(path.string()), connect_error);
+      if (!connect_error) {
+        throw Error("another rosterd service already runs with state_dir " +
+                    config_->state_dir.string() + " (it answers on " + path.string() +
+                    "). Stop it first, or give this one its own state_dir.");
+      }
+    }
     std::filesystem::remove(path, ec);  // a leftover of a killed service
     control_.open();
+    const mode_t old_mask = ::umask(077);  // the socket is born 0600, never wider
     control_.bind(asio::local::stream_protocol::endpoint(path.string()));
-    std::filesystem::permissions(
-        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write, ec);
+    ::umask(old_mask);
     control_.listen();
     control_path_ = path;
     accept_control();
@@ -181,14 +197,17 @@ class Service {
     if (stopping_) return;
     FeedState& st = feeds_[name];
     const auto it = config_->feeds.find(name);
-    if (st.busy || it == config_->feeds.end()) return;
+    if (st.busy || it == config_->feeds.end() || it->second.source.kind == SourceKind::none) return;
     st.busy = true;
     ++running_;
     update_status();
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
     std::string drop_state = st.drop_state;
     asio::post(pool_, [this, config, name, drop_state]() mutable {
-      const std::string result = work(*config, config->feeds.at(name), drop_state);
+      // A poll queued behind others when SIGTERM came does not start.
+      const std::string result = stop_requested_.load()
+                                     ? std::string("skipped (stopping)")
+                                     : work(*config, config->feeds.at(name), drop_state);
       asio::post(io_, [this, name, result, drop_state] { done(name, result, drop_state); });
     });
   }
@@ -236,16 +255,26 @@ class Service {
       config_ = fresh;
       log::info("config.reloaded", {{"file", options_.config_file.string()}});
       sd_notify(0, "RELOADING=1");
+      // Feeds gone, or without a source now, stop; every other feed not polling right now
+      // polls at once with the new configuration (a busy one reschedules when it ends).
       for (auto& [name, st] : feeds_) {
-        if (!config_->feeds.contains(name) && st.timer) st.timer->cancel();
+        const auto it = config_->feeds.find(name);
+        if ((it == config_->feeds.end() || it->second.source.kind == SourceKind::none) && st.timer)
+          st.timer->cancel();
       }
       for (const auto& [name, feed] : config_->feeds) {
         if (feed.source.kind == SourceKind::none) continue;
         FeedState& st = feeds_[name];
-        if (!st.timer) {
-          st.timer = std::make_unique<asio::steady_timer>(io_);
+        if (!st.timer) st.timer = std::make_unique<asio::steady_timer>(io_);
+        if (!st.busy) {
+          st.timer->cancel();
           schedule(name, std::chrono::seconds(0));
         }
+      }
+      if (fresh->state_dir != control_state_dir_ || fresh->workers != workers_at_start_) {
+        log::warning("config.needs_restart",
+                     {{"keys", "state_dir, service.workers"},
+                      {"why", "they take effect when the service starts again"}});
       }
       sd_notify(0, "READY=1");
     } catch (const std::exception& e) {
@@ -259,6 +288,7 @@ class Service {
   void stop() {
     if (stopping_) return;
     stopping_ = true;
+    stop_requested_ = true;
     sd_notify(0, "STOPPING=1");
     log::info("service.stopping", {{"running", std::to_string(running_)}});
     for (auto& [name, st] : feeds_) {
@@ -308,9 +338,12 @@ class Service {
   asio::steady_timer watchdog_;
   asio::local::stream_protocol::acceptor control_;
   std::filesystem::path control_path_;
+  std::filesystem::path control_state_dir_;
+  std::size_t workers_at_start_ = 0;
   std::map<std::string, FeedState> feeds_;
   std::size_t running_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // read by pool threads
 };
 
 }  // namespace
