@@ -15,11 +15,18 @@ struct LocalTime {
   int minutes = 0;  // since local midnight
 };
 
-// `unix` seconds as wall-clock time in `zone` ("" = the system's local zone). Thread-safe: the
-// zone is switched under a lock (the C library keeps one process-wide zone).
+// `unix` seconds as wall-clock time in `zone` ("" = the machine's local zone). Named zones are
+// read from their tzdata files, never by switching TZ: thread-safe.
 LocalTime local_time_in(const std::string& zone, std::int64_t unix);
 
-// True when tzdata knows `zone` (/usr/share/zoneinfo/ZONE exists).
+// The zone's offset from UTC at `unix`, in seconds (CST: -21600).
+std::int32_t utc_offset_in(const std::string& zone, std::int64_t unix);
+
+// The instant local midnight began, on the local day that contains `unix` (right across DST
+// changes).
+std::int64_t local_midnight_in(const std::string& zone, std::int64_t unix);
+
+// True when tzdata has a readable file for `zone` (/usr/share/zoneinfo/ZONE).
 bool known_time_zone(const std::string& zone);
 
 }  // namespace rosterd

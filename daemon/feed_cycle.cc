@@ -97,7 +97,7 @@ void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
   const std::int64_t now = unix_now();
   const LocalTime lt = local_time_in(s.timezone, now);
   if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by) return;
-  const std::int64_t day_start = now - (now % 60) - std::int64_t{lt.minutes} * 60;
+  const std::int64_t day_start = local_midnight_in(s.timezone, now);
   if (store.file_seen_since(feed.name, day_start)) return;  // taken, or on its way
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
