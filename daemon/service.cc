@@ -52,6 +52,7 @@ class Service {
     update_status();
     io_.run();
     pool_.join();
+    control_pool_.join();
     log::info("service.stopped");
     return 0;
   }
@@ -64,6 +65,7 @@ class Service {
     std::string last;        // what the last poll did, for STATUS=
     std::string last_at;     // when it ended (UTC)
     std::chrono::steady_clock::time_point next;
+    std::chrono::steady_clock::time_point started;  // of the poll running now
   };
 
   // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
@@ -107,9 +109,19 @@ class Service {
             std::istream in(buf.get());
             std::string line;
             std::getline(in, line);
-            auto reply = std::make_shared<std::string>(answer(line));
-            asio::async_write(*conn, asio::buffer(*reply),
-                              [conn, reply](const boost::system::error_code&, std::size_t) {});
+            if (line == "status") {
+              // The store part is read on the control thread: a store locked by a long commit
+              // must not stall the loop (timers, signals, the watchdog).
+              auto lines = std::make_shared<std::vector<std::pair<std::string, std::string>>>(
+                  status_lines());
+              std::shared_ptr<const Config> config = config_;
+              asio::post(control_pool_, [this, conn, lines, config] {
+                const std::string text = with_store_counts(*config, *lines);
+                asio::post(io_, [conn, text] { reply_and_close(conn, text); });
+              });
+              return;
+            }
+            reply_and_close(conn, answer(line));
           });
       accept_control();
     });
@@ -127,35 +139,57 @@ class Service {
       schedule(name, std::chrono::seconds(0));
       return "ok: " + name + " polls now\n";
     }
-    if (line == "status") return status_text();
     return "error: unknown request \"" + line + "\" (sync-now FEED, status)\n";
   }
 
-  std::string status_text() {
-    std::string out;
-    std::unique_ptr<RosterStore> store;
-    try {
-      store = open_store(*config_);
-    } catch (const std::exception&) {
-      // The status still shows what the service itself knows.
-    }
+  static void reply_and_close(const std::shared_ptr<asio::local::stream_protocol::socket>& conn,
+                              const std::string& text) {
+    auto reply = std::make_shared<std::string>(text);
+    asio::async_write(*conn, asio::buffer(*reply),
+                      [conn, reply](const boost::system::error_code&, std::size_t) {});
+  }
+
+  // On the io thread: what the service itself knows, one (feed, line) a feed.
+  std::vector<std::pair<std::string, std::string>> status_lines() {
+    std::vector<std::pair<std::string, std::string>> out;
     const auto now = std::chrono::steady_clock::now();
     for (const auto& [name, st] : feeds_) {
       if (!st.timer) continue;
-      out += name + ": " + (st.busy ? "polling" : "idle");
-      if (!st.last.empty()) out += "; last poll " + st.last_at + " (" + st.last + ")";
+      std::string line = name + ": " + (st.busy ? "polling" : "idle");
+      if (!st.last.empty()) line += "; last poll " + st.last_at + " (" + st.last + ")";
       if (!st.busy && !stopping_) {
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(st.next - now).count();
-        out += "; next poll in " + std::to_string(std::max<long long>(secs, 0)) + "s";
+        line += "; next poll in " + std::to_string(std::max<long long>(secs, 0)) + "s";
       }
+      if (!st.drop_state.empty()) line += "; drop failing: " + st.drop_state;
+      out.emplace_back(name, line);
+    }
+    return out;
+  }
+
+  // On the control thread: adds each feed's held runs and outbox backlog from the store.
+  static std::string with_store_counts(
+      const Config& config, const std::vector<std::pair<std::string, std::string>>& lines) {
+    std::string out;
+    std::unique_ptr<RosterStore> store;
+    try {
+      store = open_store(config);
+    } catch (const std::exception&) {
+      // The status still shows what the service itself knows.
+    }
+    for (const auto& [name, line] : lines) {
+      out += line;
       if (store) {
-        std::size_t held = 0;
-        for (const RunRecord& r : store->history(name, 50))
-          held += r.decision == "held" ? 1 : 0;
-        out += "; held runs " + std::to_string(held) + "; outbox " +
-               std::to_string(store->mail_backlog(name));
+        try {
+          std::size_t held = 0;
+          for (const RunRecord& r : store->history(name, 50))
+            held += r.decision == "held" ? 1 : 0;
+          out += "; held runs " + std::to_string(held) + "; outbox " +
+                 std::to_string(store->mail_backlog(name));
+        } catch (const std::exception& e) {
+          out += std::string("; store unavailable: ") + e.what();
+        }
       }
-      if (!st.drop_state.empty()) out += "; drop failing: " + st.drop_state;
       out += "\n";
     }
     return out.empty() ? "no feed to poll\n" : out;
@@ -199,6 +233,7 @@ class Service {
     const auto it = config_->feeds.find(name);
     if (st.busy || it == config_->feeds.end() || it->second.source.kind == SourceKind::none) return;
     st.busy = true;
+    st.started = std::chrono::steady_clock::now();
     ++running_;
     update_status();
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
@@ -315,7 +350,19 @@ class Service {
   }
 
   void tick_watchdog(std::chrono::microseconds every) {
-    sd_notify(0, "WATCHDOG=1");  // the loop is alive: polls run on the pool
+    // The loop is alive; but a poll running for hours is stuck (every wait on a server is
+    // bounded by io_timeout or curl's timeouts), and then systemd should restart the service.
+    const auto now = std::chrono::steady_clock::now();
+    std::string stuck;
+    for (const auto& [name, st] : feeds_) {
+      if (st.busy && now - st.started > kStuckAfter) stuck = name;
+    }
+    if (stuck.empty()) {
+      sd_notify(0, "WATCHDOG=1");
+    } else if (!reported_stuck_) {
+      reported_stuck_ = true;
+      log::error("service.poll_stuck", {{"feed", stuck}});
+    }
     watchdog_.expires_after(every);
     watchdog_.async_wait([this, every](const boost::system::error_code& ec) {
       if (!ec) tick_watchdog(every);
@@ -334,6 +381,7 @@ class Service {
   std::shared_ptr<const Config> config_;
   asio::io_context io_;
   asio::thread_pool pool_;
+  asio::thread_pool control_pool_{1};  // status queries that read the store
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
   asio::local::stream_protocol::acceptor control_;
@@ -344,6 +392,8 @@ class Service {
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};  // read by pool threads
+  bool reported_stuck_ = false;
+  static constexpr std::chrono::hours kStuckAfter{2};
 };
 
 }  // namespace
