@@ -136,6 +136,14 @@ TEST_CASE(
   ::kill(pid, SIGHUP);
   CHECK(eventually(
       [&] { return read_file(log).find("event=config.reloaded") != std::string::npos; }));
+  o.seed = 11;
+  deliver(drop / "roster-3.txt", generate_roster(o).text);
+  CHECK(eventually([&] { return history().find("roster-3.txt") != std::string::npos; }));
+
+  // A second service with the same state folder refuses to start.
+  const ProcessResult second = run_process(ROSTERD_BIN, {"run", "--config", config.string()});
+  CHECK(second.exit_status == 2);
+  CHECK(second.err.find("another rosterd service already runs") != std::string::npos);
 
   ::kill(pid, SIGTERM);
   const int status = wait_process(pid, 10000);
