@@ -499,8 +499,7 @@ std::string SourceConfig::where() const {
     case SourceKind::local:
       return local_dir.string();
     case SourceKind::sftp:
-      return "sftp://" + sftp.user + "@" + sftp.host + ":" + std::to_string(sftp.port) + "/" +
-             sftp.dir;
+      return describe_sftp(sftp);
     case SourceKind::none:
       break;
   }

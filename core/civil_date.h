@@ -39,6 +39,10 @@ std::string utc_timestamp();
 // `unix` seconds as "2026-11-23T12:00:00Z".
 std::string utc_timestamp(std::int64_t unix);
 
+// Seconds since the epoch of "2026-11-23T12:00:00Z" (what utc_timestamp writes); nullopt when
+// the text is not such a timestamp.
+std::optional<std::int64_t> parse_utc_timestamp(const std::string& text);
+
 // Seconds since the epoch, now.
 std::int64_t unix_now();
 

@@ -122,9 +122,9 @@ void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std
   if (after <= 0) return;
   const auto last = store.last_ingested_file(feed.name);
   if (!last) return;
-  std::tm tm{};
-  if (::strptime(last->seen_at.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return;
-  const std::int64_t since = ::timegm(&tm);
+  const auto seen = parse_utc_timestamp(last->seen_at);
+  if (!seen) return;
+  const std::int64_t since = *seen;
   const std::int64_t now = unix_now();
   if (now - since < after) return;
   // Only when something came since, all of it repeats (no file at all is "missing" instead).

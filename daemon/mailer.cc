@@ -5,15 +5,14 @@
 
 #include "core/civil_date.h"
 #include "core/log.h"
+#include "daemon/ingest_pipeline.h"
 
 namespace rosterd {
 namespace {
 
-// Seconds since the epoch of "2026-11-23T01:02:03Z"; 0 when it does not parse.
+// 0 for a timestamp that does not parse (the store writes them all).
 std::int64_t epoch_of(const std::string& iso) {
-  std::tm tm{};
-  if (::strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr) return 0;
-  return static_cast<std::int64_t>(::timegm(&tm));
+  return parse_utc_timestamp(iso).value_or(0);
 }
 
 }  // namespace
@@ -108,17 +107,15 @@ void Mailer::settle_awaiting_runs() {
     }
     store_.clear_awaiting_report(run.id);
     const std::string id = std::to_string(run.id);
-    const std::string cfg = " --config " + config_.file.string();
+    std::string steps;
+    for (const std::string& step : next_steps(config_.file.string(), Decision::held, run.id))
+      steps += step + "\n";
     log::warning("run.report_late", {{"feed", run.feed}, {"run", id}});
     alert_failure(feed, "run:" + id + ":late_report",
                   "[rosterd] " + feed.name + " " + date_of(run.started) + ": run " + id +
                       " HELD — its QA report was not delivered in time",
                   "Run " + id + " of feed " + feed.name + " (" + run.file_name +
-                      ") was not committed: " + why +
-                      ".\n\nNothing was committed; a person decides now.\n"
-                      "To commit the run: rosterd approve" +
-                      cfg + " " + id + "\nTo discard it:    rosterd reject" + cfg + " " + id +
-                      "\n");
+                      ") was not committed: " + why + ".\n\n" + steps);
   }
 }
 

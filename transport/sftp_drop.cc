@@ -143,9 +143,12 @@ std::string SftpDrop::fault(const std::string& libssh_error) {
   return libssh_error;
 }
 
+std::string describe_sftp(const SftpOptions& o) {
+  return "sftp://" + o.user + "@" + o.host + ":" + std::to_string(o.port) + "/" + o.dir;
+}
+
 std::string SftpDrop::where() const {
-  return "sftp://" + options_.user + "@" + options_.host + ":" + std::to_string(options_.port) +
-         "/" + options_.dir;
+  return describe_sftp(options_);
 }
 
 std::string SftpDrop::remote_path(const std::string& name) const {

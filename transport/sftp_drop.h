@@ -30,6 +30,9 @@ struct SftpOptions {
   unsigned requests_in_flight = 64;
 };
 
+// "sftp://user@host:22/dir": how messages name an SFTP drop (never with a secret).
+std::string describe_sftp(const SftpOptions& options);
+
 class SftpDrop : public Drop {
  public:
   explicit SftpDrop(SftpOptions options);
