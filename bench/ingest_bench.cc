@@ -34,7 +34,7 @@ int next_night(const char* in_path, const char* out_path) {
       std::size_t pos = 0;
       for (int i = 0; i < 4; ++i)
         pos = line.find('|', pos) + 1;
-      line.replace(pos, line.find('|', pos) - pos, "Renamed");
+      line.replace(pos, line.find('|', pos) - pos, "Renamed" + std::to_string(n));
     }
     out << line << '\n';
   }

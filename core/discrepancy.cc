@@ -32,6 +32,7 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"encoding", Severity::error, false},
     {"implausible_birth_date", Severity::warning, false},
     {"invalid_score", Severity::warning, false},
+    {"same_person_two_ids", Severity::warning, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -126,6 +127,10 @@ std::string discrepancy_message(const Discrepancy& d) {
     case C::invalid_score:
       return "Field " + field + " has " + value + ", which is not a number from " + d.detail +
              "; the row is accepted without this score.";
+    case C::same_person_two_ids:
+      return "State ID " + value + " has the same name and birth date as " + d.detail +
+             ": one person under two IDs? Both rows are taken; correct the duplicate record in "
+             "the student information system.";
   }
   return std::string(code_name(d.code));
 }

@@ -35,9 +35,11 @@ enum class DiscrepancyCode : std::uint8_t {
   // Row level, warning: the row is accepted and the issue reported.
   implausible_birth_date,
   invalid_score,
+  // The same person (equal identity.match_on values) under two state IDs in one file.
+  same_person_two_ids,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 18;
+inline constexpr std::size_t kDiscrepancyCodeCount = 19;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

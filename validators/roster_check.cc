@@ -26,7 +26,8 @@ struct KeyHash {
 // Collects one part's checked rows.
 class CheckSink : public RowSink {
  public:
-  CheckSink(const RowChecker& checker, bool keep_rows) : checker_(checker), keep_rows_(keep_rows) {}
+  CheckSink(const RowChecker& checker, bool keep_rows, const MatchFields& same_person)
+      : checker_(checker), keep_rows_(keep_rows), same_person_(same_person) {}
 
   void on_row(const RawRow& row) override {
     const bool accepted = checker_.check(row, normalized_, discrepancies);
@@ -50,15 +51,20 @@ class CheckSink : public RowSink {
       if (!accepted) students.set_rejected(at);
     }
     keys.push_back(KeyHash{hash_bytes(students.get(at, Field::state_id)), at});
+    // Hashed here, on the reader's threads, so that a row's values need not be kept for it.
+    if (accepted && !same_person_.empty())
+      persons.push_back(KeyHash{person_hash(normalized_.values, same_person_), at});
   }
 
   StudentTable students;
   std::vector<Discrepancy> discrepancies;
   std::vector<KeyHash> keys;
+  std::vector<KeyHash> persons;  // accepted rows by person_hash
 
  private:
   const RowChecker& checker_;
   bool keep_rows_;
+  const MatchFields& same_person_;
   NormalizedRow normalized_;
   std::string safe_id_;
 };
@@ -128,6 +134,59 @@ void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
   }
 }
 
+// Warns on every accepted row whose person (equal person_hash) appears under another state ID
+// too. Runs after flag_duplicates: a row rejected as a duplicate ID is not a second person.
+void flag_same_person(CheckResult& result, std::vector<KeyHash>& persons) {
+  sort_by_hash(persons);
+  StudentTable& t = result.students;
+  std::vector<StudentTable::Index> group;
+  for (std::size_t i = 0; i < persons.size();) {
+    std::size_t j = i + 1;
+    while (j < persons.size() && (persons[j].hash >> 32) == (persons[i].hash >> 32))
+      ++j;
+    if (j - i > 2) {
+      // sort_by_hash orders by the top 32 bits only; order the (small) block by the whole hash.
+      std::sort(persons.begin() + static_cast<std::ptrdiff_t>(i),
+                persons.begin() + static_cast<std::ptrdiff_t>(j),
+                [](const KeyHash& a, const KeyHash& b) { return a.hash < b.hash; });
+    }
+    if (j - i > 1 && persons[j - 1].hash != persons[i].hash) {
+      j = i + 1;
+      while (persons[j].hash == persons[i].hash)
+        ++j;
+    }
+    group.clear();
+    for (std::size_t k = i; k < j; ++k) {
+      if (!t.rejected(persons[k].row)) group.push_back(persons[k].row);
+    }
+    i = j;
+    if (group.size() < 2) continue;
+    std::sort(group.begin(), group.end());  // file order
+    for (StudentTable::Index r : group) {
+      std::string others;
+      std::size_t shown = 0;
+      for (StudentTable::Index o : group) {
+        if (o == r) continue;
+        if (shown == 5) {
+          others += " and others";
+          break;
+        }
+        others += std::string(shown == 0 ? "" : ", ") + "line " + std::to_string(t.line(o)) +
+                  " (ID " + std::string(t.get(o, Field::state_id)) + ")";
+        ++shown;
+      }
+      Discrepancy d;
+      d.line = t.line(r);
+      d.code = DiscrepancyCode::same_person_two_ids;
+      d.field = Field::state_id;
+      d.student_id = std::string(t.get(r, Field::state_id));
+      d.value = d.student_id;
+      d.detail = std::move(others);
+      result.discrepancies.push_back(std::move(d));
+    }
+  }
+}
+
 // Sorts the discrepancies by line and derives the counts from them.
 void summarize(CheckResult& result) {
   auto& list = result.discrepancies;
@@ -152,11 +211,12 @@ void summarize(CheckResult& result) {
 }
 
 template <typename Read>
-CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_rows, Read read) {
+CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_rows,
+                      const MatchFields& same_person, Read read) {
   std::vector<std::unique_ptr<CheckSink>> sinks;
   std::vector<RowSink*> sink_ptrs;
   for (std::size_t i = 0; i < std::max<std::size_t>(parts, 1); ++i) {
-    sinks.push_back(std::make_unique<CheckSink>(checker, keep_rows));
+    sinks.push_back(std::make_unique<CheckSink>(checker, keep_rows, same_person));
     sink_ptrs.push_back(sinks.back().get());
   }
   CheckResult result;
@@ -169,6 +229,7 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   }
   // Parts cover the file in order: concatenating them keeps file order.
   std::vector<KeyHash> keys;
+  std::vector<KeyHash> persons;
   for (auto& sink : sinks) {
     const StudentTable::Index offset = result.students.absorb(std::move(sink->students));
     if (keys.empty()) {
@@ -176,6 +237,12 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
     } else {
       for (KeyHash k : sink->keys)
         keys.push_back(KeyHash{k.hash, k.row + offset});
+    }
+    if (persons.empty()) {
+      persons = std::move(sink->persons);
+    } else {
+      for (KeyHash k : sink->persons)
+        persons.push_back(KeyHash{k.hash, k.row + offset});
     }
     if (result.discrepancies.empty()) {
       result.discrepancies = std::move(sink->discrepancies);
@@ -186,6 +253,7 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
     sink.reset();
   }
   flag_duplicates(result, keys);
+  flag_same_person(result, persons);
   summarize(result);
   return result;
 }
@@ -194,14 +262,14 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
 
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
-  return run_check(checker, run.threads, run.keep_rows, [&](const std::vector<RowSink*>& sinks) {
+  return run_check(checker, run.threads, run.keep_rows, run.same_person, [&](const std::vector<RowSink*>& sinks) {
     return reader.read_file(path, sinks);
   });
 }
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes) {
-  return run_check(checker, 1, true, [&](const std::vector<RowSink*>& sinks) {
+  return run_check(checker, 1, true, default_match_fields(), [&](const std::vector<RowSink*>& sinks) {
     return reader.read_bytes(name, bytes, *sinks[0]);
   });
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/discrepancy.h"
+#include "core/identity_key.h"
 #include "core/student_table.h"
 #include "parsers/roster_reader.h"
 #include "validators/row_checker.h"
@@ -43,6 +44,9 @@ struct CheckRun {
   // Keep every accepted row's normalized values in CheckResult::students (a plan needs them).
   // Without it, rows are kept by their state ID only: enough for a check, and less memory.
   bool keep_rows = true;
+  // Accepted rows with different state IDs that agree on these fields are reported as
+  // same_person_two_ids (a warning). Empty: not looked for.
+  MatchFields same_person = default_match_fields();
 };
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.

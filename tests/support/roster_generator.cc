@@ -1,6 +1,7 @@
 #include "tests/support/roster_generator.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <array>
 #include <fstream>
 #include <random>
@@ -61,14 +62,25 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
     Row r;
     const std::size_t g = pick(kGrades.size());
     const int age = 5 + static_cast<int>(g);  // KG is 5, grade N is 5 + N
-    // Born on 15 December: on 1 September 2026 the student is exactly `age`.
+    // Born in the year before 1 September 2026 - age (on that day the student is `age`), on
+    // one of its first 28 days of a month between October and July.
     const int year = 2026 - age - 1;
+    static constexpr std::array<int, 10> kMonths = {10, 11, 12, 1, 2, 3, 4, 5, 6, 7};
+    const int month = kMonths[pick(kMonths.size())];
+    const int day = 1 + static_cast<int>(pick(28));
+    // Every generated student is another person: the last name carries the ID in letters, so
+    // that no two rows share a name and birth date (same_person_two_ids) unless planted.
+    std::string tag;
+    for (std::uint64_t n = next_id - 1000000000; tag.size() < 5; n /= 26)
+      tag += static_cast<char>('a' + n % 26);
     r.f[0] = std::to_string(next_id++);
     r.f[1] = "L" + std::to_string(next_id);
     r.f[2] = kFirst[pick(kFirst.size())];
     r.f[3] = pick(3) == 0 ? "Jo" : "";
-    r.f[4] = kLast[pick(kLast.size())];
-    r.f[5] = std::to_string(year) + "-12-15";
+    r.f[4] = std::string(kLast[pick(kLast.size())]) + tag;
+    char dob[16];
+    std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", month >= 10 ? year : year + 1, month, day);
+    r.f[5] = dob;
     r.f[6] = kGrades[g];
     r.f[7] = kCampuses[pick(kCampuses.size())];
     r.f[8] = kDiagnoses[pick(kDiagnoses.size())];
@@ -135,6 +147,19 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
         case C::encoding:
           r.f[4] = "Mart\xFFnez";
           break;
+        case C::same_person_two_ids: {
+          if (used_for_duplicates.size() >= o.clean_rows)
+            throw std::invalid_argument("too few clean rows");
+          std::size_t victim;
+          do
+            victim = pick(o.clean_rows);
+          while (!used_for_duplicates.insert(victim).second);
+          for (std::size_t f : {2u, 4u, 5u, 6u})
+            r.f[f] = rows[victim].f[f];
+          warning = true;
+          found = 2;  // the clean row is warned too
+          break;
+        }
         case C::implausible_birth_date:
           r.f[5] = "2024-01-01";
           warning = true;

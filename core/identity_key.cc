@@ -1,0 +1,88 @@
+#include "core/identity_key.h"
+
+#include "core/hash.h"
+#include "core/person_name.h"
+#include "core/text.h"
+
+namespace rosterd {
+namespace {
+
+bool is_name(Field f) {
+  return f == Field::first_name || f == Field::middle_name || f == Field::last_name;
+}
+
+}  // namespace
+
+MatchFields default_match_fields() {
+  return {Field::first_name, Field::last_name, Field::birth_date};
+}
+
+bool can_match_on(Field f) {
+  return is_name(f) || f == Field::birth_date || f == Field::local_id || f == Field::grade ||
+         f == Field::campus;
+}
+
+std::string match_value(Field f, std::string_view value) {
+  if (!is_name(f)) return std::string(value);
+  std::string folded = fold_name(value);
+  if (folded.empty()) return ascii_lower(trim(value));
+  return folded;
+}
+
+std::uint64_t identity_key(std::string_view last_name, std::string_view birth_date) {
+  std::string key = match_value(Field::last_name, last_name);
+  key += '\x1f';
+  key += birth_date;
+  return hash_bytes(key);
+}
+
+std::uint64_t person_hash(const StudentValues& v, const MatchFields& fields) {
+  std::string key;
+  for (Field f : fields) {
+    key += match_value(f, v[field_index(f)]);
+    key += '\x1f';
+  }
+  return hash_bytes(key);
+}
+
+bool same_person(const StudentValues& a, const StudentValues& b, const MatchFields& fields) {
+  for (Field f : fields) {
+    const std::string_view x = a[field_index(f)];
+    const std::string_view y = b[field_index(f)];
+    if (x.empty() || y.empty()) return false;
+    if (x != y && match_value(f, x) != match_value(f, y)) return false;
+  }
+  return true;
+}
+
+int match_score(const StudentValues& a, const StudentValues& b) {
+  struct Weight {
+    Field field;
+    int points;
+  };
+  static constexpr Weight kWeights[] = {
+      {Field::first_name, 20}, {Field::last_name, 20}, {Field::birth_date, 20},
+      {Field::middle_name, 10}, {Field::local_id, 10}, {Field::grade, 5},
+      {Field::campus, 5},
+  };
+  int twice = 0;  // in half points
+  for (const Weight& w : kWeights) {
+    const std::string_view x = a[field_index(w.field)];
+    const std::string_view y = b[field_index(w.field)];
+    if (x.empty() || y.empty()) {
+      twice += w.points;
+    } else if (x == y || match_value(w.field, x) == match_value(w.field, y)) {
+      twice += 2 * w.points;
+    }
+  }
+  return twice / 2;
+}
+
+StudentValues values_view(const std::vector<std::string>& values) {
+  StudentValues v{};
+  for (std::size_t i = 0; i < kFieldCount && i < values.size(); ++i)
+    v[i] = values[i];
+  return v;
+}
+
+}  // namespace rosterd
