@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -378,6 +379,45 @@ void parse_notify(const YamlNode& n, NotifyLists& lists, bool smtp_configured) {
   }
 }
 
+void parse_identity(const YamlNode& n, IdentityPolicy& p) {
+  n.expect_keys({"match_on", "rekey_min_students", "unmatched_existing", "existing_id_column"});
+  if (!n["match_on"].is_null()) {
+    const YamlNode m = n["match_on"];
+    p.match_on.clear();
+    for (const std::string& name : m.as_string_list()) {
+      const auto f = field_from_name(name);
+      if (!f || !can_match_on(*f)) {
+        m.fail("\"" + name +
+               "\" cannot be matched on; use first_name, middle_name, last_name, birth_date, "
+               "local_id, grade or campus.");
+      }
+      if (std::find(p.match_on.begin(), p.match_on.end(), *f) != p.match_on.end())
+        m.fail("names " + name + " twice.");
+      p.match_on.push_back(*f);
+    }
+    for (Field must : {Field::last_name, Field::birth_date}) {
+      if (std::find(p.match_on.begin(), p.match_on.end(), must) == p.match_on.end()) {
+        m.fail("must include " + std::string(field_name(must)) +
+               ": candidates are found by last name and birth date.");
+      }
+    }
+  }
+  if (!n["rekey_min_students"].is_null()) {
+    const long v = n["rekey_min_students"].as_integer();
+    if (v < 0 || v > 10000000) n["rekey_min_students"].fail("must be from 0 (never) upward.");
+    p.rekey_min_students = static_cast<std::uint32_t>(v);
+  }
+  if (!n["unmatched_existing"].is_null()) {
+    p.unmatched_existing = n["unmatched_existing"].as_choice({"keep", "deactivate"}) == "deactivate"
+                               ? UnmatchedExisting::deactivate
+                               : UnmatchedExisting::keep;
+  }
+  if (!n["existing_id_column"].is_null()) {
+    p.existing_id_column = n["existing_id_column"].as_string();
+    if (p.existing_id_column.empty()) n["existing_id_column"].fail("must name a column.");
+  }
+}
+
 void parse_report_policy(const YamlNode& n, ReportPolicy& r) {
   n.expect_keys({"pii", "deliver_within", "required"});
   if (!n["pii"].is_null())
@@ -439,7 +479,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
-                 "schedule"});
+                 "schedule", "identity"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -455,6 +495,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);
+  parse_identity(n["identity"], feed.identity);
   const YamlNode schedule = n["schedule"];
   schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days", "stale_after"});
   if (!schedule["stale_after"].is_null())

@@ -15,6 +15,7 @@
 #include "notify/qa_report_mail.h"
 #include "notify/smtp_sender.h"
 #include "parsers/roster_format.h"
+#include "planner/identity_policy.h"
 #include "planner/policy.h"
 #include "transport/sftp_drop.h"
 #include "validators/check_options.h"
@@ -96,6 +97,7 @@ struct FeedConfig {
   NotifyLists notify;
   ReportPolicy report;
   ScheduleConfig schedule;
+  IdentityPolicy identity;
 };
 
 struct Config {

@@ -61,8 +61,8 @@ int match_score(const StudentValues& a, const StudentValues& b) {
     int points;
   };
   static constexpr Weight kWeights[] = {
-      {Field::first_name, 20}, {Field::last_name, 20}, {Field::birth_date, 20},
-      {Field::middle_name, 10}, {Field::local_id, 10}, {Field::grade, 5},
+      {Field::first_name, 20},  {Field::last_name, 20}, {Field::birth_date, 20},
+      {Field::middle_name, 10}, {Field::local_id, 10},  {Field::grade, 5},
       {Field::campus, 5},
   };
   int twice = 0;  // in half points

@@ -45,6 +45,17 @@ constexpr const char* kUsage =
     "  reject --config FILE RUN                         discard a held run\n"
     "  rollback --config FILE [--force] RUN             restore what a run changed\n"
     "  export --config FILE [--feed NAME]               the committed roster, to stdout\n"
+    "  alerts --config FILE [--feed NAME] [--all] [--format text|json]\n"
+    "        Identity alerts: possible matches (a new state ID with the name and birth\n"
+    "        date of a committed student), re-keys, go-live matches, side by side.\n"
+    "  resolve --config FILE ALERT... (--match [--to ID] | --create) [--apply]\n"
+    "  resolve --config FILE --run RUN (--all-match | --all-create) [--apply]\n"
+    "        Decide: --match gives the committed student the new ID (one record,\n"
+    "        history kept), --create adds a new student. Applied by the next run\n"
+    "        with the row, or now with --apply (--feed NAME --apply: every decision).\n"
+    "  import-existing --config FILE --feed NAME FILE\n"
+    "        Before go-live: load the platform's students (the feed's columns plus\n"
+    "        identity.existing_id_column) for the first live file to be matched to.\n"
     "\n"
     "Options for every command:\n"
     "  --help       this text\n"
@@ -91,6 +102,9 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "reject") return run_reject_command(rest, out);
     if (args[0] == "rollback") return run_rollback_command(rest, out);
     if (args[0] == "export") return run_export_command(rest, out);
+    if (args[0] == "alerts") return run_alerts_command(rest, out);
+    if (args[0] == "resolve") return run_resolve_command(rest, out);
+    if (args[0] == "import-existing") return run_import_existing_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const Error& e) {
     out.flush();

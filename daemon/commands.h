@@ -23,5 +23,8 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out);
 int run_sync_now_command(const std::vector<std::string>& args, std::ostream& out);
 int run_status_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
+int run_alerts_command(const std::vector<std::string>& args, std::ostream& out);
+int run_resolve_command(const std::vector<std::string>& args, std::ostream& out);
+int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

@@ -4,6 +4,7 @@
 #include "core/utf8.h"
 #include "daemon/mailer.h"
 #include "notify/qa_report_mail.h"
+#include "planner/identity_match.h"
 
 namespace rosterd {
 
@@ -15,6 +16,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
   if (!check.refused()) {
     r.plan = plan.counts;
     r.changes = &plan.changes;
+    r.alerts = &plan.alerts;
   }
   return r;
 }
@@ -43,7 +45,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
   IngestOutcome o;
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
-  o.check = check_roster_file(reader, checker, roster, CheckRun{threads, true});
+  o.check =
+      check_roster_file(reader, checker, roster, CheckRun{threads, true, feed.identity.match_on});
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;
@@ -61,8 +64,11 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     in.policy = feed.policy;
     in.check = o.check.counts;
     if (!in.refused) {
-      o.plan = make_plan(o.check, *store.committed(feed.name));
+      const auto committed = store.committed(feed.name);
+      o.plan = make_plan(o.check, *committed);
+      match_identities(o.plan, *committed, store.identity_state(feed.name), feed.identity);
       in.plan = o.plan.counts;
+      in.rekey_min_students = feed.identity.rekey_min_students;
       in.previous_rows = store.last_committed_rows(feed.name);
     }
     o.decision = decide(in);
@@ -101,6 +107,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.refusal = o.check.file.refusal;
     out.discrepancies = &o.check.discrepancies;
     out.changes = &o.plan.changes;
+    out.alerts = &o.plan.alerts;
+    out.applied_resolutions = &o.plan.applied_resolutions;
     store.finish_run(out);
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {
@@ -138,7 +146,9 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
                          {"rejected", std::to_string(o.check.counts.rows_rejected)},
                          {"added", std::to_string(o.plan.counts.added)},
                          {"updated", std::to_string(o.plan.counts.updated)},
-                         {"deactivated", std::to_string(o.plan.counts.deactivated)}});
+                         {"deactivated", std::to_string(o.plan.counts.deactivated)},
+                         {"rekeyed", std::to_string(o.plan.counts.rekeyed)},
+                         {"alerts", std::to_string(o.plan.alerts.size())}});
   return o;
 }
 

@@ -40,6 +40,11 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   r.discrepancies = &rows;
   r.changes = &changes;
+  std::vector<IdentityAlert> alerts;
+  for (const AlertRecord& a : store->alerts(run->feed, true)) {
+    if (a.run == id) alerts.push_back(a.alert);
+  }
+  r.alerts = &alerts;
   const std::string cfg = " --config " + config.file.string() + " " + std::to_string(id);
   if (run->decision == "held") {
     r.next_steps = {"To commit this run: rosterd approve" + cfg,

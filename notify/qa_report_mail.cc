@@ -60,6 +60,9 @@ std::string trip_summary(const RunReport& r, const SafeguardTrip& t) {
     return group_thousands(r.counts.rows_rejected) + " rejected rows exceed " + pct(t.limit);
   if (t.name == "max_row_drop_pct")
     return "the file has " + pct(t.value) + " fewer rows (limit " + pct(t.limit) + ")";
+  if (t.name == "rekey_min_students")
+    return group_thousands(static_cast<unsigned long long>(t.value)) +
+           " state IDs changed (re-key)";
   return t.explanation;
 }
 
@@ -125,6 +128,7 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   RunReport r = report;
   r.discrepancies = &shown;
   r.changes = nullptr;
+  r.withhold_pii = o.pii != PiiLevel::full;
   std::optional<Discrepancy> refusal;
   if (report.refusal)
     r.refusal = o.pii == PiiLevel::full ? *report.refusal : redact_pii(*report.refusal);

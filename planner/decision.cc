@@ -64,6 +64,17 @@ DecisionResult decide(const DecisionInput& in) {
                              " fewer)"});
     }
   }
+  if (in.plan.proposed_rekeys > 0) {
+    // Always held: a person confirms that the district changed IDs before students move.
+    r.trips.push_back(
+        {"rekey_min_students", static_cast<double>(in.rekey_min_students),
+         static_cast<double>(in.plan.proposed_rekeys),
+         group_thousands(in.plan.proposed_rekeys) +
+             " students' state IDs vanished and as many new IDs have their name and birth date: "
+             "the run proposes an ID mapping instead of " +
+             group_thousands(in.plan.proposed_rekeys) + " deactivations and " +
+             group_thousands(in.plan.proposed_rekeys) + " additions"});
+  }
   if (in.test_mode) {
     r.decision = Decision::dry_run;
     r.reason = "the feed's mode is test: nothing is committed";

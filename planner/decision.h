@@ -31,6 +31,8 @@ struct DecisionInput {
   PlanCounts plan;
   // Rows read of the last committed file of the feed; nullopt before the first commit.
   std::optional<std::uint32_t> previous_rows;
+  // identity.rekey_min_students: reported as the limit of a re-key's trip.
+  std::uint32_t rekey_min_students = 0;
 };
 
 struct DecisionResult {

@@ -7,6 +7,7 @@
 
 #include "core/hash.h"
 #include "core/student_index.h"
+#include "planner/identity_match.h"
 #include "planner/student_digest.h"
 
 namespace rosterd {
@@ -23,17 +24,24 @@ std::string_view change_kind_name(ChangeKind kind) {
       return "reactivated";
     case ChangeKind::removed:
       return "removed";
+    case ChangeKind::rekeyed:
+      return "rekeyed";
   }
   return "updated";
 }
 
 std::optional<ChangeKind> change_kind_from_name(std::string_view name) {
   for (ChangeKind k : {ChangeKind::added, ChangeKind::updated, ChangeKind::deactivated,
-                       ChangeKind::reactivated, ChangeKind::removed}) {
+                       ChangeKind::reactivated, ChangeKind::removed, ChangeKind::rekeyed}) {
     if (change_kind_name(k) == name) return k;
   }
   return std::nullopt;
 }
+
+Plan::Plan() = default;
+Plan::Plan(Plan&&) noexcept = default;
+Plan& Plan::operator=(Plan&&) noexcept = default;
+Plan::~Plan() = default;
 
 void Change::set_after(std::vector<std::string> values) {
   values.resize(kFieldCount);
@@ -50,17 +58,13 @@ std::vector<std::string> Change::after_strings() const {
   return out;
 }
 
-namespace {
-
-std::uint16_t diff_mask(const std::vector<std::string>& a, const Change& b) {
+std::uint16_t changed_mask(const std::vector<std::string>& before, const Change& c) {
   std::uint16_t mask = 0;
   for (std::size_t i = 0; i < kFieldCount; ++i) {
-    if (a[i] != b.after(i)) mask = static_cast<std::uint16_t>(mask | (1u << i));
+    if (before[i] != c.after(i)) mask = static_cast<std::uint16_t>(mask | (1u << i));
   }
   return mask;
 }
-
-}  // namespace
 
 Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   Plan plan;
@@ -106,6 +110,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     const auto row = find_row(e.state_id);
     if (!row) {
       if (e.active) absent_active.push_back(e.state_id);
+      plan.absent.push_back(AbsentStudent{e.state_id, e.identity_key, e.active});
       return;
     }
     seen[*row] = true;
@@ -154,7 +159,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     c.kind = was_active && !is_active   ? ChangeKind::deactivated
              : !was_active && is_active ? ChangeKind::reactivated
                                         : ChangeKind::updated;
-    c.changed_fields = diff_mask(before, c);
+    c.changed_fields = changed_mask(before, c);
     c.before = std::move(before);
     if (c.changed_fields == 0) {
       // The digest differed but the values do not (a digest from an older normalisation).

@@ -14,8 +14,10 @@
 
 namespace rosterd {
 
-// `removed` only comes from a rollback that undoes an addition.
-enum class ChangeKind : std::uint8_t { added, updated, deactivated, reactivated, removed };
+// `removed` only comes from a rollback that undoes an addition. `rekeyed`: a committed student
+// takes a new state ID (the change's state_id; the old one is before[state_id]), keeping its
+// record and history (docs/identity.md).
+enum class ChangeKind : std::uint8_t { added, updated, deactivated, reactivated, removed, rekeyed };
 
 std::string_view change_kind_name(ChangeKind kind);
 std::optional<ChangeKind> change_kind_from_name(std::string_view name);
@@ -36,6 +38,8 @@ struct Change {
   std::uint16_t changed_fields = 0;
   // The file line the new values came from (0 for a student absent from the file).
   std::uint32_t line = 0;
+  // An addition linked to a student the platform had before go-live (import-existing).
+  std::string platform_id;
 
   // Value i after the change. REQUIRES: has_after.
   std::string_view after(std::size_t i) const {
@@ -54,6 +58,9 @@ struct Change {
   std::vector<std::string> after_strings() const;
 };
 
+// Bit i set: value i of `before` differs from the change's value i after.
+std::uint16_t changed_mask(const std::vector<std::string>& before, const Change& c);
+
 struct PlanCounts {
   std::uint32_t added = 0;
   std::uint32_t updated = 0;
@@ -64,11 +71,38 @@ struct PlanCounts {
   std::uint32_t kept_rejected = 0;
   // Active students in the committed roster before the run.
   std::uint32_t active_before = 0;
+  // Identity (planner/identity_match.h). Students given a new state ID, of them proposed by
+  // re-key detection (not decided by a person); rows not added because they may be a committed
+  // or existing student (an open alert); students not deactivated while such an alert is open;
+  // additions linked to an imported existing student.
+  std::uint32_t rekeyed = 0;
+  std::uint32_t proposed_rekeys = 0;
+  std::uint32_t held_for_review = 0;
+  std::uint32_t kept_for_review = 0;
+  std::uint32_t linked = 0;
 };
+
+// A committed student absent from the file: a candidate for a new ID's possible match.
+struct AbsentStudent {
+  std::string state_id;
+  std::uint64_t identity_key = 0;  // core/identity_key.h
+  bool active = true;
+};
+
+struct IdentityAlert;
 
 struct Plan {
   std::vector<Change> changes;  // sorted by state ID
   PlanCounts counts;
+  std::vector<AbsentStudent> absent;
+  // Filled by match_identities (planner/identity_match.h).
+  std::vector<IdentityAlert> alerts;
+  std::vector<std::int64_t> applied_resolutions;  // alert ids whose decision this plan applies
+
+  Plan();
+  Plan(Plan&&) noexcept;
+  Plan& operator=(Plan&&) noexcept;
+  ~Plan();
 };
 
 // The committed roster of a feed, as the planner reads it. A store implements it.
@@ -78,6 +112,7 @@ class CommittedRoster {
     std::string state_id;
     std::uint64_t digest = 0;
     bool active = true;
+    std::uint64_t identity_key = 0;  // core/identity_key.h
   };
   virtual ~CommittedRoster() = default;
   // Calls `visit` once for every committed student of the feed, in ascending state ID order

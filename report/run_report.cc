@@ -61,6 +61,39 @@ RunReport report_from_check(const std::string& feed, const std::string& decision
   return r;
 }
 
+std::string person_line(const std::vector<std::string>& v) {
+  if (v.size() < kFieldCount) return "";
+  const auto at = [&](Field f) -> const std::string& { return v[field_index(f)]; };
+  std::string s = display_safe(at(Field::last_name)) + ", " + display_safe(at(Field::first_name));
+  if (!at(Field::middle_name).empty()) s += " " + display_safe(at(Field::middle_name));
+  s += " | born " + display_safe(at(Field::birth_date));
+  if (!at(Field::local_id).empty()) s += " | local " + display_safe(at(Field::local_id));
+  s +=
+      " | grade " + display_safe(at(Field::grade)) + " | campus " + display_safe(at(Field::campus));
+  if (!at(Field::status).empty()) s += " | " + display_safe(at(Field::status));
+  return s;
+}
+
+void write_alert(std::ostream& out, const IdentityAlert& a, bool withhold_pii,
+                 const std::string& indent) {
+  const auto shown = [&](const std::vector<std::string>& v) {
+    return withhold_pii ? std::string("[names and birth date withheld]") : person_line(v);
+  };
+  if (a.kind == AlertKind::existing_unmatched) {
+    const MatchCandidate& c = a.candidates.at(0);
+    out << indent << "existing student " << display_safe(c.id) << " matched no row (" << a.outcome
+        << "): " << shown(c.values) << '\n';
+    return;
+  }
+  out << indent << alert_kind_name(a.kind) << ": line " << a.line << ", state ID "
+      << display_safe(a.state_id) << ": " << shown(a.row) << '\n';
+  const char* what = a.kind == AlertKind::existing_match ? "existing " : "committed ";
+  for (const MatchCandidate& c : a.candidates) {
+    out << indent << "  ~ " << what << display_safe(c.id) << " (score " << c.score
+        << "): " << shown(c.values) << '\n';
+  }
+}
+
 void write_text_report(std::ostream& out, const RunReport& r) {
   out << "rosterd report for feed " << r.feed;
   if (r.run_id) out << ", run " << *r.run_id;
@@ -94,6 +127,13 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     if (p.kept_rejected != 0)
       out << ", " << group_thousands(p.kept_rejected) << " kept as they were (row rejected)";
     out << '\n';
+    if (p.rekeyed + p.held_for_review + p.kept_for_review + p.linked != 0) {
+      out << "  Identity  " << group_thousands(p.rekeyed) << " given a new state ID";
+      if (p.proposed_rekeys != 0) out << " (" << group_thousands(p.proposed_rekeys) << " proposed)";
+      out << ", " << group_thousands(p.held_for_review) << " rows not added (possible match), "
+          << group_thousands(p.kept_for_review) << " not deactivated (open alert), "
+          << group_thousands(p.linked) << " linked to existing students\n";
+    }
   }
   if (!r.trips.empty()) {
     out << "\n  Safeguards tripped (the run is held, nothing is committed until someone approves "
@@ -102,6 +142,20 @@ void write_text_report(std::ostream& out, const RunReport& r) {
       char limit[32];
       std::snprintf(limit, sizeof limit, "%g%%", t.limit);
       out << "  " << t.name << " (limit " << limit << "): " << t.explanation << '\n';
+    }
+  }
+
+  if (r.alerts != nullptr && !r.alerts->empty()) {
+    out << "\n  Identity alerts (" << group_thousands(r.alerts->size())
+        << "): a row is not added while its possible match is open; decide with rosterd "
+           "resolve, list with rosterd alerts:\n";
+    std::size_t n = 0;
+    for (const IdentityAlert& a : *r.alerts) {
+      if (n++ == kAlertsShown) {
+        out << "  ... and " << group_thousands(r.alerts->size() - kAlertsShown) << " more\n";
+        break;
+      }
+      write_alert(out, a, r.withhold_pii, "  ");
     }
   }
 
@@ -196,6 +250,16 @@ void write_json_report(std::ostream& out, const RunReport& r) {
     w.value(r.plan->unchanged);
     w.key("kept_rejected");
     w.value(r.plan->kept_rejected);
+    w.key("rekeyed");
+    w.value(r.plan->rekeyed);
+    w.key("proposed_rekeys");
+    w.value(r.plan->proposed_rekeys);
+    w.key("held_for_review");
+    w.value(r.plan->held_for_review);
+    w.key("kept_for_review");
+    w.value(r.plan->kept_for_review);
+    w.key("linked");
+    w.value(r.plan->linked);
   }
   w.end_object();
   w.key("safeguards");
@@ -244,6 +308,52 @@ void write_json_report(std::ostream& out, const RunReport& r) {
     }
   }
   w.end_array();
+  if (r.alerts != nullptr) {
+    const auto values = [&](const std::vector<std::string>& v) {
+      w.begin_object();
+      for (std::size_t i = 0; i < v.size() && i < kFieldCount; ++i) {
+        const auto f = static_cast<Field>(i);
+        if (r.withhold_pii && (f == Field::first_name || f == Field::middle_name ||
+                               f == Field::last_name || f == Field::birth_date))
+          continue;
+        w.key(field_name(f));
+        w.value(v[i]);
+      }
+      w.end_object();
+    };
+    w.key("identity_alerts");
+    w.begin_array(/*one_item_per_line=*/true);
+    for (const IdentityAlert& a : *r.alerts) {
+      w.begin_object();
+      w.key("kind");
+      w.value(alert_kind_name(a.kind));
+      w.key("student_id");
+      w.value(a.state_id);
+      w.key("line");
+      w.value(a.line);
+      w.key("row");
+      values(a.row);
+      w.key("candidates");
+      w.begin_array();
+      for (const MatchCandidate& c : a.candidates) {
+        w.begin_object();
+        w.key("id");
+        w.value(c.id);
+        w.key("score");
+        w.value(static_cast<std::int64_t>(c.score));
+        w.key("values");
+        values(c.values);
+        w.end_object();
+      }
+      w.end_array();
+      if (!a.outcome.empty()) {
+        w.key("outcome");
+        w.value(a.outcome);
+      }
+      w.end_object();
+    }
+    w.end_array();
+  }
   if (r.changes != nullptr) {
     w.key("changes");
     w.begin_array(/*one_item_per_line=*/true);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "planner/decision.h"
+#include "planner/identity_match.h"
 #include "planner/plan.h"
 #include "validators/roster_check.h"
 
@@ -32,6 +33,10 @@ struct RunReport {
   const std::vector<Discrepancy>* discrepancies = nullptr;  // not owned; sorted by line
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
+  // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.
+  const std::vector<IdentityAlert>* alerts = nullptr;
+  // Show identity alerts by IDs and score only, without names and birth dates (report.pii).
+  bool withhold_pii = false;
   // What the reader should do next (commands to approve, fix the file...), one a line.
   std::vector<std::string> next_steps;
 };
@@ -42,6 +47,17 @@ RunReport report_from_check(const std::string& feed, const std::string& decision
 
 // Up to this many example lines per code in the text report.
 inline constexpr std::size_t kExamplesPerCode = 3;
+// Up to this many identity alerts in the text report (`rosterd alerts` lists them all).
+inline constexpr std::size_t kAlertsShown = 20;
+
+// One record of an identity alert on a line: "Núñez, José Luis | born 2014-03-09 | local L9 |
+// grade 05 | campus 101 | A".
+std::string person_line(const std::vector<std::string>& values);
+
+// The alert side by side, a line each for the file row and every candidate, each line prefixed
+// by `indent`; without names and birth dates when `withhold_pii`.
+void write_alert(std::ostream& out, const IdentityAlert& a, bool withhold_pii,
+                 const std::string& indent);
 
 void write_text_report(std::ostream& out, const RunReport& report);
 void write_json_report(std::ostream& out, const RunReport& report);

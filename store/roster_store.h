@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
+#include "store/alert_record.h"
 #include "store/outbox_entry.h"
 #include "store/source_file.h"
 #include "validators/roster_check.h"
@@ -56,6 +57,9 @@ struct RunOutcome {
   std::optional<Discrepancy> refusal;
   const std::vector<Discrepancy>* discrepancies = nullptr;
   const std::vector<Change>* changes = nullptr;
+  // The plan's identity alerts and the decisions it applies (recorded when committed or held).
+  const std::vector<IdentityAlert>* alerts = nullptr;
+  const std::vector<std::int64_t>* applied_resolutions = nullptr;
   // Held because its QA report is not delivered yet (it would otherwise have committed).
   bool awaiting_report = false;
 };
@@ -170,6 +174,37 @@ class RosterStore {
   virtual std::vector<RunRecord> awaiting_report_runs() = 0;
   // Clears a held run's awaiting-report mark (its report came too late: a person decides).
   virtual void clear_awaiting_report(std::int64_t run) = 0;
+
+  // --- Identity (planner/identity_match.h, docs/identity.md) ---
+
+  // Decided alerts not yet applied, candidates of open alerts, and pending existing students.
+  virtual IdentityState identity_state(const std::string& feed) = 0;
+  // The feed's alerts (all feeds when empty), oldest first; only open and decided-but-unapplied
+  // ones unless `all`.
+  virtual std::vector<AlertRecord> alerts(const std::string& feed, bool all) = 0;
+  virtual std::optional<AlertRecord> alert(std::int64_t id) = 0;
+  // Records a person's decision on an open alert: `match` (with `to`, one of its candidates;
+  // may be empty when it has one) or create. Throws Error saying why when it cannot be.
+  virtual void resolve_alert(std::int64_t id, bool match, const std::string& to,
+                             const std::string& who) = 0;
+  // Rejects held run `run` and marks its proposed re-keys `create` (the next run adds them as
+  // new students). Returns how many.
+  virtual std::size_t reject_rekeys(std::int64_t run, const std::string& who) = 0;
+  // Applies the feed's decided alerts now, in one transaction, as a committed run of kind
+  // `resolve`; returns its id, or nullopt when nothing was decided. A decision that no longer
+  // applies (the old ID is gone, the new one exists) is left and named in `skipped`.
+  virtual std::optional<std::int64_t> apply_resolutions(const std::string& feed,
+                                                        const std::string& who,
+                                                        std::vector<std::string>& skipped) = 0;
+  // Loads the platform's existing students for go-live reconciliation, replacing an earlier
+  // import not yet used. Throws Error when the feed already has committed students.
+  virtual std::size_t import_existing(const std::string& feed,
+                                      const std::vector<ExistingStudent>& students) = 0;
+  // The IDs the student now called `state_id` had before, newest first.
+  virtual std::vector<IdChange> id_history(const std::string& feed,
+                                           const std::string& state_id) = 0;
+  // The student's platform ID (import-existing link), or "" when it has none or is unknown.
+  virtual std::string platform_id(const std::string& feed, const std::string& state_id) = 0;
 
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
   virtual void for_each_student(

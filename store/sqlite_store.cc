@@ -11,18 +11,23 @@
 #include <set>
 #include <unordered_set>
 
+#include <sqlite3.h>
+
 #include "core/civil_date.h"
+#include "core/identity_key.h"
 #include "core/text.h"
 #include "planner/student_digest.h"
 #include "store/roster_store.h"
 #include "store/sqlite_db.h"
+#include "store/sqlite_identity.h"
+#include "store/value_codec.h"
 
 namespace rosterd {
 namespace {
 
 // Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
 // has shipped; add the next.
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   feed TEXT PRIMARY KEY,
@@ -155,7 +160,76 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_pending ON outbox(status, next_attempt);
 ALTER TABLE runs ADD COLUMN awaiting_report INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 4: identity — every student's identity key (folded last name + birth date, filled by the
+    // rosterd_identity_key function the store registers), platform links, alerts, ID changes
+    // and the existing students of a go-live.
+    R"sql(
+ALTER TABLE students ADD COLUMN identity_key INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE students ADD COLUMN platform_id TEXT NOT NULL DEFAULT '';
+UPDATE students SET identity_key = rosterd_identity_key(last_name, birth_date);
+ALTER TABLE run_changes ADD COLUMN platform_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN rekeyed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN proposed_rekeys INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN held_for_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN kept_for_review INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE alerts (
+  id INTEGER PRIMARY KEY,
+  feed TEXT NOT NULL,
+  run INTEGER NOT NULL REFERENCES runs(id),
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  state_id TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  row TEXT NOT NULL,
+  candidates TEXT NOT NULL,
+  resolution_to TEXT NOT NULL DEFAULT '',
+  decided_by TEXT NOT NULL DEFAULT '',
+  decided TEXT NOT NULL DEFAULT '',
+  applied_run INTEGER,
+  raised TEXT NOT NULL
+);
+CREATE INDEX alerts_by_feed ON alerts(feed, status);
+CREATE TABLE student_id_changes (
+  feed TEXT NOT NULL,
+  old_id TEXT NOT NULL,
+  new_id TEXT NOT NULL,
+  run INTEGER NOT NULL,
+  changed TEXT NOT NULL,
+  PRIMARY KEY (feed, new_id, run)
+) WITHOUT ROWID;
+CREATE TABLE existing_students (
+  feed TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  state_id TEXT NOT NULL,
+  local_id TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  birth_date TEXT NOT NULL,
+  grade TEXT NOT NULL,
+  campus TEXT NOT NULL,
+  status TEXT NOT NULL,
+  imported TEXT NOT NULL,
+  outcome TEXT NOT NULL DEFAULT 'pending',
+  linked_state_id TEXT NOT NULL DEFAULT '',
+  run INTEGER,
+  PRIMARY KEY (feed, platform_id)
+) WITHOUT ROWID;
+)sql",
 };
+
+// rosterd_identity_key(last_name, birth_date): core/identity_key.h's key, for migration 4.
+void sql_identity_key(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
+  if (argc != 2) return sqlite3_result_null(ctx);
+  const auto text = [&](int i) {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
+    return p == nullptr
+               ? std::string_view()
+               : std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(argv[i])));
+  };
+  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(identity_key(text(0), text(1))));
+}
 
 constexpr const char* kStudentColumns =
     "state_id, local_id, first_name, middle_name, last_name, birth_date, grade, campus, diagnoses, "
@@ -170,24 +244,6 @@ std::string host_name() {
   char buf[256] = {};
   ::gethostname(buf, sizeof buf - 1);
   return buf;
-}
-
-// Values are joined with the unit separator, which no accepted value contains.
-std::string encode(const std::vector<std::string>& values) {
-  std::string out;
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out += '\x1f';
-    out += values[i];
-  }
-  return out;
-}
-
-std::vector<std::string> decode(std::string_view text) {
-  std::vector<std::string> out;
-  for (std::string_view part : split(text, '\x1f'))
-    out.emplace_back(part);
-  out.resize(kFieldCount);
-  return out;
 }
 
 std::string encode_trips(const std::vector<SafeguardTrip>& trips) {
@@ -225,6 +281,10 @@ class SqliteStore : public RosterStore {
     db_.exec(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA "
         "cache_size=-32768;");
+    db_.check(sqlite3_create_function(db_.handle(), "rosterd_identity_key", 2,
+                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                      &sql_identity_key, nullptr, nullptr),
+              "registering rosterd_identity_key");
     migrate();
     recover_abandoned_runs();
   }
@@ -656,12 +716,19 @@ class SqliteStore : public RosterStore {
     }
     record_changes(o.run_id, *o.changes, o.decision);
     record_discrepancies(o.run_id, o.refusal, o.discrepancies);
+    const bool commits = o.decision == Decision::committed;
+    if (commits || o.decision == Decision::held) {
+      if (o.alerts != nullptr) record_alerts(db_, o.feed, o.run_id, *o.alerts, commits, now_utc());
+      if (o.applied_resolutions != nullptr)
+        record_applied_resolutions(db_, o.run_id, *o.applied_resolutions, commits);
+    }
     Statement up(
         db_,
         "UPDATE runs SET finished = ?, decision = ?, reason = ?, base_run = ?, rows_read = ?, "
         "rows_rejected = ?, rows_warned = ?, added = ?, updated = ?, deactivated = ?, reactivated "
         "= ?, "
-        "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ? "
+        "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ?, "
+        "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ? "
         "WHERE id = ?");
     up.bind(1, now_utc())
         .bind(2, decision_name(o.decision))
@@ -679,7 +746,12 @@ class SqliteStore : public RosterStore {
         .bind(14, static_cast<std::int64_t>(o.plan.active_before))
         .bind(15, encode_trips(o.trips))
         .bind(16, static_cast<std::int64_t>(o.awaiting_report ? 1 : 0))
-        .bind(17, o.run_id)
+        .bind(17, static_cast<std::int64_t>(o.plan.rekeyed))
+        .bind(18, static_cast<std::int64_t>(o.plan.proposed_rekeys))
+        .bind(19, static_cast<std::int64_t>(o.plan.held_for_review))
+        .bind(20, static_cast<std::int64_t>(o.plan.kept_for_review))
+        .bind(21, static_cast<std::int64_t>(o.plan.linked))
+        .bind(22, o.run_id)
         .run();
     tx.commit();
   }
@@ -730,8 +802,8 @@ class SqliteStore : public RosterStore {
   std::vector<Change> run_changes(std::int64_t id) override {
     std::vector<Change> out;
     Statement q(db_,
-                "SELECT state_id, kind, changed_fields, line, before, after FROM run_changes WHERE "
-                "run = ? ORDER BY state_id");
+                "SELECT state_id, kind, changed_fields, line, before, after, platform_id FROM "
+                "run_changes WHERE run = ? ORDER BY state_id");
     q.bind(1, id);
     while (q.step()) {
       Change c;
@@ -739,13 +811,14 @@ class SqliteStore : public RosterStore {
       c.kind = change_kind_from_name(q.text(1)).value_or(ChangeKind::updated);
       c.changed_fields = static_cast<std::uint16_t>(q.integer(2));
       c.line = static_cast<std::uint32_t>(q.integer(3));
-      if (!q.is_null(4)) c.before = decode(q.text(4));
-      if (!q.is_null(5)) c.set_after(decode(q.text(5)));
+      if (!q.is_null(4)) c.before = decode_values(q.text(4));
+      if (!q.is_null(5)) c.set_after(decode_values(q.text(5)));
+      c.platform_id = std::string(q.text(6));
       out.push_back(std::move(c));
     }
     // A committed ingest keeps its additions in the students table (added_run), not as rows here.
     const auto r = run(id);
-    if (r && r->kind == "ingest" && r->decision == "committed") {
+    if (r && r->kind != "rollback" && r->decision == "committed") {
       Statement a(db_, std::string("SELECT ") + kStudentColumns +
                            " FROM students WHERE feed = ? AND added_run = ?");
       a.bind(1, r->feed).bind(2, id);
@@ -780,6 +853,7 @@ class SqliteStore : public RosterStore {
     }
     std::vector<Change> changes = run_changes(id);
     apply_changes(r.feed, id, changes);
+    settle_run_alerts(db_, id, now_utc());
     // Committed runs keep additions in students.added_run only.
     Statement del(db_, "DELETE FROM run_changes WHERE run = ? AND kind = 'added'");
     del.bind(1, id).run();
@@ -795,6 +869,7 @@ class SqliteStore : public RosterStore {
   void reject(std::int64_t id, const std::string& who) override {
     Transaction tx(db_);
     const RunRecord r = held_run(id, "reject");
+    dismiss_run_alerts(db_, id);
     Statement up(db_,
                  "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
     up.bind(1, who)
@@ -805,6 +880,203 @@ class SqliteStore : public RosterStore {
   }
 
   std::int64_t rollback(std::int64_t id, bool force, const std::string& who) override;
+
+  IdentityState identity_state(const std::string& feed) override {
+    return load_identity_state(db_, feed);
+  }
+
+  std::vector<AlertRecord> alerts(const std::string& feed, bool all) override {
+    return query_alerts(db_, feed, all);
+  }
+
+  std::optional<AlertRecord> alert(std::int64_t id) override {
+    auto list = query_alerts(db_, "", true, id);
+    if (list.empty()) return std::nullopt;
+    return std::move(list.front());
+  }
+
+  void resolve_alert(std::int64_t id, bool match, const std::string& to,
+                     const std::string& who) override {
+    Transaction tx(db_);
+    const auto a = alert(id);
+    const std::string name = "alert " + std::to_string(id);
+    if (!a) throw Error("there is no " + name + ". 'rosterd alerts' lists the open ones.");
+    if (a->status == "proposed" && a->alert.kind == AlertKind::rekey) {
+      throw Error(name + " is part of held run " + std::to_string(a->run) +
+                  "'s proposed ID mapping: decide the whole run with 'rosterd approve " +
+                  std::to_string(a->run) + "' (or 'rosterd resolve --run " +
+                  std::to_string(a->run) + " --all-match'), or 'rosterd resolve --run " +
+                  std::to_string(a->run) + " --all-create' to add them as new students.");
+    }
+    if (a->alert.kind == AlertKind::existing_unmatched) {
+      throw Error(name + " reports an existing student no roster row matched (" + a->resolution_to +
+                  "); there is nothing to decide.");
+    }
+    const bool decided_unapplied =
+        (a->status == "match" || a->status == "create") && !a->applied_run;
+    if (a->status != "open" && !decided_unapplied) {
+      throw Error(
+          name + " is " + a->status +
+          (a->applied_run ? " (by run " + std::to_string(*a->applied_run) + ")" : std::string()) +
+          ": only an open alert, or a decision not yet applied, can be decided.");
+    }
+    std::string chosen = to;
+    if (match) {
+      std::string ids;
+      for (const MatchCandidate& c : a->alert.candidates)
+        ids += (ids.empty() ? "" : ", ") + c.id;
+      if (chosen.empty()) {
+        if (a->alert.candidates.size() != 1) {
+          throw Error(name + " has " + std::to_string(a->alert.candidates.size()) +
+                      " candidates (" + ids + "): name the one that is this student with --to ID.");
+        }
+        chosen = a->alert.candidates[0].id;
+      } else if (std::none_of(a->alert.candidates.begin(), a->alert.candidates.end(),
+                              [&](const MatchCandidate& c) { return c.id == chosen; })) {
+        throw Error(chosen + " is not a candidate of " + name + " (" + ids + ").");
+      }
+    } else if (!chosen.empty()) {
+      throw Error("--to goes with --match only.");
+    }
+    record_resolution(db_, id, match, chosen, who, now_utc());
+    tx.commit();
+  }
+
+  std::size_t reject_rekeys(std::int64_t run_id, const std::string& who) override {
+    Transaction tx(db_);
+    const RunRecord r = held_run(run_id, "reject");
+    Statement mark(db_,
+                   "UPDATE alerts SET status = 'create', decided_by = ?, decided = ? WHERE run = ? "
+                   "AND kind = 'rekey' AND status = 'proposed'");
+    mark.bind(1, who).bind(2, now_utc()).bind(3, run_id).run();
+    const auto count = static_cast<std::size_t>(db_.changes());
+    dismiss_run_alerts(db_, run_id);
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
+    up.bind(1, who)
+        .bind(2, r.reason + "; rejected by " + who + " at " + now_utc() +
+                     ": its re-keys are to be added as new students")
+        .bind(3, run_id)
+        .run();
+    tx.commit();
+    return count;
+  }
+
+  std::optional<std::int64_t> apply_resolutions(const std::string& feed, const std::string& who,
+                                                std::vector<std::string>& skipped) override {
+    Transaction tx(db_);
+    std::vector<AlertRecord> decided;
+    for (AlertRecord& a : query_alerts(db_, feed, false)) {
+      if ((a.status == "match" || a.status == "create") && !a.applied_run)
+        decided.push_back(std::move(a));
+    }
+    if (decided.empty()) return std::nullopt;
+    const auto base = last_committed_run(feed);
+    const std::string now = now_utc();
+    Statement ins(db_,
+                  "INSERT INTO runs (feed, kind, started, finished, decision, reason, base_run, "
+                  "decided_by) VALUES (?, 'resolve', ?, ?, 'committed', ?, ?, ?)");
+    ins.bind(1, feed)
+        .bind(2, now)
+        .bind(3, now)
+        .bind(4, "decisions on identity alerts applied by " + who)
+        .bind(5, base)
+        .bind(6, who)
+        .run();
+    const std::int64_t run_id = db_.last_insert_rowid();
+    Statement current(db_, std::string("SELECT ") + kStudentColumns +
+                               " FROM students WHERE feed = ? AND state_id = ?");
+    const auto values_of = [&](const std::string& id) -> std::optional<std::vector<std::string>> {
+      current.bind(1, feed).bind(2, id);
+      std::optional<std::vector<std::string>> v;
+      if (current.step()) {
+        v.emplace();
+        for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+          v->emplace_back(current.text(i));
+      }
+      current.reset();
+      return v;
+    };
+    std::vector<Change> changes;
+    PlanCounts counts;
+    for (const AlertRecord& a : decided) {
+      const std::string name = "alert " + std::to_string(a.id);
+      if (a.alert.row.empty() || values_of(a.alert.state_id)) {
+        skipped.push_back(name + ": state ID " + a.alert.state_id +
+                          " is in the roster already (a run added it); nothing to apply");
+        continue;
+      }
+      Change c;
+      c.state_id = a.alert.state_id;
+      c.line = a.alert.line;
+      c.set_after(a.alert.row);
+      const bool committed_kind =
+          a.alert.kind == AlertKind::possible_match || a.alert.kind == AlertKind::rekey;
+      if (a.status == "match" && committed_kind) {
+        const auto before = values_of(a.resolution_to);
+        if (!before) {
+          skipped.push_back(name + ": student " + a.resolution_to +
+                            " is no longer in the roster; decide again or --create");
+          continue;
+        }
+        c.kind = ChangeKind::rekeyed;
+        c.changed_fields = changed_mask(*before, c);
+        c.before = before;
+        ++counts.rekeyed;
+      } else {
+        c.kind = ChangeKind::added;
+        c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+        if (a.status == "match") {
+          c.platform_id = a.resolution_to;
+          ++counts.linked;
+        }
+        ++counts.added;
+      }
+      std::vector<Change> one;
+      one.push_back(c);
+      apply_changes(feed, run_id, one);
+      changes.push_back(std::move(c));
+      mark_applied(db_, a.id, run_id);
+    }
+    record_changes(run_id, changes, Decision::committed);
+    Statement cnt(db_, "UPDATE runs SET added = ?, rekeyed = ?, linked = ? WHERE id = ?");
+    cnt.bind(1, static_cast<std::int64_t>(counts.added))
+        .bind(2, static_cast<std::int64_t>(counts.rekeyed))
+        .bind(3, static_cast<std::int64_t>(counts.linked))
+        .bind(4, run_id)
+        .run();
+    if (changes.empty()) return std::nullopt;  // nothing applied: the transaction rolls back
+    tx.commit();
+    return run_id;
+  }
+
+  std::size_t import_existing(const std::string& feed,
+                              const std::vector<ExistingStudent>& students) override {
+    Transaction tx(db_);
+    Statement q(db_, "SELECT count(*) FROM students WHERE feed = ?");
+    q.bind(1, feed);
+    q.step();
+    if (q.integer(0) > 0) {
+      throw Error("feed " + feed + " already has " +
+                  group_thousands(static_cast<unsigned long long>(q.integer(0))) +
+                  " committed students: import-existing loads the platform's students before the "
+                  "first live file, to be matched by it. After go-live, ID changes are caught as "
+                  "possible matches ('rosterd alerts').");
+    }
+    replace_existing(db_, feed, students, now_utc());
+    tx.commit();
+    return students.size();
+  }
+
+  std::vector<IdChange> id_history(const std::string& feed, const std::string& state_id) override {
+    return query_id_history(db_, feed, state_id);
+  }
+
+  std::string platform_id(const std::string& feed, const std::string& state_id) override {
+    Statement q(db_, "SELECT platform_id FROM students WHERE feed = ? AND state_id = ?");
+    q.bind(1, feed).bind(2, state_id);
+    return q.step() ? std::string(q.text(0)) : std::string();
+  }
 
   void for_each_student(
       const std::string& feed,
@@ -826,7 +1098,8 @@ class SqliteStore : public RosterStore {
       "reason, base_run, "
       "target_run, rolled_back_by, decided_by, rows_read, rows_rejected, rows_warned, added, "
       "updated, deactivated, "
-      "reactivated, unchanged, kept_rejected, active_before, safeguards, awaiting_report";
+      "reactivated, unchanged, kept_rejected, active_before, safeguards, awaiting_report, rekeyed, "
+      "proposed_rekeys, held_for_review, kept_for_review, linked";
 
   static RunRecord read_run(const Statement& q) {
     RunRecord r;
@@ -855,6 +1128,11 @@ class SqliteStore : public RosterStore {
     r.plan.active_before = u(23);
     r.trips = decode_trips(q.text(24));
     r.awaiting_report = q.integer(25) != 0;
+    r.plan.rekeyed = u(26);
+    r.plan.proposed_rekeys = u(27);
+    r.plan.held_for_review = u(28);
+    r.plan.kept_for_review = u(29);
+    r.plan.linked = u(30);
     return r;
   }
 
@@ -916,29 +1194,49 @@ class SqliteStore : public RosterStore {
         db_,
         "INSERT INTO students (feed, state_id, local_id, first_name, middle_name, last_name, "
         "birth_date, "
-        "grade, campus, diagnoses, status, ela_score, math_score, digest, added_run, updated_run) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "grade, campus, diagnoses, status, ela_score, math_score, digest, added_run, updated_run, "
+        "identity_key, platform_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     Statement up(db_,
                  "UPDATE students SET local_id = ?, first_name = ?, middle_name = ?, last_name = "
                  "?, birth_date = ?, "
                  "grade = ?, campus = ?, diagnoses = ?, status = ?, ela_score = ?, math_score = ?, "
-                 "digest = ?, "
-                 "updated_run = ? WHERE feed = ? AND state_id = ?");
+                 "digest = ?, updated_run = ?, identity_key = ?, state_id = ? WHERE feed = ? AND "
+                 "state_id = ?");
     // Values are bound without a copy: they outlive each statement step.
     for (const Change& c : changes) {
       StudentValues view;
       for (std::size_t i = 0; i < kFieldCount; ++i)
         view[i] = c.after(i);
       const auto digest = static_cast<std::int64_t>(student_digest(view));
+      const auto key = static_cast<std::int64_t>(
+          identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)]));
       if (c.kind == ChangeKind::added) {
         ins.bind(1, feed);
         for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
           ins.bind_static(2 + i, view[static_cast<std::size_t>(i)]);
-        ins.bind(14, digest).bind(15, run).bind(16, run).run();
+        ins.bind(14, digest)
+            .bind(15, run)
+            .bind(16, run)
+            .bind(17, key)
+            .bind(18, c.platform_id)
+            .run();
+        if (!c.platform_id.empty()) link_existing(db_, feed, c.platform_id, c.state_id, run);
       } else {
+        // A re-key moves the record to its new ID: the old one is in the before-image.
+        const std::string& from = c.kind == ChangeKind::rekeyed && c.before
+                                      ? (*c.before)[field_index(Field::state_id)]
+                                      : c.state_id;
         for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
           up.bind_static(i, view[static_cast<std::size_t>(i)]);
-        up.bind(12, digest).bind(13, run).bind(14, feed).bind(15, c.state_id).run();
+        up.bind(12, digest).bind(13, run).bind(14, key).bind(15, c.state_id);
+        up.bind(16, feed).bind(17, from).run();
+        if (c.kind == ChangeKind::rekeyed) {
+          if (db_.changes() != 1) {
+            throw StoreError("feed " + feed + ": student " + from + " to be given state ID " +
+                             c.state_id + " is no longer in the roster; nothing was committed.");
+          }
+          record_id_change(db_, feed, from, c.state_id, run, now_utc());
+        }
       }
     }
   }
@@ -947,8 +1245,8 @@ class SqliteStore : public RosterStore {
     if (decision == Decision::refused) return;
     Statement ins(
         db_,
-        "INSERT INTO run_changes (run, state_id, kind, changed_fields, line, before, after) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO run_changes (run, state_id, kind, changed_fields, line, before, after, "
+        "platform_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     // A committed run needs before-images (to roll back); additions are in students.added_run.
     // A held run keeps after-images too: approving it applies them. A dry run can never be
     // applied: it keeps what it would change of existing students, not a copy of every addition.
@@ -959,15 +1257,16 @@ class SqliteStore : public RosterStore {
       ins.bind(4, static_cast<std::int64_t>(c.changed_fields))
           .bind(5, static_cast<std::int64_t>(c.line));
       if (c.before) {
-        ins.bind(6, encode(*c.before));
+        ins.bind(6, encode_values(*c.before));
       } else {
         ins.bind_null(6);
       }
       if (keep_after) {
-        ins.bind(7, encode(c.after_strings()));
+        ins.bind(7, encode_values(c.after_strings()));
       } else {
         ins.bind_null(7);
       }
+      ins.bind(8, c.platform_id);
       ins.run();
     }
   }
@@ -1003,14 +1302,17 @@ class SqliteCommitted : public CommittedRoster {
 
   void for_each_digest(const std::function<void(const Entry&)>& visit) override {
     // The primary key's order: no sort step.
-    Statement q(db_,
-                "SELECT state_id, digest, status FROM students WHERE feed = ? ORDER BY state_id");
+    Statement q(
+        db_,
+        "SELECT state_id, digest, status, identity_key FROM students WHERE feed = ? ORDER BY "
+        "state_id");
     q.bind(1, feed_);
     Entry e;
     while (q.step()) {
       e.state_id = std::string(q.text(0));
       e.digest = static_cast<std::uint64_t>(q.integer(1));
       e.active = q.text(2) == "A";
+      e.identity_key = static_cast<std::uint64_t>(q.integer(3));
       visit(e);
     }
   }
@@ -1131,6 +1433,19 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
     Change u;
     u.state_id = c.state_id;
     u.before = now_values;
+    if (c.kind == ChangeKind::rekeyed) {
+      // Back to the old ID and values.
+      if (!now_values || !c.before) continue;
+      u.kind = ChangeKind::rekeyed;
+      u.state_id = (*c.before)[field_index(Field::state_id)];
+      u.set_after(*c.before);
+      u.changed_fields = changed_mask(*now_values, u);
+      std::vector<Change> one{u};
+      apply_changes(target->feed, rollback_run, one);
+      ++counts.updated;
+      undo.push_back(std::move(u));
+      continue;
+    }
     if (c.kind == ChangeKind::added) {
       if (!now_values) continue;  // already gone
       remove.bind(1, target->feed).bind(2, c.state_id).run();

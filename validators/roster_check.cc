@@ -262,16 +262,17 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
 
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
-  return run_check(checker, run.threads, run.keep_rows, run.same_person, [&](const std::vector<RowSink*>& sinks) {
-    return reader.read_file(path, sinks);
-  });
+  return run_check(
+      checker, run.threads, run.keep_rows, run.same_person,
+      [&](const std::vector<RowSink*>& sinks) { return reader.read_file(path, sinks); });
 }
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes) {
-  return run_check(checker, 1, true, default_match_fields(), [&](const std::vector<RowSink*>& sinks) {
-    return reader.read_bytes(name, bytes, *sinks[0]);
-  });
+  return run_check(checker, 1, true, default_match_fields(),
+                   [&](const std::vector<RowSink*>& sinks) {
+                     return reader.read_bytes(name, bytes, *sinks[0]);
+                   });
 }
 
 }  // namespace rosterd

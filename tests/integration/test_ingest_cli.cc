@@ -226,7 +226,7 @@ TEST_CASE(
         t += (i ? "|" : "") + r[i];
       t += '\n';
       if (n % 25 == 0) r[4] = "Renamed" + std::to_string(n);  // 4% of students change
-      if (n % 1000 != 0) {                // 0.1% withdraw
+      if (n % 1000 != 0) {                                    // 0.1% withdraw
         for (std::size_t i = 0; i < r.size(); ++i)
           t2 += (i ? "|" : "") + r[i];
         t2 += '\n';

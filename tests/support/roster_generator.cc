@@ -1,8 +1,8 @@
 #include "tests/support/roster_generator.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <array>
+#include <cstdio>
 #include <fstream>
 #include <random>
 #include <set>
