@@ -62,14 +62,16 @@ int match_score(const StudentValues& a, const StudentValues& b) {
   };
   static constexpr Weight kWeights[] = {
       {Field::first_name, 20},  {Field::last_name, 20}, {Field::birth_date, 20},
-      {Field::middle_name, 10}, {Field::local_id, 10},  {Field::grade, 5},
-      {Field::campus, 5},
+      {Field::middle_name, 10}, {Field::local_id, 10},  {Field::grade, 10},
+      {Field::campus, 10},
   };
   int twice = 0;  // in half points
   for (const Weight& w : kWeights) {
     const std::string_view x = a[field_index(w.field)];
     const std::string_view y = b[field_index(w.field)];
-    if (x.empty() || y.empty()) {
+    if (x.empty() && y.empty()) {
+      twice += 2 * w.points;  // both blank: they agree (a middle name neither record has)
+    } else if (x.empty() || y.empty()) {
       twice += w.points;
     } else if (x == y || match_value(w.field, x) == match_value(w.field, y)) {
       twice += 2 * w.points;

@@ -39,8 +39,8 @@ std::uint64_t person_hash(const StudentValues& v, const MatchFields& fields);
 bool same_person(const StudentValues& a, const StudentValues& b, const MatchFields& fields);
 
 // How alike two records are, 0..100, for a person deciding: first and last name and birth date
-// 20 each, middle name and local ID 10 each, grade and campus 5 each; a field blank on either
-// side counts half.
+// 20 each, middle name, local ID, grade and campus 10 each; a field blank on one
+// side only counts half (blank on both: they agree).
 int match_score(const StudentValues& a, const StudentValues& b);
 
 // A view of kFieldCount values held as strings.

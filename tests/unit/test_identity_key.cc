@@ -62,10 +62,10 @@ TEST_CASE("the store's key is equal whenever same_person holds, and the score ra
   CHECK(identity_key("O'Neil", "2014-03-09") == identity_key("ONEIL", "2014-03-09"));
   CHECK(identity_key("O'Neil", "2014-03-09") != identity_key("O'Neil", "2014-03-08"));
   const auto a = person("Ana", "Lopez", "2014-03-09", "L1");
-  CHECK(match_score(values_view(a), values_view(a)) == 80);  // middle, grade, campus blank: half
-  CHECK(match_score(values_view(a), values_view(person("Ana", "Lopez", "2014-03-09", "L2"))) == 70);
+  CHECK(match_score(values_view(a), values_view(a)) == 100);  // blank on both sides: agree
+  CHECK(match_score(values_view(a), values_view(person("Ana", "Lopez", "2014-03-09", "L2"))) == 90);
   CHECK(match_score(values_view(a), values_view(person("Sofia", "Lopez", "2014-03-09", "L1"))) ==
-        60);
+        80);
   CHECK(
       person_hash(values_view(a), default_match_fields()) ==
       person_hash(values_view(person("ANA", "López", "2014-03-09", "L9")), default_match_fields()));
