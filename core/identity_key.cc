@@ -11,6 +11,24 @@ bool is_name(Field f) {
   return f == Field::first_name || f == Field::middle_name || f == Field::last_name;
 }
 
+// Appends match_value(f, value) to `out`.
+void append_match_value(std::string& out, Field f, std::string_view value) {
+  if (!is_name(f)) {
+    out += value;
+    return;
+  }
+  const std::size_t start = out.size();
+  append_folded_name(out, value);
+  if (out.size() == start) out += ascii_lower(trim(value));
+}
+
+// Keys are built in a per-thread buffer: a million rows, no allocation each.
+std::string& key_buffer() {
+  thread_local std::string buffer;
+  buffer.clear();
+  return buffer;
+}
+
 }  // namespace
 
 MatchFields default_match_fields() {
@@ -23,23 +41,23 @@ bool can_match_on(Field f) {
 }
 
 std::string match_value(Field f, std::string_view value) {
-  if (!is_name(f)) return std::string(value);
-  std::string folded = fold_name(value);
-  if (folded.empty()) return ascii_lower(trim(value));
-  return folded;
+  std::string out;
+  append_match_value(out, f, value);
+  return out;
 }
 
 std::uint64_t identity_key(std::string_view last_name, std::string_view birth_date) {
-  std::string key = match_value(Field::last_name, last_name);
+  std::string& key = key_buffer();
+  append_match_value(key, Field::last_name, last_name);
   key += '\x1f';
   key += birth_date;
   return hash_bytes(key);
 }
 
 std::uint64_t person_hash(const StudentValues& v, const MatchFields& fields) {
-  std::string key;
+  std::string& key = key_buffer();
   for (Field f : fields) {
-    key += match_value(f, v[field_index(f)]);
+    append_match_value(key, f, v[field_index(f)]);
     key += '\x1f';
   }
   return hash_bytes(key);

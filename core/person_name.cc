@@ -30,6 +30,11 @@ static_assert(sizeof kLatin / sizeof kLatin[0] == 0x180 - 0xC0);
 std::string fold_name(std::string_view s) {
   std::string out;
   out.reserve(s.size());
+  append_folded_name(out, s);
+  return out;
+}
+
+void append_folded_name(std::string& out, std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -52,7 +57,6 @@ std::string fold_name(std::string_view s) {
     if ((c & 0xF8) == 0xF0) len = 4;
     i += len;
   }
-  return out;
 }
 
 }  // namespace rosterd

@@ -13,4 +13,7 @@ namespace rosterd {
 // ("ß" to "ss", "æ" to "ae"); other characters are dropped.
 std::string fold_name(std::string_view utf8);
 
+// The same, appended to `out` (no allocation when `out` has room: hot in every row's check).
+void append_folded_name(std::string& out, std::string_view utf8);
+
 }  // namespace rosterd

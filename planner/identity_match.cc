@@ -154,14 +154,22 @@ class Matcher {
     for (const auto& r : resolved_rekeys_)
       to_fetch.push_back(r.second);
     if (to_fetch.empty()) return;
+    // Active absent students' values are in their deactivations' before-images already: only
+    // inactive ones are read again.
+    std::unordered_map<std::string_view, const std::vector<std::string>*> values;
+    for (const auto& [id, i] : absent_deactivation_) {
+      if (changes_[i].before) values.emplace(id, &*changes_[i].before);
+    }
+    std::erase_if(to_fetch, [&](const std::string& id) { return values.count(id) != 0; });
     std::sort(to_fetch.begin(), to_fetch.end());
     to_fetch.erase(std::unique(to_fetch.begin(), to_fetch.end()), to_fetch.end());
-    std::unordered_map<std::string, std::vector<std::string>> values;
-    for (auto& [id, v] : committed_.fetch(to_fetch))
-      values.emplace(std::move(id), std::move(v));
+    std::vector<std::pair<std::string, std::vector<std::string>>> fetched;
+    if (!to_fetch.empty()) fetched = committed_.fetch(to_fetch);
+    for (const auto& [id, v] : fetched)
+      values.emplace(id, &v);
 
     for (const auto& [add, old_id] : resolved_rekeys_) {
-      if (const auto it = values.find(old_id); it != values.end()) rekey(add, it->second);
+      if (const auto it = values.find(old_id); it != values.end()) rekey(add, *it->second);
     }
 
     struct Found {
@@ -176,9 +184,9 @@ class Matcher {
       for (const std::string& id : ids) {
         const auto it = values.find(id);
         if (it == values.end()) continue;
-        const StudentValues cand = values_view(it->second);
+        const StudentValues cand = values_view(*it->second);
         if (!same_person(row, cand, policy_.match_on)) continue;
-        f.candidates.push_back(MatchCandidate{id, match_score(row, cand), it->second});
+        f.candidates.push_back(MatchCandidate{id, match_score(row, cand), *it->second});
       }
       if (f.candidates.empty()) continue;
       sort_candidates(f.candidates);
