@@ -128,8 +128,8 @@ int main(int argc, char** argv) {
       std::filesystem::remove(db.string() + suffix);
   };
   const auto ingest = [&](const std::filesystem::path& file) {
-    return bench::measure({ROSTERD_BIN, "ingest", "--config", config_path.string(), "--feed",
-                           "gen", "--as-of", testing::kGeneratorAsOf, file.string()});
+    return bench::measure({ROSTERD_BIN, "ingest", "--config", config_path.string(), "--feed", "gen",
+                           "--as-of", testing::kGeneratorAsOf, file.string()});
   };
   std::printf("roster: %s rows; ingests best of %d runs\n\n", group_thousands(opt.rows).c_str(),
               opt.runs);
@@ -155,10 +155,11 @@ int main(int argc, char** argv) {
     for (const auto& [last, dob] : names)
       sink ^= identity_key(last, dob);
     const double keys = since(t0);
-    std::printf("first load: rosterd ingest %.3f s; identity keys of %s rows %.3f s = %.1f%% "
-                "(checksum %llx)\n",
-                first.seconds, group_thousands(names.size()).c_str(), keys,
-                100.0 * keys / first.seconds, static_cast<unsigned long long>(sink & 0xff));
+    std::printf(
+        "first load: rosterd ingest %.3f s; identity keys of %s rows %.3f s = %.1f%% "
+        "(checksum %llx)\n",
+        first.seconds, group_thousands(names.size()).c_str(), keys, 100.0 * keys / first.seconds,
+        static_cast<unsigned long long>(sink & 0xff));
   }
   bench::measure({"/usr/bin/sqlite3", db.string(), "PRAGMA wal_checkpoint(TRUNCATE);"});
   std::filesystem::copy_file(db, dir / "after-first.db",

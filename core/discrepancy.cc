@@ -129,8 +129,8 @@ std::string discrepancy_message(const Discrepancy& d) {
              "; the row is accepted without this score.";
     case C::same_person_two_ids:
       return "State ID " + value + " has the same name and birth date as " + d.detail +
-             ": one person under two IDs? Both rows are taken; correct the duplicate record in "
-             "the student information system.";
+             ": one person under two IDs? Correct the duplicate record in the student "
+             "information system (this alone rejects neither row).";
   }
   return std::string(code_name(d.code));
 }

@@ -67,7 +67,13 @@ bool same_person(const StudentValues& a, const StudentValues& b, const MatchFiel
   for (Field f : fields) {
     const std::string_view x = a[field_index(f)];
     const std::string_view y = b[field_index(f)];
-    if (x.empty() || y.empty()) return false;
+    const bool must_have =
+        f == Field::first_name || f == Field::last_name || f == Field::birth_date;
+    if (x.empty() || y.empty()) {
+      // Blank on both sides agrees for an optional field (no middle name on either record).
+      if (must_have || !x.empty() || !y.empty()) return false;
+      continue;
+    }
     if (x != y && match_value(f, x) != match_value(f, y)) return false;
   }
   return true;

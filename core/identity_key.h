@@ -34,8 +34,8 @@ std::uint64_t identity_key(std::string_view last_name, std::string_view birth_da
 // collision between different people is ~1 in 10^7 at a million rows).
 std::uint64_t person_hash(const StudentValues& v, const MatchFields& fields);
 
-// True when `a` and `b` agree on every one of `fields` (as match values) and none of those
-// values is empty: a blank birth date matches nobody.
+// True when `a` and `b` agree on every one of `fields` (as match values). A blank first name,
+// last name or birth date matches nobody; another field blank on both sides agrees.
 bool same_person(const StudentValues& a, const StudentValues& b, const MatchFields& fields);
 
 // How alike two records are, 0..100, for a person deciding: first and last name and birth date

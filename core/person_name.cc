@@ -43,18 +43,31 @@ void append_folded_name(std::string& out, std::string_view s) {
       ++i;
       continue;
     }
-    // A two-byte sequence: 110xxxxx 10xxxxxx.
-    if ((c & 0xE0) == 0xC0 && i + 1 < s.size() &&
-        (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80) {
-      const std::uint32_t cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
-      if (cp >= 0xC0 && cp <= 0x17F) out += kLatin[cp - 0xC0];
-      i += 2;
+    const std::size_t len = (c & 0xE0) == 0xC0   ? 2
+                            : (c & 0xF0) == 0xE0 ? 3
+                            : (c & 0xF8) == 0xF0 ? 4
+                                                 : 0;
+    bool valid = len != 0 && i + len <= s.size();
+    std::uint32_t cp = len == 2 ? (c & 0x1Fu) : len == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      valid = (b & 0xC0) == 0x80;
+      cp = (cp << 6) | (b & 0x3Fu);
+    }
+    if (!valid) {
+      ++i;  // a broken byte: dropped
       continue;
     }
-    // Anything else (other scripts, symbols, broken bytes) is skipped whole.
-    std::size_t len = 1;
-    if ((c & 0xF0) == 0xE0) len = 3;
-    if ((c & 0xF8) == 0xF0) len = 4;
+    if (cp >= 0xC0 && cp <= 0x17F) {
+      out += kLatin[cp - 0xC0];
+    } else if (cp < 0xC0 || (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x2000 && cp <= 0x206F)) {
+      // Latin-1 punctuation and symbols (no-break space...), combining accents (a decomposed
+      // "é"), general punctuation (’ ‐ – and the typographic spaces): they do not count.
+    } else {
+      // Another script's letter (Vietnamese ạ, Greek, Cyrillic, CJK...): kept as written, so
+      // that names that differ in it stay different.
+      out.append(s.substr(i, len));
+    }
     i += len;
   }
 }

@@ -8,9 +8,11 @@
 
 namespace rosterd {
 
-// The name folded for comparison: lowercase ASCII letters and digits only; Latin letters with
+// The name folded for comparison: ASCII letters lowercased and digits kept; Latin letters with
 // diacritics (UTF-8, Latin-1 Supplement and Latin Extended-A) fold to their base letter
-// ("ß" to "ss", "æ" to "ae"); other characters are dropped.
+// ("ß" to "ss", "æ" to "ae"); blanks, punctuation (ASCII, Latin-1 and general punctuation such
+// as ’ and ‐), symbols, combining accents and broken bytes are dropped; letters of other
+// scripts are kept as written (never folded to nothing, so "Hả" and "Hạ" stay different).
 std::string fold_name(std::string_view utf8);
 
 // The same, appended to `out` (no allocation when `out` has room: hot in every row's check).

@@ -1,5 +1,6 @@
 // alerts, resolve and import-existing: identity decisions a person makes (docs/identity.md).
 #include <iostream>
+#include <set>
 
 #include "core/log.h"
 #include "core/utf8.h"
@@ -84,6 +85,7 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) 
   const Config config = load_config_option(cl, usage);
   std::string feed;
   if (const auto f = cl.value("--feed")) feed = config.feed(*f).name;
+  std::set<std::string> feeds;  // whose decisions --apply applies
   const auto store = open_store(config);
   const std::vector<AlertRecord> list = store->alerts(feed, cl.flag("--all"));
   if (format == "json") {
@@ -119,6 +121,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
   const std::string to = cl.value("--to").value_or("");
   std::string feed;
   if (const auto f = cl.value("--feed")) feed = config.feed(*f).name;
+  std::set<std::string> feeds;  // whose decisions --apply applies
 
   if (const auto run_text = cl.value("--run")) {
     if (all_match == all_create || match || create || !cl.positional().empty() || !to.empty())
@@ -130,6 +133,14 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
     feed = run->feed;
     std::size_t decided = 0;
     if (run->decision == "held" && run->plan.proposed_rekeys > 0) {
+      for (const SafeguardTrip& t : run->trips) {
+        if (all_match && t.name != "rekey_min_students") {
+          throw Error("run " + *run_text + " is held by " + t.name + " too (" + t.explanation +
+                      "): --all-match would commit that as well. Check the run ('rosterd show " +
+                      *run_text + "') and approve it with 'rosterd approve " + *run_text +
+                      "', or reject it.");
+        }
+      }
       if (all_match) {
         store->approve(run_id, who);
         out << "run " << run_id << " approved: " << run->plan.rekeyed
@@ -161,7 +172,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
       const std::int64_t id = parse_run_id(text);
       store->resolve_alert(id, match, to, who);
       const auto a = store->alert(id);
-      feed = a->feed;
+      feeds.insert(a->feed);
       out << "alert " << id << " decided: "
           << (match ? "match " + a->resolution_to + " (the new ID replaces the old)"
                     : std::string("create (a new student)"))
@@ -170,26 +181,31 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
   } else if (!cl.flag("--apply") || feed.empty()) {
     throw UsageError("nothing to resolve. Usage: " + usage);
   }
+  if (!feed.empty()) feeds.insert(feed);
 
   if (!cl.flag("--apply")) {
     out << "Applied by the next run whose file has the row; add --apply to apply now.\n";
     return kExitClean;
   }
+  // Every decided alert of the feed is applied, not only those named: decisions are applied
+  // in one place, whoever made them.
   std::vector<std::string> skipped;
-  const auto applied = store->apply_resolutions(feed, who, skipped);
+  for (const std::string& name : feeds) {
+    const auto applied = store->apply_resolutions(name, who, skipped);
+    if (!applied) {
+      out << "Nothing was applied for feed " << name << ".\n";
+      continue;
+    }
+    const auto r = store->run(*applied);
+    out << "applied as run " << *applied << ": " << r->plan.rekeyed << " given a new state ID, "
+        << r->plan.added << " added (" << r->plan.linked << " linked to existing students).\n";
+    log::info("identity.applied", {{"feed", name},
+                                   {"run", std::to_string(*applied)},
+                                   {"rekeyed", std::to_string(r->plan.rekeyed)},
+                                   {"added", std::to_string(r->plan.added)}});
+  }
   for (const std::string& s : skipped)
     out << "not applied: " << s << '\n';
-  if (!applied) {
-    out << "Nothing was applied.\n";
-    return skipped.empty() ? kExitClean : kExitDiscrepancies;
-  }
-  const auto r = store->run(*applied);
-  out << "applied as run " << *applied << ": " << r->plan.rekeyed << " given a new state ID, "
-      << r->plan.added << " added (" << r->plan.linked << " linked to existing students).\n";
-  log::info("identity.applied", {{"feed", feed},
-                                 {"run", std::to_string(*applied)},
-                                 {"rekeyed", std::to_string(r->plan.rekeyed)},
-                                 {"added", std::to_string(r->plan.added)}});
   return skipped.empty() ? kExitClean : kExitDiscrepancies;
 }
 

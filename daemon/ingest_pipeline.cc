@@ -109,6 +109,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.changes = &o.plan.changes;
     out.alerts = &o.plan.alerts;
     out.applied_resolutions = &o.plan.applied_resolutions;
+    out.reopened_resolutions = &o.plan.reopened_resolutions;
     store.finish_run(out);
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {

@@ -174,7 +174,10 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   if (!r.trips.empty()) {
     h << "<h3>Safeguards tripped</h3>\n<ul>\n";
     for (const SafeguardTrip& t : r.trips)
-      h << "<li>" << html_escape(t.name) << " (limit " << pct(t.limit)
+      h << "<li>" << html_escape(t.name) << " (limit "
+        << (t.name == "rekey_min_students"
+                ? std::to_string(static_cast<long>(t.limit)) + " students"
+                : pct(t.limit))
         << "): " << html_escape(t.explanation) << "</li>\n";
     h << "</ul>\n";
   }

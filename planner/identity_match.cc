@@ -118,9 +118,15 @@ class Matcher {
           linked_existing_.insert(r.to);
         }
       } else if (r.match) {
-        // The old ID must still be committed and absent from this file; otherwise the row is
-        // matched afresh below.
-        if (absent.count(r.to) == 0 || used_old_.count(r.to) != 0) continue;
+        // The old ID must still be committed and absent from this file. Otherwise (the SIS
+        // sends the old ID again) the row waits for a person to decide again: adding it would
+        // make the duplicate the decision was meant to prevent.
+        if (absent.count(r.to) == 0 || used_old_.count(r.to) != 0) {
+          handled_[i] = true;
+          hold_for_review(i);
+          plan_.reopened_resolutions.push_back(r.alert);
+          continue;
+        }
         used_old_.insert(r.to);
         resolved_rekeys_.emplace_back(i, r.to);
       }
@@ -235,8 +241,11 @@ class Matcher {
     }
     std::vector<std::pair<std::size_t, std::vector<std::size_t>>> found;
     std::vector<std::uint32_t> claims(ex.size(), 0);
+    const std::unordered_set<std::string_view> alert_rows(state_.existing_alert_rows.begin(),
+                                                          state_.existing_alert_rows.end());
     for (std::size_t i : adds_) {
       if (handled_[i] || drop_[i]) continue;
+      if (!state_.go_live && alert_rows.count(changes_[i].state_id) == 0) continue;
       const Change& c = changes_[i];
       std::vector<std::size_t> cands;
       if (const auto it = by_state.find(c.after(field_index(Field::state_id)));
@@ -264,7 +273,7 @@ class Matcher {
     for (std::size_t e = 0; e < ex.size(); ++e)
       settled[e] = linked_existing_.count(ex[e].platform_id) != 0;
     for (auto& [add, cands] : found) {
-      if (cands.size() == 1 && claims[cands[0]] == 1) {
+      if (state_.go_live && cands.size() == 1 && claims[cands[0]] == 1) {
         changes_[add].platform_id = ex[cands[0]].platform_id;
         ++counts_.linked;
         settled[cands[0]] = true;
@@ -281,7 +290,7 @@ class Matcher {
       hold_for_review(add);
       plan_.alerts.push_back(std::move(a));
     }
-    for (std::size_t e = 0; e < ex.size(); ++e) {
+    for (std::size_t e = 0; e < ex.size() && state_.go_live; ++e) {
       if (settled[e]) continue;
       IdentityAlert a;
       a.kind = AlertKind::existing_unmatched;

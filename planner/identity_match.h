@@ -61,6 +61,11 @@ struct IdentityState {
   std::vector<Resolution> resolutions;     // decided, not yet applied
   std::vector<std::string> protected_ids;  // candidates of open alerts: never deactivated
   std::vector<ExistingStudent> existing;   // imported, not yet linked or settled
+  // The feed has no committed student yet: this run is the go-live that links, alerts and
+  // lists the unmatched. After it, only the rows of open existing_match alerts are matched
+  // (and never linked without a decision).
+  bool go_live = true;
+  std::vector<std::string> existing_alert_rows;  // state IDs of open existing_match alerts
 };
 
 // Rewrites `plan` (made by make_plan): additions that a person resolved become
@@ -69,7 +74,9 @@ struct IdentityState {
 // or, when at least policy.rekey_min_students pair up one to one, proposed re-keys; open
 // alerts' candidates are not deactivated; with imported existing students, additions are
 // matched to them by state ID, then local ID, then name and birth date: unique matches are
-// linked, the rest become alerts, and students no row matched are listed.
+// linked, the rest become alerts, and students no row matched are listed. A decision that no
+// longer applies (`--match` to a student who is in the file again) holds its row and is
+// listed in plan.reopened_resolutions, for a person to decide again.
 void match_identities(Plan& plan, CommittedRoster& committed, const IdentityState& state,
                       const IdentityPolicy& policy);
 

@@ -97,7 +97,8 @@ struct Plan {
   std::vector<AbsentStudent> absent;
   // Filled by match_identities (planner/identity_match.h).
   std::vector<IdentityAlert> alerts;
-  std::vector<std::int64_t> applied_resolutions;  // alert ids whose decision this plan applies
+  std::vector<std::int64_t> applied_resolutions;   // alert ids whose decision this plan applies
+  std::vector<std::int64_t> reopened_resolutions;  // decisions that no longer apply
 
   Plan();
   Plan(Plan&&) noexcept;

@@ -140,7 +140,8 @@ void write_text_report(std::ostream& out, const RunReport& r) {
            "it):\n";
     for (const SafeguardTrip& t : r.trips) {
       char limit[32];
-      std::snprintf(limit, sizeof limit, "%g%%", t.limit);
+      std::snprintf(limit, sizeof limit, t.name == "rekey_min_students" ? "%g students" : "%g%%",
+                    t.limit);
       out << "  " << t.name << " (limit " << limit << "): " << t.explanation << '\n';
     }
   }

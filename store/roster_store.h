@@ -60,6 +60,7 @@ struct RunOutcome {
   // The plan's identity alerts and the decisions it applies (recorded when committed or held).
   const std::vector<IdentityAlert>* alerts = nullptr;
   const std::vector<std::int64_t>* applied_resolutions = nullptr;
+  const std::vector<std::int64_t>* reopened_resolutions = nullptr;
   // Held because its QA report is not delivered yet (it would otherwise have committed).
   bool awaiting_report = false;
 };
@@ -191,8 +192,9 @@ class RosterStore {
   // new students). Returns how many.
   virtual std::size_t reject_rekeys(std::int64_t run, const std::string& who) = 0;
   // Applies the feed's decided alerts now, in one transaction, as a committed run of kind
-  // `resolve`; returns its id, or nullopt when nothing was decided. A decision that no longer
-  // applies (the old ID is gone, the new one exists) is left and named in `skipped`.
+  // `resolve`; returns its id, or nullopt when nothing was applied. A decision that no longer
+  // applies (the old ID is gone, the new one exists) is named in `skipped` and its alert
+  // opened again.
   virtual std::optional<std::int64_t> apply_resolutions(const std::string& feed,
                                                         const std::string& who,
                                                         std::vector<std::string>& skipped) = 0;

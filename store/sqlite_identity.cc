@@ -127,11 +127,14 @@ void record_applied_resolutions(SqliteDb& db, std::int64_t run,
     up.bind(1, run).bind(2, id).run();
 }
 
-void settle_run_alerts(SqliteDb& db, std::int64_t run, const std::string& now) {
-  (void)now;
-  for (const AlertRecord& a : query_alerts(db, "", true)) {
-    if (a.run != run || a.status != "proposed") continue;
-    if (a.alert.kind == AlertKind::existing_unmatched && !a.alert.candidates.empty())
+void settle_run_alerts(SqliteDb& db, std::int64_t run) {
+  Statement q(db, std::string("SELECT ") + kAlertColumns +
+                      " FROM alerts WHERE run = ? AND status = 'proposed' AND kind = "
+                      "'existing_unmatched'");
+  q.bind(1, run);
+  while (q.step()) {
+    const AlertRecord a = read_alert(q);
+    if (!a.alert.candidates.empty())
       set_existing_outcome(db, a.feed, a.alert.candidates[0].id, a.resolution_to, run);
   }
   Statement up(db,
@@ -143,6 +146,13 @@ void settle_run_alerts(SqliteDb& db, std::int64_t run, const std::string& now) {
                 "UPDATE alerts SET status = 'applied' WHERE applied_run = ? AND status IN "
                 "('match', 'create')");
   res.bind(1, run).run();
+}
+
+void dismiss_stale_proposals(SqliteDb& db, const std::string& feed, std::int64_t committed_run) {
+  Statement up(db,
+               "UPDATE alerts SET status = 'dismissed' WHERE feed = ? AND status = 'proposed' AND "
+               "run != ?");
+  up.bind(1, feed).bind(2, committed_run).run();
 }
 
 void dismiss_run_alerts(SqliteDb& db, std::int64_t run) {
@@ -164,11 +174,29 @@ void link_existing(SqliteDb& db, const std::string& feed, const std::string& pla
 
 IdentityState load_identity_state(SqliteDb& db, const std::string& feed) {
   IdentityState s;
+  {
+    Statement any(db, "SELECT 1 FROM students WHERE feed = ? LIMIT 1");
+    any.bind(1, feed);
+    s.go_live = !any.step();
+  }
+  Statement committed(db, "SELECT 1 FROM students WHERE feed = ? AND state_id = ?");
+  const auto is_committed = [&](const std::string& id) {
+    committed.bind(1, feed).bind(2, id);
+    const bool found = committed.step();
+    committed.reset();
+    return found;
+  };
   std::set<std::string> protect;
   for (const AlertRecord& a : query_alerts(db, feed, false)) {
+    // An alert whose row is a committed student by now (added some other way) protects no one.
+    if ((a.status == "open" || a.status == "match") && is_committed(a.alert.state_id)) continue;
+    if (a.status == "open" && a.alert.kind == AlertKind::existing_match)
+      s.existing_alert_rows.push_back(a.alert.state_id);
     const bool committed_kind =
         a.alert.kind == AlertKind::possible_match || a.alert.kind == AlertKind::rekey;
-    if ((a.status == "match" || a.status == "create") && !a.applied_run) {
+    // A decision stays pending until a committed run applies it (status `applied`); a held
+    // run that carries it (applied_run) may never be approved.
+    if (a.status == "match" || a.status == "create") {
       Resolution r;
       r.alert = a.id;
       r.kind = a.alert.kind == AlertKind::rekey ? AlertKind::possible_match : a.alert.kind;
@@ -208,10 +236,14 @@ IdentityState load_identity_state(SqliteDb& db, const std::string& feed) {
 std::vector<AlertRecord> query_alerts(SqliteDb& db, const std::string& feed, bool all,
                                       std::optional<std::int64_t> id) {
   std::vector<AlertRecord> out;
-  Statement q(db, std::string("SELECT ") + kAlertColumns +
-                      " FROM alerts WHERE (? IS NULL OR id = ?) AND (? = '' OR feed = ?) AND (? OR "
-                      "status IN ('open', 'proposed', 'match', 'create')) ORDER BY id");
-  q.bind(1, id).bind(2, id).bind(3, feed).bind(4, feed).bind(5, std::int64_t{all ? 1 : 0});
+  // One statement per shape, so that SQLite can use the id or (feed, status) index.
+  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE 1";
+  if (id) sql += " AND id = ?1";
+  if (!feed.empty()) sql += " AND feed = ?2";
+  if (!all) sql += " AND status IN ('open', 'proposed', 'match', 'create')";
+  Statement q(db, sql + " ORDER BY id");
+  if (id) q.bind(1, *id);
+  if (!feed.empty()) q.bind(2, feed);
   while (q.step())
     out.push_back(read_alert(q));
   return out;
@@ -223,6 +255,13 @@ void record_resolution(SqliteDb& db, std::int64_t id, bool match, const std::str
                "UPDATE alerts SET status = ?, resolution_to = ?, decided_by = ?, decided = ?, "
                "applied_run = NULL WHERE id = ?");
   up.bind(1, match ? "match" : "create").bind(2, to).bind(3, who).bind(4, now).bind(5, id).run();
+}
+
+void reopen_alert(SqliteDb& db, std::int64_t id) {
+  Statement up(db,
+               "UPDATE alerts SET status = 'open', resolution_to = '', decided_by = '', decided = "
+               "'', applied_run = NULL WHERE id = ? AND status IN ('match', 'create')");
+  up.bind(1, id).run();
 }
 
 void mark_applied(SqliteDb& db, std::int64_t id, std::int64_t run) {

@@ -25,7 +25,11 @@ void record_applied_resolutions(SqliteDb& db, std::int64_t run,
                                 const std::vector<std::int64_t>& ids, bool committed);
 
 // Held run `run` was approved: its proposed alerts and the decisions it carries take effect.
-void settle_run_alerts(SqliteDb& db, std::int64_t run, const std::string& now);
+void settle_run_alerts(SqliteDb& db, std::int64_t run);
+
+// Run `committed_run` committed: every other held run of the feed can no longer be approved
+// (its base changed), so their proposed alerts are dismissed.
+void dismiss_stale_proposals(SqliteDb& db, const std::string& feed, std::int64_t committed_run);
 
 // Held run `run` was rejected: its proposed alerts are dismissed, its decisions wait again.
 void dismiss_run_alerts(SqliteDb& db, std::int64_t run);
@@ -42,6 +46,9 @@ std::vector<AlertRecord> query_alerts(SqliteDb& db, const std::string& feed, boo
 
 void record_resolution(SqliteDb& db, std::int64_t id, bool match, const std::string& to,
                        const std::string& who, const std::string& now);
+
+// A decision that no longer applies: the alert is open again, for a person to decide anew.
+void reopen_alert(SqliteDb& db, std::int64_t id);
 
 // Marks decided alert `id` applied by run `run`.
 void mark_applied(SqliteDb& db, std::int64_t id, std::int64_t run);

@@ -190,6 +190,9 @@ CREATE TABLE alerts (
   raised TEXT NOT NULL
 );
 CREATE INDEX alerts_by_feed ON alerts(feed, status);
+CREATE INDEX alerts_open ON alerts(feed, kind, state_id) WHERE status = 'open';
+CREATE INDEX alerts_by_run ON alerts(run);
+CREATE INDEX alerts_by_applied_run ON alerts(applied_run) WHERE applied_run IS NOT NULL;
 CREATE TABLE student_id_changes (
   feed TEXT NOT NULL,
   old_id TEXT NOT NULL,
@@ -717,10 +720,15 @@ class SqliteStore : public RosterStore {
     record_changes(o.run_id, *o.changes, o.decision);
     record_discrepancies(o.run_id, o.refusal, o.discrepancies);
     const bool commits = o.decision == Decision::committed;
+    if (commits) dismiss_stale_proposals(db_, o.feed, o.run_id);
     if (commits || o.decision == Decision::held) {
       if (o.alerts != nullptr) record_alerts(db_, o.feed, o.run_id, *o.alerts, commits, now_utc());
       if (o.applied_resolutions != nullptr)
         record_applied_resolutions(db_, o.run_id, *o.applied_resolutions, commits);
+      if (o.reopened_resolutions != nullptr) {
+        for (std::int64_t a : *o.reopened_resolutions)
+          reopen_alert(db_, a);
+      }
     }
     Statement up(
         db_,
@@ -853,7 +861,8 @@ class SqliteStore : public RosterStore {
     }
     std::vector<Change> changes = run_changes(id);
     apply_changes(r.feed, id, changes);
-    settle_run_alerts(db_, id, now_utc());
+    settle_run_alerts(db_, id);
+    dismiss_stale_proposals(db_, r.feed, id);
     // Committed runs keep additions in students.added_run only.
     Statement del(db_, "DELETE FROM run_changes WHERE run = ? AND kind = 'added'");
     del.bind(1, id).run();
@@ -912,8 +921,7 @@ class SqliteStore : public RosterStore {
       throw Error(name + " reports an existing student no roster row matched (" + a->resolution_to +
                   "); there is nothing to decide.");
     }
-    const bool decided_unapplied =
-        (a->status == "match" || a->status == "create") && !a->applied_run;
+    const bool decided_unapplied = a->status == "match" || a->status == "create";
     if (a->status != "open" && !decided_unapplied) {
       throw Error(
           name + " is " + a->status +
@@ -967,8 +975,7 @@ class SqliteStore : public RosterStore {
     Transaction tx(db_);
     std::vector<AlertRecord> decided;
     for (AlertRecord& a : query_alerts(db_, feed, false)) {
-      if ((a.status == "match" || a.status == "create") && !a.applied_run)
-        decided.push_back(std::move(a));
+      if (a.status == "match" || a.status == "create") decided.push_back(std::move(a));
     }
     if (decided.empty()) return std::nullopt;
     const auto base = last_committed_run(feed);
@@ -1004,6 +1011,7 @@ class SqliteStore : public RosterStore {
       if (a.alert.row.empty() || values_of(a.alert.state_id)) {
         skipped.push_back(name + ": state ID " + a.alert.state_id +
                           " is in the roster already (a run added it); nothing to apply");
+        reopen_alert(db_, a.id);
         continue;
       }
       Change c;
@@ -1016,7 +1024,8 @@ class SqliteStore : public RosterStore {
         const auto before = values_of(a.resolution_to);
         if (!before) {
           skipped.push_back(name + ": student " + a.resolution_to +
-                            " is no longer in the roster; decide again or --create");
+                            " is no longer in the roster; the alert is open again: decide anew");
+          reopen_alert(db_, a.id);
           continue;
         }
         c.kind = ChangeKind::rekeyed;
@@ -1045,7 +1054,14 @@ class SqliteStore : public RosterStore {
         .bind(3, static_cast<std::int64_t>(counts.linked))
         .bind(4, run_id)
         .run();
-    if (changes.empty()) return std::nullopt;  // nothing applied: the transaction rolls back
+    if (changes.empty()) {
+      // Nothing applied: no run, but the decisions that no longer apply are open again.
+      Statement del(db_, "DELETE FROM runs WHERE id = ?");
+      del.bind(1, run_id).run();
+      tx.commit();
+      return std::nullopt;
+    }
+    dismiss_stale_proposals(db_, feed, run_id);
     tx.commit();
     return run_id;
   }
@@ -1379,12 +1395,27 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
                 "WHERE c.state_id = ? AND c.run > ? AND r.feed = ? AND r.decision = 'committed' "
                 "AND r.rolled_back_by IS NULL AND NOT (r.kind = 'rollback' AND r.target_run > ?) "
                 "ORDER BY c.run");
+    // A later re-key moved the student to another ID: its run_changes row has the new one.
+    Statement rekeyed(db_,
+                      "SELECT DISTINCT k.run FROM student_id_changes k JOIN runs r ON r.id = k.run "
+                      "WHERE k.feed = ? AND (k.old_id = ? OR k.new_id = ?) AND k.run > ? AND "
+                      "r.decision = 'committed' AND r.rolled_back_by IS NULL AND NOT (r.kind = "
+                      "'rollback' AND r.target_run > ?)");
     std::set<std::int64_t> found;
     for (const Change& c : changes) {
-      q.bind(1, c.state_id).bind(2, id).bind(3, target->feed).bind(4, id);
-      while (q.step())
-        found.insert(q.integer(0));
-      q.reset();
+      std::vector<std::string> ids{c.state_id};
+      if (c.kind == ChangeKind::rekeyed && c.before)
+        ids.push_back((*c.before)[field_index(Field::state_id)]);
+      for (const std::string& sid : ids) {
+        q.bind(1, sid).bind(2, id).bind(3, target->feed).bind(4, id);
+        while (q.step())
+          found.insert(q.integer(0));
+        q.reset();
+        rekeyed.bind(1, target->feed).bind(2, sid).bind(3, sid).bind(4, id).bind(5, id);
+        while (rekeyed.step())
+          found.insert(rekeyed.integer(0));
+        rekeyed.reset();
+      }
     }
     conflicts.assign(found.begin(), found.end());
   }
@@ -1436,15 +1467,31 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
     if (c.kind == ChangeKind::rekeyed) {
       // Back to the old ID and values.
       if (!now_values || !c.before) continue;
+      const std::string& old_id = (*c.before)[field_index(Field::state_id)];
+      current.bind(1, target->feed).bind(2, old_id);
+      const bool taken = current.step();
+      current.reset();
+      if (taken) {
+        throw Error("run " + std::to_string(id) + " cannot be rolled back: it gave student " +
+                    old_id + " the state ID " + c.state_id + ", and " + old_id +
+                    " is in the roster again (a later run added it). Roll that run back first.");
+      }
       u.kind = ChangeKind::rekeyed;
-      u.state_id = (*c.before)[field_index(Field::state_id)];
+      u.state_id = old_id;
       u.set_after(*c.before);
       u.changed_fields = changed_mask(*now_values, u);
       std::vector<Change> one{u};
       apply_changes(target->feed, rollback_run, one);
-      ++counts.updated;
+      ++counts.rekeyed;
       undo.push_back(std::move(u));
       continue;
+    }
+    if (!now_values) {
+      // Forced past a later re-key: the student lives on under its new ID; never re-create it.
+      Statement moved(db_,
+                      "SELECT 1 FROM student_id_changes WHERE feed = ? AND old_id = ? AND run > ?");
+      moved.bind(1, target->feed).bind(2, c.state_id).bind(3, id);
+      if (moved.step()) continue;
     }
     if (c.kind == ChangeKind::added) {
       if (!now_values) continue;  // already gone
@@ -1479,12 +1526,21 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
   record_changes(rollback_run, undo, Decision::committed);
   Statement mark(db_, "UPDATE runs SET rolled_back_by = ? WHERE id = ?");
   mark.bind(1, rollback_run).bind(2, id).run();
-  Statement cnt(db_, "UPDATE runs SET updated = ?, deactivated = ?, reactivated = ? WHERE id = ?");
+  Statement cnt(db_,
+                "UPDATE runs SET updated = ?, deactivated = ?, reactivated = ?, rekeyed = ? WHERE "
+                "id = ?");
   cnt.bind(1, static_cast<std::int64_t>(counts.updated))
       .bind(2, static_cast<std::int64_t>(counts.deactivated))
       .bind(3, static_cast<std::int64_t>(counts.reactivated))
-      .bind(4, rollback_run)
+      .bind(4, static_cast<std::int64_t>(counts.rekeyed))
+      .bind(5, rollback_run)
       .run();
+  // Go-live links and outcomes the undone run made are pending again.
+  Statement relink(db_,
+                   "UPDATE existing_students SET outcome = 'pending', linked_state_id = '', run = "
+                   "NULL WHERE feed = ? AND run = ?");
+  relink.bind(1, target->feed).bind(2, id).run();
+  dismiss_stale_proposals(db_, target->feed, rollback_run);
   tx.commit();
   return rollback_run;
 }

@@ -320,3 +320,65 @@ TEST_CASE("identity: a bad existing-students file is refused whole, with line an
   CHECK(r.err.find("existing.txt:5: DateOfBirth has \"11/02/2015\"") != std::string::npos);
   CHECK(!std::filesystem::exists(f.dir / "roster.db"));  // the store was never touched
 }
+
+TEST_CASE("identity: a re-keyed student is never re-created by a rollback, nor by a decision") {
+  Feed f("    policy: {max_deactivate_pct: 50}\n");
+  std::vector<Row> night = class_of_twelve();
+  f.ingest(night, "night1.txt", 0);
+  night[2][10] = "99";  // run 2 updates student 3's score
+  f.ingest(night, "night2.txt", 0);
+  std::vector<Row> moved = night;
+  moved[2][0] = id_of(503);
+  f.ingest(moved, "night3.txt", 0);
+  const std::string alert = f.sql("SELECT id FROM alerts").substr(0, 1);
+  REQUIRE(f.run({"resolve", alert, "--match", "--apply"}).exit_status == 0);
+
+  // Rolling back run 2 would restore student 3 under its old ID: refused, the re-key is later.
+  const ProcessResult undo = f.run({"rollback", "2"});
+  CHECK(undo.exit_status == 2);
+  CHECK(undo.err.find("later committed run(s) 4") != std::string::npos);
+  // Even forced, the student is not re-created under the old ID.
+  REQUIRE(f.run({"rollback", "--force", "2"}).exit_status == 0);
+  CHECK(f.sql("SELECT count(*) FROM students") == "12\n");
+  CHECK(f.sql("SELECT count(*) FROM students WHERE state_id = '" + id_of(3) + "'") == "0\n");
+
+  // A decision that no longer applies: a match to a student whose old ID is back in the file.
+  std::vector<Row> both = moved;
+  both[5][0] = id_of(506);  // student 6 gets a new ID; a person matches it...
+  const nlohmann::json j = f.ingest(both, "night4.txt", 0);
+  REQUIRE(j["identity_alerts"].size() == 1);
+  std::string second = f.sql("SELECT max(id) FROM alerts");
+  second.pop_back();
+  REQUIRE(f.run({"resolve", second, "--match"}).exit_status == 0);
+  both.push_back(night[5]);  // ...and the next file has the old ID 6 again as well
+  const nlohmann::json j5 = f.ingest(both, "night5.txt", 1);  // 1: same_person_two_ids
+  CHECK(j5["discrepancies"]["same_person_two_ids"] == 2);
+  CHECK(j5["counts"]["added"] == 0);
+  CHECK(j5["counts"]["held_for_review"] == 1);
+  CHECK(f.sql("SELECT count(*) FROM students WHERE state_id = '" + id_of(506) + "'") == "0\n");
+  CHECK(f.sql("SELECT status FROM alerts WHERE id = " + second) == "open\n");
+}
+
+TEST_CASE("identity: a held re-key that can no longer be approved does not linger as open") {
+  Feed f("    identity: {rekey_min_students: 5}\n    policy: {max_deactivate_pct: 50}\n");
+  std::vector<Row> roster;
+  for (int n = 1; n <= 20; ++n) {
+    char dob[16];
+    std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
+    roster.push_back(
+        kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
+  }
+  f.ingest(roster, "night1.txt", 0);
+  std::vector<Row> rekeyed = roster;
+  for (int n = 1; n <= 6; ++n)
+    rekeyed[static_cast<std::size_t>(n - 1)][0] = id_of(700 + n);
+  const nlohmann::json held = f.ingest(rekeyed, "night2.txt", 4);
+  CHECK(f.sql("SELECT count(*) FROM alerts WHERE status = 'proposed'") == "6\n");
+  roster[10][10] = "1";  // the old file again, with a change: it commits
+  f.ingest(roster, "night3.txt", 0);
+  CHECK(f.sql("SELECT count(*) FROM alerts WHERE status = 'proposed'") == "0\n");
+  CHECK(f.run({"alerts", "--feed", "gen"}).out.find("No open identity alerts") !=
+        std::string::npos);
+  const std::string run = std::to_string(held["run_id"].get<int>());
+  CHECK(f.run({"approve", run}).exit_status == 2);  // its base changed
+}

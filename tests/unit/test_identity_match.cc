@@ -224,8 +224,8 @@ TEST_CASE("identity: go-live links unique matches, alerts ambiguous ones, lists 
   const auto existing = [&](const std::string& pid, Row v) {
     s.existing.push_back(ExistingStudent{pid, std::move(v)});
   };
-  existing("P1", person("1", "Ava", "Lee"));                             // by state ID
-  existing("P2", person("", "Bo", "Li", "2013-05-01", "L2"));            // by local ID
+  existing("P1", person("1", "Eve", "Leigh"));                           // by state ID alone
+  existing("P2", person("", "Bob", "Lee-Li", "2013-05-01", "L2"));       // by local ID alone
   existing("P3", person("", "Jose", "ONeil Nunez", "2014-07-02", "X"));  // by name + birth date
   existing("P4", person("", "Di", "Xu", "2012-01-30", "Y"));             // two with one name:
   existing("P5", person("", "Di", "Xu", "2012-01-30", "Z"));             // ambiguous
@@ -261,4 +261,37 @@ TEST_CASE("identity: go-live links unique matches, alerts ambiguous ones, lists 
   REQUIRE(change_of(q.plan, "4"));
   CHECK(change_of(q.plan, "4")->platform_id == "P5");
   CHECK(q.plan.applied_resolutions == std::vector<std::int64_t>{9});
+
+  // After go-live a new student is never linked without a decision, and nobody is listed as
+  // unmatched again; the row of an open existing_match alert is still held.
+  IdentityState later = s;
+  later.go_live = false;
+  later.existing_alert_rows = {"4"};
+  const Planned r = plan_for(
+      empty,
+      {person("3", "José", "O'Neil-Núñez", "2014-07-02"), person("4", "Di", "Xu", "2012-01-30")},
+      later, policy);
+  REQUIRE(change_of(r.plan, "3"));
+  CHECK(change_of(r.plan, "3")->platform_id.empty());
+  CHECK(change_of(r.plan, "4") == nullptr);
+  REQUIRE(r.plan.alerts.size() == 1);
+  CHECK(r.plan.alerts[0].kind == AlertKind::existing_match);
+}
+
+TEST_CASE("identity: a match decided for an ID that is back in the file is decided again") {
+  Committed c = five_students();
+  IdentityState s;
+  s.resolutions.push_back({7, AlertKind::possible_match, "33", true, "3"});
+  // The SIS sends both the old ID and the new one.
+  const Planned p =
+      plan_for(c,
+               {person("1", "Ava", "Lee"), person("2", "Bo", "Li", "2013-05-01"),
+                person("3", "José", "O'Neil-Núñez", "2014-07-02"),
+                person("33", "José", "O'Neil-Núñez", "2014-07-02"),
+                person("4", "Di", "Xu", "2012-01-30"), person("5", "Ed", "Yu", "2015-11-11")},
+               s);
+  CHECK(change_of(p.plan, "33") == nullptr);  // never a second record
+  CHECK(p.plan.counts.held_for_review == 1);
+  CHECK(p.plan.reopened_resolutions == std::vector<std::int64_t>{7});
+  CHECK(p.plan.applied_resolutions.empty());
 }
