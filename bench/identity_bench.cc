@@ -9,6 +9,7 @@
 // (the check run with and without it), loading the alerts and existing students, and
 // match_identities. The identity key the store keeps per student is computed for every row of
 // a first load; its cost is timed on its own.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -78,30 +79,36 @@ struct Timed {
   std::size_t alerts = 0;
 };
 
-Timed time_matching(const Config& config, const std::filesystem::path& file) {
+// Best of `runs` for each step (the machine's noise is larger than the steps).
+Timed time_matching(const Config& config, const std::filesystem::path& file, int runs) {
   const FeedConfig& feed = config.feed("gen");
   const auto store = open_sqlite_store(config.store.sqlite.string());
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference,
                            *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"));
   Timed t;
-  auto t0 = Clock::now();
-  check_roster_file(reader, checker, file, CheckRun{2, true, {}});
-  t.check_without = since(t0);
-  t0 = Clock::now();
-  const CheckResult check =
-      check_roster_file(reader, checker, file, CheckRun{2, true, feed.identity.match_on});
-  t.check_with = since(t0);
+  const auto best = [](double& slot, double v) { slot = slot == 0 ? v : std::min(slot, v); };
+  CheckResult check;
+  for (int r = 0; r < runs; ++r) {
+    auto t0 = Clock::now();
+    check_roster_file(reader, checker, file, CheckRun{2, true, {}});
+    best(t.check_without, since(t0));
+    t0 = Clock::now();
+    check = check_roster_file(reader, checker, file, CheckRun{2, true, feed.identity.match_on});
+    best(t.check_with, since(t0));
+  }
   const auto committed = store->committed("gen");
-  Plan plan = make_plan(check, *committed);
-  t0 = Clock::now();
-  const IdentityState state = store->identity_state("gen");
-  t.state = since(t0);
-  t0 = Clock::now();
-  match_identities(plan, *committed, state, feed.identity);
-  t.match = since(t0);
-  t.counts = plan.counts;
-  t.alerts = plan.alerts.size();
+  for (int r = 0; r < runs; ++r) {
+    Plan plan = make_plan(check, *committed);
+    auto t0 = Clock::now();
+    const IdentityState state = store->identity_state("gen");
+    best(t.state, since(t0));
+    t0 = Clock::now();
+    match_identities(plan, *committed, state, feed.identity);
+    best(t.match, since(t0));
+    t.counts = plan.counts;
+    t.alerts = plan.alerts.size();
+  }
   return t;
 }
 
@@ -178,7 +185,7 @@ int main(int argc, char** argv) {
     }
     remove_store();
     std::filesystem::copy_file(dir / "after-first.db", db);
-    const Timed t = time_matching(config, night2);
+    const Timed t = time_matching(config, night2, opt.runs);
     const double hash = std::max(0.0, t.check_with - t.check_without);
     const double cost = hash + t.state + t.match;
     const double pct = 100.0 * cost / best.seconds;

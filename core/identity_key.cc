@@ -29,6 +29,18 @@ std::string& key_buffer() {
   return buffer;
 }
 
+// Whether two values are equal as match values, without allocating.
+bool equal_match_values(Field f, std::string_view x, std::string_view y) {
+  if (x == y) return true;
+  if (!is_name(f)) return false;
+  thread_local std::string a, b;
+  a.clear();
+  b.clear();
+  append_match_value(a, f, x);
+  append_match_value(b, f, y);
+  return a == b;
+}
+
 }  // namespace
 
 MatchFields default_match_fields() {
@@ -74,7 +86,7 @@ bool same_person(const StudentValues& a, const StudentValues& b, const MatchFiel
       if (must_have || !x.empty() || !y.empty()) return false;
       continue;
     }
-    if (x != y && match_value(f, x) != match_value(f, y)) return false;
+    if (!equal_match_values(f, x, y)) return false;
   }
   return true;
 }
@@ -97,7 +109,7 @@ int match_score(const StudentValues& a, const StudentValues& b) {
       twice += 2 * w.points;  // both blank: they agree (a middle name neither record has)
     } else if (x.empty() || y.empty()) {
       twice += w.points;
-    } else if (x == y || match_value(w.field, x) == match_value(w.field, y)) {
+    } else if (equal_match_values(w.field, x, y)) {
       twice += 2 * w.points;
     }
   }

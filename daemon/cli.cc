@@ -53,6 +53,8 @@ constexpr const char* kUsage =
     "        Decide: --match gives the committed student the new ID (one record,\n"
     "        history kept), --create adds a new student. Applied by the next run\n"
     "        with the row, or now with --apply (--feed NAME --apply: every decision).\n"
+    "  student --config FILE [--feed NAME] STATE_ID     one student: the record, the IDs\n"
+    "                                                   it had, every change\n"
     "  import-existing --config FILE --feed NAME FILE\n"
     "        Before go-live: load the platform's students (the feed's columns plus\n"
     "        identity.existing_id_column) for the first live file to be matched to.\n"
@@ -105,6 +107,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "alerts") return run_alerts_command(rest, out);
     if (args[0] == "resolve") return run_resolve_command(rest, out);
     if (args[0] == "import-existing") return run_import_existing_command(rest, out);
+    if (args[0] == "student") return run_student_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const Error& e) {
     out.flush();

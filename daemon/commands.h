@@ -26,5 +26,6 @@ int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 int run_alerts_command(const std::vector<std::string>& args, std::ostream& out);
 int run_resolve_command(const std::vector<std::string>& args, std::ostream& out);
 int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out);
+int run_student_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

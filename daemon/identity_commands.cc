@@ -209,6 +209,48 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
   return skipped.empty() ? kExitClean : kExitDiscrepancies;
 }
 
+int run_student_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd student --config FILE [--feed NAME] STATE_ID";
+  const CommandLine cl(args, {"--config", "--feed"}, {});
+  if (cl.positional().size() != 1) throw UsageError("student takes one state ID. Usage: " + usage);
+  const Config config = load_config_option(cl, usage);
+  const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  const std::string& id = cl.positional()[0];
+  const auto store = open_store(config);
+  const auto s = store->student(feed.name, id);
+  if (!s) {
+    throw Error("feed " + feed.name + " has no student " + display_safe(id) +
+                ". 'rosterd export' lists them; an open alert may hold a new ID ('rosterd "
+                "alerts').");
+  }
+  out << "student " << display_safe(id) << " (feed " << feed.name << ")\n  "
+      << person_line(s->values) << '\n';
+  if (!s->platform_id.empty()) out << "  platform ID " << display_safe(s->platform_id) << '\n';
+  for (const IdChange& k : s->earlier_ids) {
+    out << "  was " << display_safe(k.old_id) << " until run " << k.run << " (" << k.changed
+        << ")\n";
+  }
+  out << "  history:\n";
+  for (const auto& [run, c] : s->changes) {
+    out << "    run " << run << ": " << change_kind_name(c.kind);
+    if (c.kind == ChangeKind::rekeyed && c.before) {
+      out << " " << display_safe((*c.before)[field_index(Field::state_id)]) << " -> "
+          << display_safe(c.state_id);
+    } else if (c.kind == ChangeKind::added) {
+      out << " as " << display_safe(c.state_id);
+    } else if (c.changed_fields != 0) {
+      std::string fields;
+      for (std::size_t i = 0; i < kFieldCount; ++i) {
+        if ((c.changed_fields & (1u << i)) != 0)
+          fields += (fields.empty() ? "" : ", ") + std::string(field_name(static_cast<Field>(i)));
+      }
+      out << " (" << fields << ")";
+    }
+    out << '\n';
+  }
+  return kExitClean;
+}
+
 int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd import-existing --config FILE --feed NAME FILE";
   const CommandLine cl(args, {"--config", "--feed"}, {});

@@ -137,10 +137,11 @@ class Matcher {
 
   void match_committed() {
     std::unordered_multimap<std::uint64_t, const AbsentStudent*> by_key;
+    by_key.reserve(plan_.absent.size());
     for (const AbsentStudent& a : plan_.absent) {
       if (used_old_.count(a.state_id) == 0) by_key.emplace(a.identity_key, &a);
     }
-    std::vector<std::pair<std::size_t, std::vector<std::string>>> raw;
+    std::vector<std::pair<std::size_t, std::vector<const AbsentStudent*>>> raw;
     std::vector<std::string> to_fetch;
     if (!by_key.empty()) {
       for (std::size_t i : adds_) {
@@ -149,19 +150,19 @@ class Matcher {
         const auto [b, e] = by_key.equal_range(identity_key(
             c.after(field_index(Field::last_name)), c.after(field_index(Field::birth_date))));
         if (b == e) continue;
-        std::vector<std::string> ids;
+        std::vector<const AbsentStudent*> ids;
         for (auto it = b; it != e; ++it) {
-          ids.push_back(it->second->state_id);
-          to_fetch.push_back(it->second->state_id);
+          ids.push_back(it->second);
+          // Inactive students have no deactivation to take their values from: read them.
+          if (!it->second->active) to_fetch.push_back(it->second->state_id);
         }
         raw.emplace_back(i, std::move(ids));
       }
     }
     for (const auto& r : resolved_rekeys_)
       to_fetch.push_back(r.second);
-    if (to_fetch.empty()) return;
-    // Active absent students' values are in their deactivations' before-images already: only
-    // inactive ones are read again.
+    if (raw.empty() && resolved_rekeys_.empty()) return;
+    // Active absent students' values are in their deactivations' before-images already.
     std::unordered_map<std::string_view, const std::vector<std::string>*> values;
     for (const auto& [id, i] : absent_deactivation_) {
       if (changes_[i].before) values.emplace(id, &*changes_[i].before);
@@ -183,25 +184,25 @@ class Matcher {
       std::vector<MatchCandidate> candidates;
     };
     std::vector<Found> found;
-    std::unordered_map<std::string, std::uint32_t> claims;
+    std::unordered_map<std::string_view, std::uint32_t> claims;
     for (const auto& [add, ids] : raw) {
       const StudentValues row = after_view(changes_[add]);
       Found f{add, {}};
-      for (const std::string& id : ids) {
+      for (const AbsentStudent* s : ids) {
+        const std::string& id = s->state_id;
         const auto it = values.find(id);
         if (it == values.end()) continue;
         const StudentValues cand = values_view(*it->second);
         if (!same_person(row, cand, policy_.match_on)) continue;
         f.candidates.push_back(MatchCandidate{id, match_score(row, cand), *it->second});
+        ++claims[s->state_id];  // a view of plan_.absent, which outlives the map
       }
       if (f.candidates.empty()) continue;
       sort_candidates(f.candidates);
-      for (const MatchCandidate& c : f.candidates)
-        ++claims[c.id];
       found.push_back(std::move(f));
     }
     const auto one_to_one = [&](const Found& f) {
-      return f.candidates.size() == 1 && claims[f.candidates[0].id] == 1;
+      return f.candidates.size() == 1 && claims.find(f.candidates[0].id)->second == 1;
     };
     const std::size_t pairs =
         static_cast<std::size_t>(std::count_if(found.begin(), found.end(), one_to_one));
@@ -322,7 +323,8 @@ class Matcher {
   std::vector<bool> drop_;
   std::vector<bool> handled_;  // decided by a resolution: not matched again
   std::vector<std::size_t> adds_;
-  std::unordered_map<std::string, std::size_t> absent_deactivation_;
+  // Views of changes_' state IDs, which stay put until rebuild().
+  std::unordered_map<std::string_view, std::size_t> absent_deactivation_;
   std::unordered_set<std::string> used_old_;  // old IDs a resolution re-keys
   std::vector<std::pair<std::size_t, std::string>> resolved_rekeys_;
   std::unordered_set<std::string> linked_existing_;  // platform IDs linked by a resolution

@@ -18,6 +18,7 @@
 #include "store/alert_record.h"
 #include "store/outbox_entry.h"
 #include "store/source_file.h"
+#include "store/student_record.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {
@@ -202,11 +203,9 @@ class RosterStore {
   // import not yet used. Throws Error when the feed already has committed students.
   virtual std::size_t import_existing(const std::string& feed,
                                       const std::vector<ExistingStudent>& students) = 0;
-  // The IDs the student now called `state_id` had before, newest first.
-  virtual std::vector<IdChange> id_history(const std::string& feed,
-                                           const std::string& state_id) = 0;
-  // The student's platform ID (import-existing link), or "" when it has none or is unknown.
-  virtual std::string platform_id(const std::string& feed, const std::string& state_id) = 0;
+  // The committed student now called `state_id`, with the IDs it had before and its changes.
+  virtual std::optional<StudentRecord> student(const std::string& feed,
+                                               const std::string& state_id) = 0;
 
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
   virtual void for_each_student(

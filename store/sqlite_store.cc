@@ -1084,14 +1084,48 @@ class SqliteStore : public RosterStore {
     return students.size();
   }
 
-  std::vector<IdChange> id_history(const std::string& feed, const std::string& state_id) override {
-    return query_id_history(db_, feed, state_id);
-  }
-
-  std::string platform_id(const std::string& feed, const std::string& state_id) override {
-    Statement q(db_, "SELECT platform_id FROM students WHERE feed = ? AND state_id = ?");
+  std::optional<StudentRecord> student(const std::string& feed,
+                                       const std::string& state_id) override {
+    Statement q(db_, std::string("SELECT ") + kStudentColumns +
+                         ", platform_id, added_run, updated_run FROM students WHERE feed = ? AND "
+                         "state_id = ?");
     q.bind(1, feed).bind(2, state_id);
-    return q.step() ? std::string(q.text(0)) : std::string();
+    if (!q.step()) return std::nullopt;
+    StudentRecord s;
+    for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+      s.values.emplace_back(q.text(i));
+    const int n = static_cast<int>(kFieldCount);
+    s.platform_id = std::string(q.text(n));
+    s.added_run = q.integer(n + 1);
+    s.updated_run = q.integer(n + 2);
+    s.earlier_ids = query_id_history(db_, feed, state_id);
+    Statement c(db_,
+                "SELECT c.run, c.kind, c.changed_fields, c.line, c.before FROM run_changes c JOIN "
+                "runs r ON r.id = c.run WHERE r.feed = ? AND c.state_id = ? AND r.decision = "
+                "'committed' ORDER BY c.run");
+    std::vector<std::string> ids{state_id};
+    for (const IdChange& k : s.earlier_ids)
+      ids.push_back(k.old_id);
+    for (const std::string& id : ids) {
+      c.bind(1, feed).bind(2, id);
+      while (c.step()) {
+        Change ch;
+        ch.state_id = id;
+        ch.kind = change_kind_from_name(c.text(1)).value_or(ChangeKind::updated);
+        ch.changed_fields = static_cast<std::uint16_t>(c.integer(2));
+        ch.line = static_cast<std::uint32_t>(c.integer(3));
+        if (!c.is_null(4)) ch.before = decode_values(c.text(4));
+        s.changes.emplace_back(c.integer(0), std::move(ch));
+      }
+      c.reset();
+    }
+    Change added;
+    added.kind = ChangeKind::added;
+    added.state_id = ids.back();  // the ID it was added under
+    s.changes.emplace_back(s.added_run, std::move(added));
+    std::stable_sort(s.changes.begin(), s.changes.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    return s;
   }
 
   void for_each_student(

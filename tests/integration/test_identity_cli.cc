@@ -129,6 +129,13 @@ TEST_CASE("identity: an ID change is caught before commit and resolved by match 
   CHECK(f.sql("SELECT status FROM alerts") == "applied\n");
   CHECK(f.run({"alerts", "--feed", "gen"}).out.find("No open identity alerts") !=
         std::string::npos);
+  // The student's history, across both IDs, as an admin reads it.
+  const ProcessResult one = f.run({"student", id_of(503)});
+  REQUIRE(one.exit_status == 0);
+  CHECK(one.out.find("was " + id_of(3) + " until run 3") != std::string::npos);
+  CHECK(one.out.find("run 1: added as " + id_of(3)) != std::string::npos);
+  CHECK(one.out.find("run 3: rekeyed " + id_of(3) + " -> " + id_of(503)) != std::string::npos);
+  CHECK(f.run({"student", id_of(3)}).exit_status == 2);
 
   // The next night's file (the same) changes nothing and raises nothing.
   const nlohmann::json j3 = f.ingest(night, "night3.txt", 0);
