@@ -25,57 +25,77 @@ void sort_candidates(std::vector<MatchCandidate>& cands) {
   });
 }
 
-// One run's matching; the steps of match_identities share its indexes.
+// One run's matching; the steps of match_identities share its indexes. Absent students are
+// addressed by their index in plan.absent (sorted by ID, as the committed roster is read), so
+// that a re-key of 100,000 students needs no node-based hash table.
 class Matcher {
  public:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
   Matcher(Plan& plan, CommittedRoster& committed, const IdentityState& state,
           const IdentityPolicy& policy)
       : plan_(plan),
         changes_(plan.changes),
         counts_(plan.counts),
+        absent_(plan.absent),
         committed_(committed),
         state_(state),
         policy_(policy),
         drop_(changes_.size(), false),
         handled_(changes_.size(), false) {
+    const auto by_id = [](const AbsentStudent& a, const AbsentStudent& b) {
+      return a.state_id < b.state_id;
+    };
+    if (!std::is_sorted(absent_.begin(), absent_.end(), by_id))
+      std::sort(absent_.begin(), absent_.end(), by_id);
+    deactivation_.assign(absent_.size(), kNone);
     for (std::size_t i = 0; i < changes_.size(); ++i) {
       const Change& c = changes_[i];
       if (c.kind == ChangeKind::added) adds_.push_back(i);
       // A deactivation of a student absent from the file (a row with status I has a line).
-      if (c.kind == ChangeKind::deactivated && c.line == 0) absent_deactivation_[c.state_id] = i;
+      if (c.kind == ChangeKind::deactivated && c.line == 0) {
+        if (const std::size_t a = absent_index(c.state_id); a != kNone) deactivation_[a] = i;
+      }
     }
   }
 
   void run() {
     if (adds_.empty() && state_.protected_ids.empty()) return;
+    used_.assign(absent_.size(), false);
     apply_resolutions();
     match_committed();
     for (const std::string& id : state_.protected_ids)
-      keep_for_review(id);
+      keep_for_review(absent_index(id));
     if (!state_.existing.empty()) reconcile_existing();
     rebuild();
   }
 
  private:
-  // The student's deactivation (absent from the file) is withheld while an alert is open.
-  void keep_for_review(const std::string& id) {
-    const auto it = absent_deactivation_.find(id);
-    if (it == absent_deactivation_.end() || drop_[it->second]) return;
-    drop_[it->second] = true;
+  std::size_t absent_index(std::string_view id) const {
+    const auto it =
+        std::lower_bound(absent_.begin(), absent_.end(), id,
+                         [](const AbsentStudent& a, std::string_view v) { return a.state_id < v; });
+    return it != absent_.end() && it->state_id == id
+               ? static_cast<std::size_t>(it - absent_.begin())
+               : kNone;
+  }
+
+  // The absent student's deactivation is withheld while an alert about it is open.
+  void keep_for_review(std::size_t a) {
+    if (a == kNone || deactivation_[a] == kNone || drop_[deactivation_[a]]) return;
+    drop_[deactivation_[a]] = true;
     --counts_.deactivated;
     ++counts_.kept_for_review;
   }
 
-  // The row at `add` becomes committed student `before`'s new state ID.
-  void rekey(std::size_t add, const std::vector<std::string>& before) {
+  // The row at `add` becomes absent student `a`'s new state ID; `before` is its record.
+  void rekey(std::size_t add, std::size_t a, std::vector<std::string> before) {
     Change c = changes_[add];
     c.kind = ChangeKind::rekeyed;
-    c.before = before;
     c.changed_fields = changed_mask(before, c);
-    const std::string& old_id = before[field_index(Field::state_id)];
-    if (const auto it = absent_deactivation_.find(old_id);
-        it != absent_deactivation_.end() && !drop_[it->second]) {
-      drop_[it->second] = true;
+    c.before = std::move(before);
+    if (deactivation_[a] != kNone && !drop_[deactivation_[a]]) {
+      drop_[deactivation_[a]] = true;
       --counts_.deactivated;
     }
     rekeys_.push_back(std::move(c));
@@ -104,9 +124,6 @@ class Matcher {
     std::unordered_map<std::string_view, const Resolution*> by_id;
     for (const Resolution& r : state_.resolutions)
       by_id[r.state_id] = &r;
-    std::unordered_set<std::string_view> absent;
-    for (const AbsentStudent& a : plan_.absent)
-      absent.insert(a.state_id);
     for (std::size_t i : adds_) {
       const auto it = by_id.find(changes_[i].state_id);
       if (it == by_id.end()) continue;
@@ -121,14 +138,15 @@ class Matcher {
         // The old ID must still be committed and absent from this file. Otherwise (the SIS
         // sends the old ID again) the row waits for a person to decide again: adding it would
         // make the duplicate the decision was meant to prevent.
-        if (absent.count(r.to) == 0 || used_old_.count(r.to) != 0) {
+        const std::size_t a = absent_index(r.to);
+        if (a == kNone || used_[a]) {
           handled_[i] = true;
           hold_for_review(i);
           plan_.reopened_resolutions.push_back(r.alert);
           continue;
         }
-        used_old_.insert(r.to);
-        resolved_rekeys_.emplace_back(i, r.to);
+        used_[a] = true;
+        resolved_rekeys_.emplace_back(i, a);
       }
       handled_[i] = true;
       plan_.applied_resolutions.push_back(r.alert);
@@ -136,73 +154,88 @@ class Matcher {
   }
 
   void match_committed() {
-    std::unordered_multimap<std::uint64_t, const AbsentStudent*> by_key;
-    by_key.reserve(plan_.absent.size());
-    for (const AbsentStudent& a : plan_.absent) {
-      if (used_old_.count(a.state_id) == 0) by_key.emplace(a.identity_key, &a);
-    }
-    std::vector<std::pair<std::size_t, std::vector<const AbsentStudent*>>> raw;
-    std::vector<std::string> to_fetch;
-    if (!by_key.empty()) {
+    // (identity key, absent index), sorted: an equal range is a row's candidates.
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> by_key;
+    struct Raw {
+      std::size_t add;
+      std::size_t begin, end;  // in by_key
+    };
+    std::vector<Raw> raw;
+    values_.assign(absent_.size(), nullptr);
+    std::vector<bool> wanted(absent_.size(), false);
+    if (!absent_.empty()) {
+      by_key.reserve(absent_.size());
+      for (std::size_t a = 0; a < absent_.size(); ++a) {
+        if (!used_[a]) by_key.emplace_back(absent_[a].identity_key, static_cast<std::uint32_t>(a));
+      }
+      std::sort(by_key.begin(), by_key.end());
       for (std::size_t i : adds_) {
         if (handled_[i]) continue;
         const Change& c = changes_[i];
-        const auto [b, e] = by_key.equal_range(identity_key(
-            c.after(field_index(Field::last_name)), c.after(field_index(Field::birth_date))));
-        if (b == e) continue;
-        std::vector<const AbsentStudent*> ids;
-        for (auto it = b; it != e; ++it) {
-          ids.push_back(it->second);
-          // Inactive students have no deactivation to take their values from: read them.
-          if (!it->second->active) to_fetch.push_back(it->second->state_id);
+        const std::uint64_t key = identity_key(c.after(field_index(Field::last_name)),
+                                               c.after(field_index(Field::birth_date)));
+        const auto b = std::lower_bound(by_key.begin(), by_key.end(),
+                                        std::pair<std::uint64_t, std::uint32_t>(key, 0));
+        auto e = b;
+        while (e != by_key.end() && e->first == key) {
+          wanted[e->second] = true;
+          ++e;
         }
-        raw.emplace_back(i, std::move(ids));
+        if (b == e) continue;
+        raw.push_back({i, static_cast<std::size_t>(b - by_key.begin()),
+                       static_cast<std::size_t>(e - by_key.begin())});
       }
     }
     for (const auto& r : resolved_rekeys_)
-      to_fetch.push_back(r.second);
+      wanted[r.second] = true;
     if (raw.empty() && resolved_rekeys_.empty()) return;
-    // Active absent students' values are in their deactivations' before-images already.
-    std::unordered_map<std::string_view, const std::vector<std::string>*> values;
-    for (const auto& [id, i] : absent_deactivation_) {
-      if (changes_[i].before) values.emplace(id, &*changes_[i].before);
+    // Active absent students' values are in their deactivations' before-images already; the
+    // others (inactive students) are read.
+    std::vector<std::string> to_fetch;
+    for (std::size_t a = 0; a < absent_.size(); ++a) {
+      if (!wanted[a]) continue;
+      if (deactivation_[a] != kNone && changes_[deactivation_[a]].before) {
+        values_[a] = &*changes_[deactivation_[a]].before;
+      } else {
+        to_fetch.push_back(absent_[a].state_id);
+      }
     }
-    std::erase_if(to_fetch, [&](const std::string& id) { return values.count(id) != 0; });
-    std::sort(to_fetch.begin(), to_fetch.end());
-    to_fetch.erase(std::unique(to_fetch.begin(), to_fetch.end()), to_fetch.end());
-    std::vector<std::pair<std::string, std::vector<std::string>>> fetched;
-    if (!to_fetch.empty()) fetched = committed_.fetch(to_fetch);
-    for (const auto& [id, v] : fetched)
-      values.emplace(id, &v);
+    if (!to_fetch.empty()) fetched_ = committed_.fetch(to_fetch);
+    for (const auto& [id, v] : fetched_) {
+      if (const std::size_t a = absent_index(id); a != kNone) values_[a] = &v;
+    }
 
-    for (const auto& [add, old_id] : resolved_rekeys_) {
-      if (const auto it = values.find(old_id); it != values.end()) rekey(add, *it->second);
+    for (const auto& [add, a] : resolved_rekeys_) {
+      if (values_[a] != nullptr) rekey(add, a, *values_[a]);
     }
 
     struct Found {
       std::size_t add;
       std::vector<MatchCandidate> candidates;
+      std::vector<std::uint32_t> absent;  // the candidates' absent indexes
     };
     std::vector<Found> found;
-    std::unordered_map<std::string_view, std::uint32_t> claims;
-    for (const auto& [add, ids] : raw) {
-      const StudentValues row = after_view(changes_[add]);
-      Found f{add, {}};
-      for (const AbsentStudent* s : ids) {
-        const std::string& id = s->state_id;
-        const auto it = values.find(id);
-        if (it == values.end()) continue;
-        const StudentValues cand = values_view(*it->second);
+    found.reserve(raw.size());
+    std::vector<std::uint32_t> claims(absent_.size(), 0);
+    for (const Raw& r : raw) {
+      const StudentValues row = after_view(changes_[r.add]);
+      Found f{r.add, {}, {}};
+      for (std::size_t k = r.begin; k < r.end; ++k) {
+        const std::uint32_t a = by_key[k].second;
+        if (values_[a] == nullptr) continue;
+        const StudentValues cand = values_view(*values_[a]);
         if (!same_person(row, cand, policy_.match_on)) continue;
-        f.candidates.push_back(MatchCandidate{id, match_score(row, cand), *it->second});
-        ++claims[s->state_id];  // a view of plan_.absent, which outlives the map
+        f.candidates.push_back(
+            MatchCandidate{absent_[a].state_id, match_score(row, cand), *values_[a]});
+        f.absent.push_back(a);
+        ++claims[a];
       }
       if (f.candidates.empty()) continue;
-      sort_candidates(f.candidates);
+      if (f.candidates.size() > 1) sort_candidates(f.candidates);
       found.push_back(std::move(f));
     }
     const auto one_to_one = [&](const Found& f) {
-      return f.candidates.size() == 1 && claims.find(f.candidates[0].id)->second == 1;
+      return f.candidates.size() == 1 && claims[f.absent[0]] == 1;
     };
     const std::size_t pairs =
         static_cast<std::size_t>(std::count_if(found.begin(), found.end(), one_to_one));
@@ -210,7 +243,9 @@ class Matcher {
     for (Found& f : found) {
       if (rekey_run && one_to_one(f)) {
         IdentityAlert a = alert_for(AlertKind::rekey, f.add);
-        rekey(f.add, f.candidates[0].values);
+        // The old record's values go to the change's before-image; the alert names it by ID.
+        rekey(f.add, f.absent[0], std::move(f.candidates[0].values));
+        f.candidates[0].values.clear();
         ++counts_.proposed_rekeys;
         a.candidates = std::move(f.candidates);
         plan_.alerts.push_back(std::move(a));
@@ -218,8 +253,8 @@ class Matcher {
       }
       IdentityAlert a = alert_for(AlertKind::possible_match, f.add);
       hold_for_review(f.add);
-      for (const MatchCandidate& c : f.candidates)
-        keep_for_review(c.id);
+      for (std::uint32_t c : f.absent)
+        keep_for_review(c);
       a.candidates = std::move(f.candidates);
       plan_.alerts.push_back(std::move(a));
     }
@@ -317,16 +352,18 @@ class Matcher {
   Plan& plan_;
   std::vector<Change>& changes_;
   PlanCounts& counts_;
+  std::vector<AbsentStudent>& absent_;
   CommittedRoster& committed_;
   const IdentityState& state_;
   const IdentityPolicy& policy_;
   std::vector<bool> drop_;
   std::vector<bool> handled_;  // decided by a resolution: not matched again
   std::vector<std::size_t> adds_;
-  // Views of changes_' state IDs, which stay put until rebuild().
-  std::unordered_map<std::string_view, std::size_t> absent_deactivation_;
-  std::unordered_set<std::string> used_old_;  // old IDs a resolution re-keys
-  std::vector<std::pair<std::size_t, std::string>> resolved_rekeys_;
+  std::vector<std::size_t> deactivation_;  // per absent student: its deactivation, or kNone
+  std::vector<bool> used_;                 // per absent student: a resolution re-keys it
+  std::vector<const std::vector<std::string>*> values_;  // per absent student, when read
+  std::vector<std::pair<std::string, std::vector<std::string>>> fetched_;
+  std::vector<std::pair<std::size_t, std::size_t>> resolved_rekeys_;  // (add, absent index)
   std::unordered_set<std::string> linked_existing_;  // platform IDs linked by a resolution
   std::vector<Change> rekeys_;
 };

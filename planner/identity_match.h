@@ -27,8 +27,10 @@ std::optional<AlertKind> alert_kind_from_name(std::string_view name);
 struct MatchCandidate {
   // A committed state ID, or for the existing_* kinds an existing student's platform ID.
   std::string id;
-  int score = 0;                    // match_score, 0..100
-  std::vector<std::string> values;  // kFieldCount, for showing both records side by side
+  int score = 0;  // match_score, 0..100
+  // kFieldCount, for showing both records side by side; empty for a rekey pair, whose old
+  // record is the re-key change's before-image.
+  std::vector<std::string> values;
 };
 
 struct IdentityAlert {

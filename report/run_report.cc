@@ -89,8 +89,10 @@ void write_alert(std::ostream& out, const IdentityAlert& a, bool withhold_pii,
       << display_safe(a.state_id) << ": " << shown(a.row) << '\n';
   const char* what = a.kind == AlertKind::existing_match ? "existing " : "committed ";
   for (const MatchCandidate& c : a.candidates) {
-    out << indent << "  ~ " << what << display_safe(c.id) << " (score " << c.score
-        << "): " << shown(c.values) << '\n';
+    out << indent << "  ~ " << what << display_safe(c.id) << " (score " << c.score << "): "
+        << (c.values.empty() ? "its record is the run's before-image (rosterd show)"
+                             : shown(c.values))
+        << '\n';
   }
 }
 

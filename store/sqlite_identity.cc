@@ -30,7 +30,7 @@ std::vector<MatchCandidate> decode_candidates(std::string_view text) {
     c.id = std::string(rec.substr(0, a));
     if (b != std::string_view::npos) {
       c.score = std::stoi(std::string(rec.substr(a + 1, b - a - 1)));
-      c.values = decode_values(rec.substr(b + 1));
+      if (b + 1 < rec.size()) c.values = decode_values(rec.substr(b + 1));
     }
     out.push_back(std::move(c));
   }

@@ -116,3 +116,32 @@ TEST_CASE("a refusal never quotes the file's first line at pii minimal") {
   CHECK(discrepancy_message(r).find("Johnson") == std::string::npos);
   CHECK(discrepancy_message(r).find("2016-03-14") == std::string::npos);
 }
+
+TEST_CASE("identity alerts in a QA mail: IDs and scores, names and birth dates only at pii full") {
+  std::vector<std::string> row(kFieldCount), old(kFieldCount);
+  for (auto* v : {&row, &old}) {
+    (*v)[field_index(Field::first_name)] = "José";
+    (*v)[field_index(Field::last_name)] = "Núñez";
+    (*v)[field_index(Field::birth_date)] = "2014-07-02";
+  }
+  std::vector<IdentityAlert> alerts(1);
+  alerts[0].kind = AlertKind::possible_match;
+  alerts[0].state_id = "1000000503";
+  alerts[0].line = 4;
+  alerts[0].row = row;
+  alerts[0].candidates.push_back(MatchCandidate{"1000000003", 90, old});
+  RunReport r;
+  r.feed = "gen";
+  r.run_id = 8;
+  r.decision = "committed";
+  r.alerts = &alerts;
+  QaMailOptions o;
+  o.to = {"qa@example.org"};
+  const MailMessage m = qa_report_mail(r, o);
+  CHECK(m.text.find("possible_match: line 4, state ID 1000000503") != std::string::npos);
+  CHECK(m.text.find("~ committed 1000000003 (score 90)") != std::string::npos);
+  CHECK(m.text.find("Núñez") == std::string::npos);
+  CHECK(m.text.find("2014-07-02") == std::string::npos);
+  o.pii = PiiLevel::full;
+  CHECK(qa_report_mail(r, o).text.find("Núñez, José | born 2014-07-02") != std::string::npos);
+}
