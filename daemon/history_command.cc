@@ -29,6 +29,8 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
     }
     if (r.kind == "rollback") {
       out << "  rollback of run " << r.target_run.value_or(0);
+    } else if (r.kind == "resolve") {
+      out << "  identity decisions applied by " << display_safe(r.decided_by);
     } else {
       out << "  " << display_safe(r.file_name) << "  rows " << group_thousands(r.check.rows_read)
           << ", rejected " << group_thousands(r.check.rows_rejected);
@@ -37,6 +39,10 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
         << group_thousands(r.plan.updated) << ", deactivated "
         << group_thousands(r.plan.deactivated) << ", reactivated "
         << group_thousands(r.plan.reactivated);
+    if (r.plan.rekeyed != 0) out << ", re-keyed " << group_thousands(r.plan.rekeyed);
+    if (r.plan.held_for_review != 0)
+      out << ", held for review " << group_thousands(r.plan.held_for_review);
+    if (r.plan.linked != 0) out << ", linked " << group_thousands(r.plan.linked);
     if (r.rolled_back_by) out << "  (rolled back by run " << *r.rolled_back_by << ")";
     out << '\n';
   }

@@ -29,7 +29,7 @@ Row kid(const std::string& id, const std::string& first, const std::string& last
 std::vector<Row> class_of_twelve() {
   std::vector<Row> rows;
   for (int n = 1; n <= 12; ++n) {
-    char dob[16];
+    char dob[40];
     std::snprintf(dob, sizeof dob, "2015-%02d-%02d", n <= 8 ? n + 1 : n - 8, 10 + n);
     rows.push_back(
         kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
@@ -171,7 +171,7 @@ TEST_CASE("identity: a re-key of 30% of a feed is held with the proposed mapping
   Feed f("    identity: {rekey_min_students: 5}\n");
   std::vector<Row> roster;
   for (int n = 1; n <= 20; ++n) {
-    char dob[16];
+    char dob[40];
     std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
     roster.push_back(
         kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
@@ -225,7 +225,7 @@ TEST_CASE("identity: a re-key rejected with --all-create is added as new student
   Feed f("    identity: {rekey_min_students: 5}\n    policy: {max_deactivate_pct: 50}\n");
   std::vector<Row> roster;
   for (int n = 1; n <= 20; ++n) {
-    char dob[16];
+    char dob[40];
     std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
     roster.push_back(
         kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
@@ -370,7 +370,7 @@ TEST_CASE("identity: a held re-key that can no longer be approved does not linge
   Feed f("    identity: {rekey_min_students: 5}\n    policy: {max_deactivate_pct: 50}\n");
   std::vector<Row> roster;
   for (int n = 1; n <= 20; ++n) {
-    char dob[16];
+    char dob[40];
     std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
     roster.push_back(
         kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));

@@ -78,7 +78,7 @@ GeneratedRoster generate_roster(const GeneratorOptions& o) {
     r.f[2] = kFirst[pick(kFirst.size())];
     r.f[3] = pick(3) == 0 ? "Jo" : "";
     r.f[4] = std::string(kLast[pick(kLast.size())]) + tag;
-    char dob[16];
+    char dob[40];
     std::snprintf(dob, sizeof dob, "%04d-%02d-%02d", month >= 10 ? year : year + 1, month, day);
     r.f[5] = dob;
     r.f[6] = kGrades[g];
