@@ -39,6 +39,18 @@ std::vector<Row> class_of_twelve() {
   return rows;
 }
 
+// Twenty students, each with their own name and birth date.
+std::vector<Row> twenty_students() {
+  std::vector<Row> rows;
+  for (int n = 1; n <= 20; ++n) {
+    char dob[40];
+    std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
+    rows.push_back(
+        kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
+  }
+  return rows;
+}
+
 struct Feed {
   TempDir dir;
   std::string cfg;
@@ -169,13 +181,7 @@ TEST_CASE("identity: --create adds the row as a new student at the next run") {
 
 TEST_CASE("identity: a re-key of 30% of a feed is held with the proposed mapping") {
   Feed f("    identity: {rekey_min_students: 5}\n");
-  std::vector<Row> roster;
-  for (int n = 1; n <= 20; ++n) {
-    char dob[40];
-    std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
-    roster.push_back(
-        kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
-  }
+  std::vector<Row> roster = twenty_students();
   f.ingest(roster, "night1.txt", 0);
   const std::string before = f.exported();
   for (int n = 1; n <= 6; ++n)
@@ -223,13 +229,7 @@ TEST_CASE("identity: a re-key of 30% of a feed is held with the proposed mapping
 
 TEST_CASE("identity: a re-key rejected with --all-create is added as new students") {
   Feed f("    identity: {rekey_min_students: 5}\n    policy: {max_deactivate_pct: 50}\n");
-  std::vector<Row> roster;
-  for (int n = 1; n <= 20; ++n) {
-    char dob[40];
-    std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
-    roster.push_back(
-        kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
-  }
+  std::vector<Row> roster = twenty_students();
   f.ingest(roster, "night1.txt", 0);
   for (int n = 1; n <= 6; ++n)
     roster[static_cast<std::size_t>(n - 1)][0] = id_of(700 + n);
@@ -368,13 +368,7 @@ TEST_CASE("identity: a re-keyed student is never re-created by a rollback, nor b
 
 TEST_CASE("identity: a held re-key that can no longer be approved does not linger as open") {
   Feed f("    identity: {rekey_min_students: 5}\n    policy: {max_deactivate_pct: 50}\n");
-  std::vector<Row> roster;
-  for (int n = 1; n <= 20; ++n) {
-    char dob[40];
-    std::snprintf(dob, sizeof dob, "2015-%02d-%02d", 1 + n % 8, n);
-    roster.push_back(
-        kid(id_of(n), "Kid", "Family" + std::to_string(n), dob, "L" + std::to_string(n)));
-  }
+  std::vector<Row> roster = twenty_students();
   f.ingest(roster, "night1.txt", 0);
   std::vector<Row> rekeyed = roster;
   for (int n = 1; n <= 6; ++n)

@@ -7,6 +7,7 @@
 #include "planner/decision.h"
 #include "planner/student_digest.h"
 #include "tests/support/check_text.h"
+#include "tests/support/memory_roster.h"
 #include "tests/support/roster_generator.h"
 
 using namespace rosterd;
@@ -15,28 +16,7 @@ namespace {
 
 using Row = std::vector<std::string>;
 
-// A committed roster in memory that keeps identity keys, as the store does.
-class Committed : public CommittedRoster {
- public:
-  void for_each_digest(const std::function<void(const Entry&)>& visit) override {
-    for (const auto& [id, v] : students) {
-      const StudentValues view = values_view(v);
-      visit(
-          Entry{id, student_digest(view), v[field_index(Field::status)] == "A",
-                identity_key(v[field_index(Field::last_name)], v[field_index(Field::birth_date)])});
-    }
-  }
-  std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
-      const std::vector<std::string>& ids) override {
-    std::vector<std::pair<std::string, std::vector<std::string>>> out;
-    for (const auto& id : ids) {
-      if (auto it = students.find(id); it != students.end()) out.emplace_back(id, it->second);
-    }
-    return out;
-  }
-  void add(const Row& r) { students[r[0]] = r; }
-  std::map<std::string, Row> students;
-};
+using Committed = testing::MemoryRoster;
 
 Row person(const std::string& id, const std::string& first, const std::string& last,
            const std::string& dob = "2014-03-09", const std::string& local = "") {

@@ -7,37 +7,14 @@
 
 #include "planner/plan.h"
 #include "planner/student_digest.h"
+#include "tests/support/memory_roster.h"
 #include "tests/support/roster_generator.h"
 
 using namespace rosterd;
 
 namespace {
 
-// A committed roster in memory, updated by applying plans.
-class FakeCommitted : public CommittedRoster {
- public:
-  void for_each_digest(const std::function<void(const Entry&)>& visit) override {
-    for (const auto& [id, values] : students) {
-      StudentValues v;
-      for (std::size_t i = 0; i < kFieldCount; ++i)
-        v[i] = values[i];
-      visit(Entry{id, student_digest(v), values[field_index(Field::status)] == "A"});
-    }
-  }
-  std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
-      const std::vector<std::string>& ids) override {
-    std::vector<std::pair<std::string, std::vector<std::string>>> out;
-    for (const auto& id : ids) {
-      if (auto it = students.find(id); it != students.end()) out.emplace_back(id, it->second);
-    }
-    return out;
-  }
-  void apply(const Plan& plan) {
-    for (const Change& c : plan.changes)
-      students[c.state_id] = c.after_strings();
-  }
-  std::map<std::string, std::vector<std::string>> students;
-};
+using FakeCommitted = testing::MemoryRoster;
 
 std::vector<std::string> row(const std::string& id, const std::string& last = "Lee",
                              const std::string& status = "A", const std::string& grade = "05") {
