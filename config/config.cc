@@ -418,6 +418,71 @@ void parse_identity(const YamlNode& n, IdentityPolicy& p) {
   }
 }
 
+// A list of platform codes; each must be in the kind's reference table when there is one.
+std::set<std::string, std::less<>> platform_codes(const YamlNode& n,
+                                                  const std::optional<CodeTranslator>& kind,
+                                                  const char* what) {
+  std::set<std::string, std::less<>> out;
+  if (n.is_null()) return out;
+  for (const std::string& code : n.as_string_list()) {
+    if (kind && !kind->table().contains(code)) {
+      n.fail("\"" + code + "\" is not a platform " + what +
+             " code (scope lists use platform codes, after the code maps).");
+    }
+    out.insert(code);
+  }
+  return out;
+}
+
+void parse_scope(const YamlNode& n, FeedScope& s, const ReferenceSet& ref,
+                 const std::filesystem::path& base) {
+  n.expect_keys({"campuses", "exclude_campuses", "grades", "exclude_grades", "exclude_students",
+                 "out_of_scope"});
+  s.campuses = platform_codes(n["campuses"], ref.campuses, "campus");
+  s.exclude_campuses = platform_codes(n["exclude_campuses"], ref.campuses, "campus");
+  s.grades = platform_codes(n["grades"], ref.grades, "grade");
+  s.exclude_grades = platform_codes(n["exclude_grades"], ref.grades, "grade");
+  if (!s.campuses.empty() && !s.exclude_campuses.empty())
+    n.fail("has both campuses and exclude_campuses: use one.");
+  if (!s.grades.empty() && !s.exclude_grades.empty())
+    n.fail("has both grades and exclude_grades: use one.");
+  if (!n["exclude_students"].is_null()) {
+    const YamlNode f = n["exclude_students"];
+    const std::filesystem::path p = existing_file_at(f, base);
+    std::ifstream in(p, std::ios::binary);
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::string_view id = trim(line);
+      if (id.empty() || id.front() == '#') continue;
+      s.exclude_students.emplace(id);
+    }
+  }
+  if (!n["out_of_scope"].is_null()) {
+    s.out_of_scope = n["out_of_scope"].as_choice({"deactivate", "keep"}) == "keep"
+                         ? OutOfScope::keep
+                         : OutOfScope::deactivate;
+  }
+}
+
+void parse_import_rules(const YamlNode& n, ImportRules& r) {
+  n.expect_keys({"add", "update", "deactivate", "fields"});
+  if (!n["add"].is_null()) r.add = n["add"].as_bool();
+  if (!n["update"].is_null()) r.update = n["update"].as_bool();
+  if (!n["deactivate"].is_null()) r.deactivate = n["deactivate"].as_bool();
+  const YamlNode fields = n["fields"];
+  if (fields.is_null()) return;
+  for (const auto& [name, v] : fields.entries()) {
+    const auto f = field_from_name(name);
+    if (!f) v.fail("\"" + name + "\" is not a field (state_id, local_id, first_name, ...).");
+    if (*f == Field::state_id || *f == Field::status || *f == Field::first_name ||
+        *f == Field::last_name || *f == Field::birth_date) {
+      v.fail(name + " cannot be skipped: it identifies the student or their status.");
+    }
+    v.as_choice({"skip"});
+    r.skip.set(field_index(*f));
+  }
+}
+
 void parse_report_policy(const YamlNode& n, ReportPolicy& r) {
   n.expect_keys({"pii", "deliver_within", "required"});
   if (!n["pii"].is_null())
@@ -479,7 +544,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
-                 "schedule", "identity"});
+                 "schedule", "identity", "scope", "import"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -496,6 +561,8 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);
   parse_identity(n["identity"], feed.identity);
+  parse_scope(n["scope"], feed.rules.scope, feed.reference, base);
+  parse_import_rules(n["import"], feed.rules.import);
   const YamlNode schedule = n["schedule"];
   schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days", "stale_after"});
   if (!schedule["stale_after"].is_null())

@@ -15,6 +15,7 @@
 #include "notify/qa_report_mail.h"
 #include "notify/smtp_sender.h"
 #include "parsers/roster_format.h"
+#include "planner/feed_rules.h"
 #include "planner/identity_policy.h"
 #include "planner/policy.h"
 #include "transport/sftp_drop.h"
@@ -98,6 +99,8 @@ struct FeedConfig {
   ReportPolicy report;
   ScheduleConfig schedule;
   IdentityPolicy identity;
+  // `scope:` and `import:` (docs/feed-rules.md).
+  FeedRules rules;
 };
 
 struct Config {

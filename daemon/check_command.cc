@@ -21,8 +21,9 @@ int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   // A check reports; it keeps no rows beyond their IDs (duplicates are all it needs them for).
-  const CheckResult result = check_roster_file(reader, checker, cl.positional()[0],
-                                               CheckRun{threads, false, feed.identity.match_on});
+  const CheckResult result =
+      check_roster_file(reader, checker, cl.positional()[0],
+                        CheckRun{threads, false, feed.identity.match_on, &feed.rules.scope});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},
                            {"rows", std::to_string(result.counts.rows_read)},

@@ -17,6 +17,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.plan = plan.counts;
     r.changes = &plan.changes;
     r.alerts = &plan.alerts;
+    r.suppressed = &plan.suppressed;
   }
   return r;
 }
@@ -45,8 +46,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
   IngestOutcome o;
   const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
-  o.check =
-      check_roster_file(reader, checker, roster, CheckRun{threads, true, feed.identity.match_on});
+  o.check = check_roster_file(reader, checker, roster,
+                              CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope});
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;
@@ -65,8 +66,9 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     in.check = o.check.counts;
     if (!in.refused) {
       const auto committed = store.committed(feed.name);
-      o.plan = make_plan(o.check, *committed);
+      o.plan = make_plan(o.check, *committed, feed.rules);
       match_identities(o.plan, *committed, store.identity_state(feed.name), feed.identity);
+      apply_import_rules(o.plan, feed.rules.import);
       in.plan = o.plan.counts;
       in.rekey_min_students = feed.identity.rekey_min_students;
       in.previous_rows = store.last_committed_rows(feed.name);

@@ -54,6 +54,16 @@ DecisionResult decide(const DecisionInput& in) {
            group_thousands(in.plan.deactivated) + " of " + group_thousands(in.plan.active_before) +
                " active students would be deactivated (" + fmt_pct(deactivated) + ")"});
     }
+    const double leaving = pct(in.plan.left_scope, in.plan.active_before);
+    if (leaving > p.max_deactivate_pct) {
+      // A scope change the config made: not withdrawals, but held all the same.
+      r.trips.push_back(
+          {"scope_change", p.max_deactivate_pct, leaving,
+           group_thousands(in.plan.left_scope) + " of " + group_thousands(in.plan.active_before) +
+               " active students would be deactivated because their rows are now out of the "
+               "feed's scope (" +
+               fmt_pct(leaving) + ")"});
+    }
     const double prev = *in.previous_rows;
     const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
     if (drop > p.max_row_drop_pct) {

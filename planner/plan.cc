@@ -4,6 +4,7 @@
 #include <array>
 #include <stdexcept>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/hash.h"
 #include "core/student_index.h"
@@ -66,9 +67,43 @@ std::uint16_t changed_mask(const std::vector<std::string>& before, const Change&
   return mask;
 }
 
-Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
+namespace {
+
+// The file's values with the skipped fields replaced: from `keep` (an update keeps what is
+// committed) or blank (an addition).
+std::vector<std::string> without_skipped(const StudentTable& file, StudentTable::Index row,
+                                         const std::bitset<kFieldCount>& skip,
+                                         const std::vector<std::string>* keep) {
+  std::vector<std::string> v;
+  v.reserve(kFieldCount);
+  for (std::size_t i = 0; i < kFieldCount; ++i) {
+    if (skip[i]) {
+      v.push_back(keep != nullptr ? (*keep)[i] : std::string());
+    } else {
+      v.emplace_back(file.get(row, static_cast<Field>(i)));
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedRules& rules) {
   Plan plan;
   const StudentTable& file = check.students;
+  const FeedScope& scope = rules.scope;
+  const std::bitset<kFieldCount>& skip = rules.import.skip;
+  const auto row_in_scope = [&](StudentTable::Index i) {
+    return scope.takes(file.get(i, Field::campus), file.get(i, Field::grade));
+  };
+  // The digest the store would hold for the row: skipped fields are never written.
+  const auto row_digest = [&](StudentTable::Index i) {
+    StudentValues v = file.values(i);
+    for (std::size_t f = 0; f < kFieldCount; ++f) {
+      if (skip[f]) v[f] = std::string_view();
+    }
+    return student_digest(v);
+  };
   // Committed students come in ID order. When the file is in ID order too (SIS exports usually
   // are), a merge of the two finds each student's row with sequential reads; otherwise a hash
   // index of the file does, at a cache miss or two per student. Either is built only when
@@ -100,6 +135,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   std::vector<bool> seen(file.size(), false);
   std::unordered_map<std::string, StudentTable::Index> changed;  // digest differs: ID -> file row
   std::vector<std::string> absent_active;  // committed active students not in the file
+  std::vector<std::string> leaving;        // active students whose row left the scope
   std::string previous_id;
   committed.for_each_digest([&](const CommittedRoster::Entry& e) {
     if (e.active) ++plan.counts.active_before;
@@ -108,6 +144,17 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     }
     previous_id = e.state_id;
     const auto row = find_row(e.state_id);
+    if (scope.opted_out(e.state_id)) {
+      // Removed whatever the file says; no values are kept in the change.
+      if (row) seen[*row] = true;
+      Change c;
+      c.kind = ChangeKind::removed;
+      c.state_id = e.state_id;
+      c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+      plan.changes.push_back(std::move(c));
+      ++plan.counts.opted_out;
+      return;
+    }
     if (!row) {
       if (e.active) absent_active.push_back(e.state_id);
       plan.absent.push_back(AbsentStudent{e.state_id, e.identity_key, e.active});
@@ -118,7 +165,15 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
       ++plan.counts.kept_rejected;
       return;
     }
-    if (student_digest(file.values(*row)) == e.digest) {
+    if (!row_in_scope(*row)) {
+      if (e.active && scope.out_of_scope == OutOfScope::deactivate) {
+        leaving.push_back(e.state_id);
+      } else {
+        ++plan.counts.kept_out_of_scope;
+      }
+      return;
+    }
+    if ((skip.any() ? row_digest(*row) : student_digest(file.values(*row))) == e.digest) {
       ++plan.counts.unchanged;
       return;
     }
@@ -129,10 +184,18 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   for (StudentTable::Index i = 0; i < file.size(); ++i) {
     // Accepted rows never share an ID: every row of a repeated ID is rejected.
     if (seen[i] || file.rejected(i)) continue;
+    if (scope.opted_out(file.get(i, Field::state_id)) || !row_in_scope(i)) {
+      ++plan.counts.out_of_scope;
+      continue;
+    }
     Change c;
     c.kind = ChangeKind::added;
     c.state_id = std::string(file.get(i, Field::state_id));
-    c.set_after(file, i);
+    if (skip.any()) {
+      c.set_after(without_skipped(file, i, skip, nullptr));
+    } else {
+      c.set_after(file, i);
+    }
     c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
     c.line = file.line(i);
     plan.changes.push_back(std::move(c));
@@ -143,11 +206,17 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
   std::vector<std::string> to_fetch = std::move(absent_active);
   for (const auto& [id, row] : changed)
     to_fetch.push_back(id);
+  const std::unordered_set<std::string> left(leaving.begin(), leaving.end());
+  to_fetch.insert(to_fetch.end(), leaving.begin(), leaving.end());
   for (auto& [id, before] : committed.fetch(to_fetch)) {
     Change c;
     c.state_id = id;
     if (const auto it = changed.find(id); it != changed.end()) {
-      c.set_after(file, it->second);
+      if (skip.any()) {
+        c.set_after(without_skipped(file, it->second, skip, &before));
+      } else {
+        c.set_after(file, it->second);
+      }
       c.line = file.line(it->second);
     } else {
       std::vector<std::string> withdrawn = before;
@@ -166,9 +235,10 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
       ++plan.counts.unchanged;
       continue;
     }
+    if (left.count(id) != 0) c.left_scope = true;
     switch (c.kind) {
       case ChangeKind::deactivated:
-        ++plan.counts.deactivated;
+        ++(c.left_scope ? plan.counts.left_scope : plan.counts.deactivated);
         break;
       case ChangeKind::reactivated:
         ++plan.counts.reactivated;
@@ -185,6 +255,55 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed) {
     std::sort(plan.changes.begin(), plan.changes.end(), by_id);
   }
   return plan;
+}
+
+void apply_import_rules(Plan& plan, const ImportRules& rules) {
+  if (rules.add && rules.update && rules.deactivate) return;
+  PlanCounts& n = plan.counts;
+  std::vector<Change> kept;
+  kept.reserve(plan.changes.size());
+  for (Change& c : plan.changes) {
+    bool allowed = true;
+    switch (c.kind) {
+      case ChangeKind::added:
+        allowed = rules.add;
+        if (!allowed) {
+          --n.added;
+          ++n.suppressed_added;
+        }
+        break;
+      case ChangeKind::updated:
+      case ChangeKind::reactivated:
+      case ChangeKind::rekeyed:
+        allowed = rules.update;
+        if (!allowed) {
+          --(c.kind == ChangeKind::updated       ? n.updated
+             : c.kind == ChangeKind::reactivated ? n.reactivated
+                                                 : n.rekeyed);
+          if (c.kind == ChangeKind::rekeyed && n.proposed_rekeys > 0) --n.proposed_rekeys;
+          ++n.suppressed_updated;
+        }
+        break;
+      case ChangeKind::deactivated:
+        allowed = rules.deactivate;
+        if (!allowed) {
+          --(c.left_scope ? n.left_scope : n.deactivated);
+          ++n.suppressed_deactivated;
+        }
+        break;
+      case ChangeKind::removed:  // an opt-out is never suppressed
+        break;
+    }
+    if (!allowed && c.kind == ChangeKind::rekeyed) {
+      // A proposed re-key the rules forbid becomes a possible match for a person to decide.
+      for (IdentityAlert& a : plan.alerts) {
+        if (a.kind == AlertKind::rekey && a.state_id == c.state_id)
+          a.kind = AlertKind::possible_match;
+      }
+    }
+    (allowed ? kept : plan.suppressed).push_back(std::move(c));
+  }
+  plan.changes = std::move(kept);
 }
 
 }  // namespace rosterd

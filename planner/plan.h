@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/student_table.h"
+#include "planner/feed_rules.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {
@@ -40,6 +41,8 @@ struct Change {
   std::uint32_t line = 0;
   // An addition linked to a student the platform had before go-live (import-existing).
   std::string platform_id;
+  // A deactivation because the student's row fell out of the feed's scope, not a withdrawal.
+  bool left_scope = false;
 
   // Value i after the change. REQUIRES: has_after.
   std::string_view after(std::size_t i) const {
@@ -80,6 +83,16 @@ struct PlanCounts {
   std::uint32_t held_for_review = 0;
   std::uint32_t kept_for_review = 0;
   std::uint32_t linked = 0;
+  // Feed rules (planner/feed_rules.h). Rows out of scope (not imported); committed students
+  // deactivated, or kept, because their row left the scope; opted-out students removed;
+  // changes the import rules suppressed (reported, not made).
+  std::uint32_t out_of_scope = 0;
+  std::uint32_t left_scope = 0;
+  std::uint32_t kept_out_of_scope = 0;
+  std::uint32_t opted_out = 0;
+  std::uint32_t suppressed_added = 0;
+  std::uint32_t suppressed_updated = 0;
+  std::uint32_t suppressed_deactivated = 0;
 };
 
 // A committed student absent from the file: a candidate for a new ID's possible match.
@@ -99,6 +112,8 @@ struct Plan {
   std::vector<IdentityAlert> alerts;
   std::vector<std::int64_t> applied_resolutions;   // alert ids whose decision this plan applies
   std::vector<std::int64_t> reopened_resolutions;  // decisions that no longer apply
+  // Changes the feed's import rules suppressed (apply_import_rules): reported, never made.
+  std::vector<Change> suppressed;
 
   Plan();
   Plan(Plan&&) noexcept;
@@ -127,7 +142,15 @@ class CommittedRoster {
 // Compares the checked file with the committed roster. Accepted rows add, update, deactivate
 // (status I) or reactivate students; an active committed student absent from the file is
 // deactivated (other values kept); a committed student whose row was rejected is kept as is.
+// With `rules`: rows out of scope are not imported, and a committed student whose row is out
+// of scope is deactivated (left_scope) or kept, as the scope says; an opted-out student is
+// removed (kind `removed`, no values kept); skipped fields are never compared or written (an
+// addition leaves them empty, an update keeps them).
 // REQUIRES: `check` was made with CheckRun::keep_rows and is not refused.
-Plan make_plan(const CheckResult& check, CommittedRoster& committed);
+Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedRules& rules = {});
+
+// Moves the changes `rules` forbid from plan.changes to plan.suppressed, with their counts.
+// An opt-out removal is never suppressed.
+void apply_import_rules(Plan& plan, const ImportRules& rules);
 
 }  // namespace rosterd

@@ -58,6 +58,8 @@ RunReport report_from_check(const std::string& feed, const std::string& decision
   r.counts = check.counts;
   r.by_code = check.by_code;
   r.discrepancies = &check.discrepancies;
+  r.rows_out_of_scope = check.rows_out_of_scope;
+  r.rows_opted_out = check.rows_opted_out;
   return r;
 }
 
@@ -120,6 +122,11 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   out << "  Rows read " << group_thousands(c.rows_read) << ", accepted "
       << group_thousands(c.rows_read - c.rows_rejected) << " (" << group_thousands(c.rows_warned)
       << " with warnings), rejected " << group_thousands(c.rows_rejected) << "\n";
+  if (r.rows_out_of_scope + r.rows_opted_out != 0) {
+    out << "  Scope     " << group_thousands(r.rows_out_of_scope)
+        << " accepted rows out of the feed's scope, " << group_thousands(r.rows_opted_out)
+        << " rows of opted-out students: not imported\n";
+  }
   if (r.plan) {
     const PlanCounts& p = *r.plan;
     out << "  Changes   " << group_thousands(p.added) << " added, " << group_thousands(p.updated)
@@ -135,6 +142,17 @@ void write_text_report(std::ostream& out, const RunReport& r) {
       out << ", " << group_thousands(p.held_for_review) << " rows not added (possible match), "
           << group_thousands(p.kept_for_review) << " not deactivated (open alert), "
           << group_thousands(p.linked) << " linked to existing students\n";
+    }
+    if (p.left_scope + p.kept_out_of_scope + p.opted_out != 0) {
+      out << "  Scope     " << group_thousands(p.left_scope)
+          << " deactivated as their rows left the scope (not withdrawals), "
+          << group_thousands(p.kept_out_of_scope) << " kept as they were (out of scope), "
+          << group_thousands(p.opted_out) << " opted out (removed with their history)\n";
+    }
+    if (p.suppressed_added + p.suppressed_updated + p.suppressed_deactivated != 0) {
+      out << "  Import rules suppressed " << group_thousands(p.suppressed_added) << " additions, "
+          << group_thousands(p.suppressed_updated) << " updates, "
+          << group_thousands(p.suppressed_deactivated) << " deactivations (reported, not made)\n";
     }
   }
   if (!r.trips.empty()) {
@@ -263,7 +281,23 @@ void write_json_report(std::ostream& out, const RunReport& r) {
     w.value(r.plan->kept_for_review);
     w.key("linked");
     w.value(r.plan->linked);
+    w.key("left_scope");
+    w.value(r.plan->left_scope);
+    w.key("kept_out_of_scope");
+    w.value(r.plan->kept_out_of_scope);
+    w.key("opted_out");
+    w.value(r.plan->opted_out);
+    w.key("suppressed_added");
+    w.value(r.plan->suppressed_added);
+    w.key("suppressed_updated");
+    w.value(r.plan->suppressed_updated);
+    w.key("suppressed_deactivated");
+    w.value(r.plan->suppressed_deactivated);
   }
+  w.key("rows_out_of_scope");
+  w.value(r.rows_out_of_scope);
+  w.key("rows_opted_out");
+  w.value(r.rows_opted_out);
   w.end_object();
   w.key("safeguards");
   w.begin_array();
@@ -353,6 +387,21 @@ void write_json_report(std::ostream& out, const RunReport& r) {
         w.key("outcome");
         w.value(a.outcome);
       }
+      w.end_object();
+    }
+    w.end_array();
+  }
+  if (r.suppressed != nullptr) {
+    w.key("suppressed");
+    w.begin_array(/*one_item_per_line=*/true);
+    for (const Change& c : *r.suppressed) {
+      w.begin_object();
+      w.key("student_id");
+      w.value(c.state_id);
+      w.key("kind");
+      w.value("suppressed_" + std::string(change_kind_name(c.kind)));
+      w.key("line");
+      w.value(c.line);
       w.end_object();
     }
     w.end_array();

@@ -35,6 +35,11 @@ struct RunReport {
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.
   const std::vector<IdentityAlert>* alerts = nullptr;
+  // Changes the feed's import rules suppressed (not owned): listed in JSON.
+  const std::vector<Change>* suppressed = nullptr;
+  // With a scope: rows it leaves out, and rows of opted-out students (from the check).
+  std::uint32_t rows_out_of_scope = 0;
+  std::uint32_t rows_opted_out = 0;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).
   bool withhold_pii = false;
   // What the reader should do next (commands to approve, fix the file...), one a line.

@@ -27,7 +27,7 @@ namespace {
 
 // Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
 // has shipped; add the next.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     R"sql(
 CREATE TABLE feeds (
   feed TEXT PRIMARY KEY,
@@ -219,6 +219,16 @@ CREATE TABLE existing_students (
   run INTEGER,
   PRIMARY KEY (feed, platform_id)
 ) WITHOUT ROWID;
+)sql",
+    // 5: feed rules — scope and import-rule counts of a run.
+    R"sql(
+ALTER TABLE runs ADD COLUMN out_of_scope INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN left_scope INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN kept_out_of_scope INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN opted_out INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN suppressed_added INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN suppressed_updated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN suppressed_deactivated INTEGER NOT NULL DEFAULT 0;
 )sql",
 };
 
@@ -736,8 +746,9 @@ class SqliteStore : public RosterStore {
         "rows_rejected = ?, rows_warned = ?, added = ?, updated = ?, deactivated = ?, reactivated "
         "= ?, "
         "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ?, "
-        "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ? "
-        "WHERE id = ?");
+        "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ?, "
+        "out_of_scope = ?, left_scope = ?, kept_out_of_scope = ?, opted_out = ?, suppressed_added "
+        "= ?, suppressed_updated = ?, suppressed_deactivated = ? WHERE id = ?");
     up.bind(1, now_utc())
         .bind(2, decision_name(o.decision))
         .bind(3, o.reason)
@@ -759,7 +770,14 @@ class SqliteStore : public RosterStore {
         .bind(19, static_cast<std::int64_t>(o.plan.held_for_review))
         .bind(20, static_cast<std::int64_t>(o.plan.kept_for_review))
         .bind(21, static_cast<std::int64_t>(o.plan.linked))
-        .bind(22, o.run_id)
+        .bind(22, static_cast<std::int64_t>(o.plan.out_of_scope))
+        .bind(23, static_cast<std::int64_t>(o.plan.left_scope))
+        .bind(24, static_cast<std::int64_t>(o.plan.kept_out_of_scope))
+        .bind(25, static_cast<std::int64_t>(o.plan.opted_out))
+        .bind(26, static_cast<std::int64_t>(o.plan.suppressed_added))
+        .bind(27, static_cast<std::int64_t>(o.plan.suppressed_updated))
+        .bind(28, static_cast<std::int64_t>(o.plan.suppressed_deactivated))
+        .bind(29, o.run_id)
         .run();
     tx.commit();
   }
@@ -1149,7 +1167,8 @@ class SqliteStore : public RosterStore {
       "target_run, rolled_back_by, decided_by, rows_read, rows_rejected, rows_warned, added, "
       "updated, deactivated, "
       "reactivated, unchanged, kept_rejected, active_before, safeguards, awaiting_report, rekeyed, "
-      "proposed_rekeys, held_for_review, kept_for_review, linked";
+      "proposed_rekeys, held_for_review, kept_for_review, linked, out_of_scope, left_scope, "
+      "kept_out_of_scope, opted_out, suppressed_added, suppressed_updated, suppressed_deactivated";
 
   static RunRecord read_run(const Statement& q) {
     RunRecord r;
@@ -1183,6 +1202,13 @@ class SqliteStore : public RosterStore {
     r.plan.held_for_review = u(28);
     r.plan.kept_for_review = u(29);
     r.plan.linked = u(30);
+    r.plan.out_of_scope = u(31);
+    r.plan.left_scope = u(32);
+    r.plan.kept_out_of_scope = u(33);
+    r.plan.opted_out = u(34);
+    r.plan.suppressed_added = u(35);
+    r.plan.suppressed_updated = u(36);
+    r.plan.suppressed_deactivated = u(37);
     return r;
   }
 
@@ -1254,6 +1280,10 @@ class SqliteStore : public RosterStore {
                  "state_id = ?");
     // Values are bound without a copy: they outlive each statement step.
     for (const Change& c : changes) {
+      if (c.kind == ChangeKind::removed) {
+        remove_student(feed, c.state_id);
+        continue;
+      }
       StudentValues view;
       for (std::size_t i = 0; i < kFieldCount; ++i)
         view[i] = c.after(i);
@@ -1289,6 +1319,33 @@ class SqliteStore : public RosterStore {
         }
       }
     }
+  }
+
+  // An opted-out student: the record and every row of its history the feed wrote (before- and
+  // after-images, discrepancies, alerts, ID changes, go-live links) go; the run that removes it
+  // records the removal, without values.
+  void remove_student(const std::string& feed, const std::string& id) {
+    const auto run = [&](const char* sql, int binds) {
+      Statement s(db_, sql);
+      s.bind(1, feed);
+      for (int i = 2; i <= binds; ++i)
+        s.bind(i, id);
+      s.run();
+    };
+    run("DELETE FROM students WHERE feed = ? AND state_id = ?", 2);
+    run("DELETE FROM run_changes WHERE run IN (SELECT id FROM runs WHERE feed = ?) AND state_id = "
+        "?",
+        2);
+    run("DELETE FROM run_discrepancies WHERE run IN (SELECT id FROM runs WHERE feed = ?) AND "
+        "student_id = ?",
+        2);
+    // Candidates are "id US score US values", records separated by RS.
+    run("DELETE FROM alerts WHERE feed = ? AND (state_id = ?2 OR candidates LIKE ?3 || char(31) || "
+        "'%' OR instr(candidates, char(30) || ?4 || char(31)) > 0)",
+        4);
+    run("DELETE FROM student_id_changes WHERE feed = ? AND (old_id = ? OR new_id = ?)", 3);
+    run("DELETE FROM existing_students WHERE feed = ? AND (state_id = ? OR linked_state_id = ?)",
+        3);
   }
 
   void record_changes(std::int64_t run, const std::vector<Change>& changes, Decision decision) {

@@ -26,8 +26,9 @@ struct KeyHash {
 // Collects one part's checked rows.
 class CheckSink : public RowSink {
  public:
-  CheckSink(const RowChecker& checker, bool keep_rows, const MatchFields& same_person)
-      : checker_(checker), keep_rows_(keep_rows), same_person_(same_person) {}
+  CheckSink(const RowChecker& checker, bool keep_rows, const MatchFields& same_person,
+            const FeedScope* scope)
+      : checker_(checker), keep_rows_(keep_rows), same_person_(same_person), scope_(scope) {}
 
   void on_row(const RawRow& row) override {
     const bool accepted = checker_.check(row, normalized_, discrepancies);
@@ -54,17 +55,28 @@ class CheckSink : public RowSink {
     // Hashed here, on the reader's threads, so that a row's values need not be kept for it.
     if (accepted && !same_person_.empty())
       persons.push_back(KeyHash{person_hash(normalized_.values, same_person_), at});
+    if (scope_ != nullptr) {
+      if (scope_->opted_out(students.get(at, Field::state_id))) {
+        ++opted_out;
+      } else if (accepted && !scope_->takes(normalized_.values[field_index(Field::campus)],
+                                            normalized_.values[field_index(Field::grade)])) {
+        ++out_of_scope;
+      }
+    }
   }
 
   StudentTable students;
   std::vector<Discrepancy> discrepancies;
   std::vector<KeyHash> keys;
   std::vector<KeyHash> persons;  // accepted rows by person_hash
+  std::uint32_t out_of_scope = 0;
+  std::uint32_t opted_out = 0;
 
  private:
   const RowChecker& checker_;
   bool keep_rows_;
   const MatchFields& same_person_;
+  const FeedScope* scope_;
   NormalizedRow normalized_;
   std::string safe_id_;
 };
@@ -212,11 +224,11 @@ void summarize(CheckResult& result) {
 
 template <typename Read>
 CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_rows,
-                      const MatchFields& same_person, Read read) {
+                      const MatchFields& same_person, const FeedScope* scope, Read read) {
   std::vector<std::unique_ptr<CheckSink>> sinks;
   std::vector<RowSink*> sink_ptrs;
   for (std::size_t i = 0; i < std::max<std::size_t>(parts, 1); ++i) {
-    sinks.push_back(std::make_unique<CheckSink>(checker, keep_rows, same_person));
+    sinks.push_back(std::make_unique<CheckSink>(checker, keep_rows, same_person, scope));
     sink_ptrs.push_back(sinks.back().get());
   }
   CheckResult result;
@@ -231,6 +243,8 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   std::vector<KeyHash> keys;
   std::vector<KeyHash> persons;
   for (auto& sink : sinks) {
+    result.rows_out_of_scope += sink->out_of_scope;
+    result.rows_opted_out += sink->opted_out;
     const StudentTable::Index offset = result.students.absorb(std::move(sink->students));
     if (keys.empty()) {
       keys = std::move(sink->keys);
@@ -263,13 +277,13 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
   return run_check(
-      checker, run.threads, run.keep_rows, run.same_person,
+      checker, run.threads, run.keep_rows, run.same_person, run.scope,
       [&](const std::vector<RowSink*>& sinks) { return reader.read_file(path, sinks); });
 }
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes) {
-  return run_check(checker, 1, true, default_match_fields(),
+  return run_check(checker, 1, true, default_match_fields(), nullptr,
                    [&](const std::vector<RowSink*>& sinks) {
                      return reader.read_bytes(name, bytes, *sinks[0]);
                    });

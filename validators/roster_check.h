@@ -12,6 +12,7 @@
 #include "core/identity_key.h"
 #include "core/student_table.h"
 #include "parsers/roster_reader.h"
+#include "validators/feed_scope.h"
 #include "validators/row_checker.h"
 
 namespace rosterd {
@@ -32,6 +33,9 @@ struct CheckResult {
   // Sorted by line; within a line, in the order found.
   std::vector<Discrepancy> discrepancies;
   CheckCounts counts;
+  // With a scope (CheckRun::scope): accepted rows out of it, and rows of opted-out students.
+  std::uint32_t rows_out_of_scope = 0;
+  std::uint32_t rows_opted_out = 0;
   std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
 
   bool refused() const { return file.refusal.has_value(); }
@@ -47,6 +51,8 @@ struct CheckRun {
   // Accepted rows with different state IDs that agree on these fields are reported as
   // same_person_two_ids (a warning). Empty: not looked for.
   MatchFields same_person = default_match_fields();
+  // Counts the rows the feed's scope leaves out (not owned; null: no scope).
+  const FeedScope* scope = nullptr;
 };
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.
