@@ -274,3 +274,39 @@ TEST_CASE("a feed's schedule: deadline, time zone, days") {
   CHECK(s.timezone == "America/Chicago");
   CHECK(s.expect_days == std::array<bool, 7>{false, true, false, false, false, true, false});
 }
+
+TEST_CASE(
+    "scope and import rules: platform codes, one list of a kind, fields that may be skipped") {
+  const std::string ref = "    reference: {campuses: {table: ref/campuses.txt}}\n";
+  CHECK(error_for(kFeedHead + ref + "    scope: {campuses: [\"101\", \"LES\"]}\n") ==
+        "rosterd.yaml:4: feeds.demo.scope.campuses: \"LES\" is not a platform campus code (scope "
+        "lists use platform codes, after the code maps).");
+  CHECK(
+      error_for(kFeedHead + ref + "    scope: {campuses: [\"101\"], exclude_campuses: [\"102\"]}\n")
+          .find("has both campuses and exclude_campuses") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    import: {fields: {state_id: skip}}\n")
+            .find("state_id cannot be skipped") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    import: {fields: {ela_score: ignore}}\n").find("skip") !=
+        std::string::npos);
+  CHECK(error_for(kFeedHead + "    scope: {exclude_students: missing.txt}\n").find("missing.txt") !=
+        std::string::npos);
+
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  std::ofstream(dir.path() / "optout.txt") << "# privacy opt-outs\n1000000007\n\n 1000000009 \n";
+  const Config c = parse_config(kFeedHead + ref +
+                                    "    scope:\n"
+                                    "      exclude_campuses: [\"103\"]\n"
+                                    "      exclude_students: optout.txt\n"
+                                    "      out_of_scope: keep\n"
+                                    "    import: {add: false, fields: {ela_score: skip}}\n",
+                                "rosterd.yaml", dir.path());
+  const FeedRules& r = c.feed("demo").rules;
+  CHECK(r.scope.exclude_campuses.count("103") == 1);
+  CHECK(r.scope.exclude_students.size() == 2);
+  CHECK(r.scope.opted_out("1000000009"));
+  CHECK(r.scope.out_of_scope == OutOfScope::keep);
+  CHECK_FALSE(r.import.add);
+  CHECK(r.import.update);
+  CHECK(r.import.skip.test(field_index(Field::ela_score)));
+}
