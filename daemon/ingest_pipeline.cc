@@ -8,6 +8,31 @@
 
 namespace rosterd {
 
+IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
+    : run_id(other.run_id),
+      check(std::move(other.check)),
+      plan(std::move(other.plan)),
+      decision(std::move(other.decision)) {
+  repoint(&other.check.students);
+}
+
+IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
+  run_id = other.run_id;
+  check = std::move(other.check);
+  plan = std::move(other.plan);
+  decision = std::move(other.decision);
+  repoint(&other.check.students);
+  return *this;
+}
+
+void IngestOutcome::repoint(const StudentTable* from) {
+  for (std::vector<Change>* list : {&plan.changes, &plan.suppressed}) {
+    for (Change& c : *list) {
+      if (c.after_table == from) c.after_table = &check.students;
+    }
+  }
+}
+
 RunReport IngestOutcome::report(const std::string& feed) const {
   RunReport r = report_from_check(feed, std::string(decision_name(decision.decision)), check);
   r.run_id = run_id;
@@ -18,6 +43,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.changes = &plan.changes;
     r.alerts = &plan.alerts;
     r.suppressed = &plan.suppressed;
+    r.campuses = campus_counts(check, &plan);
   }
   return r;
 }

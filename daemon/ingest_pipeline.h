@@ -21,11 +21,20 @@ namespace rosterd {
 struct IngestOutcome {
   std::int64_t run_id = 0;
   CheckResult check;
-  Plan plan;
+  Plan plan;  // its changes' after-images are rows of check.students
   DecisionResult decision;
+
+  IngestOutcome() = default;
+  // Moving keeps the plan's changes pointing at this outcome's own check (their after-images
+  // are rows of check.students, which moves with it).
+  IngestOutcome(IngestOutcome&& other) noexcept;
+  IngestOutcome& operator=(IngestOutcome&& other) noexcept;
 
   // The run's report. REQUIRES: the outcome outlives it (it points into check and plan).
   RunReport report(const std::string& feed) const;
+
+ private:
+  void repoint(const StudentTable* from);
 };
 
 // Where a roster came from when rosterd took it from a drop.

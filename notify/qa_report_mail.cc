@@ -167,6 +167,18 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
     html_row(h, "Reactivated", group_thousands(r.plan->reactivated));
   }
   h << "</table>\n";
+  if (r.campuses.size() > 1) {
+    h << "<h3>By campus</h3>\n<table border=\"1\" cellpadding=\"3\">\n<tr><th>Campus</th>"
+         "<th>Rows</th><th>Rejected</th><th>Warned</th><th>Added</th><th>Updated</th>"
+         "<th>Deactivated</th><th>Alerts</th></tr>\n";
+    for (const CampusCounts& c : r.campuses) {
+      h << "<tr><td>" << html_escape(c.campus.empty() ? "(none)" : c.campus) << "</td><td>"
+        << c.rows << "</td><td>" << c.rejected << "</td><td>" << c.warned << "</td><td>" << c.added
+        << "</td><td>" << c.updated << "</td><td>" << c.deactivated << "</td><td>" << c.alerts
+        << "</td></tr>\n";
+    }
+    h << "</table>\n";
+  }
   if (r.refusal) {
     h << "<p><b>The whole file was refused:</b> " << html_escape(discrepancy_message(*r.refusal))
       << "</p>\n";

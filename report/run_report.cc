@@ -60,6 +60,7 @@ RunReport report_from_check(const std::string& feed, const std::string& decision
   r.discrepancies = &check.discrepancies;
   r.rows_out_of_scope = check.rows_out_of_scope;
   r.rows_opted_out = check.rows_opted_out;
+  if (!check.refused()) r.campuses = campus_counts(check, nullptr);
   return r;
 }
 
@@ -153,6 +154,16 @@ void write_text_report(std::ostream& out, const RunReport& r) {
       out << "  Import rules suppressed " << group_thousands(p.suppressed_added) << " additions, "
           << group_thousands(p.suppressed_updated) << " updates, "
           << group_thousands(p.suppressed_deactivated) << " deactivations (reported, not made)\n";
+    }
+  }
+  if (r.campuses.size() > 1) {
+    out << "\n  By campus:  rows  rejected  warned   added  updated  deactivated  alerts\n";
+    for (const CampusCounts& k : r.campuses) {
+      char line[160];
+      std::snprintf(line, sizeof line, "  %-10s %6u %9u %7u %7u %8u %12u %7u\n",
+                    k.campus.empty() ? "(none)" : display_safe(k.campus).c_str(), k.rows,
+                    k.rejected, k.warned, k.added, k.updated, k.deactivated, k.alerts);
+      out << line;
     }
   }
   if (!r.trips.empty()) {
@@ -299,6 +310,29 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.key("rows_opted_out");
   w.value(r.rows_opted_out);
   w.end_object();
+  w.key("campuses");
+  w.begin_array(/*one_item_per_line=*/true);
+  for (const CampusCounts& c : r.campuses) {
+    w.begin_object();
+    w.key("campus");
+    w.value(c.campus);
+    w.key("rows");
+    w.value(c.rows);
+    w.key("rejected");
+    w.value(c.rejected);
+    w.key("warned");
+    w.value(c.warned);
+    w.key("added");
+    w.value(c.added);
+    w.key("updated");
+    w.value(c.updated);
+    w.key("deactivated");
+    w.value(c.deactivated);
+    w.key("alerts");
+    w.value(c.alerts);
+    w.end_object();
+  }
+  w.end_array();
   w.key("safeguards");
   w.begin_array();
   for (const SafeguardTrip& t : r.trips) {

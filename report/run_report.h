@@ -13,6 +13,7 @@
 #include "planner/decision.h"
 #include "planner/identity_match.h"
 #include "planner/plan.h"
+#include "report/campus_counts.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {
@@ -40,6 +41,8 @@ struct RunReport {
   // With a scope: rows it leaves out, and rows of opted-out students (from the check).
   std::uint32_t rows_out_of_scope = 0;
   std::uint32_t rows_opted_out = 0;
+  // Counts per campus (empty: not shown, e.g. `show`, which has no rows).
+  std::vector<CampusCounts> campuses;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).
   bool withhold_pii = false;
   // What the reader should do next (commands to approve, fix the file...), one a line.

@@ -48,6 +48,14 @@ class CheckSink : public RowSink {
         safe_id_ = display_safe(capped);
         only_id[field_index(Field::state_id)] = safe_id_;
       }
+      // The campus too, for the report's per-campus counts: as checked, or as written when the
+      // row was rejected (display-safe ASCII only; otherwise left blank).
+      const std::string_view campus = accepted ? normalized_.values[field_index(Field::campus)]
+                                               : row.values[field_index(Field::campus)];
+      if (campus.size() <= 64 && is_ascii(campus) &&
+          campus.find_first_of(kControlBytes) == std::string_view::npos) {
+        only_id[field_index(Field::campus)] = campus;
+      }
       at = students.append(only_id, row.line);
       if (!accepted) students.set_rejected(at);
     }

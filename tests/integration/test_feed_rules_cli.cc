@@ -76,6 +76,14 @@ TEST_CASE("feed rules: a school-by-school go-live, and an opt-out removed from e
   const auto j1 = nlohmann::json::parse(first.out);
   CHECK(j1["counts"]["added"] == 6);
   CHECK(j1["counts"]["rows_out_of_scope"] == 3);
+  // Each school finds its part: per-campus counts.
+  REQUIRE(j1["campuses"].size() == 3);
+  CHECK(j1["campuses"][0]["campus"] == "101");
+  CHECK(j1["campuses"][0]["rows"] == 3);
+  CHECK(j1["campuses"][0]["added"] == 3);
+  CHECK(j1["campuses"][2]["campus"] == "103");
+  CHECK(j1["campuses"][2]["rows"] == 3);
+  CHECK(j1["campuses"][2]["added"] == 0);
   CHECK(sql(dir, "SELECT count(*) FROM students WHERE campus = '103'") == "0\n");
 
   // Night 2: student 2 gets a changed score (history), then opts out; campus 103 goes live.

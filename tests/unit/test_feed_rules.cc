@@ -3,6 +3,7 @@
 #include "planner/decision.h"
 #include "planner/identity_match.h"
 #include "planner/plan.h"
+#include "report/campus_counts.h"
 #include "tests/support/check_text.h"
 #include "tests/support/memory_roster.h"
 #include "tests/support/roster_generator.h"
@@ -187,4 +188,28 @@ TEST_CASE("a skipped field is read and checked but never written or compared") {
   REQUIRE(change_of(u.plan, "1"));
   CHECK(change_of(u.plan, "1")->after(field_index(Field::ela_score)) == "40");
   CHECK(change_of(u.plan, "1")->changed_fields == (1u << field_index(Field::campus)));
+}
+
+TEST_CASE("per-campus counts: rows, rejected and warned rows, changes by campus") {
+  testing::MemoryRoster roster;
+  roster.add(kid("1", "101"));
+  roster.add(kid("2", "102"));
+  Row warned = kid("3", "101");
+  warned[10] = "abc";  // invalid_score: a warning
+  Row rejected = kid("4", "102");
+  rejected[2] = "";  // missing first name: rejected
+  // 1 stays, 2 withdraws, 3 is new (warned), 4 is rejected, 5 is new in 102.
+  const Planned p =
+      plan_for(roster, {kid("1", "101"), warned, rejected, kid("5", "102")}, FeedRules{});
+  const std::vector<CampusCounts> c = campus_counts(p.check, &p.plan);
+  REQUIRE(c.size() == 2);
+  CHECK(c[0].campus == "101");
+  CHECK(c[0].rows == 2);
+  CHECK(c[0].warned == 1);
+  CHECK(c[0].added == 1);
+  CHECK(c[1].campus == "102");
+  CHECK(c[1].rows == 2);
+  CHECK(c[1].rejected == 1);
+  CHECK(c[1].added == 1);
+  CHECK(c[1].deactivated == 1);  // 2, by its committed campus
 }

@@ -1,0 +1,66 @@
+#include "report/campus_counts.h"
+
+#include <map>
+#include <unordered_map>
+
+namespace rosterd {
+
+std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* plan) {
+  std::map<std::string, CampusCounts, std::less<>> by;
+  const auto at = [&](std::string_view campus) -> CampusCounts& {
+    auto it = by.find(campus);
+    if (it == by.end())
+      it = by.emplace(std::string(campus), CampusCounts{std::string(campus)}).first;
+    return it->second;
+  };
+  const StudentTable& t = check.students;
+  std::unordered_map<std::uint32_t, std::string_view> campus_of_line;
+  campus_of_line.reserve(t.size());
+  for (StudentTable::Index i = 0; i < t.size(); ++i) {
+    const std::string_view campus = t.get(i, Field::campus);
+    CampusCounts& c = at(campus);
+    ++c.rows;
+    if (t.rejected(i)) ++c.rejected;
+    campus_of_line.emplace(t.line(i), campus);
+  }
+  // A row is warned once, however many warnings it has, and only when it has no error
+  // (discrepancies are sorted by line: one pass over each line's group).
+  const auto& ds = check.discrepancies;
+  for (std::size_t i = 0; i < ds.size();) {
+    const std::uint32_t line = ds[i].line;
+    bool error = false, warning = false;
+    for (; i < ds.size() && ds[i].line == line; ++i)
+      (ds[i].severity() == Severity::error ? error : warning) = true;
+    if (!warning || error) continue;
+    if (const auto it = campus_of_line.find(line); it != campus_of_line.end())
+      ++at(it->second).warned;
+  }
+  if (plan != nullptr) {
+    for (const Change& c : plan->changes) {
+      const std::size_t campus = field_index(Field::campus);
+      switch (c.kind) {
+        case ChangeKind::added:
+          ++at(c.after(campus)).added;
+          break;
+        case ChangeKind::deactivated:
+          ++at(c.before ? std::string_view((*c.before)[campus]) : c.after(campus)).deactivated;
+          break;
+        case ChangeKind::removed:
+          break;  // an opt-out: no values are kept
+        default:
+          ++at(c.after(campus)).updated;
+          break;
+      }
+    }
+    for (const IdentityAlert& a : plan->alerts) {
+      if (a.row.size() == kFieldCount) ++at(a.row[field_index(Field::campus)]).alerts;
+    }
+  }
+  std::vector<CampusCounts> out;
+  out.reserve(by.size());
+  for (auto& [code, c] : by)
+    out.push_back(std::move(c));
+  return out;
+}
+
+}  // namespace rosterd
