@@ -483,6 +483,30 @@ void parse_import_rules(const YamlNode& n, ImportRules& r) {
   }
 }
 
+void parse_per_campus(const YamlNode& n, FeedConfig& feed, bool smtp_configured) {
+  if (n.is_null()) return;
+  for (const auto& [code, c] : n.entries()) {
+    if (feed.reference.campuses && !feed.reference.campuses->table().contains(code))
+      c.fail("\"" + code + "\" is not a platform campus code.");
+    c.expect_keys({"policy", "notify"});
+    const YamlNode p = c["policy"];
+    if (!p.is_null()) {
+      p.expect_keys({"max_deactivate_pct", "max_reject_pct"});
+      CampusPolicy& cp = feed.campus_policies[code];
+      for (const char* key : {"max_deactivate_pct", "max_reject_pct"}) {
+        if (p[key].is_null()) continue;
+        const double v = p[key].as_number();
+        if (v < 0 || v > 100) p[key].fail("must be a percentage from 0 to 100.");
+        (std::string_view(key) == "max_reject_pct" ? cp.max_reject_pct : cp.max_deactivate_pct) = v;
+      }
+    }
+    if (!c["notify"].is_null()) {
+      c["notify"].expect_keys({"qa_report", "held"});
+      parse_notify(c["notify"], feed.campus_notify[code], smtp_configured);
+    }
+  }
+}
+
 void parse_report_policy(const YamlNode& n, ReportPolicy& r) {
   n.expect_keys({"pii", "deliver_within", "required"});
   if (!n["pii"].is_null())
@@ -544,7 +568,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
-                 "schedule", "identity", "scope", "import"});
+                 "schedule", "identity", "scope", "import", "per_campus"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -563,6 +587,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_identity(n["identity"], feed.identity);
   parse_scope(n["scope"], feed.rules.scope, feed.reference, base);
   parse_import_rules(n["import"], feed.rules.import);
+  parse_per_campus(n["per_campus"], feed, smtp_configured);
   const YamlNode schedule = n["schedule"];
   schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days", "stale_after"});
   if (!schedule["stale_after"].is_null())

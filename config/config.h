@@ -101,6 +101,9 @@ struct FeedConfig {
   IdentityPolicy identity;
   // `scope:` and `import:` (docs/feed-rules.md).
   FeedRules rules;
+  // `per_campus:` a school's own thresholds and QA lists, by platform campus code.
+  std::map<std::string, CampusPolicy, std::less<>> campus_policies;
+  std::map<std::string, NotifyLists, std::less<>> campus_notify;
 };
 
 struct Config {

@@ -1,5 +1,8 @@
 #include "daemon/ingest_pipeline.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/log.h"
 #include "core/utf8.h"
 #include "daemon/mailer.h"
@@ -85,6 +88,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
   try {
     const std::optional<std::int64_t> base = store.last_committed_run(feed.name);
+    std::vector<CampusCounts> campuses;
     DecisionInput in;
     in.refused = o.check.refused();
     in.test_mode = feed.mode == FeedMode::test;
@@ -97,6 +101,9 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       apply_import_rules(o.plan, feed.rules.import);
       in.plan = o.plan.counts;
       in.rekey_min_students = feed.identity.rekey_min_students;
+      campuses = campus_counts(o.check, &o.plan);
+      in.campuses = &campuses;
+      in.campus_policies = &feed.campus_policies;
       in.previous_rows = store.last_committed_rows(feed.name);
     }
     o.decision = decide(in);
@@ -121,6 +128,32 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
         awaiting_report = true;
       }
     }
+    // A school's own lists get the same report, their campus first (a copy: it never holds
+    // the run, the feed's list does).
+    const auto campus_mail = [&](const std::string& list, Decision shown) {
+      if (!mail) return;
+      for (const auto& [code, lists] : feed.campus_notify) {
+        const std::vector<std::string>& to = list == "held" ? lists.held : lists.qa_report;
+        if (to.empty()) continue;
+        RunReport report = o.report(feed.name);
+        const auto mine = std::find_if(report.campuses.begin(), report.campuses.end(),
+                                       [&](const CampusCounts& c) { return c.campus == code; });
+        if (mine == report.campuses.end()) continue;  // no row of this campus in the file
+        std::rotate(report.campuses.begin(), mine, mine + 1);
+        std::vector<std::string> steps{"This copy is for campus " + code +
+                                       ": its counts come first."};
+        for (std::string& s : next_steps(mailer->config_file(), shown, o.run_id))
+          steps.push_back(std::move(s));
+        report.next_steps = std::move(steps);
+        std::string tag;
+        for (char ch : code)
+          tag += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+        const std::string name = list + ".campus-" + tag;
+        mailer->send(feed.name, o.run_id, name, "run:" + std::to_string(o.run_id) + ":" + name,
+                     qa_report_mail(report, {to, name, feed.report.pii, run_date}));
+      }
+    };
+    campus_mail("qa_report", o.decision.decision);
 
     RunOutcome out;
     out.awaiting_report = awaiting_report;
@@ -145,6 +178,9 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       report.next_steps = next_steps(mailer->config_file(), Decision::held, o.run_id);
       mailer->send(feed.name, o.run_id, "held", "run:" + std::to_string(o.run_id) + ":held",
                    qa_report_mail(report, {feed.notify.held, "held", feed.report.pii, run_date}));
+    }
+    if (o.decision.decision == Decision::held && !awaiting_report) {
+      campus_mail("held", Decision::held);
     }
     if (mail && o.decision.decision == Decision::refused) {
       // A file refused whole is a failed night for the platform, not only a data problem.

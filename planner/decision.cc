@@ -74,6 +74,33 @@ DecisionResult decide(const DecisionInput& in) {
                              " fewer)"});
     }
   }
+  if (in.campus_policies != nullptr && in.campuses != nullptr) {
+    // A campus's share: its deactivations over its students (its rows in the file plus those
+    // it lost), its rejected rows over its rows.
+    for (const CampusCounts& c : *in.campuses) {
+      const auto it = in.campus_policies->find(c.campus);
+      if (it == in.campus_policies->end()) continue;
+      const CampusPolicy& cp = it->second;
+      const double campus_deactivated = pct(c.deactivated, c.rows + c.deactivated);
+      if (in.previous_rows && cp.max_deactivate_pct &&
+          campus_deactivated > *cp.max_deactivate_pct) {
+        r.trips.push_back({"per_campus." + c.campus + ".max_deactivate_pct", *cp.max_deactivate_pct,
+                           campus_deactivated,
+                           "campus " + c.campus + ": " + group_thousands(c.deactivated) + " of " +
+                               group_thousands(c.rows + c.deactivated) +
+                               " students would be deactivated (" + fmt_pct(campus_deactivated) +
+                               ")"});
+      }
+      const double campus_rejected = pct(c.rejected, c.rows);
+      if (cp.max_reject_pct && campus_rejected > *cp.max_reject_pct) {
+        r.trips.push_back({"per_campus." + c.campus + ".max_reject_pct", *cp.max_reject_pct,
+                           campus_rejected,
+                           "campus " + c.campus + ": " + group_thousands(c.rejected) + " of " +
+                               group_thousands(c.rows) + " rows are rejected (" +
+                               fmt_pct(campus_rejected) + ")"});
+      }
+    }
+  }
   if (in.plan.proposed_rekeys > 0) {
     // Always held: a person confirms that the district changed IDs before students move.
     r.trips.push_back(

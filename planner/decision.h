@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "planner/campus_counts.h"
 #include "planner/plan.h"
 #include "planner/policy.h"
 
@@ -33,6 +35,9 @@ struct DecisionInput {
   std::optional<std::uint32_t> previous_rows;
   // identity.rekey_min_students: reported as the limit of a re-key's trip.
   std::uint32_t rekey_min_students = 0;
+  // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).
+  const std::map<std::string, CampusPolicy, std::less<>>* campus_policies = nullptr;
+  const std::vector<CampusCounts>* campuses = nullptr;
 };
 
 struct DecisionResult {

@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
+#include "planner/campus_counts.h"
 #include "planner/decision.h"
 #include "planner/identity_match.h"
 #include "planner/plan.h"
-#include "report/campus_counts.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {

@@ -48,10 +48,11 @@ class CheckSink : public RowSink {
         safe_id_ = display_safe(capped);
         only_id[field_index(Field::state_id)] = safe_id_;
       }
-      // The campus too, for the report's per-campus counts: as checked, or as written when the
-      // row was rejected (display-safe ASCII only; otherwise left blank).
-      const std::string_view campus = accepted ? normalized_.values[field_index(Field::campus)]
-                                               : row.values[field_index(Field::campus)];
+      // The campus too, for the report's per-campus counts: as translated (also for a row
+      // rejected for another field), else as written (display-safe ASCII only; else blank).
+      const std::string_view checked = normalized_.values[field_index(Field::campus)];
+      const std::string_view campus =
+          accepted || !checked.empty() ? checked : row.values[field_index(Field::campus)];
       if (campus.size() <= 64 && is_ascii(campus) &&
           campus.find_first_of(kControlBytes) == std::string_view::npos) {
         only_id[field_index(Field::campus)] = campus;

@@ -158,6 +158,29 @@ TEST_CASE("integration: a held run is also sent to the held list") {
         std::string::npos);
 }
 
+TEST_CASE("integration: a school's own thresholds hold the run, and its lists get their copy") {
+  MailFixture f(
+      "    per_campus:\n"
+      "      \"101\":\n"
+      "        policy: {max_reject_pct: 10}\n"
+      "        notify: {qa_report: [lincoln@district.example], held: [head@lincoln.example]}\n");
+  const ProcessResult r = f.ingest();
+  INFO(r.out << r.err);
+  CHECK(r.exit_status == 4);  // 2 of campus 101's 4 rows are rejected: over its 10%
+  CHECK(r.out.find("per_campus.101.max_reject_pct") != std::string::npos);
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 4);
+  CHECK(mails[0]["rcpt_tos"] == json::array({"qa@district.example", "data@district.example"}));
+  CHECK(mails[1]["rcpt_tos"] == json::array({"lincoln@district.example"}));
+  const std::string campus_copy = mails[1]["text"];
+  CHECK(campus_copy.find("This copy is for campus 101") != std::string::npos);
+  // Its campus leads the per-campus table.
+  CHECK(campus_copy.find("By campus:") < campus_copy.find("  101 "));
+  CHECK(campus_copy.find("  101 ") < campus_copy.find("  @SUM(A1)"));
+  CHECK(mails[2]["rcpt_tos"] == json::array({"approver@district.example"}));
+  CHECK(mails[3]["rcpt_tos"] == json::array({"head@lincoln.example"}));
+}
+
 TEST_CASE("integration: STARTTLS required against a server without it is refused") {
   MailFixture f("", "  starttls: required\n");
   const ProcessResult r =

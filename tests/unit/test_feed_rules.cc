@@ -1,9 +1,9 @@
 #include <doctest/doctest.h>
 
+#include "planner/campus_counts.h"
 #include "planner/decision.h"
 #include "planner/identity_match.h"
 #include "planner/plan.h"
-#include "report/campus_counts.h"
 #include "tests/support/check_text.h"
 #include "tests/support/memory_roster.h"
 #include "tests/support/roster_generator.h"

@@ -1,4 +1,4 @@
-#include "report/campus_counts.h"
+#include "planner/campus_counts.h"
 
 #include <map>
 #include <unordered_map>
