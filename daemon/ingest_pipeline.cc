@@ -15,7 +15,8 @@ IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
     : run_id(other.run_id),
       check(std::move(other.check)),
       plan(std::move(other.plan)),
-      decision(std::move(other.decision)) {
+      decision(std::move(other.decision)),
+      rules_change(std::move(other.rules_change)) {
   repoint(&other.check.students);
 }
 
@@ -24,6 +25,7 @@ IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
   check = std::move(other.check);
   plan = std::move(other.plan);
   decision = std::move(other.decision);
+  rules_change = std::move(other.rules_change);
   repoint(&other.check.students);
   return *this;
 }
@@ -47,6 +49,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.alerts = &plan.alerts;
     r.suppressed = &plan.suppressed;
     r.campuses = campus_counts(check, &plan);
+    r.rules_change = rules_change;
   }
   return r;
 }
@@ -88,6 +91,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
   try {
     const std::optional<std::int64_t> base = store.last_committed_run(feed.name);
+    const std::string rules = describe_rules(feed.rules);
     std::vector<CampusCounts> campuses;
     DecisionInput in;
     in.refused = o.check.refused();
@@ -99,6 +103,26 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       o.plan = make_plan(o.check, *committed, feed.rules);
       match_identities(o.plan, *committed, store.identity_state(feed.name), feed.identity);
       apply_import_rules(o.plan, feed.rules.import);
+      // A config change of the rules shows itself on the first run after it.
+      if (const auto last = store.last_rules(feed.name); last && last->second != rules) {
+        if (const auto before = scope_of_description(last->second)) {
+          for (const Change& c : o.plan.changes) {
+            if (c.kind == ChangeKind::added && !before->takes(c.after(field_index(Field::campus)),
+                                                              c.after(field_index(Field::grade))))
+              ++o.plan.counts.entered_scope;
+          }
+        }
+        o.rules_change =
+            "The feed's rules changed since run " + std::to_string(last->first) + " (" +
+            last->second + " -> " + rules + "): " + std::to_string(o.plan.counts.entered_scope) +
+            " students enter the scope (added), " + std::to_string(o.plan.counts.left_scope) +
+            " leave it (deactivated), " + std::to_string(o.plan.counts.kept_out_of_scope) +
+            " out of it are kept as they were.";
+        log::info("feed.rules_changed", {{"feed", feed.name},
+                                         {"since_run", std::to_string(last->first)},
+                                         {"entered", std::to_string(o.plan.counts.entered_scope)},
+                                         {"left", std::to_string(o.plan.counts.left_scope)}});
+      }
       in.plan = o.plan.counts;
       in.rekey_min_students = feed.identity.rekey_min_students;
       campuses = campus_counts(o.check, &o.plan);
@@ -170,6 +194,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.changes = &o.plan.changes;
     out.alerts = &o.plan.alerts;
     out.applied_resolutions = &o.plan.applied_resolutions;
+    out.rules = rules;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     store.finish_run(out);
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&

@@ -23,6 +23,7 @@ struct IngestOutcome {
   CheckResult check;
   Plan plan;  // its changes' after-images are rows of check.students
   DecisionResult decision;
+  std::string rules_change;  // RunReport::rules_change
 
   IngestOutcome() = default;
   // Moving keeps the plan's changes pointing at this outcome's own check (their after-images

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <bitset>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include "core/field.h"
 #include "validators/feed_scope.h"
@@ -24,5 +27,14 @@ struct FeedRules {
   FeedScope scope;
   ImportRules import;
 };
+
+// The rules as one line of text, the same for the same rules ("campuses=101,102 grades=*
+// exclude_students=2 out_of_scope=deactivate add=1 update=1 deactivate=1 skip=ela_score"): the
+// store keeps it with each run, so that a run can tell a config change from the last one.
+std::string describe_rules(const FeedRules& rules);
+
+// The scope lists of a description (exclude_students is only counted there, so it stays empty).
+// nullopt for text that is not a description.
+std::optional<FeedScope> scope_of_description(std::string_view text);
 
 }  // namespace rosterd

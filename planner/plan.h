@@ -93,6 +93,8 @@ struct PlanCounts {
   std::uint32_t suppressed_added = 0;
   std::uint32_t suppressed_updated = 0;
   std::uint32_t suppressed_deactivated = 0;
+  // Added students whose rows the last committed run's scope left out (a config change).
+  std::uint32_t entered_scope = 0;
 };
 
 // A committed student absent from the file: a candidate for a new ID's possible match.

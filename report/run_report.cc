@@ -156,6 +156,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
           << group_thousands(p.suppressed_deactivated) << " deactivations (reported, not made)\n";
     }
   }
+  if (!r.rules_change.empty()) out << "\n  " << r.rules_change << '\n';
   if (r.campuses.size() > 1) {
     out << "\n  By campus:  rows  rejected  warned   added  updated  deactivated  alerts\n";
     for (const CampusCounts& k : r.campuses) {
@@ -310,6 +311,8 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.key("rows_opted_out");
   w.value(r.rows_opted_out);
   w.end_object();
+  w.key("rules_change");
+  w.value(r.rules_change);
   w.key("campuses");
   w.begin_array(/*one_item_per_line=*/true);
   for (const CampusCounts& c : r.campuses) {

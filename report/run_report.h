@@ -41,6 +41,8 @@ struct RunReport {
   // With a scope: rows it leaves out, and rows of opted-out students (from the check).
   std::uint32_t rows_out_of_scope = 0;
   std::uint32_t rows_opted_out = 0;
+  // When the feed's rules changed since the last committed run: what the change does.
+  std::string rules_change;
   // Counts per campus (empty: not shown, e.g. `show`, which has no rows).
   std::vector<CampusCounts> campuses;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).

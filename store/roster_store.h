@@ -62,6 +62,8 @@ struct RunOutcome {
   const std::vector<IdentityAlert>* alerts = nullptr;
   const std::vector<std::int64_t>* applied_resolutions = nullptr;
   const std::vector<std::int64_t>* reopened_resolutions = nullptr;
+  // The feed rules the run was planned with (describe_rules).
+  std::string rules;
   // Held because its QA report is not delivered yet (it would otherwise have committed).
   bool awaiting_report = false;
 };
@@ -83,6 +85,9 @@ class RosterStore {
   virtual std::unique_ptr<CommittedRoster> committed(const std::string& feed) = 0;
   // The last run that changed the feed's roster (an ingest or a rollback).
   virtual std::optional<std::int64_t> last_committed_run(const std::string& feed) = 0;
+  // The feed rules (describe_rules) of the feed's last committed ingest, with its id.
+  virtual std::optional<std::pair<std::int64_t, std::string>> last_rules(
+      const std::string& feed) = 0;
   // Rows read of the feed's last committed ingest.
   virtual std::optional<std::uint32_t> last_committed_rows(const std::string& feed) = 0;
 

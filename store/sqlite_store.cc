@@ -229,6 +229,7 @@ ALTER TABLE runs ADD COLUMN opted_out INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN suppressed_added INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN suppressed_updated INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE runs ADD COLUMN suppressed_deactivated INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN rules TEXT NOT NULL DEFAULT '';
 )sql",
 };
 
@@ -707,6 +708,15 @@ class SqliteStore : public RosterStore {
     return q.optional_integer(0);
   }
 
+  std::optional<std::pair<std::int64_t, std::string>> last_rules(const std::string& feed) override {
+    Statement q(db_,
+                "SELECT id, rules FROM runs WHERE feed = ? AND decision = 'committed' AND kind = "
+                "'ingest' AND rules != '' ORDER BY id DESC LIMIT 1");
+    q.bind(1, feed);
+    if (!q.step()) return std::nullopt;
+    return std::make_pair(q.integer(0), std::string(q.text(1)));
+  }
+
   std::optional<std::uint32_t> last_committed_rows(const std::string& feed) override {
     Statement q(
         db_,
@@ -748,7 +758,7 @@ class SqliteStore : public RosterStore {
         "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ?, "
         "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ?, "
         "out_of_scope = ?, left_scope = ?, kept_out_of_scope = ?, opted_out = ?, suppressed_added "
-        "= ?, suppressed_updated = ?, suppressed_deactivated = ? WHERE id = ?");
+        "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ? WHERE id = ?");
     up.bind(1, now_utc())
         .bind(2, decision_name(o.decision))
         .bind(3, o.reason)
@@ -777,7 +787,8 @@ class SqliteStore : public RosterStore {
         .bind(26, static_cast<std::int64_t>(o.plan.suppressed_added))
         .bind(27, static_cast<std::int64_t>(o.plan.suppressed_updated))
         .bind(28, static_cast<std::int64_t>(o.plan.suppressed_deactivated))
-        .bind(29, o.run_id)
+        .bind(29, o.rules)
+        .bind(30, o.run_id)
         .run();
     tx.commit();
   }

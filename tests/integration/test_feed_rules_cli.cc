@@ -107,6 +107,10 @@ TEST_CASE("feed rules: a school-by-school go-live, and an opt-out removed from e
   REQUIRE(third.exit_status == 0);
   const auto j3 = nlohmann::json::parse(third.out);
   CHECK(j3["counts"]["added"] == 3);  // campus 103 is live
+  // The config change says what it does, on the first run after it.
+  const std::string change = j3["rules_change"];
+  CHECK(change.find("The feed's rules changed since run 2") != std::string::npos);
+  CHECK(change.find("3 students enter the scope (added), 0 leave it") != std::string::npos);
   CHECK(j3["counts"]["opted_out"] == 1);
   CHECK(j3["counts"]["rows_opted_out"] == 1);
   // Student 2 is gone from every table the feed writes; only the removal itself is recorded.

@@ -213,3 +213,22 @@ TEST_CASE("per-campus counts: rows, rejected and warned rows, changes by campus"
   CHECK(c[1].added == 1);
   CHECK(c[1].deactivated == 1);  // 2, by its committed campus
 }
+
+TEST_CASE("the rules' description tells a config change, and gives back the old scope") {
+  FeedRules a;
+  a.scope.exclude_campuses = {"103", "102"};
+  a.import.skip.set(field_index(Field::ela_score));
+  const std::string text = describe_rules(a);
+  CHECK(text ==
+        "campuses=* exclude_campuses=102,103 grades=* exclude_grades=* exclude_students=0 "
+        "out_of_scope=deactivate add=1 update=1 deactivate=1 skip=ela_score");
+  FeedRules b = a;
+  CHECK(describe_rules(b) == text);
+  b.import.add = false;
+  CHECK(describe_rules(b) != text);
+  const auto scope = scope_of_description(text);
+  REQUIRE(scope);
+  CHECK_FALSE(scope->takes("103", "05"));
+  CHECK(scope->takes("101", "05"));
+  CHECK_FALSE(scope_of_description("not a description"));
+}
