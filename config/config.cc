@@ -450,8 +450,13 @@ void parse_scope(const YamlNode& n, FeedScope& s, const ReferenceSet& ref,
     const YamlNode f = n["exclude_students"];
     const std::filesystem::path p = existing_file_at(f, base);
     std::ifstream in(p, std::ios::binary);
+    if (!in) f.fail("cannot read " + p.string() + ": check its permissions.");
     std::string line;
+    bool first = true;
     while (std::getline(in, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF files
+      if (first && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
+      first = false;
       const std::string_view id = trim(line);
       if (id.empty() || id.front() == '#') continue;
       s.exclude_students.emplace(id);
@@ -477,6 +482,9 @@ void parse_import_rules(const YamlNode& n, ImportRules& r) {
     if (*f == Field::state_id || *f == Field::status || *f == Field::first_name ||
         *f == Field::last_name || *f == Field::birth_date) {
       v.fail(name + " cannot be skipped: it identifies the student or their status.");
+    }
+    if (*f == Field::campus || *f == Field::grade) {
+      v.fail(name + " cannot be skipped: scope and per-campus rules are decided by it.");
     }
     v.as_choice({"skip"});
     r.skip.set(field_index(*f));
@@ -588,6 +596,13 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_scope(n["scope"], feed.rules.scope, feed.reference, base);
   parse_import_rules(n["import"], feed.rules.import);
   parse_per_campus(n["per_campus"], feed, smtp_configured);
+  for (Field f : feed.identity.match_on) {
+    if (feed.rules.import.skip.test(field_index(f))) {
+      n["import"]["fields"].fail(std::string(field_name(f)) +
+                                 " is skipped but identity.match_on compares it: remove it from "
+                                 "one of them.");
+    }
+  }
   const YamlNode schedule = n["schedule"];
   schedule.expect_keys({"poll_every", "expect_by", "timezone", "expect_days", "stale_after"});
   if (!schedule["stale_after"].is_null())

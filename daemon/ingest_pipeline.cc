@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "core/log.h"
 #include "core/utf8.h"
@@ -164,14 +165,41 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
                                        [&](const CampusCounts& c) { return c.campus == code; });
         if (mine == report.campuses.end()) continue;  // no row of this campus in the file
         std::rotate(report.campuses.begin(), mine, mine + 1);
+        // Only the campus's own rows: a school sees its students, not the district's.
+        std::unordered_set<std::uint32_t> lines;
+        const StudentTable& rows = o.check.students;
+        for (StudentTable::Index i = 0; i < rows.size(); ++i) {
+          if (rows.get(i, Field::campus) == code) lines.insert(rows.line(i));
+        }
+        std::vector<Discrepancy> own;
+        for (const Discrepancy& d : o.check.discrepancies) {
+          if (lines.count(d.line) != 0) own.push_back(d);
+        }
+        std::vector<IdentityAlert> own_alerts;
+        for (const IdentityAlert& a : o.plan.alerts) {
+          if (a.row.size() == kFieldCount && a.row[field_index(Field::campus)] == code)
+            own_alerts.push_back(a);
+        }
+        report.discrepancies = &own;
+        report.alerts = &own_alerts;
         std::vector<std::string> steps{"This copy is for campus " + code +
                                        ": its counts come first."};
         for (std::string& s : next_steps(mailer->config_file(), shown, o.run_id))
           steps.push_back(std::move(s));
         report.next_steps = std::move(steps);
+        // The code in the outbox key and Message-ID: letters and digits as they are, any other
+        // byte as _XX, so that two codes never share a key.
         std::string tag;
-        for (char ch : code)
-          tag += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+        for (char ch : code) {
+          const auto b = static_cast<unsigned char>(ch);
+          if (std::isalnum(b)) {
+            tag += ch;
+          } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "_%02x", b);
+            tag += hex;
+          }
+        }
         const std::string name = list + ".campus-" + tag;
         mailer->send(feed.name, o.run_id, name, "run:" + std::to_string(o.run_id) + ":" + name,
                      qa_report_mail(report, {to, name, feed.report.pii, run_date}));

@@ -42,9 +42,16 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
         case ChangeKind::added:
           ++at(c.after(campus)).added;
           break;
-        case ChangeKind::deactivated:
-          ++at(c.before ? std::string_view((*c.before)[campus]) : c.after(campus)).deactivated;
+        case ChangeKind::deactivated: {
+          CampusCounts& k = at(c.before ? std::string_view((*c.before)[campus]) : c.after(campus));
+          if (c.left_scope) {
+            ++k.left_scope;
+          } else {
+            ++k.deactivated;
+            if (c.line == 0) ++k.withdrawn;
+          }
           break;
+        }
         case ChangeKind::removed:
           break;  // an opt-out: no values are kept
         default:

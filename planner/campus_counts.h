@@ -19,7 +19,9 @@ struct CampusCounts {
   std::uint32_t warned = 0;
   std::uint32_t added = 0;
   std::uint32_t updated = 0;      // updates, reactivations and re-keys
-  std::uint32_t deactivated = 0;  // withdrawals and scope leavers
+  std::uint32_t deactivated = 0;  // by the file (status I) or absent from it
+  std::uint32_t withdrawn = 0;    // of those, absent from the file
+  std::uint32_t left_scope = 0;   // deactivated because their rows left the feed's scope
   std::uint32_t alerts = 0;       // identity alerts on the campus's rows
 };
 

@@ -81,13 +81,14 @@ DecisionResult decide(const DecisionInput& in) {
       const auto it = in.campus_policies->find(c.campus);
       if (it == in.campus_policies->end()) continue;
       const CampusPolicy& cp = it->second;
-      const double campus_deactivated = pct(c.deactivated, c.rows + c.deactivated);
+      // Scope leavers are not counted here (scope_change covers them).
+      const double campus_deactivated = pct(c.deactivated, c.rows + c.withdrawn);
       if (in.previous_rows && cp.max_deactivate_pct &&
           campus_deactivated > *cp.max_deactivate_pct) {
         r.trips.push_back({"per_campus." + c.campus + ".max_deactivate_pct", *cp.max_deactivate_pct,
                            campus_deactivated,
                            "campus " + c.campus + ": " + group_thousands(c.deactivated) + " of " +
-                               group_thousands(c.rows + c.deactivated) +
+                               group_thousands(c.rows + c.withdrawn) +
                                " students would be deactivated (" + fmt_pct(campus_deactivated) +
                                ")"});
       }

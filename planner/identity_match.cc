@@ -150,6 +150,7 @@ class Matcher {
       }
       handled_[i] = true;
       plan_.applied_resolutions.push_back(r.alert);
+      plan_.applied_resolution_rows.push_back(r.state_id);
     }
   }
 

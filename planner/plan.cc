@@ -258,6 +258,18 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
 }
 
 void apply_import_rules(Plan& plan, const ImportRules& rules) {
+  if (rules.skip.any()) {
+    // A re-key takes the row's values: its skipped fields keep the committed ones.
+    for (Change& c : plan.changes) {
+      if (c.kind != ChangeKind::rekeyed || !c.before) continue;
+      std::vector<std::string> after = c.after_strings();
+      for (std::size_t i = 0; i < kFieldCount; ++i) {
+        if (rules.skip[i]) after[i] = (*c.before)[i];
+      }
+      c.set_after(std::move(after));
+      c.changed_fields = changed_mask(*c.before, c);
+    }
+  }
   if (rules.add && rules.update && rules.deactivate) return;
   PlanCounts& n = plan.counts;
   std::vector<Change> kept;
@@ -304,6 +316,19 @@ void apply_import_rules(Plan& plan, const ImportRules& rules) {
     (allowed ? kept : plan.suppressed).push_back(std::move(c));
   }
   plan.changes = std::move(kept);
+  // A person's decision whose change the rules suppressed is not applied: it waits.
+  std::unordered_set<std::string_view> suppressed_rows;
+  for (const Change& c : plan.suppressed)
+    suppressed_rows.insert(c.state_id);
+  for (std::size_t i = plan.applied_resolutions.size(); i-- > 0;) {
+    if (i < plan.applied_resolution_rows.size() &&
+        suppressed_rows.count(plan.applied_resolution_rows[i]) != 0) {
+      plan.applied_resolutions.erase(plan.applied_resolutions.begin() +
+                                     static_cast<std::ptrdiff_t>(i));
+      plan.applied_resolution_rows.erase(plan.applied_resolution_rows.begin() +
+                                         static_cast<std::ptrdiff_t>(i));
+    }
+  }
 }
 
 }  // namespace rosterd

@@ -112,8 +112,9 @@ struct Plan {
   std::vector<AbsentStudent> absent;
   // Filled by match_identities (planner/identity_match.h).
   std::vector<IdentityAlert> alerts;
-  std::vector<std::int64_t> applied_resolutions;   // alert ids whose decision this plan applies
-  std::vector<std::int64_t> reopened_resolutions;  // decisions that no longer apply
+  std::vector<std::int64_t> applied_resolutions;     // alert ids whose decision this plan applies
+  std::vector<std::string> applied_resolution_rows;  // their rows' state IDs, in that order
+  std::vector<std::int64_t> reopened_resolutions;    // decisions that no longer apply
   // Changes the feed's import rules suppressed (apply_import_rules): reported, never made.
   std::vector<Change> suppressed;
 

@@ -1344,16 +1344,24 @@ class SqliteStore : public RosterStore {
       s.run();
     };
     run("DELETE FROM students WHERE feed = ? AND state_id = ?", 2);
-    run("DELETE FROM run_changes WHERE run IN (SELECT id FROM runs WHERE feed = ?) AND state_id = "
-        "?",
-        2);
-    run("DELETE FROM run_discrepancies WHERE run IN (SELECT id FROM runs WHERE feed = ?) AND "
-        "student_id = ?",
-        2);
+    // Its history under the IDs it had before a re-key too.
+    std::vector<std::string> ids{id};
+    for (const IdChange& k : query_id_history(db_, feed, id))
+      ids.push_back(k.old_id);
+    for (const std::string& each : ids) {
+      Statement c(db_,
+                  "DELETE FROM run_changes WHERE run IN (SELECT id FROM runs WHERE feed = ?) AND "
+                  "state_id = ?");
+      c.bind(1, feed).bind(2, each).run();
+      Statement d(db_,
+                  "DELETE FROM run_discrepancies WHERE run IN (SELECT id FROM runs WHERE feed = ?) "
+                  "AND student_id = ?");
+      d.bind(1, feed).bind(2, each).run();
+    }
     // Candidates are "id US score US values", records separated by RS.
-    run("DELETE FROM alerts WHERE feed = ? AND (state_id = ?2 OR candidates LIKE ?3 || char(31) || "
-        "'%' OR instr(candidates, char(30) || ?4 || char(31)) > 0)",
-        4);
+    run("DELETE FROM alerts WHERE feed = ? AND (state_id = ?2 OR instr(char(30) || candidates, "
+        "char(30) || ?3 || char(31)) > 0)",
+        3);
     run("DELETE FROM student_id_changes WHERE feed = ? AND (old_id = ? OR new_id = ?)", 3);
     run("DELETE FROM existing_students WHERE feed = ? AND (state_id = ? OR linked_state_id = ?)",
         3);
@@ -1379,7 +1387,7 @@ class SqliteStore : public RosterStore {
       } else {
         ins.bind_null(6);
       }
-      if (keep_after) {
+      if (keep_after && c.has_after) {  // an opt-out removal has no values
         ins.bind(7, encode_values(c.after_strings()));
       } else {
         ins.bind_null(7);

@@ -31,7 +31,14 @@ class CheckSink : public RowSink {
       : checker_(checker), keep_rows_(keep_rows), same_person_(same_person), scope_(scope) {}
 
   void on_row(const RawRow& row) override {
-    const bool accepted = checker_.check(row, normalized_, discrepancies);
+    const std::size_t found_before = discrepancies.size();
+    bool accepted = checker_.check(row, normalized_, discrepancies);
+    if (scope_ != nullptr && scope_->opted_out(row.values[field_index(Field::state_id)])) {
+      // An opted-out student's row is not reported on at all: its discrepancies would keep
+      // what the opt-out removes (in the store, in the QA mail).
+      discrepancies.resize(found_before);
+      accepted = false;
+    }
     const std::string_view id = row.values[field_index(Field::state_id)];
     if (id.empty()) return;
     StudentTable::Index at;
@@ -65,7 +72,7 @@ class CheckSink : public RowSink {
     if (accepted && !same_person_.empty())
       persons.push_back(KeyHash{person_hash(normalized_.values, same_person_), at});
     if (scope_ != nullptr) {
-      if (scope_->opted_out(students.get(at, Field::state_id))) {
+      if (scope_->opted_out(row.values[field_index(Field::state_id)])) {
         ++opted_out;
       } else if (accepted && !scope_->takes(normalized_.values[field_index(Field::campus)],
                                             normalized_.values[field_index(Field::grade)])) {

@@ -86,14 +86,19 @@ TEST_CASE("feed rules: a school-by-school go-live, and an opt-out removed from e
   CHECK(j1["campuses"][2]["added"] == 0);
   CHECK(sql(dir, "SELECT count(*) FROM students WHERE campus = '103'") == "0\n");
 
-  // Night 2: student 2 gets a changed score (history), then opts out; campus 103 goes live.
+  // Night 2: student 2 gets a changed score (history) and a warning (a discrepancy row), then
+  // opts out; campus 103 goes live.
   rows[1][10] = "99";
+  rows[1][11] = "abc";
   std::ofstream(dir / "night2.txt") << roster_text(rows);
   REQUIRE(
       run(cfg, {"ingest", "--as-of", kGeneratorAsOf, (dir / "night2.txt").string()}).exit_status ==
-      0);
+      1);  // 1: the warning
   CHECK(sql(dir, "SELECT count(*) FROM run_changes WHERE state_id = '" + id_of(2) + "'") == "1\n");
-  std::ofstream(dir / "optout.txt") << id_of(2) << "\n";
+  CHECK(sql(dir, "SELECT count(*) FROM run_discrepancies WHERE student_id = '" + id_of(2) + "'") ==
+        "1\n");
+  // The opt-out list as a Windows editor saves it: a byte-order mark and CRLF line ends.
+  std::ofstream(dir / "optout.txt", std::ios::binary) << "\xEF\xBB\xBF" << id_of(2) << "\r\n";
   {
     // Campus 103 goes live: its exclusion leaves the config (each command reads it anew).
     std::string text = read_file(dir / "rosterd.yaml");
@@ -123,4 +128,34 @@ TEST_CASE("feed rules: a school-by-school go-live, and an opt-out removed from e
   // And it is never added back, nor restored by a rollback of the removal.
   REQUIRE(run(cfg, {"rollback", std::to_string(j3["run_id"].get<int>())}).exit_status == 0);
   CHECK(sql(dir, "SELECT count(*) FROM students WHERE state_id = " + id) == "0\n");
+}
+
+TEST_CASE("feed rules: an opt-out in a held run is removed when the run is approved") {
+  TempDir dir;
+  std::ofstream(dir / "optout.txt") << "";
+  const std::string cfg = write_test_feed(dir.path(),
+                                          "    policy: {commit: manual}\n"
+                                          "    scope: {exclude_students: optout.txt}\n",
+                                          "live")
+                              .string();
+  std::vector<Row> rows;
+  for (int n = 1; n <= 4; ++n)
+    rows.push_back(kid(n, "101"));
+  std::ofstream(dir / "night.txt") << roster_text(rows);
+  const auto ingest = [&] {
+    return run(cfg, {"ingest", "--format", "json", "--as-of", kGeneratorAsOf,
+                     (dir / "night.txt").string()});
+  };
+  ProcessResult r = ingest();
+  REQUIRE(r.exit_status == 4);
+  REQUIRE(run(cfg, {"approve", "1"}).exit_status == 0);
+  std::ofstream(dir / "optout.txt") << id_of(3) << "\n";
+  r = ingest();
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_status == 4);  // held (commit: manual), and not a crash
+  CHECK(nlohmann::json::parse(r.out)["counts"]["opted_out"] == 1);
+  CHECK(sql(dir, "SELECT count(*) FROM students WHERE state_id = '" + id_of(3) + "'") == "1\n");
+  REQUIRE(run(cfg, {"approve", "2"}).exit_status == 0);
+  CHECK(sql(dir, "SELECT count(*) FROM students WHERE state_id = '" + id_of(3) + "'") == "0\n");
+  CHECK(sql(dir, "SELECT count(*) FROM students") == "3\n");
 }

@@ -177,6 +177,11 @@ TEST_CASE("integration: a school's own thresholds hold the run, and its lists ge
   // Its campus leads the per-campus table.
   CHECK(campus_copy.find("By campus:") < campus_copy.find("  101 "));
   CHECK(campus_copy.find("  101 ") < campus_copy.find("  @SUM(A1)"));
+  // Its discrepancies only: the row of the unknown campus is not in its CSV.
+  const std::string csv = mails[1]["attachments"][0]["content"];
+  CHECK(csv.find("1000000002") != std::string::npos);
+  CHECK(csv.find("1000000003") == std::string::npos);
+  CHECK(std::string(mails[0]["attachments"][0]["content"]).find("1000000003") != std::string::npos);
   CHECK(mails[2]["rcpt_tos"] == json::array({"approver@district.example"}));
   CHECK(mails[3]["rcpt_tos"] == json::array({"head@lincoln.example"}));
 }

@@ -232,3 +232,33 @@ TEST_CASE("the rules' description tells a config change, and gives back the old 
   CHECK(scope->takes("101", "05"));
   CHECK_FALSE(scope_of_description("not a description"));
 }
+
+TEST_CASE("a re-key keeps the committed value of a skipped field; a suppressed decision waits") {
+  testing::MemoryRoster roster;
+  Row old = kid("1", "101", "05", "40");
+  roster.add(old);
+  FeedRules rules;
+  rules.import.skip.set(field_index(Field::ela_score));
+  Row moved = kid("1", "101", "05", "77");
+  moved[0] = "91";
+  IdentityState state;
+  state.resolutions.push_back({5, AlertKind::possible_match, "91", true, "1"});
+  Planned p;
+  p.check = testing::check_text(testing::roster_text({moved}));
+  p.plan = make_plan(p.check, roster, rules);
+  match_identities(p.plan, roster, state, {});
+  apply_import_rules(p.plan, rules.import);
+  REQUIRE(change_of(p.plan, "91"));
+  CHECK(change_of(p.plan, "91")->kind == ChangeKind::rekeyed);
+  CHECK(change_of(p.plan, "91")->after(field_index(Field::ela_score)) == "40");
+  CHECK(p.plan.applied_resolutions == std::vector<std::int64_t>{5});
+
+  rules.import.update = false;  // the re-key is suppressed: the decision is not applied
+  Planned q;
+  q.check = testing::check_text(testing::roster_text({moved}));
+  q.plan = make_plan(q.check, roster, rules);
+  match_identities(q.plan, roster, state, {});
+  apply_import_rules(q.plan, rules.import);
+  CHECK(q.plan.counts.suppressed_updated == 1);
+  CHECK(q.plan.applied_resolutions.empty());
+}
