@@ -102,7 +102,9 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     if (!in.refused) {
       const auto committed = store.committed(feed.name);
       o.plan = make_plan(o.check, *committed, feed.rules);
-      match_identities(o.plan, *committed, store.identity_state(feed.name), feed.identity);
+      IdentityState identity = store.identity_state(feed.name);
+      identity.scope = &feed.rules.scope;
+      match_identities(o.plan, *committed, identity, feed.identity);
       apply_import_rules(o.plan, feed.rules.import);
       // A config change of the rules shows itself on the first run after it.
       if (const auto last = store.last_rules(feed.name); last && last->second != rules) {

@@ -280,9 +280,18 @@ class Matcher {
     std::vector<std::uint32_t> claims(ex.size(), 0);
     const std::unordered_set<std::string_view> alert_rows(state_.existing_alert_rows.begin(),
                                                           state_.existing_alert_rows.end());
+    // A row links on its own only when its campus goes live with this run.
+    std::set<std::string, std::less<>> going_live;
+    const auto campus_goes_live = [&](std::string_view campus) {
+      return state_.go_live || state_.live_campuses.count(campus) == 0;
+    };
+    std::vector<bool> may_link(changes_.size(), false);
     for (std::size_t i : adds_) {
       if (handled_[i] || drop_[i]) continue;
-      if (!state_.go_live && alert_rows.count(changes_[i].state_id) == 0) continue;
+      const std::string_view campus = changes_[i].after(field_index(Field::campus));
+      may_link[i] = campus_goes_live(campus);
+      if (may_link[i]) going_live.emplace(campus);
+      if (!may_link[i] && alert_rows.count(changes_[i].state_id) == 0) continue;
       const Change& c = changes_[i];
       std::vector<std::size_t> cands;
       if (const auto it = by_state.find(c.after(field_index(Field::state_id)));
@@ -310,7 +319,7 @@ class Matcher {
     for (std::size_t e = 0; e < ex.size(); ++e)
       settled[e] = linked_existing_.count(ex[e].platform_id) != 0;
     for (auto& [add, cands] : found) {
-      if (state_.go_live && cands.size() == 1 && claims[cands[0]] == 1) {
+      if (may_link[add] && cands.size() == 1 && claims[cands[0]] == 1) {
         changes_[add].platform_id = ex[cands[0]].platform_id;
         ++counts_.linked;
         settled[cands[0]] = true;
@@ -327,8 +336,13 @@ class Matcher {
       hold_for_review(add);
       plan_.alerts.push_back(std::move(a));
     }
-    for (std::size_t e = 0; e < ex.size() && state_.go_live; ++e) {
+    for (std::size_t e = 0; e < ex.size(); ++e) {
       if (settled[e]) continue;
+      // Unmatched only when its campus went live with this run; out of scope, it waits.
+      const std::string& campus = ex[e].values[field_index(Field::campus)];
+      const std::string& grade = ex[e].values[field_index(Field::grade)];
+      if (state_.scope != nullptr && !state_.scope->takes(campus, grade)) continue;
+      if (!state_.go_live && going_live.count(campus) == 0) continue;
       IdentityAlert a;
       a.kind = AlertKind::existing_unmatched;
       a.candidates.push_back(MatchCandidate{ex[e].platform_id, 0, ex[e].values});

@@ -10,8 +10,11 @@
 #include <string_view>
 #include <vector>
 
+#include <set>
+
 #include "planner/identity_policy.h"
 #include "planner/plan.h"
+#include "validators/feed_scope.h"
 
 namespace rosterd {
 
@@ -68,6 +71,11 @@ struct IdentityState {
   // (and never linked without a decision).
   bool go_live = true;
   std::vector<std::string> existing_alert_rows;  // state IDs of open existing_match alerts
+  // A school-by-school go-live: campuses with committed students already (each other campus
+  // goes live with its first rows, and links to its existing students then), and the feed's
+  // scope (existing students out of it stay pending). Filled only when `existing` is not empty.
+  std::set<std::string, std::less<>> live_campuses;
+  const FeedScope* scope = nullptr;
 };
 
 // Rewrites `plan` (made by make_plan): additions that a person resolved become

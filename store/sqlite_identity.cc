@@ -221,6 +221,12 @@ IdentityState load_identity_state(SqliteDb& db, const std::string& feed) {
   q.bind(1, feed);
   while (q.step()) {
     ExistingStudent e;
+    if (s.existing.empty() && !s.go_live) {
+      Statement live(db, "SELECT DISTINCT campus FROM students WHERE feed = ?");
+      live.bind(1, feed);
+      while (live.step())
+        s.live_campuses.emplace(live.text(0));
+    }
     e.platform_id = std::string(q.text(0));
     e.values.assign(kFieldCount, std::string());
     const Field order[] = {Field::state_id,    Field::local_id,  Field::first_name,

@@ -246,6 +246,7 @@ TEST_CASE("identity: go-live links unique matches, alerts ambiguous ones, lists 
   // unmatched again; the row of an open existing_match alert is still held.
   IdentityState later = s;
   later.go_live = false;
+  later.live_campuses = {"101"};  // the campus went live with the first run
   later.existing_alert_rows = {"4"};
   const Planned r = plan_for(
       empty,
@@ -274,4 +275,33 @@ TEST_CASE("identity: a match decided for an ID that is back in the file is decid
   CHECK(p.plan.counts.held_for_review == 1);
   CHECK(p.plan.reopened_resolutions == std::vector<std::int64_t>{7});
   CHECK(p.plan.applied_resolutions.empty());
+}
+
+TEST_CASE("identity: a campus going live later links to its existing students then") {
+  Committed empty;
+  IdentityState s;
+  s.existing.push_back(ExistingStudent{"P1", person("", "Ava", "Lee", "2014-03-09", "X1")});
+  Row other = person("", "Bo", "Li", "2013-05-01", "X2");
+  other[field_index(Field::campus)] = "103";
+  s.existing.push_back(ExistingStudent{"P2", other});
+  FeedScope pilot;
+  pilot.exclude_campuses = {"103"};
+  s.scope = &pilot;
+  // The pilot: only 101 is in scope. P2 (campus 103) is not reported unmatched: it waits.
+  const Planned p = plan_for(empty, {person("1", "Ava", "Lee", "2014-03-09")}, s);
+  CHECK(change_of(p.plan, "1")->platform_id == "P1");
+  CHECK(p.plan.alerts.empty());
+
+  // Campus 103 goes live later: its first rows link to its existing students.
+  Committed after;
+  after.add(person("1", "Ava", "Lee", "2014-03-09"));
+  IdentityState later;
+  later.go_live = false;
+  later.live_campuses = {"101"};
+  later.existing.push_back(ExistingStudent{"P2", other});
+  Row bo = person("2", "Bo", "Li", "2013-05-01");
+  bo[field_index(Field::campus)] = "103";
+  const Planned q = plan_for(after, {person("1", "Ava", "Lee", "2014-03-09"), bo}, later);
+  REQUIRE(change_of(q.plan, "2"));
+  CHECK(change_of(q.plan, "2")->platform_id == "P2");
 }
