@@ -17,7 +17,8 @@ IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
       check(std::move(other.check)),
       plan(std::move(other.plan)),
       decision(std::move(other.decision)),
-      rules_change(std::move(other.rules_change)) {
+      rules_change(std::move(other.rules_change)),
+      campuses(std::move(other.campuses)) {
   repoint(&other.check.students);
 }
 
@@ -27,6 +28,7 @@ IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
   plan = std::move(other.plan);
   decision = std::move(other.decision);
   rules_change = std::move(other.rules_change);
+  campuses = std::move(other.campuses);
   repoint(&other.check.students);
   return *this;
 }
@@ -49,7 +51,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.changes = &plan.changes;
     r.alerts = &plan.alerts;
     r.suppressed = &plan.suppressed;
-    r.campuses = campus_counts(check, &plan);
+    r.campuses = campuses;
     r.rules_change = rules_change;
   }
   return r;
@@ -93,7 +95,6 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
   try {
     const std::optional<std::int64_t> base = store.last_committed_run(feed.name);
     const std::string rules = describe_rules(feed.rules);
-    std::vector<CampusCounts> campuses;
     DecisionInput in;
     in.refused = o.check.refused();
     in.test_mode = feed.mode == FeedMode::test;
@@ -108,13 +109,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       apply_import_rules(o.plan, feed.rules.import);
       // A config change of the rules shows itself on the first run after it.
       if (const auto last = store.last_rules(feed.name); last && last->second != rules) {
-        if (const auto before = scope_of_description(last->second)) {
-          for (const Change& c : o.plan.changes) {
-            if (c.kind == ChangeKind::added && !before->takes(c.after(field_index(Field::campus)),
-                                                              c.after(field_index(Field::grade))))
-              ++o.plan.counts.entered_scope;
-          }
-        }
+        if (const auto before = scope_of_description(last->second))
+          o.plan.counts.entered_scope = count_entering(o.plan, *before);
         o.rules_change =
             "The feed's rules changed since run " + std::to_string(last->first) + " (" +
             last->second + " -> " + rules + "): " + std::to_string(o.plan.counts.entered_scope) +
@@ -128,8 +124,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       }
       in.plan = o.plan.counts;
       in.rekey_min_students = feed.identity.rekey_min_students;
-      campuses = campus_counts(o.check, &o.plan);
-      in.campuses = &campuses;
+      o.campuses = campus_counts(o.check, &o.plan);
+      in.campuses = &o.campuses;
       in.campus_policies = &feed.campus_policies;
       in.previous_rows = store.last_committed_rows(feed.name);
     }

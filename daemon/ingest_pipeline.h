@@ -23,7 +23,8 @@ struct IngestOutcome {
   CheckResult check;
   Plan plan;  // its changes' after-images are rows of check.students
   DecisionResult decision;
-  std::string rules_change;  // RunReport::rules_change
+  std::string rules_change;            // RunReport::rules_change
+  std::vector<CampusCounts> campuses;  // computed once: every report and mail shows them
 
   IngestOutcome() = default;
   // Moving keeps the plan's changes pointing at this outcome's own check (their after-images

@@ -12,13 +12,6 @@ constexpr std::array<AlertKind, 4> kAlertKinds = {AlertKind::possible_match, Ale
                                                   AlertKind::existing_match,
                                                   AlertKind::existing_unmatched};
 
-StudentValues after_view(const Change& c) {
-  StudentValues v{};
-  for (std::size_t i = 0; i < kFieldCount; ++i)
-    v[i] = c.after(i);
-  return v;
-}
-
 void sort_candidates(std::vector<MatchCandidate>& cands) {
   std::sort(cands.begin(), cands.end(), [](const MatchCandidate& a, const MatchCandidate& b) {
     return a.score != b.score ? a.score > b.score : a.id < b.id;
@@ -219,7 +212,7 @@ class Matcher {
     found.reserve(raw.size());
     std::vector<std::uint32_t> claims(absent_.size(), 0);
     for (const Raw& r : raw) {
-      const StudentValues row = after_view(changes_[r.add]);
+      const StudentValues row = changes_[r.add].after_values();
       Found f{r.add, {}, {}};
       for (std::size_t k = r.begin; k < r.end; ++k) {
         const std::uint32_t a = by_key[k].second;
@@ -303,7 +296,7 @@ class Matcher {
       } else if (const auto kt = by_key.find(identity_key(c.after(field_index(Field::last_name)),
                                                           c.after(field_index(Field::birth_date))));
                  kt != by_key.end()) {
-        const StudentValues row = after_view(c);
+        const StudentValues row = c.after_values();
         for (std::size_t e : kt->second) {
           if (same_person(row, values_view(ex[e].values), policy_.match_on)) cands.push_back(e);
         }
@@ -326,7 +319,7 @@ class Matcher {
         continue;
       }
       IdentityAlert a = alert_for(AlertKind::existing_match, add);
-      const StudentValues row = after_view(changes_[add]);
+      const StudentValues row = changes_[add].after_values();
       for (std::size_t e : cands) {
         a.candidates.push_back(MatchCandidate{
             ex[e].platform_id, match_score(row, values_view(ex[e].values)), ex[e].values});

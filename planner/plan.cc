@@ -257,6 +257,16 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
   return plan;
 }
 
+std::uint32_t count_entering(const Plan& plan, const FeedScope& before) {
+  std::uint32_t n = 0;
+  for (const Change& c : plan.changes) {
+    if (c.kind == ChangeKind::added &&
+        !before.takes(c.after(field_index(Field::campus)), c.after(field_index(Field::grade))))
+      ++n;
+  }
+  return n;
+}
+
 void apply_import_rules(Plan& plan, const ImportRules& rules) {
   if (rules.skip.any()) {
     // A re-key takes the row's values: its skipped fields keep the committed ones.

@@ -44,6 +44,13 @@ struct Change {
   // A deactivation because the student's row fell out of the feed's scope, not a withdrawal.
   bool left_scope = false;
 
+  // The values after the change, as views. REQUIRES: has_after.
+  StudentValues after_values() const {
+    StudentValues v{};
+    for (std::size_t i = 0; i < kFieldCount; ++i)
+      v[i] = after(i);
+    return v;
+  }
   // Value i after the change. REQUIRES: has_after.
   std::string_view after(std::size_t i) const {
     return owned_after ? std::string_view((*owned_after)[i])
@@ -151,6 +158,10 @@ class CommittedRoster {
 // addition leaves them empty, an update keeps them).
 // REQUIRES: `check` was made with CheckRun::keep_rows and is not refused.
 Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedRules& rules = {});
+
+// Additions whose rows the scope `before` would have left out: students a change of the scope
+// brings in.
+std::uint32_t count_entering(const Plan& plan, const FeedScope& before);
 
 // Moves the changes `rules` forbid from plan.changes to plan.suppressed, with their counts.
 // An opt-out removal is never suppressed.

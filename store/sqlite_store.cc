@@ -1020,19 +1020,7 @@ class SqliteStore : public RosterStore {
         .bind(6, who)
         .run();
     const std::int64_t run_id = db_.last_insert_rowid();
-    Statement current(db_, std::string("SELECT ") + kStudentColumns +
-                               " FROM students WHERE feed = ? AND state_id = ?");
-    const auto values_of = [&](const std::string& id) -> std::optional<std::vector<std::string>> {
-      current.bind(1, feed).bind(2, id);
-      std::optional<std::vector<std::string>> v;
-      if (current.step()) {
-        v.emplace();
-        for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-          v->emplace_back(current.text(i));
-      }
-      current.reset();
-      return v;
-    };
+    const auto values_of = [&](const std::string& id) { return student_values(feed, id); };
     std::vector<Change> changes;
     PlanCounts counts;
     for (const AlertRecord& a : decided) {
@@ -1223,6 +1211,28 @@ class SqliteStore : public RosterStore {
     return r;
   }
 
+  // One committed student's values (kFieldCount, Field order), if the feed has it.
+  std::optional<std::vector<std::string>> student_values(const std::string& feed,
+                                                         const std::string& id) {
+    // Prepared once: a rollback of a large first load reads a student per change.
+    if (!student_query_) {
+      student_query_ =
+          std::make_unique<Statement>(db_, std::string("SELECT ") + kStudentColumns +
+                                               " FROM students WHERE feed = ? AND state_id = ?");
+    }
+    Statement& q = *student_query_;
+    q.bind(1, feed).bind(2, id);
+    std::optional<std::vector<std::string>> v;
+    if (q.step()) {
+      v.emplace();
+      v->reserve(kFieldCount);
+      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+        v->emplace_back(q.text(i));
+    }
+    q.reset();
+    return v;
+  }
+
   RunRecord held_run(std::int64_t id, const char* verb) {
     const auto r = run(id);
     if (!r)
@@ -1295,9 +1305,7 @@ class SqliteStore : public RosterStore {
         remove_student(feed, c.state_id);
         continue;
       }
-      StudentValues view;
-      for (std::size_t i = 0; i < kFieldCount; ++i)
-        view[i] = c.after(i);
+      const StudentValues view = c.after_values();
       const auto digest = static_cast<std::int64_t>(student_digest(view));
       const auto key = static_cast<std::int64_t>(
           identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)]));
@@ -1420,6 +1428,7 @@ class SqliteStore : public RosterStore {
   }
 
   SqliteDb db_;
+  std::unique_ptr<Statement> student_query_;  // after db_: finalized before it closes
 };
 
 class SqliteCommitted : public CommittedRoster {
@@ -1558,19 +1567,11 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
 
   // Undo: restore before-images, remove additions. Record each as a change of the rollback run.
   std::vector<Change> undo;
-  Statement current(db_, std::string("SELECT ") + kStudentColumns +
-                             " FROM students WHERE feed = ? AND state_id = ?");
   Statement remove(db_, "DELETE FROM students WHERE feed = ? AND state_id = ?");
   PlanCounts counts;
   for (const Change& c : changes) {
-    current.bind(1, target->feed).bind(2, c.state_id);
-    std::optional<std::vector<std::string>> now_values;
-    if (current.step()) {
-      now_values.emplace();
-      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-        now_values->emplace_back(current.text(i));
-    }
-    current.reset();
+    const std::optional<std::vector<std::string>> now_values =
+        student_values(target->feed, c.state_id);
     Change u;
     u.state_id = c.state_id;
     u.before = now_values;
@@ -1578,10 +1579,7 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
       // Back to the old ID and values.
       if (!now_values || !c.before) continue;
       const std::string& old_id = (*c.before)[field_index(Field::state_id)];
-      current.bind(1, target->feed).bind(2, old_id);
-      const bool taken = current.step();
-      current.reset();
-      if (taken) {
+      if (student_values(target->feed, old_id)) {
         throw Error("run " + std::to_string(id) + " cannot be rolled back: it gave student " +
                     old_id + " the state ID " + c.state_id + ", and " + old_id +
                     " is in the roster again (a later run added it). Roll that run back first.");

@@ -26,11 +26,12 @@ struct Planned {
 };
 
 Planned plan_for(testing::MemoryRoster& roster, const std::vector<Row>& rows,
-                 const FeedRules& rules = {}, const IdentityPolicy& identity = {}) {
+                 const FeedRules& rules = {}, const IdentityPolicy& identity = {},
+                 const IdentityState& state = {}) {
   Planned p;
   p.check = testing::check_text(testing::roster_text(rows));
   p.plan = make_plan(p.check, roster, rules);
-  match_identities(p.plan, roster, {}, identity);
+  match_identities(p.plan, roster, state, identity);
   apply_import_rules(p.plan, rules.import);
   return p;
 }
@@ -243,22 +244,14 @@ TEST_CASE("a re-key keeps the committed value of a skipped field; a suppressed d
   moved[0] = "91";
   IdentityState state;
   state.resolutions.push_back({5, AlertKind::possible_match, "91", true, "1"});
-  Planned p;
-  p.check = testing::check_text(testing::roster_text({moved}));
-  p.plan = make_plan(p.check, roster, rules);
-  match_identities(p.plan, roster, state, {});
-  apply_import_rules(p.plan, rules.import);
+  const Planned p = plan_for(roster, {moved}, rules, {}, state);
   REQUIRE(change_of(p.plan, "91"));
   CHECK(change_of(p.plan, "91")->kind == ChangeKind::rekeyed);
   CHECK(change_of(p.plan, "91")->after(field_index(Field::ela_score)) == "40");
   CHECK(p.plan.applied_resolutions == std::vector<std::int64_t>{5});
 
   rules.import.update = false;  // the re-key is suppressed: the decision is not applied
-  Planned q;
-  q.check = testing::check_text(testing::roster_text({moved}));
-  q.plan = make_plan(q.check, roster, rules);
-  match_identities(q.plan, roster, state, {});
-  apply_import_rules(q.plan, rules.import);
+  const Planned q = plan_for(roster, {moved}, rules, {}, state);
   CHECK(q.plan.counts.suppressed_updated == 1);
   CHECK(q.plan.applied_resolutions.empty());
 }
