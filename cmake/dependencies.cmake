@@ -7,6 +7,7 @@ find_package(CURL REQUIRED)          # libcurl4-openssl-dev: QA reports by SMTP
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)  # libssh-dev: SFTP drops
 pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)  # libsystemd-dev: sd_notify
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # libpq-dev: the shared PostgreSQL store
 find_package(Boost 1.74 REQUIRED)    # libboost-dev: Asio, the service's event loop
 
 # libfccp-dev: fast-cpp-csv-parser is a single header, libfccp/csv.h.

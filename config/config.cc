@@ -686,9 +686,29 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   Config config;
   config.file = display_name;
   const YamlNode store = top["store"];
-  store.expect_keys({"sqlite"});
+  store.expect_keys({"sqlite", "postgresql"});
   config.store.sqlite =
       resolve(base_dir, store["sqlite"].is_null() ? "rosterd.db" : store["sqlite"].as_string());
+  if (!store["postgresql"].is_null()) {
+    if (!store["sqlite"].is_null())
+      store.fail("has both `sqlite:` and `postgresql:`; rosterd keeps its rosters in one store.");
+    const YamlNode pg = store["postgresql"];
+    pg.expect_keys({"conninfo", "password_file"});
+    if (pg["conninfo"].is_null()) {
+      pg.fail(
+          "needs `conninfo:`, libpq's connection string, e.g. \"host=db.example.org port=5432 "
+          "dbname=rosterd user=rosterd\".");
+    }
+    config.store.kind = StoreKind::postgresql;
+    config.store.conninfo = pg["conninfo"].as_string();
+    if (config.store.conninfo.find("password") != std::string::npos) {
+      pg["conninfo"].fail(
+          "must not hold a password (it would show in logs and `ps`); put it in a file named by "
+          "store.postgresql.password_file.");
+    }
+    if (!pg["password_file"].is_null())
+      config.store.password_file = existing_file_at(pg["password_file"], base_dir);
+  }
 
   config.state_dir =
       resolve(base_dir, top["state_dir"].is_null() ? "state" : top["state_dir"].as_string());

@@ -26,8 +26,14 @@ namespace rosterd {
 
 enum class FeedMode { live, test };
 
+enum class StoreKind { sqlite, postgresql };
+
+// Where committed rosters live (store.sqlite or store.postgresql; docs/store.md).
 struct StoreConfig {
+  StoreKind kind = StoreKind::sqlite;
   std::filesystem::path sqlite;
+  std::string conninfo;                 // libpq's, without a password
+  std::filesystem::path password_file;  // the password's file; empty: libpq's own ways
 };
 
 enum class SourceKind { none, local, sftp };

@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/error.h"
+#include "core/log.h"
+#include "store/sql_db.h"
 
 namespace rosterd {
 
@@ -19,6 +22,27 @@ Config load_config_option(const CommandLine& cl, const std::string& usage) {
 }
 
 std::unique_ptr<RosterStore> open_store(const Config& config) {
+  if (config.store.kind == StoreKind::postgresql) {
+    PostgresOptions options;
+    options.conninfo = config.store.conninfo;
+    if (!config.store.password_file.empty()) {
+      const std::filesystem::path& file = config.store.password_file;
+      std::ifstream in(file);
+      if (!in || !std::getline(in, options.password)) {
+        throw StoreError("cannot read the PostgreSQL password file " + file.string() +
+                         ". Check store.postgresql.password_file and its permissions.");
+      }
+      if (!options.password.empty() && options.password.back() == '\r') options.password.pop_back();
+      std::error_code ec;
+      const auto perms = std::filesystem::status(file, ec).permissions();
+      if (!ec && (perms & std::filesystem::perms::others_read) != std::filesystem::perms::none) {
+        log::warning("store.password_file_readable",
+                     {{"file", file.string()},
+                      {"what_to_do", "chmod 600 it: every user of this host can read it"}});
+      }
+    }
+    return open_postgres_store(options);
+  }
   const std::filesystem::path& db = config.store.sqlite;
   if (db.has_parent_path()) {
     std::error_code ec;

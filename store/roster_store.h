@@ -68,6 +68,12 @@ struct RunOutcome {
   bool awaiting_report = false;
 };
 
+// An instance holding a feed of a shared store (docs/store.md).
+struct FeedHolder {
+  std::string feed;
+  std::string instance;  // "rosterd@HOST:PID"
+};
+
 class RosterStore {
  public:
   virtual ~RosterStore() = default;
@@ -212,6 +218,17 @@ class RosterStore {
   virtual std::optional<StudentRecord> student(const std::string& feed,
                                                const std::string& state_id) = 0;
 
+  // --- Instances sharing one store (PostgreSQL; docs/store.md) ---
+
+  // Takes `feed` for this store's connection, which keeps it until it closes (however the
+  // process ends), or confirms it has it; false when another instance's connection has it.
+  // Always true on SQLite, a store of one host (state_dir's lock files keep processes apart).
+  virtual bool hold_feed(const std::string& feed) = 0;
+  // Which instance holds which of `feeds` now (none on SQLite).
+  virtual std::vector<FeedHolder> feed_holders(const std::vector<std::string>& feeds) = 0;
+  // This process, as runs and feed_holders name it.
+  virtual const std::string& instance() const = 0;
+
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
   virtual void for_each_student(
       const std::string& feed,
@@ -226,5 +243,15 @@ class StaleBaseError : public Error {
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process
 // that no longer exists are marked failed.
 std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path);
+
+struct PostgresOptions {
+  std::string conninfo;  // libpq's "host=... port=... dbname=... user=..." or a URI
+  std::string password;  // read from store.postgresql.password_file; empty: libpq's own ways
+};
+
+// Connects to (and migrates, one instance at a time) the PostgreSQL store. Runs left `running`
+// by a connection that no longer exists are marked failed. Throws StoreConnectionError when
+// the server cannot be reached.
+std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options);
 
 }  // namespace rosterd

@@ -3,6 +3,107 @@
 #include <sqlite3.h>
 
 namespace rosterd {
+namespace {
+
+class SqliteStatement : public StatementBackend {
+ public:
+  SqliteStatement(SqliteDb& db, std::string_view sql) : db_(db), sql_(sql) {
+    db_.check(sqlite3_prepare_v2(db.handle(), sql_.c_str(), static_cast<int>(sql_.size()), &stmt_,
+                                 nullptr),
+              "preparing \"" + sql_.substr(0, 60) + "\"");
+  }
+  ~SqliteStatement() override { sqlite3_finalize(stmt_); }
+
+  void bind_text(int i, std::string_view text, bool copy) override {
+    // An empty view may have no data pointer, which SQLite would bind as NULL.
+    const char* data = text.data() != nullptr ? text.data() : "";
+    db_.check(sqlite3_bind_text(stmt_, i, data, static_cast<int>(text.size()),
+                                copy ? SQLITE_TRANSIENT : SQLITE_STATIC),
+              "binding");
+  }
+  void bind_blob(int i, std::string_view bytes) override {
+    const char* data = bytes.data() != nullptr ? bytes.data() : "";
+    db_.check(sqlite3_bind_blob(stmt_, i, data, static_cast<int>(bytes.size()), SQLITE_TRANSIENT),
+              "binding");
+  }
+  void bind_integer(int i, std::int64_t value) override {
+    db_.check(sqlite3_bind_int64(stmt_, i, value), "binding");
+  }
+  void bind_real(int i, double value) override {
+    db_.check(sqlite3_bind_double(stmt_, i, value), "binding");
+  }
+  void bind_null(int i) override { db_.check(sqlite3_bind_null(stmt_, i), "binding"); }
+
+  bool step() override {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    const std::string doing = "\"" + sql_.substr(0, 60) + "\"";
+    sqlite3_reset(stmt_);
+    db_.check(rc, doing);
+    return false;
+  }
+  void reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  std::string_view text(int column) const override {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (p == nullptr) return {};
+    return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::string blob(int column) const override {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+    if (p == nullptr) return {};
+    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  std::int64_t integer(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double real(int column) const override { return sqlite3_column_double(stmt_, column); }
+  bool is_null(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+
+ private:
+  SqliteDb& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string sql_;
+};
+
+// SQLite has no COPY: a prepared INSERT, run for each row, is its fastest bulk path.
+class SqliteBulkInsert : public BulkInsertBackend {
+ public:
+  SqliteBulkInsert(SqliteDb& db, const std::string& table, const std::vector<std::string>& columns)
+      : stmt_(db, sql_for(table, columns)) {}
+
+  void add(const std::vector<std::optional<std::string_view>>& row) override {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (row[i]) {
+        stmt_.bind_text(static_cast<int>(i + 1), *row[i], false);
+      } else {
+        stmt_.bind_null(static_cast<int>(i + 1));
+      }
+    }
+    while (stmt_.step()) {
+    }
+    stmt_.reset();
+  }
+  void finish() override {}
+
+ private:
+  static std::string sql_for(const std::string& table, const std::vector<std::string>& columns) {
+    std::string cols, marks;
+    for (const std::string& c : columns) {
+      cols += (cols.empty() ? "" : ", ") + c;
+      marks += marks.empty() ? "?" : ", ?";
+    }
+    return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")";
+  }
+
+  SqliteStatement stmt_;
+};
+
+}  // namespace
 
 SqliteDb::SqliteDb(const std::string& path) : path_(path) {
   const int rc =
@@ -51,105 +152,27 @@ void SqliteDb::exec(std::string_view sql) {
   }
 }
 
-std::int64_t SqliteDb::last_insert_rowid() const {
-  return sqlite3_last_insert_rowid(db_);
-}
 int SqliteDb::changes() const {
   return sqlite3_changes(db_);
 }
 
-Statement::Statement(SqliteDb& db, std::string_view sql) : db_(db), sql_(sql) {
-  db_.check(
-      sqlite3_prepare_v2(db.handle(), sql_.c_str(), static_cast<int>(sql_.size()), &stmt_, nullptr),
-      "preparing \"" + sql_.substr(0, 60) + "\"");
+std::unique_ptr<StatementBackend> SqliteDb::prepare(std::string_view sql) {
+  return std::make_unique<SqliteStatement>(*this, sql);
 }
 
-Statement::~Statement() {
-  sqlite3_finalize(stmt_);
+std::unique_ptr<BulkInsertBackend> SqliteDb::bulk_insert(const std::string& table,
+                                                         const std::vector<std::string>& columns) {
+  return std::make_unique<SqliteBulkInsert>(*this, table, columns);
 }
 
-Statement& Statement::bind(int i, std::string_view text) {
-  // An empty view may have no data pointer, which SQLite would bind as NULL.
-  const char* data = text.data() != nullptr ? text.data() : "";
-  db_.check(sqlite3_bind_text(stmt_, i, data, static_cast<int>(text.size()), SQLITE_TRANSIENT),
-            "binding");
-  return *this;
+void SqliteDb::begin() {
+  exec("BEGIN IMMEDIATE");
 }
-Statement& Statement::bind_static(int i, std::string_view text) {
-  const char* data = text.data() != nullptr ? text.data() : "";
-  db_.check(sqlite3_bind_text(stmt_, i, data, static_cast<int>(text.size()), SQLITE_STATIC),
-            "binding");
-  return *this;
+void SqliteDb::commit() {
+  exec("COMMIT");
 }
-
-Statement& Statement::bind(int i, std::int64_t value) {
-  db_.check(sqlite3_bind_int64(stmt_, i, value), "binding");
-  return *this;
-}
-Statement& Statement::bind(int i, double value) {
-  db_.check(sqlite3_bind_double(stmt_, i, value), "binding");
-  return *this;
-}
-Statement& Statement::bind_null(int i) {
-  db_.check(sqlite3_bind_null(stmt_, i), "binding");
-  return *this;
-}
-
-bool Statement::step() {
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  const std::string doing = "\"" + sql_.substr(0, 60) + "\"";
-  sqlite3_reset(stmt_);
-  db_.check(rc, doing);
-  return false;
-}
-
-void Statement::run() {
-  while (step()) {
-  }
-  reset();
-}
-
-void Statement::reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
-
-std::string_view Statement::text(int column) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  if (p == nullptr) return {};
-  return std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
-}
-std::int64_t Statement::integer(int column) const {
-  return sqlite3_column_int64(stmt_, column);
-}
-double Statement::real(int column) const {
-  return sqlite3_column_double(stmt_, column);
-}
-bool Statement::is_null(int column) const {
-  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
-}
-std::optional<std::string> Statement::optional_text(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return std::string(text(column));
-}
-std::optional<std::int64_t> Statement::optional_integer(int column) const {
-  if (is_null(column)) return std::nullopt;
-  return integer(column);
-}
-
-Transaction::Transaction(SqliteDb& db) : db_(db) {
-  db_.exec("BEGIN IMMEDIATE");
-}
-
-Transaction::~Transaction() {
-  if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-void Transaction::commit() {
-  db_.exec("COMMIT");
-  done_ = true;
+void SqliteDb::rollback() noexcept {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 }  // namespace rosterd

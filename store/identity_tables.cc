@@ -1,4 +1,4 @@
-#include "store/sqlite_identity.h"
+#include "store/identity_tables.h"
 
 #include <set>
 
@@ -61,7 +61,7 @@ AlertRecord read_alert(const Statement& q) {
   return a;
 }
 
-void set_existing_outcome(SqliteDb& db, const std::string& feed, const std::string& platform_id,
+void set_existing_outcome(SqlDb& db, const std::string& feed, const std::string& platform_id,
                           const std::string& outcome, std::int64_t run) {
   Statement up(db,
                "UPDATE existing_students SET outcome = ?, run = ? WHERE feed = ? AND platform_id = "
@@ -71,7 +71,7 @@ void set_existing_outcome(SqliteDb& db, const std::string& feed, const std::stri
 
 }  // namespace
 
-void record_alerts(SqliteDb& db, const std::string& feed, std::int64_t run,
+void record_alerts(SqlDb& db, const std::string& feed, std::int64_t run,
                    const std::vector<IdentityAlert>& alerts, bool committed,
                    const std::string& now) {
   Statement find(db,
@@ -119,15 +119,15 @@ void record_alerts(SqliteDb& db, const std::string& feed, std::int64_t run,
   }
 }
 
-void record_applied_resolutions(SqliteDb& db, std::int64_t run,
-                                const std::vector<std::int64_t>& ids, bool committed) {
+void record_applied_resolutions(SqlDb& db, std::int64_t run, const std::vector<std::int64_t>& ids,
+                                bool committed) {
   Statement up(db, committed ? "UPDATE alerts SET status = 'applied', applied_run = ? WHERE id = ?"
                              : "UPDATE alerts SET applied_run = ? WHERE id = ?");
   for (std::int64_t id : ids)
     up.bind(1, run).bind(2, id).run();
 }
 
-void settle_run_alerts(SqliteDb& db, std::int64_t run) {
+void settle_run_alerts(SqlDb& db, std::int64_t run) {
   Statement q(db, std::string("SELECT ") + kAlertColumns +
                       " FROM alerts WHERE run = ? AND status = 'proposed' AND kind = "
                       "'existing_unmatched'");
@@ -148,14 +148,14 @@ void settle_run_alerts(SqliteDb& db, std::int64_t run) {
   res.bind(1, run).run();
 }
 
-void dismiss_stale_proposals(SqliteDb& db, const std::string& feed, std::int64_t committed_run) {
+void dismiss_stale_proposals(SqlDb& db, const std::string& feed, std::int64_t committed_run) {
   Statement up(db,
                "UPDATE alerts SET status = 'dismissed' WHERE feed = ? AND status = 'proposed' AND "
                "run != ?");
   up.bind(1, feed).bind(2, committed_run).run();
 }
 
-void dismiss_run_alerts(SqliteDb& db, std::int64_t run) {
+void dismiss_run_alerts(SqlDb& db, std::int64_t run) {
   Statement up(db, "UPDATE alerts SET status = 'dismissed' WHERE run = ? AND status = 'proposed'");
   up.bind(1, run).run();
   Statement res(db,
@@ -164,7 +164,7 @@ void dismiss_run_alerts(SqliteDb& db, std::int64_t run) {
   res.bind(1, run).run();
 }
 
-void link_existing(SqliteDb& db, const std::string& feed, const std::string& platform_id,
+void link_existing(SqlDb& db, const std::string& feed, const std::string& platform_id,
                    const std::string& state_id, std::int64_t run) {
   Statement up(db,
                "UPDATE existing_students SET outcome = 'linked', linked_state_id = ?, run = ? "
@@ -172,7 +172,7 @@ void link_existing(SqliteDb& db, const std::string& feed, const std::string& pla
   up.bind(1, state_id).bind(2, run).bind(3, feed).bind(4, platform_id).run();
 }
 
-IdentityState load_identity_state(SqliteDb& db, const std::string& feed) {
+IdentityState load_identity_state(SqlDb& db, const std::string& feed) {
   IdentityState s;
   {
     Statement any(db, "SELECT 1 FROM students WHERE feed = ? LIMIT 1");
@@ -239,23 +239,24 @@ IdentityState load_identity_state(SqliteDb& db, const std::string& feed) {
   return s;
 }
 
-std::vector<AlertRecord> query_alerts(SqliteDb& db, const std::string& feed, bool all,
+std::vector<AlertRecord> query_alerts(SqlDb& db, const std::string& feed, bool all,
                                       std::optional<std::int64_t> id) {
   std::vector<AlertRecord> out;
-  // One statement per shape, so that SQLite can use the id or (feed, status) index.
-  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE 1";
-  if (id) sql += " AND id = ?1";
-  if (!feed.empty()) sql += " AND feed = ?2";
+  // One statement per shape, so that the database can use the id or (feed, status) index.
+  std::string sql = std::string("SELECT ") + kAlertColumns + " FROM alerts WHERE TRUE";
+  if (id) sql += " AND id = ?";
+  if (!feed.empty()) sql += " AND feed = ?";
   if (!all) sql += " AND status IN ('open', 'proposed', 'match', 'create')";
   Statement q(db, sql + " ORDER BY id");
-  if (id) q.bind(1, *id);
-  if (!feed.empty()) q.bind(2, feed);
+  int next = 1;
+  if (id) q.bind(next++, *id);
+  if (!feed.empty()) q.bind(next++, feed);
   while (q.step())
     out.push_back(read_alert(q));
   return out;
 }
 
-void record_resolution(SqliteDb& db, std::int64_t id, bool match, const std::string& to,
+void record_resolution(SqlDb& db, std::int64_t id, bool match, const std::string& to,
                        const std::string& who, const std::string& now) {
   Statement up(db,
                "UPDATE alerts SET status = ?, resolution_to = ?, decided_by = ?, decided = ?, "
@@ -263,19 +264,19 @@ void record_resolution(SqliteDb& db, std::int64_t id, bool match, const std::str
   up.bind(1, match ? "match" : "create").bind(2, to).bind(3, who).bind(4, now).bind(5, id).run();
 }
 
-void reopen_alert(SqliteDb& db, std::int64_t id) {
+void reopen_alert(SqlDb& db, std::int64_t id) {
   Statement up(db,
                "UPDATE alerts SET status = 'open', resolution_to = '', decided_by = '', decided = "
                "'', applied_run = NULL WHERE id = ? AND status IN ('match', 'create')");
   up.bind(1, id).run();
 }
 
-void mark_applied(SqliteDb& db, std::int64_t id, std::int64_t run) {
+void mark_applied(SqlDb& db, std::int64_t id, std::int64_t run) {
   Statement up(db, "UPDATE alerts SET status = 'applied', applied_run = ? WHERE id = ?");
   up.bind(1, run).bind(2, id).run();
 }
 
-void replace_existing(SqliteDb& db, const std::string& feed,
+void replace_existing(SqlDb& db, const std::string& feed,
                       const std::vector<ExistingStudent>& students, const std::string& now) {
   Statement del(db, "DELETE FROM existing_students WHERE feed = ? AND outcome = 'pending'");
   del.bind(1, feed).run();
@@ -301,7 +302,7 @@ void replace_existing(SqliteDb& db, const std::string& feed,
   }
 }
 
-void record_id_change(SqliteDb& db, const std::string& feed, const std::string& old_id,
+void record_id_change(SqlDb& db, const std::string& feed, const std::string& old_id,
                       const std::string& new_id, std::int64_t run, const std::string& now) {
   Statement ins(db,
                 "INSERT INTO student_id_changes (feed, old_id, new_id, run, changed) VALUES (?, ?, "
@@ -309,7 +310,7 @@ void record_id_change(SqliteDb& db, const std::string& feed, const std::string& 
   ins.bind(1, feed).bind(2, old_id).bind(3, new_id).bind(4, run).bind(5, now).run();
 }
 
-std::vector<IdChange> query_id_history(SqliteDb& db, const std::string& feed,
+std::vector<IdChange> query_id_history(SqlDb& db, const std::string& feed,
                                        const std::string& state_id) {
   std::vector<IdChange> out;
   Statement q(db,

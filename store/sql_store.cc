@@ -1,4 +1,5 @@
-// The embedded roster store: one SQLite file in WAL mode.
+// The roster store, written once against store/sql_db.h: the embedded SQLite file and the
+// shared PostgreSQL database run the same code; the few statements that differ ask dialect().
 #include <signal.h>
 #include <unistd.h>
 
@@ -11,239 +12,19 @@
 #include <set>
 #include <unordered_set>
 
-#include <sqlite3.h>
-
 #include "core/civil_date.h"
 #include "core/identity_key.h"
 #include "core/text.h"
 #include "planner/student_digest.h"
+#include "store/identity_tables.h"
+#include "store/pg_db.h"
 #include "store/roster_store.h"
+#include "store/schema.h"
 #include "store/sqlite_db.h"
-#include "store/sqlite_identity.h"
 #include "store/value_codec.h"
 
 namespace rosterd {
 namespace {
-
-// Versioned migrations: each runs once, in order, in its own transaction. Never edit one that
-// has shipped; add the next.
-constexpr std::array<const char*, 5> kMigrations = {
-    R"sql(
-CREATE TABLE feeds (
-  feed TEXT PRIMARY KEY,
-  key_column TEXT NOT NULL,
-  created TEXT NOT NULL
-);
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY,
-  feed TEXT NOT NULL,
-  kind TEXT NOT NULL DEFAULT 'ingest',
-  file_name TEXT NOT NULL DEFAULT '',
-  sha256 TEXT NOT NULL DEFAULT '',
-  bytes INTEGER NOT NULL DEFAULT 0,
-  started TEXT NOT NULL,
-  finished TEXT,
-  decision TEXT NOT NULL,
-  reason TEXT NOT NULL DEFAULT '',
-  pid INTEGER,
-  host TEXT,
-  base_run INTEGER,
-  target_run INTEGER,
-  rolled_back_by INTEGER,
-  decided_by TEXT NOT NULL DEFAULT '',
-  rows_read INTEGER NOT NULL DEFAULT 0,
-  rows_rejected INTEGER NOT NULL DEFAULT 0,
-  rows_warned INTEGER NOT NULL DEFAULT 0,
-  added INTEGER NOT NULL DEFAULT 0,
-  updated INTEGER NOT NULL DEFAULT 0,
-  deactivated INTEGER NOT NULL DEFAULT 0,
-  reactivated INTEGER NOT NULL DEFAULT 0,
-  unchanged INTEGER NOT NULL DEFAULT 0,
-  kept_rejected INTEGER NOT NULL DEFAULT 0,
-  active_before INTEGER NOT NULL DEFAULT 0,
-  safeguards TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX runs_by_feed ON runs(feed, id);
-CREATE TABLE students (
-  feed TEXT NOT NULL,
-  state_id TEXT NOT NULL,
-  local_id TEXT NOT NULL,
-  first_name TEXT NOT NULL,
-  middle_name TEXT NOT NULL,
-  last_name TEXT NOT NULL,
-  birth_date TEXT NOT NULL,
-  grade TEXT NOT NULL,
-  campus TEXT NOT NULL,
-  diagnoses TEXT NOT NULL,
-  status TEXT NOT NULL,
-  ela_score TEXT NOT NULL,
-  math_score TEXT NOT NULL,
-  digest INTEGER NOT NULL,
-  added_run INTEGER NOT NULL,
-  updated_run INTEGER NOT NULL,
-  PRIMARY KEY (feed, state_id)
-) WITHOUT ROWID;
-CREATE TABLE run_changes (
-  run INTEGER NOT NULL,
-  state_id TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  changed_fields INTEGER NOT NULL,
-  line INTEGER NOT NULL,
-  before TEXT,
-  after TEXT,
-  PRIMARY KEY (run, state_id)
-) WITHOUT ROWID;
-CREATE INDEX run_changes_by_student ON run_changes(state_id, run);
-CREATE TABLE run_discrepancies (
-  run INTEGER NOT NULL,
-  seq INTEGER NOT NULL,
-  line INTEGER NOT NULL,
-  student_id TEXT NOT NULL,
-  field TEXT NOT NULL,
-  code TEXT NOT NULL,
-  value TEXT NOT NULL,
-  detail TEXT NOT NULL,
-  PRIMARY KEY (run, seq)
-) WITHOUT ROWID;
-)sql",
-    // 2: the drop ledger and the observations that decide when a file is stable.
-    R"sql(
-CREATE TABLE source_files (
-  id INTEGER PRIMARY KEY,
-  feed TEXT NOT NULL,
-  remote_name TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  mtime INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  seen_at TEXT NOT NULL,
-  status TEXT NOT NULL,
-  detail TEXT NOT NULL DEFAULT '',
-  local_path TEXT NOT NULL DEFAULT '',
-  repeat_of INTEGER REFERENCES source_files(id),
-  run_id INTEGER REFERENCES runs(id),
-  attempts INTEGER NOT NULL DEFAULT 0,
-  after_action TEXT NOT NULL DEFAULT ''
-);
-CREATE UNIQUE INDEX source_files_version ON source_files(feed, remote_name, size, mtime);
-CREATE INDEX source_files_by_sha ON source_files(feed, sha256);
-CREATE TABLE source_observations (
-  feed TEXT NOT NULL,
-  remote_name TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  mtime INTEGER NOT NULL,
-  first_seen INTEGER NOT NULL,
-  PRIMARY KEY (feed, remote_name)
-) WITHOUT ROWID;
-)sql",
-    // 3: the outbox, and runs held only until their QA report is delivered.
-    R"sql(
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY,
-  feed TEXT NOT NULL,
-  run_id INTEGER REFERENCES runs(id),
-  list TEXT NOT NULL,
-  key TEXT NOT NULL UNIQUE,
-  recipients TEXT NOT NULL,
-  subject TEXT NOT NULL,
-  text_body TEXT NOT NULL,
-  html_body TEXT NOT NULL,
-  attachment_name TEXT NOT NULL,
-  attachment BLOB NOT NULL,
-  message_id TEXT NOT NULL,
-  created TEXT NOT NULL,
-  status TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '',
-  next_attempt INTEGER NOT NULL DEFAULT 0,
-  sent_at TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX outbox_pending ON outbox(status, next_attempt);
-ALTER TABLE runs ADD COLUMN awaiting_report INTEGER NOT NULL DEFAULT 0;
-)sql",
-    // 4: identity — every student's identity key (folded last name + birth date, filled by the
-    // rosterd_identity_key function the store registers), platform links, alerts, ID changes
-    // and the existing students of a go-live.
-    R"sql(
-ALTER TABLE students ADD COLUMN identity_key INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE students ADD COLUMN platform_id TEXT NOT NULL DEFAULT '';
-UPDATE students SET identity_key = rosterd_identity_key(last_name, birth_date);
-ALTER TABLE run_changes ADD COLUMN platform_id TEXT NOT NULL DEFAULT '';
-ALTER TABLE runs ADD COLUMN rekeyed INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN proposed_rekeys INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN held_for_review INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN kept_for_review INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN linked INTEGER NOT NULL DEFAULT 0;
-CREATE TABLE alerts (
-  id INTEGER PRIMARY KEY,
-  feed TEXT NOT NULL,
-  run INTEGER NOT NULL REFERENCES runs(id),
-  kind TEXT NOT NULL,
-  status TEXT NOT NULL,
-  state_id TEXT NOT NULL,
-  line INTEGER NOT NULL,
-  row TEXT NOT NULL,
-  candidates TEXT NOT NULL,
-  resolution_to TEXT NOT NULL DEFAULT '',
-  decided_by TEXT NOT NULL DEFAULT '',
-  decided TEXT NOT NULL DEFAULT '',
-  applied_run INTEGER,
-  raised TEXT NOT NULL
-);
-CREATE INDEX alerts_by_feed ON alerts(feed, status);
-CREATE INDEX alerts_open ON alerts(feed, kind, state_id) WHERE status = 'open';
-CREATE INDEX alerts_by_run ON alerts(run);
-CREATE INDEX alerts_by_applied_run ON alerts(applied_run) WHERE applied_run IS NOT NULL;
-CREATE TABLE student_id_changes (
-  feed TEXT NOT NULL,
-  old_id TEXT NOT NULL,
-  new_id TEXT NOT NULL,
-  run INTEGER NOT NULL,
-  changed TEXT NOT NULL,
-  PRIMARY KEY (feed, new_id, run)
-) WITHOUT ROWID;
-CREATE TABLE existing_students (
-  feed TEXT NOT NULL,
-  platform_id TEXT NOT NULL,
-  state_id TEXT NOT NULL,
-  local_id TEXT NOT NULL,
-  first_name TEXT NOT NULL,
-  middle_name TEXT NOT NULL,
-  last_name TEXT NOT NULL,
-  birth_date TEXT NOT NULL,
-  grade TEXT NOT NULL,
-  campus TEXT NOT NULL,
-  status TEXT NOT NULL,
-  imported TEXT NOT NULL,
-  outcome TEXT NOT NULL DEFAULT 'pending',
-  linked_state_id TEXT NOT NULL DEFAULT '',
-  run INTEGER,
-  PRIMARY KEY (feed, platform_id)
-) WITHOUT ROWID;
-)sql",
-    // 5: feed rules — scope and import-rule counts of a run.
-    R"sql(
-ALTER TABLE runs ADD COLUMN out_of_scope INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN left_scope INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN kept_out_of_scope INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN opted_out INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN suppressed_added INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN suppressed_updated INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN suppressed_deactivated INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE runs ADD COLUMN rules TEXT NOT NULL DEFAULT '';
-)sql",
-};
-
-// rosterd_identity_key(last_name, birth_date): core/identity_key.h's key, for migration 4.
-void sql_identity_key(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
-  if (argc != 2) return sqlite3_result_null(ctx);
-  const auto text = [&](int i) {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(argv[i]));
-    return p == nullptr
-               ? std::string_view()
-               : std::string_view(p, static_cast<std::size_t>(sqlite3_value_bytes(argv[i])));
-  };
-  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(identity_key(text(0), text(1))));
-}
 
 constexpr const char* kStudentColumns =
     "state_id, local_id, first_name, middle_name, last_name, birth_date, grade, campus, diagnoses, "
@@ -282,28 +63,37 @@ std::vector<SafeguardTrip> decode_trips(std::string_view text) {
   return trips;
 }
 
+// "rosterd@HOST:PID": names this process in pg_stat_activity, runs and `rosterd status`.
+std::string instance_name() {
+  return "rosterd@" + host_name() + ":" + std::to_string(::getpid());
+}
+
+// The second key of a feed's advisory lock: FNV-1a of its name. Two feeds sharing a key
+// would only be run by one instance together, never by two at once.
+std::int32_t feed_lock_key(const std::string& feed) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : feed) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return static_cast<std::int32_t>(h);
+}
+
 bool process_alive(std::int64_t pid) {
   return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
-class SqliteCommitted;
+class SqlCommitted;
 
-class SqliteStore : public RosterStore {
+class SqlStore : public RosterStore {
  public:
-  explicit SqliteStore(const std::string& path) : db_(path) {
-    // 32 MiB of page cache: a first load of a large roster spills fewer pages mid-transaction.
-    db_.exec(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA "
-        "cache_size=-32768;");
-    db_.check(sqlite3_create_function(db_.handle(), "rosterd_identity_key", 2,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
-                                      &sql_identity_key, nullptr, nullptr),
-              "registering rosterd_identity_key");
-    migrate();
+  // `instance` names this process in runs it begins (with the connection, on PostgreSQL).
+  SqlStore(std::unique_ptr<SqlDb> db, const std::vector<std::string_view>& migrations,
+           std::string instance)
+      : owned_(std::move(db)), db_(*owned_), instance_(std::move(instance)) {
+    migrate(migrations);
     recover_abandoned_runs();
   }
-
-  SqliteDb& db() { return db_; }
 
   void check_feed_key(const std::string& feed, const std::string& key_column) override {
     Statement q(db_, "SELECT key_column, created FROM feeds WHERE feed = ?");
@@ -329,8 +119,8 @@ class SqliteStore : public RosterStore {
     Transaction tx(db_);
     Statement ins(
         db_,
-        "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, decision, pid, host) "
-        "VALUES (?, 'ingest', ?, ?, ?, ?, 'running', ?, ?)");
+        "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, decision, pid, host, "
+        "instance) VALUES (?, 'ingest', ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id");
     ins.bind(1, feed)
         .bind(2, file.name)
         .bind(3, file.sha256)
@@ -338,8 +128,8 @@ class SqliteStore : public RosterStore {
         .bind(5, now_utc())
         .bind(6, static_cast<std::int64_t>(::getpid()))
         .bind(7, host_name())
-        .run();
-    const std::int64_t id = db_.last_insert_rowid();
+        .bind(8, connection_instance());
+    const std::int64_t id = returned_id(ins);
     if (source_file) {
       Statement link(db_, "UPDATE source_files SET run_id = ? WHERE id = ?");
       link.bind(1, id).bind(2, *source_file).run();
@@ -360,8 +150,9 @@ class SqliteStore : public RosterStore {
     }
     q.reset();
     Statement up(db_,
-                 "INSERT OR REPLACE INTO source_observations (feed, remote_name, size, mtime, "
-                 "first_seen) VALUES (?, ?, ?, ?, ?)");
+                 "INSERT INTO source_observations (feed, remote_name, size, mtime, first_seen) "
+                 "VALUES (?, ?, ?, ?, ?) ON CONFLICT (feed, remote_name) DO UPDATE SET size = "
+                 "excluded.size, mtime = excluded.mtime, first_seen = excluded.first_seen");
     up.bind(1, feed)
         .bind(2, name)
         .bind(3, static_cast<std::int64_t>(size))
@@ -445,7 +236,8 @@ class SqliteStore : public RosterStore {
   std::int64_t add_source_file(const SourceFile& f) override {
     Statement ins(db_,
                   "INSERT INTO source_files (feed, remote_name, size, mtime, sha256, seen_at, "
-                  "status, detail, local_path, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                  "status, detail, local_path, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                  "RETURNING id");
     ins.bind(1, f.feed)
         .bind(2, f.remote_name)
         .bind(3, static_cast<std::int64_t>(f.size))
@@ -455,9 +247,8 @@ class SqliteStore : public RosterStore {
         .bind(7, f.status)
         .bind(8, f.detail)
         .bind(9, f.local_path)
-        .bind(10, f.repeat_of)
-        .run();
-    return db_.last_insert_rowid();
+        .bind(10, f.repeat_of);
+    return returned_id(ins);
   }
 
   void update_source_file(const SourceFile& f) override {
@@ -514,7 +305,7 @@ class SqliteStore : public RosterStore {
     Statement ins(db_,
                   "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
                   "html_body, attachment_name, attachment, message_id, created, status) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')");
+                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id");
     ins.bind(1, feed)
         .bind(2, run)
         .bind(3, list)
@@ -524,11 +315,10 @@ class SqliteStore : public RosterStore {
         .bind(7, m.text)
         .bind(8, m.html)
         .bind(9, m.attachment_name)
-        .bind(10, m.attachment)
+        .bind_blob(10, m.attachment)
         .bind(11, m.message_id)
-        .bind(12, now_utc())
-        .run();
-    const std::int64_t id = db_.last_insert_rowid();
+        .bind(12, now_utc());
+    const std::int64_t id = returned_id(ins);
     tx.commit();
     return id;
   }
@@ -551,7 +341,7 @@ class SqliteStore : public RosterStore {
     e.message.text = q.text(7);
     e.message.html = q.text(8);
     e.message.attachment_name = q.text(9);
-    e.message.attachment = q.text(10);
+    e.message.attachment = q.blob(10);
     e.message.message_id = q.text(11);
     e.created = q.text(12);
     e.status = q.text(13);
@@ -700,6 +490,40 @@ class SqliteStore : public RosterStore {
   }
 
   std::unique_ptr<CommittedRoster> committed(const std::string& feed) override;
+
+  bool hold_feed(const std::string& feed) override {
+    if (db_.dialect() != SqlDialect::postgresql || held_feeds_.count(feed) != 0) return true;
+    // Session-level: held until this connection closes, which a dead process's does at once.
+    Statement q(db_,
+                "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer)) "
+                "THEN 1 ELSE 0 END");
+    q.bind(1, std::int64_t{kFeedLockClass}).bind(2, std::int64_t{feed_lock_key(feed)});
+    q.step();
+    if (q.integer(0) != 1) return false;
+    held_feeds_.insert(feed);
+    return true;
+  }
+
+  std::vector<FeedHolder> feed_holders(const std::vector<std::string>& feeds) override {
+    std::vector<FeedHolder> out;
+    if (db_.dialect() != SqlDialect::postgresql) return out;
+    Statement q(db_,
+                "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, '') FROM pg_locks l "
+                "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "
+                "l.granted AND l.objsubid = 2 AND CAST(l.classid AS bigint) = ? AND l.database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())");
+    q.bind(1, std::int64_t{kFeedLockClass});
+    std::map<std::uint32_t, std::string> holders;
+    while (q.step())
+      holders[static_cast<std::uint32_t>(q.integer(0))] = std::string(q.text(1));
+    for (const std::string& feed : feeds) {
+      const auto it = holders.find(static_cast<std::uint32_t>(feed_lock_key(feed)));
+      if (it != holders.end()) out.push_back({feed, it->second});
+    }
+    return out;
+  }
+
+  const std::string& instance() const override { return instance_; }
 
   std::optional<std::int64_t> last_committed_run(const std::string& feed) override {
     Statement q(db_, "SELECT max(id) FROM runs WHERE feed = ? AND decision = 'committed'");
@@ -1011,15 +835,14 @@ class SqliteStore : public RosterStore {
     const std::string now = now_utc();
     Statement ins(db_,
                   "INSERT INTO runs (feed, kind, started, finished, decision, reason, base_run, "
-                  "decided_by) VALUES (?, 'resolve', ?, ?, 'committed', ?, ?, ?)");
+                  "decided_by) VALUES (?, 'resolve', ?, ?, 'committed', ?, ?, ?) RETURNING id");
     ins.bind(1, feed)
         .bind(2, now)
         .bind(3, now)
         .bind(4, "decisions on identity alerts applied by " + who)
         .bind(5, base)
-        .bind(6, who)
-        .run();
-    const std::int64_t run_id = db_.last_insert_rowid();
+        .bind(6, who);
+    const std::int64_t run_id = returned_id(ins);
     const auto values_of = [&](const std::string& id) { return student_values(feed, id); };
     std::vector<Change> changes;
     PlanCounts counts;
@@ -1245,16 +1068,20 @@ class SqliteStore : public RosterStore {
     return *r;
   }
 
-  void migrate() {
-    db_.exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT "
-        "NOT NULL)");
-    for (std::size_t v = 1; v <= kMigrations.size(); ++v) {
-      Transaction tx(db_);  // BEGIN IMMEDIATE: two processes starting together take turns
+  void migrate(const std::vector<std::string_view>& migrations) {
+    for (std::size_t v = 1; v <= migrations.size(); ++v) {
+      // A write transaction: two processes starting together take turns, and the second sees
+      // the first one's migration done.
+      Transaction tx(db_);
+      if (v == 1) {
+        db_.exec(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied "
+            "TEXT NOT NULL)");
+      }
       Statement q(db_, "SELECT 1 FROM schema_migrations WHERE version = ?");
       q.bind(1, static_cast<std::int64_t>(v));
       if (!q.step()) {
-        db_.exec(kMigrations[v - 1]);
+        db_.exec(migrations[v - 1]);
         Statement ins(db_, "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)");
         ins.bind(1, static_cast<std::int64_t>(v)).bind(2, now_utc()).run();
       }
@@ -1262,20 +1089,30 @@ class SqliteStore : public RosterStore {
     }
     Statement newer(db_, "SELECT max(version) FROM schema_migrations");
     newer.step();
-    if (newer.integer(0) > static_cast<std::int64_t>(kMigrations.size())) {
-      throw StoreError("the roster store " + db_.path() + " has schema version " +
+    if (newer.integer(0) > static_cast<std::int64_t>(migrations.size())) {
+      throw StoreError("the roster store " + db_.where() + " has schema version " +
                        std::to_string(newer.integer(0)) + ", newer than this rosterd knows (" +
-                       std::to_string(kMigrations.size()) +
+                       std::to_string(migrations.size()) +
                        "). Run the newer rosterd, or restore a backup.");
     }
   }
 
+  // Runs left `running` by a process (SQLite: on this host) or, on PostgreSQL, a connection
+  // that is gone: they can never finish, since a run commits on the connection it began on.
   void recover_abandoned_runs() {
     const std::string host = host_name();
     std::vector<std::int64_t> dead;
-    Statement q(db_, "SELECT id, pid, host FROM runs WHERE decision = 'running'");
-    while (q.step()) {
-      if (q.text(2) == host && !process_alive(q.integer(1))) dead.push_back(q.integer(0));
+    if (db_.dialect() == SqlDialect::postgresql) {
+      Statement q(db_,
+                  "SELECT id FROM runs WHERE decision = 'running' AND instance NOT IN (SELECT "
+                  "coalesce(application_name, '') || '/' || pid FROM pg_stat_activity)");
+      while (q.step())
+        dead.push_back(q.integer(0));
+    } else {
+      Statement q(db_, "SELECT id, pid, host FROM runs WHERE decision = 'running'");
+      while (q.step()) {
+        if (q.text(2) == host && !process_alive(q.integer(1))) dead.push_back(q.integer(0));
+      }
     }
     for (std::int64_t id : dead) {
       fail_run(id,
@@ -1287,12 +1124,9 @@ class SqliteStore : public RosterStore {
 
   void apply_changes(const std::string& feed, std::int64_t run,
                      const std::vector<Change>& changes) {
-    Statement ins(
-        db_,
-        "INSERT INTO students (feed, state_id, local_id, first_name, middle_name, last_name, "
-        "birth_date, "
-        "grade, campus, diagnoses, status, ela_score, math_score, digest, added_run, updated_run, "
-        "identity_key, platform_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    // Additions go in bulk (PostgreSQL's COPY) after the other changes: no addition depends on
+    // them (an added ID is in the file, so no re-key or removal frees it).
+    std::vector<const Change*> adds;
     Statement up(db_,
                  "UPDATE students SET local_id = ?, first_name = ?, middle_name = ?, last_name = "
                  "?, birth_date = ?, "
@@ -1305,38 +1139,57 @@ class SqliteStore : public RosterStore {
         remove_student(feed, c.state_id);
         continue;
       }
+      if (c.kind == ChangeKind::added) {
+        adds.push_back(&c);
+        continue;
+      }
       const StudentValues view = c.after_values();
       const auto digest = static_cast<std::int64_t>(student_digest(view));
       const auto key = static_cast<std::int64_t>(
           identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)]));
-      if (c.kind == ChangeKind::added) {
-        ins.bind(1, feed);
-        for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-          ins.bind_static(2 + i, view[static_cast<std::size_t>(i)]);
-        ins.bind(14, digest)
-            .bind(15, run)
-            .bind(16, run)
-            .bind(17, key)
-            .bind(18, c.platform_id)
-            .run();
-        if (!c.platform_id.empty()) link_existing(db_, feed, c.platform_id, c.state_id, run);
-      } else {
-        // A re-key moves the record to its new ID: the old one is in the before-image.
-        const std::string& from = c.kind == ChangeKind::rekeyed && c.before
-                                      ? (*c.before)[field_index(Field::state_id)]
-                                      : c.state_id;
-        for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
-          up.bind_static(i, view[static_cast<std::size_t>(i)]);
-        up.bind(12, digest).bind(13, run).bind(14, key).bind(15, c.state_id);
-        up.bind(16, feed).bind(17, from).run();
-        if (c.kind == ChangeKind::rekeyed) {
-          if (db_.changes() != 1) {
-            throw StoreError("feed " + feed + ": student " + from + " to be given state ID " +
-                             c.state_id + " is no longer in the roster; nothing was committed.");
-          }
-          record_id_change(db_, feed, from, c.state_id, run, now_utc());
+      // A re-key moves the record to its new ID: the old one is in the before-image.
+      const std::string& from = c.kind == ChangeKind::rekeyed && c.before
+                                    ? (*c.before)[field_index(Field::state_id)]
+                                    : c.state_id;
+      for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
+        up.bind_static(i, view[static_cast<std::size_t>(i)]);
+      up.bind(12, digest).bind(13, run).bind(14, key).bind(15, c.state_id);
+      up.bind(16, feed).bind(17, from).run();
+      if (c.kind == ChangeKind::rekeyed) {
+        if (db_.changes() != 1) {
+          throw StoreError("feed " + feed + ": student " + from + " to be given state ID " +
+                           c.state_id + " is no longer in the roster; nothing was committed.");
         }
+        record_id_change(db_, feed, from, c.state_id, run, now_utc());
       }
+    }
+    if (adds.empty()) return;
+    BulkInsert ins(
+        db_, "students",
+        {"feed", "state_id", "local_id", "first_name", "middle_name", "last_name", "birth_date",
+         "grade", "campus", "diagnoses", "status", "ela_score", "math_score", "digest", "added_run",
+         "updated_run", "identity_key", "platform_id"});
+    std::vector<std::optional<std::string_view>> row(kFieldCount + 6);
+    const std::string run_text = std::to_string(run);
+    std::string digest, key;
+    for (const Change* c : adds) {
+      const StudentValues view = c->after_values();
+      digest = std::to_string(static_cast<std::int64_t>(student_digest(view)));
+      key = std::to_string(static_cast<std::int64_t>(
+          identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)])));
+      row[0] = feed;
+      for (std::size_t i = 0; i < kFieldCount; ++i)
+        row[1 + i] = view[i];
+      row[kFieldCount + 1] = digest;
+      row[kFieldCount + 2] = run_text;
+      row[kFieldCount + 3] = run_text;
+      row[kFieldCount + 4] = key;
+      row[kFieldCount + 5] = c->platform_id;
+      ins.add(row);
+    }
+    ins.finish();
+    for (const Change* c : adds) {
+      if (!c->platform_id.empty()) link_existing(db_, feed, c->platform_id, c->state_id, run);
     }
   }
 
@@ -1367,8 +1220,11 @@ class SqliteStore : public RosterStore {
       d.bind(1, feed).bind(2, each).run();
     }
     // Candidates are "id US score US values", records separated by RS.
-    run("DELETE FROM alerts WHERE feed = ? AND (state_id = ?2 OR instr(char(30) || candidates, "
-        "char(30) || ?3 || char(31)) > 0)",
+    run(db_.dialect() == SqlDialect::sqlite
+            ? "DELETE FROM alerts WHERE feed = ?1 AND (state_id = ?2 OR instr(char(30) || "
+              "candidates, char(30) || ?3 || char(31)) > 0)"
+            : "DELETE FROM alerts WHERE feed = ?1 AND (state_id = ?2 OR strpos(chr(30) || "
+              "candidates, chr(30) || ?3 || chr(31)) > 0)",
         3);
     run("DELETE FROM student_id_changes WHERE feed = ? AND (old_id = ? OR new_id = ?)", 3);
     run("DELETE FROM existing_students WHERE feed = ? AND (state_id = ? OR linked_state_id = ?)",
@@ -1377,63 +1233,101 @@ class SqliteStore : public RosterStore {
 
   void record_changes(std::int64_t run, const std::vector<Change>& changes, Decision decision) {
     if (decision == Decision::refused) return;
-    Statement ins(
-        db_,
-        "INSERT INTO run_changes (run, state_id, kind, changed_fields, line, before, after, "
-        "platform_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    BulkInsert ins(
+        db_, "run_changes",
+        {"run", "state_id", "kind", "changed_fields", "line", "before", "after", "platform_id"});
+    std::vector<std::optional<std::string_view>> row(8);
+    const std::string run_text = std::to_string(run);
+    std::string changed, line, before, after;
     // A committed run needs before-images (to roll back); additions are in students.added_run.
     // A held run keeps after-images too: approving it applies them. A dry run can never be
     // applied: it keeps what it would change of existing students, not a copy of every addition.
     const bool keep_after = decision == Decision::held;
     for (const Change& c : changes) {
       if (c.kind == ChangeKind::added && !keep_after) continue;  // committed: see added_run
-      ins.bind(1, run).bind(2, c.state_id).bind(3, change_kind_name(c.kind));
-      ins.bind(4, static_cast<std::int64_t>(c.changed_fields))
-          .bind(5, static_cast<std::int64_t>(c.line));
+      changed = std::to_string(c.changed_fields);
+      line = std::to_string(c.line);
+      row[0] = run_text;
+      row[1] = c.state_id;
+      row[2] = change_kind_name(c.kind);
+      row[3] = changed;
+      row[4] = line;
+      row[5] = std::nullopt;
       if (c.before) {
-        ins.bind(6, encode_values(*c.before));
-      } else {
-        ins.bind_null(6);
+        before = encode_values(*c.before);
+        row[5] = before;
       }
+      row[6] = std::nullopt;
       if (keep_after && c.has_after) {  // an opt-out removal has no values
-        ins.bind(7, encode_values(c.after_strings()));
-      } else {
-        ins.bind_null(7);
+        after = encode_values(c.after_strings());
+        row[6] = after;
       }
-      ins.bind(8, c.platform_id);
-      ins.run();
+      row[7] = c.platform_id;
+      ins.add(row);
     }
+    ins.finish();
   }
 
   void record_discrepancies(std::int64_t run, const std::optional<Discrepancy>& refusal,
                             const std::vector<Discrepancy>* list) {
-    Statement ins(
-        db_,
-        "INSERT INTO run_discrepancies (run, seq, line, student_id, field, code, value, detail) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    std::int64_t seq = 0;
+    BulkInsert ins(db_, "run_discrepancies",
+                   {"run", "seq", "line", "student_id", "field", "code", "value", "detail"});
+    std::vector<std::optional<std::string_view>> row(8);
+    const std::string run_text = std::to_string(run);
+    std::string seq, line;
+    std::int64_t next = 0;
     const auto add = [&](const Discrepancy& d) {
-      ins.bind(1, run)
-          .bind(2, seq++)
-          .bind(3, static_cast<std::int64_t>(d.line))
-          .bind(4, d.student_id);
-      ins.bind(5, d.field ? field_name(*d.field) : std::string_view());
-      ins.bind(6, code_name(d.code)).bind(7, d.value).bind(8, d.detail).run();
+      seq = std::to_string(next++);
+      line = std::to_string(d.line);
+      row[0] = run_text;
+      row[1] = seq;
+      row[2] = line;
+      row[3] = d.student_id;
+      row[4] = d.field ? field_name(*d.field) : std::string_view();
+      row[5] = code_name(d.code);
+      row[6] = d.value;
+      row[7] = d.detail;
+      ins.add(row);
     };
     if (refusal) add(*refusal);
     if (list != nullptr) {
       for (const Discrepancy& d : *list)
         add(d);
     }
+    ins.finish();
   }
 
-  SqliteDb db_;
+  // The id a statement ending in RETURNING id gave back.
+  static std::int64_t returned_id(Statement& ins) {
+    if (!ins.step()) throw StoreError("roster store: an INSERT returned no id");
+    const std::int64_t id = ins.integer(0);
+    ins.reset();
+    return id;
+  }
+
+  // What runs.instance records: the process, and on PostgreSQL the connection that can commit
+  // the run (recover_abandoned_runs).
+  std::string connection_instance() {
+    if (db_.dialect() != SqlDialect::postgresql) return instance_;
+    if (backend_pid_.empty()) {
+      Statement q(db_, "SELECT pg_backend_pid()");
+      q.step();
+      backend_pid_ = std::string(q.text(0));
+    }
+    return instance_ + "/" + backend_pid_;
+  }
+
+  std::unique_ptr<SqlDb> owned_;
+  SqlDb& db_;
+  std::string instance_;
+  std::string backend_pid_;
+  std::set<std::string> held_feeds_;
   std::unique_ptr<Statement> student_query_;  // after db_: finalized before it closes
 };
 
-class SqliteCommitted : public CommittedRoster {
+class SqlCommitted : public CommittedRoster {
  public:
-  SqliteCommitted(SqliteDb& db, std::string feed) : db_(db), feed_(std::move(feed)) {}
+  SqlCommitted(SqlDb& db, std::string feed) : db_(db), feed_(std::move(feed)) {}
 
   void for_each_digest(const std::function<void(const Entry&)>& visit) override {
     // The primary key's order: no sort step.
@@ -1483,15 +1377,15 @@ class SqliteCommitted : public CommittedRoster {
   }
 
  private:
-  SqliteDb& db_;
+  SqlDb& db_;
   std::string feed_;
 };
 
-std::unique_ptr<CommittedRoster> SqliteStore::committed(const std::string& feed) {
-  return std::make_unique<SqliteCommitted>(db_, feed);
+std::unique_ptr<CommittedRoster> SqlStore::committed(const std::string& feed) {
+  return std::make_unique<SqlCommitted>(db_, feed);
 }
 
-std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::string& who) {
+std::int64_t SqlStore::rollback(std::int64_t id, bool force, const std::string& who) {
   Transaction tx(db_);
   const auto target = run(id);
   if (!target)
@@ -1549,10 +1443,11 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
   }
 
   const auto base = last_committed_run(target->feed);
-  Statement ins(db_,
-                "INSERT INTO runs (feed, kind, file_name, started, finished, decision, reason, "
-                "base_run, target_run, "
-                "decided_by) VALUES (?, 'rollback', ?, ?, ?, 'committed', ?, ?, ?, ?)");
+  Statement ins(
+      db_,
+      "INSERT INTO runs (feed, kind, file_name, started, finished, decision, reason, "
+      "base_run, target_run, "
+      "decided_by) VALUES (?, 'rollback', ?, ?, ?, 'committed', ?, ?, ?, ?) RETURNING id");
   const std::string now = now_utc();
   ins.bind(1, target->feed)
       .bind(2, target->file_name)
@@ -1561,9 +1456,8 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
       .bind(5, "rollback of run " + std::to_string(id) + " by " + who + (force ? " (forced)" : ""))
       .bind(6, base)
       .bind(7, id)
-      .bind(8, who)
-      .run();
-  const std::int64_t rollback_run = db_.last_insert_rowid();
+      .bind(8, who);
+  const std::int64_t rollback_run = returned_id(ins);
 
   // Undo: restore before-images, remove additions. Record each as a change of the rollback run.
   std::vector<Change> undo;
@@ -1656,7 +1550,15 @@ std::int64_t SqliteStore::rollback(std::int64_t id, bool force, const std::strin
 }  // namespace
 
 std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path) {
-  return std::make_unique<SqliteStore>(path);
+  auto db = std::make_unique<SqliteDb>(path);
+  prepare_sqlite_connection(*db);
+  return std::make_unique<SqlStore>(std::move(db), sqlite_migrations(), instance_name());
+}
+
+std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options) {
+  const std::string instance = instance_name();
+  auto db = std::make_unique<PgDb>(options.conninfo, options.password, instance);
+  return std::make_unique<SqlStore>(std::move(db), postgres_migrations(), instance);
 }
 
 }  // namespace rosterd

@@ -1,0 +1,37 @@
+// The store's schema, as versioned migrations for each database. Each migration runs once, in
+// order, in its own transaction; never edit one that has shipped, add the next. Both lists
+// describe one schema (docs/store.md); a change is made to both.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace rosterd {
+
+class SqliteDb;
+
+// The platform's read interface (docs/store.md): each feed's committed students, one row each,
+// with platform codes. Its columns are a promise: later versions may add columns at the end,
+// never rename, remove or change the meaning of one.
+inline constexpr std::string_view kRosterCurrentView = R"sql(
+CREATE VIEW roster_current AS
+SELECT s.feed AS feed, s.state_id AS state_id, s.local_id AS local_id,
+       s.first_name AS first_name, s.middle_name AS middle_name, s.last_name AS last_name,
+       s.birth_date AS birth_date, s.grade AS grade, s.campus AS campus,
+       s.diagnoses AS diagnoses, CASE WHEN s.status = 'A' THEN 1 ELSE 0 END AS active,
+       s.ela_score AS ela_score, s.math_score AS math_score, s.platform_id AS platform_id,
+       s.added_run AS added_run, s.updated_run AS updated_run, r.finished AS updated_at
+FROM students s LEFT JOIN runs r ON r.id = s.updated_run;
+)sql";
+
+const std::vector<std::string_view>& sqlite_migrations();
+// PostgreSQL's first migration is the whole schema as SQLite's version 6 left it; its second
+// is SQLite's seventh (the view).
+const std::vector<std::string_view>& postgres_migrations();
+
+// Sets a new SQLite connection up before it migrates: WAL, full sync, foreign keys, and the
+// rosterd_identity_key(last_name, birth_date) function that SQLite migration 4 calls to fill
+// the key of students stored before it.
+void prepare_sqlite_connection(SqliteDb& db);
+
+}  // namespace rosterd

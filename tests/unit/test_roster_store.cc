@@ -1,0 +1,523 @@
+// The store's behaviour through the ingest pipeline, the same tests against each backend: a
+// real SQLite file, and a real PostgreSQL server started on loopback by the harness
+// (tests/support/postgres_server.h). `unit` runs the SQLite half; `integration_store_postgres`
+// the PostgreSQL half (test cases ending in <Postgres>).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "config/config.h"
+#include "daemon/ingest_pipeline.h"
+#include "store/roster_store.h"
+#include "store/sql_db.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+std::vector<std::string> row(const std::string& n, const std::string& last = "Lee",
+                             const std::string& status = "A") {
+  const std::string id = "10000000" + std::string(2 - std::min<std::size_t>(2, n.size()), '0') + n;
+  return {id, "L" + n, "Ava", "", last, "2015-12-15", "05", "101", "", status, "", ""};
+}
+std::string id(const std::string& n) {
+  return row(n)[0];
+}
+
+// The embedded store: one SQLite file in the test's folder.
+struct Sqlite {
+  static std::string create(const testing::TempDir&) { return ""; }
+  static std::unique_ptr<RosterStore> open(const Config& config, const std::string&) {
+    return open_sqlite_store(config.store.sqlite.string());
+  }
+  // What the database answers to `sql`, a row a line, columns separated by |.
+  static std::string query(const Config& config, const std::string&, const std::string& sql) {
+    const auto r = testing::run_process("/usr/bin/sqlite3", {config.store.sqlite.string(), sql});
+    REQUIRE(r.exit_status == 0);
+    return r.out;
+  }
+};
+
+// The shared store: a fresh database of the harness's server for each test.
+struct Postgres {
+  static std::string create(const testing::TempDir&) {
+    return testing::shared_postgres_server().create_database();
+  }
+  static std::unique_ptr<RosterStore> open(const Config&, const std::string& db) {
+    const auto& server = testing::shared_postgres_server();
+    return open_postgres_store({server.conninfo(db), server.password()});
+  }
+  static std::string query(const Config&, const std::string& db, const std::string& sql) {
+    const auto r = testing::shared_postgres_server().run_psql(db, {"-At", "-c", sql});
+    INFO(r.err);
+    REQUIRE(r.exit_status == 0);
+    return r.out;
+  }
+};
+
+}  // namespace
+
+TYPE_TO_STRING(Sqlite);
+TYPE_TO_STRING(Postgres);
+
+namespace {
+
+// A run of its own that adds the given students (its outcome points into `changes`).
+struct DirectRun {
+  std::vector<Change> changes;
+  std::vector<Discrepancy> discrepancies;
+  RunOutcome outcome;
+
+  DirectRun(RosterStore& store, const std::vector<std::vector<std::string>>& added) {
+    FileSummary file;
+    file.name = "direct.txt";
+    outcome.run_id = store.begin_run("gen", file);
+    for (const auto& values : added) {
+      Change c;
+      c.kind = ChangeKind::added;
+      c.state_id = values[0];
+      c.set_after(values);
+      changes.push_back(std::move(c));
+    }
+    outcome.feed = "gen";
+    outcome.decision = Decision::committed;
+    outcome.base_run = store.last_committed_run("gen");
+    outcome.discrepancies = &discrepancies;
+    outcome.changes = &changes;
+  }
+  DirectRun(const DirectRun&) = delete;
+};
+
+template <typename Backend>
+struct Fixture {
+  testing::TempDir dir;
+  Config config;
+  std::string db;
+  std::unique_ptr<RosterStore> store;
+  int files = 0;
+
+  // `prepare` writes what the configuration names (before it is loaded).
+  explicit Fixture(const std::string& extra = "",
+                   const std::function<void(const std::filesystem::path&)>& prepare = {}) {
+    if (prepare) prepare(dir.path());
+    config = load_config(testing::write_test_feed(dir.path(), extra, "live"));
+    db = Backend::create(dir);
+    store = Backend::open(config, db);
+  }
+  const FeedConfig& feed() const { return config.feed("gen"); }
+  std::unique_ptr<RosterStore> open_another() const { return Backend::open(config, db); }
+  std::string query(const std::string& sql) const { return Backend::query(config, db, sql); }
+
+  IngestOutcome ingest(const std::vector<std::vector<std::string>>& rows) {
+    const auto path = dir / ("night" + std::to_string(++files) + ".txt");
+    std::ofstream(path, std::ios::binary) << testing::roster_text(rows);
+    return ingest_file(feed(), *store, path, 1, CivilDate{2026, 11, 23});
+  }
+
+  std::map<std::string, std::vector<std::string>> roster() {
+    std::map<std::string, std::vector<std::string>> out;
+    store->for_each_student("gen", [&](const std::vector<std::string>& v) { out[v[0]] = v; });
+    return out;
+  }
+};
+
+std::vector<std::vector<std::string>> rows(int n) {
+  std::vector<std::vector<std::string>> out;
+  for (int i = 1; i <= n; ++i)
+    out.push_back(row(std::to_string(i)));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE("store: the first file commits, the same file again changes nothing", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  const IngestOutcome first = f.ingest(rows(20));
+  CHECK(first.decision.decision == Decision::committed);
+  CHECK(first.plan.counts.added == 20);
+  CHECK(f.roster().size() == 20);
+  const auto r1 = f.store->run(first.run_id);
+  REQUIRE(r1);
+  CHECK(r1->decision == "committed");
+  CHECK(r1->check.rows_read == 20);
+  CHECK(r1->sha256 == first.check.file.sha256);
+
+  const IngestOutcome again = f.ingest(rows(20));
+  CHECK(again.decision.decision == Decision::committed);
+  CHECK(again.plan.changes.empty());
+  CHECK(again.plan.counts.unchanged == 20);
+  CHECK(f.store->last_committed_run("gen") == again.run_id);
+}
+
+TEST_CASE_TEMPLATE(
+    "store: a tripped safeguard holds the run; approve commits it, reject discards it", B, Sqlite,
+    Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(40));
+  auto night = rows(30);  // 10 of 40 withdrawn: 25% > 5%, and a 25% row drop
+  const IngestOutcome held = f.ingest(night);
+  CHECK(held.decision.decision == Decision::held);
+  CHECK(held.decision.trips.size() == 2);
+  CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");  // nothing committed
+
+  const auto r = f.store->run(held.run_id);
+  CHECK(r->decision == "held");
+  CHECK(r->trips.size() == 2);
+  CHECK(f.store->run_changes(held.run_id).size() == 10);
+
+  f.store->approve(held.run_id, "tester");
+  CHECK(f.store->run(held.run_id)->decision == "committed");
+  CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "I");
+  CHECK_THROWS_WITH_AS(f.store->approve(held.run_id, "tester"), doctest::Contains("not held"),
+                       Error);
+
+  const IngestOutcome held2 = f.ingest(rows(5));
+  CHECK(held2.decision.decision == Decision::held);
+  f.store->reject(held2.run_id, "tester");
+  CHECK(f.store->run(held2.run_id)->decision == "rejected");
+  CHECK(f.roster().at(id("1"))[field_index(Field::status)] == "A");
+}
+
+TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f("    policy: {commit: manual}\n");
+  const IngestOutcome a = f.ingest(rows(10));
+  CHECK(a.decision.decision == Decision::held);
+  const IngestOutcome b = f.ingest(rows(11));
+  f.store->approve(a.run_id, "tester");
+  CHECK_THROWS_WITH_AS(f.store->approve(b.run_id, "tester"),
+                       doctest::Contains("has committed since"), Error);
+  CHECK(f.roster().size() == 10);
+}
+
+TEST_CASE_TEMPLATE("store: rollback restores before-images, refuses over a later run unless forced",
+                   B, Sqlite, Postgres) {
+  Fixture<B> f;
+  const IngestOutcome first = f.ingest(rows(40));  // 1 deactivation in 40 stays under 5%
+  auto night2 = rows(40);
+  night2[0] = row("1", "Smith");
+  night2[1] = row("2", "Lee", "I");
+  const IngestOutcome second = f.ingest(night2);
+  REQUIRE(second.decision.decision == Decision::committed);
+  auto night3 = night2;
+  night3[0] = row("1", "Jones");
+  const IngestOutcome third = f.ingest(night3);
+  REQUIRE(third.decision.decision == Decision::committed);
+
+  const std::string later = "later committed run(s) " + std::to_string(third.run_id);
+  CHECK_THROWS_WITH_AS(f.store->rollback(second.run_id, false, "tester"),
+                       doctest::Contains(later.c_str()), Error);
+  const std::int64_t undo3 = f.store->rollback(third.run_id, false, "tester");
+  CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Smith");
+  // With the third run rolled back, the second can go too.
+  f.store->rollback(second.run_id, false, "tester");
+  CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
+  CHECK(f.roster().at(id("2"))[field_index(Field::status)] == "A");
+  CHECK(f.store->run(third.run_id)->rolled_back_by == undo3);
+  CHECK(f.store->run(undo3)->kind == "rollback");
+  CHECK_THROWS_WITH_AS(f.store->rollback(third.run_id, false, "tester"),
+                       doctest::Contains("already rolled back"), Error);
+
+  // Rolling back the first load removes what it added.
+  f.store->rollback(first.run_id, true, "tester");
+  CHECK(f.roster().empty());
+}
+
+TEST_CASE_TEMPLATE("store: forced rollback over a later run", B, Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(3));
+  auto n2 = rows(3);
+  n2[0] = row("1", "Smith");
+  const IngestOutcome second = f.ingest(n2);
+  auto n3 = rows(3);
+  n3[0] = row("1", "Jones");
+  f.ingest(n3);
+  CHECK_THROWS_AS(f.store->rollback(second.run_id, false, "t"), Error);
+  f.store->rollback(second.run_id, true, "t");
+  CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
+}
+
+TEST_CASE_TEMPLATE("store: a config that changes the key column is refused", B, Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(3));
+  FeedConfig changed = f.feed();
+  changed.format.columns[field_index(Field::state_id)] = "LocalStudentID";
+  const auto path = f.dir / "x.txt";
+  std::ofstream(path) << testing::roster_text(rows(3));
+  CHECK_THROWS_WITH_AS(ingest_file(changed, *f.store, path, 1, CivilDate{2026, 11, 23}),
+                       doctest::Contains("would scramble students"), Error);
+  CHECK(f.store->history("gen", 10).size() == 1);  // no run was recorded
+}
+
+TEST_CASE_TEMPLATE("store: a refused file and a test-mode feed commit nothing", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(3));
+  const auto path = f.dir / "empty.txt";
+  std::ofstream(path) << "";
+  const IngestOutcome refused = ingest_file(f.feed(), *f.store, path, 1, CivilDate{2026, 11, 23});
+  CHECK(refused.decision.decision == Decision::refused);
+  CHECK(f.store->run(refused.run_id)->decision == "refused");
+  CHECK(f.store->run_discrepancies(refused.run_id).at(0).code == DiscrepancyCode::empty_file);
+  CHECK(f.roster().size() == 3);
+
+  FeedConfig test_feed = f.feed();
+  test_feed.mode = FeedMode::test;
+  const auto p2 = f.dir / "more.txt";
+  std::ofstream(p2) << testing::roster_text(rows(4));
+  const IngestOutcome dry = ingest_file(test_feed, *f.store, p2, 1, CivilDate{2026, 11, 23});
+  CHECK(dry.decision.decision == Decision::dry_run);
+  CHECK(dry.plan.counts.added == 1);
+  CHECK(f.roster().size() == 3);
+}
+
+TEST_CASE_TEMPLATE(
+    "store: a commit against a stale base, or one that fails midway, changes nothing", B, Sqlite,
+    Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(3));
+  DirectRun direct(*f.store, {row("9")});
+  RunOutcome& o = direct.outcome;
+  const std::int64_t run = o.run_id;
+  std::vector<Change>& changes = direct.changes;
+  o.base_run = 12345;  // not the last committed run
+  CHECK_THROWS_AS(f.store->finish_run(o), StaleBaseError);
+  CHECK(f.roster().size() == 3);
+
+  // A change list that breaks a constraint halfway (adding a student that exists).
+  o.base_run = f.store->last_committed_run("gen");
+  changes.push_back(changes[0]);
+  changes[1].state_id = id("1");
+  changes[1].set_after(row("1"));
+  CHECK_THROWS_AS(f.store->finish_run(o), StoreError);
+  CHECK(f.roster().size() == 3);  // the first insert was rolled back with the rest
+  CHECK(f.store->run(run)->decision == "running");
+  f.store->fail_run(run, "test");
+  CHECK(f.store->run(run)->decision == "failed");
+}
+
+TEST_CASE_TEMPLATE("store: reopening runs no migration twice", B, Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(2));
+  f.store.reset();
+  auto again = f.open_another();
+  CHECK(again->history("", 10).size() == 1);
+}
+
+TEST_CASE_TEMPLATE("store: values round-trip byte for byte, whatever they hold", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  f.ingest({row("1")});
+  // Tabs, newlines and backslashes are COPY's own separators and escapes on PostgreSQL.
+  std::vector<std::string> odd = row("2", "O'Brien\tTab\\Back\nLine\r", "A");
+  odd[field_index(Field::first_name)] = "Zoë \\N";
+  odd[field_index(Field::middle_name)] = "";
+  DirectRun direct(*f.store, {odd});
+  std::vector<Discrepancy>& found = direct.discrepancies;
+  found.resize(1);
+  found[0].line = 7;
+  found[0].student_id = odd[0];
+  found[0].field = Field::last_name;
+  found[0].code = DiscrepancyCode::invalid_id;
+  found[0].value = "a\tb\\c\nd";
+  found[0].detail = "détail";
+  f.store->finish_run(direct.outcome);
+  CHECK(f.roster().at(odd[0]) == odd);
+  const auto back = f.store->run_discrepancies(direct.outcome.run_id);
+  REQUIRE(back.size() == 1);
+  CHECK(back[0].value == found[0].value);
+  CHECK(back[0].detail == found[0].detail);
+  CHECK(back[0].field == Field::last_name);
+  CHECK(back[0].line == 7);
+}
+
+TEST_CASE_TEMPLATE("store: the drop ledger records a file version once", B, Sqlite, Postgres) {
+  Fixture<B> f;
+  CHECK(f.store->observe_file("gen", "a.txt", 10, 100, 1000) == 1000);
+  CHECK(f.store->observe_file("gen", "a.txt", 10, 100, 1060) == 1000);  // unchanged
+  CHECK(f.store->observe_file("gen", "a.txt", 12, 101, 1120) == 1120);  // still growing
+  CHECK(f.store->file_seen_since("gen", 1100));
+  f.store->forget_observations("gen", {});
+  CHECK_FALSE(f.store->file_seen_since("gen", 1100));
+
+  SourceFile s;
+  s.feed = "gen";
+  s.remote_name = "a.txt";
+  s.size = 12;
+  s.mtime = 101;
+  s.sha256 = "abc";
+  s.status = "fetched";
+  const std::int64_t a = f.store->add_source_file(s);
+  CHECK(a > 0);
+  // Another instance recording the same version: refused by the ledger's unique index.
+  CHECK_THROWS_AS(f.open_another()->add_source_file(s), StoreError);
+  const auto got = f.store->source_file("gen", "a.txt", 12, 101);
+  REQUIRE(got);
+  CHECK(got->id == a);
+  CHECK(f.store->source_file_with_sha("gen", "abc")->id == a);
+  CHECK(f.store->pending_source_files("gen").size() == 1);
+  f.store->note_source_attempt(a);
+  CHECK(f.store->source_file(a)->attempts == 1);
+  f.store->forget_source_file(a);
+  CHECK_FALSE(f.store->source_file(a));
+}
+
+TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one process", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  MailMessage m;
+  m.to = {"a@example.org", "b@example.org"};
+  m.subject = "QA report";
+  m.text = "text";
+  m.html = "<p>html</p>";
+  m.attachment_name = "discrepancies.csv";
+  m.attachment = std::string("line,1\n\0\xff\xfe", 10);  // any bytes
+  m.message_id = "<1@rosterd>";
+  const std::int64_t id = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
+  CHECK(f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m) == id);
+  const auto e = f.store->mail(id);
+  REQUIRE(e);
+  CHECK(e->message.attachment == m.attachment);
+  CHECK(e->message.to == m.to);
+  CHECK(f.store->due_mail(0).size() == 1);
+  CHECK(f.store->mail_backlog("gen") == 1);
+  auto other = f.open_another();
+  CHECK(f.store->claim_mail(id));
+  CHECK_FALSE(other->claim_mail(id));  // already being sent
+  CHECK(f.store->mail_in_doubt().size() == 1);
+  f.store->mail_sent(id);
+  CHECK(f.store->mail(id)->status == "sent");
+  CHECK(f.store->due_mail(0).empty());
+}
+
+TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its history", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  std::vector<std::vector<std::string>> night;
+  for (int n = 1; n <= 12; ++n) {
+    auto r = row(std::to_string(n), "Family" + std::string(1, static_cast<char>('A' + n)));
+    night.push_back(r);
+  }
+  f.ingest(night);
+  auto next = night;
+  next[4][0] = "2000000005";  // student 5 under a new state ID
+  const IngestOutcome o = f.ingest(next);
+  REQUIRE(o.plan.alerts.size() == 1);
+  const auto open = f.store->alerts("gen", false);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].alert.candidates.at(0).id == id("5"));
+  f.store->resolve_alert(open[0].id, true, "", "tester");
+  std::vector<std::string> skipped;
+  const auto applied = f.store->apply_resolutions("gen", "tester", skipped);
+  REQUIRE(applied);
+  CHECK(skipped.empty());
+  const auto s = f.store->student("gen", "2000000005");
+  REQUIRE(s);
+  CHECK(s->earlier_ids.size() == 1);
+  CHECK(s->earlier_ids[0].old_id == id("5"));
+  CHECK(f.roster().size() == 12);
+  CHECK(f.roster().count(id("5")) == 0);
+  // Undoing the re-key gives the old ID back.
+  f.store->rollback(*applied, false, "tester");
+  CHECK(f.roster().count(id("5")) == 1);
+}
+
+TEST_CASE_TEMPLATE("store: an opted-out student leaves every table", B, Sqlite, Postgres) {
+  Fixture<B> f("    scope: {exclude_students: optout.txt}\n",
+               [](const std::filesystem::path& dir) { std::ofstream(dir / "optout.txt") << ""; });
+  f.ingest({row("1"), row("2"), row("3")});
+  std::ofstream(f.dir / "optout.txt") << id("2") << "\n";
+  f.config = load_config(f.dir / "rosterd.yaml");
+  const IngestOutcome o = f.ingest({row("1"), row("2"), row("3")});
+  CHECK(o.plan.counts.opted_out == 1);
+  CHECK(f.roster().count(id("2")) == 0);
+  CHECK(f.query("SELECT count(*) FROM run_changes WHERE state_id = '" + id("2") +
+                "' AND before IS NOT NULL") == "0\n");
+}
+
+TEST_CASE_TEMPLATE("store: roster_current shows each committed student with platform codes", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  auto withdrawn = row("2", "Lee", "I");
+  f.ingest({row("1"), withdrawn});
+  const std::string out = f.query(
+      "SELECT feed, state_id, last_name, birth_date, grade, campus, active, added_run FROM "
+      "roster_current ORDER BY state_id");
+  CHECK(out == "gen|" + id("1") + "|Lee|2015-12-15|05|101|1|1\ngen|" + id("2") +
+                   "|Lee|2015-12-15|05|101|0|1\n");
+}
+
+// --- The shared store only ---
+
+TEST_CASE("store: instances starting together migrate once<Postgres>") {
+  const std::string db = testing::shared_postgres_server().create_database();
+  const auto& server = testing::shared_postgres_server();
+  std::vector<std::thread> starters;
+  std::atomic<int> opened{0};
+  std::vector<std::string> errors(4);
+  for (int i = 0; i < 4; ++i) {
+    starters.emplace_back([&, i] {
+      try {
+        open_postgres_store({server.conninfo(db), server.password()});
+        ++opened;
+      } catch (const std::exception& e) {
+        errors[static_cast<std::size_t>(i)] = e.what();
+      }
+    });
+  }
+  for (auto& t : starters)
+    t.join();
+  for (const auto& e : errors)
+    CHECK(e == "");
+  CHECK(opened == 4);
+  Config none;
+  CHECK(Postgres::query(none, db,
+                        "SELECT count(*), count(DISTINCT version) FROM "
+                        "schema_migrations") == "2|2\n");
+}
+
+TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
+  const std::string db = testing::shared_postgres_server().create_database();
+  const auto& server = testing::shared_postgres_server();
+  auto a = open_postgres_store({server.conninfo(db), server.password()});
+  auto b = open_postgres_store({server.conninfo(db), server.password()});
+  CHECK(a->hold_feed("north"));
+  CHECK(a->hold_feed("north"));  // kept
+  CHECK_FALSE(b->hold_feed("north"));
+  CHECK(b->hold_feed("south"));
+  const auto holders = b->feed_holders({"north", "south", "east"});
+  REQUIRE(holders.size() == 2);
+  CHECK(holders[0].feed == "north");
+  CHECK(holders[0].instance == a->instance());
+  CHECK(holders[1].feed == "south");
+  a.reset();  // its connection closes: the feed is free
+  CHECK(b->hold_feed("north"));
+}
+
+TEST_CASE("store: a connection lost mid-run commits nothing, and the run is failed<Postgres>") {
+  Fixture<Postgres> f;
+  f.ingest({row("1"), row("2")});
+  DirectRun direct(*f.store, {row("3")});
+  const RunOutcome& o = direct.outcome;
+  const std::int64_t run = o.run_id;
+  testing::shared_postgres_server().terminate_connections(f.db);
+  CHECK_THROWS_WITH_AS(f.store->finish_run(o),
+                       doctest::Contains("connection to PostgreSQL was lost"),
+                       StoreConnectionError);
+  // A new connection (the daemon's next poll) finds the run abandoned: failed, file taken again.
+  auto again = f.open_another();
+  CHECK(again->run(run)->decision == "failed");
+  std::size_t students = 0;
+  again->for_each_student("gen", [&](const std::vector<std::string>&) { ++students; });
+  CHECK(students == 2);
+}
