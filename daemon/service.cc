@@ -23,8 +23,10 @@
 #include "daemon/command_support.h"
 #include "daemon/control_socket.h"
 #include "daemon/feed_cycle.h"
+#include "daemon/feed_leases.h"
 #include "daemon/feed_lock.h"
 #include "daemon/mailer.h"
+#include "store/sql_db.h"
 
 namespace rosterd {
 namespace {
@@ -177,8 +179,25 @@ class Service {
     } catch (const std::exception&) {
       // The status still shows what the service itself knows.
     }
+    // Shared store: which instance runs each feed.
+    std::map<std::string, std::string> holders;
+    if (store) {
+      try {
+        std::vector<std::string> names;
+        for (const auto& each : lines)
+          names.push_back(each.first);
+        for (const FeedHolder& h : store->feed_holders(names))
+          holders[h.feed] = h.instance;
+      } catch (const std::exception&) {
+        // Shown as unavailable below.
+      }
+    }
     for (const auto& [name, line] : lines) {
       out += line;
+      if (const auto h = holders.find(name); h != holders.end()) {
+        out += h->second == store->instance() ? "; run by this instance (" + h->second + ")"
+                                              : "; standby: run by " + h->second;
+      }
       if (store) {
         try {
           std::size_t held = 0;
@@ -252,6 +271,10 @@ class Service {
     try {
       const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
       if (!lock) return "busy (another rosterd process)";
+      const FeedLeases::Answer lease = leases_.hold(config, feed.name);
+      if (lease.state == FeedLeases::State::standby)
+        return "standby (" + lease.holder + " runs this feed)";
+      if (lease.state == FeedLeases::State::unreachable) return "waiting for the store";
       const auto store = open_store(config);
       Mailer mailer(config, *store);
       mailer.deliver_due(false);
@@ -261,6 +284,10 @@ class Service {
                          {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
       mailer.deliver_due(false);
       return "exit " + std::to_string(status);
+    } catch (const StoreConnectionError& e) {
+      // Logged once an outage, not at every poll of every feed.
+      leases_.connection_failed(e.what());
+      return std::string("failed: ") + e.what();
     } catch (const std::exception& e) {
       log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
       return std::string("failed: ") + e.what();
@@ -392,6 +419,7 @@ class Service {
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};  // read by pool threads
+  FeedLeases leases_;                        // the shared store's feed locks (used by pool threads)
   bool reported_stuck_ = false;
   static constexpr std::chrono::hours kStuckAfter{2};
 };

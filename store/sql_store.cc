@@ -492,7 +492,19 @@ class SqlStore : public RosterStore {
   std::unique_ptr<CommittedRoster> committed(const std::string& feed) override;
 
   bool hold_feed(const std::string& feed) override {
-    if (db_.dialect() != SqlDialect::postgresql || held_feeds_.count(feed) != 0) return true;
+    if (db_.dialect() != SqlDialect::postgresql) return true;
+    if (held_feeds_.count(feed) != 0) {
+      // Still ours? Asking also finds out at once that the connection (and so the lock) is gone.
+      Statement mine(db_,
+                     "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                     "pid = pg_backend_pid() AND objsubid = 2 AND CAST(classid AS bigint) = ? AND "
+                     "CAST(objid AS bigint) = ?");
+      mine.bind(1, std::int64_t{kFeedLockClass})
+          .bind(2, std::int64_t{static_cast<std::uint32_t>(feed_lock_key(feed))});
+      mine.step();
+      if (mine.integer(0) > 0) return true;
+      held_feeds_.erase(feed);
+    }
     // Session-level: held until this connection closes, which a dead process's does at once.
     Statement q(db_,
                 "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer)) "
