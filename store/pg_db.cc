@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
@@ -78,7 +79,10 @@ class PgStatement : public StatementBackend {
     return out;
   }
   std::int64_t integer(int column) const override {
-    return std::strtoll(PQgetvalue(res_, row_, column), nullptr, 10);
+    const std::string_view t = text(column);
+    std::int64_t value = 0;
+    std::from_chars(t.data(), t.data() + t.size(), value);
+    return value;
   }
   double real(int column) const override {
     return std::strtod(PQgetvalue(res_, row_, column), nullptr);
@@ -162,23 +166,16 @@ class PgBulkInsert : public BulkInsertBackend {
         buffer_ += "\\N";
         continue;
       }
-      for (char c : *row[i]) {
-        switch (c) {
-          case '\\':
-            buffer_ += "\\\\";
-            break;
-          case '\t':
-            buffer_ += "\\t";
-            break;
-          case '\n':
-            buffer_ += "\\n";
-            break;
-          case '\r':
-            buffer_ += "\\r";
-            break;
-          default:
-            buffer_ += c;
-        }
+      // Runs of ordinary bytes are copied whole; only COPY's own separators are escaped.
+      std::string_view rest = *row[i];
+      while (!rest.empty()) {
+        const std::size_t special = rest.find_first_of("\\\t\n\r");
+        buffer_.append(rest.substr(0, special));
+        if (special == std::string_view::npos) break;
+        const char c = rest[special];
+        buffer_ += '\\';
+        buffer_ += c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+        rest.remove_prefix(special + 1);
       }
     }
     buffer_ += '\n';

@@ -1139,6 +1139,13 @@ class SqlStore : public RosterStore {
     // Additions go in bulk (PostgreSQL's COPY) after the other changes: no addition depends on
     // them (an added ID is in the file, so no re-key or removal frees it).
     std::vector<const Change*> adds;
+    // On PostgreSQL, many updates go in bulk too (see update_in_bulk).
+    std::vector<const Change*> bulk_updates;
+    const bool bulk = db_.dialect() == SqlDialect::postgresql &&
+                      std::count_if(changes.begin(), changes.end(), [](const Change& c) {
+                        return c.kind != ChangeKind::added && c.kind != ChangeKind::removed &&
+                               c.kind != ChangeKind::rekeyed;
+                      }) >= 64;
     Statement up(db_,
                  "UPDATE students SET local_id = ?, first_name = ?, middle_name = ?, last_name = "
                  "?, birth_date = ?, "
@@ -1153,6 +1160,10 @@ class SqlStore : public RosterStore {
       }
       if (c.kind == ChangeKind::added) {
         adds.push_back(&c);
+        continue;
+      }
+      if (bulk && c.kind != ChangeKind::rekeyed) {
+        bulk_updates.push_back(&c);
         continue;
       }
       const StudentValues view = c.after_values();
@@ -1175,6 +1186,7 @@ class SqlStore : public RosterStore {
         record_id_change(db_, feed, from, c.state_id, run, now_utc());
       }
     }
+    if (!bulk_updates.empty()) update_in_bulk(feed, run, bulk_updates);
     if (adds.empty()) return;
     BulkInsert ins(
         db_, "students",
@@ -1203,6 +1215,46 @@ class SqlStore : public RosterStore {
     for (const Change* c : adds) {
       if (!c->platform_id.empty()) link_existing(db_, feed, c->platform_id, c->state_id, run);
     }
+  }
+
+  // PostgreSQL: the new values of many students copied into a temporary table, then one UPDATE
+  // joining it (a statement a student would cost a round trip each).
+  // REQUIRES: none of `updates` changes a state ID; inside the run's transaction.
+  void update_in_bulk(const std::string& feed, std::int64_t run,
+                      const std::vector<const Change*>& updates) {
+    db_.exec(
+        "CREATE TEMP TABLE IF NOT EXISTS rosterd_updates (state_id TEXT COLLATE \"C\", local_id "
+        "TEXT, first_name TEXT, middle_name TEXT, last_name TEXT, birth_date TEXT, grade TEXT, "
+        "campus TEXT, diagnoses TEXT, status TEXT, ela_score TEXT, math_score TEXT, digest BIGINT, "
+        "identity_key BIGINT) ON COMMIT DELETE ROWS; DELETE FROM rosterd_updates");
+    {
+      BulkInsert ins(
+          db_, "rosterd_updates",
+          {"state_id", "local_id", "first_name", "middle_name", "last_name", "birth_date", "grade",
+           "campus", "diagnoses", "status", "ela_score", "math_score", "digest", "identity_key"});
+      std::vector<std::optional<std::string_view>> row(kFieldCount + 2);
+      std::string digest, key;
+      for (const Change* c : updates) {
+        const StudentValues view = c->after_values();
+        digest = std::to_string(static_cast<std::int64_t>(student_digest(view)));
+        key = std::to_string(static_cast<std::int64_t>(identity_key(
+            view[field_index(Field::last_name)], view[field_index(Field::birth_date)])));
+        for (std::size_t i = 0; i < kFieldCount; ++i)
+          row[i] = view[i];
+        row[kFieldCount] = digest;
+        row[kFieldCount + 1] = key;
+        ins.add(row);
+      }
+      ins.finish();
+    }
+    Statement up(db_,
+                 "UPDATE students s SET local_id = u.local_id, first_name = u.first_name, "
+                 "middle_name = u.middle_name, last_name = u.last_name, birth_date = u.birth_date, "
+                 "grade = u.grade, campus = u.campus, diagnoses = u.diagnoses, status = u.status, "
+                 "ela_score = u.ela_score, math_score = u.math_score, digest = u.digest, "
+                 "identity_key = u.identity_key, updated_run = ? FROM rosterd_updates u WHERE "
+                 "s.feed = ? AND s.state_id = u.state_id");
+    up.bind(1, run).bind(2, feed).run();
   }
 
   // An opted-out student: the record and every row of its history the feed wrote (before- and
@@ -1368,6 +1420,28 @@ class SqlCommitted : public CommittedRoster {
         values.emplace_back(q.text(i));
       out.emplace_back(values[0], std::move(values));
     };
+    if (db_.dialect() == SqlDialect::postgresql) {
+      // A round trip to the server costs more than a point query: ask for thousands at once.
+      Statement q(db_, std::string("SELECT ") + kStudentColumns +
+                           " FROM students WHERE feed = ? AND state_id = ANY(CAST(? AS text[]))");
+      for (std::size_t from = 0; from < ids.size(); from += 10000) {
+        std::string array = "{";
+        for (std::size_t i = from; i < std::min(ids.size(), from + 10000); ++i) {
+          array += i == from ? "\"" : ",\"";
+          for (char c : ids[i]) {
+            if (c == '"' || c == '\\') array += '\\';
+            array += c;
+          }
+          array += '"';
+        }
+        array += '}';
+        q.bind(1, feed_).bind(2, array);
+        while (q.step())
+          read(q);
+        q.reset();
+      }
+      return out;
+    }
     if (ids.size() > 50000) {
       // Many students: one scan beats a point query each.
       std::unordered_set<std::string_view> wanted(ids.begin(), ids.end());

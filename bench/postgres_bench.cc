@@ -1,0 +1,136 @@
+// Benchmark: `rosterd ingest` into the PostgreSQL store, beside psql's own bulk load, on one
+// throwaway server the test harness starts on loopback (tests/support/postgres_server.h).
+// Not a test: it prints figures.
+//
+//   rosterd_bench_postgres [--rows N] [--runs K] [--dir DIR]
+//
+// Targets (issue "PostgreSQL store"): a first load into an empty store <= 1.2x the time of
+// `psql \copy` of the same file plus a unique index on the ID; the next night's ingest with 1%
+// of the students changed <= 3 s on a 2-core machine.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "bench/bench_process.h"
+#include "core/text.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+void print(const char* name, double seconds, long rss_kib) {
+  std::printf("%-46s %8.3f s", name, seconds);
+  if (rss_kib > 0) std::printf(" %10.1f MB peak RSS", static_cast<double>(rss_kib) / 1024.0);
+  std::printf("\n");
+}
+
+// The feed configuration of write_test_feed, with its store in database `db`.
+std::filesystem::path config_for(const std::filesystem::path& dir,
+                                 const testing::PostgresServer& server, const std::string& db) {
+  std::ifstream in(dir / "rosterd.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const std::string sqlite = "store: {sqlite: roster.db}";
+  yaml.replace(yaml.find(sqlite), sqlite.size(),
+               "store: {postgresql: {conninfo: \"" + server.conninfo(db) +
+                   "\", password_file: " + server.password_file().string() + "}}");
+  const auto path = dir / ("rosterd-" + db + ".yaml");
+  std::ofstream(path) << yaml;
+  return path;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--generate") {
+    testing::write_generated_roster(std::stoul(argv[2]), argv[3]);
+    return 0;
+  }
+  const bench::Options opt = bench::parse_options(argc, argv, {});
+  testing::TempDir tmp;
+  const std::filesystem::path dir = opt.dir.empty() ? tmp.path() : std::filesystem::path(opt.dir);
+  testing::write_test_feed(dir, "", "live");
+  const auto night1 = dir / "night1.txt";
+  const auto night2 = dir / "night2.txt";
+  const std::string self = std::filesystem::canonical("/proc/self/exe").string();
+  bench::measure({self, "--generate", std::to_string(opt.rows), night1.string()});
+  // The next night: every 100th student renamed (1% updated).
+  {
+    std::ifstream in(night1, std::ios::binary);
+    std::ofstream out(night2, std::ios::binary);
+    std::string line;
+    std::size_t n = 0;
+    while (std::getline(in, line)) {
+      if (n++ % 100 == 50) {
+        std::size_t pos = 0;
+        for (int i = 0; i < 4; ++i)
+          pos = line.find('|', pos) + 1;  // the fifth field is the last name
+        line.replace(pos, line.find('|', pos) - pos, "Renamed" + std::to_string(n));
+      }
+      out << line << '\n';
+    }
+  }
+  testing::PostgresServer& server = testing::shared_postgres_server();
+  std::printf("roster: %s rows, %.1f MB; PostgreSQL on 127.0.0.1:%d; best of %d runs each\n\n",
+              group_thousands(opt.rows).c_str(),
+              static_cast<double>(std::filesystem::file_size(night1)) / 1e6, server.port(),
+              opt.runs);
+
+  std::string header;
+  std::getline(std::ifstream(night1), header);
+  std::string columns;
+  for (std::string_view c : split(header, '|'))
+    columns += (columns.empty() ? "" : ", ") + std::string(c) + " text";
+
+  double baseline = 1e9, first = 1e9, next = 1e9;
+  long first_rss = 0, next_rss = 0;
+  for (int r = 0; r < opt.runs; ++r) {
+    const std::string base_db = server.create_database();
+    const auto start = std::chrono::steady_clock::now();
+    const auto copied = server.run_psql(
+        base_db,
+        {"-c", "CREATE TABLE t (" + columns + ")", "-c",
+         "\\copy t FROM '" + night1.string() + "' WITH (FORMAT csv, DELIMITER '|', HEADER true)",
+         "-c", "CREATE UNIQUE INDEX t_id ON t (StudentStateID)"});
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (copied.exit_status != 0) {
+      std::fprintf(stderr, "bench: psql failed: %s\n", copied.err.c_str());
+      return 1;
+    }
+    baseline = std::min(baseline, took);
+
+    const std::string db = server.create_database();
+    const auto config = config_for(dir, server, db);
+    const auto ingest = [&](const std::filesystem::path& file) {
+      return bench::measure({ROSTERD_BIN, "ingest", "--config", config.string(), "--feed", "gen",
+                             "--as-of", testing::kGeneratorAsOf, file.string()});
+    };
+    const bench::Measured a = ingest(night1);
+    const bench::Measured b = ingest(night2);
+    if (a.exit_status != 0 || b.exit_status != 0) {
+      std::fprintf(stderr, "bench: rosterd ingest exit statuses: first %d, next %d\n",
+                   a.exit_status, b.exit_status);
+      return 1;
+    }
+    first = std::min(first, a.seconds);
+    next = std::min(next, b.seconds);
+    first_rss = std::max(first_rss, a.peak_rss_kib);
+    next_rss = std::max(next_rss, b.peak_rss_kib);
+  }
+  print("psql \\copy + unique index (baseline)", baseline, 0);
+  print("rosterd ingest, first load (empty store)", first, first_rss);
+  print("rosterd ingest, next night (1% updated)", next, next_rss);
+  const double ratio = first / baseline;
+  std::printf("\nfirst load / baseline: %.2fx (target <= 1.2: %s)\n", ratio,
+              ratio <= 1.2 ? "met" : "NOT met");
+  std::printf("next night: %.3f s (target <= 3 s: %s)\n", next, next <= 3.0 ? "met" : "NOT met");
+  return 0;
+}
