@@ -54,6 +54,33 @@ TEST_CASE("a minimal config takes every default") {
   CHECK(c.store.sqlite == dir.path() / "rosterd.db");
 }
 
+TEST_CASE("store.postgresql is read, and a password in its conninfo is refused") {
+  testing::TempDir dir;
+  std::ofstream(dir / "pg.password") << "secret\n";
+  const Config c = parse_config(
+      "store:\n  postgresql:\n    conninfo: \"host=127.0.0.1 dbname=r user=r\"\n"
+      "    password_file: pg.password\nfeeds:\n  a:\n",
+      "x.yaml", dir.path());
+  CHECK(c.store.kind == StoreKind::postgresql);
+  CHECK(c.store.conninfo == "host=127.0.0.1 dbname=r user=r");
+  CHECK(c.store.password_file == dir.path() / "pg.password");
+  CHECK_THROWS_WITH_AS(
+      parse_config("store:\n  postgresql:\n    conninfo: \"host=h password=hunter2\"\n", "x.yaml",
+                   dir.path()),
+      doctest::Contains("x.yaml:3: store.postgresql.conninfo: must not hold a password"),
+      ConfigError);
+  CHECK_THROWS_WITH_AS(
+      parse_config("store:\n  sqlite: a.db\n  postgresql: {conninfo: \"host=h\"}\n", "x.yaml",
+                   dir.path()),
+      doctest::Contains("has both `sqlite:` and `postgresql:`"), ConfigError);
+  CHECK_THROWS_WITH_AS(
+      parse_config("store:\n  postgresql: {password_file: pg.password}\n", "x.yaml", dir.path()),
+      doctest::Contains("needs `conninfo:`"), ConfigError);
+  CHECK_THROWS_WITH_AS(parse_config("store:\n  postgresql: {conninfo: h, password_file: nope}\n",
+                                    "x.yaml", dir.path()),
+                       doctest::Contains("does not exist"), ConfigError);
+}
+
 TEST_CASE("format options are read") {
   testing::TempDir dir;
   const Config c =
