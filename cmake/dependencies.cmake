@@ -2,7 +2,7 @@
 find_package(Threads REQUIRED)
 find_package(OpenSSL REQUIRED)        # libssl-dev: SHA-256 of every roster file
 find_package(yaml-cpp REQUIRED)      # libyaml-cpp-dev: the configuration file
-find_package(SQLite3 REQUIRED)       # libsqlite3-dev: the embedded roster store
+find_package(SQLite3 3.35 REQUIRED)  # libsqlite3-dev: the embedded roster store (RETURNING)
 find_package(CURL REQUIRED)          # libcurl4-openssl-dev: QA reports by SMTP
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)  # libssh-dev: SFTP drops

@@ -701,7 +701,13 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
     }
     config.store.kind = StoreKind::postgresql;
     config.store.conninfo = pg["conninfo"].as_string();
-    if (config.store.conninfo.find("password") != std::string::npos) {
+    // A password may hide in a key=value conninfo or a URI's user:password@.
+    const std::string& ci = config.store.conninfo;
+    const bool uri = ci.starts_with("postgresql://") || ci.starts_with("postgres://");
+    const std::size_t at = uri ? ci.find('@') : std::string::npos;
+    const std::size_t colon = uri ? ci.find(':', ci.find("//") + 2) : std::string::npos;
+    if (ci.find("password") != std::string::npos ||
+        (at != std::string::npos && colon != std::string::npos && colon < at)) {
       pg["conninfo"].fail(
           "must not hold a password (it would show in logs and `ps`); put it in a file named by "
           "store.postgresql.password_file.");

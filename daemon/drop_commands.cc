@@ -1,5 +1,6 @@
 // `rosterd fetch` and `rosterd run --once`: the daemon's cycle, one feed or all, run by hand.
 #include <algorithm>
+#include <optional>
 #include <thread>
 
 #include "core/civil_date.h"
@@ -17,6 +18,25 @@
 #include "daemon/service.h"
 
 namespace rosterd {
+namespace {
+
+// On a shared PostgreSQL store, why this process may not take `feed`'s files now: a service
+// runs the feed, or another process is running it. Holding both locks on the command's own
+// connection keeps them until it ends.
+std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
+  if (!store.hold_feed(feed, FeedHold::lease)) {
+    std::string holder = "another rosterd instance";
+    for (const FeedHolder& h : store.feed_holders({feed}))
+      holder = h.instance;
+    return "standby: " + holder +
+           " runs this feed (use 'rosterd sync-now' on its host to poll it now)";
+  }
+  if (!store.hold_feed(feed, FeedHold::run)) return "busy: another rosterd process is running it";
+  return std::nullopt;
+}
+
+}  // namespace
+
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
   const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
@@ -29,6 +49,10 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
     return kExitClean;
   }
   const auto store = open_store(config);
+  if (const auto why = not_ours(*store, feed.name)) {
+    out << feed.name << ": " << *why << "; nothing done\n";
+    return kExitClean;
+  }
   const auto drop = make_drop(feed);
   FeedIntake intake(config, feed, *store, *drop);
   const FetchResult r = cl.flag("--wait") ? fetch_waiting(intake, feed) : intake.fetch();
@@ -77,6 +101,10 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
     if (!lock) {
       out << feed->name
           << ": busy: another rosterd process is working on this feed; skipped this time\n";
+      continue;
+    }
+    if (const auto why = not_ours(*store, feed->name)) {
+      out << feed->name << ": " << *why << "; skipped this time\n";
       continue;
     }
     status = worse(status, run_feed_cycle(config, *feed, *store, mailer,

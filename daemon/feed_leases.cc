@@ -11,31 +11,17 @@ namespace rosterd {
 FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& feed) {
   if (config.store.kind != StoreKind::postgresql) return {};
   std::lock_guard<std::mutex> lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  if (!store_) {
-    if (down_ && now < retry_at_) return {State::unreachable, ""};
-    try {
-      store_ = open_store(config);
-    } catch (const std::exception& e) {
-      lost(e.what());
-      return {State::unreachable, ""};
-    }
-  }
+  // During an outage nothing connects before its backoff is over.
+  if (down_ && std::chrono::steady_clock::now() < retry_at_) return {State::unreachable, ""};
   try {
-    if (store_->hold_feed(feed)) {
-      if (down_) {
-        log::info("store.reconnected", {{"instance", store_->instance()}});
-        down_ = false;
-        backoff_ = std::chrono::seconds(1);
-      }
-      return {};
-    }
+    if (!store_) store_ = open_store(config);
+    if (store_->hold_feed(feed, FeedHold::lease)) return {};
     std::string holder = "another instance";
     for (const FeedHolder& h : store_->feed_holders({feed}))
       holder = h.instance;
     return {State::standby, holder};
   } catch (const StoreConnectionError& e) {
-    store_.reset();  // its locks went with the connection
+    store_.reset();  // its leases went with the connection
     lost(e.what());
     return {State::unreachable, ""};
   } catch (const std::exception& e) {
@@ -46,13 +32,18 @@ FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& fee
 
 void FeedLeases::connection_failed(const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // The lease connection may have survived (a run's connection was cut alone): asking it
-  // again at the next poll finds out.
   lost(error);
 }
 
+void FeedLeases::connected() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!down_) return;
+  log::info("store.reconnected", {});
+  down_ = false;
+  backoff_ = std::chrono::seconds(1);
+}
+
 void FeedLeases::lost(const std::string& error) {
-  const auto now = std::chrono::steady_clock::now();
   if (!down_) {
     log::error("store.connection_lost",
                {{"error", error},
@@ -64,7 +55,7 @@ void FeedLeases::lost(const std::string& error) {
   } else {
     backoff_ = std::min<std::chrono::seconds>(backoff_ * 2, std::chrono::seconds(60));
   }
-  retry_at_ = now + backoff_;
+  retry_at_ = std::chrono::steady_clock::now() + backoff_;
 }
 
 }  // namespace rosterd

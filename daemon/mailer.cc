@@ -93,6 +93,9 @@ void Mailer::settle_awaiting_runs() {
                     {{"feed", run.feed}, {"run", std::to_string(run.id)}});
           continue;
         } catch (const Error& err) {
+          // Settled meanwhile by another process (an instance sharing the store): its business.
+          const auto now_run = store_.run(run.id);
+          if (now_run && now_run->decision != "held") continue;
           why = err.what();
         }
       } else {

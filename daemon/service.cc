@@ -276,6 +276,9 @@ class Service {
         return "standby (" + lease.holder + " runs this feed)";
       if (lease.state == FeedLeases::State::unreachable) return "waiting for the store";
       const auto store = open_store(config);
+      leases_.connected();
+      // The run lock, on the connection the run commits on: held while this poll runs.
+      if (!store->hold_feed(feed.name, FeedHold::run)) return "busy (another instance's poll)";
       Mailer mailer(config, *store);
       mailer.deliver_due(false);
       std::ostringstream out;  // reports go to the store and the mail, not to stdout

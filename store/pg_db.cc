@@ -220,6 +220,25 @@ class PgBulkInsert : public BulkInsertBackend {
 
 }  // namespace
 
+std::string describe_conninfo(const std::string& conninfo) {
+  char* error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
+  if (options == nullptr) {
+    std::string why = trimmed(error);
+    PQfreemem(error);
+    return "store.postgresql.conninfo does not parse: " + why;
+  }
+  std::string out;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    const std::string key = o->keyword;
+    if (o->val == nullptr || *o->val == '\0') continue;
+    if (key == "host" || key == "hostaddr" || key == "port" || key == "dbname" || key == "user")
+      out += (out.empty() ? "" : " ") + key + "=" + o->val;
+  }
+  PQconninfoFree(options);
+  return out.empty() ? "libpq's defaults" : out;
+}
+
 std::string number_parameters(std::string_view sql, int& parameters) {
   std::string out;
   out.reserve(sql.size() + 16);
@@ -277,8 +296,8 @@ PgDb::PgDb(const std::string& conninfo, const std::string& password,
     PQfinish(conn_);
     conn_ = nullptr;
     throw StoreConnectionError(
-        "cannot connect to the PostgreSQL roster store (store.postgresql.conninfo \"" + conninfo +
-        "\"): " + message +
+        "cannot connect to the PostgreSQL roster store (" + describe_conninfo(conninfo) +
+        "): " + message +
         ". Check that the server is running and reachable, the conninfo, and the password in "
         "store.postgresql.password_file.");
   }
@@ -290,7 +309,7 @@ PgDb::PgDb(const std::string& conninfo, const std::string& password,
   // locks: another instance takes its feeds over.
   exec(
       "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = "
-      "3");
+      "3; SET bytea_output = 'hex'");
 }
 
 PgDb::~PgDb() {
@@ -362,7 +381,13 @@ void PgDb::begin() {
 }
 
 void PgDb::commit() {
-  exec("COMMIT");
+  PGresult* res = PQexec(conn_, "COMMIT");
+  check(res, "committing");
+  // COMMIT of a transaction that failed earlier answers "ROLLBACK", not an error.
+  const std::string tag = PQcmdStatus(res);
+  PQclear(res);
+  if (tag != "COMMIT")
+    throw StoreError("roster store " + where_ + ": the transaction was rolled back, not committed");
 }
 
 void PgDb::rollback() noexcept {

@@ -16,9 +16,9 @@ namespace rosterd {
 
 // Advisory-lock classes (the first key of PostgreSQL's two-key advisory locks), so that
 // rosterd's locks never meet another application's in the same database.
-inline constexpr int kWriteLockClass = 0x524f5357;      // "ROSW": one writer at a time
-inline constexpr int kFeedLockClass = 0x524f5346;       // "ROSF": the instance that runs a feed
-inline constexpr int kMigrationLockClass = 0x524f534d;  // "ROSM": one migrator at a time
+inline constexpr int kWriteLockClass = 0x524f5357;  // "ROSW": one writer at a time
+inline constexpr int kFeedLockClass = 0x524f5346;   // "ROSF": the instance that runs a feed
+inline constexpr int kRunLockClass = 0x524f5352;    // "ROSR": the poll that runs a feed now
 
 class PgDb : public SqlDb {
  public:
@@ -56,6 +56,10 @@ class PgDb : public SqlDb {
   int changes_ = 0;
   std::map<std::string, std::pair<std::string, int>, std::less<>> statements_;
 };
+
+// The server a conninfo names, for messages: host, port, dbname and user only (never a
+// password, whatever form the conninfo has).
+std::string describe_conninfo(const std::string& conninfo);
 
 // `sql` with `?` and `?N` parameters as PostgreSQL's `$N`; sets `parameters` to their count.
 std::string number_parameters(std::string_view sql, int& parameters);

@@ -68,6 +68,16 @@ struct RunOutcome {
   bool awaiting_report = false;
 };
 
+// The two locks a feed of a shared store has (docs/store.md#several-instances-on-one-store).
+enum class FeedHold {
+  // Which instance runs the feed: held by the service's long-lived connection, so that the
+  // same instance keeps it from poll to poll and the others stand by.
+  lease,
+  // That a poll runs it now: held by the poll's own connection, the one its run commits on,
+  // so two instances never run the feed at once even if a lease passed between them.
+  run,
+};
+
 // An instance holding a feed of a shared store (docs/store.md).
 struct FeedHolder {
   std::string feed;
@@ -220,11 +230,12 @@ class RosterStore {
 
   // --- Instances sharing one store (PostgreSQL; docs/store.md) ---
 
-  // Takes `feed` for this store's connection, which keeps it until it closes (however the
-  // process ends), or confirms it has it; false when another instance's connection has it.
-  // Always true on SQLite, a store of one host (state_dir's lock files keep processes apart).
-  virtual bool hold_feed(const std::string& feed) = 0;
-  // Which instance holds which of `feeds` now (none on SQLite).
+  // Takes `feed`'s `lock` for this store's connection, which keeps it until it closes
+  // (however the process ends), or confirms it still has it; false when another connection
+  // has it. Always true on SQLite, a store of one host (state_dir's lock files keep processes
+  // apart).
+  virtual bool hold_feed(const std::string& feed, FeedHold lock = FeedHold::lease) = 0;
+  // Which instance holds which of `feeds`' leases now (none on SQLite).
   virtual std::vector<FeedHolder> feed_holders(const std::vector<std::string>& feeds) = 0;
   // This process, as runs and feed_holders name it.
   virtual const std::string& instance() const = 0;

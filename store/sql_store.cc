@@ -491,28 +491,30 @@ class SqlStore : public RosterStore {
 
   std::unique_ptr<CommittedRoster> committed(const std::string& feed) override;
 
-  bool hold_feed(const std::string& feed) override {
+  bool hold_feed(const std::string& feed, FeedHold lock) override {
     if (db_.dialect() != SqlDialect::postgresql) return true;
-    if (held_feeds_.count(feed) != 0) {
+    const std::int64_t lock_class = lock == FeedHold::lease ? kFeedLockClass : kRunLockClass;
+    const std::string held = std::to_string(lock_class) + "/" + feed;
+    if (held_feeds_.count(held) != 0) {
       // Still ours? Asking also finds out at once that the connection (and so the lock) is gone.
       Statement mine(db_,
                      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
                      "pid = pg_backend_pid() AND objsubid = 2 AND CAST(classid AS bigint) = ? AND "
                      "CAST(objid AS bigint) = ?");
-      mine.bind(1, std::int64_t{kFeedLockClass})
+      mine.bind(1, lock_class)
           .bind(2, std::int64_t{static_cast<std::uint32_t>(feed_lock_key(feed))});
       mine.step();
       if (mine.integer(0) > 0) return true;
-      held_feeds_.erase(feed);
+      held_feeds_.erase(held);
     }
     // Session-level: held until this connection closes, which a dead process's does at once.
     Statement q(db_,
                 "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer)) "
                 "THEN 1 ELSE 0 END");
-    q.bind(1, std::int64_t{kFeedLockClass}).bind(2, std::int64_t{feed_lock_key(feed)});
+    q.bind(1, lock_class).bind(2, std::int64_t{feed_lock_key(feed)});
     q.step();
     if (q.integer(0) != 1) return false;
-    held_feeds_.insert(feed);
+    held_feeds_.insert(held);
     return true;
   }
 
@@ -565,6 +567,17 @@ class SqlStore : public RosterStore {
 
   void finish_run(const RunOutcome& o) override {
     Transaction tx(db_);
+    {
+      // Only a run still running can finish (one marked failed meanwhile is taken again).
+      Statement st(db_, "SELECT decision FROM runs WHERE id = ?");
+      st.bind(1, o.run_id);
+      if (!st.step() || st.text(0) != "running") {
+        throw StoreError("run " + std::to_string(o.run_id) +
+                         " is no longer running (another rosterd found its connection gone and "
+                         "marked it failed); nothing of it was committed, and its file is taken "
+                         "again.");
+      }
+    }
     if (o.decision == Decision::committed) {
       if (last_committed_run(o.feed) != o.base_run) {
         throw StaleBaseError("feed " + o.feed + ": another run committed while run " +
@@ -1081,6 +1094,20 @@ class SqlStore : public RosterStore {
   }
 
   void migrate(const std::vector<std::string_view>& migrations) {
+    // Up to date (every open but the first): no write lock needed, so opening a store never
+    // waits for another instance's long commit.
+    try {
+      Statement current(db_, "SELECT max(version) FROM schema_migrations");
+      current.step();
+      if (current.integer(0) >= static_cast<std::int64_t>(migrations.size())) {
+        check_version(current.integer(0), migrations.size());
+        return;
+      }
+    } catch (const StoreConnectionError&) {
+      throw;
+    } catch (const StoreError&) {
+      // A new store: no schema_migrations yet.
+    }
     for (std::size_t v = 1; v <= migrations.size(); ++v) {
       // A write transaction: two processes starting together take turns, and the second sees
       // the first one's migration done.
@@ -1101,11 +1128,14 @@ class SqlStore : public RosterStore {
     }
     Statement newer(db_, "SELECT max(version) FROM schema_migrations");
     newer.step();
-    if (newer.integer(0) > static_cast<std::int64_t>(migrations.size())) {
+    check_version(newer.integer(0), migrations.size());
+  }
+
+  void check_version(std::int64_t version, std::size_t known) {
+    if (version > static_cast<std::int64_t>(known)) {
       throw StoreError("the roster store " + db_.where() + " has schema version " +
-                       std::to_string(newer.integer(0)) + ", newer than this rosterd knows (" +
-                       std::to_string(migrations.size()) +
-                       "). Run the newer rosterd, or restore a backup.");
+                       std::to_string(version) + ", newer than this rosterd knows (" +
+                       std::to_string(known) + "). Run the newer rosterd, or restore a backup.");
     }
   }
 
@@ -1115,9 +1145,10 @@ class SqlStore : public RosterStore {
     const std::string host = host_name();
     std::vector<std::int64_t> dead;
     if (db_.dialect() == SqlDialect::postgresql) {
-      Statement q(db_,
-                  "SELECT id FROM runs WHERE decision = 'running' AND instance NOT IN (SELECT "
-                  "coalesce(application_name, '') || '/' || pid FROM pg_stat_activity)");
+      Statement q(db_, std::string("SELECT id FROM runs WHERE decision = 'running' AND instance "
+                                   "NOT IN (SELECT ") +
+                           kConnectionToken +
+                           " FROM pg_stat_activity WHERE backend_start IS NOT NULL)");
       while (q.step())
         dead.push_back(q.integer(0));
     } else {
@@ -1369,22 +1400,25 @@ class SqlStore : public RosterStore {
     return id;
   }
 
-  // What runs.instance records: the process, and on PostgreSQL the connection that can commit
-  // the run (recover_abandoned_runs).
+  // What runs.instance records: on SQLite the process (`rosterd@HOST:PID`); on PostgreSQL the
+  // connection that can commit the run, as its backend PID and start time (unique while the
+  // server runs; application_name would do, but the server cuts it at 63 bytes).
   std::string connection_instance() {
     if (db_.dialect() != SqlDialect::postgresql) return instance_;
-    if (backend_pid_.empty()) {
-      Statement q(db_, "SELECT pg_backend_pid()");
-      q.step();
-      backend_pid_ = std::string(q.text(0));
+    if (connection_.empty()) {
+      Statement q(db_, std::string("SELECT ") + kConnectionToken +
+                           " FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+      if (q.step()) connection_ = std::string(q.text(0));
     }
-    return instance_ + "/" + backend_pid_;
+    return connection_;
   }
+  static constexpr const char* kConnectionToken =
+      "CAST(pid AS text) || '/' || CAST(extract(epoch FROM backend_start) AS text)";
 
   std::unique_ptr<SqlDb> owned_;
   SqlDb& db_;
   std::string instance_;
-  std::string backend_pid_;
+  std::string connection_;
   std::set<std::string> held_feeds_;
   std::unique_ptr<Statement> student_query_;  // after db_: finalized before it closes
 };

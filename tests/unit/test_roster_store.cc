@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -304,6 +305,10 @@ TEST_CASE_TEMPLATE(
   CHECK(f.store->run(run)->decision == "running");
   f.store->fail_run(run, "test");
   CHECK(f.store->run(run)->decision == "failed");
+  // A run marked failed (its connection thought gone) never commits afterwards.
+  changes.pop_back();
+  CHECK_THROWS_WITH_AS(f.store->finish_run(o), doctest::Contains("no longer running"), StoreError);
+  CHECK(f.roster().size() == 3);
 }
 
 TEST_CASE_TEMPLATE("store: reopening runs no migration twice", B, Sqlite, Postgres) {
@@ -339,6 +344,38 @@ TEST_CASE_TEMPLATE("store: values round-trip byte for byte, whatever they hold",
   CHECK(back[0].detail == found[0].detail);
   CHECK(back[0].field == Field::last_name);
   CHECK(back[0].line == 7);
+}
+
+TEST_CASE_TEMPLATE("store: a night that updates many students writes each change once", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f("    policy: {max_deactivate_pct: 50}\n");
+  auto night = rows(99);
+  night[98] = row("99", "Lee", "I");  // withdrawn at first
+  f.ingest(night);
+  // 80 renamed, 10 withdrawn, one back: past the PostgreSQL store's bulk threshold (64).
+  for (int i = 0; i < 80; ++i)
+    night[static_cast<std::size_t>(i)] = row(std::to_string(i + 1), "Renamed");
+  for (int i = 80; i < 90; ++i)
+    night[static_cast<std::size_t>(i)] = row(std::to_string(i + 1), "Lee", "I");
+  night[98] = row("99");
+  const IngestOutcome o = f.ingest(night);
+  REQUIRE(o.decision.decision == Decision::committed);
+  CHECK(o.plan.counts.updated == 80);
+  CHECK(o.plan.counts.deactivated == 10);
+  CHECK(o.plan.counts.reactivated == 1);
+  auto roster = f.roster();
+  CHECK(roster.at(id("1"))[field_index(Field::last_name)] == "Renamed");
+  CHECK(roster.at(id("85"))[field_index(Field::status)] == "I");
+  CHECK(roster.at(id("99"))[field_index(Field::status)] == "A");
+  CHECK(roster.at(id("95"))[field_index(Field::last_name)] == "Lee");
+  CHECK(f.query("SELECT count(*) FROM students WHERE updated_run = " + std::to_string(o.run_id)) ==
+        "91\n");
+  // The same file again: nothing left to change (the digests were written with the values).
+  CHECK(f.ingest(night).plan.changes.empty());
+  f.store->rollback(o.run_id, true, "tester");
+  roster = f.roster();
+  CHECK(roster.at(id("1"))[field_index(Field::last_name)] == "Lee");
+  CHECK(roster.at(id("99"))[field_index(Field::status)] == "I");
 }
 
 TEST_CASE_TEMPLATE("store: the drop ledger records a file version once", B, Sqlite, Postgres) {
@@ -495,13 +532,29 @@ TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
   CHECK(a->hold_feed("north"));  // kept
   CHECK_FALSE(b->hold_feed("north"));
   CHECK(b->hold_feed("south"));
+  // The run lock is another lock: a poll of A's (its own connection) runs north, and while it
+  // does, no other connection may run north, even one that got the lease.
+  auto a_poll = open_postgres_store({server.conninfo(db), server.password()});
+  CHECK(a_poll->hold_feed("north", FeedHold::run));
+  CHECK_FALSE(b->hold_feed("north", FeedHold::run));
   const auto holders = b->feed_holders({"north", "south", "east"});
   REQUIRE(holders.size() == 2);
   CHECK(holders[0].feed == "north");
   CHECK(holders[0].instance == a->instance());
   CHECK(holders[1].feed == "south");
-  a.reset();  // its connection closes: the feed is free
-  CHECK(b->hold_feed("north"));
+  // The server releases a closed connection's locks as its backend exits, a moment later.
+  const auto soon = [&](FeedHold lock) {
+    for (int i = 0; i < 100; ++i) {
+      if (b->hold_feed("north", lock)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return false;
+  };
+  a.reset();  // its connection closes: the lease is free
+  CHECK(soon(FeedHold::lease));
+  CHECK_FALSE(b->hold_feed("north", FeedHold::run));  // A's poll still runs it
+  a_poll.reset();
+  CHECK(soon(FeedHold::run));
 }
 
 TEST_CASE("store: a connection lost mid-run commits nothing, and the run is failed<Postgres>") {
