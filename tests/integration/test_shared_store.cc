@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/files.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
@@ -125,6 +126,11 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   CHECK(status_a.out.find("district0: ") != std::string::npos);
   CHECK(status_a.out.find("run by this instance") != std::string::npos);
   CHECK(s.feeds_held_by(b) == 0);
+  // A run by hand from B's host (cron) leaves A's feeds alone too.
+  const ProcessResult once =
+      run_process(ROSTERD_BIN, {"run", "--once", "--config", config_b.string()});
+  CHECK(once.exit_status == 0);
+  CHECK(once.out.find("district3: standby: rosterd@") != std::string::npos);
 
   // Every feed's night lands; A is killed while it ingests.
   std::map<std::string, std::string> sha;
@@ -194,4 +200,41 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
       },
       30000));
   kill_process(b);
+}
+
+TEST_CASE(
+    "integration: the database going away mid-run fails the run once; the file commits later") {
+  SharedSetup s;
+  const auto config = s.config("a");
+  const auto log = s.dir / "a.log";
+  const int a = start_process(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
+  REQUIRE(eventually([&] { return s.feeds_held_by(a) == kFeeds; }, 20000));
+  GeneratorOptions o;
+  o.clean_rows = 30000;
+  deliver(s.dir / "drop/district0/night-1.txt", generate_roster(o).text);
+  REQUIRE(eventually(
+      [&] { return s.count("SELECT count(*) FROM runs WHERE decision = 'running'") > 0; }, 30000));
+  s.server.stop();  // immediate shutdown: every connection drops, the run's transaction with it
+  std::this_thread::sleep_for(std::chrono::seconds(4));  // several polls of ten feeds
+  s.server.start();
+  CHECK(eventually(
+      [&] {
+        return s.count(
+                   "SELECT count(*) FROM runs WHERE feed = 'district0' AND decision = "
+                   "'committed'") == 1;
+      },
+      60000));
+  CHECK(s.count("SELECT count(*) FROM students") == 30000);
+  CHECK(s.count("SELECT count(*) FROM source_files WHERE status = 'ingested'") == 1);
+  kill_process(a);
+  const std::string text = read_file(log);
+  INFO(text);
+  // Reported once for the whole outage, however many polls and feeds met it.
+  std::size_t lost = 0;
+  for (std::size_t at = text.find("event=store.connection_lost"); at != std::string::npos;
+       at = text.find("event=store.connection_lost", at + 1))
+    ++lost;
+  CHECK(lost == 1);
+  CHECK(text.find("event=store.reconnected") != std::string::npos);
+  CHECK(text.find(s.server.password()) == std::string::npos);  // no secret in the log
 }
