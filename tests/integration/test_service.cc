@@ -185,7 +185,12 @@ TEST_CASE("integration: sync-now polls a feed at once; status tells what the ser
   CHECK(sync.out == "ok: gen polls now\n");
   CHECK(eventually(
       [&] { return rosterd({"history"}).out.find("committed  roster.txt") != std::string::npos; }));
-  const ProcessResult status = rosterd({"status"});
+  // The poll goes on a moment after its run commits (archiving, mail): wait for it to end.
+  ProcessResult status;
+  CHECK(eventually([&] {
+    status = rosterd({"status"});
+    return status.out.find("gen: idle; last poll ") != std::string::npos;
+  }));
   INFO(status.out);
   CHECK(status.out.find("gen: idle; last poll ") != std::string::npos);
   CHECK(status.out.find("next poll in 35") != std::string::npos);  // ~3599 s
