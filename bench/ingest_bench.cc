@@ -22,25 +22,6 @@ using namespace rosterd;
 
 namespace {
 
-// The next night: every 100th student renamed (1% updated), in a child process (see measure()).
-int next_night(const char* in_path, const char* out_path) {
-  std::ifstream in(in_path, std::ios::binary);
-  std::ofstream out(out_path, std::ios::binary);
-  std::string line;
-  std::size_t n = 0;
-  while (std::getline(in, line)) {
-    if (n++ % 100 == 50) {
-      // The fifth field is the last name.
-      std::size_t pos = 0;
-      for (int i = 0; i < 4; ++i)
-        pos = line.find('|', pos) + 1;
-      line.replace(pos, line.find('|', pos) - pos, "Renamed" + std::to_string(n));
-    }
-    out << line << '\n';
-  }
-  return 0;
-}
-
 void print(const char* name, const bench::Measured& m) {
   std::printf("%-44s %8.3f s %10.1f MB peak RSS\n", name, m.seconds,
               static_cast<double>(m.peak_rss_kib) / 1024.0);
@@ -55,7 +36,10 @@ int main(int argc, char** argv) {
     testing::write_generated_roster(std::stoul(argv[2]), argv[3]);
     return 0;
   }
-  if (argc == 4 && std::string(argv[1]) == "--next-night") return next_night(argv[2], argv[3]);
+  if (argc == 4 && std::string(argv[1]) == "--next-night") {
+    testing::write_next_night(argv[2], argv[3]);  // in a child: see --generate
+    return 0;
+  }
   const bench::Options opt = bench::parse_options(argc, argv, {});
   const std::size_t rows = opt.rows;
   const int runs = opt.runs;

@@ -61,22 +61,7 @@ int main(int argc, char** argv) {
   const auto night2 = dir / "night2.txt";
   const std::string self = std::filesystem::canonical("/proc/self/exe").string();
   bench::measure({self, "--generate", std::to_string(opt.rows), night1.string()});
-  // The next night: every 100th student renamed (1% updated).
-  {
-    std::ifstream in(night1, std::ios::binary);
-    std::ofstream out(night2, std::ios::binary);
-    std::string line;
-    std::size_t n = 0;
-    while (std::getline(in, line)) {
-      if (n++ % 100 == 50) {
-        std::size_t pos = 0;
-        for (int i = 0; i < 4; ++i)
-          pos = line.find('|', pos) + 1;  // the fifth field is the last name
-        line.replace(pos, line.find('|', pos) - pos, "Renamed" + std::to_string(n));
-      }
-      out << line << '\n';
-    }
-  }
+  testing::write_next_night(night1, night2);
   testing::PostgresServer& server = testing::shared_postgres_server();
   std::printf("roster: %s rows, %.1f MB; PostgreSQL on 127.0.0.1:%d; best of %d runs each\n\n",
               group_thousands(opt.rows).c_str(),

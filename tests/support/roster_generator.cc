@@ -248,4 +248,20 @@ std::filesystem::path write_test_feed(const std::filesystem::path& dir, const st
   return dir / "rosterd.yaml";
 }
 
+void write_next_night(const std::filesystem::path& in_path, const std::filesystem::path& out_path) {
+  std::ifstream in(in_path, std::ios::binary);
+  std::ofstream out(out_path, std::ios::binary);
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(in, line)) {
+    if (n++ % 100 == 50) {
+      std::size_t pos = 0;
+      for (int i = 0; i < 4; ++i)
+        pos = line.find('|', pos) + 1;  // the fifth field is the last name
+      line.replace(pos, line.find('|', pos) - pos, "Renamed" + std::to_string(n));
+    }
+    out << line << '\n';
+  }
+}
+
 }  // namespace rosterd::testing

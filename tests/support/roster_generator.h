@@ -42,6 +42,10 @@ GeneratedRoster generate_roster(const GeneratorOptions& options);
 // Writes a clean generated roster of `rows` students to `path` (the benchmarks' input).
 void write_generated_roster(std::size_t rows, const std::filesystem::path& path);
 
+// Writes the night after `in` (a generated roster) to `out`: every 100th student renamed (1%
+// of the students updated), as the benchmarks' "next night".
+void write_next_night(const std::filesystem::path& in, const std::filesystem::path& out);
+
 // One of every row-level code, `n` times.
 std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n);
 
