@@ -14,3 +14,13 @@ if(ROSTERD_SANITIZE)
                          -fno-sanitize-recover=undefined)
   target_link_options(rosterd_settings INTERFACE -fsanitize=address,undefined)
 endif()
+# libFuzzer (fuzz/): every library gets the coverage instrumentation and the sanitizers, so that
+# a fuzz target sees into the code it drives; the targets themselves add libFuzzer's main.
+if(ROSTERD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "ROSTERD_FUZZ needs clang (libFuzzer): configure with CC=clang-14 CXX=clang++-14")
+  endif()
+  target_compile_options(rosterd_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-omit-frame-pointer)
+  target_link_options(rosterd_settings INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+endif()

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The sanitizer pass (CI runs it after scripts/test.sh): rosterd and its tests built with
+# AddressSanitizer and UndefinedBehaviorSanitizer into build-asan (or $ROSTERD_BUILD_DIR), then
+# every ctest suite run on that build. Any sanitizer report fails the run.
+# Extra arguments go to ctest (e.g. -L unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ROSTERD_BUILD_DIR=${ROSTERD_BUILD_DIR:-build-asan}
+scripts/build.sh -DROSTERD_SANITIZE=ON -DROSTERD_BUILD_BENCH=OFF
+# Leaks count; UBSan stops at the first report (the build also sets -fno-sanitize-recover).
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir "$ROSTERD_BUILD_DIR" --output-on-failure -j 2 "$@"
