@@ -23,9 +23,9 @@ namespace {
 
 using namespace rosterd;
 
-// The folder relative paths resolve against, with the reference tables a seed names (those of
-// tests/support/roster_generator.cc write_test_feed), so that inputs get past the file checks.
-// One a process, removed at exit.
+// The folder relative paths resolve against, holding the files the seeds name: the reference
+// tables of conf/ref (so that conf/rosterd.example.yaml loads whole), an opt-out list, and files
+// for the key and password settings. One a process, removed at exit.
 std::filesystem::path make_base_dir() {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     ("rosterd-fuzz-config-" + std::to_string(::getpid()));
@@ -34,17 +34,22 @@ std::filesystem::path make_base_dir() {
     std::ofstream(dir / name, std::ios::binary) << text;
   };
   write("ref/grades.txt",
-        "Code|Name\nPK|Pre-K\nK|Kindergarten\n01|1\n02|2\n03|3\n04|4\n05|5\n06|6\n07|7\n08|8\n"
-        "09|9\n10|10\n11|11\n12|12\n");
-  write("ref/grade_map.txt", "DistrictCode|PlatformCode\nKG|K\n1|01\n2|02\n3|03\n4|04\n5|05\n");
+        "Code|Name\nPK|Pre-Kindergarten\nK|Kindergarten\n01|Grade 1\n02|Grade 2\n03|Grade 3\n"
+        "04|Grade 4\n05|Grade 5\n06|Grade 6\n07|Grade 7\n08|Grade 8\n09|Grade 9\n10|Grade 10\n"
+        "11|Grade 11\n12|Grade 12\n");
+  write("ref/grade_map.txt",
+        "DistrictCode|PlatformCode\nKG|K\n1|01\n2|02\n3|03\n4|04\n5|05\n6|06\n7|07\n8|08\n9|09\n");
   write("ref/campuses.txt",
         "Code|Name\n101|Lincoln Elementary\n102|Washington Middle\n103|Roosevelt High\n");
   write("ref/campus_map.txt", "DistrictCode|PlatformCode\nLES|101\nWMS|102\nRHS|103\n");
   write("ref/diagnoses.txt",
-        "Code|Name\nAU|Autism\nOHI|Other Health\nSI|Speech\nSLD|Learning Disability\n");
+        "Code|Name\nAU|Autism\nED|Emotional Disturbance\nID|Intellectual Disability\n"
+        "OHI|Other Health Impairment\nSI|Speech or Language Impairment\n"
+        "SLD|Specific Learning Disability\n");
   write("ref/diagnosis_map.txt", "DistrictCode|PlatformCode\nAUT|AU\nSPL|SI\nLD|SLD\n");
   write("opted_out.txt", "# state IDs\n1000000001\n");
   write("known_hosts", "");
+  write("id_ed25519", "");
   write("secret", "password\n");
   static std::filesystem::path to_remove;
   to_remove = dir;

@@ -49,9 +49,9 @@ ReferenceSet test_reference() {
                              {"11", "11"},
                              {"12", "12"}}),
                    map_of({{"KG", "K"}, {"1", "01"}, {"2", "02"}, {"3", "03"}, {"5", "05"}}));
-  r.campuses.emplace(
-      "campus", table_of({{"101", "Lincoln"}, {"102", "Washington"}, {"103", "Roosevelt"}}),
-      map_of({{"LES", "101"}, {"WMS", "102"}, {"RHS", "103"}}));
+  r.campuses.emplace("campus",
+                     table_of({{"101", "Lincoln"}, {"102", "Washington"}, {"103", "Roosevelt"}}),
+                     map_of({{"LES", "101"}, {"WMS", "102"}, {"RHS", "103"}}));
   r.diagnoses.emplace(
       "diagnosis", table_of({{"AU", "Autism"}, {"OHI", "Other"}, {"SI", "Speech"}, {"SLD", "LD"}}),
       map_of({{"AUT", "AU"}, {"SPL", "SI"}, {"LD", "SLD"}}));

@@ -128,6 +128,11 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, mail_from.c_str());
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, static_cast<long>(options_.connect_timeout.count()));
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(options_.timeout.count()));
+  // After the message body, libcurl waits for the server's verdict under its own response
+  // timeout (120 s by default), not CURLOPT_TIMEOUT: a server hanging mid-DATA would hold the
+  // run for two minutes a message.
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT,
+                   static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   const long ssl = options_.url.starts_with("smtps://")      ? CURLUSESSL_ALL
                    : options_.starttls == StartTls::required ? CURLUSESSL_ALL

@@ -239,6 +239,34 @@ TEST_CASE(
 }
 
 TEST_CASE(
+    "integration: a mail server hanging mid-DATA times out; the run waits, and commits once the "
+    "report goes out") {
+  MailFixture f("", "  starttls: off\n  timeout: 2s\n");
+  f.sink.stop();
+  f.sink.set_stall(true);
+  f.sink.start();
+  const auto started = std::chrono::steady_clock::now();
+  const ProcessResult held = f.ingest();
+  const auto took = std::chrono::steady_clock::now() - started;
+  INFO(held.out, held.err);
+  CHECK(held.exit_status == 4);            // held: the report did not go out
+  INFO("took " << std::chrono::duration_cast<std::chrono::seconds>(took).count() << " s");
+  CHECK(took < std::chrono::seconds(20));  // the timeout, not a hang
+  CHECK(held.err.find("SMTP") != std::string::npos);
+  CHECK(held.out.find("waiting for its QA report to be delivered") != std::string::npos);
+  CHECK(run_rosterd({"export", "--config", f.config.string()}).out.find("1000000001") ==
+        std::string::npos);
+  f.sink.stop();
+  f.sink.set_stall(false);
+  f.sink.start();
+  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 1);
+  CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
+  CHECK(f.history().find("committed") != std::string::npos);
+}
+
+TEST_CASE(
     "integration: a report delivered after deliver_within leaves the run held and tells the "
     "failures list") {
   MailFixture f("    report: {deliver_within: 1s}\n");

@@ -44,6 +44,7 @@ void SmtpSink::start() {
     args.push_back(store_.string());
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  if (stall_) args.push_back("--stall");
   // Debian's interpreter, which sees python3-aiosmtpd (a python3 earlier on PATH may not).
   pid_ = start_process("/usr/bin/python3", args);
   for (int i = 0; i < 400; ++i) {

@@ -27,6 +27,9 @@ class SmtpSink {
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
   void stop();
   void start();  // again, on the same port
+  // From the next start(): a server that reads each message and never answers it (true), or
+  // one that answers again (false).
+  void set_stall(bool stall) { stall_ = stall; }
 
   // The JSON text of every message received so far, in order.
   std::vector<std::string> messages() const;
@@ -37,6 +40,7 @@ class SmtpSink {
   std::vector<std::string> extra_args_;
   int port_ = 0;
   int pid_ = -1;
+  bool stall_ = false;
 };
 
 }  // namespace rosterd::testing

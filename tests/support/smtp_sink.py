@@ -6,12 +6,14 @@ envelope, headers, the text and HTML bodies, attachments, the time of receipt an
 the decision of every run in rosterd's store at that moment (to prove a report arrives before
 its run commits). A recipient bounce@... is refused (550). Runs until killed.
 
-With --tls CERT KEY it offers STARTTLS; with --auth USER:PASSWORD it requires that login
+With --stall it never answers DATA (a server hanging mid-message). With --tls CERT KEY it offers
+STARTTLS; with --auth USER:PASSWORD it requires that login
 (after STARTTLS) and records the logins it saw in OUT/auth.log.
 
 usage: smtp_sink.py --port N --out DIR [--db STORE] [--tls CERT KEY] [--auth USER:PASSWORD]
 """
 import argparse
+import asyncio
 import email
 import email.policy
 import json
@@ -26,9 +28,10 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
-    def __init__(self, out, db):
+    def __init__(self, out, db, stall):
         self.out = out
         self.db = db
+        self.stall = stall
 
     def runs(self):
         if not self.db or not os.path.exists(self.db):
@@ -47,6 +50,9 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.stall:
+            # A server that hangs mid-DATA: the message is read, never answered.
+            await asyncio.sleep(3600)
         received = time.time_ns()
         msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text = msg.get_body(preferencelist=("plain",))
@@ -87,6 +93,7 @@ def main():
     p.add_argument("--db")
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
+    p.add_argument("--stall", action="store_true")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     kwargs = {}
@@ -105,7 +112,7 @@ def main():
             return AuthResult(success=ok)
 
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
-    controller = Controller(Sink(a.out, a.db), hostname="127.0.0.1", port=a.port, **kwargs)
+    controller = Controller(Sink(a.out, a.db, a.stall), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
     signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), os._exit(0)))
     while True:
