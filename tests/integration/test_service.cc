@@ -254,3 +254,59 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
       run_process("/usr/bin/sqlite3", {(tmp / "roster.db").string(), "PRAGMA integrity_check;"});
   CHECK(integrity.out == "ok\n");
 }
+
+TEST_CASE("integration: the service's info log carries no student names or birth dates") {
+  TempDir tmp;
+  std::filesystem::create_directories(tmp / "drop");
+  const auto config = write_test_feed(tmp.path(),
+                                      "    schedule: {poll_every: 1s}\n"
+                                      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+                                      "    policy: {max_reject_pct: 100}\n",
+                                      "live");
+  // Every row-level discrepancy (bad dates, unknown codes, duplicates...), so that values are
+  // reported, and on a second night an ID change (a possible match), so identity is logged too.
+  GeneratorOptions o;
+  o.clean_rows = 200;
+  o.inject = every_row_code(2);
+  const GeneratedRoster night = generate_roster(o);
+  deliver(tmp / "drop/night-1.txt", night.text);
+  const std::filesystem::path log = tmp / "service.log";
+  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
+                                {"ROSTERD_LOG_LEVEL=info"}, log.string());
+  const auto committed = [&](const std::string& name) {
+    return run_process(ROSTERD_BIN, {"history", "--config", config.string()})
+               .out.find("committed  " + name) != std::string::npos;
+  };
+  CHECK(eventually([&] { return committed("night-1.txt"); }, 20000));
+  // The second night: the first clean student under a new state ID.
+  std::string second = night.text;
+  const std::size_t row2 = second.find('\n') + 1;
+  second.replace(row2, 10, "9999999999");
+  deliver(tmp / "drop/night-2.txt", second);
+  CHECK(eventually([&] { return committed("night-2.txt"); }, 20000));
+  ::kill(pid, SIGTERM);
+  CHECK(wait_process(pid, 10000) == 0);
+
+  const std::string text = read_file(log);
+  REQUIRE(text.find("event=run.done") != std::string::npos);  // it did log its runs
+  // Every last name, first name and birth date of the file, searched for in the log.
+  std::size_t searched = 0;
+  std::istringstream lines(night.text);
+  std::string line;
+  std::getline(lines, line);  // the header
+  while (std::getline(lines, line)) {
+    std::vector<std::string> f;
+    std::size_t start = 0;
+    for (std::size_t bar = line.find('|'); bar != std::string::npos; bar = line.find('|', start)) {
+      f.push_back(line.substr(start, bar - start));
+      start = bar + 1;
+    }
+    f.push_back(line.substr(start));
+    for (std::size_t i : {2u, 4u, 5u}) {  // first name, last name, date of birth
+      if (i >= f.size() || f[i].size() < 4) continue;
+      ++searched;
+      CHECK_MESSAGE(text.find(f[i]) == std::string::npos, "in the log: " << f[i]);
+    }
+  }
+  CHECK(searched > 500);
+}
