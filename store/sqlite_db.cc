@@ -131,6 +131,10 @@ void SqliteDb::check(int rc, std::string_view doing) const {
                      " failed: " + sqlite3_errmsg(db_);
   if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
     what += ". Another process holds the store's lock; try again when it has finished.";
+  } else if ((rc & 0xFF) == SQLITE_IOERR) {
+    what +=
+        ". Writing the store failed (a full disk, a file size limit or a failing device); "
+        "nothing was committed. Free space or fix the device, then run again.";
   } else if ((rc & 0xFF) == SQLITE_FULL) {
     what +=
         ". The disk is full; free space in the state directory and run again (nothing was "

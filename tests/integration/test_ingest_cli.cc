@@ -299,3 +299,36 @@ TEST_CASE(
   CHECK(saw_before > 0);
   CHECK(saw_after > 0);
 }
+
+TEST_CASE(
+    "integration: a store that cannot grow (disk full) fails the run cleanly; later it commits") {
+  TempDir tmp;
+  const auto config = write_test_feed(tmp.path(), "", "live");
+  write_generated_roster(50, tmp / "small.txt");
+  write_generated_roster(20000, tmp / "large.txt");
+  REQUIRE(run_rosterd({"ingest", "--config", config.string(), "--as-of", kGeneratorAsOf,
+                       (tmp / "small.txt").string()})
+              .exit_status == 0);
+  const std::string before = export_of(config);
+  // A file size limit (prlimit --fsize, in bytes) just over the store's size now: the large
+  // night's commit cannot write its pages (its write-ahead log), as on a full disk.
+  const auto db_size = std::filesystem::file_size(tmp / "roster.db");
+  const ProcessResult full =
+      run_process("/usr/bin/prlimit", {"--fsize=" + std::to_string(db_size + 64 * 1024),
+                                       ROSTERD_BIN, "ingest", "--config", config.string(),
+                                       "--as-of", kGeneratorAsOf, (tmp / "large.txt").string()});
+  INFO(full.out << full.err);
+  CHECK(full.exit_status > 0);  // an error, not killed by SIGXFSZ
+  CHECK(full.err.find("nothing was committed") != std::string::npos);
+  CHECK(export_of(config) == before);
+  const ProcessResult integrity =
+      run_process("/usr/bin/sqlite3", {(tmp / "roster.db").string(), "PRAGMA integrity_check;"});
+  CHECK(integrity.out == "ok\n");
+  // With room again the same file commits, and the failed attempt is in the history.
+  const ProcessResult again = run_rosterd({"ingest", "--config", config.string(), "--as-of",
+                                           kGeneratorAsOf, (tmp / "large.txt").string()});
+  CHECK(again.exit_status == 0);
+  const std::string history = run_rosterd({"history", "--config", config.string()}).out;
+  CHECK(history.find("failed") != std::string::npos);
+  CHECK(history.find("committed  large.txt") != std::string::npos);
+}
