@@ -332,3 +332,37 @@ TEST_CASE(
   CHECK(history.find("failed") != std::string::npos);
   CHECK(history.find("committed  large.txt") != std::string::npos);
 }
+
+TEST_CASE("integration: a store locked by another writer makes the run wait, then commit") {
+  TempDir tmp;
+  const auto config = write_test_feed(tmp.path(), "", "live");
+  write_generated_roster(50, tmp / "first.txt");
+  REQUIRE(run_rosterd({"ingest", "--config", config.string(), "--as-of", kGeneratorAsOf,
+                       (tmp / "first.txt").string()})
+              .exit_status == 0);
+  // Another process takes the write lock and keeps it for 3 s (a long commit elsewhere).
+  const std::string hold =
+      "import sqlite3, sys, time\n"
+      "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+      "c.execute('BEGIN IMMEDIATE')\n"
+      "open(sys.argv[2], 'w').close()\n"
+      "time.sleep(3)\n"
+      "c.execute('COMMIT')\n";
+  const int holder = start_process(
+      "/usr/bin/python3", {"-c", hold, (tmp / "roster.db").string(), (tmp / "locked").string()}, {},
+      (tmp / "holder.log").string());
+  for (int i = 0; i < 100 && !std::filesystem::exists(tmp / "locked"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  REQUIRE(std::filesystem::exists(tmp / "locked"));
+  write_generated_roster(60, tmp / "second.txt");
+  const auto started = std::chrono::steady_clock::now();
+  const ProcessResult r = run_rosterd({"ingest", "--config", config.string(), "--as-of",
+                                       kGeneratorAsOf, (tmp / "second.txt").string()});
+  const auto waited = std::chrono::steady_clock::now() - started;
+  INFO(r.out << r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(waited >= std::chrono::seconds(2));  // it waited for the lock rather than failing
+  CHECK(wait_process(holder, 10000) == 0);
+  CHECK(run_rosterd({"history", "--config", config.string()}).out.find("committed  second.txt") !=
+        std::string::npos);
+}
