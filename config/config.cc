@@ -9,6 +9,7 @@
 #include "core/civil_date.h"
 #include "core/error.h"
 #include "core/local_time.h"
+#include "core/log.h"
 #include "core/text.h"
 
 namespace rosterd {
@@ -670,6 +671,35 @@ const FeedConfig& Config::feed(std::string_view name) const {
   return it->second;
 }
 
+namespace {
+
+// Files holding secrets that other users of the host can read: warned about at every start (ssh
+// refuses such keys; rosterd says so, names the file, and goes on).
+void warn_readable_secrets(const Config& config) {
+  std::vector<std::pair<std::string, std::filesystem::path>> secrets{
+      {"smtp.password_file", config.smtp.password_file},
+      {"store.postgresql.password_file", config.store.password_file}};
+  for (const auto& [name, feed] : config.feeds) {
+    const std::string at = "feeds." + name + ".source.sftp.";
+    secrets.emplace_back(at + "key_file", feed.source.sftp.key_file);
+    secrets.emplace_back(at + "passphrase_file", feed.source.sftp.passphrase_file);
+    secrets.emplace_back(at + "password_file", feed.source.sftp.password_file);
+  }
+  for (const auto& [key, path] : secrets) {
+    if (path.empty()) continue;
+    std::error_code ec;
+    const auto perms = std::filesystem::status(path, ec).permissions();
+    if (ec || (perms & std::filesystem::perms::others_read) == std::filesystem::perms::none)
+      continue;
+    log::warning("config.secret_readable",
+                 {{"key", key},
+                  {"file", path.string()},
+                  {"what_to_do", "every user of this host can read it: chmod 600 it"}});
+  }
+}
+
+}  // namespace
+
 Config parse_config(std::string_view yaml, const std::string& display_name,
                     const std::filesystem::path& base_dir) {
   YAML::Node root;
@@ -740,6 +770,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   for (auto& [name, node] : feeds.entries())
     config.feeds.emplace(name, parse_feed(name, node, base_dir, config.smtp.configured()));
   if (config.feeds.empty()) feeds.fail("lists no feed. Add at least one.");
+  warn_readable_secrets(config);
   return config;
 }
 

@@ -33,13 +33,6 @@ std::unique_ptr<RosterStore> open_store(const Config& config) {
                          ". Check store.postgresql.password_file and its permissions.");
       }
       if (!options.password.empty() && options.password.back() == '\r') options.password.pop_back();
-      std::error_code ec;
-      const auto perms = std::filesystem::status(file, ec).permissions();
-      if (!ec && (perms & std::filesystem::perms::others_read) != std::filesystem::perms::none) {
-        log::warning("store.password_file_readable",
-                     {{"file", file.string()},
-                      {"what_to_do", "chmod 600 it: every user of this host can read it"}});
-      }
     }
     return open_postgres_store(options);
   }

@@ -129,3 +129,23 @@ TEST_CASE("integration: the bundled example runs") {
   CHECK(r.out.find("Rows read 30, accepted 20 (3 with warnings), rejected 10") !=
         std::string::npos);
 }
+
+TEST_CASE("integration: a secret file other users can read is warned about, naming the key") {
+  TempDir dir;
+  write(dir / "sftp.password", "s3cret\n");
+  write(dir / "known_hosts", "");
+  std::filesystem::permissions(dir / "sftp.password", std::filesystem::perms(0644));
+  const auto config = write_test_feed(dir.path(),
+                                      "    source:\n      sftp:\n        host: 127.0.0.1\n"
+                                      "        user: sis\n        password_file: sftp.password\n"
+                                      "        known_hosts: known_hosts\n");
+  write(dir / "r.txt", std::string(kDefaultHeader) + "\n");
+  ProcessResult r =
+      run_process(ROSTERD_BIN, {"check", "--config", config.string(), (dir / "r.txt").string()});
+  CHECK(r.err.find("event=config.secret_readable key=feeds.gen.source.sftp.password_file") !=
+        std::string::npos);
+  CHECK(r.err.find("s3cret") == std::string::npos);
+  std::filesystem::permissions(dir / "sftp.password", std::filesystem::perms(0600));
+  r = run_process(ROSTERD_BIN, {"check", "--config", config.string(), (dir / "r.txt").string()});
+  CHECK(r.err.find("config.secret_readable") == std::string::npos);
+}
