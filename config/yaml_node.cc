@@ -21,12 +21,21 @@ void YamlNode::fail(const std::string& message) const {
                     message);
 }
 
+std::string YamlNode::key_text(const YAML::Node& key) const {
+  // A list or mapping as a key (`[]: x`, `{a: 1}: x`) is legal YAML and never a rosterd key.
+  if (!key.IsScalar()) {
+    YamlNode(key, file_, path_)
+        .fail("has a key that is not a plain name (an empty key, a list or a mapping).");
+  }
+  return key.Scalar();
+}
+
 void YamlNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
   if (is_null()) return;
   if (!node_.IsMap()) fail("must be a mapping of keys to values.");
   std::vector<std::string> seen;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(kv.first);
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
       // yaml-cpp keeps the first of two equal keys; a person editing the file expects the last.
       YamlNode child(kv.first, file_, path_.empty() ? key : path_ + "." + key);
@@ -58,7 +67,7 @@ std::vector<std::pair<std::string, YamlNode>> YamlNode::entries() const {
   if (is_null()) return out;
   if (!node_.IsMap()) fail("must be a mapping of keys to values.");
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(kv.first);
     YamlNode child(kv.second, file_, path_.empty() ? key : path_ + "." + key);
     child.parent_line_ = kv.first.Mark().line + 1;
     out.emplace_back(key, std::move(child));

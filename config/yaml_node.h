@@ -41,6 +41,9 @@ class YamlNode {
   std::string as_choice(std::initializer_list<std::string_view> choices) const;
 
  private:
+  // A mapping key as text; fails (ConfigError) for a key that is a list, a mapping or null.
+  std::string key_text(const YAML::Node& key) const;
+
   YAML::Node node_;
   std::string file_;
   std::string path_;

@@ -119,8 +119,8 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "State ID " + value + " appears on " + d.detail +
              "; every row with this ID is rejected until the file has one row per student.";
     case C::encoding:
-      return "Field " + field + " has bytes that are not valid " + d.detail + " (" + value +
-             "). Export the file in that encoding, or set the feed's format.encoding.";
+      return "Field " + field + " has " + d.detail + ": " + value +
+             ". Export the file in that encoding, or set the feed's format.encoding.";
     case C::implausible_birth_date:
       return "Birth date " + value + " gives " + d.detail +
              ". Check the birth date and the grade (the row is still accepted).";

@@ -155,7 +155,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     // the run, the feed's list does).
     const auto campus_mail = [&](const std::string& list, Decision shown) {
       if (!mail) return;
-      for (const auto& [code, lists] : feed.campus_notify) {
+      for (const auto& [campus, lists] : feed.campus_notify) {
+        const std::string& code = campus;  // a plain reference: lambdas below capture it
         const std::vector<std::string>& to = list == "held" ? lists.held : lists.qa_report;
         if (to.empty()) continue;
         RunReport report = o.report(feed.name);

@@ -2,6 +2,7 @@
 // read as pairs or refused with ConfigError naming the file and line (parsers/code_list_reader.h),
 // never crash or throw anything else. The readers take a path, so the input is written to a temp
 // file first; the same bytes are then read as a table, as a map and as both of a translator.
+#include <cxxabi.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -28,6 +29,15 @@
 namespace {
 
 using namespace rosterd;
+
+// The exception's type as written in C++, for the report of a finding.
+std::string type_name(const std::exception& e) {
+  int status = 0;
+  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
+  std::string out = status == 0 ? name : typeid(e).name();
+  std::free(name);
+  return out;
+}
 
 // One a process (libFuzzer may run several at once with -jobs), removed at exit.
 const std::filesystem::path& input_path() {
@@ -74,7 +84,7 @@ bool reads_or_refuses(Read read) {
   } catch (const ConfigError&) {
     return false;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "a code list reader let %s escape: %s\n", typeid(e).name(), e.what());
+    std::fprintf(stderr, "a code list reader let %s escape: %s\n", type_name(e).c_str(), e.what());
     std::abort();
   }
 }

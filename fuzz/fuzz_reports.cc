@@ -214,15 +214,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const Discrepancy& d : ds)
     ++r.by_code[static_cast<std::size_t>(d.code)];
 
-  std::ostringstream json;
-  write_json_report(json, r);
-  check_json(json.str(), r);
-
+  // The CSV first: a JSON finding then does not hide a CSV one behind it for the same input.
   QaMailOptions options;
   options.to = {"qa@district.example"};
   options.pii = PiiLevel::full;  // every value as found, so that each can be compared
   options.date = "2026-11-23";
   const MailMessage mail = qa_report_mail(r, options);
   check_csv(mail.attachment, ds);
+
+  std::ostringstream json;
+  write_json_report(json, r);
+  check_json(json.str(), r);
   return 0;
 }

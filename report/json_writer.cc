@@ -8,10 +8,12 @@
 
 namespace rosterd {
 
-void append_json_string(std::string& out, std::string_view s) {
+namespace {
+
+// The characters of `s` escaped for a JSON string. REQUIRES: `s` is valid UTF-8 or `valid` is
+// false (then the rest from the first non-ASCII byte goes through display_safe first).
+void append_escaped(std::string& out, std::string_view s, bool valid) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  const bool valid = is_valid_utf8(s);
   for (std::size_t i = 0; i < s.size(); ++i) {
     const auto b = static_cast<unsigned char>(s[i]);
     if (b == '"' || b == '\\') {
@@ -22,17 +24,22 @@ void append_json_string(std::string& out, std::string_view s) {
       out += kHex[b >> 4];
       out += kHex[b & 0xF];
     } else if (b >= 0x80 && !valid) {
-      // Write the rest through display_safe, which keeps valid sequences and escapes the rest.
-      std::string rest = display_safe(s.substr(i));
-      for (char c : rest) {
-        if (c == '\\') out += '\\';
-        out += c;
-      }
+      // The rest through display_safe (valid sequences kept, the others written as \xNN), then
+      // escaped like any valid string: quotes and control characters in it too (a fuzzer found
+      // a quote after an invalid byte written raw, ending the string early).
+      append_escaped(out, display_safe(s.substr(i)), true);
       break;
     } else {
       out += static_cast<char>(b);
     }
   }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  append_escaped(out, s, is_valid_utf8(s));
   out += '"';
 }
 

@@ -337,3 +337,16 @@ TEST_CASE(
   CHECK(r.import.update);
   CHECK(r.import.skip.test(field_index(Field::ela_score)));
 }
+
+TEST_CASE(
+    "a key that is a list or a mapping is refused with its line (fuzz findings config-1, -2)") {
+  testing::TempDir dir;
+  CHECK_THROWS_WITH_AS(
+      parse_config("[]: x\n", "x.yaml", dir.path()),
+      doctest::Contains("x.yaml:1: (top level): has a key that is not a plain name"), ConfigError);
+  CHECK_THROWS_WITH_AS(
+      parse_config("feeds:\n  a:\n    format:\n      columns:\n        [a, b]: c\n", "x.yaml",
+                   dir.path()),
+      doctest::Contains("not a plain name"), ConfigError);
+  CHECK_THROWS_AS(parse_config("feeds:\n  {a: 1}: x\n", "x.yaml", dir.path()), ConfigError);
+}

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/utf8.h"
 #include "report/json_writer.h"
 #include "report/run_report.h"
 
@@ -80,4 +81,20 @@ TEST_CASE("the text report summarises counts and shows a few examples per code")
   CHECK(s.find("invalid_status") != std::string::npos);
   CHECK(s.find("... and 2 more") != std::string::npos);
   CHECK(s.find("dry-run (nothing was written)") != std::string::npos);
+}
+
+TEST_CASE("JSON strings stay JSON whatever bytes a value holds (fuzz finding reports-1)") {
+  // An invalid byte, then a quote, a backslash and a control character: the quote once ended
+  // the string early (fuzz/findings/reports-1).
+  for (const std::string& value :
+       {std::string("O\xff\"Brien"), std::string("\xff\"\t\x00`\x00\t", 7),
+        std::string("a\xc3\x28\"b\\c\nd"), std::string("Zo\xc3\xab \"ok\"")}) {
+    std::string out;
+    append_json_string(out, value);
+    INFO(out);
+    const auto parsed = nlohmann::json::parse(out, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    REQUIRE(parsed.is_string());
+    if (is_valid_utf8(value)) CHECK(parsed.get<std::string>() == value);
+  }
 }
