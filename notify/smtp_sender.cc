@@ -131,8 +131,7 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
   // After the message body, libcurl waits for the server's verdict under its own response
   // timeout (120 s by default), not CURLOPT_TIMEOUT: a server hanging mid-DATA would hold the
   // run for two minutes a message.
-  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT,
-                   static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(c, CURLOPT_SERVER_RESPONSE_TIMEOUT, static_cast<long>(options_.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   const long ssl = options_.url.starts_with("smtps://")      ? CURLUSESSL_ALL
                    : options_.starttls == StartTls::required ? CURLUSESSL_ALL

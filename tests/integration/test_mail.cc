@@ -249,7 +249,7 @@ TEST_CASE(
   const ProcessResult held = f.ingest();
   const auto took = std::chrono::steady_clock::now() - started;
   INFO(held.out, held.err);
-  CHECK(held.exit_status == 4);            // held: the report did not go out
+  CHECK(held.exit_status == 4);  // held: the report did not go out
   INFO("took " << std::chrono::duration_cast<std::chrono::seconds>(took).count() << " s");
   CHECK(took < std::chrono::seconds(20));  // the timeout, not a hang
   CHECK(held.err.find("SMTP") != std::string::npos);
