@@ -24,6 +24,16 @@ if [ ! -f "fuzz/fuzz_${target}.cc" ]; then
   exit 2
 fi
 
+# The fuzz build's own compiler (Debian's clang-14 and its libFuzzer), installed on first use.
+if ! command -v clang++-14 >/dev/null || [ ! -d /usr/lib/llvm-14/lib/clang ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "scripts/fuzz.sh: needs clang-14 and libclang-rt-14-dev: apt-get install clang-14 libclang-rt-14-dev" >&2
+    exit 2
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang-14 \
+    libclang-rt-14-dev >/dev/null
+fi
+
 build="build-fuzz"
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$build" -G Ninja -DROSTERD_FUZZ=ON \
   -DROSTERD_BUILD_TESTS=OFF -DROSTERD_BUILD_BENCH=OFF >/dev/null
