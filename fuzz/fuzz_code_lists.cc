@@ -21,6 +21,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "fuzz/exception_name.h"
 #include "parsers/code_list_reader.h"
 #include "validators/code_map.h"
 #include "validators/code_translator.h"
@@ -29,15 +30,6 @@
 namespace {
 
 using namespace rosterd;
-
-// The exception's type as written in C++, for the report of a finding.
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
 
 // One a process (libFuzzer may run several at once with -jobs), removed at exit.
 const std::filesystem::path& input_path() {
@@ -84,7 +76,8 @@ bool reads_or_refuses(Read read) {
   } catch (const ConfigError&) {
     return false;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "a code list reader let %s escape: %s\n", type_name(e).c_str(), e.what());
+    std::fprintf(stderr, "a code list reader let %s escape: %s\n", fuzz::exception_name(e).c_str(),
+                 e.what());
     std::abort();
   }
 }

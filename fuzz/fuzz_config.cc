@@ -19,19 +19,11 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "fuzz/exception_name.h"
 
 namespace {
 
 using namespace rosterd;
-
-// The exception's type as written in C++, for the report of a finding.
-std::string type_name(const std::exception& e) {
-  int status = 0;
-  char* name = abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &status);
-  std::string out = status == 0 ? name : typeid(e).name();
-  std::free(name);
-  return out;
-}
 
 // The folder relative paths resolve against, holding the files the seeds name: the reference
 // tables of conf/ref (so that conf/rosterd.example.yaml loads whole), an opt-out list, and files
@@ -80,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const Error&) {
     // The documented outcome for a bad file.
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "parse_config let %s escape: %s\n", type_name(e).c_str(), e.what());
+    std::fprintf(stderr, "parse_config let %s escape: %s\n", fuzz::exception_name(e).c_str(),
+                 e.what());
     std::abort();
   } catch (...) {
     std::fprintf(stderr, "parse_config let a non-std exception escape\n");
