@@ -89,20 +89,21 @@ std::string hh_mm(int minutes) {
   return buf;
 }
 
-// No file taken today by the feed's deadline: one line in the history and one alert to the
-// failures list, once per day — the failure no one notices until the platform is days stale.
-void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out) {
+}  // namespace
+
+bool check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out,
+                    std::int64_t now) {
   const ScheduleConfig& s = feed.schedule;
-  if (!s.expect_by) return;
-  const std::int64_t now = unix_now();
+  if (!s.expect_by) return false;
   const LocalTime lt = local_time_in(s.timezone, now);
-  if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by) return;
+  if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by)
+    return false;
   const std::int64_t day_start = local_midnight_in(s.timezone, now);
-  if (store.file_seen_since(feed.name, day_start)) return;  // taken, or on its way
+  if (store.file_seen_since(feed.name, day_start)) return false;  // taken, or on its way
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
   const std::string reason = "no roster file had arrived by " + by;
-  if (!store.record_event(feed.name, "missing", date, reason)) return;  // told already today
+  if (!store.record_event(feed.name, "missing", date, reason)) return false;  // told already
   out << feed.name << ": MISSING: " << reason << " on " << date << '\n';
   log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
   mailer.alert_failure(
@@ -113,7 +114,10 @@ void check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
           ".\nThe platform keeps the last committed roster until one comes. "
           "Check that the student information system's nightly export and "
           "upload ran.\n");
+  return true;
 }
+
+namespace {
 
 // Files keep coming, but with the bytes of the last one ingested, for stale_after: the SIS is
 // resending an old export. Told once per last-ingested file.
@@ -210,7 +214,7 @@ int run_feed_cycle(const Config& config, const FeedConfig& feed, RosterStore& st
   intake.tidy();
   if (drop_state != nullptr) *drop_state = intake.last_error();
   check_stale(feed, store, mailer, out);
-  check_deadline(feed, store, mailer, out);
+  check_deadline(feed, store, mailer, out, unix_now());
   return status;
 }
 

@@ -34,6 +34,13 @@ int print_fetch(std::ostream& out, const FeedConfig& feed, const FetchResult& r)
 // Fetches, then polls again every second while files are waiting, at most stable_for + 5 s.
 FetchResult fetch_waiting(FeedIntake& intake, const FeedConfig& feed);
 
+// No file taken on the feed's local day by schedule.expect_by, at `now` (seconds since the
+// epoch): one line in the history and one alert to the failures list, once per local date (the
+// date is the key, so a clock that jumps back across midnight or a DST change tells no day
+// twice). Returns true when it told.
+bool check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out,
+                    std::int64_t now);
+
 // The more urgent of two exit statuses: 5, 3, 4, 1, then 0.
 int worse(int a, int b);
 
