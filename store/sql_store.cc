@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <initializer_list>
 #include <set>
 #include <unordered_set>
 
@@ -26,10 +27,39 @@
 namespace rosterd {
 namespace {
 
-constexpr const char* kStudentColumns =
-    "state_id, local_id, first_name, middle_name, last_name, birth_date, grade, campus, diagnoses, "
-    "status, "
-    "ela_score, math_score";
+// The students table's columns of the kFieldCount values, in Field order: the one list every
+// statement and bulk insert of students takes them from.
+constexpr std::array<const char*, kFieldCount> kStudentFields = {
+    "state_id", "local_id", "first_name", "middle_name", "last_name", "birth_date",
+    "grade",    "campus",   "diagnoses",  "status",      "ela_score", "math_score"};
+
+const std::string kStudentColumns = [] {
+  std::string out;
+  for (const char* c : kStudentFields)
+    out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}();
+
+// `before`, the student field columns, then `after`: a bulk insert's column list.
+std::vector<std::string> with_student_fields(std::initializer_list<const char*> before,
+                                             std::initializer_list<const char*> after) {
+  std::vector<std::string> out(before.begin(), before.end());
+  out.insert(out.end(), kStudentFields.begin(), kStudentFields.end());
+  out.insert(out.end(), after.begin(), after.end());
+  return out;
+}
+
+// What the store keeps beside a student's values, computed from them: the digest the plan
+// compares and the identity key the matcher looks up.
+struct StoredKeys {
+  std::int64_t digest = 0;
+  std::int64_t identity = 0;
+};
+StoredKeys stored_keys(const StudentValues& v) {
+  return {static_cast<std::int64_t>(student_digest(v)),
+          static_cast<std::int64_t>(
+              identity_key(v[field_index(Field::last_name)], v[field_index(Field::birth_date)]))};
+}
 
 std::string now_utc() {
   return utc_timestamp();
@@ -1198,16 +1228,14 @@ class SqlStore : public RosterStore {
         continue;
       }
       const StudentValues view = c.after_values();
-      const auto digest = static_cast<std::int64_t>(student_digest(view));
-      const auto key = static_cast<std::int64_t>(
-          identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)]));
+      const StoredKeys keys = stored_keys(view);
       // A re-key moves the record to its new ID: the old one is in the before-image.
       const std::string& from = c.kind == ChangeKind::rekeyed && c.before
                                     ? (*c.before)[field_index(Field::state_id)]
                                     : c.state_id;
       for (int i = 1; i < static_cast<int>(kFieldCount); ++i)
         up.bind_static(i, view[static_cast<std::size_t>(i)]);
-      up.bind(12, digest).bind(13, run).bind(14, key).bind(15, c.state_id);
+      up.bind(12, keys.digest).bind(13, run).bind(14, keys.identity).bind(15, c.state_id);
       up.bind(16, feed).bind(17, from).run();
       if (c.kind == ChangeKind::rekeyed) {
         if (db_.changes() != 1) {
@@ -1219,19 +1247,17 @@ class SqlStore : public RosterStore {
     }
     if (!bulk_updates.empty()) update_in_bulk(feed, run, bulk_updates);
     if (adds.empty()) return;
-    BulkInsert ins(
-        db_, "students",
-        {"feed", "state_id", "local_id", "first_name", "middle_name", "last_name", "birth_date",
-         "grade", "campus", "diagnoses", "status", "ela_score", "math_score", "digest", "added_run",
-         "updated_run", "identity_key", "platform_id"});
+    BulkInsert ins(db_, "students",
+                   with_student_fields({"feed"}, {"digest", "added_run", "updated_run",
+                                                  "identity_key", "platform_id"}));
     std::vector<std::optional<std::string_view>> row(kFieldCount + 6);
     const std::string run_text = std::to_string(run);
     std::string digest, key;
     for (const Change* c : adds) {
       const StudentValues view = c->after_values();
-      digest = std::to_string(static_cast<std::int64_t>(student_digest(view)));
-      key = std::to_string(static_cast<std::int64_t>(
-          identity_key(view[field_index(Field::last_name)], view[field_index(Field::birth_date)])));
+      const StoredKeys keys = stored_keys(view);
+      digest = std::to_string(keys.digest);
+      key = std::to_string(keys.identity);
       row[0] = feed;
       for (std::size_t i = 0; i < kFieldCount; ++i)
         row[1 + i] = view[i];
@@ -1259,17 +1285,14 @@ class SqlStore : public RosterStore {
         "campus TEXT, diagnoses TEXT, status TEXT, ela_score TEXT, math_score TEXT, digest BIGINT, "
         "identity_key BIGINT) ON COMMIT DELETE ROWS; DELETE FROM rosterd_updates");
     {
-      BulkInsert ins(
-          db_, "rosterd_updates",
-          {"state_id", "local_id", "first_name", "middle_name", "last_name", "birth_date", "grade",
-           "campus", "diagnoses", "status", "ela_score", "math_score", "digest", "identity_key"});
+      BulkInsert ins(db_, "rosterd_updates", with_student_fields({}, {"digest", "identity_key"}));
       std::vector<std::optional<std::string_view>> row(kFieldCount + 2);
       std::string digest, key;
       for (const Change* c : updates) {
         const StudentValues view = c->after_values();
-        digest = std::to_string(static_cast<std::int64_t>(student_digest(view)));
-        key = std::to_string(static_cast<std::int64_t>(identity_key(
-            view[field_index(Field::last_name)], view[field_index(Field::birth_date)])));
+        const StoredKeys keys = stored_keys(view);
+        digest = std::to_string(keys.digest);
+        key = std::to_string(keys.identity);
         for (std::size_t i = 0; i < kFieldCount; ++i)
           row[i] = view[i];
         row[kFieldCount] = digest;

@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/text.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
@@ -295,13 +296,7 @@ TEST_CASE("integration: the service's info log carries no student names or birth
   std::string line;
   std::getline(lines, line);  // the header
   while (std::getline(lines, line)) {
-    std::vector<std::string> f;
-    std::size_t start = 0;
-    for (std::size_t bar = line.find('|'); bar != std::string::npos; bar = line.find('|', start)) {
-      f.push_back(line.substr(start, bar - start));
-      start = bar + 1;
-    }
-    f.push_back(line.substr(start));
+    const auto f = rosterd::split(line, '|');
     for (std::size_t i : {2u, 4u, 5u}) {  // first name, last name, date of birth
       if (i >= f.size() || f[i].size() < 4) continue;
       ++searched;
