@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "core/civil_date.h"
+#include "core/fault_point.h"
 #include "core/log.h"
 #include "transport/local_drop.h"
 #include "transport/local_name.h"
@@ -104,6 +105,7 @@ FetchResult FeedIntake::fetch() {
   const SourceConfig& s = feed_.source;
   try {
     const std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    fault_point("fetch.listed");
     std::vector<DropEntry> candidates;
     std::vector<std::string> names;
     for (const auto& e : all) {
@@ -153,6 +155,7 @@ FetchResult FeedIntake::fetch() {
         result.events.push_back({FetchEvent::Kind::waiting, e.name, err.what(), std::nullopt});
         continue;
       }
+      fault_point("fetch.downloaded");
       rec.sha256 = staged->sha256();
       if (auto earlier = store_.source_file_with_sha(feed_.name, rec.sha256)) {
         rec.status = "repeat";
@@ -180,7 +183,9 @@ FetchResult FeedIntake::fetch() {
                                safe_local_name(e.name)))
                            .string();
       rec.id = store_.add_source_file(rec);
+      fault_point("fetch.recorded");
       staged->publish(rec.local_path);
+      fault_point("fetch.staged");
       log::info("drop.taken", {{"feed", feed_.name},
                                {"file", e.name},
                                {"bytes", std::to_string(staged->bytes())},
@@ -265,7 +270,9 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
   for (SourceFile f : pending) {
     IntakeRun r;
     std::error_code ec;
-    const bool finished = finished_decision(f.run_decision);
+    // A file whose run finished before a crash, or whose archiving and after-action a crash
+    // cut short, only needs those finished: it is not run again.
+    const bool finished = f.status == "ingested" || finished_decision(f.run_decision);
     if (!finished && !std::filesystem::is_regular_file(f.local_path, ec)) {
       // The staged copy is gone before its run finished (a crash between the ledger and the
       // rename): forget the record, and any repeat of it, so the file is fetched again.
@@ -298,18 +305,28 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
         break;
       }
     }
-    // Record where the copy goes before moving it: a crash in between leaves a stray staged
-    // file, never a record that sends the file through again.
+    // Record where the copy goes before moving it: a crash from here on leaves a record that
+    // is `ingested` with no after-action yet, which the next poll finishes (never runs again).
     const std::filesystem::path archive = archive_dir(config_, feed_.name);
     std::filesystem::create_directories(archive, ec);
-    const std::string staged = f.local_path;
-    const std::filesystem::path dest = archive / std::filesystem::path(staged).filename();
-    f.status = "ingested";
-    if (!ec) f.local_path = dest.string();
-    store_.update_source_file(f);
-    if (!ec && ::rename(staged.c_str(), dest.c_str()) == 0) sync_directory(archive);
+    const std::filesystem::path staged =
+        staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename();
+    if (f.status != "ingested") {
+      f.status = "ingested";
+      if (!ec) f.local_path = (archive / staged.filename()).string();
+      store_.update_source_file(f);
+      fault_point("file.ingested");
+    } else {
+      log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
+    }
+    if (staged != f.local_path && std::filesystem::is_regular_file(staged, ec) &&
+        ::rename(staged.c_str(), f.local_path.c_str()) == 0)
+      sync_directory(archive);
+    fault_point("file.archived");
     after_take(f);
+    fault_point("file.after_action");
     store_.update_source_file(f);
+    if (!r.outcome && r.error.empty()) continue;  // nothing was run in this poll
     r.file = *store_.source_file(f.id);
     runs.push_back(std::move(r));
   }

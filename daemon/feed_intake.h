@@ -67,7 +67,8 @@ class FeedIntake {
 
   // Runs every staged file that has no finished run yet, oldest first; then archives it and
   // applies source.after to the remote file. A failure of the latter is recorded and logged but
-  // never undoes the run.
+  // never undoes the run. Files whose run finished but whose archiving or after-action a crash
+  // cut short are finished too, without running again (and are not among the returned runs).
   std::vector<IntakeRun> ingest_pending(std::size_t threads, CivilDate as_of);
 
   // The drop's fault as of the last fetch ("" when it worked); carried between polls by the

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <unordered_set>
 
+#include "core/fault_point.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "daemon/mailer.h"
@@ -89,6 +90,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     source_file = origin->source_file;
   }
   o.run_id = store.begin_run(feed.name, o.check.file, source_file);
+  fault_point("run.started");
   log::info(
       "run.start",
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
@@ -224,6 +226,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.rules = rules;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     store.finish_run(out);
+    fault_point("run.finished");
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {
       RunReport report = o.report(feed.name);

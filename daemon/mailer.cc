@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "core/civil_date.h"
+#include "core/fault_point.h"
 #include "core/log.h"
 #include "daemon/ingest_pipeline.h"
 
@@ -37,8 +38,10 @@ bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, cons
 bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
   // Claimed first, so two rosterd processes never both send it.
   if (!store_.claim_mail(e.id)) return false;
+  fault_point("mail.claimed");
   try {
     sender_.send(e.message);
+    fault_point("mail.delivered");  // the server has it; the outbox does not know yet
   } catch (const SmtpError& err) {
     if (unreachable != nullptr) *unreachable = err.unreachable();
     // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does

@@ -153,8 +153,9 @@ class RosterStore {
   // Counts an attempt to run the file.
   virtual void note_source_attempt(std::int64_t id) = 0;
   // Files still `fetched`: never run, their run failed (a crash, a store error), or their run
-  // finished but the record was not yet marked ingested. Not those whose run is still running.
-  // Oldest first.
+  // finished but the record was not yet marked ingested; and files `ingested` whose after-action
+  // was never recorded (a crash between the two). Not those whose run is still running. Oldest
+  // first.
   virtual std::vector<SourceFile> pending_source_files(const std::string& feed) = 0;
   // The last `last` records, newest first, of one feed (or all when `feed` is empty).
   virtual std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) = 0;

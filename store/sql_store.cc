@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "core/civil_date.h"
+#include "core/fault_point.h"
 #include "core/identity_key.h"
 #include "core/text.h"
 #include "planner/student_digest.h"
@@ -312,8 +313,9 @@ class SqlStore : public RosterStore {
   std::vector<SourceFile> pending_source_files(const std::string& feed) override {
     std::vector<SourceFile> out;
     Statement q(db_, std::string("SELECT ") + kSourceColumns +
-                         " WHERE f.feed = ? AND f.status = 'fetched' AND (f.run_id IS NULL OR "
-                         "r.decision <> 'running') ORDER BY f.id");
+                         " WHERE f.feed = ? AND (f.status = 'fetched' AND (f.run_id IS NULL OR "
+                         "r.decision <> 'running') OR f.status = 'ingested' AND f.after_action = "
+                         "'') ORDER BY f.id");
     q.bind(1, feed);
     while (q.step())
       out.push_back(read_source_file(q));
@@ -669,6 +671,7 @@ class SqlStore : public RosterStore {
         .bind(29, o.rules)
         .bind(30, o.run_id)
         .run();
+    fault_point("store.committing");  // every write of the run made, COMMIT not yet sent
     tx.commit();
   }
 
