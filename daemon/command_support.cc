@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/dir_access.h"
 #include "core/error.h"
 #include "core/log.h"
 #include "store/sql_db.h"
@@ -19,6 +20,30 @@ Config load_config_option(const CommandLine& cl, const std::string& usage) {
   const auto path = cl.value("--config");
   if (!path) throw UsageError("--config FILE is required. Usage: " + usage);
   return load_config(*path);
+}
+
+namespace {
+
+// `what` names the folder for the user ("state_dir /var/lib/rosterd/state"); `holds` says what
+// rosterd keeps there.
+void require_writable_dir(const std::filesystem::path& dir, const std::string& key,
+                          const std::string& what, const std::string& holds) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  const std::string why = ec ? "cannot be created (" + ec.message() + ")" : why_not_writable(dir);
+  if (why.empty()) return;
+  throw Error(what + " " + why + ": rosterd keeps " + holds +
+              " there, so it stopped before changing anything. Make the folder writable by the "
+              "user rosterd runs as (under systemd: the unit's StateDirectory=, or a folder listed "
+              "in ReadWritePaths=), or set " +
+              key + " to one that is.");
+}
+
+}  // namespace
+
+void require_writable_state_dir(const Config& config) {
+  require_writable_dir(config.state_dir, "state_dir", "state_dir " + config.state_dir.string(),
+                       "its feed locks, control socket, staged and archived files");
 }
 
 std::unique_ptr<RosterStore> open_store(const Config& config) {
@@ -37,10 +62,11 @@ std::unique_ptr<RosterStore> open_store(const Config& config) {
     return open_postgres_store(options);
   }
   const std::filesystem::path& db = config.store.sqlite;
-  if (db.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(db.parent_path(), ec);
-  }
+  const std::filesystem::path folder = db.has_parent_path() ? db.parent_path() : ".";
+  const std::string name = db.filename().string();
+  require_writable_dir(folder, "store.sqlite", "the folder " + folder.string() + " of the store",
+                       "the roster store " + name + " and SQLite's journal files (" + name +
+                           "-wal, " + name + "-shm)");
   return open_sqlite_store(db.string());
 }
 

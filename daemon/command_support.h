@@ -17,8 +17,15 @@ namespace rosterd {
 // --config FILE, required; throws UsageError naming `usage` when missing.
 Config load_config_option(const CommandLine& cl, const std::string& usage);
 
-// Opens the configured store, creating its folder when missing.
+// Opens the configured store, creating its folder when missing. A SQLite store whose folder
+// rosterd cannot write is refused with the reason (SQLite keeps its journal files there).
 std::unique_ptr<RosterStore> open_store(const Config& config);
+
+// Creates state_dir when missing and checks that rosterd can write there (feed locks, the
+// control socket, staged and archived files); throws Error naming the key, the folder, why not
+// (e.g. a read-only file system) and what to do. Commands that take files call it first, so a
+// read-only state folder stops them before anything is fetched.
+void require_writable_state_dir(const Config& config);
 
 // --format text|json (default text).
 std::string format_option(const CommandLine& cl);

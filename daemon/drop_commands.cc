@@ -43,6 +43,7 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  require_writable_state_dir(config);
   const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
   if (!lock) {
     out << feed.name << ": busy: another rosterd process is working on this feed; nothing done\n";
@@ -73,6 +74,7 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
       if (log::parse_level(lvl, l)) log::set_level(l);
     }
     const Config config = load_config_option(cl, usage);
+    require_writable_state_dir(config);
     return run_service({config.file, threads_option(cl)});
   }
   const std::string format = format_option(cl);
@@ -91,6 +93,7 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
                        " has a source (source.sftp or source.local); nothing to poll.");
     }
   }
+  require_writable_state_dir(config);
   const auto store = open_store(config);
   Mailer mailer(config, *store);
   // A run of its own (cron, a timer) is the retry schedule: everything queued is tried now.

@@ -257,18 +257,22 @@ class Service {
     update_status();
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
     std::string drop_state = st.drop_state;
-    asio::post(pool_, [this, config, name, drop_state]() mutable {
+    asio::post(pool_, [this, config, name, drop_state, previous = st.last]() mutable {
       // A poll queued behind others when SIGTERM came does not start.
       const std::string result = stop_requested_.load()
                                      ? std::string("skipped (stopping)")
-                                     : work(*config, config->feeds.at(name), drop_state);
+                                     : work(*config, config->feeds.at(name), drop_state, previous);
       asio::post(io_, [this, name, result, drop_state] { done(name, result, drop_state); });
     });
   }
 
-  // On a pool thread: one cycle of the feed. Never throws.
-  std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state) {
+  // On a pool thread: one cycle of the feed. Never throws. `previous` is what the feed's last
+  // poll did: a fault that lasts (a read-only state_dir) is logged when it starts and ends, not
+  // at every poll.
+  std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state,
+                   const std::string& previous) {
     try {
+      require_writable_state_dir(config);
       const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
       if (!lock) return "busy (another rosterd process)";
       const FeedLeases::Answer lease = leases_.hold(config, feed.name);
@@ -286,14 +290,18 @@ class Service {
           run_feed_cycle(config, feed, *store, mailer,
                          {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
       mailer.deliver_due(false);
+      if (previous.starts_with("failed: "))
+        log::info("service.poll_recovered", {{"feed", feed.name}});
       return "exit " + std::to_string(status);
     } catch (const StoreConnectionError& e) {
       // Logged once an outage, not at every poll of every feed.
       leases_.connection_failed(e.what());
       return std::string("failed: ") + e.what();
     } catch (const std::exception& e) {
-      log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
-      return std::string("failed: ") + e.what();
+      std::string result = std::string("failed: ") + e.what();
+      if (result != previous)
+        log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
+      return result;
     }
   }
 

@@ -2,6 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
+#include "core/dir_access.h"
+
 namespace rosterd {
 namespace {
 
@@ -139,8 +143,16 @@ void SqliteDb::check(int rc, std::string_view doing) const {
     what +=
         ". The disk is full; free space in the state directory and run again (nothing was "
         "committed).";
-  } else if ((rc & 0xFF) == SQLITE_READONLY) {
-    what += ". The store is read-only; check the file's and its folder's permissions.";
+  } else if ((rc & 0xFF) == SQLITE_READONLY || (rc & 0xFF) == SQLITE_CANTOPEN) {
+    // Say which: a folder mounted read-only (a disk the kernel remounted after errors, or a
+    // systemd unit's ProtectSystem=) needs another fix than permissions do.
+    const std::filesystem::path file(path_);
+    const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
+    const std::string why = why_not_writable(folder);
+    what += ". The store cannot be written" +
+            (why.empty() ? std::string(": check the file's permissions")
+                         : ": its folder " + folder.string() + " " + why) +
+            "; nothing was committed. Make it writable, then run again.";
   }
   throw StoreError(what);
 }

@@ -2,13 +2,20 @@
 // or the OOM killer would, then the next polls; and SIGTERM, as systemd stops the service. The
 // drop is a real sshd on loopback (after: move), the mail a real SMTP server, the store SQLite.
 // After each: the file committed exactly once, the committed run's QA report delivered once,
-// the remote file moved, staging empty, the store intact.
+// the remote file moved, staging empty, the store intact. Then a state folder, or the store's
+// folder, that cannot be written: refused with the reason, logged once, nothing lost.
 // Run alone: ctest -R integration_fault_points.
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "tests/support/files.h"
 #include "tests/support/process.h"
@@ -173,4 +180,181 @@ TEST_CASE("integration fault points: SIGTERM at each step of a poll; the service
         run_process(ROSTERD_BIN, {"outbox", "--config", f.config.string()}).out.find("IN DOUBT") ==
         std::string::npos);
   }
+}
+
+namespace {
+
+// `dir` made read-only for rosterd, as a disk the kernel remounted read-only after errors, or a
+// systemd unit's ProtectSystem=strict without ReadWritePaths=, makes it: a read-only bind mount
+// over it when the tests run as root (root ignores permissions), mode 0555 otherwise. Undone
+// when it goes, or by writable().
+class ReadOnlyFolder {
+ public:
+  explicit ReadOnlyFolder(std::filesystem::path dir) : dir_(std::move(dir)) {
+    std::filesystem::create_directories(dir_);
+    if (::geteuid() != 0) {
+      std::filesystem::permissions(
+          dir_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+      state_ = State::chmod;
+    } else if (::mount(dir_.c_str(), dir_.c_str(), nullptr, MS_BIND, nullptr) == 0) {
+      state_ = State::mounted;
+      if (::mount(nullptr, dir_.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0)
+        writable();
+    }
+  }
+  ~ReadOnlyFolder() { writable(); }
+  ReadOnlyFolder(const ReadOnlyFolder&) = delete;
+  ReadOnlyFolder& operator=(const ReadOnlyFolder&) = delete;
+
+  // False where the folder could not be made read-only (root without the right to mount, as
+  // in some containers): the test says so and checks nothing.
+  bool ok() const { return state_ != State::none; }
+  void writable() {
+    if (state_ == State::mounted) ::umount2(dir_.c_str(), MNT_DETACH);
+    if (state_ == State::chmod)
+      std::filesystem::permissions(dir_, std::filesystem::perms::owner_all);
+    state_ = State::none;
+  }
+
+ private:
+  enum class State { none, mounted, chmod };
+  std::filesystem::path dir_;
+  State state_ = State::none;
+};
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+struct LocalFeed {
+  TempDir tmp;
+  std::filesystem::path config;
+  std::filesystem::path drop = tmp / "drop";
+
+  // `store` is the SQLite store's path relative to the test folder.
+  explicit LocalFeed(const std::string& store = "roster.db") {
+    std::filesystem::create_directories(drop);
+    config = write_test_feed(tmp.path(),
+                             "    schedule: {poll_every: 1s}\n"
+                             "    source:\n      local: {dir: drop, stable_for: 0s, after: "
+                             "delete}\n",
+                             "live");
+    std::string yaml = read_file(config);
+    yaml.replace(yaml.find("roster.db"), 9, store);
+    std::ofstream(config, std::ios::binary) << yaml;
+    write_generated_roster(kRows, tmp / "mon.src");
+    write_next_night(tmp / "mon.src", tmp / "tue.src");
+  }
+  // Drops monday's roster, or tuesday's (one student renamed).
+  void put(const std::string& day) const {
+    std::filesystem::copy_file(tmp / (day + ".src"), drop / (day + ".txt"));
+  }
+  ProcessResult once() const {
+    return run_process(ROSTERD_BIN,
+                       {"run", "--once", "--config", config.string(), "--as-of", kGeneratorAsOf});
+  }
+  std::string history() const {
+    return run_process(ROSTERD_BIN, {"history", "--config", config.string()}).out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("integration fault points: a read-only state_dir stops rosterd before it takes a file") {
+  LocalFeed f;
+  f.put("mon");
+  ReadOnlyFolder ro(f.tmp / "state");
+  if (!ro.ok()) {
+    MESSAGE("cannot make a folder read-only here (root without the right to mount): skipped");
+    return;
+  }
+  const std::string expected =
+      "state_dir " + (f.tmp / "state").string() +
+      (::geteuid() == 0 ? " is on a read-only file system" : " is not writable by this user");
+  const ProcessResult once = f.once();
+  CHECK(once.exit_status == 2);
+  CHECK(once.err.find(expected) != std::string::npos);
+  CHECK(once.err.find("ReadWritePaths=") != std::string::npos);
+  // The service refuses to start, with the same words (systemd shows them).
+  const ProcessResult service = run_process(ROSTERD_BIN, {"run", "--config", f.config.string()});
+  CHECK(service.exit_status == 2);
+  CHECK(service.err.find(expected) != std::string::npos);
+  CHECK(std::filesystem::exists(f.drop / "mon.txt"));  // nothing taken
+
+  ro.writable();
+  CHECK(f.once().exit_status == 0);
+  CHECK(f.history().find("committed  mon.txt") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(f.drop / "mon.txt"));
+}
+
+TEST_CASE("integration fault points: a store in a read-only folder is refused with the reason") {
+  LocalFeed f("db/roster.db");
+  f.put("mon");
+  REQUIRE(f.once().exit_status == 0);
+  f.put("tue");
+  ReadOnlyFolder ro(f.tmp / "db");
+  if (!ro.ok()) {
+    MESSAGE("cannot make a folder read-only here (root without the right to mount): skipped");
+    return;
+  }
+  const std::string expected = "the folder " + (f.tmp / "db").string() + " of the store is";
+  const ProcessResult once = f.once();
+  CHECK(once.exit_status == 2);
+  CHECK(once.err.find(expected) != std::string::npos);
+  CHECK(once.err.find("set store.sqlite to one that is") != std::string::npos);
+  const ProcessResult history =
+      run_process(ROSTERD_BIN, {"history", "--config", f.config.string()});
+  CHECK(history.exit_status == 2);
+  CHECK(history.err.find(expected) != std::string::npos);
+  CHECK(std::filesystem::exists(f.drop / "tue.txt"));
+
+  ro.writable();
+  CHECK(f.once().exit_status == 0);
+  const std::string h = f.history();
+  CHECK(h.find("committed  tue.txt") != std::string::npos);
+  CHECK(count_of(h, "committed ") == 2);
+}
+
+TEST_CASE(
+    "integration fault points: state_dir turning read-only under the service is logged once; "
+    "files wait, then commit") {
+  LocalFeed f;
+  const std::filesystem::path log = f.tmp / "service.log";
+  const int pid =
+      start_process(ROSTERD_BIN, {"run", "--config", f.config.string()}, {}, log.string());
+  f.put("mon");
+  const auto eventually = [](const std::function<bool()>& ok) {
+    for (int waited = 0; waited < 15000 && !ok(); waited += 50)
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return ok();
+  };
+  CHECK(eventually([&] { return f.history().find("committed  mon.txt") != std::string::npos; }));
+  {
+    ReadOnlyFolder ro(f.tmp / "state");
+    if (!ro.ok()) {
+      MESSAGE("cannot make a folder read-only here (root without the right to mount): skipped");
+      kill_process(pid);
+      return;
+    }
+    f.put("tue");
+    // Several polls (poll_every 1s) fail alike: one error line, and the file waits.
+    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    const std::string text = read_file(log);
+    CHECK(count_of(text, "event=service.poll_failed") == 1);
+    CHECK((text.find("read-only file system") != std::string::npos ||
+           text.find("not writable by this user") != std::string::npos));
+    CHECK(std::filesystem::exists(f.drop / "tue.txt"));
+    CHECK(f.history().find("tue.txt") == std::string::npos);
+    const std::string status =
+        run_process(ROSTERD_BIN, {"status", "--config", f.config.string()}).out;
+    CHECK(status.find("failed: state_dir") != std::string::npos);
+  }
+  CHECK(eventually([&] { return f.history().find("committed  tue.txt") != std::string::npos; }));
+  CHECK(eventually(
+      [&] { return read_file(log).find("event=service.poll_recovered") != std::string::npos; }));
+  ::kill(pid, SIGTERM);
+  CHECK(wait_process(pid, 15000) == 0);
 }
