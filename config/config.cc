@@ -291,6 +291,11 @@ void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
   if (s.after != AfterTake::move && !s.move_to.empty())
     n["move_to"].fail("is only used with `after: move`.");
   if (!n["max_bytes"].is_null()) s.max_bytes = parse_size(n["max_bytes"]);
+  if (!n["max_listing"].is_null()) {
+    const long m = n["max_listing"].as_integer();
+    if (m < 1 || m > 100000000) n["max_listing"].fail("must be from 1 to 100000000 entries.");
+    s.max_listing = static_cast<std::size_t>(m);
+  }
   if (!n["attempts"].is_null()) {
     const long a = n["attempts"].as_integer();
     if (a < 1 || a > 10) n["attempts"].fail("must be from 1 to 10.");
@@ -307,7 +312,7 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
   if (!n["local"].is_null()) {
     const YamlNode l = n["local"];
     l.expect_keys({"dir", "pattern", "stable_for", "ready_when", "markers", "after", "move_to",
-                   "max_bytes", "attempts", "retry_backoff"});
+                   "max_bytes", "max_listing", "attempts", "retry_backoff"});
     s.kind = SourceKind::local;
     if (l["dir"].is_null()) l.fail("needs `dir:`, the folder the SIS delivers roster files to.");
     s.local_dir = resolve(base, l["dir"].as_string());
@@ -315,10 +320,11 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
     return;
   }
   const YamlNode f = n["sftp"];
-  f.expect_keys({"host", "port", "user", "key_file", "passphrase_file", "password_file",
-                 "known_hosts", "dir", "pattern", "stable_for", "ready_when", "markers", "after",
-                 "move_to", "max_bytes", "attempts", "retry_backoff", "connect_timeout",
-                 "io_timeout"});
+  f.expect_keys(
+      {"host",          "port",        "user",          "key_file",        "passphrase_file",
+       "password_file", "known_hosts", "dir",           "pattern",         "stable_for",
+       "ready_when",    "markers",     "after",         "move_to",         "max_bytes",
+       "max_listing",   "attempts",    "retry_backoff", "connect_timeout", "io_timeout"});
   s.kind = SourceKind::sftp;
   for (const char* key : {"host", "user", "known_hosts"}) {
     if (f[key].is_null()) f.fail(std::string("needs `") + key + ":`.");

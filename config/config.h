@@ -57,8 +57,9 @@ struct SourceConfig {
   AfterTake after = AfterTake::keep;
   std::string move_to;
   std::uint64_t max_bytes = std::uint64_t{1} << 30;
-  unsigned attempts = 3;                  // tries per poll when the drop cannot be reached
-  std::chrono::seconds retry_backoff{2};  // before the second try; doubles each time
+  std::size_t max_listing = kDefaultMaxListing;  // entries a listing may have
+  unsigned attempts = 3;                         // tries per poll when the drop cannot be reached
+  std::chrono::seconds retry_backoff{2};         // before the second try; doubles each time
 
   // Where the drop is, for messages.
   std::string where() const;

@@ -34,9 +34,12 @@ constexpr int kMaxRunAttempts = 3;
 std::unique_ptr<Drop> make_drop(const FeedConfig& feed) {
   switch (feed.source.kind) {
     case SourceKind::local:
-      return std::make_unique<LocalDrop>(feed.source.local_dir);
-    case SourceKind::sftp:
-      return std::make_unique<SftpDrop>(feed.source.sftp);
+      return std::make_unique<LocalDrop>(feed.source.local_dir, feed.source.max_listing);
+    case SourceKind::sftp: {
+      SftpOptions options = feed.source.sftp;
+      options.max_listing = feed.source.max_listing;
+      return std::make_unique<SftpDrop>(options);
+    }
     case SourceKind::none:
       break;
   }

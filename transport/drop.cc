@@ -6,6 +6,15 @@
 
 namespace rosterd {
 
+TransportError listing_too_long(const std::string& where, std::size_t max) {
+  // Not retried within the poll: the folder is as long at the next try.
+  return TransportError(where + " lists more than " + std::to_string(max) +
+                            " entries (source.max_listing); rosterd stopped reading it and took "
+                            "no file. Move processed files out of the drop folder (after: move "
+                            "or delete, or a clean-up on the server), or raise max_listing.",
+                        false);
+}
+
 bool is_plain_file_name(std::string_view name) {
   if (name.empty() || name == "." || name == "..") return false;
   return name.find('/') == std::string_view::npos && name.find('\0') == std::string_view::npos;

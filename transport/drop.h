@@ -76,6 +76,12 @@ class Drop {
   virtual void reset() {}
 };
 
+// How many entries a drop's listing may have (source.max_listing). A folder that only ever grows
+// (files never moved or deleted) or a hostile server sending names without end must not eat the
+// memory or the poll: past this, the listing stops with listing_too_long().
+inline constexpr std::size_t kDefaultMaxListing = 100000;
+TransportError listing_too_long(const std::string& where, std::size_t max);
+
 // True when `name` is one the drop may use as is: not empty, not "." or "..", no '/' and no NUL.
 // A hostile server could list anything; names that fail are skipped and logged.
 bool is_plain_file_name(std::string_view name);

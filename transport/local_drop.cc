@@ -32,9 +32,11 @@ std::vector<DropEntry> LocalDrop::list() {
                          errno != ENOENT && errno != EACCES);
   }
   std::vector<DropEntry> out;
+  std::size_t entries = 0;
   while (const dirent* e = ::readdir(dir.get())) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
+    if (++entries > max_listing_) throw listing_too_long(where(), max_listing_);
     struct stat st {};
     // lstat: a link in the drop is never followed, so the drop cannot point rosterd elsewhere.
     if (::fstatat(::dirfd(dir.get()), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;

@@ -10,7 +10,8 @@ namespace rosterd {
 
 class LocalDrop : public Drop {
  public:
-  explicit LocalDrop(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  explicit LocalDrop(std::filesystem::path dir, std::size_t max_listing = kDefaultMaxListing)
+      : dir_(std::move(dir)), max_listing_(max_listing) {}
 
   std::string where() const override { return dir_.string(); }
   std::vector<DropEntry> list() override;
@@ -22,6 +23,7 @@ class LocalDrop : public Drop {
 
  private:
   std::filesystem::path dir_;
+  std::size_t max_listing_;
 };
 
 }  // namespace rosterd

@@ -319,7 +319,14 @@ std::vector<DropEntry> SftpDrop::list() {
                          code != SSH_FX_NO_SUCH_FILE && code != SSH_FX_PERMISSION_DENIED);
   }
   std::vector<DropEntry> out;
+  std::size_t entries = 0;
   while (sftp_attributes a = sftp_readdir(s.sftp, dir)) {
+    guard.progress();  // a long listing that keeps coming is not a silent server
+    if (++entries > options_.max_listing) {
+      sftp_attributes_free(a);
+      sftp_closedir(dir);
+      throw listing_too_long(where(), options_.max_listing);
+    }
     if (a->name != nullptr && a->type == SSH_FILEXFER_TYPE_REGULAR) {
       const std::string name = a->name;
       if (is_plain_file_name(name)) {

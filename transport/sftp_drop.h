@@ -28,6 +28,7 @@ struct SftpOptions {
   std::chrono::seconds io_timeout{60};
   std::uint32_t request_size = 64 * 1024;  // bytes per read request
   unsigned requests_in_flight = 64;
+  std::size_t max_listing = kDefaultMaxListing;
 };
 
 // "sftp://user@host:22/dir": how messages name an SFTP drop (never with a secret).

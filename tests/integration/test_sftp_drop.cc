@@ -322,6 +322,24 @@ TEST_CASE("integration: a file over max_bytes is not taken, and reported once") 
   CHECK(r.out.find("nothing new") != std::string::npos);
 }
 
+TEST_CASE("integration: a drop listing more than max_listing entries is read no further") {
+  // A folder that only grows, or a server sending names without end: nothing is taken, the
+  // error says what to do; once the folder is cleaned up, the roster is taken.
+  SftpFixture f("        max_listing: 20\n");
+  write_file(f.drop / "roster.txt", roster(50));
+  for (int i = 0; i < 25; ++i)
+    write_file(f.drop / ("old-" + std::to_string(i) + ".csv"), "x");
+  const ProcessResult r = f.fetch();
+  CHECK(r.exit_status == 5);
+  CHECK(r.out.find("lists more than 20 entries (source.max_listing)") != std::string::npos);
+  CHECK(r.out.find("Move processed files out of the drop folder") != std::string::npos);
+  CHECK(f.staged().empty());
+  for (int i = 0; i < 25; ++i)
+    std::filesystem::remove(f.drop / ("old-" + std::to_string(i) + ".csv"));
+  CHECK(f.fetch().exit_status == 0);
+  CHECK(f.staged().size() == 1);
+}
+
 namespace {
 
 // A real SftpDrop whose reads kill (or freeze) the whole sshd after `after_bytes`: a server

@@ -193,6 +193,9 @@ TEST_CASE("a feed's source is validated whole") {
   CHECK(error_for(head + "      local:\n        dir: d\n        max_bytes: 2TB\n") ==
         "rosterd.yaml:6: feeds.demo.source.local.max_bytes: must be a size such as 500MB or 2GiB, "
         "got \"2TB\".");
+  CHECK(error_for(head + "      local:\n        dir: d\n        max_listing: 0\n") ==
+        "rosterd.yaml:6: feeds.demo.source.local.max_listing: must be from 1 to 100000000 "
+        "entries.");
   CHECK(error_for(head + "      local:\n        dir: d\n        after: move\n") ==
         "rosterd.yaml:6: feeds.demo.source.local.after: is move, so `move_to:` must name the "
         "folder files are moved to.");
@@ -230,6 +233,7 @@ TEST_CASE("a valid sftp source is read with its defaults") {
   CHECK(s.sftp.dir == ".");
   CHECK(s.stable_for == std::chrono::seconds(120));
   CHECK(s.max_bytes == 200'000'000);
+  CHECK(s.max_listing == 100000);
   CHECK(s.after == AfterTake::keep);
   CHECK(s.pattern == "*");
   CHECK(c.state_dir == dir / "state");

@@ -67,6 +67,22 @@ TEST_CASE("a local drop lists regular files only, never following links") {
   CHECK_THROWS_AS(drop.read("link.txt", 100, [](const char*, std::size_t) {}), TransportError);
 }
 
+TEST_CASE("a local drop with more entries than max_listing is not read further") {
+  testing::TempDir dir;
+  for (int i = 0; i < 5; ++i)
+    std::ofstream(dir / ("f" + std::to_string(i))) << "x";
+  std::filesystem::create_directory(dir / "sub");  // every entry counts, not only files
+  CHECK(LocalDrop(dir.path(), 6).list().size() == 5);
+  try {
+    LocalDrop(dir.path(), 5).list();
+    FAIL("listed");
+  } catch (const TransportError& e) {
+    CHECK(std::string(e.what()).find("lists more than 5 entries (source.max_listing)") !=
+          std::string::npos);
+    CHECK_FALSE(e.retryable());
+  }
+}
+
 TEST_CASE("a staged download is complete and verified, or leaves nothing") {
   testing::TempDir dir;
   std::filesystem::create_directory(dir / "drop");
