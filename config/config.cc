@@ -320,11 +320,27 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
     return;
   }
   const YamlNode f = n["sftp"];
-  f.expect_keys(
-      {"host",          "port",        "user",          "key_file",        "passphrase_file",
-       "password_file", "known_hosts", "dir",           "pattern",         "stable_for",
-       "ready_when",    "markers",     "after",         "move_to",         "max_bytes",
-       "max_listing",   "attempts",    "retry_backoff", "connect_timeout", "io_timeout"});
+  f.expect_keys({"host",
+                 "port",
+                 "user",
+                 "key_file",
+                 "passphrase_file",
+                 "password_file",
+                 "known_hosts",
+                 "dir",
+                 "pattern",
+                 "stable_for",
+                 "ready_when",
+                 "markers",
+                 "after",
+                 "move_to",
+                 "max_bytes",
+                 "max_listing",
+                 "attempts",
+                 "retry_backoff",
+                 "connect_timeout",
+                 "io_timeout",
+                 "transfer_timeout"});
   s.kind = SourceKind::sftp;
   for (const char* key : {"host", "user", "known_hosts"}) {
     if (f[key].is_null()) f.fail(std::string("needs `") + key + ":`.");
@@ -355,7 +371,10 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
   if (!f["connect_timeout"].is_null())
     s.sftp.connect_timeout = parse_duration(f["connect_timeout"]);
   if (!f["io_timeout"].is_null()) s.sftp.io_timeout = parse_duration(f["io_timeout"]);
-  if (s.sftp.connect_timeout.count() < 1 || s.sftp.io_timeout.count() < 1)
+  if (!f["transfer_timeout"].is_null())
+    s.sftp.transfer_timeout = parse_duration(f["transfer_timeout"]);
+  if (s.sftp.connect_timeout.count() < 1 || s.sftp.io_timeout.count() < 1 ||
+      s.sftp.transfer_timeout.count() < 1)
     f.fail("timeouts must be at least 1s.");
   parse_drop_rules(f, s);
 }

@@ -60,12 +60,12 @@ class SftpDrop::Watchdog {
     thread_.join();
   }
 
-  // Watches `fd` from now on, until disarm(); arm() again is progress.
-  void arm(int fd, std::chrono::seconds timeout) {
+  // Watches `fd` until `deadline` or disarm(); arm() again is progress.
+  void arm(int fd, std::chrono::steady_clock::time_point deadline) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       fd_ = fd;
-      deadline_ = std::chrono::steady_clock::now() + timeout;
+      deadline_ = deadline;
     }
     cv_.notify_all();
   }
@@ -103,16 +103,22 @@ class SftpDrop::Watchdog {
   std::thread thread_;
 };
 
-// Arms the watchdog for one operation on the session's socket.
+// Arms the watchdog for one operation on the session's socket: io_timeout without progress,
+// and transfer_timeout in all, so that a server trickling a byte now and then cannot hold a
+// poll for ever either.
 class SftpDrop::Guard {
  public:
   Guard(SftpDrop& drop, int fd) : drop_(drop), fd_(fd) {
-    drop_.watchdog_->arm(fd_, drop_.options_.io_timeout);
+    drop_.operation_end_ = std::chrono::steady_clock::now() + drop_.options_.transfer_timeout;
+    progress();
   }
   ~Guard() { drop_.watchdog_->disarm(); }
   Guard(const Guard&) = delete;
   Guard& operator=(const Guard&) = delete;
-  void progress() { drop_.watchdog_->arm(fd_, drop_.options_.io_timeout); }
+  void progress() {
+    drop_.watchdog_->arm(fd_, std::min(std::chrono::steady_clock::now() + drop_.options_.io_timeout,
+                                       drop_.operation_end_));
+  }
 
  private:
   SftpDrop& drop_;
@@ -137,6 +143,10 @@ SftpDrop::~SftpDrop() = default;
 
 std::string SftpDrop::fault(const std::string& libssh_error) {
   if (watchdog_->take_fired()) {
+    if (std::chrono::steady_clock::now() >= operation_end_) {
+      return "the transfer took longer than " + std::to_string(options_.transfer_timeout.count()) +
+             " s (transfer_timeout), the server sending too slowly";
+    }
     return "the server sent nothing for " + std::to_string(options_.io_timeout.count()) +
            " s (io_timeout)";
   }

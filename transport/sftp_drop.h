@@ -29,6 +29,8 @@ struct SftpOptions {
   std::uint32_t request_size = 64 * 1024;  // bytes per read request
   unsigned requests_in_flight = 64;
   std::size_t max_listing = kDefaultMaxListing;
+  // No one listing or download may take longer, however steadily the server trickles data.
+  std::chrono::seconds transfer_timeout{4 * 3600};
 };
 
 // "sftp://user@host:22/dir": how messages name an SFTP drop (never with a secret).
@@ -67,6 +69,7 @@ class SftpDrop : public Drop {
   SftpOptions options_;
   std::unique_ptr<Session> session_;
   std::unique_ptr<Watchdog> watchdog_;
+  std::chrono::steady_clock::time_point operation_end_;  // of the operation under way
 };
 
 }  // namespace rosterd

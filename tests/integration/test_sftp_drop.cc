@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -457,6 +458,43 @@ TEST_CASE("integration: a server that hangs mid-transfer times out after io_time
   }
   const auto took = std::chrono::steady_clock::now() - start;
   CHECK(took >= std::chrono::seconds(2));
+  CHECK(took < std::chrono::seconds(10));
+  CHECK(f.staged().empty());
+}
+
+TEST_CASE("integration: a server trickling data is cut off after transfer_timeout") {
+  // The server is frozen most of the time and let go in short bursts: every burst is progress,
+  // so io_timeout never fires; transfer_timeout ends the download all the same.
+  SftpFixture f;
+  write_file(f.drop / "roster.txt", std::string(std::size_t{200} << 20, 'x'));
+  SftpOptions o = options_for(f);
+  o.io_timeout = std::chrono::seconds(2);
+  o.transfer_timeout = std::chrono::seconds(3);
+  SftpDrop sftp(o);
+  const std::vector<DropEntry> entries = sftp.list();
+  REQUIRE(entries.size() == 1);
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    while (!stop) {
+      f.sshd.freeze_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      f.sshd.thaw_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    f.sshd.thaw_all();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  std::string error;
+  try {
+    StagedFile::download(sftp, entries[0], f.tmp / "state/staging/gen", std::uint64_t{1} << 30);
+  } catch (const TransportError& e) {
+    error = e.what();
+  }
+  const auto took = std::chrono::steady_clock::now() - start;
+  stop = true;
+  trickle.join();
+  CHECK(error.find("took longer than 3 s (transfer_timeout)") != std::string::npos);
+  CHECK(took >= std::chrono::seconds(3));
   CHECK(took < std::chrono::seconds(10));
   CHECK(f.staged().empty());
 }

@@ -136,6 +136,10 @@ void SshdServer::freeze_all() {
   if (pid_ >= 0) kill_process_tree(pid_, SIGSTOP);
 }
 
+void SshdServer::thaw_all() {
+  if (pid_ >= 0) kill_process_tree(pid_, SIGCONT);
+}
+
 void SshdServer::change_host_key() {
   const std::string old_known = read_file(known_hosts());
   kill_all();

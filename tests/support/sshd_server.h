@@ -27,6 +27,8 @@ class SshdServer {
   void kill_all();
   // Stops (SIGSTOP) sshd and every session process: a server that hangs. kill_all() ends them.
   void freeze_all();
+  // Lets frozen processes go on (SIGCONT).
+  void thaw_all();
   // Starts sshd again on the same port and keys.
   void start();
   // Replaces the host key (as a rebuilt server would) and restarts.

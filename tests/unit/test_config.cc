@@ -234,6 +234,7 @@ TEST_CASE("a valid sftp source is read with its defaults") {
   CHECK(s.stable_for == std::chrono::seconds(120));
   CHECK(s.max_bytes == 200'000'000);
   CHECK(s.max_listing == 100000);
+  CHECK(s.sftp.transfer_timeout == std::chrono::hours(4));
   CHECK(s.after == AfterTake::keep);
   CHECK(s.pattern == "*");
   CHECK(c.state_dir == dir / "state");
