@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 namespace rosterd {
@@ -13,18 +15,25 @@ std::string why_not_writable(const std::filesystem::path& dir) {
   if (!std::filesystem::is_directory(dir, ec)) {
     return std::filesystem::exists(dir, ec) ? "is not a folder" : "does not exist";
   }
-  const std::filesystem::path probe = dir / (".rosterd-write-test." + std::to_string(::getpid()));
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-  const int err = errno;
-  if (fd >= 0) {
-    ::close(fd);
-    ::unlink(probe.c_str());
-    return "";
-  }
-  switch (err) {
-    case EEXIST:  // a probe left by a killed process of the same PID: writing worked
+  // A name of its own each time: a probe left by a killed process (in a container rosterd may be
+  // PID 1 at every start) must not answer for this one, since Linux tells EEXIST before EROFS.
+  static std::atomic<unsigned> counter{0};
+  int fd = -1;
+  int err = EEXIST;
+  for (int attempt = 0; attempt < 8 && fd < 0 && err == EEXIST; ++attempt) {
+    const auto ns = std::chrono::steady_clock::now().time_since_epoch().count();
+    const std::filesystem::path probe =
+        dir / (".rosterd-write-test." + std::to_string(::getpid()) + "." +
+               std::to_string(counter++) + "." + std::to_string(ns));
+    fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    err = errno;
+    if (fd >= 0) {
+      ::close(fd);
       ::unlink(probe.c_str());
       return "";
+    }
+  }
+  switch (err) {
     case EROFS:
       return "is on a read-only file system";
     case EACCES:

@@ -222,16 +222,15 @@ void FeedIntake::after_take(SourceFile& f) {
     const std::optional<DropEntry> now =
         with_retries("stat", [&] { return drop_.stat(f.remote_name); });
     if (!now) {
+      // Gone already (a crash after the action, before the ledger heard of it; or someone
+      // else): its markers still go, below.
       f.after_action = "already gone";
-      return;
-    }
-    if (now->size != f.size || now->mtime != f.mtime) {
+    } else if (now->size != f.size || now->mtime != f.mtime) {
       f.after_action =
           "left: the file was replaced since it was taken; the new version is taken "
           "when complete";
       return;
-    }
-    if (s.after == AfterTake::remove) {
+    } else if (s.after == AfterTake::remove) {
       with_retries("delete", [&] { drop_.remove(f.remote_name); });
       f.after_action = "deleted";
     } else {
@@ -312,15 +311,18 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     // is `ingested` with no after-action yet, which the next poll finishes (never runs again).
     const std::filesystem::path archive = archive_dir(config_, feed_.name);
     std::filesystem::create_directories(archive, ec);
+    if (!r.outcome && r.error.empty())
+      log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
+    // Where the staged copy is: the record says, until it says where the copy goes.
     const std::filesystem::path staged =
-        staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename();
+        f.status == "ingested"
+            ? staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename()
+            : std::filesystem::path(f.local_path);
     if (f.status != "ingested") {
       f.status = "ingested";
       if (!ec) f.local_path = (archive / staged.filename()).string();
       store_.update_source_file(f);
       fault_point("file.ingested");
-    } else {
-      log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
     }
     if (staged != f.local_path && std::filesystem::is_regular_file(staged, ec) &&
         ::rename(staged.c_str(), f.local_path.c_str()) == 0)
@@ -333,7 +335,23 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     r.file = *store_.source_file(f.id);
     runs.push_back(std::move(r));
   }
+  settle_repeats();
   return runs;
+}
+
+void FeedIntake::settle_repeats() {
+  for (SourceFile r : store_.unsettled_repeats(feed_.name)) {
+    const auto original = r.repeat_of ? store_.source_file(*r.repeat_of) : std::nullopt;
+    if (original && original->status == "ingested") {
+      after_take(r);
+    } else if (r.after_action.empty()) {
+      r.after_action =
+          "kept until file " + std::to_string(r.repeat_of.value_or(0)) + " is ingested";
+    } else {
+      continue;  // still waiting for its original
+    }
+    store_.update_source_file(r);
+  }
 }
 
 void FeedIntake::tidy() {

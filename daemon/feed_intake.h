@@ -87,6 +87,8 @@ class FeedIntake {
   auto with_retries(const char* what, F&& op) -> decltype(op());
   bool ready(const DropEntry& e, const std::vector<DropEntry>& all, std::string& why);
   void after_take(SourceFile& f);
+  // Applies source.after to repeats whose original is now ingested (docs/drops.md "Repeats").
+  void settle_repeats();
 
   const Config& config_;
   const FeedConfig& feed_;

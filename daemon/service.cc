@@ -64,6 +64,7 @@ class Service {
     std::unique_ptr<asio::steady_timer> timer;
     bool busy = false;
     std::string drop_state;  // the drop's last fault, so a lasting one is logged once
+    std::string poll_fault;  // the fault the last failed poll logged, so it is logged once
     std::string last;        // what the last poll did, for STATUS=
     std::string last_at;     // when it ended (UTC)
     std::chrono::steady_clock::time_point next;
@@ -257,20 +258,24 @@ class Service {
     update_status();
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
     std::string drop_state = st.drop_state;
-    asio::post(pool_, [this, config, name, drop_state, previous = st.last]() mutable {
+    std::string poll_fault = st.poll_fault;
+    asio::post(pool_, [this, config, name, drop_state, poll_fault]() mutable {
       // A poll queued behind others when SIGTERM came does not start.
-      const std::string result = stop_requested_.load()
-                                     ? std::string("skipped (stopping)")
-                                     : work(*config, config->feeds.at(name), drop_state, previous);
-      asio::post(io_, [this, name, result, drop_state] { done(name, result, drop_state); });
+      const std::string result =
+          stop_requested_.load() ? std::string("skipped (stopping)")
+                                 : work(*config, config->feeds.at(name), drop_state, poll_fault);
+      asio::post(io_, [this, name, result, drop_state, poll_fault] {
+        feeds_[name].poll_fault = poll_fault;
+        done(name, result, drop_state);
+      });
     });
   }
 
-  // On a pool thread: one cycle of the feed. Never throws. `previous` is what the feed's last
-  // poll did: a fault that lasts (a read-only state_dir) is logged when it starts and ends, not
-  // at every poll.
+  // On a pool thread: one cycle of the feed. Never throws. `poll_fault` is the fault the
+  // feed's polls last logged (empty when they work): one that lasts (a read-only state_dir) is
+  // logged when it starts and when it ends, not at every poll.
   std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state,
-                   const std::string& previous) {
+                   std::string& poll_fault) {
     try {
       require_writable_state_dir(config);
       const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
@@ -290,18 +295,21 @@ class Service {
           run_feed_cycle(config, feed, *store, mailer,
                          {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
       mailer.deliver_due(false);
-      if (previous.starts_with("failed: "))
+      if (!poll_fault.empty()) {
         log::info("service.poll_recovered", {{"feed", feed.name}});
+        poll_fault.clear();
+      }
       return "exit " + std::to_string(status);
     } catch (const StoreConnectionError& e) {
       // Logged once an outage, not at every poll of every feed.
       leases_.connection_failed(e.what());
       return std::string("failed: ") + e.what();
     } catch (const std::exception& e) {
-      std::string result = std::string("failed: ") + e.what();
-      if (result != previous)
+      if (poll_fault != e.what()) {
         log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
-      return result;
+        poll_fault = e.what();
+      }
+      return std::string("failed: ") + e.what();
     }
   }
 

@@ -157,6 +157,9 @@ class RosterStore {
   // was never recorded (a crash between the two). Not those whose run is still running. Oldest
   // first.
   virtual std::vector<SourceFile> pending_source_files(const std::string& feed) = 0;
+  // Repeats whose after-action is still to come: kept until their original is ingested, or
+  // never recorded (a crash between the record and the action). Oldest first.
+  virtual std::vector<SourceFile> unsettled_repeats(const std::string& feed) = 0;
   // The last `last` records, newest first, of one feed (or all when `feed` is empty).
   virtual std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) = 0;
 

@@ -310,6 +310,17 @@ class SqlStore : public RosterStore {
     up.bind(1, id).run();
   }
 
+  std::vector<SourceFile> unsettled_repeats(const std::string& feed) override {
+    std::vector<SourceFile> out;
+    Statement q(db_, std::string("SELECT ") + kSourceColumns +
+                         " WHERE f.feed = ? AND f.status = 'repeat' AND (f.after_action = '' OR "
+                         "f.after_action LIKE 'kept until %') ORDER BY f.id");
+    q.bind(1, feed);
+    while (q.step())
+      out.push_back(read_source_file(q));
+    return out;
+  }
+
   std::vector<SourceFile> pending_source_files(const std::string& feed) override {
     std::vector<SourceFile> out;
     Statement q(db_, std::string("SELECT ") + kSourceColumns +

@@ -149,10 +149,18 @@ void SqliteDb::check(int rc, std::string_view doing) const {
     const std::filesystem::path file(path_);
     const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
     const std::string why = why_not_writable(folder);
-    what += ". The store cannot be written" +
-            (why.empty() ? std::string(": check the file's permissions")
-                         : ": its folder " + folder.string() + " " + why) +
-            "; nothing was committed. Make it writable, then run again.";
+    if (!why.empty()) {
+      what += ". The store cannot be written: its folder " + folder.string() + " " + why +
+              "; nothing was committed. Make the folder writable, then run again.";
+    } else if ((rc & 0xFF) == SQLITE_READONLY) {
+      what +=
+          ". The store cannot be written: check the file's permissions (nothing was "
+          "committed).";
+    } else {
+      what +=
+          ". Check that store.sqlite names a file rosterd may open (not a folder) and the "
+          "open-files limit (nothing was committed).";
+    }
   }
   throw StoreError(what);
 }

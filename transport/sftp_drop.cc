@@ -109,6 +109,8 @@ class SftpDrop::Watchdog {
 class SftpDrop::Guard {
  public:
   Guard(SftpDrop& drop, int fd) : drop_(drop), fd_(fd) {
+    drop_.watchdog_->take_fired();  // an earlier operation's, told or not: not this one's
+    drop_.overtime_ = false;
     drop_.operation_end_ = std::chrono::steady_clock::now() + drop_.options_.transfer_timeout;
     progress();
   }
@@ -144,6 +146,7 @@ SftpDrop::~SftpDrop() = default;
 std::string SftpDrop::fault(const std::string& libssh_error) {
   if (watchdog_->take_fired()) {
     if (std::chrono::steady_clock::now() >= operation_end_) {
+      overtime_ = true;  // not retried within the poll: it would take as long again
       return "the transfer took longer than " + std::to_string(options_.transfer_timeout.count()) +
              " s (transfer_timeout), the server sending too slowly";
     }
@@ -332,7 +335,9 @@ std::vector<DropEntry> SftpDrop::list() {
   std::size_t entries = 0;
   while (sftp_attributes a = sftp_readdir(s.sftp, dir)) {
     guard.progress();  // a long listing that keeps coming is not a silent server
-    if (++entries > options_.max_listing) {
+    const bool self_or_parent = a->name != nullptr && (std::string_view(a->name) == "." ||
+                                                       std::string_view(a->name) == "..");
+    if (!self_or_parent && ++entries > options_.max_listing) {
       sftp_attributes_free(a);
       sftp_closedir(dir);
       throw listing_too_long(where(), options_.max_listing);
@@ -352,7 +357,7 @@ std::vector<DropEntry> SftpDrop::list() {
   if (!complete) {
     const std::string why = fault(ssh_get_error(s.ssh));
     disconnect();
-    throw TransportError("listing " + where() + " stopped early: " + why, true);
+    throw TransportError("listing " + where() + " stopped early: " + why, !overtime_);
   }
   return out;
 }
@@ -455,7 +460,7 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
     throw TransportError("reading " + where() + "/" + name + " failed after " +
                              std::to_string(total) + " bytes: " + error +
                              ". Nothing was kept; rosterd will try again.",
-                         true);
+                         !overtime_);
   }
   sftp_close(file);
   return total;

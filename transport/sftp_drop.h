@@ -70,6 +70,7 @@ class SftpDrop : public Drop {
   std::unique_ptr<Session> session_;
   std::unique_ptr<Watchdog> watchdog_;
   std::chrono::steady_clock::time_point operation_end_;  // of the operation under way
+  bool overtime_ = false;                                // that operation ran past transfer_timeout
 };
 
 }  // namespace rosterd

@@ -348,9 +348,11 @@ TEST_CASE(
            text.find("not writable by this user") != std::string::npos));
     CHECK(std::filesystem::exists(f.drop / "tue.txt"));
     CHECK(f.history().find("tue.txt") == std::string::npos);
-    const std::string status =
-        run_process(ROSTERD_BIN, {"status", "--config", f.config.string()}).out;
-    CHECK(status.find("failed: state_dir") != std::string::npos);
+    // (Read between polls: during one, status says "polling".)
+    CHECK(eventually([&] {
+      return run_process(ROSTERD_BIN, {"status", "--config", f.config.string()})
+                 .out.find("failed: state_dir") != std::string::npos;
+    }));
   }
   CHECK(eventually([&] { return f.history().find("committed  tue.txt") != std::string::npos; }));
   CHECK(eventually(

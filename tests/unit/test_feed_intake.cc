@@ -279,6 +279,62 @@ TEST_CASE("a repeat of a file not yet ingested stays in the drop") {
   CHECK(std::filesystem::exists(t.dir / "drop/b.txt"));
 }
 
+TEST_CASE("a repeat waits for its original to be ingested, then gets the after-action") {
+  Intake t("        stable_for: 0s\n        after: delete\n");
+  const std::string text = Intake::roster(10);
+  t.put("a.txt", text);
+  t.intake().fetch();
+  t.put("b.txt", text);
+  const SourceFile repeat = *t.intake().fetch().events.at(0).record;
+  REQUIRE(repeat.status == "repeat");
+  t.ingest();  // a.txt is run and deleted; then b.txt, its repeat, goes too
+  CHECK_FALSE(std::filesystem::exists(t.dir / "drop/a.txt"));
+  CHECK_FALSE(std::filesystem::exists(t.dir / "drop/b.txt"));
+  CHECK(t.store->source_file(repeat.id)->after_action == "deleted");
+
+  // A repeat recorded by a process that died before its after-action: settled at the next poll.
+  t.put("c.txt", text);
+  SourceFile crashed = *t.intake().fetch().events.at(0).record;
+  REQUIRE(crashed.after_action == "deleted");
+  crashed.after_action = "";
+  t.store->update_source_file(crashed);
+  t.put("c.txt", text);  // still there, as the crash left it (same size; mtime as recorded)
+  std::filesystem::last_write_time(
+      t.dir / "drop/c.txt",
+      std::filesystem::file_time_type::clock::from_sys(
+          std::chrono::system_clock::from_time_t(static_cast<std::time_t>(crashed.mtime))));
+  t.ingest();
+  CHECK_FALSE(std::filesystem::exists(t.dir / "drop/c.txt"));
+  CHECK(t.store->source_file(crashed.id)->after_action == "deleted");
+}
+
+TEST_CASE("a crash between a run's ledger record and its after-action is finished, not rerun") {
+  Intake t("        stable_for: 0s\n        after: delete\n");
+  t.put("r.txt", Intake::roster(10));
+  const SourceFile rec = *t.intake().fetch().events.at(0).record;
+  const IngestOutcome o =
+      ingest_file(t.feed(), *t.store, rec.local_path, 1,
+                  *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
+  // As the crash left it: `ingested`, pointing at the archive, the copy still in staging, no
+  // after-action.
+  SourceFile cut = *t.store->source_file(rec.id);
+  const std::filesystem::path archived =
+      archive_dir(t.config, "gen") / std::filesystem::path(rec.local_path).filename();
+  cut.status = "ingested";
+  cut.local_path = archived.string();
+  t.store->update_source_file(cut);
+  CHECK(t.ingest().empty());  // nothing run again
+  const SourceFile now = *t.store->source_file(rec.id);
+  CHECK(now.after_action == "deleted");
+  CHECK(now.run_id == o.run_id);
+  CHECK(std::filesystem::exists(archived));
+  CHECK_FALSE(std::filesystem::exists(rec.local_path));
+  CHECK_FALSE(std::filesystem::exists(t.dir / "drop/r.txt"));
+  CHECK(t.store->history("gen", 10).size() == 1);
+  CHECK(t.ingest().empty());
+  CHECK(t.store->pending_source_files("gen").empty());
+}
+
 TEST_CASE(
     "a run that finished before a crash is completed, not forgotten, without its staged copy") {
   Intake t("        stable_for: 0s\n");
