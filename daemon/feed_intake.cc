@@ -311,8 +311,9 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     // is `ingested` with no after-action yet, which the next poll finishes (never runs again).
     const std::filesystem::path archive = archive_dir(config_, feed_.name);
     std::filesystem::create_directories(archive, ec);
-    if (!r.outcome && r.error.empty())
-      log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
+    // No run in this poll (a failed run stopped the loop above): only its end is finished here.
+    const bool resumed = !r.outcome;
+    if (resumed) log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
     // Where the staged copy is: the record says, until it says where the copy goes.
     const std::filesystem::path staged =
         f.status == "ingested"
@@ -331,7 +332,7 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     after_take(f);
     fault_point("file.after_action");
     store_.update_source_file(f);
-    if (!r.outcome && r.error.empty()) continue;  // nothing was run in this poll
+    if (resumed) continue;
     r.file = *store_.source_file(f.id);
     runs.push_back(std::move(r));
   }
