@@ -28,16 +28,21 @@ Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
 bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
                   const std::string& key, const MailMessage& m) {
   if (!enabled() || m.to.empty()) return false;
-  const std::int64_t id = store_.enqueue_mail(feed, run, list, key, m);
-  const auto e = store_.mail(id);
+  const QueuedMail queued = store_.enqueue_mail(feed, run, list, key, m);
+  const auto e = store_.mail(queued.id);
   if (!e) return false;
   if (e->status == "sent") return true;
-  return deliver(*e);
+  if (!queued.claimed && !store_.claim_mail(e->id)) return false;
+  return transmit(*e);
 }
 
 bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
   // Claimed first, so two rosterd processes never both send it.
   if (!store_.claim_mail(e.id)) return false;
+  return transmit(e, unreachable);
+}
+
+bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
   fault_point("mail.claimed");
   try {
     sender_.send(e.message);

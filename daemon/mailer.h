@@ -42,6 +42,8 @@ class Mailer {
  private:
   // Returns true when delivered; `unreachable` says whether the server could be reached.
   bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
+  // Hands a message this process has claimed to the SMTP server and records the outcome.
+  bool transmit(const OutboxEntry& e, bool* unreachable = nullptr);
   // Commits runs whose report went out within report.deliver_within; leaves to a person (and
   // tells the failures list) those whose report came later or not at all in time.
   void settle_awaiting_runs();

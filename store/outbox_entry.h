@@ -19,11 +19,18 @@ struct OutboxEntry {
   std::string key;
   MailMessage message;
   std::string created;  // UTC, ISO 8601
-  std::string status;   // pending, sent
+  std::string status;   // pending, sending, sent
   int attempts = 0;
   std::string last_error;
   std::int64_t next_attempt = 0;  // seconds since the epoch
   std::string sent_at;
+};
+
+// What RosterStore::enqueue_mail did: the entry's id, and whether this call queued the message
+// and so holds the claim to send it (false when the key was queued before).
+struct QueuedMail {
+  std::int64_t id = 0;
+  bool claimed = false;
 };
 
 }  // namespace rosterd

@@ -165,10 +165,14 @@ class RosterStore {
 
   // --- The outbox (outbox_entry.h) ---
 
-  // Queues `m` unless a message with `key` was queued before; returns the entry's id either way.
-  virtual std::int64_t enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
-                                    const std::string& list, const std::string& key,
-                                    const MailMessage& m) = 0;
+  // Queues `m` unless a message with `key` was queued before. A message this call queues is
+  // claimed for the caller in the same transaction (as claim_mail does), so that no other sender
+  // (another worker's outbox sweep, another process) takes it before the caller tries: a sweep
+  // that slipped in between used to send a run's report while the run, finding it gone, was held
+  // as if the server had refused it.
+  virtual QueuedMail enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
+                                  const std::string& list, const std::string& key,
+                                  const MailMessage& m) = 0;
   // Pending messages whose next attempt is due at `now` (seconds since the epoch), oldest first.
   virtual std::vector<OutboxEntry> due_mail(std::int64_t now) = 0;
   virtual std::optional<OutboxEntry> mail(std::int64_t id) = 0;

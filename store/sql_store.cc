@@ -340,15 +340,15 @@ class SqlStore : public RosterStore {
     return out;
   }
 
-  std::int64_t enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
-                            const std::string& list, const std::string& key,
-                            const MailMessage& m) override {
+  QueuedMail enqueue_mail(const std::string& feed, std::optional<std::int64_t> run,
+                          const std::string& list, const std::string& key,
+                          const MailMessage& m) override {
     Transaction tx(db_);
-    if (auto existing = mail_with_key(key)) return existing->id;
+    if (auto existing = mail_with_key(key)) return {existing->id, false};
     Statement ins(db_,
                   "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
                   "html_body, attachment_name, attachment, message_id, created, status) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending') RETURNING id");
+                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending') RETURNING id");
     ins.bind(1, feed)
         .bind(2, run)
         .bind(3, list)
@@ -363,7 +363,7 @@ class SqlStore : public RosterStore {
         .bind(12, now_utc());
     const std::int64_t id = returned_id(ins);
     tx.commit();
-    return id;
+    return {id, true};
   }
 
   static constexpr const char* kOutboxColumns =

@@ -420,18 +420,28 @@ TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one p
   m.attachment_name = "discrepancies.csv";
   m.attachment = std::string("line,1\n\0\xff\xfe", 10);  // any bytes
   m.message_id = "<1@rosterd>";
-  const std::int64_t id = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
-  CHECK(f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m) == id);
+  const QueuedMail queued = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
+  CHECK(queued.claimed);  // whoever queues it sends it first
+  const std::int64_t id = queued.id;
+  const QueuedMail again = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
+  CHECK(again.id == id);
+  CHECK_FALSE(again.claimed);
   const auto e = f.store->mail(id);
   REQUIRE(e);
   CHECK(e->message.attachment == m.attachment);
   CHECK(e->message.to == m.to);
-  CHECK(f.store->due_mail(0).size() == 1);
-  CHECK(f.store->mail_backlog("gen") == 1);
+  CHECK(e->status == "sending");
+  // Another worker's sweep neither sees nor takes it while its sender tries.
   auto other = f.open_another();
-  CHECK(f.store->claim_mail(id));
-  CHECK_FALSE(other->claim_mail(id));  // already being sent
+  CHECK(other->due_mail(0).empty());
+  CHECK_FALSE(other->claim_mail(id));
+  CHECK(f.store->mail_backlog("gen") == 1);
   CHECK(f.store->mail_in_doubt().size() == 1);
+  // Refused once: back in the queue, and the next sweep may take it, once.
+  f.store->mail_failed(id, "421 try later", 0);
+  CHECK(other->due_mail(0).size() == 1);
+  CHECK(other->claim_mail(id));
+  CHECK_FALSE(f.store->claim_mail(id));  // already being sent
   f.store->mail_sent(id);
   CHECK(f.store->mail(id)->status == "sent");
   CHECK(f.store->due_mail(0).empty());
