@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,18 @@ bool eventually(const std::function<bool()>& ok, int timeout_ms) {
 
 std::string feed_name(int i) {
   return "district" + std::to_string(i);
+}
+
+// The warning and error lines of an instance's log: what to read when a check below fails.
+std::string problems_in(const std::filesystem::path& log) {
+  std::istringstream in(read_file(log));
+  std::string out;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("level=warning") != std::string::npos ||
+        line.find("level=error") != std::string::npos)
+      out += line + "\n";
+  }
+  return out;
 }
 
 // A file lands whole: a hidden temporary name, then a rename.
@@ -160,6 +173,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
       },
       90000));
   INFO("runs: " << s.sql("SELECT id, feed, kind, decision, reason FROM runs ORDER BY id"));
+  INFO("warnings and errors of B: " << problems_in(s.dir / "b.log"));
   CHECK(s.sql("SELECT feed, count(*) FROM runs WHERE kind = 'ingest' AND decision = "
               "'committed' GROUP BY feed HAVING count(*) <> 1") == "");
   CHECK(s.count("SELECT count(DISTINCT feed) FROM runs WHERE kind = 'ingest' AND decision = "
