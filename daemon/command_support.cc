@@ -46,6 +46,34 @@ void require_writable_state_dir(const Config& config) {
                        "its feed locks, control socket, staged and archived files");
 }
 
+std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
+  if (!store.hold_feed(feed, FeedHold::lease)) {
+    std::string holder = "another rosterd instance";
+    for (const FeedHolder& h : store.feed_holders({feed}))
+      holder = h.instance;
+    return "standby: " + holder +
+           " runs this feed (use 'rosterd sync-now' on its host to poll it now)";
+  }
+  if (!store.hold_feed(feed, FeedHold::run)) return "busy: another rosterd process is running it";
+  return std::nullopt;
+}
+
+bool settle_if_free(const Config& config, RosterStore& store, Mailer& mailer,
+                    const FeedConfig& feed, std::optional<FeedLock>& lock) {
+  if (!lock) {
+    try {
+      std::optional<FeedLock> taken = FeedLock::try_acquire(config.state_dir, feed.name);
+      if (!taken) return false;
+      lock.emplace(std::move(*taken));
+    } catch (const Error&) {
+      return false;  // no state folder to lock in: left to the service, which has one
+    }
+  }
+  if (not_ours(store, feed.name)) return false;
+  mailer.settle_awaiting_runs(feed.name);
+  return true;
+}
+
 std::unique_ptr<RosterStore> open_store(const Config& config) {
   if (config.store.kind == StoreKind::postgresql) {
     PostgresOptions options;

@@ -3,12 +3,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 
 #include "config/config.h"
 #include "core/civil_date.h"
 #include "daemon/command_line.h"
+#include "daemon/feed_lock.h"
+#include "daemon/mailer.h"
 #include "report/run_report.h"
 #include "store/roster_store.h"
 
@@ -26,6 +29,19 @@ std::unique_ptr<RosterStore> open_store(const Config& config);
 // (e.g. a read-only file system) and what to do. Commands that take files call it first, so a
 // read-only state folder stops them before anything is fetched.
 void require_writable_state_dir(const Config& config);
+
+// On a shared PostgreSQL store, why this process may not work on `feed` now: a service runs
+// the feed, or another process is running it. Holding both locks on the command's own
+// connection keeps them until it ends.
+std::optional<std::string> not_ours(RosterStore& store, const std::string& feed);
+
+// Settles `feed`'s held runs that were waiting for their QA report
+// (Mailer::settle_awaiting_runs) when this command can hold the feed now: its lock in
+// state_dir, kept in `lock` until the caller lets go, and on a shared store its locks on the
+// command's connection. Returns false when another process holds the feed (it settles them
+// at its next poll).
+bool settle_if_free(const Config& config, RosterStore& store, Mailer& mailer,
+                    const FeedConfig& feed, std::optional<FeedLock>& lock);
 
 // --format text|json (default text).
 std::string format_option(const CommandLine& cl);

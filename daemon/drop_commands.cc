@@ -18,25 +18,6 @@
 #include "daemon/service.h"
 
 namespace rosterd {
-namespace {
-
-// On a shared PostgreSQL store, why this process may not take `feed`'s files now: a service
-// runs the feed, or another process is running it. Holding both locks on the command's own
-// connection keeps them until it ends.
-std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
-  if (!store.hold_feed(feed, FeedHold::lease)) {
-    std::string holder = "another rosterd instance";
-    for (const FeedHolder& h : store.feed_holders({feed}))
-      holder = h.instance;
-    return "standby: " + holder +
-           " runs this feed (use 'rosterd sync-now' on its host to poll it now)";
-  }
-  if (!store.hold_feed(feed, FeedHold::run)) return "busy: another rosterd process is running it";
-  return std::nullopt;
-}
-
-}  // namespace
-
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
   const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
@@ -110,6 +91,7 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
       out << feed->name << ": " << *why << "; skipped this time\n";
       continue;
     }
+    mailer.settle_awaiting_runs(feed->name);  // before a new file is planned on its base
     status = worse(status, run_feed_cycle(config, *feed, *store, mailer,
                                           {threads, as_of, cl.flag("--wait"), format}, out));
   }

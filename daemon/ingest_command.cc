@@ -21,6 +21,10 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
 
   Mailer mailer(config, *store);
   mailer.deliver_due(true);  // what earlier runs left in the outbox goes first
+  // A held run whose report has gone out commits before this file is planned on its base. The
+  // feed's lock, when free, is kept for the run: a service does not poll the feed meanwhile.
+  std::optional<FeedLock> lock;
+  settle_if_free(config, *store, mailer, feed, lock);
   const IngestOutcome o =
       ingest_file(feed, *store, cl.positional()[0], threads, as_of, std::nullopt, &mailer);
   RunReport report = o.report(feed.name);

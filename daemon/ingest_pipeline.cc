@@ -253,7 +253,8 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     try {
       store.fail_run(o.run_id, e.what());
     } catch (const std::exception&) {
-      // The store itself failed; the run stays `running` and is marked failed at the next open.
+      // The store itself failed; the run stays `running` until the feed's next poll
+      // (RosterStore::fail_runs_left_by_this_process) or the next open of the store.
     }
     log::error("run.failed",
                {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"error", e.what()}});

@@ -1,4 +1,7 @@
 // `rosterd mail-test` (does the SMTP set-up work?) and `rosterd outbox` (what is waiting).
+#include <optional>
+#include <set>
+
 #include "core/utf8.h"
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
@@ -60,7 +63,24 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
     }
     out << "Mail " << *id << " is queued again.\n";
   }
-  if (cl.flag("--deliver")) out << "Delivered " << mailer.deliver_due(true) << " message(s).\n";
+  if (cl.flag("--deliver")) {
+    out << "Delivered " << mailer.deliver_due(true) << " message(s).\n";
+    // Runs waiting for their report are settled here only for a feed no other process is
+    // working on: committing one under a run being planned would make that run fail.
+    std::set<std::string> waiting;
+    for (const RunRecord& run : store->awaiting_report_runs())
+      waiting.insert(run.feed);
+    for (const std::string& name : waiting) {
+      const auto it = config.feeds.find(name);
+      if (it == config.feeds.end()) continue;
+      std::optional<FeedLock> lock;
+      if (!settle_if_free(config, *store, mailer, it->second, lock)) {
+        out << name
+            << ": a rosterd process is working on this feed; it settles the runs waiting for "
+               "their report at its next poll\n";
+      }
+    }
+  }
   for (const OutboxEntry& e : store->mail_in_doubt()) {
     out << "mail " << e.id << "  IN DOUBT  " << e.feed << "  " << e.list << "  "
         << display_safe(e.message.subject)

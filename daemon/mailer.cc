@@ -77,14 +77,14 @@ std::size_t Mailer::deliver_due(bool now_all) {
     }
     ++delivered;
   }
-  settle_awaiting_runs();
   return delivered;
 }
 
-void Mailer::settle_awaiting_runs() {
-  // Every held run still waiting for its report, whoever delivered it: this process, another
-  // one, or nobody yet.
+void Mailer::settle_awaiting_runs(const std::string& feed_name) {
+  // Every held run of the feed still waiting for its report, whoever delivered it: this
+  // process, another one, or nobody yet.
   for (const RunRecord& run : store_.awaiting_report_runs()) {
+    if (run.feed != feed_name) continue;
     const auto feed_it = config_.feeds.find(run.feed);
     if (feed_it == config_.feeds.end()) continue;
     const FeedConfig& feed = feed_it->second;
@@ -116,7 +116,7 @@ void Mailer::settle_awaiting_runs() {
     } else {
       continue;  // still within its time: the outbox keeps trying
     }
-    store_.clear_awaiting_report(run.id);
+    if (!store_.clear_awaiting_report(run.id)) continue;  // another process told of it
     const std::string id = std::to_string(run.id);
     std::string steps;
     for (const std::string& step : next_steps(config_.file.string(), Decision::held, run.id))

@@ -31,9 +31,16 @@ class Mailer {
   bool send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
             const std::string& key, const MailMessage& m);
 
-  // Delivers the queued messages that are due (all pending ones with `now_all`), then settles
-  // the runs that were waiting for their report. Returns how many were delivered.
+  // Delivers the queued messages that are due (all pending ones with `now_all`), of every feed.
+  // Returns how many were delivered.
   std::size_t deliver_due(bool now_all);
+
+  // Commits `feed`'s held runs whose report went out within report.deliver_within; leaves to a
+  // person (and tells the failures list) those whose report came later or not at all in time.
+  // Call it only while holding the feed (its lock, and on a shared store its run lock):
+  // committing a held run changes the base a new run of the feed is planned against, so a
+  // sweep from another feed's worker used to make that run fail as stale.
+  void settle_awaiting_runs(const std::string& feed);
 
   // Queues an alert to a feed's failures list (once per `key`) and tries to deliver it.
   void alert_failure(const FeedConfig& feed, const std::string& key, const std::string& subject,
@@ -44,9 +51,6 @@ class Mailer {
   bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
   // Hands a message this process has claimed to the SMTP server and records the outcome.
   bool transmit(const OutboxEntry& e, bool* unreachable = nullptr);
-  // Commits runs whose report went out within report.deliver_within; leaves to a person (and
-  // tells the failures list) those whose report came later or not at all in time.
-  void settle_awaiting_runs();
 
   const Config& config_;
   RosterStore& store_;

@@ -288,13 +288,16 @@ class Service {
       leases_.connected();
       // The run lock, on the connection the run commits on: held while this poll runs.
       if (!store->hold_feed(feed.name, FeedHold::run)) return "busy (another instance's poll)";
+      store->fail_runs_left_by_this_process(feed.name);
       Mailer mailer(config, *store);
       mailer.deliver_due(false);
+      mailer.settle_awaiting_runs(feed.name);  // before a new file is planned on its base
       std::ostringstream out;  // reports go to the store and the mail, not to stdout
       const int status =
           run_feed_cycle(config, feed, *store, mailer,
                          {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
       mailer.deliver_due(false);
+      mailer.settle_awaiting_runs(feed.name);
       if (!poll_fault.empty()) {
         log::info("service.poll_recovered", {{"feed", feed.name}});
         poll_fault.clear();

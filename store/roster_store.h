@@ -112,6 +112,12 @@ class RosterStore {
   // when `held`), the discrepancies and the run's outcome.
   virtual void finish_run(const RunOutcome& outcome) = 0;
   virtual void fail_run(std::int64_t run, const std::string& reason) = 0;
+  // For the holder of `feed`'s lock, before its poll: marks failed the feed's runs that this very
+  // process left `running` (its commit and then the mark itself failed, e.g. the database busy
+  // behind another writer), so their files are taken again. On SQLite such a run would
+  // otherwise wait for the service to restart, since its process is alive; on PostgreSQL it
+  // belongs to a connection that is gone, and opening the store marks it already.
+  virtual void fail_runs_left_by_this_process(const std::string& feed) = 0;
 
   // The last `last` runs, newest first, of one feed (or all when `feed` is empty).
   virtual std::vector<RunRecord> history(const std::string& feed, std::size_t last) = 0;
@@ -204,7 +210,8 @@ class RosterStore {
   // Held runs still marked as waiting for their QA report, oldest first.
   virtual std::vector<RunRecord> awaiting_report_runs() = 0;
   // Clears a held run's awaiting-report mark (its report came too late: a person decides).
-  virtual void clear_awaiting_report(std::int64_t run) = 0;
+  // False when it was cleared, or the run settled, meanwhile: the caller then says nothing.
+  virtual bool clear_awaiting_report(std::int64_t run) = 0;
 
   // --- Identity (planner/identity_match.h, docs/identity.md) ---
 

@@ -517,9 +517,12 @@ class SqlStore : public RosterStore {
     return static_cast<std::size_t>(q.integer(0));
   }
 
-  void clear_awaiting_report(std::int64_t run) override {
-    Statement up(db_, "UPDATE runs SET awaiting_report = 0 WHERE id = ?");
+  bool clear_awaiting_report(std::int64_t run) override {
+    Statement up(db_,
+                 "UPDATE runs SET awaiting_report = 0 WHERE id = ? AND awaiting_report = 1 AND "
+                 "decision = 'held'");
     up.bind(1, run).run();
+    return db_.changes() == 1;
   }
 
   std::vector<SourceFile> source_files(const std::string& feed, std::size_t last) override {
@@ -614,12 +617,7 @@ class SqlStore : public RosterStore {
       // Only a run still running can finish (one marked failed meanwhile is taken again).
       Statement st(db_, "SELECT decision FROM runs WHERE id = ?");
       st.bind(1, o.run_id);
-      if (!st.step() || st.text(0) != "running") {
-        throw StoreError("run " + std::to_string(o.run_id) +
-                         " is no longer running (another rosterd found its connection gone and "
-                         "marked it failed); nothing of it was committed, and its file is taken "
-                         "again.");
-      }
+      if (!st.step() || st.text(0) != "running") throw StoreError(no_longer_running(o.run_id));
     }
     if (o.decision == Decision::committed) {
       if (last_committed_run(o.feed) != o.base_run) {
@@ -650,7 +648,8 @@ class SqlStore : public RosterStore {
         "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ?, "
         "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ?, "
         "out_of_scope = ?, left_scope = ?, kept_out_of_scope = ?, opted_out = ?, suppressed_added "
-        "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ? WHERE id = ?");
+        "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ? WHERE id = ? AND "
+        "decision = 'running'");
     up.bind(1, now_utc())
         .bind(2, decision_name(o.decision))
         .bind(3, o.reason)
@@ -682,6 +681,10 @@ class SqlStore : public RosterStore {
         .bind(29, o.rules)
         .bind(30, o.run_id)
         .run();
+    // Checked again here, not only at the start: on PostgreSQL another connection may have
+    // marked the run failed in between (it takes no write lock), and a run marked failed must
+    // never commit. The whole transaction is then rolled back.
+    if (db_.changes() != 1) throw StoreError(no_longer_running(o.run_id));
     fault_point("store.committing");  // every write of the run made, COMMIT not yet sent
     tx.commit();
   }
@@ -691,6 +694,21 @@ class SqlStore : public RosterStore {
                  "UPDATE runs SET decision = 'failed', finished = ?, reason = ? WHERE id = ? AND "
                  "decision = 'running'");
     up.bind(1, now_utc()).bind(2, reason).bind(3, run).run();
+  }
+
+  void fail_runs_left_by_this_process(const std::string& feed) override {
+    if (db_.dialect() == SqlDialect::postgresql) return;
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'failed', finished = ?, reason = ? WHERE feed = ? AND "
+                 "decision = 'running' AND pid = ? AND host = ?");
+    up.bind(1, now_utc())
+        .bind(2,
+              "the run could not be finished (the store failed at its end); nothing of it was "
+              "committed, and the file will be taken again")
+        .bind(3, feed)
+        .bind(4, static_cast<std::int64_t>(::getpid()))
+        .bind(5, host_name())
+        .run();
   }
 
   std::vector<RunRecord> history(const std::string& feed, std::size_t last) override {
@@ -1189,10 +1207,15 @@ class SqlStore : public RosterStore {
     const std::string host = host_name();
     std::vector<std::int64_t> dead;
     if (db_.dialect() == SqlDialect::postgresql) {
-      Statement q(db_, std::string("SELECT id FROM runs WHERE decision = 'running' AND instance "
-                                   "NOT IN (SELECT ") +
-                           kConnectionToken +
-                           " FROM pg_stat_activity WHERE backend_start IS NOT NULL)");
+      // A session of another database role shows its pid but not its start time (unless this
+      // role may read all statistics): one with the run's pid is taken as alive, since a live
+      // run must never be marked failed. (A dead run whose pid was reused by such a session
+      // waits until that session ends.)
+      Statement q(db_, std::string("SELECT id FROM runs r WHERE decision = 'running' AND NOT "
+                                   "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE CAST(a.pid "
+                                   "AS text) = split_part(r.instance, '/', 1) AND "
+                                   "(a.backend_start IS NULL OR ") +
+                           kConnectionToken + " = r.instance))");
       while (q.step())
         dead.push_back(q.integer(0));
     } else {
@@ -1448,6 +1471,11 @@ class SqlStore : public RosterStore {
       if (q.step()) connection_ = std::string(q.text(0));
     }
     return connection_;
+  }
+  static std::string no_longer_running(std::int64_t run) {
+    return "run " + std::to_string(run) +
+           " is no longer running (another rosterd found its connection gone and marked it "
+           "failed); nothing of it was committed, and its file is taken again.";
   }
   static constexpr const char* kConnectionToken =
       "CAST(pid AS text) || '/' || CAST(extract(epoch FROM backend_start) AS text)";

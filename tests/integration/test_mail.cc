@@ -3,6 +3,9 @@
 // is down, no duplicates, and that the report arrives before its run commits.
 // Run alone: ctest -R integration_mail.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -236,6 +239,39 @@ TEST_CASE(
   const auto after = f.received();
   REQUIRE(after.size() == 2);
   CHECK(after[1]["message_id"] == "<run-2.qa_report.gen@rosterd>");
+}
+
+TEST_CASE(
+    "integration: a held run whose report went out is committed only by a process that holds its "
+    "feed") {
+  MailFixture f;
+  f.sink.stop();
+  REQUIRE(f.ingest().exit_status == 4);  // held, waiting for its report
+  f.sink.start();
+  {
+    // Another rosterd process (a service's poll) is working on the feed: committing the held
+    // run under it would change the base its run is planned against.
+    const auto locks = f.tmp / "state/locks";
+    std::filesystem::create_directories(locks);
+    const int fd = ::open((locks / "gen.lock").c_str(), O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+    REQUIRE(fd >= 0);
+    REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const ProcessResult busy = run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+    INFO(busy.out, busy.err);
+    CHECK(busy.out.find("Delivered 1 message(s).") != std::string::npos);
+    CHECK(busy.out.find("gen: a rosterd process is working on this feed; it settles the runs "
+                        "waiting for their report at its next poll") != std::string::npos);
+    CHECK(f.received().size() == 1);
+    CHECK(f.history().find("committed") == std::string::npos);  // still held
+    ::close(fd);
+  }
+  // The feed is free: the next delivery round (here by hand) commits the run.
+  const ProcessResult free = run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  INFO(free.out, free.err);
+  CHECK(free.out.find("Delivered 0 message(s).") != std::string::npos);
+  CHECK(free.out.find("working on this feed") == std::string::npos);
+  CHECK(f.history().find("committed") != std::string::npos);
+  CHECK(f.received().size() == 1);
 }
 
 TEST_CASE(

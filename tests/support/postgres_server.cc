@@ -439,6 +439,15 @@ std::string PostgresServer::create_database() {
   return name;
 }
 
+std::string PostgresServer::add_role(const std::string& db, const std::string& role) const {
+  admin_sql("CREATE ROLE " + sql_identifier(role) + " LOGIN PASSWORD " + sql_literal(password_));
+  admin_sql("GRANT ALL ON SCHEMA public TO " + sql_identifier(role) +
+                "; GRANT ALL ON ALL TABLES IN SCHEMA public TO " + sql_identifier(role) +
+                "; GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO " + sql_identifier(role),
+            db);
+  return "host=127.0.0.1 port=" + std::to_string(port_) + " dbname=" + db + " user=" + role;
+}
+
 void PostgresServer::terminate_connections(const std::string& db) {
   // The timeout makes pg_terminate_backend wait until each backend has exited, so the caller
   // sees the connections gone, not just signalled.

@@ -50,6 +50,12 @@ class PostgresServer {
   // that tests sharing one server do not see each other's tables; returns its name.
   std::string create_database();
 
+  // A second login role (the `rosterd` password, no membership of `rosterd`) allowed to read
+  // and write `db`'s tables, as a person running rosterd commands under their own database
+  // account would be; returns its conninfo, like conninfo(). Sessions of the two roles do not
+  // see each other's statistics in pg_stat_activity.
+  std::string add_role(const std::string& db, const std::string& role) const;
+
   // Shuts the server down at once (SIGQUIT, as `pg_ctl stop -m immediate`): clients lose their
   // connections as if the server crashed. Does nothing when it is not running.
   void stop();

@@ -584,3 +584,31 @@ TEST_CASE("store: a connection lost mid-run commits nothing, and the run is fail
   again->for_each_student("gen", [&](const std::vector<std::string>&) { ++students; });
   CHECK(students == 2);
 }
+
+TEST_CASE(
+    "store: a live run is not taken for dead by a connection of another database role "
+    "<Postgres>") {
+  // A person running `rosterd history` under their own database account sees the service's
+  // session in pg_stat_activity without its start time.
+  Fixture<Postgres> f;
+  f.ingest({row("1")});
+  DirectRun direct(*f.store, {row("2")});
+  const auto& server = testing::shared_postgres_server();
+  const std::string conninfo = server.add_role(f.db, "rosterd_reader_" + f.db);
+  auto other = open_postgres_store({conninfo, server.password()});
+  CHECK(other->run(direct.outcome.run_id)->decision == "running");
+  f.store->finish_run(direct.outcome);  // the run goes on and commits
+  CHECK(other->run(direct.outcome.run_id)->decision == "committed");
+}
+
+TEST_CASE("store: a run this process left running is failed before the feed's next poll<Sqlite>") {
+  Fixture<Sqlite> f;
+  DirectRun left(*f.store, {row("1")});              // its end never came: the store failed at it
+  f.store->fail_runs_left_by_this_process("other");  // another feed's poll: not its business
+  CHECK(f.store->run(left.outcome.run_id)->decision == "running");
+  f.store->fail_runs_left_by_this_process("gen");
+  const auto run = f.store->run(left.outcome.run_id);
+  CHECK(run->decision == "failed");
+  CHECK(run->reason.find("the file will be taken again") != std::string::npos);
+  CHECK_THROWS_AS(f.store->finish_run(left.outcome), StoreError);  // and it never commits
+}
