@@ -59,7 +59,8 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
     if (!store->requeue_mail(parse_run_id(*id))) {
       throw UsageError("mail " + *id +
                        " is not in doubt; only a message left `sending` by a stopped process can "
-                       "be sent again.");
+                       "be sent again (not one a running rosterd is sending now: look again in a "
+                       "few minutes).");
     }
     out << "Mail " << *id << " is queued again.\n";
   }

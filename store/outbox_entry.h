@@ -24,6 +24,9 @@ struct OutboxEntry {
   std::string last_error;
   std::int64_t next_attempt = 0;  // seconds since the epoch
   std::string sent_at;
+  // While `sending`: the process (SQLite) or connection (PostgreSQL) that claimed it, as
+  // runs.instance names them; empty for a message claimed before rosterd recorded it.
+  std::string claimed_by;
 };
 
 // What RosterStore::enqueue_mail did: the entry's id, and whether this call queued the message

@@ -197,6 +197,10 @@ CREATE TABLE existing_students (
 );
 )sql",
       kRosterCurrentView,
+      // 3: SQLite's 8 (who claimed an outbox message).
+      R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return migrations;
 }

@@ -183,14 +183,16 @@ class RosterStore {
   virtual std::vector<OutboxEntry> due_mail(std::int64_t now) = 0;
   virtual std::optional<OutboxEntry> mail(std::int64_t id) = 0;
   virtual std::optional<OutboxEntry> mail_with_key(const std::string& key) = 0;
-  // Marks a pending message as being sent; false when another process claimed it first. A
-  // message left `sending` by a crash is never resent on its own (it may have gone out):
-  // `rosterd outbox` shows it as in doubt.
+  // Marks a pending message as being sent by this process (connection, on PostgreSQL); false
+  // when another claimed it first. A message left `sending` by a crash is never resent on its
+  // own (it may have gone out): `rosterd outbox` shows it as in doubt.
   virtual bool claim_mail(std::int64_t id) = 0;
   virtual void mail_sent(std::int64_t id) = 0;
-  // Messages left `sending` by a process that stopped (they may or may not have gone out).
+  // Messages left `sending` by a process that stopped (they may or may not have gone out); not
+  // those a live process is sending now.
   virtual std::vector<OutboxEntry> mail_in_doubt() = 0;
-  // Puts a message in doubt back in the queue (a person checked it did not arrive).
+  // Puts a message in doubt back in the queue (a person checked it did not arrive); false for
+  // any other, including one a live process is sending now (it would go out twice).
   virtual bool requeue_mail(std::int64_t id) = 0;
   virtual void mail_failed(std::int64_t id, const std::string& error,
                            std::int64_t next_attempt) = 0;

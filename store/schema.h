@@ -26,7 +26,7 @@ FROM students s LEFT JOIN runs r ON r.id = s.updated_run;
 
 const std::vector<std::string_view>& sqlite_migrations();
 // PostgreSQL's first migration is the whole schema as SQLite's version 6 left it; its second
-// is SQLite's seventh (the view).
+// is SQLite's seventh (the view), its third SQLite's eighth.
 const std::vector<std::string_view>& postgres_migrations();
 
 // Sets a new SQLite connection up before it migrates: WAL, full sync, foreign keys, and the

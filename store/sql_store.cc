@@ -345,10 +345,11 @@ class SqlStore : public RosterStore {
                           const MailMessage& m) override {
     Transaction tx(db_);
     if (auto existing = mail_with_key(key)) return {existing->id, false};
-    Statement ins(db_,
-                  "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
-                  "html_body, attachment_name, attachment, message_id, created, status) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending') RETURNING id");
+    Statement ins(
+        db_,
+        "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
+        "html_body, attachment_name, attachment, message_id, created, status, claimed_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?) RETURNING id");
     ins.bind(1, feed)
         .bind(2, run)
         .bind(3, list)
@@ -360,7 +361,8 @@ class SqlStore : public RosterStore {
         .bind(9, m.attachment_name)
         .bind_blob(10, m.attachment)
         .bind(11, m.message_id)
-        .bind(12, now_utc());
+        .bind(12, now_utc())
+        .bind(13, connection_instance());
     const std::int64_t id = returned_id(ins);
     tx.commit();
     return {id, true};
@@ -368,8 +370,8 @@ class SqlStore : public RosterStore {
 
   static constexpr const char* kOutboxColumns =
       "id, feed, run_id, list, key, recipients, subject, text_body, html_body, attachment_name, "
-      "attachment, message_id, created, status, attempts, last_error, next_attempt, sent_at FROM "
-      "outbox";
+      "attachment, message_id, created, status, attempts, last_error, next_attempt, sent_at, "
+      "claimed_by FROM outbox";
 
   static OutboxEntry read_mail(const Statement& q) {
     OutboxEntry e;
@@ -392,6 +394,7 @@ class SqlStore : public RosterStore {
     e.last_error = q.text(15);
     e.next_attempt = q.integer(16);
     e.sent_at = q.text(17);
+    e.claimed_by = q.text(18);
     return e;
   }
 
@@ -425,14 +428,17 @@ class SqlStore : public RosterStore {
                 std::string("SELECT ") + kOutboxColumns + " WHERE status = 'sending' ORDER BY id");
     while (q.step())
       out.push_back(read_mail(q));
+    std::erase_if(out, [&](const OutboxEntry& e) { return instance_alive(e.claimed_by); });
     return out;
   }
 
   bool requeue_mail(std::int64_t id) override {
+    const auto e = mail(id);
+    if (!e || e->status != "sending" || instance_alive(e->claimed_by)) return false;
     Statement up(db_,
-                 "UPDATE outbox SET status = 'pending', next_attempt = 0 WHERE id = ? AND status "
-                 "= 'sending'");
-    up.bind(1, id).run();
+                 "UPDATE outbox SET status = 'pending', next_attempt = 0, claimed_by = '' WHERE id "
+                 "= ? AND status = 'sending' AND claimed_by = ?");
+    up.bind(1, id).bind(2, e->claimed_by).run();
     return db_.changes() == 1;
   }
 
@@ -480,8 +486,10 @@ class SqlStore : public RosterStore {
   }
 
   bool claim_mail(std::int64_t id) override {
-    Statement up(db_, "UPDATE outbox SET status = 'sending' WHERE id = ? AND status = 'pending'");
-    up.bind(1, id).run();
+    Statement up(db_,
+                 "UPDATE outbox SET status = 'sending', claimed_by = ? WHERE id = ? AND status = "
+                 "'pending'");
+    up.bind(1, connection_instance()).bind(2, id).run();
     return db_.changes() == 1;
   }
 
@@ -504,7 +512,7 @@ class SqlStore : public RosterStore {
   void mail_failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) override {
     Statement up(db_,
                  "UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, "
-                 "next_attempt = ? WHERE id = ?");
+                 "next_attempt = ?, claimed_by = '' WHERE id = ? AND status = 'sending'");
     up.bind(1, error).bind(2, next_attempt).bind(3, id).run();
   }
 
@@ -1199,6 +1207,28 @@ class SqlStore : public RosterStore {
                        std::to_string(version) + ", newer than this rosterd knows (" +
                        std::to_string(known) + "). Run the newer rosterd, or restore a backup.");
     }
+  }
+
+  // Whether the process (SQLite: `rosterd@HOST:PID`) or connection (PostgreSQL: `PID/START`)
+  // that `instance` names may still be at work. What cannot be told (another host; a session
+  // of another role, whose start time is hidden) counts as alive; an empty one as gone.
+  bool instance_alive(const std::string& instance) {
+    if (instance.empty()) return false;
+    if (db_.dialect() == SqlDialect::postgresql) {
+      Statement q(db_, std::string("SELECT 1 FROM pg_stat_activity WHERE CAST(pid AS text) = "
+                                   "split_part(?, '/', 1) AND (backend_start IS NULL OR ") +
+                           kConnectionToken + " = ?)");
+      q.bind(1, instance).bind(2, instance);
+      return q.step();
+    }
+    const auto at = instance.find('@');
+    const auto colon = instance.rfind(':');
+    if (at == std::string::npos || colon == std::string::npos || colon < at) return false;
+    if (instance.substr(at + 1, colon - at - 1) != host_name()) return true;
+    const std::string pid = instance.substr(colon + 1);
+    if (pid.empty() || pid.size() > 18 || pid.find_first_not_of("0123456789") != std::string::npos)
+      return false;
+    return process_alive(std::stoll(pid));
   }
 
   // Runs left `running` by a process (SQLite: on this host) or, on PostgreSQL, a connection

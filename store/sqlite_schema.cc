@@ -218,6 +218,11 @@ ALTER TABLE runs ADD COLUMN instance TEXT NOT NULL DEFAULT '';
 )sql",
       // 7: the platform's read interface.
       kRosterCurrentView,
+      // 8: who claimed an outbox message being sent, so that one whose sender is alive is not
+      // taken for one a stopped process left in doubt.
+      R"sql(
+ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return migrations;
 }

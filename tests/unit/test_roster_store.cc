@@ -3,6 +3,7 @@
 // (tests/support/postgres_server.h). `unit` runs the SQLite half; `integration_store_postgres`
 // the PostgreSQL half (test cases ending in <Postgres>).
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <thread>
+#include <type_traits>
 
 #include "config/config.h"
 #include "daemon/ingest_pipeline.h"
@@ -436,15 +438,44 @@ TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one p
   CHECK(other->due_mail(0).empty());
   CHECK_FALSE(other->claim_mail(id));
   CHECK(f.store->mail_backlog("gen") == 1);
-  CHECK(f.store->mail_in_doubt().size() == 1);
+  // Its sender is alive: being sent, not in doubt, and no person may queue it again under it.
+  CHECK(other->mail_in_doubt().empty());
+  CHECK_FALSE(other->requeue_mail(id));
   // Refused once: back in the queue, and the next sweep may take it, once.
   f.store->mail_failed(id, "421 try later", 0);
   CHECK(other->due_mail(0).size() == 1);
   CHECK(other->claim_mail(id));
   CHECK_FALSE(f.store->claim_mail(id));  // already being sent
+  CHECK_FALSE(f.store->mail(id)->claimed_by.empty());
   f.store->mail_sent(id);
   CHECK(f.store->mail(id)->status == "sent");
   CHECK(f.store->due_mail(0).empty());
+}
+
+TEST_CASE_TEMPLATE(
+    "store: a message whose sender stopped mid-send is in doubt, and only then queued again", B,
+    Sqlite, Postgres) {
+  Fixture<B> f;
+  MailMessage m;
+  m.to = {"a@example.org"};
+  m.subject = "QA report";
+  m.message_id = "<2@rosterd>";
+  const std::int64_t id = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k2", m).id;
+  CHECK(f.store->mail_in_doubt().empty());
+  // Its sender stops: a process of this host no longer running, or a connection gone.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string gone = std::is_same_v<B, Sqlite>
+                               ? "rosterd@" + std::string(host) + ":2147483647"  // > pid_max
+                               : "2147483647/1700000000.0";
+  f.query("UPDATE outbox SET claimed_by = '" + gone + "' WHERE id = " + std::to_string(id));
+  const auto doubt = f.store->mail_in_doubt();
+  REQUIRE(doubt.size() == 1);
+  CHECK(doubt[0].id == id);
+  CHECK(f.store->requeue_mail(id));
+  CHECK(f.store->mail(id)->status == "pending");
+  CHECK_FALSE(f.store->requeue_mail(id));  // queued already
+  CHECK(f.store->due_mail(0).size() == 1);
 }
 
 TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its history", B, Sqlite,
@@ -530,7 +561,7 @@ TEST_CASE("store: instances starting together migrate once<Postgres>") {
   Config none;
   CHECK(Postgres::query(none, db,
                         "SELECT count(*), count(DISTINCT version) FROM "
-                        "schema_migrations") == "2|2\n");
+                        "schema_migrations") == "3|3\n");
 }
 
 TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
