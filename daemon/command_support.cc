@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "core/dir_access.h"
@@ -58,20 +59,30 @@ std::optional<std::string> not_ours(RosterStore& store, const std::string& feed)
   return std::nullopt;
 }
 
-bool settle_if_free(const Config& config, RosterStore& store, Mailer& mailer,
-                    const FeedConfig& feed, std::optional<FeedLock>& lock) {
+std::optional<std::string> hold_feed_now(const Config& config, RosterStore& store,
+                                         const FeedConfig& feed, std::optional<FeedLock>& lock) {
   if (!lock) {
     try {
       std::optional<FeedLock> taken = FeedLock::try_acquire(config.state_dir, feed.name);
-      if (!taken) return false;
+      if (!taken) return "busy: another rosterd process is working on this feed";
       lock.emplace(std::move(*taken));
-    } catch (const Error&) {
-      return false;  // no state folder to lock in: left to the service, which has one
+    } catch (const Error& e) {
+      return std::string("its lock cannot be taken: ") + e.what();
     }
   }
-  if (not_ours(store, feed.name)) return false;
-  mailer.settle_awaiting_runs(feed.name);
-  return true;
+  return not_ours(store, feed.name);
+}
+
+void settle_unpolled_feeds(const Config& config, RosterStore& store, Mailer& mailer) {
+  std::set<std::string> waiting;
+  for (const RunRecord& run : store.awaiting_report_runs())
+    waiting.insert(run.feed);
+  for (const std::string& name : waiting) {
+    const auto it = config.feeds.find(name);
+    if (it == config.feeds.end() || it->second.source.kind != SourceKind::none) continue;
+    std::optional<FeedLock> lock;
+    if (!hold_feed_now(config, store, it->second, lock)) mailer.settle_awaiting_runs(name);
+  }
 }
 
 std::unique_ptr<RosterStore> open_store(const Config& config) {

@@ -35,13 +35,17 @@ void require_writable_state_dir(const Config& config);
 // connection keeps them until it ends.
 std::optional<std::string> not_ours(RosterStore& store, const std::string& feed);
 
-// Settles `feed`'s held runs that were waiting for their QA report
-// (Mailer::settle_awaiting_runs) when this command can hold the feed now: its lock in
-// state_dir, kept in `lock` until the caller lets go, and on a shared store its locks on the
-// command's connection. Returns false when another process holds the feed (it settles them
-// at its next poll).
-bool settle_if_free(const Config& config, RosterStore& store, Mailer& mailer,
-                    const FeedConfig& feed, std::optional<FeedLock>& lock);
+// Takes hold of `feed` now if no other process works on it: its lock in state_dir, kept in
+// `lock` until the caller lets go, and on a shared store its locks on the store's connection.
+// Returns why not (another process is working on it, or the lock cannot be taken), or nullopt
+// once held.
+std::optional<std::string> hold_feed_now(const Config& config, RosterStore& store,
+                                         const FeedConfig& feed, std::optional<FeedLock>& lock);
+
+// Settles the runs waiting for their QA report (Mailer::settle_awaiting_runs) of the feeds no
+// service polls (no source: their runs come from `rosterd ingest`), each one only while no
+// other process holds it.
+void settle_unpolled_feeds(const Config& config, RosterStore& store, Mailer& mailer);
 
 // --format text|json (default text).
 std::string format_option(const CommandLine& cl);

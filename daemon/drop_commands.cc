@@ -80,8 +80,12 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
   // A run of its own (cron, a timer) is the retry schedule: everything queued is tried now.
   mailer.deliver_due(true);
   int status = kExitClean;
+  // The feeds this run holds, kept to the end: their held runs are settled once more after the
+  // last delivery round.
+  std::vector<FeedLock> held;
+  std::vector<const FeedConfig*> held_feeds;
   for (const FeedConfig* feed : feeds) {
-    const auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
+    auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
     if (!lock) {
       out << feed->name
           << ": busy: another rosterd process is working on this feed; skipped this time\n";
@@ -91,11 +95,16 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
       out << feed->name << ": " << *why << "; skipped this time\n";
       continue;
     }
+    held.push_back(std::move(*lock));
+    held_feeds.push_back(feed);
     mailer.settle_awaiting_runs(feed->name);  // before a new file is planned on its base
     status = worse(status, run_feed_cycle(config, *feed, *store, mailer,
                                           {threads, as_of, cl.flag("--wait"), format}, out));
   }
   mailer.deliver_due(true);
+  for (const FeedConfig* feed : held_feeds)
+    mailer.settle_awaiting_runs(feed->name);
+  settle_unpolled_feeds(config, *store, mailer);
   return status;
 }
 

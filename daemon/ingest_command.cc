@@ -24,7 +24,7 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
   // A held run whose report has gone out commits before this file is planned on its base. The
   // feed's lock, when free, is kept for the run: a service does not poll the feed meanwhile.
   std::optional<FeedLock> lock;
-  settle_if_free(config, *store, mailer, feed, lock);
+  if (!hold_feed_now(config, *store, feed, lock)) mailer.settle_awaiting_runs(feed.name);
   const IngestOutcome o =
       ingest_file(feed, *store, cl.positional()[0], threads, as_of, std::nullopt, &mailer);
   RunReport report = o.report(feed.name);

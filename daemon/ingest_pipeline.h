@@ -56,7 +56,8 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
 // records the run (committing its changes when the decision is `committed`) in one transaction.
 // With a `mailer` and a qa_report list, the run's QA report is handed to the SMTP server before
 // anything is committed; when it cannot be (and report.required), a run that would commit is
-// held until the report goes out (Mailer::deliver_due). A held run is also sent to `held`.
+// held until the report goes out (Mailer::deliver_due, then Mailer::settle_awaiting_runs by the
+// process holding the feed). A held run is also sent to `held`.
 // Throws Error for a key-column change, a store failure or a concurrent commit; the run, if it
 // was begun, is then recorded as failed and nothing of it is committed.
 IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,

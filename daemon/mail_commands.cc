@@ -75,10 +75,12 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
       const auto it = config.feeds.find(name);
       if (it == config.feeds.end()) continue;
       std::optional<FeedLock> lock;
-      if (!settle_if_free(config, *store, mailer, it->second, lock)) {
-        out << name
-            << ": a rosterd process is working on this feed; it settles the runs waiting for "
-               "their report at its next poll\n";
+      if (const auto why = hold_feed_now(config, *store, it->second, lock)) {
+        out << name << ": " << *why
+            << "; the runs waiting for their report are settled by the process that holds the "
+               "feed, at its next poll\n";
+      } else {
+        mailer.settle_awaiting_runs(name);
       }
     }
   }

@@ -57,10 +57,26 @@ bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
       log::warning("mail.failed", {{"feed", e.feed}, {"list", e.list}, {"error", err.what()}});
     }
     return false;
+  } catch (...) {
+    disown(e.id);
+    throw;
   }
-  store_.mail_sent(e.id);
+  try {
+    store_.mail_sent(e.id);
+  } catch (...) {
+    disown(e.id);
+    throw;
+  }
   log::info("mail.sent", {{"feed", e.feed}, {"list", e.list}, {"key", e.key}});
   return true;
+}
+
+void Mailer::disown(std::int64_t id) noexcept {
+  try {
+    store_.disown_mail(id);
+  } catch (...) {
+    // The store is failing as a whole: the message stays claimed until this process stops.
+  }
 }
 
 std::size_t Mailer::deliver_due(bool now_all) {

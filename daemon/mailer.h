@@ -51,6 +51,8 @@ class Mailer {
   bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
   // Hands a message this process has claimed to the SMTP server and records the outcome.
   bool transmit(const OutboxEntry& e, bool* unreachable = nullptr);
+  // Leaves a claimed message in doubt when transmit cannot tell whether it went out.
+  void disown(std::int64_t id) noexcept;
 
   const Config& config_;
   RosterStore& store_;

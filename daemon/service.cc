@@ -298,6 +298,7 @@ class Service {
                          {options_.threads_per_run, today_utc(), false, "text"}, out, &drop_state);
       mailer.deliver_due(false);
       mailer.settle_awaiting_runs(feed.name);
+      settle_unpolled_feeds(config, *store, mailer);  // their runs come from `rosterd ingest`
       if (!poll_fault.empty()) {
         log::info("service.poll_recovered", {{"feed", feed.name}});
         poll_fault.clear();

@@ -191,6 +191,10 @@ class RosterStore {
   // Messages left `sending` by a process that stopped (they may or may not have gone out); not
   // those a live process is sending now.
   virtual std::vector<OutboxEntry> mail_in_doubt() = 0;
+  // Leaves a message this process claimed in doubt at once: it can no longer tell whether the
+  // message went out (the server took it but recording that failed), and, alive, it would
+  // otherwise keep it from `rosterd outbox` and `--resend` until it stops.
+  virtual void disown_mail(std::int64_t id) = 0;
   // Puts a message in doubt back in the queue (a person checked it did not arrive); false for
   // any other, including one a live process is sending now (it would go out twice).
   virtual bool requeue_mail(std::int64_t id) = 0;

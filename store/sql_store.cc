@@ -432,6 +432,11 @@ class SqlStore : public RosterStore {
     return out;
   }
 
+  void disown_mail(std::int64_t id) override {
+    Statement up(db_, "UPDATE outbox SET claimed_by = '' WHERE id = ? AND status = 'sending'");
+    up.bind(1, id).run();
+  }
+
   bool requeue_mail(std::int64_t id) override {
     const auto e = mail(id);
     if (!e || e->status != "sending" || instance_alive(e->claimed_by)) return false;
@@ -1210,8 +1215,10 @@ class SqlStore : public RosterStore {
   }
 
   // Whether the process (SQLite: `rosterd@HOST:PID`) or connection (PostgreSQL: `PID/START`)
-  // that `instance` names may still be at work. What cannot be told (another host; a session
-  // of another role, whose start time is hidden) counts as alive; an empty one as gone.
+  // that `instance` names may still be at work. A PostgreSQL session of another role, whose
+  // start time is hidden, counts as alive; an empty name as gone, and so does a process of
+  // another host on SQLite, which serves one host: the store was moved, or its container
+  // recreated under a new name.
   bool instance_alive(const std::string& instance) {
     if (instance.empty()) return false;
     if (db_.dialect() == SqlDialect::postgresql) {
@@ -1224,7 +1231,7 @@ class SqlStore : public RosterStore {
     const auto at = instance.find('@');
     const auto colon = instance.rfind(':');
     if (at == std::string::npos || colon == std::string::npos || colon < at) return false;
-    if (instance.substr(at + 1, colon - at - 1) != host_name()) return true;
+    if (instance.substr(at + 1, colon - at - 1) != host_name()) return false;
     const std::string pid = instance.substr(colon + 1);
     if (pid.empty() || pid.size() > 18 || pid.find_first_not_of("0123456789") != std::string::npos)
       return false;

@@ -259,8 +259,9 @@ TEST_CASE(
     const ProcessResult busy = run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
     INFO(busy.out, busy.err);
     CHECK(busy.out.find("Delivered 1 message(s).") != std::string::npos);
-    CHECK(busy.out.find("gen: a rosterd process is working on this feed; it settles the runs "
-                        "waiting for their report at its next poll") != std::string::npos);
+    CHECK(busy.out.find("gen: busy: another rosterd process is working on this feed; the runs "
+                        "waiting for their report are settled by the process that holds the "
+                        "feed, at its next poll") != std::string::npos);
     CHECK(f.received().size() == 1);
     CHECK(f.history().find("committed") == std::string::npos);  // still held
     ::close(fd);
@@ -272,6 +273,30 @@ TEST_CASE(
   CHECK(free.out.find("working on this feed") == std::string::npos);
   CHECK(f.history().find("committed") != std::string::npos);
   CHECK(f.received().size() == 1);
+}
+
+TEST_CASE(
+    "integration: a held run of a feed no service polls (runs by `ingest`) is committed by the "
+    "next `run --once` once its report went out") {
+  MailFixture f(
+      "  polled:\n"
+      "    reference:\n"
+      "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
+      "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+      "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
+      "    source: {local: {dir: drop, stable_for: 0s}}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  f.sink.stop();
+  const ProcessResult held = run_rosterd({"ingest", "--config", f.config.string(), "--feed", "gen",
+                                          "--as-of", kGeneratorAsOf, f.file.string()});
+  INFO(held.out, held.err);
+  REQUIRE(held.exit_status == 4);
+  f.sink.start();
+  const ProcessResult once = run_rosterd({"run", "--once", "--config", f.config.string()});
+  INFO(once.out, once.err);
+  CHECK(once.exit_status == 0);
+  CHECK(f.received().size() == 1);
+  CHECK(f.history().find("committed") != std::string::npos);
 }
 
 TEST_CASE(

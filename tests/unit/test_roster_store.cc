@@ -476,6 +476,21 @@ TEST_CASE_TEMPLATE(
   CHECK(f.store->mail(id)->status == "pending");
   CHECK_FALSE(f.store->requeue_mail(id));  // queued already
   CHECK(f.store->due_mail(0).size() == 1);
+
+  // A live sender that cannot tell whether its message went out (the server took it, the
+  // store would not record it) leaves it in doubt at once.
+  m.message_id = "<3@rosterd>";
+  const std::int64_t live = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k3", m).id;
+  CHECK(f.store->mail_in_doubt().empty());
+  f.store->disown_mail(live);
+  REQUIRE(f.store->mail_in_doubt().size() == 1);
+  CHECK(f.store->mail_in_doubt()[0].id == live);
+  if constexpr (std::is_same_v<B, Sqlite>) {
+    // SQLite serves one host: a claimant of another (the store moved) is gone too.
+    f.query("UPDATE outbox SET claimed_by = 'rosterd@elsewhere.invalid:1' WHERE id = " +
+            std::to_string(live));
+    CHECK(f.store->mail_in_doubt().size() == 1);
+  }
 }
 
 TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its history", B, Sqlite,
