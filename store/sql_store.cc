@@ -1244,17 +1244,16 @@ class SqlStore : public RosterStore {
     const std::string host = host_name();
     std::vector<std::int64_t> dead;
     if (db_.dialect() == SqlDialect::postgresql) {
-      // A session of another database role shows its pid but not its start time (unless this
-      // role may read all statistics): one with the run's pid is taken as alive, since a live
-      // run must never be marked failed. (A dead run whose pid was reused by such a session
-      // waits until that session ends.)
-      Statement q(db_, std::string("SELECT id FROM runs r WHERE decision = 'running' AND NOT "
-                                   "EXISTS (SELECT 1 FROM pg_stat_activity a WHERE CAST(a.pid "
-                                   "AS text) = split_part(r.instance, '/', 1) AND "
-                                   "(a.backend_start IS NULL OR ") +
-                           kConnectionToken + " = r.instance))");
+      // A live run must never be marked failed: instance_alive counts a session whose start
+      // time is hidden as alive. (A dead run whose pid was reused by such a session waits until
+      // that session ends.)
+      std::vector<std::pair<std::int64_t, std::string>> running;
+      Statement q(db_, "SELECT id, instance FROM runs WHERE decision = 'running'");
       while (q.step())
-        dead.push_back(q.integer(0));
+        running.emplace_back(q.integer(0), std::string(q.text(1)));
+      for (const auto& [id, instance] : running) {
+        if (!instance_alive(instance)) dead.push_back(id);
+      }
     } else {
       Statement q(db_, "SELECT id, pid, host FROM runs WHERE decision = 'running'");
       while (q.step()) {
