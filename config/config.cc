@@ -128,18 +128,21 @@ std::optional<CodeTranslator> parse_reference_kind(const YamlNode& n, const std:
   }
 }
 
+// Scores are compared as doubles; a range past this is a typo, not a scale.
+constexpr double kMaxScore = 1e6;
+
 void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& reference) {
   n.expect_keys({"state_id", "age_tolerance_years", "grade_ages", "school_year_start", "scores"});
   const YamlNode id = n["state_id"];
   id.expect_keys({"min_length", "max_length", "charset"});
   if (!id["min_length"].is_null())
-    c.state_id.min_length = static_cast<std::size_t>(id["min_length"].as_integer());
+    c.state_id.min_length =
+        static_cast<std::size_t>(id["min_length"].as_integer_in(1, 4096, "characters"));
   if (!id["max_length"].is_null())
-    c.state_id.max_length = static_cast<std::size_t>(id["max_length"].as_integer());
-  if (c.state_id.min_length < 1 || c.state_id.max_length < c.state_id.min_length ||
-      c.state_id.max_length > 4096) {
+    c.state_id.max_length =
+        static_cast<std::size_t>(id["max_length"].as_integer_in(1, 4096, "characters"));
+  if (c.state_id.max_length < c.state_id.min_length)
     id.fail("needs 1 <= min_length <= max_length <= 4096.");
-  }
   if (!id["charset"].is_null()) {
     const std::string cs = id["charset"].as_choice({"any", "digits", "alphanumeric"});
     c.state_id.charset = cs == "digits"         ? IdCharset::digits
@@ -147,13 +150,11 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
                                                 : IdCharset::any;
   }
   if (!n["age_tolerance_years"].is_null()) {
-    const long t = n["age_tolerance_years"].as_integer();
-    if (t < 0 || t > 20) n["age_tolerance_years"].fail("must be from 0 to 20.");
-    c.age_tolerance_years = static_cast<int>(t);
+    c.age_tolerance_years =
+        static_cast<int>(n["age_tolerance_years"].as_integer_in(0, 20, "years"));
   }
   for (auto& [code, age] : n["grade_ages"].entries()) {
-    const long a = age.as_integer();
-    if (a < 0 || a > 30) age.fail("must be an age from 0 to 30.");
+    const long a = age.as_integer_in(0, 30, "years of age");
     if (reference.grades && !reference.grades->table().contains(code)) {
       age.fail("\"" + code + "\" is not a code of the platform grade table.");
     }
@@ -174,8 +175,8 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
     const YamlNode s = scores[which];
     s.expect_keys({"min", "max"});
     ScoreRange& r = std::string_view(which) == "ela" ? c.ela_score : c.math_score;
-    if (!s["min"].is_null()) r.min = s["min"].as_number();
-    if (!s["max"].is_null()) r.max = s["max"].as_number();
+    if (!s["min"].is_null()) r.min = s["min"].as_number_in(-kMaxScore, kMaxScore, "a score");
+    if (!s["max"].is_null()) r.max = s["max"].as_number_in(-kMaxScore, kMaxScore, "a score");
     if (r.min > r.max) s.fail("min must not be greater than max.");
   }
 }
@@ -187,9 +188,7 @@ void parse_policy(const YamlNode& n, Policy& p) {
                                                                      : CommitMode::automatic;
   }
   const auto pct = [&](const char* key, double& out) {
-    if (n[key].is_null()) return;
-    out = n[key].as_number();
-    if (out < 0 || out > 100) n[key].fail("must be a percentage from 0 to 100.");
+    if (!n[key].is_null()) out = n[key].as_number_in(0, 100, "a percentage");
   };
   pct("max_deactivate_pct", p.max_deactivate_pct);
   pct("max_row_drop_pct", p.max_row_drop_pct);
@@ -236,7 +235,8 @@ std::chrono::seconds parse_duration(const YamlNode& n) {
   if (unit == "m" || unit == "min") scale = 60;
   if (unit == "h") scale = 3600;
   if (unit == "d") scale = 86400;
-  if (count < 0 || scale == 0 || count > 366LL * 86400) {
+  // At most a year in all: a timer set further out would overflow the clock's nanoseconds.
+  if (count < 0 || scale == 0 || count > 366LL * 86400 / (scale ? scale : 1)) {
     n.fail("must be a duration such as 30s, 5m, 2h or 1d, got \"" + v + "\".");
   }
   return std::chrono::seconds(count * scale);
@@ -292,14 +292,11 @@ void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
     n["move_to"].fail("is only used with `after: move`.");
   if (!n["max_bytes"].is_null()) s.max_bytes = parse_size(n["max_bytes"]);
   if (!n["max_listing"].is_null()) {
-    const long m = n["max_listing"].as_integer();
-    if (m < 1 || m > 100000000) n["max_listing"].fail("must be from 1 to 100000000 entries.");
-    s.max_listing = static_cast<std::size_t>(m);
+    s.max_listing =
+        static_cast<std::size_t>(n["max_listing"].as_integer_in(1, 100000000, "entries"));
   }
   if (!n["attempts"].is_null()) {
-    const long a = n["attempts"].as_integer();
-    if (a < 1 || a > 10) n["attempts"].fail("must be from 1 to 10.");
-    s.attempts = static_cast<unsigned>(a);
+    s.attempts = static_cast<unsigned>(n["attempts"].as_integer_in(1, 10, "attempts"));
   }
   if (!n["retry_backoff"].is_null()) s.retry_backoff = parse_duration(n["retry_backoff"]);
 }
@@ -348,9 +345,7 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
   s.sftp.host = f["host"].as_string();
   s.sftp.user = f["user"].as_string();
   if (!f["port"].is_null()) {
-    const long p = f["port"].as_integer();
-    if (p < 1 || p > 65535) f["port"].fail("must be a TCP port from 1 to 65535.");
-    s.sftp.port = static_cast<int>(p);
+    s.sftp.port = static_cast<int>(f["port"].as_integer_in(1, 65535, "(a TCP port)"));
   }
   const bool key = !f["key_file"].is_null();
   const bool password = !f["password_file"].is_null();
@@ -429,9 +424,9 @@ void parse_identity(const YamlNode& n, IdentityPolicy& p) {
     }
   }
   if (!n["rekey_min_students"].is_null()) {
-    const long v = n["rekey_min_students"].as_integer();
-    if (v < 0 || v > 10000000) n["rekey_min_students"].fail("must be from 0 (never) upward.");
-    p.rekey_min_students = static_cast<std::uint32_t>(v);
+    // 0: never propose a re-key.
+    p.rekey_min_students =
+        static_cast<std::uint32_t>(n["rekey_min_students"].as_integer_in(0, 10000000, "students"));
   }
   if (!n["unmatched_existing"].is_null()) {
     p.unmatched_existing = n["unmatched_existing"].as_choice({"keep", "deactivate"}) == "deactivate"
@@ -529,8 +524,7 @@ void parse_per_campus(const YamlNode& n, FeedConfig& feed, bool smtp_configured)
       CampusPolicy& cp = feed.campus_policies[code];
       for (const char* key : {"max_deactivate_pct", "max_reject_pct"}) {
         if (p[key].is_null()) continue;
-        const double v = p[key].as_number();
-        if (v < 0 || v > 100) p[key].fail("must be a percentage from 0 to 100.");
+        const double v = p[key].as_number_in(0, 100, "a percentage");
         (std::string_view(key) == "max_reject_pct" ? cp.max_reject_pct : cp.max_deactivate_pct) = v;
       }
     }
@@ -776,18 +770,15 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   const YamlNode archive = top["archive"];
   archive.expect_keys({"keep_days"});
   if (!archive["keep_days"].is_null()) {
-    const long d = archive["keep_days"].as_integer();
-    if (d < 0 || d > 3650) archive["keep_days"].fail("must be from 0 to 3650 days.");
-    config.archive_keep_days = static_cast<int>(d);
+    config.archive_keep_days =
+        static_cast<int>(archive["keep_days"].as_integer_in(0, 3650, "days"));
   }
 
   parse_smtp(top["smtp"], config.smtp, base_dir);
   const YamlNode service = top["service"];
   service.expect_keys({"workers"});
   if (!service["workers"].is_null()) {
-    const long w = service["workers"].as_integer();
-    if (w < 1 || w > 64) service["workers"].fail("must be from 1 to 64.");
-    config.workers = static_cast<std::size_t>(w);
+    config.workers = static_cast<std::size_t>(service["workers"].as_integer_in(1, 64, "workers"));
   }
 
   const YamlNode feeds = top["feeds"];

@@ -1,10 +1,23 @@
 #include "config/yaml_node.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
+#include "core/utf8.h"
 
 namespace rosterd {
+namespace {
+
+// 100 rather than 100.000000, 1000000 rather than 1e+06.
+std::string number_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+}  // namespace
 
 YamlNode::YamlNode(YAML::Node node, std::string file, std::string path)
     : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
@@ -17,8 +30,10 @@ int YamlNode::line() const {
 void YamlNode::fail(const std::string& message) const {
   std::string where = file_;
   if (line() > 0) where += ":" + std::to_string(line());
-  throw ConfigError(where + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " +
-                    message);
+  // display_safe: a key or value may hold CR, LF or escape sequences that would forge lines in a
+  // terminal or a log (a feed named "a\r\nrosterd: ok").
+  throw ConfigError(display_safe(
+      where + ": " + (path_.empty() ? std::string("(top level)") : path_) + ": " + message));
 }
 
 std::string YamlNode::key_text(const YAML::Node& key) const {
@@ -30,18 +45,27 @@ std::string YamlNode::key_text(const YAML::Node& key) const {
   return key.Scalar();
 }
 
+void YamlNode::refuse_repeated_keys() const {
+  std::vector<std::pair<std::string, int>> seen;  // key, line
+  for (const auto& kv : node_) {
+    const std::string key = key_text(kv.first);
+    const auto earlier =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+    if (earlier != seen.end()) {
+      YamlNode child(kv.first, file_, path_.empty() ? key : path_ + "." + key);
+      child.fail("is given twice in the same mapping (first at line " +
+                 std::to_string(earlier->second) + "). Keep one.");
+    }
+    seen.emplace_back(key, kv.first.Mark().line + 1);
+  }
+}
+
 void YamlNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
   if (is_null()) return;
   if (!node_.IsMap()) fail("must be a mapping of keys to values.");
-  std::vector<std::string> seen;
+  refuse_repeated_keys();
   for (const auto& kv : node_) {
     const std::string key = key_text(kv.first);
-    if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
-      // yaml-cpp keeps the first of two equal keys; a person editing the file expects the last.
-      YamlNode child(kv.first, file_, path_.empty() ? key : path_ + "." + key);
-      child.fail("is given twice in the same mapping. Keep one.");
-    }
-    seen.push_back(key);
     bool ok = false;
     for (std::string_view a : allowed)
       ok = ok || a == key;
@@ -66,6 +90,7 @@ std::vector<std::pair<std::string, YamlNode>> YamlNode::entries() const {
   std::vector<std::pair<std::string, YamlNode>> out;
   if (is_null()) return out;
   if (!node_.IsMap()) fail("must be a mapping of keys to values.");
+  refuse_repeated_keys();
   for (const auto& kv : node_) {
     const std::string key = key_text(kv.first);
     YamlNode child(kv.second, file_, path_.empty() ? key : path_ + "." + key);
@@ -100,6 +125,27 @@ double YamlNode::as_number() const {
   } catch (const YAML::Exception&) {
     fail("must be a number, got \"" + node_.as<std::string>() + "\".");
   }
+}
+
+double YamlNode::as_number_in(double min, double max, std::string_view what) const {
+  const double v = as_number();
+  // !(v >= min): NaN compares false with everything, so it fails here too.
+  if (!std::isfinite(v) || !(v >= min) || !(v <= max)) {
+    fail("must be " + std::string(what) + " from " + number_text(min) + " to " + number_text(max) +
+         ", got \"" + node_.as<std::string>() + "\"" +
+         (std::isfinite(v) ? "" : " (.nan and .inf are not numbers rosterd can compare with)") +
+         ".");
+  }
+  return v;
+}
+
+long YamlNode::as_integer_in(long min, long max, std::string_view unit) const {
+  const long v = as_integer();
+  if (v < min || v > max) {
+    fail("must be from " + std::to_string(min) + " to " + std::to_string(max) +
+         (unit.empty() ? "" : " " + std::string(unit)) + ", got " + std::to_string(v) + ".");
+  }
+  return v;
 }
 
 long YamlNode::as_integer() const {

@@ -33,8 +33,12 @@ class YamlNode {
   std::vector<YamlNode> items() const;  // a sequence's items
 
   std::string as_string() const;
-  double as_number() const;
-  long as_integer() const;
+  // A finite number from `min` to `max`. YAML's .nan, .inf and -.inf (any spelling yaml-cpp reads
+  // as a non-finite double) are refused: compared with anything they are false, so a limit set
+  // to one would never trip. `what` names the range in the message ("a percentage").
+  double as_number_in(double min, double max, std::string_view what = "a number") const;
+  // A whole number from `min` to `max` (the message: "must be from MIN to MAX UNIT").
+  long as_integer_in(long min, long max, std::string_view unit = "") const;
   bool as_bool() const;
   std::vector<std::string> as_string_list() const;
   // One of `choices`; the error lists them.
@@ -43,6 +47,11 @@ class YamlNode {
  private:
   // A mapping key as text; fails (ConfigError) for a key that is a list, a mapping or null.
   std::string key_text(const YAML::Node& key) const;
+  // Fails, naming both lines, when a mapping holds the same key twice: yaml-cpp keeps the first
+  // silently (a test feed could shadow the live one of the same name).
+  void refuse_repeated_keys() const;
+  double as_number() const;
+  long as_integer() const;
 
   YAML::Node node_;
   std::string file_;

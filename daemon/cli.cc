@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
 
@@ -111,11 +112,12 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const Error& e) {
     out.flush();
-    err << "rosterd: error: " << e.what() << '\n';
+    // Messages quote names from files, servers and the command line: no raw control characters.
+    err << "rosterd: error: " << display_safe(e.what()) << '\n';
     return kExitUsage;
   } catch (const std::exception& e) {
     out.flush();
-    err << "rosterd: internal error: " << e.what()
+    err << "rosterd: internal error: " << display_safe(e.what())
         << " (please report this with the command you ran)\n";
     return kExitInternal;
   }

@@ -48,6 +48,15 @@ std::unique_ptr<Drop> make_drop(const FeedConfig& feed) {
               "a file.");
 }
 
+Folder held_folder(const Config& config, const char* kind, const std::string& feed, bool create) {
+  // state_dir as configured (a link there is the administrator's choice); below it, no link.
+  if (create) {
+    std::error_code ignored;  // Folder::open says why, if it still is not there
+    std::filesystem::create_directories(config.state_dir, ignored);
+  }
+  return Folder::open(config.state_dir).below(std::filesystem::path(kind) / feed, create);
+}
+
 std::filesystem::path staging_dir(const Config& config, const std::string& feed) {
   return config.state_dir / "staging" / feed;
 }
@@ -106,6 +115,7 @@ bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, st
 FetchResult FeedIntake::fetch() {
   FetchResult result;
   const SourceConfig& s = feed_.source;
+  std::optional<Folder> staging;  // opened once a file is to be downloaded
   try {
     const std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
     fault_point("fetch.listed");
@@ -149,7 +159,8 @@ FetchResult FeedIntake::fetch() {
         result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
         continue;
       }
-      const std::filesystem::path dir = staging_dir(config_, feed_.name);
+      if (!staging) staging.emplace(held_folder(config_, "staging", feed_.name, true));
+      const Folder& dir = *staging;
       std::optional<StagedFile> staged;
       try {
         staged.emplace(with_retries(
@@ -182,12 +193,12 @@ FetchResult FeedIntake::fetch() {
         continue;
       }
       rec.status = "fetched";
-      rec.local_path = (dir / (utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" +
-                               safe_local_name(e.name)))
-                           .string();
+      const std::string local_name =
+          utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" + safe_local_name(e.name);
+      rec.local_path = (dir.path() / local_name).string();
       rec.id = store_.add_source_file(rec);
       fault_point("fetch.recorded");
-      staged->publish(rec.local_path);
+      staged->publish(local_name);
       fault_point("fetch.staged");
       log::info("drop.taken", {{"feed", feed_.name},
                                {"file", e.name},
@@ -309,8 +320,13 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     }
     // Record where the copy goes before moving it: a crash from here on leaves a record that
     // is `ingested` with no after-action yet, which the next poll finishes (never runs again).
-    const std::filesystem::path archive = archive_dir(config_, feed_.name);
-    std::filesystem::create_directories(archive, ec);
+    std::optional<Folder> archive;
+    try {
+      archive.emplace(held_folder(config_, "archive", feed_.name, true));
+    } catch (const FolderError& e) {
+      // The copy stays in staging, where the ledger keeps pointing; the run stands.
+      log::error("archive.failed", {{"feed", feed_.name}, {"error", e.what()}});
+    }
     // No run in this poll (a failed run stopped the loop above): only its end is finished here.
     const bool resumed = !r.outcome;
     if (resumed) log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
@@ -321,13 +337,11 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
             : std::filesystem::path(f.local_path);
     if (f.status != "ingested") {
       f.status = "ingested";
-      if (!ec) f.local_path = (archive / staged.filename()).string();
+      if (archive) f.local_path = (archive->path() / staged.filename()).string();
       store_.update_source_file(f);
       fault_point("file.ingested");
     }
-    if (staged != f.local_path && std::filesystem::is_regular_file(staged, ec) &&
-        ::rename(staged.c_str(), f.local_path.c_str()) == 0)
-      sync_directory(archive);
+    if (archive && staged != f.local_path) archive_staged_copy(staged, *archive);
     fault_point("file.archived");
     after_take(f);
     fault_point("file.after_action");
@@ -338,6 +352,22 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
   }
   settle_repeats();
   return runs;
+}
+
+void FeedIntake::archive_staged_copy(const std::filesystem::path& staged, const Folder& archive) {
+  const std::string name = staged.filename().string();
+  try {
+    // The staging folder of this state_dir is opened as the archive is, link by link; a copy
+    // staged under an earlier state_dir is reached where the ledger says.
+    const Folder from = staged.parent_path() == staging_dir(config_, feed_.name)
+                            ? held_folder(config_, "staging", feed_.name, false)
+                            : Folder::open(staged.parent_path());
+    from.move_replacing(name, archive, name);
+    archive.sync();
+  } catch (const FolderError& e) {
+    if (e.kind() == FolderError::Kind::missing) return;  // moved before a crash
+    log::error("archive.failed", {{"feed", feed_.name}, {"file", name}, {"error", e.what()}});
+  }
 }
 
 void FeedIntake::settle_repeats() {
@@ -356,18 +386,26 @@ void FeedIntake::settle_repeats() {
 }
 
 void FeedIntake::tidy() {
-  remove_stale_parts(staging_dir(config_, feed_.name));
-  const auto cutoff = std::filesystem::file_time_type::clock::now() -
-                      std::chrono::hours(24) * config_.archive_keep_days;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(archive_dir(config_, feed_.name), ec), end;
-       !ec && it != end; it.increment(ec)) {
-    std::error_code e2;
-    if (it->is_regular_file(e2) && it->last_write_time(e2) < cutoff) {
-      std::filesystem::remove(it->path(), e2);
-      log::info("archive.expired",
-                {{"feed", feed_.name}, {"file", it->path().filename().string()}});
+  // File times are the real clock's, so the cutoff is too (not the intake's test clock).
+  const std::int64_t cutoff = unix_now() - std::int64_t{86400} * config_.archive_keep_days;
+  try {
+    remove_stale_parts(held_folder(config_, "staging", feed_.name, false));
+  } catch (const FolderError& e) {
+    if (e.kind() != FolderError::Kind::missing)
+      log::warning("staging.tidy_failed", {{"feed", feed_.name}, {"error", e.what()}});
+  }
+  try {
+    // Held, not followed: an archive folder turned into a link must not make rosterd delete old
+    // files wherever it points.
+    const Folder archive = held_folder(config_, "archive", feed_.name, false);
+    for (const FolderFile& f : archive.files()) {
+      if (f.mtime >= cutoff) continue;
+      if (archive.remove_file(f.name))
+        log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
     }
+  } catch (const FolderError& e) {
+    if (e.kind() != FolderError::Kind::missing)
+      log::warning("archive.tidy_failed", {{"feed", feed_.name}, {"error", e.what()}});
   }
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/folder.h"
 #include "daemon/ingest_pipeline.h"
 #include "daemon/mailer.h"
 #include "store/roster_store.h"
@@ -87,6 +88,8 @@ class FeedIntake {
   auto with_retries(const char* what, F&& op) -> decltype(op());
   bool ready(const DropEntry& e, const std::vector<DropEntry>& all, std::string& why);
   void after_take(SourceFile& f);
+  // Moves a run's staged copy into the archive (a failure is logged; the copy stays).
+  void archive_staged_copy(const std::filesystem::path& staged, const Folder& archive);
   // Applies source.after to repeats whose original is now ingested (docs/drops.md "Repeats").
   void settle_repeats();
 
@@ -101,6 +104,10 @@ class FeedIntake {
 
 // The feed's drop, as configured. Throws Error when the feed has no source.
 std::unique_ptr<Drop> make_drop(const FeedConfig& feed);
+
+// The feed's `kind` folder ("staging" or "archive") under state_dir, held open; each name below
+// state_dir is opened without following a link, and created when `create`. Throws FolderError.
+Folder held_folder(const Config& config, const char* kind, const std::string& feed, bool create);
 
 // Where a feed's files are staged and archived.
 std::filesystem::path staging_dir(const Config& config, const std::string& feed);

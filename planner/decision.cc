@@ -24,6 +24,12 @@ namespace {
 double pct(double part, double whole) {
   return whole <= 0 ? 0 : 100.0 * part / whole;
 }
+// Whether `share` is over `limit`. Written as "not within" so that a limit that is not a number
+// (the config refuses one; a store or caller could still hand one in) holds the run, never waves
+// it through: every comparison with NaN is false.
+bool over(double share, double limit) {
+  return !(share <= limit);
+}
 std::string fmt_pct(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f%%", v);
@@ -40,7 +46,7 @@ DecisionResult decide(const DecisionInput& in) {
   }
   const Policy& p = in.policy;
   const double rejected = pct(in.check.rows_rejected, in.check.rows_read);
-  if (rejected > p.max_reject_pct) {
+  if (over(rejected, p.max_reject_pct)) {
     r.trips.push_back({"max_reject_pct", p.max_reject_pct, rejected,
                        group_thousands(in.check.rows_rejected) + " of " +
                            group_thousands(in.check.rows_read) + " rows are rejected (" +
@@ -48,14 +54,14 @@ DecisionResult decide(const DecisionInput& in) {
   }
   if (in.previous_rows) {
     const double deactivated = pct(in.plan.deactivated, in.plan.active_before);
-    if (deactivated > p.max_deactivate_pct) {
+    if (over(deactivated, p.max_deactivate_pct)) {
       r.trips.push_back(
           {"max_deactivate_pct", p.max_deactivate_pct, deactivated,
            group_thousands(in.plan.deactivated) + " of " + group_thousands(in.plan.active_before) +
                " active students would be deactivated (" + fmt_pct(deactivated) + ")"});
     }
     const double leaving = pct(in.plan.left_scope, in.plan.active_before);
-    if (leaving > p.max_deactivate_pct) {
+    if (over(leaving, p.max_deactivate_pct)) {
       // A scope change the config made: not withdrawals, but held all the same.
       r.trips.push_back(
           {"scope_change", p.max_deactivate_pct, leaving,
@@ -66,7 +72,7 @@ DecisionResult decide(const DecisionInput& in) {
     }
     const double prev = *in.previous_rows;
     const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
-    if (drop > p.max_row_drop_pct) {
+    if (over(drop, p.max_row_drop_pct)) {
       r.trips.push_back({"max_row_drop_pct", p.max_row_drop_pct, drop,
                          "the file has " + group_thousands(in.check.rows_read) +
                              " rows, the last committed file had " +
@@ -84,7 +90,7 @@ DecisionResult decide(const DecisionInput& in) {
       // Scope leavers are not counted here (scope_change covers them).
       const double campus_deactivated = pct(c.deactivated, c.rows + c.withdrawn);
       if (in.previous_rows && cp.max_deactivate_pct &&
-          campus_deactivated > *cp.max_deactivate_pct) {
+          over(campus_deactivated, *cp.max_deactivate_pct)) {
         r.trips.push_back({"per_campus." + c.campus + ".max_deactivate_pct", *cp.max_deactivate_pct,
                            campus_deactivated,
                            "campus " + c.campus + ": " + group_thousands(c.deactivated) + " of " +
@@ -93,7 +99,7 @@ DecisionResult decide(const DecisionInput& in) {
                                ")"});
       }
       const double campus_rejected = pct(c.rejected, c.rows);
-      if (cp.max_reject_pct && campus_rejected > *cp.max_reject_pct) {
+      if (cp.max_reject_pct && over(campus_rejected, *cp.max_reject_pct)) {
         r.trips.push_back({"per_campus." + c.campus + ".max_reject_pct", *cp.max_reject_pct,
                            campus_rejected,
                            "campus " + c.campus + ": " + group_thousands(c.rejected) + " of " +

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/civil_date.h"
+#include "core/folder.h"
 #include "core/log.h"
 
 namespace rosterd {
@@ -91,23 +92,29 @@ void LocalDrop::remove(const std::string& name) {
 }
 
 std::string LocalDrop::move(const std::string& name, const std::string& to_dir) {
-  const std::filesystem::path dest_dir =
-      std::filesystem::path(to_dir).is_absolute() ? std::filesystem::path(to_dir) : dir_ / to_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(dest_dir, ec);
-  std::filesystem::path dest = dest_dir / name;
-  // RENAME_NOREPLACE: never overwrite a file already in move_to.
-  int rc = ::renameat2(AT_FDCWD, (dir_ / name).c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE);
-  if (rc != 0 && errno == EEXIST) {
-    dest = dest_dir / (name + "." + utc_timestamp_compact());
-    rc = ::renameat2(AT_FDCWD, (dir_ / name).c_str(), AT_FDCWD, dest.c_str(), RENAME_NOREPLACE);
+  // Both folders held by descriptor and move_to walked without following links: the district can
+  // write into its drop, and a `processed` turned into a link must not make rosterd rename a
+  // file whose name and bytes it chose into a folder of rosterd's (docs/drops.md).
+  try {
+    const Folder drop = Folder::open(dir_);
+    const Folder dest = drop.below(to_dir, true);
+    // RENAME_NOREPLACE: never overwrite a file already in move_to.
+    std::string dest_name = name;
+    if (!drop.move_no_replace(name, dest, dest_name)) {
+      dest_name = name + "." + utc_timestamp_compact();
+      if (!drop.move_no_replace(name, dest, dest_name)) {
+        throw TransportError("cannot move " + (dir_ / name).string() + ": " +
+                                 (dest.path() / dest_name).string() + " exists already",
+                             false);
+      }
+    }
+    dest.sync();
+    return (dest.path() / dest_name).string();
+  } catch (const FolderError& e) {
+    throw TransportError("did not move " + (dir_ / name).string() + " to move_to (" + to_dir +
+                             "): " + e.what() + ". The file stays in the drop.",
+                         false);
   }
-  if (rc != 0) {
-    throw TransportError(
-        "cannot move " + (dir_ / name).string() + " to " + dest.string() + ": " + errno_text(),
-        false);
-  }
-  return dest.string();
 }
 
 }  // namespace rosterd

@@ -20,6 +20,7 @@
 
 #include "core/civil_date.h"
 #include "core/log.h"
+#include "core/text.h"
 
 namespace rosterd {
 namespace {
@@ -494,9 +495,39 @@ void SftpDrop::remove(const std::string& name) {
 std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
-  const std::string dest_dir = to_dir.starts_with('/') ? to_dir : remote_path(to_dir);
-  sftp_mkdir(s.sftp, dest_dir.c_str(), 0750);  // fails harmlessly when it exists
-  std::string dest = dest_dir + "/" + name;
+  // SFTP has no O_NOFOLLOW rename: each folder on the way is looked at with lstat and refused
+  // when it is a link (or created when missing), from the drop folder for a relative move_to and
+  // from "/" for an absolute one. The drop folder itself is taken as configured.
+  const bool absolute = to_dir.starts_with('/');
+  std::string dest_dir = absolute ? "" : remote_path("");
+  if (!dest_dir.empty() && dest_dir.back() == '/') dest_dir.pop_back();
+  for (const std::string_view part : split(to_dir, '/')) {
+    if (part.empty() || part == ".") continue;
+    dest_dir += (dest_dir.empty() && !absolute ? "" : "/") + std::string(part);
+    sftp_attributes a = sftp_lstat(s.sftp, dest_dir.c_str());
+    if (a == nullptr && sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) {
+      sftp_mkdir(s.sftp, dest_dir.c_str(), 0750);  // fails harmlessly when made meanwhile
+      a = sftp_lstat(s.sftp, dest_dir.c_str());
+    }
+    if (a == nullptr) {
+      throw TransportError("cannot move " + where() + "/" + name + " to " + to_dir + ": " +
+                               dest_dir + " on the server: " + ssh_get_error(s.ssh),
+                           ssh_is_connected(s.ssh) == 0);
+    }
+    const auto type = a->type;
+    sftp_attributes_free(a);
+    if (type != SSH_FILEXFER_TYPE_DIRECTORY) {
+      throw TransportError(
+          "did not move " + where() + "/" + name + " to move_to (" + to_dir + "): " + dest_dir +
+              " on the server is " +
+              (type == SSH_FILEXFER_TYPE_SYMLINK ? "a symbolic link" : "not a folder") +
+              "; rosterd never moves a file through a link. Replace it with a real folder. The "
+              "file stays in the drop.",
+          false);
+    }
+  }
+  if (dest_dir.empty()) dest_dir = absolute ? "/" : ".";
+  std::string dest = dest_dir + (dest_dir.ends_with('/') ? "" : "/") + name;
   if (sftp_attributes a = sftp_lstat(s.sftp, dest.c_str())) {
     sftp_attributes_free(a);
     dest += "." + utc_timestamp_compact();

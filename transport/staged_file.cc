@@ -22,20 +22,6 @@ std::string errno_text() {
   return std::strerror(errno);
 }
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 void write_all(int fd, const char* data, std::size_t size, const std::filesystem::path& path) {
   while (size > 0) {
     const ssize_t n = ::write(fd, data, size);
@@ -50,35 +36,36 @@ void write_all(int fd, const char* data, std::size_t size, const std::filesystem
   }
 }
 
-std::filesystem::path temp_name(const std::filesystem::path& dir) {
+std::string temp_name() {
   static std::atomic<unsigned> counter{0};
-  return dir / (".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+  return ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
+
+// Closes a descriptor at the end of a scope.
+struct FdCloser {
+  int fd;
+  ~FdCloser() { ::close(fd); }
+};
 
 }  // namespace
 
-StagedFile StagedFile::download(Drop& drop, const DropEntry& entry,
-                                const std::filesystem::path& dir, std::uint64_t max_bytes) {
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    throw TransportError("cannot create the staging folder " + dir.string() + ": " + ec.message() +
-                             ". Check state_dir in the configuration and its permissions.",
-                         false);
+StagedFile StagedFile::download(Drop& drop, const DropEntry& entry, const Folder& dir,
+                                std::uint64_t max_bytes) {
+  const std::string name = temp_name();
+  int fd = -1;
+  try {
+    fd = dir.create_file(name);
+  } catch (const FolderError& e) {
+    throw TransportError(std::string(e.what()) + ". Check the state folder's permissions.", false);
   }
-  const std::filesystem::path temp = temp_name(dir);
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
-  if (fd.get() < 0) {
-    throw TransportError("cannot create " + temp.string() + ": " + errno_text() +
-                             ". Check the state folder's permissions.",
-                         false);
-  }
-  StagedFile staged(temp, 0, "");  // removes the temporary file if anything below throws
+  const FdCloser closer{fd};
+  const std::filesystem::path temp = dir.path() / name;
+  StagedFile staged(dir, name);  // removes the temporary file if anything below throws
   Sha256 hash;
   // Never more than the listed size + 1 byte: a file that grew is noticed without reading it all.
   const std::uint64_t limit = std::min(max_bytes, entry.size);
   const std::uint64_t bytes = drop.read(entry.name, limit, [&](const char* data, std::size_t n) {
-    write_all(fd.get(), data, n, temp);
+    write_all(fd, data, n, temp);
     hash.update(data, n);
   });
   if (bytes != entry.size) {
@@ -87,7 +74,7 @@ StagedFile StagedFile::download(Drop& drop, const DropEntry& entry,
                            (bytes > limit ? "more" : std::to_string(bytes)) +
                            " read); it will be taken once it stops changing.");
   }
-  if (::fsync(fd.get()) != 0) {
+  if (::fsync(fd) != 0) {
     throw TransportError("cannot fsync " + temp.string() + ": " + errno_text(), true);
   }
   staged.bytes_ = bytes;
@@ -96,40 +83,42 @@ StagedFile StagedFile::download(Drop& drop, const DropEntry& entry,
 }
 
 StagedFile::StagedFile(StagedFile&& other) noexcept
-    : temp_(std::exchange(other.temp_, {})),
+    : dir_(other.dir_),
+      temp_(std::exchange(other.temp_, {})),
       bytes_(other.bytes_),
       sha256_(std::move(other.sha256_)) {}
 
 StagedFile::~StagedFile() {
-  if (!temp_.empty()) ::unlink(temp_.c_str());
+  if (temp_.empty()) return;
+  try {
+    dir_->remove_file(temp_);
+  } catch (const FolderError&) {
+    // Left for remove_stale_parts once this process is gone.
+  }
 }
 
-void StagedFile::publish(const std::filesystem::path& final_path) {
-  if (::rename(temp_.c_str(), final_path.c_str()) != 0) {
-    throw TransportError(
-        "cannot rename " + temp_.string() + " to " + final_path.string() + ": " + errno_text(),
-        false);
+void StagedFile::publish(const std::string& final_name) {
+  try {
+    dir_->move_replacing(temp_, *dir_, final_name);
+  } catch (const FolderError& e) {
+    throw TransportError(e.what(), false);
   }
   temp_.clear();
-  sync_directory(final_path.parent_path());
+  dir_->sync();
 }
 
-void remove_stale_parts(const std::filesystem::path& dir) {
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+void remove_stale_parts(const Folder& dir) {
+  for (const FolderFile& f : dir.files()) {
     // ".part-PID-N": only a dead process's leftovers; a live one may be writing it.
-    const std::string name = it->path().filename().string();
-    if (!name.starts_with(".part-")) continue;
-    const long pid = std::strtol(name.c_str() + 6, nullptr, 10);
+    if (!f.name.starts_with(".part-")) continue;
+    const long pid = std::strtol(f.name.c_str() + 6, nullptr, 10);
     if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
-    std::error_code ignored;
-    std::filesystem::remove(it->path(), ignored);
+    try {
+      dir.remove_file(f.name);
+    } catch (const FolderError&) {
+      // Tried again at the next tidy.
+    }
   }
-}
-
-void sync_directory(const std::filesystem::path& dir) {
-  Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() >= 0) ::fsync(fd.get());
 }
 
 }  // namespace rosterd

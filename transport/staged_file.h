@@ -7,17 +7,18 @@
 #include <filesystem>
 #include <string>
 
+#include "core/folder.h"
 #include "transport/drop.h"
 
 namespace rosterd {
 
 class StagedFile {
  public:
-  // Copies `entry` from `drop` into a new temporary file in `dir` (created if needed), then
-  // fsyncs it. Throws TransportError when the transfer fails, when the byte count differs from
-  // the listed size (the file changed while it was read: retryable), or when it exceeds
-  // `max_bytes` (not retryable).
-  static StagedFile download(Drop& drop, const DropEntry& entry, const std::filesystem::path& dir,
+  // Copies `entry` from `drop` into a new temporary file in `dir`, then fsyncs it. Throws
+  // TransportError when the transfer fails, when the byte count differs from the listed size (the
+  // file changed while it was read: retryable), or when it exceeds `max_bytes` (not retryable).
+  // REQUIRES: `dir` outlives the StagedFile (it is used to publish or remove the file).
+  static StagedFile download(Drop& drop, const DropEntry& entry, const Folder& dir,
                              std::uint64_t max_bytes);
 
   StagedFile(StagedFile&& other) noexcept;
@@ -28,25 +29,22 @@ class StagedFile {
 
   std::uint64_t bytes() const { return bytes_; }
   const std::string& sha256() const { return sha256_; }
-  const std::filesystem::path& temp_path() const { return temp_; }
+  std::filesystem::path temp_path() const { return dir_->path() / temp_; }
 
-  // Renames the file to `final_path` (replacing a leftover of an earlier crash) and fsyncs the
-  // folder, so the name survives a power cut.
-  void publish(const std::filesystem::path& final_path);
+  // Renames the file to `final_name` in its folder (replacing a leftover of an earlier crash) and
+  // fsyncs the folder, so the name survives a power cut. Throws TransportError.
+  void publish(const std::string& final_name);
 
  private:
-  StagedFile(std::filesystem::path temp, std::uint64_t bytes, std::string sha256)
-      : temp_(std::move(temp)), bytes_(bytes), sha256_(std::move(sha256)) {}
+  StagedFile(const Folder& dir, std::string temp) : dir_(&dir), temp_(std::move(temp)) {}
 
-  std::filesystem::path temp_;
+  const Folder* dir_;
+  std::string temp_;  // the temporary name in dir_; empty once published
   std::uint64_t bytes_ = 0;
   std::string sha256_;
 };
 
 // Removes temporary files that a killed process left in `dir` (names starting ".part-").
-void remove_stale_parts(const std::filesystem::path& dir);
-
-// fsyncs a folder so that a rename or unlink in it is durable.
-void sync_directory(const std::filesystem::path& dir);
+void remove_stale_parts(const Folder& dir);
 
 }  // namespace rosterd

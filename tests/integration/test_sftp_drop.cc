@@ -285,6 +285,39 @@ TEST_CASE("integration: after a run the remote file is kept, moved or deleted") 
   }
 }
 
+TEST_CASE(
+    "integration: the server's move_to is refused when it, or a folder on the way, is a link") {
+  SUBCASE("move_to is a link") {
+    SftpFixture f("        after: move\n        move_to: processed\n");
+    std::filesystem::create_directories(f.tmp / "elsewhere");
+    std::filesystem::create_directory_symlink(f.tmp / "elsewhere", f.drop / "processed");
+    write_file(f.drop / "roster.txt", roster(30));
+    const ProcessResult r = f.run_once();
+    INFO(r.out, r.err);
+    CHECK(r.out.find("in the drop: failed: did not move") != std::string::npos);
+    CHECK(r.out.find((f.drop / "processed").string() + " on the server is a symbolic link") !=
+          std::string::npos);
+    CHECK(std::filesystem::exists(f.drop / "roster.txt"));
+    CHECK(std::filesystem::is_empty(f.tmp / "elsewhere"));
+    const ProcessResult h = run_rosterd({"history", "--config", f.config.string()});
+    CHECK(h.out.find("committed") != std::string::npos);
+  }
+  SUBCASE("a folder on the way of an absolute move_to is a link") {
+    SftpFixture f("");
+    std::filesystem::create_directories(f.tmp / "elsewhere/done");
+    std::filesystem::create_directory_symlink(f.tmp / "elsewhere", f.drop / "out");
+    f.write_config("        after: move\n        move_to: " + (f.drop / "out/done").string() +
+                   "\n");
+    write_file(f.drop / "roster.txt", roster(30));
+    const ProcessResult r = f.run_once();
+    INFO(r.out, r.err);
+    CHECK(r.out.find((f.drop / "out").string() + " on the server is a symbolic link") !=
+          std::string::npos);
+    CHECK(std::filesystem::exists(f.drop / "roster.txt"));
+    CHECK(std::filesystem::is_empty(f.tmp / "elsewhere/done"));
+  }
+}
+
 TEST_CASE("integration: hostile remote names never escape the staging folder") {
   SftpFixture f("        pattern: \"roster*\"\n");
   const std::string long_name = "roster-" + std::string(240, 'a') + ".txt";
@@ -410,7 +443,8 @@ TEST_CASE(
   const std::vector<DropEntry> entries = sftp.list();
   REQUIRE(entries.size() == 1);
   try {
-    StagedFile::download(killing, entries[0], staging, 1 << 30);
+    const Folder held = Folder::open_without_links(staging, true);
+    StagedFile::download(killing, entries[0], held, 1 << 30);
     FAIL("the download should have failed");
   } catch (const TransportError& e) {
     CHECK(e.retryable());
@@ -452,7 +486,8 @@ TEST_CASE("integration: a server that hangs mid-transfer times out after io_time
   REQUIRE(entries.size() == 1);
   const auto start = std::chrono::steady_clock::now();
   try {
-    StagedFile::download(freezing, entries[0], f.tmp / "state/staging/gen", 1 << 30);
+    const Folder held = Folder::open_without_links(f.tmp / "state/staging/gen", true);
+    StagedFile::download(freezing, entries[0], held, 1 << 30);
     FAIL("the download should have timed out");
   } catch (const TransportError& e) {
     CHECK(std::string(e.what()).find("sent nothing for 2 s (io_timeout)") != std::string::npos);
@@ -487,7 +522,8 @@ TEST_CASE("integration: a server trickling data is cut off after transfer_timeou
   const auto start = std::chrono::steady_clock::now();
   std::string error;
   try {
-    StagedFile::download(sftp, entries[0], f.tmp / "state/staging/gen", std::uint64_t{1} << 30);
+    const Folder held = Folder::open_without_links(f.tmp / "state/staging/gen", true);
+    StagedFile::download(sftp, entries[0], held, std::uint64_t{1} << 30);
   } catch (const TransportError& e) {
     error = e.what();
     CHECK_FALSE(e.retryable());  // not again within the poll: it would take as long

@@ -111,7 +111,8 @@ TEST_CASE("format options are read") {
 
 TEST_CASE("bad configs are refused with the file, line and key") {
   CHECK(error_for(kFeedHead + "    mode: live\n    mode: test\n") ==
-        "rosterd.yaml:4: feeds.demo.mode: is given twice in the same mapping. Keep one.");
+        "rosterd.yaml:4: feeds.demo.mode: is given twice in the same mapping (first at line 3). "
+        "Keep one.");
   CHECK(error_for(kFeedHead + "    mode: live\n    colour: blue\n") ==
         "rosterd.yaml:4: feeds.demo.colour: unknown key \"colour\". Allowed here: mode, format, "
         "reference, "
@@ -195,7 +196,7 @@ TEST_CASE("a feed's source is validated whole") {
         "got \"2TB\".");
   CHECK(error_for(head + "      local:\n        dir: d\n        max_listing: 0\n") ==
         "rosterd.yaml:6: feeds.demo.source.local.max_listing: must be from 1 to 100000000 "
-        "entries.");
+        "entries, got 0.");
   CHECK(error_for(head + "      local:\n        dir: d\n        after: move\n") ==
         "rosterd.yaml:6: feeds.demo.source.local.after: is move, so `move_to:` must name the "
         "folder files are moved to.");
@@ -215,7 +216,8 @@ TEST_CASE("a feed's source is validated whole") {
   CHECK(error_for(head +
                   "      sftp:\n        host: h\n        user: u\n        port: 70000\n"
                   "        known_hosts: ref/grades.txt\n        key_file: ref/grades.txt\n") ==
-        "rosterd.yaml:7: feeds.demo.source.sftp.port: must be a TCP port from 1 to 65535.");
+        "rosterd.yaml:7: feeds.demo.source.sftp.port: must be from 1 to 65535 (a TCP port), got "
+        "70000.");
 }
 
 TEST_CASE("a valid sftp source is read with its defaults") {
@@ -354,4 +356,93 @@ TEST_CASE(
                    dir.path()),
       doctest::Contains("not a plain name"), ConfigError);
   CHECK_THROWS_AS(parse_config("feeds:\n  {a: 1}: x\n", "x.yaml", dir.path()), ConfigError);
+}
+
+TEST_CASE(
+    "no number in the config can be .nan or .inf: every numeric key is refused with its line") {
+  // Each numeric key of the schema, as the line that sets it under `feeds: demo:` (or at the top
+  // level). A non-finite number compares false with everything, so a safeguard set to one would
+  // never trip (a 10-row file committed and deactivated 1,990 of 2,000 students).
+  struct Key {
+    std::string yaml;  // with X where the number goes
+    std::string path;
+  };
+  const std::vector<Key> keys = {
+      {kFeedHead + "    policy: {max_deactivate_pct: X}\n", "feeds.demo.policy.max_deactivate_pct"},
+      {kFeedHead + "    policy: {max_row_drop_pct: X}\n", "feeds.demo.policy.max_row_drop_pct"},
+      {kFeedHead + "    policy: {max_reject_pct: X}\n", "feeds.demo.policy.max_reject_pct"},
+      {kFeedHead + "    per_campus: {'201': {policy: {max_deactivate_pct: X}}}\n",
+       "feeds.demo.per_campus.201.policy.max_deactivate_pct"},
+      {kFeedHead + "    per_campus: {'201': {policy: {max_reject_pct: X}}}\n",
+       "feeds.demo.per_campus.201.policy.max_reject_pct"},
+      {kFeedHead + "    checks: {scores: {ela: {min: X}}}\n", "feeds.demo.checks.scores.ela.min"},
+      {kFeedHead + "    checks: {scores: {math: {max: X}}}\n", "feeds.demo.checks.scores.math.max"},
+      {kFeedHead + "    checks: {state_id: {min_length: X}}\n",
+       "feeds.demo.checks.state_id.min_length"},
+      {kFeedHead + "    checks: {state_id: {max_length: X}}\n",
+       "feeds.demo.checks.state_id.max_length"},
+      {kFeedHead + "    checks: {age_tolerance_years: X}\n",
+       "feeds.demo.checks.age_tolerance_years"},
+      {kFeedHead + "    identity: {rekey_min_students: X}\n",
+       "feeds.demo.identity.rekey_min_students"},
+      {kFeedHead + "    source: {local: {dir: d, max_listing: X}}\n",
+       "feeds.demo.source.local.max_listing"},
+      {kFeedHead + "    source: {local: {dir: d, attempts: X}}\n",
+       "feeds.demo.source.local.attempts"},
+      {kFeedHead + "    source: {local: {dir: d, stable_for: X}}\n",
+       "feeds.demo.source.local.stable_for"},
+      {kFeedHead + "    source: {local: {dir: d, max_bytes: X}}\n",
+       "feeds.demo.source.local.max_bytes"},
+      {kFeedHead + "    schedule: {poll_every: X}\n", "feeds.demo.schedule.poll_every"},
+      {kFeedHead + "    report: {deliver_within: X}\n", "feeds.demo.report.deliver_within"},
+      {"archive: {keep_days: X}\n" + kFeedHead, "archive.keep_days"},
+      {"service: {workers: X}\n" + kFeedHead, "service.workers"},
+  };
+  for (const std::string spelling :
+       {".nan", ".NaN", ".NAN", ".inf", ".Inf", "+.inf", "-.inf", "-.INF", "1e999", "-1e999"}) {
+    for (const Key& k : keys) {
+      std::string yaml = k.yaml;
+      yaml.replace(yaml.find('X'), 1, spelling);
+      CAPTURE(yaml);
+      const std::string e = error_for(yaml);
+      CHECK(e.find("rosterd.yaml:") == 0);
+      CHECK(e.find(k.path + ": must be") != std::string::npos);
+    }
+  }
+  CHECK(error_for(kFeedHead + "    policy: {max_deactivate_pct: .nan}\n") ==
+        "rosterd.yaml:3: feeds.demo.policy.max_deactivate_pct: must be a percentage from 0 to 100, "
+        "got \".nan\" (.nan and .inf are not numbers rosterd can compare with).");
+  // Finite numbers at the ends of each range still load.
+  CHECK(error_for(kFeedHead + "    policy: {max_deactivate_pct: 0, max_reject_pct: 100}\n") == "");
+  CHECK(error_for(kFeedHead + "    checks: {scores: {ela: {min: -5.5, max: 1000000}}}\n") == "");
+}
+
+TEST_CASE("a duration over a year is refused whatever its unit (the timer would overflow)") {
+  CHECK(error_for(kFeedHead + "    schedule: {poll_every: 366d}\n") == "");
+  CHECK(error_for(kFeedHead + "    schedule: {poll_every: 367d}\n")
+            .find("feeds.demo.schedule.poll_every: must be a duration") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    schedule: {poll_every: 31622400d}\n")
+            .find("feeds.demo.schedule.poll_every: must be a duration") != std::string::npos);
+}
+
+TEST_CASE("a key given twice is refused with both lines in every mapping, feeds included") {
+  // The first of two feeds with one name silently won: a test feed could shadow the live one.
+  CHECK(error_for("feeds:\n  demo:\n    mode: live\n  demo:\n    mode: test\n") ==
+        "rosterd.yaml:4: feeds.demo: is given twice in the same mapping (first at line 2). Keep "
+        "one.");
+  CHECK(error_for(kFeedHead + "    checks: {grade_ages: {'05': 10, '05': 11}}\n")
+            .find("feeds.demo.checks.grade_ages.05: is given twice in the same mapping") !=
+        std::string::npos);
+  CHECK(error_for(kFeedHead + "    per_campus:\n      '201': {}\n      '201': {}\n")
+            .find("rosterd.yaml:5: feeds.demo.per_campus.201: is given twice") == 0);
+  CHECK(error_for(kFeedHead + "    format: {columns: {first_name: A, first_name: B}}\n")
+            .find("feeds.demo.format.columns.first_name: is given twice") != std::string::npos);
+}
+
+TEST_CASE("a config error shows CR, LF and escape bytes of a name as \\xHH, never raw") {
+  const std::string e = error_for("feeds:\n  \"a\\r\\nrosterd: ok \\e[2J\": {}\n");
+  CHECK(e.find("feed name \"a\\x0D\\x0Arosterd: ok \\x1B[2J\"") != std::string::npos);
+  CHECK(e.find('\r') == std::string::npos);
+  CHECK(e.find('\n') == std::string::npos);
+  CHECK(e.find('\x1b') == std::string::npos);
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "planner/decision.h"
 
 using namespace rosterd;
@@ -77,4 +79,15 @@ TEST_CASE("decide: test mode is a dry run, manual commit holds, a refused file i
   in = base();
   in.refused = true;
   CHECK(decide(in).decision == Decision::refused);
+}
+
+TEST_CASE("decide: a limit that is not a number holds the run instead of passing it") {
+  DecisionInput in = base();
+  in.policy.max_deactivate_pct = std::numeric_limits<double>::quiet_NaN();
+  in.policy.max_row_drop_pct = std::numeric_limits<double>::quiet_NaN();
+  in.check.rows_read = 10;
+  in.plan.deactivated = 990;
+  const DecisionResult r = decide(in);
+  CHECK(r.decision == Decision::held);
+  CHECK(r.trips.size() >= 2);
 }

@@ -89,36 +89,37 @@ TEST_CASE("a staged download is complete and verified, or leaves nothing") {
   std::ofstream(dir / "drop/r.txt") << std::string(3000, 'x');
   LocalDrop drop(dir / "drop");
   const std::filesystem::path staging = dir / "staging";
+  std::filesystem::create_directory(staging);
+  const Folder held = Folder::open(staging);
   const auto count = [&] {
     return std::distance(std::filesystem::directory_iterator(staging),
                          std::filesystem::directory_iterator());
   };
 
   SUBCASE("complete") {
-    StagedFile f = StagedFile::download(drop, {"r.txt", 3000, 0}, staging, 1 << 20);
+    StagedFile f = StagedFile::download(drop, {"r.txt", 3000, 0}, held, 1 << 20);
     CHECK(f.bytes() == 3000);
     CHECK(f.sha256().size() == 64);
-    f.publish(staging / "final.txt");
+    f.publish("final.txt");
     CHECK(std::filesystem::file_size(staging / "final.txt") == 3000);
     CHECK(count() == 1);
   }
   SUBCASE("the file grew since it was listed") {
-    CHECK_THROWS_AS(StagedFile::download(drop, {"r.txt", 2000, 0}, staging, 1 << 20),
+    CHECK_THROWS_AS(StagedFile::download(drop, {"r.txt", 2000, 0}, held, 1 << 20),
                     FileChangedError);
     CHECK(count() == 0);
   }
   SUBCASE("the file shrank since it was listed") {
-    CHECK_THROWS_AS(StagedFile::download(drop, {"r.txt", 4000, 0}, staging, 1 << 20),
+    CHECK_THROWS_AS(StagedFile::download(drop, {"r.txt", 4000, 0}, held, 1 << 20),
                     FileChangedError);
     CHECK(count() == 0);
   }
   SUBCASE("a vanished file") {
-    CHECK_THROWS_AS(StagedFile::download(drop, {"gone.txt", 10, 0}, staging, 1 << 20),
-                    TransportError);
+    CHECK_THROWS_AS(StagedFile::download(drop, {"gone.txt", 10, 0}, held, 1 << 20), TransportError);
     CHECK(count() == 0);
   }
   SUBCASE("an unpublished download is removed") {
-    { StagedFile f = StagedFile::download(drop, {"r.txt", 3000, 0}, staging, 1 << 20); }
+    { StagedFile f = StagedFile::download(drop, {"r.txt", 3000, 0}, held, 1 << 20); }
     CHECK(count() == 0);
   }
 }
@@ -129,8 +130,84 @@ TEST_CASE("stale temporary files of dead processes are removed, a live one's are
   const std::string mine = ".part-" + std::to_string(::getpid()) + "-7";
   std::ofstream(dir / mine) << "x";
   std::ofstream(dir / "kept.txt") << "x";
-  remove_stale_parts(dir.path());
+  remove_stale_parts(Folder::open(dir.path()));
   CHECK(!std::filesystem::exists(dir / ".part-999999999-0"));
   CHECK(std::filesystem::exists(dir / mine));
   CHECK(std::filesystem::exists(dir / "kept.txt"));
+}
+
+TEST_CASE("a local drop never moves a file through a link where move_to should be") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "drop");
+  std::filesystem::create_directories(dir / "elsewhere");
+  const auto put = [&] { std::ofstream(dir / "drop/r.txt") << "SIS bytes"; };
+  LocalDrop drop(dir / "drop");
+  const auto refused = [&](const std::string& move_to, const std::string& link) {
+    put();
+    try {
+      drop.move("r.txt", move_to);
+      FAIL("the move should have been refused");
+    } catch (const TransportError& e) {
+      const std::string what = e.what();
+      CAPTURE(what);
+      CHECK_FALSE(e.retryable());
+      CHECK(what.find(link + " is a symbolic link") != std::string::npos);
+      CHECK(what.find("The file stays in the drop.") != std::string::npos);
+    }
+    CHECK(std::filesystem::exists(dir / "drop/r.txt"));
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir / "elsewhere"))
+      CHECK_FALSE(e.is_regular_file());
+  };
+  SUBCASE("move_to itself is a link") {
+    std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "drop/done");
+    refused("done", (dir / "drop/done").string());
+  }
+  SUBCASE("a folder on the way is a link") {
+    std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "drop/a");
+    std::filesystem::create_directories(dir / "elsewhere/b");
+    refused("a/b", (dir / "drop/a").string());
+  }
+  SUBCASE("an absolute move_to with a link on the way") {
+    std::filesystem::create_directory_symlink(dir / "elsewhere", dir / "drop/done");
+    refused((dir / "drop/done/x").string(), (dir / "drop/done").string());
+  }
+  SUBCASE("a relative link to a folder outside the drop") {
+    std::filesystem::create_directory_symlink("../elsewhere", dir / "drop/done");
+    refused("done", (dir / "drop/done").string());
+  }
+  SUBCASE("real folders are made and used, and nothing is overwritten") {
+    put();
+    CHECK(drop.move("r.txt", "a/b") == (dir / "drop/a/b/r.txt").string());
+    put();
+    const std::string second = drop.move("r.txt", "a/b");
+    CHECK(second.starts_with((dir / "drop/a/b/r.txt.").string()));
+    CHECK(std::filesystem::exists(dir / "drop/a/b/r.txt"));
+  }
+}
+
+TEST_CASE("a Folder walks names below it without following links") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "state");
+  std::filesystem::create_directories(dir / "target");
+  std::filesystem::create_directory_symlink(dir / "target", dir / "state/staging");
+  const Folder state = Folder::open(dir / "state");
+  try {
+    state.below("staging/gen", true);
+    FAIL("a link on the way must be refused");
+  } catch (const FolderError& e) {
+    CHECK(e.kind() == FolderError::Kind::link);
+  }
+  CHECK(std::filesystem::is_empty(dir / "target"));
+  CHECK_THROWS_AS(state.below("missing", false), FolderError);
+  const Folder made = state.below("archive/gen", true);
+  CHECK(std::filesystem::is_directory(dir / "state/archive/gen"));
+  const int fd = made.create_file("x");
+  ::close(fd);
+  CHECK(made.files().size() == 1);
+  // A link to a file is not listed as one of the folder's files.
+  std::ofstream(dir / "target/secret") << "x";
+  std::filesystem::create_symlink(dir / "target/secret", dir / "state/archive/gen/link");
+  CHECK(made.files().size() == 1);
+  CHECK(made.remove_file("x"));
+  CHECK_FALSE(made.remove_file("x"));
 }

@@ -358,3 +358,59 @@ TEST_CASE("one process at a time per feed") {
   first.reset();
   CHECK(FeedLock::try_acquire(dir.path(), "gen"));
 }
+
+TEST_CASE("a link where move_to should be: the run stands, the file stays, nothing is moved") {
+  Intake t("        stable_for: 0s\n        after: move\n        move_to: done\n");
+  std::filesystem::create_directories(t.dir / "elsewhere");
+  std::filesystem::create_directory_symlink(t.dir / "elsewhere", t.dir / "drop/done");
+  t.put("r.txt", Intake::roster(20));
+  t.intake().fetch();
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  REQUIRE(runs[0].outcome);
+  CHECK(runs[0].outcome->decision.decision == Decision::committed);
+  const SourceFile& f = runs[0].file;
+  CHECK(f.status == "ingested");
+  CHECK(f.after_action.starts_with("failed: did not move"));
+  CHECK(f.after_action.find((t.dir / "drop/done").string() + " is a symbolic link") !=
+        std::string::npos);
+  CHECK(std::filesystem::exists(t.dir / "drop/r.txt"));
+  CHECK(std::filesystem::is_empty(t.dir / "elsewhere"));
+  // Not taken again at the next poll.
+  CHECK(t.kinds(t.intake().fetch()).empty());
+}
+
+TEST_CASE("links under state_dir: staging is refused, the archive neither written nor tidied") {
+  Intake t("        stable_for: 0s\n");
+  std::filesystem::create_directories(t.dir / "elsewhere");
+  std::ofstream(t.dir / "elsewhere/precious.txt") << "x";
+  std::filesystem::last_write_time(
+      t.dir / "elsewhere/precious.txt",
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(24 * 400));
+  std::filesystem::create_directories(t.dir / "state");
+  SUBCASE("staging") {
+    std::filesystem::create_directory_symlink(t.dir / "elsewhere", t.dir / "state/staging");
+    t.put("r.txt", Intake::roster(20));
+    const FetchResult r = t.intake().fetch();
+    CHECK(r.events.empty());
+    CHECK(r.error.find((t.dir / "state/staging").string() + " is a symbolic link") !=
+          std::string::npos);
+    CHECK(t.store->pending_source_files("gen").empty());
+  }
+  SUBCASE("archive") {
+    std::filesystem::create_directories(t.dir / "state/archive");
+    std::filesystem::create_directory_symlink(t.dir / "elsewhere", t.dir / "state/archive/gen");
+    t.put("r.txt", Intake::roster(20));
+    t.intake().fetch();
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    REQUIRE(runs[0].outcome);
+    // The copy stays in staging, where the ledger points.
+    CHECK(runs[0].file.local_path.starts_with((t.dir / "state/staging/gen/").string()));
+    CHECK(std::filesystem::exists(runs[0].file.local_path));
+    t.intake().tidy();
+  }
+  CHECK(std::filesystem::exists(t.dir / "elsewhere/precious.txt"));
+  CHECK(std::distance(std::filesystem::directory_iterator(t.dir / "elsewhere"),
+                      std::filesystem::directory_iterator()) == 1);
+}

@@ -1,0 +1,166 @@
+#include "core/folder.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <stdio.h>
+
+#include <cerrno>
+#include <utility>
+
+#include "core/os_error.h"
+
+namespace rosterd {
+namespace {
+
+[[noreturn]] void fail(const std::string& what, int err) {
+  throw FolderError(what + ": " + os_error_text(err), FolderError::Kind::other);
+}
+
+// Opens the folder `name` in `at` without following a link; creates it first when asked.
+int open_step(int at, const std::string& name, const std::filesystem::path& shown, bool create) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int fd = ::openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) return fd;
+    const int err = errno;
+    if (err == ELOOP || err == ENOTDIR) {
+      struct stat st {};
+      const bool link =
+          ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
+      throw FolderError(shown.string() + (link ? " is a symbolic link" : " is not a folder") +
+                            "; rosterd never follows a link where a folder should be. Replace it "
+                            "with a real folder (or name the real folder in the configuration)",
+                        FolderError::Kind::link);
+    }
+    if (err != ENOENT) fail("cannot open the folder " + shown.string(), err);
+    if (!create) {
+      throw FolderError("the folder " + shown.string() + " does not exist",
+                        FolderError::Kind::missing);
+    }
+    // EEXIST: made meanwhile by another process (or it is a link: the next open says so).
+    if (::mkdirat(at, name.c_str(), 0750) != 0 && errno != EEXIST)
+      fail("cannot create the folder " + shown.string(), errno);
+  }
+  fail("cannot open the folder " + shown.string(), ENOENT);
+}
+
+// Walks `relative` from `start` (held, not owned) one name at a time.
+int walk(int start, const std::filesystem::path& base, const std::filesystem::path& relative,
+         bool create) {
+  int fd = ::fcntl(start, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) fail("cannot hold the folder " + base.string(), errno);
+  std::filesystem::path shown = base;
+  for (const auto& part : relative) {
+    const std::string name = part.string();
+    if (name.empty() || name == "." || name == "/") continue;
+    shown /= part;
+    int next = -1;
+    try {
+      next = open_step(fd, name, shown, create);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    fd = next;
+  }
+  return fd;
+}
+
+}  // namespace
+
+Folder Folder::open(const std::filesystem::path& path) {
+  const int fd = ::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT)
+      throw FolderError("the folder " + path.string() + " does not exist",
+                        FolderError::Kind::missing);
+    fail("cannot open the folder " + path.string(), errno);
+  }
+  return Folder(fd, path);
+}
+
+Folder Folder::open_without_links(const std::filesystem::path& path, bool create) {
+  const Folder root = open("/");
+  return root.below(path.relative_path(), create);
+}
+
+Folder Folder::below(const std::filesystem::path& relative, bool create) const {
+  if (relative.is_absolute()) return open_without_links(relative, create);
+  return Folder(walk(fd_, path_, relative, create), (path_ / relative).lexically_normal());
+}
+
+Folder::Folder(Folder&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+
+Folder& Folder::operator=(Folder&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+Folder::~Folder() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool Folder::move_no_replace(const std::string& name, const Folder& to,
+                             const std::string& to_name) const {
+  if (::renameat2(fd_, name.c_str(), to.fd_, to_name.c_str(), RENAME_NOREPLACE) == 0) return true;
+  if (errno == EEXIST) return false;
+  fail("cannot move " + (path_ / name).string() + " to " + (to.path_ / to_name).string(), errno);
+}
+
+void Folder::move_replacing(const std::string& name, const Folder& to,
+                            const std::string& to_name) const {
+  if (::renameat(fd_, name.c_str(), to.fd_, to_name.c_str()) == 0) return;
+  if (errno == ENOENT) {
+    throw FolderError("cannot rename " + (path_ / name).string() + ": it is gone",
+                      FolderError::Kind::missing);
+  }
+  fail("cannot rename " + (path_ / name).string() + " to " + (to.path_ / to_name).string(), errno);
+}
+
+int Folder::create_file(const std::string& name, unsigned mode) const {
+  const int fd = ::openat(fd_, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                          static_cast<mode_t>(mode));
+  if (fd < 0) fail("cannot create " + (path_ / name).string(), errno);
+  return fd;
+}
+
+bool Folder::remove_file(const std::string& name) const {
+  if (::unlinkat(fd_, name.c_str(), 0) == 0) return true;
+  if (errno == ENOENT) return false;
+  fail("cannot delete " + (path_ / name).string(), errno);
+}
+
+std::vector<FolderFile> Folder::files() const {
+  // fdopendir takes the descriptor it is given: hand it a copy, and read the folder from its start.
+  const int copy = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) fail("cannot list the folder " + path_.string(), errno);
+  DIR* dir = ::fdopendir(copy);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(copy);
+    fail("cannot list the folder " + path_.string(), err);
+  }
+  std::vector<FolderFile> out;
+  while (const dirent* e = ::readdir(dir)) {
+    struct stat st {};
+    if (::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
+    out.push_back({e->d_name, static_cast<std::uint64_t>(st.st_size),
+                   static_cast<std::int64_t>(st.st_mtime)});
+  }
+  ::closedir(dir);
+  return out;
+}
+
+void Folder::sync() const {
+  ::fsync(fd_);
+}
+
+}  // namespace rosterd
