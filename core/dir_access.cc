@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/error.h"
+#include "core/os_error.h"
+
 namespace rosterd {
 
 std::string why_not_writable(const std::filesystem::path& dir) {
@@ -33,6 +36,10 @@ std::string why_not_writable(const std::filesystem::path& dir) {
       return "";
     }
   }
+  // Out of descriptors says nothing about the folder: it is told as what it is, not as a reason
+  // to change the folder's permissions.
+  if (out_of_descriptors(err))
+    throw Error("cannot open a file in " + dir.string() + ": " + os_error_text(err));
   switch (err) {
     case EROFS:
       return "is on a read-only file system";

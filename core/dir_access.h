@@ -12,6 +12,7 @@ namespace rosterd {
 // "" when a file can be created in `dir` (tried, then removed); otherwise why not, as a phrase
 // that follows the folder's name: "is on a read-only file system", "is not writable by this
 // user (uid 998)", "does not exist". Root passes permission checks but not a read-only mount.
+// Throws Error when the process is out of file descriptors (that is not the folder's fault).
 std::string why_not_writable(const std::filesystem::path& dir);
 
 }  // namespace rosterd

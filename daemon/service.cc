@@ -1,18 +1,13 @@
 #include "daemon/service.h"
 
-#include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/write.hpp>
 #include <csignal>
 #include <map>
 #include <memory>
@@ -21,6 +16,7 @@
 #include "core/civil_date.h"
 #include "core/log.h"
 #include "daemon/command_support.h"
+#include "daemon/control_server.h"
 #include "daemon/control_socket.h"
 #include "daemon/feed_cycle.h"
 #include "daemon/feed_leases.h"
@@ -41,7 +37,9 @@ class Service {
         pool_(config_->workers),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         watchdog_(io_),
-        control_(io_) {}
+        control_(io_, [this](const std::string& line, ControlServer::Reply reply) {
+          handle_control(line, reply);
+        }) {}
 
   int run() {
     wait_for_signal();
@@ -73,61 +71,28 @@ class Service {
 
   // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
   void open_control_socket() {
-    const std::filesystem::path path = control_socket_path(config_->state_dir);
     control_state_dir_ = config_->state_dir;
     workers_at_start_ = config_->workers;
     std::error_code ec;
     std::filesystem::create_directories(config_->state_dir, ec);
-    {
-      // Another service with this state folder still answering: refuse to start rather than
-      // take its socket (two services would poll the same feeds).
-      asio::local::stream_protocol::socket probe(io_);
-      boost::system::error_code connect_error;
-      probe.connect(asio::local::stream_protocol::endpoint(path.string()), connect_error);
-      if (!connect_error) {
-        throw Error("another rosterd service already runs with state_dir " +
-                    config_->state_dir.string() + " (it answers on " + path.string() +
-                    "). Stop it first, or give this one its own state_dir.");
-      }
-    }
-    std::filesystem::remove(path, ec);  // a leftover of a killed service
-    control_.open();
-    const mode_t old_mask = ::umask(077);  // the socket is born 0600, never wider
-    control_.bind(asio::local::stream_protocol::endpoint(path.string()));
-    ::umask(old_mask);
-    control_.listen();
-    control_path_ = path;
-    accept_control();
+    control_.open(control_socket_path(config_->state_dir));
   }
 
-  void accept_control() {
-    control_.async_accept([this](const boost::system::error_code& ec,
-                                 asio::local::stream_protocol::socket socket) {
-      if (ec) return;  // closed at stop
-      auto conn = std::make_shared<asio::local::stream_protocol::socket>(std::move(socket));
-      auto buf = std::make_shared<asio::streambuf>(1024);
-      asio::async_read_until(
-          *conn, *buf, '\n', [this, conn, buf](const boost::system::error_code& rec, std::size_t) {
-            if (rec) return;
-            std::istream in(buf.get());
-            std::string line;
-            std::getline(in, line);
-            if (line == "status") {
-              // The store part is read on the control thread: a store locked by a long commit
-              // must not stall the loop (timers, signals, the watchdog).
-              auto lines = std::make_shared<std::vector<std::pair<std::string, std::string>>>(
-                  status_lines());
-              std::shared_ptr<const Config> config = config_;
-              asio::post(control_pool_, [this, conn, lines, config] {
-                const std::string text = with_store_counts(*config, *lines);
-                asio::post(io_, [conn, text] { reply_and_close(conn, text); });
-              });
-              return;
-            }
-            reply_and_close(conn, answer(line));
-          });
-      accept_control();
-    });
+  // On the io thread: one request of the control socket.
+  void handle_control(const std::string& line, const ControlServer::Reply& reply) {
+    if (line == "status") {
+      // The store part is read on the control thread: a store locked by a long commit must not
+      // stall the loop (timers, signals, the watchdog).
+      auto lines =
+          std::make_shared<std::vector<std::pair<std::string, std::string>>>(status_lines());
+      std::shared_ptr<const Config> config = config_;
+      asio::post(control_pool_, [this, reply, lines, config] {
+        const std::string text = with_store_counts(*config, *lines);
+        asio::post(io_, [reply, text] { reply(text); });
+      });
+      return;
+    }
+    reply(answer(line));
   }
 
   std::string answer(const std::string& line) {
@@ -143,13 +108,6 @@ class Service {
       return "ok: " + name + " polls now\n";
     }
     return "error: unknown request \"" + line + "\" (sync-now FEED, status)\n";
-  }
-
-  static void reply_and_close(const std::shared_ptr<asio::local::stream_protocol::socket>& conn,
-                              const std::string& text) {
-    auto reply = std::make_shared<std::string>(text);
-    asio::async_write(*conn, asio::buffer(*reply),
-                      [conn, reply](const boost::system::error_code&, std::size_t) {});
   }
 
   // On the io thread: what the service itself knows, one (feed, line) a feed.
@@ -380,10 +338,7 @@ class Service {
       if (st.timer) st.timer->cancel();
     }
     signals_.cancel();
-    boost::system::error_code ignored;
-    control_.close(ignored);
-    std::error_code ec;
-    std::filesystem::remove(control_path_, ec);
+    control_.close();
     if (running_ == 0) finish();
   }
 
@@ -434,8 +389,7 @@ class Service {
   asio::thread_pool control_pool_{1};  // status queries that read the store
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
-  asio::local::stream_protocol::acceptor control_;
-  std::filesystem::path control_path_;
+  ControlServer control_;
   std::filesystem::path control_state_dir_;
   std::size_t workers_at_start_ = 0;
   std::map<std::string, FeedState> feeds_;

@@ -4,7 +4,9 @@
 // Run alone: ctest -R integration_service.
 #include <doctest/doctest.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -304,4 +306,93 @@ TEST_CASE("integration: the service's info log carries no student names or birth
     }
   }
   CHECK(searched > 500);
+}
+
+TEST_CASE("integration: a flood of idle control connections neither stops polls nor hangs status") {
+  TempDir tmp;
+  std::filesystem::create_directories(tmp / "drop");
+  const auto config = write_test_feed(tmp.path(),
+                                      "    schedule: {poll_every: 1s}\n"
+                                      "    source:\n      local: {dir: drop, stable_for: 0s}\n",
+                                      "live");
+  const std::filesystem::path log = tmp / "service.log";
+  // The service may hold 128 descriptors; the flood is far more connections than that.
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = 128;
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
+                                {"ROSTERD_LOG_LEVEL=info"}, log.string());
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
+  const auto status = [&] {
+    return run_process(ROSTERD_BIN, {"status", "--config", config.string(), "--timeout", "5"});
+  };
+  REQUIRE(eventually([&] { return status().exit_status == 0; }));
+  // As docs/service.md says: only the service's user (and root) may talk to it.
+  struct stat st {};
+  REQUIRE(::stat((tmp / "state/rosterd.sock").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  std::vector<int> flood;
+  const std::string socket = (tmp / "state/rosterd.sock").string();
+  for (int i = 0; i < 600; ++i) {
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    REQUIRE(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket.c_str());
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      ::close(fd);  // a full backlog: the flood goes on
+      continue;
+    }
+    flood.push_back(fd);
+  }
+  CHECK(flood.size() > 128);
+
+  // Polls go on: a file delivered now is committed while the idle clients hold on.
+  GeneratorOptions o;
+  o.clean_rows = 50;
+  deliver(tmp / "drop/roster-1.txt", generate_roster(o).text);
+  CHECK(eventually(
+      [&] {
+        return run_process(ROSTERD_BIN, {"history", "--config", config.string()})
+                   .out.find("committed  roster-1.txt") != std::string::npos;
+      },
+      20000));
+  // And the service still answers (the idle clients are cut off at their deadline, the ones
+  // past the cap at once).
+  CHECK(eventually([&] { return status().out.find("gen: ") != std::string::npos; }, 20000));
+  for (int fd : flood)
+    ::close(fd);
+  ::kill(pid, SIGTERM);
+  CHECK(wait_process(pid, 10000) == 0);
+  const std::string text = read_file(log);
+  CHECK(text.find("Too many open files") == std::string::npos);
+  CHECK(text.find("too many open files") == std::string::npos);
+  CHECK(text.find("event=service.poll_failed") == std::string::npos);
+}
+
+TEST_CASE("integration: status and sync-now give up with a clear message when no answer comes") {
+  TempDir tmp;
+  const auto config = write_test_feed(tmp.path(), "", "live");
+  std::filesystem::create_directories(tmp / "state");
+  // A socket that accepts connections into its backlog and never answers (a hung service).
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", (tmp / "state/rosterd.sock").c_str());
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  REQUIRE(::listen(listener, 4) == 0);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"status", "--config", config.string(), "--timeout", "1"},
+        std::vector<std::string>{"sync-now", "--config", config.string(), "--feed", "gen",
+                                 "--timeout", "1"}}) {
+    const auto start = std::chrono::steady_clock::now();
+    const ProcessResult r = run_process(ROSTERD_BIN, args);
+    CHECK(r.exit_status == 2);
+    CHECK(r.err.find("did not answer within 1 s") != std::string::npos);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
+  ::close(listener);
 }
