@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
+#include "store/sql_db.h"
 
 namespace rosterd {
 namespace {
@@ -34,8 +35,8 @@ constexpr const char* kUsage =
     "  run --once --config FILE [--feed NAME] [--wait] [--format text|json]\n"
     "        The service's cycle, once: fetch every feed, ingest what was taken, print\n"
     "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
-    "  sync-now --config FILE --feed NAME               make the service poll it now\n"
-    "  status --config FILE                             what the service is doing\n"
+    "  sync-now --config FILE --feed NAME [--timeout S] make the service poll it now\n"
+    "  status --config FILE [--timeout S]               what the service is doing\n"
     "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
     "  files --config FILE [--feed NAME] [--last N]     the drop ledger: files seen (20)\n"
     "  outbox --config FILE [--deliver]                 mail waiting to be delivered\n"
@@ -46,6 +47,8 @@ constexpr const char* kUsage =
     "  reject --config FILE RUN                         discard a held run\n"
     "  rollback --config FILE [--force] RUN             restore what a run changed\n"
     "  export --config FILE [--feed NAME]               the committed roster, to stdout\n"
+    "  store-check --config FILE [--quick]              is the roster store whole? (exit 6:\n"
+    "                                                   damaged, restore the last backup)\n"
     "  alerts --config FILE [--feed NAME] [--all] [--format text|json]\n"
     "        Identity alerts: possible matches (a new state ID with the name and birth\n"
     "        date of a committed student), re-keys, go-live matches, side by side.\n"
@@ -105,11 +108,16 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "reject") return run_reject_command(rest, out);
     if (args[0] == "rollback") return run_rollback_command(rest, out);
     if (args[0] == "export") return run_export_command(rest, out);
+    if (args[0] == "store-check") return run_store_check_command(rest, out);
     if (args[0] == "alerts") return run_alerts_command(rest, out);
     if (args[0] == "resolve") return run_resolve_command(rest, out);
     if (args[0] == "import-existing") return run_import_existing_command(rest, out);
     if (args[0] == "student") return run_student_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
+  } catch (const StoreDamagedError& e) {
+    out.flush();
+    err << "rosterd: error: " << display_safe(e.what()) << '\n';
+    return kExitStoreDamaged;
   } catch (const Error& e) {
     out.flush();
     // Messages quote names from files, servers and the command line: no raw control characters.

@@ -2,6 +2,7 @@
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
+#include "store/sql_db.h"
 
 namespace rosterd {
 namespace {
@@ -47,27 +48,33 @@ int run_export_command(const std::vector<std::string>& args, std::ostream& out) 
   out << line << '\n';
   const std::string active = f.status.active.empty() ? "A" : f.status.active.front();
   const std::string inactive = f.status.inactive.empty() ? "I" : f.status.inactive.front();
-  store->for_each_student(feed.name, [&](const std::vector<std::string>& v) {
-    line.clear();
-    bool first_value = true;
-    for (Field field : kAllFields) {
-      if (f.columns[field_index(field)].empty()) continue;
-      if (!first_value) line += f.delimiter;
-      first_value = false;
-      std::string value = v[field_index(field)];
-      if (field == Field::birth_date && !value.empty()) {
-        if (const auto d = parse_date(value, "%Y-%m-%d")) value = format_date(*d, f.date_format);
-      } else if (field == Field::status) {
-        value = value == "I" ? inactive : active;
-      } else if (field == Field::diagnoses) {
-        for (char& c : value) {
-          if (c == ';') c = f.list_separator;
+  try {
+    store->for_each_student(feed.name, [&](const std::vector<std::string>& v) {
+      line.clear();
+      bool first_value = true;
+      for (Field field : kAllFields) {
+        if (f.columns[field_index(field)].empty()) continue;
+        if (!first_value) line += f.delimiter;
+        first_value = false;
+        std::string value = v[field_index(field)];
+        if (field == Field::birth_date && !value.empty()) {
+          if (const auto d = parse_date(value, "%Y-%m-%d")) value = format_date(*d, f.date_format);
+        } else if (field == Field::status) {
+          value = value == "I" ? inactive : active;
+        } else if (field == Field::diagnoses) {
+          for (char& c : value) {
+            if (c == ';') c = f.list_separator;
+          }
         }
+        append_value(line, value, f);
       }
-      append_value(line, value, f);
-    }
-    out << line << '\n';
-  });
+      out << line << '\n';
+    });
+  } catch (const StoreDamagedError& e) {
+    // The rows are written as they are read: whoever reads the output must hear it is short.
+    throw StoreDamagedError("the export written so far is incomplete: do not use it. " +
+                            std::string(e.what()));
+  }
   out.flush();
   return kExitClean;
 }

@@ -1,6 +1,17 @@
+#include <string>
+
 #include "store/schema.h"
 
 namespace rosterd {
+
+namespace {
+
+// CREATE OR REPLACE keeps what the platform built on the view; a column is added at the end.
+const std::string kFeedRostersMigration = std::string(kFeedRostersTable) +
+                                          "CREATE OR REPLACE VIEW roster_current AS" +
+                                          std::string(kRosterCurrentViewSelect);
+
+}  // namespace
 
 const std::vector<std::string_view>& postgres_migrations() {
   // Integers are BIGINT (digests and keys are 64-bit); state IDs sort byte by byte (COLLATE
@@ -201,6 +212,8 @@ CREATE TABLE existing_students (
       R"sql(
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql",
+      // 4: SQLite's 9 (each feed's committed student count, and the view with it).
+      kFeedRostersMigration,
   };
   return migrations;
 }

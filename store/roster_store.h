@@ -262,9 +262,16 @@ class RosterStore {
   virtual const std::string& instance() const = 0;
 
   // Every committed student of the feed, sorted by state ID (kFieldCount values, Field order).
+  // Throws StoreDamagedError, after the last visit, when fewer or more students were read than
+  // the feed has committed (a damaged store), so a caller must not act on a partial result
+  // before this returns.
   virtual void for_each_student(
       const std::string& feed,
       const std::function<void(const std::vector<std::string>&)>& visit) = 0;
+
+  // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
+  // page too (SQLite's quick_check: seconds for a large store). `rosterd store-check`.
+  virtual std::vector<std::string> damage(bool thorough) = 0;
 };
 
 class StaleBaseError : public Error {

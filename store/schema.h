@@ -24,9 +24,31 @@ SELECT s.feed AS feed, s.state_id AS state_id, s.local_id AS local_id,
 FROM students s LEFT JOIN runs r ON r.id = s.updated_run;
 )sql";
 
+// The committed student count of each feed (feed_rosters), kept by every transaction that adds or
+// removes students, so that a read of a damaged store cannot pass for a short roster; and the
+// read view with it as its last column, `feed_students`, for the platform to compare its own
+// count with. SQLite migration 9, PostgreSQL migration 4.
+inline constexpr std::string_view kFeedRostersTable = R"sql(
+CREATE TABLE feed_rosters (
+  feed TEXT NOT NULL PRIMARY KEY,
+  students BIGINT NOT NULL
+);
+INSERT INTO feed_rosters (feed, students) SELECT feed, count(*) FROM students GROUP BY feed;
+)sql";
+inline constexpr std::string_view kRosterCurrentViewSelect = R"sql(
+SELECT s.feed AS feed, s.state_id AS state_id, s.local_id AS local_id,
+       s.first_name AS first_name, s.middle_name AS middle_name, s.last_name AS last_name,
+       s.birth_date AS birth_date, s.grade AS grade, s.campus AS campus,
+       s.diagnoses AS diagnoses, CASE WHEN s.status = 'A' THEN 1 ELSE 0 END AS active,
+       s.ela_score AS ela_score, s.math_score AS math_score, s.platform_id AS platform_id,
+       s.added_run AS added_run, s.updated_run AS updated_run, r.finished AS updated_at,
+       f.students AS feed_students
+FROM students s LEFT JOIN runs r ON r.id = s.updated_run LEFT JOIN feed_rosters f ON f.feed = s.feed;
+)sql";
+
 const std::vector<std::string_view>& sqlite_migrations();
 // PostgreSQL's first migration is the whole schema as SQLite's version 6 left it; its second
-// is SQLite's seventh (the view), its third SQLite's eighth.
+// is SQLite's seventh (the view), its third SQLite's eighth, its fourth SQLite's ninth.
 const std::vector<std::string_view>& postgres_migrations();
 
 // Sets a new SQLite connection up before it migrates: WAL, full sync, foreign keys, and the

@@ -27,6 +27,17 @@ class StoreConnectionError : public StoreError {
   using StoreError::StoreError;
 };
 
+// The store is damaged: what it holds cannot all be read (SQLite's "database disk image is
+// malformed", or a feed reading fewer students than its committed count). Nothing is changed
+// after one; the message says to restore the last backup.
+class StoreDamagedError : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// What to do about a damaged store at `where` (a file or a database), for the end of a message.
+std::string damaged_store_advice(const std::string& where);
+
 enum class SqlDialect { sqlite, postgresql };
 
 // One prepared statement of one backend (see Statement). Columns and parameters as Statement's.

@@ -18,6 +18,7 @@
 #include "core/identity_key.h"
 #include "core/text.h"
 #include "planner/student_digest.h"
+#include "store/committed_count.h"
 #include "store/identity_tables.h"
 #include "store/pg_db.h"
 #include "store/roster_store.h"
@@ -1071,15 +1072,22 @@ class SqlStore : public RosterStore {
   void for_each_student(
       const std::string& feed,
       const std::function<void(const std::vector<std::string>&)>& visit) override {
-    Statement q(db_, std::string("SELECT ") + kStudentColumns +
-                         " FROM students WHERE feed = ? ORDER BY state_id");
+    Statement q(db_, std::string("SELECT ") + kStudentColumns + ", " + kRecordedStudentsColumn +
+                         " FROM students WHERE feed = ?1 ORDER BY state_id");
     q.bind(1, feed);
     std::vector<std::string> values(kFieldCount);
+    WholeReadCheck whole(db_, feed);
     while (q.step()) {
       for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
         values[static_cast<std::size_t>(i)] = std::string(q.text(i));
+      whole.row(q.integer(static_cast<int>(kFieldCount)));
       visit(values);
     }
+    whole.finish();
+  }
+
+  std::vector<std::string> damage(bool thorough) override {
+    return find_store_damage(db_, thorough);
   }
 
  private:
@@ -1342,6 +1350,7 @@ class SqlStore : public RosterStore {
       ins.add(row);
     }
     ins.finish();
+    count_students(db_, feed, static_cast<std::int64_t>(adds.size()));
     for (const Change* c : adds) {
       if (!c->platform_id.empty()) link_existing(db_, feed, c->platform_id, c->state_id, run);
     }
@@ -1396,6 +1405,7 @@ class SqlStore : public RosterStore {
       s.run();
     };
     run("DELETE FROM students WHERE feed = ? AND state_id = ?", 2);
+    count_students(db_, feed, -db_.changes());
     // Its history under the IDs it had before a re-key too.
     std::vector<std::string> ids{id};
     for (const IdChange& k : query_id_history(db_, feed, id))
@@ -1530,19 +1540,22 @@ class SqlCommitted : public CommittedRoster {
 
   void for_each_digest(const std::function<void(const Entry&)>& visit) override {
     // The primary key's order: no sort step.
-    Statement q(
-        db_,
-        "SELECT state_id, digest, status, identity_key FROM students WHERE feed = ? ORDER BY "
-        "state_id");
+    Statement q(db_, std::string("SELECT state_id, digest, status, identity_key, ") +
+                         kRecordedStudentsColumn +
+                         " FROM students WHERE feed = ?1 ORDER BY state_id");
     q.bind(1, feed_);
     Entry e;
+    // A damaged store must not be planned against as if most students had left.
+    WholeReadCheck whole(db_, feed_);
     while (q.step()) {
       e.state_id = std::string(q.text(0));
       e.digest = static_cast<std::uint64_t>(q.integer(1));
       e.active = q.text(2) == "A";
       e.identity_key = static_cast<std::uint64_t>(q.integer(3));
+      whole.row(q.integer(4));
       visit(e);
     }
+    whole.finish();
   }
 
   std::vector<std::pair<std::string, std::vector<std::string>>> fetch(
@@ -1719,6 +1732,7 @@ std::int64_t SqlStore::rollback(std::int64_t id, bool force, const std::string& 
     if (c.kind == ChangeKind::added) {
       if (!now_values) continue;  // already gone
       remove.bind(1, target->feed).bind(2, c.state_id).run();
+      count_students(db_, target->feed, -db_.changes());
       u.kind = ChangeKind::removed;
       u.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
       ++counts.deactivated;

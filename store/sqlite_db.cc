@@ -133,6 +133,9 @@ void SqliteDb::check(int rc, std::string_view doing) const {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   std::string what = std::string("roster store ") + path_ + ": " + std::string(doing) +
                      " failed: " + sqlite3_errmsg(db_);
+  if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) {
+    throw StoreDamagedError(what + ". " + damaged_store_advice(path_));
+  }
   if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
     what += ". Another process holds the store's lock; try again when it has finished.";
   } else if ((rc & 0xFF) == SQLITE_IOERR) {

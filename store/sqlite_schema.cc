@@ -1,10 +1,20 @@
 #include <sqlite3.h>
 
+#include <string>
+
 #include "core/identity_key.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
 namespace rosterd {
+
+namespace {
+
+const std::string kFeedRostersMigration =
+    std::string(kFeedRostersTable) + "DROP VIEW roster_current;\nCREATE VIEW roster_current AS" +
+    std::string(kRosterCurrentViewSelect);
+
+}  // namespace
 
 const std::vector<std::string_view>& sqlite_migrations() {
   static const std::vector<std::string_view> migrations = {
@@ -223,6 +233,8 @@ ALTER TABLE runs ADD COLUMN instance TEXT NOT NULL DEFAULT '';
       R"sql(
 ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql",
+      // 9: each feed's committed student count, and the view with it (schema.h).
+      kFeedRostersMigration,
   };
   return migrations;
 }

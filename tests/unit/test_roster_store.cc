@@ -17,6 +17,7 @@
 #include "config/config.h"
 #include "daemon/ingest_pipeline.h"
 #include "store/roster_store.h"
+#include "store/schema.h"
 #include "store/sql_db.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
@@ -550,6 +551,65 @@ TEST_CASE_TEMPLATE("store: roster_current shows each committed student with plat
                    "|Lee|2015-12-15|05|101|0|1\n");
 }
 
+TEST_CASE_TEMPLATE("store: each feed's committed count follows every change, and the view shows it",
+                   B, Sqlite, Postgres) {
+  Fixture<B> f("    scope: {exclude_students: optout.txt}\n",
+               [](const std::filesystem::path& dir) { std::ofstream(dir / "optout.txt") << ""; });
+  const auto recorded = [&] {
+    return f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'");
+  };
+  const IngestOutcome first = f.ingest(rows(40));
+  CHECK(recorded() == "40\n");
+  CHECK(f.query("SELECT DISTINCT feed_students FROM roster_current") == "40\n");
+  auto night = rows(41);
+  night[1] = row("2", "Lee", "I");  // a withdrawal stays in the roster, inactive
+  f.ingest(night);
+  CHECK(recorded() == "41\n");
+  std::ofstream(f.dir / "optout.txt") << id("3") << "\n";  // an opt-out leaves it
+  f.config = load_config(f.dir / "rosterd.yaml");
+  const IngestOutcome opted = f.ingest(night);
+  CHECK(opted.plan.counts.opted_out == 1);
+  CHECK(recorded() == "40\n");
+  CHECK(f.store->damage(true).empty());
+  f.store->rollback(first.run_id, true, "tester");  // the first load's additions go
+  CHECK(recorded() == std::to_string(f.roster().size()) + "\n");
+  CHECK(f.store->damage(true).empty());
+}
+
+TEST_CASE_TEMPLATE("store: a read that finds fewer students than the feed's count is refused", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(30));
+  // What a damaged page does to a range scan, without damaging the file: the rows are gone
+  // but the count says 30.
+  f.query("DELETE FROM students WHERE feed = 'gen' AND state_id > '" + id("10") + "'");
+  CHECK_THROWS_WITH_AS(
+      f.roster(), doctest::Contains("feed gen has 30 committed students, but 10 could be read"),
+      StoreDamagedError);
+  CHECK_THROWS_WITH_AS(f.ingest(rows(30)), doctest::Contains("restore the store's last backup"),
+                       StoreDamagedError);
+  const std::vector<std::string> damage = f.store->damage(false);
+  REQUIRE(damage.size() == 1);
+  CHECK(damage[0] == "feed gen has 30 committed students, but 10 could be read");
+  // Every row lost reads as an empty roster: refused the same way.
+  f.query("DELETE FROM students WHERE feed = 'gen'");
+  CHECK_THROWS_WITH_AS(f.roster(), doctest::Contains("but 0 could be read"), StoreDamagedError);
+}
+
+TEST_CASE_TEMPLATE("store: the count migration counts the students already committed", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(12));
+  // Back to the schema before the count (version 8), then open again.
+  f.store.reset();
+  f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DELETE FROM "
+                      "schema_migrations WHERE version = ") +
+          (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
+  f.store = f.open_another();
+  CHECK(f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'") == "12\n");
+  CHECK(f.roster().size() == 12);
+}
+
 // --- The shared store only ---
 
 TEST_CASE("store: instances starting together migrate once<Postgres>") {
@@ -576,7 +636,7 @@ TEST_CASE("store: instances starting together migrate once<Postgres>") {
   Config none;
   CHECK(Postgres::query(none, db,
                         "SELECT count(*), count(DISTINCT version) FROM "
-                        "schema_migrations") == "3|3\n");
+                        "schema_migrations") == "4|4\n");
 }
 
 TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
