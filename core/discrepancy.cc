@@ -73,6 +73,8 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "The file has no header row and no students" + d.detail +
              ". Check that the export ran to the end and wrote the whole file.";
     case C::missing_column:
+      if (d.detail.find(kLikelyCause) != std::string::npos)
+        return "The header has no column " + value + " for field " + field + d.detail + ".";
       return "The header has no column " + value + " for field " + field + d.detail +
              ". Add the column to the export, or map the field to its header under format.columns.";
     case C::duplicate_column:

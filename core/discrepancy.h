@@ -62,6 +62,10 @@ struct Discrepancy {
   Severity severity() const { return code_severity(code); }
 };
 
+// Starts the part of a detail that names what most likely caused a file-level problem (line ends,
+// a wrong delimiter); the message then ends with that, not with the code's usual advice.
+inline constexpr std::string_view kLikelyCause = ". Most likely, ";
+
 // One or two sentences a district data person understands: what is wrong and what to do.
 std::string discrepancy_message(const Discrepancy& d);
 

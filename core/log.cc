@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
 #include "core/civil_date.h"
 #include "core/utf8.h"
@@ -12,6 +13,9 @@ namespace rosterd::log {
 namespace {
 
 std::atomic<Level> g_level{Level::warning};
+
+std::mutex g_capture_mutex;
+std::string* g_captured = nullptr;  // guarded by g_capture_mutex
 
 std::string_view level_name(Level l) {
   switch (l) {
@@ -90,6 +94,24 @@ void write(Level l, std::string_view event, std::initializer_list<Pair> fields) 
   line += format_line(l, event, fields);
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
+  const std::lock_guard<std::mutex> lock(g_capture_mutex);
+  if (g_captured != nullptr) *g_captured += line;
+}
+
+Capture::Capture() {
+  const std::lock_guard<std::mutex> lock(g_capture_mutex);
+  g_captured = new std::string;
+}
+
+Capture::~Capture() {
+  const std::lock_guard<std::mutex> lock(g_capture_mutex);
+  delete g_captured;
+  g_captured = nullptr;
+}
+
+std::string Capture::text() const {
+  const std::lock_guard<std::mutex> lock(g_capture_mutex);
+  return g_captured != nullptr ? *g_captured : std::string();
 }
 
 }  // namespace rosterd::log

@@ -36,6 +36,18 @@ inline void error(std::string_view event, std::initializer_list<Pair> f = {}) {
   write(Level::error, event, f);
 }
 
+// While one lives, every line written (at or above the level) is also kept for it to read: a test
+// sees what was logged without redirecting stderr. One at a time; thread-safe.
+class Capture {
+ public:
+  Capture();
+  ~Capture();
+  Capture(const Capture&) = delete;
+  Capture& operator=(const Capture&) = delete;
+  // Every line kept so far, with its newline.
+  std::string text() const;
+};
+
 // The line write() would print, without the timestamp (for tests).
 std::string format_line(Level level, std::string_view event, std::initializer_list<Pair> fields);
 

@@ -2,6 +2,7 @@
 #include <optional>
 #include <set>
 
+#include "core/text.h"
 #include "core/utf8.h"
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
@@ -10,6 +11,21 @@
 #include "notify/qa_report_mail.h"
 
 namespace rosterd {
+namespace {
+
+// The SMTP conversation a line at a time, each line made safe to print (a server chooses it).
+std::string conversation_lines(const std::string& conversation) {
+  std::string out;
+  for (std::string_view line : split(conversation, '\n')) {
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    out += display_safe(line);
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
 
 int run_mail_test_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd mail-test --config FILE --to ADDRESS";
@@ -41,10 +57,10 @@ int run_mail_test_command(const std::vector<std::string>& args, std::ostream& ou
   try {
     sender.send(m, &conversation);
   } catch (const SmtpError& e) {
-    out << display_safe(conversation) << "\nFAILED: " << e.what() << '\n';
+    out << conversation_lines(conversation) << "\nFAILED: " << e.what() << '\n';
     return kExitDropFailed;
   }
-  out << display_safe(conversation) << "\nOK: the server accepted the message.\n";
+  out << conversation_lines(conversation) << "\nOK: the server accepted the message.\n";
   return kExitClean;
 }
 

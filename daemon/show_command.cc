@@ -1,3 +1,4 @@
+#include "core/utf8.h"
 #include "daemon/command_support.h"
 #include "daemon/commands.h"
 #include "daemon/exit_status.h"
@@ -16,6 +17,17 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!run)
     throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
 
+  if (run->kind == "missing" || run->kind == "stale") {
+    // A notice in the feed's history, not a run: no file was read, nothing was committed.
+    out << "rosterd notice for feed " << run->feed << ", entry " << run->id << " (" << run->started
+        << ")\n  "
+        << (run->kind == "missing"
+                ? "MISSING: " + display_safe(run->reason) + " on " + display_safe(run->file_name)
+                : "STALE: " + display_safe(run->reason))
+        << ".\n  No file was read and nothing was committed; the platform keeps the last "
+           "committed roster.\n";
+    return kExitClean;
+  }
   const std::vector<Discrepancy> stored = store->run_discrepancies(id);
   const std::vector<Change> changes = store->run_changes(id);
   std::vector<Discrepancy> rows;

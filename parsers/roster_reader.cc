@@ -121,6 +121,40 @@ std::optional<HeaderLine> find_header(const RandomAccessFile& file,
   return std::nullopt;
 }
 
+// A delimiter, as a person would name it.
+std::string delimiter_name(char c) {
+  switch (c) {
+    case '\t':
+      return "tab";
+    case ',':
+      return "',' (comma)";
+    case ';':
+      return "';' (semicolon)";
+    default:
+      return "'" + std::string(1, c) + "'";
+  }
+}
+
+// When a header lacks a column: what most likely went wrong with the file as a whole, rather
+// than with one column (kLikelyCause and a sentence), or "".
+std::string likely_header_cause(const RosterFormat& format, const HeaderLine& header,
+                                std::size_t columns) {
+  if (header.text.find('\r') != std::string::npos) {
+    return std::string(kLikelyCause) +
+           "the file's lines end with a carriage return alone (old Mac line ends), so the whole "
+           "file reads as one line. Save or export it with LF or CRLF line ends";
+  }
+  if (columns > 1) return "";
+  for (char c : {',', ';', '\t', '|'}) {
+    if (c == format.delimiter || header.text.find(c) == std::string::npos) continue;
+    return std::string(kLikelyCause) + "the file is delimited by " + delimiter_name(c) +
+           ", not by the feed's " + delimiter_name(format.delimiter) +
+           ", so its header reads as one column. Set format.delimiter to " + delimiter_name(c) +
+           ", or export the file with " + delimiter_name(format.delimiter);
+  }
+  return "";
+}
+
 std::optional<ColumnMap> map_header(const RosterFormat& format, const FieldSplitter& splitter,
                                     HeaderLine& header, std::optional<Discrepancy>& refusal) {
   std::vector<std::string_view> fields;
@@ -183,8 +217,14 @@ std::optional<ColumnMap> map_header(const RosterFormat& format, const FieldSplit
       if (i != 0) header_text += format.delimiter;
       header_text += names[i];
     }
+    // Lines ended by CR alone: the "header" runs on into the students' rows, which must not be
+    // quoted in a report (names, birth dates); it is shown up to its first line end.
+    const std::size_t cr = header_text.find('\r');
+    if (cr != std::string::npos) header_text.resize(cr);
     if (!missing_others.empty()) refusal->detail += " (also missing: " + missing_others + ")";
     refusal->detail += "; the header row reads \"" + display_safe(header_text) + "\"";
+    if (refusal->code == DiscrepancyCode::missing_column)
+      refusal->detail += likely_header_cause(format, header, names.size());
     return std::nullopt;
   }
   return map;

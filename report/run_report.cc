@@ -99,6 +99,24 @@ void write_alert(std::ostream& out, const IdentityAlert& a, bool withhold_pii,
   }
 }
 
+namespace {
+
+// What the tripped safeguards did to the run, as it stands now: a report shown again later
+// (`rosterd show`) tells of a run that was approved, rejected or overtaken since.
+std::string trips_outcome(const std::string& decision) {
+  if (decision == "held") return "the run is held, nothing is committed until someone approves it";
+  if (decision == "committed") return "the run was held, then approved and committed";
+  if (decision == "rejected") return "the run was held, then rejected: nothing was committed";
+  if (decision == "superseded") {
+    return "the run was held; a later run committed before anyone decided, so nothing of it was "
+           "committed";
+  }
+  if (decision == "dry-run") return "a live run would have been held; a test run commits nothing";
+  return "nothing of the run was committed";
+}
+
+}  // namespace
+
 void write_text_report(std::ostream& out, const RunReport& r) {
   out << "rosterd report for feed " << r.feed;
   if (r.run_id) out << ", run " << *r.run_id;
@@ -168,8 +186,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     }
   }
   if (!r.trips.empty()) {
-    out << "\n  Safeguards tripped (the run is held, nothing is committed until someone approves "
-           "it):\n";
+    out << "\n  Safeguards tripped (" << trips_outcome(r.decision) << "):\n";
     for (const SafeguardTrip& t : r.trips) {
       char limit[32];
       std::snprintf(limit, sizeof limit, t.name == "rekey_min_students" ? "%g students" : "%g%%",

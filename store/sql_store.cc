@@ -644,7 +644,10 @@ class SqlStore : public RosterStore {
     record_changes(o.run_id, *o.changes, o.decision);
     record_discrepancies(o.run_id, o.refusal, o.discrepancies);
     const bool commits = o.decision == Decision::committed;
-    if (commits) dismiss_stale_proposals(db_, o.feed, o.run_id);
+    if (commits) {
+      dismiss_stale_proposals(db_, o.feed, o.run_id);
+      supersede_held_runs(o.feed, o.run_id);
+    }
     if (commits || o.decision == Decision::held) {
       if (o.alerts != nullptr) record_alerts(db_, o.feed, o.run_id, *o.alerts, commits, now_utc());
       if (o.applied_resolutions != nullptr)
@@ -817,6 +820,7 @@ class SqlStore : public RosterStore {
     apply_changes(r.feed, id, changes);
     settle_run_alerts(db_, id);
     dismiss_stale_proposals(db_, r.feed, id);
+    supersede_held_runs(r.feed, id);
     // Committed runs keep additions in students.added_run only.
     Statement del(db_, "DELETE FROM run_changes WHERE run = ? AND kind = 'added'");
     del.bind(1, id).run();
@@ -1003,6 +1007,7 @@ class SqlStore : public RosterStore {
       return std::nullopt;
     }
     dismiss_stale_proposals(db_, feed, run_id);
+    supersede_held_runs(feed, run_id);
     tx.commit();
     return run_id;
   }
@@ -1164,10 +1169,39 @@ class SqlStore : public RosterStore {
     return v;
   }
 
+  // Held runs of `feed` older than `run`, which has just committed, can never be approved: their
+  // plan's base is gone. They become `superseded` (their proposals dismissed, as a rejection
+  // does), so that history stops showing them as waiting for a person.
+  // REQUIRES: inside the transaction that commits `run`.
+  void supersede_held_runs(const std::string& feed, std::int64_t run) {
+    std::vector<std::int64_t> overtaken;
+    {
+      Statement q(db_, "SELECT id FROM runs WHERE feed = ? AND decision = 'held' AND id < ?");
+      q.bind(1, feed).bind(2, run);
+      while (q.step())
+        overtaken.push_back(q.integer(0));
+    }
+    Statement up(db_,
+                 "UPDATE runs SET decision = 'superseded', awaiting_report = 0, reason = reason || "
+                 "? WHERE id = ?");
+    for (std::int64_t id : overtaken) {
+      dismiss_run_alerts(db_, id);
+      up.bind(1, "; superseded by run " + std::to_string(run) + ", a later run that committed")
+          .bind(2, id)
+          .run();
+    }
+  }
+
   RunRecord held_run(std::int64_t id, const char* verb) {
     const auto r = run(id);
     if (!r)
       throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
+    if (r->decision == "superseded") {
+      throw Error("run " + std::to_string(id) + " is superseded: a later run of feed " + r->feed +
+                  " committed, so its changes no longer apply and it cannot be " +
+                  (std::string(verb) == "approve" ? "approved" : "rejected") +
+                  ". The later run's roster is the committed one ('rosterd history').");
+    }
     if (r->decision != "held") {
       throw Error("run " + std::to_string(id) + " is " + r->decision +
                   ", not held: only a held run can be " +
@@ -1778,6 +1812,7 @@ std::int64_t SqlStore::rollback(std::int64_t id, bool force, const std::string& 
                    "NULL WHERE feed = ? AND run = ?");
   relink.bind(1, target->feed).bind(2, id).run();
   dismiss_stale_proposals(db_, target->feed, rollback_run);
+  supersede_held_runs(target->feed, rollback_run);
   tx.commit();
   return rollback_run;
 }

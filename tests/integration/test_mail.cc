@@ -197,6 +197,9 @@ TEST_CASE("integration: STARTTLS required against a server without it is refused
   CHECK(r.out.find("FAILED") != std::string::npos);
   CHECK(r.out.find("STARTTLS") != std::string::npos);
   CHECK(r.out.find("< 250") != std::string::npos);  // the conversation is shown
+  // As lines, not as one line of \x0A escapes.
+  CHECK(r.out.find("\\x0A") == std::string::npos);
+  CHECK(r.out.find("\n< 250") != std::string::npos);
   CHECK(f.received().empty());
 
   // And with it off, the same server takes the test message.

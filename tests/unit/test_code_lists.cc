@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "core/error.h"
+#include "core/log.h"
 #include "tests/support/temp_dir.h"
 #include "validators/code_translator.h"
 
@@ -71,4 +72,31 @@ TEST_CASE("configuration errors name the file and line") {
         }).find("no codes") != std::string::npos);
   CHECK(error_of([&] { ReferenceTable::load(dir / "absent.txt"); }).find("cannot open") !=
         std::string::npos);
+}
+
+TEST_CASE("a code list whose first line looks like data is warned about at start-up") {
+  testing::TempDir dir;
+  const auto warned = [&](const std::string& text) {
+    const log::Capture log;
+    ReferenceTable::load(write(dir, "t.txt", text));
+    return log.text().find("event=config.header_looks_like_data") != std::string::npos;
+  };
+  // No header: the first campus would be lost without a word.
+  CHECK(warned("101|Lincoln Elementary\n102|Washington Middle\n103|Roosevelt High\n"));
+  CHECK(warned("PK|Pre-K\nK|Kindergarten\n01|1\n"));
+  {
+    const log::Capture log;
+    CodeMap::load(write(dir, "m.txt", "KG|K\n1|01\n2|02\n"));
+    const std::string text = log.text();
+    CHECK(text.find("event=config.header_looks_like_data") != std::string::npos);
+    CHECK(text.find("file=" + (dir / "m.txt").string()) != std::string::npos);
+    CHECK(text.find("line=1") != std::string::npos);
+    CHECK(text.find("header=KG|K") != std::string::npos);
+  }
+  // Real headers, however they are written.
+  CHECK_FALSE(warned("Code|Name\n101|Lincoln Elementary\n"));
+  CHECK_FALSE(warned("CODE|NAME\n01|1\nK|Kindergarten\n"));
+  CHECK_FALSE(warned("code|name\nPK|Pre-K\n"));
+  CHECK_FALSE(warned("DistrictCode|PlatformCode\nKG|K\n"));
+  CHECK_FALSE(warned("ID|Description\n10|Ten\n"));
 }

@@ -85,44 +85,6 @@ bool closed_by_server(int fd, int ms) {
   return n == 0 || (n < 0 && errno == ECONNRESET);
 }
 
-// Reads stderr while it is redirected to a file: the log lines the server wrote. The file is
-// read through a descriptor opened up front, so it can be read while no descriptor is left.
-class StderrCapture {
- public:
-  explicit StderrCapture(const std::filesystem::path& file) {
-    saved_ = ::dup(2);
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    ::dup2(fd, 2);
-    ::close(fd);
-    reader_ = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-  }
-  ~StderrCapture() {
-    restore();
-    ::close(reader_);
-  }
-  void restore() {
-    if (saved_ < 0) return;
-    ::dup2(saved_, 2);
-    ::close(saved_);
-    saved_ = -1;
-  }
-  std::string text() const {
-    std::string out;
-    char buf[4096];
-    for (off_t at = 0;;) {
-      const ssize_t n = ::pread(reader_, buf, sizeof buf, at);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-      at += n;
-    }
-    return out;
-  }
-
- private:
-  int saved_ = -1;
-  int reader_ = -1;
-};
-
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
@@ -194,7 +156,7 @@ TEST_CASE("control server: an accept out of descriptors is logged once, retried,
   Server s(limits);
   rlimit saved{};
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
-  StderrCapture log(s.dir / "stderr.log");
+  const log::Capture log;
   const log::Level level = log::level();
   log::set_level(log::Level::info);
   std::vector<int> clients;
@@ -231,7 +193,6 @@ TEST_CASE("control server: an accept out of descriptors is logged once, retried,
     }
   }
   CHECK(reply == "pong\n");
-  log.restore();
   log::set_level(level);
   const std::string text = log.text();
   CAPTURE(text);

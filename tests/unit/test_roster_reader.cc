@@ -154,6 +154,47 @@ TEST_CASE("file-level refusals") {
   }
 }
 
+TEST_CASE("a header missing every column says what most likely happened to the file") {
+  const std::string row = "1000000001|L1|Ava||Lee|2015-01-02|05|101||A||";
+  const auto with = [](std::string text, char from, char to) {
+    for (char& c : text)
+      if (c == from) c = to;
+    return text;
+  };
+  SUBCASE("lines ended by a carriage return alone") {
+    const Read r = read(kHeader + "\r" + row + "\r" + row + "\r");
+    REQUIRE(r.summary.refusal);
+    const std::string m = discrepancy_message(*r.summary.refusal);
+    CAPTURE(m);
+    CHECK(r.summary.refusal->code == DiscrepancyCode::missing_column);
+    CHECK(m.find("Most likely, the file's lines end with a carriage return alone") !=
+          std::string::npos);
+    CHECK(m.find("Save or export it with LF or CRLF line ends.") != std::string::npos);
+    // The header is shown up to its line end: no student's row is quoted.
+    CHECK(m.find("Ava") == std::string::npos);
+    CHECK(m.find("Add the column to the export") == std::string::npos);
+  }
+  for (const char delimiter : {',', ';', '\t'}) {
+    CAPTURE(delimiter);
+    const Read r = read(with(kHeader + "\n" + row + "\n", '|', delimiter));
+    REQUIRE(r.summary.refusal);
+    const std::string m = discrepancy_message(*r.summary.refusal);
+    CAPTURE(m);
+    CHECK(m.find("Most likely, the file is delimited by ") != std::string::npos);
+    CHECK(m.find("not by the feed's '|', so its header reads as one column. Set "
+                 "format.delimiter to ") != std::string::npos);
+    CHECK(m.find(delimiter == '\t'  ? "by tab"
+                 : delimiter == ',' ? "by ',' (comma)"
+                                    : "by ';' (semicolon)") != std::string::npos);
+  }
+  SUBCASE("a column really missing keeps the usual advice") {
+    const Read r = read("StudentStateID|LegalFirstName\n1|Ava\n");
+    const std::string m = discrepancy_message(*r.summary.refusal);
+    CHECK(m.find("Most likely") == std::string::npos);
+    CHECK(m.find("Add the column to the export") != std::string::npos);
+  }
+}
+
 TEST_CASE("short and long rows are column_count problems, and reading goes on") {
   const Read r =
       read(kHeader +

@@ -192,6 +192,29 @@ TEST_CASE_TEMPLATE(
   CHECK(f.roster().at(id("1"))[field_index(Field::status)] == "A");
 }
 
+TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded, not held for ever",
+                   B, Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(40));
+  const IngestOutcome held = f.ingest(rows(30));  // 25% deactivated: held
+  REQUIRE(held.decision.decision == Decision::held);
+  const IngestOutcome next = f.ingest(rows(40));  // the next night commits
+  REQUIRE(next.decision.decision == Decision::committed);
+  const auto r = f.store->run(held.run_id);
+  CHECK(r->decision == "superseded");
+  CHECK(r->reason.find("superseded by run " + std::to_string(next.run_id)) != std::string::npos);
+  CHECK_THROWS_WITH_AS(f.store->approve(held.run_id, "tester"),
+                       doctest::Contains("is superseded: a later run of feed gen committed"),
+                       Error);
+  CHECK_THROWS_WITH_AS(f.store->reject(held.run_id, "tester"), doctest::Contains("superseded"),
+                       Error);
+  CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");
+  // A held run newer than the commit stays held (its own approval says why it cannot apply).
+  const IngestOutcome held2 = f.ingest(rows(30));
+  REQUIRE(held2.decision.decision == Decision::held);
+  CHECK(f.store->run(held2.run_id)->decision == "held");
+}
+
 TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B, Sqlite,
                    Postgres) {
   Fixture<B> f("    policy: {commit: manual}\n");
