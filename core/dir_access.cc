@@ -8,15 +8,14 @@
 #include <chrono>
 #include <cstring>
 
-#include "core/error.h"
 #include "core/os_error.h"
 
 namespace rosterd {
 
-std::string why_not_writable(const std::filesystem::path& dir) {
+WriteAccess check_write_access(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
-    return std::filesystem::exists(dir, ec) ? "is not a folder" : "does not exist";
+    return {std::filesystem::exists(dir, ec) ? "is not a folder" : "does not exist"};
   }
   // A name of its own each time: a probe left by a killed process (in a container rosterd may be
   // PID 1 at every start) must not answer for this one, since Linux tells EEXIST before EROFS.
@@ -33,24 +32,23 @@ std::string why_not_writable(const std::filesystem::path& dir) {
     if (fd >= 0) {
       ::close(fd);
       ::unlink(probe.c_str());
-      return "";
+      return {};
     }
   }
   // Out of descriptors says nothing about the folder: it is told as what it is, not as a reason
   // to change the folder's permissions.
-  if (out_of_descriptors(err))
-    throw Error("cannot open a file in " + dir.string() + ": " + os_error_text(err));
+  if (out_of_descriptors(err)) return {"cannot be checked: " + os_error_text(err), false};
   switch (err) {
     case EROFS:
-      return "is on a read-only file system";
+      return {"is on a read-only file system"};
     case EACCES:
     case EPERM:
-      return "is not writable by this user (uid " + std::to_string(::geteuid()) + ")";
+      return {"is not writable by this user (uid " + std::to_string(::geteuid()) + ")"};
     case ENOSPC:
     case EDQUOT:
-      return "is on a full disk";
+      return {"is on a full disk"};
     default:
-      return std::string("cannot be written (") + std::strerror(err) + ")";
+      return {std::string("cannot be written (") + std::strerror(err) + ")"};
   }
 }
 

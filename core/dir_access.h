@@ -9,10 +9,16 @@
 
 namespace rosterd {
 
-// "" when a file can be created in `dir` (tried, then removed); otherwise why not, as a phrase
-// that follows the folder's name: "is on a read-only file system", "is not writable by this
-// user (uid 998)", "does not exist". Root passes permission checks but not a read-only mount.
-// Throws Error when the process is out of file descriptors (that is not the folder's fault).
-std::string why_not_writable(const std::filesystem::path& dir);
+// Whether a file can be created in a folder (tried, then removed).
+struct WriteAccess {
+  // "" when it can; otherwise why not, as a phrase that follows the folder's name: "is on a
+  // read-only file system", "is not writable by this user (uid 998)", "does not exist". Root
+  // passes permission checks but not a read-only mount.
+  std::string problem;
+  // False when the process, not the folder, is at fault (out of file descriptors: "cannot be
+  // checked: too many open files ..."), so that nobody is told to change the folder.
+  bool folder_at_fault = true;
+};
+WriteAccess check_write_access(const std::filesystem::path& dir);
 
 }  // namespace rosterd

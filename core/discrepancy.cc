@@ -82,6 +82,8 @@ std::string discrepancy_message(const Discrepancy& d) {
              ") appears more than once in the header, so it is not clear which to read. Remove "
              "the extra column from the export.";
     case C::unreadable:
+      if (d.detail.find(kLikelyCause) != std::string::npos)
+        return "The file cannot be read as a roster: " + d.detail + ".";
       return "The file cannot be read as a roster: " + d.detail +
              ". Export it again as delimited plain text (UTF-8 or windows-1252).";
     case C::column_count:

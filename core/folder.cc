@@ -19,10 +19,11 @@ namespace {
   throw FolderError(what + ": " + os_error_text(err), FolderError::Kind::other);
 }
 
-// Opens the folder `name` in `at` without following a link; creates it first when asked.
+// Opens the folder `name` in `at` without following a link, as an O_PATH descriptor (which needs
+// search permission only, as a rename by path did); creates it first when asked.
 int open_step(int at, const std::string& name, const std::filesystem::path& shown, bool create) {
   for (int attempt = 0; attempt < 2; ++attempt) {
-    const int fd = ::openat(at, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int fd = ::openat(at, name.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) return fd;
     const int err = errno;
     if (err == ELOOP || err == ENOTDIR) {
@@ -39,14 +40,16 @@ int open_step(int at, const std::string& name, const std::filesystem::path& show
       throw FolderError("the folder " + shown.string() + " does not exist",
                         FolderError::Kind::missing);
     }
-    // EEXIST: made meanwhile by another process (or it is a link: the next open says so).
-    if (::mkdirat(at, name.c_str(), 0750) != 0 && errno != EEXIST)
+    // 0777 less the umask, as mkdir(1) makes it. EEXIST: made meanwhile by another process (or
+    // it is a link: the next open says so).
+    if (::mkdirat(at, name.c_str(), 0777) != 0 && errno != EEXIST)
       fail("cannot create the folder " + shown.string(), errno);
   }
   fail("cannot open the folder " + shown.string(), ENOENT);
 }
 
-// Walks `relative` from `start` (held, not owned) one name at a time.
+// Walks `relative` from `start` (held, not owned) one name at a time; returns the last folder
+// opened for reading (to list and fsync it), or as O_PATH when this user may not read it.
 int walk(int start, const std::filesystem::path& base, const std::filesystem::path& relative,
          bool create) {
   int fd = ::fcntl(start, F_DUPFD_CLOEXEC, 0);
@@ -66,7 +69,10 @@ int walk(int start, const std::filesystem::path& base, const std::filesystem::pa
     ::close(fd);
     fd = next;
   }
-  return fd;
+  const int readable = ::openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (readable < 0) return fd;
+  ::close(fd);
+  return readable;
 }
 
 }  // namespace

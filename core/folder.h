@@ -5,8 +5,10 @@
 // Folders below a held one are opened one name at a time with O_NOFOLLOW | O_DIRECTORY, so a
 // link where a folder should be is refused (FolderError::Kind::link), never followed: a district
 // that can write into its drop cannot make rosterd rename a file into /etc by turning `processed`
-// into a link. Only the root a configuration names is opened as the path says, since a link there
-// (/var/lib/rosterd on a bigger disk) is the administrator's own choice.
+// into a link. Only a root rosterd itself owns or is given (state_dir, a drop folder) is opened as
+// the path says, since a link there (/var/lib/rosterd on a bigger disk) is the administrator's
+// own choice. An absolute move_to is walked from "/": it may sit where a district can write (the
+// home folder of its SFTP account), so it must be named by its real path.
 #pragma once
 
 #include <cstdint>
@@ -44,13 +46,14 @@ class Folder {
   // The folder `path` names, links in it followed (a configured root). Throws FolderError.
   static Folder open(const std::filesystem::path& path);
   // The absolute `path` opened from "/" one name at a time, following no link; names that do not
-  // exist are created (0750) when `create`. For a configured folder that sits where others can
-  // write (an absolute move_to inside a drop). Throws FolderError.
+  // exist are created (0777 less the umask) when `create`. For a configured folder that sits where
+  // others can write (an absolute move_to inside a drop). Throws FolderError.
   static Folder open_without_links(const std::filesystem::path& path, bool create);
 
   // The folder `relative` below this one ("staging/gen", "processed", "../done"), one name at a
-  // time, following no link; missing names created (0750) when `create`. An absolute `relative`
-  // is opened as open_without_links does. Throws FolderError naming the path up to the name.
+  // time, following no link; missing names created (0777 less the umask) when `create`. An absolute
+  // `relative` is opened as open_without_links does. Throws FolderError naming the path up to the
+  // name.
   Folder below(const std::filesystem::path& relative, bool create) const;
 
   Folder(Folder&& other) noexcept;

@@ -31,8 +31,12 @@ void require_writable_dir(const std::filesystem::path& dir, const std::string& k
                           const std::string& what, const std::string& holds) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  const std::string why = ec ? "cannot be created (" + ec.message() + ")" : why_not_writable(dir);
-  if (why.empty()) return;
+  const WriteAccess access =
+      ec ? WriteAccess{"cannot be created (" + ec.message() + ")"} : check_write_access(dir);
+  if (access.problem.empty()) return;
+  const std::string& why = access.problem;
+  // Out of descriptors: the folder is fine, and the process is told as what it is.
+  if (!access.folder_at_fault) throw Error(what + " " + why + ".");
   throw Error(what + " " + why + ": rosterd keeps " + holds +
               " there, so it stopped before changing anything. Make the folder writable by the "
               "user rosterd runs as (under systemd: the unit's StateDirectory=, or a folder listed "

@@ -16,27 +16,26 @@ namespace rosterd {
 namespace asio = boost::asio;
 using asio::local::stream_protocol;
 
-// One connection: a deadline from accept to the end of the reply, one request line, one reply.
+// One connection: one request line within the request deadline, one reply within the reply
+// deadline.
 class ControlServer::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(stream_protocol::socket socket, const Limits& limits, std::shared_ptr<std::size_t> active)
+  Session(stream_protocol::socket socket, const Limits& limits,
+          std::shared_ptr<std::atomic<std::size_t>> active)
       : socket_(std::move(socket)),
         deadline_(socket_.get_executor()),
         buffer_(limits.max_request_bytes),
+        reply_deadline_(limits.reply_deadline),
         active_(std::move(active)) {
     ++*active_;
-    deadline_.expires_after(limits.deadline);
+    deadline_.expires_after(limits.request_deadline);
   }
   ~Session() { --*active_; }
 
   void start(Handler handler) {
     handler_ = std::move(handler);
     auto self = shared_from_this();
-    deadline_.async_wait([self](const boost::system::error_code& ec) {
-      if (ec) return;  // cancelled: the reply went out
-      boost::system::error_code ignored;
-      self->socket_.close(ignored);  // the read or write in flight ends with an error
-    });
+    arm_deadline();
     asio::async_read_until(
         socket_, buffer_, '\n', [self](const boost::system::error_code& ec, std::size_t) {
           // Too long, cut off by the deadline, or closed: no reply.
@@ -44,11 +43,21 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
           std::istream in(&self->buffer_);
           std::string line;
           std::getline(in, line);
+          self->deadline_.expires_after(self->reply_deadline_);  // cancels the request's wait
+          self->arm_deadline();
           self->handler_(line, [self](std::string text) { self->reply(std::move(text)); });
         });
   }
 
  private:
+  void arm_deadline() {
+    deadline_.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+      if (ec) return;  // cancelled: re-armed, or the reply went out
+      boost::system::error_code ignored;
+      self->socket_.close(ignored);  // the read or write in flight ends with an error
+    });
+  }
+
   void reply(std::string text) {
     auto self = shared_from_this();
     auto owned = std::make_shared<std::string>(std::move(text));
@@ -66,7 +75,8 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   stream_protocol::socket socket_;
   asio::steady_timer deadline_;
   asio::streambuf buffer_;
-  std::shared_ptr<std::size_t> active_;
+  std::chrono::milliseconds reply_deadline_;
+  std::shared_ptr<std::atomic<std::size_t>> active_;
   Handler handler_;
 };
 
@@ -75,6 +85,7 @@ ControlServer::ControlServer(asio::io_context& io, Handler handler, Limits limit
 
 ControlServer::~ControlServer() {
   close();
+  *alive_ = false;
 }
 
 void ControlServer::open(const std::filesystem::path& path) {
@@ -127,7 +138,7 @@ void ControlServer::accept() {
           accept_fault_.clear();
         }
         backoff_ = std::chrono::milliseconds(0);
-        if (*active_ >= limits_.max_connections) {
+        if (active_->load() >= limits_.max_connections) {
           // Closed at once: a flood of idle clients must not take the descriptors polls need.
           boost::system::error_code ignored;
           socket.close(ignored);
@@ -150,8 +161,8 @@ void ControlServer::retry_accept_after(const boost::system::error_code& ec) {
   backoff_ = std::min(std::chrono::milliseconds(5000),
                       std::max(std::chrono::milliseconds(50), backoff_ * 2));
   retry_.expires_after(backoff_);
-  retry_.async_wait([this](const boost::system::error_code& wait) {
-    if (!wait && open_) accept();
+  retry_.async_wait([this, alive = alive_](const boost::system::error_code& wait) {
+    if (!wait && *alive && open_) accept();
   });
 }
 

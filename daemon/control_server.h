@@ -3,11 +3,13 @@
 // reply back.
 //
 // Anyone who can reach the socket could otherwise hold the service's descriptors: every
-// connection has a deadline for its whole exchange, at most `max_connections` are open at once
+// connection has a deadline for its request and one for its reply, at most `max_connections` are
+// open at once
 // (one more is accepted and closed at once, so the backlog drains), and an accept that fails
 // (EMFILE) is logged once, then retried with backoff instead of spinning or stopping for good.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -22,13 +24,18 @@ namespace rosterd {
 class ControlServer {
  public:
   struct Limits {
-    // From accept to the last byte of the reply; a client that sends nothing is cut off.
-    std::chrono::milliseconds deadline{5000};
+    // From accept to the request's newline: a client that sends nothing is cut off.
+    std::chrono::milliseconds request_deadline{5000};
+    // From the request to the last byte of the reply: `status` reads the store, which may wait
+    // for a writer's lock.
+    std::chrono::milliseconds reply_deadline{60000};
     std::size_t max_connections = 16;
     std::size_t max_request_bytes = 1024;
   };
   // Answers `request` (one line, without its '\n') by calling `reply` once, on the loop's thread,
-  // now or later (a status that reads the store is answered from another thread via post).
+  // now or later (a status that reads the store posts its answer back to the loop). A copy of
+  // `reply` keeps the connection alive: one held by another thread must be moved onto the loop
+  // with the answer, so that the connection is never destroyed off the loop.
   using Reply = std::function<void(std::string)>;
   using Handler = std::function<void(const std::string& request, Reply reply)>;
 
@@ -44,7 +51,7 @@ class ControlServer {
   void close();
 
   // Connections open now (for tests and status).
-  std::size_t open_connections() const { return *active_; }
+  std::size_t open_connections() const { return active_->load(); }
 
  private:
   class Session;
@@ -60,7 +67,10 @@ class ControlServer {
   std::string accept_fault_;  // logged once until accepting works again
   std::filesystem::path path_;
   // Shared with sessions, which may outlive the server by their deadline.
-  std::shared_ptr<std::size_t> active_ = std::make_shared<std::size_t>(0);
+  std::shared_ptr<std::atomic<std::size_t>> active_ = std::make_shared<std::atomic<std::size_t>>(0);
+  // False once the server is destroyed: an accept or retry handler the loop runs later (with
+  // operation_aborted) must not touch it.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool open_ = false;
 };
 

@@ -206,18 +206,6 @@ int run_feed_cycle(const Config& config, const FeedConfig& feed, RosterStore& st
     print_report(out, report, options.format);
     out << feed.name << ": " << display_safe(run.file.remote_name)
         << " in the drop: " << display_safe(run.file.after_action) << '\n';
-    if (run.file.after_action.starts_with("failed: ")) {
-      // The run stands; the file stays in the drop and someone must look at why (a link where
-      // move_to should be is refused, never followed).
-      mailer.alert_failure(feed, "file:" + std::to_string(run.file.id) + ":after",
-                           "[rosterd] " + feed.name + " " + today + ": ATTENTION — " +
-                               display_safe(run.file.remote_name) + " was left in the drop",
-                           "The run of " + display_safe(run.file.remote_name) + " (run " +
-                               std::to_string(o.run_id) + ") is done, but source.after could not " +
-                               "be applied to the file in " + feed.source.where() + ":\n\n" +
-                               display_safe(run.file.after_action.substr(8)) +
-                               "\n\nThe file will not be taken again (the ledger knows it).\n");
-    }
     if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
     if (o.decision.decision == Decision::held) status = worse(status, kExitHeld);
     if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)

@@ -8,6 +8,7 @@
 #include "core/civil_date.h"
 #include "core/fault_point.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "transport/local_drop.h"
 #include "transport/local_name.h"
 #include "transport/sftp_drop.h"
@@ -24,7 +25,8 @@ bool has_suffix(const std::string& name, const std::vector<std::string>& suffixe
 
 // Decisions after which a run needs nothing more: its file is done.
 bool finished_decision(const std::string& d) {
-  return d == "committed" || d == "held" || d == "dry-run" || d == "refused" || d == "rejected";
+  return d == "committed" || d == "held" || d == "dry-run" || d == "refused" || d == "rejected" ||
+         d == "superseded";
 }
 
 constexpr int kMaxRunAttempts = 3;
@@ -271,6 +273,20 @@ void FeedIntake::after_take(SourceFile& f) {
     f.after_action = std::string("failed: ") + e.what();
     log::error("drop.after_failed",
                {{"feed", feed_.name}, {"file", f.remote_name}, {"error", e.what()}});
+    if (mailer_ != nullptr) {
+      // The run stands; the file stays in the drop and someone must look at why (a link where
+      // move_to should be is refused, never followed). Once per ledger record.
+      const std::string name = display_safe(f.remote_name);
+      mailer_->alert_failure(feed_, "file:" + std::to_string(f.id) + ":after",
+                             "[rosterd] " + feed_.name + " " + to_iso(today_utc()) +
+                                 ": ATTENTION — " + name + " was left in the drop",
+                             "The file " + name + " was taken (ledger record " +
+                                 std::to_string(f.id) +
+                                 (f.run_id ? ", run " + std::to_string(*f.run_id) : std::string()) +
+                                 "), but source.after could not be applied to it in " +
+                                 drop_.where() + ":\n\n" + display_safe(e.what()) +
+                                 "\n\nThe file will not be taken again (the ledger knows it).\n");
+    }
   }
 }
 

@@ -86,9 +86,11 @@ class Service {
       auto lines =
           std::make_shared<std::vector<std::pair<std::string, std::string>>>(status_lines());
       std::shared_ptr<const Config> config = config_;
-      asio::post(control_pool_, [this, reply, lines, config] {
+      asio::post(control_pool_, [this, reply, lines, config]() mutable {
         const std::string text = with_store_counts(*config, *lines);
-        asio::post(io_, [reply, text] { reply(text); });
+        // The reply (and with it the connection) goes back to the loop with the answer: the
+        // connection must never be destroyed on this thread.
+        asio::post(io_, [reply = std::move(reply), text] { reply(text); });
       });
       return;
     }

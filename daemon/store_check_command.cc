@@ -14,17 +14,17 @@ int run_store_check_command(const std::vector<std::string>& args, std::ostream& 
   const auto store = open_store(config);
   // --quick: only each feed's students counted (no page-by-page read of the whole file).
   const std::vector<std::string> problems = store->damage(!cl.flag("--quick"));
+  const bool sqlite = config.store.kind != StoreKind::postgresql;
   if (problems.empty()) {
     out << "the roster store is whole";
-    out << (cl.flag("--quick") ? " (each feed's students counted)\n"
-                               : " (every page read, each feed's students counted)\n");
+    out << (cl.flag("--quick") || !sqlite ? " (each feed's students counted)\n"
+                                          : " (every page read, each feed's students counted)\n");
     return kExitClean;
   }
   for (const std::string& p : problems)
     out << "damaged: " << p << '\n';
-  out << damaged_store_advice(config.store.kind == StoreKind::postgresql
-                                  ? std::string("(PostgreSQL)")
-                                  : config.store.sqlite.string())
+  out << (sqlite ? damaged_store_advice(config.store.sqlite.string(), SqlDialect::sqlite)
+                 : damaged_store_advice("(PostgreSQL)", SqlDialect::postgresql))
       << '\n';
   return kExitStoreDamaged;
 }

@@ -26,6 +26,13 @@ Discrepancy file_problem(DiscrepancyCode code, std::string detail, std::uint32_t
   return d;
 }
 
+// A file whose lines end with CR alone reads as one line: said as the likely cause of a refusal.
+std::string cr_line_ends_cause() {
+  return std::string(kLikelyCause) +
+         "the file's lines end with a carriage return alone (old Mac line ends), so the whole file "
+         "reads as one line. Save or export it with LF or CRLF line ends";
+}
+
 std::string first_control_char(std::string_view v) {
   for (char c : v) {
     const auto b = static_cast<unsigned char>(c);
@@ -104,8 +111,9 @@ std::optional<HeaderLine> find_header(const RandomAccessFile& file,
   while (pos < head.size()) {
     const std::size_t nl = head.find('\n', pos);
     if (nl == std::string::npos && head.size() > kMaxHeaderBytes) {
-      refusal =
-          file_problem(DiscrepancyCode::unreadable, "its first line is longer than 1 MiB", line);
+      std::string why = "its first line is longer than 1 MiB";
+      if (head.find('\r', pos) != std::string::npos) why += cr_line_ends_cause();
+      refusal = file_problem(DiscrepancyCode::unreadable, why, line);
       return std::nullopt;
     }
     const std::size_t end = nl == std::string::npos ? head.size() : nl;
@@ -139,11 +147,7 @@ std::string delimiter_name(char c) {
 // than with one column (kLikelyCause and a sentence), or "".
 std::string likely_header_cause(const RosterFormat& format, const HeaderLine& header,
                                 std::size_t columns) {
-  if (header.text.find('\r') != std::string::npos) {
-    return std::string(kLikelyCause) +
-           "the file's lines end with a carriage return alone (old Mac line ends), so the whole "
-           "file reads as one line. Save or export it with LF or CRLF line ends";
-  }
+  if (header.text.find('\r') != std::string::npos) return cr_line_ends_cause();
   if (columns > 1) return "";
   for (char c : {',', ';', '\t', '|'}) {
     if (c == format.delimiter || header.text.find(c) == std::string::npos) continue;

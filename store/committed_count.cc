@@ -4,13 +4,23 @@
 
 namespace rosterd {
 
-std::string damaged_store_advice(const std::string& where) {
+std::string damaged_store_advice(const std::string& where, SqlDialect dialect) {
+  const std::string after =
+      "each roster file is a whole roster, so the next file the district sends brings the "
+      "restored store up to date (or ingest the newest copy in state_dir/archive/FEED at once). "
+      "`rosterd store-check` tells whether a store is whole.";
+  if (dialect == SqlDialect::postgresql) {
+    return "The roster store " + where +
+           " does not add up; rosterd changed nothing. If a rosterd of an older version still "
+           "runs against this database, stop it (every instance must run the same version) and "
+           "run `rosterd store-check`; otherwise restore the database's last backup "
+           "(docs/store.md, \"A damaged store\"): " +
+           after;
+  }
   return "The roster store " + where +
          " is damaged; rosterd changed nothing. Stop rosterd, restore the store's last backup "
-         "(docs/store.md, \"A damaged store\"), then start it again: each roster file is a whole "
-         "roster, so the next file the district sends brings the restored store up to date (or "
-         "ingest the newest copy in state_dir/archive/FEED at once). `rosterd store-check` tells "
-         "whether a store is whole.";
+         "(docs/store.md, \"A damaged store\"), then start it again: " +
+         after;
 }
 
 void count_students(SqlDb& db, const std::string& feed, std::int64_t delta) {
@@ -23,12 +33,6 @@ void count_students(SqlDb& db, const std::string& feed, std::int64_t delta) {
 
 namespace {
 
-std::int64_t recorded_students(SqlDb& db, const std::string& feed) {
-  Statement q(db, "SELECT students FROM feed_rosters WHERE feed = ?");
-  q.bind(1, feed);
-  return q.step() ? q.integer(0) : 0;
-}
-
 std::string mismatch(const std::string& feed, std::int64_t recorded, std::int64_t read) {
   return "feed " + feed + " has " + group_thousands(static_cast<unsigned long long>(recorded)) +
          " committed students, but " + group_thousands(static_cast<unsigned long long>(read)) +
@@ -38,12 +42,22 @@ std::string mismatch(const std::string& feed, std::int64_t recorded, std::int64_
 }  // namespace
 
 void WholeReadCheck::finish() {
-  // No row at all: the count comes from its own statement (a feed whose every page is lost
-  // reads as empty).
-  const std::int64_t recorded = read_ == 0 ? recorded_students(db_, feed_) : recorded_;
-  if (recorded == read_) return;
-  throw StoreDamagedError(mismatch(feed_, recorded, read_) + ". " +
-                          damaged_store_advice(db_.where()));
+  std::int64_t read = read_;
+  std::int64_t recorded = recorded_;
+  if (read_ == 0) {
+    // No row, so no count came with the scan: a feed whose every page is lost reads as empty.
+    // Both are asked again in one statement (one snapshot), so that a feed's first load
+    // committing between the scan and this is not taken for damage.
+    Statement q(db_, std::string("SELECT count(*), ") + kRecordedStudentsColumn +
+                         " FROM students WHERE feed = ?1");
+    q.bind(1, feed_);
+    q.step();
+    read = q.integer(0);
+    recorded = q.is_null(1) ? 0 : q.integer(1);
+  }
+  if (recorded == read) return;
+  throw StoreDamagedError(mismatch(feed_, recorded, read) + ". " +
+                          damaged_store_advice(db_.where(), db_.dialect()));
 }
 
 std::vector<std::string> find_store_damage(SqlDb& db, bool thorough) {

@@ -35,10 +35,12 @@ class StoreDamagedError : public StoreError {
   using StoreError::StoreError;
 };
 
-// What to do about a damaged store at `where` (a file or a database), for the end of a message.
-std::string damaged_store_advice(const std::string& where);
-
 enum class SqlDialect { sqlite, postgresql };
+
+// What to do about a damaged store at `where` (a file or a database), for the end of a message.
+// On PostgreSQL a count that disagrees more likely comes from a rosterd of an older version still
+// writing (an upgrade of several instances half done) than from a damaged disk: it says both.
+std::string damaged_store_advice(const std::string& where, SqlDialect dialect);
 
 // One prepared statement of one backend (see Statement). Columns and parameters as Statement's.
 class StatementBackend {

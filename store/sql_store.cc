@@ -1169,14 +1169,15 @@ class SqlStore : public RosterStore {
     return v;
   }
 
-  // Held runs of `feed` older than `run`, which has just committed, can never be approved: their
-  // plan's base is gone. They become `superseded` (their proposals dismissed, as a rejection
-  // does), so that history stops showing them as waiting for a person.
+  // The feed's other held runs, now that `run` has committed, can never be approved: their plan's
+  // base is gone (a later run, or an older held run approved or sent its report, committed over
+  // it). They become `superseded` (their proposals dismissed, as a rejection does), so that
+  // history stops showing them as waiting for a person.
   // REQUIRES: inside the transaction that commits `run`.
   void supersede_held_runs(const std::string& feed, std::int64_t run) {
     std::vector<std::int64_t> overtaken;
     {
-      Statement q(db_, "SELECT id FROM runs WHERE feed = ? AND decision = 'held' AND id < ?");
+      Statement q(db_, "SELECT id FROM runs WHERE feed = ? AND decision = 'held' AND id <> ?");
       q.bind(1, feed).bind(2, run);
       while (q.step())
         overtaken.push_back(q.integer(0));
@@ -1186,7 +1187,7 @@ class SqlStore : public RosterStore {
                  "? WHERE id = ?");
     for (std::int64_t id : overtaken) {
       dismiss_run_alerts(db_, id);
-      up.bind(1, "; superseded by run " + std::to_string(run) + ", a later run that committed")
+      up.bind(1, "; superseded by run " + std::to_string(run) + ", which committed over it")
           .bind(2, id)
           .run();
     }
@@ -1197,10 +1198,10 @@ class SqlStore : public RosterStore {
     if (!r)
       throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
     if (r->decision == "superseded") {
-      throw Error("run " + std::to_string(id) + " is superseded: a later run of feed " + r->feed +
-                  " committed, so its changes no longer apply and it cannot be " +
+      throw Error("run " + std::to_string(id) + " is superseded: another run of feed " + r->feed +
+                  " committed over it, so its changes no longer apply and it cannot be " +
                   (std::string(verb) == "approve" ? "approved" : "rejected") +
-                  ". The later run's roster is the committed one ('rosterd history').");
+                  ". Its reason names that run ('rosterd show " + std::to_string(id) + "').");
     }
     if (r->decision != "held") {
       throw Error("run " + std::to_string(id) + " is " + r->decision +

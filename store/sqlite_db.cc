@@ -133,9 +133,14 @@ void SqliteDb::check(int rc, std::string_view doing) const {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return;
   std::string what = std::string("roster store ") + path_ + ": " + std::string(doing) +
                      " failed: " + sqlite3_errmsg(db_);
-  if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB) {
-    throw StoreDamagedError(what + ". " + damaged_store_advice(path_));
+  if ((rc & 0xFF) == SQLITE_NOTADB) {
+    throw StoreDamagedError(what +
+                            ". Check that store.sqlite names rosterd's store and not another "
+                            "file; if it does, " +
+                            damaged_store_advice(path_, SqlDialect::sqlite));
   }
+  if ((rc & 0xFF) == SQLITE_CORRUPT)
+    throw StoreDamagedError(what + ". " + damaged_store_advice(path_, SqlDialect::sqlite));
   if ((rc & 0xFF) == SQLITE_BUSY || (rc & 0xFF) == SQLITE_LOCKED) {
     what += ". Another process holds the store's lock; try again when it has finished.";
   } else if ((rc & 0xFF) == SQLITE_IOERR) {
@@ -151,10 +156,13 @@ void SqliteDb::check(int rc, std::string_view doing) const {
     // systemd unit's ProtectSystem=) needs another fix than permissions do.
     const std::filesystem::path file(path_);
     const std::filesystem::path folder = file.has_parent_path() ? file.parent_path() : ".";
-    const std::string why = why_not_writable(folder);
-    if (!why.empty()) {
-      what += ". The store cannot be written: its folder " + folder.string() + " " + why +
-              "; nothing was committed. Make the folder writable, then run again.";
+    const WriteAccess access = check_write_access(folder);
+    if (!access.problem.empty() && !access.folder_at_fault) {
+      what += ". The store's folder " + folder.string() + " " + access.problem +
+              "; nothing was committed.";
+    } else if (!access.problem.empty()) {
+      what += ". The store cannot be written: its folder " + folder.string() + " " +
+              access.problem + "; nothing was committed. Make the folder writable, then run again.";
     } else if ((rc & 0xFF) == SQLITE_READONLY) {
       what +=
           ". The store cannot be written: check the file's permissions (nothing was "

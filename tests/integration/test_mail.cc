@@ -375,6 +375,36 @@ TEST_CASE(
   CHECK(std::string(mails[0]["text"]).find("no-such-drop") != std::string::npos);
 }
 
+TEST_CASE("integration: a file left in the drop (move_to is a link) is told to the failures list") {
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s, after: move, move_to: done}\n");
+  std::filesystem::create_directories(f.tmp / "drop");
+  std::filesystem::create_directories(f.tmp / "elsewhere");
+  std::filesystem::create_directory_symlink(f.tmp / "elsewhere", f.tmp / "drop/done");
+  std::filesystem::copy_file(f.file, f.tmp / "drop/roster.txt");
+  const ProcessResult r =
+      run_rosterd({"run", "--once", "--config", f.config.string(), "--as-of", kGeneratorAsOf});
+  INFO(r.out, r.err);
+  CHECK(f.history().find("committed  roster.txt") != std::string::npos);
+  CHECK(std::filesystem::exists(f.tmp / "drop/roster.txt"));
+  CHECK(std::filesystem::is_empty(f.tmp / "elsewhere"));
+  std::vector<json> alerts;
+  for (const json& m : f.received()) {
+    if (m["rcpt_tos"] == json::array({"ops@platform.example"})) alerts.push_back(m);
+  }
+  REQUIRE(alerts.size() == 1);
+  CHECK(alerts[0]["subject"] ==
+        "[rosterd] gen " + today() + ": ATTENTION — roster.txt was left in the drop");
+  const std::string text = alerts[0]["text"];
+  CHECK(text.find((f.tmp / "drop/done").string() + " is a symbolic link") != std::string::npos);
+  // The next poll neither takes the file again nor tells it again.
+  run_rosterd({"run", "--once", "--config", f.config.string(), "--as-of", kGeneratorAsOf});
+  std::size_t told = 0;
+  for (const json& m : f.received())
+    told += std::string(m["subject"]).find("ATTENTION") != std::string::npos ? 1 : 0;
+  CHECK(told == 1);
+}
+
 TEST_CASE(
     "integration: a report the server refuses holds the run, and the failures list is told "
     "after deliver_within without being blocked by it") {

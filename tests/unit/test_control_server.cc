@@ -96,7 +96,7 @@ std::size_t count_of(const std::string& text, const std::string& what) {
 
 TEST_CASE("control server: a client that sends nothing is cut off at the deadline") {
   ControlServer::Limits limits;
-  limits.deadline = std::chrono::milliseconds(200);
+  limits.request_deadline = std::chrono::milliseconds(200);
   Server s(limits);
   const int idle = connect_client(control_socket_path(s.dir.path()));
   REQUIRE(idle >= 0);
@@ -107,7 +107,7 @@ TEST_CASE("control server: a client that sends nothing is cut off at the deadlin
 
 TEST_CASE("control server: past max_connections a client is closed at once, the rest served") {
   ControlServer::Limits limits;
-  limits.deadline = std::chrono::seconds(30);  // the idle ones stay open for the whole test
+  limits.request_deadline = std::chrono::seconds(30);  // the idle ones stay open for the whole test
   limits.max_connections = 4;
   Server s(limits);
   std::vector<int> idle;
@@ -137,6 +137,31 @@ TEST_CASE("control server: past max_connections a client is closed at once, the 
     ::close(fd);
 }
 
+TEST_CASE("control server: a reply that takes longer than the request deadline still goes out") {
+  testing::TempDir dir;
+  boost::asio::io_context io;
+  auto work = boost::asio::make_work_guard(io);
+  ControlServer::Limits limits;
+  limits.request_deadline = std::chrono::milliseconds(100);
+  limits.reply_deadline = std::chrono::seconds(30);
+  boost::asio::steady_timer later(io);
+  ControlServer server(
+      io,
+      [&](const std::string&, ControlServer::Reply reply) {
+        // As `status` does when the store is slow: the answer comes well after the request.
+        later.expires_after(std::chrono::milliseconds(600));
+        later.async_wait([reply](const boost::system::error_code&) { reply("late\n"); });
+      },
+      limits);
+  server.open(control_socket_path(dir.path()));
+  std::thread loop([&] { io.run(); });
+  CHECK(control_request(dir.path(), "status", std::chrono::seconds(10)) == "late\n");
+  boost::asio::post(io, [&] { server.close(); });
+  work.reset();
+  io.stop();
+  loop.join();
+}
+
 TEST_CASE("control server: a request longer than max_request_bytes gets no answer") {
   ControlServer::Limits limits;
   limits.max_request_bytes = 64;
@@ -152,7 +177,7 @@ TEST_CASE("control server: a request longer than max_request_bytes gets no answe
 TEST_CASE("control server: an accept out of descriptors is logged once, retried, and recovers") {
   ControlServer::Limits limits;
   limits.max_connections = 100000;  // the descriptor limit is what stops accepting here
-  limits.deadline = std::chrono::seconds(30);
+  limits.request_deadline = std::chrono::seconds(30);
   Server s(limits);
   rlimit saved{};
   REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
@@ -167,14 +192,22 @@ TEST_CASE("control server: an accept out of descriptors is logged once, retried,
       highest = std::max(highest, std::stoi(e.path().filename().string()));
     rlimit low = saved;
     low.rlim_cur = static_cast<rlim_t>(highest + 40);
+    // The loop is held while the clients connect, so that they take every descriptor left and
+    // wait in the backlog; the server's first accept then has none.
+    std::promise<void> go;
+    std::promise<void> holding;
+    boost::asio::post(s.io, [&] {
+      holding.set_value();
+      go.get_future().wait();
+    });
+    holding.get_future().wait();
     REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
-    // Each client takes one descriptor here and, once accepted, one in the server: the server's
-    // accept runs out first or together with the clients.
     for (int i = 0; i < 200; ++i) {
       const int fd = connect_client(control_socket_path(s.dir.path()));
       if (fd < 0) break;
       clients.push_back(fd);
     }
+    go.set_value();
     // Until the server has tried (and failed) an accept.
     for (int waited = 0; waited < 10000; waited += 20) {
       if (log.text().find("control.accept_failed") != std::string::npos) break;

@@ -187,6 +187,16 @@ TEST_CASE("a header missing every column says what most likely happened to the f
                  : delimiter == ',' ? "by ',' (comma)"
                                     : "by ';' (semicolon)") != std::string::npos);
   }
+  SUBCASE("CR line ends in a file whose first line is then longer than 1 MiB") {
+    std::string text = kHeader + "\r";
+    while (text.size() < (std::size_t{1} << 21))
+      text += row + "\r";
+    const Read r = read(text);
+    REQUIRE(r.summary.refusal);
+    CHECK(r.summary.refusal->code == DiscrepancyCode::unreadable);
+    CHECK(discrepancy_message(*r.summary.refusal).find("carriage return alone") !=
+          std::string::npos);
+  }
   SUBCASE("a column really missing keeps the usual advice") {
     const Read r = read("StudentStateID|LegalFirstName\n1|Ava\n");
     const std::string m = discrepancy_message(*r.summary.refusal);
