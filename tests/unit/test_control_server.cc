@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <cerrno>
 #include <fstream>
@@ -54,8 +55,9 @@ struct Server {
   }
   std::size_t open_connections() {
     std::promise<std::size_t> n;
+    std::future<std::size_t> answer = n.get_future();
     boost::asio::post(io, [&] { n.set_value(server.open_connections()); });
-    return n.get_future().get();
+    return answer.get();
   }
 };
 
@@ -194,20 +196,25 @@ TEST_CASE("control server: an accept out of descriptors is logged once, retried,
     low.rlim_cur = static_cast<rlim_t>(highest + 40);
     // The loop is held while the clients connect, so that they take every descriptor left and
     // wait in the backlog; the server's first accept then has none.
-    std::promise<void> go;
-    std::promise<void> holding;
-    boost::asio::post(s.io, [&] {
-      holding.set_value();
-      go.get_future().wait();
+    // Atomics, not futures: with no descriptor left, UBSan cannot check a future's dynamic type.
+    // Shared with the loop's task, which may still be returning from its wait when this block
+    // ends.
+    auto go = std::make_shared<std::atomic<bool>>(false);
+    auto holding = std::make_shared<std::atomic<bool>>(false);
+    boost::asio::post(s.io, [go, holding] {
+      holding->store(true);
+      holding->notify_one();
+      go->wait(false);
     });
-    holding.get_future().wait();
+    holding->wait(false);
     REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
     for (int i = 0; i < 200; ++i) {
       const int fd = connect_client(control_socket_path(s.dir.path()));
       if (fd < 0) break;
       clients.push_back(fd);
     }
-    go.set_value();
+    go->store(true);
+    go->notify_one();
     // Until the server has tried (and failed) an accept.
     for (int waited = 0; waited < 10000; waited += 20) {
       if (log.text().find("control.accept_failed") != std::string::npos) break;
