@@ -97,11 +97,11 @@ Timed time_matching(const Config& config, const std::filesystem::path& file, int
     check = check_roster_file(reader, checker, file, CheckRun{2, true, feed.identity.match_on});
     best(t.check_with, since(t0));
   }
-  const auto committed = store->committed("gen");
+  const auto committed = store->students().roster("gen");
   for (int r = 0; r < runs; ++r) {
     Plan plan = make_plan(check, *committed);
     auto t0 = Clock::now();
-    const IdentityState state = store->identity_state("gen");
+    const IdentityState state = store->identity().state("gen");
     best(t.state, since(t0));
     t0 = Clock::now();
     match_identities(plan, *committed, state, feed.identity);

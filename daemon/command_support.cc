@@ -52,14 +52,15 @@ void require_writable_state_dir(const Config& config) {
 }
 
 std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
-  if (!store.hold_feed(feed, FeedHold::lease)) {
+  if (!store.holds().hold(feed, FeedHold::lease)) {
     std::string holder = "another rosterd instance";
-    for (const FeedHolder& h : store.feed_holders({feed}))
+    for (const FeedHolder& h : store.holds().holders({feed}))
       holder = h.instance;
     return "standby: " + holder +
            " runs this feed (use 'rosterd sync-now' on its host to poll it now)";
   }
-  if (!store.hold_feed(feed, FeedHold::run)) return "busy: another rosterd process is running it";
+  if (!store.holds().hold(feed, FeedHold::run))
+    return "busy: another rosterd process is running it";
   return std::nullopt;
 }
 
@@ -79,7 +80,7 @@ std::optional<std::string> hold_feed_now(const Config& config, RosterStore& stor
 
 void settle_unpolled_feeds(const Config& config, RosterStore& store, Mailer& mailer) {
   std::set<std::string> waiting;
-  for (const RunRecord& run : store.awaiting_report_runs())
+  for (const RunRecord& run : store.runs().awaiting_report())
     waiting.insert(run.feed);
   for (const std::string& name : waiting) {
     const auto it = config.feeds.find(name);

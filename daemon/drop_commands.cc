@@ -117,7 +117,7 @@ int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::string feed = cl.value("--feed").value_or("");
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
   const auto store = open_store(config);
-  const auto files = store->source_files(feed, last);
+  const auto files = store->ledger().recent(feed, last);
   if (files.empty())
     out << "No files taken yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const SourceFile& f : files) {

@@ -49,7 +49,7 @@ int run_export_command(const std::vector<std::string>& args, std::ostream& out) 
   const std::string active = f.status.active.empty() ? "A" : f.status.active.front();
   const std::string inactive = f.status.inactive.empty() ? "I" : f.status.inactive.front();
   try {
-    store->for_each_student(feed.name, [&](const std::vector<std::string>& v) {
+    store->students().for_each(feed.name, [&](const std::vector<std::string>& v) {
       line.clear();
       bool first_value = true;
       for (Field field : kAllFields) {

@@ -99,11 +99,12 @@ bool check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
   if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by)
     return false;
   const std::int64_t day_start = local_midnight_in(s.timezone, now);
-  if (store.file_seen_since(feed.name, day_start)) return false;  // taken, or on its way
+  if (store.ledger().seen_since(feed.name, day_start)) return false;  // taken, or on its way
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
   const std::string reason = "no roster file had arrived by " + by;
-  if (!store.record_event(feed.name, "missing", date, reason)) return false;  // told already
+  if (!store.runs().record_notice(feed.name, "missing", date, reason))
+    return false;  // told already
   out << feed.name << ": MISSING: " << reason << " on " << date << '\n';
   log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
   mailer.alert_failure(
@@ -124,7 +125,7 @@ namespace {
 void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std::ostream& out) {
   const auto after = feed.schedule.stale_after.count();
   if (after <= 0) return;
-  const auto last = store.last_ingested_file(feed.name);
+  const auto last = store.ledger().last_ingested(feed.name);
   if (!last) return;
   const auto seen = parse_utc_timestamp(last->seen_at);
   if (!seen) return;
@@ -132,10 +133,10 @@ void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std
   const std::int64_t now = unix_now();
   if (now - since < after) return;
   // Only when something came since, all of it repeats (no file at all is "missing" instead).
-  if (!store.file_seen_since(feed.name, since + 1)) return;
+  if (!store.ledger().seen_since(feed.name, since + 1)) return;
   const std::string key = "stale:" + std::to_string(last->id);
   const std::string days = std::to_string((now - since) / 86400);
-  if (!store.record_event(
+  if (!store.runs().record_notice(
           feed.name, "stale", key,
           "every file since " + last->seen_at + " repeats " + display_safe(last->remote_name)))
     return;  // told already

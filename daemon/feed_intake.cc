@@ -106,7 +106,7 @@ bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, st
     return false;
   }
   const std::int64_t now = now_();
-  const std::int64_t since = store_.observe_file(feed_.name, e.name, e.size, e.mtime, now);
+  const std::int64_t since = store_.ledger().observe(feed_.name, e.name, e.size, e.mtime, now);
   const std::int64_t unchanged = now - since;
   if (unchanged >= s.stable_for.count()) return true;
   why = "unchanged for " + std::to_string(unchanged) + "s of the " +
@@ -128,14 +128,14 @@ FetchResult FeedIntake::fetch() {
       candidates.push_back(e);
       names.push_back(e.name);
     }
-    store_.forget_observations(feed_.name, names);
+    store_.ledger().forget_observations(feed_.name, names);
     // Oldest first, so that nights are ingested in the order they were delivered.
     std::sort(candidates.begin(), candidates.end(), [](const DropEntry& a, const DropEntry& b) {
       return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
     });
 
     for (const DropEntry& e : candidates) {
-      if (store_.source_file(feed_.name, e.name, e.size, e.mtime)) continue;  // seen before
+      if (store_.ledger().file(feed_.name, e.name, e.size, e.mtime)) continue;  // seen before
       FetchEvent ev;
       ev.name = e.name;
       std::string why;
@@ -155,7 +155,7 @@ FetchResult FeedIntake::fetch() {
         rec.status = "too_large";
         rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" +
                      std::to_string(s.max_bytes) + "); not taken";
-        rec.id = store_.add_source_file(rec);
+        rec.id = store_.ledger().add(rec);
         log::error("drop.too_large",
                    {{"feed", feed_.name}, {"file", e.name}, {"detail", rec.detail}});
         result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
@@ -173,14 +173,14 @@ FetchResult FeedIntake::fetch() {
       }
       fault_point("fetch.downloaded");
       rec.sha256 = staged->sha256();
-      if (auto earlier = store_.source_file_with_sha(feed_.name, rec.sha256)) {
+      if (auto earlier = store_.ledger().file_with_sha(feed_.name, rec.sha256)) {
         rec.status = "repeat";
         rec.repeat_of = earlier->id;
         rec.detail = "the same bytes as " + earlier->remote_name + " (file " +
                      std::to_string(earlier->id) +
                      (earlier->run_id ? ", run " + std::to_string(*earlier->run_id) : "") +
                      "); not ingested again";
-        rec.id = store_.add_source_file(rec);
+        rec.id = store_.ledger().add(rec);
         log::warning("drop.repeat", {{"feed", feed_.name},
                                      {"file", e.name},
                                      {"repeat_of", std::to_string(earlier->id)},
@@ -190,7 +190,7 @@ FetchResult FeedIntake::fetch() {
         } else {
           rec.after_action = "kept until file " + std::to_string(earlier->id) + " is ingested";
         }
-        store_.update_source_file(rec);
+        store_.ledger().update(rec);
         result.events.push_back({FetchEvent::Kind::repeat, e.name, rec.detail, rec});
         continue;
       }
@@ -198,7 +198,7 @@ FetchResult FeedIntake::fetch() {
       const std::string local_name =
           utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" + safe_local_name(e.name);
       rec.local_path = (dir.path() / local_name).string();
-      rec.id = store_.add_source_file(rec);
+      rec.id = store_.ledger().add(rec);
       fault_point("fetch.recorded");
       staged->publish(local_name);
       fault_point("fetch.staged");
@@ -292,7 +292,7 @@ void FeedIntake::after_take(SourceFile& f) {
 
 std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate as_of) {
   std::vector<IntakeRun> runs;
-  std::vector<SourceFile> pending = store_.pending_source_files(feed_.name);
+  std::vector<SourceFile> pending = store_.ledger().pending(feed_.name);
   // In delivery order, so that an older night never lands on top of a newer one.
   std::stable_sort(pending.begin(), pending.end(),
                    [](const SourceFile& a, const SourceFile& b) { return a.mtime < b.mtime; });
@@ -305,7 +305,7 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     if (!finished && !std::filesystem::is_regular_file(f.local_path, ec)) {
       // The staged copy is gone before its run finished (a crash between the ledger and the
       // rename): forget the record, and any repeat of it, so the file is fetched again.
-      store_.forget_source_file(f.id);
+      store_.ledger().forget(f.id);
       log::warning("drop.staged_copy_lost", {{"feed", feed_.name}, {"file", f.remote_name}});
       continue;
     }
@@ -315,20 +315,20 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
         f.detail = "its run failed " + std::to_string(f.attempts) + " times" +
                    (f.run_id ? "; see 'rosterd show " + std::to_string(*f.run_id) + "'" : "") +
                    ". Fix the cause, then run 'rosterd ingest' on " + f.local_path;
-        store_.update_source_file(f);
+        store_.ledger().update(f);
         log::error("drop.file_failed", {{"feed", feed_.name}, {"file", f.remote_name}});
         r.error = f.detail;
         r.file = f;
         runs.push_back(std::move(r));
         continue;  // given up: later files may go on
       }
-      store_.note_source_attempt(f.id);
+      store_.ledger().note_attempt(f.id);
       try {
         r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
                                 DropOrigin{f.id, f.remote_name}, mailer_);
       } catch (const Error& e) {
         r.error = e.what();
-        r.file = *store_.source_file(f.id);
+        r.file = *store_.ledger().file(f.id);
         runs.push_back(std::move(r));
         // Later files wait: running them now could put an older roster after a newer one.
         break;
@@ -354,16 +354,16 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     if (f.status != "ingested") {
       f.status = "ingested";
       if (archive) f.local_path = (archive->path() / staged.filename()).string();
-      store_.update_source_file(f);
+      store_.ledger().update(f);
       fault_point("file.ingested");
     }
     if (archive && staged != f.local_path) archive_staged_copy(staged, *archive);
     fault_point("file.archived");
     after_take(f);
     fault_point("file.after_action");
-    store_.update_source_file(f);
+    store_.ledger().update(f);
     if (resumed) continue;
-    r.file = *store_.source_file(f.id);
+    r.file = *store_.ledger().file(f.id);
     runs.push_back(std::move(r));
   }
   settle_repeats();
@@ -387,8 +387,8 @@ void FeedIntake::archive_staged_copy(const std::filesystem::path& staged, const 
 }
 
 void FeedIntake::settle_repeats() {
-  for (SourceFile r : store_.unsettled_repeats(feed_.name)) {
-    const auto original = r.repeat_of ? store_.source_file(*r.repeat_of) : std::nullopt;
+  for (SourceFile r : store_.ledger().unsettled_repeats(feed_.name)) {
+    const auto original = r.repeat_of ? store_.ledger().file(*r.repeat_of) : std::nullopt;
     if (original && original->status == "ingested") {
       after_take(r);
     } else if (r.after_action.empty()) {
@@ -397,7 +397,7 @@ void FeedIntake::settle_repeats() {
     } else {
       continue;  // still waiting for its original
     }
-    store_.update_source_file(r);
+    store_.ledger().update(r);
   }
 }
 

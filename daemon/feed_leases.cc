@@ -15,9 +15,9 @@ FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& fee
   if (down_ && std::chrono::steady_clock::now() < retry_at_) return {State::unreachable, ""};
   try {
     if (!store_) store_ = open_store(config);
-    if (store_->hold_feed(feed, FeedHold::lease)) return {};
+    if (store_->holds().hold(feed, FeedHold::lease)) return {};
     std::string holder = "another instance";
-    for (const FeedHolder& h : store_->feed_holders({feed}))
+    for (const FeedHolder& h : store_->holds().holders({feed}))
       holder = h.instance;
     return {State::standby, holder};
   } catch (const StoreConnectionError& e) {

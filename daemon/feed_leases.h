@@ -1,6 +1,6 @@
 // Which feeds this instance runs when several rosterd instances share one PostgreSQL store.
 // A connection of its own, kept open for the life of the service, holds each feed's lease
-// (RosterStore::hold_feed, FeedHold::lease): the first instance to ask runs the feed; the
+// (FeedHolds::hold, FeedHold::lease): the first instance to ask runs the feed; the
 // others stand by and take it over at their next poll once its holder's connection closes (a
 // crash, a kill, a lost network: the server drops a vanished client's connection within ~30 s
 // of keepalives). Each poll also takes the feed's run lock on the connection its run commits on

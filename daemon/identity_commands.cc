@@ -87,7 +87,7 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) 
   if (const auto f = cl.value("--feed")) feed = config.feed(*f).name;
   std::set<std::string> feeds;  // whose decisions --apply applies
   const auto store = open_store(config);
-  const std::vector<AlertRecord> list = store->alerts(feed, cl.flag("--all"));
+  const std::vector<AlertRecord> list = store->identity().alerts(feed, cl.flag("--all"));
   if (format == "json") {
     write_alerts_json(out, list);
     return kExitClean;
@@ -128,7 +128,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
       throw UsageError("--run takes --all-match or --all-create, and no alert ids. Usage: " +
                        usage);
     const std::int64_t run_id = parse_run_id(*run_text);
-    const auto run = store->run(run_id);
+    const auto run = store->runs().get(run_id);
     if (!run) throw Error("there is no run " + *run_text + ". 'rosterd history' lists the runs.");
     feed = run->feed;
     std::size_t decided = 0;
@@ -142,24 +142,24 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
         }
       }
       if (all_match) {
-        store->approve(run_id, who);
+        store->decisions().approve(run_id, who);
         out << "run " << run_id << " approved: " << run->plan.rekeyed
             << " students took their new state IDs.\n";
       } else {
-        const std::size_t n = store->reject_rekeys(run_id, who);
+        const std::size_t n = store->identity().reject_rekeys(run_id, who);
         out << "run " << run_id << " rejected: its " << n
             << " proposed re-keys will be added as new students by the next run (and the old "
                "IDs deactivated as absent).\n";
       }
     }
-    for (const AlertRecord& a : store->alerts(feed, false)) {
+    for (const AlertRecord& a : store->identity().alerts(feed, false)) {
       if (a.run != run_id || a.status != "open") continue;
       if (all_match && a.alert.candidates.size() != 1) {
         out << "alert " << a.id << " has " << a.alert.candidates.size()
             << " candidates: left open (decide it with --to ID).\n";
         continue;
       }
-      store->resolve_alert(a.id, all_match, "", who);
+      store->identity().resolve(a.id, all_match, "", who);
       ++decided;
     }
     if (decided != 0)
@@ -170,8 +170,8 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
       throw UsageError("give --match or --create for alerts. Usage: " + usage);
     for (const std::string& text : cl.positional()) {
       const std::int64_t id = parse_run_id(text);
-      store->resolve_alert(id, match, to, who);
-      const auto a = store->alert(id);
+      store->identity().resolve(id, match, to, who);
+      const auto a = store->identity().alert(id);
       feeds.insert(a->feed);
       out << "alert " << id << " decided: "
           << (match ? "match " + a->resolution_to + " (the new ID replaces the old)"
@@ -191,12 +191,12 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
   // in one place, whoever made them.
   std::vector<std::string> skipped;
   for (const std::string& name : feeds) {
-    const auto applied = store->apply_resolutions(name, who, skipped);
+    const auto applied = store->identity().apply(name, who, skipped);
     if (!applied) {
       out << "Nothing was applied for feed " << name << ".\n";
       continue;
     }
-    const auto r = store->run(*applied);
+    const auto r = store->runs().get(*applied);
     out << "applied as run " << *applied << ": " << r->plan.rekeyed << " given a new state ID, "
         << r->plan.added << " added (" << r->plan.linked << " linked to existing students).\n";
     log::info("identity.applied", {{"feed", name},
@@ -217,7 +217,7 @@ int run_student_command(const std::vector<std::string>& args, std::ostream& out)
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
   const std::string& id = cl.positional()[0];
   const auto store = open_store(config);
-  const auto s = store->student(feed.name, id);
+  const auto s = store->students().record(feed.name, id);
   if (!s) {
     throw Error("feed " + feed.name + " has no student " + display_safe(id) +
                 ". 'rosterd export' lists them; an open alert may hold a new ID ('rosterd "
@@ -287,7 +287,7 @@ int run_import_existing_command(const std::vector<std::string>& args, std::ostre
     students.push_back(std::move(e));
   }
   const auto store = open_store(config);
-  const std::size_t n = store->import_existing(feed.name, students);
+  const std::size_t n = store->identity().import_existing(feed.name, students);
   out << "imported " << n << " existing students for feed " << feed.name << " (" << without_state_id
       << " without a state ID). The first live file is matched against them by state ID, local "
          "ID, then name and birth date; its report lists what was linked, what needs a decision "

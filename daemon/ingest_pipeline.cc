@@ -77,7 +77,7 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
 IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
                           const std::optional<DropOrigin>& origin, Mailer* mailer) {
-  store.check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
+  store.runs().check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
 
   IngestOutcome o;
   const RosterReader reader(feed.format);
@@ -89,13 +89,13 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     o.check.file.name = origin->remote_name;
     source_file = origin->source_file;
   }
-  o.run_id = store.begin_run(feed.name, o.check.file, source_file);
+  o.run_id = store.runs().begin(feed.name, o.check.file, source_file);
   fault_point("run.started");
   log::info(
       "run.start",
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
   try {
-    const std::optional<std::int64_t> base = store.last_committed_run(feed.name);
+    const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
     const std::string rules = describe_rules(feed.rules);
     DecisionInput in;
     in.refused = o.check.refused();
@@ -103,14 +103,14 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     in.policy = feed.policy;
     in.check = o.check.counts;
     if (!in.refused) {
-      const auto committed = store.committed(feed.name);
+      const auto committed = store.students().roster(feed.name);
       o.plan = make_plan(o.check, *committed, feed.rules);
-      IdentityState identity = store.identity_state(feed.name);
+      IdentityState identity = store.identity().state(feed.name);
       identity.scope = &feed.rules.scope;
       match_identities(o.plan, *committed, identity, feed.identity);
       apply_import_rules(o.plan, feed.rules.import);
       // A config change of the rules shows itself on the first run after it.
-      if (const auto last = store.last_rules(feed.name); last && last->second != rules) {
+      if (const auto last = store.runs().last_rules(feed.name); last && last->second != rules) {
         if (const auto before = scope_of_description(last->second))
           o.plan.counts.entered_scope = count_entering(o.plan, *before);
         o.rules_change =
@@ -129,7 +129,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;
       in.campus_policies = &feed.campus_policies;
-      in.previous_rows = store.last_committed_rows(feed.name);
+      in.previous_rows = store.runs().last_committed_rows(feed.name);
     }
     o.decision = decide(in);
 
@@ -225,7 +225,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.applied_resolutions = &o.plan.applied_resolutions;
     out.rules = rules;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
-    store.finish_run(out);
+    store.runs().finish(out);
     fault_point("run.finished");
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {
@@ -251,7 +251,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     }
   } catch (const std::exception& e) {
     try {
-      store.fail_run(o.run_id, e.what());
+      store.runs().fail(o.run_id, e.what());
     } catch (const std::exception&) {
       // The store itself failed; the run stays `running` until the feed's next poll
       // (RosterStore::fail_runs_left_by_this_process) or the next open of the store.

@@ -72,7 +72,7 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
   const auto store = open_store(config);
   Mailer mailer(config, *store);
   if (const auto id = cl.value("--resend")) {
-    if (!store->requeue_mail(parse_run_id(*id))) {
+    if (!store->outbox().requeue(parse_run_id(*id))) {
       throw UsageError("mail " + *id +
                        " is not in doubt; only a message left `sending` by a stopped process can "
                        "be sent again (not one a running rosterd is sending now: look again in a "
@@ -85,7 +85,7 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
     // Runs waiting for their report are settled here only for a feed no other process is
     // working on: committing one under a run being planned would make that run fail.
     std::set<std::string> waiting;
-    for (const RunRecord& run : store->awaiting_report_runs())
+    for (const RunRecord& run : store->runs().awaiting_report())
       waiting.insert(run.feed);
     for (const std::string& name : waiting) {
       const auto it = config.feeds.find(name);
@@ -100,14 +100,14 @@ int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) 
       }
     }
   }
-  for (const OutboxEntry& e : store->mail_in_doubt()) {
+  for (const OutboxEntry& e : store->outbox().in_doubt()) {
     out << "mail " << e.id << "  IN DOUBT  " << e.feed << "  " << e.list << "  "
         << display_safe(e.message.subject)
         << "\n    a rosterd process stopped while sending it: it may have arrived. It is not sent "
            "again on its own; if it did not arrive: rosterd outbox --config "
         << config.file.string() << " --resend " << e.id << '\n';
   }
-  const auto pending = store->due_mail(INT64_MAX);
+  const auto pending = store->outbox().due(INT64_MAX);
   if (pending.empty()) out << "Nothing waits in the outbox.\n";
   for (const OutboxEntry& e : pending) {
     out << "mail " << e.id << "  " << e.created << "  " << e.feed << "  " << e.list << "  "

@@ -28,17 +28,17 @@ Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
 bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
                   const std::string& key, const MailMessage& m) {
   if (!enabled() || m.to.empty()) return false;
-  const QueuedMail queued = store_.enqueue_mail(feed, run, list, key, m);
-  const auto e = store_.mail(queued.id);
+  const QueuedMail queued = store_.outbox().enqueue(feed, run, list, key, m);
+  const auto e = store_.outbox().message(queued.id);
   if (!e) return false;
   if (e->status == "sent") return true;
-  if (!queued.claimed && !store_.claim_mail(e->id)) return false;
+  if (!queued.claimed && !store_.outbox().claim(e->id)) return false;
   return transmit(*e);
 }
 
 bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
   // Claimed first, so two rosterd processes never both send it.
-  if (!store_.claim_mail(e.id)) return false;
+  if (!store_.outbox().claim(e.id)) return false;
   return transmit(e, unreachable);
 }
 
@@ -52,7 +52,7 @@ bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
     // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does
     // not wait for it).
     const std::int64_t wait = std::min<std::int64_t>(60LL << std::min(e.attempts, 6), 3600);
-    store_.mail_failed(e.id, err.what(), now_() + wait);
+    store_.outbox().failed(e.id, err.what(), now_() + wait);
     if (e.attempts == 0) {
       log::warning("mail.failed", {{"feed", e.feed}, {"list", e.list}, {"error", err.what()}});
     }
@@ -62,7 +62,7 @@ bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
     throw;
   }
   try {
-    store_.mail_sent(e.id);
+    store_.outbox().sent(e.id);
   } catch (...) {
     disown(e.id);
     throw;
@@ -73,7 +73,7 @@ bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
 
 void Mailer::disown(std::int64_t id) noexcept {
   try {
-    store_.disown_mail(id);
+    store_.outbox().disown(id);
   } catch (...) {
     // The store is failing as a whole: the message stays claimed until this process stops.
   }
@@ -82,7 +82,7 @@ void Mailer::disown(std::int64_t id) noexcept {
 std::size_t Mailer::deliver_due(bool now_all) {
   if (!enabled()) return 0;
   std::size_t delivered = 0;
-  const auto due = store_.due_mail(now_all ? INT64_MAX : now_());
+  const auto due = store_.outbox().due(now_all ? INT64_MAX : now_());
   for (const OutboxEntry& e : due) {
     bool unreachable = false;
     if (!deliver(e, &unreachable)) {
@@ -99,26 +99,27 @@ std::size_t Mailer::deliver_due(bool now_all) {
 void Mailer::settle_awaiting_runs(const std::string& feed_name) {
   // Every held run of the feed still waiting for its report, whoever delivered it: this
   // process, another one, or nobody yet.
-  for (const RunRecord& run : store_.awaiting_report_runs()) {
+  for (const RunRecord& run : store_.runs().awaiting_report()) {
     if (run.feed != feed_name) continue;
     const auto feed_it = config_.feeds.find(run.feed);
     if (feed_it == config_.feeds.end()) continue;
     const FeedConfig& feed = feed_it->second;
     const std::int64_t deadline = epoch_of(run.started) + feed.report.deliver_within.count();
-    const auto report = store_.mail_with_key("run:" + std::to_string(run.id) + ":qa_report");
+    const auto report =
+        store_.outbox().message_with_key("run:" + std::to_string(run.id) + ":qa_report");
     const std::string within = std::to_string(feed.report.deliver_within.count() / 60) +
                                " minutes (report.deliver_within)";
     std::string why;
     if (report && report->status == "sent") {
       if (epoch_of(report->sent_at) <= deadline) {
         try {
-          store_.approve(run.id, "rosterd (QA report delivered)");
+          store_.decisions().approve(run.id, "rosterd (QA report delivered)");
           log::info("run.committed_after_report",
                     {{"feed", run.feed}, {"run", std::to_string(run.id)}});
           continue;
         } catch (const Error& err) {
           // Settled meanwhile by another process (an instance sharing the store): its business.
-          const auto now_run = store_.run(run.id);
+          const auto now_run = store_.runs().get(run.id);
           if (now_run && now_run->decision != "held") continue;
           why = err.what();
         }
@@ -132,7 +133,7 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
     } else {
       continue;  // still within its time: the outbox keeps trying
     }
-    if (!store_.clear_awaiting_report(run.id)) continue;  // another process told of it
+    if (!store_.runs().clear_awaiting_report(run.id)) continue;  // another process told of it
     const std::string id = std::to_string(run.id);
     std::string steps;
     for (const std::string& step : next_steps(config_.file.string(), Decision::held, run.id))

@@ -147,7 +147,7 @@ class Service {
         std::vector<std::string> names;
         for (const auto& each : lines)
           names.push_back(each.first);
-        for (const FeedHolder& h : store->feed_holders(names))
+        for (const FeedHolder& h : store->holds().holders(names))
           holders[h.feed] = h.instance;
       } catch (const std::exception&) {
         // Shown as unavailable below.
@@ -156,16 +156,16 @@ class Service {
     for (const auto& [name, line] : lines) {
       out += line;
       if (const auto h = holders.find(name); h != holders.end()) {
-        out += h->second == store->instance() ? "; run by this instance (" + h->second + ")"
-                                              : "; standby: run by " + h->second;
+        out += h->second == store->holds().instance() ? "; run by this instance (" + h->second + ")"
+                                                      : "; standby: run by " + h->second;
       }
       if (store) {
         try {
           std::size_t held = 0;
-          for (const RunRecord& r : store->history(name, 50))
+          for (const RunRecord& r : store->runs().history(name, 50))
             held += r.decision == "held" ? 1 : 0;
           out += "; held runs " + std::to_string(held) + "; outbox " +
-                 std::to_string(store->mail_backlog(name));
+                 std::to_string(store->outbox().backlog(name));
         } catch (const std::exception& e) {
           out += std::string("; store unavailable: ") + e.what();
         }
@@ -247,8 +247,8 @@ class Service {
       const auto store = open_store(config);
       leases_.connected();
       // The run lock, on the connection the run commits on: held while this poll runs.
-      if (!store->hold_feed(feed.name, FeedHold::run)) return "busy (another instance's poll)";
-      store->fail_runs_left_by_this_process(feed.name);
+      if (!store->holds().hold(feed.name, FeedHold::run)) return "busy (another instance's poll)";
+      store->runs().fail_left_by_this_process(feed.name);
       Mailer mailer(config, *store);
       mailer.deliver_due(false);
       mailer.settle_awaiting_runs(feed.name);  // before a new file is planned on its base

@@ -13,7 +13,7 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::string format = format_option(cl);
   const Config config = load_config_option(cl, usage);
   const auto store = open_store(config);
-  const auto run = store->run(id);
+  const auto run = store->runs().get(id);
   if (!run)
     throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
 
@@ -28,8 +28,8 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
            "committed roster.\n";
     return kExitClean;
   }
-  const std::vector<Discrepancy> stored = store->run_discrepancies(id);
-  const std::vector<Change> changes = store->run_changes(id);
+  const std::vector<Discrepancy> stored = store->runs().discrepancies(id);
+  const std::vector<Change> changes = store->runs().changes(id);
   std::vector<Discrepancy> rows;
   RunReport r;
   r.feed = run->feed;
@@ -53,7 +53,7 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   r.discrepancies = &rows;
   r.changes = &changes;
   std::vector<IdentityAlert> alerts;
-  for (const AlertRecord& a : store->alerts(run->feed, true)) {
+  for (const AlertRecord& a : store->identity().alerts(run->feed, true)) {
     if (a.run == id) alerts.push_back(a.alert);
   }
   r.alerts = &alerts;

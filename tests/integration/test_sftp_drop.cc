@@ -463,7 +463,7 @@ TEST_CASE(
     FeedIntake intake(config, config.feed("gen"), *store, killing2);
     const FetchResult r = intake.fetch();
     CHECK(!r.error.empty());
-    CHECK(store->source_files("gen", 10).empty());
+    CHECK(store->ledger().recent("gen", 10).empty());
     CHECK(f.staged().empty());
   }
   // The server comes back: the file is taken whole.
@@ -560,11 +560,11 @@ TEST_CASE(
   CHECK(listed.out.find("gen  ingested  roster-mon.txt") != std::string::npos);
   CHECK(listed.out.find("run 1 (committed)") != std::string::npos);
   const auto store = open_sqlite_store((f.tmp / "roster.db").string());
-  const auto files = store->source_files("gen", 10);
+  const auto files = store->ledger().recent("gen", 10);
   REQUIRE(files.size() == 2);
   CHECK(files[0].status == "repeat");
   CHECK(files[1].status == "ingested");
-  CHECK(store->history("gen", 10).size() == 1);
+  CHECK(store->runs().history("gen", 10).size() == 1);
 }
 
 TEST_CASE("integration: a refused connection is retried, reported, and recovers") {

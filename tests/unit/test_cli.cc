@@ -85,8 +85,8 @@ TEST_CASE("show: an approved run says it was approved; a missing-file notice say
 
   {
     const auto store = open_sqlite_store((dir / "roster.db").string());
-    REQUIRE(store->record_event("gen", "missing", "2026-11-23",
-                                "no roster file had arrived by 07:00 America/Chicago"));
+    REQUIRE(store->runs().record_notice("gen", "missing", "2026-11-23",
+                                        "no roster file had arrived by 07:00 America/Chicago"));
   }
   const Cli missing = cli({"show", "--config", config, "3"});
   CHECK(missing.status == 0);

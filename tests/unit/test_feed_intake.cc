@@ -101,7 +101,7 @@ TEST_CASE("a file over max_bytes is recorded as too large and not downloaded") {
   const FetchResult r = t.intake().fetch();
   CHECK(t.kinds(r) == Kinds{"too_large:r.txt"});
   CHECK(!std::filesystem::exists(t.dir / "state/staging/gen"));
-  CHECK(t.store->source_files("gen", 5).at(0).status == "too_large");
+  CHECK(t.store->ledger().recent("gen", 5).at(0).status == "too_large");
   CHECK(t.kinds(t.intake().fetch()).empty());
 }
 
@@ -116,7 +116,7 @@ TEST_CASE("the same bytes under another name are a repeat, not ingested again") 
   CHECK(t.kinds(r) == Kinds{"repeat:tue.txt"});
   CHECK(r.events[0].record->repeat_of == 1);
   CHECK(t.ingest().empty());
-  CHECK(t.store->history("gen", 10).size() == 1);
+  CHECK(t.store->runs().history("gen", 10).size() == 1);
 }
 
 TEST_CASE("ingesting a taken file archives it, links its run and applies `after`") {
@@ -136,7 +136,7 @@ TEST_CASE("ingesting a taken file archives it, links its run and applies `after`
   CHECK(f.local_path.starts_with((t.dir / "state/archive/gen/").string()));
   CHECK(std::filesystem::exists(f.local_path));
   CHECK(std::filesystem::is_empty(t.dir / "state/staging/gen"));
-  CHECK(t.store->run(f.run_id.value())->file_name == "r.txt");  // the remote name
+  CHECK(t.store->runs().get(f.run_id.value())->file_name == "r.txt");  // the remote name
 }
 
 TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is run again") {
@@ -147,7 +147,7 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
     const FetchResult r = t.intake().fetch();
     std::filesystem::remove(r.events.at(0).record->local_path);
     CHECK(t.ingest().empty());
-    CHECK(t.store->source_files("gen", 5).empty());              // forgotten...
+    CHECK(t.store->ledger().recent("gen", 5).empty());           // forgotten...
     CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});  // ...and fetched again
     CHECK(t.ingest().size() == 1);
   }
@@ -157,8 +157,8 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
     for (int i = 0; i < 2; ++i) {
       FileSummary fs;
       fs.name = "r.txt";
-      t.store->note_source_attempt(id);
-      t.store->fail_run(t.store->begin_run("gen", fs, id), "killed");
+      t.store->ledger().note_attempt(id);
+      t.store->runs().fail(t.store->runs().begin("gen", fs, id), "killed");
     }
     const auto runs = t.ingest();
     REQUIRE(runs.size() == 1);
@@ -171,14 +171,14 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
     const std::int64_t id = r.events.at(0).record->id;
     for (int i = 0; i < 3; ++i) {
       FileSummary fs;
-      t.store->note_source_attempt(id);
-      t.store->fail_run(t.store->begin_run("gen", fs, id), "store full");
+      t.store->ledger().note_attempt(id);
+      t.store->runs().fail(t.store->runs().begin("gen", fs, id), "store full");
     }
     const auto runs = t.ingest();
     REQUIRE(runs.size() == 1);
     CHECK(!runs[0].outcome);
     CHECK(runs[0].error.find("its run failed 3 times") != std::string::npos);
-    CHECK(t.store->source_file(id)->status == "failed");
+    CHECK(t.store->ledger().file(id)->status == "failed");
     CHECK(t.ingest().empty());
   }
   SUBCASE("the run finished but the ledger was not updated: not run twice") {
@@ -189,11 +189,11 @@ TEST_CASE("after a crash: a lost staged copy is fetched again, a failed run is r
                     *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
     // Nothing re-run, so no run to tell of (a run without an outcome reads as a failed one).
     CHECK(t.ingest().empty());
-    const SourceFile now = *t.store->source_file(rec.id);
+    const SourceFile now = *t.store->ledger().file(rec.id);
     CHECK(now.status == "ingested");
     CHECK(now.after_action == "kept");
     CHECK(now.run_id == o.run_id);
-    CHECK(t.store->history("gen", 10).size() == 1);
+    CHECK(t.store->runs().history("gen", 10).size() == 1);
   }
 }
 
@@ -257,13 +257,13 @@ TEST_CASE("a failed run holds back the feed's later files") {
   t.intake().fetch();
   {
     // Every run of the feed fails: the store has its students keyed by another column.
-    t.store->check_feed_key("gen", "AnotherColumn");
-    REQUIRE(t.store->pending_source_files("gen").size() == 2);
+    t.store->runs().check_feed_key("gen", "AnotherColumn");
+    REQUIRE(t.store->ledger().pending("gen").size() == 2);
     const auto runs = t.ingest();
     REQUIRE(runs.size() == 1);
     CHECK(!runs[0].outcome);
     CHECK(runs[0].file.remote_name == "a.txt");
-    CHECK(t.store->pending_source_files("gen").size() == 2);  // b.txt waits its turn
+    CHECK(t.store->ledger().pending("gen").size() == 2);  // b.txt waits its turn
   }
 }
 
@@ -290,14 +290,14 @@ TEST_CASE("a repeat waits for its original to be ingested, then gets the after-a
   t.ingest();  // a.txt is run and deleted; then b.txt, its repeat, goes too
   CHECK_FALSE(std::filesystem::exists(t.dir / "drop/a.txt"));
   CHECK_FALSE(std::filesystem::exists(t.dir / "drop/b.txt"));
-  CHECK(t.store->source_file(repeat.id)->after_action == "deleted");
+  CHECK(t.store->ledger().file(repeat.id)->after_action == "deleted");
 
   // A repeat recorded by a process that died before its after-action: settled at the next poll.
   t.put("c.txt", text);
   SourceFile crashed = *t.intake().fetch().events.at(0).record;
   REQUIRE(crashed.after_action == "deleted");
   crashed.after_action = "";
-  t.store->update_source_file(crashed);
+  t.store->ledger().update(crashed);
   t.put("c.txt", text);  // still there, as the crash left it (same size; mtime as recorded)
   std::filesystem::last_write_time(
       t.dir / "drop/c.txt",
@@ -305,7 +305,7 @@ TEST_CASE("a repeat waits for its original to be ingested, then gets the after-a
           std::chrono::system_clock::from_time_t(static_cast<std::time_t>(crashed.mtime))));
   t.ingest();
   CHECK_FALSE(std::filesystem::exists(t.dir / "drop/c.txt"));
-  CHECK(t.store->source_file(crashed.id)->after_action == "deleted");
+  CHECK(t.store->ledger().file(crashed.id)->after_action == "deleted");
 }
 
 TEST_CASE("a crash between a run's ledger record and its after-action is finished, not rerun") {
@@ -317,22 +317,22 @@ TEST_CASE("a crash between a run's ledger record and its after-action is finishe
                   *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
   // As the crash left it: `ingested`, pointing at the archive, the copy still in staging, no
   // after-action.
-  SourceFile cut = *t.store->source_file(rec.id);
+  SourceFile cut = *t.store->ledger().file(rec.id);
   const std::filesystem::path archived =
       archive_dir(t.config, "gen") / std::filesystem::path(rec.local_path).filename();
   cut.status = "ingested";
   cut.local_path = archived.string();
-  t.store->update_source_file(cut);
+  t.store->ledger().update(cut);
   CHECK(t.ingest().empty());  // nothing run again
-  const SourceFile now = *t.store->source_file(rec.id);
+  const SourceFile now = *t.store->ledger().file(rec.id);
   CHECK(now.after_action == "deleted");
   CHECK(now.run_id == o.run_id);
   CHECK(std::filesystem::exists(archived));
   CHECK_FALSE(std::filesystem::exists(rec.local_path));
   CHECK_FALSE(std::filesystem::exists(t.dir / "drop/r.txt"));
-  CHECK(t.store->history("gen", 10).size() == 1);
+  CHECK(t.store->runs().history("gen", 10).size() == 1);
   CHECK(t.ingest().empty());
-  CHECK(t.store->pending_source_files("gen").empty());
+  CHECK(t.store->ledger().pending("gen").empty());
 }
 
 TEST_CASE(
@@ -344,9 +344,9 @@ TEST_CASE(
               *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"), DropOrigin{rec.id, "r.txt"});
   std::filesystem::remove(rec.local_path);  // moved to the archive just before the crash
   CHECK(t.ingest().empty());
-  CHECK(t.store->source_file(rec.id)->status == "ingested");
+  CHECK(t.store->ledger().file(rec.id)->status == "ingested");
   CHECK(t.kinds(t.intake().fetch()).empty());  // not fetched again
-  CHECK(t.store->history("gen", 10).size() == 1);
+  CHECK(t.store->runs().history("gen", 10).size() == 1);
 }
 
 TEST_CASE("one process at a time per feed") {
@@ -395,7 +395,7 @@ TEST_CASE("links under state_dir: staging is refused, the archive neither writte
     CHECK(r.events.empty());
     CHECK(r.error.find((t.dir / "state/staging").string() + " is a symbolic link") !=
           std::string::npos);
-    CHECK(t.store->pending_source_files("gen").empty());
+    CHECK(t.store->ledger().pending("gen").empty());
   }
   SUBCASE("archive") {
     std::filesystem::create_directories(t.dir / "state/archive");

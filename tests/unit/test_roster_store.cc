@@ -84,7 +84,7 @@ struct DirectRun {
   DirectRun(RosterStore& store, const std::vector<std::vector<std::string>>& added) {
     FileSummary file;
     file.name = "direct.txt";
-    outcome.run_id = store.begin_run("gen", file);
+    outcome.run_id = store.runs().begin("gen", file);
     for (const auto& values : added) {
       Change c;
       c.kind = ChangeKind::added;
@@ -94,7 +94,7 @@ struct DirectRun {
     }
     outcome.feed = "gen";
     outcome.decision = Decision::committed;
-    outcome.base_run = store.last_committed_run("gen");
+    outcome.base_run = store.runs().last_committed("gen");
     outcome.discrepancies = &discrepancies;
     outcome.changes = &changes;
   }
@@ -129,7 +129,7 @@ struct Fixture {
 
   std::map<std::string, std::vector<std::string>> roster() {
     std::map<std::string, std::vector<std::string>> out;
-    store->for_each_student("gen", [&](const std::vector<std::string>& v) { out[v[0]] = v; });
+    store->students().for_each("gen", [&](const std::vector<std::string>& v) { out[v[0]] = v; });
     return out;
   }
 };
@@ -150,7 +150,7 @@ TEST_CASE_TEMPLATE("store: the first file commits, the same file again changes n
   CHECK(first.decision.decision == Decision::committed);
   CHECK(first.plan.counts.added == 20);
   CHECK(f.roster().size() == 20);
-  const auto r1 = f.store->run(first.run_id);
+  const auto r1 = f.store->runs().get(first.run_id);
   REQUIRE(r1);
   CHECK(r1->decision == "committed");
   CHECK(r1->check.rows_read == 20);
@@ -160,7 +160,7 @@ TEST_CASE_TEMPLATE("store: the first file commits, the same file again changes n
   CHECK(again.decision.decision == Decision::committed);
   CHECK(again.plan.changes.empty());
   CHECK(again.plan.counts.unchanged == 20);
-  CHECK(f.store->last_committed_run("gen") == again.run_id);
+  CHECK(f.store->runs().last_committed("gen") == again.run_id);
 }
 
 TEST_CASE_TEMPLATE(
@@ -174,21 +174,21 @@ TEST_CASE_TEMPLATE(
   CHECK(held.decision.trips.size() == 2);
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");  // nothing committed
 
-  const auto r = f.store->run(held.run_id);
+  const auto r = f.store->runs().get(held.run_id);
   CHECK(r->decision == "held");
   CHECK(r->trips.size() == 2);
-  CHECK(f.store->run_changes(held.run_id).size() == 10);
+  CHECK(f.store->runs().changes(held.run_id).size() == 10);
 
-  f.store->approve(held.run_id, "tester");
-  CHECK(f.store->run(held.run_id)->decision == "committed");
+  f.store->decisions().approve(held.run_id, "tester");
+  CHECK(f.store->runs().get(held.run_id)->decision == "committed");
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "I");
-  CHECK_THROWS_WITH_AS(f.store->approve(held.run_id, "tester"), doctest::Contains("not held"),
-                       Error);
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(held.run_id, "tester"),
+                       doctest::Contains("not held"), Error);
 
   const IngestOutcome held2 = f.ingest(rows(5));
   CHECK(held2.decision.decision == Decision::held);
-  f.store->reject(held2.run_id, "tester");
-  CHECK(f.store->run(held2.run_id)->decision == "rejected");
+  f.store->decisions().reject(held2.run_id, "tester");
+  CHECK(f.store->runs().get(held2.run_id)->decision == "rejected");
   CHECK(f.roster().at(id("1"))[field_index(Field::status)] == "A");
 }
 
@@ -200,25 +200,25 @@ TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded,
   REQUIRE(held.decision.decision == Decision::held);
   const IngestOutcome next = f.ingest(rows(40));  // the next night commits
   REQUIRE(next.decision.decision == Decision::committed);
-  const auto r = f.store->run(held.run_id);
+  const auto r = f.store->runs().get(held.run_id);
   CHECK(r->decision == "superseded");
   CHECK(r->reason.find("superseded by run " + std::to_string(next.run_id)) != std::string::npos);
   CHECK_THROWS_WITH_AS(
-      f.store->approve(held.run_id, "tester"),
+      f.store->decisions().approve(held.run_id, "tester"),
       doctest::Contains("is superseded: another run of feed gen committed over it"), Error);
-  CHECK_THROWS_WITH_AS(f.store->reject(held.run_id, "tester"), doctest::Contains("superseded"),
-                       Error);
+  CHECK_THROWS_WITH_AS(f.store->decisions().reject(held.run_id, "tester"),
+                       doctest::Contains("superseded"), Error);
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");
   // A run held after that commit is planned on it: it stays held. Approving an older held run
   // supersedes a newer one planned on the same base.
   const IngestOutcome held2 = f.ingest(rows(30));
   REQUIRE(held2.decision.decision == Decision::held);
-  CHECK(f.store->run(held2.run_id)->decision == "held");
+  CHECK(f.store->runs().get(held2.run_id)->decision == "held");
   const IngestOutcome held3 = f.ingest(rows(29));
   REQUIRE(held3.decision.decision == Decision::held);
-  f.store->approve(held2.run_id, "tester");
-  CHECK(f.store->run(held2.run_id)->decision == "committed");
-  CHECK(f.store->run(held3.run_id)->decision == "superseded");
+  f.store->decisions().approve(held2.run_id, "tester");
+  CHECK(f.store->runs().get(held2.run_id)->decision == "committed");
+  CHECK(f.store->runs().get(held3.run_id)->decision == "superseded");
 }
 
 TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B, Sqlite,
@@ -227,12 +227,12 @@ TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B
   const IngestOutcome a = f.ingest(rows(10));
   CHECK(a.decision.decision == Decision::held);
   const IngestOutcome b = f.ingest(rows(11));
-  f.store->approve(a.run_id, "tester");
-  CHECK_THROWS_WITH_AS(f.store->approve(b.run_id, "tester"), doctest::Contains("superseded"),
-                       Error);
+  f.store->decisions().approve(a.run_id, "tester");
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, "tester"),
+                       doctest::Contains("superseded"), Error);
   // A stale run still marked held (a store from before superseded runs) is refused by its base.
   f.query("UPDATE runs SET decision = 'held' WHERE id = " + std::to_string(b.run_id));
-  CHECK_THROWS_WITH_AS(f.store->approve(b.run_id, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, "tester"),
                        doctest::Contains("has committed since"), Error);
   CHECK(f.roster().size() == 10);
 }
@@ -252,21 +252,21 @@ TEST_CASE_TEMPLATE("store: rollback restores before-images, refuses over a later
   REQUIRE(third.decision.decision == Decision::committed);
 
   const std::string later = "later committed run(s) " + std::to_string(third.run_id);
-  CHECK_THROWS_WITH_AS(f.store->rollback(second.run_id, false, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(second.run_id, false, "tester"),
                        doctest::Contains(later.c_str()), Error);
-  const std::int64_t undo3 = f.store->rollback(third.run_id, false, "tester");
+  const std::int64_t undo3 = f.store->decisions().rollback(third.run_id, false, "tester");
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Smith");
   // With the third run rolled back, the second can go too.
-  f.store->rollback(second.run_id, false, "tester");
+  f.store->decisions().rollback(second.run_id, false, "tester");
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(f.roster().at(id("2"))[field_index(Field::status)] == "A");
-  CHECK(f.store->run(third.run_id)->rolled_back_by == undo3);
-  CHECK(f.store->run(undo3)->kind == "rollback");
-  CHECK_THROWS_WITH_AS(f.store->rollback(third.run_id, false, "tester"),
+  CHECK(f.store->runs().get(third.run_id)->rolled_back_by == undo3);
+  CHECK(f.store->runs().get(undo3)->kind == "rollback");
+  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(third.run_id, false, "tester"),
                        doctest::Contains("already rolled back"), Error);
 
   // Rolling back the first load removes what it added.
-  f.store->rollback(first.run_id, true, "tester");
+  f.store->decisions().rollback(first.run_id, true, "tester");
   CHECK(f.roster().empty());
 }
 
@@ -279,8 +279,8 @@ TEST_CASE_TEMPLATE("store: forced rollback over a later run", B, Sqlite, Postgre
   auto n3 = rows(3);
   n3[0] = row("1", "Jones");
   f.ingest(n3);
-  CHECK_THROWS_AS(f.store->rollback(second.run_id, false, "t"), Error);
-  f.store->rollback(second.run_id, true, "t");
+  CHECK_THROWS_AS(f.store->decisions().rollback(second.run_id, false, "t"), Error);
+  f.store->decisions().rollback(second.run_id, true, "t");
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
 }
 
@@ -293,7 +293,7 @@ TEST_CASE_TEMPLATE("store: a config that changes the key column is refused", B, 
   std::ofstream(path) << testing::roster_text(rows(3));
   CHECK_THROWS_WITH_AS(ingest_file(changed, *f.store, path, 1, CivilDate{2026, 11, 23}),
                        doctest::Contains("would scramble students"), Error);
-  CHECK(f.store->history("gen", 10).size() == 1);  // no run was recorded
+  CHECK(f.store->runs().history("gen", 10).size() == 1);  // no run was recorded
 }
 
 TEST_CASE_TEMPLATE("store: a refused file and a test-mode feed commit nothing", B, Sqlite,
@@ -304,8 +304,8 @@ TEST_CASE_TEMPLATE("store: a refused file and a test-mode feed commit nothing", 
   std::ofstream(path) << "";
   const IngestOutcome refused = ingest_file(f.feed(), *f.store, path, 1, CivilDate{2026, 11, 23});
   CHECK(refused.decision.decision == Decision::refused);
-  CHECK(f.store->run(refused.run_id)->decision == "refused");
-  CHECK(f.store->run_discrepancies(refused.run_id).at(0).code == DiscrepancyCode::empty_file);
+  CHECK(f.store->runs().get(refused.run_id)->decision == "refused");
+  CHECK(f.store->runs().discrepancies(refused.run_id).at(0).code == DiscrepancyCode::empty_file);
   CHECK(f.roster().size() == 3);
 
   FeedConfig test_feed = f.feed();
@@ -328,22 +328,23 @@ TEST_CASE_TEMPLATE(
   const std::int64_t run = o.run_id;
   std::vector<Change>& changes = direct.changes;
   o.base_run = 12345;  // not the last committed run
-  CHECK_THROWS_AS(f.store->finish_run(o), StaleBaseError);
+  CHECK_THROWS_AS(f.store->runs().finish(o), StaleBaseError);
   CHECK(f.roster().size() == 3);
 
   // A change list that breaks a constraint halfway (adding a student that exists).
-  o.base_run = f.store->last_committed_run("gen");
+  o.base_run = f.store->runs().last_committed("gen");
   changes.push_back(changes[0]);
   changes[1].state_id = id("1");
   changes[1].set_after(row("1"));
-  CHECK_THROWS_AS(f.store->finish_run(o), StoreError);
+  CHECK_THROWS_AS(f.store->runs().finish(o), StoreError);
   CHECK(f.roster().size() == 3);  // the first insert was rolled back with the rest
-  CHECK(f.store->run(run)->decision == "running");
-  f.store->fail_run(run, "test");
-  CHECK(f.store->run(run)->decision == "failed");
+  CHECK(f.store->runs().get(run)->decision == "running");
+  f.store->runs().fail(run, "test");
+  CHECK(f.store->runs().get(run)->decision == "failed");
   // A run marked failed (its connection thought gone) never commits afterwards.
   changes.pop_back();
-  CHECK_THROWS_WITH_AS(f.store->finish_run(o), doctest::Contains("no longer running"), StoreError);
+  CHECK_THROWS_WITH_AS(f.store->runs().finish(o), doctest::Contains("no longer running"),
+                       StoreError);
   CHECK(f.roster().size() == 3);
 }
 
@@ -352,7 +353,7 @@ TEST_CASE_TEMPLATE("store: reopening runs no migration twice", B, Sqlite, Postgr
   f.ingest(rows(2));
   f.store.reset();
   auto again = f.open_another();
-  CHECK(again->history("", 10).size() == 1);
+  CHECK(again->runs().history("", 10).size() == 1);
 }
 
 TEST_CASE_TEMPLATE("store: values round-trip byte for byte, whatever they hold", B, Sqlite,
@@ -372,9 +373,9 @@ TEST_CASE_TEMPLATE("store: values round-trip byte for byte, whatever they hold",
   found[0].code = DiscrepancyCode::invalid_id;
   found[0].value = "a\tb\\c\nd";
   found[0].detail = "détail";
-  f.store->finish_run(direct.outcome);
+  f.store->runs().finish(direct.outcome);
   CHECK(f.roster().at(odd[0]) == odd);
-  const auto back = f.store->run_discrepancies(direct.outcome.run_id);
+  const auto back = f.store->runs().discrepancies(direct.outcome.run_id);
   REQUIRE(back.size() == 1);
   CHECK(back[0].value == found[0].value);
   CHECK(back[0].detail == found[0].detail);
@@ -408,7 +409,7 @@ TEST_CASE_TEMPLATE("store: a night that updates many students writes each change
         "91\n");
   // The same file again: nothing left to change (the digests were written with the values).
   CHECK(f.ingest(night).plan.changes.empty());
-  f.store->rollback(o.run_id, true, "tester");
+  f.store->decisions().rollback(o.run_id, true, "tester");
   roster = f.roster();
   CHECK(roster.at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(roster.at(id("99"))[field_index(Field::status)] == "I");
@@ -416,12 +417,12 @@ TEST_CASE_TEMPLATE("store: a night that updates many students writes each change
 
 TEST_CASE_TEMPLATE("store: the drop ledger records a file version once", B, Sqlite, Postgres) {
   Fixture<B> f;
-  CHECK(f.store->observe_file("gen", "a.txt", 10, 100, 1000) == 1000);
-  CHECK(f.store->observe_file("gen", "a.txt", 10, 100, 1060) == 1000);  // unchanged
-  CHECK(f.store->observe_file("gen", "a.txt", 12, 101, 1120) == 1120);  // still growing
-  CHECK(f.store->file_seen_since("gen", 1100));
-  f.store->forget_observations("gen", {});
-  CHECK_FALSE(f.store->file_seen_since("gen", 1100));
+  CHECK(f.store->ledger().observe("gen", "a.txt", 10, 100, 1000) == 1000);
+  CHECK(f.store->ledger().observe("gen", "a.txt", 10, 100, 1060) == 1000);  // unchanged
+  CHECK(f.store->ledger().observe("gen", "a.txt", 12, 101, 1120) == 1120);  // still growing
+  CHECK(f.store->ledger().seen_since("gen", 1100));
+  f.store->ledger().forget_observations("gen", {});
+  CHECK_FALSE(f.store->ledger().seen_since("gen", 1100));
 
   SourceFile s;
   s.feed = "gen";
@@ -430,19 +431,19 @@ TEST_CASE_TEMPLATE("store: the drop ledger records a file version once", B, Sqli
   s.mtime = 101;
   s.sha256 = "abc";
   s.status = "fetched";
-  const std::int64_t a = f.store->add_source_file(s);
+  const std::int64_t a = f.store->ledger().add(s);
   CHECK(a > 0);
   // Another instance recording the same version: refused by the ledger's unique index.
-  CHECK_THROWS_AS(f.open_another()->add_source_file(s), StoreError);
-  const auto got = f.store->source_file("gen", "a.txt", 12, 101);
+  CHECK_THROWS_AS(f.open_another()->ledger().add(s), StoreError);
+  const auto got = f.store->ledger().file("gen", "a.txt", 12, 101);
   REQUIRE(got);
   CHECK(got->id == a);
-  CHECK(f.store->source_file_with_sha("gen", "abc")->id == a);
-  CHECK(f.store->pending_source_files("gen").size() == 1);
-  f.store->note_source_attempt(a);
-  CHECK(f.store->source_file(a)->attempts == 1);
-  f.store->forget_source_file(a);
-  CHECK_FALSE(f.store->source_file(a));
+  CHECK(f.store->ledger().file_with_sha("gen", "abc")->id == a);
+  CHECK(f.store->ledger().pending("gen").size() == 1);
+  f.store->ledger().note_attempt(a);
+  CHECK(f.store->ledger().file(a)->attempts == 1);
+  f.store->ledger().forget(a);
+  CHECK_FALSE(f.store->ledger().file(a));
 }
 
 TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one process", B, Sqlite,
@@ -456,34 +457,34 @@ TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one p
   m.attachment_name = "discrepancies.csv";
   m.attachment = std::string("line,1\n\0\xff\xfe", 10);  // any bytes
   m.message_id = "<1@rosterd>";
-  const QueuedMail queued = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
+  const QueuedMail queued = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k1", m);
   CHECK(queued.claimed);  // whoever queues it sends it first
   const std::int64_t id = queued.id;
-  const QueuedMail again = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k1", m);
+  const QueuedMail again = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k1", m);
   CHECK(again.id == id);
   CHECK_FALSE(again.claimed);
-  const auto e = f.store->mail(id);
+  const auto e = f.store->outbox().message(id);
   REQUIRE(e);
   CHECK(e->message.attachment == m.attachment);
   CHECK(e->message.to == m.to);
   CHECK(e->status == "sending");
   // Another worker's sweep neither sees nor takes it while its sender tries.
   auto other = f.open_another();
-  CHECK(other->due_mail(0).empty());
-  CHECK_FALSE(other->claim_mail(id));
-  CHECK(f.store->mail_backlog("gen") == 1);
+  CHECK(other->outbox().due(0).empty());
+  CHECK_FALSE(other->outbox().claim(id));
+  CHECK(f.store->outbox().backlog("gen") == 1);
   // Its sender is alive: being sent, not in doubt, and no person may queue it again under it.
-  CHECK(other->mail_in_doubt().empty());
-  CHECK_FALSE(other->requeue_mail(id));
+  CHECK(other->outbox().in_doubt().empty());
+  CHECK_FALSE(other->outbox().requeue(id));
   // Refused once: back in the queue, and the next sweep may take it, once.
-  f.store->mail_failed(id, "421 try later", 0);
-  CHECK(other->due_mail(0).size() == 1);
-  CHECK(other->claim_mail(id));
-  CHECK_FALSE(f.store->claim_mail(id));  // already being sent
-  CHECK_FALSE(f.store->mail(id)->claimed_by.empty());
-  f.store->mail_sent(id);
-  CHECK(f.store->mail(id)->status == "sent");
-  CHECK(f.store->due_mail(0).empty());
+  f.store->outbox().failed(id, "421 try later", 0);
+  CHECK(other->outbox().due(0).size() == 1);
+  CHECK(other->outbox().claim(id));
+  CHECK_FALSE(f.store->outbox().claim(id));  // already being sent
+  CHECK_FALSE(f.store->outbox().message(id)->claimed_by.empty());
+  f.store->outbox().sent(id);
+  CHECK(f.store->outbox().message(id)->status == "sent");
+  CHECK(f.store->outbox().due(0).empty());
 }
 
 TEST_CASE_TEMPLATE(
@@ -494,8 +495,8 @@ TEST_CASE_TEMPLATE(
   m.to = {"a@example.org"};
   m.subject = "QA report";
   m.message_id = "<2@rosterd>";
-  const std::int64_t id = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k2", m).id;
-  CHECK(f.store->mail_in_doubt().empty());
+  const std::int64_t id = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k2", m).id;
+  CHECK(f.store->outbox().in_doubt().empty());
   // Its sender stops: a process of this host no longer running, or a connection gone.
   char host[256] = {};
   ::gethostname(host, sizeof host - 1);
@@ -503,27 +504,27 @@ TEST_CASE_TEMPLATE(
                                ? "rosterd@" + std::string(host) + ":2147483647"  // > pid_max
                                : "2147483647/1700000000.0";
   f.query("UPDATE outbox SET claimed_by = '" + gone + "' WHERE id = " + std::to_string(id));
-  const auto doubt = f.store->mail_in_doubt();
+  const auto doubt = f.store->outbox().in_doubt();
   REQUIRE(doubt.size() == 1);
   CHECK(doubt[0].id == id);
-  CHECK(f.store->requeue_mail(id));
-  CHECK(f.store->mail(id)->status == "pending");
-  CHECK_FALSE(f.store->requeue_mail(id));  // queued already
-  CHECK(f.store->due_mail(0).size() == 1);
+  CHECK(f.store->outbox().requeue(id));
+  CHECK(f.store->outbox().message(id)->status == "pending");
+  CHECK_FALSE(f.store->outbox().requeue(id));  // queued already
+  CHECK(f.store->outbox().due(0).size() == 1);
 
   // A live sender that cannot tell whether its message went out (the server took it, the
   // store would not record it) leaves it in doubt at once.
   m.message_id = "<3@rosterd>";
-  const std::int64_t live = f.store->enqueue_mail("gen", std::nullopt, "qa_report", "k3", m).id;
-  CHECK(f.store->mail_in_doubt().empty());
-  f.store->disown_mail(live);
-  REQUIRE(f.store->mail_in_doubt().size() == 1);
-  CHECK(f.store->mail_in_doubt()[0].id == live);
+  const std::int64_t live = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k3", m).id;
+  CHECK(f.store->outbox().in_doubt().empty());
+  f.store->outbox().disown(live);
+  REQUIRE(f.store->outbox().in_doubt().size() == 1);
+  CHECK(f.store->outbox().in_doubt()[0].id == live);
   if constexpr (std::is_same_v<B, Sqlite>) {
     // SQLite serves one host: a claimant of another (the store moved) is gone too.
     f.query("UPDATE outbox SET claimed_by = 'rosterd@elsewhere.invalid:1' WHERE id = " +
             std::to_string(live));
-    CHECK(f.store->mail_in_doubt().size() == 1);
+    CHECK(f.store->outbox().in_doubt().size() == 1);
   }
 }
 
@@ -540,22 +541,22 @@ TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its his
   next[4][0] = "2000000005";  // student 5 under a new state ID
   const IngestOutcome o = f.ingest(next);
   REQUIRE(o.plan.alerts.size() == 1);
-  const auto open = f.store->alerts("gen", false);
+  const auto open = f.store->identity().alerts("gen", false);
   REQUIRE(open.size() == 1);
   CHECK(open[0].alert.candidates.at(0).id == id("5"));
-  f.store->resolve_alert(open[0].id, true, "", "tester");
+  f.store->identity().resolve(open[0].id, true, "", "tester");
   std::vector<std::string> skipped;
-  const auto applied = f.store->apply_resolutions("gen", "tester", skipped);
+  const auto applied = f.store->identity().apply("gen", "tester", skipped);
   REQUIRE(applied);
   CHECK(skipped.empty());
-  const auto s = f.store->student("gen", "2000000005");
+  const auto s = f.store->students().record("gen", "2000000005");
   REQUIRE(s);
   CHECK(s->earlier_ids.size() == 1);
   CHECK(s->earlier_ids[0].old_id == id("5"));
   CHECK(f.roster().size() == 12);
   CHECK(f.roster().count(id("5")) == 0);
   // Undoing the re-key gives the old ID back.
-  f.store->rollback(*applied, false, "tester");
+  f.store->decisions().rollback(*applied, false, "tester");
   CHECK(f.roster().count(id("5")) == 1);
 }
 
@@ -604,7 +605,7 @@ TEST_CASE_TEMPLATE("store: each feed's committed count follows every change, and
   CHECK(opted.plan.counts.opted_out == 1);
   CHECK(recorded() == "40\n");
   CHECK(f.store->damage(true).empty());
-  f.store->rollback(first.run_id, true, "tester");  // the first load's additions go
+  f.store->decisions().rollback(first.run_id, true, "tester");  // the first load's additions go
   CHECK(recorded() == std::to_string(f.roster().size()) + "\n");
   CHECK(f.store->damage(true).empty());
 }
@@ -676,31 +677,31 @@ TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
   const auto& server = testing::shared_postgres_server();
   auto a = open_postgres_store({server.conninfo(db), server.password()});
   auto b = open_postgres_store({server.conninfo(db), server.password()});
-  CHECK(a->hold_feed("north"));
-  CHECK(a->hold_feed("north"));  // kept
-  CHECK_FALSE(b->hold_feed("north"));
-  CHECK(b->hold_feed("south"));
+  CHECK(a->holds().hold("north"));
+  CHECK(a->holds().hold("north"));  // kept
+  CHECK_FALSE(b->holds().hold("north"));
+  CHECK(b->holds().hold("south"));
   // The run lock is another lock: a poll of A's (its own connection) runs north, and while it
   // does, no other connection may run north, even one that got the lease.
   auto a_poll = open_postgres_store({server.conninfo(db), server.password()});
-  CHECK(a_poll->hold_feed("north", FeedHold::run));
-  CHECK_FALSE(b->hold_feed("north", FeedHold::run));
-  const auto holders = b->feed_holders({"north", "south", "east"});
+  CHECK(a_poll->holds().hold("north", FeedHold::run));
+  CHECK_FALSE(b->holds().hold("north", FeedHold::run));
+  const auto holders = b->holds().holders({"north", "south", "east"});
   REQUIRE(holders.size() == 2);
   CHECK(holders[0].feed == "north");
-  CHECK(holders[0].instance == a->instance());
+  CHECK(holders[0].instance == a->holds().instance());
   CHECK(holders[1].feed == "south");
   // The server releases a closed connection's locks as its backend exits, a moment later.
   const auto soon = [&](FeedHold lock) {
     for (int i = 0; i < 100; ++i) {
-      if (b->hold_feed("north", lock)) return true;
+      if (b->holds().hold("north", lock)) return true;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return false;
   };
   a.reset();  // its connection closes: the lease is free
   CHECK(soon(FeedHold::lease));
-  CHECK_FALSE(b->hold_feed("north", FeedHold::run));  // A's poll still runs it
+  CHECK_FALSE(b->holds().hold("north", FeedHold::run));  // A's poll still runs it
   a_poll.reset();
   CHECK(soon(FeedHold::run));
 }
@@ -712,14 +713,14 @@ TEST_CASE("store: a connection lost mid-run commits nothing, and the run is fail
   const RunOutcome& o = direct.outcome;
   const std::int64_t run = o.run_id;
   testing::shared_postgres_server().terminate_connections(f.db);
-  CHECK_THROWS_WITH_AS(f.store->finish_run(o),
+  CHECK_THROWS_WITH_AS(f.store->runs().finish(o),
                        doctest::Contains("connection to PostgreSQL was lost"),
                        StoreConnectionError);
   // A new connection (the daemon's next poll) finds the run abandoned: failed, file taken again.
   auto again = f.open_another();
-  CHECK(again->run(run)->decision == "failed");
+  CHECK(again->runs().get(run)->decision == "failed");
   std::size_t students = 0;
-  again->for_each_student("gen", [&](const std::vector<std::string>&) { ++students; });
+  again->students().for_each("gen", [&](const std::vector<std::string>&) { ++students; });
   CHECK(students == 2);
 }
 
@@ -734,19 +735,19 @@ TEST_CASE(
   const auto& server = testing::shared_postgres_server();
   const std::string conninfo = server.add_role(f.db, "rosterd_reader_" + f.db);
   auto other = open_postgres_store({conninfo, server.password()});
-  CHECK(other->run(direct.outcome.run_id)->decision == "running");
-  f.store->finish_run(direct.outcome);  // the run goes on and commits
-  CHECK(other->run(direct.outcome.run_id)->decision == "committed");
+  CHECK(other->runs().get(direct.outcome.run_id)->decision == "running");
+  f.store->runs().finish(direct.outcome);  // the run goes on and commits
+  CHECK(other->runs().get(direct.outcome.run_id)->decision == "committed");
 }
 
 TEST_CASE("store: a run this process left running is failed before the feed's next poll<Sqlite>") {
   Fixture<Sqlite> f;
-  DirectRun left(*f.store, {row("1")});              // its end never came: the store failed at it
-  f.store->fail_runs_left_by_this_process("other");  // another feed's poll: not its business
-  CHECK(f.store->run(left.outcome.run_id)->decision == "running");
-  f.store->fail_runs_left_by_this_process("gen");
-  const auto run = f.store->run(left.outcome.run_id);
+  DirectRun left(*f.store, {row("1")});                // its end never came: the store failed at it
+  f.store->runs().fail_left_by_this_process("other");  // another feed's poll: not its business
+  CHECK(f.store->runs().get(left.outcome.run_id)->decision == "running");
+  f.store->runs().fail_left_by_this_process("gen");
+  const auto run = f.store->runs().get(left.outcome.run_id);
   CHECK(run->decision == "failed");
   CHECK(run->reason.find("the file will be taken again") != std::string::npos);
-  CHECK_THROWS_AS(f.store->finish_run(left.outcome), StoreError);  // and it never commits
+  CHECK_THROWS_AS(f.store->runs().finish(left.outcome), StoreError);  // and it never commits
 }

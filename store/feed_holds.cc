@@ -1,0 +1,101 @@
+#include "store/feed_holds.h"
+
+#include <map>
+
+#include "store/pg_db.h"
+#include "store/store_support.h"
+
+namespace rosterd {
+namespace {
+
+// The second key of a feed's advisory lock: FNV-1a of its name. Two feeds sharing a key
+// would only be run by one instance together, never by two at once.
+std::int32_t feed_lock_key(const std::string& feed) {
+  std::uint32_t h = 2166136261u;
+  for (unsigned char c : feed) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return static_cast<std::int32_t>(h);
+}
+
+constexpr const char* kConnectionToken =
+    "CAST(pid AS text) || '/' || CAST(extract(epoch FROM backend_start) AS text)";
+
+}  // namespace
+
+bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
+  if (db_.dialect() != SqlDialect::postgresql) return true;
+  const std::int64_t lock_class = lock == FeedHold::lease ? kFeedLockClass : kRunLockClass;
+  const std::string held = std::to_string(lock_class) + "/" + feed;
+  if (held_feeds_.count(held) != 0) {
+    // Still ours? Asking also finds out at once that the connection (and so the lock) is gone.
+    Statement mine(db_,
+                   "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+                   "pid = pg_backend_pid() AND objsubid = 2 AND CAST(classid AS bigint) = ? AND "
+                   "CAST(objid AS bigint) = ?");
+    mine.bind(1, lock_class).bind(2, std::int64_t{static_cast<std::uint32_t>(feed_lock_key(feed))});
+    mine.step();
+    if (mine.integer(0) > 0) return true;
+    held_feeds_.erase(held);
+  }
+  // Session-level: held until this connection closes, which a dead process's does at once.
+  Statement q(db_,
+              "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer)) "
+              "THEN 1 ELSE 0 END");
+  q.bind(1, lock_class).bind(2, std::int64_t{feed_lock_key(feed)});
+  q.step();
+  if (q.integer(0) != 1) return false;
+  held_feeds_.insert(held);
+  return true;
+}
+
+std::vector<FeedHolder> FeedHolds::holders(const std::vector<std::string>& feeds) {
+  std::vector<FeedHolder> out;
+  if (db_.dialect() != SqlDialect::postgresql) return out;
+  Statement q(db_,
+              "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, '') FROM pg_locks l "
+              "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "
+              "l.granted AND l.objsubid = 2 AND CAST(l.classid AS bigint) = ? AND l.database = "
+              "(SELECT oid FROM pg_database WHERE datname = current_database())");
+  q.bind(1, std::int64_t{kFeedLockClass});
+  std::map<std::uint32_t, std::string> holders;
+  while (q.step())
+    holders[static_cast<std::uint32_t>(q.integer(0))] = std::string(q.text(1));
+  for (const std::string& feed : feeds) {
+    const auto it = holders.find(static_cast<std::uint32_t>(feed_lock_key(feed)));
+    if (it != holders.end()) out.push_back({feed, it->second});
+  }
+  return out;
+}
+
+std::string FeedHolds::connection_instance() {
+  if (db_.dialect() != SqlDialect::postgresql) return instance_;
+  if (connection_.empty()) {
+    Statement q(db_, std::string("SELECT ") + kConnectionToken +
+                         " FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+    if (q.step()) connection_ = std::string(q.text(0));
+  }
+  return connection_;
+}
+
+bool FeedHolds::alive(const std::string& instance) {
+  if (instance.empty()) return false;
+  if (db_.dialect() == SqlDialect::postgresql) {
+    Statement q(db_, std::string("SELECT 1 FROM pg_stat_activity WHERE CAST(pid AS text) = "
+                                 "split_part(?, '/', 1) AND (backend_start IS NULL OR ") +
+                         kConnectionToken + " = ?)");
+    q.bind(1, instance).bind(2, instance);
+    return q.step();
+  }
+  const auto at = instance.find('@');
+  const auto colon = instance.rfind(':');
+  if (at == std::string::npos || colon == std::string::npos || colon < at) return false;
+  if (instance.substr(at + 1, colon - at - 1) != host_name()) return false;
+  const std::string pid = instance.substr(colon + 1);
+  if (pid.empty() || pid.size() > 18 || pid.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  return process_alive(std::stoll(pid));
+}
+
+}  // namespace rosterd

@@ -1,0 +1,65 @@
+// Who works on what: which instance runs each feed of a shared store (PostgreSQL advisory locks
+// held by a connection), the names processes and connections go by, and whether the one that
+// began a run or claimed a message is still alive. On SQLite, a store of one host, state_dir's
+// lock files keep processes apart and every hold is granted here.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store/sql_db.h"
+
+namespace rosterd {
+
+// The two locks a feed of a shared store has (docs/store.md#several-instances-on-one-store).
+enum class FeedHold {
+  // Which instance runs the feed: held by the service's long-lived connection, so that the
+  // same instance keeps it from poll to poll and the others stand by.
+  lease,
+  // That a poll runs it now: held by the poll's own connection, the one its run commits on,
+  // so two instances never run the feed at once even if a lease passed between them.
+  run,
+};
+
+// An instance holding a feed of a shared store (docs/store.md).
+struct FeedHolder {
+  std::string feed;
+  std::string instance;  // "rosterd@HOST:PID"
+};
+
+class FeedHolds {
+ public:
+  // `instance` names this process (instance_name()).
+  FeedHolds(SqlDb& db, std::string instance) : db_(db), instance_(std::move(instance)) {}
+
+  // Takes `feed`'s `lock` for this store's connection, which keeps it until it closes
+  // (however the process ends), or confirms it still has it; false when another connection
+  // has it. Always true on SQLite.
+  bool hold(const std::string& feed, FeedHold lock = FeedHold::lease);
+  // Which instance holds which of `feeds`' leases now (none on SQLite).
+  std::vector<FeedHolder> holders(const std::vector<std::string>& feeds);
+  // This process, as runs and holders() name it.
+  const std::string& instance() const { return instance_; }
+
+  // What runs and outbox claims record as their maker: on SQLite the process
+  // (`rosterd@HOST:PID`); on PostgreSQL the connection that can commit the run, as its backend
+  // PID and start time (unique while the server runs; application_name would do, but the
+  // server cuts it at 63 bytes).
+  std::string connection_instance();
+
+  // Whether the process (SQLite: `rosterd@HOST:PID`) or connection (PostgreSQL: `PID/START`)
+  // that `instance` names may still be at work. A PostgreSQL session of another role, whose
+  // start time is hidden, counts as alive; an empty name as gone, and so does a process of
+  // another host on SQLite, which serves one host: the store was moved, or its container
+  // recreated under a new name.
+  bool alive(const std::string& instance);
+
+ private:
+  SqlDb& db_;
+  std::string instance_;
+  std::string connection_;
+  std::set<std::string> held_feeds_;
+};
+
+}  // namespace rosterd

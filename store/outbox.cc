@@ -1,0 +1,154 @@
+#include "store/outbox.h"
+
+#include "core/text.h"
+#include "store/store_support.h"
+
+namespace rosterd {
+namespace {
+
+std::string join_lines(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : "\n") + s;
+  return out;
+}
+
+constexpr const char* kOutboxColumns =
+    "id, feed, run_id, list, key, recipients, subject, text_body, html_body, attachment_name, "
+    "attachment, message_id, created, status, attempts, last_error, next_attempt, sent_at, "
+    "claimed_by FROM outbox";
+
+OutboxEntry read_mail(const Statement& q) {
+  OutboxEntry e;
+  e.id = q.integer(0);
+  e.feed = q.text(1);
+  e.run_id = q.optional_integer(2);
+  e.list = q.text(3);
+  e.key = q.text(4);
+  for (auto& a : split(q.text(5), '\n'))
+    if (!a.empty()) e.message.to.emplace_back(a);
+  e.message.subject = q.text(6);
+  e.message.text = q.text(7);
+  e.message.html = q.text(8);
+  e.message.attachment_name = q.text(9);
+  e.message.attachment = q.blob(10);
+  e.message.message_id = q.text(11);
+  e.created = q.text(12);
+  e.status = q.text(13);
+  e.attempts = static_cast<int>(q.integer(14));
+  e.last_error = q.text(15);
+  e.next_attempt = q.integer(16);
+  e.sent_at = q.text(17);
+  e.claimed_by = q.text(18);
+  return e;
+}
+
+}  // namespace
+
+QueuedMail Outbox::enqueue(const std::string& feed, std::optional<std::int64_t> run,
+                           const std::string& list, const std::string& key, const MailMessage& m) {
+  Transaction tx(db_);
+  if (auto existing = message_with_key(key)) return {existing->id, false};
+  Statement ins(db_,
+                "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
+                "html_body, attachment_name, attachment, message_id, created, status, claimed_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?) RETURNING id");
+  ins.bind(1, feed)
+      .bind(2, run)
+      .bind(3, list)
+      .bind(4, key)
+      .bind(5, join_lines(m.to))
+      .bind(6, m.subject)
+      .bind(7, m.text)
+      .bind(8, m.html)
+      .bind(9, m.attachment_name)
+      .bind_blob(10, m.attachment)
+      .bind(11, m.message_id)
+      .bind(12, now_utc())
+      .bind(13, holds_.connection_instance());
+  const std::int64_t id = returned_id(ins);
+  tx.commit();
+  return {id, true};
+}
+
+std::vector<OutboxEntry> Outbox::due(std::int64_t now) {
+  std::vector<OutboxEntry> out;
+  Statement q(db_, std::string("SELECT ") + kOutboxColumns +
+                       " WHERE status = 'pending' AND next_attempt <= ? ORDER BY id");
+  q.bind(1, now);
+  while (q.step())
+    out.push_back(read_mail(q));
+  return out;
+}
+
+std::optional<OutboxEntry> Outbox::message(std::int64_t id) {
+  Statement q(db_, std::string("SELECT ") + kOutboxColumns + " WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_mail(q);
+}
+
+std::optional<OutboxEntry> Outbox::message_with_key(const std::string& key) {
+  Statement q(db_, std::string("SELECT ") + kOutboxColumns + " WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return read_mail(q);
+}
+
+bool Outbox::claim(std::int64_t id) {
+  Statement up(db_,
+               "UPDATE outbox SET status = 'sending', claimed_by = ? WHERE id = ? AND status = "
+               "'pending'");
+  up.bind(1, holds_.connection_instance()).bind(2, id).run();
+  return db_.changes() == 1;
+}
+
+void Outbox::sent(std::int64_t id) {
+  Statement up(db_,
+               "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
+               "last_error = '' WHERE id = ?");
+  up.bind(1, now_utc()).bind(2, id).run();
+}
+
+void Outbox::failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) {
+  Statement up(db_,
+               "UPDATE outbox SET status = 'pending', attempts = attempts + 1, last_error = ?, "
+               "next_attempt = ?, claimed_by = '' WHERE id = ? AND status = 'sending'");
+  up.bind(1, error).bind(2, next_attempt).bind(3, id).run();
+}
+
+std::vector<OutboxEntry> Outbox::in_doubt() {
+  std::vector<OutboxEntry> out;
+  Statement q(db_,
+              std::string("SELECT ") + kOutboxColumns + " WHERE status = 'sending' ORDER BY id");
+  while (q.step())
+    out.push_back(read_mail(q));
+  std::erase_if(out, [&](const OutboxEntry& e) { return holds_.alive(e.claimed_by); });
+  return out;
+}
+
+void Outbox::disown(std::int64_t id) {
+  Statement up(db_, "UPDATE outbox SET claimed_by = '' WHERE id = ? AND status = 'sending'");
+  up.bind(1, id).run();
+}
+
+bool Outbox::requeue(std::int64_t id) {
+  const auto e = message(id);
+  if (!e || e->status != "sending" || holds_.alive(e->claimed_by)) return false;
+  Statement up(db_,
+               "UPDATE outbox SET status = 'pending', next_attempt = 0, claimed_by = '' WHERE id "
+               "= ? AND status = 'sending' AND claimed_by = ?");
+  up.bind(1, id).bind(2, e->claimed_by).run();
+  return db_.changes() == 1;
+}
+
+std::size_t Outbox::backlog(const std::string& feed) {
+  Statement q(db_,
+              "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') AND (? = '' "
+              "OR feed = ?)");
+  q.bind(1, feed).bind(2, feed);
+  q.step();
+  return static_cast<std::size_t>(q.integer(0));
+}
+
+}  // namespace rosterd

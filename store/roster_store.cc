@@ -1,0 +1,42 @@
+#include "store/roster_store.h"
+
+#include "store/committed_count.h"
+#include "store/pg_db.h"
+#include "store/schema.h"
+#include "store/schema_migrations.h"
+#include "store/sqlite_db.h"
+#include "store/store_support.h"
+
+namespace rosterd {
+
+RosterStore::RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::string_view>& migrations,
+                         std::string instance)
+    : db_(std::move(db)),
+      holds_(*db_, std::move(instance)),
+      students_(*db_),
+      runs_(*db_, holds_, students_),
+      decisions_(*db_, runs_, students_),
+      ledger_(*db_),
+      outbox_(*db_, holds_),
+      identity_(*db_, runs_, students_) {
+  migrate(*db_, migrations);
+  runs_.fail_abandoned();
+}
+
+std::vector<std::string> RosterStore::damage(bool thorough) {
+  return find_store_damage(*db_, thorough);
+}
+
+std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path) {
+  auto db = std::make_unique<SqliteDb>(path);
+  prepare_sqlite_connection(*db);
+  return std::make_unique<RosterStore>(std::move(db), sqlite_migrations(), instance_name());
+}
+
+std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options) {
+  const std::string instance = instance_name();
+  auto db = std::make_unique<PgDb>(options.conninfo, options.password, instance);
+  return std::make_unique<RosterStore>(std::move(db), postgres_migrations(), instance);
+}
+
+}  // namespace rosterd
