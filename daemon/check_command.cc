@@ -30,7 +30,7 @@ int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
                            {"rejected", std::to_string(result.counts.rows_rejected)},
                            {"warned", std::to_string(result.counts.rows_warned)},
                            {"refused", result.refused() ? "yes" : "no"}});
-  print_report(out, report_from_check(feed.name, "dry-run", result), format);
+  print_report(out, report_from_check(feed.name, RunState::dry_run, result), format);
   if (result.refused()) return kExitRefused;
   if (result.counts.rows_rejected != 0 || result.counts.rows_warned != 0) return kExitDiscrepancies;
   return kExitClean;

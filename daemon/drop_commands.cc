@@ -124,7 +124,8 @@ int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
     out << "file " << f.id << "  " << f.seen_at << "  " << f.feed << "  " << f.status << "  "
         << display_safe(f.remote_name) << "  " << group_thousands(f.size) << " bytes";
     if (!f.sha256.empty()) out << "  sha256 " << f.sha256.substr(0, 16);
-    if (f.run_id) out << "  run " << *f.run_id << " (" << f.run_decision << ")";
+    if (f.run_id && f.run_state)
+      out << "  run " << *f.run_id << " (" << run_state_name(*f.run_state) << ")";
     if (!f.detail.empty()) out << "\n    " << display_safe(f.detail);
     if (!f.after_action.empty()) out << "\n    in the drop: " << display_safe(f.after_action);
     out << '\n';

@@ -103,7 +103,7 @@ bool check_deadline(const FeedConfig& feed, RosterStore& store, Mailer& mailer, 
   const std::string date = to_iso(lt.date);
   const std::string by = hh_mm(*s.expect_by) + (s.timezone.empty() ? "" : " " + s.timezone);
   const std::string reason = "no roster file had arrived by " + by;
-  if (!store.runs().record_notice(feed.name, "missing", date, reason))
+  if (!store.runs().record_notice(feed.name, RunKind::missing, date, reason))
     return false;  // told already
   out << feed.name << ": MISSING: " << reason << " on " << date << '\n';
   log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
@@ -137,7 +137,7 @@ void check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mailer, std
   const std::string key = "stale:" + std::to_string(last->id);
   const std::string days = std::to_string((now - since) / 86400);
   if (!store.runs().record_notice(
-          feed.name, "stale", key,
+          feed.name, RunKind::stale, key,
           "every file since " + last->seen_at + " repeats " + display_safe(last->remote_name)))
     return;  // told already
   out << feed.name << ": STALE: every file since " << last->seen_at << " repeats "

@@ -24,9 +24,8 @@ bool has_suffix(const std::string& name, const std::vector<std::string>& suffixe
 }
 
 // Decisions after which a run needs nothing more: its file is done.
-bool finished_decision(const std::string& d) {
-  return d == "committed" || d == "held" || d == "dry-run" || d == "refused" || d == "rejected" ||
-         d == "superseded";
+bool finished(RunState s) {
+  return s != RunState::running && s != RunState::failed && s != RunState::notice;
 }
 
 constexpr int kMaxRunAttempts = 3;
@@ -301,15 +300,15 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     std::error_code ec;
     // A file whose run finished before a crash, or whose archiving and after-action a crash
     // cut short, only needs those finished: it is not run again.
-    const bool finished = f.status == "ingested" || finished_decision(f.run_decision);
-    if (!finished && !std::filesystem::is_regular_file(f.local_path, ec)) {
+    const bool done = f.status == "ingested" || (f.run_state && finished(*f.run_state));
+    if (!done && !std::filesystem::is_regular_file(f.local_path, ec)) {
       // The staged copy is gone before its run finished (a crash between the ledger and the
       // rename): forget the record, and any repeat of it, so the file is fetched again.
       store_.ledger().forget(f.id);
       log::warning("drop.staged_copy_lost", {{"feed", feed_.name}, {"file", f.remote_name}});
       continue;
     }
-    if (!finished) {
+    if (!done) {
       if (f.attempts >= kMaxRunAttempts) {
         f.status = "failed";
         f.detail = "its run failed " + std::to_string(f.attempts) + " times" +

@@ -18,18 +18,19 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
   const auto runs = store->runs().history(feed, last);
   if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const RunRecord& r : runs) {
-    out << "run " << r.id << "  " << r.started << "  " << r.feed << "  " << r.decision;
-    if (r.kind == "missing") {
+    out << "run " << r.id << "  " << r.started << "  " << r.feed << "  "
+        << (r.state == RunState::notice ? run_kind_name(r.kind) : run_state_name(r.state));
+    if (r.kind == RunKind::missing) {
       out << "  no file for " << r.file_name << ": " << display_safe(r.reason) << '\n';
       continue;
     }
-    if (r.kind == "stale") {
+    if (r.kind == RunKind::stale) {
       out << "  stale feed: " << display_safe(r.reason) << '\n';
       continue;
     }
-    if (r.kind == "rollback") {
+    if (r.kind == RunKind::rollback) {
       out << "  rollback of run " << r.target_run.value_or(0);
-    } else if (r.kind == "resolve") {
+    } else if (r.kind == RunKind::resolve) {
       out << "  identity decisions applied by " << display_safe(r.decided_by);
     } else {
       out << "  " << display_safe(r.file_name) << "  rows " << group_thousands(r.check.rows_read)

@@ -14,19 +14,19 @@ namespace rosterd {
 namespace {
 
 std::string decide_hint(const std::string& cfg, const AlertRecord& a) {
-  if (a.status == "proposed" && a.alert.kind == AlertKind::rekey) {
+  if (a.status == AlertStatus::proposed && a.alert.kind == AlertKind::rekey) {
     return "part of held run " + std::to_string(a.run) + "'s proposed ID mapping: rosterd approve" +
            cfg + " " + std::to_string(a.run) + ", or rosterd resolve" + cfg + " --run " +
            std::to_string(a.run) + " --all-create";
   }
-  if (a.status == "open") {
+  if (a.status == AlertStatus::open) {
     std::string hint = "rosterd resolve" + cfg + " " + std::to_string(a.id) + " --match";
     if (a.alert.candidates.size() > 1) hint += " --to ID";
     return hint + " | --create";
   }
-  if (a.status == "match" || a.status == "create") {
-    return "decided (" + a.status + (a.resolution_to.empty() ? "" : " " + a.resolution_to) +
-           " by " + a.decided_by +
+  if (a.is_decided()) {
+    return "decided (" + std::string(alert_status_name(a.status)) +
+           (a.resolution_to.empty() ? "" : " " + a.resolution_to) + " by " + a.decided_by +
            "): applied by the next run with the row, or now with "
            "rosterd resolve" +
            cfg + " --apply --feed " + a.feed;
@@ -48,7 +48,7 @@ void write_alerts_json(std::ostream& out, const std::vector<AlertRecord>& list) 
     w.key("kind");
     w.value(alert_kind_name(a.alert.kind));
     w.key("status");
-    w.value(a.status);
+    w.value(alert_status_name(a.status));
     w.key("student_id");
     w.value(a.alert.state_id);
     w.key("line");
@@ -98,7 +98,8 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) 
   }
   const std::string cfg = " --config " + config.file.string();
   for (const AlertRecord& a : list) {
-    out << "alert " << a.id << " (" << a.feed << ", run " << a.run << ", " << a.status << ")\n";
+    out << "alert " << a.id << " (" << a.feed << ", run " << a.run << ", "
+        << alert_status_name(a.status) << ")\n";
     write_alert(out, a.alert, false, "  ");
     const std::string hint = decide_hint(cfg, a);
     if (!hint.empty()) out << "  -> " << hint << '\n';
@@ -132,7 +133,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
     if (!run) throw Error("there is no run " + *run_text + ". 'rosterd history' lists the runs.");
     feed = run->feed;
     std::size_t decided = 0;
-    if (run->decision == "held" && run->plan.proposed_rekeys > 0) {
+    if (run->state == RunState::held && run->plan.proposed_rekeys > 0) {
       for (const SafeguardTrip& t : run->trips) {
         if (all_match && t.name != "rekey_min_students") {
           throw Error("run " + *run_text + " is held by " + t.name + " too (" + t.explanation +
@@ -153,7 +154,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
       }
     }
     for (const AlertRecord& a : store->identity().alerts(feed, false)) {
-      if (a.run != run_id || a.status != "open") continue;
+      if (a.run != run_id || a.status != AlertStatus::open) continue;
       if (all_match && a.alert.candidates.size() != 1) {
         out << "alert " << a.id << " has " << a.alert.candidates.size()
             << " candidates: left open (decide it with --to ID).\n";

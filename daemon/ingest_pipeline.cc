@@ -43,7 +43,7 @@ void IngestOutcome::repoint(const StudentTable* from) {
 }
 
 RunReport IngestOutcome::report(const std::string& feed) const {
-  RunReport r = report_from_check(feed, std::string(decision_name(decision.decision)), check);
+  RunReport r = report_from_check(feed, run_state_of(decision.decision), check);
   r.run_id = run_id;
   r.reason = decision.reason;
   r.trips = decision.trips;

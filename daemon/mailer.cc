@@ -120,7 +120,7 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
         } catch (const Error& err) {
           // Settled meanwhile by another process (an instance sharing the store): its business.
           const auto now_run = store_.runs().get(run.id);
-          if (now_run && now_run->decision != "held") continue;
+          if (now_run && now_run->state != RunState::held) continue;
           why = err.what();
         }
       } else {

@@ -163,7 +163,7 @@ class Service {
         try {
           std::size_t held = 0;
           for (const RunRecord& r : store->runs().history(name, 50))
-            held += r.decision == "held" ? 1 : 0;
+            held += r.state == RunState::held ? 1 : 0;
           out += "; held runs " + std::to_string(held) + "; outbox " +
                  std::to_string(store->outbox().backlog(name));
         } catch (const std::exception& e) {

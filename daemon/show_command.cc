@@ -17,11 +17,11 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!run)
     throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
 
-  if (run->kind == "missing" || run->kind == "stale") {
+  if (run->kind == RunKind::missing || run->kind == RunKind::stale) {
     // A notice in the feed's history, not a run: no file was read, nothing was committed.
     out << "rosterd notice for feed " << run->feed << ", entry " << run->id << " (" << run->started
         << ")\n  "
-        << (run->kind == "missing"
+        << (run->kind == RunKind::missing
                 ? "MISSING: " + display_safe(run->reason) + " on " + display_safe(run->file_name)
                 : "STALE: " + display_safe(run->reason))
         << ".\n  No file was read and nothing was committed; the platform keeps the last "
@@ -37,10 +37,10 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   r.file_name = run->file_name;
   r.sha256 = run->sha256;
   r.bytes = run->bytes;
-  r.decision = run->decision;
+  r.state = run->state;
   r.reason = run->reason;
   r.counts = run->check;
-  if (run->decision != "refused") r.plan = run->plan;
+  if (run->state != RunState::refused) r.plan = run->plan;
   r.trips = run->trips;
   for (const Discrepancy& d : stored) {
     ++r.by_code[static_cast<std::size_t>(d.code)];
@@ -58,7 +58,7 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   r.alerts = &alerts;
   const std::string cfg = " --config " + config.file.string() + " " + std::to_string(id);
-  if (run->decision == "held") {
+  if (run->state == RunState::held) {
     r.next_steps = {"To commit this run: rosterd approve" + cfg,
                     "To discard it: rosterd reject" + cfg};
   }

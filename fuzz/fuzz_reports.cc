@@ -208,7 +208,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.feed = "fuzz";
   r.run_id = 1;
   r.file_name = "roster.txt";
-  r.decision = refused ? "refused" : "dry-run";
+  r.state = refused ? RunState::refused : RunState::dry_run;
   r.refusal = refusal;
   r.discrepancies = &ds;
   for (const Discrepancy& d : ds)

@@ -100,7 +100,8 @@ Discrepancy redact_pii(const Discrepancy& d) {
 }
 
 std::string qa_subject(const RunReport& r, const std::string& date) {
-  std::string s = "[rosterd] " + r.feed + " " + date + ": " + upper(r.decision);
+  std::string s =
+      "[rosterd] " + r.feed + " " + date + ": " + upper(std::string(run_state_name(r.state)));
   if (r.refusal) return s + " — " + std::string(code_name(r.refusal->code));
   if (!r.trips.empty()) {
     s += " — ";
@@ -108,7 +109,8 @@ std::string qa_subject(const RunReport& r, const std::string& date) {
       s += (i ? "; " : "") + trip_summary(r, r.trips[i]);
     return s;
   }
-  if (r.decision == "held") return s + " — " + (r.reason.empty() ? "approval needed" : r.reason);
+  if (r.state == RunState::held)
+    return s + " — " + (r.reason.empty() ? "approval needed" : r.reason);
   std::string counts;
   if (r.plan) {
     counts = group_thousands(r.plan->added) + " added, " + group_thousands(r.plan->updated) +
@@ -142,7 +144,7 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   std::ostringstream text;
   text << "This is the QA report of a roster file rosterd received for feed " << r.feed
        << ". It was sent before anything was committed";
-  if (o.list == "qa_report" && r.decision == "committed")
+  if (o.list == "qa_report" && r.state == RunState::committed)
     text << ": the run commits once the mail server has taken this report";
   text << ".\n\n";
   write_text_report(text, r);
@@ -156,7 +158,8 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   h << "<!DOCTYPE html>\n<html><body>\n<h2>rosterd QA report: " << html_escape(r.feed) << ", run "
     << r.run_id.value_or(0) << "</h2>\n<table>\n";
   html_row(h, "File", display_safe(r.file_name) + " (" + group_thousands(r.bytes) + " bytes)");
-  html_row(h, "Decision", upper(r.decision) + (r.reason.empty() ? "" : ": " + r.reason));
+  html_row(h, "Decision",
+           upper(std::string(run_state_name(r.state))) + (r.reason.empty() ? "" : ": " + r.reason));
   html_row(h, "Rows read", group_thousands(r.counts.rows_read));
   html_row(h, "Rows rejected", group_thousands(r.counts.rows_rejected));
   html_row(h, "Rows with warnings", group_thousands(r.counts.rows_warned));

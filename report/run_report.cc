@@ -46,14 +46,13 @@ void write_groups(std::ostream& out, const std::array<CodeGroup, kDiscrepancyCod
 
 }  // namespace
 
-RunReport report_from_check(const std::string& feed, const std::string& decision,
-                            const CheckResult& check) {
+RunReport report_from_check(const std::string& feed, RunState state, const CheckResult& check) {
   RunReport r;
   r.feed = feed;
   r.file_name = check.file.name;
   r.sha256 = check.file.sha256;
   r.bytes = check.file.bytes;
-  r.decision = check.refused() ? "refused" : decision;
+  r.state = check.refused() ? RunState::refused : state;
   r.refusal = check.file.refusal;
   r.counts = check.counts;
   r.by_code = check.by_code;
@@ -103,15 +102,17 @@ namespace {
 
 // What the tripped safeguards did to the run, as it stands now: a report shown again later
 // (`rosterd show`) tells of a run that was approved, rejected or overtaken since.
-std::string trips_outcome(const std::string& decision) {
-  if (decision == "held") return "the run is held, nothing is committed until someone approves it";
-  if (decision == "committed") return "the run was held, then approved and committed";
-  if (decision == "rejected") return "the run was held, then rejected: nothing was committed";
-  if (decision == "superseded") {
+std::string trips_outcome(RunState state) {
+  if (state == RunState::held)
+    return "the run is held, nothing is committed until someone approves it";
+  if (state == RunState::committed) return "the run was held, then approved and committed";
+  if (state == RunState::rejected) return "the run was held, then rejected: nothing was committed";
+  if (state == RunState::superseded) {
     return "the run was held; a later run committed before anyone decided, so nothing of it was "
            "committed";
   }
-  if (decision == "dry-run") return "a live run would have been held; a test run commits nothing";
+  if (state == RunState::dry_run)
+    return "a live run would have been held; a test run commits nothing";
   return "nothing of the run was committed";
 }
 
@@ -133,8 +134,8 @@ void write_text_report(std::ostream& out, const RunReport& r) {
       out << "  " << step << '\n';
     return;
   }
-  out << "  Decision: " << r.decision;
-  if (r.decision == "dry-run") out << " (nothing was written)";
+  out << "  Decision: " << run_state_name(r.state);
+  if (r.state == RunState::dry_run) out << " (nothing was written)";
   if (!r.reason.empty()) out << ": " << r.reason;
   out << "\n\n";
   const CheckCounts& c = r.counts;
@@ -186,7 +187,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     }
   }
   if (!r.trips.empty()) {
-    out << "\n  Safeguards tripped (" << trips_outcome(r.decision) << "):\n";
+    out << "\n  Safeguards tripped (" << trips_outcome(r.state) << "):\n";
     for (const SafeguardTrip& t : r.trips) {
       char limit[32];
       std::snprintf(limit, sizeof limit, t.name == "rekey_min_students" ? "%g students" : "%g%%",
@@ -258,7 +259,7 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.value(static_cast<std::uint64_t>(r.bytes));
   w.end_object();
   w.key("decision");
-  w.value(r.decision);
+  w.value(run_state_name(r.state));
   w.key("reason");
   w.value(r.reason);
   w.key("refusal");

@@ -14,6 +14,7 @@
 #include "planner/decision.h"
 #include "planner/identity_match.h"
 #include "planner/plan.h"
+#include "planner/run_state.h"
 #include "validators/roster_check.h"
 
 namespace rosterd {
@@ -24,8 +25,9 @@ struct RunReport {
   std::string file_name;
   std::string sha256;
   std::uint64_t bytes = 0;
-  // dry-run, committed, held, refused (and, from the store, rejected, failed, running)
-  std::string decision;
+  // Where the run stands: a check is a dry run; a report shown again later (`rosterd show`) tells
+  // what became of the run since.
+  RunState state = RunState::dry_run;
   std::string reason;
   std::optional<Discrepancy> refusal;
   CheckCounts counts;
@@ -52,8 +54,7 @@ struct RunReport {
 };
 
 // The report of a check: what the file is, what is wrong with it.
-RunReport report_from_check(const std::string& feed, const std::string& decision,
-                            const CheckResult& check);
+RunReport report_from_check(const std::string& feed, RunState state, const CheckResult& check);
 
 // Up to this many example lines per code in the text report.
 inline constexpr std::size_t kExamplesPerCode = 3;

@@ -5,19 +5,32 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "planner/identity_match.h"
 
 namespace rosterd {
 
+// Where an identity alert stands (the alerts table's `status`; alert_status_name is the name kept
+// and shown).
+enum class AlertStatus {
+  open,       // waiting for a person
+  proposed,   // part of a held run's re-key
+  match,      // decided: the same student under the new ID (applied by the next run with the row,
+              // or by `resolve --apply`)
+  create,     // decided: a new student (applied the same way)
+  applied,    // its decision was applied by a committed run
+  dismissed,  // its held run was rejected or superseded
+  settled,    // existing_unmatched: reported, nothing to decide
+};
+std::string_view alert_status_name(AlertStatus status);
+std::optional<AlertStatus> alert_status_from_name(std::string_view name);
+
 struct AlertRecord {
   std::int64_t id = 0;
   std::string feed;
   std::int64_t run = 0;  // the last run that raised it
-  // open (waiting for a person), proposed (part of a held run's re-key), match or create
-  // (decided, applied by the next run with the row, or by `resolve --apply`), applied,
-  // dismissed (its held run was rejected), settled (existing_unmatched, reported).
-  std::string status;
+  AlertStatus status = AlertStatus::open;
   IdentityAlert alert;
   std::string resolution_to;  // match: the chosen candidate; existing_unmatched: the outcome
   std::string decided_by;
@@ -25,7 +38,9 @@ struct AlertRecord {
   std::optional<std::int64_t> applied_run;
   std::string raised;  // UTC, ISO 8601
 
-  bool is_open() const { return status == "open" || status == "proposed"; }
+  bool is_open() const { return status == AlertStatus::open || status == AlertStatus::proposed; }
+  // Decided by a person, not yet applied.
+  bool is_decided() const { return status == AlertStatus::match || status == AlertStatus::create; }
 };
 
 // A state ID a student gave up for another (a re-key), as recorded.

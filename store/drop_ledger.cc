@@ -27,7 +27,7 @@ SourceFile read_source_file(const Statement& q) {
   f.local_path = q.text(9);
   f.repeat_of = q.optional_integer(10);
   f.run_id = q.optional_integer(11);
-  f.run_decision = q.text(12);
+  if (!q.text(12).empty()) f.run_state = run_state_from_name(q.text(12));
   f.attempts = static_cast<int>(q.integer(13));
   f.after_action = q.text(14);
   return f;

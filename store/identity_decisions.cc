@@ -28,7 +28,7 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
   const auto a = alert(id);
   const std::string name = "alert " + std::to_string(id);
   if (!a) throw Error("there is no " + name + ". 'rosterd alerts' lists the open ones.");
-  if (a->status == "proposed" && a->alert.kind == AlertKind::rekey) {
+  if (a->status == AlertStatus::proposed && a->alert.kind == AlertKind::rekey) {
     throw Error(name + " is part of held run " + std::to_string(a->run) +
                 "'s proposed ID mapping: decide the whole run with 'rosterd approve " +
                 std::to_string(a->run) + "' (or 'rosterd resolve --run " + std::to_string(a->run) +
@@ -39,10 +39,9 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
     throw Error(name + " reports an existing student no roster row matched (" + a->resolution_to +
                 "); there is nothing to decide.");
   }
-  const bool decided_unapplied = a->status == "match" || a->status == "create";
-  if (a->status != "open" && !decided_unapplied) {
+  if (a->status != AlertStatus::open && !a->is_decided()) {
     throw Error(
-        name + " is " + a->status +
+        name + " is " + std::string(alert_status_name(a->status)) +
         (a->applied_run ? " (by run " + std::to_string(*a->applied_run) + ")" : std::string()) +
         ": only an open alert, or a decision not yet applied, can be decided.");
   }
@@ -94,7 +93,7 @@ std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
   Transaction tx(db_);
   std::vector<AlertRecord> decided;
   for (AlertRecord& a : query_alerts(db_, feed, false)) {
-    if (a.status == "match" || a.status == "create") decided.push_back(std::move(a));
+    if (a.is_decided()) decided.push_back(std::move(a));
   }
   if (decided.empty()) return std::nullopt;
   const auto base = runs_.last_committed(feed);
@@ -126,7 +125,7 @@ std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
     c.set_after(a.alert.row);
     const bool committed_kind =
         a.alert.kind == AlertKind::possible_match || a.alert.kind == AlertKind::rekey;
-    if (a.status == "match" && committed_kind) {
+    if (a.status == AlertStatus::match && committed_kind) {
       const auto before = values_of(a.resolution_to);
       if (!before) {
         skipped.push_back(name + ": student " + a.resolution_to +
@@ -141,7 +140,7 @@ std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
     } else {
       c.kind = ChangeKind::added;
       c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
-      if (a.status == "match") {
+      if (a.status == AlertStatus::match) {
         c.platform_id = a.resolution_to;
         ++counts.linked;
       }

@@ -1,5 +1,8 @@
 #include "store/identity_tables.h"
 
+#include <array>
+#include <utility>
+
 #include <set>
 
 #include "core/error.h"
@@ -7,6 +10,34 @@
 #include "store/value_codec.h"
 
 namespace rosterd {
+
+namespace {
+
+constexpr std::array<std::pair<AlertStatus, std::string_view>, 7> kAlertStatusNames = {{
+    {AlertStatus::open, "open"},
+    {AlertStatus::proposed, "proposed"},
+    {AlertStatus::match, "match"},
+    {AlertStatus::create, "create"},
+    {AlertStatus::applied, "applied"},
+    {AlertStatus::dismissed, "dismissed"},
+    {AlertStatus::settled, "settled"},
+}};
+
+}  // namespace
+
+std::string_view alert_status_name(AlertStatus status) {
+  for (const auto& [s, name] : kAlertStatusNames) {
+    if (s == status) return name;
+  }
+  return "open";
+}
+
+std::optional<AlertStatus> alert_status_from_name(std::string_view name) {
+  for (const auto& [s, n] : kAlertStatusNames) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
 namespace {
 
 // Candidates in one column: records separated by RS, each "id US score US values...".
@@ -47,7 +78,12 @@ AlertRecord read_alert(const Statement& q) {
   a.feed = std::string(q.text(1));
   a.run = q.integer(2);
   a.alert.kind = alert_kind_from_name(q.text(3)).value_or(AlertKind::possible_match);
-  a.status = std::string(q.text(4));
+  if (const auto status = alert_status_from_name(q.text(4))) {
+    a.status = *status;
+  } else {
+    throw StoreError("the roster store holds an alert with status \"" + std::string(q.text(4)) +
+                     "\", which this rosterd does not know: run the newer rosterd that wrote it.");
+  }
   a.alert.state_id = std::string(q.text(5));
   a.alert.line = static_cast<std::uint32_t>(q.integer(6));
   if (!q.text(7).empty()) a.alert.row = decode_values(q.text(7));
@@ -100,13 +136,15 @@ void record_alerts(SqlDb& db, const std::string& feed, std::int64_t run,
         continue;
       }
     }
-    std::string status = "open";
-    if (a.kind == AlertKind::rekey) status = committed ? "applied" : "proposed";
-    if (a.kind == AlertKind::existing_unmatched) status = committed ? "settled" : "proposed";
+    AlertStatus status = AlertStatus::open;
+    if (a.kind == AlertKind::rekey)
+      status = committed ? AlertStatus::applied : AlertStatus::proposed;
+    if (a.kind == AlertKind::existing_unmatched)
+      status = committed ? AlertStatus::settled : AlertStatus::proposed;
     ins.bind(1, feed)
         .bind(2, run)
         .bind(3, alert_kind_name(a.kind))
-        .bind(4, status)
+        .bind(4, alert_status_name(status))
         .bind(5, a.state_id)
         .bind(6, static_cast<std::int64_t>(a.line))
         .bind(7, row)
@@ -189,29 +227,31 @@ IdentityState load_identity_state(SqlDb& db, const std::string& feed) {
   std::set<std::string> protect;
   for (const AlertRecord& a : query_alerts(db, feed, false)) {
     // An alert whose row is a committed student by now (added some other way) protects no one.
-    if ((a.status == "open" || a.status == "match") && is_committed(a.alert.state_id)) continue;
-    if (a.status == "open" && a.alert.kind == AlertKind::existing_match)
+    if ((a.status == AlertStatus::open || a.status == AlertStatus::match) &&
+        is_committed(a.alert.state_id))
+      continue;
+    if (a.status == AlertStatus::open && a.alert.kind == AlertKind::existing_match)
       s.existing_alert_rows.push_back(a.alert.state_id);
     const bool committed_kind =
         a.alert.kind == AlertKind::possible_match || a.alert.kind == AlertKind::rekey;
     // A decision stays pending until a committed run applies it (status `applied`); a held
     // run that carries it (applied_run) may never be approved.
-    if (a.status == "match" || a.status == "create") {
+    if (a.is_decided()) {
       Resolution r;
       r.alert = a.id;
       r.kind = a.alert.kind == AlertKind::rekey ? AlertKind::possible_match : a.alert.kind;
       r.state_id = a.alert.state_id;
-      r.match = a.status == "match";
+      r.match = a.status == AlertStatus::match;
       r.to = a.resolution_to;
       s.resolutions.push_back(std::move(r));
     }
     // The student a person matched stays until the match is applied; an open alert's
     // candidates stay until it is decided.
-    if (committed_kind && a.status == "open") {
+    if (committed_kind && a.status == AlertStatus::open) {
       for (const MatchCandidate& c : a.alert.candidates)
         protect.insert(c.id);
     }
-    if (committed_kind && a.status == "match") protect.insert(a.resolution_to);
+    if (committed_kind && a.status == AlertStatus::match) protect.insert(a.resolution_to);
   }
   s.protected_ids.assign(protect.begin(), protect.end());
   Statement q(db,

@@ -50,8 +50,8 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::stri
   const auto target = runs_.get(id);
   if (!target)
     throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
-  if (target->decision != "committed") {
-    throw Error("run " + std::to_string(id) + " is " + target->decision +
+  if (target->state != RunState::committed) {
+    throw Error("run " + std::to_string(id) + " is " + std::string(run_state_name(target->state)) +
                 ": only a committed run can be rolled back.");
   }
   if (target->rolled_back_by) {

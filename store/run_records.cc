@@ -13,6 +13,14 @@
 namespace rosterd {
 namespace {
 
+// A state as the store keeps it; a name this rosterd does not know (written by a newer one) is
+// refused rather than guessed.
+RunState stored_state(std::string_view name) {
+  if (const auto s = run_state_from_name(name)) return *s;
+  throw StoreError("the roster store holds a run in state \"" + std::string(name) +
+                   "\", which this rosterd does not know: run the newer rosterd that wrote it.");
+}
+
 std::string encode_trips(const std::vector<SafeguardTrip>& trips) {
   std::string out;
   for (const SafeguardTrip& t : trips) {
@@ -47,13 +55,13 @@ RunRecord read_run(const Statement& q) {
   RunRecord r;
   r.id = q.integer(0);
   r.feed = std::string(q.text(1));
-  r.kind = std::string(q.text(2));
+  r.kind = run_kind_from_name(q.text(2)).value_or(RunKind::ingest);
   r.file_name = std::string(q.text(3));
   r.sha256 = std::string(q.text(4));
   r.bytes = static_cast<std::uint64_t>(q.integer(5));
   r.started = std::string(q.text(6));
   r.finished = std::string(q.text(7));
-  r.decision = std::string(q.text(8));
+  r.state = stored_state(q.text(8));
   r.reason = std::string(q.text(9));
   r.base_run = q.optional_integer(10);
   r.target_run = q.optional_integer(11);
@@ -322,7 +330,7 @@ std::vector<Change> RunRecords::changes(std::int64_t id) {
   }
   // A committed ingest keeps its additions in the students table (added_run), not as rows here.
   const auto r = get(id);
-  if (r && r->kind != "rollback" && r->decision == "committed") {
+  if (r && r->kind != RunKind::rollback && r->state == RunState::committed) {
     Statement a(db_, std::string("SELECT ") + kStudentColumns +
                          " FROM students WHERE feed = ? AND added_run = ?");
     a.bind(1, r->feed).bind(2, id);
@@ -370,11 +378,13 @@ std::optional<std::uint32_t> RunRecords::last_committed_rows(const std::string& 
   return static_cast<std::uint32_t>(q.integer(0));
 }
 
-bool RunRecords::record_notice(const std::string& feed, const std::string& kind,
-                               const std::string& key, const std::string& reason) {
+bool RunRecords::record_notice(const std::string& feed, RunKind kind, const std::string& key,
+                               const std::string& reason) {
+  // A notice's state column holds its kind, as it always has.
+  const std::string_view name = run_kind_name(kind);
   Transaction tx(db_);
   Statement q(db_, "SELECT 1 FROM runs WHERE feed = ? AND kind = ? AND file_name = ?");
-  q.bind(1, feed).bind(2, kind).bind(3, key);
+  q.bind(1, feed).bind(2, name).bind(3, key);
   if (q.step()) return false;
   q.reset();
   const std::string now = now_utc();
@@ -382,11 +392,11 @@ bool RunRecords::record_notice(const std::string& feed, const std::string& kind,
                 "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, finished, "
                 "decision, reason, pid, host) VALUES (?, ?, ?, '', 0, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, feed)
-      .bind(2, kind)
+      .bind(2, name)
       .bind(3, key)
       .bind(4, now)
       .bind(5, now)
-      .bind(6, kind)
+      .bind(6, name)
       .bind(7, reason)
       .bind(8, static_cast<std::int64_t>(::getpid()))
       .bind(9, host_name())
@@ -473,14 +483,14 @@ RunRecord RunRecords::held(std::int64_t id, const char* verb) {
   const auto r = get(id);
   if (!r)
     throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
-  if (r->decision == "superseded") {
+  if (r->state == RunState::superseded) {
     throw Error("run " + std::to_string(id) + " is superseded: another run of feed " + r->feed +
                 " committed over it, so its changes no longer apply and it cannot be " +
                 (std::string(verb) == "approve" ? "approved" : "rejected") +
                 ". Its reason names that run ('rosterd show " + std::to_string(id) + "').");
   }
-  if (r->decision != "held") {
-    throw Error("run " + std::to_string(id) + " is " + r->decision +
+  if (r->state != RunState::held) {
+    throw Error("run " + std::to_string(id) + " is " + std::string(run_state_name(r->state)) +
                 ", not held: only a held run can be " +
                 (std::string(verb) == "approve" ? "approved" : "rejected") + ".");
   }

@@ -12,6 +12,7 @@
 
 #include "planner/decision.h"
 #include "planner/plan.h"
+#include "planner/run_state.h"
 #include "store/committed_students.h"
 #include "store/feed_holds.h"
 #include "store/sql_db.h"
@@ -22,14 +23,13 @@ namespace rosterd {
 struct RunRecord {
   std::int64_t id = 0;
   std::string feed;
-  std::string kind;  // "ingest" or "rollback"
+  RunKind kind = RunKind::ingest;
   std::string file_name;
   std::string sha256;
   std::uint64_t bytes = 0;
   std::string started;   // UTC, ISO 8601
   std::string finished;  // empty while running
-  // running, committed, held, dry-run, refused, rejected (a held run discarded), failed
-  std::string decision;
+  RunState state = RunState::running;
   std::string reason;
   std::optional<std::int64_t> base_run;        // the last committed run when it was planned
   std::optional<std::int64_t> target_run;      // for a rollback: the run it undoes
@@ -113,7 +113,7 @@ class RunRecords {
   // Records a notice as a line in the feed's history, once per (feed, kind, key): kind
   // `missing` (no file by the deadline; key: the date) or `stale` (key: the last ingested file).
   // Returns false when it was recorded before.
-  bool record_notice(const std::string& feed, const std::string& kind, const std::string& key,
+  bool record_notice(const std::string& feed, RunKind kind, const std::string& key,
                      const std::string& reason);
 
   // Held runs still marked as waiting for their QA report, oldest first.

@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "planner/run_state.h"
+
 namespace rosterd {
 
 struct SourceFile {
@@ -25,7 +27,7 @@ struct SourceFile {
   std::string local_path;  // the staged (later archived) copy
   std::optional<std::int64_t> repeat_of;
   std::optional<std::int64_t> run_id;  // the run that ingested it (the last one tried)
-  std::string run_decision;            // that run's decision, read with the record
+  std::optional<RunState> run_state;   // that run's state, read with the record
   int attempts = 0;
   std::string after_action;  // kept, moved to PATH, deleted, or "failed: why"
 };

@@ -85,7 +85,7 @@ TEST_CASE("show: an approved run says it was approved; a missing-file notice say
 
   {
     const auto store = open_sqlite_store((dir / "roster.db").string());
-    REQUIRE(store->runs().record_notice("gen", "missing", "2026-11-23",
+    REQUIRE(store->runs().record_notice("gen", RunKind::missing, "2026-11-23",
                                         "no roster file had arrived by 07:00 America/Chicago"));
   }
   const Cli missing = cli({"show", "--config", config, "3"});

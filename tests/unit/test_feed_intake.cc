@@ -130,7 +130,7 @@ TEST_CASE("ingesting a taken file archives it, links its run and applies `after`
   const SourceFile& f = runs[0].file;
   CHECK(f.status == "ingested");
   CHECK(f.run_id == runs[0].outcome->run_id);
-  CHECK(f.run_decision == "committed");
+  CHECK(f.run_state == RunState::committed);
   CHECK(f.attempts == 1);
   CHECK(f.after_action == "moved to " + (t.dir / "drop/done/r.txt").string());
   CHECK(f.local_path.starts_with((t.dir / "state/archive/gen/").string()));

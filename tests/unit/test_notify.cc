@@ -46,20 +46,20 @@ TEST_CASE("names and birth dates are withheld at pii minimal, other values kept"
 TEST_CASE("subjects say feed, date, decision and counts, sortable in a mailbox") {
   RunReport r;
   r.feed = "demo-isd";
-  r.decision = "held";
+  r.state = RunState::held;
   r.plan = PlanCounts{};
   r.plan->deactivated = 412;
   r.trips.push_back({"max_deactivate_pct", 5, 9.1, "412 of 4,500 active students"});
   CHECK(qa_subject(r, "2026-11-22") ==
         "[rosterd] demo-isd 2026-11-22: HELD — 412 deactivations exceed 5%");
   r.trips.clear();
-  r.decision = "committed";
+  r.state = RunState::committed;
   r.plan->added = 1204;
   r.counts.rows_rejected = 13;
   CHECK(qa_subject(r, "2026-11-22") ==
         "[rosterd] demo-isd 2026-11-22: COMMITTED — 1,204 added, 0 "
         "updated, 412 deactivated, 13 rejected");
-  r.decision = "dry-run";
+  r.state = RunState::dry_run;
   CHECK(qa_subject(r, "2026-11-22").starts_with("[rosterd] demo-isd 2026-11-22: DRY RUN — "));
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("the QA mail carries the run's summary, every discrepancy as CSV, and 
   RunReport r;
   r.feed = "gen";
   r.run_id = 7;
-  r.decision = "committed";
+  r.state = RunState::committed;
   r.counts.rows_read = 5;
   r.counts.rows_rejected = 2;
   r.discrepancies = &ds;
@@ -133,7 +133,7 @@ TEST_CASE("identity alerts in a QA mail: IDs and scores, names and birth dates o
   RunReport r;
   r.feed = "gen";
   r.run_id = 8;
-  r.decision = "committed";
+  r.state = RunState::committed;
   r.alerts = &alerts;
   QaMailOptions o;
   o.to = {"qa@example.org"};

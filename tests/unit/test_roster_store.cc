@@ -152,7 +152,7 @@ TEST_CASE_TEMPLATE("store: the first file commits, the same file again changes n
   CHECK(f.roster().size() == 20);
   const auto r1 = f.store->runs().get(first.run_id);
   REQUIRE(r1);
-  CHECK(r1->decision == "committed");
+  CHECK(r1->state == RunState::committed);
   CHECK(r1->check.rows_read == 20);
   CHECK(r1->sha256 == first.check.file.sha256);
 
@@ -175,12 +175,12 @@ TEST_CASE_TEMPLATE(
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");  // nothing committed
 
   const auto r = f.store->runs().get(held.run_id);
-  CHECK(r->decision == "held");
+  CHECK(r->state == RunState::held);
   CHECK(r->trips.size() == 2);
   CHECK(f.store->runs().changes(held.run_id).size() == 10);
 
   f.store->decisions().approve(held.run_id, "tester");
-  CHECK(f.store->runs().get(held.run_id)->decision == "committed");
+  CHECK(f.store->runs().get(held.run_id)->state == RunState::committed);
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "I");
   CHECK_THROWS_WITH_AS(f.store->decisions().approve(held.run_id, "tester"),
                        doctest::Contains("not held"), Error);
@@ -188,7 +188,7 @@ TEST_CASE_TEMPLATE(
   const IngestOutcome held2 = f.ingest(rows(5));
   CHECK(held2.decision.decision == Decision::held);
   f.store->decisions().reject(held2.run_id, "tester");
-  CHECK(f.store->runs().get(held2.run_id)->decision == "rejected");
+  CHECK(f.store->runs().get(held2.run_id)->state == RunState::rejected);
   CHECK(f.roster().at(id("1"))[field_index(Field::status)] == "A");
 }
 
@@ -201,7 +201,7 @@ TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded,
   const IngestOutcome next = f.ingest(rows(40));  // the next night commits
   REQUIRE(next.decision.decision == Decision::committed);
   const auto r = f.store->runs().get(held.run_id);
-  CHECK(r->decision == "superseded");
+  CHECK(r->state == RunState::superseded);
   CHECK(r->reason.find("superseded by run " + std::to_string(next.run_id)) != std::string::npos);
   CHECK_THROWS_WITH_AS(
       f.store->decisions().approve(held.run_id, "tester"),
@@ -213,12 +213,12 @@ TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded,
   // supersedes a newer one planned on the same base.
   const IngestOutcome held2 = f.ingest(rows(30));
   REQUIRE(held2.decision.decision == Decision::held);
-  CHECK(f.store->runs().get(held2.run_id)->decision == "held");
+  CHECK(f.store->runs().get(held2.run_id)->state == RunState::held);
   const IngestOutcome held3 = f.ingest(rows(29));
   REQUIRE(held3.decision.decision == Decision::held);
   f.store->decisions().approve(held2.run_id, "tester");
-  CHECK(f.store->runs().get(held2.run_id)->decision == "committed");
-  CHECK(f.store->runs().get(held3.run_id)->decision == "superseded");
+  CHECK(f.store->runs().get(held2.run_id)->state == RunState::committed);
+  CHECK(f.store->runs().get(held3.run_id)->state == RunState::superseded);
 }
 
 TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B, Sqlite,
@@ -261,7 +261,7 @@ TEST_CASE_TEMPLATE("store: rollback restores before-images, refuses over a later
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(f.roster().at(id("2"))[field_index(Field::status)] == "A");
   CHECK(f.store->runs().get(third.run_id)->rolled_back_by == undo3);
-  CHECK(f.store->runs().get(undo3)->kind == "rollback");
+  CHECK(f.store->runs().get(undo3)->kind == RunKind::rollback);
   CHECK_THROWS_WITH_AS(f.store->decisions().rollback(third.run_id, false, "tester"),
                        doctest::Contains("already rolled back"), Error);
 
@@ -304,7 +304,7 @@ TEST_CASE_TEMPLATE("store: a refused file and a test-mode feed commit nothing", 
   std::ofstream(path) << "";
   const IngestOutcome refused = ingest_file(f.feed(), *f.store, path, 1, CivilDate{2026, 11, 23});
   CHECK(refused.decision.decision == Decision::refused);
-  CHECK(f.store->runs().get(refused.run_id)->decision == "refused");
+  CHECK(f.store->runs().get(refused.run_id)->state == RunState::refused);
   CHECK(f.store->runs().discrepancies(refused.run_id).at(0).code == DiscrepancyCode::empty_file);
   CHECK(f.roster().size() == 3);
 
@@ -338,9 +338,9 @@ TEST_CASE_TEMPLATE(
   changes[1].set_after(row("1"));
   CHECK_THROWS_AS(f.store->runs().finish(o), StoreError);
   CHECK(f.roster().size() == 3);  // the first insert was rolled back with the rest
-  CHECK(f.store->runs().get(run)->decision == "running");
+  CHECK(f.store->runs().get(run)->state == RunState::running);
   f.store->runs().fail(run, "test");
-  CHECK(f.store->runs().get(run)->decision == "failed");
+  CHECK(f.store->runs().get(run)->state == RunState::failed);
   // A run marked failed (its connection thought gone) never commits afterwards.
   changes.pop_back();
   CHECK_THROWS_WITH_AS(f.store->runs().finish(o), doctest::Contains("no longer running"),
@@ -718,7 +718,7 @@ TEST_CASE("store: a connection lost mid-run commits nothing, and the run is fail
                        StoreConnectionError);
   // A new connection (the daemon's next poll) finds the run abandoned: failed, file taken again.
   auto again = f.open_another();
-  CHECK(again->runs().get(run)->decision == "failed");
+  CHECK(again->runs().get(run)->state == RunState::failed);
   std::size_t students = 0;
   again->students().for_each("gen", [&](const std::vector<std::string>&) { ++students; });
   CHECK(students == 2);
@@ -735,19 +735,19 @@ TEST_CASE(
   const auto& server = testing::shared_postgres_server();
   const std::string conninfo = server.add_role(f.db, "rosterd_reader_" + f.db);
   auto other = open_postgres_store({conninfo, server.password()});
-  CHECK(other->runs().get(direct.outcome.run_id)->decision == "running");
+  CHECK(other->runs().get(direct.outcome.run_id)->state == RunState::running);
   f.store->runs().finish(direct.outcome);  // the run goes on and commits
-  CHECK(other->runs().get(direct.outcome.run_id)->decision == "committed");
+  CHECK(other->runs().get(direct.outcome.run_id)->state == RunState::committed);
 }
 
 TEST_CASE("store: a run this process left running is failed before the feed's next poll<Sqlite>") {
   Fixture<Sqlite> f;
   DirectRun left(*f.store, {row("1")});                // its end never came: the store failed at it
   f.store->runs().fail_left_by_this_process("other");  // another feed's poll: not its business
-  CHECK(f.store->runs().get(left.outcome.run_id)->decision == "running");
+  CHECK(f.store->runs().get(left.outcome.run_id)->state == RunState::running);
   f.store->runs().fail_left_by_this_process("gen");
   const auto run = f.store->runs().get(left.outcome.run_id);
-  CHECK(run->decision == "failed");
+  CHECK(run->state == RunState::failed);
   CHECK(run->reason.find("the file will be taken again") != std::string::npos);
   CHECK_THROWS_AS(f.store->runs().finish(left.outcome), StoreError);  // and it never commits
 }

@@ -32,7 +32,7 @@ TEST_CASE("the JSON report parses back to the same discrepancies") {
       kHeader +
       "1|L1|Ava||Mart\xEDnez|2016-01-01|05|101||A|abc|\n2|L2|Bo||Li|2016-02-30|05|101||A||\n");
   std::ostringstream out;
-  write_json_report(out, report_from_check("demo", "dry-run", r));
+  write_json_report(out, report_from_check("demo", RunState::dry_run, r));
   const auto j = nlohmann::json::parse(out.str());
   CHECK(j["feed"] == "demo");
   CHECK(j["decision"] == "dry-run");
@@ -61,7 +61,7 @@ TEST_CASE("the JSON report parses back to the same discrepancies") {
 TEST_CASE("a refused file's JSON report carries the refusal") {
   const CheckResult r = testing::check_text("Wrong|Header\n1|2\n");
   std::ostringstream out;
-  write_json_report(out, report_from_check("demo", "dry-run", r));
+  write_json_report(out, report_from_check("demo", RunState::dry_run, r));
   const auto j = nlohmann::json::parse(out.str());
   CHECK(j["decision"] == "refused");
   CHECK(j["refusal"]["code"] == "missing_column");
@@ -75,7 +75,7 @@ TEST_CASE("the text report summarises counts and shows a few examples per code")
     text += std::to_string(i) + "|L|A||B|2016-01-01|05|101||X||\n";
   const CheckResult r = testing::check_text(text);
   std::ostringstream out;
-  write_text_report(out, report_from_check("demo", "dry-run", r));
+  write_text_report(out, report_from_check("demo", RunState::dry_run, r));
   const std::string s = out.str();
   CHECK(s.find("Rows read 5, accepted 0 (0 with warnings), rejected 5") != std::string::npos);
   CHECK(s.find("invalid_status") != std::string::npos);
