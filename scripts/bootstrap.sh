@@ -14,7 +14,7 @@ demo=build/demo
 rm -rf "$demo"
 mkdir -p "$demo"
 cp -r conf/. "$demo/"
-R=build/daemon/rosterd
+R=build/rosterd
 # --as-of pins the date the example's birth dates were written for, so its age checks stay put.
 run() {
   echo

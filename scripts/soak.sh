@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-600}
 work=${2:-$(mktemp -d /tmp/rosterd-soak-XXXXXX)}
-bin=${ROSTERD_BIN:-build/daemon/rosterd}
+bin=${ROSTERD_BIN:-build/rosterd}
 feeds=20
 mkdir -p "$work"
 {

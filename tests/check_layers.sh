@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Fails when a layer includes a header of a layer above it. Layers, lowest first:
-#   core -> transport -> parsers -> validators -> planner -> report -> notify -> store -> config -> daemon
+#   core -> transport -> parsers -> validators -> planner -> report -> notify -> store -> config ->
+#   pipeline -> service -> cli
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-layers=(core transport parsers validators planner report notify store config daemon)
+layers=(core transport parsers validators planner report notify store config pipeline service cli)
 status=0
 for i in "${!layers[@]}"; do
   layer=${layers[$i]}

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "core/sha256.h"
-#include "daemon/feed_intake.h"
+#include "pipeline/feed_intake.h"
 #include "store/roster_store.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"

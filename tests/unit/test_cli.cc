@@ -3,9 +3,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/cli.h"
+#include "cli/command_line.h"
 #include "core/error.h"
-#include "daemon/cli.h"
-#include "daemon/command_line.h"
 #include "store/roster_store.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"

@@ -1,7 +1,7 @@
 // The service's control socket under a flood: idle clients are cut off at the deadline, more than
 // max_connections are closed at once, an over-long request gets no answer, and an accept that
 // fails for want of descriptors is logged once and retried until it works again.
-#include "daemon/control_server.h"
+#include "service/control_server.h"
 
 #include <doctest/doctest.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
-#include "daemon/control_socket.h"
+#include "service/control_socket.h"
 #include "tests/support/temp_dir.h"
 
 using namespace rosterd;

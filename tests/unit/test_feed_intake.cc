@@ -1,11 +1,11 @@
-#include "daemon/feed_intake.h"
+#include "pipeline/feed_intake.h"
 
 #include <doctest/doctest.h>
 
 #include <fstream>
 
 #include "core/sha256.h"
-#include "daemon/feed_lock.h"
+#include "pipeline/feed_lock.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
 #include "transport/local_drop.h"

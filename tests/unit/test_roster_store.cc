@@ -15,7 +15,7 @@
 #include <type_traits>
 
 #include "config/config.h"
-#include "daemon/ingest_pipeline.h"
+#include "pipeline/ingest_run.h"
 #include "store/roster_store.h"
 #include "store/schema.h"
 #include "store/sql_db.h"

@@ -1,0 +1,58 @@
+// approve, reject and rollback: what a person decides about a run.
+#include "cli/command_support.h"
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+
+namespace rosterd {
+namespace {
+
+struct RunArgs {
+  Config config;
+  std::int64_t id;
+  bool force;
+};
+
+RunArgs parse(const std::vector<std::string>& args, const std::string& verb, bool allow_force) {
+  const std::string usage =
+      "rosterd " + verb + " --config FILE" + (allow_force ? " [--force]" : "") + " RUN";
+  const CommandLine cl(args, {"--config"},
+                       allow_force ? std::set<std::string, std::less<>>{"--force"}
+                                   : std::set<std::string, std::less<>>{});
+  if (cl.positional().size() != 1) throw UsageError(verb + " takes one run id. Usage: " + usage);
+  return RunArgs{load_config_option(cl, usage), parse_run_id(cl.positional()[0]),
+                 cl.flag("--force")};
+}
+
+}  // namespace
+
+int run_approve_command(const std::vector<std::string>& args, std::ostream& out) {
+  const RunArgs a = parse(args, "approve", false);
+  const auto store = open_store(a.config);
+  store->decisions().approve(a.id, current_user());
+  const auto run = store->runs().get(a.id);
+  out << "run " << a.id << " approved and committed: " << run->plan.added << " added, "
+      << run->plan.updated << " updated, " << run->plan.deactivated << " deactivated, "
+      << run->plan.reactivated << " reactivated.\n";
+  return kExitClean;
+}
+
+int run_reject_command(const std::vector<std::string>& args, std::ostream& out) {
+  const RunArgs a = parse(args, "reject", false);
+  const auto store = open_store(a.config);
+  store->decisions().reject(a.id, current_user());
+  out << "run " << a.id << " rejected: nothing of it was committed.\n";
+  return kExitClean;
+}
+
+int run_rollback_command(const std::vector<std::string>& args, std::ostream& out) {
+  const RunArgs a = parse(args, "rollback", true);
+  const auto store = open_store(a.config);
+  const std::int64_t undo = store->decisions().rollback(a.id, a.force, current_user());
+  const auto run = store->runs().get(undo);
+  out << "run " << a.id << " rolled back by run " << undo << ": " << run->plan.updated
+      << " restored, " << run->plan.deactivated << " removed or deactivated, "
+      << run->plan.reactivated << " reactivated.\n";
+  return kExitClean;
+}
+
+}  // namespace rosterd

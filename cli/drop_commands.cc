@@ -1,0 +1,137 @@
+// `rosterd fetch` and `rosterd run --once`: the daemon's cycle, one feed or all, run by hand.
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "cli/command_support.h"
+#include "cli/commands.h"
+#include "cli/exit_status.h"
+#include "cli/poll_output.h"
+#include "core/civil_date.h"
+#include "core/log.h"
+#include "core/sha256.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "pipeline/feed_intake.h"
+#include "pipeline/feed_lock.h"
+#include "pipeline/feed_poll.h"
+#include "pipeline/mailer.h"
+#include "service/service.h"
+
+namespace rosterd {
+int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
+  const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
+  if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
+  const Config config = load_config_option(cl, usage);
+  const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
+  require_writable_state_dir(config);
+  const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
+  if (!lock) {
+    out << feed.name << ": busy: another rosterd process is working on this feed; nothing done\n";
+    return kExitClean;
+  }
+  const auto store = open_store(config);
+  if (const auto why = not_ours(*store, feed.name)) {
+    out << feed.name << ": " << *why << "; nothing done\n";
+    return kExitClean;
+  }
+  const auto drop = make_drop(feed);
+  FeedIntake intake(config, feed, *store, *drop);
+  const FetchResult r = cl.flag("--wait") ? fetch_waiting(intake, feed) : intake.fetch();
+  return print_fetch(out, feed, r);
+}
+
+int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage =
+      "rosterd run --config FILE [--once [--feed NAME] [--wait] [--format text|json]] "
+      "[--threads N] [--as-of YYYY-MM-DD]";
+  const CommandLine cl(args, {"--config", "--feed", "--format", "--threads", "--as-of"},
+                       {"--once", "--wait"});
+  if (!cl.flag("--once")) {
+    // The long-running service (systemd): polls every feed on its schedule until stopped.
+    log::set_level(log::Level::info);
+    if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) {
+      log::Level l;
+      if (log::parse_level(lvl, l)) log::set_level(l);
+    }
+    const Config config = load_config_option(cl, usage);
+    require_writable_state_dir(config);
+    return run_service({config.file, threads_option(cl)});
+  }
+  const std::string format = format_option(cl);
+  const std::size_t threads = threads_option(cl);
+  const CivilDate as_of = as_of_option(cl);
+  const Config config = load_config_option(cl, usage);
+  std::vector<const FeedConfig*> feeds;
+  if (const auto name = cl.value("--feed")) {
+    feeds.push_back(&config.feed(*name));
+  } else {
+    for (const auto& [feed_name, feed] : config.feeds) {
+      if (feed.source.kind != SourceKind::none) feeds.push_back(&feed);
+    }
+    if (feeds.empty()) {
+      throw UsageError("no feed in " + config.file.string() +
+                       " has a source (source.sftp or source.local); nothing to poll.");
+    }
+  }
+  require_writable_state_dir(config);
+  const auto store = open_store(config);
+  Mailer mailer(config, *store);
+  // A run of its own (cron, a timer) is the retry schedule: everything queued is tried now.
+  mailer.deliver_due(true);
+  int status = kExitClean;
+  // The feeds this run holds, kept to the end: their held runs are settled once more after the
+  // last delivery round.
+  std::vector<FeedLock> held;
+  std::vector<const FeedConfig*> held_feeds;
+  for (const FeedConfig* feed : feeds) {
+    auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
+    if (!lock) {
+      out << feed->name
+          << ": busy: another rosterd process is working on this feed; skipped this time\n";
+      continue;
+    }
+    if (const auto why = not_ours(*store, feed->name)) {
+      out << feed->name << ": " << *why << "; skipped this time\n";
+      continue;
+    }
+    held.push_back(std::move(*lock));
+    held_feeds.push_back(feed);
+    const PollResult poll =
+        poll_feed(config, *feed, *store, mailer, {threads, as_of, cl.flag("--wait"), true});
+    status = worse(status, print_poll(out, config, *feed, poll, format));
+  }
+  // A report of one feed may have gone out in another feed's poll.
+  for (const FeedConfig* feed : held_feeds)
+    mailer.settle_awaiting_runs(feed->name);
+  settle_unpolled_feeds(config, *store, mailer);
+  return status;
+}
+
+int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
+  static const std::string usage = "rosterd files --config FILE [--feed NAME] [--last N]";
+  const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
+  if (!cl.positional().empty()) throw UsageError("files takes no file. Usage: " + usage);
+  const std::size_t last = last_option(cl, 20, "files");
+  const Config config = load_config_option(cl, usage);
+  const std::string feed = cl.value("--feed").value_or("");
+  if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
+  const auto store = open_store(config);
+  const auto files = store->ledger().recent(feed, last);
+  if (files.empty())
+    out << "No files taken yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
+  for (const SourceFile& f : files) {
+    out << "file " << f.id << "  " << f.seen_at << "  " << f.feed << "  " << f.status << "  "
+        << display_safe(f.remote_name) << "  " << group_thousands(f.size) << " bytes";
+    if (!f.sha256.empty()) out << "  sha256 " << f.sha256.substr(0, 16);
+    if (f.run_id && f.run_state)
+      out << "  run " << *f.run_id << " (" << run_state_name(*f.run_state) << ")";
+    if (!f.detail.empty()) out << "\n    " << display_safe(f.detail);
+    if (!f.after_action.empty()) out << "\n    in the drop: " << display_safe(f.after_action);
+    out << '\n';
+  }
+  return kExitClean;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,427 @@
+#include "pipeline/feed_intake.h"
+
+#include <algorithm>
+#include <chrono>
+#include <system_error>
+#include <thread>
+
+#include "core/civil_date.h"
+#include "core/fault_point.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "transport/local_drop.h"
+#include "transport/local_name.h"
+#include "transport/sftp_drop.h"
+#include "transport/staged_file.h"
+
+namespace rosterd {
+namespace {
+
+bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& s) {
+    return name.size() > s.size() && name.ends_with(s);
+  });
+}
+
+// Decisions after which a run needs nothing more: its file is done.
+bool finished(RunState s) {
+  return s != RunState::running && s != RunState::failed && s != RunState::notice;
+}
+
+constexpr int kMaxRunAttempts = 3;
+
+}  // namespace
+
+std::unique_ptr<Drop> make_drop(const FeedConfig& feed) {
+  switch (feed.source.kind) {
+    case SourceKind::local:
+      return std::make_unique<LocalDrop>(feed.source.local_dir, feed.source.max_listing);
+    case SourceKind::sftp: {
+      SftpOptions options = feed.source.sftp;
+      options.max_listing = feed.source.max_listing;
+      return std::make_unique<SftpDrop>(options);
+    }
+    case SourceKind::none:
+      break;
+  }
+  throw Error("feed " + feed.name + " has no source: add feeds." + feed.name +
+              ".source.sftp (or source.local) to the configuration, or use 'rosterd ingest' on "
+              "a file.");
+}
+
+Folder held_folder(const Config& config, const char* kind, const std::string& feed, bool create) {
+  // state_dir as configured (a link there is the administrator's choice); below it, no link.
+  if (create) {
+    std::error_code ignored;  // Folder::open says why, if it still is not there
+    std::filesystem::create_directories(config.state_dir, ignored);
+  }
+  return Folder::open(config.state_dir).below(std::filesystem::path(kind) / feed, create);
+}
+
+std::filesystem::path staging_dir(const Config& config, const std::string& feed) {
+  return config.state_dir / "staging" / feed;
+}
+
+std::filesystem::path archive_dir(const Config& config, const std::string& feed) {
+  return config.state_dir / "archive" / feed;
+}
+
+FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop,
+                       Clock now)
+    : config_(config), feed_(feed), store_(store), drop_(drop), now_(now ? now : unix_now) {}
+
+template <typename F>
+auto FeedIntake::with_retries(const char* what, F&& op) -> decltype(op()) {
+  auto backoff = feed_.source.retry_backoff;
+  for (unsigned attempt = 1;; ++attempt) {
+    try {
+      return op();
+    } catch (const TransportError& e) {
+      drop_.reset();
+      if (!e.retryable() || attempt >= feed_.source.attempts ||
+          dynamic_cast<const FileChangedError*>(&e) != nullptr)
+        throw;
+      log::debug("drop.retry", {{"feed", feed_.name},
+                                {"op", what},
+                                {"attempt", std::to_string(attempt)},
+                                {"error", e.what()}});
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+  }
+}
+
+bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, std::string& why) {
+  const SourceConfig& s = feed_.source;
+  if (s.ready_when == ReadyWhen::marker) {
+    for (const auto& m : s.markers) {
+      const std::string marker = e.name + m;
+      // A marker older than the file belongs to an earlier version of it.
+      if (std::any_of(all.begin(), all.end(),
+                      [&](const DropEntry& x) { return x.name == marker && x.mtime >= e.mtime; }))
+        return true;
+    }
+    why = "no marker yet (" + e.name + s.markers.front() + ")";
+    return false;
+  }
+  const std::int64_t now = now_();
+  const std::int64_t since = store_.ledger().observe(feed_.name, e.name, e.size, e.mtime, now);
+  const std::int64_t unchanged = now - since;
+  if (unchanged >= s.stable_for.count()) return true;
+  why = "unchanged for " + std::to_string(unchanged) + "s of the " +
+        std::to_string(s.stable_for.count()) + "s stable_for";
+  return false;
+}
+
+FetchResult FeedIntake::fetch() {
+  FetchResult result;
+  const SourceConfig& s = feed_.source;
+  std::optional<Folder> staging;  // opened once a file is to be downloaded
+  try {
+    const std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    fault_point("fetch.listed");
+    std::vector<DropEntry> candidates;
+    std::vector<std::string> names;
+    for (const auto& e : all) {
+      if (!matches_glob(s.pattern, e.name) || has_suffix(e.name, s.markers)) continue;
+      candidates.push_back(e);
+      names.push_back(e.name);
+    }
+    store_.ledger().forget_observations(feed_.name, names);
+    // Oldest first, so that nights are ingested in the order they were delivered.
+    std::sort(candidates.begin(), candidates.end(), [](const DropEntry& a, const DropEntry& b) {
+      return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
+    });
+
+    for (const DropEntry& e : candidates) {
+      if (store_.ledger().file(feed_.name, e.name, e.size, e.mtime)) continue;  // seen before
+      FetchEvent ev;
+      ev.name = e.name;
+      std::string why;
+      if (!ready(e, all, why)) {
+        ev.kind = FetchEvent::Kind::waiting;
+        ev.detail = why;
+        result.events.push_back(std::move(ev));
+        continue;
+      }
+      SourceFile rec;
+      rec.feed = feed_.name;
+      rec.remote_name = e.name;
+      rec.size = e.size;
+      rec.mtime = e.mtime;
+      rec.seen_at = utc_timestamp();
+      if (e.size > s.max_bytes) {
+        rec.status = "too_large";
+        rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" +
+                     std::to_string(s.max_bytes) + "); not taken";
+        rec.id = store_.ledger().add(rec);
+        log::error("drop.too_large",
+                   {{"feed", feed_.name}, {"file", e.name}, {"detail", rec.detail}});
+        result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
+        continue;
+      }
+      if (!staging) staging.emplace(held_folder(config_, "staging", feed_.name, true));
+      const Folder& dir = *staging;
+      std::optional<StagedFile> staged;
+      try {
+        staged.emplace(with_retries(
+            "download", [&] { return StagedFile::download(drop_, e, dir, s.max_bytes); }));
+      } catch (const FileChangedError& err) {
+        result.events.push_back({FetchEvent::Kind::waiting, e.name, err.what(), std::nullopt});
+        continue;
+      }
+      fault_point("fetch.downloaded");
+      rec.sha256 = staged->sha256();
+      if (auto earlier = store_.ledger().file_with_sha(feed_.name, rec.sha256)) {
+        rec.status = "repeat";
+        rec.repeat_of = earlier->id;
+        rec.detail = "the same bytes as " + earlier->remote_name + " (file " +
+                     std::to_string(earlier->id) +
+                     (earlier->run_id ? ", run " + std::to_string(*earlier->run_id) : "") +
+                     "); not ingested again";
+        rec.id = store_.ledger().add(rec);
+        log::warning("drop.repeat", {{"feed", feed_.name},
+                                     {"file", e.name},
+                                     {"repeat_of", std::to_string(earlier->id)},
+                                     {"sha256", rec.sha256}});
+        if (earlier->status == "ingested") {
+          after_take(rec);
+        } else {
+          rec.after_action = "kept until file " + std::to_string(earlier->id) + " is ingested";
+        }
+        store_.ledger().update(rec);
+        result.events.push_back({FetchEvent::Kind::repeat, e.name, rec.detail, rec});
+        continue;
+      }
+      rec.status = "fetched";
+      const std::string local_name =
+          utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" + safe_local_name(e.name);
+      rec.local_path = (dir.path() / local_name).string();
+      rec.id = store_.ledger().add(rec);
+      fault_point("fetch.recorded");
+      staged->publish(local_name);
+      fault_point("fetch.staged");
+      log::info("drop.taken", {{"feed", feed_.name},
+                               {"file", e.name},
+                               {"bytes", std::to_string(staged->bytes())},
+                               {"sha256", rec.sha256}});
+      result.events.push_back({FetchEvent::Kind::taken, e.name, rec.local_path, rec});
+    }
+  } catch (const Error& e) {
+    // TransportError, or a StoreError (another process recorded the same file first).
+    result.error = e.what();
+  }
+  // One line per change of state, not one per failed poll: a drop that is down all night logs
+  // once when it goes down and once when it comes back.
+  if (!result.error.empty() && result.error != last_error_) {
+    log::error("drop.failed", {{"feed", feed_.name}, {"drop", s.where()}, {"error", result.error}});
+  } else if (result.error.empty() && !last_error_.empty()) {
+    log::info("drop.recovered", {{"feed", feed_.name}, {"drop", s.where()}});
+  }
+  last_error_ = result.error;
+  return result;
+}
+
+void FeedIntake::after_take(SourceFile& f) {
+  const SourceConfig& s = feed_.source;
+  if (s.after == AfterTake::keep) {
+    f.after_action = "kept";
+    return;
+  }
+  try {
+    // Only the version that was taken: if the SIS has since replaced the file, the new one is
+    // tomorrow's roster and must not be deleted unread.
+    const std::optional<DropEntry> now =
+        with_retries("stat", [&] { return drop_.stat(f.remote_name); });
+    if (!now) {
+      // Gone already (a crash after the action, before the ledger heard of it; or someone
+      // else): its markers still go, below.
+      f.after_action = "already gone";
+    } else if (now->size != f.size || now->mtime != f.mtime) {
+      f.after_action =
+          "left: the file was replaced since it was taken; the new version is taken "
+          "when complete";
+      return;
+    } else if (s.after == AfterTake::remove) {
+      with_retries("delete", [&] { drop_.remove(f.remote_name); });
+      f.after_action = "deleted";
+    } else {
+      f.after_action =
+          "moved to " + with_retries("move", [&] { return drop_.move(f.remote_name, s.move_to); });
+    }
+    // Its markers go with it. (A marker left behind cannot mark the next version complete:
+    // ready() wants a marker at least as new as the file.)
+    if (s.ready_when == ReadyWhen::marker) {
+      for (const auto& m : s.markers) {
+        const std::string marker = f.remote_name + m;
+        try {
+          if (!drop_.stat(marker)) continue;
+          if (s.after == AfterTake::remove) {
+            drop_.remove(marker);
+          } else {
+            drop_.move(marker, s.move_to);
+          }
+        } catch (const TransportError& e) {
+          log::warning("drop.marker_left",
+                       {{"feed", feed_.name}, {"file", marker}, {"error", e.what()}});
+        }
+      }
+    }
+  } catch (const TransportError& e) {
+    // The run stands: the ledger already says the file was taken, so it is not taken again.
+    f.after_action = std::string("failed: ") + e.what();
+    log::error("drop.after_failed",
+               {{"feed", feed_.name}, {"file", f.remote_name}, {"error", e.what()}});
+    if (mailer_ != nullptr) {
+      // The run stands; the file stays in the drop and someone must look at why (a link where
+      // move_to should be is refused, never followed). Once per ledger record.
+      const std::string name = display_safe(f.remote_name);
+      mailer_->alert_failure(feed_, "file:" + std::to_string(f.id) + ":after",
+                             "[rosterd] " + feed_.name + " " + to_iso(today_utc()) +
+                                 ": ATTENTION — " + name + " was left in the drop",
+                             "The file " + name + " was taken (ledger record " +
+                                 std::to_string(f.id) +
+                                 (f.run_id ? ", run " + std::to_string(*f.run_id) : std::string()) +
+                                 "), but source.after could not be applied to it in " +
+                                 drop_.where() + ":\n\n" + display_safe(e.what()) +
+                                 "\n\nThe file will not be taken again (the ledger knows it).\n");
+    }
+  }
+}
+
+std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate as_of) {
+  std::vector<IntakeRun> runs;
+  std::vector<SourceFile> pending = store_.ledger().pending(feed_.name);
+  // In delivery order, so that an older night never lands on top of a newer one.
+  std::stable_sort(pending.begin(), pending.end(),
+                   [](const SourceFile& a, const SourceFile& b) { return a.mtime < b.mtime; });
+  for (SourceFile f : pending) {
+    IntakeRun r;
+    std::error_code ec;
+    // A file whose run finished before a crash, or whose archiving and after-action a crash
+    // cut short, only needs those finished: it is not run again.
+    const bool done = f.status == "ingested" || (f.run_state && finished(*f.run_state));
+    if (!done && !std::filesystem::is_regular_file(f.local_path, ec)) {
+      // The staged copy is gone before its run finished (a crash between the ledger and the
+      // rename): forget the record, and any repeat of it, so the file is fetched again.
+      store_.ledger().forget(f.id);
+      log::warning("drop.staged_copy_lost", {{"feed", feed_.name}, {"file", f.remote_name}});
+      continue;
+    }
+    if (!done) {
+      if (f.attempts >= kMaxRunAttempts) {
+        f.status = "failed";
+        f.detail = "its run failed " + std::to_string(f.attempts) + " times" +
+                   (f.run_id ? "; see 'rosterd show " + std::to_string(*f.run_id) + "'" : "") +
+                   ". Fix the cause, then run 'rosterd ingest' on " + f.local_path;
+        store_.ledger().update(f);
+        log::error("drop.file_failed", {{"feed", feed_.name}, {"file", f.remote_name}});
+        r.error = f.detail;
+        r.file = f;
+        runs.push_back(std::move(r));
+        continue;  // given up: later files may go on
+      }
+      store_.ledger().note_attempt(f.id);
+      try {
+        r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
+                                DropOrigin{f.id, f.remote_name}, mailer_);
+      } catch (const Error& e) {
+        r.error = e.what();
+        r.file = *store_.ledger().file(f.id);
+        runs.push_back(std::move(r));
+        // Later files wait: running them now could put an older roster after a newer one.
+        break;
+      }
+    }
+    // Record where the copy goes before moving it: a crash from here on leaves a record that
+    // is `ingested` with no after-action yet, which the next poll finishes (never runs again).
+    std::optional<Folder> archive;
+    try {
+      archive.emplace(held_folder(config_, "archive", feed_.name, true));
+    } catch (const FolderError& e) {
+      // The copy stays in staging, where the ledger keeps pointing; the run stands.
+      log::error("archive.failed", {{"feed", feed_.name}, {"error", e.what()}});
+    }
+    // No run in this poll (a failed run stopped the loop above): only its end is finished here.
+    const bool resumed = !r.outcome;
+    if (resumed) log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
+    // Where the staged copy is: the record says, until it says where the copy goes.
+    const std::filesystem::path staged =
+        f.status == "ingested"
+            ? staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename()
+            : std::filesystem::path(f.local_path);
+    if (f.status != "ingested") {
+      f.status = "ingested";
+      if (archive) f.local_path = (archive->path() / staged.filename()).string();
+      store_.ledger().update(f);
+      fault_point("file.ingested");
+    }
+    if (archive && staged != f.local_path) archive_staged_copy(staged, *archive);
+    fault_point("file.archived");
+    after_take(f);
+    fault_point("file.after_action");
+    store_.ledger().update(f);
+    if (resumed) continue;
+    r.file = *store_.ledger().file(f.id);
+    runs.push_back(std::move(r));
+  }
+  settle_repeats();
+  return runs;
+}
+
+void FeedIntake::archive_staged_copy(const std::filesystem::path& staged, const Folder& archive) {
+  const std::string name = staged.filename().string();
+  try {
+    // The staging folder of this state_dir is opened as the archive is, link by link; a copy
+    // staged under an earlier state_dir is reached where the ledger says.
+    const Folder from = staged.parent_path() == staging_dir(config_, feed_.name)
+                            ? held_folder(config_, "staging", feed_.name, false)
+                            : Folder::open(staged.parent_path());
+    from.move_replacing(name, archive, name);
+    archive.sync();
+  } catch (const FolderError& e) {
+    if (e.kind() == FolderError::Kind::missing) return;  // moved before a crash
+    log::error("archive.failed", {{"feed", feed_.name}, {"file", name}, {"error", e.what()}});
+  }
+}
+
+void FeedIntake::settle_repeats() {
+  for (SourceFile r : store_.ledger().unsettled_repeats(feed_.name)) {
+    const auto original = r.repeat_of ? store_.ledger().file(*r.repeat_of) : std::nullopt;
+    if (original && original->status == "ingested") {
+      after_take(r);
+    } else if (r.after_action.empty()) {
+      r.after_action =
+          "kept until file " + std::to_string(r.repeat_of.value_or(0)) + " is ingested";
+    } else {
+      continue;  // still waiting for its original
+    }
+    store_.ledger().update(r);
+  }
+}
+
+void FeedIntake::tidy() {
+  // File times are the real clock's, so the cutoff is too (not the intake's test clock).
+  const std::int64_t cutoff = unix_now() - std::int64_t{86400} * config_.archive_keep_days;
+  try {
+    remove_stale_parts(held_folder(config_, "staging", feed_.name, false));
+  } catch (const FolderError& e) {
+    if (e.kind() != FolderError::Kind::missing)
+      log::warning("staging.tidy_failed", {{"feed", feed_.name}, {"error", e.what()}});
+  }
+  try {
+    // Held, not followed: an archive folder turned into a link must not make rosterd delete old
+    // files wherever it points.
+    const Folder archive = held_folder(config_, "archive", feed_.name, false);
+    for (const FolderFile& f : archive.files()) {
+      if (f.mtime >= cutoff) continue;
+      if (archive.remove_file(f.name))
+        log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
+    }
+  } catch (const FolderError& e) {
+    if (e.kind() != FolderError::Kind::missing)
+      log::warning("archive.tidy_failed", {{"feed", feed_.name}, {"error", e.what()}});
+  }
+}
+
+}  // namespace rosterd

@@ -1,0 +1,276 @@
+#include "pipeline/ingest_run.h"
+
+#include <algorithm>
+#include <cctype>
+#include <unordered_set>
+
+#include "core/fault_point.h"
+#include "core/log.h"
+#include "core/utf8.h"
+#include "notify/qa_report_mail.h"
+#include "pipeline/mailer.h"
+#include "planner/identity_match.h"
+
+namespace rosterd {
+
+IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
+    : run_id(other.run_id),
+      check(std::move(other.check)),
+      plan(std::move(other.plan)),
+      decision(std::move(other.decision)),
+      rules_change(std::move(other.rules_change)),
+      campuses(std::move(other.campuses)) {
+  repoint(&other.check.students);
+}
+
+IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
+  run_id = other.run_id;
+  check = std::move(other.check);
+  plan = std::move(other.plan);
+  decision = std::move(other.decision);
+  rules_change = std::move(other.rules_change);
+  campuses = std::move(other.campuses);
+  repoint(&other.check.students);
+  return *this;
+}
+
+void IngestOutcome::repoint(const StudentTable* from) {
+  for (std::vector<Change>* list : {&plan.changes, &plan.suppressed}) {
+    for (Change& c : *list) {
+      if (c.after_table == from) c.after_table = &check.students;
+    }
+  }
+}
+
+RunReport IngestOutcome::report(const std::string& feed) const {
+  RunReport r = report_from_check(feed, run_state_of(decision.decision), check);
+  r.run_id = run_id;
+  r.reason = decision.reason;
+  r.trips = decision.trips;
+  if (!check.refused()) {
+    r.plan = plan.counts;
+    r.changes = &plan.changes;
+    r.alerts = &plan.alerts;
+    r.suppressed = &plan.suppressed;
+    r.campuses = campuses;
+    r.rules_change = rules_change;
+  }
+  return r;
+}
+
+std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
+                                    std::int64_t run) {
+  const std::string id = std::to_string(run);
+  const std::string cfg = " --config " + config_file;
+  if (decision == Decision::held) {
+    return {"Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
+            "To discard it: rosterd reject" + cfg + " " + id};
+  }
+  if (decision == Decision::committed)
+    return {"To undo this run: rosterd rollback" + cfg + " " + id};
+  if (decision == Decision::refused)
+    return {
+        "Nothing was used. Correct the file in the student information system and send it again."};
+  return {};
+}
+
+IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
+                          const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
+                          const std::optional<DropOrigin>& origin, Mailer* mailer) {
+  store.runs().check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
+
+  IngestOutcome o;
+  const RosterReader reader(feed.format);
+  const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
+  o.check = check_roster_file(reader, checker, roster,
+                              CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope});
+  std::optional<std::int64_t> source_file;
+  if (origin) {
+    o.check.file.name = origin->remote_name;
+    source_file = origin->source_file;
+  }
+  o.run_id = store.runs().begin(feed.name, o.check.file, source_file);
+  fault_point("run.started");
+  log::info(
+      "run.start",
+      {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
+  try {
+    const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
+    const std::string rules = describe_rules(feed.rules);
+    DecisionInput in;
+    in.refused = o.check.refused();
+    in.test_mode = feed.mode == FeedMode::test;
+    in.policy = feed.policy;
+    in.check = o.check.counts;
+    if (!in.refused) {
+      const auto committed = store.students().roster(feed.name);
+      o.plan = make_plan(o.check, *committed, feed.rules);
+      IdentityState identity = store.identity().state(feed.name);
+      identity.scope = &feed.rules.scope;
+      match_identities(o.plan, *committed, identity, feed.identity);
+      apply_import_rules(o.plan, feed.rules.import);
+      // A config change of the rules shows itself on the first run after it.
+      if (const auto last = store.runs().last_rules(feed.name); last && last->second != rules) {
+        if (const auto before = scope_of_description(last->second))
+          o.plan.counts.entered_scope = count_entering(o.plan, *before);
+        o.rules_change =
+            "The feed's rules changed since run " + std::to_string(last->first) + " (" +
+            last->second + " -> " + rules + "): " + std::to_string(o.plan.counts.entered_scope) +
+            " students enter the scope (added), " + std::to_string(o.plan.counts.left_scope) +
+            " leave it (deactivated), " + std::to_string(o.plan.counts.kept_out_of_scope) +
+            " out of it are kept as they were.";
+        log::info("feed.rules_changed", {{"feed", feed.name},
+                                         {"since_run", std::to_string(last->first)},
+                                         {"entered", std::to_string(o.plan.counts.entered_scope)},
+                                         {"left", std::to_string(o.plan.counts.left_scope)}});
+      }
+      in.plan = o.plan.counts;
+      in.rekey_min_students = feed.identity.rekey_min_students;
+      o.campuses = campus_counts(o.check, &o.plan);
+      in.campuses = &o.campuses;
+      in.campus_policies = &feed.campus_policies;
+      in.previous_rows = store.runs().last_committed_rows(feed.name);
+    }
+    o.decision = decide(in);
+
+    // The QA report goes out before anything is committed.
+    bool awaiting_report = false;
+    const bool mail = mailer != nullptr && mailer->enabled();
+    const std::string run_date = to_iso(today_utc());
+    if (mail && !feed.notify.qa_report.empty()) {
+      RunReport report = o.report(feed.name);
+      report.next_steps = next_steps(mailer->config_file(), o.decision.decision, o.run_id);
+      const MailMessage m =
+          qa_report_mail(report, {feed.notify.qa_report, "qa_report", feed.report.pii, run_date});
+      const bool delivered = mailer->send(feed.name, o.run_id, "qa_report",
+                                          "run:" + std::to_string(o.run_id) + ":qa_report", m);
+      if (!delivered && feed.report.required && o.decision.decision == Decision::committed) {
+        o.decision.decision = Decision::held;
+        o.decision.reason =
+            "waiting for its QA report to be delivered (the mail server did not take it); it "
+            "commits once the report goes out, or stays held for approval after " +
+            std::to_string(feed.report.deliver_within.count() / 60) + " minutes";
+        awaiting_report = true;
+      }
+    }
+    // A school's own lists get the same report, their campus first (a copy: it never holds
+    // the run, the feed's list does).
+    const auto campus_mail = [&](const std::string& list, Decision shown) {
+      if (!mail) return;
+      for (const auto& [campus, lists] : feed.campus_notify) {
+        const std::string& code = campus;  // a plain reference: lambdas below capture it
+        const std::vector<std::string>& to = list == "held" ? lists.held : lists.qa_report;
+        if (to.empty()) continue;
+        RunReport report = o.report(feed.name);
+        const auto mine = std::find_if(report.campuses.begin(), report.campuses.end(),
+                                       [&](const CampusCounts& c) { return c.campus == code; });
+        if (mine == report.campuses.end()) continue;  // no row of this campus in the file
+        std::rotate(report.campuses.begin(), mine, mine + 1);
+        // Only the campus's own rows: a school sees its students, not the district's.
+        std::unordered_set<std::uint32_t> lines;
+        const StudentTable& rows = o.check.students;
+        for (StudentTable::Index i = 0; i < rows.size(); ++i) {
+          if (rows.get(i, Field::campus) == code) lines.insert(rows.line(i));
+        }
+        std::vector<Discrepancy> own;
+        for (const Discrepancy& d : o.check.discrepancies) {
+          if (lines.count(d.line) != 0) own.push_back(d);
+        }
+        std::vector<IdentityAlert> own_alerts;
+        for (const IdentityAlert& a : o.plan.alerts) {
+          if (a.row.size() == kFieldCount && a.row[field_index(Field::campus)] == code)
+            own_alerts.push_back(a);
+        }
+        report.discrepancies = &own;
+        report.alerts = &own_alerts;
+        std::vector<std::string> steps{"This copy is for campus " + code +
+                                       ": its counts come first."};
+        for (std::string& s : next_steps(mailer->config_file(), shown, o.run_id))
+          steps.push_back(std::move(s));
+        report.next_steps = std::move(steps);
+        // The code in the outbox key and Message-ID: letters and digits as they are, any other
+        // byte as _XX, so that two codes never share a key.
+        std::string tag;
+        for (char ch : code) {
+          const auto b = static_cast<unsigned char>(ch);
+          if (std::isalnum(b)) {
+            tag += ch;
+          } else {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "_%02x", b);
+            tag += hex;
+          }
+        }
+        const std::string name = list + ".campus-" + tag;
+        mailer->send(feed.name, o.run_id, name, "run:" + std::to_string(o.run_id) + ":" + name,
+                     qa_report_mail(report, {to, name, feed.report.pii, run_date}));
+      }
+    };
+    campus_mail("qa_report", o.decision.decision);
+
+    RunOutcome out;
+    out.awaiting_report = awaiting_report;
+    out.run_id = o.run_id;
+    out.feed = feed.name;
+    out.decision = o.decision.decision;
+    out.reason = o.decision.reason;
+    out.trips = o.decision.trips;
+    out.check = o.check.counts;
+    out.plan = o.plan.counts;
+    out.base_run = base;
+    out.refusal = o.check.file.refusal;
+    out.discrepancies = &o.check.discrepancies;
+    out.changes = &o.plan.changes;
+    out.alerts = &o.plan.alerts;
+    out.applied_resolutions = &o.plan.applied_resolutions;
+    out.rules = rules;
+    out.reopened_resolutions = &o.plan.reopened_resolutions;
+    store.runs().finish(out);
+    fault_point("run.finished");
+    if (mail && o.decision.decision == Decision::held && !awaiting_report &&
+        !feed.notify.held.empty()) {
+      RunReport report = o.report(feed.name);
+      report.next_steps = next_steps(mailer->config_file(), Decision::held, o.run_id);
+      mailer->send(feed.name, o.run_id, "held", "run:" + std::to_string(o.run_id) + ":held",
+                   qa_report_mail(report, {feed.notify.held, "held", feed.report.pii, run_date}));
+    }
+    if (o.decision.decision == Decision::held && !awaiting_report) {
+      campus_mail("held", Decision::held);
+    }
+    if (mail && o.decision.decision == Decision::refused) {
+      // A file refused whole is a failed night for the platform, not only a data problem.
+      const Discrepancy why = redact_pii(*o.check.file.refusal);
+      mailer->alert_failure(feed, "run:" + std::to_string(o.run_id) + ":refused",
+                            "[rosterd] " + feed.name + " " + run_date + ": REFUSED — " +
+                                std::string(code_name(why.code)),
+                            "The file " + display_safe(o.check.file.name) + " (run " +
+                                std::to_string(o.run_id) +
+                                ") was refused as a whole: " + discrepancy_message(why) +
+                                "\n\nNothing in it was used; the platform keeps the last "
+                                "committed roster.\n");
+    }
+  } catch (const std::exception& e) {
+    try {
+      store.runs().fail(o.run_id, e.what());
+    } catch (const std::exception&) {
+      // The store itself failed; the run stays `running` until the feed's next poll
+      // (RosterStore::fail_runs_left_by_this_process) or the next open of the store.
+    }
+    log::error("run.failed",
+               {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"error", e.what()}});
+    throw;
+  }
+  log::info("run.done", {{"feed", feed.name},
+                         {"run", std::to_string(o.run_id)},
+                         {"decision", std::string(decision_name(o.decision.decision))},
+                         {"rows", std::to_string(o.check.counts.rows_read)},
+                         {"rejected", std::to_string(o.check.counts.rows_rejected)},
+                         {"added", std::to_string(o.plan.counts.added)},
+                         {"updated", std::to_string(o.plan.counts.updated)},
+                         {"deactivated", std::to_string(o.plan.counts.deactivated)},
+                         {"rekeyed", std::to_string(o.plan.counts.rekeyed)},
+                         {"alerts", std::to_string(o.plan.alerts.size())}});
+  return o;
+}
+
+}  // namespace rosterd

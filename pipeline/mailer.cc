@@ -1,0 +1,159 @@
+#include "pipeline/mailer.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/civil_date.h"
+#include "core/fault_point.h"
+#include "core/log.h"
+#include "pipeline/ingest_run.h"
+
+namespace rosterd {
+namespace {
+
+// 0 for a timestamp that does not parse (the store writes them all).
+std::int64_t epoch_of(const std::string& iso) {
+  return parse_utc_timestamp(iso).value_or(0);
+}
+
+}  // namespace
+
+std::string date_of(const std::string& iso) {
+  return iso.substr(0, 10);
+}
+
+Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
+    : config_(config), store_(store), sender_(config.smtp), now_(now ? now : unix_now) {}
+
+bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
+                  const std::string& key, const MailMessage& m) {
+  if (!enabled() || m.to.empty()) return false;
+  const QueuedMail queued = store_.outbox().enqueue(feed, run, list, key, m);
+  const auto e = store_.outbox().message(queued.id);
+  if (!e) return false;
+  if (e->status == "sent") return true;
+  if (!queued.claimed && !store_.outbox().claim(e->id)) return false;
+  return transmit(*e);
+}
+
+bool Mailer::deliver(const OutboxEntry& e, bool* unreachable) {
+  // Claimed first, so two rosterd processes never both send it.
+  if (!store_.outbox().claim(e.id)) return false;
+  return transmit(e, unreachable);
+}
+
+bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
+  fault_point("mail.claimed");
+  try {
+    sender_.send(e.message);
+    fault_point("mail.delivered");  // the server has it; the outbox does not know yet
+  } catch (const SmtpError& err) {
+    if (unreachable != nullptr) *unreachable = err.unreachable();
+    // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does
+    // not wait for it).
+    const std::int64_t wait = std::min<std::int64_t>(60LL << std::min(e.attempts, 6), 3600);
+    store_.outbox().failed(e.id, err.what(), now_() + wait);
+    if (e.attempts == 0) {
+      log::warning("mail.failed", {{"feed", e.feed}, {"list", e.list}, {"error", err.what()}});
+    }
+    return false;
+  } catch (...) {
+    disown(e.id);
+    throw;
+  }
+  try {
+    store_.outbox().sent(e.id);
+  } catch (...) {
+    disown(e.id);
+    throw;
+  }
+  log::info("mail.sent", {{"feed", e.feed}, {"list", e.list}, {"key", e.key}});
+  return true;
+}
+
+void Mailer::disown(std::int64_t id) noexcept {
+  try {
+    store_.outbox().disown(id);
+  } catch (...) {
+    // The store is failing as a whole: the message stays claimed until this process stops.
+  }
+}
+
+std::size_t Mailer::deliver_due(bool now_all) {
+  if (!enabled()) return 0;
+  std::size_t delivered = 0;
+  const auto due = store_.outbox().due(now_all ? INT64_MAX : now_());
+  for (const OutboxEntry& e : due) {
+    bool unreachable = false;
+    if (!deliver(e, &unreachable)) {
+      // A server that is away fails every message alike: the rest waits. One that refused this
+      // message (a bad recipient) must not hold back the others.
+      if (unreachable) break;
+      continue;
+    }
+    ++delivered;
+  }
+  return delivered;
+}
+
+void Mailer::settle_awaiting_runs(const std::string& feed_name) {
+  // Every held run of the feed still waiting for its report, whoever delivered it: this
+  // process, another one, or nobody yet.
+  for (const RunRecord& run : store_.runs().awaiting_report()) {
+    if (run.feed != feed_name) continue;
+    const auto feed_it = config_.feeds.find(run.feed);
+    if (feed_it == config_.feeds.end()) continue;
+    const FeedConfig& feed = feed_it->second;
+    const std::int64_t deadline = epoch_of(run.started) + feed.report.deliver_within.count();
+    const auto report =
+        store_.outbox().message_with_key("run:" + std::to_string(run.id) + ":qa_report");
+    const std::string within = std::to_string(feed.report.deliver_within.count() / 60) +
+                               " minutes (report.deliver_within)";
+    std::string why;
+    if (report && report->status == "sent") {
+      if (epoch_of(report->sent_at) <= deadline) {
+        try {
+          store_.decisions().approve(run.id, "rosterd (QA report delivered)");
+          log::info("run.committed_after_report",
+                    {{"feed", run.feed}, {"run", std::to_string(run.id)}});
+          continue;
+        } catch (const Error& err) {
+          // Settled meanwhile by another process (an instance sharing the store): its business.
+          const auto now_run = store_.runs().get(run.id);
+          if (now_run && now_run->state != RunState::held) continue;
+          why = err.what();
+        }
+      } else {
+        why = "its QA report was delivered only after " + within;
+      }
+    } else if (now_() > deadline) {
+      why = "its QA report could not be delivered within " + within +
+            (report && !report->last_error.empty() ? " (last error: " + report->last_error + ")"
+                                                   : "");
+    } else {
+      continue;  // still within its time: the outbox keeps trying
+    }
+    if (!store_.runs().clear_awaiting_report(run.id)) continue;  // another process told of it
+    const std::string id = std::to_string(run.id);
+    std::string steps;
+    for (const std::string& step : next_steps(config_.file.string(), Decision::held, run.id))
+      steps += step + "\n";
+    log::warning("run.report_late", {{"feed", run.feed}, {"run", id}});
+    alert_failure(feed, "run:" + id + ":late_report",
+                  "[rosterd] " + feed.name + " " + date_of(run.started) + ": run " + id +
+                      " HELD — its QA report was not delivered in time",
+                  "Run " + id + " of feed " + feed.name + " (" + run.file_name +
+                      ") was not committed: " + why + ".\n\n" + steps);
+  }
+}
+
+void Mailer::alert_failure(const FeedConfig& feed, const std::string& key,
+                           const std::string& subject, const std::string& text) {
+  if (feed.notify.failures.empty()) return;
+  std::string id = key;
+  std::replace(id.begin(), id.end(), ':', '.');
+  send(feed.name, std::nullopt, "failures", key,
+       plain_mail(feed.notify.failures, subject, text, "<" + id + "." + feed.name + "@rosterd>"));
+}
+
+}  // namespace rosterd

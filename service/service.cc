@@ -1,0 +1,416 @@
+#include "service/service.h"
+
+#include <systemd/sd-daemon.h>
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <csignal>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "core/civil_date.h"
+#include "core/log.h"
+#include "pipeline/feed_leases.h"
+#include "pipeline/feed_lock.h"
+#include "pipeline/feed_poll.h"
+#include "pipeline/mailer.h"
+#include "pipeline/store_access.h"
+#include "service/control_server.h"
+#include "service/control_socket.h"
+#include "store/sql_db.h"
+
+namespace rosterd {
+namespace {
+
+namespace asio = boost::asio;
+
+class Service {
+ public:
+  Service(const ServiceOptions& options, std::shared_ptr<const Config> config)
+      : options_(options),
+        config_(std::move(config)),
+        pool_(config_->workers),
+        signals_(io_, SIGINT, SIGTERM, SIGHUP),
+        watchdog_(io_),
+        control_(io_, [this](const std::string& line, ControlServer::Reply reply) {
+          handle_control(line, reply);
+        }) {}
+
+  int run() {
+    wait_for_signal();
+    open_control_socket();
+    start_feeds();
+    start_watchdog();
+    sd_notify(0, "READY=1");
+    log::info("service.ready", {{"feeds", std::to_string(feeds_.size())},
+                                {"workers", std::to_string(config_->workers)}});
+    update_status();
+    io_.run();
+    pool_.join();
+    control_pool_.join();
+    log::info("service.stopped");
+    return 0;
+  }
+
+ private:
+  struct FeedState {
+    std::unique_ptr<asio::steady_timer> timer;
+    bool busy = false;
+    std::string drop_state;  // the drop's last fault, so a lasting one is logged once
+    std::string poll_fault;  // the fault the last failed poll logged, so it is logged once
+    std::string last;        // what the last poll did, for STATUS=
+    std::string last_at;     // when it ended (UTC)
+    std::chrono::steady_clock::time_point next;
+    std::chrono::steady_clock::time_point started;  // of the poll running now
+  };
+
+  // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
+  void open_control_socket() {
+    control_state_dir_ = config_->state_dir;
+    workers_at_start_ = config_->workers;
+    std::error_code ec;
+    std::filesystem::create_directories(config_->state_dir, ec);
+    control_.open(control_socket_path(config_->state_dir));
+  }
+
+  // On the io thread: one request of the control socket.
+  void handle_control(const std::string& line, const ControlServer::Reply& reply) {
+    if (line == "status") {
+      // The store part is read on the control thread: a store locked by a long commit must not
+      // stall the loop (timers, signals, the watchdog).
+      auto lines =
+          std::make_shared<std::vector<std::pair<std::string, std::string>>>(status_lines());
+      std::shared_ptr<const Config> config = config_;
+      asio::post(control_pool_, [this, reply, lines, config]() mutable {
+        const std::string text = with_store_counts(*config, *lines);
+        // The reply (and with it the connection) goes back to the loop with the answer: the
+        // connection must never be destroyed on this thread.
+        asio::post(io_, [reply = std::move(reply), text] { reply(text); });
+      });
+      return;
+    }
+    reply(answer(line));
+  }
+
+  std::string answer(const std::string& line) {
+    if (line.starts_with("sync-now ")) {
+      const std::string name = line.substr(9);
+      const auto it = feeds_.find(name);
+      if (it == feeds_.end() || !it->second.timer)
+        return "error: the service polls no feed \"" + name + "\"\n";
+      log::info("service.sync_now", {{"feed", name}});
+      if (it->second.busy) return "ok: " + name + " is polling now\n";
+      it->second.timer->cancel();
+      schedule(name, std::chrono::seconds(0));
+      return "ok: " + name + " polls now\n";
+    }
+    return "error: unknown request \"" + line + "\" (sync-now FEED, status)\n";
+  }
+
+  // On the io thread: what the service itself knows, one (feed, line) a feed.
+  std::vector<std::pair<std::string, std::string>> status_lines() {
+    std::vector<std::pair<std::string, std::string>> out;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& [name, st] : feeds_) {
+      if (!st.timer) continue;
+      std::string line = name + ": " + (st.busy ? "polling" : "idle");
+      if (!st.last.empty()) line += "; last poll " + st.last_at + " (" + st.last + ")";
+      if (!st.busy && !stopping_) {
+        const auto secs = std::chrono::duration_cast<std::chrono::seconds>(st.next - now).count();
+        line += "; next poll in " + std::to_string(std::max<long long>(secs, 0)) + "s";
+      }
+      if (!st.drop_state.empty()) line += "; drop failing: " + st.drop_state;
+      out.emplace_back(name, line);
+    }
+    return out;
+  }
+
+  // On the control thread: adds each feed's held runs and outbox backlog from the store.
+  static std::string with_store_counts(
+      const Config& config, const std::vector<std::pair<std::string, std::string>>& lines) {
+    std::string out;
+    std::unique_ptr<RosterStore> store;
+    try {
+      store = open_store(config);
+    } catch (const std::exception&) {
+      // The status still shows what the service itself knows.
+    }
+    // Shared store: which instance runs each feed.
+    std::map<std::string, std::string> holders;
+    if (store) {
+      try {
+        std::vector<std::string> names;
+        for (const auto& each : lines)
+          names.push_back(each.first);
+        for (const FeedHolder& h : store->holds().holders(names))
+          holders[h.feed] = h.instance;
+      } catch (const std::exception&) {
+        // Shown as unavailable below.
+      }
+    }
+    for (const auto& [name, line] : lines) {
+      out += line;
+      if (const auto h = holders.find(name); h != holders.end()) {
+        out += h->second == store->holds().instance() ? "; run by this instance (" + h->second + ")"
+                                                      : "; standby: run by " + h->second;
+      }
+      if (store) {
+        try {
+          std::size_t held = 0;
+          for (const RunRecord& r : store->runs().history(name, 50))
+            held += r.state == RunState::held ? 1 : 0;
+          out += "; held runs " + std::to_string(held) + "; outbox " +
+                 std::to_string(store->outbox().backlog(name));
+        } catch (const std::exception& e) {
+          out += std::string("; store unavailable: ") + e.what();
+        }
+      }
+      out += "\n";
+    }
+    return out.empty() ? "no feed to poll\n" : out;
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      if (sig == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      stop();
+    });
+  }
+
+  // Feeds with a source get a timer; the first poll is at once.
+  void start_feeds() {
+    for (const auto& [name, feed] : config_->feeds) {
+      if (feed.source.kind == SourceKind::none) continue;
+      FeedState& st = feeds_[name];
+      if (!st.timer) st.timer = std::make_unique<asio::steady_timer>(io_);
+      schedule(name, std::chrono::seconds(0));
+    }
+  }
+
+  void schedule(const std::string& name, std::chrono::seconds after) {
+    FeedState& st = feeds_[name];
+    st.next = std::chrono::steady_clock::now() + after;
+    st.timer->expires_after(after);
+    st.timer->async_wait([this, name](const boost::system::error_code& ec) {
+      if (!ec) poll(name);
+    });
+  }
+
+  // On the io thread: hands the feed's poll to the pool unless one is running.
+  void poll(const std::string& name) {
+    if (stopping_) return;
+    FeedState& st = feeds_[name];
+    const auto it = config_->feeds.find(name);
+    if (st.busy || it == config_->feeds.end() || it->second.source.kind == SourceKind::none) return;
+    st.busy = true;
+    st.started = std::chrono::steady_clock::now();
+    ++running_;
+    update_status();
+    std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
+    std::string drop_state = st.drop_state;
+    std::string poll_fault = st.poll_fault;
+    asio::post(pool_, [this, config, name, drop_state, poll_fault]() mutable {
+      // A poll queued behind others when SIGTERM came does not start.
+      const std::string result =
+          stop_requested_.load() ? std::string("skipped (stopping)")
+                                 : work(*config, config->feeds.at(name), drop_state, poll_fault);
+      asio::post(io_, [this, name, result, drop_state, poll_fault] {
+        feeds_[name].poll_fault = poll_fault;
+        done(name, result, drop_state);
+      });
+    });
+  }
+
+  // On a pool thread: one cycle of the feed. Never throws. `poll_fault` is the fault the
+  // feed's polls last logged (empty when they work): one that lasts (a read-only state_dir) is
+  // logged when it starts and when it ends, not at every poll.
+  std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state,
+                   std::string& poll_fault) {
+    try {
+      require_writable_state_dir(config);
+      const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
+      if (!lock) return "busy (another rosterd process)";
+      const FeedLeases::Answer lease = leases_.hold(config, feed.name);
+      if (lease.state == FeedLeases::State::standby)
+        return "standby (" + lease.holder + " runs this feed)";
+      if (lease.state == FeedLeases::State::unreachable) return "waiting for the store";
+      const auto store = open_store(config);
+      leases_.connected();
+      // The run lock, on the connection the run commits on: held while this poll runs.
+      if (!store->holds().hold(feed.name, FeedHold::run)) return "busy (another instance's poll)";
+      Mailer mailer(config, *store);
+      const PollResult poll =
+          poll_feed(config, feed, *store, mailer,
+                    {options_.threads_per_run, today_utc(), false, false}, &drop_state);
+      settle_unpolled_feeds(config, *store, mailer);  // their runs come from `rosterd ingest`
+      if (!poll_fault.empty()) {
+        log::info("service.poll_recovered", {{"feed", feed.name}});
+        poll_fault.clear();
+      }
+      return poll.summary();
+    } catch (const StoreConnectionError& e) {
+      // Logged once an outage, not at every poll of every feed.
+      leases_.connection_failed(e.what());
+      return std::string("failed: ") + e.what();
+    } catch (const std::exception& e) {
+      if (poll_fault != e.what()) {
+        log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
+        poll_fault = e.what();
+      }
+      return std::string("failed: ") + e.what();
+    }
+  }
+
+  void done(const std::string& name, const std::string& result, const std::string& drop_state) {
+    FeedState& st = feeds_[name];
+    st.busy = false;
+    st.last = result;
+    st.last_at = utc_timestamp();
+    st.drop_state = drop_state;
+    --running_;
+    update_status();
+    if (stopping_) {
+      if (running_ == 0) finish();
+      return;
+    }
+    const auto it = config_->feeds.find(name);
+    if (it != config_->feeds.end() && it->second.source.kind != SourceKind::none)
+      schedule(name, it->second.schedule.poll_every);
+  }
+
+  void reload() {
+    try {
+      auto fresh = std::make_shared<const Config>(load_config(options_.config_file));
+      config_ = fresh;
+      log::info("config.reloaded", {{"file", options_.config_file.string()}});
+      sd_notify(0, "RELOADING=1");
+      // Feeds gone, or without a source now, stop; every other feed not polling right now
+      // polls at once with the new configuration (a busy one reschedules when it ends).
+      for (auto& [name, st] : feeds_) {
+        const auto it = config_->feeds.find(name);
+        if ((it == config_->feeds.end() || it->second.source.kind == SourceKind::none) && st.timer)
+          st.timer->cancel();
+      }
+      for (const auto& [name, feed] : config_->feeds) {
+        if (feed.source.kind == SourceKind::none) continue;
+        FeedState& st = feeds_[name];
+        if (!st.timer) st.timer = std::make_unique<asio::steady_timer>(io_);
+        if (!st.busy) {
+          st.timer->cancel();
+          schedule(name, std::chrono::seconds(0));
+        }
+      }
+      if (fresh->state_dir != control_state_dir_ || fresh->workers != workers_at_start_) {
+        log::warning("config.needs_restart",
+                     {{"keys", "state_dir, service.workers"},
+                      {"why", "they take effect when the service starts again"}});
+      }
+      sd_notify(0, "READY=1");
+    } catch (const std::exception& e) {
+      // The running configuration stays: a typo must not stop the nightly intake.
+      log::error("config.reload_refused",
+                 {{"file", options_.config_file.string()}, {"error", e.what()}});
+    }
+    update_status();
+  }
+
+  void stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    stop_requested_ = true;
+    sd_notify(0, "STOPPING=1");
+    log::info("service.stopping", {{"running", std::to_string(running_)}});
+    for (auto& [name, st] : feeds_) {
+      if (st.timer) st.timer->cancel();
+    }
+    signals_.cancel();
+    control_.close();
+    if (running_ == 0) finish();
+  }
+
+  void finish() {
+    watchdog_.cancel();
+    io_.stop();
+  }
+
+  void start_watchdog() {
+    std::uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    const auto every = std::chrono::microseconds(usec / 2);
+    tick_watchdog(every);
+  }
+
+  void tick_watchdog(std::chrono::microseconds every) {
+    // The loop is alive; but a poll running for hours is stuck (every wait on a server is
+    // bounded by io_timeout or curl's timeouts), and then systemd should restart the service.
+    const auto now = std::chrono::steady_clock::now();
+    std::string stuck;
+    for (const auto& [name, st] : feeds_) {
+      if (st.busy && now - st.started > kStuckAfter) stuck = name;
+    }
+    if (stuck.empty()) {
+      sd_notify(0, "WATCHDOG=1");
+    } else if (!reported_stuck_) {
+      reported_stuck_ = true;
+      log::error("service.poll_stuck", {{"feed", stuck}});
+    }
+    watchdog_.expires_after(every);
+    watchdog_.async_wait([this, every](const boost::system::error_code& ec) {
+      if (!ec) tick_watchdog(every);
+    });
+  }
+
+  void update_status() {
+    std::string s = "STATUS=" + std::to_string(running_) + " polling";
+    for (const auto& [name, st] : feeds_) {
+      s += "; " + name + ": " + (st.busy ? "polling" : st.last.empty() ? "waiting" : st.last);
+    }
+    sd_notify(0, s.c_str());
+  }
+
+  ServiceOptions options_;
+  std::shared_ptr<const Config> config_;
+  asio::io_context io_;
+  asio::thread_pool pool_;
+  asio::thread_pool control_pool_{1};  // status queries that read the store
+  asio::signal_set signals_;
+  asio::steady_timer watchdog_;
+  ControlServer control_;
+  std::filesystem::path control_state_dir_;
+  std::size_t workers_at_start_ = 0;
+  std::map<std::string, FeedState> feeds_;
+  std::size_t running_ = 0;
+  bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // read by pool threads
+  FeedLeases leases_;                        // the shared store's feed locks (used by pool threads)
+  bool reported_stuck_ = false;
+  static constexpr std::chrono::hours kStuckAfter{2};
+};
+
+}  // namespace
+
+int run_service(const ServiceOptions& options) {
+  auto config = std::make_shared<const Config>(load_config(options.config_file));
+  bool any = false;
+  for (const auto& [name, feed] : config->feeds)
+    any = any || feed.source.kind != SourceKind::none;
+  if (!any) {
+    throw UsageError("no feed in " + config->file.string() +
+                     " has a source (source.sftp or source.local): the service would have "
+                     "nothing to poll.");
+  }
+  Service service(options, std::move(config));
+  return service.run();
+}
+
+}  // namespace rosterd
