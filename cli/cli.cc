@@ -7,6 +7,7 @@
 #include "cli/exit_status.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "store/sql_db.h"
 
@@ -70,6 +71,18 @@ constexpr const char* kUsage =
     "Environment: ROSTERD_LOG_LEVEL=debug|info|warning|error (default warning for commands).\n"
     "Documentation: docs/rosterd.md (man page), conf/rosterd.example.yaml (every config key).\n";
 
+// A message as printed: it quotes names from files, servers and the command line, so no raw
+// control character goes to the terminal; the lines a message is made of (a list of problems)
+// stay lines.
+std::string safe_lines(std::string_view message) {
+  std::string out;
+  for (std::string_view line : split(message, '\n')) {
+    if (!out.empty()) out += '\n';
+    append_display_safe(out, line);
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -116,16 +129,15 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const StoreDamagedError& e) {
     out.flush();
-    err << "rosterd: error: " << display_safe(e.what()) << '\n';
+    err << "rosterd: error: " << safe_lines(e.what()) << '\n';
     return kExitStoreDamaged;
   } catch (const Error& e) {
     out.flush();
-    // Messages quote names from files, servers and the command line: no raw control characters.
-    err << "rosterd: error: " << display_safe(e.what()) << '\n';
+    err << "rosterd: error: " << safe_lines(e.what()) << '\n';
     return kExitUsage;
   } catch (const std::exception& e) {
     out.flush();
-    err << "rosterd: internal error: " << display_safe(e.what())
+    err << "rosterd: internal error: " << safe_lines(e.what())
         << " (please report this with the command you ran)\n";
     return kExitInternal;
   }

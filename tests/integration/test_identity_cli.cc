@@ -323,6 +323,8 @@ TEST_CASE("identity: a bad existing-students file is refused whole, with line an
   CHECK(r.exit_status == 2);
   CHECK(r.err.find("nothing was imported: 3 problem(s)") != std::string::npos);
   CHECK(r.err.find("existing.txt:3: PlatformID is empty") != std::string::npos);
+  CHECK(r.err.find("\n  ") != std::string::npos);  // one problem a line, not \x0A escapes
+  CHECK(r.err.find("\\x0A") == std::string::npos);
   CHECK(r.err.find("existing.txt:4: PlatformID repeats P1 (line 2)") != std::string::npos);
   CHECK(r.err.find("existing.txt:5: DateOfBirth has \"11/02/2015\"") != std::string::npos);
   CHECK(!std::filesystem::exists(f.dir / "roster.db"));  // the store was never touched
