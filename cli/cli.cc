@@ -83,6 +83,21 @@ std::string safe_lines(std::string_view message) {
   return out;
 }
 
+// Where to find what was not found, in the command line's terms.
+std::string_view where_to_look(NotFoundError::What what) {
+  switch (what) {
+    case NotFoundError::What::run:
+      return "'rosterd history' lists the runs.";
+    case NotFoundError::What::alert:
+      return "'rosterd alerts' lists the open ones.";
+    case NotFoundError::What::student:
+      return "'rosterd export' lists them; an open alert may hold a new ID ('rosterd alerts').";
+    case NotFoundError::What::mail:
+      return "'rosterd outbox' lists them.";
+  }
+  return "";
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -127,6 +142,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     if (args[0] == "import-existing") return run_import_existing_command(rest, out);
     if (args[0] == "student") return run_student_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
+  } catch (const NotFoundError& e) {
+    out.flush();
+    err << "rosterd: error: " << safe_lines(e.what()) << ' ' << where_to_look(e.kind()) << '\n';
+    return kExitUsage;
   } catch (const StoreDamagedError& e) {
     out.flush();
     err << "rosterd: error: " << safe_lines(e.what()) << '\n';

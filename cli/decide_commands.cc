@@ -2,6 +2,7 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "ops/run_actions.h"
 
 namespace rosterd {
 namespace {
@@ -28,18 +29,17 @@ RunArgs parse(const std::vector<std::string>& args, const std::string& verb, boo
 int run_approve_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "approve", false);
   const auto store = open_store(a.config);
-  store->decisions().approve(a.id, current_user());
-  const auto run = store->runs().get(a.id);
-  out << "run " << a.id << " approved and committed: " << run->plan.added << " added, "
-      << run->plan.updated << " updated, " << run->plan.deactivated << " deactivated, "
-      << run->plan.reactivated << " reactivated.\n";
+  const RunRecord run = approve_run(*store, a.id, current_user());
+  out << "run " << a.id << " approved and committed: " << run.plan.added << " added, "
+      << run.plan.updated << " updated, " << run.plan.deactivated << " deactivated, "
+      << run.plan.reactivated << " reactivated.\n";
   return kExitClean;
 }
 
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "reject", false);
   const auto store = open_store(a.config);
-  store->decisions().reject(a.id, current_user());
+  reject_run(*store, a.id, current_user());
   out << "run " << a.id << " rejected: nothing of it was committed.\n";
   return kExitClean;
 }
@@ -47,11 +47,10 @@ int run_reject_command(const std::vector<std::string>& args, std::ostream& out) 
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "rollback", true);
   const auto store = open_store(a.config);
-  const std::int64_t undo = store->decisions().rollback(a.id, a.force, current_user());
-  const auto run = store->runs().get(undo);
-  out << "run " << a.id << " rolled back by run " << undo << ": " << run->plan.updated
-      << " restored, " << run->plan.deactivated << " removed or deactivated, "
-      << run->plan.reactivated << " reactivated.\n";
+  const RunRecord run = rollback_run(*store, a.id, a.force, current_user());
+  out << "run " << a.id << " rolled back by run " << run.id << ": " << run.plan.updated
+      << " restored, " << run.plan.deactivated << " removed or deactivated, "
+      << run.plan.reactivated << " reactivated.\n";
   return kExitClean;
 }
 

@@ -12,6 +12,7 @@
 #include "core/sha256.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "ops/feed_polls.h"
 #include "pipeline/feed_intake.h"
 #include "pipeline/feed_lock.h"
 #include "pipeline/feed_poll.h"
@@ -25,21 +26,12 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
   if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
-  require_writable_state_dir(config);
-  const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
-  if (!lock) {
-    out << feed.name << ": busy: another rosterd process is working on this feed; nothing done\n";
+  const FeedFetch r = fetch_feed(config, feed, cl.flag("--wait"));
+  if (!r.skipped.empty()) {
+    out << feed.name << ": " << r.skipped << "; nothing done\n";
     return kExitClean;
   }
-  const auto store = open_store(config);
-  if (const auto why = not_ours(*store, feed.name)) {
-    out << feed.name << ": " << *why << "; nothing done\n";
-    return kExitClean;
-  }
-  const auto drop = make_drop(feed);
-  FeedIntake intake(config, feed, *store, *drop);
-  const FetchResult r = cl.flag("--wait") ? fetch_waiting(intake, feed) : intake.fetch();
-  return print_fetch(out, feed, r);
+  return print_fetch(out, feed, r.fetched);
 }
 
 int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -75,37 +67,15 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
                        " has a source (source.sftp or source.local); nothing to poll.");
     }
   }
-  require_writable_state_dir(config);
-  const auto store = open_store(config);
-  Mailer mailer(config, *store);
-  // A run of its own (cron, a timer) is the retry schedule: everything queued is tried now.
-  mailer.deliver_due(true);
   int status = kExitClean;
-  // The feeds this run holds, kept to the end: their held runs are settled once more after the
-  // last delivery round.
-  std::vector<FeedLock> held;
-  std::vector<const FeedConfig*> held_feeds;
-  for (const FeedConfig* feed : feeds) {
-    auto lock = FeedLock::try_acquire(config.state_dir, feed->name);
-    if (!lock) {
-      out << feed->name
-          << ": busy: another rosterd process is working on this feed; skipped this time\n";
-      continue;
-    }
-    if (const auto why = not_ours(*store, feed->name)) {
-      out << feed->name << ": " << *why << "; skipped this time\n";
-      continue;
-    }
-    held.push_back(std::move(*lock));
-    held_feeds.push_back(feed);
-    const PollResult poll =
-        poll_feed(config, *feed, *store, mailer, {threads, as_of, cl.flag("--wait"), true});
-    status = worse(status, print_poll(out, config, *feed, poll, format));
-  }
-  // A report of one feed may have gone out in another feed's poll.
-  for (const FeedConfig* feed : held_feeds)
-    mailer.settle_awaiting_runs(feed->name);
-  settle_unpolled_feeds(config, *store, mailer);
+  poll_feeds_once(config, feeds, {threads, as_of, cl.flag("--wait"), true},
+                  [&](const FeedPoll& each) {
+                    if (!each.skipped.empty()) {
+                      out << each.feed->name << ": " << each.skipped << "; skipped this time\n";
+                      return;
+                    }
+                    status = worse(status, print_poll(out, config, *each.feed, each.poll, format));
+                  });
   return status;
 }
 
@@ -118,7 +88,7 @@ int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
   const std::string feed = cl.value("--feed").value_or("");
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
   const auto store = open_store(config);
-  const auto files = store->ledger().recent(feed, last);
+  const auto files = drop_files(*store, feed, last);
   if (files.empty())
     out << "No files taken yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const SourceFile& f : files) {

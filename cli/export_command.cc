@@ -1,29 +1,10 @@
+// `rosterd export`: the feed's committed roster on standard output (ops/roster_export.h).
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
-#include "core/civil_date.h"
-#include "store/sql_db.h"
+#include "ops/roster_export.h"
 
 namespace rosterd {
-namespace {
-
-// A value in the feed's quoting: quoted when it holds the delimiter or a quote.
-void append_value(std::string& line, const std::string& v, const RosterFormat& f) {
-  const bool quote = f.quote == QuoteMode::double_quote &&
-                     (v.find(f.delimiter) != std::string::npos || v.find('"') != std::string::npos);
-  if (!quote) {
-    line += v;
-    return;
-  }
-  line += '"';
-  for (char c : v) {
-    if (c == '"') line += '"';
-    line += c;
-  }
-  line += '"';
-}
-
-}  // namespace
 
 int run_export_command(const std::vector<std::string>& args, std::ostream& out) {
   static const std::string usage = "rosterd export --config FILE [--feed NAME]";
@@ -32,49 +13,8 @@ int run_export_command(const std::vector<std::string>& args, std::ostream& out) 
     throw UsageError("export takes no file; it writes to standard output. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
-  const RosterFormat& f = feed.format;
   const auto store = open_store(config);
-
-  // The feed's layout: its column names, in the default field order, with its delimiter, date
-  // format, list separator and status values; codes are the platform's.
-  std::string line;
-  bool first = true;
-  for (Field field : kAllFields) {
-    if (f.columns[field_index(field)].empty()) continue;
-    if (!first) line += f.delimiter;
-    first = false;
-    append_value(line, f.columns[field_index(field)], f);
-  }
-  out << line << '\n';
-  const std::string active = f.status.active.empty() ? "A" : f.status.active.front();
-  const std::string inactive = f.status.inactive.empty() ? "I" : f.status.inactive.front();
-  try {
-    store->students().for_each(feed.name, [&](const std::vector<std::string>& v) {
-      line.clear();
-      bool first_value = true;
-      for (Field field : kAllFields) {
-        if (f.columns[field_index(field)].empty()) continue;
-        if (!first_value) line += f.delimiter;
-        first_value = false;
-        std::string value = v[field_index(field)];
-        if (field == Field::birth_date && !value.empty()) {
-          if (const auto d = parse_date(value, "%Y-%m-%d")) value = format_date(*d, f.date_format);
-        } else if (field == Field::status) {
-          value = value == "I" ? inactive : active;
-        } else if (field == Field::diagnoses) {
-          for (char& c : value) {
-            if (c == ';') c = f.list_separator;
-          }
-        }
-        append_value(line, value, f);
-      }
-      out << line << '\n';
-    });
-  } catch (const StoreDamagedError& e) {
-    // The rows are written as they are read: whoever reads the output must hear it is short.
-    throw StoreDamagedError("the export written so far is incomplete: do not use it. " +
-                            std::string(e.what()));
-  }
+  export_roster(*store, feed, [&](const std::string& line) { out << line << '\n'; });
   out.flush();
   return kExitClean;
 }

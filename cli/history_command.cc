@@ -3,6 +3,7 @@
 #include "cli/exit_status.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "ops/run_actions.h"
 
 namespace rosterd {
 
@@ -15,7 +16,7 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
   std::string feed = cl.value("--feed").value_or("");
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
   const auto store = open_store(config);
-  const auto runs = store->runs().history(feed, last);
+  const auto runs = run_history(*store, feed, last);
   if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const RunRecord& r : runs) {
     out << "run " << r.id << "  " << r.started << "  " << r.feed << "  "

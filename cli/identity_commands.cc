@@ -7,7 +7,7 @@
 #include "cli/exit_status.h"
 #include "core/log.h"
 #include "core/utf8.h"
-#include "parsers/existing_students_reader.h"
+#include "ops/identity_actions.h"
 #include "report/json_writer.h"
 
 namespace rosterd {
@@ -85,9 +85,8 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) 
   const Config config = load_config_option(cl, usage);
   std::string feed;
   if (const auto f = cl.value("--feed")) feed = config.feed(*f).name;
-  std::set<std::string> feeds;  // whose decisions --apply applies
   const auto store = open_store(config);
-  const std::vector<AlertRecord> list = store->identity().alerts(feed, cl.flag("--all"));
+  const std::vector<AlertRecord> list = list_alerts(*store, feed, cl.flag("--all"));
   if (format == "json") {
     write_alerts_json(out, list);
     return kExitClean;
@@ -115,99 +114,70 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
   const CommandLine cl(args, {"--config", "--to", "--run", "--feed"},
                        {"--match", "--create", "--all-match", "--all-create", "--apply"});
   const Config config = load_config_option(cl, usage);
-  const auto store = open_store(config);
-  const std::string who = current_user();
   const bool match = cl.flag("--match"), create = cl.flag("--create");
   const bool all_match = cl.flag("--all-match"), all_create = cl.flag("--all-create");
-  const std::string to = cl.value("--to").value_or("");
-  std::string feed;
-  if (const auto f = cl.value("--feed")) feed = config.feed(*f).name;
-  std::set<std::string> feeds;  // whose decisions --apply applies
-
+  ResolveRequest request;
+  request.to = cl.value("--to").value_or("");
+  request.apply = cl.flag("--apply");
+  if (const auto f = cl.value("--feed")) request.feed = config.feed(*f).name;
   if (const auto run_text = cl.value("--run")) {
-    if (all_match == all_create || match || create || !cl.positional().empty() || !to.empty())
+    if (all_match == all_create || match || create || !cl.positional().empty() ||
+        !request.to.empty())
       throw UsageError("--run takes --all-match or --all-create, and no alert ids. Usage: " +
                        usage);
-    const std::int64_t run_id = parse_run_id(*run_text);
-    const auto run = store->runs().get(run_id);
-    if (!run) throw Error("there is no run " + *run_text + ". 'rosterd history' lists the runs.");
-    feed = run->feed;
-    std::size_t decided = 0;
-    if (run->state == RunState::held && run->plan.proposed_rekeys > 0) {
-      for (const SafeguardTrip& t : run->trips) {
-        if (all_match && t.name != "rekey_min_students") {
-          throw Error("run " + *run_text + " is held by " + t.name + " too (" + t.explanation +
-                      "): --all-match would commit that as well. Check the run ('rosterd show " +
-                      *run_text + "') and approve it with 'rosterd approve " + *run_text +
-                      "', or reject it.");
-        }
-      }
-      if (all_match) {
-        store->decisions().approve(run_id, who);
-        out << "run " << run_id << " approved: " << run->plan.rekeyed
-            << " students took their new state IDs.\n";
-      } else {
-        const std::size_t n = store->identity().reject_rekeys(run_id, who);
-        out << "run " << run_id << " rejected: its " << n
-            << " proposed re-keys will be added as new students by the next run (and the old "
-               "IDs deactivated as absent).\n";
-      }
-    }
-    for (const AlertRecord& a : store->identity().alerts(feed, false)) {
-      if (a.run != run_id || a.status != AlertStatus::open) continue;
-      if (all_match && a.alert.candidates.size() != 1) {
-        out << "alert " << a.id << " has " << a.alert.candidates.size()
-            << " candidates: left open (decide it with --to ID).\n";
-        continue;
-      }
-      store->identity().resolve(a.id, all_match, "", who);
-      ++decided;
-    }
-    if (decided != 0)
-      out << decided << " alert(s) of run " << run_id
-          << " decided: " << (all_match ? "match" : "create") << ".\n";
+    request.run = parse_run_id(*run_text);
+    request.match_all = all_match;
   } else if (!cl.positional().empty()) {
     if (match == create || all_match || all_create)
       throw UsageError("give --match or --create for alerts. Usage: " + usage);
-    for (const std::string& text : cl.positional()) {
-      const std::int64_t id = parse_run_id(text);
-      store->identity().resolve(id, match, to, who);
-      const auto a = store->identity().alert(id);
-      feeds.insert(a->feed);
-      out << "alert " << id << " decided: "
-          << (match ? "match " + a->resolution_to + " (the new ID replaces the old)"
-                    : std::string("create (a new student)"))
-          << ".\n";
-    }
-  } else if (!cl.flag("--apply") || feed.empty()) {
+    if (create && !request.to.empty()) throw UsageError("--to goes with --match only.");
+    request.match = match;
+    for (const std::string& text : cl.positional())
+      request.alerts.push_back(parse_run_id(text));
+  } else if (!request.apply || request.feed.empty()) {
     throw UsageError("nothing to resolve. Usage: " + usage);
   }
-  if (!feed.empty()) feeds.insert(feed);
+  const auto store = open_store(config);
+  const ResolveResult r = resolve_alerts(*store, request, current_user());
 
-  if (!cl.flag("--apply")) {
+  if (r.rekeys_approved) {
+    out << "run " << r.run << " approved: " << *r.rekeys_approved
+        << " students took their new state IDs.\n";
+  }
+  if (r.rekeys_rejected) {
+    out << "run " << r.run << " rejected: its " << *r.rekeys_rejected
+        << " proposed re-keys will be added as new students by the next run (and the old "
+           "IDs deactivated as absent).\n";
+  }
+  if (request.run) {
+    for (const AlertRecord& a : r.left_open) {
+      out << "alert " << a.id << " has " << a.alert.candidates.size()
+          << " candidates: left open (decide it with --to ID).\n";
+    }
+    if (!r.decided.empty())
+      out << r.decided.size() << " alert(s) of run " << r.run
+          << " decided: " << (request.match_all ? "match" : "create") << ".\n";
+  } else {
+    for (const AlertRecord& a : r.decided) {
+      out << "alert " << a.id << " decided: "
+          << (request.match ? "match " + a.resolution_to + " (the new ID replaces the old)"
+                            : std::string("create (a new student)"))
+          << ".\n";
+    }
+  }
+  if (!request.apply) {
     out << "Applied by the next run whose file has the row; add --apply to apply now.\n";
     return kExitClean;
   }
-  // Every decided alert of the feed is applied, not only those named: decisions are applied
-  // in one place, whoever made them.
-  std::vector<std::string> skipped;
-  for (const std::string& name : feeds) {
-    const auto applied = store->identity().apply(name, who, skipped);
-    if (!applied) {
-      out << "Nothing was applied for feed " << name << ".\n";
-      continue;
-    }
-    const auto r = store->runs().get(*applied);
-    out << "applied as run " << *applied << ": " << r->plan.rekeyed << " given a new state ID, "
-        << r->plan.added << " added (" << r->plan.linked << " linked to existing students).\n";
-    log::info("identity.applied", {{"feed", name},
-                                   {"run", std::to_string(*applied)},
-                                   {"rekeyed", std::to_string(r->plan.rekeyed)},
-                                   {"added", std::to_string(r->plan.added)}});
+  for (const std::string& name : r.nothing_applied)
+    out << "Nothing was applied for feed " << name << ".\n";
+  for (const RunRecord& run : r.applied) {
+    out << "applied as run " << run.id << ": " << run.plan.rekeyed << " given a new state ID, "
+        << run.plan.added << " added (" << run.plan.linked << " linked to existing students).\n";
   }
-  for (const std::string& s : skipped)
+  for (const std::string& s : r.skipped)
     out << "not applied: " << s << '\n';
-  return skipped.empty() ? kExitClean : kExitDiscrepancies;
+  return r.skipped.empty() ? kExitClean : kExitDiscrepancies;
 }
 
 int run_student_command(const std::vector<std::string>& args, std::ostream& out) {
@@ -218,12 +188,8 @@ int run_student_command(const std::vector<std::string>& args, std::ostream& out)
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
   const std::string& id = cl.positional()[0];
   const auto store = open_store(config);
-  const auto s = store->students().record(feed.name, id);
-  if (!s) {
-    throw Error("feed " + feed.name + " has no student " + display_safe(id) +
-                ". 'rosterd export' lists them; an open alert may hold a new ID ('rosterd "
-                "alerts').");
-  }
+  const StudentRecord student = student_record(*store, feed.name, id);
+  const StudentRecord* s = &student;
   out << "student " << display_safe(id) << " (feed " << feed.name << ")\n  "
       << person_line(s->values) << '\n';
   if (!s->platform_id.empty()) out << "  platform ID " << display_safe(s->platform_id) << '\n';
@@ -260,40 +226,13 @@ int run_import_existing_command(const std::vector<std::string>& args, std::ostre
   const Config config = load_config_option(cl, usage);
   if (!cl.value("--feed")) throw UsageError("import-existing needs --feed NAME. Usage: " + usage);
   const FeedConfig& feed = config.feed(*cl.value("--feed"));
-  const std::string path = cl.positional()[0];
-  const ExistingFile file =
-      read_existing_students(path, feed.format, feed.identity.existing_id_column);
-  if (!file.problems.empty()) {
-    std::string list;
-    std::size_t shown = 0;
-    for (const ExistingProblem& p : file.problems) {
-      if (shown++ == 20) {
-        list += "\n  ... and " + std::to_string(file.problems.size() - 20) + " more";
-        break;
-      }
-      list += "\n  " + path + (p.line ? ":" + std::to_string(p.line) : std::string()) + ": " +
-              (p.column.empty() ? "the row" : p.column) + " " + p.message;
-    }
-    throw Error("nothing was imported: " + std::to_string(file.problems.size()) +
-                " problem(s) in the file. Correct them and import it again." + list);
-  }
-  std::vector<ExistingStudent> students;
-  students.reserve(file.rows.size());
-  std::size_t without_state_id = 0;
-  for (const ExistingRow& r : file.rows) {
-    ExistingStudent e;
-    e.platform_id = r.platform_id;
-    e.values.assign(r.values.begin(), r.values.end());
-    if (e.values[field_index(Field::state_id)].empty()) ++without_state_id;
-    students.push_back(std::move(e));
-  }
-  const auto store = open_store(config);
-  const std::size_t n = store->identity().import_existing(feed.name, students);
+  const ExistingImport imported = import_existing_students(config, feed, cl.positional()[0]);
+  const std::size_t n = imported.students;
+  const std::size_t without_state_id = imported.without_state_id;
   out << "imported " << n << " existing students for feed " << feed.name << " (" << without_state_id
       << " without a state ID). The first live file is matched against them by state ID, local "
          "ID, then name and birth date; its report lists what was linked, what needs a decision "
          "(rosterd alerts) and who was not matched.\n";
-  log::info("identity.imported", {{"feed", feed.name}, {"students", std::to_string(n)}});
   return kExitClean;
 }
 

@@ -2,6 +2,7 @@
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
+#include "ops/store_health.h"
 #include "store/sql_db.h"
 
 namespace rosterd {
@@ -11,9 +12,8 @@ int run_store_check_command(const std::vector<std::string>& args, std::ostream& 
   const CommandLine cl(args, {"--config"}, {"--quick"});
   if (!cl.positional().empty()) throw UsageError("store-check takes no argument. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
-  const auto store = open_store(config);
   // --quick: only each feed's students counted (no page-by-page read of the whole file).
-  const std::vector<std::string> problems = store->damage(!cl.flag("--quick"));
+  const std::vector<std::string> problems = check_store(config, !cl.flag("--quick"));
   const bool sqlite = config.store.kind != StoreKind::postgresql;
   if (problems.empty()) {
     out << "the roster store is whole";

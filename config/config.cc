@@ -794,7 +794,7 @@ Config load_config(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw ConfigError("cannot open config file '" + path.string() + "': " + std::strerror(errno) +
-                      ". Pass the path of a rosterd YAML file with --config.");
+                      ". Name a rosterd YAML file (conf/rosterd.example.yaml shows every key).");
   }
   std::ostringstream text;
   text << in.rdbuf();

@@ -20,6 +20,18 @@ class ConfigError : public Error {
   using Error::Error;
 };
 
+// What a person named is not there: a run, an alert, a student, a mail. The message says what;
+// the command line or the console adds where to look, in its own terms.
+class NotFoundError : public Error {
+ public:
+  enum class What { run, alert, student, mail };
+  NotFoundError(What kind, const std::string& message) : Error(message), kind_(kind) {}
+  What kind() const { return kind_; }
+
+ private:
+  What kind_;
+};
+
 // The command line is wrong (unknown option, missing argument).
 class UsageError : public Error {
  public:

@@ -45,8 +45,8 @@ std::unique_ptr<Drop> make_drop(const FeedConfig& feed) {
       break;
   }
   throw Error("feed " + feed.name + " has no source: add feeds." + feed.name +
-              ".source.sftp (or source.local) to the configuration, or use 'rosterd ingest' on "
-              "a file.");
+              ".source.sftp (or source.local) to the configuration, or ingest its files by "
+              "hand.");
 }
 
 Folder held_folder(const Config& config, const char* kind, const std::string& feed, bool create) {
@@ -312,8 +312,8 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
       if (f.attempts >= kMaxRunAttempts) {
         f.status = "failed";
         f.detail = "its run failed " + std::to_string(f.attempts) + " times" +
-                   (f.run_id ? "; see 'rosterd show " + std::to_string(*f.run_id) + "'" : "") +
-                   ". Fix the cause, then run 'rosterd ingest' on " + f.local_path;
+                   (f.run_id ? "; see run " + std::to_string(*f.run_id) : "") +
+                   ". Fix the cause, then ingest " + f.local_path + " by hand";
         store_.ledger().update(f);
         log::error("drop.file_failed", {{"feed", feed_.name}, {"file", f.remote_name}});
         r.error = f.detail;

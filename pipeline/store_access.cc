@@ -43,8 +43,7 @@ std::optional<std::string> not_ours(RosterStore& store, const std::string& feed)
     std::string holder = "another rosterd instance";
     for (const FeedHolder& h : store.holds().holders({feed}))
       holder = h.instance;
-    return "standby: " + holder +
-           " runs this feed (use 'rosterd sync-now' on its host to poll it now)";
+    return "standby: " + holder + " runs this feed (ask that instance to poll it now)";
   }
   if (!store.holds().hold(feed, FeedHold::run))
     return "busy: another rosterd process is running it";

@@ -27,13 +27,11 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
   Transaction tx(db_);
   const auto a = alert(id);
   const std::string name = "alert " + std::to_string(id);
-  if (!a) throw Error("there is no " + name + ". 'rosterd alerts' lists the open ones.");
+  if (!a) throw NotFoundError(NotFoundError::What::alert, "there is no " + name + ".");
   if (a->status == AlertStatus::proposed && a->alert.kind == AlertKind::rekey) {
     throw Error(name + " is part of held run " + std::to_string(a->run) +
-                "'s proposed ID mapping: decide the whole run with 'rosterd approve " +
-                std::to_string(a->run) + "' (or 'rosterd resolve --run " + std::to_string(a->run) +
-                " --all-match'), or 'rosterd resolve --run " + std::to_string(a->run) +
-                " --all-create' to add them as new students.");
+                "'s proposed ID mapping: decide the whole run: approve it (every student takes "
+                "the new ID), or reject its re-keys (they are added as new students).");
   }
   if (a->alert.kind == AlertKind::existing_unmatched) {
     throw Error(name + " reports an existing student no roster row matched (" + a->resolution_to +
@@ -53,7 +51,7 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
     if (chosen.empty()) {
       if (a->alert.candidates.size() != 1) {
         throw Error(name + " has " + std::to_string(a->alert.candidates.size()) + " candidates (" +
-                    ids + "): name the one that is this student with --to ID.");
+                    ids + "): name the one that is this student.");
       }
       chosen = a->alert.candidates[0].id;
     } else if (std::none_of(a->alert.candidates.begin(), a->alert.candidates.end(),
@@ -61,7 +59,7 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
       throw Error(chosen + " is not a candidate of " + name + " (" + ids + ").");
     }
   } else if (!chosen.empty()) {
-    throw Error("--to goes with --match only.");
+    throw Error("a candidate is named for a match only, not for a new student.");
   }
   record_resolution(db_, id, match, chosen, who, now_utc());
   tx.commit();
@@ -181,9 +179,9 @@ std::size_t IdentityDecisions::import_existing(const std::string& feed,
   if (q.integer(0) > 0) {
     throw Error("feed " + feed + " already has " +
                 group_thousands(static_cast<unsigned long long>(q.integer(0))) +
-                " committed students: import-existing loads the platform's students before the "
+                " committed students: the platform's existing students are loaded before the "
                 "first live file, to be matched by it. After go-live, ID changes are caught as "
-                "possible matches ('rosterd alerts').");
+                "possible matches.");
   }
   replace_existing(db_, feed, students, now_utc());
   tx.commit();

@@ -49,7 +49,7 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::stri
   Transaction tx(db_);
   const auto target = runs_.get(id);
   if (!target)
-    throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
+    throw NotFoundError(NotFoundError::What::run, "there is no run " + std::to_string(id) + ".");
   if (target->state != RunState::committed) {
     throw Error("run " + std::to_string(id) + " is " + std::string(run_state_name(target->state)) +
                 ": only a committed run can be rolled back.");
@@ -99,7 +99,8 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::stri
     throw Error(
         "run " + std::to_string(id) + " cannot be rolled back: later committed run(s) " + list +
         " changed some of the same students, and restoring run " + std::to_string(id) +
-        "'s before-images would undo their changes too. Roll those back first, or add --force.");
+        "'s before-images would undo their changes too. Roll those back first, or force the "
+        "rollback.");
   }
 
   const auto base = runs_.last_committed(target->feed);

@@ -482,12 +482,12 @@ void RunRecords::supersede_held(const std::string& feed, std::int64_t run) {
 RunRecord RunRecords::held(std::int64_t id, const char* verb) {
   const auto r = get(id);
   if (!r)
-    throw Error("there is no run " + std::to_string(id) + ". 'rosterd history' lists the runs.");
+    throw NotFoundError(NotFoundError::What::run, "there is no run " + std::to_string(id) + ".");
   if (r->state == RunState::superseded) {
     throw Error("run " + std::to_string(id) + " is superseded: another run of feed " + r->feed +
                 " committed over it, so its changes no longer apply and it cannot be " +
                 (std::string(verb) == "approve" ? "approved" : "rejected") +
-                ". Its reason names that run ('rosterd show " + std::to_string(id) + "').");
+                ". Its reason names that run.");
   }
   if (r->state != RunState::held) {
     throw Error("run " + std::to_string(id) + " is " + std::string(run_state_name(r->state)) +

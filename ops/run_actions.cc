@@ -1,0 +1,62 @@
+#include "ops/run_actions.h"
+
+namespace rosterd {
+
+std::vector<RunRecord> run_history(RosterStore& store, const std::string& feed, std::size_t last) {
+  return store.runs().history(feed, last);
+}
+
+RunView show_run(RosterStore& store, std::int64_t id) {
+  const auto run = store.runs().get(id);
+  if (!run)
+    throw NotFoundError(NotFoundError::What::run, "there is no run " + std::to_string(id) + ".");
+  RunView v;
+  v.run = *run;
+  v.discrepancies = store.runs().discrepancies(id);
+  v.changes = store.runs().changes(id);
+  for (const AlertRecord& a : store.identity().alerts(run->feed, true)) {
+    if (a.run == id) v.alerts.push_back(a.alert);
+  }
+  for (const Discrepancy& d : v.discrepancies) {
+    if (!is_file_level(d.code)) v.rows_.push_back(d);
+  }
+  return v;
+}
+
+RunReport RunView::report() const {
+  RunReport r;
+  r.feed = run.feed;
+  r.run_id = run.id;
+  r.file_name = run.file_name;
+  r.sha256 = run.sha256;
+  r.bytes = run.bytes;
+  r.state = run.state;
+  r.reason = run.reason;
+  r.counts = run.check;
+  if (run.state != RunState::refused) r.plan = run.plan;
+  r.trips = run.trips;
+  for (const Discrepancy& d : discrepancies) {
+    ++r.by_code[static_cast<std::size_t>(d.code)];
+    if (is_file_level(d.code)) r.refusal = d;
+  }
+  r.discrepancies = &rows_;
+  r.changes = &changes;
+  r.alerts = &alerts;
+  return r;
+}
+
+RunRecord approve_run(RosterStore& store, std::int64_t id, const std::string& who) {
+  store.decisions().approve(id, who);
+  return *store.runs().get(id);
+}
+
+RunRecord reject_run(RosterStore& store, std::int64_t id, const std::string& who) {
+  store.decisions().reject(id, who);
+  return *store.runs().get(id);
+}
+
+RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const std::string& who) {
+  return *store.runs().get(store.decisions().rollback(id, force, who));
+}
+
+}  // namespace rosterd

@@ -1,0 +1,44 @@
+// What a person does about runs and sees of them: the history, one run in full, and the
+// decisions (approve or reject a held run, roll a committed one back).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "report/run_report.h"
+#include "store/roster_store.h"
+
+namespace rosterd {
+
+// The last `last` runs, newest first, of one feed (or all when `feed` is empty).
+std::vector<RunRecord> run_history(RosterStore& store, const std::string& feed, std::size_t last);
+
+// One run in full, as it stands now.
+struct RunView {
+  RunRecord run;
+  std::vector<Discrepancy> discrepancies;  // every one it recorded, refusal included
+  std::vector<Change> changes;
+  std::vector<IdentityAlert> alerts;  // the alerts it raised, as they stand
+
+  // Its report. REQUIRES: the view outlives it (the report points into it).
+  RunReport report() const;
+
+ private:
+  friend RunView show_run(RosterStore& store, std::int64_t id);
+  std::vector<Discrepancy> rows_;  // `discrepancies` without the refusal
+};
+
+// Throws NotFoundError when there is no run `id`.
+RunView show_run(RosterStore& store, std::int64_t id);
+
+// Commits held run `id` as `who`; returns it as it now stands. Throws NotFoundError, or Error
+// saying why it cannot be (not held, superseded, its base changed).
+RunRecord approve_run(RosterStore& store, std::int64_t id, const std::string& who);
+// Discards held run `id`; returns it as it now stands.
+RunRecord reject_run(RosterStore& store, std::int64_t id, const std::string& who);
+// Restores what committed run `id` changed, as a new run, which it returns. Refused when a later
+// committed run touched the same students, unless `force`.
+RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const std::string& who);
+
+}  // namespace rosterd
