@@ -30,10 +30,10 @@ using namespace rosterd;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double since(SteadyClock::time_point t0) {
+  return std::chrono::duration<double>(SteadyClock::now() - t0).count();
 }
 
 // Writes the next night from `in`. typical: 1% renamed, 0.5% withdrawn, 0.5% new students and
@@ -90,20 +90,20 @@ Timed time_matching(const Config& config, const std::filesystem::path& file, int
   const auto best = [](double& slot, double v) { slot = slot == 0 ? v : std::min(slot, v); };
   CheckResult check;
   for (int r = 0; r < runs; ++r) {
-    auto t0 = Clock::now();
+    auto t0 = SteadyClock::now();
     check_roster_file(reader, checker, file, CheckRun{2, true, {}});
     best(t.check_without, since(t0));
-    t0 = Clock::now();
+    t0 = SteadyClock::now();
     check = check_roster_file(reader, checker, file, CheckRun{2, true, feed.identity.match_on});
     best(t.check_with, since(t0));
   }
   const auto committed = store->students().roster("gen");
   for (int r = 0; r < runs; ++r) {
     Plan plan = make_plan(check, *committed);
-    auto t0 = Clock::now();
+    auto t0 = SteadyClock::now();
     const IdentityState state = store->identity().state("gen");
     best(t.state, since(t0));
-    t0 = Clock::now();
+    t0 = SteadyClock::now();
     match_identities(plan, *committed, state, feed.identity);
     best(t.match, since(t0));
     t.counts = plan.counts;
@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
       const auto f = split(line, '|');
       if (f.size() >= 6) names.emplace_back(f[4], f[5]);
     }
-    const auto t0 = Clock::now();
+    const auto t0 = SteadyClock::now();
     std::uint64_t sink = 0;
     for (const auto& [last, dob] : names)
       sink ^= identity_key(last, dob);

@@ -1,5 +1,7 @@
 #include "core/civil_date.h"
 
+#include "core/clock.h"
+
 #include <chrono>
 #include <ctime>
 
@@ -138,21 +140,28 @@ std::optional<std::int64_t> parse_utc_timestamp(const std::string& text) {
 }
 
 std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return process_clock().now();
 }
 
 std::string utc_timestamp_compact() {
-  std::string s = utc_timestamp();
+  return utc_timestamp_compact(unix_now());
+}
+
+std::string utc_timestamp_compact(std::int64_t unix) {
+  std::string s = utc_timestamp(unix);
   std::erase(s, '-');
   std::erase(s, ':');
   return s;
 }
 
 CivilDate today_utc() {
-  const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  const std::chrono::year_month_day ymd{now};
+  return utc_date(unix_now());
+}
+
+CivilDate utc_date(std::int64_t unix) {
+  const std::chrono::sys_days day =
+      std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(unix)));
+  const std::chrono::year_month_day ymd{day};
   return CivilDate{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
                    static_cast<unsigned>(ymd.day())};
 }

@@ -43,14 +43,17 @@ std::string utc_timestamp(std::int64_t unix);
 // the text is not such a timestamp.
 std::optional<std::int64_t> parse_utc_timestamp(const std::string& text);
 
-// Seconds since the epoch, now.
+// Seconds since the epoch, now, by the process's clock (core/clock.h: a test may move it on).
 std::int64_t unix_now();
 
 // The same as "20261123T120000Z": safe in file names.
 std::string utc_timestamp_compact();
+std::string utc_timestamp_compact(std::int64_t unix);
 
-// Today's date in UTC.
+// Today's date in UTC, by the process's clock.
 CivilDate today_utc();
+// The UTC date of `unix` seconds since the epoch.
+CivilDate utc_date(std::int64_t unix);
 
 // Whole years from `birth` to `on` (the age on that day); negative when `on` is before `birth`.
 int age_on(const CivilDate& birth, const CivilDate& on);

@@ -66,9 +66,8 @@ std::filesystem::path archive_dir(const Config& config, const std::string& feed)
   return config.state_dir / "archive" / feed;
 }
 
-FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop,
-                       Clock now)
-    : config_(config), feed_(feed), store_(store), drop_(drop), now_(now ? now : unix_now) {}
+FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop)
+    : config_(config), feed_(feed), store_(store), drop_(drop), clock_(store.clock()) {}
 
 template <typename F>
 auto FeedIntake::with_retries(const char* what, F&& op) -> decltype(op()) {
@@ -104,7 +103,7 @@ bool FeedIntake::ready(const DropEntry& e, const std::vector<DropEntry>& all, st
     why = "no marker yet (" + e.name + s.markers.front() + ")";
     return false;
   }
-  const std::int64_t now = now_();
+  const std::int64_t now = clock_.now();
   const std::int64_t since = store_.ledger().observe(feed_.name, e.name, e.size, e.mtime, now);
   const std::int64_t unchanged = now - since;
   if (unchanged >= s.stable_for.count()) return true;
@@ -149,7 +148,7 @@ FetchResult FeedIntake::fetch() {
       rec.remote_name = e.name;
       rec.size = e.size;
       rec.mtime = e.mtime;
-      rec.seen_at = utc_timestamp();
+      rec.seen_at = utc_timestamp(clock_.now());
       if (e.size > s.max_bytes) {
         rec.status = "too_large";
         rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" +
@@ -194,8 +193,8 @@ FetchResult FeedIntake::fetch() {
         continue;
       }
       rec.status = "fetched";
-      const std::string local_name =
-          utc_timestamp_compact() + "-" + std::to_string(e.mtime) + "-" + safe_local_name(e.name);
+      const std::string local_name = utc_timestamp_compact(clock_.now()) + "-" +
+                                     std::to_string(e.mtime) + "-" + safe_local_name(e.name);
       rec.local_path = (dir.path() / local_name).string();
       rec.id = store_.ledger().add(rec);
       fault_point("fetch.recorded");
@@ -277,7 +276,7 @@ void FeedIntake::after_take(SourceFile& f) {
       // move_to should be is refused, never followed). Once per ledger record.
       const std::string name = display_safe(f.remote_name);
       mailer_->alert_failure(feed_, "file:" + std::to_string(f.id) + ":after",
-                             "[rosterd] " + feed_.name + " " + to_iso(today_utc()) +
+                             "[rosterd] " + feed_.name + " " + to_iso(utc_date(clock_.now())) +
                                  ": ATTENTION — " + name + " was left in the drop",
                              "The file " + name + " was taken (ledger record " +
                                  std::to_string(f.id) +
@@ -401,8 +400,8 @@ void FeedIntake::settle_repeats() {
 }
 
 void FeedIntake::tidy() {
-  // File times are the real clock's, so the cutoff is too (not the intake's test clock).
-  const std::int64_t cutoff = unix_now() - std::int64_t{86400} * config_.archive_keep_days;
+  // File times are the system clock's, so the cutoff is too (not a test's clock).
+  const std::int64_t cutoff = SystemClock().now() - std::int64_t{86400} * config_.archive_keep_days;
   try {
     remove_stale_parts(held_folder(config_, "staging", feed_.name, false));
   } catch (const FolderError& e) {

@@ -55,11 +55,8 @@ struct IntakeRun {
 
 class FeedIntake {
  public:
-  using Clock = std::function<std::int64_t()>;  // seconds since the epoch
-
-  // `drop` is the feed's drop (make_drop); `now` is replaceable for tests.
-  FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop,
-             Clock now = nullptr);
+  // `drop` is the feed's drop (make_drop). Time (stable_for) is the store's clock.
+  FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop);
 
   // Lists the drop, stages every complete file not seen before, records each in the ledger.
   // Transport faults are retried (source.attempts, with backoff); what still fails is returned
@@ -97,7 +94,7 @@ class FeedIntake {
   const FeedConfig& feed_;
   RosterStore& store_;
   Drop& drop_;
-  Clock now_;
+  const Clock& clock_;
   std::string last_error_;  // of the previous fetch(), so a state change is logged once
   Mailer* mailer_ = nullptr;
 };

@@ -82,7 +82,7 @@ std::string check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mail
   const auto seen = parse_utc_timestamp(last->seen_at);
   if (!seen) return "";
   const std::int64_t since = *seen;
-  const std::int64_t now = unix_now();
+  const std::int64_t now = store.clock().now();
   if (now - since < after) return "";
   // Only when something came since, all of it repeats (no file at all is "missing" instead).
   if (!store.ledger().seen_since(feed.name, since + 1)) return "";
@@ -93,7 +93,7 @@ std::string check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mail
   if (!store.runs().record_notice(feed.name, RunKind::stale, key, notice)) return "";  // told
   log::warning("feed.stale", {{"feed", feed.name}, {"since", last->seen_at}});
   mailer.alert_failure(feed, key,
-                       "[rosterd] " + feed.name + " " + to_iso(today_utc()) +
+                       "[rosterd] " + feed.name + " " + to_iso(utc_date(now)) +
                            ": STALE — the same roster for " + days + " day(s)",
                        "Every file of feed " + feed.name + " since " + last->seen_at +
                            " has the same bytes as " + display_safe(last->remote_name) +
@@ -116,7 +116,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
   if (drop_state != nullptr) intake.set_last_error(*drop_state);
   result.fetched = options.wait ? fetch_waiting(intake, feed) : intake.fetch();
   const FetchResult& fetched = result.fetched;
-  const std::string today = to_iso(today_utc());
+  const std::string today = to_iso(utc_date(store.clock().now()));
   if (!fetched.error.empty()) {
     // Once a day per distinct fault: the list hears of it, not of every poll.
     mailer.alert_failure(
@@ -154,7 +154,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
   intake.tidy();
   if (drop_state != nullptr) *drop_state = intake.last_error();
   result.stale = check_stale(feed, store, mailer);
-  result.missing = check_deadline(feed, store, mailer, unix_now()).value_or("");
+  result.missing = check_deadline(feed, store, mailer, store.clock().now()).value_or("");
   mailer.deliver_due(options.deliver_all);
   mailer.settle_awaiting_runs(feed.name);
   return result;

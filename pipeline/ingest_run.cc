@@ -136,7 +136,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     // The QA report goes out before anything is committed.
     bool awaiting_report = false;
     const bool mail = mailer != nullptr && mailer->enabled();
-    const std::string run_date = to_iso(today_utc());
+    const std::string run_date = to_iso(utc_date(store.clock().now()));
     if (mail && !feed.notify.qa_report.empty()) {
       RunReport report = o.report(feed.name);
       report.next_steps = next_steps(mailer->config_file(), o.decision.decision, o.run_id);

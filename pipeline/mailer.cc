@@ -22,8 +22,8 @@ std::string date_of(const std::string& iso) {
   return iso.substr(0, 10);
 }
 
-Mailer::Mailer(const Config& config, RosterStore& store, Clock now)
-    : config_(config), store_(store), sender_(config.smtp), now_(now ? now : unix_now) {}
+Mailer::Mailer(const Config& config, RosterStore& store)
+    : config_(config), store_(store), sender_(config.smtp), clock_(store.clock()) {}
 
 bool Mailer::send(const std::string& feed, std::optional<std::int64_t> run, const std::string& list,
                   const std::string& key, const MailMessage& m) {
@@ -52,7 +52,7 @@ bool Mailer::transmit(const OutboxEntry& e, bool* unreachable) {
     // Backoff: 1, 2, 4 ... minutes, at most an hour (the daemon honours it; `run --once` does
     // not wait for it).
     const std::int64_t wait = std::min<std::int64_t>(60LL << std::min(e.attempts, 6), 3600);
-    store_.outbox().failed(e.id, err.what(), now_() + wait);
+    store_.outbox().failed(e.id, err.what(), clock_.now() + wait);
     if (e.attempts == 0) {
       log::warning("mail.failed", {{"feed", e.feed}, {"list", e.list}, {"error", err.what()}});
     }
@@ -82,7 +82,7 @@ void Mailer::disown(std::int64_t id) noexcept {
 std::size_t Mailer::deliver_due(bool now_all) {
   if (!enabled()) return 0;
   std::size_t delivered = 0;
-  const auto due = store_.outbox().due(now_all ? INT64_MAX : now_());
+  const auto due = store_.outbox().due(now_all ? INT64_MAX : clock_.now());
   for (const OutboxEntry& e : due) {
     bool unreachable = false;
     if (!deliver(e, &unreachable)) {
@@ -126,7 +126,7 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
       } else {
         why = "its QA report was delivered only after " + within;
       }
-    } else if (now_() > deadline) {
+    } else if (clock_.now() > deadline) {
       why = "its QA report could not be delivered within " + within +
             (report && !report->last_error.empty() ? " (last error: " + report->last_error + ")"
                                                    : "");

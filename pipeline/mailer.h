@@ -19,9 +19,8 @@ namespace rosterd {
 
 class Mailer {
  public:
-  using Clock = std::function<std::int64_t()>;  // seconds since the epoch
-
-  Mailer(const Config& config, RosterStore& store, Clock now = nullptr);
+  // Reads time from the store's clock (retries, report deadlines).
+  Mailer(const Config& config, RosterStore& store);
 
   bool enabled() const { return config_.smtp.configured(); }
   const std::string config_file() const { return config_.file.string(); }
@@ -57,7 +56,7 @@ class Mailer {
   const Config& config_;
   RosterStore& store_;
   SmtpSender sender_;
-  Clock now_;
+  const Clock& clock_;
 };
 
 // The date part of a UTC ISO timestamp ("2026-11-23T01:02:03Z" -> "2026-11-23").

@@ -235,7 +235,7 @@ void CommittedStudents::apply_changes(const std::string& feed, std::int64_t run,
         throw StoreError("feed " + feed + ": student " + from + " to be given state ID " +
                          c.state_id + " is no longer in the roster; nothing was committed.");
       }
-      record_id_change(db_, feed, from, c.state_id, run, now_utc());
+      record_id_change(db_, feed, from, c.state_id, run, now_utc(clock_));
     }
   }
   if (!bulk_updates.empty()) update_in_bulk(feed, run, bulk_updates);

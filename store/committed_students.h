@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "planner/plan.h"
 #include "store/sql_db.h"
 #include "store/student_record.h"
@@ -18,7 +19,8 @@ namespace rosterd {
 
 class CommittedStudents {
  public:
-  explicit CommittedStudents(SqlDb& db) : db_(db) {}
+  // `clock` stamps re-keys.
+  CommittedStudents(SqlDb& db, const Clock& clock) : db_(db), clock_(clock) {}
   ~CommittedStudents();
 
   // The feed's committed roster, as the planner reads it. Its full read (for_each_digest)
@@ -53,6 +55,7 @@ class CommittedStudents {
   void remove_student(const std::string& feed, const std::string& id);
 
   SqlDb& db_;
+  const Clock& clock_;
   std::unique_ptr<Statement> values_query_;  // prepared once: a rollback reads one a change
 };
 

@@ -115,7 +115,7 @@ std::int64_t DropLedger::add(const SourceFile& f) {
       .bind(3, static_cast<std::int64_t>(f.size))
       .bind(4, f.mtime)
       .bind(5, f.sha256)
-      .bind(6, f.seen_at.empty() ? now_utc() : f.seen_at)
+      .bind(6, f.seen_at.empty() ? now_utc(clock_) : f.seen_at)
       .bind(7, f.status)
       .bind(8, f.detail)
       .bind(9, f.local_path)

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "store/source_file.h"
 #include "store/sql_db.h"
 
@@ -15,7 +16,8 @@ namespace rosterd {
 
 class DropLedger {
  public:
-  explicit DropLedger(SqlDb& db) : db_(db) {}
+  // `clock` stamps when a file was seen.
+  DropLedger(SqlDb& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Notes that the drop lists `name` with this size and mtime at `now` (seconds since the
   // epoch) and returns since when it has been listed unchanged.
@@ -57,6 +59,7 @@ class DropLedger {
 
  private:
   SqlDb& db_;
+  const Clock& clock_;
 };
 
 }  // namespace rosterd

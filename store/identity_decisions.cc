@@ -61,7 +61,7 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
   } else if (!chosen.empty()) {
     throw Error("a candidate is named for a match only, not for a new student.");
   }
-  record_resolution(db_, id, match, chosen, who, now_utc());
+  record_resolution(db_, id, match, chosen, who, now_utc(clock_));
   tx.commit();
 }
 
@@ -71,13 +71,13 @@ std::size_t IdentityDecisions::reject_rekeys(std::int64_t run_id, const std::str
   Statement mark(db_,
                  "UPDATE alerts SET status = 'create', decided_by = ?, decided = ? WHERE run = ? "
                  "AND kind = 'rekey' AND status = 'proposed'");
-  mark.bind(1, who).bind(2, now_utc()).bind(3, run_id).run();
+  mark.bind(1, who).bind(2, now_utc(clock_)).bind(3, run_id).run();
   const auto count = static_cast<std::size_t>(db_.changes());
   dismiss_run_alerts(db_, run_id);
   Statement up(db_,
                "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
   up.bind(1, who)
-      .bind(2, r.reason + "; rejected by " + who + " at " + now_utc() +
+      .bind(2, r.reason + "; rejected by " + who + " at " + now_utc(clock_) +
                    ": its re-keys are to be added as new students")
       .bind(3, run_id)
       .run();
@@ -95,7 +95,7 @@ std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
   }
   if (decided.empty()) return std::nullopt;
   const auto base = runs_.last_committed(feed);
-  const std::string now = now_utc();
+  const std::string now = now_utc(clock_);
   Statement ins(db_,
                 "INSERT INTO runs (feed, kind, started, finished, decision, reason, base_run, "
                 "decided_by) VALUES (?, 'resolve', ?, ?, 'committed', ?, ?, ?) RETURNING id");
@@ -183,7 +183,7 @@ std::size_t IdentityDecisions::import_existing(const std::string& feed,
                 "first live file, to be matched by it. After go-live, ID changes are caught as "
                 "possible matches.");
   }
-  replace_existing(db_, feed, students, now_utc());
+  replace_existing(db_, feed, students, now_utc(clock_));
   tx.commit();
   return students.size();
 }

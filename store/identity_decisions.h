@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "planner/identity_match.h"
 #include "store/alert_record.h"
 #include "store/committed_students.h"
@@ -20,8 +21,8 @@ namespace rosterd {
 class IdentityDecisions {
  public:
   // Neither `runs` nor `students` is owned.
-  IdentityDecisions(SqlDb& db, RunRecords& runs, CommittedStudents& students)
-      : db_(db), runs_(runs), students_(students) {}
+  IdentityDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students)
+      : db_(db), clock_(clock), runs_(runs), students_(students) {}
 
   // Decided alerts not yet applied, candidates of open alerts, and pending existing students.
   IdentityState state(const std::string& feed);
@@ -48,6 +49,7 @@ class IdentityDecisions {
 
  private:
   SqlDb& db_;
+  const Clock& clock_;
   RunRecords& runs_;
   CommittedStudents& students_;
 };

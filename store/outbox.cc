@@ -64,7 +64,7 @@ QueuedMail Outbox::enqueue(const std::string& feed, std::optional<std::int64_t> 
       .bind(9, m.attachment_name)
       .bind_blob(10, m.attachment)
       .bind(11, m.message_id)
-      .bind(12, now_utc())
+      .bind(12, now_utc(clock_))
       .bind(13, holds_.connection_instance());
   const std::int64_t id = returned_id(ins);
   tx.commit();
@@ -107,7 +107,7 @@ void Outbox::sent(std::int64_t id) {
   Statement up(db_,
                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
                "last_error = '' WHERE id = ?");
-  up.bind(1, now_utc()).bind(2, id).run();
+  up.bind(1, now_utc(clock_)).bind(2, id).run();
 }
 
 void Outbox::failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "notify/mail_message.h"
 #include "store/feed_holds.h"
 #include "store/outbox_entry.h"
@@ -18,7 +19,7 @@ namespace rosterd {
 class Outbox {
  public:
   // `holds` (not owned) names this sender and tells whether another is alive.
-  Outbox(SqlDb& db, FeedHolds& holds) : db_(db), holds_(holds) {}
+  Outbox(SqlDb& db, const Clock& clock, FeedHolds& holds) : db_(db), clock_(clock), holds_(holds) {}
 
   // Queues `m` unless a message with `key` was queued before. A message this call queues is
   // claimed for the caller in the same transaction (as claim() does), so that no other sender
@@ -52,6 +53,7 @@ class Outbox {
 
  private:
   SqlDb& db_;
+  const Clock& clock_;
   FeedHolds& holds_;
 };
 

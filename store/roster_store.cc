@@ -10,15 +10,16 @@
 namespace rosterd {
 
 RosterStore::RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::string_view>& migrations,
-                         std::string instance)
+                         std::string instance, const Clock& clock)
     : db_(std::move(db)),
+      clock_(clock),
       holds_(*db_, std::move(instance)),
-      students_(*db_),
-      runs_(*db_, holds_, students_),
-      decisions_(*db_, runs_, students_),
-      ledger_(*db_),
-      outbox_(*db_, holds_),
-      identity_(*db_, runs_, students_) {
+      students_(*db_, clock),
+      runs_(*db_, clock, holds_, students_),
+      decisions_(*db_, clock, runs_, students_),
+      ledger_(*db_, clock),
+      outbox_(*db_, clock, holds_),
+      identity_(*db_, clock, runs_, students_) {
   migrate(*db_, migrations);
   runs_.fail_abandoned();
 }
@@ -27,16 +28,17 @@ std::vector<std::string> RosterStore::damage(bool thorough) {
   return find_store_damage(*db_, thorough);
 }
 
-std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path) {
+std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path, const Clock& clock) {
   auto db = std::make_unique<SqliteDb>(path);
   prepare_sqlite_connection(*db);
-  return std::make_unique<RosterStore>(std::move(db), sqlite_migrations(), instance_name());
+  return std::make_unique<RosterStore>(std::move(db), sqlite_migrations(), instance_name(), clock);
 }
 
-std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options) {
+std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options,
+                                                 const Clock& clock) {
   const std::string instance = instance_name();
   auto db = std::make_unique<PgDb>(options.conninfo, options.password, instance);
-  return std::make_unique<RosterStore>(std::move(db), postgres_migrations(), instance);
+  return std::make_unique<RosterStore>(std::move(db), postgres_migrations(), instance, clock);
 }
 
 }  // namespace rosterd

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "store/committed_students.h"
 #include "store/drop_ledger.h"
 #include "store/feed_holds.h"
@@ -25,8 +26,10 @@ class RosterStore {
  public:
   // Migrates the store on `db` and fails the runs a process or connection that is gone left
   // `running`. `instance` names this process (instance_name()).
+  // `clock` (not owned; it outlives the store) stamps what the store records, and is the one
+  // the mailer, the intake and the poll read: tests move it on instead of sleeping.
   RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::string_view>& migrations,
-              std::string instance);
+              std::string instance, const Clock& clock = process_clock());
   RosterStore(const RosterStore&) = delete;
   RosterStore& operator=(const RosterStore&) = delete;
 
@@ -37,6 +40,7 @@ class RosterStore {
   FeedHolds& holds() { return holds_; }
   CommittedStudents& students() { return students_; }
   IdentityDecisions& identity() { return identity_; }
+  const Clock& clock() const { return clock_; }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
   // page too (SQLite's quick_check: seconds for a large store). `rosterd store-check`.
@@ -44,6 +48,7 @@ class RosterStore {
 
  private:
   std::unique_ptr<SqlDb> db_;  // first: the concepts below use it, and go before it
+  const Clock& clock_;
   FeedHolds holds_;
   CommittedStudents students_;
   RunRecords runs_;
@@ -55,7 +60,8 @@ class RosterStore {
 
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process
 // that no longer exists are marked failed.
-std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path);
+std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path,
+                                               const Clock& clock = process_clock());
 
 struct PostgresOptions {
   std::string conninfo;  // libpq's "host=... port=... dbname=... user=..." or a URI
@@ -65,6 +71,7 @@ struct PostgresOptions {
 // Connects to (and migrates, one instance at a time) the PostgreSQL store. Runs left `running`
 // by a connection that no longer exists are marked failed. Throws StoreConnectionError when
 // the server cannot be reached.
-std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options);
+std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options,
+                                                 const Clock& clock = process_clock());
 
 }  // namespace rosterd

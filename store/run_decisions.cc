@@ -31,7 +31,10 @@ void RunDecisions::approve(std::int64_t id, const std::string& who) {
   del.bind(1, id).run();
   Statement up(db_,
                "UPDATE runs SET decision = 'committed', decided_by = ?, reason = ? WHERE id = ?");
-  up.bind(1, who).bind(2, r.reason + "; approved by " + who + " at " + now_utc()).bind(3, id).run();
+  up.bind(1, who)
+      .bind(2, r.reason + "; approved by " + who + " at " + now_utc(clock_))
+      .bind(3, id)
+      .run();
   tx.commit();
 }
 
@@ -41,7 +44,10 @@ void RunDecisions::reject(std::int64_t id, const std::string& who) {
   dismiss_run_alerts(db_, id);
   Statement up(db_,
                "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
-  up.bind(1, who).bind(2, r.reason + "; rejected by " + who + " at " + now_utc()).bind(3, id).run();
+  up.bind(1, who)
+      .bind(2, r.reason + "; rejected by " + who + " at " + now_utc(clock_))
+      .bind(3, id)
+      .run();
   tx.commit();
 }
 
@@ -109,7 +115,7 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::stri
       "INSERT INTO runs (feed, kind, file_name, started, finished, decision, reason, "
       "base_run, target_run, "
       "decided_by) VALUES (?, 'rollback', ?, ?, ?, 'committed', ?, ?, ?, ?) RETURNING id");
-  const std::string now = now_utc();
+  const std::string now = now_utc(clock_);
   ins.bind(1, target->feed)
       .bind(2, target->file_name)
       .bind(3, now)

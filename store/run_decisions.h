@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/clock.h"
 #include "store/committed_students.h"
 #include "store/run_records.h"
 #include "store/sql_db.h"
@@ -15,8 +16,8 @@ namespace rosterd {
 class RunDecisions {
  public:
   // Neither `runs` nor `students` is owned.
-  RunDecisions(SqlDb& db, RunRecords& runs, CommittedStudents& students)
-      : db_(db), runs_(runs), students_(students) {}
+  RunDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students)
+      : db_(db), clock_(clock), runs_(runs), students_(students) {}
 
   // Commits a held run; refused (Error) when it is not held or its base has changed. `who` is
   // recorded as the one who decided.
@@ -29,6 +30,7 @@ class RunDecisions {
 
  private:
   SqlDb& db_;
+  const Clock& clock_;
   RunRecords& runs_;
   CommittedStudents& students_;
 };

@@ -117,7 +117,7 @@ void RunRecords::check_feed_key(const std::string& feed, const std::string& key_
     return;
   }
   Statement ins(db_, "INSERT INTO feeds (feed, key_column, created) VALUES (?, ?, ?)");
-  ins.bind(1, feed).bind(2, key_column).bind(3, now_utc()).run();
+  ins.bind(1, feed).bind(2, key_column).bind(3, now_utc(clock_)).run();
 }
 
 std::int64_t RunRecords::begin(const std::string& feed, const FileSummary& file,
@@ -131,7 +131,7 @@ std::int64_t RunRecords::begin(const std::string& feed, const FileSummary& file,
       .bind(2, file.name)
       .bind(3, file.sha256)
       .bind(4, static_cast<std::int64_t>(file.bytes))
-      .bind(5, now_utc())
+      .bind(5, now_utc(clock_))
       .bind(6, static_cast<std::int64_t>(::getpid()))
       .bind(7, host_name())
       .bind(8, holds_.connection_instance());
@@ -168,7 +168,8 @@ void RunRecords::finish(const RunOutcome& o) {
     supersede_held(o.feed, o.run_id);
   }
   if (commits || o.decision == Decision::held) {
-    if (o.alerts != nullptr) record_alerts(db_, o.feed, o.run_id, *o.alerts, commits, now_utc());
+    if (o.alerts != nullptr)
+      record_alerts(db_, o.feed, o.run_id, *o.alerts, commits, now_utc(clock_));
     if (o.applied_resolutions != nullptr)
       record_applied_resolutions(db_, o.run_id, *o.applied_resolutions, commits);
     if (o.reopened_resolutions != nullptr) {
@@ -186,7 +187,7 @@ void RunRecords::finish(const RunOutcome& o) {
       "out_of_scope = ?, left_scope = ?, kept_out_of_scope = ?, opted_out = ?, suppressed_added "
       "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ? WHERE id = ? AND "
       "decision = 'running'");
-  up.bind(1, now_utc())
+  up.bind(1, now_utc(clock_))
       .bind(2, decision_name(o.decision))
       .bind(3, o.reason)
       .bind(4, o.base_run)
@@ -229,7 +230,7 @@ void RunRecords::fail(std::int64_t run, const std::string& reason) {
   Statement up(db_,
                "UPDATE runs SET decision = 'failed', finished = ?, reason = ? WHERE id = ? AND "
                "decision = 'running'");
-  up.bind(1, now_utc()).bind(2, reason).bind(3, run).run();
+  up.bind(1, now_utc(clock_)).bind(2, reason).bind(3, run).run();
 }
 
 void RunRecords::fail_left_by_this_process(const std::string& feed) {
@@ -237,7 +238,7 @@ void RunRecords::fail_left_by_this_process(const std::string& feed) {
   Statement up(db_,
                "UPDATE runs SET decision = 'failed', finished = ?, reason = ? WHERE feed = ? AND "
                "decision = 'running' AND pid = ? AND host = ?");
-  up.bind(1, now_utc())
+  up.bind(1, now_utc(clock_))
       .bind(2,
             "the run could not be finished (the store failed at its end); nothing of it was "
             "committed, and the file will be taken again")
@@ -387,7 +388,7 @@ bool RunRecords::record_notice(const std::string& feed, RunKind kind, const std:
   q.bind(1, feed).bind(2, name).bind(3, key);
   if (q.step()) return false;
   q.reset();
-  const std::string now = now_utc();
+  const std::string now = now_utc(clock_);
   Statement ins(db_,
                 "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, finished, "
                 "decision, reason, pid, host) VALUES (?, ?, ?, '', 0, ?, ?, ?, ?, ?, ?)");

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/clock.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
 #include "planner/run_state.h"
@@ -68,8 +69,9 @@ class RunRecords {
  public:
   // `holds` tells which processes are alive and names this one; `students` applies changes.
   // Neither is owned.
-  RunRecords(SqlDb& db, FeedHolds& holds, CommittedStudents& students)
-      : db_(db), holds_(holds), students_(students) {}
+  // `clock` stamps when runs start, finish and fail.
+  RunRecords(SqlDb& db, const Clock& clock, FeedHolds& holds, CommittedStudents& students)
+      : db_(db), clock_(clock), holds_(holds), students_(students) {}
 
   // Records the feed's key column on first use; throws Error when it differs from the one
   // recorded (switching the key column would scramble students).
@@ -141,6 +143,7 @@ class RunRecords {
                             const std::vector<Discrepancy>* list);
 
   SqlDb& db_;
+  const Clock& clock_;
   FeedHolds& holds_;
   CommittedStudents& students_;
 };

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "core/civil_date.h"
 #include "store/store_support.h"
 
 namespace rosterd {
@@ -46,7 +47,7 @@ void migrate(SqlDb& db, const std::vector<std::string_view>& migrations) {
     if (!q.step()) {
       db.exec(migrations[v - 1]);
       Statement ins(db, "INSERT INTO schema_migrations (version, applied) VALUES (?, ?)");
-      ins.bind(1, static_cast<std::int64_t>(v)).bind(2, now_utc()).run();
+      ins.bind(1, static_cast<std::int64_t>(v)).bind(2, utc_timestamp()).run();
     }
     tx.commit();
   }

@@ -32,8 +32,8 @@ StoredKeys stored_keys(const StudentValues& v) {
               identity_key(v[field_index(Field::last_name)], v[field_index(Field::birth_date)]))};
 }
 
-std::string now_utc() {
-  return utc_timestamp();
+std::string now_utc(const Clock& clock) {
+  return utc_timestamp(clock.now());
 }
 
 std::string host_name() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/field.h"
 #include "core/student_table.h"
 #include "store/sql_db.h"
@@ -36,8 +37,8 @@ struct StoredKeys {
 };
 StoredKeys stored_keys(const StudentValues& v);
 
-// Now, as the store records times (UTC, ISO 8601).
-std::string now_utc();
+// Now by `clock`, as the store records times (UTC, ISO 8601).
+std::string now_utc(const Clock& clock);
 std::string host_name();
 // "rosterd@HOST:PID": names this process in pg_stat_activity, runs and `rosterd status`.
 std::string instance_name();

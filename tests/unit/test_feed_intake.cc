@@ -20,7 +20,7 @@ struct Intake {
   Config config;
   std::unique_ptr<RosterStore> store;
   std::unique_ptr<LocalDrop> drop;
-  std::int64_t now = 1'000'000;
+  ManualClock clock{1'000'000};
 
   explicit Intake(const std::string& source_extra = "") {
     std::filesystem::create_directories(dir / "drop");
@@ -29,13 +29,11 @@ struct Intake {
         "    source:\n      local:\n        dir: drop\n        retry_backoff: 0s\n" + source_extra,
         "live");
     config = load_config(path);
-    store = open_sqlite_store((dir / "roster.db").string());
+    store = open_sqlite_store((dir / "roster.db").string(), clock);
     drop = std::make_unique<LocalDrop>(dir / "drop");
   }
   const FeedConfig& feed() const { return config.feed("gen"); }
-  FeedIntake intake() {
-    return FeedIntake(config, feed(), *store, *drop, [this] { return now; });
-  }
+  FeedIntake intake() { return FeedIntake(config, feed(), *store, *drop); }
   void put(const std::string& name, const std::string& text) {
     std::ofstream(dir / "drop" / name, std::ios::binary) << text;
   }
@@ -66,14 +64,14 @@ TEST_CASE("a file is taken once it has been unchanged for stable_for") {
   Intake t("        stable_for: 60s\n");
   t.put("r.txt", Intake::roster(10));
   CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
-  t.now += 59;
+  t.clock.advance(59);
   CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:r.txt"});
   t.put("r.txt", Intake::roster(11));  // still being written: the clock starts again
-  t.now += 30;
+  t.clock.advance(30);
   const FetchResult r = t.intake().fetch();
   CHECK(t.kinds(r) == Kinds{"waiting:r.txt"});
   CHECK(r.events[0].detail == "unchanged for 0s of the 60s stable_for");
-  t.now += 60;
+  t.clock.advance(60);
   CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:r.txt"});
   CHECK(t.kinds(t.intake().fetch()).empty());  // taken once
 }
