@@ -278,6 +278,9 @@ class Service {
     st.last_at = utc_timestamp();
     st.drop_state = drop_state;
     --running_;
+    // One line a poll at debug: what an operator (or a test) follows to see polls go by. The
+    // outcome is in `rosterd status`; faults are logged once, where they start and end.
+    log::debug("service.polled", {{"feed", name}});
     update_status();
     if (stopping_) {
       if (running_ == 0) finish();

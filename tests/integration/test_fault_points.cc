@@ -323,14 +323,16 @@ TEST_CASE(
     "files wait, then commit") {
   LocalFeed f;
   const std::filesystem::path log = f.tmp / "service.log";
-  const int pid =
-      start_process(ROSTERD_BIN, {"run", "--config", f.config.string()}, {}, log.string());
+  // At debug, each poll logs service.polled: the test follows polls, not the clock.
+  const int pid = start_process(ROSTERD_BIN, {"run", "--config", f.config.string()},
+                                {"ROSTERD_LOG_LEVEL=debug"}, log.string());
   f.put("mon");
   const auto eventually = [](const std::function<bool()>& ok) {
     for (int waited = 0; waited < 15000 && !ok(); waited += 50)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     return ok();
   };
+  const auto polls = [&] { return count_of(read_file(log), "event=service.polled"); };
   CHECK(eventually([&] { return f.history().find("committed  mon.txt") != std::string::npos; }));
   {
     ReadOnlyFolder ro(f.tmp / "state");
@@ -341,7 +343,8 @@ TEST_CASE(
     }
     f.put("tue");
     // Several polls (poll_every 1s) fail alike: one error line, and the file waits.
-    std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    const std::size_t before = polls();
+    CHECK(eventually([&] { return polls() >= before + 3; }));
     const std::string text = read_file(log);
     CHECK(count_of(text, "event=service.poll_failed") == 1);
     CHECK((text.find("read-only file system") != std::string::npos ||

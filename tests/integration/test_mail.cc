@@ -18,6 +18,7 @@
 #include "tests/support/roster_generator.h"
 #include "tests/support/smtp_sink.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_clock.h"
 
 using namespace rosterd;
 using namespace rosterd::testing;
@@ -44,6 +45,7 @@ std::string roster() {
 struct MailFixture {
   TempDir tmp;
   SmtpSink sink{tmp / "mail", tmp / "roster.db"};
+  TestClockFile clock{tmp / "clock"};  // the time of every rosterd this fixture runs
   std::filesystem::path config;
   std::filesystem::path file = tmp / "roster.txt";
 
@@ -66,8 +68,12 @@ struct MailFixture {
                              "live");
   }
   ProcessResult ingest() {
-    return run_rosterd(
+    return rosterd(
         {"ingest", "--config", config.string(), "--as-of", kGeneratorAsOf, file.string()});
+  }
+  // rosterd ARGS on the fixture's clock.
+  ProcessResult rosterd(const std::vector<std::string>& args) const {
+    return run_process(ROSTERD_BIN, args, {clock.env()});
   }
   std::vector<json> received() const {
     std::vector<json> out;
@@ -75,7 +81,7 @@ struct MailFixture {
       out.push_back(json::parse(m));
     return out;
   }
-  std::string history() { return run_rosterd({"history", "--config", config.string()}).out; }
+  std::string history() { return rosterd({"history", "--config", config.string()}).out; }
 };
 
 std::string today() {
@@ -336,9 +342,9 @@ TEST_CASE(
   MailFixture f("    report: {deliver_within: 1s}\n");
   f.sink.stop();
   CHECK(f.ingest().exit_status == 4);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  f.clock.advance(2);  // past deliver_within
   f.sink.start();
-  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  f.rosterd({"outbox", "--config", f.config.string(), "--deliver"});
   const auto mails = f.received();
   REQUIRE(mails.size() == 2);
   CHECK(mails[0]["message_id"] == "<run-1.qa_report.gen@rosterd>");
@@ -424,8 +430,8 @@ TEST_CASE(
   INFO(r.out, r.err);
   CHECK(r.exit_status == 4);
   CHECK(f.received().empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  run_rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  f.clock.advance(2);  // past deliver_within
+  f.rosterd({"outbox", "--config", f.config.string(), "--deliver"});
   const auto mails = f.received();
   REQUIRE(mails.size() == 1);  // the alert got past the refused report
   CHECK(mails[0]["rcpt_tos"] == json::array({"ops@platform.example"}));
@@ -503,21 +509,21 @@ TEST_CASE("integration: a file taken today means no missing-file alert") {
 TEST_CASE("integration: the same roster again and again past stale_after is one stale-feed alert") {
   MailFixture f(
       "    source:\n      local: {dir: drop, stable_for: 0s}\n"
-      "    schedule: {stale_after: 1s}\n");
+      "    schedule: {stale_after: 1d}\n");
   std::filesystem::create_directories(f.tmp / "drop");
   const std::vector<std::string> once = {"run",     "--once",      "--config", f.config.string(),
                                          "--as-of", kGeneratorAsOf};
   std::filesystem::copy_file(f.file, f.tmp / "drop/mon.txt");
-  run_rosterd(once);
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  f.rosterd(once);
+  f.clock.advance(2 * 86400);                                  // two days on: past stale_after
   std::filesystem::copy_file(f.file, f.tmp / "drop/tue.txt");  // yesterday's bytes again
-  const ProcessResult r = run_rosterd(once);
+  const ProcessResult r = f.rosterd(once);
   CHECK(r.out.find("gen: STALE: every file since ") != std::string::npos);
-  run_rosterd(once);
+  f.rosterd(once);
   const auto mails = f.received();
   // Monday's report, Tuesday's repeat alert, one stale alert; nothing more on the third poll.
   REQUIRE(mails.size() == 3);
-  CHECK(std::string(mails[2]["subject"]).find(": STALE — the same roster for 0 day(s)") !=
+  CHECK(std::string(mails[2]["subject"]).find(": STALE — the same roster for 2 day(s)") !=
         std::string::npos);
   CHECK(f.history().find("stale feed: every file since") != std::string::npos);
 }

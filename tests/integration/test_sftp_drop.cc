@@ -20,6 +20,7 @@
 #include "tests/support/roster_generator.h"
 #include "tests/support/sshd_server.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/test_clock.h"
 #include "transport/sftp_drop.h"
 #include "transport/staged_file.h"
 
@@ -211,19 +212,28 @@ TEST_CASE("integration: a changed host key is refused") {
 }
 
 TEST_CASE("integration: a growing file is not taken until it has been stable for stable_for") {
-  SftpFixture f("        stable_for: 2s\n");
+  SftpFixture f("        stable_for: 2m\n");
+  TestClockFile clock(f.tmp / "clock");  // rosterd's time, moved on by the test
+  const auto fetch = [&] {
+    return run_process(ROSTERD_BIN, {"fetch", "--config", f.config.string()}, {clock.env()});
+  };
   const std::string text = roster(100);
   write_file(f.drop / "roster.txt", text.substr(0, text.size() / 2));
-  ProcessResult r = f.fetch();
-  CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s of the 2s stable_for") !=
+  ProcessResult r = fetch();
+  CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s of the 120s stable_for") !=
         std::string::npos);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  clock.advance(70);
+  r = fetch();
+  CHECK(r.out.find("gen: waiting roster.txt: unchanged for 70s of the 120s stable_for") !=
+        std::string::npos);
   write_file(f.drop / "roster.txt", text);  // the SIS is still writing: size changes
-  r = f.fetch();
+  r = fetch();
   CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s") != std::string::npos);
   CHECK(f.staged().empty());
-  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  r = f.fetch();
+  clock.advance(119);
+  CHECK(fetch().out.find("gen: waiting roster.txt: unchanged for 119s") != std::string::npos);
+  clock.advance(1);
+  r = fetch();
   INFO(r.out);
   CHECK(r.out.find("gen: taken roster.txt") != std::string::npos);
   REQUIRE(f.staged().size() == 1);

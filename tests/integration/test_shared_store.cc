@@ -221,15 +221,26 @@ TEST_CASE(
   SharedSetup s;
   const auto config = s.config("a");
   const auto log = s.dir / "a.log";
-  const int a = start_process(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
+  // At debug, each poll logs service.polled: the test follows polls, not the clock.
+  const int a = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
+                              {"ROSTERD_LOG_LEVEL=debug"}, log.string());
   REQUIRE(eventually([&] { return s.feeds_held_by(a) == kFeeds; }, 20000));
+  const auto polls = [&] {
+    const std::string text = read_file(log);
+    std::size_t n = 0;
+    for (auto at = text.find("event=service.polled"); at != std::string::npos;
+         at = text.find("event=service.polled", at + 1))
+      ++n;
+    return n;
+  };
   GeneratorOptions o;
   o.clean_rows = 30000;
   deliver(s.dir / "drop/district0/night-1.txt", generate_roster(o).text);
   REQUIRE(eventually(
       [&] { return s.count("SELECT count(*) FROM runs WHERE decision = 'running'") > 0; }, 30000));
   s.server.stop();  // immediate shutdown: every connection drops, the run's transaction with it
-  std::this_thread::sleep_for(std::chrono::seconds(4));  // several polls of ten feeds
+  const std::size_t before = polls();
+  CHECK(eventually([&] { return polls() >= before + 2 * kFeeds; }, 30000));  // polls go on
   s.server.start();
   CHECK(eventually(
       [&] {

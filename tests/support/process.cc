@@ -55,11 +55,12 @@ std::string slurp(const std::string& path) {
 
 }  // namespace
 
-ProcessResult run_process(const std::string& program, const std::vector<std::string>& args) {
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env) {
   TempDir dir;
   const std::string out_path = (dir / "stdout").string();
   const std::string err_path = (dir / "stderr").string();
-  const pid_t pid = spawn(program, args, out_path, err_path);
+  const pid_t pid = spawn(program, args, out_path, err_path, env);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
   }

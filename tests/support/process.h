@@ -12,9 +12,10 @@ struct ProcessResult {
   std::string err;
 };
 
-// Runs `program` with `args`, stdin from /dev/null; output is collected through temp files so
-// that large reports cannot fill a pipe.
-ProcessResult run_process(const std::string& program, const std::vector<std::string>& args);
+// Runs `program` with `args` and `env` ("NAME=value") added to the environment, stdin from
+// /dev/null; output is collected through temp files so that large reports cannot fill a pipe.
+ProcessResult run_process(const std::string& program, const std::vector<std::string>& args,
+                          const std::vector<std::string>& env = {});
 
 // Starts `program` in the background, stdout and stderr to /dev/null; returns its pid.
 int start_process(const std::string& program, const std::vector<std::string>& args);
