@@ -5,6 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include "core/log.h"
+
 namespace rosterd {
 namespace {
 
@@ -36,11 +38,15 @@ std::int64_t SystemClock::now() const {
 }
 
 const Clock& process_clock() {
+  static const char* const file = std::getenv("ROSTERD_TEST_CLOCK");
   static const Clock* const clock = []() -> const Clock* {
-    if (const char* path = std::getenv("ROSTERD_TEST_CLOCK"); path != nullptr && *path != '\0')
-      return new FileClock(path);  // lives as long as the process
+    if (file != nullptr && *file != '\0') return new FileClock(file);  // lives with the process
     return new SystemClock;
   }();
+  // Said once, after the clock exists: the log line reads the clock too.
+  static std::atomic<bool> told{false};
+  if (file != nullptr && *file != '\0' && !told.exchange(true))
+    log::warning("clock.from_file", {{"file", file}, {"what_to_do", "tests only: unset it"}});
   return *clock;
 }
 

@@ -77,9 +77,9 @@ struct PollFixture {
   // Polls once with the step armed; returns the process's exit status (-1: killed).
   int poll_with_fault(const std::vector<std::string>& args, const std::string& fault,
                       const std::filesystem::path& log) const {
-    const int pid = start_process(ROSTERD_BIN, args, {"ROSTERD_FAULT_AT=" + fault}, log.string());
-    const int status = wait_process(pid, 60000);
-    if (status == -1) kill_process(pid);  // still running after a minute: reaped, and fails
+    ChildProcess pid(ROSTERD_BIN, args, {"ROSTERD_FAULT_AT=" + fault}, log.string());
+    const int status = pid.wait(60000);
+    if (status == -1) pid.kill();  // still running after a minute: reaped, and fails
     return status;
   }
   bool done() const {
@@ -324,8 +324,8 @@ TEST_CASE(
   LocalFeed f;
   const std::filesystem::path log = f.tmp / "service.log";
   // At debug, each poll logs service.polled: the test follows polls, not the clock.
-  const int pid = start_process(ROSTERD_BIN, {"run", "--config", f.config.string()},
-                                {"ROSTERD_LOG_LEVEL=debug"}, log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", f.config.string()}, {"ROSTERD_LOG_LEVEL=debug"},
+                   log.string());
   f.put("mon");
   const auto eventually = [](const std::function<bool()>& ok) {
     for (int waited = 0; waited < 15000 && !ok(); waited += 50)
@@ -338,7 +338,7 @@ TEST_CASE(
     ReadOnlyFolder ro(f.tmp / "state");
     if (!ro.ok()) {
       MESSAGE("cannot make a folder read-only here (root without the right to mount): skipped");
-      kill_process(pid);
+      pid.kill();
       return;
     }
     f.put("tue");
@@ -360,6 +360,6 @@ TEST_CASE(
   CHECK(eventually([&] { return f.history().find("committed  tue.txt") != std::string::npos; }));
   CHECK(eventually(
       [&] { return read_file(log).find("event=service.poll_recovered") != std::string::npos; }));
-  ::kill(pid, SIGTERM);
-  CHECK(wait_process(pid, 15000) == 0);
+  pid.signal(SIGTERM);
+  CHECK(pid.wait(15000) == 0);
 }

@@ -334,9 +334,9 @@ TEST_CASE("integration: a store locked by another writer makes the run wait, the
       "open(sys.argv[2], 'w').close()\n"
       "time.sleep(3)\n"
       "c.execute('COMMIT')\n";
-  const int holder = start_process(
-      "/usr/bin/python3", {"-c", hold, (tmp / "roster.db").string(), (tmp / "locked").string()}, {},
-      (tmp / "holder.log").string());
+  ChildProcess holder("/usr/bin/python3",
+                      {"-c", hold, (tmp / "roster.db").string(), (tmp / "locked").string()}, {},
+                      (tmp / "holder.log").string());
   for (int i = 0; i < 100 && !std::filesystem::exists(tmp / "locked"); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   REQUIRE(std::filesystem::exists(tmp / "locked"));
@@ -348,7 +348,7 @@ TEST_CASE("integration: a store locked by another writer makes the run wait, the
   INFO(r.out << r.err);
   CHECK(r.exit_status == 0);
   CHECK(waited >= std::chrono::seconds(2));  // it waited for the lock rather than failing
-  CHECK(wait_process(holder, 10000) == 0);
+  CHECK(holder.wait(10000) == 0);
   CHECK(run_rosterd({"history", "--config", config.string()}).out.find("committed  second.txt") !=
         std::string::npos);
 }

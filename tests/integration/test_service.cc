@@ -107,9 +107,9 @@ TEST_CASE(
   const auto config = write_test_feed(tmp.path(), source, "live");
   NotifySocket notify(tmp / "notify.sock");
   const std::filesystem::path log = tmp / "service.log";
-  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
-                                {"NOTIFY_SOCKET=" + notify.path().string(), "WATCHDOG_USEC=200000"},
-                                log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()},
+                   {"NOTIFY_SOCKET=" + notify.path().string(), "WATCHDOG_USEC=200000"},
+                   log.string());
   CHECK(eventually([&] { return notify.read().find("READY=1") != std::string::npos; }));
   CHECK(eventually([&] { return notify.read().find("WATCHDOG=1") != std::string::npos; }));
 
@@ -125,7 +125,7 @@ TEST_CASE(
   // A bad configuration is refused and the old one kept: the next file is still taken.
   const std::string good = read_file(config);
   std::ofstream(config, std::ios::app) << "unknown_key: 1\n";
-  ::kill(pid, SIGHUP);
+  pid.signal(SIGHUP);
   CHECK(eventually(
       [&] { return read_file(log).find("event=config.reload_refused") != std::string::npos; }));
   CHECK(read_file(log).find("unknown key \\\"unknown_key\\\"") != std::string::npos);
@@ -136,7 +136,7 @@ TEST_CASE(
       [&] { return read_file(log).find("event=run.done feed=gen run=2") != std::string::npos; }));
   // A good one is taken.
   std::ofstream(config) << good;
-  ::kill(pid, SIGHUP);
+  pid.signal(SIGHUP);
   CHECK(eventually(
       [&] { return read_file(log).find("event=config.reloaded") != std::string::npos; }));
   o.seed = 11;
@@ -148,10 +148,10 @@ TEST_CASE(
   CHECK(second.exit_status == 2);
   CHECK(second.err.find("another rosterd service already runs") != std::string::npos);
 
-  ::kill(pid, SIGTERM);
-  const int status = wait_process(pid, 10000);
+  pid.signal(SIGTERM);
+  const int status = pid.wait(10000);
   CHECK(status == 0);
-  if (status != 0) kill_process(pid);
+  if (status != 0) pid.kill();
   CHECK(notify.read().find("STOPPING=1") != std::string::npos);
   CHECK(read_file(log).find("event=service.stopped") != std::string::npos);
   // No names or birth dates at info level.
@@ -167,8 +167,7 @@ TEST_CASE("integration: sync-now polls a feed at once; status tells what the ser
                                       "    source:\n      local: {dir: drop, stable_for: 0s}\n",
                                       "live");
   const std::filesystem::path log = tmp / "service.log";
-  const int pid =
-      start_process(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
   const auto rosterd = [&](std::vector<std::string> args) {
     args.push_back("--config");
     args.push_back(config.string());
@@ -200,8 +199,8 @@ TEST_CASE("integration: sync-now polls a feed at once; status tells what the ser
   CHECK(status.out.find("held runs 0; outbox 0") != std::string::npos);
   CHECK(rosterd({"sync-now", "--feed", "nope"}).exit_status == 2);
 
-  ::kill(pid, SIGTERM);
-  CHECK(wait_process(pid, 10000) == 0);
+  pid.signal(SIGTERM);
+  CHECK(pid.wait(10000) == 0);
   const ProcessResult gone = rosterd({"status"});
   CHECK(gone.exit_status == 2);
   CHECK(gone.err.find("no rosterd service answers") != std::string::npos);
@@ -226,8 +225,8 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
   write_generated_roster(20, tmp / "drop2/small.txt");
   NotifySocket notify(tmp / "notify.sock");
   const std::filesystem::path log = tmp / "service.log";
-  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
-                                {"NOTIFY_SOCKET=" + notify.path().string()}, log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()},
+                   {"NOTIFY_SOCKET=" + notify.path().string()}, log.string());
   const auto history = [&] {
     return run_process(ROSTERD_BIN, {"history", "--config", config.string(), "--last", "20"}).out;
   };
@@ -246,10 +245,10 @@ TEST_CASE("integration: two feeds poll at once; SIGTERM during a large ingest le
   CHECK(eventually(
       [&] { return read_file(log).find("event=run.start feed=gen run=3") != std::string::npos; },
       20000));
-  ::kill(pid, SIGTERM);
-  const int status = wait_process(pid, 60000);
+  pid.signal(SIGTERM);
+  const int status = pid.wait(60000);
   CHECK(status == 0);
-  if (status != 0) kill_process(pid);
+  if (status != 0) pid.kill();
   const std::string h = history();
   INFO(h);
   CHECK(h.find("gen  committed  large.txt") != std::string::npos);
@@ -274,8 +273,8 @@ TEST_CASE("integration: the service's info log carries no student names or birth
   const GeneratedRoster night = generate_roster(o);
   deliver(tmp / "drop/night-1.txt", night.text);
   const std::filesystem::path log = tmp / "service.log";
-  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
-                                {"ROSTERD_LOG_LEVEL=info"}, log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()}, {"ROSTERD_LOG_LEVEL=info"},
+                   log.string());
   const auto committed = [&](const std::string& name) {
     return run_process(ROSTERD_BIN, {"history", "--config", config.string()})
                .out.find("committed  " + name) != std::string::npos;
@@ -287,8 +286,8 @@ TEST_CASE("integration: the service's info log carries no student names or birth
   second.replace(row2, 10, "9999999999");
   deliver(tmp / "drop/night-2.txt", second);
   CHECK(eventually([&] { return committed("night-2.txt"); }, 20000));
-  ::kill(pid, SIGTERM);
-  CHECK(wait_process(pid, 10000) == 0);
+  pid.signal(SIGTERM);
+  CHECK(pid.wait(10000) == 0);
 
   const std::string text = read_file(log);
   REQUIRE(text.find("event=run.done") != std::string::npos);  // it did log its runs
@@ -322,8 +321,8 @@ TEST_CASE("integration: a flood of idle control connections neither stops polls 
   rlimit low = saved;
   low.rlim_cur = 128;
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
-  const int pid = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
-                                {"ROSTERD_LOG_LEVEL=info"}, log.string());
+  ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()}, {"ROSTERD_LOG_LEVEL=info"},
+                   log.string());
   REQUIRE(::setrlimit(RLIMIT_NOFILE, &saved) == 0);
   const auto status = [&] {
     return run_process(ROSTERD_BIN, {"status", "--config", config.string(), "--timeout", "5"});
@@ -365,8 +364,8 @@ TEST_CASE("integration: a flood of idle control connections neither stops polls 
   CHECK(eventually([&] { return status().out.find("gen: ") != std::string::npos; }, 20000));
   for (int fd : flood)
     ::close(fd);
-  ::kill(pid, SIGTERM);
-  CHECK(wait_process(pid, 10000) == 0);
+  pid.signal(SIGTERM);
+  CHECK(pid.wait(10000) == 0);
   const std::string text = read_file(log);
   CHECK(text.find("Too many open files") == std::string::npos);
   CHECK(text.find("too many open files") == std::string::npos);

@@ -220,6 +220,7 @@ TEST_CASE("integration: a growing file is not taken until it has been stable for
   const std::string text = roster(100);
   write_file(f.drop / "roster.txt", text.substr(0, text.size() / 2));
   ProcessResult r = fetch();
+  INFO(r.out, r.err);
   CHECK(r.out.find("gen: waiting roster.txt: unchanged for 0s of the 120s stable_for") !=
         std::string::npos);
   clock.advance(70);

@@ -122,11 +122,11 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   SharedSetup s;
   const auto config_a = s.config("a");
   const auto config_b = s.config("b");
-  const int a = start_process(ROSTERD_BIN, {"run", "--config", config_a.string()}, {},
-                              (s.dir / "a.log").string());
-  REQUIRE(eventually([&] { return s.feeds_held_by(a) == kFeeds; }, 20000));
-  const int b = start_process(ROSTERD_BIN, {"run", "--config", config_b.string()}, {},
-                              (s.dir / "b.log").string());
+  ChildProcess a(ROSTERD_BIN, {"run", "--config", config_a.string()}, {},
+                 (s.dir / "a.log").string());
+  REQUIRE(eventually([&] { return s.feeds_held_by(a.pid()) == kFeeds; }, 20000));
+  ChildProcess b(ROSTERD_BIN, {"run", "--config", config_b.string()}, {},
+                 (s.dir / "b.log").string());
   // B stands by: every feed is A's, and `rosterd status` says so on both.
   REQUIRE(eventually(
       [&] {
@@ -138,7 +138,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
       run_process(ROSTERD_BIN, {"status", "--config", config_a.string()});
   CHECK(status_a.out.find("district0: ") != std::string::npos);
   CHECK(status_a.out.find("run by this instance") != std::string::npos);
-  CHECK(s.feeds_held_by(b) == 0);
+  CHECK(s.feeds_held_by(b.pid()) == 0);
   // A run by hand from B's host (cron) leaves A's feeds alone too.
   const ProcessResult once =
       run_process(ROSTERD_BIN, {"run", "--once", "--config", config_b.string()});
@@ -162,11 +162,11 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
       30000));
   const int committed_before_kill =
       s.count("SELECT count(*) FROM runs WHERE decision = 'committed'");
-  CHECK(kill_process(a));
+  CHECK(a.kill());
   INFO("runs committed by A before it was killed: " << committed_before_kill);
 
   // B takes every feed over within a poll, and commits every file exactly once.
-  CHECK(eventually([&] { return s.feeds_held_by(b) == kFeeds; }, 15000));
+  CHECK(eventually([&] { return s.feeds_held_by(b.pid()) == kFeeds; }, 15000));
   CHECK(eventually(
       [&] {
         return s.count("SELECT count(*) FROM source_files WHERE status = 'ingested'") == kFeeds;
@@ -213,7 +213,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
                    "AND decision = 'committed'") == 2;
       },
       30000));
-  kill_process(b);
+  b.kill();
 }
 
 TEST_CASE(
@@ -222,9 +222,9 @@ TEST_CASE(
   const auto config = s.config("a");
   const auto log = s.dir / "a.log";
   // At debug, each poll logs service.polled: the test follows polls, not the clock.
-  const int a = start_process(ROSTERD_BIN, {"run", "--config", config.string()},
-                              {"ROSTERD_LOG_LEVEL=debug"}, log.string());
-  REQUIRE(eventually([&] { return s.feeds_held_by(a) == kFeeds; }, 20000));
+  ChildProcess a(ROSTERD_BIN, {"run", "--config", config.string()}, {"ROSTERD_LOG_LEVEL=debug"},
+                 log.string());
+  REQUIRE(eventually([&] { return s.feeds_held_by(a.pid()) == kFeeds; }, 20000));
   const auto polls = [&] {
     const std::string text = read_file(log);
     std::size_t n = 0;
@@ -251,7 +251,7 @@ TEST_CASE(
       60000));
   CHECK(s.count("SELECT count(*) FROM students") == 30000);
   CHECK(s.count("SELECT count(*) FROM source_files WHERE status = 'ingested'") == 1);
-  kill_process(a);
+  a.kill();
   const std::string text = read_file(log);
   INFO(text);
   // Reported once for the whole outage, however many polls and feeds met it.

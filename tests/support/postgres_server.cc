@@ -299,7 +299,19 @@ PostgresServer::PostgresServer() : bin_(postgres_bin_dir()), owner_pid_(::getpid
   dir_ = make_server_dir(server_account());
   try {
     init_cluster();
-    start();
+    // A free port is only free until someone takes it: a server that cannot bind it (another
+    // test's server took it meanwhile) exits, and starts again on another one.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        start();
+        break;
+      } catch (const std::runtime_error&) {
+        if (attempt == 5) throw;
+        port_ = free_loopback_port();
+        std::ofstream(dir_ / "data" / "postgresql.conf", std::ios::app)
+            << "port = " << port_ << "  # the earlier one was taken\n";
+      }
+    }
     admin_sql("CREATE ROLE rosterd LOGIN PASSWORD " + sql_literal(password_));
     admin_sql("CREATE DATABASE rosterd OWNER rosterd");
   } catch (...) {

@@ -80,6 +80,38 @@ int start_process(const std::string& program, const std::vector<std::string>& ar
   return spawn(program, args, log_file, log_file, env, true);
 }
 
+ChildProcess::ChildProcess(const std::string& program, const std::vector<std::string>& args,
+                           const std::vector<std::string>& env, const std::string& log_file)
+    : pid_(spawn(program, args, log_file.empty() ? "/dev/null" : log_file,
+                 log_file.empty() ? "/dev/null" : log_file, env, true)) {}
+
+ChildProcess::~ChildProcess() {
+  kill();
+}
+
+void ChildProcess::signal(int sig) {
+  if (!reaped_) ::kill(pid_, sig);
+}
+
+int ChildProcess::wait(int timeout_ms) {
+  if (reaped_) return -1;
+  for (int waited = 0; waited <= timeout_ms; waited += 10) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      reaped_ = true;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    ::usleep(10000);
+  }
+  return -1;
+}
+
+bool ChildProcess::kill() {
+  if (reaped_) return false;
+  reaped_ = true;
+  return kill_process(pid_);
+}
+
 int wait_process(int pid, int timeout_ms) {
   for (int waited = 0; waited <= timeout_ms; waited += 10) {
     int status = 0;

@@ -19,17 +19,31 @@
 namespace rosterd::testing {
 
 SmtpSink::SmtpSink(std::filesystem::path dir, std::filesystem::path store)
-    : dir_(std::move(dir)), store_(std::move(store)), port_(free_loopback_port()) {
+    : dir_(std::move(dir)), store_(std::move(store)) {
   std::filesystem::create_directories(dir_);
-  start();
+  start_on_a_free_port();
 }
 
 SmtpSink::SmtpSink(std::filesystem::path dir, std::filesystem::path cert, std::filesystem::path key,
                    std::string user_password)
-    : dir_(std::move(dir)), port_(free_loopback_port()) {
+    : dir_(std::move(dir)) {
   extra_args_ = {"--tls", cert.string(), key.string(), "--auth", std::move(user_password)};
   std::filesystem::create_directories(dir_);
-  start();
+  start_on_a_free_port();
+}
+
+void SmtpSink::start_on_a_free_port() {
+  // A free port is only free until someone takes it: a sink that cannot bind it (another test's
+  // server took it meanwhile) exits, and starts again on another one.
+  for (int attempt = 1;; ++attempt) {
+    port_ = free_loopback_port();
+    try {
+      start();
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5) throw;
+    }
+  }
 }
 
 SmtpSink::~SmtpSink() {
@@ -45,17 +59,29 @@ void SmtpSink::start() {
   }
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   if (stall_) args.push_back("--stall");
+  const std::filesystem::path ready = dir_ / "sink.ready";
+  std::filesystem::remove(ready);
+  args.push_back("--ready");
+  args.push_back(ready.string());
   // Debian's interpreter, which sees python3-aiosmtpd (a python3 earlier on PATH may not).
   pid_ = start_process("/usr/bin/python3", args);
+  // Ready once the sink says so: a port that answers may be another test's server.
+  const std::string ours = std::to_string(pid_) + "\n";
   for (int i = 0; i < 400; ++i) {
-    if (loopback_port_open(port_)) return;
+    std::ifstream in(ready);
+    std::ostringstream said;
+    said << in.rdbuf();
+    if (said.str() == ours) return;
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
-  throw std::runtime_error(
-      "the SMTP sink did not start (is python3-aiosmtpd installed? run "
-      "scripts/install-deps.sh)");
+  stop();
+  throw std::runtime_error("the SMTP sink did not start on port " + std::to_string(port_) +
+                           " (is python3-aiosmtpd installed? run scripts/install-deps.sh)");
 }
 
 void SmtpSink::stop() {

@@ -35,6 +35,8 @@ class SmtpSink {
   std::vector<std::string> messages() const;
 
  private:
+  void start_on_a_free_port();
+
   std::filesystem::path dir_;
   std::filesystem::path store_;
   std::vector<std::string> extra_args_;

@@ -94,6 +94,7 @@ def main():
     p.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     p.add_argument("--auth")
     p.add_argument("--stall", action="store_true")
+    p.add_argument("--ready", help="a file written with this process's pid once it listens")
     a = p.parse_args()
     os.makedirs(a.out, exist_ok=True)
     kwargs = {}
@@ -114,6 +115,11 @@ def main():
         kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=True)
     controller = Controller(Sink(a.out, a.db, a.stall), hostname="127.0.0.1", port=a.port, **kwargs)
     controller.start()
+    if a.ready:
+        # Written whole, then renamed: the harness knows the port answering is this sink's.
+        with open(a.ready + ".tmp", "w") as f:
+            f.write("%d\n" % os.getpid())
+        os.rename(a.ready + ".tmp", a.ready)
     signal.signal(signal.SIGTERM, lambda *_: (controller.stop(), os._exit(0)))
     while True:
         signal.pause()

@@ -82,24 +82,33 @@ SshdServer::SshdServer(std::filesystem::path dir, bool password_auth) : dir_(std
   keygen(user_key());
   std::filesystem::copy_file(user_key().string() + ".pub", dir_ / "authorized_keys",
                              std::filesystem::copy_options::overwrite_existing);
-  port_ = free_loopback_port();
-  std::ofstream cfg(dir_ / "sshd_config");
-  cfg << "Port " << port_ << "\n"
-      << "ListenAddress 127.0.0.1\n"
-      << "HostKey " << host_key().string() << "\n"
-      << "PidFile " << (dir_ / "sshd.pid").string() << "\n"
-      << "AuthorizedKeysFile " << (dir_ / "authorized_keys").string() << "\n"
-      << "StrictModes no\n"
-      << "UsePAM no\n"
-      << "PermitRootLogin yes\n"
-      << "PubkeyAuthentication yes\n"
-      << "PasswordAuthentication " << (password_auth ? "yes" : "no") << "\n"
-      << "KbdInteractiveAuthentication no\n"
-      << "Subsystem sftp internal-sftp\n"
-      << "MaxStartups 64\n"
-      << "LogLevel ERROR\n";
-  cfg.close();
-  start();
+  // A free port is only free until someone takes it: a server that cannot bind it (another
+  // test's server took it between the two) exits, and is started again on another one.
+  for (int attempt = 1;; ++attempt) {
+    port_ = free_loopback_port();
+    std::ofstream cfg(dir_ / "sshd_config");
+    cfg << "Port " << port_ << "\n"
+        << "ListenAddress 127.0.0.1\n"
+        << "HostKey " << host_key().string() << "\n"
+        << "PidFile " << (dir_ / "sshd.pid").string() << "\n"
+        << "AuthorizedKeysFile " << (dir_ / "authorized_keys").string() << "\n"
+        << "StrictModes no\n"
+        << "UsePAM no\n"
+        << "PermitRootLogin yes\n"
+        << "PubkeyAuthentication yes\n"
+        << "PasswordAuthentication " << (password_auth ? "yes" : "no") << "\n"
+        << "KbdInteractiveAuthentication no\n"
+        << "Subsystem sftp internal-sftp\n"
+        << "MaxStartups 64\n"
+        << "LogLevel ERROR\n";
+    cfg.close();
+    try {
+      start();
+      return;
+    } catch (const std::runtime_error&) {
+      if (attempt == 5) throw;
+    }
+  }
 }
 
 SshdServer::~SshdServer() {
@@ -112,14 +121,25 @@ void SshdServer::start() {
   std::ofstream known(known_hosts());
   known << "[127.0.0.1]:" << port_ << " " << read_file(host_key().string() + ".pub");
   known.close();
+  std::filesystem::remove(dir_ / "sshd.pid");
   pid_ = start_process(sshd_path(), {"-D", "-e", "-f", (dir_ / "sshd_config").string(), "-E",
                                      (dir_ / "sshd.log").string()});
-  for (int i = 0; i < 200; ++i) {
-    if (loopback_port_open(port_)) return;
+  // Ready once sshd has written its pid file, which it does after it bound the port: a port
+  // that answers may be another test's server.
+  const std::string ours = std::to_string(pid_);
+  for (int i = 0; i < 400; ++i) {
+    std::string written = read_file(dir_ / "sshd.pid");
+    while (!written.empty() && (written.back() == '\n' || written.back() == '\r'))
+      written.pop_back();
+    if (written == ours && loopback_port_open(port_)) return;
     int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) break;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
+  kill_all();
   throw std::runtime_error("sshd did not start on port " + std::to_string(port_) + ": " +
                            read_file(dir_ / "sshd.log"));
 }

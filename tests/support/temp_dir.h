@@ -1,4 +1,5 @@
-// A throwaway directory for one test, removed afterwards unless ROSTERD_KEEP_TEST_DIRS is set.
+// A throwaway directory for one test: removed once the test case passed, kept and named when it
+// failed, kept always with ROSTERD_KEEP_TEST_DIRS set (tests/support/kept_dirs.h).
 #pragma once
 
 #include <stdlib.h>
@@ -10,6 +11,10 @@
 
 namespace rosterd::testing {
 
+// How a TempDir's folder is settled when it goes out of scope: a test program's main sets it
+// (kept_dirs.h: kept when the test failed); elsewhere (benchmarks) it is removed at once.
+inline void (*g_finish_temp_dir)(const std::filesystem::path&) = nullptr;
+
 class TempDir {
  public:
   TempDir() {
@@ -18,7 +23,10 @@ class TempDir {
     path_ = tmpl;
   }
   ~TempDir() {
-    if (std::getenv("ROSTERD_KEEP_TEST_DIRS") == nullptr) {
+    if (std::getenv("ROSTERD_KEEP_TEST_DIRS") != nullptr) return;
+    if (g_finish_temp_dir != nullptr) {
+      g_finish_temp_dir(path_);
+    } else {
       std::error_code ec;
       std::filesystem::remove_all(path_, ec);
     }
