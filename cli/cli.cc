@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <exception>
 
+#include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "core/error.h"
@@ -65,10 +66,12 @@ constexpr const char* kUsage =
     "        identity.existing_id_column) for the first live file to be matched to.\n"
     "\n"
     "Options for every command:\n"
+    "  --log-level debug|info|warning|error   what is logged to stderr (default warning;\n"
+    "               the service: service.log_level, default info)\n"
     "  --help       this text\n"
     "  --version    the version\n"
     "\n"
-    "Environment: ROSTERD_LOG_LEVEL=debug|info|warning|error (default warning for commands).\n"
+    "Environment: ROSTERD_LOG_LEVEL=debug|info|warning|error (--log-level wins over it).\n"
     "Documentation: docs/rosterd.md (man page), conf/rosterd.example.yaml (every config key).\n";
 
 // A message as printed: it quotes names from files, servers and the command line, so no raw
@@ -100,10 +103,29 @@ std::string_view where_to_look(NotFoundError::What what) {
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostream& err) {
   if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) {
     log::Level level;
     if (log::parse_level(lvl, level)) log::set_level(level);
+  }
+  // --log-level LEVEL, taken by every command: it wins over the environment and the config.
+  set_log_level_flag(std::nullopt);
+  std::vector<std::string> args;
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    if (given[i] != "--log-level" && !given[i].starts_with("--log-level=")) {
+      args.push_back(given[i]);
+      continue;
+    }
+    const std::string value = given[i].starts_with("--log-level=") ? given[i].substr(12)
+                              : i + 1 < given.size()               ? given[++i]
+                                                                   : std::string();
+    log::Level level;
+    if (!log::parse_level(value, level)) {
+      err << "rosterd: error: --log-level takes debug, info, warning or error, not \""
+          << safe_lines(value) << "\".\n";
+      return kExitUsage;
+    }
+    set_log_level_flag(level);
   }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? err : out) << kUsage;
@@ -150,6 +172,10 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     out.flush();
     err << "rosterd: error: " << safe_lines(e.what()) << '\n';
     return kExitStoreDamaged;
+  } catch (const UnavailableError& e) {
+    out.flush();
+    err << "rosterd: error: " << safe_lines(e.what()) << '\n';
+    return kExitUnavailable;
   } catch (const Error& e) {
     out.flush();
     err << "rosterd: error: " << safe_lines(e.what()) << '\n';

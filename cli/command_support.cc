@@ -23,6 +23,19 @@ Config load_config_option(const CommandLine& cl, const std::string& usage) {
   return load_config(*path);
 }
 
+namespace {
+std::optional<log::Level> g_log_level_flag;
+}  // namespace
+
+std::optional<log::Level> log_level_flag() {
+  return g_log_level_flag;
+}
+
+void set_log_level_flag(std::optional<log::Level> level) {
+  g_log_level_flag = level;
+  if (level) log::set_level(*level);
+}
+
 std::string format_option(const CommandLine& cl) {
   const std::string format = cl.value("--format").value_or("text");
   if (format != "text" && format != "json")

@@ -10,6 +10,7 @@
 #include "cli/command_line.h"
 #include "config/config.h"
 #include "core/civil_date.h"
+#include "core/log.h"
 #include "pipeline/feed_lock.h"
 #include "pipeline/mailer.h"
 #include "pipeline/store_access.h"
@@ -20,6 +21,10 @@ namespace rosterd {
 
 // --config FILE, required; throws UsageError naming `usage` when missing.
 Config load_config_option(const CommandLine& cl, const std::string& usage);
+
+// --log-level LEVEL as run_cli read it (every command takes it), if given.
+std::optional<log::Level> log_level_flag();
+void set_log_level_flag(std::optional<log::Level> level);
 
 // --format text|json (default text).
 std::string format_option(const CommandLine& cl);

@@ -41,13 +41,14 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
   const CommandLine cl(args, {"--config", "--feed", "--format", "--threads", "--as-of"},
                        {"--once", "--wait"});
   if (!cl.flag("--once")) {
-    // The long-running service (systemd): polls every feed on its schedule until stopped.
-    log::set_level(log::Level::info);
-    if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) {
-      log::Level l;
-      if (log::parse_level(lvl, l)) log::set_level(l);
-    }
+    // The long-running service (systemd): polls every feed on its schedule until stopped. Its
+    // log level: --log-level, else ROSTERD_LOG_LEVEL, else service.log_level (default info).
     const Config config = load_config_option(cl, usage);
+    log::Level level = log::Level::info;
+    log::parse_level(config.log_level, level);
+    if (const char* lvl = std::getenv("ROSTERD_LOG_LEVEL")) log::parse_level(lvl, level);
+    if (const auto flag = log_level_flag()) level = *flag;
+    log::set_level(level);
     require_writable_state_dir(config);
     return run_service({config.file, threads_option(cl)});
   }

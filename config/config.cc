@@ -776,7 +776,13 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
 
   parse_smtp(top["smtp"], config.smtp, base_dir);
   const YamlNode service = top["service"];
-  service.expect_keys({"workers"});
+  service.expect_keys({"workers", "log_level", "stuck_after"});
+  if (!service["stuck_after"].is_null()) {
+    config.stuck_after = parse_duration(service["stuck_after"]);
+    if (config.stuck_after.count() < 1) service["stuck_after"].fail("must be at least 1s.");
+  }
+  if (!service["log_level"].is_null())
+    config.log_level = service["log_level"].as_choice({"debug", "info", "warning", "error"});
   if (!service["workers"].is_null()) {
     config.workers = static_cast<std::size_t>(service["workers"].as_integer_in(1, 64, "workers"));
   }

@@ -122,6 +122,12 @@ struct Config {
   int archive_keep_days = 30;
   // The service: polls of different feeds that may run at once (service.workers).
   std::size_t workers = 2;
+  // The service's log level (service.log_level): debug, info (default), warning or error.
+  // ROSTERD_LOG_LEVEL and --log-level override it.
+  std::string log_level = "info";
+  // A poll that makes no progress (no bytes received, no rows parsed) for this long is stuck:
+  // the service stops pinging systemd's watchdog, which restarts it (service.stuck_after).
+  std::chrono::seconds stuck_after{2 * 3600};
   std::map<std::string, FeedConfig, std::less<>> feeds;
 
   // The feed called `name`; with an empty name, the only feed when there is just one.

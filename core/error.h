@@ -32,6 +32,14 @@ class NotFoundError : public Error {
   What kind_;
 };
 
+// What rosterd needs is not there to be used: a folder it cannot write (read-only, full, out of
+// file descriptors), a store it cannot open, a database it cannot reach. Not the configuration's
+// fault: an operator fixes the machine, not the file (exit status 7, distinct from 2).
+class UnavailableError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The command line is wrong (unknown option, missing argument).
 class UsageError : public Error {
  public:

@@ -3,7 +3,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+
+#include <sys/stat.h>
 #include <mutex>
 
 #include "core/civil_date.h"
@@ -13,6 +16,22 @@ namespace rosterd::log {
 namespace {
 
 std::atomic<Level> g_level{Level::warning};
+
+// JOURNAL_STREAM is "DEVICE:INODE" of the stream systemd connected to the journal; stderr is the
+// journal when its own device and inode are those (a shell redirect under the unit is not).
+bool stderr_is_journal() {
+  static const bool journal = [] {
+    const char* stream = std::getenv("JOURNAL_STREAM");
+    if (stream == nullptr) return false;
+    struct stat st {};
+    if (::fstat(2, &st) != 0) return false;
+    unsigned long long dev = 0, ino = 0;
+    if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+    return static_cast<unsigned long long>(st.st_dev) == dev &&
+           static_cast<unsigned long long>(st.st_ino) == ino;
+  }();
+  return journal;
+}
 
 std::mutex g_capture_mutex;
 std::string* g_captured = nullptr;  // guarded by g_capture_mutex
@@ -72,6 +91,20 @@ bool parse_level(std::string_view name, Level& out) {
   return false;
 }
 
+std::string journal_priority_prefix(Level l) {
+  switch (l) {
+    case Level::debug:
+      return "<7>";
+    case Level::info:
+      return "<6>";
+    case Level::warning:
+      return "<4>";
+    case Level::error:
+      return "<3>";
+  }
+  return "<6>";
+}
+
 std::string format_line(Level l, std::string_view event, std::initializer_list<Pair> fields) {
   std::string line = "level=";
   line += level_name(l);
@@ -88,7 +121,11 @@ std::string format_line(Level l, std::string_view event, std::initializer_list<P
 
 void write(Level l, std::string_view event, std::initializer_list<Pair> fields) {
   if (l < g_level.load()) return;
-  std::string line = "ts=";
+  std::string line;
+  // Under systemd, stderr is the journal: "<N>" gives the line its priority, so that
+  // `journalctl -u rosterd -p err` shows the errors (journald strips the prefix).
+  if (stderr_is_journal()) line = journal_priority_prefix(l);
+  line += "ts=";
   line += utc_timestamp();
   line += ' ';
   line += format_line(l, event, fields);

@@ -48,6 +48,10 @@ class Capture {
   std::string text() const;
 };
 
+// syslog's priority as journald reads it at the start of a line: "<3>" error, "<4>" warning,
+// "<6>" info, "<7>" debug. write() puts it first when stderr is the journal (JOURNAL_STREAM).
+std::string journal_priority_prefix(Level level);
+
 // The line write() would print, without the timestamp (for tests).
 std::string format_line(Level level, std::string_view event, std::initializer_list<Pair> fields);
 

@@ -7,6 +7,7 @@
 #include <system_error>
 #include <thread>
 
+#include "core/poll_progress.h"
 #include "core/sha256.h"
 #include "core/text.h"
 #include "core/utf8.h"
@@ -351,8 +352,14 @@ void read_part(const RandomAccessFile& file, const std::string& name, std::uint6
     io::LineReader lines(name, std::make_unique<RangeByteSource>(file, begin, end));
     lines.set_file_line(first_line - 1);
     RowDecoder decoder(format, splitter, map, sink);
-    while (char* line = lines.next_line())
+    std::uint32_t since_note = 0;
+    while (char* line = lines.next_line()) {
       decoder.row(line, lines.get_file_line());
+      if (++since_note == 4096) {  // the poll's watchdog hears of rows parsed
+        note_progress();
+        since_note = 0;
+      }
+    }
     result.rows = decoder.rows();
   } catch (const io::error::line_length_limit_exceeded&) {
     result.refusal = file_problem(DiscrepancyCode::unreadable, "a line is longer than 16 MiB");
@@ -431,11 +438,13 @@ FileSummary RosterReader::read(std::string name, const RandomAccessFile& file,
       }
       parts.resize(count);
       std::vector<std::thread> threads;
+      PollProgress* const progress = current_progress();  // the parts work for the same poll
       for (std::size_t i = 1; i < count; ++i) {
-        threads.emplace_back(read_part, std::cref(file), std::cref(summary.name), bounds[i],
-                             bounds[i + 1], first_lines[i], std::cref(format_),
-                             std::cref(splitter_), std::cref(*map), std::ref(*sinks[i]),
-                             std::ref(parts[i]));
+        threads.emplace_back([&, i, progress] {
+          const ProgressScope scope(progress);
+          read_part(file, summary.name, bounds[i], bounds[i + 1], first_lines[i], format_,
+                    splitter_, *map, *sinks[i], parts[i]);
+        });
       }
       read_part(file, summary.name, bounds[0], bounds[1], first_lines[0], format_, splitter_, *map,
                 *sinks[0], parts[0]);

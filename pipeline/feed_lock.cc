@@ -27,12 +27,12 @@ std::optional<FeedLock> FeedLock::try_acquire(const std::filesystem::path& state
     // a command by hand must not lock the service's own user out.
     fd = ::openat(locks.fd(), name.c_str(), O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0) {
-      throw Error("cannot open the lock file " + (locks.path() / name).string() + ": " +
-                  os_error_text(errno) +
-                  ". Check state_dir in the configuration and its permissions.");
+      throw UnavailableError("cannot open the lock file " + (locks.path() / name).string() + ": " +
+                             os_error_text(errno) +
+                             ". Check state_dir in the configuration and its permissions.");
     }
   } catch (const FolderError& e) {
-    throw Error(std::string(e.what()) + ". Check state_dir in the configuration.");
+    throw UnavailableError(std::string(e.what()) + ". Check state_dir in the configuration.");
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);

@@ -23,12 +23,13 @@ void require_writable_dir(const std::filesystem::path& dir, const std::string& k
   if (access.problem.empty()) return;
   const std::string& why = access.problem;
   // Out of descriptors: the folder is fine, and the process is told as what it is.
-  if (!access.folder_at_fault) throw Error(what + " " + why + ".");
-  throw Error(what + " " + why + ": rosterd keeps " + holds +
-              " there, so it stopped before changing anything. Make the folder writable by the "
-              "user rosterd runs as (under systemd: the unit's StateDirectory=, or a folder listed "
-              "in ReadWritePaths=), or set " +
-              key + " to one that is.");
+  if (!access.folder_at_fault) throw UnavailableError(what + " " + why + ".");
+  throw UnavailableError(
+      what + " " + why + ": rosterd keeps " + holds +
+      " there, so it stopped before changing anything. Make the folder writable by the "
+      "user rosterd runs as (under systemd: the unit's StateDirectory=, or a folder listed "
+      "in ReadWritePaths=), or set " +
+      key + " to one that is.");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 
 #include "core/civil_date.h"
 #include "core/log.h"
+#include "core/poll_progress.h"
 #include "pipeline/feed_leases.h"
 #include "pipeline/feed_lock.h"
 #include "pipeline/feed_poll.h"
@@ -66,7 +67,8 @@ class Service {
     std::string last;        // what the last poll did, for STATUS=
     std::string last_at;     // when it ended (UTC)
     std::chrono::steady_clock::time_point next;
-    std::chrono::steady_clock::time_point started;  // of the poll running now
+    // The poll running now: its transfers and reader note progress here (core/poll_progress.h).
+    std::shared_ptr<PollProgress> progress;
   };
 
   // state_dir/rosterd.sock, 0600: `rosterd sync-now` and `rosterd status`.
@@ -213,22 +215,24 @@ class Service {
     const auto it = config_->feeds.find(name);
     if (st.busy || it == config_->feeds.end() || it->second.source.kind == SourceKind::none) return;
     st.busy = true;
-    st.started = std::chrono::steady_clock::now();
+    st.progress = std::make_shared<PollProgress>();
     ++running_;
     update_status();
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
     std::string drop_state = st.drop_state;
     std::string poll_fault = st.poll_fault;
-    asio::post(pool_, [this, config, name, drop_state, poll_fault]() mutable {
-      // A poll queued behind others when SIGTERM came does not start.
-      const std::string result =
-          stop_requested_.load() ? std::string("skipped (stopping)")
-                                 : work(*config, config->feeds.at(name), drop_state, poll_fault);
-      asio::post(io_, [this, name, result, drop_state, poll_fault] {
-        feeds_[name].poll_fault = poll_fault;
-        done(name, result, drop_state);
-      });
-    });
+    asio::post(
+        pool_, [this, config, name, drop_state, poll_fault, progress = st.progress]() mutable {
+          const ProgressScope scope(progress.get());
+          // A poll queued behind others when SIGTERM came does not start.
+          const std::string result = stop_requested_.load() ? std::string("skipped (stopping)")
+                                                            : work(*config, config->feeds.at(name),
+                                                                   drop_state, poll_fault);
+          asio::post(io_, [this, name, result, drop_state, poll_fault] {
+            feeds_[name].poll_fault = poll_fault;
+            done(name, result, drop_state);
+          });
+        });
   }
 
   // On a pool thread: one cycle of the feed. Never throws. `poll_fault` is the fault the
@@ -354,12 +358,13 @@ class Service {
   }
 
   void tick_watchdog(std::chrono::microseconds every) {
-    // The loop is alive; but a poll running for hours is stuck (every wait on a server is
-    // bounded by io_timeout or curl's timeouts), and then systemd should restart the service.
+    // The loop is alive; but a poll that has not moved (no bytes received, no rows parsed) for
+    // service.stuck_after is stuck, and then systemd should restart the service. A long poll
+    // that keeps moving is not: a large download within transfer_timeout goes on.
     const auto now = std::chrono::steady_clock::now();
     std::string stuck;
     for (const auto& [name, st] : feeds_) {
-      if (st.busy && now - st.started > kStuckAfter) stuck = name;
+      if (st.busy && st.progress && now - st.progress->last() > config_->stuck_after) stuck = name;
     }
     if (stuck.empty()) {
       sd_notify(0, "WATCHDOG=1");
@@ -397,7 +402,6 @@ class Service {
   std::atomic<bool> stop_requested_{false};  // read by pool threads
   FeedLeases leases_;                        // the shared store's feed locks (used by pool threads)
   bool reported_stuck_ = false;
-  static constexpr std::chrono::hours kStuckAfter{2};
 };
 
 }  // namespace

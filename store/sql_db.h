@@ -15,9 +15,9 @@
 
 namespace rosterd {
 
-class StoreError : public Error {
+class StoreError : public UnavailableError {
  public:
-  using Error::Error;
+  using UnavailableError::UnavailableError;
 };
 
 // The connection to the database server was lost: what was under way is rolled back by the

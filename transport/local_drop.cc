@@ -15,6 +15,7 @@
 #include "core/civil_date.h"
 #include "core/folder.h"
 #include "core/log.h"
+#include "core/poll_progress.h"
 
 namespace rosterd {
 namespace {
@@ -72,6 +73,7 @@ std::uint64_t LocalDrop::read(const std::string& name, std::uint64_t max_bytes,
     if (n == 0) break;
     total += static_cast<std::uint64_t>(n);
     sink(buf.data(), static_cast<std::size_t>(n));
+    note_progress();
     if (total > max_bytes) break;
   }
   ::close(fd);

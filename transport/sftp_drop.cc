@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
@@ -20,7 +21,9 @@
 
 #include "core/civil_date.h"
 #include "core/log.h"
+#include "core/poll_progress.h"
 #include "core/text.h"
+#include "transport/ssh_handles.h"
 
 namespace rosterd {
 namespace {
@@ -49,6 +52,11 @@ std::string known_hosts_name(const SftpOptions& o) {
 // libssh's blocking calls loop on its own timeout when a server goes silent mid-packet, so a
 // hung server would hang rosterd. The watchdog shuts the socket down once an operation has made
 // no progress for its timeout; libssh then fails the call at once.
+//
+// It watches its own duplicate of the session's descriptor: an operation that fails drops the
+// session (its descriptor closed, the number free for the next open file or socket, perhaps in
+// another thread) before the watchdog hears of it, and shutting a number down then could end
+// somebody else's connection. The duplicate keeps the socket, and only the socket, in reach.
 class SftpDrop::Watchdog {
  public:
   Watchdog() : thread_([this] { loop(); }) {}
@@ -59,20 +67,27 @@ class SftpDrop::Watchdog {
     }
     cv_.notify_all();
     thread_.join();
+    close_watched();
   }
 
-  // Watches `fd` until `deadline` or disarm(); arm() again is progress.
-  void arm(int fd, std::chrono::steady_clock::time_point deadline) {
+  // Watches the socket `fd` refers to now, through a duplicate, until disarm().
+  void watch(int fd) {
+    const int copy = fd >= 0 ? ::fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    std::lock_guard<std::mutex> lock(mutex_);
+    close_watched();
+    fd_ = copy;
+  }
+  // Its deadline for progress; arm() again is progress.
+  void arm(std::chrono::steady_clock::time_point deadline) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      fd_ = fd;
       deadline_ = deadline;
     }
     cv_.notify_all();
   }
   void disarm() {
     std::lock_guard<std::mutex> lock(mutex_);
-    fd_ = -1;
+    close_watched();
   }
   // True once it has shut a socket down; reset by take_fired().
   bool take_fired() {
@@ -90,9 +105,14 @@ class SftpDrop::Watchdog {
                  std::chrono::steady_clock::now() >= deadline_) {
         ::shutdown(fd_, SHUT_RDWR);
         fired_ = true;
-        fd_ = -1;
+        close_watched();
       }
     }
+  }
+  // REQUIRES: mutex_ held (or the thread joined).
+  void close_watched() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
   }
 
   std::mutex mutex_;
@@ -109,23 +129,25 @@ class SftpDrop::Watchdog {
 // poll for ever either.
 class SftpDrop::Guard {
  public:
-  Guard(SftpDrop& drop, int fd) : drop_(drop), fd_(fd) {
+  Guard(SftpDrop& drop, int fd) : drop_(drop) {
     drop_.watchdog_->take_fired();  // an earlier operation's, told or not: not this one's
     drop_.overtime_ = false;
     drop_.operation_end_ = std::chrono::steady_clock::now() + drop_.options_.transfer_timeout;
+    drop_.watchdog_->watch(fd);
     progress();
   }
   ~Guard() { drop_.watchdog_->disarm(); }
   Guard(const Guard&) = delete;
   Guard& operator=(const Guard&) = delete;
+  // The server answered: the operation is alive, and so is the poll it works for.
   void progress() {
-    drop_.watchdog_->arm(fd_, std::min(std::chrono::steady_clock::now() + drop_.options_.io_timeout,
-                                       drop_.operation_end_));
+    drop_.watchdog_->arm(std::min(std::chrono::steady_clock::now() + drop_.options_.io_timeout,
+                                  drop_.operation_end_));
+    note_progress();
   }
 
  private:
   SftpDrop& drop_;
-  int fd_;
 };
 
 struct SftpDrop::Session {
@@ -216,21 +238,21 @@ void SftpDrop::connect() {
   }
 
   // The host key, before anything secret is sent.
-  ssh_key server_key = nullptr;
-  if (ssh_get_server_publickey(s->ssh, &server_key) != SSH_OK)
-    throw fail(std::string("no host key: ") + ssh_get_error(s->ssh), true);
   std::string offered;
   {
-    unsigned char* hash = nullptr;
+    ssh_key raw = nullptr;
+    if (ssh_get_server_publickey(s->ssh, &raw) != SSH_OK)
+      throw fail(std::string("no host key: ") + ssh_get_error(s->ssh), true);
+    const SshKey server_key(raw);
+    unsigned char* raw_hash = nullptr;
     std::size_t hash_len = 0;
-    if (ssh_get_publickey_hash(server_key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hash_len) == 0) {
-      char* fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hash_len);
-      offered = std::string(ssh_key_type_to_char(ssh_key_type(server_key))) + " " +
-                (fp != nullptr ? fp : "?");
-      ssh_string_free_char(fp);
-      ssh_clean_pubkey_hash(&hash);
+    if (ssh_get_publickey_hash(server_key.get(), SSH_PUBLICKEY_HASH_SHA256, &raw_hash, &hash_len) ==
+        0) {
+      const PubkeyHash hash(raw_hash);
+      const SshChars fp(ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash.get(), hash_len));
+      offered = std::string(ssh_key_type_to_char(ssh_key_type(server_key.get()))) + " " +
+                (fp ? fp.get() : "?");
     }
-    ssh_key_free(server_key);
   }
   const std::string host_name = known_hosts_name(options_);
   const std::string trust_hint =
@@ -264,10 +286,11 @@ void SftpDrop::connect() {
     std::string passphrase;
     if (!options_.passphrase_file.empty())
       passphrase = read_secret(options_.passphrase_file, "passphrase");
-    ssh_key key = nullptr;
+    ssh_key raw_key = nullptr;
     const int rc = ssh_pki_import_privkey_file(options_.key_file.c_str(),
                                                passphrase.empty() ? nullptr : passphrase.c_str(),
-                                               nullptr, nullptr, &key);
+                                               nullptr, nullptr, &raw_key);
+    const SshKey key(raw_key);
     std::fill(passphrase.begin(), passphrase.end(), '\0');
     if (rc != SSH_OK) {
       throw fail("cannot load the private key " + options_.key_file.string() +
@@ -275,8 +298,7 @@ void SftpDrop::connect() {
                      "and passphrase_file.",
                  false);
     }
-    const int auth = ssh_userauth_publickey(s->ssh, nullptr, key);
-    ssh_key_free(key);
+    const int auth = ssh_userauth_publickey(s->ssh, nullptr, key.get());
     if (auth != SSH_AUTH_SUCCESS) {
       throw fail("the server refused the key " + options_.key_file.string() + " for user " +
                      options_.user + " (" + ssh_get_error(s->ssh) +
@@ -325,8 +347,8 @@ void SftpDrop::connect() {
 std::vector<DropEntry> SftpDrop::list() {
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
-  sftp_dir dir = sftp_opendir(s.sftp, options_.dir.c_str());
-  if (dir == nullptr) {
+  SftpDir dir(sftp_opendir(s.sftp, options_.dir.c_str()));
+  if (!dir) {
     const int code = sftp_get_error(s.sftp);
     throw TransportError("cannot list " + where() + ": " + fault(ssh_get_error(s.ssh)) +
                              " (SFTP status " + std::to_string(code) + "). Check source.sftp.dir.",
@@ -334,15 +356,12 @@ std::vector<DropEntry> SftpDrop::list() {
   }
   std::vector<DropEntry> out;
   std::size_t entries = 0;
-  while (sftp_attributes a = sftp_readdir(s.sftp, dir)) {
+  while (const SftpAttributes a{sftp_readdir(s.sftp, dir.get())}) {
     guard.progress();  // a long listing that keeps coming is not a silent server
     const bool self_or_parent = a->name != nullptr && (std::string_view(a->name) == "." ||
                                                        std::string_view(a->name) == "..");
-    if (!self_or_parent && ++entries > options_.max_listing) {
-      sftp_attributes_free(a);
-      sftp_closedir(dir);
+    if (!self_or_parent && ++entries > options_.max_listing)
       throw listing_too_long(where(), options_.max_listing);
-    }
     if (a->name != nullptr && a->type == SSH_FILEXFER_TYPE_REGULAR) {
       const std::string name = a->name;
       if (is_plain_file_name(name)) {
@@ -351,10 +370,9 @@ std::vector<DropEntry> SftpDrop::list() {
         log::warning("drop_name_ignored", {{"drop", where()}, {"name", name}});
       }
     }
-    sftp_attributes_free(a);
   }
-  const bool complete = sftp_dir_eof(dir) != 0;
-  sftp_closedir(dir);
+  const bool complete = sftp_dir_eof(dir.get()) != 0;
+  dir.reset();  // before the session it belongs to may go
   if (!complete) {
     const std::string why = fault(ssh_get_error(s.ssh));
     disconnect();
@@ -368,13 +386,13 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
   const std::string path = remote_path(name);
-  sftp_file file = sftp_open(s.sftp, path.c_str(), O_RDONLY, 0);
-  if (file == nullptr) {
+  SftpFile file(sftp_open(s.sftp, path.c_str(), O_RDONLY, 0));
+  if (!file) {
     const bool gone = sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE;
     throw TransportError("cannot open " + where() + "/" + name + ": " + fault(ssh_get_error(s.ssh)),
                          !gone);
   }
-  sftp_file_set_blocking(file);
+  sftp_file_set_blocking(file.get());
   const std::uint32_t chunk = options_.request_size;
   std::vector<char> buf(chunk);
   // Requests in flight, oldest first: id, offset, length.
@@ -393,7 +411,8 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
   auto await = [&](const Request& r) -> int {
     // The length asked for, not the buffer's: libssh moves the file offset back by the
     // difference between this and what came.
-    const int n = sftp_async_read(file, buf.data(), r.length, static_cast<std::uint32_t>(r.id));
+    const int n =
+        sftp_async_read(file.get(), buf.data(), r.length, static_cast<std::uint32_t>(r.id));
     if (n < 0) {
       error = fault(ssh_get_error(s.ssh));
       return -1;
@@ -405,7 +424,7 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
   // answers 0 without reading once it has seen EOF on the file; a seek clears that.
   auto drain = [&] {
     while (!in_flight.empty() && error.empty()) {
-      sftp_seek64(file, in_flight.front().offset);
+      sftp_seek64(file.get(), in_flight.front().offset);
       if (await(in_flight.front()) < 0) break;
       in_flight.pop_front();
     }
@@ -419,7 +438,7 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
       while (in_flight.size() < options_.requests_in_flight && next_offset <= max_bytes) {
         const auto length =
             static_cast<std::uint32_t>(std::min<std::uint64_t>(chunk, max_bytes + 1 - next_offset));
-        const int id = sftp_async_read_begin(file, length);
+        const int id = sftp_async_read_begin(file.get(), length);
         if (id < 0) {
           error = ssh_get_error(s.ssh);
           break;
@@ -438,48 +457,47 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
       }
       sink(buf.data(), static_cast<std::size_t>(n));
       total += static_cast<std::uint64_t>(n);
+      note_progress();  // bytes came: the poll's watchdog hears of it
       if (total > max_bytes) break;
       if (static_cast<std::uint32_t>(n) < r.length) {
         // A short read: at the end of the file, or a server that caps reads. The requests in
         // flight are collected and discarded; reading goes on from where the data stopped.
         drain();
         next_offset = r.offset + static_cast<std::uint64_t>(n);
-        if (error.empty() && sftp_seek64(file, next_offset) != 0) error = ssh_get_error(s.ssh);
+        if (error.empty() && sftp_seek64(file.get(), next_offset) != 0)
+          error = ssh_get_error(s.ssh);
       }
     }
     if (error.empty()) drain();
   } catch (...) {
     // The sink failed (a full disk): the session has requests in flight, so it is dropped.
-    sftp_close(file);  // frees the handle; bounded by the watchdog
+    file.reset();  // closes the handle (bounded by the watchdog) before its session goes
     disconnect();
     throw;
   }
   if (!error.empty()) {
     // On a dead or cut connection the close fails at once, but it frees the handle.
-    sftp_close(file);
+    file.reset();
     disconnect();  // and any reply still queued
     throw TransportError("reading " + where() + "/" + name + " failed after " +
                              std::to_string(total) + " bytes: " + error +
                              ". Nothing was kept; rosterd will try again.",
                          !overtime_);
   }
-  sftp_close(file);
+  file.reset();
   return total;
 }
 
 std::optional<DropEntry> SftpDrop::stat(const std::string& name) {
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
-  sftp_attributes a = sftp_lstat(s.sftp, remote_path(name).c_str());
-  if (a == nullptr) {
+  const SftpAttributes a(sftp_lstat(s.sftp, remote_path(name).c_str()));
+  if (!a) {
     if (sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) return std::nullopt;
     throw TransportError("cannot stat " + where() + "/" + name + ": " + ssh_get_error(s.ssh), true);
   }
-  std::optional<DropEntry> out;
-  if (a->type == SSH_FILEXFER_TYPE_REGULAR)
-    out = DropEntry{name, a->size, static_cast<std::int64_t>(a->mtime)};
-  sftp_attributes_free(a);
-  return out;
+  if (a->type != SSH_FILEXFER_TYPE_REGULAR) return std::nullopt;
+  return DropEntry{name, a->size, static_cast<std::int64_t>(a->mtime)};
 }
 
 void SftpDrop::remove(const std::string& name) {
@@ -504,18 +522,17 @@ std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
   for (const std::string_view part : split(to_dir, '/')) {
     if (part.empty() || part == ".") continue;
     dest_dir += (dest_dir.empty() && !absolute ? "" : "/") + std::string(part);
-    sftp_attributes a = sftp_lstat(s.sftp, dest_dir.c_str());
-    if (a == nullptr && sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) {
+    SftpAttributes a(sftp_lstat(s.sftp, dest_dir.c_str()));
+    if (!a && sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) {
       sftp_mkdir(s.sftp, dest_dir.c_str(), 0750);  // fails harmlessly when made meanwhile
-      a = sftp_lstat(s.sftp, dest_dir.c_str());
+      a.reset(sftp_lstat(s.sftp, dest_dir.c_str()));
     }
-    if (a == nullptr) {
+    if (!a) {
       throw TransportError("cannot move " + where() + "/" + name + " to " + to_dir + ": " +
                                dest_dir + " on the server: " + ssh_get_error(s.ssh),
                            ssh_is_connected(s.ssh) == 0);
     }
     const auto type = a->type;
-    sftp_attributes_free(a);
     if (type != SSH_FILEXFER_TYPE_DIRECTORY) {
       throw TransportError(
           "did not move " + where() + "/" + name + " to move_to (" + to_dir + "): " + dest_dir +
@@ -528,10 +545,7 @@ std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
   }
   if (dest_dir.empty()) dest_dir = absolute ? "/" : ".";
   std::string dest = dest_dir + (dest_dir.ends_with('/') ? "" : "/") + name;
-  if (sftp_attributes a = sftp_lstat(s.sftp, dest.c_str())) {
-    sftp_attributes_free(a);
-    dest += "." + utc_timestamp_compact();
-  }
+  if (SftpAttributes(sftp_lstat(s.sftp, dest.c_str()))) dest += "." + utc_timestamp_compact();
   if (sftp_rename(s.sftp, remote_path(name).c_str(), dest.c_str()) != SSH_OK) {
     throw TransportError(
         "cannot move " + where() + "/" + name + " to " + dest + ": " + ssh_get_error(s.ssh),

@@ -1,9 +1,13 @@
 // Runs the built `rosterd check` on generated rosters and asserts exact counts.
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
+#include "core/log.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
@@ -148,4 +152,69 @@ TEST_CASE("integration: a secret file other users can read is warned about, nami
   std::filesystem::permissions(dir / "sftp.password", std::filesystem::perms(0600));
   r = run_process(ROSTERD_BIN, {"check", "--config", config.string(), (dir / "r.txt").string()});
   CHECK(r.err.find("config.secret_readable") == std::string::npos);
+}
+
+TEST_CASE(
+    "integration: --log-level sets what is logged; under the journal each line has its priority") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path());
+  GeneratorOptions o;
+  o.clean_rows = 20;
+  write(dir / "clean.txt", generate_roster(o).text);
+  const std::vector<std::string> args = {"check",   "--config",     config.string(),
+                                         "--as-of", kGeneratorAsOf, (dir / "clean.txt").string()};
+  CHECK(run_process(ROSTERD_BIN, args).err.empty());  // commands log warnings and errors only
+  std::vector<std::string> info = args;
+  info.push_back("--log-level");
+  info.push_back("info");
+  const ProcessResult told = run_process(ROSTERD_BIN, info);
+  CHECK(told.exit_status == 0);
+  CHECK(told.err.find("level=info event=check.done") != std::string::npos);
+  CHECK(told.err.find("ts=") == 0);  // no priority prefix: stderr is not the journal
+  const ProcessResult wrong = run_process(ROSTERD_BIN, {"check", "--log-level", "loud"});
+  CHECK(wrong.exit_status == 2);
+  CHECK(wrong.err.find("--log-level takes debug, info, warning or error, not \"loud\"") !=
+        std::string::npos);
+
+  // systemd hands the journal's stream as JOURNAL_STREAM=DEVICE:INODE: stderr being that stream,
+  // every line starts with its syslog priority, which journald strips and keeps.
+  const std::filesystem::path journal = dir / "journal";
+  write(journal, "");
+  struct stat st {};
+  REQUIRE(::stat(journal.c_str(), &st) == 0);
+  ChildProcess under_journal(
+      ROSTERD_BIN, info,
+      {"JOURNAL_STREAM=" + std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino)},
+      journal.string());
+  CHECK(under_journal.wait(30000) == 0);
+  std::ifstream in(journal);
+  std::string line;
+  REQUIRE(std::getline(in, line));
+  CHECK(line.starts_with("<6>ts="));
+  CHECK(line.find("level=info event=check.done") != std::string::npos);
+  CHECK(rosterd::log::journal_priority_prefix(rosterd::log::Level::error) == "<3>");
+  CHECK(rosterd::log::journal_priority_prefix(rosterd::log::Level::warning) == "<4>");
+  CHECK(rosterd::log::journal_priority_prefix(rosterd::log::Level::debug) == "<7>");
+}
+
+TEST_CASE(
+    "integration: a store that cannot be reached exits 7, not 2 like a mistake in the config") {
+  TempDir dir;
+  const auto config = write_test_feed(dir.path(), "", "live");
+  // A PostgreSQL store on a port nothing listens on.
+  std::string text;
+  {
+    std::ifstream in(config);
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  const std::string sqlite = "store: {sqlite: roster.db}";
+  text.replace(text.find(sqlite), sqlite.size(),
+               "store: {postgresql: {conninfo: \"host=127.0.0.1 port=1 dbname=x user=x "
+               "connect_timeout=5\"}}");
+  write(config, text);
+  const ProcessResult r = run_process(ROSTERD_BIN, {"history", "--config", config.string()});
+  CHECK(r.exit_status == 7);
+  CHECK(r.err.find("rosterd: error: ") == 0);
 }

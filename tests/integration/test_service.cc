@@ -395,3 +395,93 @@ TEST_CASE("integration: status and sync-now give up with a clear message when no
   }
   ::close(listener);
 }
+
+TEST_CASE("integration: a long transfer that keeps moving is not stuck; one that stops is") {
+  TempDir tmp;
+  SshdServer sshd(tmp / "sshd");
+  const std::filesystem::path drop = tmp / "drop";
+  std::filesystem::create_directories(drop);
+  // Large enough to take minutes while the server is let go only in bursts (sparse: no disk).
+  std::ofstream(drop / "roster.txt", std::ios::binary).close();
+  std::filesystem::resize_file(drop / "roster.txt", std::uintmax_t{1} << 30);
+  const std::string source =
+      "    schedule: {poll_every: 1h}\n"
+      "    source:\n      sftp:\n        host: 127.0.0.1\n        port: " +
+      std::to_string(sshd.port()) + "\n        user: " + SshdServer::current_user() +
+      "\n        key_file: " + sshd.user_key().string() +
+      "\n        known_hosts: " + sshd.known_hosts().string() + "\n        dir: " + drop.string() +
+      "\n        stable_for: 0s\n        io_timeout: 1h\n        transfer_timeout: 1h\n"
+      "        max_bytes: 2GiB\n";
+  const auto config = write_test_feed(tmp.path(), source, "live");
+  std::ofstream(config, std::ios::app) << "service: {stuck_after: 2s}\n";
+  NotifySocket notify(tmp / "notify.sock");
+  const std::filesystem::path log = tmp / "service.log";
+  // Once the download is under way, the server is frozen most of the time and let go in short
+  // bursts: bytes keep coming, slowly.
+  std::atomic<bool> started_trickle{false}, trickle_on{true}, stop{false};
+  std::thread trickle([&] {
+    started_trickle.wait(false);
+    while (!stop) {
+      sshd.freeze_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      if (trickle_on) sshd.thaw_all();
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    sshd.thaw_all();
+  });
+  // However the test ends (a failed REQUIRE too), the trickle stops and is joined.
+  struct StopTrickle {
+    std::function<void()> stop;
+    ~StopTrickle() { stop(); }
+  } stop_trickle{[&] {
+    stop = true;
+    started_trickle = true;
+    started_trickle.notify_one();
+    if (trickle.joinable()) trickle.join();
+  }};
+  ChildProcess service(ROSTERD_BIN, {"run", "--config", config.string()},
+                       {"NOTIFY_SOCKET=" + notify.path().string(), "WATCHDOG_USEC=200000"},
+                       log.string());
+  const auto pings = [&] {
+    const std::string seen = notify.read();
+    std::size_t n = 0;
+    for (auto at = seen.find("WATCHDOG=1"); at != std::string::npos;
+         at = seen.find("WATCHDOG=1", at + 1))
+      ++n;
+    return n;
+  };
+  // The download under way (its part file in staging), then held past stuck_after.
+  const auto downloading = [&] {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(tmp / "state/staging/gen", ec))
+      if (e.path().filename().string().starts_with(".part-")) return true;
+    return false;
+  };
+  REQUIRE(eventually(downloading, 20000));
+  started_trickle = true;
+  started_trickle.notify_one();
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t before = pings();
+  // stuck_after (2 s) and more pass while the bytes trickle in: the watchdog goes on being fed.
+  CHECK(eventually(
+      [&] {
+        return std::chrono::steady_clock::now() - started > std::chrono::seconds(4) &&
+               pings() > before + 10;
+      },
+      20000));
+  CHECK(downloading());  // still the same long transfer
+  CHECK(read_file(log).find("event=service.poll_stuck") == std::string::npos);
+
+  // Now the server stops sending altogether: past stuck_after the poll is stuck, the watchdog
+  // is no longer fed (systemd would restart the service).
+  trickle_on = false;
+  CHECK(eventually(
+      [&] { return read_file(log).find("event=service.poll_stuck") != std::string::npos; }, 20000));
+  const std::size_t at_stuck = pings();
+  // A second on, ten watchdog periods (100 ms each): none of them was fed.
+  const auto stuck_seen = std::chrono::steady_clock::now();
+  CHECK(eventually(
+      [&] { return std::chrono::steady_clock::now() - stuck_seen > std::chrono::seconds(1); }));
+  CHECK(pings() <= at_stuck + 1);  // at most one ping was already on its way
+  service.kill();
+}

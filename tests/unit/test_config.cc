@@ -446,3 +446,14 @@ TEST_CASE("a config error shows CR, LF and escape bytes of a name as \\xHH, neve
   CHECK(e.find('\n') == std::string::npos);
   CHECK(e.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("service.log_level is read, and only a known level is taken") {
+  testing::TempDir dir;
+  CHECK(parse_config("feeds:\n  a:\n", "x.yaml", dir.path()).log_level == "info");
+  CHECK(
+      parse_config("service: {log_level: debug}\nfeeds:\n  a:\n", "x.yaml", dir.path()).log_level ==
+      "debug");
+  CHECK(error_for("service: {log_level: loud}\n" + kFeedHead)
+            .find("service.log_level: must be one of debug, info, warning, error") !=
+        std::string::npos);
+}
