@@ -10,6 +10,14 @@ pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)  # libsystemd-
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # libpq-dev: the shared PostgreSQL store
 find_package(Boost 1.74 REQUIRED)    # libboost-dev: Asio, the service's event loop
 
+# libcctz-dev: time zones for schedules (tzdata's files, their POSIX rule past the last
+# transition included). Debian ships no CMake or pkg-config file for it.
+find_path(CCTZ_INCLUDE_DIR cctz/time_zone.h REQUIRED)
+find_library(CCTZ_LIBRARY cctz REQUIRED)
+add_library(cctz INTERFACE)
+target_include_directories(cctz SYSTEM INTERFACE ${CCTZ_INCLUDE_DIR})
+target_link_libraries(cctz INTERFACE ${CCTZ_LIBRARY})
+
 # libfccp-dev: fast-cpp-csv-parser is a single header, libfccp/csv.h.
 find_path(FCCP_INCLUDE_DIR libfccp/csv.h REQUIRED)
 add_library(fccp INTERFACE)
