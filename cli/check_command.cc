@@ -7,9 +7,8 @@
 namespace rosterd {
 
 int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage =
-      "rosterd check --config FILE [--feed NAME] [--format text|json] ROSTER";
-  const CommandLine cl(args, {"--config", "--feed", "--format", "--as-of", "--threads"}, {});
+  const CommandLine cl(args, command_spec("check"));
+  const std::string usage = cl.usage();
   if (cl.positional().size() != 1)
     throw UsageError("check takes exactly one roster file. Usage: " + usage);
   const std::string format = format_option(cl);

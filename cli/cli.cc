@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <exception>
 
+#include "cli/command_spec.h"
 #include "cli/command_support.h"
 #include "cli/commands.h"
 #include "cli/exit_status.h"
@@ -15,64 +16,29 @@
 namespace rosterd {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: rosterd COMMAND [OPTIONS]\n"
-    "\n"
-    "Commands:\n"
-    "  check --config FILE [--feed NAME] [--format text|json] [--as-of YYYY-MM-DD]\n"
-    "        [--threads N] ROSTER\n"
-    "        Test import: read and validate ROSTER with the feed's rules, print every\n"
-    "        discrepancy, write nothing. Exit 0 clean, 1 rows rejected or warned,\n"
-    "        2 usage or configuration error, 3 file refused.\n"
-    "  ingest --config FILE [--feed NAME] [--format text|json] [--as-of DATE] ROSTER\n"
-    "        Check, plan against the committed roster, decide (commit, hold, dry run),\n"
-    "        record the run and commit in one transaction. Exit as check, or 4 held.\n"
-    "  fetch --config FILE [--feed NAME] [--wait]\n"
-    "        Take every complete new file from the feed's drop (source.sftp or\n"
-    "        source.local) into staging, once; print what was taken. Exit 5 when the\n"
-    "        drop failed or a file was not taken.\n"
-    "  run --config FILE\n"
-    "        The service (systemd): poll every feed with a source on its schedule\n"
-    "        (schedule.poll_every), run what comes, until SIGTERM; SIGHUP reloads.\n"
-    "  run --once --config FILE [--feed NAME] [--wait] [--format text|json]\n"
-    "        The service's cycle, once: fetch every feed, ingest what was taken, print\n"
-    "        each run's report, tidy the drop. Exit as ingest, or 5 drop failed.\n"
-    "  sync-now --config FILE --feed NAME [--timeout S] make the service poll it now\n"
-    "  status --config FILE [--timeout S]               what the service is doing\n"
-    "  history --config FILE [--feed NAME] [--last N]   recent runs (default 7)\n"
-    "  files --config FILE [--feed NAME] [--last N]     the drop ledger: files seen (20)\n"
-    "  outbox --config FILE [--deliver]                 mail waiting to be delivered\n"
-    "  mail-test --config FILE --to ADDRESS             send a test message, show the SMTP\n"
-    "                                                   conversation (exit 5 when it fails)\n"
-    "  show --config FILE [--format text|json] RUN      a run's report again\n"
-    "  approve --config FILE RUN                        commit a held run\n"
-    "  reject --config FILE RUN                         discard a held run\n"
-    "  rollback --config FILE [--force] RUN             restore what a run changed\n"
-    "  export --config FILE [--feed NAME]               the committed roster, to stdout\n"
-    "  store-check --config FILE [--quick]              is the roster store whole? (exit 6:\n"
-    "                                                   damaged, restore the last backup)\n"
-    "  alerts --config FILE [--feed NAME] [--all] [--format text|json]\n"
-    "        Identity alerts: possible matches (a new state ID with the name and birth\n"
-    "        date of a committed student), re-keys, go-live matches, side by side.\n"
-    "  resolve --config FILE ALERT... (--match [--to ID] | --create) [--apply]\n"
-    "  resolve --config FILE --run RUN (--all-match | --all-create) [--apply]\n"
-    "        Decide: --match gives the committed student the new ID (one record,\n"
-    "        history kept), --create adds a new student. Applied by the next run\n"
-    "        with the row, or now with --apply (--feed NAME --apply: every decision).\n"
-    "  student --config FILE [--feed NAME] STATE_ID     one student: the record, the IDs\n"
-    "                                                   it had, every change\n"
-    "  import-existing --config FILE --feed NAME FILE\n"
-    "        Before go-live: load the platform's students (the feed's columns plus\n"
-    "        identity.existing_id_column) for the first live file to be matched to.\n"
-    "\n"
-    "Options for every command:\n"
-    "  --log-level debug|info|warning|error   what is logged to stderr (default warning;\n"
-    "               the service: service.log_level, default info)\n"
-    "  --help       this text\n"
-    "  --version    the version\n"
-    "\n"
-    "Environment: ROSTERD_LOG_LEVEL=debug|info|warning|error (--log-level wins over it).\n"
-    "Documentation: docs/rosterd.md (man page), conf/rosterd.example.yaml (every config key).\n";
+// `rosterd help [COMMAND | --man | --bash-completion]`: the overview, one command's help, or
+// the man page and completion script the package installs (generated from the same table).
+int run_help_command(const std::vector<std::string>& args, std::ostream& out) {
+  if (args.empty()) {
+    out << overview_help();
+    return kExitClean;
+  }
+  if (args.size() == 1 && args[0] == "--man") {
+    out << man_page(ROSTERD_VERSION);
+    return kExitClean;
+  }
+  if (args.size() == 1 && args[0] == "--bash-completion") {
+    out << bash_completion();
+    return kExitClean;
+  }
+  const CommandSpec* spec = args.size() == 1 ? find_command_spec(args[0]) : nullptr;
+  if (spec == nullptr) {
+    throw UsageError("help takes a command name (or --man, --bash-completion), not \"" + args[0] +
+                     "\". Run 'rosterd --help' for the commands.");
+  }
+  out << command_help(*spec);
+  return kExitClean;
+}
 
 // A message as printed: it quotes names from files, servers and the command line, so no raw
 // control character goes to the terminal; the lines a message is made of (a list of problems)
@@ -127,8 +93,8 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     }
     set_log_level_flag(level);
   }
-  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    (args.empty() ? err : out) << kUsage;
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    (args.empty() ? err : out) << overview_help();
     return args.empty() ? kExitUsage : kExitClean;
   }
   if (args[0] == "--version") {
@@ -136,14 +102,18 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     return kExitClean;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
+  const CommandSpec* spec = find_command_spec(args[0]);
   for (const std::string& a : rest) {
-    if (a == "--help" || a == "-h") {
-      out << kUsage;
+    if (a == "--") break;
+    if (spec != nullptr && (a == "--help" || a == "-h")) {
+      out << command_help(*spec);
       return kExitClean;
     }
   }
   try {
+    if (args[0] == "help") return run_help_command(rest, out);
     if (args[0] == "check") return run_check_command(rest, out);
+    if (args[0] == "check-config") return run_check_config_command(rest, out);
     if (args[0] == "ingest") return run_ingest_command(rest, out);
     if (args[0] == "fetch") return run_fetch_command(rest, out);
     if (args[0] == "run") return run_run_command(rest, out);

@@ -4,9 +4,8 @@
 
 namespace rosterd {
 
-CommandLine::CommandLine(const std::vector<std::string>& args,
-                         std::set<std::string, std::less<>> with_value,
-                         std::set<std::string, std::less<>> flags) {
+CommandLine::CommandLine(const std::vector<std::string>& args, const CommandSpec& spec)
+    : spec_(spec) {
   bool only_positional = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -20,7 +19,8 @@ CommandLine::CommandLine(const std::vector<std::string>& args,
     }
     const std::size_t eq = a.find('=');
     const std::string name = a.substr(0, eq);
-    if (with_value.count(name) != 0) {
+    const OptionSpec* option = spec.option(name);
+    if (option != nullptr && !option->value.empty()) {
       if (eq != std::string::npos) {
         values_[name] = a.substr(eq + 1);
       } else if (i + 1 < args.size()) {
@@ -28,12 +28,25 @@ CommandLine::CommandLine(const std::vector<std::string>& args,
       } else {
         throw UsageError("option " + name + " needs a value.");
       }
-    } else if (flags.count(name) != 0 && eq == std::string::npos) {
+    } else if (option != nullptr && eq == std::string::npos) {
       flags_set_.insert(name);
+    } else if (option != nullptr) {
+      throw UsageError("option " + name + " takes no value. See 'rosterd " +
+                       std::string(spec.name) + " --help'.");
     } else {
-      throw UsageError("unknown option " + name + ". See 'rosterd --help'.");
+      throw UsageError(std::string(spec.name) + " has no option " + name + ". See 'rosterd " +
+                       std::string(spec.name) + " --help'.");
     }
   }
+}
+
+std::string CommandLine::usage() const {
+  std::string out;
+  for (std::string_view u : spec_.usage) {
+    out += out.empty() ? "rosterd " : "\n       rosterd ";
+    out += u;
+  }
+  return out;
 }
 
 std::optional<std::string> CommandLine::value(std::string_view option) const {

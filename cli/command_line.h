@@ -8,14 +8,19 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/command_spec.h"
+
 namespace rosterd {
 
 class CommandLine {
  public:
-  // `with_value` lists the options that take a value, `flags` those that do not. Anything else
-  // starting with "--" is refused (UsageError), as is a missing value.
-  CommandLine(const std::vector<std::string>& args, std::set<std::string, std::less<>> with_value,
-              std::set<std::string, std::less<>> flags);
+  // Takes the options `spec` declares: those with a value as `--name VALUE` or `--name=VALUE`,
+  // flags as `--name`. Anything else starting with "--" is refused (UsageError naming the
+  // command's --help), as is a missing value; "--" ends the options.
+  CommandLine(const std::vector<std::string>& args, const CommandSpec& spec);
+
+  // The usage lines of the command, for a UsageError ("Usage: rosterd ...").
+  std::string usage() const;
 
   std::optional<std::string> value(std::string_view option) const;
   bool flag(std::string_view option) const { return flags_set_.count(std::string(option)) != 0; }
@@ -25,6 +30,7 @@ class CommandLine {
   std::map<std::string, std::string, std::less<>> values_;
   std::set<std::string> flags_set_;
   std::vector<std::string> positional_;
+  const CommandSpec& spec_;
 };
 
 }  // namespace rosterd

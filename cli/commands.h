@@ -8,6 +8,7 @@
 
 namespace rosterd {
 
+int run_check_config_command(const std::vector<std::string>& args, std::ostream& out);
 int run_check_command(const std::vector<std::string>& args, std::ostream& out);
 int run_ingest_command(const std::vector<std::string>& args, std::ostream& out);
 int run_history_command(const std::vector<std::string>& args, std::ostream& out);

@@ -24,8 +24,8 @@ std::chrono::milliseconds timeout_option(const CommandLine& cl, const std::strin
 }  // namespace
 
 int run_sync_now_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd sync-now --config FILE --feed NAME [--timeout SECONDS]";
-  const CommandLine cl(args, {"--config", "--feed", "--timeout"}, {});
+  const CommandLine cl(args, command_spec("sync-now"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty() || !cl.value("--feed"))
     throw UsageError("sync-now needs --feed NAME. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
@@ -37,8 +37,8 @@ int run_sync_now_command(const std::vector<std::string>& args, std::ostream& out
 }
 
 int run_status_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd status --config FILE [--timeout SECONDS]";
-  const CommandLine cl(args, {"--config", "--timeout"}, {});
+  const CommandLine cl(args, command_spec("status"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("status takes no argument. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   out << control_request(config.state_dir, "status", timeout_option(cl, usage));

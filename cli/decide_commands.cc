@@ -13,12 +13,9 @@ struct RunArgs {
   bool force;
 };
 
-RunArgs parse(const std::vector<std::string>& args, const std::string& verb, bool allow_force) {
-  const std::string usage =
-      "rosterd " + verb + " --config FILE" + (allow_force ? " [--force]" : "") + " RUN";
-  const CommandLine cl(args, {"--config"},
-                       allow_force ? std::set<std::string, std::less<>>{"--force"}
-                                   : std::set<std::string, std::less<>>{});
+RunArgs parse(const std::vector<std::string>& args, const std::string& verb) {
+  const CommandLine cl(args, command_spec(verb));
+  const std::string usage = cl.usage();
   if (cl.positional().size() != 1) throw UsageError(verb + " takes one run id. Usage: " + usage);
   return RunArgs{load_config_option(cl, usage), parse_run_id(cl.positional()[0]),
                  cl.flag("--force")};
@@ -27,7 +24,7 @@ RunArgs parse(const std::vector<std::string>& args, const std::string& verb, boo
 }  // namespace
 
 int run_approve_command(const std::vector<std::string>& args, std::ostream& out) {
-  const RunArgs a = parse(args, "approve", false);
+  const RunArgs a = parse(args, "approve");
   const auto store = open_store(a.config);
   const RunRecord run = approve_run(*store, a.id, current_user());
   out << "run " << a.id << " approved and committed: " << run.plan.added << " added, "
@@ -37,7 +34,7 @@ int run_approve_command(const std::vector<std::string>& args, std::ostream& out)
 }
 
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out) {
-  const RunArgs a = parse(args, "reject", false);
+  const RunArgs a = parse(args, "reject");
   const auto store = open_store(a.config);
   reject_run(*store, a.id, current_user());
   out << "run " << a.id << " rejected: nothing of it was committed.\n";
@@ -45,7 +42,7 @@ int run_reject_command(const std::vector<std::string>& args, std::ostream& out) 
 }
 
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out) {
-  const RunArgs a = parse(args, "rollback", true);
+  const RunArgs a = parse(args, "rollback");
   const auto store = open_store(a.config);
   const RunRecord run = rollback_run(*store, a.id, a.force, current_user());
   out << "run " << a.id << " rolled back by run " << run.id << ": " << run.plan.updated

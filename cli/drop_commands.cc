@@ -21,8 +21,8 @@
 
 namespace rosterd {
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd fetch --config FILE [--feed NAME] [--wait]";
-  const CommandLine cl(args, {"--config", "--feed"}, {"--wait"});
+  const CommandLine cl(args, command_spec("fetch"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("fetch takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
@@ -35,11 +35,8 @@ int run_fetch_command(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage =
-      "rosterd run --config FILE [--once [--feed NAME] [--wait] [--format text|json]] "
-      "[--threads N] [--as-of YYYY-MM-DD]";
-  const CommandLine cl(args, {"--config", "--feed", "--format", "--threads", "--as-of"},
-                       {"--once", "--wait"});
+  const CommandLine cl(args, command_spec("run"));
+  const std::string usage = cl.usage();
   if (!cl.flag("--once")) {
     // The long-running service (systemd): polls every feed on its schedule until stopped. Its
     // log level: --log-level, else ROSTERD_LOG_LEVEL, else service.log_level (default info).
@@ -81,8 +78,8 @@ int run_run_command(const std::vector<std::string>& args, std::ostream& out) {
 }
 
 int run_files_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd files --config FILE [--feed NAME] [--last N]";
-  const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
+  const CommandLine cl(args, command_spec("files"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("files takes no file. Usage: " + usage);
   const std::size_t last = last_option(cl, 20, "files");
   const Config config = load_config_option(cl, usage);

@@ -7,8 +7,8 @@
 namespace rosterd {
 
 int run_export_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd export --config FILE [--feed NAME]";
-  const CommandLine cl(args, {"--config", "--feed"}, {});
+  const CommandLine cl(args, command_spec("export"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty())
     throw UsageError("export takes no file; it writes to standard output. Usage: " + usage);
   const Config config = load_config_option(cl, usage);

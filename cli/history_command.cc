@@ -4,12 +4,54 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "ops/run_actions.h"
+#include "report/json_writer.h"
 
 namespace rosterd {
 
+namespace {
+
+// One object a run, newest first: what the text shows, as fields a script reads.
+void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs) {
+  JsonWriter w(out);
+  w.begin_array(/*one_item_per_line=*/true);
+  for (const RunRecord& r : runs) {
+    w.begin_object();
+    w.member("run", r.id);
+    w.member("feed", r.feed);
+    w.member("kind", run_kind_name(r.kind));
+    w.member("state",
+             r.state == RunState::notice ? run_kind_name(r.kind) : run_state_name(r.state));
+    w.member("started", r.started);
+    w.member("finished", r.finished);
+    w.member("file", r.file_name);
+    w.member("reason", r.reason);
+    w.member("rows_read", r.check.rows_read);
+    w.member("rows_rejected", r.check.rows_rejected);
+    w.member("rows_warned", r.check.rows_warned);
+    w.member("added", r.plan.added);
+    w.member("updated", r.plan.updated);
+    w.member("deactivated", r.plan.deactivated);
+    w.member("reactivated", r.plan.reactivated);
+    w.member("rekeyed", r.plan.rekeyed);
+    w.member("decided_by", r.decided_by);
+    w.key("rolled_back_by");
+    if (r.rolled_back_by) {
+      w.value(*r.rolled_back_by);
+    } else {
+      w.null();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  out << '\n';
+}
+
+}  // namespace
+
 int run_history_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd history --config FILE [--feed NAME] [--last N]";
-  const CommandLine cl(args, {"--config", "--feed", "--last"}, {});
+  const CommandLine cl(args, command_spec("history"));
+  const std::string usage = cl.usage();
+  const std::string format = format_option(cl);
   if (!cl.positional().empty()) throw UsageError("history takes no file. Usage: " + usage);
   const std::size_t last = last_option(cl, 7, "runs");
   const Config config = load_config_option(cl, usage);
@@ -17,6 +59,10 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
   const auto store = open_store(config);
   const auto runs = run_history(*store, feed, last);
+  if (format == "json") {
+    write_history_json(out, runs);
+    return kExitClean;
+  }
   if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
   for (const RunRecord& r : runs) {
     out << "run " << r.id << "  " << r.started << "  " << r.feed << "  "

@@ -77,9 +77,8 @@ void write_alerts_json(std::ostream& out, const std::vector<AlertRecord>& list) 
 }  // namespace
 
 int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage =
-      "rosterd alerts --config FILE [--feed NAME] [--all] [--format text|json]";
-  const CommandLine cl(args, {"--config", "--feed", "--format"}, {"--all"});
+  const CommandLine cl(args, command_spec("alerts"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("alerts takes no arguments. Usage: " + usage);
   const std::string format = format_option(cl);
   const Config config = load_config_option(cl, usage);
@@ -107,12 +106,8 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out) 
 }
 
 int run_resolve_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage =
-      "rosterd resolve --config FILE ALERT... (--match [--to ID] | --create) [--apply]\n"
-      "       rosterd resolve --config FILE --run RUN (--all-match | --all-create) [--apply]\n"
-      "       rosterd resolve --config FILE --feed NAME --apply";
-  const CommandLine cl(args, {"--config", "--to", "--run", "--feed"},
-                       {"--match", "--create", "--all-match", "--all-create", "--apply"});
+  const CommandLine cl(args, command_spec("resolve"));
+  const std::string usage = cl.usage();
   const Config config = load_config_option(cl, usage);
   const bool match = cl.flag("--match"), create = cl.flag("--create");
   const bool all_match = cl.flag("--all-match"), all_create = cl.flag("--all-create");
@@ -181,8 +176,8 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
 }
 
 int run_student_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd student --config FILE [--feed NAME] STATE_ID";
-  const CommandLine cl(args, {"--config", "--feed"}, {});
+  const CommandLine cl(args, command_spec("student"));
+  const std::string usage = cl.usage();
   if (cl.positional().size() != 1) throw UsageError("student takes one state ID. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
@@ -219,8 +214,8 @@ int run_student_command(const std::vector<std::string>& args, std::ostream& out)
 }
 
 int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd import-existing --config FILE --feed NAME FILE";
-  const CommandLine cl(args, {"--config", "--feed"}, {});
+  const CommandLine cl(args, command_spec("import-existing"));
+  const std::string usage = cl.usage();
   if (cl.positional().size() != 1)
     throw UsageError("import-existing takes one file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);

@@ -29,8 +29,8 @@ std::string conversation_lines(const std::string& conversation) {
 }  // namespace
 
 int run_mail_test_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd mail-test --config FILE --to ADDRESS";
-  const CommandLine cl(args, {"--config", "--to"}, {});
+  const CommandLine cl(args, command_spec("mail-test"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty() || !cl.value("--to"))
     throw UsageError("mail-test needs --to ADDRESS. Usage: " + usage);
   const std::string to = *cl.value("--to");
@@ -58,8 +58,8 @@ int run_mail_test_command(const std::vector<std::string>& args, std::ostream& ou
 }
 
 int run_outbox_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd outbox --config FILE [--deliver] [--resend MAIL]";
-  const CommandLine cl(args, {"--config", "--resend"}, {"--deliver"});
+  const CommandLine cl(args, command_spec("outbox"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("outbox takes no file. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const auto store = open_store(config);

@@ -7,8 +7,8 @@
 namespace rosterd {
 
 int run_show_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd show --config FILE [--format text|json] RUN";
-  const CommandLine cl(args, {"--config", "--format"}, {});
+  const CommandLine cl(args, command_spec("show"));
+  const std::string usage = cl.usage();
   if (cl.positional().size() != 1) throw UsageError("show takes one run id. Usage: " + usage);
   const std::int64_t id = parse_run_id(cl.positional()[0]);
   const std::string format = format_option(cl);

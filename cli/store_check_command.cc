@@ -8,8 +8,8 @@
 namespace rosterd {
 
 int run_store_check_command(const std::vector<std::string>& args, std::ostream& out) {
-  static const std::string usage = "rosterd store-check --config FILE [--quick]";
-  const CommandLine cl(args, {"--config"}, {"--quick"});
+  const CommandLine cl(args, command_spec("store-check"));
+  const std::string usage = cl.usage();
   if (!cl.positional().empty()) throw UsageError("store-check takes no argument. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   // --quick: only each feed's students counted (no page-by-page read of the whole file).

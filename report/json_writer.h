@@ -32,6 +32,13 @@ class JsonWriter {
   void value(bool b);
   void null();
 
+  // key(k) then value(v): one member of an object.
+  template <typename T>
+  void member(std::string_view k, const T& v) {
+    key(k);
+    value(v);
+  }
+
  private:
   void before_value();
 

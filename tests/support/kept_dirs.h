@@ -50,7 +50,7 @@ class KeptDirs : public doctest::IReporter {
     }
     const bool failed = stats.failure_flags != doctest::TestCaseFailureReason::None;
     for (const auto& dir : dirs) {
-      if (failed) {
+      if (failed && std::filesystem::exists(dir)) {
         std::cerr << "[rosterd] the failed test's folder is kept: " << dir.string() << '\n';
       } else {
         remove_dir(dir);

@@ -68,6 +68,8 @@ ProcessResult run_process(const std::string& program, const std::vector<std::str
   r.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   r.out = slurp(out_path);
   r.err = slurp(err_path);
+  std::error_code ec;
+  std::filesystem::remove_all(dir.path(), ec);  // the capture is in `r`: nothing to keep
   return r;
 }
 

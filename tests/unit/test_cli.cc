@@ -1,10 +1,13 @@
 #include <doctest/doctest.h>
 
+#include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "cli/cli.h"
 #include "cli/command_line.h"
+#include "cli/command_spec.h"
 #include "core/error.h"
 #include "store/roster_store.h"
 #include "tests/support/roster_generator.h"
@@ -12,16 +15,28 @@
 
 using namespace rosterd;
 
-TEST_CASE("CommandLine reads options, flags and positionals") {
+TEST_CASE("CommandLine reads the options its command declares, and no other") {
+  const CommandSpec spec{"demo",
+                         {"demo --config FILE [--format text|json] [--dry] ARG"},
+                         "a demo",
+                         "A demo.",
+                         {{"--config", "FILE", "the configuration"},
+                          {"--format", "text|json", "the format"},
+                          {"--dry", "", "dry"}}};
   const CommandLine cl({"--config", "a.yaml", "--format=json", "--dry", "file.txt", "--", "--odd"},
-                       {"--config", "--format"}, {"--dry"});
+                       spec);
   CHECK(cl.value("--config") == "a.yaml");
   CHECK(cl.value("--format") == "json");
   CHECK(cl.flag("--dry"));
   CHECK_FALSE(cl.value("--feed"));
   CHECK(cl.positional() == std::vector<std::string>{"file.txt", "--odd"});
-  CHECK_THROWS_AS(CommandLine({"--bogus"}, {}, {}), UsageError);
-  CHECK_THROWS_AS(CommandLine({"--config"}, {"--config"}, {}), UsageError);
+  CHECK(cl.usage() == "rosterd demo --config FILE [--format text|json] [--dry] ARG");
+  CHECK_THROWS_WITH_AS(CommandLine({"--bogus"}, spec),
+                       "demo has no option --bogus. See 'rosterd demo --help'.", UsageError);
+  CHECK_THROWS_WITH_AS(CommandLine({"--config"}, spec), "option --config needs a value.",
+                       UsageError);
+  CHECK_THROWS_WITH_AS(CommandLine({"--dry=yes"}, spec),
+                       "option --dry takes no value. See 'rosterd demo --help'.", UsageError);
 }
 
 TEST_CASE("run_cli: usage errors exit 2 with one line on stderr") {
@@ -97,4 +112,32 @@ TEST_CASE("show: an approved run says it was approved; a missing-file notice say
             "  No file was read and nothing was committed; the platform keeps the last committed "
             "roster.\n");
   CHECK(missing.out.find("every row passed") == std::string::npos);
+}
+
+TEST_CASE("every command's usage names exactly the options it declares") {
+  for (const CommandSpec& spec : command_specs()) {
+    CAPTURE(spec.name);
+    std::set<std::string> in_usage;
+    for (std::string_view line : spec.usage) {
+      CHECK(line.starts_with(std::string(spec.name) + " "));
+      for (std::size_t at = line.find("--"); at != std::string_view::npos;
+           at = line.find("--", at + 2)) {
+        std::size_t end = at + 2;
+        while (end < line.size() &&
+               (std::isalnum(static_cast<unsigned char>(line[end])) || line[end] == '-')) {
+          ++end;
+        }
+        in_usage.insert(std::string(line.substr(at, end - at)));
+        at = end - 2;
+      }
+    }
+    std::set<std::string> declared;
+    for (const OptionSpec& o : spec.options) {
+      CHECK_MESSAGE(declared.insert(std::string(o.name)).second, o.name, " declared twice");
+      CHECK_FALSE(o.help.empty());
+    }
+    CHECK(in_usage == declared);
+    CHECK_FALSE(spec.summary.empty());
+    CHECK_FALSE(spec.description.empty());
+  }
 }
