@@ -86,12 +86,16 @@ std::vector<CommandSpec> make_specs() {
        "what the poll did. Exit 2 when no service answers or it does not answer in time.",
        {kConfig, {"--feed", "NAME", "the feed to poll (required)"}, kTimeout}},
       {"status",
-       {"status --config FILE [--timeout SECONDS]"},
-       "what the running service is doing",
+       {"status --config FILE [--format text|json] [--timeout SECONDS]"},
+       "what the running service is doing; non-zero when a feed needs someone",
        "Asks the service, through state_dir/rosterd.sock, what each feed is doing: polling or "
-       "idle, its last poll, when the next one is due, whether its drop is failing, held runs "
-       "and mail waiting. Exit 2 when no service answers or it does not answer in time.",
-       {kConfig, kTimeout}},
+       "idle, its last poll, when the next one is due, whether its drop is failing, held runs, "
+       "mail waiting, a deadline passed without a file. Answers also when the configuration "
+       "file no longer loads (the service runs on what it loaded before; status says what is "
+       "wrong with the file). Exit 0 all well; 5 a feed's drop or poll is failing, its deadline "
+       "passed or its store cannot be read; else 4 a run is held for approval; else 2 the "
+       "configuration file does not load, or no service answers in time.",
+       {kConfig, kFormat, kTimeout}},
       {"history",
        {"history --config FILE [--feed NAME] [--last N] [--format text|json]"},
        "the recent runs, newest first",

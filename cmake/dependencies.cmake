@@ -24,7 +24,12 @@ add_library(fccp INTERFACE)
 target_include_directories(fccp SYSTEM INTERFACE ${FCCP_INCLUDE_DIR})
 target_link_libraries(fccp INTERFACE Threads::Threads)
 
+# nlohmann-json3-dev: the operations read the service's status answer with it (the tests parse
+# our JSON with it too). Header-only.
+find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)
+add_library(nlohmann_json_headers INTERFACE)
+target_include_directories(nlohmann_json_headers SYSTEM INTERFACE ${NLOHMANN_JSON_INCLUDE_DIR})
+
 if(ROSTERD_BUILD_TESTS)
   find_package(doctest REQUIRED)     # doctest-dev
-  find_path(NLOHMANN_JSON_INCLUDE_DIR nlohmann/json.hpp REQUIRED)  # nlohmann-json3-dev: tests parse our JSON
 endif()

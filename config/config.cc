@@ -4,6 +4,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/yaml.h>
+
 #include "config/config_values.h"
 #include "config/feed_section.h"
 #include "config/yaml_node.h"
@@ -187,6 +189,39 @@ Config load_config(const std::filesystem::path& path) {
   const std::filesystem::path base =
       path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
   return parse_config(text.str(), path.string(), base);
+}
+
+std::filesystem::path state_dir_of(const std::filesystem::path& config_file) {
+  std::ifstream in(config_file, std::ios::binary);
+  if (!in) {
+    throw ConfigError("cannot open config file '" + config_file.string() +
+                      "': " + std::strerror(errno) + ".");
+  }
+  const std::filesystem::path base =
+      config_file.has_parent_path() ? config_file.parent_path() : std::filesystem::path(".");
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string state_dir = "state";
+  try {
+    const YAML::Node root = YAML::Load(text.str());
+    if (root.IsMap() && root["state_dir"] && root["state_dir"].IsScalar())
+      state_dir = root["state_dir"].Scalar();
+  } catch (const YAML::Exception&) {
+    // The YAML is broken somewhere: the top-level line, if it is there, still says.
+    std::istringstream lines(text.str());
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.starts_with("state_dir:")) continue;
+      std::string value(trim(std::string_view(line).substr(10)));
+      if (const auto hash = value.find(" #"); hash != std::string::npos)
+        value = std::string(trim(std::string_view(value).substr(0, hash)));
+      if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
+          value.back() == value.front()) {
+        value = value.substr(1, value.size() - 2);
+      }
+      if (!value.empty()) state_dir = value;
+    }
+  }
+  return resolve(base, state_dir);
 }
 
 }  // namespace rosterd

@@ -139,6 +139,13 @@ struct Config {
 // "FILE:LINE: key.path: what is wrong. What to do." for the first problem found.
 Config load_config(const std::filesystem::path& path);
 
+// The state folder a configuration file names (state_dir, or "state" beside the file), read
+// leniently: for `rosterd status` to find the running service's socket when the file no longer
+// loads (a reload would fail; the service runs on what it loaded before). Reads the top-level
+// `state_dir:` line when the YAML itself is broken. Throws ConfigError when the file cannot be
+// read at all.
+std::filesystem::path state_dir_of(const std::filesystem::path& config_file);
+
 // The same from YAML text; `display_name` names it in messages and `base_dir` anchors relative
 // paths.
 Config parse_config(std::string_view yaml, const std::string& display_name,

@@ -16,13 +16,14 @@
 #include "core/civil_date.h"
 #include "core/log.h"
 #include "core/poll_progress.h"
+#include "ops/control_socket.h"
+#include "ops/feed_status.h"
 #include "pipeline/feed_leases.h"
 #include "pipeline/feed_lock.h"
 #include "pipeline/feed_poll.h"
 #include "pipeline/mailer.h"
 #include "pipeline/store_access.h"
 #include "service/control_server.h"
-#include "service/control_socket.h"
 #include "store/sql_db.h"
 
 namespace rosterd {
@@ -59,13 +60,20 @@ class Service {
   }
 
  private:
+  // What one poll did, as status shows it.
+  struct PollOutcome {
+    std::string summary;
+    bool failed = false;  // it failed itself (store, state_dir); a failing drop is drop_state
+  };
+
   struct FeedState {
     std::unique_ptr<asio::steady_timer> timer;
     bool busy = false;
-    std::string drop_state;  // the drop's last fault, so a lasting one is logged once
-    std::string poll_fault;  // the fault the last failed poll logged, so it is logged once
-    std::string last;        // what the last poll did, for STATUS=
-    std::string last_at;     // when it ended (UTC)
+    std::string drop_state;    // the drop's last fault, so a lasting one is logged once
+    std::string poll_fault;    // the fault the last failed poll logged, so it is logged once
+    std::string last;          // what the last poll did, for STATUS=
+    bool last_failed = false;  // the last poll failed (not the drop: the poll itself)
+    std::string last_at;       // when it ended (UTC)
     std::chrono::steady_clock::time_point next;
     // The poll running now: its transfers and reader note progress here (core/poll_progress.h).
     std::shared_ptr<PollProgress> progress;
@@ -85,11 +93,13 @@ class Service {
     if (line == "status") {
       // The store part is read on the control thread: a store locked by a long commit must not
       // stall the loop (timers, signals, the watchdog).
-      auto lines =
-          std::make_shared<std::vector<std::pair<std::string, std::string>>>(status_lines());
+      auto feeds = std::make_shared<std::vector<FeedStatus>>(own_status());
       std::shared_ptr<const Config> config = config_;
-      asio::post(control_pool_, [this, reply, lines, config]() mutable {
-        const std::string text = with_store_counts(*config, *lines);
+      asio::post(control_pool_, [this, reply, feeds, config]() mutable {
+        add_store_facts(*config, *feeds);
+        ServiceStatus status;
+        status.feeds = std::move(*feeds);
+        const std::string text = status_json(status) + "\n";
         // The reply (and with it the connection) goes back to the loop with the answer: the
         // connection must never be destroyed on this thread.
         asio::post(io_, [reply = std::move(reply), text] { reply(text); });
@@ -114,67 +124,26 @@ class Service {
     return "error: unknown request \"" + line + "\" (sync-now FEED, status)\n";
   }
 
-  // On the io thread: what the service itself knows, one (feed, line) a feed.
-  std::vector<std::pair<std::string, std::string>> status_lines() {
-    std::vector<std::pair<std::string, std::string>> out;
+  // On the io thread: what the service itself knows of each feed it polls.
+  std::vector<FeedStatus> own_status() {
+    std::vector<FeedStatus> out;
     const auto now = std::chrono::steady_clock::now();
     for (const auto& [name, st] : feeds_) {
       if (!st.timer) continue;
-      std::string line = name + ": " + (st.busy ? "polling" : "idle");
-      if (!st.last.empty()) line += "; last poll " + st.last_at + " (" + st.last + ")";
+      FeedStatus f;
+      f.feed = name;
+      f.polling = st.busy;
+      f.last_poll = st.last;
+      f.last_poll_at = st.last_at;
+      f.last_poll_failed = st.last_failed;
       if (!st.busy && !stopping_) {
         const auto secs = std::chrono::duration_cast<std::chrono::seconds>(st.next - now).count();
-        line += "; next poll in " + std::to_string(std::max<long long>(secs, 0)) + "s";
+        f.next_poll_in = std::max<std::int64_t>(secs, 0);
       }
-      if (!st.drop_state.empty()) line += "; drop failing: " + st.drop_state;
-      out.emplace_back(name, line);
+      f.drop_failing = st.drop_state;
+      out.push_back(std::move(f));
     }
     return out;
-  }
-
-  // On the control thread: adds each feed's held runs and outbox backlog from the store.
-  static std::string with_store_counts(
-      const Config& config, const std::vector<std::pair<std::string, std::string>>& lines) {
-    std::string out;
-    std::unique_ptr<RosterStore> store;
-    try {
-      store = open_store(config);
-    } catch (const std::exception&) {
-      // The status still shows what the service itself knows.
-    }
-    // Shared store: which instance runs each feed.
-    std::map<std::string, std::string> holders;
-    if (store) {
-      try {
-        std::vector<std::string> names;
-        for (const auto& each : lines)
-          names.push_back(each.first);
-        for (const FeedHolder& h : store->holds().holders(names))
-          holders[h.feed] = h.instance;
-      } catch (const std::exception&) {
-        // Shown as unavailable below.
-      }
-    }
-    for (const auto& [name, line] : lines) {
-      out += line;
-      if (const auto h = holders.find(name); h != holders.end()) {
-        out += h->second == store->holds().instance() ? "; run by this instance (" + h->second + ")"
-                                                      : "; standby: run by " + h->second;
-      }
-      if (store) {
-        try {
-          std::size_t held = 0;
-          for (const RunRecord& r : store->runs().history(name, 50))
-            held += r.state == RunState::held ? 1 : 0;
-          out += "; held runs " + std::to_string(held) + "; outbox " +
-                 std::to_string(store->outbox().backlog(name));
-        } catch (const std::exception& e) {
-          out += std::string("; store unavailable: ") + e.what();
-        }
-      }
-      out += "\n";
-    }
-    return out.empty() ? "no feed to poll\n" : out;
   }
 
   void wait_for_signal() {
@@ -221,37 +190,38 @@ class Service {
     std::shared_ptr<const Config> config = config_;  // the poll keeps its configuration
     std::string drop_state = st.drop_state;
     std::string poll_fault = st.poll_fault;
-    asio::post(
-        pool_, [this, config, name, drop_state, poll_fault, progress = st.progress]() mutable {
-          const ProgressScope scope(progress.get());
-          // A poll queued behind others when SIGTERM came does not start.
-          const std::string result = stop_requested_.load() ? std::string("skipped (stopping)")
-                                                            : work(*config, config->feeds.at(name),
-                                                                   drop_state, poll_fault);
-          asio::post(io_, [this, name, result, drop_state, poll_fault] {
-            feeds_[name].poll_fault = poll_fault;
-            done(name, result, drop_state);
-          });
-        });
+    asio::post(pool_, [this, config, name, drop_state, poll_fault,
+                       progress = st.progress]() mutable {
+      const ProgressScope scope(progress.get());
+      // A poll queued behind others when SIGTERM came does not start.
+      const PollOutcome result =
+          stop_requested_.load() ? PollOutcome{"skipped (stopping)", false}
+                                 : work(*config, config->feeds.at(name), drop_state, poll_fault);
+      asio::post(io_, [this, name, result, drop_state, poll_fault] {
+        feeds_[name].poll_fault = poll_fault;
+        done(name, result, drop_state);
+      });
+    });
   }
 
   // On a pool thread: one cycle of the feed. Never throws. `poll_fault` is the fault the
   // feed's polls last logged (empty when they work): one that lasts (a read-only state_dir) is
   // logged when it starts and when it ends, not at every poll.
-  std::string work(const Config& config, const FeedConfig& feed, std::string& drop_state,
+  PollOutcome work(const Config& config, const FeedConfig& feed, std::string& drop_state,
                    std::string& poll_fault) {
     try {
       require_writable_state_dir(config);
       const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
-      if (!lock) return "busy (another rosterd process)";
+      if (!lock) return {"busy (another rosterd process)", false};
       const FeedLeases::Answer lease = leases_.hold(config, feed.name);
       if (lease.state == FeedLeases::State::standby)
-        return "standby (" + lease.holder + " runs this feed)";
-      if (lease.state == FeedLeases::State::unreachable) return "waiting for the store";
+        return {"standby (" + lease.holder + " runs this feed)", false};
+      if (lease.state == FeedLeases::State::unreachable) return {"waiting for the store", false};
       const auto store = open_store(config);
       leases_.connected();
       // The run lock, on the connection the run commits on: held while this poll runs.
-      if (!store->holds().hold(feed.name, FeedHold::run)) return "busy (another instance's poll)";
+      if (!store->holds().hold(feed.name, FeedHold::run))
+        return {"busy (another instance's poll)", false};
       Mailer mailer(config, *store);
       const PollResult poll =
           poll_feed(config, feed, *store, mailer,
@@ -261,24 +231,25 @@ class Service {
         log::info("service.poll_recovered", {{"feed", feed.name}});
         poll_fault.clear();
       }
-      return poll.summary();
+      return {poll.summary(), false};
     } catch (const StoreConnectionError& e) {
       // Logged once an outage, not at every poll of every feed.
       leases_.connection_failed(e.what());
-      return std::string("failed: ") + e.what();
+      return PollOutcome{std::string("failed: ") + e.what(), true};
     } catch (const std::exception& e) {
       if (poll_fault != e.what()) {
         log::error("service.poll_failed", {{"feed", feed.name}, {"error", e.what()}});
         poll_fault = e.what();
       }
-      return std::string("failed: ") + e.what();
+      return PollOutcome{std::string("failed: ") + e.what(), true};
     }
   }
 
-  void done(const std::string& name, const std::string& result, const std::string& drop_state) {
+  void done(const std::string& name, const PollOutcome& result, const std::string& drop_state) {
     FeedState& st = feeds_[name];
     st.busy = false;
-    st.last = result;
+    st.last = result.summary;
+    st.last_failed = result.failed;
     st.last_at = utc_timestamp();
     st.drop_state = drop_state;
     --running_;

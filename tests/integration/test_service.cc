@@ -19,6 +19,8 @@
 #include <sstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "core/text.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
@@ -87,6 +89,16 @@ bool eventually(const std::function<bool()>& ok, int timeout_ms = 10000) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return ok();
+}
+
+// A live feed "gen" polled every hour (so only the first poll and sync-now poll it) from the
+// local drop tmp/drop, taking files at once; its config's path.
+std::filesystem::path hourly_local_feed(const TempDir& tmp) {
+  std::filesystem::create_directories(tmp / "drop");
+  return write_test_feed(tmp.path(),
+                         "    schedule: {poll_every: 1h}\n"
+                         "    source:\n      local: {dir: drop, stable_for: 0s}\n",
+                         "live");
 }
 
 }  // namespace
@@ -161,11 +173,7 @@ TEST_CASE(
 TEST_CASE("integration: sync-now polls a feed at once; status tells what the service does") {
   TempDir tmp;
   const std::filesystem::path drop = tmp / "drop";
-  std::filesystem::create_directories(drop);
-  const auto config = write_test_feed(tmp.path(),
-                                      "    schedule: {poll_every: 1h}\n"
-                                      "    source:\n      local: {dir: drop, stable_for: 0s}\n",
-                                      "live");
+  const auto config = hourly_local_feed(tmp);
   const std::filesystem::path log = tmp / "service.log";
   ChildProcess pid(ROSTERD_BIN, {"run", "--config", config.string()}, {}, log.string());
   const auto rosterd = [&](std::vector<std::string> args) {
@@ -484,4 +492,82 @@ TEST_CASE("integration: a long transfer that keeps moving is not stuck; one that
       [&] { return std::chrono::steady_clock::now() - stuck_seen > std::chrono::seconds(1); }));
   CHECK(pings() <= at_stuck + 1);  // at most one ping was already on its way
   service.kill();
+}
+
+TEST_CASE("integration: status exits by what needs someone, and answers while the file is broken") {
+  TempDir tmp;
+  const std::filesystem::path drop = tmp / "drop";
+  const auto config = hourly_local_feed(tmp);
+  // A state folder of its own name: a broken file must still lead status to the socket.
+  const std::string good = "state_dir: svc-state\n" + read_file(config);
+  std::ofstream(config, std::ios::binary) << good;
+  ChildProcess service(ROSTERD_BIN, {"run", "--config", config.string()}, {},
+                       (tmp / "service.log").string());
+  const auto rosterd = [&](std::vector<std::string> args) {
+    args.push_back("--config");
+    args.push_back(config.string());
+    return run_process(ROSTERD_BIN, args);
+  };
+  const auto status_json = [&] {
+    const ProcessResult r = rosterd({"status", "--format", "json"});
+    INFO(r.err);
+    return std::make_pair(r.exit_status, nlohmann::json::parse(r.out.empty() ? "{}" : r.out));
+  };
+
+  // All well: polled once, nothing held, nothing failing.
+  REQUIRE(
+      eventually([&] { return rosterd({"status"}).out.find("last poll") != std::string::npos; }));
+  auto [code, json] = status_json();
+  CHECK(code == 0);
+  REQUIRE(json["feeds"].size() == 1);
+  CHECK(json["feeds"][0]["feed"] == "gen");
+  CHECK(json["feeds"][0]["held_runs"] == 0);
+  CHECK(json["feeds"][0]["failing"] == false);
+  CHECK(json["feeds"][0]["past_deadline"] == false);
+  CHECK(json["config_problem"].is_null());
+
+  // A file with a third of its rows rejected: held for approval, exit 4.
+  GeneratorOptions o;
+  o.clean_rows = 20;
+  o.inject = every_row_code(1);
+  deliver(drop / "roster.txt", generate_roster(o).text);
+  REQUIRE(rosterd({"sync-now", "--feed", "gen"}).exit_status == 0);
+  REQUIRE(eventually([&] { return status_json().first == 4; }));
+  std::tie(code, json) = status_json();
+  CHECK(json["feeds"][0]["held_runs"] == 1);
+  CHECK(json["feeds"][0]["failing"] == false);
+
+  // The file on disk broken (a YAML syntax error): status still asks the service, says what is
+  // wrong with the file, and the held run still decides the exit status.
+  std::ofstream(config, std::ios::binary) << good << "  broken: [unclosed\n";
+  ProcessResult text = rosterd({"status"});
+  CHECK(text.exit_status == 4);
+  CHECK(text.out.starts_with("warning: " + config.string() + " does not load"));
+  CHECK(text.out.find("YAML syntax error") != std::string::npos);
+  CHECK(text.out.find("gen: idle; last poll") != std::string::npos);
+  CHECK(text.out.find("held runs 1") != std::string::npos);
+  std::tie(code, json) = status_json();
+  CHECK(code == 4);
+  CHECK(json["config_problem"].get<std::string>().find("YAML syntax error") != std::string::npos);
+
+  // Nothing held any more, the file still broken: exit 2 (a reload would fail).
+  std::ofstream(config, std::ios::binary) << good;
+  const ProcessResult history = rosterd({"history", "--format", "json"});
+  const auto run = nlohmann::json::parse(history.out)[0]["run"].get<std::int64_t>();
+  REQUIRE(rosterd({"reject", std::to_string(run)}).exit_status == 0);
+  std::ofstream(config, std::ios::binary) << good << "  broken: [unclosed\n";
+  CHECK(rosterd({"status"}).exit_status == 2);
+  std::ofstream(config, std::ios::binary) << good;
+  CHECK(rosterd({"status"}).exit_status == 0);
+
+  // The drop gone: failing, exit 5, whatever else.
+  std::filesystem::rename(drop, tmp / "drop-gone");
+  REQUIRE(rosterd({"sync-now", "--feed", "gen"}).exit_status == 0);
+  REQUIRE(eventually([&] { return status_json().first == 5; }));
+  std::tie(code, json) = status_json();
+  CHECK(json["feeds"][0]["failing"] == true);
+  CHECK_FALSE(json["feeds"][0]["drop_failing"].is_null());
+  text = rosterd({"status"});
+  CHECK(text.exit_status == 5);
+  CHECK(text.out.find("drop failing: ") != std::string::npos);
 }

@@ -22,7 +22,7 @@
 
 #include "core/error.h"
 #include "core/log.h"
-#include "service/control_socket.h"
+#include "ops/control_socket.h"
 #include "tests/support/temp_dir.h"
 
 using namespace rosterd;

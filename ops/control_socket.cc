@@ -1,4 +1,4 @@
-#include "service/control_socket.h"
+#include "ops/control_socket.h"
 
 #include <sys/socket.h>
 #include <sys/time.h>

@@ -3,7 +3,7 @@
 // request line, one reply, then the connection closes; the service's end is control_server.h.
 //
 //   sync-now FEED   -> "ok: FEED polls now" | "error: ..."
-//   status          -> one line per feed: its state, last poll, next poll
+//   status          -> one JSON object: every feed's status (ops/feed_status.h)
 #pragma once
 
 #include <chrono>

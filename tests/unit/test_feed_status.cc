@@ -1,0 +1,119 @@
+// What `rosterd status` tells of a feed: the store's facts (a deadline passed, held runs), the
+// answer's JSON both ways, and the state folder found in a configuration that no longer loads.
+#include "ops/feed_status.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/error.h"
+#include "pipeline/feed_poll.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+FeedStatus feed_named(const std::string& name, bool polling = false) {
+  FeedStatus f;
+  f.feed = name;
+  f.polling = polling;
+  return f;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "status: a feed whose newest history entry is a missing-file notice is past its deadline") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "drop");
+  const Config config = load_config(testing::write_test_feed(
+      dir.path(),
+      "    source: {local: {dir: drop}}\n"
+      "    schedule: {expect_by: \"07:00\", timezone: UTC, expect_days: [sun, mon, tue, wed, "
+      "thu, fri, sat]}\n",
+      "live"));
+  std::vector<FeedStatus> feeds{feed_named("gen")};
+  add_store_facts(config, feeds);
+  CHECK(feeds[0].store_problem.empty());
+  CHECK(feeds[0].held_runs == std::size_t{0});
+  CHECK(feeds[0].outbox == std::size_t{0});
+  CHECK_FALSE(feeds[0].past_deadline);
+
+  {
+    const auto store = open_sqlite_store(config.store.sqlite.string());
+    Mailer mailer(config, *store);
+    const std::int64_t day = 1796342400;  // 2026-12-04 00:00 UTC
+    REQUIRE(check_deadline(config.feed("gen"), *store, mailer, day + 8 * 3600));
+  }
+  feeds = {feed_named("gen")};
+  add_store_facts(config, feeds);
+  CHECK(feeds[0].past_deadline);
+  CHECK(feeds[0].held_runs == std::size_t{0});
+}
+
+TEST_CASE("status: a store that cannot be opened is told in each feed, never thrown") {
+  testing::TempDir dir;
+  Config config = load_config(testing::write_test_feed(dir.path()));
+  std::filesystem::create_directories(dir / "a-folder");
+  config.store.sqlite = dir / "a-folder";  // a folder, not a database file
+  std::vector<FeedStatus> feeds{feed_named("gen")};
+  add_store_facts(config, feeds);
+  CHECK_FALSE(feeds[0].store_problem.empty());
+  CHECK_FALSE(feeds[0].held_runs);
+}
+
+TEST_CASE("status: the answer's JSON reads back as it was written") {
+  ServiceStatus s;
+  FeedStatus f;
+  f.feed = "gen";
+  f.polling = false;
+  f.last_poll_at = "2026-12-04T07:00:00Z";
+  f.last_poll = "took 1 file: run 3 held";
+  f.next_poll_in = 3599;
+  f.drop_failing = "sftp.example.org:22: connection refused \xff";
+  f.holder = "rosterd@a:12";
+  f.held_here = true;
+  f.held_runs = 1;
+  f.outbox = 2;
+  f.past_deadline = true;
+  s.feeds.push_back(f);
+  s.feeds.push_back(feed_named("other", true));
+  s.config_problem = "rosterd.yaml:3: bad";
+  const ServiceStatus back = parse_status_json(status_json(s));
+  REQUIRE(back.feeds.size() == 2);
+  CHECK(back.feeds[0].feed == "gen");
+  CHECK(back.feeds[0].last_poll == f.last_poll);
+  CHECK(back.feeds[0].next_poll_in == 3599);
+  // Invalid UTF-8 from a server is replaced, not a reason to fail the status.
+  CHECK(back.feeds[0].drop_failing.starts_with("sftp.example.org:22: connection refused "));
+  CHECK(back.feeds[0].failing());
+  CHECK(back.feeds[0].held_here);
+  CHECK(back.feeds[0].held_runs == std::size_t{1});
+  CHECK(back.feeds[0].outbox == std::size_t{2});
+  CHECK(back.feeds[0].past_deadline);
+  CHECK(back.feeds[1].polling);
+  CHECK_FALSE(back.feeds[1].next_poll_in);
+  CHECK_FALSE(back.feeds[1].held_runs);
+  CHECK_FALSE(back.feeds[1].failing());
+  CHECK(back.config_problem == "rosterd.yaml:3: bad");
+
+  CHECK_THROWS_WITH_AS(parse_status_json("gen: idle\n"),
+                       doctest::Contains("is not a rosterd status"), Error);
+  CHECK_THROWS_AS(parse_status_json("{\"feeds\": [{\"feed\": 1}]}"), Error);
+}
+
+TEST_CASE("state_dir_of: the state folder of a file that loads, or no longer does") {
+  testing::TempDir dir;
+  const auto write = [&](const std::string& text) {
+    std::ofstream(dir / "rosterd.yaml", std::ios::binary) << text;
+    return dir / "rosterd.yaml";
+  };
+  CHECK(state_dir_of(write("state_dir: /var/lib/rosterd\nfeeds: {}\n")) == "/var/lib/rosterd");
+  CHECK(state_dir_of(write("feeds: {}\n")) == dir / "state");
+  CHECK(state_dir_of(write("state_dir: here # the state\nfeeds: [unclosed\n")) == dir / "here");
+  CHECK(state_dir_of(write("feeds: [unclosed\nstate_dir: \"quoted dir\"\n")) == dir / "quoted dir");
+  CHECK(state_dir_of(write("{{{\n")) == dir / "state");
+  CHECK_THROWS_AS(state_dir_of(dir / "missing.yaml"), ConfigError);
+}
