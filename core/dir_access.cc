@@ -1,6 +1,8 @@
 #include "core/dir_access.h"
 
 #include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -50,6 +52,24 @@ WriteAccess check_write_access(const std::filesystem::path& dir) {
     default:
       return {std::string("cannot be written (") + std::strerror(err) + ")"};
   }
+}
+
+std::optional<std::string> other_owner_for_root(const std::filesystem::path& dir) {
+  if (::geteuid() != 0) return std::nullopt;
+  // A folder not made yet would be made by root: its nearest existing ancestor decides.
+  std::filesystem::path at = dir.empty() ? std::filesystem::path(".") : dir;
+  struct stat st {};
+  while (::stat(at.c_str(), &st) != 0) {
+    if (!at.has_parent_path() || at.parent_path() == at) return std::nullopt;
+    at = at.parent_path();
+  }
+  if (st.st_uid == 0) return std::nullopt;
+  passwd entry{};
+  passwd* found = nullptr;
+  char buffer[1024];
+  if (::getpwuid_r(st.st_uid, &entry, buffer, sizeof buffer, &found) == 0 && found != nullptr)
+    return std::string(found->pw_name);
+  return "uid " + std::to_string(st.st_uid);
 }
 
 }  // namespace rosterd

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace rosterd {
@@ -20,5 +21,11 @@ struct WriteAccess {
   bool folder_at_fault = true;
 };
 WriteAccess check_write_access(const std::filesystem::path& dir);
+
+// When this process runs as root and `dir` belongs to another user (the service's): that
+// user's name (or uid). Files root would make there (SQLite's journal, staged files) would
+// belong to root and lock the service out. A folder not there yet is judged by its nearest
+// existing ancestor (root would make it). nullopt otherwise.
+std::optional<std::string> other_owner_for_root(const std::filesystem::path& dir);
 
 }  // namespace rosterd

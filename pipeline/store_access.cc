@@ -16,6 +16,13 @@ namespace {
 // rosterd keeps there.
 void require_writable_dir(const std::filesystem::path& dir, const std::string& key,
                           const std::string& what, const std::string& holds) {
+  if (const auto owner = other_owner_for_root(dir)) {
+    throw UsageError(what + " belongs to " + *owner +
+                     ", and this command runs as root: files it made there would belong to "
+                     "root and lock the service out. Run it as that user: runuser -u " +
+                     (owner->starts_with("uid ") ? "USER" : *owner) +
+                     " -- rosterd ... (docs/service.md, \"Commands by hand\").");
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   const WriteAccess access =

@@ -14,5 +14,6 @@ apt-get install -y -qq --no-install-recommends \
   libsqlite3-dev sqlite3 libssl-dev \
   libssh-dev openssh-server openssh-client \
   libcurl4-openssl-dev python3-aiosmtpd libsystemd-dev postgresql libpq-dev libcctz-dev groff-base \
-  python3 >/dev/null
+  python3 \
+  dpkg-dev debootstrap systemd-container >/dev/null
 echo "install-deps: done"

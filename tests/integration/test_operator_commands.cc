@@ -2,6 +2,8 @@
 // each command's --help, the man page (rendered by groff) and bash completion (run by bash).
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -182,4 +184,58 @@ TEST_CASE("bash completion offers commands, each command's options and their val
         std::set<std::string>{"warning"});
   CHECK(complete(dir / "rosterd", {"rosterd", "store-check", "--"}) ==
         std::set<std::string>{"--config", "--quick", "--log-level", "--help"});
+}
+
+TEST_CASE("a command run as root on the service's folders is refused before it makes a file") {
+  if (::geteuid() != 0) {
+    MESSAGE("skipped: only root can be refused this way");
+    return;
+  }
+  TempDir dir;
+  const auto config = write_test_feed(dir.path());
+  // The service's user owns the store's folder (as StateDirectory= makes it): nobody here.
+  const std::filesystem::path var = dir / "var";
+  std::filesystem::create_directories(var);
+  REQUIRE(::chown(var.c_str(), 65534, 65534) == 0);
+  write(config, "state_dir: var/state\n" + read_file(config));
+  std::string text = read_file(config);
+  text.replace(text.find("sqlite: roster.db"), 17, "sqlite: var/roster.db");
+  write(config, text);
+
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"history", "--config", config.string()},
+        std::vector<std::string>{"ingest", "--config", config.string(), "/dev/null"},
+        std::vector<std::string>{"fetch", "--config", config.string()}}) {
+    CAPTURE(args[0]);
+    const ProcessResult r = run_process(ROSTERD_BIN, args);
+    CHECK(r.exit_status == 2);
+    CHECK_MESSAGE(r.err.find("and this command runs as root") != std::string::npos, r.err);
+    CHECK(r.err.find("runuser -u nobody -- rosterd") != std::string::npos);
+  }
+  CHECK(std::filesystem::is_empty(var));  // no store, no journal, no state folder made by root
+  // Read-only work that touches neither folder still runs.
+  CHECK(run_process(ROSTERD_BIN, {"check-config", "--config", config.string()}).exit_status == 0);
+}
+
+TEST_CASE("the configuration the package installs is valid, with the tables it ships") {
+  TempDir dir;
+  const std::filesystem::path source(ROSTERD_SOURCE_DIR);
+  std::filesystem::copy(source / "conf/ref", dir / "ref");
+  std::string text = read_file(source / "packaging/rosterd.yaml");
+  // Its paths are the service's (/var/lib/rosterd); here a folder of the test's.
+  for (std::size_t at; (at = text.find("/var/lib/rosterd")) != std::string::npos;)
+    text.replace(at, 16, (dir / "var").string());
+  write(dir / "rosterd.yaml", text);
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"check-config", "--config", (dir / "rosterd.yaml").string()});
+  CHECK_MESSAGE(r.exit_status == 0, r.err);
+  CHECK(r.out.find("1 feed (example-isd: test") != std::string::npos);
+  // Its conffiles list names every file it installs in /etc/rosterd.
+  const std::string conffiles = read_file(source / "packaging/debian/conffiles");
+  CHECK(conffiles.find("/etc/rosterd/rosterd.yaml\n") != std::string::npos);
+  for (const auto& entry : std::filesystem::directory_iterator(source / "conf/ref")) {
+    CAPTURE(entry.path());
+    CHECK(conffiles.find("/etc/rosterd/ref/" + entry.path().filename().string() + "\n") !=
+          std::string::npos);
+  }
 }
