@@ -1,0 +1,246 @@
+// The store's tables beside the runs, against each backend: the drop ledger, the outbox, identity
+// decisions, opt-outs, the roster_current view and each feed's committed count.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+#include <type_traits>
+
+#include "store/schema.h"
+#include "store/sql_db.h"
+#include "tests/support/store_fixture.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+TEST_CASE_TEMPLATE("store: the drop ledger records a file version once", B, Sqlite, Postgres) {
+  Fixture<B> f;
+  CHECK(f.store->ledger().observe("gen", "a.txt", 10, 100, 1000) == 1000);
+  CHECK(f.store->ledger().observe("gen", "a.txt", 10, 100, 1060) == 1000);  // unchanged
+  CHECK(f.store->ledger().observe("gen", "a.txt", 12, 101, 1120) == 1120);  // still growing
+  CHECK(f.store->ledger().seen_since("gen", 1100));
+  f.store->ledger().forget_observations("gen", {});
+  CHECK_FALSE(f.store->ledger().seen_since("gen", 1100));
+
+  SourceFile s;
+  s.feed = "gen";
+  s.remote_name = "a.txt";
+  s.size = 12;
+  s.mtime = 101;
+  s.sha256 = "abc";
+  s.status = "fetched";
+  const std::int64_t a = f.store->ledger().add(s);
+  CHECK(a > 0);
+  // Another instance recording the same version: refused by the ledger's unique index.
+  CHECK_THROWS_AS(f.open_another()->ledger().add(s), StoreError);
+  const auto got = f.store->ledger().file("gen", "a.txt", 12, 101);
+  REQUIRE(got);
+  CHECK(got->id == a);
+  CHECK(f.store->ledger().file_with_sha("gen", "abc")->id == a);
+  CHECK(f.store->ledger().pending("gen").size() == 1);
+  f.store->ledger().note_attempt(a);
+  CHECK(f.store->ledger().file(a)->attempts == 1);
+  f.store->ledger().forget(a);
+  CHECK_FALSE(f.store->ledger().file(a));
+}
+
+TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one process", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  MailMessage m;
+  m.to = {"a@example.org", "b@example.org"};
+  m.subject = "QA report";
+  m.text = "text";
+  m.html = "<p>html</p>";
+  m.attachment_name = "discrepancies.csv";
+  m.attachment = std::string("line,1\n\0\xff\xfe", 10);  // any bytes
+  m.message_id = "<1@rosterd>";
+  const QueuedMail queued = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k1", m);
+  CHECK(queued.claimed);  // whoever queues it sends it first
+  const std::int64_t id = queued.id;
+  const QueuedMail again = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k1", m);
+  CHECK(again.id == id);
+  CHECK_FALSE(again.claimed);
+  const auto e = f.store->outbox().message(id);
+  REQUIRE(e);
+  CHECK(e->message.attachment == m.attachment);
+  CHECK(e->message.to == m.to);
+  CHECK(e->status == "sending");
+  // Another worker's sweep neither sees nor takes it while its sender tries.
+  auto other = f.open_another();
+  CHECK(other->outbox().due(0).empty());
+  CHECK_FALSE(other->outbox().claim(id));
+  CHECK(f.store->outbox().backlog("gen") == 1);
+  // Its sender is alive: being sent, not in doubt, and no person may queue it again under it.
+  CHECK(other->outbox().in_doubt().empty());
+  CHECK_FALSE(other->outbox().requeue(id));
+  // Refused once: back in the queue, and the next sweep may take it, once.
+  f.store->outbox().failed(id, "421 try later", 0);
+  CHECK(other->outbox().due(0).size() == 1);
+  CHECK(other->outbox().claim(id));
+  CHECK_FALSE(f.store->outbox().claim(id));  // already being sent
+  CHECK_FALSE(f.store->outbox().message(id)->claimed_by.empty());
+  f.store->outbox().sent(id);
+  CHECK(f.store->outbox().message(id)->status == "sent");
+  CHECK(f.store->outbox().due(0).empty());
+}
+
+TEST_CASE_TEMPLATE(
+    "store: a message whose sender stopped mid-send is in doubt, and only then queued again", B,
+    Sqlite, Postgres) {
+  Fixture<B> f;
+  MailMessage m;
+  m.to = {"a@example.org"};
+  m.subject = "QA report";
+  m.message_id = "<2@rosterd>";
+  const std::int64_t id = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k2", m).id;
+  CHECK(f.store->outbox().in_doubt().empty());
+  // Its sender stops: a process of this host no longer running, or a connection gone.
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  const std::string gone = std::is_same_v<B, Sqlite>
+                               ? "rosterd@" + std::string(host) + ":2147483647"  // > pid_max
+                               : "2147483647/1700000000.0";
+  f.query("UPDATE outbox SET claimed_by = '" + gone + "' WHERE id = " + std::to_string(id));
+  const auto doubt = f.store->outbox().in_doubt();
+  REQUIRE(doubt.size() == 1);
+  CHECK(doubt[0].id == id);
+  CHECK(f.store->outbox().requeue(id));
+  CHECK(f.store->outbox().message(id)->status == "pending");
+  CHECK_FALSE(f.store->outbox().requeue(id));  // queued already
+  CHECK(f.store->outbox().due(0).size() == 1);
+
+  // A live sender that cannot tell whether its message went out (the server took it, the
+  // store would not record it) leaves it in doubt at once.
+  m.message_id = "<3@rosterd>";
+  const std::int64_t live = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k3", m).id;
+  CHECK(f.store->outbox().in_doubt().empty());
+  f.store->outbox().disown(live);
+  REQUIRE(f.store->outbox().in_doubt().size() == 1);
+  CHECK(f.store->outbox().in_doubt()[0].id == live);
+  if constexpr (std::is_same_v<B, Sqlite>) {
+    // SQLite serves one host: a claimant of another (the store moved) is gone too.
+    f.query("UPDATE outbox SET claimed_by = 'rosterd@elsewhere.invalid:1' WHERE id = " +
+            std::to_string(live));
+    CHECK(f.store->outbox().in_doubt().size() == 1);
+  }
+}
+
+TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its history", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  std::vector<std::vector<std::string>> night;
+  for (int n = 1; n <= 12; ++n) {
+    auto r = row(std::to_string(n), "Family" + std::string(1, static_cast<char>('A' + n)));
+    night.push_back(r);
+  }
+  f.ingest(night);
+  auto next = night;
+  next[4][0] = "2000000005";  // student 5 under a new state ID
+  const IngestOutcome o = f.ingest(next);
+  REQUIRE(o.plan.alerts.size() == 1);
+  const auto open = f.store->identity().alerts("gen", false);
+  REQUIRE(open.size() == 1);
+  CHECK(open[0].alert.candidates.at(0).id == id("5"));
+  f.store->identity().resolve(open[0].id, true, "", "tester");
+  std::vector<std::string> skipped;
+  const auto applied = f.store->identity().apply("gen", "tester", skipped);
+  REQUIRE(applied);
+  CHECK(skipped.empty());
+  const auto s = f.store->students().record("gen", "2000000005");
+  REQUIRE(s);
+  CHECK(s->earlier_ids.size() == 1);
+  CHECK(s->earlier_ids[0].old_id == id("5"));
+  CHECK(f.roster().size() == 12);
+  CHECK(f.roster().count(id("5")) == 0);
+  // Undoing the re-key gives the old ID back.
+  f.store->decisions().rollback(*applied, false, "tester");
+  CHECK(f.roster().count(id("5")) == 1);
+}
+
+TEST_CASE_TEMPLATE("store: an opted-out student leaves every table", B, Sqlite, Postgres) {
+  Fixture<B> f("    scope: {exclude_students: optout.txt}\n",
+               [](const std::filesystem::path& dir) { std::ofstream(dir / "optout.txt") << ""; });
+  f.ingest({row("1"), row("2"), row("3")});
+  std::ofstream(f.dir / "optout.txt") << id("2") << "\n";
+  f.config = load_config(f.dir / "rosterd.yaml");
+  const IngestOutcome o = f.ingest({row("1"), row("2"), row("3")});
+  CHECK(o.plan.counts.opted_out == 1);
+  CHECK(f.roster().count(id("2")) == 0);
+  CHECK(f.query("SELECT count(*) FROM run_changes WHERE state_id = '" + id("2") +
+                "' AND before IS NOT NULL") == "0\n");
+}
+
+TEST_CASE_TEMPLATE("store: roster_current shows each committed student with platform codes", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  auto withdrawn = row("2", "Lee", "I");
+  f.ingest({row("1"), withdrawn});
+  const std::string out = f.query(
+      "SELECT feed, state_id, last_name, birth_date, grade, campus, active, added_run FROM "
+      "roster_current ORDER BY state_id");
+  CHECK(out == "gen|" + id("1") + "|Lee|2015-12-15|05|101|1|1\ngen|" + id("2") +
+                   "|Lee|2015-12-15|05|101|0|1\n");
+}
+
+TEST_CASE_TEMPLATE("store: each feed's committed count follows every change, and the view shows it",
+                   B, Sqlite, Postgres) {
+  Fixture<B> f("    scope: {exclude_students: optout.txt}\n",
+               [](const std::filesystem::path& dir) { std::ofstream(dir / "optout.txt") << ""; });
+  const auto recorded = [&] {
+    return f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'");
+  };
+  const IngestOutcome first = f.ingest(rows(40));
+  CHECK(recorded() == "40\n");
+  CHECK(f.query("SELECT DISTINCT feed_students FROM roster_current") == "40\n");
+  auto night = rows(41);
+  night[1] = row("2", "Lee", "I");  // a withdrawal stays in the roster, inactive
+  f.ingest(night);
+  CHECK(recorded() == "41\n");
+  std::ofstream(f.dir / "optout.txt") << id("3") << "\n";  // an opt-out leaves it
+  f.config = load_config(f.dir / "rosterd.yaml");
+  const IngestOutcome opted = f.ingest(night);
+  CHECK(opted.plan.counts.opted_out == 1);
+  CHECK(recorded() == "40\n");
+  CHECK(f.store->damage(true).empty());
+  f.store->decisions().rollback(first.run_id, true, "tester");  // the first load's additions go
+  CHECK(recorded() == std::to_string(f.roster().size()) + "\n");
+  CHECK(f.store->damage(true).empty());
+}
+
+TEST_CASE_TEMPLATE("store: a read that finds fewer students than the feed's count is refused", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(30));
+  // What a damaged page does to a range scan, without damaging the file: the rows are gone
+  // but the count says 30.
+  f.query("DELETE FROM students WHERE feed = 'gen' AND state_id > '" + id("10") + "'");
+  CHECK_THROWS_WITH_AS(
+      f.roster(), doctest::Contains("feed gen has 30 committed students, but 10 could be read"),
+      StoreDamagedError);
+  CHECK_THROWS_WITH_AS(f.ingest(rows(30)), doctest::Contains("last backup"), StoreDamagedError);
+  const std::vector<std::string> damage = f.store->damage(false);
+  REQUIRE(damage.size() == 1);
+  CHECK(damage[0] == "feed gen has 30 committed students, but 10 could be read");
+  // Every row lost reads as an empty roster: refused the same way.
+  f.query("DELETE FROM students WHERE feed = 'gen'");
+  CHECK_THROWS_WITH_AS(f.roster(), doctest::Contains("but 0 could be read"), StoreDamagedError);
+}
+
+TEST_CASE_TEMPLATE("store: the count migration counts the students already committed", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(12));
+  // Back to the schema before the count (version 8), then open again.
+  f.store.reset();
+  f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DELETE FROM "
+                      "schema_migrations WHERE version = ") +
+          (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
+  f.store = f.open_another();
+  CHECK(f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'") == "12\n");
+  CHECK(f.roster().size() == 12);
+}
+
+// --- The shared store only ---
