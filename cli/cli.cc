@@ -63,6 +63,12 @@ std::string_view where_to_look(NotFoundError::What what) {
       return "'rosterd export' lists them; an open alert may hold a new ID ('rosterd alerts').";
     case NotFoundError::What::mail:
       return "'rosterd outbox' lists them.";
+    case NotFoundError::What::user:
+      return "'rosterd user list' lists the console's users.";
+    case NotFoundError::What::token:
+      return "'rosterd token list' lists the tokens.";
+    case NotFoundError::What::feed:
+      return "the configuration names the feeds.";
   }
   return "";
 }
@@ -133,6 +139,8 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     if (args[0] == "resolve") return run_resolve_command(rest, out);
     if (args[0] == "import-existing") return run_import_existing_command(rest, out);
     if (args[0] == "student") return run_student_command(rest, out);
+    if (args[0] == "user") return run_user_command(rest, out);
+    if (args[0] == "token") return run_token_command(rest, out);
     throw UsageError("unknown command \"" + args[0] + "\". Run 'rosterd --help' for the commands.");
   } catch (const NotFoundError& e) {
     out.flush();

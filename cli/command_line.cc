@@ -22,9 +22,9 @@ CommandLine::CommandLine(const std::vector<std::string>& args, const CommandSpec
     const OptionSpec* option = spec.option(name);
     if (option != nullptr && !option->value.empty()) {
       if (eq != std::string::npos) {
-        values_[name] = a.substr(eq + 1);
+        values_[name].push_back(a.substr(eq + 1));
       } else if (i + 1 < args.size()) {
-        values_[name] = args[++i];
+        values_[name].push_back(args[++i]);
       } else {
         throw UsageError("option " + name + " needs a value.");
       }
@@ -52,7 +52,12 @@ std::string CommandLine::usage() const {
 std::optional<std::string> CommandLine::value(std::string_view option) const {
   const auto it = values_.find(option);
   if (it == values_.end()) return std::nullopt;
-  return it->second;
+  return it->second.back();
+}
+
+std::vector<std::string> CommandLine::values(std::string_view option) const {
+  const auto it = values_.find(option);
+  return it == values_.end() ? std::vector<std::string>() : it->second;
 }
 
 }  // namespace rosterd

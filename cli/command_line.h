@@ -22,12 +22,14 @@ class CommandLine {
   // The usage lines of the command, for a UsageError ("Usage: rosterd ...").
   std::string usage() const;
 
+  // The value given last; every value given, in order, for an option that may be repeated.
   std::optional<std::string> value(std::string_view option) const;
+  std::vector<std::string> values(std::string_view option) const;
   bool flag(std::string_view option) const { return flags_set_.count(std::string(option)) != 0; }
   const std::vector<std::string>& positional() const { return positional_; }
 
  private:
-  std::map<std::string, std::string, std::less<>> values_;
+  std::map<std::string, std::vector<std::string>, std::less<>> values_;
   std::set<std::string> flags_set_;
   std::vector<std::string> positional_;
   const CommandSpec& spec_;

@@ -15,6 +15,8 @@ constexpr OptionSpec kFeedOptional{
 constexpr OptionSpec kFeedAll{"--feed", "NAME", "only this feed (default: every feed)"};
 constexpr OptionSpec kFormat{"--format", "text|json",
                              "text (default) for a person, json for a script"};
+constexpr OptionSpec kReason{"--reason", "TEXT",
+                             "why: kept with the decision in the run's history"};
 constexpr OptionSpec kAsOf{"--as-of", "YYYY-MM-DD",
                            "the day ages are computed for (default: today, UTC)"};
 constexpr OptionSpec kThreads{"--threads", "N",
@@ -135,23 +137,26 @@ std::vector<CommandSpec> make_specs() {
        "held, approved, rejected, superseded or rolled back.",
        {kConfig, kFormat}},
       {"approve",
-       {"approve --config FILE RUN"},
+       {"approve --config FILE [--reason TEXT] RUN"},
        "commit a held run",
        "Commits a held run. Refused when the run is not held, or when another run has committed "
-       "since it was planned (reject it and ingest the file again).",
-       {kConfig}},
+       "since it was planned (reject it and ingest the file again). Who approved it, and why, is "
+       "kept in the run's history.",
+       {kConfig, kReason}},
       {"reject",
-       {"reject --config FILE RUN"},
+       {"reject --config FILE [--reason TEXT] RUN"},
        "discard a held run",
        "Discards a held run: nothing of it is committed.",
-       {kConfig}},
+       {kConfig, kReason}},
       {"rollback",
-       {"rollback --config FILE [--force] RUN"},
+       {"rollback --config FILE [--force] [--reason TEXT] RUN"},
        "restore what a committed run changed",
        "Restores every student a committed run touched to its before-image, as a new run of its "
        "own. Refused when a later committed run changed some of the same students, unless "
        "--force.",
-       {kConfig, {"--force", "", "roll back even when a later run changed the same students"}}},
+       {kConfig,
+        {"--force", "", "roll back even when a later run changed the same students"},
+        kReason}},
       {"export",
        {"export --config FILE [--feed NAME]"},
        "the committed roster, to standard output",
@@ -172,7 +177,7 @@ std::vector<CommandSpec> make_specs() {
        "records side by side, the match score and the command that decides it.",
        {kConfig, kFeedAll, {"--all", "", "every alert, also the applied ones"}, kFormat}},
       {"resolve",
-       {"resolve --config FILE ALERT... (--match [--to ID] | --create) [--apply]",
+       {"resolve --config FILE ALERT... (--match [--to ID] | --create) [--apply] [--reason TEXT]",
         "resolve --config FILE --run RUN (--all-match | --all-create) [--apply]",
         "resolve --config FILE --feed NAME --apply"},
        "decide identity alerts",
@@ -187,13 +192,42 @@ std::vector<CommandSpec> make_specs() {
         {"--all-match", "", "with --run: match every alert"},
         {"--all-create", "", "with --run: create every alert's row"},
         {"--feed", "NAME", "with --apply alone: apply every decision of this feed"},
-        {"--apply", "", "apply the decisions now, as a run of their own"}}},
+        {"--apply", "", "apply the decisions now, as a run of their own"},
+        kReason}},
       {"student",
        {"student --config FILE [--feed NAME] STATE_ID"},
        "one committed student: the record, its former IDs, every change",
        "One committed student: the record, its platform ID, the state IDs it had before and every "
        "committed run that changed it. Shows names: it is for the people who decide alerts.",
        {kConfig, kFeedOptional}},
+      {"user",
+       {"user add --config FILE EMAIL --name NAME --role viewer|approver|admin [--feed NAME]... "
+        "[--password-file FILE]",
+        "user list --config FILE", "user remove --config FILE EMAIL",
+        "user link --config FILE EMAIL"},
+       "the console's users: add, list, remove, send a set-password link",
+       "A console user signs in with their email. A viewer sees runs, reports, alerts and "
+       "students; an approver also decides held runs and alerts, syncs now, tests files and "
+       "edits mail lists; an admin has every feed and the users. --feed limits a viewer or "
+       "approver to the feeds named (default: every feed). Without --password-file, `user add` "
+       "prints a one-time link that sets the password (good for console.link_valid_for); "
+       "`user link` prints a new one, for a forgotten password.",
+       {kConfig,
+        {"--name", "NAME", "the person's name, as the console shows it"},
+        {"--role", "viewer|approver|admin", "what the user may do"},
+        {"--feed", "NAME", "a feed the role is for; repeat for several (default: every feed)"},
+        {"--password-file", "FILE", "a file whose first line is the password"}}},
+      {"token",
+       {"token create --config FILE --user EMAIL [--name NAME] [--expires DURATION]",
+        "token list --config FILE", "token revoke --config FILE ID"},
+       "API tokens: create (shown once), list, revoke",
+       "An API token acts as its user, with the user's roles, for the console's JSON API "
+       "(docs/api.md): send it as `Authorization: Bearer TOKEN`. The token is printed once; the "
+       "store keeps only its SHA-256. --expires takes 90d, 12h, ... (default 90d; 0: never).",
+       {kConfig,
+        {"--user", "EMAIL", "the user the token acts as"},
+        {"--name", "NAME", "what the token is for, shown by `token list`"},
+        {"--expires", "DURATION", "how long it is good for: 90d (default), 12h, 0 for never"}}},
       {"import-existing",
        {"import-existing --config FILE --feed NAME FILE"},
        "before go-live: load the platform's students for the first live file",

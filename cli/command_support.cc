@@ -90,6 +90,10 @@ std::string current_user() {
   return "uid " + std::to_string(::getuid());
 }
 
+Actor cli_actor(const CommandLine& cl) {
+  return Actor{current_user(), ActionSource::cli, "", cl.value("--reason").value_or("")};
+}
+
 void print_report(std::ostream& out, const RunReport& report, const std::string& format) {
   if (format == "json") {
     write_json_report(out, report);

@@ -42,6 +42,8 @@ std::int64_t parse_run_id(const std::string& text);
 
 // Who is running the command, for approvals and rollbacks (SUDO_USER, USER, or the uid).
 std::string current_user();
+// The person at this terminal, acting from the command line, with --reason when given.
+Actor cli_actor(const CommandLine& cl);
 
 void print_report(std::ostream& out, const RunReport& report, const std::string& format);
 

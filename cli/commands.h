@@ -29,5 +29,7 @@ int run_alerts_command(const std::vector<std::string>& args, std::ostream& out);
 int run_resolve_command(const std::vector<std::string>& args, std::ostream& out);
 int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out);
 int run_student_command(const std::vector<std::string>& args, std::ostream& out);
+int run_user_command(const std::vector<std::string>& args, std::ostream& out);
+int run_token_command(const std::vector<std::string>& args, std::ostream& out);
 
 }  // namespace rosterd

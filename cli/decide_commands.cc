@@ -11,6 +11,7 @@ struct RunArgs {
   Config config;
   std::int64_t id;
   bool force;
+  Actor by;
 };
 
 RunArgs parse(const std::vector<std::string>& args, const std::string& verb) {
@@ -18,7 +19,7 @@ RunArgs parse(const std::vector<std::string>& args, const std::string& verb) {
   const std::string usage = cl.usage();
   if (cl.positional().size() != 1) throw UsageError(verb + " takes one run id. Usage: " + usage);
   return RunArgs{load_config_option(cl, usage), parse_run_id(cl.positional()[0]),
-                 cl.flag("--force")};
+                 cl.flag("--force"), cli_actor(cl)};
 }
 
 }  // namespace
@@ -26,7 +27,7 @@ RunArgs parse(const std::vector<std::string>& args, const std::string& verb) {
 int run_approve_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "approve");
   const auto store = open_store(a.config);
-  const RunRecord run = approve_run(*store, a.id, current_user());
+  const RunRecord run = approve_run(*store, a.id, a.by);
   out << "run " << a.id << " approved and committed: " << run.plan.added << " added, "
       << run.plan.updated << " updated, " << run.plan.deactivated << " deactivated, "
       << run.plan.reactivated << " reactivated.\n";
@@ -36,7 +37,7 @@ int run_approve_command(const std::vector<std::string>& args, std::ostream& out)
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "reject");
   const auto store = open_store(a.config);
-  reject_run(*store, a.id, current_user());
+  reject_run(*store, a.id, a.by);
   out << "run " << a.id << " rejected: nothing of it was committed.\n";
   return kExitClean;
 }
@@ -44,7 +45,7 @@ int run_reject_command(const std::vector<std::string>& args, std::ostream& out) 
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out) {
   const RunArgs a = parse(args, "rollback");
   const auto store = open_store(a.config);
-  const RunRecord run = rollback_run(*store, a.id, a.force, current_user());
+  const RunRecord run = rollback_run(*store, a.id, a.force, a.by);
   out << "run " << a.id << " rolled back by run " << run.id << ": " << run.plan.updated
       << " restored, " << run.plan.deactivated << " removed or deactivated, "
       << run.plan.reactivated << " reactivated.\n";

@@ -133,7 +133,7 @@ int run_resolve_command(const std::vector<std::string>& args, std::ostream& out)
     throw UsageError("nothing to resolve. Usage: " + usage);
   }
   const auto store = open_store(config);
-  const ResolveResult r = resolve_alerts(*store, request, current_user());
+  const ResolveResult r = resolve_alerts(*store, request, cli_actor(cl));
 
   if (r.rekeys_approved) {
     out << "run " << r.run << " approved: " << *r.rekeys_approved

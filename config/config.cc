@@ -112,7 +112,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   }
   const YamlNode top(root, display_name, "");
   if (top.is_null()) top.fail("the configuration is empty. Start from conf/rosterd.example.yaml.");
-  top.expect_keys({"store", "state_dir", "archive", "smtp", "service", "feeds"});
+  top.expect_keys({"store", "state_dir", "archive", "smtp", "service", "console", "feeds"});
 
   Config config;
   config.file = display_name;
@@ -168,6 +168,8 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
   if (!service["workers"].is_null()) {
     config.workers = static_cast<std::size_t>(service["workers"].as_integer_in(1, 64, "workers"));
   }
+
+  config.console = parse_console(top["console"]);
 
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");

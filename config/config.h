@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/console_section.h"
 #include "notify/qa_report_mail.h"
 #include "notify/smtp_sender.h"
 #include "parsers/roster_format.h"
@@ -128,6 +129,8 @@ struct Config {
   // A poll that makes no progress (no bytes received, no rows parsed) for this long is stuck:
   // the service stops pinging systemd's watchdog, which restarts it (service.stuck_after).
   std::chrono::seconds stuck_after{2 * 3600};
+  // The district console (console:); served by `rosterd run` when enabled.
+  ConsoleConfig console;
   std::map<std::string, FeedConfig, std::less<>> feeds;
 
   // The feed called `name`; with an empty name, the only feed when there is just one.

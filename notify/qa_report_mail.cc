@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "core/html_text.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
@@ -20,29 +21,6 @@ std::string pct(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g%%", v);
   return buf;
-}
-
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
 }
 
 std::string upper(std::string s) {

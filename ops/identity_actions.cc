@@ -13,8 +13,7 @@ std::vector<AlertRecord> list_alerts(RosterStore& store, const std::string& feed
   return store.identity().alerts(feed, all);
 }
 
-ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request,
-                             const std::string& who) {
+ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request, const Actor& by) {
   ResolveResult result;
   std::set<std::string> feeds;  // whose decisions `apply` applies
   if (!request.feed.empty()) feeds.insert(request.feed);
@@ -37,10 +36,10 @@ ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request,
         }
       }
       if (request.match_all) {
-        store.decisions().approve(run_id, who);
+        store.decisions().approve(run_id, by);
         result.rekeys_approved = run->plan.rekeyed;
       } else {
-        result.rekeys_rejected = store.identity().reject_rekeys(run_id, who);
+        result.rekeys_rejected = store.identity().reject_rekeys(run_id, by);
       }
     }
     for (const AlertRecord& a : store.identity().alerts(run->feed, false)) {
@@ -49,12 +48,12 @@ ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request,
         result.left_open.push_back(a);
         continue;
       }
-      store.identity().resolve(a.id, request.match_all, "", who);
+      store.identity().resolve(a.id, request.match_all, "", by);
       result.decided.push_back(*store.identity().alert(a.id));
     }
   } else {
     for (std::int64_t id : request.alerts) {
-      store.identity().resolve(id, request.match, request.to, who);
+      store.identity().resolve(id, request.match, request.to, by);
       const auto a = store.identity().alert(id);
       feeds.insert(a->feed);
       result.decided.push_back(*a);
@@ -64,7 +63,7 @@ ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request,
   // Every decided alert of the feed is applied, not only those named: decisions are applied in
   // one place, whoever made them.
   for (const std::string& name : feeds) {
-    const auto applied = store.identity().apply(name, who, result.skipped);
+    const auto applied = store.identity().apply(name, by, result.skipped);
     if (!applied) {
       result.nothing_applied.push_back(name);
       continue;

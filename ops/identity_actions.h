@@ -46,8 +46,7 @@ struct ResolveResult {
 
 // Throws NotFoundError for an unknown run or alert, Error when a decision cannot be made (the
 // run is held by another safeguard too, an alert is not open, a candidate is not one).
-ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request,
-                             const std::string& who);
+ResolveResult resolve_alerts(RosterStore& store, const ResolveRequest& request, const Actor& by);
 
 // Throws NotFoundError when the feed has no such student.
 StudentRecord student_record(RosterStore& store, const std::string& feed,

@@ -20,6 +20,7 @@ RunView show_run(RosterStore& store, std::int64_t id) {
   for (const Discrepancy& d : v.discrepancies) {
     if (!is_file_level(d.code)) v.rows_.push_back(d);
   }
+  v.actions = store.actions().for_run(id);
   return v;
 }
 
@@ -42,21 +43,23 @@ RunReport RunView::report() const {
   r.discrepancies = &rows_;
   r.changes = &changes;
   r.alerts = &alerts;
+  for (const ActionRecord& a : actions)
+    r.actions.push_back({a.at, a.who, a.via, a.action, a.reason, a.detail});
   return r;
 }
 
-RunRecord approve_run(RosterStore& store, std::int64_t id, const std::string& who) {
-  store.decisions().approve(id, who);
+RunRecord approve_run(RosterStore& store, std::int64_t id, const Actor& by) {
+  store.decisions().approve(id, by);
   return *store.runs().get(id);
 }
 
-RunRecord reject_run(RosterStore& store, std::int64_t id, const std::string& who) {
-  store.decisions().reject(id, who);
+RunRecord reject_run(RosterStore& store, std::int64_t id, const Actor& by) {
+  store.decisions().reject(id, by);
   return *store.runs().get(id);
 }
 
-RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const std::string& who) {
-  return *store.runs().get(store.decisions().rollback(id, force, who));
+RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const Actor& by) {
+  return *store.runs().get(store.decisions().rollback(id, force, by));
 }
 
 }  // namespace rosterd

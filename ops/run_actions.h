@@ -20,6 +20,7 @@ struct RunView {
   std::vector<Discrepancy> discrepancies;  // every one it recorded, refusal included
   std::vector<Change> changes;
   std::vector<IdentityAlert> alerts;  // the alerts it raised, as they stand
+  std::vector<ActionRecord> actions;  // who decided about it, oldest first
 
   // Its report. REQUIRES: the view outlives it (the report points into it).
   RunReport report() const;
@@ -32,13 +33,13 @@ struct RunView {
 // Throws NotFoundError when there is no run `id`.
 RunView show_run(RosterStore& store, std::int64_t id);
 
-// Commits held run `id` as `who`; returns it as it now stands. Throws NotFoundError, or Error
+// Commits held run `id` as `by`; returns it as it now stands. Throws NotFoundError, or Error
 // saying why it cannot be (not held, superseded, its base changed).
-RunRecord approve_run(RosterStore& store, std::int64_t id, const std::string& who);
+RunRecord approve_run(RosterStore& store, std::int64_t id, const Actor& by);
 // Discards held run `id`; returns it as it now stands.
-RunRecord reject_run(RosterStore& store, std::int64_t id, const std::string& who);
+RunRecord reject_run(RosterStore& store, std::int64_t id, const Actor& by);
 // Restores what committed run `id` changed, as a new run, which it returns. Refused when a later
 // committed run touched the same students, unless `force`.
-RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const std::string& who);
+RunRecord rollback_run(RosterStore& store, std::int64_t id, bool force, const Actor& by);
 
 }  // namespace rosterd

@@ -113,7 +113,8 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
     if (report && report->status == "sent") {
       if (epoch_of(report->sent_at) <= deadline) {
         try {
-          store_.decisions().approve(run.id, "rosterd (QA report delivered)");
+          store_.decisions().approve(
+              run.id, Actor{"rosterd", ActionSource::service, "", "its QA report was delivered"});
           log::info("run.committed_after_report",
                     {{"feed", run.feed}, {"run", std::to_string(run.id)}});
           continue;

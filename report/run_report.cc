@@ -137,7 +137,15 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   out << "  Decision: " << run_state_name(r.state);
   if (r.state == RunState::dry_run) out << " (nothing was written)";
   if (!r.reason.empty()) out << ": " << r.reason;
-  out << "\n\n";
+  out << "\n";
+  for (const ReportAction& a : r.actions) {
+    out << "  " << display_safe(a.at) << ": " << display_safe(a.action) << " by "
+        << display_safe(a.who) << " (" << display_safe(a.via) << ")";
+    if (!a.detail.empty()) out << ", " << display_safe(a.detail);
+    if (!a.reason.empty()) out << "; reason: " << display_safe(a.reason);
+    out << '\n';
+  }
+  out << "\n";
   const CheckCounts& c = r.counts;
   out << "  Rows read " << group_thousands(c.rows_read) << ", accepted "
       << group_thousands(c.rows_read - c.rows_rejected) << " (" << group_thousands(c.rows_warned)
@@ -491,6 +499,19 @@ void write_json_report(std::ostream& out, const RunReport& r) {
     }
     w.end_array();
   }
+  w.key("actions");
+  w.begin_array();
+  for (const ReportAction& a : r.actions) {
+    w.begin_object();
+    w.member("at", a.at);
+    w.member("who", a.who);
+    w.member("via", a.via);
+    w.member("action", a.action);
+    w.member("reason", a.reason);
+    w.member("detail", a.detail);
+    w.end_object();
+  }
+  w.end_array();
   w.end_object();
   out << '\n';
 }

@@ -19,6 +19,16 @@
 
 namespace rosterd {
 
+// What a person did about the run (the store's action log): shown with the report.
+struct ReportAction {
+  std::string at;  // UTC
+  std::string who;
+  std::string via;     // "cli", "console", "api", "mail link", "rosterd"
+  std::string action;  // "approve", "reject", "rollback", "resolve", ...
+  std::string reason;
+  std::string detail;
+};
+
 struct RunReport {
   std::string feed;
   std::optional<std::int64_t> run_id;
@@ -49,6 +59,8 @@ struct RunReport {
   std::vector<CampusCounts> campuses;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).
   bool withhold_pii = false;
+  // Who decided about the run, oldest first.
+  std::vector<ReportAction> actions;
   // What the reader should do next (commands to approve, fix the file...), one a line.
   std::vector<std::string> next_steps;
 };

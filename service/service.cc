@@ -9,10 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <csignal>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 
+#include "console/console_app.h"
+#include "console/http_server.h"
 #include "core/civil_date.h"
 #include "core/log.h"
 #include "core/poll_progress.h"
@@ -46,6 +50,7 @@ class Service {
   int run() {
     wait_for_signal();
     open_control_socket();
+    open_console();
     start_feeds();
     start_watchdog();
     sd_notify(0, "READY=1");
@@ -55,6 +60,7 @@ class Service {
     io_.run();
     pool_.join();
     control_pool_.join();
+    console_pool_.join();
     log::info("service.stopped");
     return 0;
   }
@@ -86,6 +92,54 @@ class Service {
     std::error_code ec;
     std::filesystem::create_directories(config_->state_dir, ec);
     control_.open(control_socket_path(config_->state_dir));
+  }
+
+  // The district console (console:), on this loop; its pages are made on console_pool_.
+  void open_console() {
+    if (!config_->console.enabled) return;
+    ServiceLink link;
+    link.config = [this] {
+      const std::lock_guard lock(config_mutex_);
+      return config_;
+    };
+    link.feed_status = [this] {
+      return ask_loop<std::vector<FeedStatus>>([this] { return own_status(); }, {});
+    };
+    link.sync_now = [this](const std::string& feed) {
+      const std::string text = ask_loop<std::string>(
+          [this, feed] { return answer("sync-now " + feed); }, "error: the service is stopping\n");
+      SyncNowAnswer a;
+      a.accepted = text.starts_with("ok:");
+      a.message = text.substr(0, text.find('\n'));
+      return a;
+    };
+    console_app_ = std::make_unique<ConsoleApp>(std::move(link));
+    const ConsoleConfig& c = config_->console;
+    HttpServer::Limits limits;
+    limits.timeout = c.request_timeout;
+    limits.max_connections = c.max_connections;
+    limits.max_upload = c.max_upload;
+    limits.is_upload = &ConsoleApp::is_upload;
+    console_ = std::make_unique<HttpServer>(
+        io_, console_pool_, limits,
+        [app = console_app_.get()](const HttpRequest& r) { return app->handle(r); });
+    console_->open(c.host, c.port);
+    console_host_ = c.host;
+    console_port_ = c.port;
+    log::info("console.listening", {{"address", c.host + ":" + std::to_string(console_->port())},
+                                    {"url", c.public_url}});
+  }
+
+  // From a console thread: runs `what` on the loop and waits for its answer (`fallback` when the
+  // loop does not answer within 10 s: it is stopping).
+  template <typename T, typename F>
+  T ask_loop(F what, T fallback) {
+    if (stop_requested_.load()) return fallback;
+    auto promise = std::make_shared<std::promise<T>>();
+    auto future = promise->get_future();
+    asio::post(io_, [promise, what] { promise->set_value(what()); });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return fallback;
+    return future.get();
   }
 
   // On the io thread: one request of the control socket.
@@ -269,7 +323,10 @@ class Service {
   void reload() {
     try {
       auto fresh = std::make_shared<const Config>(load_config(options_.config_file));
-      config_ = fresh;
+      {
+        const std::lock_guard lock(config_mutex_);
+        config_ = fresh;
+      }
       log::info("config.reloaded", {{"file", options_.config_file.string()}});
       sd_notify(0, "RELOADING=1");
       // Feeds gone, or without a source now, stop; every other feed not polling right now
@@ -288,9 +345,13 @@ class Service {
           schedule(name, std::chrono::seconds(0));
         }
       }
-      if (fresh->state_dir != control_state_dir_ || fresh->workers != workers_at_start_) {
+      const bool console_moved = fresh->console.enabled != static_cast<bool>(console_) ||
+                                 (console_ && (fresh->console.host != console_host_ ||
+                                               fresh->console.port != console_port_));
+      if (fresh->state_dir != control_state_dir_ || fresh->workers != workers_at_start_ ||
+          console_moved) {
         log::warning("config.needs_restart",
-                     {{"keys", "state_dir, service.workers"},
+                     {{"keys", "state_dir, service.workers, console.listen"},
                       {"why", "they take effect when the service starts again"}});
       }
       sd_notify(0, "READY=1");
@@ -313,6 +374,7 @@ class Service {
     }
     signals_.cancel();
     control_.close();
+    if (console_) console_->close();
     if (running_ == 0) finish();
   }
 
@@ -362,6 +424,10 @@ class Service {
   asio::io_context io_;
   asio::thread_pool pool_;
   asio::thread_pool control_pool_{1};  // status queries that read the store
+  // The console's pages and API answers: threads of their own, so a busy console never takes a
+  // poll's worker and a poll never blocks a page.
+  asio::thread_pool console_pool_{2};
+  std::mutex config_mutex_;  // config_ is read by console threads
   asio::signal_set signals_;
   asio::steady_timer watchdog_;
   ControlServer control_;
@@ -373,6 +439,10 @@ class Service {
   std::atomic<bool> stop_requested_{false};  // read by pool threads
   FeedLeases leases_;                        // the shared store's feed locks (used by pool threads)
   bool reported_stuck_ = false;
+  std::unique_ptr<ConsoleApp> console_app_;
+  std::unique_ptr<HttpServer> console_;  // after console_app_: destroyed first
+  std::string console_host_;
+  std::uint16_t console_port_ = 0;
 };
 
 }  // namespace

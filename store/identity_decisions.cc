@@ -23,7 +23,8 @@ std::optional<AlertRecord> IdentityDecisions::alert(std::int64_t id) {
 }
 
 void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& to,
-                                const std::string& who) {
+                                const Actor& by) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   const auto a = alert(id);
   const std::string name = "alert " + std::to_string(id);
@@ -62,10 +63,13 @@ void IdentityDecisions::resolve(std::int64_t id, bool match, const std::string& 
     throw Error("a candidate is named for a match only, not for a new student.");
   }
   record_resolution(db_, id, match, chosen, who, now_utc(clock_));
+  actions_.record(by, "resolve", a->feed, a->run, id,
+                  match ? "match to " + chosen : std::string("a new student"));
   tx.commit();
 }
 
-std::size_t IdentityDecisions::reject_rekeys(std::int64_t run_id, const std::string& who) {
+std::size_t IdentityDecisions::reject_rekeys(std::int64_t run_id, const Actor& by) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   const RunRecord r = runs_.held(run_id, "reject");
   Statement mark(db_,
@@ -81,13 +85,15 @@ std::size_t IdentityDecisions::reject_rekeys(std::int64_t run_id, const std::str
                    ": its re-keys are to be added as new students")
       .bind(3, run_id)
       .run();
+  actions_.record(by, "reject", r.feed, run_id, std::nullopt,
+                  "re-keys to be added as new students");
   tx.commit();
   return count;
 }
 
-std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
-                                                     const std::string& who,
+std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed, const Actor& by,
                                                      std::vector<std::string>& skipped) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   std::vector<AlertRecord> decided;
   for (AlertRecord& a : query_alerts(db_, feed, false)) {
@@ -166,6 +172,7 @@ std::optional<std::int64_t> IdentityDecisions::apply(const std::string& feed,
   }
   dismiss_stale_proposals(db_, feed, run_id);
   runs_.supersede_held(feed, run_id);
+  actions_.record(by, "apply", feed, run_id, std::nullopt, "decided alerts applied");
   tx.commit();
   return run_id;
 }

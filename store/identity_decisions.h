@@ -11,6 +11,7 @@
 
 #include "core/clock.h"
 #include "planner/identity_match.h"
+#include "store/action_log.h"
 #include "store/alert_record.h"
 #include "store/committed_students.h"
 #include "store/run_records.h"
@@ -20,9 +21,11 @@ namespace rosterd {
 
 class IdentityDecisions {
  public:
-  // Neither `runs` nor `students` is owned.
-  IdentityDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students)
-      : db_(db), clock_(clock), runs_(runs), students_(students) {}
+  // Neither `runs`, `students` nor `actions` is owned. Every decision is recorded in the action
+  // log in its own transaction.
+  IdentityDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students,
+                    ActionLog& actions)
+      : db_(db), clock_(clock), runs_(runs), students_(students), actions_(actions) {}
 
   // Decided alerts not yet applied, candidates of open alerts, and pending existing students.
   IdentityState state(const std::string& feed);
@@ -32,15 +35,15 @@ class IdentityDecisions {
   std::optional<AlertRecord> alert(std::int64_t id);
   // Records a person's decision on an open alert: `match` (with `to`, one of its candidates;
   // may be empty when it has one) or create. Throws Error saying why when it cannot be.
-  void resolve(std::int64_t id, bool match, const std::string& to, const std::string& who);
+  void resolve(std::int64_t id, bool match, const std::string& to, const Actor& by);
   // Rejects held run `run` and marks its proposed re-keys `create` (the next run adds them as
   // new students). Returns how many.
-  std::size_t reject_rekeys(std::int64_t run, const std::string& who);
+  std::size_t reject_rekeys(std::int64_t run, const Actor& by);
   // Applies the feed's decided alerts now, in one transaction, as a committed run of kind
   // `resolve`; returns its id, or nullopt when nothing was applied. A decision that no longer
   // applies (the old ID is gone, the new one exists) is named in `skipped` and its alert
   // opened again.
-  std::optional<std::int64_t> apply(const std::string& feed, const std::string& who,
+  std::optional<std::int64_t> apply(const std::string& feed, const Actor& by,
                                     std::vector<std::string>& skipped);
   // Loads the platform's existing students for go-live reconciliation, replacing an earlier
   // import not yet used. Throws Error when the feed already has committed students.
@@ -52,6 +55,7 @@ class IdentityDecisions {
   const Clock& clock_;
   RunRecords& runs_;
   CommittedStudents& students_;
+  ActionLog& actions_;
 };
 
 }  // namespace rosterd

@@ -13,13 +13,16 @@ RosterStore::RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::strin
                          std::string instance, const Clock& clock)
     : db_(std::move(db)),
       clock_(clock),
+      actions_(*db_, clock),
+      users_(*db_, clock),
       holds_(*db_, std::move(instance)),
       students_(*db_, clock),
       runs_(*db_, clock, holds_, students_),
-      decisions_(*db_, clock, runs_, students_),
+      decisions_(*db_, clock, runs_, students_, actions_),
       ledger_(*db_, clock),
       outbox_(*db_, clock, holds_),
-      identity_(*db_, clock, runs_, students_) {
+      identity_(*db_, clock, runs_, students_, actions_),
+      pages_(*db_, runs_) {
   migrate(*db_, migrations);
   runs_.fail_abandoned();
 }

@@ -11,12 +11,15 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "store/action_log.h"
 #include "store/committed_students.h"
+#include "store/console_users.h"
 #include "store/drop_ledger.h"
 #include "store/feed_holds.h"
 #include "store/identity_decisions.h"
 #include "store/outbox.h"
 #include "store/run_decisions.h"
+#include "store/run_pages.h"
 #include "store/run_records.h"
 #include "store/sql_db.h"
 
@@ -40,6 +43,9 @@ class RosterStore {
   FeedHolds& holds() { return holds_; }
   CommittedStudents& students() { return students_; }
   IdentityDecisions& identity() { return identity_; }
+  ConsoleUsers& users() { return users_; }
+  ActionLog& actions() { return actions_; }
+  RunPages& pages() { return pages_; }
   const Clock& clock() const { return clock_; }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
@@ -49,6 +55,8 @@ class RosterStore {
  private:
   std::unique_ptr<SqlDb> db_;  // first: the concepts below use it, and go before it
   const Clock& clock_;
+  ActionLog actions_;
+  ConsoleUsers users_;
   FeedHolds holds_;
   CommittedStudents students_;
   RunRecords runs_;
@@ -56,6 +64,7 @@ class RosterStore {
   DropLedger ledger_;
   Outbox outbox_;
   IdentityDecisions identity_;
+  RunPages pages_;
 };
 
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process

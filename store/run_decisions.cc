@@ -9,7 +9,17 @@
 
 namespace rosterd {
 
-void RunDecisions::approve(std::int64_t id, const std::string& who) {
+namespace {
+
+// " (reason: ...)" when the person gave one.
+std::string because(const Actor& by) {
+  return by.reason.empty() ? std::string() : " (reason: " + by.reason + ")";
+}
+
+}  // namespace
+
+void RunDecisions::approve(std::int64_t id, const Actor& by) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   const RunRecord r = runs_.held(id, "approve");
   const auto current = runs_.last_committed(r.feed);
@@ -32,26 +42,30 @@ void RunDecisions::approve(std::int64_t id, const std::string& who) {
   Statement up(db_,
                "UPDATE runs SET decision = 'committed', decided_by = ?, reason = ? WHERE id = ?");
   up.bind(1, who)
-      .bind(2, r.reason + "; approved by " + who + " at " + now_utc(clock_))
+      .bind(2, r.reason + "; approved by " + who + " at " + now_utc(clock_) + because(by))
       .bind(3, id)
       .run();
+  actions_.record(by, "approve", r.feed, id, std::nullopt, "committed");
   tx.commit();
 }
 
-void RunDecisions::reject(std::int64_t id, const std::string& who) {
+void RunDecisions::reject(std::int64_t id, const Actor& by) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   const RunRecord r = runs_.held(id, "reject");
   dismiss_run_alerts(db_, id);
   Statement up(db_,
                "UPDATE runs SET decision = 'rejected', decided_by = ?, reason = ? WHERE id = ?");
   up.bind(1, who)
-      .bind(2, r.reason + "; rejected by " + who + " at " + now_utc(clock_))
+      .bind(2, r.reason + "; rejected by " + who + " at " + now_utc(clock_) + because(by))
       .bind(3, id)
       .run();
+  actions_.record(by, "reject", r.feed, id, std::nullopt, "nothing committed");
   tx.commit();
 }
 
-std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::string& who) {
+std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const Actor& by) {
+  const std::string& who = by.who;
   Transaction tx(db_);
   const auto target = runs_.get(id);
   if (!target)
@@ -212,6 +226,8 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const std::stri
   relink.bind(1, target->feed).bind(2, id).run();
   dismiss_stale_proposals(db_, target->feed, rollback_run);
   runs_.supersede_held(target->feed, rollback_run);
+  actions_.record(by, "rollback", target->feed, id, std::nullopt,
+                  "undone by run " + std::to_string(rollback_run) + (force ? " (forced)" : ""));
   tx.commit();
   return rollback_run;
 }

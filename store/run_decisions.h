@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "store/action_log.h"
 #include "store/committed_students.h"
 #include "store/run_records.h"
 #include "store/sql_db.h"
@@ -15,24 +16,27 @@ namespace rosterd {
 
 class RunDecisions {
  public:
-  // Neither `runs` nor `students` is owned.
-  RunDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students)
-      : db_(db), clock_(clock), runs_(runs), students_(students) {}
+  // Neither `runs`, `students` nor `actions` is owned.
+  RunDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students,
+               ActionLog& actions)
+      : db_(db), clock_(clock), runs_(runs), students_(students), actions_(actions) {}
 
-  // Commits a held run; refused (Error) when it is not held or its base has changed. `who` is
-  // recorded as the one who decided.
-  void approve(std::int64_t id, const std::string& who);
+  // Commits a held run; refused (Error) when it is not held or its base has changed. `by` is
+  // recorded as the one who decided (runs.decided_by, and the action log in the same
+  // transaction).
+  void approve(std::int64_t id, const Actor& by);
   // Discards a held run.
-  void reject(std::int64_t id, const std::string& who);
+  void reject(std::int64_t id, const Actor& by);
   // Restores every student the run touched to its before-image, as a new run; refused when a
   // later committed run touched the same students, unless `force`. Returns the new run's id.
-  std::int64_t rollback(std::int64_t id, bool force, const std::string& who);
+  std::int64_t rollback(std::int64_t id, bool force, const Actor& by);
 
  private:
   SqlDb& db_;
   const Clock& clock_;
   RunRecords& runs_;
   CommittedStudents& students_;
+  ActionLog& actions_;
 };
 
 }  // namespace rosterd

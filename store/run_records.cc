@@ -295,57 +295,29 @@ std::optional<RunRecord> RunRecords::get(std::int64_t id) {
 
 std::vector<Discrepancy> RunRecords::discrepancies(std::int64_t id) {
   std::vector<Discrepancy> out;
-  Statement q(db_,
-              "SELECT line, student_id, field, code, value, detail FROM run_discrepancies WHERE "
-              "run = ? ORDER BY seq");
+  Statement q(db_, std::string("SELECT ") + kDiscrepancyColumns +
+                       " FROM run_discrepancies WHERE run = ? ORDER BY seq");
   q.bind(1, id);
-  while (q.step()) {
-    Discrepancy d;
-    d.line = static_cast<std::uint32_t>(q.integer(0));
-    d.student_id = std::string(q.text(1));
-    d.field = field_from_name(q.text(2));
-    d.code = code_from_name(q.text(3)).value_or(DiscrepancyCode::unreadable);
-    d.value = std::string(q.text(4));
-    d.detail = std::string(q.text(5));
-    out.push_back(std::move(d));
-  }
+  while (q.step())
+    out.push_back(read_discrepancy(q));
   return out;
 }
 
 std::vector<Change> RunRecords::changes(std::int64_t id) {
   std::vector<Change> out;
-  Statement q(db_,
-              "SELECT state_id, kind, changed_fields, line, before, after, platform_id FROM "
-              "run_changes WHERE run = ? ORDER BY state_id");
+  Statement q(db_, std::string("SELECT ") + kChangeColumns +
+                       " FROM run_changes WHERE run = ? ORDER BY state_id");
   q.bind(1, id);
-  while (q.step()) {
-    Change c;
-    c.state_id = std::string(q.text(0));
-    c.kind = change_kind_from_name(q.text(1)).value_or(ChangeKind::updated);
-    c.changed_fields = static_cast<std::uint16_t>(q.integer(2));
-    c.line = static_cast<std::uint32_t>(q.integer(3));
-    if (!q.is_null(4)) c.before = decode_values(q.text(4));
-    if (!q.is_null(5)) c.set_after(decode_values(q.text(5)));
-    c.platform_id = std::string(q.text(6));
-    out.push_back(std::move(c));
-  }
+  while (q.step())
+    out.push_back(read_change(q));
   // A committed ingest keeps its additions in the students table (added_run), not as rows here.
   const auto r = get(id);
   if (r && r->kind != RunKind::rollback && r->state == RunState::committed) {
     Statement a(db_, std::string("SELECT ") + kStudentColumns +
                          " FROM students WHERE feed = ? AND added_run = ?");
     a.bind(1, r->feed).bind(2, id);
-    while (a.step()) {
-      Change c;
-      c.kind = ChangeKind::added;
-      c.state_id = std::string(a.text(0));
-      std::vector<std::string> values;
-      for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
-        values.emplace_back(a.text(i));
-      c.set_after(std::move(values));
-      c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
-      out.push_back(std::move(c));
-    }
+    while (a.step())
+      out.push_back(read_addition(a));
     std::sort(out.begin(), out.end(),
               [](const Change& x, const Change& y) { return x.state_id < y.state_id; });
   }

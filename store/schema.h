@@ -3,6 +3,7 @@
 // describe one schema (docs/store.md); a change is made to both.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -46,9 +47,15 @@ SELECT s.feed AS feed, s.state_id AS state_id, s.local_id AS local_id,
 FROM students s LEFT JOIN runs r ON r.id = s.updated_run LEFT JOIN feed_rosters f ON f.feed = s.feed;
 )sql";
 
+// The console's users, their roles and keys, and the log of who did what (console_users.h,
+// action_log.h), with `id_column` as the generated key's type. SQLite migration 10, PostgreSQL
+// migration 5.
+std::string console_tables_sql(std::string_view id_column);
+
 const std::vector<std::string_view>& sqlite_migrations();
 // PostgreSQL's first migration is the whole schema as SQLite's version 6 left it; its second
-// is SQLite's seventh (the view), its third SQLite's eighth, its fourth SQLite's ninth.
+// is SQLite's seventh (the view), its third SQLite's eighth, its fourth SQLite's ninth, its
+// fifth SQLite's tenth.
 const std::vector<std::string_view>& postgres_migrations();
 
 // Sets a new SQLite connection up before it migrates: WAL, full sync, foreign keys, and the

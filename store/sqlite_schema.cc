@@ -10,6 +10,7 @@ namespace rosterd {
 
 namespace {
 
+const std::string kConsoleMigration = console_tables_sql("INTEGER PRIMARY KEY");
 const std::string kFeedRostersMigration =
     std::string(kFeedRostersTable) + "DROP VIEW roster_current;\nCREATE VIEW roster_current AS" +
     std::string(kRosterCurrentViewSelect);
@@ -235,6 +236,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
 )sql",
       // 9: each feed's committed student count, and the view with it (schema.h).
       kFeedRostersMigration,
+      // 10: the console's people and the log of who did what.
+      kConsoleMigration,
   };
   return migrations;
 }

@@ -1,5 +1,7 @@
 #include "store/store_support.h"
 
+#include "store/value_codec.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -55,6 +57,41 @@ std::int64_t returned_id(Statement& ins) {
   const std::int64_t id = ins.integer(0);
   ins.reset();
   return id;
+}
+
+Discrepancy read_discrepancy(const Statement& q) {
+  Discrepancy d;
+  d.line = static_cast<std::uint32_t>(q.integer(0));
+  d.student_id = std::string(q.text(1));
+  d.field = field_from_name(q.text(2));
+  d.code = code_from_name(q.text(3)).value_or(DiscrepancyCode::unreadable);
+  d.value = std::string(q.text(4));
+  d.detail = std::string(q.text(5));
+  return d;
+}
+
+Change read_change(const Statement& q) {
+  Change c;
+  c.state_id = std::string(q.text(0));
+  c.kind = change_kind_from_name(q.text(1)).value_or(ChangeKind::updated);
+  c.changed_fields = static_cast<std::uint16_t>(q.integer(2));
+  c.line = static_cast<std::uint32_t>(q.integer(3));
+  if (!q.is_null(4)) c.before = decode_values(q.text(4));
+  if (!q.is_null(5)) c.set_after(decode_values(q.text(5)));
+  c.platform_id = std::string(q.text(6));
+  return c;
+}
+
+Change read_addition(const Statement& q) {
+  Change c;
+  c.kind = ChangeKind::added;
+  c.state_id = std::string(q.text(0));
+  std::vector<std::string> values;
+  for (int i = 0; i < static_cast<int>(kFieldCount); ++i)
+    values.emplace_back(q.text(i));
+  c.set_after(std::move(values));
+  c.changed_fields = static_cast<std::uint16_t>((1u << kFieldCount) - 1);
+  return c;
 }
 
 }  // namespace rosterd

@@ -10,8 +10,10 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/discrepancy.h"
 #include "core/field.h"
 #include "core/student_table.h"
+#include "planner/plan.h"
 #include "store/sql_db.h"
 
 namespace rosterd {
@@ -44,6 +46,17 @@ std::string host_name();
 std::string instance_name();
 // True while process `pid` of this host exists (EPERM: it does, under another user).
 bool process_alive(std::int64_t pid);
+
+// The columns a run's discrepancy is read with, and the discrepancy they make.
+inline constexpr const char* kDiscrepancyColumns = "line, student_id, field, code, value, detail";
+Discrepancy read_discrepancy(const Statement& q);
+
+// The columns a run's recorded change is read with, and the change they make.
+inline constexpr const char* kChangeColumns =
+    "state_id, kind, changed_fields, line, before, after, platform_id";
+Change read_change(const Statement& q);
+// A committed ingest's addition, from a students row read with kStudentColumns.
+Change read_addition(const Statement& q);
 
 // The id a statement ending in RETURNING id gave back. Throws StoreError when it gave none.
 std::int64_t returned_id(Statement& ins);

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fails when a layer includes a header of a layer above it. Layers, lowest first:
 #   core -> transport -> parsers -> validators -> planner -> report -> notify -> store -> config ->
-#   pipeline -> ops -> service -> cli
+#   pipeline -> ops -> console -> service -> cli
 set -euo pipefail
 root=${1:-$(dirname "$0")/..}
-layers=(core transport parsers validators planner report notify store config pipeline ops service cli)
+layers=(core transport parsers validators planner report notify store config pipeline ops console service cli)
 status=0
 for i in "${!layers[@]}"; do
   layer=${layers[$i]}

@@ -23,6 +23,11 @@
 
 namespace rosterd::testing {
 
+// A person deciding from the command line, for the store's decisions.
+inline Actor tester(const char* who = "tester") {
+  return Actor{who, ActionSource::cli, "", ""};
+}
+
 inline std::vector<std::string> row(const std::string& n, const std::string& last = "Lee",
                                     const std::string& status = "A") {
   const std::string id = "10000000" + std::string(2 - std::min<std::size_t>(2, n.size()), '0') + n;

@@ -53,15 +53,15 @@ TEST_CASE_TEMPLATE(
   CHECK(r->trips.size() == 2);
   CHECK(f.store->runs().changes(held.run_id).size() == 10);
 
-  f.store->decisions().approve(held.run_id, "tester");
+  f.store->decisions().approve(held.run_id, tester());
   CHECK(f.store->runs().get(held.run_id)->state == RunState::committed);
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "I");
-  CHECK_THROWS_WITH_AS(f.store->decisions().approve(held.run_id, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(held.run_id, tester()),
                        doctest::Contains("not held"), Error);
 
   const IngestOutcome held2 = f.ingest(rows(5));
   CHECK(held2.decision.decision == Decision::held);
-  f.store->decisions().reject(held2.run_id, "tester");
+  f.store->decisions().reject(held2.run_id, tester());
   CHECK(f.store->runs().get(held2.run_id)->state == RunState::rejected);
   CHECK(f.roster().at(id("1"))[field_index(Field::status)] == "A");
 }
@@ -78,9 +78,9 @@ TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded,
   CHECK(r->state == RunState::superseded);
   CHECK(r->reason.find("superseded by run " + std::to_string(next.run_id)) != std::string::npos);
   CHECK_THROWS_WITH_AS(
-      f.store->decisions().approve(held.run_id, "tester"),
+      f.store->decisions().approve(held.run_id, tester()),
       doctest::Contains("is superseded: another run of feed gen committed over it"), Error);
-  CHECK_THROWS_WITH_AS(f.store->decisions().reject(held.run_id, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().reject(held.run_id, tester()),
                        doctest::Contains("superseded"), Error);
   CHECK(f.roster().at(id("35"))[field_index(Field::status)] == "A");
   // A run held after that commit is planned on it: it stays held. Approving an older held run
@@ -90,7 +90,7 @@ TEST_CASE_TEMPLATE("store: a held run overtaken by a later commit is superseded,
   CHECK(f.store->runs().get(held2.run_id)->state == RunState::held);
   const IngestOutcome held3 = f.ingest(rows(29));
   REQUIRE(held3.decision.decision == Decision::held);
-  f.store->decisions().approve(held2.run_id, "tester");
+  f.store->decisions().approve(held2.run_id, tester());
   CHECK(f.store->runs().get(held2.run_id)->state == RunState::committed);
   CHECK(f.store->runs().get(held3.run_id)->state == RunState::superseded);
 }
@@ -101,12 +101,12 @@ TEST_CASE_TEMPLATE("store: approving a run whose base has changed is refused", B
   const IngestOutcome a = f.ingest(rows(10));
   CHECK(a.decision.decision == Decision::held);
   const IngestOutcome b = f.ingest(rows(11));
-  f.store->decisions().approve(a.run_id, "tester");
-  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, "tester"),
+  f.store->decisions().approve(a.run_id, tester());
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, tester()),
                        doctest::Contains("superseded"), Error);
   // A stale run still marked held (a store from before superseded runs) is refused by its base.
   f.query("UPDATE runs SET decision = 'held' WHERE id = " + std::to_string(b.run_id));
-  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().approve(b.run_id, tester()),
                        doctest::Contains("has committed since"), Error);
   CHECK(f.roster().size() == 10);
 }
@@ -126,21 +126,21 @@ TEST_CASE_TEMPLATE("store: rollback restores before-images, refuses over a later
   REQUIRE(third.decision.decision == Decision::committed);
 
   const std::string later = "later committed run(s) " + std::to_string(third.run_id);
-  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(second.run_id, false, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(second.run_id, false, tester()),
                        doctest::Contains(later.c_str()), Error);
-  const std::int64_t undo3 = f.store->decisions().rollback(third.run_id, false, "tester");
+  const std::int64_t undo3 = f.store->decisions().rollback(third.run_id, false, tester());
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Smith");
   // With the third run rolled back, the second can go too.
-  f.store->decisions().rollback(second.run_id, false, "tester");
+  f.store->decisions().rollback(second.run_id, false, tester());
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(f.roster().at(id("2"))[field_index(Field::status)] == "A");
   CHECK(f.store->runs().get(third.run_id)->rolled_back_by == undo3);
   CHECK(f.store->runs().get(undo3)->kind == RunKind::rollback);
-  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(third.run_id, false, "tester"),
+  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(third.run_id, false, tester()),
                        doctest::Contains("already rolled back"), Error);
 
   // Rolling back the first load removes what it added.
-  f.store->decisions().rollback(first.run_id, true, "tester");
+  f.store->decisions().rollback(first.run_id, true, tester());
   CHECK(f.roster().empty());
 }
 
@@ -153,8 +153,8 @@ TEST_CASE_TEMPLATE("store: forced rollback over a later run", B, Sqlite, Postgre
   auto n3 = rows(3);
   n3[0] = row("1", "Jones");
   f.ingest(n3);
-  CHECK_THROWS_AS(f.store->decisions().rollback(second.run_id, false, "t"), Error);
-  f.store->decisions().rollback(second.run_id, true, "t");
+  CHECK_THROWS_AS(f.store->decisions().rollback(second.run_id, false, tester("t")), Error);
+  f.store->decisions().rollback(second.run_id, true, tester("t"));
   CHECK(f.roster().at(id("1"))[field_index(Field::last_name)] == "Lee");
 }
 
@@ -283,7 +283,7 @@ TEST_CASE_TEMPLATE("store: a night that updates many students writes each change
         "91\n");
   // The same file again: nothing left to change (the digests were written with the values).
   CHECK(f.ingest(night).plan.changes.empty());
-  f.store->decisions().rollback(o.run_id, true, "tester");
+  f.store->decisions().rollback(o.run_id, true, tester());
   roster = f.roster();
   CHECK(roster.at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(roster.at(id("99"))[field_index(Field::status)] == "I");
@@ -313,7 +313,9 @@ TEST_CASE("store: instances starting together migrate once<Postgres>") {
   Config none;
   CHECK(Postgres::query(none, db,
                         "SELECT count(*), count(DISTINCT version) FROM "
-                        "schema_migrations") == "4|4\n");
+                        "schema_migrations") == std::to_string(postgres_migrations().size()) + "|" +
+                                                    std::to_string(postgres_migrations().size()) +
+                                                    "\n");
 }
 
 TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {

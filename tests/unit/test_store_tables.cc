@@ -144,9 +144,9 @@ TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its his
   const auto open = f.store->identity().alerts("gen", false);
   REQUIRE(open.size() == 1);
   CHECK(open[0].alert.candidates.at(0).id == id("5"));
-  f.store->identity().resolve(open[0].id, true, "", "tester");
+  f.store->identity().resolve(open[0].id, true, "", tester());
   std::vector<std::string> skipped;
-  const auto applied = f.store->identity().apply("gen", "tester", skipped);
+  const auto applied = f.store->identity().apply("gen", tester(), skipped);
   REQUIRE(applied);
   CHECK(skipped.empty());
   const auto s = f.store->students().record("gen", "2000000005");
@@ -156,7 +156,7 @@ TEST_CASE_TEMPLATE("store: an ID change is resolved into one record with its his
   CHECK(f.roster().size() == 12);
   CHECK(f.roster().count(id("5")) == 0);
   // Undoing the re-key gives the old ID back.
-  f.store->decisions().rollback(*applied, false, "tester");
+  f.store->decisions().rollback(*applied, false, tester());
   CHECK(f.roster().count(id("5")) == 1);
 }
 
@@ -205,7 +205,7 @@ TEST_CASE_TEMPLATE("store: each feed's committed count follows every change, and
   CHECK(opted.plan.counts.opted_out == 1);
   CHECK(recorded() == "40\n");
   CHECK(f.store->damage(true).empty());
-  f.store->decisions().rollback(first.run_id, true, "tester");  // the first load's additions go
+  f.store->decisions().rollback(first.run_id, true, tester());  // the first load's additions go
   CHECK(recorded() == std::to_string(f.roster().size()) + "\n");
   CHECK(f.store->damage(true).empty());
 }
@@ -235,8 +235,9 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
   f.ingest(rows(12));
   // Back to the schema before the count (version 8), then open again.
   f.store.reset();
-  f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DELETE FROM "
-                      "schema_migrations WHERE version = ") +
+  f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DROP TABLE actions; "
+                      "DROP TABLE console_keys; DROP TABLE console_roles; DROP TABLE "
+                      "console_users; DELETE FROM schema_migrations WHERE version >= ") +
           (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
   f.store = f.open_another();
   CHECK(f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'") == "12\n");

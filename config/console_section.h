@@ -1,0 +1,39 @@
+// The district console's settings (`console:`; docs/console.md): where it listens, the address
+// links in mail point to, and its limits. Without the section the service serves no console.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "config/yaml_node.h"
+
+namespace rosterd {
+
+struct ConsoleConfig {
+  bool enabled = false;
+  std::string host = "127.0.0.1";  // listen: an IP address, never a name to resolve
+  std::uint16_t port = 8470;
+  // What people open, and what links in mail point to: "https://rosterd.example.org"; by
+  // default http://LISTEN. Behind a reverse proxy that speaks https, the https address.
+  std::string public_url;
+  // A browser session ends after this long without a request.
+  std::chrono::seconds session_idle{30 * 60};
+  // A one-time set-password or login link is good for this long.
+  std::chrono::seconds link_valid_for{24 * 3600};
+  // A request must arrive whole within this; a reply is abandoned after it too.
+  std::chrono::seconds request_timeout{30};
+  std::size_t max_connections = 64;
+  std::uint64_t max_upload = std::uint64_t{64} << 20;  // a test file's bytes
+  // Failed logins allowed per account, and per address, in 15 minutes before they are refused.
+  unsigned login_attempts = 5;
+
+  // True when the console speaks https to the browser itself or through a proxy (cookies are
+  // then Secure).
+  bool https() const { return public_url.starts_with("https://"); }
+};
+
+// Reads `console:` (null: no console). Throws ConfigError naming the key and line.
+ConsoleConfig parse_console(const YamlNode& n);
+
+}  // namespace rosterd

@@ -1,0 +1,190 @@
+#include "console/console_app.h"
+
+#include "console/html.h"
+#include "console/sign_in_pages.h"
+#include "console/visit.h"
+#include "core/log.h"
+#include "core/secret.h"
+#include "ops/console_access.h"
+#include "pipeline/store_access.h"
+
+namespace rosterd {
+namespace {
+
+// One store per console thread, opened on first use and kept (a store is used by one thread at a
+// time); opened again when the configuration names another store or the last one failed.
+struct KeptStore {
+  std::string where;
+  std::unique_ptr<RosterStore> store;
+};
+thread_local KeptStore kept_store;
+
+RosterStore& thread_store(const Config& config) {
+  const std::string where =
+      config.store.kind == StoreKind::sqlite ? config.store.sqlite.string() : config.store.conninfo;
+  if (!kept_store.store || kept_store.where != where) {
+    kept_store.store.reset();
+    kept_store.store = open_store(config);
+    kept_store.where = where;
+  }
+  return *kept_store.store;
+}
+
+// The next request opens the store anew (a lost PostgreSQL connection, a damaged file).
+void forget_thread_store() {
+  kept_store.store.reset();
+}
+
+bool is_api(const std::vector<std::string>& segs) {
+  return (!segs.empty() && segs[0] == "api") || (segs.size() == 1 && segs[0] == "metrics");
+}
+
+// The CSRF token a page's POST carries: a form field, or a multipart part.
+std::string posted_csrf(const HttpRequest& req) {
+  const std::string& type = req.header("content-type");
+  if (type.starts_with("multipart/form-data")) {
+    if (const auto parts = parse_multipart(type, req.body)) {
+      for (const FormPart& p : *parts)
+        if (p.name == "csrf" && p.filename.empty()) return p.content;
+    }
+    return "";
+  }
+  return form_value(parse_form(req.body), "csrf").value_or("");
+}
+
+// A POST whose Origin names another site is refused, whatever it carries.
+bool foreign_origin(const HttpRequest& req, const Config& config) {
+  const std::string& origin = req.header("origin");
+  if (origin.empty() || origin == "null") return !origin.empty();
+  return origin != config.console.public_url && origin != "http://" + req.header("host") &&
+         origin != "https://" + req.header("host");
+}
+
+HttpResponse refusal(bool api, int status, const std::string& code, const std::string& message) {
+  if (api) return json_error(status, code, message);
+  PageFrame frame;
+  frame.title = status == 404 ? "Not found" : status == 403 ? "Not allowed" : "Cannot do that";
+  return html_response(page(frame, "<p class=\"panel problem\">" + html(message) +
+                                       "</p><p><a href=\"/\">Back to the feeds</a></p>"),
+                       status);
+}
+
+HttpResponse health(const ServiceLink& service, const Config& config) {
+  std::vector<FeedStatus> feeds = service.feed_status();
+  add_store_facts(config, feeds);
+  nlohmann::json problems = nlohmann::json::array();
+  for (const FeedStatus& f : feeds) {
+    // Reasons in categories only: this route answers without authentication.
+    if (!f.drop_failing.empty()) problems.push_back(f.feed + ": the drop is failing");
+    if (f.last_poll_failed) problems.push_back(f.feed + ": the last poll failed");
+    if (!f.store_problem.empty()) problems.push_back(f.feed + ": the store cannot be read");
+    if (f.past_deadline) problems.push_back(f.feed + ": no file came by its deadline");
+  }
+  nlohmann::json body = {{"status", problems.empty() ? "ok" : "failing"}, {"problems", problems}};
+  return json_response(body, problems.empty() ? 200 : 503);
+}
+
+}  // namespace
+
+ConsoleApp::ConsoleApp(ServiceLink service) : service_(std::move(service)) {}
+
+bool ConsoleApp::is_upload(const std::string& method, const std::string& path) {
+  if (method != "POST") return false;
+  const auto segs = path_segments(path);
+  if (!segs || segs->empty()) return false;
+  const auto& s = *segs;
+  // /feeds/F/check (a page's form) and /api/v1/feeds/F/check (the roster as the body).
+  return (s.size() == 3 && s[0] == "feeds" && s[2] == "check") ||
+         (s.size() == 5 && s[0] == "api" && s[1] == "v1" && s[2] == "feeds" && s[4] == "check");
+}
+
+HttpResponse ConsoleApp::handle(const HttpRequest& req) {
+  const auto segs = path_segments(req.path);
+  const bool api = segs && is_api(*segs);
+  std::shared_ptr<const Config> config;
+  try {
+    if (!segs) return refusal(api, 400, "bad_path", "the address is not one the console has.");
+    config = service_.config();
+    if (req.method == "GET" && *segs == std::vector<std::string>{"healthz"})
+      return health(service_, *config);
+    if (req.method == "GET" && *segs == std::vector<std::string>{"static", "console.css"}) {
+      HttpResponse r;
+      r.content_type = "text/css; charset=utf-8";
+      r.body = std::string(console_stylesheet());
+      r.cacheable = true;
+      return r;
+    }
+    RosterStore& store = thread_store(*config);
+    if (auto r = sign_in_route(req, *segs, *config, store, throttle_)) return *r;
+
+    Visit v{req, *config, store, service_, *segs, parse_form(req.query), {}, ActionSource::console,
+            ""};
+    const std::string& auth = req.header("authorization");
+    const auto cookie = cookie_value(req.header("cookie"), kSessionCookie);
+    if (auth.starts_with("Bearer ")) {
+      const auto user = token_user(store, auth.substr(7));
+      if (!user)
+        return refusal(true, 401, "unauthenticated", "the token is unknown, revoked or expired.");
+      v.user = *user;
+      v.via = ActionSource::api;
+    } else if (!auth.empty()) {
+      return refusal(true, 401, "unauthenticated", "send `Authorization: Bearer TOKEN`.");
+    } else if (cookie) {
+      const auto session = find_session(store, *config, *cookie);
+      if (!session) {
+        if (api)
+          return refusal(true, 401, "unauthenticated", "the session has ended; sign in again.");
+        return redirect("/login?next=" + percent_encode(req.path));
+      }
+      v.user = session->user;
+      v.csrf = session->csrf;
+      v.via = api ? ActionSource::api : ActionSource::console;
+    } else {
+      if (api) {
+        return refusal(true, 401, "unauthenticated",
+                       "sign in, or send `Authorization: Bearer TOKEN` (rosterd token create).");
+      }
+      if (req.method == "GET") return redirect("/login?next=" + percent_encode(req.path));
+      return refusal(false, 401, "unauthenticated", "sign in first.");
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+      if (foreign_origin(req, *config))
+        return refusal(api, 403, "foreign_origin", "the request came from another site.");
+      // A browser session's every change carries its CSRF token: a form field, or for the API
+      // the X-CSRF-Token header. A bearer token is no cookie: another site cannot send it.
+      if (!v.csrf.empty()) {
+        const std::string given = api ? req.header("x-csrf-token") : posted_csrf(req);
+        if (!same_secret(given, v.csrf))
+          return refusal(
+              api, 403, "csrf",
+              "the form has expired or came from elsewhere; reload the page and try again.");
+      }
+    }
+    const auto answer = api ? api_route(v) : page_route(v);
+    if (answer) return *answer;
+    return refusal(api, 404, "not_found", "the console has no such page.");
+  } catch (const RouteError& e) {
+    return refusal(api, e.status(), e.code(), e.what());
+  } catch (const NotFoundError& e) {
+    return refusal(api, 404, "not_found", e.what());
+  } catch (const UsageError& e) {
+    return refusal(api, 400, "bad_request", e.what());
+  } catch (const StoreError& e) {
+    forget_thread_store();
+    log::error("console.store_failed", {{"path", req.path}, {"error", e.what()}});
+    return refusal(api, 503, "store_unavailable",
+                   "the roster store cannot be read now; try again shortly.");
+  } catch (const UnavailableError& e) {
+    log::error("console.unavailable", {{"path", req.path}, {"error", e.what()}});
+    return refusal(api, 503, "unavailable", e.what());
+  } catch (const Error& e) {
+    // What a decision refuses (a run that is no longer held, a base that changed, an alert
+    // already decided): the state of things conflicts with the request.
+    return refusal(api, 409, "conflict", e.what());
+  } catch (const std::exception& e) {
+    log::error("console.internal_error", {{"path", req.path}, {"error", e.what()}});
+    return refusal(api, 500, "internal", "the console failed to answer; the service log says why.");
+  }
+}
+
+}  // namespace rosterd

@@ -1,0 +1,284 @@
+#include "console/http_server.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <optional>
+
+#include "core/error.h"
+#include "core/log.h"
+
+namespace rosterd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr std::uint32_t kHeaderLimit = 16 * 1024;
+
+// Headers every answer carries: nothing of the console may be framed, sniffed, leak its address
+// to other sites, or run a script (pages have no JavaScript at all).
+void secure_headers(http::response<http::string_body>& res, bool cacheable) {
+  res.set(http::field::server, "rosterd");
+  res.set("Content-Security-Policy",
+          "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+          "frame-ancestors 'none'; base-uri 'none'");
+  res.set("X-Frame-Options", "DENY");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, cacheable ? "max-age=3600" : "no-store");
+}
+
+http::response<http::string_body> to_beast(const HttpResponse& r, unsigned version,
+                                           bool keep_alive) {
+  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
+  res.set(http::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers)
+    res.insert(name, value);
+  secure_headers(res, r.cacheable);
+  res.body() = r.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+HttpResponse plain_error(int status, const std::string& code, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = "application/json";
+  r.body = "{\"error\": {\"code\": \"" + code + "\", \"message\": \"" + message + "\"}}\n";
+  return r;
+}
+
+}  // namespace
+
+class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::Connection> {
+ public:
+  Connection(tcp::socket socket, asio::io_context& io, asio::thread_pool& pool,
+             std::shared_ptr<const Limits> limits, std::shared_ptr<const Handler> handler,
+             std::shared_ptr<std::atomic<std::size_t>> active)
+      : stream_(std::move(socket)),
+        io_(io),
+        pool_(pool),
+        limits_(std::move(limits)),
+        handler_(std::move(handler)),
+        active_(std::move(active)) {
+    ++*active_;
+    beast::error_code ec;
+    const auto ep = stream_.socket().remote_endpoint(ec);
+    peer_ = ec ? std::string("unknown") : ep.address().to_string();
+  }
+  ~Connection() { --*active_; }
+
+  void start() { read_head(); }
+
+ private:
+  void read_head() {
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(limits_->max_body);
+    stream_.expires_after(limits_->timeout);
+    http::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+  }
+
+  void on_head(beast::error_code ec) {
+    if (ec) return fail(ec);
+    const auto& head = parser_->get();
+    const std::string target(head.target());
+    const std::string method(head.method_string());
+    const std::string path = target.substr(0, target.find('?'));
+    if (limits_->is_upload && limits_->is_upload(method, path))
+      parser_->body_limit(limits_->max_upload);
+    // A client that waits for "100 Continue" before sending its body gets it.
+    if (head[http::field::expect] == "100-continue") {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     head.version());
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code e, std::size_t) {
+                          if (e) return self->fail(e);
+                          self->read_body();
+                        });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+  }
+
+  void on_request(beast::error_code ec) {
+    if (ec == http::error::end_of_stream) return close();
+    if (ec == http::error::body_limit) {
+      return answer(plain_error(413, "too_large",
+                                "the request is larger than this server takes (console.max_upload "
+                                "for a test file)"),
+                    false);
+    }
+    if (ec == http::error::header_limit) {
+      return answer(plain_error(431, "header_too_large", "the request's headers are too large"),
+                    false);
+    }
+    if (ec == beast::error::timeout) return close();
+    if (ec) {
+      if (ec.category() == http::make_error_code(http::error::bad_target).category())
+        return answer(plain_error(400, "bad_request", "the request is not well-formed HTTP"),
+                      false);
+      return fail(ec);
+    }
+    auto req = std::make_shared<HttpRequest>();
+    auto& msg = parser_->get();
+    version_ = msg.version();
+    keep_alive_ = msg.keep_alive();
+    req->method = std::string(msg.method_string());
+    const std::string target(msg.target());
+    const std::size_t q = target.find('?');
+    req->path = target.substr(0, q);
+    if (q != std::string::npos) req->query = target.substr(q + 1);
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (char& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      req->headers[name] = std::string(field.value());
+    }
+    req->body = std::move(msg.body());
+    req->peer = peer_;
+    // The answer is made on the pool and written from the loop, where its own deadline starts.
+    asio::post(pool_, [self = shared_from_this(), req] {
+      HttpResponse res;
+      try {
+        res = (*self->handler_)(*req);
+      } catch (const std::exception& e) {
+        log::error("console.internal_error", {{"path", req->path}, {"error", e.what()}});
+        res = plain_error(500, "internal", "the console failed to answer; the log says why");
+      }
+      asio::post(self->io_, [self, res = std::move(res)] { self->answer(res, self->keep_alive_); });
+    });
+  }
+
+  void answer(const HttpResponse& r, bool keep_alive) {
+    auto res =
+        std::make_shared<http::response<http::string_body>>(to_beast(r, version_, keep_alive));
+    stream_.expires_after(limits_->timeout);
+    http::async_write(
+        stream_, *res,
+        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+          if (ec) return self->fail(ec);
+          if (!keep_alive) return self->close();
+          self->read_head();
+        });
+  }
+
+  void fail(beast::error_code) { close(); }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  asio::io_context& io_;
+  asio::thread_pool& pool_;
+  std::shared_ptr<const Limits> limits_;
+  std::shared_ptr<const Handler> handler_;
+  std::shared_ptr<std::atomic<std::size_t>> active_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::string peer_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+};
+
+HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& pool, Limits limits,
+                       Handler handler)
+    : io_(io),
+      pool_(pool),
+      limits_(std::make_shared<const Limits>(std::move(limits))),
+      handler_(std::make_shared<const Handler>(std::move(handler))),
+      acceptor_(io),
+      retry_(io) {}
+
+HttpServer::~HttpServer() {
+  *alive_ = false;
+  close();
+}
+
+void HttpServer::open(const std::string& host, std::uint16_t port) {
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw UnavailableError("console.listen: \"" + host + "\" is not an IP address.");
+  const tcp::endpoint endpoint(address, port);
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    throw UnavailableError("the console cannot listen on " + host + ":" + std::to_string(port) +
+                           ": " + ec.message() +
+                           ". Stop what uses that port, or set console.listen to another.");
+  }
+  port_ = acceptor_.local_endpoint().port();
+  open_ = true;
+  accept();
+}
+
+void HttpServer::close() {
+  open_ = false;
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  retry_.cancel();
+}
+
+void HttpServer::accept() {
+  acceptor_.async_accept(
+      [this, alive = alive_](const boost::system::error_code& ec, tcp::socket socket) {
+        if (!*alive || !open_) return;
+        if (ec) return retry_accept_after(ec);
+        if (!accept_fault_.empty()) {
+          log::info("console.accept_recovered");
+          accept_fault_.clear();
+        }
+        backoff_ = std::chrono::milliseconds(0);
+        if (active_->load() >= limits_->max_connections) {
+          boost::system::error_code ignored;
+          socket.close(ignored);  // over the cap: closed at once, so the backlog drains
+        } else {
+          std::make_shared<Connection>(std::move(socket), io_, pool_, limits_, handler_, active_)
+              ->start();
+        }
+        accept();
+      });
+}
+
+void HttpServer::retry_accept_after(const boost::system::error_code& ec) {
+  if (ec == asio::error::operation_aborted) return;
+  const std::string why = ec.message();
+  if (why != accept_fault_) {
+    log::error("console.accept_failed",
+               {{"port", std::to_string(port_)},
+                {"error", why},
+                {"what_to_do",
+                 "retried with backoff; raise LimitNOFILE if it is 'too many open "
+                 "files'"}});
+    accept_fault_ = why;
+  }
+  backoff_ = std::min(std::chrono::milliseconds(5000),
+                      std::max(std::chrono::milliseconds(50), backoff_ * 2));
+  retry_.expires_after(backoff_);
+  retry_.async_wait([this, alive = alive_](const boost::system::error_code& wait) {
+    if (!wait && *alive && open_) accept();
+  });
+}
+
+}  // namespace rosterd

@@ -1,0 +1,104 @@
+// The console's people in the store (users, roles, keys), the action log, and the secrets
+// behind them (core/secret.h).
+#include <doctest/doctest.h>
+
+#include "core/clock.h"
+#include "core/secret.h"
+#include "ops/run_actions.h"
+#include "tests/support/store_fixture.h"
+
+namespace rosterd::testing {
+
+TEST_CASE("a password hash is Argon2id, salted, and matches only its password") {
+  const std::string h = password_hash("correct horse battery");
+  CHECK(h.starts_with("$argon2id$"));
+  CHECK(password_matches(h, "correct horse battery"));
+  CHECK_FALSE(password_matches(h, "correct horse batterx"));
+  CHECK_FALSE(password_matches(h, ""));
+  CHECK_FALSE(password_matches("", "correct horse battery"));
+  CHECK_FALSE(password_matches("$argon2id$garbage", "correct horse battery"));
+  CHECK(password_hash("correct horse battery") != h);  // a new salt each time
+  CHECK_THROWS_WITH_AS(password_hash("short"), doctest::Contains("8 to 1,024"), UsageError);
+}
+
+TEST_CASE("random keys are hex of the asked length and never repeat") {
+  const std::string a = random_key(), b = random_key();
+  CHECK(a.size() == 64);
+  CHECK(a != b);
+  CHECK(a.find_first_not_of("0123456789abcdef") == std::string::npos);
+  CHECK(key_digest(a).size() == 64);
+  CHECK(key_digest(a) != a);
+  CHECK(same_secret(a, a));
+  CHECK_FALSE(same_secret(a, b));
+  CHECK_FALSE(same_secret(a, a.substr(1)));
+}
+
+TEST_CASE_TEMPLATE("store: console users, their roles, and keys that expire or are used once", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  ConsoleUsers& users = f.store->users();
+  const auto id = users.add("Pat@District.ORG", "Pat Doe", "",
+                            {{"gen", ConsoleRole::approver}, {"other", ConsoleRole::viewer}});
+  CHECK_THROWS_WITH_AS(users.add("pat@district.org", "Again", "", {}), doctest::Contains("already"),
+                       Error);
+  const auto pat = users.find("PAT@district.org");
+  REQUIRE(pat);
+  CHECK(pat->id == id);
+  CHECK(pat->email == "pat@district.org");
+  REQUIRE(pat->grants.size() == 2);
+  CHECK(pat->grants[0].feed == "gen");
+  CHECK(pat->grants[0].role == ConsoleRole::approver);
+  CHECK(pat->password_hash.empty());
+
+  const std::int64_t now = f.store->clock().now();
+  users.add_key({"d-session", id, KeyKind::session, "127.0.0.1", "csrf", now, now, now + 60});
+  users.add_key({"d-old", id, KeyKind::session, "", "", now, now, now - 1});
+  users.add_key({"d-token", id, KeyKind::token, "ci", "", now, now, 0});
+  users.add_key({"d-link", id, KeyKind::link, "", "", now, now, now + 60});
+  CHECK(users.key("d-session", KeyKind::session));
+  CHECK_FALSE(users.key("d-session", KeyKind::token));  // a session is no API token
+  CHECK_FALSE(users.key("d-old", KeyKind::session));    // expired
+  CHECK(users.key("d-token", KeyKind::token));          // never expires
+  CHECK(users.keys(KeyKind::token).size() == 1);
+
+  CHECK(users.take_link("d-link") == id);
+  CHECK_FALSE(users.take_link("d-link"));     // once
+  CHECK_FALSE(users.take_link("d-session"));  // a session is no link
+
+  users.set_password(id, "hash");
+  CHECK(users.get(id)->password_hash == "hash");
+  CHECK_FALSE(users.key("d-session", KeyKind::session));  // a new password ends the sessions
+  users.add_key({"d-expired-token", id, KeyKind::token, "old", "", now, now, now - 1});
+  CHECK(users.drop_expired() == 1);
+  CHECK(users.keys(KeyKind::token).size() == 1);
+
+  CHECK(users.remove("pat@district.org"));
+  CHECK_FALSE(users.remove("pat@district.org"));
+  CHECK_FALSE(users.key("d-token", KeyKind::token));  // the user's keys go with them
+  CHECK(users.list().empty());
+}
+
+TEST_CASE_TEMPLATE("store: a decision and who made it, from where and why, commit together", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f;
+  f.ingest(rows(40));
+  const IngestOutcome held = f.ingest(rows(30));
+  REQUIRE(held.decision.decision == Decision::held);
+  const Actor pat{"pat@district.org", ActionSource::console, "192.0.2.7", "withdrawals confirmed"};
+  approve_run(*f.store, held.run_id, pat);
+  const RunView view = show_run(*f.store, held.run_id);
+  REQUIRE(view.actions.size() == 1);
+  CHECK(view.actions[0].who == "pat@district.org");
+  CHECK(view.actions[0].via == "console");
+  CHECK(view.actions[0].address == "192.0.2.7");
+  CHECK(view.actions[0].action == "approve");
+  CHECK(view.actions[0].reason == "withdrawals confirmed");
+  CHECK(view.run.reason.find("reason: withdrawals confirmed") != std::string::npos);
+  CHECK(f.store->actions().recent("gen", 10).size() == 1);
+
+  // A refused decision leaves no record of itself.
+  CHECK_THROWS_AS(reject_run(*f.store, held.run_id, pat), Error);
+  CHECK(f.store->actions().recent("", 10).size() == 1);
+}
+
+}  // namespace rosterd::testing
