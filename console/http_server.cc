@@ -1,5 +1,7 @@
 #include "console/http_server.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -80,7 +82,9 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   void read_head() {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
-    parser_->body_limit(limits_->max_body);
+    // The body's own limit is set once the head names the route; until then the larger one, so
+    // that an upload's Content-Length is not refused before its route is known.
+    parser_->body_limit(std::max(limits_->max_body, limits_->max_upload));
     stream_.expires_after(limits_->timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
@@ -88,13 +92,16 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   }
 
   void on_head(beast::error_code ec) {
-    if (ec) return fail(ec);
+    if (ec) return refuse(ec);
     const auto& head = parser_->get();
     const std::string target(head.target());
     const std::string method(head.method_string());
     const std::string path = target.substr(0, target.find('?'));
-    if (limits_->is_upload && limits_->is_upload(method, path))
-      parser_->body_limit(limits_->max_upload);
+    const std::uint64_t limit = limits_->is_upload && limits_->is_upload(method, path)
+                                    ? limits_->max_upload
+                                    : limits_->max_body;
+    if (parser_->content_length() && *parser_->content_length() > limit) return too_large();
+    parser_->body_limit(limit);
     // A client that waits for "100 Continue" before sending its body gets it.
     if (head[http::field::expect] == "100-continue") {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
@@ -116,24 +123,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   }
 
   void on_request(beast::error_code ec) {
-    if (ec == http::error::end_of_stream) return close();
-    if (ec == http::error::body_limit) {
-      return answer(plain_error(413, "too_large",
-                                "the request is larger than this server takes (console.max_upload "
-                                "for a test file)"),
-                    false);
-    }
-    if (ec == http::error::header_limit) {
-      return answer(plain_error(431, "header_too_large", "the request's headers are too large"),
-                    false);
-    }
-    if (ec == beast::error::timeout) return close();
-    if (ec) {
-      if (ec.category() == http::make_error_code(http::error::bad_target).category())
-        return answer(plain_error(400, "bad_request", "the request is not well-formed HTTP"),
-                      false);
-      return fail(ec);
-    }
+    if (ec) return refuse(ec);
     auto req = std::make_shared<HttpRequest>();
     auto& msg = parser_->get();
     version_ = msg.version();
@@ -172,12 +162,51 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
         stream_, *res,
         [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           if (ec) return self->fail(ec);
-          if (!keep_alive) return self->close();
+          if (!keep_alive) return self->linger_close();
           self->read_head();
         });
   }
 
   void fail(beast::error_code) { close(); }
+
+  // A request that could not be read: answered with its error when it is the client's fault
+  // (413, 431, 400), closed otherwise (a timeout, a connection gone).
+  void refuse(beast::error_code ec) {
+    if (ec == http::error::body_limit) return too_large();
+    if (ec == http::error::header_limit) {
+      return answer(plain_error(431, "header_too_large", "the request's headers are too large"),
+                    false);
+    }
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout) return close();
+    if (ec.category() == http::make_error_code(http::error::bad_target).category())
+      return answer(plain_error(400, "bad_request", "the request is not well-formed HTTP"), false);
+    fail(ec);
+  }
+
+  void too_large() {
+    answer(plain_error(413, "too_large",
+                       "the request is larger than this server takes (console.max_upload for a "
+                       "test file)"),
+           false);
+  }
+
+  // After an answer that ends the connection (an error before the body was read): stop sending,
+  // then read and drop what the client still sends, for a moment, before closing. Closing with
+  // unread bytes would reset the connection, and the client could lose the answer.
+  void linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
+  }
 
   void close() {
     beast::error_code ignored;
@@ -194,6 +223,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
+  std::array<char, 4096> scratch_{};
   unsigned version_ = 11;
   bool keep_alive_ = false;
 };
