@@ -37,13 +37,26 @@ void parse_listen(const YamlNode& n, ConsoleConfig& c) {
 
 }  // namespace
 
+std::vector<std::string> ConsoleConfig::authorities() const {
+  std::vector<std::string> out;
+  const std::size_t scheme = public_url.find("://");
+  if (scheme != std::string::npos) {
+    const std::string rest = public_url.substr(scheme + 3);
+    out.push_back(rest.substr(0, rest.find('/')));
+  }
+  const std::string port_text = ":" + std::to_string(port);
+  out.push_back((host.find(':') != std::string::npos ? "[" + host + "]" : host) + port_text);
+  if (host == "127.0.0.1" || host == "::1") out.push_back("localhost" + port_text);
+  return out;
+}
+
 ConsoleConfig parse_console(const YamlNode& n) {
   ConsoleConfig c;
   c.public_url = "http://127.0.0.1:8470";  // what a CLI link says while there is no console
   if (n.is_null()) return c;
   c.enabled = true;
   n.expect_keys({"listen", "public_url", "session_idle", "link_valid_for", "request_timeout",
-                 "max_connections", "max_upload", "login_attempts"});
+                 "max_connections", "max_upload", "login_attempts", "trusted_proxies"});
   if (!n["listen"].is_null()) parse_listen(n["listen"], c);
   if (!n["public_url"].is_null()) {
     c.public_url = n["public_url"].as_string();
@@ -69,6 +82,15 @@ ConsoleConfig parse_console(const YamlNode& n) {
     c.max_connections =
         static_cast<std::size_t>(n["max_connections"].as_integer_in(1, 10000, "connections"));
   if (!n["max_upload"].is_null()) c.max_upload = parse_size(n["max_upload"]);
+  if (!n["trusted_proxies"].is_null()) {
+    for (const std::string& a : n["trusted_proxies"].as_string_list()) {
+      unsigned char buf[16];
+      if (inet_pton(AF_INET, a.c_str(), buf) != 1 && inet_pton(AF_INET6, a.c_str(), buf) != 1)
+        n["trusted_proxies"].fail("\"" + a +
+                                  "\" is not an IP address; list the proxies' addresses.");
+      c.trusted_proxies.push_back(a);
+    }
+  }
   if (!n["login_attempts"].is_null())
     c.login_attempts = static_cast<unsigned>(n["login_attempts"].as_integer_in(1, 100, "tries"));
   return c;

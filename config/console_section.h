@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "config/yaml_node.h"
 
@@ -25,12 +26,18 @@ struct ConsoleConfig {
   std::chrono::seconds request_timeout{30};
   std::size_t max_connections = 64;
   std::uint64_t max_upload = std::uint64_t{64} << 20;  // a test file's bytes
+  // Reverse proxies in front (their addresses): from them, the client is the last address of
+  // X-Forwarded-For, and the per-address connection cap does not apply.
+  std::vector<std::string> trusted_proxies;
   // Failed logins allowed per account, and per address, in 15 minutes before they are refused.
   unsigned login_attempts = 5;
 
   // True when the console speaks https to the browser itself or through a proxy (cookies are
   // then Secure).
   bool https() const { return public_url.starts_with("https://"); }
+  // The host[:port] people reach the console by: public_url's, the listen address, and
+  // localhost for a loopback listen. A request naming another Host is refused (DNS rebinding).
+  std::vector<std::string> authorities() const;
 };
 
 // Reads `console:` (null: no console). Throws ConfigError naming the key and line.

@@ -190,8 +190,10 @@ std::optional<HttpResponse> api_route(Visit& v) {
     }
     if (r.size() == 3 && r[2] == "changes" && get) {
       v.require(summary.run.feed, ConsoleRole::viewer);
-      ChangeFilter filter{kind_filter(v), v.query_text("state_id")};
-      const std::size_t offset = v.query_number("offset", 0, 100000000);
+      ChangeFilter filter{kind_filter(v), v.query_text("state_id"), v.query_text("after")};
+      // Deep pages go by `after` (the last state ID of the page before); an offset reads every
+      // row before it, so it stops at 10,000.
+      const std::size_t offset = v.query_number("offset", 0, 10000);
       const std::size_t limit = v.query_number("limit", 100, kMaxPage);
       nlohmann::json changes = nlohmann::json::array();
       for (const Change& c : change_page(v.store, id, filter, offset, limit))

@@ -3,6 +3,8 @@
 #include "console/html.h"
 #include "console/sign_in_pages.h"
 #include "console/visit.h"
+
+#include <algorithm>
 #include "core/log.h"
 #include "core/secret.h"
 #include "ops/console_access.h"
@@ -52,15 +54,28 @@ std::string posted_csrf(const HttpRequest& req) {
   return form_value(parse_form(req.body), "csrf").value_or("");
 }
 
-// A POST whose Origin names another site is refused, whatever it carries.
-bool foreign_origin(const HttpRequest& req, const Config& config) {
-  const std::string& origin = req.header("origin");
-  if (origin.empty() || origin == "null") return !origin.empty();
-  return origin != config.console.public_url && origin != "http://" + req.header("host") &&
-         origin != "https://" + req.header("host");
+// Behind a trusted proxy, the client is the last address the proxy added to X-Forwarded-For.
+std::string client_address(const HttpRequest& req, const Config& config) {
+  const auto& proxies = config.console.trusted_proxies;
+  if (std::find(proxies.begin(), proxies.end(), req.peer) == proxies.end()) return req.peer;
+  std::string forwarded = req.header("x-forwarded-for");
+  const std::size_t comma = forwarded.rfind(',');
+  if (comma != std::string::npos) forwarded = forwarded.substr(comma + 1);
+  while (!forwarded.empty() && forwarded.front() == ' ')
+    forwarded.erase(0, 1);
+  while (!forwarded.empty() && forwarded.back() == ' ')
+    forwarded.pop_back();
+  if (forwarded.empty() || forwarded.size() > 45 ||
+      forwarded.find_first_not_of("0123456789abcdefABCDEF.:") != std::string::npos)
+    return req.peer;
+  return forwarded;
 }
 
-HttpResponse refusal(bool api, int status, const std::string& code, const std::string& message) {
+// Every 404 says the same: whether a run of another district exists is not for you to learn.
+constexpr const char* kNothingHere = "there is nothing at this address for you.";
+
+HttpResponse refusal(bool api, int status, const std::string& code, std::string message) {
+  if (status == 404) message = kNothingHere;
   if (api) return json_error(status, code, message);
   PageFrame frame;
   frame.title = status == 404 ? "Not found" : status == 403 ? "Not allowed" : "Cannot do that";
@@ -69,17 +84,26 @@ HttpResponse refusal(bool api, int status, const std::string& code, const std::s
                        status);
 }
 
+// Reasons by kind and count only, never a feed's name: this route answers without
+// authentication (the feeds page and /metrics say which feed).
 HttpResponse health(const ServiceLink& service, const Config& config) {
   std::vector<FeedStatus> feeds = service.feed_status();
   add_store_facts(config, feeds);
-  nlohmann::json problems = nlohmann::json::array();
+  std::size_t drop = 0, poll = 0, store = 0, late = 0;
   for (const FeedStatus& f : feeds) {
-    // Reasons in categories only: this route answers without authentication.
-    if (!f.drop_failing.empty()) problems.push_back(f.feed + ": the drop is failing");
-    if (f.last_poll_failed) problems.push_back(f.feed + ": the last poll failed");
-    if (!f.store_problem.empty()) problems.push_back(f.feed + ": the store cannot be read");
-    if (f.past_deadline) problems.push_back(f.feed + ": no file came by its deadline");
+    drop += f.drop_failing.empty() ? 0 : 1;
+    poll += f.last_poll_failed ? 1 : 0;
+    store += f.store_problem.empty() ? 0 : 1;
+    late += f.past_deadline ? 1 : 0;
   }
+  nlohmann::json problems = nlohmann::json::array();
+  const auto add = [&](std::size_t n, const std::string& what) {
+    if (n > 0) problems.push_back(std::to_string(n) + (n == 1 ? " feed: " : " feeds: ") + what);
+  };
+  add(drop, "the drop is failing");
+  add(poll, "the last poll failed");
+  add(store, "the store cannot be read");
+  add(late, "no file came by the deadline");
   nlohmann::json body = {{"status", problems.empty() ? "ok" : "failing"}, {"problems", problems}};
   return json_response(body, problems.empty() ? 200 : 503);
 }
@@ -98,15 +122,20 @@ bool ConsoleApp::is_upload(const std::string& method, const std::string& path) {
          (s.size() == 5 && s[0] == "api" && s[1] == "v1" && s[2] == "feeds" && s[4] == "check");
 }
 
-HttpResponse ConsoleApp::handle(const HttpRequest& req) {
+HttpResponse ConsoleApp::handle(HttpRequest& req) {
   const auto segs = path_segments(req.path);
   const bool api = segs && is_api(*segs);
   std::shared_ptr<const Config> config;
   try {
     if (!segs) return refusal(api, 400, "bad_path", "the address is not one the console has.");
     config = service_.config();
+    req.peer = client_address(req, *config);
     if (req.method == "GET" && *segs == std::vector<std::string>{"healthz"})
       return health(service_, *config);
+    if (!known_host(req, *config)) {
+      return refusal(api, 421, "unknown_host",
+                     "this console answers at " + config->console.public_url + " only.");
+    }
     if (req.method == "GET" && *segs == std::vector<std::string>{"static", "console.css"}) {
       HttpResponse r;
       r.content_type = "text/css; charset=utf-8";
@@ -120,7 +149,7 @@ HttpResponse ConsoleApp::handle(const HttpRequest& req) {
     Visit v{req, *config, store, service_, *segs, parse_form(req.query), {}, ActionSource::console,
             ""};
     const std::string& auth = req.header("authorization");
-    const auto cookie = cookie_value(req.header("cookie"), kSessionCookie);
+    const auto cookie = cookie_value(req.header("cookie"), session_cookie_name(*config));
     if (auth.starts_with("Bearer ")) {
       const auto user = token_user(store, auth.substr(7));
       if (!user)
@@ -148,7 +177,7 @@ HttpResponse ConsoleApp::handle(const HttpRequest& req) {
       return refusal(false, 401, "unauthenticated", "sign in first.");
     }
     if (req.method != "GET" && req.method != "HEAD") {
-      if (foreign_origin(req, *config))
+      if (cross_site(req, *config))
         return refusal(api, 403, "foreign_origin", "the request came from another site.");
       // A browser session's every change carries its CSRF token: a form field, or for the API
       // the X-CSRF-Token header. A bearer token is no cookie: another site cannot send it.
@@ -176,7 +205,8 @@ HttpResponse ConsoleApp::handle(const HttpRequest& req) {
                    "the roster store cannot be read now; try again shortly.");
   } catch (const UnavailableError& e) {
     log::error("console.unavailable", {{"path", req.path}, {"error", e.what()}});
-    return refusal(api, 503, "unavailable", e.what());
+    return refusal(api, 503, "unavailable",
+                   "rosterd cannot do that now (the service log says why); try again shortly.");
   } catch (const Error& e) {
     // What a decision refuses (a run that is no longer held, a base that changed, an alert
     // already decided): the state of things conflicts with the request.

@@ -30,7 +30,8 @@ class ConsoleApp {
  public:
   explicit ConsoleApp(ServiceLink service);
   // Answers one request. Thread-safe: called on the console's pool threads. Never throws.
-  HttpResponse handle(const HttpRequest& request);
+  // The request's peer becomes the client's address when it came through a trusted proxy.
+  HttpResponse handle(HttpRequest& request);
   // True for the routes whose body may be a whole roster (console.max_upload).
   static bool is_upload(const std::string& method, const std::string& path);
 

@@ -227,13 +227,20 @@ HttpResponse alerts_page(Visit& v, const std::string& feed, const std::string& m
   }
   if (approver) {
     for (const std::int64_t run : runs) {
-      body += "<h2>Process all of run " + std::to_string(run) + "</h2>" +
-              post_form("/runs/" + std::to_string(run) + "/resolve-all", v.csrf,
-                        "<input type=\"hidden\" name=\"action\" value=\"match\">",
-                        "Match every alert of run " + std::to_string(run)) +
-              post_form("/runs/" + std::to_string(run) + "/resolve-all", v.csrf,
-                        "<input type=\"hidden\" name=\"action\" value=\"create\">",
-                        "Create a record for every alert of run " + std::to_string(run));
+      const std::string r = std::to_string(run);
+      // A decision on a whole run may approve it (its re-keys): it takes a reason, as Approve does.
+      const auto reason = [&](const std::string& which) {
+        return "<label for=\"reason-" + which + r + "\">Reason</label> <input id=\"reason-" +
+               which + r + "\" name=\"reason\" type=\"text\" required maxlength=\"2000\"> ";
+      };
+      body +=
+          "<h2>Process all of run " + r + "</h2>" +
+          post_form("/runs/" + r + "/resolve-all", v.csrf,
+                    "<input type=\"hidden\" name=\"action\" value=\"match\">" + reason("match"),
+                    "Match every alert of run " + r) +
+          post_form("/runs/" + r + "/resolve-all", v.csrf,
+                    "<input type=\"hidden\" name=\"action\" value=\"create\">" + reason("create"),
+                    "Create a record for every alert of run " + r);
     }
   }
   return html_response(

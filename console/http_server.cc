@@ -35,14 +35,27 @@ void secure_headers(http::response<http::string_body>& res, bool cacheable) {
   res.set(http::field::cache_control, cacheable ? "max-age=3600" : "no-store");
 }
 
-http::response<http::string_body> to_beast(const HttpResponse& r, unsigned version,
-                                           bool keep_alive) {
+// True when a header value could end its line: such a value never goes out.
+bool breaks_header(const std::string& value) {
+  return value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos;
+}
+
+HttpResponse plain_error(int status, const std::string& code, const std::string& message);
+
+http::response<http::string_body> to_beast(HttpResponse r, unsigned version, bool keep_alive) {
+  bool bad = breaks_header(r.content_type);
+  for (const auto& [name, value] : r.headers)
+    bad = bad || breaks_header(name) || breaks_header(value);
+  if (bad) {
+    log::error("console.bad_header", {{"status", std::to_string(r.status)}});
+    r = plain_error(500, "internal", "the console failed to answer; the service log says why");
+  }
   http::response<http::string_body> res{static_cast<http::status>(r.status), version};
   res.set(http::field::content_type, r.content_type);
   for (const auto& [name, value] : r.headers)
     res.insert(name, value);
   secure_headers(res, r.cacheable);
-  res.body() = r.body;
+  res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
   return res;
@@ -60,32 +73,37 @@ HttpResponse plain_error(int status, const std::string& code, const std::string&
 
 class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::Connection> {
  public:
-  Connection(tcp::socket socket, asio::io_context& io, asio::thread_pool& pool,
+  // REQUIRES: the connection was counted for `peer` (HttpServer::accept).
+  Connection(tcp::socket socket, std::string peer, asio::io_context& io, asio::thread_pool& pool,
              std::shared_ptr<const Limits> limits, std::shared_ptr<const Handler> handler,
-             std::shared_ptr<std::atomic<std::size_t>> active)
+             std::shared_ptr<Counts> counts)
       : stream_(std::move(socket)),
         io_(io),
         pool_(pool),
         limits_(std::move(limits)),
         handler_(std::move(handler)),
-        active_(std::move(active)) {
-    ++*active_;
-    beast::error_code ec;
-    const auto ep = stream_.socket().remote_endpoint(ec);
-    peer_ = ec ? std::string("unknown") : ep.address().to_string();
+        counts_(std::move(counts)),
+        peer_(std::move(peer)) {}
+  ~Connection() {
+    const std::lock_guard lock(counts_->mutex);
+    --counts_->open;
+    if (upload_slot_) --counts_->uploads;
+    if (--counts_->by_address[peer_] == 0) counts_->by_address.erase(peer_);
   }
-  ~Connection() { --*active_; }
 
   void start() { read_head(); }
 
  private:
   void read_head() {
+    release_upload_slot();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     // The body's own limit is set once the head names the route; until then the larger one, so
     // that an upload's Content-Length is not refused before its route is known.
     parser_->body_limit(std::max(limits_->max_body, limits_->max_upload));
-    stream_.expires_after(limits_->timeout);
+    // The first request's head within header_timeout; a kept-alive connection's next one within
+    // idle_timeout, so idle connections do not hold slots.
+    stream_.expires_after(requests_ == 0 ? limits_->header_timeout : limits_->idle_timeout);
     http::async_read_header(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
@@ -97,9 +115,18 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
     const std::string target(head.target());
     const std::string method(head.method_string());
     const std::string path = target.substr(0, target.find('?'));
-    const std::uint64_t limit = limits_->is_upload && limits_->is_upload(method, path)
-                                    ? limits_->max_upload
-                                    : limits_->max_body;
+    std::uint64_t limit = limits_->max_body;
+    const bool credentials =
+        head.count(http::field::cookie) != 0 || head.count(http::field::authorization) != 0;
+    if (credentials && limits_->is_upload && limits_->is_upload(method, path) &&
+        parser_->content_length().value_or(limits_->max_upload) > limits_->max_body) {
+      if (!take_upload_slot()) {
+        return answer(
+            plain_error(503, "busy", "other test files are being read now; try again in a minute"),
+            false);
+      }
+      limit = limits_->max_upload;
+    }
     if (parser_->content_length() && *parser_->content_length() > limit) return too_large();
     parser_->body_limit(limit);
     // A client that waits for "100 Continue" before sending its body gets it.
@@ -117,6 +144,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   }
 
   void read_body() {
+    stream_.expires_after(limits_->timeout);
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
@@ -124,6 +152,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
 
   void on_request(beast::error_code ec) {
     if (ec) return refuse(ec);
+    ++requests_;
     auto req = std::make_shared<HttpRequest>();
     auto& msg = parser_->get();
     version_ = msg.version();
@@ -183,6 +212,21 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
     fail(ec);
   }
 
+  bool take_upload_slot() {
+    const std::lock_guard lock(counts_->mutex);
+    if (counts_->uploads >= limits_->max_uploads) return false;
+    ++counts_->uploads;
+    upload_slot_ = true;
+    return true;
+  }
+
+  void release_upload_slot() {
+    if (!upload_slot_) return;
+    const std::lock_guard lock(counts_->mutex);
+    --counts_->uploads;
+    upload_slot_ = false;
+  }
+
   void too_large() {
     answer(plain_error(413, "too_large",
                        "the request is larger than this server takes (console.max_upload for a "
@@ -219,10 +263,12 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   asio::thread_pool& pool_;
   std::shared_ptr<const Limits> limits_;
   std::shared_ptr<const Handler> handler_;
-  std::shared_ptr<std::atomic<std::size_t>> active_;
+  std::shared_ptr<Counts> counts_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::string peer_;
+  std::size_t requests_ = 0;  // read on this connection so far
+  bool upload_slot_ = false;  // holds one of max_uploads
   std::array<char, 4096> scratch_{};
   unsigned version_ = 11;
   bool keep_alive_ = false;
@@ -263,6 +309,11 @@ void HttpServer::open(const std::string& host, std::uint16_t port) {
   accept();
 }
 
+std::size_t HttpServer::open_connections() const {
+  const std::lock_guard lock(counts_->mutex);
+  return counts_->open;
+}
+
 void HttpServer::close() {
   open_ = false;
   boost::system::error_code ignored;
@@ -271,24 +322,40 @@ void HttpServer::close() {
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept(
-      [this, alive = alive_](const boost::system::error_code& ec, tcp::socket socket) {
-        if (!*alive || !open_) return;
-        if (ec) return retry_accept_after(ec);
-        if (!accept_fault_.empty()) {
-          log::info("console.accept_recovered");
-          accept_fault_.clear();
-        }
-        backoff_ = std::chrono::milliseconds(0);
-        if (active_->load() >= limits_->max_connections) {
-          boost::system::error_code ignored;
-          socket.close(ignored);  // over the cap: closed at once, so the backlog drains
-        } else {
-          std::make_shared<Connection>(std::move(socket), io_, pool_, limits_, handler_, active_)
-              ->start();
-        }
-        accept();
-      });
+  acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec,
+                                                tcp::socket socket) {
+    if (!*alive || !open_) return;
+    if (ec) return retry_accept_after(ec);
+    if (!accept_fault_.empty()) {
+      log::info("console.accept_recovered");
+      accept_fault_.clear();
+    }
+    backoff_ = std::chrono::milliseconds(0);
+    boost::system::error_code ec_peer;
+    const auto ep = socket.remote_endpoint(ec_peer);
+    const std::string peer = ec_peer ? std::string("unknown") : ep.address().to_string();
+    bool admitted = false;
+    {
+      const std::lock_guard lock(counts_->mutex);
+      std::size_t& mine = counts_->by_address[peer];
+      admitted = counts_->open < limits_->max_connections &&
+                 (mine < limits_->max_per_address || limits_->proxies.contains(peer));
+      if (admitted) {
+        ++counts_->open;
+        ++mine;
+      } else if (mine == 0) {
+        counts_->by_address.erase(peer);
+      }
+    }
+    if (!admitted) {
+      boost::system::error_code ignored;
+      socket.close(ignored);  // over a cap: closed at once, so the backlog drains
+    } else {
+      std::make_shared<Connection>(std::move(socket), peer, io_, pool_, limits_, handler_, counts_)
+          ->start();
+    }
+    accept();
+  });
 }
 
 void HttpServer::retry_accept_after(const boost::system::error_code& ec) {

@@ -36,6 +36,8 @@ void LoginThrottle::failed(const std::string& account, const std::string& addres
   if (accounts_.size() + addresses_.size() > 20000) {
     prune(accounts_, now);
     prune(addresses_, now);
+    // Still too many made-up accounts: their counts go (each address keeps its own).
+    if (accounts_.size() > 50000) accounts_.clear();
   }
   accounts_[account].push_back(now);
   addresses_[address].push_back(now);

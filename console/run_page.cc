@@ -40,9 +40,9 @@ std::string changes_section(Visit& v, const RunSummary& s) {
     k = change_kind_from_name(kind);
     if (!k) throw RouteError(400, "bad_request", "choose a kind of change from the list.");
   }
-  const std::size_t offset = v.query_number("offset", 0, 100000000);
+  const std::string after = v.query_text("after");
   const auto changes =
-      change_page(v.store, s.run.id, ChangeFilter{k, prefix}, offset, kChangesPerPage);
+      change_page(v.store, s.run.id, ChangeFilter{k, prefix, after}, 0, kChangesPerPage);
   std::string out =
       "<h2 id=\"changes\">Planned changes</h2>"
       "<form method=\"get\" action=\"" +
@@ -59,11 +59,12 @@ std::string changes_section(Visit& v, const RunSummary& s) {
       "<a href=\"" +
       run_href(s.run.id) + "/changes.csv" + (kind.empty() ? "" : "?kind=" + html(kind)) +
       "\">Download as CSV</a>";
-  out += "<div class=\"table-wrap\"><table><caption>Changes " + std::to_string(offset + 1) +
-         " to " + std::to_string(offset + changes.size()) +
-         "</caption><thead><tr><th scope=\"col\">State ID</th>"
-         "<th scope=\"col\">Change</th><th scope=\"col\">Line</th><th scope=\"col\">Fields (old → "
-         "new)</th></tr></thead><tbody>";
+  out +=
+      "<div class=\"table-wrap\"><table><caption>" +
+      (after.empty() ? std::string("The first changes") : "Changes after state ID " + html(after)) +
+      "</caption><thead><tr><th scope=\"col\">State ID</th>"
+      "<th scope=\"col\">Change</th><th scope=\"col\">Line</th><th scope=\"col\">Fields (old → "
+      "new)</th></tr></thead><tbody>";
   for (const Change& c : changes) {
     std::string fields;
     for (std::size_t i = 0; i < kFieldCount; ++i) {
@@ -85,15 +86,13 @@ std::string changes_section(Visit& v, const RunSummary& s) {
   }
   if (changes.empty()) out += "<tr><td colspan=\"4\">No change matches.</td></tr>";
   out += "</tbody></table></div><nav class=\"pager\" aria-label=\"Pages of changes\">";
-  const std::string base = run_href(s.run.id) + "?kind=" + percent_encode(kind) +
-                           "&state_id=" + percent_encode(prefix) + "&offset=";
-  if (offset > 0)
-    out += "<a href=\"" +
-           html(base + std::to_string(offset > kChangesPerPage ? offset - kChangesPerPage : 0)) +
-           "#changes\">Previous page</a>";
-  if (changes.size() == kChangesPerPage)
-    out += "<a href=\"" + html(base + std::to_string(offset + kChangesPerPage)) +
+  const std::string base =
+      run_href(s.run.id) + "?kind=" + percent_encode(kind) + "&state_id=" + percent_encode(prefix);
+  if (!after.empty()) out += "<a href=\"" + html(base) + "#changes\">First page</a>";
+  if (changes.size() == kChangesPerPage) {
+    out += "<a href=\"" + html(base + "&after=" + percent_encode(changes.back().state_id)) +
            "#changes\">Next page</a>";
+  }
   return out + "</nav>";
 }
 
@@ -113,7 +112,7 @@ std::string discrepancies_section(Visit& v, const RunSummary& s) {
   else if (!severity.empty())
     throw RouteError(400, "bad_request", "choose error or warning.");
   f.student_id = student;
-  const std::size_t offset = v.query_number("doffset", 0, 100000000);
+  const std::size_t offset = v.query_number("doffset", 0, 10000000);
   const DiscrepancyPage page =
       discrepancy_page(v.store, s.run.id, f, offset, kDiscrepanciesPerPage);
   std::string codes = option("", "every code", code);
@@ -240,8 +239,8 @@ HttpResponse changes_csv(Visit& v, std::int64_t id) {
   }
   out += "\r\n";
   constexpr std::size_t kChunk = 5000;
-  for (std::size_t offset = 0;; offset += kChunk) {
-    const auto changes = change_page(v.store, id, ChangeFilter{kind, ""}, offset, kChunk);
+  for (std::string after;;) {
+    const auto changes = change_page(v.store, id, ChangeFilter{kind, "", after}, 0, kChunk);
     for (const Change& c : changes) {
       out += csv_cell(c.state_id) + "," + std::string(change_kind_name(c.kind)) + "," +
              std::to_string(c.line);
@@ -252,6 +251,7 @@ HttpResponse changes_csv(Visit& v, std::int64_t id) {
       out += "\r\n";
     }
     if (changes.size() < kChunk) break;
+    after = changes.back().state_id;
   }
   HttpResponse r;
   r.content_type = "text/csv; charset=utf-8";
@@ -290,7 +290,7 @@ std::optional<HttpResponse> run_page_route(Visit& v) {
       ResolveRequest request;
       request.run = id;
       request.match_all = action == "match";
-      const ResolveResult result = resolve_alerts(v.store, request, v.actor());
+      const ResolveResult result = resolve_alerts(v.store, request, v.actor(required_reason(form)));
       return run_page(
           v, id,
           "Run " + std::to_string(id) + ": " + std::to_string(result.decided.size()) +

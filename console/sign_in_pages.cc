@@ -12,7 +12,7 @@ namespace rosterd {
 namespace {
 
 std::string session_cookie(const Config& config, const std::string& value, bool clear) {
-  std::string c = std::string(kSessionCookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
+  std::string c = session_cookie_name(config) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict";
   if (config.console.https()) c += "; Secure";
   if (clear) c += "; Max-Age=0";
   return c;
@@ -20,9 +20,13 @@ std::string session_cookie(const Config& config, const std::string& value, bool 
 
 // Where to go after signing in: a path of this console only, never another site.
 std::string safe_next(const std::string& next) {
-  if (next.size() < 1 || next[0] != '/' || next.starts_with("//") ||
-      next.find('\\') != std::string::npos || !path_segments(next))
-    return "/";
+  if (next.size() < 1 || next.size() > 2000 || next[0] != '/' || next.starts_with("//")) return "/";
+  // Visible ASCII only: no control byte can end a header line or hide a second slash.
+  for (const char c : next) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u > 0x7e || c == '\\') return "/";
+  }
+  if (!path_segments(next.substr(0, next.find('?')))) return "/";
   return next;
 }
 
@@ -84,15 +88,15 @@ std::optional<HttpResponse> sign_in_route(const HttpRequest& req,
   if (page_name == "set-password" && req.method == "GET")
     return password_page(form_value(query, "key").value_or(""), "", 200);
   if (req.method != "POST") return std::nullopt;
-  const std::string& origin = req.header("origin");
-  if (!origin.empty() && origin != config.console.public_url &&
-      origin != "http://" + req.header("host") && origin != "https://" + req.header("host"))
+  if (cross_site(req, config))
     return json_error(403, "foreign_origin", "the request came from another site.");
   const FormFields form = parse_form(req.body);
   if (page_name == "login") {
     const std::string email = ascii_lower(form_value(form, "email").value_or(""));
     const std::string password = form_value(form, "password").value_or("");
     const std::string next = safe_next(form_value(form, "next").value_or("/"));
+    if (email.size() > 254 || password.size() > 1024)
+      return login_page(next, "The email or the password is wrong.", 401);
     const std::int64_t now = store.clock().now();
     if (!throttle.allowed(email, req.peer, now, config.console.login_attempts)) {
       log::warning("console.login_throttled", {{"address", req.peer}});
@@ -109,7 +113,7 @@ std::optional<HttpResponse> sign_in_route(const HttpRequest& req,
     return signed_in(config, *session, next);
   }
   if (page_name == "logout") {
-    const auto cookie = cookie_value(req.header("cookie"), kSessionCookie);
+    const auto cookie = cookie_value(req.header("cookie"), session_cookie_name(config));
     if (cookie) {
       const auto session = find_session(store, config, *cookie);
       if (session && same_secret(form_value(form, "csrf").value_or(""), session->csrf))
@@ -126,9 +130,14 @@ std::optional<HttpResponse> sign_in_route(const HttpRequest& req,
     const std::string password = form_value(form, "password").value_or("");
     if (password != form_value(form, "again").value_or(""))
       return password_page(key, "The two passwords differ. Type the same one twice.", 400);
+    // Unknown links are counted like failed sign-ins: guessing one costs the guesser.
+    const std::int64_t now = store.clock().now();
+    if (!throttle.allowed("link " + req.peer, req.peer, now, config.console.login_attempts))
+      return password_page(key, "Too many tries. Wait 15 minutes, then try again.", 429);
     try {
       const auto session = set_password_with_link(store, config, key, password, req.peer);
       if (!session) {
+        throttle.failed("link " + req.peer, req.peer, now);
         return password_page(key,
                              "This link is unknown, used or expired. Ask your rosterd "
                              "administrator for a new one (rosterd user link).",

@@ -43,6 +43,25 @@ std::string Visit::query_text(const std::string& name) const {
   return form_value(query, name).value_or("");
 }
 
+bool known_host(const HttpRequest& req, const Config& config) {
+  const std::string& host = req.header("host");
+  for (const std::string& a : config.console.authorities())
+    if (host == a) return true;
+  return false;
+}
+
+bool cross_site(const HttpRequest& req, const Config& config) {
+  const std::string& site = req.header("sec-fetch-site");
+  if (!site.empty() && site != "same-origin" && site != "none") return true;
+  const std::string& origin = req.header("origin");
+  if (origin.empty()) return false;
+  const std::string& url = config.console.public_url;
+  if (origin == url.substr(0, url.find('/', url.find("://") + 3))) return false;
+  for (const std::string& a : config.console.authorities())
+    if (origin == "http://" + a || origin == "https://" + a) return false;
+  return true;
+}
+
 std::int64_t id_segment(const std::string& segment) {
   if (segment.empty() || segment.size() > 18 ||
       segment.find_first_not_of("0123456789") != std::string::npos)

@@ -66,6 +66,13 @@ HttpResponse html_response(std::string body, int status = 200);
 // nlohmann's dump, with bytes that are not UTF-8 replaced instead of throwing.
 std::string json_text(const nlohmann::json& j);
 
+// True when the request names a Host the console is not reached by (console.authorities()):
+// a page of another site that resolves its own name to this address (DNS rebinding).
+bool known_host(const HttpRequest& req, const Config& config);
+// True when a browser says the request comes from another site: Sec-Fetch-Site other than
+// same-origin or none, or an Origin that is not one of the console's own.
+bool cross_site(const HttpRequest& req, const Config& config);
+
 // The API (/api/v1/..., /metrics): nullopt when no route matches.
 std::optional<HttpResponse> api_route(Visit& v);
 // The pages: nullopt when no route matches.

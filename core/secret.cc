@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <mutex>
 #include <stdexcept>
 
 #include "core/error.h"
@@ -40,6 +41,16 @@ std::string key_digest(std::string_view key) {
   return sha256_hex(key);
 }
 
+namespace {
+
+// One Argon2id run at a time: each takes 64 MiB, and a flood of sign-ins must not multiply it.
+std::mutex& argon2_turn() {
+  static std::mutex m;
+  return m;
+}
+
+}  // namespace
+
 std::string password_hash(std::string_view password) {
   ensure_sodium();
   if (password.size() < kMinPassword || password.size() > kMaxPassword) {
@@ -47,6 +58,7 @@ std::string password_hash(std::string_view password) {
                      std::to_string(password.size()) + ".");
   }
   char out[crypto_pwhash_STRBYTES];
+  const std::lock_guard turn(argon2_turn());
   if (crypto_pwhash_str_alg(out, password.data(), password.size(),
                             crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
                             crypto_pwhash_ALG_ARGON2ID13) != 0) {
@@ -60,6 +72,7 @@ bool password_matches(std::string_view hash, std::string_view password) {
   if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES || password.size() > kMaxPassword)
     return false;
   const std::string h(hash);  // NUL-terminated for libsodium
+  const std::lock_guard turn(argon2_turn());
   return crypto_pwhash_str_verify(h.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -32,6 +32,7 @@ std::string new_link(RosterStore& store, const Config& config, std::int64_t user
 }
 
 constexpr std::size_t kTokenIdLength = 12;
+constexpr std::int64_t kSessionLifetime = 12 * 3600;
 
 }  // namespace
 
@@ -155,7 +156,9 @@ std::optional<ConsoleSession> set_password_with_link(RosterStore& store, const C
                                                      const std::string& link_key,
                                                      const std::string& password,
                                                      const std::string& address) {
-  const std::string hash = password_hash(password);  // a refused password keeps the link
+  // An unknown link costs no Argon2 run; a refused password keeps the link.
+  if (!store.users().key(key_digest(link_key), KeyKind::link)) return std::nullopt;
+  const std::string hash = password_hash(password);
   const auto user = store.users().take_link(key_digest(link_key));
   if (!user) return std::nullopt;
   store.users().set_password(*user, hash);
@@ -171,6 +174,11 @@ std::optional<ConsoleSession> find_session(RosterStore& store, const Config& con
   const std::string digest = key_digest(key);
   const auto k = store.users().key(digest, KeyKind::session);
   if (!k) return std::nullopt;
+  const std::int64_t now_at = store.clock().now();
+  if (now_at - k->created > kSessionLifetime) {
+    store.users().remove_key(digest);  // signed in too long ago, however busy
+    return std::nullopt;
+  }
   const auto u = store.users().get(k->user);
   if (!u) return std::nullopt;
   const std::int64_t now = store.clock().now();

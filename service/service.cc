@@ -117,12 +117,17 @@ class Service {
     const ConsoleConfig& c = config_->console;
     HttpServer::Limits limits;
     limits.timeout = c.request_timeout;
+    limits.header_timeout =
+        std::min<std::chrono::milliseconds>(limits.header_timeout, c.request_timeout);
+    limits.idle_timeout =
+        std::min<std::chrono::milliseconds>(limits.idle_timeout, c.request_timeout);
     limits.max_connections = c.max_connections;
     limits.max_upload = c.max_upload;
     limits.is_upload = &ConsoleApp::is_upload;
+    limits.proxies = {c.trusted_proxies.begin(), c.trusted_proxies.end()};
     console_ = std::make_unique<HttpServer>(
         io_, console_pool_, limits,
-        [app = console_app_.get()](const HttpRequest& r) { return app->handle(r); });
+        [app = console_app_.get()](HttpRequest& r) { return app->handle(r); });
     console_->open(c.host, c.port);
     console_host_ = c.host;
     console_port_ = c.port;

@@ -100,8 +100,8 @@ void ConsoleUsers::set_password(std::int64_t user, const std::string& password_h
   Transaction tx(db_);
   Statement up(db_, "UPDATE console_users SET password_hash = ? WHERE id = ?");
   up.bind(1, password_hash).bind(2, user).run();
-  // A new password ends every session the old one opened.
-  Statement del(db_, "DELETE FROM console_keys WHERE user_id = ? AND kind = 'session'");
+  // A new password ends every session the old one opened, and every link still unused.
+  Statement del(db_, "DELETE FROM console_keys WHERE user_id = ? AND kind IN ('session', 'link')");
   del.bind(1, user).run();
   tx.commit();
 }

@@ -66,6 +66,7 @@ class ConsoleUsers {
                    const std::string& password_hash, const std::vector<ConsoleGrant>& grants);
   // Removes the user, their roles and every key of theirs. False when there is no such user.
   bool remove(const std::string& email);
+  // Also ends the user's sessions and unused set-password links.
   void set_password(std::int64_t user, const std::string& password_hash);
   std::vector<ConsoleUser> list();
   std::optional<ConsoleUser> find(const std::string& email);

@@ -79,7 +79,17 @@ std::vector<Change> RunPages::changes(std::int64_t id, const ChangeFilter& f, st
   std::string range;
   if (!f.state_id_prefix.empty())
     range = end.empty() ? " AND state_id >= ?" : " AND state_id >= ? AND state_id < ?";
+  if (!f.after.empty()) range += " AND state_id > ?";
   const auto bind_range = [&](Statement& q, int i) {
+    if (!f.after.empty()) {
+      // Bound after the prefix's values (the SQL names them first).
+      if (!f.state_id_prefix.empty()) {
+        q.bind(i++, f.state_id_prefix);
+        if (!end.empty()) q.bind(i++, end);
+      }
+      q.bind(i++, f.after);
+      return i;
+    }
     if (f.state_id_prefix.empty()) return i;
     q.bind(i++, f.state_id_prefix);
     if (!end.empty()) q.bind(i++, end);

@@ -26,6 +26,9 @@ struct DiscrepancyFilter {
 struct ChangeFilter {
   std::optional<ChangeKind> kind;
   std::string state_id_prefix;
+  // Only state IDs after this one: the next page of a long list reads its own rows only, where
+  // an offset reads every row before it.
+  std::string after;
 };
 
 // Feed-wide counts for /metrics.
@@ -48,7 +51,8 @@ class RunPages {
   std::vector<Discrepancy> discrepancies(std::int64_t id, const DiscrepancyFilter& filter,
                                          std::size_t offset, std::size_t limit,
                                          std::size_t& matching);
-  // Up to `limit` changes of run `id` from `offset` on, by state ID. A committed ingest's
+  // Up to `limit` changes of run `id` from `offset` on (after filter.after), by state ID; reads
+  // offset + limit rows, so deep pages go by `after`. A committed ingest's
   // additions are in the students table (added_run), as RunRecords::changes reads them.
   std::vector<Change> changes(std::int64_t id, const ChangeFilter& filter, std::size_t offset,
                               std::size_t limit);

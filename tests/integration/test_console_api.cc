@@ -93,6 +93,9 @@ TEST_CASE("console API: each endpoint for each role, allowed and refused, nothin
   CHECK(w.api(W::kNorth, "GET", run_path(w.held_run)).status == 404);
   CHECK(w.api(W::kViewer, "GET", run_path(w.north_run)).status == 404);
   CHECK(w.api(W::kViewer, "GET", run_path(999999)).status == 404);
+  // Another district's run and no run at all answer alike.
+  CHECK(w.api(W::kViewer, "GET", run_path(999999)).body ==
+        w.api(W::kViewer, "GET", run_path(w.north_run)).body);
   const json changes =
       body(w.api(W::kViewer, "GET", run_path(w.held_run, "/changes?kind=deactivated&limit=3")));
   REQUIRE(changes["changes"].size() == 3);
@@ -254,19 +257,6 @@ TEST_CASE(
                         {{"Content-Type", "application/x-www-form-urlencoded"}},
                         form_body({{"email", email}, {"password", password}}));
   };
-  const HttpAnswer unknown = login("nobody@district.org", "whatever1");
-  const HttpAnswer wrong = login(ConsoleWorld::kViewer, "whatever1");
-  CHECK(unknown.status == 401);
-  CHECK(wrong.status == 401);
-  CHECK(unknown.body == wrong.body);
-  // Five failures from one address (two above, three here): the next try is refused, the right
-  // password included, for any account from there.
-  for (int i = 0; i < 3; ++i)
-    CHECK(login(ConsoleWorld::kViewer, "wrong-again").status == 401);
-  CHECK(login(ConsoleWorld::kViewer, ConsoleWorld::kPassword).status == 429);
-  CHECK(login(ConsoleWorld::kApprover, ConsoleWorld::kPassword).status == 429);  // same address
-  CHECK(w.rosterd({"user", "list"}).out.find("viewer@district.org") != std::string::npos);
-
   // A new user's one-time link sets the password and signs in, once.
   const ProcessResult added = w.rosterd(
       {"user", "add", "new@district.org", "--name", "New", "--role", "viewer", "--feed", "gen"});
@@ -287,6 +277,19 @@ TEST_CASE(
   CHECK(done.status == 303);
   CHECK(done.header("set-cookie").find("HttpOnly; SameSite=Strict") != std::string::npos);
   CHECK(set("long enough 1", "long enough 1").status == 400);  // used
+
+  const HttpAnswer unknown = login("nobody@district.org", "whatever1");
+  const HttpAnswer wrong = login(ConsoleWorld::kViewer, "whatever1");
+  CHECK(unknown.status == 401);
+  CHECK(wrong.status == 401);
+  CHECK(unknown.body == wrong.body);
+  // Five failures from one address (the used link, the two above, two here): the next try is
+  // refused, the right password included, for any account from there.
+  for (int i = 0; i < 2; ++i)
+    CHECK(login(ConsoleWorld::kViewer, "wrong-again").status == 401);
+  CHECK(login(ConsoleWorld::kViewer, ConsoleWorld::kPassword).status == 429);
+  CHECK(login(ConsoleWorld::kApprover, ConsoleWorld::kPassword).status == 429);  // same address
+  CHECK(w.rosterd({"user", "list"}).out.find("viewer@district.org") != std::string::npos);
 }
 
 TEST_CASE("console: hostile requests get their error and change nothing") {
@@ -326,6 +329,43 @@ TEST_CASE("console: hostile requests get their error and change nothing") {
   CHECK(a.header("content-security-policy").find("default-src 'none'") != std::string::npos);
   CHECK(a.header("x-frame-options") == "DENY");
   CHECK(a.header("cache-control") == "no-store");
+  // A `next` that would add a header or leave the site comes back as "/".
+  const HttpAnswer next = http_request(
+      w.port, "POST", "/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+      "email=admin%40district.org&password=correct+horse+1&next=%2F%0d%0aSet-Cookie%3a+x%3d1");
+  CHECK(next.status == 303);
+  CHECK(next.header("location") == "/");
+  CHECK(next.headers.count("set-cookie") == 1);
+  CHECK(http_request(
+            w.port, "POST", "/login", {{"Content-Type", "application/x-www-form-urlencoded"}},
+            "email=admin%40district.org&password=correct+horse+1&next=%2F%09%2Fevil.example")
+            .header("location") == "/");
+  // A Host the console is not reached by (DNS rebinding) and a browser's cross-site POST.
+  CHECK(http_request(w.port, "GET", "/api/v1/feeds",
+                     {{"Authorization", token}, {"Host", "evil.example"}})
+            .status == 421);
+  CHECK(http_request(w.port, "POST", "/api/v1/feeds/gen/sync",
+                     {{"Authorization", token}, {"Sec-Fetch-Site", "cross-site"}})
+            .status == 403);
+  // Without credentials an upload route takes no more than any other.
+  CHECK(http_request(w.port, "POST", "/api/v1/feeds/gen/check", {}, std::string(65 * 1024 + 1, 'x'))
+            .status == 413);
+  // Health tells kinds of trouble, never a feed's name.
+  CHECK(http_request(w.port, "GET", "/healthz").body.find("gen") == std::string::npos);
+  // One address holds at most eight connections (and this console eight in all): the ninth is
+  // closed at once, and the console answers again once they are gone.
+  const std::string healthz =
+      "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(w.port) + "\r\n\r\n";
+  {
+    std::vector<std::unique_ptr<HeldConnection>> held;
+    for (int i = 0; i < 8; ++i)
+      held.push_back(std::make_unique<HeldConnection>(w.port, "GET / HTTP/1.1\r\n"));
+    CHECK(http_raw(w.port, healthz, 1000).empty());
+  }
+  bool back = false;
+  for (int tries = 0; tries < 100 && !back; ++tries)
+    back = http_raw(w.port, healthz, 300).starts_with("HTTP/1.1 200");
+  CHECK(back);
   // After all that the service still answers, and nothing changed.
   CHECK(http_request(w.port, "GET", "/healthz").status == 200);
   CHECK(w.sql("SELECT count(*) FROM actions WHERE via <> 'cli'") == "0\n");

@@ -1,9 +1,14 @@
 #include "tests/support/http_client.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
 #include <cctype>
 #include <stdexcept>
 
@@ -70,6 +75,22 @@ std::string http_raw(int port, const std::string& raw, int timeout_ms) {
     if (ec) break;
   }
   return out;
+}
+
+HeldConnection::HeldConnection(int port, const std::string& bytes) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    throw std::runtime_error("connect to 127.0.0.1:" + std::to_string(port) + " failed");
+  if (::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) < 0)
+    throw std::runtime_error("send failed");
+}
+
+HeldConnection::~HeldConnection() {
+  ::close(fd_);
 }
 
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -28,6 +28,18 @@ HttpAnswer http_request(int port, const std::string& method, const std::string& 
 // most `timeout_ms`): for malformed requests.
 std::string http_raw(int port, const std::string& raw, int timeout_ms = 5000);
 
+// A connection that sent `bytes` (a request's start) and holds on, open, until destroyed.
+class HeldConnection {
+ public:
+  HeldConnection(int port, const std::string& bytes);
+  ~HeldConnection();
+  HeldConnection(const HeldConnection&) = delete;
+  HeldConnection& operator=(const HeldConnection&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 // A signed-in browser: its session cookie and the CSRF token of the last page it read.
 class BrowserSession {
  public:
