@@ -14,12 +14,15 @@ namespace rosterd {
 namespace {
 
 std::string runs_table(const std::vector<RunRecord>& runs, const std::string& caption) {
-  std::string t = "<div class=\"table-wrap\"><table><caption>" + html(caption) +
-                  "</caption><thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Started</th>"
-                  "<th scope=\"col\">File</th><th scope=\"col\">Decision</th>"
-                  "<th scope=\"col\">Rows</th><th scope=\"col\">Added</th>"
-                  "<th scope=\"col\">Updated</th><th scope=\"col\">Deactivated</th>"
-                  "<th scope=\"col\">Decided by</th></tr></thead><tbody>";
+  std::string t =
+      "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+      "sideways\"><table><caption>" +
+      html(caption) +
+      "</caption><thead><tr><th scope=\"col\">Run</th><th scope=\"col\">Started</th>"
+      "<th scope=\"col\">File</th><th scope=\"col\">Decision</th>"
+      "<th scope=\"col\">Rows</th><th scope=\"col\">Added</th>"
+      "<th scope=\"col\">Updated</th><th scope=\"col\">Deactivated</th>"
+      "<th scope=\"col\">Decided by</th></tr></thead><tbody>";
   for (const RunRecord& r : runs) {
     t += "<tr><td><a href=\"/runs/" + std::to_string(r.id) + "\">Run " + std::to_string(r.id) +
          "</a></td><td>" + html(r.started) + "</td><td>" + html(r.file_name) + "</td><td>" +
@@ -40,7 +43,8 @@ HttpResponse feeds_page(Visit& v) {
         "<p class=\"panel notice\">You have no feed to see yet. Ask your rosterd "
         "administrator.</p>";
   body +=
-      "<div class=\"table-wrap\"><table><caption>Your feeds</caption><thead><tr>"
+      "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+      "sideways\"><table><caption>Your feeds</caption><thead><tr>"
       "<th scope=\"col\">Feed</th><th scope=\"col\">Last sync</th><th scope=\"col\">Decision</th>"
       "<th scope=\"col\">Waiting for you</th><th scope=\"col\">Next file</th>"
       "<th scope=\"col\">Drop</th></tr></thead><tbody>";
@@ -112,11 +116,13 @@ HttpResponse feed_page(Visit& v, const std::string& feed, const std::string& mes
   }
   const auto actions = v.store.actions().recent(feed, 10);
   if (!actions.empty()) {
-    body += "<h2>Who did what</h2><div class=\"table-wrap\"><table><caption>The last actions on " +
-            html(feed) +
-            "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th "
-            "scope=\"col\">From</th>"
-            "<th scope=\"col\">What</th><th scope=\"col\">Reason</th></tr></thead><tbody>";
+    body +=
+        "<h2>Who did what</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+        "aria-label=\"Table, scrolls sideways\"><table><caption>The last actions on " +
+        html(feed) +
+        "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th><th "
+        "scope=\"col\">From</th>"
+        "<th scope=\"col\">What</th><th scope=\"col\">Reason</th></tr></thead><tbody>";
     for (const ActionRecord& a : actions) {
       body += "<tr><td>" + html(a.at) + "</td><td>" + html(a.who) + "</td><td>" + html(a.via) +
               "</td><td>" + html(a.action) +
@@ -144,11 +150,13 @@ HttpResponse check_result_page(Visit& v, const std::string& feed, const CheckRes
   if (result.refused())
     body +=
         "<p class=\"panel problem\">" + html(discrepancy_message(*result.file.refusal)) + "</p>";
-  body += "<h2>Every discrepancy</h2><div class=\"table-wrap\"><table><caption>Discrepancies in " +
-          html(result.file.name) +
-          "</caption><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Student</th>"
-          "<th scope=\"col\">Field</th><th scope=\"col\">Severity</th><th scope=\"col\">What to "
-          "do</th></tr></thead><tbody>";
+  body +=
+      "<h2>Every discrepancy</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+      "aria-label=\"Table, scrolls sideways\"><table><caption>Discrepancies in " +
+      html(result.file.name) +
+      "</caption><thead><tr><th scope=\"col\">Line</th><th scope=\"col\">Student</th>"
+      "<th scope=\"col\">Field</th><th scope=\"col\">Severity</th><th scope=\"col\">What to "
+      "do</th></tr></thead><tbody>";
   std::size_t shown = 0;
   for (const Discrepancy& d : result.discrepancies) {
     if (++shown > 2000) break;
@@ -201,7 +209,8 @@ HttpResponse alerts_page(Visit& v, const std::string& feed, const std::string& m
             std::to_string(a.run) + "\">" + std::to_string(a.run) + "</a> has state ID " +
             html(a.alert.state_id) + ".</p>";
     body +=
-        "<div class=\"table-wrap\"><table><caption>The file's row and its candidates, field by "
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+        "sideways\"><table><caption>The file's row and its candidates, field by "
         "field</caption>"
         "<thead><tr><th scope=\"col\">Record</th><th scope=\"col\">Score</th>" +
         field_header_cells() +
@@ -251,7 +260,8 @@ HttpResponse student_page(Visit& v, const std::string& feed, const std::string& 
   v.feed(feed, ConsoleRole::viewer);
   const StudentRecord s = student_record(v.store, feed, state_id);
   std::string body =
-      "<div class=\"table-wrap\"><table><caption>The committed record</caption><thead><tr>" +
+      "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+      "sideways\"><table><caption>The committed record</caption><thead><tr>" +
       field_header_cells() + "</tr></thead><tbody><tr>" + values_cells(s.values) +
       "</tr></tbody></table></div>";
   if (!s.earlier_ids.empty()) {
@@ -263,7 +273,8 @@ HttpResponse student_page(Visit& v, const std::string& feed, const std::string& 
     body += "</ul>";
   }
   body +=
-      "<h2>Every change</h2><div class=\"table-wrap\"><table><caption>Changes by "
+      "<h2>Every change</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+      "aria-label=\"Table, scrolls sideways\"><table><caption>Changes by "
       "run</caption><thead><tr>"
       "<th scope=\"col\">Run</th><th scope=\"col\">Change</th><th "
       "scope=\"col\">Fields</th></tr></thead><tbody>";

@@ -31,7 +31,7 @@ void secure_headers(http::response<http::string_body>& res, bool cacheable) {
           "frame-ancestors 'none'; base-uri 'none'");
   res.set("X-Frame-Options", "DENY");
   res.set("X-Content-Type-Options", "nosniff");
-  res.set("Referrer-Policy", "no-referrer");
+  res.set("Referrer-Policy", "same-origin");  // no-referrer would make Origin "null"
   res.set(http::field::cache_control, cacheable ? "max-age=3600" : "no-store");
 }
 

@@ -36,7 +36,9 @@ std::string run_sentence(const RunRecord& r) {
     case RunState::committed:
       return file + " was committed: " + changes + ".";
     case RunState::held:
-      return file + " is held for a person to approve or reject: " + r.reason + ".";
+      // The first safeguard that tripped says why in the district's terms.
+      return file + " is held for a person to approve or reject: " +
+             (r.trips.empty() ? r.reason : r.trips.front().explanation) + ".";
     case RunState::refused:
       return file + " was refused whole; nothing in it was used.";
     case RunState::rejected:

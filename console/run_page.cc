@@ -45,7 +45,7 @@ std::string changes_section(Visit& v, const RunSummary& s) {
       change_page(v.store, s.run.id, ChangeFilter{k, prefix, after}, 0, kChangesPerPage);
   std::string out =
       "<h2 id=\"changes\">Planned changes</h2>"
-      "<form method=\"get\" action=\"" +
+      "<form id=\"change-filter\" method=\"get\" action=\"" +
       run_href(s.run.id) +
       "#changes\">"
       "<label for=\"kind\">Kind</label> <select id=\"kind\" name=\"kind\">" +
@@ -60,7 +60,8 @@ std::string changes_section(Visit& v, const RunSummary& s) {
       run_href(s.run.id) + "/changes.csv" + (kind.empty() ? "" : "?kind=" + html(kind)) +
       "\">Download as CSV</a>";
   out +=
-      "<div class=\"table-wrap\"><table><caption>" +
+      "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+      "sideways\"><table id=\"planned-changes\"><caption>" +
       (after.empty() ? std::string("The first changes") : "Changes after state ID " + html(after)) +
       "</caption><thead><tr><th scope=\"col\">State ID</th>"
       "<th scope=\"col\">Change</th><th scope=\"col\">Line</th><th scope=\"col\">Fields (old → "
@@ -133,12 +134,14 @@ std::string discrepancies_section(Visit& v, const RunSummary& s) {
       "</select> <label for=\"student\">Student</label> <input id=\"student\" name=\"student\" "
       "type=\"search\" value=\"" +
       html(student) + "\"> <button type=\"submit\">Filter</button></form>";
-  out += "<div class=\"table-wrap\"><table><caption>" +
-         thousands(static_cast<std::int64_t>(page.matching)) +
-         " discrepancies match</caption><thead><tr><th scope=\"col\">Line</th><th "
-         "scope=\"col\">Student</th>"
-         "<th scope=\"col\">Field</th><th scope=\"col\">Code</th><th scope=\"col\">Severity</th>"
-         "<th scope=\"col\">What to do</th></tr></thead><tbody>";
+  out +=
+      "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table, scrolls "
+      "sideways\"><table id=\"discrepancy-list\"><caption>" +
+      thousands(static_cast<std::int64_t>(page.matching)) +
+      " discrepancies match</caption><thead><tr><th scope=\"col\">Line</th><th "
+      "scope=\"col\">Student</th>"
+      "<th scope=\"col\">Field</th><th scope=\"col\">Code</th><th scope=\"col\">Severity</th>"
+      "<th scope=\"col\">What to do</th></tr></thead><tbody>";
   for (const Discrepancy& d : page.rows) {
     out += "<tr><td>" + std::to_string(d.line) + "</td><td>" + html(d.student_id) + "</td><td>" +
            html(d.field ? std::string(field_name(*d.field)) : "") + "</td><td>" +
@@ -183,7 +186,8 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
     body += "<p class=\"panel problem\">" + html(discrepancy_message(*s.refusal)) + "</p>";
   if (!r.trips.empty()) {
     body +=
-        "<h2>Safeguards that tripped</h2><div class=\"table-wrap\"><table><caption>Each safeguard "
+        "<h2>Safeguards that tripped</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+        "aria-label=\"Table, scrolls sideways\"><table><caption>Each safeguard "
         "with its limit and this run's value</caption>"
         "<thead><tr><th scope=\"col\">Safeguard</th><th scope=\"col\">Limit</th><th "
         "scope=\"col\">This run</th>"

@@ -15,5 +15,14 @@ apt-get install -y -qq --no-install-recommends \
   libssh-dev openssh-server openssh-client \
   libcurl4-openssl-dev python3-aiosmtpd libsystemd-dev postgresql libpq-dev libcctz-dev groff-base libsodium-dev \
   python3 \
-  dpkg-dev debootstrap systemd-container >/dev/null
+  dpkg-dev debootstrap systemd-container \
+  chromium chromium-driver python3-selenium >/dev/null
+# axe-core, the accessibility checker the browser tests load into each page: from npm (Debian
+# does not package it), into a folder of the tests' own.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends npm >/dev/null
+axe=/usr/local/share/rosterd-tests
+if [ ! -f "$axe/node_modules/axe-core/axe.min.js" ]; then
+  mkdir -p "$axe"
+  npm install --silent --no-audit --no-fund --prefix "$axe" axe-core@4.10 >/dev/null
+fi
 echo "install-deps: done"
