@@ -5,12 +5,16 @@
 # the SQLite store and a local SMTP sink (a copy of conf/ in build/demo, in live mode). The
 # example roster is delivered to the drop; the service takes it once stable, mails its QA
 # report, and holds it (a third of its rows are rejected, over the 5% safeguard); the demo then
-# shows the service's status, the report, approves the run and prints the committed roster.
+# shows the service's status and the report, and leaves the service running with the district
+# console on loopback: it prints the console's address and a one-time link for a demo admin,
+# who sees the held run in a browser and approves or rejects it there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh
 demo=build/demo
+# A demo service an earlier bootstrap left running stops first (its store is about to go).
+if [ -f "$demo/rosterd.pid" ]; then kill "$(cat "$demo/rosterd.pid")" 2>/dev/null || true; fi
 rm -rf "$demo"
 mkdir -p "$demo"
 cp -r conf/. "$demo/"
@@ -41,27 +45,29 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 cfg="$demo/rosterd.example.yaml"
-# The demo's copy runs live (the example is in test mode) and polls every 2 s.
+# The demo's copy runs live (the example is in test mode) and polls every 2 s; its console
+# listens on loopback, on 8470 unless something else has that port.
 sed -i -e 's/^    mode: test$/    mode: live/' -e 's/^      poll_every: 60s$/      poll_every: 2s/' "$cfg"
+port=8470
+if /usr/bin/python3 -c 'import socket, sys; socket.create_connection(("127.0.0.1", 8470), 1)' 2>/dev/null; then
+  port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  sed -i "s/^  listen: 127.0.0.1:8470$/  listen: 127.0.0.1:$port/" "$cfg"
+fi
 echo
 echo "== rosterd run --config $cfg   (the service, in the background; log: $demo/service.log)"
-"$R" run --config "$cfg" 2> "$demo/service.log" &
-service=$!
-trap 'kill "$sink" "$service" 2>/dev/null || true' EXIT
+# In a session of its own, so that it keeps running after this script: the console is for a
+# person to open in a browser.
+setsid -f "$R" run --config "$cfg" </dev/null >/dev/null 2>"$demo/service.log"
 for _ in $(seq 120); do
   "$R" history --config "$cfg" 2>/dev/null | grep -q "demo-roster.txt" && break
   sleep 0.5
 done
+service=$(pgrep -f -n "^$R run --config $cfg\$" || true)
+[ -n "$service" ] || { cat "$demo/service.log" >&2; echo "bootstrap: the service did not start" >&2; exit 1; }
+echo "$service" > "$demo/rosterd.pid"
 run status --config "$cfg"
-kill -TERM "$service"
-wait "$service" || { echo "bootstrap: the service did not stop cleanly" >&2; exit 1; }
-echo "(the service stopped: $(tail -1 "$demo/service.log"))"
 run history --config "$cfg"
 run show --config "$cfg" 1
-run approve --config "$cfg" 1
-echo
-echo "== rosterd export --config $cfg   (the committed roster, first lines)"
-"$R" export --config "$cfg" | head -5
 run outbox --config "$cfg"
 echo
 echo "== the mail the service sent ($demo/mail/new):"
@@ -75,5 +81,23 @@ for msg in mailbox.Maildir(sys.argv[1], create=False):
                                   for p in m.walk() if not p.is_multipart()))
 PY
 echo
-echo "bootstrap: ok. The example has discrepancies on purpose (exit status 1 above)."
-echo "Binary: $R; store: $demo/rosterd.db; drop: $demo/drop. Try: $R show --config $demo/rosterd.example.yaml --format json 1"
+echo "== rosterd user add admin@demo.invalid --role admin   (the console's demo admin)"
+"$R" user add --config "$cfg" admin@demo.invalid --name "Demo admin" --role admin | tee "$demo/admin-link.txt"
+for _ in $(seq 50); do
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
+  sleep 0.1
+done
+/usr/bin/python3 - "$port" <<'PY' || { echo "bootstrap: the console does not answer" >&2; exit 1; }
+import http.client, sys
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=5)
+c.request("GET", "/healthz")
+r = c.getresponse()
+print("  GET /healthz:", r.status, r.read().decode().strip())
+PY
+echo
+echo "bootstrap: ok. The example has discrepancies on purpose, and run 1 is held for a person."
+echo "The console: http://127.0.0.1:$port  (on this machine; from elsewhere: ssh -L $port:127.0.0.1:$port)"
+echo "Open the one-time link above to set the demo admin's password and sign in; run 1 waits"
+echo "there to be approved or rejected. (Or: $R approve --config $cfg --reason 'checked' 1)"
+echo "The service keeps running (pid $service, log $demo/service.log); stop it: kill $service"
+echo "Binary: $R; store: $demo/rosterd.db; drop: $demo/drop."

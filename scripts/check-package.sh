@@ -66,6 +66,14 @@ in_root test -f /usr/share/man/man8/rosterd.8.gz || fail "no man page"
 in_root test -f /usr/share/bash-completion/completions/rosterd || fail "no bash completion"
 in_root test -f /usr/share/doc/rosterd/examples/rosterd.example.yaml || fail "no example configuration"
 as_rosterd rosterd check-config --config $config
+# The console listens on a free port here (8470 may be taken on this machine).
+console_port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+sed -i "s/^  listen: 127.0.0.1:8470$/  listen: 127.0.0.1:$console_port/" "$root$config"
+grep -q "listen: 127.0.0.1:$console_port" "$root$config" || fail "the installed configuration has no console"
+# GET /healthz from inside the root (bash's /dev/tcp: minbase has no curl); its status line.
+healthz() {
+  "$@" bash -c "exec 3<>/dev/tcp/127.0.0.1/$console_port && printf 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:$console_port\r\nConnection: close\r\n\r\n' >&3 && head -1 <&3"
+}
 
 cp examples/demo-roster.txt "$root/var/lib/rosterd/drop/"
 in_root chown rosterd:rosterd /var/lib/rosterd/drop/demo-roster.txt
@@ -123,6 +131,7 @@ if command -v systemd-nspawn >/dev/null; then
   wait_for_roster machine_rosterd || { in_machine journalctl -u rosterd --no-pager | tail; fail "the service did not take the dropped roster"; }
   machine_rosterd rosterd history --config $config
   machine_rosterd rosterd status --config $config || true  # 0 to 5: what the feed needs
+  healthz in_machine | grep -q '^HTTP/1.1 200' || fail "the console does not answer /healthz"
   in_machine systemctl reload rosterd || fail "systemctl reload rosterd"
   in_machine journalctl -u rosterd --no-pager -o cat | grep -q 'event=config.reloaded' ||
     fail "the reload is not in the journal"
@@ -158,6 +167,7 @@ else
   wait_for_roster as_rosterd || { cat /tmp/rosterd-pkg-service.log; fail "the service did not take the dropped roster"; }
   as_rosterd rosterd history --config $config
   as_rosterd rosterd status --config $config || true  # 0 to 5: what the feed needs
+  healthz in_root | grep -q '^HTTP/1.1 200' || fail "the console does not answer /healthz"
   if in_root rosterd history --config $config 2>/tmp/rosterd-pkg-root.err; then
     fail "root was let open the service's store"
   fi

@@ -457,3 +457,40 @@ TEST_CASE("service.log_level is read, and only a known level is taken") {
             .find("service.log_level: must be one of debug, info, warning, error") !=
         std::string::npos);
 }
+
+TEST_CASE("console: off without the section, its defaults with it, and each key checked") {
+  testing::TempDir dir;
+  const Config off = parse_config("feeds:\n  a:\n", "x.yaml", dir.path());
+  CHECK_FALSE(off.console.enabled);
+  const Config on = parse_config("console: {}\nfeeds:\n  a:\n", "x.yaml", dir.path());
+  CHECK(on.console.enabled);
+  CHECK(on.console.host == "127.0.0.1");
+  CHECK(on.console.port == 8470);
+  CHECK(on.console.public_url == "http://127.0.0.1:8470");
+  CHECK(on.console.session_idle == std::chrono::minutes(30));
+  CHECK(on.console.authorities() ==
+        std::vector<std::string>{"127.0.0.1:8470", "127.0.0.1:8470", "localhost:8470"});
+  const Config proxied = parse_config(
+      "console:\n  listen: \"[::1]:9000\"\n  public_url: https://r.example.org/\n"
+      "  trusted_proxies: [127.0.0.1]\nfeeds:\n  a:\n",
+      "x.yaml", dir.path());
+  CHECK(proxied.console.host == "::1");
+  CHECK(proxied.console.public_url == "https://r.example.org");
+  CHECK(proxied.console.https());
+  CHECK(proxied.console.authorities() ==
+        std::vector<std::string>{"r.example.org", "[::1]:9000", "localhost:9000"});
+  CHECK(error_for("console: {listen: rosterd.example.org:80}\n" + kFeedHead)
+            .find("x.yaml") == std::string::npos);
+  CHECK(error_for("console: {listen: rosterd.example.org:80}\n" + kFeedHead)
+            .find("rosterd.yaml:1: console.listen: \"rosterd.example.org\" is not an IP address") !=
+        std::string::npos);
+  CHECK(error_for("console: {listen: \"127.0.0.1:99999\"}\n" + kFeedHead).find("port") !=
+        std::string::npos);
+  CHECK(error_for("console: {public_url: ftp://x}\n" + kFeedHead).find("console.public_url") !=
+        std::string::npos);
+  CHECK(error_for("console: {trusted_proxies: [proxy.lan]}\n" + kFeedHead)
+            .find("console.trusted_proxies") != std::string::npos);
+  CHECK(error_for("console: {session_idle: 5s}\n" + kFeedHead).find("at least 60s") !=
+        std::string::npos);
+  CHECK(error_for("console: {listen_on: x}\n" + kFeedHead).find("listen_on") != std::string::npos);
+}
