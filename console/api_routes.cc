@@ -182,7 +182,7 @@ std::optional<HttpResponse> api_route(Visit& v) {
   }
   if (r.size() >= 2 && r[0] == "runs") {
     const std::int64_t id = id_segment(r[1]);
-    const RunSummary summary = run_summary(v.store, id);
+    const RunSummary summary = run_summary(v.store, v.config, id);
     if (r.size() == 2 && get) {
       v.require(summary.run.feed, ConsoleRole::viewer);
       const RunView view = show_run(v.store, id);

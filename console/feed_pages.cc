@@ -114,6 +114,39 @@ HttpResponse feed_page(Visit& v, const std::string& feed, const std::string& mes
         "<input id=\"roster\" name=\"roster\" type=\"file\" required>"
         "<p><button type=\"submit\">Check the file</button></p></form>";
   }
+  body += "<h2 id=\"mail\">Who gets which mail</h2>";
+  int n = 0;
+  for (const MailListView& l : mail_lists(v.store, v.config.feeds.at(feed))) {
+    std::string who;
+    for (const std::string& a : l.addresses)
+      who += (who.empty() ? "" : ", ") + a;
+    body +=
+        "<section class=\"panel\"><h3>" + html(l.label) + "</h3><p>" +
+        (who.empty() ? std::string("Nobody.") : html(who)) + " <span class=\"muted\">(" +
+        (l.set_in_console ? "set in the console by " + html(l.changed_by) + " at " + html(l.changed)
+                          : std::string("from the configuration")) +
+        ")</span></p>";
+    if (approver) {
+      const std::string id = "list-" + std::to_string(++n);
+      std::string lines;
+      for (const std::string& a : l.addresses)
+        lines += a + "\n";
+      body += post_form(
+          feed_href(feed) + "/mail-lists", v.csrf,
+          "<input type=\"hidden\" name=\"kind\" value=\"" + html(l.kind) + "\"><label for=\"" + id +
+              "\">Addresses, one a line</label><br><textarea id=\"" + id +
+              "\" name=\"addresses\" rows=\"3\" cols=\"40\">" + html(lines) + "</textarea><br>",
+          "Save this list");
+      if (l.set_in_console) {
+        body += post_form(feed_href(feed) + "/mail-lists", v.csrf,
+                          "<input type=\"hidden\" name=\"kind\" value=\"" + html(l.kind) +
+                              "\"><input type=\"hidden\" name=\"reset\" value=\"1\">",
+                          "Use the configuration's list");
+      }
+    }
+    body += "</section>";
+  }
+
   const auto actions = v.store.actions().recent(feed, 10);
   if (!actions.empty()) {
     body +=
@@ -314,6 +347,17 @@ std::optional<HttpResponse> page_route(Visit& v) {
                        answer.accepted ? "The service is looking in the drop now. Reload this page "
                                          "in a minute to see the sync."
                                        : "The service could not sync now: " + answer.message);
+    }
+    if (p.size() == 3 && p[2] == "mail-lists" && post) {
+      const FeedConfig& f = v.feed(feed, ConsoleRole::approver);
+      const FormFields form = parse_form(v.request.body);
+      const std::string kind = form_value(form, "kind").value_or("");
+      if (form_value(form, "reset")) {
+        reset_mail_list(v.store, f, kind, v.actor());
+        return feed_page(v, feed, "The list is the configuration's again.");
+      }
+      set_mail_list(v.store, f, kind, form_value(form, "addresses").value_or(""), v.actor());
+      return feed_page(v, feed, "The list is saved: the next mail of that kind goes to it.");
     }
     if (p.size() == 3 && p[2] == "check" && post) {
       const FeedConfig& f = v.feed(feed, ConsoleRole::approver);

@@ -165,7 +165,7 @@ std::string discrepancies_section(Visit& v, const RunSummary& s) {
 }
 
 HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
-  const RunSummary s = run_summary(v.store, id);
+  const RunSummary s = run_summary(v.store, v.config, id);
   v.require(s.run.feed, ConsoleRole::viewer);
   const RunRecord& r = s.run;
   std::string body;
@@ -184,6 +184,22 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
           thousands(r.plan.reactivated) + "</dd></dl>";
   if (s.refusal)
     body += "<p class=\"panel problem\">" + html(discrepancy_message(*s.refusal)) + "</p>";
+  if (!s.schools.empty()) {
+    body +=
+        "<h2>By school</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+        "aria-label=\"Table, scrolls sideways\"><table><caption>This run's rows and changes by "
+        "school</caption><thead><tr><th scope=\"col\">School</th><th scope=\"col\">Rows</th>"
+        "<th scope=\"col\">Rejected</th><th scope=\"col\">Added</th><th scope=\"col\">Updated</th>"
+        "<th scope=\"col\">Deactivated</th></tr></thead><tbody>";
+    for (const auto& [c, name] : s.schools) {
+      const std::string school = c.campus.empty() ? std::string("(no campus)")
+                                                  : c.campus + (name.empty() ? "" : " " + name);
+      body += "<tr><th scope=\"row\">" + html(school) + "</th><td>" + thousands(c.rows) +
+              "</td><td>" + thousands(c.rejected) + "</td><td>" + thousands(c.added) + "</td><td>" +
+              thousands(c.updated) + "</td><td>" + thousands(c.deactivated) + "</td></tr>";
+    }
+    body += "</tbody></table></div>";
+  }
   if (!r.trips.empty()) {
     body +=
         "<h2>Safeguards that tripped</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
@@ -228,7 +244,7 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
 }
 
 HttpResponse changes_csv(Visit& v, std::int64_t id) {
-  const RunSummary s = run_summary(v.store, id);
+  const RunSummary s = run_summary(v.store, v.config, id);
   v.require(s.run.feed, ConsoleRole::viewer);
   std::optional<ChangeKind> kind;
   if (const std::string k = v.query_text("kind"); !k.empty()) {
@@ -284,7 +300,7 @@ std::optional<HttpResponse> run_page_route(Visit& v) {
   if (p.size() == 2 && get) return run_page(v, id, "");
   if (p.size() == 3 && p[2] == "changes.csv" && get) return changes_csv(v, id);
   if (p.size() == 3 && post && (p[2] == "approve" || p[2] == "reject" || p[2] == "resolve-all")) {
-    const RunSummary s = run_summary(v.store, id);
+    const RunSummary s = run_summary(v.store, v.config, id);
     v.require(s.run.feed, ConsoleRole::approver);
     const FormFields form = parse_form(v.request.body);
     if (p[2] == "resolve-all") {

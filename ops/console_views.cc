@@ -3,10 +3,13 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
+#include "config/config_values.h"
 #include "core/secret.h"
+#include "core/text.h"
 #include "ops/identity_actions.h"
 #include "ops/run_actions.h"
 
@@ -93,13 +96,23 @@ std::vector<FeedOverview> feed_overview(RosterStore& store, const Config& config
   return out;
 }
 
-RunSummary run_summary(RosterStore& store, std::int64_t id) {
+RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id) {
   const auto run = store.runs().get(id);
   if (!run)
     throw NotFoundError(NotFoundError::What::run, "there is no run " + std::to_string(id) + ".");
   RunSummary s;
   s.run = *run;
   s.actions = store.actions().for_run(id);
+  const auto feed = config.feeds.find(run->feed);
+  const CodeTranslator* campuses = feed != config.feeds.end() && feed->second.reference.campuses
+                                       ? &*feed->second.reference.campuses
+                                       : nullptr;
+  for (CampusCounts& c : store.runs().campuses(id)) {
+    std::string name;
+    if (campuses != nullptr && campuses->table().contains(c.campus))
+      name = campuses->table().name(c.campus);
+    s.schools.emplace_back(std::move(c), std::move(name));
+  }
   std::size_t matching = 0;
   store.pages().discrepancies(id, {}, 0, 0, matching);
   s.discrepancies = matching;
@@ -144,6 +157,72 @@ void record_sync(RosterStore& store, const std::string& feed, const SyncNowAnswe
 
 std::map<std::string, FeedCounts> feed_counts(RosterStore& store) {
   return store.pages().feed_counts();
+}
+
+std::vector<MailListView> mail_lists(RosterStore& store, const FeedConfig& feed) {
+  std::vector<MailListView> out = {
+      {"qa_report", "QA report of every run, before it commits", feed.notify.qa_report, false, "",
+       ""},
+      {"held", "Runs held for approval", feed.notify.held, false, "", ""},
+      {"failures", "Failures: the drop, a file, delivery, a missing or stale file",
+       feed.notify.failures, false, "", ""}};
+  for (const auto& [campus, lists] : feed.campus_notify) {
+    out.push_back({"campus:" + campus + ":qa_report", "School " + campus + ": QA report",
+                   lists.qa_report, false, "", ""});
+    out.push_back({"campus:" + campus + ":held", "School " + campus + ": held runs", lists.held,
+                   false, "", ""});
+  }
+  const auto stored = store.mail_lists().for_feed(feed.name);
+  for (MailListView& v : out) {
+    const auto it = stored.find(v.kind);
+    if (it == stored.end()) continue;
+    v.addresses = it->second.addresses;
+    v.set_in_console = true;
+    v.changed = it->second.changed;
+    v.changed_by = it->second.changed_by;
+  }
+  return out;
+}
+
+namespace {
+
+void require_kind(RosterStore& store, const FeedConfig& feed, const std::string& kind) {
+  for (const MailListView& v : mail_lists(store, feed))
+    if (v.kind == kind) return;
+  throw UsageError("feed " + feed.name + " has no mail list \"" + kind + "\".");
+}
+
+}  // namespace
+
+void set_mail_list(RosterStore& store, const FeedConfig& feed, const std::string& kind,
+                   const std::string& text, const Actor& by) {
+  require_kind(store, feed, kind);
+  std::vector<std::string> addresses;
+  std::string current;
+  const auto take = [&] {
+    std::string a(trim(current));
+    current.clear();
+    if (a.empty()) return;
+    if (a.size() > 254 || !plausible_address(a))
+      throw UsageError("\"" + a + "\" is not an email address. Give one address a line.");
+    if (std::find(addresses.begin(), addresses.end(), a) == addresses.end()) addresses.push_back(a);
+  };
+  for (const char c : text) {
+    if (c == '\n' || c == ',' || c == ';' || c == '\r') {
+      take();
+    } else {
+      current += c;
+    }
+  }
+  take();
+  if (addresses.size() > 50) throw UsageError("a list takes at most 50 addresses.");
+  store.mail_lists().set(feed.name, kind, addresses, by);
+}
+
+void reset_mail_list(RosterStore& store, const FeedConfig& feed, const std::string& kind,
+                     const Actor& by) {
+  require_kind(store, feed, kind);
+  store.mail_lists().reset(feed.name, kind, by);
 }
 
 }  // namespace rosterd

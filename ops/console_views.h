@@ -39,9 +39,12 @@ struct RunSummary {
   std::vector<ActionRecord> actions;
   std::size_t discrepancies = 0;  // row-level ones
   std::optional<Discrepancy> refusal;
+  // Its counts by school, each with the school's name from the feed's campus table ("" when
+  // the table has none, or the feed is no longer configured).
+  std::vector<std::pair<CampusCounts, std::string>> schools;
 };
 // Throws NotFoundError when there is no run `id`.
-RunSummary run_summary(RosterStore& store, std::int64_t id);
+RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id);
 
 struct DiscrepancyPage {
   std::vector<Discrepancy> rows;
@@ -65,5 +68,24 @@ void record_sync(RosterStore& store, const std::string& feed, const SyncNowAnswe
                  const Actor& by);
 
 std::map<std::string, FeedCounts> feed_counts(RosterStore& store);
+
+// One of a feed's mail lists as it stands: set in the console, or the configuration's.
+struct MailListView {
+  std::string kind;   // "qa_report", "held", "failures", "campus:101:qa_report", ...
+  std::string label;  // in a coordinator's words: "QA report of every run", ...
+  std::vector<std::string> addresses;
+  bool set_in_console = false;
+  std::string changed, changed_by;  // when set in the console
+};
+// The feed's lists: its three, and each school's the configuration names.
+std::vector<MailListView> mail_lists(RosterStore& store, const FeedConfig& feed);
+// Sets one list from `text` (addresses one a line, or separated by commas; empty: nobody).
+// Throws UsageError naming an address that is not one, a kind the feed has not, or more than
+// 50 addresses.
+void set_mail_list(RosterStore& store, const FeedConfig& feed, const std::string& kind,
+                   const std::string& text, const Actor& by);
+// Back to the configuration's list.
+void reset_mail_list(RosterStore& store, const FeedConfig& feed, const std::string& kind,
+                     const Actor& by);
 
 }  // namespace rosterd

@@ -74,9 +74,11 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
   return {};
 }
 
-IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
+IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
                           const std::optional<DropOrigin>& origin, Mailer* mailer) {
+  std::optional<FeedConfig> adjusted;
+  const FeedConfig& feed = with_mail_lists(configured, store, adjusted);
   store.runs().check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
 
   IngestOutcome o;
@@ -225,6 +227,7 @@ IngestOutcome ingest_file(const FeedConfig& feed, RosterStore& store,
     out.applied_resolutions = &o.plan.applied_resolutions;
     out.rules = rules;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
+    out.campuses = o.campuses.empty() ? nullptr : &o.campuses;
     store.runs().finish(out);
     fault_point("run.finished");
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&

@@ -148,13 +148,37 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
   }
 }
 
-void Mailer::alert_failure(const FeedConfig& feed, const std::string& key,
+void Mailer::alert_failure(const FeedConfig& configured, const std::string& key,
                            const std::string& subject, const std::string& text) {
+  std::optional<FeedConfig> adjusted;
+  const FeedConfig& feed = with_mail_lists(configured, store_, adjusted);
   if (feed.notify.failures.empty()) return;
   std::string id = key;
   std::replace(id.begin(), id.end(), ':', '.');
   send(feed.name, std::nullopt, "failures", key,
        plain_mail(feed.notify.failures, subject, text, "<" + id + "." + feed.name + "@rosterd>"));
+}
+
+const FeedConfig& with_mail_lists(const FeedConfig& configured, RosterStore& store,
+                                  std::optional<FeedConfig>& adjusted) {
+  const auto stored = store.mail_lists().for_feed(configured.name);
+  if (stored.empty()) return configured;
+  adjusted = configured;
+  for (const auto& [kind, list] : stored) {
+    if (kind == "qa_report") adjusted->notify.qa_report = list.addresses;
+    if (kind == "held") adjusted->notify.held = list.addresses;
+    if (kind == "failures") adjusted->notify.failures = list.addresses;
+    // "campus:CODE:qa_report" and "campus:CODE:held".
+    if (kind.starts_with("campus:")) {
+      const std::size_t colon = kind.rfind(':');
+      if (colon <= 7) continue;
+      NotifyLists& lists = adjusted->campus_notify[kind.substr(7, colon - 7)];
+      const std::string which = kind.substr(colon + 1);
+      if (which == "qa_report") lists.qa_report = list.addresses;
+      if (which == "held") lists.held = list.addresses;
+    }
+  }
+  return *adjusted;
 }
 
 }  // namespace rosterd

@@ -41,7 +41,8 @@ class Mailer {
   // sweep from another feed's worker used to make that run fail as stale.
   void settle_awaiting_runs(const std::string& feed);
 
-  // Queues an alert to a feed's failures list (once per `key`) and tries to deliver it.
+  // Queues an alert to a feed's failures list (as set in the console, else the configuration's;
+  // once per `key`) and tries to deliver it.
   void alert_failure(const FeedConfig& feed, const std::string& key, const std::string& subject,
                      const std::string& text);
 
@@ -58,6 +59,12 @@ class Mailer {
   SmtpSender sender_;
   const Clock& clock_;
 };
+
+// The feed as it mails: its lists as people set them in the console (store/mail_lists.h) over
+// the configuration's. `configured` itself when the store sets none; otherwise a copy kept in
+// `adjusted`, which the result points into.
+const FeedConfig& with_mail_lists(const FeedConfig& configured, RosterStore& store,
+                                  std::optional<FeedConfig>& adjusted);
 
 // The date part of a UTC ISO timestamp ("2026-11-23T01:02:03Z" -> "2026-11-23").
 std::string date_of(const std::string& iso);

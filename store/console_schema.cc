@@ -4,6 +4,35 @@
 
 namespace rosterd {
 
+std::string_view mail_lists_sql() {
+  return R"sql(
+CREATE TABLE mail_lists (
+  feed TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  addresses TEXT NOT NULL,
+  changed TEXT NOT NULL,
+  changed_by TEXT NOT NULL,
+  PRIMARY KEY (feed, kind)
+);
+)sql";
+}
+
+std::string_view run_campuses_sql() {
+  return R"sql(
+CREATE TABLE run_campuses (
+  run BIGINT NOT NULL,
+  campus TEXT NOT NULL,
+  rows_read BIGINT NOT NULL,
+  rejected BIGINT NOT NULL,
+  warned BIGINT NOT NULL,
+  added BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  deactivated BIGINT NOT NULL,
+  PRIMARY KEY (run, campus)
+);
+)sql";
+}
+
 std::string console_tables_sql(std::string_view id_column) {
   // One text for both databases; only the generated id differs.
   std::string sql = R"sql(

@@ -17,6 +17,7 @@
 #include "store/drop_ledger.h"
 #include "store/feed_holds.h"
 #include "store/identity_decisions.h"
+#include "store/mail_lists.h"
 #include "store/outbox.h"
 #include "store/run_decisions.h"
 #include "store/run_pages.h"
@@ -46,6 +47,7 @@ class RosterStore {
   ConsoleUsers& users() { return users_; }
   ActionLog& actions() { return actions_; }
   RunPages& pages() { return pages_; }
+  MailLists& mail_lists() { return mail_lists_; }
   const Clock& clock() const { return clock_; }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
@@ -65,6 +67,7 @@ class RosterStore {
   Outbox outbox_;
   IdentityDecisions identity_;
   RunPages pages_;
+  MailLists mail_lists_;
 };
 
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process

@@ -162,6 +162,22 @@ void RunRecords::finish(const RunOutcome& o) {
   }
   record_changes(o.run_id, *o.changes, o.decision);
   record_discrepancies(o.run_id, o.refusal, o.discrepancies);
+  if (o.campuses != nullptr) {
+    Statement ins(db_,
+                  "INSERT INTO run_campuses (run, campus, rows_read, rejected, warned, added, "
+                  "updated, deactivated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const CampusCounts& c : *o.campuses) {
+      ins.bind(1, o.run_id)
+          .bind(2, c.campus)
+          .bind(3, std::int64_t{c.rows})
+          .bind(4, std::int64_t{c.rejected})
+          .bind(5, std::int64_t{c.warned})
+          .bind(6, std::int64_t{c.added})
+          .bind(7, std::int64_t{c.updated})
+          .bind(8, std::int64_t{c.deactivated})
+          .run();
+    }
+  }
   const bool commits = o.decision == Decision::committed;
   if (commits) {
     dismiss_stale_proposals(db_, o.feed, o.run_id);
@@ -320,6 +336,26 @@ std::vector<Change> RunRecords::changes(std::int64_t id) {
       out.push_back(read_addition(a));
     std::sort(out.begin(), out.end(),
               [](const Change& x, const Change& y) { return x.state_id < y.state_id; });
+  }
+  return out;
+}
+
+std::vector<CampusCounts> RunRecords::campuses(std::int64_t id) {
+  std::vector<CampusCounts> out;
+  Statement q(db_,
+              "SELECT campus, rows_read, rejected, warned, added, updated, deactivated FROM "
+              "run_campuses WHERE run = ? ORDER BY campus");
+  q.bind(1, id);
+  while (q.step()) {
+    CampusCounts c;
+    c.campus = q.text(0);
+    c.rows = static_cast<std::uint32_t>(q.integer(1));
+    c.rejected = static_cast<std::uint32_t>(q.integer(2));
+    c.warned = static_cast<std::uint32_t>(q.integer(3));
+    c.added = static_cast<std::uint32_t>(q.integer(4));
+    c.updated = static_cast<std::uint32_t>(q.integer(5));
+    c.deactivated = static_cast<std::uint32_t>(q.integer(6));
+    out.push_back(std::move(c));
   }
   return out;
 }

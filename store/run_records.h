@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "planner/campus_counts.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
 #include "planner/run_state.h"
@@ -63,6 +64,8 @@ struct RunOutcome {
   std::string rules;
   // Held because its QA report is not delivered yet (it would otherwise have committed).
   bool awaiting_report = false;
+  // Its counts by school (kept for the console's run page), when the run planned.
+  const std::vector<CampusCounts>* campuses = nullptr;
 };
 
 class RunRecords {
@@ -104,6 +107,8 @@ class RunRecords {
   std::optional<RunRecord> get(std::int64_t id);
   std::vector<Discrepancy> discrepancies(std::int64_t id);
   std::vector<Change> changes(std::int64_t id);
+  // Its counts by school, by campus code (empty for a run before they were kept).
+  std::vector<CampusCounts> campuses(std::int64_t id);
 
   // The last run that changed the feed's roster (an ingest, a rollback, applied decisions).
   std::optional<std::int64_t> last_committed(const std::string& feed);

@@ -52,6 +52,13 @@ FROM students s LEFT JOIN runs r ON r.id = s.updated_run LEFT JOIN feed_rosters 
 // migration 5.
 std::string console_tables_sql(std::string_view id_column);
 
+// The mail lists people set in the console (mail_lists.h). SQLite migration 11, PostgreSQL 6.
+std::string_view mail_lists_sql();
+
+// A run's counts by school, for the console's run page (run_records.h). SQLite migration 12,
+// PostgreSQL 7.
+std::string_view run_campuses_sql();
+
 const std::vector<std::string_view>& sqlite_migrations();
 // PostgreSQL's first migration is the whole schema as SQLite's version 6 left it; its second
 // is SQLite's seventh (the view), its third SQLite's eighth, its fourth SQLite's ninth, its

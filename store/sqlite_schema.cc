@@ -238,6 +238,10 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       kFeedRostersMigration,
       // 10: the console's people and the log of who did what.
       kConsoleMigration,
+      // 11: the mail lists people set in the console.
+      mail_lists_sql(),
+      // 12: a run's counts by school.
+      run_campuses_sql(),
   };
   return migrations;
 }

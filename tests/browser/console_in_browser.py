@@ -100,6 +100,7 @@ def coordinator(driver):
     driver.find_element(By.LINK_TEXT, "Held").click()
     check(driver.current_url.endswith("/runs/" + held), "the held run opens from the feeds page")
     check("is held for a person" in driver.page_source, "the run page says what happened in a sentence")
+    check("101 Lincoln Elementary" in driver.page_source, "the run page counts by school, with its name")
     visit(driver, "run-held")
 
     Select(driver.find_element(By.ID, "kind")).select_by_value("deactivated")

@@ -213,6 +213,7 @@ TEST_CASE("console: a browser session's changes need its CSRF token and its own 
   const HttpAnswer page = viewer.get("/runs/" + std::to_string(w.held_run));
   CHECK(page.status == 200);
   CHECK(page.body.find(">Approve</button>") == std::string::npos);
+  CHECK(page.body.find("101 Lincoln Elementary") != std::string::npos);  // by school, named
   CHECK(viewer.post_form(approve, {{"reason", "forged"}}).status == 403);
   CHECK(approver.get("/runs/" + std::to_string(w.held_run)).body.find(">Approve</button>") !=
         std::string::npos);
@@ -242,6 +243,31 @@ TEST_CASE("console: a browser session's changes need its CSRF token and its own 
               std::to_string(w.held_run)) == "committed|approver@district.org\n");
   CHECK(w.sql("SELECT via || '|' || reason FROM actions WHERE via <> 'cli'") ==
         "console|checked with the registrar\n");
+
+  // Who gets which mail: an approver sets a list (a bad address is refused, naming it); a
+  // viewer may not; the feed page says where each list comes from.
+  CHECK(viewer
+            .post_form("/feeds/gen/mail-lists",
+                       {{"kind", "qa_report"}, {"addresses", "x@district.org"}})
+            .status == 403);
+  a = approver.post_form("/feeds/gen/mail-lists",
+                         {{"kind", "qa_report"}, {"addresses", "not an address"}});
+  CHECK(a.status == 400);
+  CHECK(a.body.find("&quot;not an address&quot; is not an email address") != std::string::npos);
+  CHECK(approver.post_form("/feeds/gen/mail-lists", {{"kind", "nonsense"}, {"addresses", ""}})
+            .status == 400);
+  a = approver.post_form(
+      "/feeds/gen/mail-lists",
+      {{"kind", "qa_report"}, {"addresses", "coord@district.org\nqa@district.org"}});
+  CHECK(a.status == 200);
+  CHECK(a.body.find("coord@district.org, qa@district.org") != std::string::npos);
+  CHECK(a.body.find("set in the console by approver@district.org") != std::string::npos);
+  CHECK(w.sql("SELECT addresses FROM mail_lists WHERE feed = 'gen' AND kind = 'qa_report'") ==
+        "coord@district.org\nqa@district.org\n");
+  a = approver.post_form("/feeds/gen/mail-lists", {{"kind", "qa_report"}, {"reset", "1"}});
+  CHECK(a.status == 200);
+  CHECK(w.sql("SELECT count(*) FROM mail_lists") == "0\n");
+  CHECK(w.sql("SELECT count(*) FROM actions WHERE action = 'mail list'") == "2\n");
 
   // Signing out ends the session for good.
   const std::string cookie = approver.cookie();

@@ -479,8 +479,8 @@ TEST_CASE("console: off without the section, its defaults with it, and each key 
   CHECK(proxied.console.https());
   CHECK(proxied.console.authorities() ==
         std::vector<std::string>{"r.example.org", "[::1]:9000", "localhost:9000"});
-  CHECK(error_for("console: {listen: rosterd.example.org:80}\n" + kFeedHead)
-            .find("x.yaml") == std::string::npos);
+  CHECK(error_for("console: {listen: rosterd.example.org:80}\n" + kFeedHead).find("x.yaml") ==
+        std::string::npos);
   CHECK(error_for("console: {listen: rosterd.example.org:80}\n" + kFeedHead)
             .find("rosterd.yaml:1: console.listen: \"rosterd.example.org\" is not an IP address") !=
         std::string::npos);

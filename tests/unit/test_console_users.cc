@@ -5,6 +5,7 @@
 #include "core/clock.h"
 #include "core/secret.h"
 #include "ops/run_actions.h"
+#include "pipeline/mailer.h"
 #include "tests/support/store_fixture.h"
 
 namespace rosterd::testing {
@@ -99,6 +100,33 @@ TEST_CASE_TEMPLATE("store: a decision and who made it, from where and why, commi
   // A refused decision leaves no record of itself.
   CHECK_THROWS_AS(reject_run(*f.store, held.run_id, pat), Error);
   CHECK(f.store->actions().recent("", 10).size() == 1);
+}
+
+}  // namespace rosterd::testing
+
+namespace rosterd::testing {
+
+TEST_CASE_TEMPLATE("store: mail lists set in the console replace the configuration's, kind by kind",
+                   B, Sqlite, Postgres) {
+  // (No mail is sent: the test only asks which lists a mail would go to.)
+  Fixture<B> f(
+      "    notify: {qa_report: [yaml@district.org], held: [held@district.org]}\n"
+      "smtp: {url: \"smtp://127.0.0.1:9\", from: rosterd@district.org}\n");
+  const Actor pat{"pat@district.org", ActionSource::console, "192.0.2.7", ""};
+  std::optional<FeedConfig> adjusted;
+  CHECK(&with_mail_lists(f.feed(), *f.store, adjusted) == &f.feed());  // nothing set: as is
+  f.store->mail_lists().set("gen", "qa_report", {"a@district.org", "b@district.org"}, pat);
+  f.store->mail_lists().set("gen", "failures", {}, pat);
+  const FeedConfig& mails = with_mail_lists(f.feed(), *f.store, adjusted);
+  CHECK(mails.notify.qa_report == std::vector<std::string>{"a@district.org", "b@district.org"});
+  CHECK(mails.notify.held == std::vector<std::string>{"held@district.org"});  // the YAML's
+  CHECK(mails.notify.failures.empty());                                       // nobody
+  CHECK(f.store->mail_lists().for_feed("gen").at("qa_report").changed_by == "pat@district.org");
+  CHECK(f.store->mail_lists().reset("gen", "qa_report", pat));
+  CHECK_FALSE(f.store->mail_lists().reset("gen", "qa_report", pat));
+  CHECK(with_mail_lists(f.feed(), *f.store, adjusted).notify.qa_report ==
+        std::vector<std::string>{"yaml@district.org"});
+  CHECK(f.store->actions().recent("gen", 10).size() == 3);  // two sets and a reset
 }
 
 }  // namespace rosterd::testing
