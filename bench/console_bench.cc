@@ -14,9 +14,9 @@
 // one service.polled line a poll). The 50 clients come from one address, as through a reverse
 // proxy: 127.0.0.1 is a trusted proxy, so the eight-connections-an-address cap does not apply.
 #include <algorithm>
-#include <csignal>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>

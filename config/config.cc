@@ -79,7 +79,8 @@ namespace {
 void warn_readable_secrets(const Config& config) {
   std::vector<std::pair<std::string, std::filesystem::path>> secrets{
       {"smtp.password_file", config.smtp.password_file},
-      {"store.postgresql.password_file", config.store.password_file}};
+      {"store.postgresql.password_file", config.store.password_file},
+      {"console.tls.key_file", config.console.tls_key_file}};
   for (const auto& [name, feed] : config.feeds) {
     const std::string at = "feeds." + name + ".source.sftp.";
     secrets.emplace_back(at + "key_file", feed.source.sftp.key_file);
@@ -169,7 +170,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
     config.workers = static_cast<std::size_t>(service["workers"].as_integer_in(1, 64, "workers"));
   }
 
-  config.console = parse_console(top["console"]);
+  config.console = parse_console(top["console"], base_dir);
 
   const YamlNode feeds = top["feeds"];
   if (feeds.is_null()) top.fail("no `feeds:` section. Add at least one feed.");

@@ -50,13 +50,21 @@ std::vector<std::string> ConsoleConfig::authorities() const {
   return out;
 }
 
-ConsoleConfig parse_console(const YamlNode& n) {
+ConsoleConfig parse_console(const YamlNode& n, const std::filesystem::path& base_dir) {
   ConsoleConfig c;
   c.public_url = "http://127.0.0.1:8470";  // what a CLI link says while there is no console
   if (n.is_null()) return c;
   c.enabled = true;
   n.expect_keys({"listen", "public_url", "session_idle", "link_valid_for", "request_timeout",
-                 "max_connections", "max_upload", "login_attempts", "trusted_proxies"});
+                 "max_connections", "max_upload", "login_attempts", "trusted_proxies", "tls"});
+  if (!n["tls"].is_null()) {
+    const YamlNode tls = n["tls"];
+    tls.expect_keys({"cert_file", "key_file"});
+    if (tls["cert_file"].is_null() || tls["key_file"].is_null())
+      tls.fail("needs both `cert_file:` and `key_file:` (PEM files).");
+    c.tls_cert_file = existing_file_at(tls["cert_file"], base_dir);
+    c.tls_key_file = existing_file_at(tls["key_file"], base_dir);
+  }
   if (!n["listen"].is_null()) parse_listen(n["listen"], c);
   if (!n["public_url"].is_null()) {
     c.public_url = n["public_url"].as_string();
@@ -67,7 +75,8 @@ ConsoleConfig parse_console(const YamlNode& n) {
       c.public_url.pop_back();
   } else {
     const bool v6 = c.host.find(':') != std::string::npos;
-    c.public_url = "http://" + (v6 ? "[" + c.host + "]" : c.host) + ":" + std::to_string(c.port);
+    c.public_url = std::string(c.tls_cert_file.empty() ? "http://" : "https://") +
+                   (v6 ? "[" + c.host + "]" : c.host) + ":" + std::to_string(c.port);
   }
   const auto duration = [&](const char* key, std::chrono::seconds& out, long min_seconds) {
     if (n[key].is_null()) return;

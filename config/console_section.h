@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct ConsoleConfig {
   // Reverse proxies in front (their addresses): from them, the client is the last address of
   // X-Forwarded-For, and the per-address connection cap does not apply.
   std::vector<std::string> trusted_proxies;
+  // TLS spoken by the console itself (console.tls): PEM files; empty: plain HTTP, for a reverse
+  // proxy in front or loopback.
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
   // Failed logins allowed per account, and per address, in 15 minutes before they are refused.
   unsigned login_attempts = 5;
 
@@ -40,7 +45,8 @@ struct ConsoleConfig {
   std::vector<std::string> authorities() const;
 };
 
-// Reads `console:` (null: no console). Throws ConfigError naming the key and line.
-ConsoleConfig parse_console(const YamlNode& n);
+// Reads `console:` (null: no console); relative paths against `base_dir`. Throws ConfigError
+// naming the key and line.
+ConsoleConfig parse_console(const YamlNode& n, const std::filesystem::path& base_dir);
 
 }  // namespace rosterd

@@ -5,8 +5,10 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <optional>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/log.h"
@@ -71,13 +73,19 @@ HttpResponse plain_error(int status, const std::string& code, const std::string&
 
 }  // namespace
 
-class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::Connection> {
+// One connection over `Stream`: beast::tcp_stream, or beast::ssl_stream of one (console.tls).
+template <class Stream>
+class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::Connection<Stream>> {
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
  public:
-  // REQUIRES: the connection was counted for `peer` (HttpServer::accept).
-  Connection(tcp::socket socket, std::string peer, asio::io_context& io, asio::thread_pool& pool,
+  // REQUIRES: the connection was counted for `peer` (HttpServer::accept). `stream_args` make
+  // the stream from the socket (and the TLS context).
+  template <class... StreamArgs>
+  Connection(std::string peer, asio::io_context& io, asio::thread_pool& pool,
              std::shared_ptr<const Limits> limits, std::shared_ptr<const Handler> handler,
-             std::shared_ptr<Counts> counts)
-      : stream_(std::move(socket)),
+             std::shared_ptr<Counts> counts, StreamArgs&&... stream_args)
+      : stream_(std::forward<StreamArgs>(stream_args)...),
         io_(io),
         pool_(pool),
         limits_(std::move(limits)),
@@ -91,7 +99,19 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
     if (--counts_->by_address[peer_] == 0) counts_->by_address.erase(peer_);
   }
 
-  void start() { read_head(); }
+  void start() {
+    if constexpr (kTls) {
+      // The TLS handshake counts against the head's deadline.
+      lowest().expires_after(limits_->header_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();
+                                self->read_head();
+                              });
+    } else {
+      read_head();
+    }
+  }
 
  private:
   void read_head() {
@@ -103,10 +123,11 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
     parser_->body_limit(std::max(limits_->max_body, limits_->max_upload));
     // The first request's head within header_timeout; a kept-alive connection's next one within
     // idle_timeout, so idle connections do not hold slots.
-    stream_.expires_after(requests_ == 0 ? limits_->header_timeout : limits_->idle_timeout);
-    http::async_read_header(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    lowest().expires_after(requests_ == 0 ? limits_->header_timeout : limits_->idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_head(ec);
+                            });
   }
 
   void on_head(beast::error_code ec) {
@@ -134,7 +155,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      head.version());
       http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code e, std::size_t) {
+                        [self = this->shared_from_this(), cont](beast::error_code e, std::size_t) {
                           if (e) return self->fail(e);
                           self->read_body();
                         });
@@ -144,10 +165,11 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   }
 
   void read_body() {
-    stream_.expires_after(limits_->timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_request(ec); });
+    lowest().expires_after(limits_->timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_request(ec);
+                     });
   }
 
   void on_request(beast::error_code ec) {
@@ -171,7 +193,7 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
     req->body = std::move(msg.body());
     req->peer = peer_;
     // The answer is made on the pool and written from the loop, where its own deadline starts.
-    asio::post(pool_, [self = shared_from_this(), req] {
+    asio::post(pool_, [self = this->shared_from_this(), req] {
       HttpResponse res;
       try {
         res = (*self->handler_)(*req);
@@ -186,10 +208,10 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   void answer(const HttpResponse& r, bool keep_alive) {
     auto res =
         std::make_shared<http::response<http::string_body>>(to_beast(r, version_, keep_alive));
-    stream_.expires_after(limits_->timeout);
+    lowest().expires_after(limits_->timeout);
     http::async_write(
         stream_, *res,
-        [self = shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
+        [self = this->shared_from_this(), res, keep_alive](beast::error_code ec, std::size_t) {
           if (ec) return self->fail(ec);
           if (!keep_alive) return self->linger_close();
           self->read_head();
@@ -239,14 +261,14 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
   // unread bytes would reset the connection, and the client could lose the answer.
   void linger_close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.expires_after(std::chrono::seconds(2));
+    lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    lowest().expires_after(std::chrono::seconds(2));
     drain();
   }
 
   void drain() {
     stream_.async_read_some(asio::buffer(scratch_),
-                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                               if (ec) return self->close();
                               self->drain();
                             });
@@ -254,11 +276,13 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
 
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    stream_.close();
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    lowest().close();
   }
 
-  beast::tcp_stream stream_;
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  Stream stream_;
   asio::io_context& io_;
   asio::thread_pool& pool_;
   std::shared_ptr<const Limits> limits_;
@@ -286,6 +310,27 @@ HttpServer::HttpServer(asio::io_context& io, asio::thread_pool& pool, Limits lim
 HttpServer::~HttpServer() {
   *alive_ = false;
   close();
+}
+
+void HttpServer::use_tls(const std::string& cert_file, const std::string& key_file) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  // TLS 1.2 and 1.3 only.
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    throw UnavailableError("console.tls.cert_file " + cert_file + ": " + ec.message() +
+                           ". Give a PEM certificate chain rosterd can read.");
+  }
+  ctx->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    throw UnavailableError("console.tls.key_file " + key_file + ": " + ec.message() +
+                           ". Give the certificate's PEM private key, readable by rosterd only.");
+  }
+  tls_ = std::move(ctx);
 }
 
 void HttpServer::open(const std::string& host, std::uint16_t port) {
@@ -322,40 +367,47 @@ void HttpServer::close() {
 }
 
 void HttpServer::accept() {
-  acceptor_.async_accept([this, alive = alive_](const boost::system::error_code& ec,
-                                                tcp::socket socket) {
-    if (!*alive || !open_) return;
-    if (ec) return retry_accept_after(ec);
-    if (!accept_fault_.empty()) {
-      log::info("console.accept_recovered");
-      accept_fault_.clear();
-    }
-    backoff_ = std::chrono::milliseconds(0);
-    boost::system::error_code ec_peer;
-    const auto ep = socket.remote_endpoint(ec_peer);
-    const std::string peer = ec_peer ? std::string("unknown") : ep.address().to_string();
-    bool admitted = false;
-    {
-      const std::lock_guard lock(counts_->mutex);
-      std::size_t& mine = counts_->by_address[peer];
-      admitted = counts_->open < limits_->max_connections &&
-                 (mine < limits_->max_per_address || limits_->proxies.contains(peer));
-      if (admitted) {
-        ++counts_->open;
-        ++mine;
-      } else if (mine == 0) {
-        counts_->by_address.erase(peer);
-      }
-    }
-    if (!admitted) {
-      boost::system::error_code ignored;
-      socket.close(ignored);  // over a cap: closed at once, so the backlog drains
-    } else {
-      std::make_shared<Connection>(std::move(socket), peer, io_, pool_, limits_, handler_, counts_)
-          ->start();
-    }
-    accept();
-  });
+  acceptor_.async_accept(
+      [this, alive = alive_](const boost::system::error_code& ec, tcp::socket socket) {
+        if (!*alive || !open_) return;
+        if (ec) return retry_accept_after(ec);
+        if (!accept_fault_.empty()) {
+          log::info("console.accept_recovered");
+          accept_fault_.clear();
+        }
+        backoff_ = std::chrono::milliseconds(0);
+        boost::system::error_code ec_peer;
+        const auto ep = socket.remote_endpoint(ec_peer);
+        const std::string peer = ec_peer ? std::string("unknown") : ep.address().to_string();
+        bool admitted = false;
+        {
+          const std::lock_guard lock(counts_->mutex);
+          std::size_t& mine = counts_->by_address[peer];
+          admitted = counts_->open < limits_->max_connections &&
+                     (mine < limits_->max_per_address || limits_->proxies.contains(peer));
+          if (admitted) {
+            ++counts_->open;
+            ++mine;
+          } else if (mine == 0) {
+            counts_->by_address.erase(peer);
+          }
+        }
+        if (!admitted) {
+          boost::system::error_code ignored;
+          socket.close(ignored);  // over a cap: closed at once, so the backlog drains
+        } else {
+          if (tls_) {
+            std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(
+                peer, io_, pool_, limits_, handler_, counts_, std::move(socket), *tls_)
+                ->start();
+          } else {
+            std::make_shared<Connection<beast::tcp_stream>>(peer, io_, pool_, limits_, handler_,
+                                                            counts_, std::move(socket))
+                ->start();
+          }
+        }
+        accept();
+      });
 }
 
 void HttpServer::retry_accept_after(const boost::system::error_code& ec) {

@@ -13,11 +13,13 @@
 //    accepted and closed at once, so the backlog drains), and an accept that fails (EMFILE) is
 //    logged once and retried with backoff;
 //  - an answer whose header value holds CR, LF or NUL is never sent (500 instead).
+// With use_tls() it speaks https itself (console.tls); otherwise a reverse proxy does.
 #pragma once
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <chrono>
@@ -59,6 +61,9 @@ class HttpServer {
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
+  // Speaks TLS (1.2 and 1.3) with this certificate chain and key, both PEM files. Throws
+  // UnavailableError when either cannot be read or they do not match. REQUIRES: before open().
+  void use_tls(const std::string& cert_file, const std::string& key_file);
   // Listens on host:port (port 0: any free one). Throws UnavailableError when it cannot.
   void open(const std::string& host, std::uint16_t port);
   // Stops accepting; open connections end with their current exchange.
@@ -76,6 +81,7 @@ class HttpServer {
   };
 
  private:
+  template <class Stream>
   class Connection;
   void accept();
   void retry_accept_after(const boost::system::error_code& ec);
@@ -90,6 +96,7 @@ class HttpServer {
   std::string accept_fault_;
   std::uint16_t port_ = 0;
   std::shared_ptr<Counts> counts_ = std::make_shared<Counts>();
+  std::shared_ptr<boost::asio::ssl::context> tls_;  // none: plain HTTP
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   bool open_ = false;
 };

@@ -58,7 +58,7 @@ bool cross_site(const HttpRequest& req, const Config& config) {
   const std::string& url = config.console.public_url;
   if (origin == url.substr(0, url.find('/', url.find("://") + 3))) return false;
   for (const std::string& a : config.console.authorities())
-    if (origin == "http://" + a || origin == "https://" + a) return false;
+    if (origin == "http://" + a || origin == "https://" + a) return false;  // direct, or proxied
   return true;
 }
 

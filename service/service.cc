@@ -128,6 +128,8 @@ class Service {
     console_ = std::make_unique<HttpServer>(
         io_, console_pool_, limits,
         [app = console_app_.get()](HttpRequest& r) { return app->handle(r); });
+    if (!c.tls_cert_file.empty())
+      console_->use_tls(c.tls_cert_file.string(), c.tls_key_file.string());
     console_->open(c.host, c.port);
     console_host_ = c.host;
     console_port_ = c.port;

@@ -396,3 +396,55 @@ TEST_CASE("console: hostile requests get their error and change nothing") {
   CHECK(http_request(w.port, "GET", "/healthz").status == 200);
   CHECK(w.sql("SELECT count(*) FROM actions WHERE via <> 'cli'") == "0\n");
 }
+
+TEST_CASE("console: with console.tls it speaks https itself, and its cookie is Secure") {
+  TempDir certs;
+  const auto cert = certs / "cert.pem", key = certs / "key.pem";
+  const ProcessResult made =
+      run_process("/usr/bin/openssl",
+                  {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                   "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                   "-keyout", key.string(), "-out", cert.string()});
+  INFO(made.err);
+  REQUIRE(made.exit_status == 0);
+  ConsoleWorld w("  tls: {cert_file: " + cert.string() + ", key_file: " + key.string() + "}\n");
+  // A client that trusts this certificate: the health answer and a sign-in, over TLS.
+  const std::string client = R"py(
+import http.client, ssl, sys, urllib.parse
+ctx = ssl.create_default_context(cafile=sys.argv[1])
+c = http.client.HTTPSConnection("127.0.0.1", int(sys.argv[2]), context=ctx)
+c.request("GET", "/healthz")
+r = c.getresponse()
+print(r.status, r.read().decode().strip())
+body = urllib.parse.urlencode({"email": sys.argv[3], "password": sys.argv[4]})
+c.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+r = c.getresponse()
+r.read()
+print(r.status, r.getheader("Set-Cookie"))
+)py";
+  const ProcessResult r =
+      run_process("/usr/bin/python3", {"-c", client, cert.string(), std::to_string(w.port),
+                                       ConsoleWorld::kViewer, ConsoleWorld::kPassword});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  CHECK(r.out.find("200 {\"problems\":[],\"status\":\"ok\"}") != std::string::npos);
+  CHECK(r.out.find("303 __Host-rosterd_session=") != std::string::npos);
+  CHECK(r.out.find("; Secure") != std::string::npos);
+  // Plain HTTP to the TLS port gets no HTTP answer.
+  CHECK_FALSE(http_raw(w.port, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n", 2000)
+                  .starts_with("HTTP/1.1 200"));
+}
+
+TEST_CASE("console API: an approver rejects a held run with a reason; nothing of it commits") {
+  ConsoleWorld w;
+  const HttpAnswer a = w.api(ConsoleWorld::kApprover, "POST", run_path(w.held_run, "/reject"),
+                             R"({"reason": "the SIS export was cut short"})");
+  REQUIRE(a.status == 200);
+  CHECK(body(a)["state"] == "rejected");
+  CHECK(w.sql("SELECT count(*) FROM students WHERE feed = 'gen' AND status = 'I'") == "0\n");
+  CHECK(w.sql("SELECT action || '|' || reason FROM actions WHERE via = 'api'") ==
+        "reject|the SIS export was cut short\n");
+  CHECK(w.api(ConsoleWorld::kApprover, "POST", run_path(w.held_run, "/approve"),
+              R"({"reason": "changed my mind"})")
+            .status == 409);
+}

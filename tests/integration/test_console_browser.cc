@@ -18,11 +18,9 @@ TEST_CASE("console in a browser: a coordinator decides a held run, an alert and 
                   "axe-core is missing at " ROSTERD_AXE_JS ": run scripts/install-deps.sh");
   ConsoleWorld w;
   const auto test_file = w.tmp / "test-roster.txt";
-  std::ofstream(test_file, std::ios::binary)
-      << roster_text({{"1000000001", "L1", "Kid", "", "Family1", "2015-02-01", "05", "101", "",
-                       "A", "50", "60"},
-                      {"12", "L2", "Kid", "", "Family2", "2015-03-02", "05", "101", "", "A",
-                       "50", "60"}});
+  std::ofstream(test_file, std::ios::binary) << roster_text(
+      {{"1000000001", "L1", "Kid", "", "Family1", "2015-02-01", "05", "101", "", "A", "50", "60"},
+       {"12", "L2", "Kid", "", "Family2", "2015-03-02", "05", "101", "", "A", "50", "60"}});
   const char* shots = std::getenv("ROSTERD_SCREENSHOTS");
   const nlohmann::json world = {
       {"url", "http://127.0.0.1:" + std::to_string(w.port)},
