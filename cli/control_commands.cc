@@ -40,7 +40,11 @@ void write_status_text(std::ostream& out, const std::string& config_file,
     if (!f.last_poll.empty())
       out << "; last poll " << f.last_poll_at << " (" << display_safe(f.last_poll) << ")";
     if (f.next_poll_in) out << "; next poll in " << *f.next_poll_in << "s";
-    if (!f.drop_failing.empty()) out << "; drop failing: " << display_safe(f.drop_failing);
+    if (!f.drop_failing.empty()) {
+      out << "; drop failing";
+      if (!f.drop_failing_since.empty()) out << " since " << f.drop_failing_since;
+      out << ": " << display_safe(f.drop_failing);
+    }
     if (!f.holder.empty()) {
       out << (f.held_here ? "; run by this instance (" + f.holder + ")"
                           : "; standby: run by " + f.holder);

@@ -98,6 +98,7 @@ nlohmann::json feed_json(const FeedOverview& f) {
           {"last_poll", s.last_poll},
           {"last_poll_at", s.last_poll_at},
           {"drop_failing", s.drop_failing},
+          {"drop_failing_since", s.drop_failing_since},
           {"past_deadline", s.past_deadline},
           {"store_problem", s.store_problem}};
 }

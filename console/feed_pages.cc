@@ -61,7 +61,10 @@ HttpResponse feeds_page(Visit& v) {
     }
     std::string drop = "<span class=\"state state-ok\">OK</span>";
     if (!s.drop_failing.empty())
-      drop = "<span class=\"state state-error\">Failing</span> " + html(s.drop_failing);
+      drop =
+          "<span class=\"state state-error\">Failing" +
+          (s.drop_failing_since.empty() ? std::string() : " since " + html(s.drop_failing_since)) +
+          "</span> " + html(s.drop_failing);
     else if (s.last_poll_failed)
       drop = "<span class=\"state state-error\">Poll failing</span> " + html(s.last_poll);
     else if (s.last_poll_at.empty())

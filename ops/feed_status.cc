@@ -30,6 +30,8 @@ json to_json(const FeedStatus& f) {
               {"last_poll_failed", f.last_poll_failed},
               {"next_poll_in", or_null(f.next_poll_in)},
               {"drop_failing", f.drop_failing.empty() ? json(nullptr) : json(f.drop_failing)},
+              {"drop_failing_since",
+               f.drop_failing_since.empty() ? json(nullptr) : json(f.drop_failing_since)},
               {"failing", f.failing()},
               {"holder", f.holder.empty() ? json(nullptr) : json(f.holder)},
               {"held_here", f.held_here},
@@ -60,6 +62,9 @@ FeedStatus from_json(const json& j) {
   f.last_poll_failed = j.at("last_poll_failed").get<bool>();
   f.next_poll_in = number_or_none<std::int64_t>(j, "next_poll_in");
   f.drop_failing = text_or_empty(j, "drop_failing");
+  // A service of the version before it says nothing of since when.
+  if (j.contains("drop_failing_since"))
+    f.drop_failing_since = text_or_empty(j, "drop_failing_since");
   f.holder = text_or_empty(j, "holder");
   f.held_here = j.at("held_here").get<bool>();
   f.held_runs = number_or_none<std::size_t>(j, "held_runs");

@@ -25,6 +25,7 @@ struct FeedStatus {
   bool last_poll_failed = false;             // the poll itself failed (the store, state_dir, ...)
   std::optional<std::int64_t> next_poll_in;  // seconds; none while polling or stopping
   std::string drop_failing;                  // the drop's fault; empty while it answers
+  std::string drop_failing_since;            // UTC: the first poll that found it failing
 
   // From the store; each stays empty when the store could not be read (store_problem says why).
   std::string holder;      // the instance that runs the feed on a shared store, if recorded

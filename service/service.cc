@@ -75,11 +75,12 @@ class Service {
   struct FeedState {
     std::unique_ptr<asio::steady_timer> timer;
     bool busy = false;
-    std::string drop_state;    // the drop's last fault, so a lasting one is logged once
-    std::string poll_fault;    // the fault the last failed poll logged, so it is logged once
-    std::string last;          // what the last poll did, for STATUS=
-    bool last_failed = false;  // the last poll failed (not the drop: the poll itself)
-    std::string last_at;       // when it ended (UTC)
+    std::string drop_state;          // the drop's last fault, so a lasting one is logged once
+    std::string drop_failing_since;  // UTC: when drop_state last went from empty to a fault
+    std::string poll_fault;          // the fault the last failed poll logged, so it is logged once
+    std::string last;                // what the last poll did, for STATUS=
+    bool last_failed = false;        // the last poll failed (not the drop: the poll itself)
+    std::string last_at;             // when it ended (UTC)
     std::chrono::steady_clock::time_point next;
     // The poll running now: its transfers and reader note progress here (core/poll_progress.h).
     std::shared_ptr<PollProgress> progress;
@@ -202,6 +203,7 @@ class Service {
         f.next_poll_in = std::max<std::int64_t>(secs, 0);
       }
       f.drop_failing = st.drop_state;
+      f.drop_failing_since = st.drop_failing_since;
       out.push_back(std::move(f));
     }
     return out;
@@ -312,6 +314,11 @@ class Service {
     st.last = result.summary;
     st.last_failed = result.failed;
     st.last_at = utc_timestamp();
+    if (drop_state.empty()) {
+      st.drop_failing_since.clear();
+    } else if (st.drop_state.empty() || st.drop_failing_since.empty()) {
+      st.drop_failing_since = st.last_at;  // this poll found it failing first
+    }
     st.drop_state = drop_state;
     --running_;
     // One line a poll at debug: what an operator (or a test) follows to see polls go by. The

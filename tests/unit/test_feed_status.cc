@@ -73,6 +73,7 @@ TEST_CASE("status: the answer's JSON reads back as it was written") {
   f.last_poll = "took 1 file: run 3 held";
   f.next_poll_in = 3599;
   f.drop_failing = "sftp.example.org:22: connection refused \xff";
+  f.drop_failing_since = "2026-12-04T02:00:03Z";
   f.holder = "rosterd@a:12";
   f.held_here = true;
   f.held_runs = 1;
@@ -89,6 +90,7 @@ TEST_CASE("status: the answer's JSON reads back as it was written") {
   // Invalid UTF-8 from a server is replaced, not a reason to fail the status.
   CHECK(back.feeds[0].drop_failing.starts_with("sftp.example.org:22: connection refused "));
   CHECK(back.feeds[0].failing());
+  CHECK(back.feeds[0].drop_failing_since == "2026-12-04T02:00:03Z");
   CHECK(back.feeds[0].held_here);
   CHECK(back.feeds[0].held_runs == std::size_t{1});
   CHECK(back.feeds[0].outbox == std::size_t{2});
