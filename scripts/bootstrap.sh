@@ -5,9 +5,11 @@
 # the SQLite store and a local SMTP sink (a copy of conf/ in build/demo, in live mode). The
 # example roster is delivered to the drop; the service takes it once stable, mails its QA
 # report, and holds it (a third of its rows are rejected, over the 5% safeguard); the demo then
-# shows the service's status and the report, and leaves the service running with the district
-# console on loopback: it prints the console's address and a one-time link for a demo admin,
-# who sees the held run in a browser and approves or rejects it there.
+# shows the service's status and the report, adds a demo admin to the district console on
+# loopback and prints the console's address and a one-time link: the admin sees the held run in
+# a browser and approves or rejects it there. Run from a terminal, the service keeps running;
+# otherwise (CI, scripts; or ROSTERD_DEMO_STOP=1) it stops at the end and the script prints the
+# command that starts it again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -57,7 +59,7 @@ echo
 echo "== rosterd run --config $cfg   (the service, in the background; log: $demo/service.log)"
 # In a session of its own, so that it keeps running after this script: the console is for a
 # person to open in a browser.
-setsid -f "$R" run --config "$cfg" </dev/null >/dev/null 2>"$demo/service.log"
+setsid -f "$R" run --config "$cfg" <&- >"$demo/service.out" 2>"$demo/service.log"
 for _ in $(seq 120); do
   "$R" history --config "$cfg" 2>/dev/null | grep -q "demo-roster.txt" && break
   sleep 0.5
@@ -99,5 +101,14 @@ echo "bootstrap: ok. The example has discrepancies on purpose, and run 1 is held
 echo "The console: http://127.0.0.1:$port  (on this machine; from elsewhere: ssh -L $port:127.0.0.1:$port)"
 echo "Open the one-time link above to set the demo admin's password and sign in; run 1 waits"
 echo "there to be approved or rejected. (Or: $R approve --config $cfg --reason 'checked' 1)"
-echo "The service keeps running (pid $service, log $demo/service.log); stop it: kill $service"
+if [ -t 0 ] && [ "${ROSTERD_DEMO_STOP:-0}" != 1 ]; then
+  echo "The service keeps running (pid $service, log $demo/service.log); stop it: kill $service"
+else
+  # Not run from a terminal (CI, a script, a container being built): no process is left behind.
+  kill -TERM "$service"
+  for _ in $(seq 100); do kill -0 "$service" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$demo/rosterd.pid"
+  echo "Not run from a terminal, so the demo service has stopped; the link stays good for 24 h."
+  echo "Start it again, with the console: $R run --config $cfg"
+fi
 echo "Binary: $R; store: $demo/rosterd.db; drop: $demo/drop."
