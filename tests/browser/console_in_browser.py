@@ -42,11 +42,14 @@ def browser():
     return driver
 
 
-AXE = open(world["axe"], encoding="utf-8").read()
+AXE = open(world["axe"], encoding="utf-8").read() if world["axe"] else ""
 
 
 def audit(driver, name):
     """axe-core on the page as it is: WCAG 2.0/2.1 A and AA rules."""
+    if not AXE:
+        print("  axe %s: skipped (axe-core is not installed)" % name, flush=True)
+        return
     driver.execute_script(AXE)
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
