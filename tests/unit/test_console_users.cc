@@ -4,6 +4,7 @@
 
 #include "core/clock.h"
 #include "core/secret.h"
+#include "ops/console_access.h"
 #include "ops/run_actions.h"
 #include "pipeline/mailer.h"
 #include "tests/support/store_fixture.h"
@@ -127,6 +128,38 @@ TEST_CASE_TEMPLATE("store: mail lists set in the console replace the configurati
   CHECK(with_mail_lists(f.feed(), *f.store, adjusted).notify.qa_report ==
         std::vector<std::string>{"yaml@district.org"});
   CHECK(f.store->actions().recent("gen", 10).size() == 3);  // two sets and a reset
+}
+
+}  // namespace rosterd::testing
+
+namespace rosterd::testing {
+
+TEST_CASE("a session ends 12 hours after sign-in however busy; a new password ends other links") {
+  TempDir dir;
+  ManualClock clock(1'800'000'000);
+  const auto store = open_sqlite_store((dir / "console.db").string(), clock);
+  Config config;
+  config.console.session_idle = std::chrono::minutes(30);
+  NewConsoleUser pat{"pat@district.org", "Pat", {{"*", ConsoleRole::viewer}}, "first password"};
+  add_console_user(*store, config, pat, tester());
+  const auto session = sign_in(*store, config, "pat@district.org", "first password", "192.0.2.7");
+  REQUIRE(session);
+  // Busy all day: a request every 20 minutes keeps it from idling out, until 12 hours.
+  for (int i = 0; i < 35; ++i) {
+    clock.advance(20 * 60);
+    CHECK(find_session(*store, config, session->key));
+  }
+  clock.advance(21 * 60);  // 12 h 1 min after sign-in
+  CHECK_FALSE(find_session(*store, config, session->key));
+
+  // Two links out; the first sets a password; the second no longer works.
+  const std::string one = password_link(*store, config, "pat@district.org", tester());
+  const std::string two = password_link(*store, config, "pat@district.org", tester());
+  const auto key = [](const std::string& link) { return link.substr(link.find('=') + 1); };
+  CHECK(set_password_with_link(*store, config, key(one), "second password", "192.0.2.7"));
+  CHECK_FALSE(set_password_with_link(*store, config, key(two), "third password", "192.0.2.7"));
+  CHECK_FALSE(sign_in(*store, config, "pat@district.org", "first password", "192.0.2.7"));
+  CHECK(sign_in(*store, config, "pat@district.org", "second password", "192.0.2.7"));
 }
 
 }  // namespace rosterd::testing
