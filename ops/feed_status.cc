@@ -85,6 +85,11 @@ void add_store_facts(const Config& config, std::vector<FeedStatus>& feeds) {
       f.store_problem = e.what();
     return;
   }
+  add_store_facts(*store, feeds);
+}
+
+void add_store_facts(RosterStore& opened, std::vector<FeedStatus>& feeds) {
+  RosterStore* const store = &opened;
   std::map<std::string, std::string> holders;
   try {
     std::vector<std::string> names;

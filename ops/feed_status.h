@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "store/roster_store.h"
 
 namespace rosterd {
 
@@ -50,6 +51,8 @@ struct ServiceStatus {
 // Adds to each feed what the store knows. Never throws: a store that cannot be opened or read
 // leaves its facts out and says why in store_problem.
 void add_store_facts(const Config& config, std::vector<FeedStatus>& feeds);
+// The same from a store the caller has open (the console's, kept per thread).
+void add_store_facts(RosterStore& store, std::vector<FeedStatus>& feeds);
 
 // The status as the service sends it, and as `rosterd status --format json` prints it: one JSON
 // object, {"feeds": [{"feed": ..., ...}], "config_problem": ...}; a fact not known is null.
