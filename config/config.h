@@ -80,6 +80,14 @@ struct ReportPolicy {
   std::chrono::seconds deliver_within{30 * 60};
   // false: a run commits even when its report cannot be delivered.
   bool required = true;
+  // The console links in the district's mail work this long (a decision through one, once).
+  std::chrono::seconds links_valid_for{72 * 3600};
+  // A run still held this long after it ran is mailed to its approvers again, once a day until
+  // someone decides. Zero: never.
+  std::chrono::seconds remind_after{24 * 3600};
+  // Whom the district asks, named in its mail when there is no console ("Jo Park
+  // <jo@vendor.example>"); empty: "your platform vendor".
+  std::string contact;
 };
 
 // When the service polls a feed (feeds.NAME.schedule).

@@ -454,11 +454,23 @@ void parse_per_campus(const YamlNode& n, FeedConfig& feed, bool smtp_configured)
 }
 
 void parse_report_policy(const YamlNode& n, ReportPolicy& r) {
-  n.expect_keys({"pii", "deliver_within", "required"});
+  n.expect_keys(
+      {"pii", "deliver_within", "required", "links_valid_for", "remind_after", "contact"});
   if (!n["pii"].is_null())
     r.pii = n["pii"].as_choice({"minimal", "full"}) == "full" ? PiiLevel::full : PiiLevel::minimal;
   if (!n["deliver_within"].is_null()) r.deliver_within = parse_duration(n["deliver_within"]);
   if (!n["required"].is_null()) r.required = n["required"].as_bool();
+  if (!n["links_valid_for"].is_null()) {
+    r.links_valid_for = parse_duration(n["links_valid_for"]);
+    if (r.links_valid_for.count() < 3600)
+      n["links_valid_for"].fail("must be at least 1h: a coordinator needs time to open the mail.");
+  }
+  if (!n["remind_after"].is_null()) r.remind_after = parse_duration(n["remind_after"]);
+  if (!n["contact"].is_null()) {
+    r.contact = n["contact"].as_string();
+    if (r.contact.size() > 200 || r.contact.find_first_of("\r\n") != std::string::npos)
+      n["contact"].fail("must be one line of at most 200 characters (a name and an address).");
+  }
 }
 bool valid_feed_name(const std::string& name) {
   if (name.empty() || name.size() > 64) return false;

@@ -64,9 +64,50 @@ std::string_view severity_name(Severity s) {
   return s == Severity::error ? "error" : "warning";
 }
 
-std::string discrepancy_message(const Discrepancy& d) {
-  const std::string field = d.field ? std::string(field_name(*d.field)) : std::string("the row");
+std::string_view field_words(Field f) {
+  switch (f) {
+    case Field::state_id:
+      return "state ID";
+    case Field::local_id:
+      return "local ID";
+    case Field::first_name:
+      return "first name";
+    case Field::middle_name:
+      return "middle name";
+    case Field::last_name:
+      return "last name";
+    case Field::birth_date:
+      return "birth date";
+    case Field::grade:
+      return "grade";
+    case Field::campus:
+      return "school";
+    case Field::diagnoses:
+      return "diagnoses";
+    case Field::status:
+      return "status";
+    case Field::ela_score:
+      return "ELA score";
+    case Field::math_score:
+      return "math score";
+  }
+  return "field";
+}
+
+std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms) {
+  // "Field last_name" by default; "Column LNAME (last name)" in the district's terms.
+  std::string field = d.field ? std::string(field_name(*d.field)) : std::string("the row");
+  std::string Field_ = "Field " + field;
+  if (terms.columns != nullptr && d.field && !is_file_level(d.code)) {
+    const std::string& header = (*terms.columns)[field_index(*d.field)];
+    field = "column " + display_safe(header) + " (" + std::string(field_words(*d.field)) + ")";
+    Field_ = "Column " + field.substr(7);
+  }
+  const bool withheld = terms.withhold_value && !d.value.empty();
   const std::string value = "\"" + display_safe(d.value) + "\"";
+  // " has \"X\", which" or " has a value (withheld) that".
+  const std::string has_value_which =
+      withheld ? " has a value (withheld from this report) that" : " has " + value + ", which";
   using C = DiscrepancyCode;
   switch (d.code) {
     case C::empty_file:
@@ -94,16 +135,15 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "A quoted value in " + field +
              " is not closed, or has text after its closing quote. Fix the quotes in this row.";
     case C::missing_required:
-      return "Field " + field +
-             " is required but empty. Fill it in the student information system.";
+      return Field_ + " is required but empty. Fill it in the student information system.";
     case C::invalid_date:
-      return "Field " + field + " has " + value + ", which is not a real date in the format " +
-             d.detail + ". Correct the date, or the feed's format.date_format.";
+      return Field_ + has_value_which + " is not a real date in the format " + d.detail +
+             ". Correct the date, or the feed's format.date_format.";
     case C::invalid_id:
-      return "Field " + field + " has " + value + ", which is not a valid ID: " + d.detail +
+      return Field_ + has_value_which + " is not a valid ID: " + d.detail +
              ". Correct the ID in the student information system.";
     case C::field_too_long:
-      return "Field " + field + " is too long (" + d.detail +
+      return Field_ + " is too long (" + d.detail +
              "). Check for a missing line break or delimiter.";
     case C::unknown_grade:
     case C::unknown_campus:
@@ -123,13 +163,20 @@ std::string discrepancy_message(const Discrepancy& d) {
       return "State ID " + value + " appears on " + d.detail +
              "; every row with this ID is rejected until the file has one row per student.";
     case C::encoding:
-      return "Field " + field + " has " + d.detail + ": " + value +
+      if (withheld)
+        return Field_ + " has " + d.detail +
+               " (the value is withheld from this report). Export the file in that encoding, or "
+               "set the feed's format.encoding.";
+      return Field_ + " has " + d.detail + ": " + value +
              ". Export the file in that encoding, or set the feed's format.encoding.";
     case C::implausible_birth_date:
+      if (withheld)
+        return "The birth date gives " + d.detail +
+               ". Check the birth date and the grade (the row is still accepted).";
       return "Birth date " + value + " gives " + d.detail +
              ". Check the birth date and the grade (the row is still accepted).";
     case C::invalid_score:
-      return "Field " + field + " has " + value + ", which is not a number from " + d.detail +
+      return Field_ + " has " + value + ", which is not a number from " + d.detail +
              "; the row is accepted without this score.";
     case C::same_person_two_ids:
       return "State ID " + value + " has the same name and birth date as " + d.detail +
@@ -137,6 +184,55 @@ std::string discrepancy_message(const Discrepancy& d) {
              "information system (this alone rejects neither row).";
   }
   return std::string(code_name(d.code));
+}
+
+std::string_view how_to_fix(DiscrepancyCode code) {
+  using C = DiscrepancyCode;
+  switch (code) {
+    case C::empty_file:
+      return "Run the SIS export again and check that it finished before the upload.";
+    case C::missing_column:
+    case C::duplicate_column:
+      return "Set the export's columns back to the agreed layout, or tell your vendor the new "
+             "header.";
+    case C::unreadable:
+      return "Export the file again as delimited text (CSV), UTF-8 or windows-1252.";
+    case C::column_count:
+    case C::bad_quote:
+      return "Look at this line in the file: a comma or quote inside a value (an address, a "
+             "name) usually needs the export to quote it.";
+    case C::missing_required:
+      return "Enter the missing value on the student's record in the SIS; the next file brings "
+             "it.";
+    case C::invalid_date:
+      return "Correct the date on the student's record in the SIS.";
+    case C::invalid_id:
+      return "Correct the ID on the student's record in the SIS.";
+    case C::field_too_long:
+      return "Shorten the value in the SIS, or check the export for a missing delimiter.";
+    case C::unknown_grade:
+      return "Use a grade the platform knows in the SIS, or ask your vendor to add the code to "
+             "the grade map.";
+    case C::unknown_campus:
+      return "Use a school code the platform knows in the SIS, or ask your vendor to add the "
+             "school to the campus map.";
+    case C::unknown_diagnosis:
+      return "Use a diagnosis code the platform knows in the SIS, or ask your vendor to add it "
+             "to the diagnosis map.";
+    case C::invalid_status:
+      return "Set the enrollment status in the SIS to one of the agreed values.";
+    case C::duplicate_id:
+      return "Keep one record per student in the SIS: merge or correct the duplicate.";
+    case C::encoding:
+      return "Export the file in the encoding agreed with your vendor (UTF-8 is best).";
+    case C::implausible_birth_date:
+      return "Check the birth date and the grade on the student's record in the SIS.";
+    case C::invalid_score:
+      return "Correct the score in the SIS, or leave it empty.";
+    case C::same_person_two_ids:
+      return "Merge the two records in the SIS so the student has one state ID.";
+  }
+  return "";
 }
 
 }  // namespace rosterd

@@ -1,6 +1,7 @@
 // A discrepancy: one thing wrong with a roster file or one of its rows, with a stable code.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -66,7 +67,25 @@ struct Discrepancy {
 // a wrong delimiter); the message then ends with that, not with the code's usual advice.
 inline constexpr std::string_view kLikelyCause = ". Most likely, ";
 
+// How a message names things. The default names fields as rosterd does ("field last_name") and
+// quotes every value: the CLI, the JSON report and the console. A district's mail names the
+// district's own column ("column LNAME (last name)") and, at report.pii minimal, leaves the
+// value of a name or birth date out while keeping the rest of the sentence.
+struct MessageTerms {
+  // The district's header of each field's column; null: rosterd's field names.
+  const std::array<std::string, kFieldCount>* columns = nullptr;
+  // Leave the value out of the sentence (it is a name or a birth date, and PII is withheld).
+  bool withhold_value = false;
+};
+
 // One or two sentences a district data person understands: what is wrong and what to do.
-std::string discrepancy_message(const Discrepancy& d);
+std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms = {});
+
+// A short line on how to fix a code's discrepancies at the source, in the district's student
+// information system ("Enter the missing value in the SIS; the next file brings it").
+std::string_view how_to_fix(DiscrepancyCode code);
+
+// The field in words ("last name", "state ID").
+std::string_view field_words(Field f);
 
 }  // namespace rosterd

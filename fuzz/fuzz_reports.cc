@@ -47,10 +47,33 @@ std::string json_expected(std::string_view s) {
 }
 
 // What a CSV cell holding `s` reads back as.
+// What a cell reads back as: valid UTF-8 (display_safe), and an apostrophe before what a
+// spreadsheet would run (notify/csv_cell.h).
+bool plain_number(std::string_view s) {
+  if (s.size() < 2) return false;
+  s.remove_prefix(1);
+  const std::size_t dot = s.find('.');
+  const auto digits = [](std::string_view d) {
+    return !d.empty() && d.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  return dot == std::string_view::npos ? digits(s)
+                                       : digits(s.substr(0, dot)) && digits(s.substr(dot + 1));
+}
+
 std::string csv_expected(std::string_view s) {
-  const bool formula = !s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-                                      s[0] == '\t' || s[0] == '\r');
-  return (formula ? "'" : "") + std::string(s);
+  bool formula = false;
+  if (!s.empty()) {
+    const char c = s[0];
+    formula = c == '=' || c == '@' || c == '\t' || c == '\r' ||
+              ((c == '+' || c == '-') && !plain_number(s));
+  }
+  return (formula ? "'" : "") + display_safe(s);
+}
+
+std::string csv_id_expected(std::string_view s) {
+  const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  if (digits && (s[0] == '0' || s.size() > 15)) return "=\"" + std::string(s) + "\"";
+  return csv_expected(s);
 }
 
 using CsvRecord = std::vector<std::string>;
@@ -171,14 +194,23 @@ void check_csv(const std::string& text, const std::vector<Discrepancy>& ds) {
     fail("the CSV has " + std::to_string(records->size()) + " records for " +
          std::to_string(ds.size()) + " discrepancies");
   }
-  if ((*records)[0] != CsvRecord{"line", "student_id", "field", "code", "value", "message"})
+  if ((*records)[0] != CsvRecord{"\xEF\xBB\xBFseverity", "line", "state_id", "local_id",
+                                 "school_code", "school_name", "column", "value", "message",
+                                 "how_to_fix"})
     fail("the CSV header differs");
   for (std::size_t i = 0; i < ds.size(); ++i) {
     const Discrepancy& d = ds[i];
     const CsvRecord& got = (*records)[i + 1];
-    const CsvRecord want{std::to_string(d.line),      csv_expected(d.student_id),
-                         csv_expected(field_text(d)), csv_expected(code_name(d.code)),
-                         csv_expected(d.value),       csv_expected(discrepancy_message(d))};
+    const CsvRecord want{d.severity() == Severity::error ? "rejected" : "accepted with a warning",
+                         std::to_string(d.line),
+                         csv_id_expected(d.student_id),
+                         "",
+                         "",
+                         "",
+                         csv_expected(field_text(d)),
+                         csv_expected(d.value),
+                         csv_expected(discrepancy_message(d)),
+                         csv_expected(how_to_fix(d.code))};
     if (got.size() != want.size()) fail("CSV record " + std::to_string(i + 1) + ": cell count");
     for (std::size_t c = 0; c < want.size(); ++c) {
       if (got[c] != want[c]) {
@@ -220,7 +252,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.pii = PiiLevel::full;  // every value as found, so that each can be compared
   options.date = "2026-11-23";
   const MailMessage mail = qa_report_mail(r, options);
-  check_csv(mail.attachment, ds);
+  if (ds.empty()) {
+    if (!mail.attachments.empty()) fail("a CSV attachment without discrepancies");
+  } else {
+    if (mail.attachments.empty()) fail("no CSV attachment");
+    check_csv(mail.attachments[0].bytes, ds);
+  }
 
   std::ostringstream json;
   write_json_report(json, r);

@@ -1,10 +1,16 @@
-// The QA discrepancy report of a run as an email: a subject a person can sort by, a plain-text
-// and an HTML body with the summary and what to do next, and a CSV of every discrepancy.
+// The QA report of a run as the email a district coordinator acts on: one sentence first (what
+// happened and what to do), the reader's own links into the console, then the facts in the
+// district's terms (its column headers, school names), the students a held run would change,
+// the identity alerts, and every discrepancy as a CSV a spreadsheet opens cleanly.
 #pragma once
 
+#include <array>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "core/field.h"
+#include "notify/mail_document.h"
 #include "notify/mail_message.h"
 #include "report/run_report.h"
 
@@ -15,24 +21,71 @@ enum class PiiLevel {
   full,     // every value as found in the file
 };
 
+// How the district names things: its column headers, and the platform's school names.
+struct DistrictTerms {
+  std::array<std::string, kFieldCount> columns;  // the header of each field's column
+  std::map<std::string, std::string, std::less<>> school_names;  // platform campus code -> name
+};
+
+// One recipient's links into the console (docs/mail.md). All empty when there is no console.
+struct RecipientLinks {
+  std::string review;         // the run; its decision when it is held
+  std::string discrepancies;  // every discrepancy of the run
+  std::string alerts;         // the run's identity alerts, to resolve
+  std::string console;        // the console's front page, for everything else
+  std::string valid_for;      // how long the links work ("72 hours")
+};
+
+// Which mail about a run.
+enum class QaMailKind {
+  report,     // the QA report, sent before the run commits
+  held,       // to the approvers of a run held by a safeguard
+  reminder,   // a held run nobody has decided yet
+  committed,  // a run held only until its report went out, now committed
+};
+
 struct QaMailOptions {
   std::vector<std::string> to;
-  std::string list = "qa_report";  // qa_report or held: names the message id
+  QaMailKind kind = QaMailKind::report;
+  std::string list = "qa_report";  // names the Message-ID ("held", "qa_report.campus-201")
+  std::string recipient_tag;       // tells each recipient's copy apart in the Message-ID
   PiiLevel pii = PiiLevel::minimal;
-  std::string date;  // the run's date (YYYY-MM-DD), shown in the subject
+  std::string date;                      // the run's date (YYYY-MM-DD), in the subject
+  const DistrictTerms* terms = nullptr;  // null: rosterd's own field names and codes
+  RecipientLinks links;
+  // Whom the district asks when there is no console ("Jo Park <jo@vendor.example>").
+  std::string contact;
+  // The run is held until this report is delivered, within `deliver_within` ("30 minutes").
+  bool awaiting_delivery = false;
+  std::string deliver_within;
+  std::string campus;         // a school's own copy: its platform code
+  std::string waiting_since;  // a reminder: how long the run has been held ("2 days")
 };
 
 // REQUIRES: report.run_id is set.
 MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& options);
 
-// A copy of `d` with the value (and detail) withheld when its field is a name or the birth date.
+// The document both bodies of qa_report_mail are rendered from (for tests and the console).
+MailDocument qa_report_document(const RunReport& report, const QaMailOptions& options);
+
+// A copy of `d` without what report.pii minimal withholds: the value of a name or birth date,
+// and the header line a refusal quotes (a student's row when the export lost its header). The
+// rest of the sentence stays.
 Discrepancy redact_pii(const Discrepancy& d);
 
-// "[rosterd] demo-isd 2026-11-22: HELD — 412 deactivations exceed 5%"
-std::string qa_subject(const RunReport& report, const std::string& date);
+// "[rosterd] demo-isd 2026-11-22: HELD — 16 of 49 students would be deactivated (33%)"
+std::string qa_subject(const RunReport& report, const QaMailOptions& options);
 
-// A short plain-text message (alerts to the `failures` list, set-up tests).
+// A percentage as people read it: "33%", "0.4%", "0%".
+std::string rounded_pct(double value);
+
+// A short message to operators (the failures list, set-up tests): plain text only.
 MailMessage plain_mail(std::vector<std::string> to, std::string subject, std::string text,
+                       std::string message_id);
+
+// An alert with its one sentence first (a missing or stale file, a refused file, a failed
+// drop): text and HTML from one document.
+MailMessage alert_mail(std::vector<std::string> to, std::string subject, const MailDocument& doc,
                        std::string message_id);
 
 }  // namespace rosterd

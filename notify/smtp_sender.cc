@@ -187,11 +187,11 @@ void SmtpSender::send(const MailMessage& m, std::string* conversation) const {
   std::unique_ptr<curl_slist, SlistDeleter> inline_header(
       curl_slist_append(nullptr, "Content-Disposition: inline"));
   curl_mime_headers(part, inline_header.release(), 1);
-  if (!m.attachment_name.empty()) {
+  for (const MailAttachment& a : m.attachments) {
     part = curl_mime_addpart(mime.get());
-    curl_mime_data(part, m.attachment.data(), m.attachment.size());
+    curl_mime_data(part, a.bytes.data(), a.bytes.size());
     curl_mime_type(part, "text/csv; charset=utf-8");
-    curl_mime_filename(part, m.attachment_name.c_str());
+    curl_mime_filename(part, a.name.c_str());
     curl_mime_encoder(part, "base64");
   }
   curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());

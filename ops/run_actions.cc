@@ -1,5 +1,7 @@
 #include "ops/run_actions.h"
 
+#include "pipeline/run_mail.h"
+
 namespace rosterd {
 
 std::vector<RunRecord> run_history(RosterStore& store, const std::string& feed, std::size_t last) {
@@ -25,17 +27,7 @@ RunView show_run(RosterStore& store, std::int64_t id) {
 }
 
 RunReport RunView::report() const {
-  RunReport r;
-  r.feed = run.feed;
-  r.run_id = run.id;
-  r.file_name = run.file_name;
-  r.sha256 = run.sha256;
-  r.bytes = run.bytes;
-  r.state = run.state;
-  r.reason = run.reason;
-  r.counts = run.check;
-  if (run.state != RunState::refused) r.plan = run.plan;
-  r.trips = run.trips;
+  RunReport r = report_of_run(run);
   for (const Discrepancy& d : discrepancies) {
     ++r.by_code[static_cast<std::size_t>(d.code)];
     if (is_file_level(d.code)) r.refusal = d;

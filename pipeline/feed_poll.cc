@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "pipeline/run_mail.h"
 
 namespace rosterd {
 
@@ -58,14 +59,16 @@ std::optional<std::string> check_deadline(const FeedConfig& feed, RosterStore& s
   if (!store.runs().record_notice(feed.name, RunKind::missing, date, reason))
     return std::nullopt;  // told already
   log::warning("feed.missing_file", {{"feed", feed.name}, {"date", date}});
+  MailDocument doc;
+  doc.tone = MailTone::stop;
+  doc.headline = "Missing";
+  doc.sentence = "no roster file of feed " + feed.name + " had arrived by " + by + " on " + date +
+                 ", so tonight's changes are not on the platform; it keeps the last committed "
+                 "roster until a file comes. Check that the SIS's nightly export and upload ran.";
+  doc.sections.push_back({"Where rosterd looks", {feed.source.where()}, {}, {}, {}});
   mailer.alert_failure(
       feed, "missing:" + date,
-      "[rosterd] " + feed.name + " " + date + ": MISSING — no roster file by " + by,
-      "No roster file of feed " + feed.name + " had arrived in " + feed.source.where() + " by " +
-          by + " on " + date +
-          ".\nThe platform keeps the last committed roster until one comes. "
-          "Check that the student information system's nightly export and "
-          "upload ran.\n");
+      "[rosterd] " + feed.name + " " + date + ": MISSING — no roster file by " + by, doc);
   return reason + " on " + date;
 }
 
@@ -92,13 +95,17 @@ std::string check_stale(const FeedConfig& feed, RosterStore& store, Mailer& mail
       "every file since " + last->seen_at + " repeats " + display_safe(last->remote_name);
   if (!store.runs().record_notice(feed.name, RunKind::stale, key, notice)) return "";  // told
   log::warning("feed.stale", {{"feed", feed.name}, {"since", last->seen_at}});
+  MailDocument doc;
+  doc.tone = MailTone::attention;
+  doc.headline = "Stale";
+  doc.sentence = "every file of feed " + feed.name + " since " + last->seen_at +
+                 " has the same bytes as " + display_safe(last->remote_name) +
+                 ", the last one ingested, so the platform has had no new roster for " + days +
+                 " day(s). The SIS is probably resending an old export: check its nightly job.";
   mailer.alert_failure(feed, key,
                        "[rosterd] " + feed.name + " " + to_iso(utc_date(now)) +
                            ": STALE — the same roster for " + days + " day(s)",
-                       "Every file of feed " + feed.name + " since " + last->seen_at +
-                           " has the same bytes as " + display_safe(last->remote_name) +
-                           ", the last one ingested. The student information system is "
-                           "probably resending an old export: check its nightly job.\n");
+                       doc);
   return notice;
 }
 
@@ -157,6 +164,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
   result.missing = check_deadline(feed, store, mailer, store.clock().now()).value_or("");
   mailer.deliver_due(options.deliver_all);
   mailer.settle_awaiting_runs(feed.name);
+  remind_held_runs(mailer, store, feed);
   return result;
 }
 

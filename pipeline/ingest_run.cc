@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "notify/qa_report_mail.h"
 #include "pipeline/mailer.h"
+#include "pipeline/run_mail.h"
 #include "planner/identity_match.h"
 
 namespace rosterd {
@@ -139,25 +140,30 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     bool awaiting_report = false;
     const bool mail = mailer != nullptr && mailer->enabled();
     const std::string run_date = to_iso(utc_date(store.clock().now()));
+    std::optional<RunMail> run_mail;
+    if (mail) run_mail.emplace(*mailer, store, feed);
+    const std::string run_key = "run:" + std::to_string(o.run_id) + ":";
     if (mail && !feed.notify.qa_report.empty()) {
-      RunReport report = o.report(feed.name);
-      report.next_steps = next_steps(mailer->config_file(), o.decision.decision, o.run_id);
-      const MailMessage m =
-          qa_report_mail(report, {feed.notify.qa_report, "qa_report", feed.report.pii, run_date});
-      const bool delivered = mailer->send(feed.name, o.run_id, "qa_report",
-                                          "run:" + std::to_string(o.run_id) + ":qa_report", m);
-      if (!delivered && feed.report.required && o.decision.decision == Decision::committed) {
+      const RunReport report = o.report(feed.name);
+      QaMailOptions options;
+      options.date = run_date;
+      const std::size_t delivered =
+          run_mail->send(report, feed.notify.qa_report, options, run_key + "qa_report");
+      // One copy delivered is the district told; a copy to an address the server refuses
+      // keeps trying on its own.
+      if (delivered == 0 && feed.report.required && o.decision.decision == Decision::committed) {
         o.decision.decision = Decision::held;
         o.decision.reason =
             "waiting for its QA report to be delivered (the mail server did not take it); it "
             "commits once the report goes out, or stays held for approval after " +
             std::to_string(feed.report.deliver_within.count() / 60) + " minutes";
         awaiting_report = true;
+        run_mail->mark_awaiting(report);
       }
     }
     // A school's own lists get the same report, their campus first (a copy: it never holds
     // the run, the feed's list does).
-    const auto campus_mail = [&](const std::string& list, Decision shown) {
+    const auto campus_mail = [&](const std::string& list, QaMailKind kind) {
       if (!mail) return;
       for (const auto& [campus, lists] : feed.campus_notify) {
         const std::string& code = campus;  // a plain reference: lambdas below capture it
@@ -185,11 +191,6 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         }
         report.discrepancies = &own;
         report.alerts = &own_alerts;
-        std::vector<std::string> steps{"This copy is for campus " + code +
-                                       ": its counts come first."};
-        for (std::string& s : next_steps(mailer->config_file(), shown, o.run_id))
-          steps.push_back(std::move(s));
-        report.next_steps = std::move(steps);
         // The code in the outbox key and Message-ID: letters and digits as they are, any other
         // byte as _XX, so that two codes never share a key.
         std::string tag;
@@ -204,11 +205,15 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
           }
         }
         const std::string name = list + ".campus-" + tag;
-        mailer->send(feed.name, o.run_id, name, "run:" + std::to_string(o.run_id) + ":" + name,
-                     qa_report_mail(report, {to, name, feed.report.pii, run_date}));
+        QaMailOptions options;
+        options.kind = kind;
+        options.list = name;
+        options.date = run_date;
+        options.campus = code;
+        run_mail->send(report, to, options, run_key + name);
       }
     };
-    campus_mail("qa_report", o.decision.decision);
+    campus_mail("qa_report", QaMailKind::report);
 
     RunOutcome out;
     out.awaiting_report = awaiting_report;
@@ -232,25 +237,36 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     fault_point("run.finished");
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {
-      RunReport report = o.report(feed.name);
-      report.next_steps = next_steps(mailer->config_file(), Decision::held, o.run_id);
-      mailer->send(feed.name, o.run_id, "held", "run:" + std::to_string(o.run_id) + ":held",
-                   qa_report_mail(report, {feed.notify.held, "held", feed.report.pii, run_date}));
+      QaMailOptions options;
+      options.kind = QaMailKind::held;
+      options.list = "held";
+      options.date = run_date;
+      run_mail->send(o.report(feed.name), feed.notify.held, options, run_key + "held");
     }
     if (o.decision.decision == Decision::held && !awaiting_report) {
-      campus_mail("held", Decision::held);
+      campus_mail("held", QaMailKind::held);
     }
     if (mail && o.decision.decision == Decision::refused) {
       // A file refused whole is a failed night for the platform, not only a data problem.
       const Discrepancy why = redact_pii(*o.check.file.refusal);
+      MailDocument doc;
+      doc.tone = MailTone::stop;
+      doc.headline = "Refused";
+      doc.sentence = "the file " + display_safe(o.check.file.name) + " (run " +
+                     std::to_string(o.run_id) +
+                     ") was refused as a whole and nothing in it was used; the platform keeps "
+                     "the last committed roster.";
+      doc.sections.push_back({"Why", {discrepancy_message(why)}, {}, {}, {}});
+      doc.sections.push_back({"What to do",
+                              {std::string(how_to_fix(why.code)),
+                               "The district's QA report list has been sent the same reason."},
+                              {},
+                              {},
+                              {}});
       mailer->alert_failure(feed, "run:" + std::to_string(o.run_id) + ":refused",
                             "[rosterd] " + feed.name + " " + run_date + ": REFUSED — " +
                                 std::string(code_name(why.code)),
-                            "The file " + display_safe(o.check.file.name) + " (run " +
-                                std::to_string(o.run_id) +
-                                ") was refused as a whole: " + discrepancy_message(why) +
-                                "\n\nNothing in it was used; the platform keeps the last "
-                                "committed roster.\n");
+                            doc);
     }
   } catch (const std::exception& e) {
     try {

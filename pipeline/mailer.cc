@@ -7,6 +7,7 @@
 #include "core/fault_point.h"
 #include "core/log.h"
 #include "pipeline/ingest_run.h"
+#include "pipeline/run_mail.h"
 
 namespace rosterd {
 namespace {
@@ -105,18 +106,25 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
     if (feed_it == config_.feeds.end()) continue;
     const FeedConfig& feed = feed_it->second;
     const std::int64_t deadline = epoch_of(run.started) + feed.report.deliver_within.count();
-    const auto report =
-        store_.outbox().message_with_key("run:" + std::to_string(run.id) + ":qa_report");
-    const std::string within = std::to_string(feed.report.deliver_within.count() / 60) +
-                               " minutes (report.deliver_within)";
+    // One copy a recipient (older stores: one for the whole list): the first delivered counts.
+    std::optional<OutboxEntry> report;
+    std::string last_error;
+    for (const OutboxEntry& e : store_.outbox().messages_of_run(run.id, "qa_report")) {
+      if (e.status == "sent" && (!report || epoch_of(e.sent_at) < epoch_of(report->sent_at)))
+        report = e;
+      if (!e.last_error.empty()) last_error = e.last_error;
+    }
+    const std::string within =
+        duration_words(feed.report.deliver_within.count()) + " (report.deliver_within)";
     std::string why;
-    if (report && report->status == "sent") {
+    if (report) {
       if (epoch_of(report->sent_at) <= deadline) {
         try {
           store_.decisions().approve(
               run.id, Actor{"rosterd", ActionSource::service, "", "its QA report was delivered"});
           log::info("run.committed_after_report",
                     {{"feed", run.feed}, {"run", std::to_string(run.id)}});
+          tell_committed(feed, run.id);
           continue;
         } catch (const Error& err) {
           // Settled meanwhile by another process (an instance sharing the store): its business.
@@ -129,8 +137,7 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
       }
     } else if (clock_.now() > deadline) {
       why = "its QA report could not be delivered within " + within +
-            (report && !report->last_error.empty() ? " (last error: " + report->last_error + ")"
-                                                   : "");
+            (!last_error.empty() ? " (last error: " + last_error + ")" : "");
     } else {
       continue;  // still within its time: the outbox keeps trying
     }
@@ -140,6 +147,7 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
     for (const std::string& step : next_steps(config_.file.string(), Decision::held, run.id))
       steps += step + "\n";
     log::warning("run.report_late", {{"feed", run.feed}, {"run", id}});
+    tell_held(feed, run.id, why);
     alert_failure(feed, "run:" + id + ":late_report",
                   "[rosterd] " + feed.name + " " + date_of(run.started) + ": run " + id +
                       " HELD — its QA report was not delivered in time",
@@ -150,13 +158,57 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
 
 void Mailer::alert_failure(const FeedConfig& configured, const std::string& key,
                            const std::string& subject, const std::string& text) {
+  MailMessage m = plain_mail({}, subject, text, "");
+  send_alert(configured, key, m);
+}
+
+void Mailer::alert_failure(const FeedConfig& configured, const std::string& key,
+                           const std::string& subject, const MailDocument& doc) {
+  MailMessage m = alert_mail({}, subject, doc, "");
+  send_alert(configured, key, m);
+}
+
+void Mailer::send_alert(const FeedConfig& configured, const std::string& key, MailMessage& m) {
   std::optional<FeedConfig> adjusted;
   const FeedConfig& feed = with_mail_lists(configured, store_, adjusted);
   if (feed.notify.failures.empty()) return;
   std::string id = key;
   std::replace(id.begin(), id.end(), ':', '.');
-  send(feed.name, std::nullopt, "failures", key,
-       plain_mail(feed.notify.failures, subject, text, "<" + id + "." + feed.name + "@rosterd>"));
+  m.to = feed.notify.failures;
+  m.message_id = "<" + id + "." + feed.name + "@rosterd>";
+  send(feed.name, std::nullopt, "failures", key, m);
+}
+
+void Mailer::tell_held(const FeedConfig& configured, std::int64_t run_id, const std::string& why) {
+  std::optional<FeedConfig> adjusted;
+  const FeedConfig& feed = with_mail_lists(configured, store_, adjusted);
+  const auto run = store_.runs().get(run_id);
+  if (!run || feed.notify.held.empty()) return;
+  StoredRunReport stored = stored_run_report(store_, *run);
+  stored.report.reason = why;
+  stored.report.discrepancies = &stored.discrepancies;
+  stored.report.changes = &stored.changes;
+  QaMailOptions o;
+  o.kind = QaMailKind::held;
+  o.list = "held";
+  o.date = date_of(run->started);
+  RunMail(*this, store_, feed)
+      .send(stored.report, feed.notify.held, o, "run:" + std::to_string(run_id) + ":held");
+}
+
+void Mailer::tell_committed(const FeedConfig& configured, std::int64_t run_id) {
+  std::optional<FeedConfig> adjusted;
+  const FeedConfig& feed = with_mail_lists(configured, store_, adjusted);
+  const auto run = store_.runs().get(run_id);
+  if (!run || feed.notify.qa_report.empty()) return;
+  StoredRunReport stored = stored_run_report(store_, *run);
+  QaMailOptions o;
+  o.kind = QaMailKind::committed;
+  o.list = "committed";
+  o.date = date_of(run->started);
+  RunMail(*this, store_, feed)
+      .send(stored.report, feed.notify.qa_report, o,
+            "run:" + std::to_string(run_id) + ":committed");
 }
 
 const FeedConfig& with_mail_lists(const FeedConfig& configured, RosterStore& store,

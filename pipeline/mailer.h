@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "notify/mail_document.h"
 #include "notify/smtp_sender.h"
 #include "store/roster_store.h"
 
@@ -24,6 +25,7 @@ class Mailer {
 
   bool enabled() const { return config_.smtp.configured(); }
   const std::string config_file() const { return config_.file.string(); }
+  const Config& config() const { return config_; }
 
   // Queues `m` under `key` (once) and tries to deliver it now. Returns true when it has been
   // delivered, now or before.
@@ -34,8 +36,9 @@ class Mailer {
   // Returns how many were delivered.
   std::size_t deliver_due(bool now_all);
 
-  // Commits `feed`'s held runs whose report went out within report.deliver_within; leaves to a
-  // person (and tells the failures list) those whose report came later or not at all in time.
+  // Commits `feed`'s held runs one copy of whose report went out within report.deliver_within
+  // (and tells the qa_report list it committed); leaves to a person (and tells the failures
+  // list) those whose report came later or not at all in time.
   // Call it only while holding the feed (its lock, and on a shared store its run lock):
   // committing a held run changes the base a new run of the feed is planned against, so a
   // sweep from another feed's worker used to make that run fail as stale.
@@ -45,12 +48,21 @@ class Mailer {
   // once per `key`) and tries to deliver it.
   void alert_failure(const FeedConfig& feed, const std::string& key, const std::string& subject,
                      const std::string& text);
+  // The same with its one sentence first, as text and HTML.
+  void alert_failure(const FeedConfig& feed, const std::string& key, const std::string& subject,
+                     const MailDocument& doc);
 
  private:
   // Returns true when delivered; `unreachable` says whether the server could be reached.
   bool deliver(const OutboxEntry& e, bool* unreachable = nullptr);
   // Hands a message this process has claimed to the SMTP server and records the outcome.
   bool transmit(const OutboxEntry& e, bool* unreachable = nullptr);
+  // Sends an alert to the feed's failures list (to and Message-ID filled in here).
+  void send_alert(const FeedConfig& feed, const std::string& key, MailMessage& m);
+  // Tells the held list that a run held for its report now waits for a person (`why`).
+  void tell_held(const FeedConfig& feed, std::int64_t run, const std::string& why);
+  // Tells the qa_report list that a run held for its report has committed.
+  void tell_committed(const FeedConfig& feed, std::int64_t run);
   // Leaves a claimed message in doubt when transmit cannot tell whether it went out.
   void disown(std::int64_t id) noexcept;
 

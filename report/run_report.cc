@@ -57,6 +57,7 @@ RunReport report_from_check(const std::string& feed, RunState state, const Check
   r.counts = check.counts;
   r.by_code = check.by_code;
   r.discrepancies = &check.discrepancies;
+  r.rows = &check.students;
   r.rows_out_of_scope = check.rows_out_of_scope;
   r.rows_opted_out = check.rows_opted_out;
   if (!check.refused()) r.campuses = campus_counts(check, nullptr);

@@ -44,6 +44,9 @@ struct RunReport {
   std::optional<PlanCounts> plan;  // absent for a check, which plans nothing
   std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
   const std::vector<Discrepancy>* discrepancies = nullptr;  // not owned; sorted by line
+  // The checked rows (not owned; null when there are none, e.g. `show`): a discrepancy's local
+  // ID and school by its line. Rejected rows keep their IDs and school only.
+  const StudentTable* rows = nullptr;
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.

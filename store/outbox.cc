@@ -1,5 +1,8 @@
 #include "store/outbox.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "core/text.h"
 #include "store/store_support.h"
 
@@ -18,6 +21,33 @@ constexpr const char* kOutboxColumns =
     "attachment, message_id, created, status, attempts, last_error, next_attempt, sent_at, "
     "claimed_by FROM outbox";
 
+// The attachments in the two columns the outbox has had since migration 3: `attachment_name`
+// holds one line per file, "NAME<TAB>LENGTH", and `attachment` their bytes one after another.
+// A row written before messages had several files holds one bare name and its bytes.
+void pack_attachments(const std::vector<MailAttachment>& files, std::string& names,
+                      std::string& bytes) {
+  for (const MailAttachment& a : files) {
+    names += (names.empty() ? "" : "\n") + a.name + "\t" + std::to_string(a.bytes.size());
+    bytes += a.bytes;
+  }
+}
+
+std::vector<MailAttachment> unpack_attachments(std::string_view names, const std::string& bytes) {
+  std::vector<MailAttachment> out;
+  if (names.empty()) return out;
+  if (names.find('\t') == std::string_view::npos) return {{std::string(names), bytes}};
+  std::size_t at = 0;
+  for (const std::string_view line : split(names, '\n')) {
+    const std::size_t tab = line.rfind('\t');
+    if (tab == std::string_view::npos) continue;
+    const std::size_t size = std::min<std::size_t>(
+        std::strtoull(std::string(line.substr(tab + 1)).c_str(), nullptr, 10), bytes.size() - at);
+    out.push_back({std::string(line.substr(0, tab)), bytes.substr(at, size)});
+    at += size;
+  }
+  return out;
+}
+
 OutboxEntry read_mail(const Statement& q) {
   OutboxEntry e;
   e.id = q.integer(0);
@@ -30,8 +60,7 @@ OutboxEntry read_mail(const Statement& q) {
   e.message.subject = q.text(6);
   e.message.text = q.text(7);
   e.message.html = q.text(8);
-  e.message.attachment_name = q.text(9);
-  e.message.attachment = q.blob(10);
+  e.message.attachments = unpack_attachments(q.text(9), q.blob(10));
   e.message.message_id = q.text(11);
   e.created = q.text(12);
   e.status = q.text(13);
@@ -49,6 +78,8 @@ QueuedMail Outbox::enqueue(const std::string& feed, std::optional<std::int64_t> 
                            const std::string& list, const std::string& key, const MailMessage& m) {
   Transaction tx(db_);
   if (auto existing = message_with_key(key)) return {existing->id, false};
+  std::string packed_names, packed_bytes;
+  pack_attachments(m.attachments, packed_names, packed_bytes);
   Statement ins(db_,
                 "INSERT INTO outbox (feed, run_id, list, key, recipients, subject, text_body, "
                 "html_body, attachment_name, attachment, message_id, created, status, claimed_by) "
@@ -61,14 +92,41 @@ QueuedMail Outbox::enqueue(const std::string& feed, std::optional<std::int64_t> 
       .bind(6, m.subject)
       .bind(7, m.text)
       .bind(8, m.html)
-      .bind(9, m.attachment_name)
-      .bind_blob(10, m.attachment)
+      .bind(9, packed_names)
+      .bind_blob(10, packed_bytes)
       .bind(11, m.message_id)
       .bind(12, now_utc(clock_))
       .bind(13, holds_.connection_instance());
   const std::int64_t id = returned_id(ins);
   tx.commit();
   return {id, true};
+}
+
+std::vector<OutboxEntry> Outbox::messages_of_run(std::int64_t run, const std::string& list) {
+  std::vector<OutboxEntry> out;
+  Statement q(
+      db_, std::string("SELECT ") + kOutboxColumns + " WHERE run_id = ? AND list = ? ORDER BY id");
+  q.bind(1, run).bind(2, list);
+  while (q.step())
+    out.push_back(read_mail(q));
+  return out;
+}
+
+bool Outbox::rewrite(std::int64_t id, const MailMessage& m) {
+  std::string packed_names, packed_bytes;
+  pack_attachments(m.attachments, packed_names, packed_bytes);
+  Statement q(db_,
+              "UPDATE outbox SET subject = ?, text_body = ?, html_body = ?, attachment_name = ?, "
+              "attachment = ?, message_id = ? WHERE id = ? AND status <> 'sent'");
+  q.bind(1, m.subject)
+      .bind(2, m.text)
+      .bind(3, m.html)
+      .bind(4, packed_names)
+      .bind_blob(5, packed_bytes)
+      .bind(6, m.message_id)
+      .bind(7, id)
+      .run();
+  return db_.changes() == 1;
 }
 
 std::vector<OutboxEntry> Outbox::due(std::int64_t now) {

@@ -32,6 +32,11 @@ class Outbox {
   std::vector<OutboxEntry> due(std::int64_t now);
   std::optional<OutboxEntry> message(std::int64_t id);
   std::optional<OutboxEntry> message_with_key(const std::string& key);
+  // Every message queued for `run` on `list` ("qa_report": one a recipient), oldest first.
+  std::vector<OutboxEntry> messages_of_run(std::int64_t run, const std::string& list);
+  // Replaces the content (subject, bodies, attachments) of a message not sent yet: a report
+  // whose run is now held until it goes out says so. False when it was sent meanwhile.
+  bool rewrite(std::int64_t id, const MailMessage& m);
   // Marks a pending message as being sent by this process (connection, on PostgreSQL); false
   // when another claimed it first. A message left `sending` by a crash is never resent on its
   // own (it may have gone out): `rosterd outbox` shows it as in doubt.

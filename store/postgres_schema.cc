@@ -1,5 +1,6 @@
 #include <string>
 
+#include "store/mail_links.h"
 #include "store/schema.h"
 
 namespace rosterd {
@@ -222,6 +223,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       mail_lists_sql(),
       // 7: SQLite's 12 (a run's counts by school).
       run_campuses_sql(),
+      // 8: SQLite's 13 (the links in a district's mail).
+      mail_links_sql(),
   };
   return migrations;
 }

@@ -23,7 +23,8 @@ RosterStore::RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::strin
       outbox_(*db_, clock, holds_),
       identity_(*db_, clock, runs_, students_, actions_),
       pages_(*db_, runs_),
-      mail_lists_(*db_, clock, actions_) {
+      mail_lists_(*db_, clock, actions_),
+      mail_links_(*db_, clock) {
   migrate(*db_, migrations);
   runs_.fail_abandoned();
 }

@@ -17,6 +17,7 @@
 #include "store/drop_ledger.h"
 #include "store/feed_holds.h"
 #include "store/identity_decisions.h"
+#include "store/mail_links.h"
 #include "store/mail_lists.h"
 #include "store/outbox.h"
 #include "store/run_decisions.h"
@@ -48,6 +49,7 @@ class RosterStore {
   ActionLog& actions() { return actions_; }
   RunPages& pages() { return pages_; }
   MailLists& mail_lists() { return mail_lists_; }
+  MailLinks& mail_links() { return mail_links_; }
   const Clock& clock() const { return clock_; }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
@@ -68,6 +70,7 @@ class RosterStore {
   IdentityDecisions identity_;
   RunPages pages_;
   MailLists mail_lists_;
+  MailLinks mail_links_;
 };
 
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/identity_key.h"
+#include "store/mail_links.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -242,6 +243,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       mail_lists_sql(),
       // 12: a run's counts by school.
       run_campuses_sql(),
+      // 13: the links in a district's mail (store/mail_links.h).
+      mail_links_sql(),
   };
   return migrations;
 }

@@ -45,8 +45,9 @@ class CheckSink : public RowSink {
     if (accepted && keep_rows_) {
       at = students.append(normalized_.values, row.line);
     } else {
-      // A rejected row is kept by its ID alone: the plan must not deactivate that student.
-      // Without keep_rows, accepted rows are kept so too (duplicate IDs are all a check needs).
+      // A rejected row is kept by its IDs and campus alone: the plan must not deactivate that
+      // student. Without keep_rows, accepted rows are kept so too (duplicate IDs are all a check
+      // needs).
       StudentValues only_id{};
       const std::string_view capped = id.substr(0, RowChecker::kMaxFieldBytes);
       if (is_ascii(capped) && capped.find_first_of(kControlBytes) == std::string_view::npos) {
@@ -63,6 +64,13 @@ class CheckSink : public RowSink {
       if (campus.size() <= 64 && is_ascii(campus) &&
           campus.find_first_of(kControlBytes) == std::string_view::npos) {
         only_id[field_index(Field::campus)] = campus;
+      }
+      // And the local ID as written (the same rules), so that a QA report can name the row in
+      // the district's own numbers.
+      const std::string_view local = row.values[field_index(Field::local_id)];
+      if (local.size() <= 64 && is_ascii(local) &&
+          local.find_first_of(kControlBytes) == std::string_view::npos) {
+        only_id[field_index(Field::local_id)] = local;
       }
       at = students.append(only_id, row.line);
       if (!accepted) students.set_rejected(at);

@@ -1,39 +1,204 @@
+// The district's mail as composed (notify/): one sentence first for every kind of mail, links
+// in both parts, the text part saying what the HTML part says, the district's terms, PII
+// withheld without losing the facts, and the CSV a spreadsheet opens. What arrives over SMTP
+// is tests/integration/test_mail.cc's.
 #include <doctest/doctest.h>
 
+#include "core/html_text.h"
+#include "core/utf8.h"
 #include "notify/csv_cell.h"
 #include "notify/qa_report_mail.h"
 #include "notify/smtp_sender.h"
 
 using namespace rosterd;
 
-TEST_CASE("CSV cells are quoted when needed and never run as formulas") {
+namespace {
+
+// A student's values in field order.
+std::vector<std::string> student(const std::string& id, const std::string& local,
+                                 const std::string& last, const std::string& campus) {
+  std::vector<std::string> v(kFieldCount);
+  v[field_index(Field::state_id)] = id;
+  v[field_index(Field::local_id)] = local;
+  v[field_index(Field::first_name)] = "Zoë";
+  v[field_index(Field::last_name)] = last;
+  v[field_index(Field::birth_date)] = "2014-07-02";
+  v[field_index(Field::grade)] = "05";
+  v[field_index(Field::campus)] = campus;
+  return v;
+}
+
+// Line 4's new state ID looks like committed student 1000000003.
+IdentityAlert possible_match(int score) {
+  IdentityAlert a;
+  a.kind = AlertKind::possible_match;
+  a.state_id = "1000000503";
+  a.line = 4;
+  a.row = student("1000000503", "L3", "Núñez", "201");
+  a.candidates.push_back({"1000000003", score, student("1000000003", "L3", "Nunez", "201")});
+  return a;
+}
+
+// A run of 49 active students with what each test sets.
+struct Run {
+  RunReport r;
+  std::vector<Discrepancy> ds;
+  std::vector<Change> changes;
+  std::vector<IdentityAlert> alerts;
+  DistrictTerms terms;
+
+  Run() {
+    r.feed = "demo-isd";
+    r.run_id = 5;
+    r.file_name = "roster.csv";
+    r.bytes = 2048;
+    r.state = RunState::committed;
+    r.counts.rows_read = 49;
+    r.plan = PlanCounts{};
+    r.plan->active_before = 49;
+    r.plan->added = 5;
+    r.plan->updated = 8;
+    r.plan->deactivated = 7;
+    terms.columns = {"STU_ID", "LOCAL",  "FNAME", "MNAME",  "LNAME",  "DOB",
+                     "GRADE",  "SCHOOL", "DIAG",  "STATUS", "ELA_SS", "MATH_SS"};
+    terms.school_names = {{"201", "Lincoln Elementary"}, {"202", "Adams Middle"}};
+  }
+  // The report with its lists pointed at.
+  const RunReport& report() {
+    r.discrepancies = &ds;
+    r.changes = &changes;
+    r.alerts = &alerts;
+    return r;
+  }
+  void reject(std::uint32_t line, DiscrepancyCode code, Field f, std::string id, std::string value,
+              std::string detail = "") {
+    ds.push_back({line, code, f, std::move(id), std::move(value), std::move(detail)});
+    ++r.counts.rows_rejected;
+  }
+  void hold(const std::string& trip, double limit, double value) {
+    r.state = RunState::held;
+    r.trips.push_back({trip, limit, value, "(the planner's own words)"});
+  }
+  void deactivate(int n) {
+    r.plan->deactivated = static_cast<std::uint32_t>(n);
+    for (int i = 0; i < n; ++i) {
+      Change c;
+      c.kind = ChangeKind::deactivated;
+      c.state_id = "00000" + std::to_string(1000 + i);
+      c.before = student(c.state_id, "L" + std::to_string(i), "Núñez", i % 2 ? "201" : "202");
+      changes.push_back(std::move(c));
+    }
+  }
+};
+
+QaMailOptions options(const DistrictTerms* terms = nullptr, bool links = true) {
+  QaMailOptions o;
+  o.to = {"coordinator@demo-isd.example"};
+  o.date = "2026-11-22";
+  o.terms = terms;
+  if (links) {
+    o.links.review = "https://rosterd.example/m/REVIEWKEY";
+    o.links.discrepancies = "https://rosterd.example/m/DISCKEY";
+    o.links.alerts = "https://rosterd.example/m/ALERTKEY";
+    o.links.console = "https://rosterd.example/";
+    o.links.valid_for = "72 hours";
+  }
+  return o;
+}
+
+std::string banner(const RunReport& r, const QaMailOptions& o) {
+  const MailDocument d = qa_report_document(r, o);
+  return d.headline + ": " + d.sentence;
+}
+
+// Every text the document holds is in both bodies: the text part as is, the HTML escaped.
+void check_parts_equivalent(const MailDocument& d, const MailMessage& m) {
+  std::vector<std::string> texts{d.headline, d.sentence};
+  for (const MailLink& l : d.actions) {
+    texts.push_back(l.label);
+    texts.push_back(l.url);
+  }
+  for (const MailSection& s : d.sections) {
+    texts.push_back(s.title);
+    for (const auto* list : {&s.paragraphs, &s.after, &s.table.header})
+      texts.insert(texts.end(), list->begin(), list->end());
+    for (const auto& row : s.table.rows)
+      texts.insert(texts.end(), row.begin(), row.end());
+    for (const MailLink& l : s.links) {
+      texts.push_back(l.label);
+      texts.push_back(l.url);
+    }
+  }
+  texts.insert(texts.end(), d.footer.begin(), d.footer.end());
+  for (const std::string& t : texts) {
+    if (t.empty()) continue;
+    INFO(t);
+    CHECK(m.text.find(t) != std::string::npos);
+    CHECK(m.html.find(html_escape(t)) != std::string::npos);
+  }
+  // The text part starts with the sentence; the HTML's first text after <body> is the banner.
+  CHECK(m.text.starts_with(d.headline + ": " + d.sentence));
+  CHECK(m.html.find(html_escape(d.sentence)) < m.html.find("<h2"));
+}
+
+}  // namespace
+
+TEST_CASE("CSV cells: quoted when needed, an apostrophe only where a spreadsheet would run it") {
   CHECK(csv_cell("plain") == "plain");
   CHECK(csv_cell("") == "");
   CHECK(csv_cell("a,b") == "\"a,b\"");
   CHECK(csv_cell("say \"hi\"") == "\"say \"\"hi\"\"\"");
-  CHECK(csv_cell("two\nlines") == "\"two\nlines\"");
   CHECK(csv_cell("=1+2") == "'=1+2");
-  CHECK(csv_cell("+1") == "'+1");
-  CHECK(csv_cell("-5") == "'-5");
   CHECK(csv_cell("@SUM(A1)") == "'@SUM(A1)");
-  CHECK(csv_cell("\tx") == "'\tx");
+  CHECK(csv_cell("+A1") == "'+A1");
+  CHECK(csv_cell("-2+3") == "'-2+3");
+  CHECK(csv_cell("\tx") == "'\\x09x");
   CHECK(csv_cell("=HYPERLINK(\"http://x\",\"y\")") ==
         "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  // Numbers a spreadsheet reads as numbers are not formulas: no stray apostrophe.
+  CHECK(csv_cell("-5") == "-5");
+  CHECK(csv_cell("+1") == "+1");
+  CHECK(csv_cell("-5.25") == "-5.25");
   CHECK(csv_cell("a=b") == "a=b");  // only a leading sign is dangerous
+  // Only valid UTF-8 goes out: other bytes are shown, not passed on.
+  CHECK(csv_cell("Jos\xE9") == "Jos\\xE9");
+  CHECK(is_valid_utf8(csv_cell("Jos\xE9")));
+  CHECK(csv_cell("Zoë") == "Zoë");
+  // IDs stay text: a leading zero or a long number would be changed by a spreadsheet.
+  CHECK(csv_id_cell("00123") == "\"=\"\"00123\"\"\"");
+  CHECK(csv_id_cell("1234567890123456") == "\"=\"\"1234567890123456\"\"\"");
+  CHECK(csv_id_cell("1000000001") == "1000000001");
+  CHECK(csv_id_cell("L0001") == "L0001");
+  CHECK(csv_id_cell("=1+2") == "'=1+2");
 }
 
-TEST_CASE("names and birth dates are withheld at pii minimal, other values kept") {
-  Discrepancy dob;
-  dob.field = Field::birth_date;
-  dob.code = DiscrepancyCode::invalid_date;
-  dob.value = "2015-02-30";
-  dob.detail = "%Y-%m-%d";
-  dob.student_id = "1000000005";
+TEST_CASE("pii minimal withholds names and birth dates, never the rest of the sentence") {
+  Discrepancy dob{7,
+                  DiscrepancyCode::implausible_birth_date,
+                  Field::birth_date,
+                  "1000000005",
+                  "2022-03-04",
+                  "age 4 on 2026-09-01, while grade 09 students are usually 13 to 16"};
   const Discrepancy r = redact_pii(dob);
   CHECK(r.value == "[withheld]");
-  CHECK(r.detail.empty());
   CHECK(r.student_id == "1000000005");
-  CHECK(discrepancy_message(r).find("2015-02-30") == std::string::npos);
+  const std::string m = discrepancy_message(r, {nullptr, true});
+  CHECK(m.find("2022-03-04") == std::string::npos);
+  CHECK(m ==
+        "The birth date gives age 4 on 2026-09-01, while grade 09 students are usually 13 to "
+        "16. Check the birth date and the grade (the row is still accepted).");
+  Discrepancy bad{
+      6,           DiscrepancyCode::invalid_date, Field::birth_date, "1000000005", "2015-02-30",
+      "YYYY-MM-DD"};
+  const std::array<std::string, kFieldCount> cols{"ID", "L", "F", "M",  "LNAME", "DOB",
+                                                  "G",  "S", "D", "ST", "E",     "MA"};
+  CHECK(discrepancy_message(redact_pii(bad), {&cols, true}) ==
+        "Column DOB (birth date) has a value (withheld from this report) that is not a real "
+        "date in the format YYYY-MM-DD. Correct the date, or the feed's format.date_format.");
+  Discrepancy longname{3, DiscrepancyCode::field_too_long, Field::last_name, "1", "X", "300 bytes"};
+  CHECK(discrepancy_message(redact_pii(longname), {&cols, true}) ==
+        "Column LNAME (last name) is too long (300 bytes). Check for a missing line break or "
+        "delimiter.");
   for (Field f : {Field::first_name, Field::middle_name, Field::last_name})
     CHECK(redact_pii(Discrepancy{0, DiscrepancyCode::encoding, f, "1", "Zoë", ""}).value ==
           "[withheld]");
@@ -43,24 +208,74 @@ TEST_CASE("names and birth dates are withheld at pii minimal, other values kept"
   CHECK(redact_pii(grade).value == "13");
 }
 
-TEST_CASE("subjects say feed, date, decision and counts, sortable in a mailbox") {
-  RunReport r;
-  r.feed = "demo-isd";
-  r.state = RunState::held;
-  r.plan = PlanCounts{};
-  r.plan->deactivated = 412;
-  r.trips.push_back({"max_deactivate_pct", 5, 9.1, "412 of 4,500 active students"});
-  CHECK(qa_subject(r, "2026-11-22") ==
-        "[rosterd] demo-isd 2026-11-22: HELD — 412 deactivations exceed 5%");
-  r.trips.clear();
-  r.state = RunState::committed;
-  r.plan->added = 1204;
-  r.counts.rows_rejected = 13;
-  CHECK(qa_subject(r, "2026-11-22") ==
-        "[rosterd] demo-isd 2026-11-22: COMMITTED — 1,204 added, 0 "
-        "updated, 412 deactivated, 13 rejected");
-  r.state = RunState::dry_run;
-  CHECK(qa_subject(r, "2026-11-22").starts_with("[rosterd] demo-isd 2026-11-22: DRY RUN — "));
+TEST_CASE("a refused file always says why; its header line is withheld, not its reason") {
+  Discrepancy d;
+  d.code = DiscrepancyCode::missing_column;
+  d.field = Field::state_id;
+  d.value = "StudentStateID";
+  d.detail = "; the header row reads \"1000000001|L0001|Ava|Marie|Johnson|2016-03-14\"";
+  const Discrepancy r = redact_pii(d);
+  CHECK(r.value == "StudentStateID");  // a column name, not a student's data
+  const std::string m = discrepancy_message(r);
+  CHECK(m.find("Johnson") == std::string::npos);
+  CHECK(m.find("2016-03-14") == std::string::npos);
+  CHECK(m.find("The header has no column \"StudentStateID\"") != std::string::npos);
+  CHECK(m.find("the header row is withheld") != std::string::npos);
+  Discrepancy unreadable{0,  DiscrepancyCode::unreadable, std::nullopt, "",
+                         "", "it is a ZIP archive"};
+  CHECK(discrepancy_message(redact_pii(unreadable)) ==
+        "The file cannot be read as a roster: it is a ZIP archive. Export it again as delimited "
+        "plain text (UTF-8 or windows-1252).");
+
+  Run run;
+  run.r.state = RunState::refused;
+  run.r.refusal = d;
+  const MailMessage m2 = qa_report_mail(run.report(), options(&run.terms));
+  CHECK(m2.subject == "[rosterd] demo-isd 2026-11-22: REFUSED — A column is missing");
+  CHECK(
+      m2.text.starts_with("Refused: nothing in the file was used and the platform keeps the "
+                          "last committed roster. The header has no column \"StudentStateID\""));
+  CHECK(m2.text.find("Johnson") == std::string::npos);
+  CHECK(m2.html.find("Johnson") == std::string::npos);
+  check_parts_equivalent(qa_report_document(run.report(), options(&run.terms)), m2);
+}
+
+TEST_CASE("subjects stay true: a report sent before its commit never says COMMITTED") {
+  Run run;
+  QaMailOptions o = options();
+  CHECK(qa_subject(run.report(), o) ==
+        "[rosterd] demo-isd 2026-11-22: PASSED — 5 added, 8 updated, 7 deactivated, 0 rejected");
+  o.awaiting_delivery = true;
+  CHECK(qa_subject(run.report(), o) ==
+        "[rosterd] demo-isd 2026-11-22: HELD until this report is delivered — 5 added, 8 "
+        "updated, 7 deactivated, 0 rejected");
+  o.awaiting_delivery = false;
+  o.kind = QaMailKind::committed;
+  CHECK(qa_subject(run.report(), o).starts_with("[rosterd] demo-isd 2026-11-22: COMMITTED — "));
+  o.kind = QaMailKind::report;
+  run.deactivate(16);
+  run.hold("max_deactivate_pct", 5, 100.0 * 16 / 49);
+  run.hold("max_row_drop_pct", 10, 31.3725);
+  CHECK(qa_subject(run.report(), o) ==
+        "[rosterd] demo-isd 2026-11-22: HELD — would deactivate 16 of 49 students (33%); the "
+        "file has 31% fewer rows than the last committed one, so it was probably cut short");
+  o.kind = QaMailKind::reminder;
+  o.waiting_since = "2 days";
+  CHECK(qa_subject(run.report(), o)
+            .starts_with(
+                "[rosterd] demo-isd 2026-11-22: STILL HELD (2 days) — would deactivate 16 of 49"));
+  run.r.state = RunState::dry_run;
+  run.r.trips.clear();
+  o.kind = QaMailKind::report;
+  CHECK(qa_subject(run.report(), o).starts_with("[rosterd] demo-isd 2026-11-22: TEST RUN — "));
+}
+
+TEST_CASE("percentages are rounded as people read them") {
+  CHECK(rounded_pct(31.3725) == "31%");
+  CHECK(rounded_pct(32.65) == "33%");
+  CHECK(rounded_pct(0.42) == "0.4%");
+  CHECK(rounded_pct(0) == "0%");
+  CHECK(rounded_pct(100) == "100%");
 }
 
 TEST_CASE("headers are one line, and non-ASCII subjects are encoded words") {
@@ -72,76 +287,262 @@ TEST_CASE("headers are one line, and non-ASCII subjects are encoded words") {
   CHECK(rfc5322_now().size() == 31);
 }
 
-TEST_CASE("the QA mail carries the run's summary, every discrepancy as CSV, and a stable id") {
-  std::vector<Discrepancy> ds = {
-      {3, DiscrepancyCode::unknown_grade, Field::grade, "1000000002", "=1+2", ""},
-      {6, DiscrepancyCode::invalid_date, Field::birth_date, "1000000005", "2015-02-30",
-       "%Y-%m-%d"}};
-  RunReport r;
-  r.feed = "gen";
-  r.run_id = 7;
-  r.state = RunState::committed;
-  r.counts.rows_read = 5;
-  r.counts.rows_rejected = 2;
-  r.discrepancies = &ds;
-  r.next_steps = {"To undo this run: rosterd rollback --config x 7"};
-  QaMailOptions o;
-  o.to = {"qa@example.org"};
-  o.date = "2026-11-23";
-  const MailMessage m = qa_report_mail(r, o);
-  CHECK(m.message_id == "<run-7.qa_report.gen@rosterd>");
-  CHECK(m.attachment_name == "rosterd-gen-run-7-discrepancies.csv");
-  CHECK(m.attachment ==
-        "line,student_id,field,code,value,message\r\n"
-        "3,1000000002,grade,unknown_grade,'=1+2," +
-            csv_cell(discrepancy_message(ds[0])) +
-            "\r\n6,1000000005,birth_date,invalid_date,[withheld]," +
-            csv_cell(discrepancy_message(redact_pii(ds[1]))) + "\r\n");
-  CHECK(m.text.find("To undo this run") != std::string::npos);
-  CHECK(m.html.find("<li>To undo this run: rosterd rollback --config x 7</li>") !=
-        std::string::npos);
-  CHECK(m.html.find("2015-02-30") == std::string::npos);
-  o.pii = PiiLevel::full;
-  CHECK(qa_report_mail(r, o).attachment.find("2015-02-30") != std::string::npos);
-}
-
-TEST_CASE("a refusal never quotes the file's first line at pii minimal") {
-  Discrepancy d;
-  d.code = DiscrepancyCode::missing_column;
-  d.field = Field::state_id;
-  d.value = "StudentStateID";
-  d.detail = "; the header row reads \"1000000001|L0001|Ava|Marie|Johnson|2016-03-14\"";
-  const Discrepancy r = redact_pii(d);
-  CHECK(r.value == "StudentStateID");  // a column name, not a student's data
-  CHECK(discrepancy_message(r).find("Johnson") == std::string::npos);
-  CHECK(discrepancy_message(r).find("2016-03-14") == std::string::npos);
-}
-
-TEST_CASE("identity alerts in a QA mail: IDs and scores, names and birth dates only at pii full") {
-  std::vector<std::string> row(kFieldCount), old(kFieldCount);
-  for (auto* v : {&row, &old}) {
-    (*v)[field_index(Field::first_name)] = "José";
-    (*v)[field_index(Field::last_name)] = "Núñez";
-    (*v)[field_index(Field::birth_date)] = "2014-07-02";
+TEST_CASE("the banner: one sentence for each kind of run mail") {
+  SUBCASE("committed clean") {
+    Run run;
+    const MailDocument d = qa_report_document(run.report(), options());
+    CHECK(d.tone == MailTone::good);
+    CHECK(banner(run.report(), options()) ==
+          "Passed: run 5 adds 5 students, updates 8 and deactivates 7; it is committed as this "
+          "report goes out. Nothing for you to do.");
+    CHECK(d.actions.size() == 1);
+    CHECK(d.actions[0].label == "See the run");
   }
-  std::vector<IdentityAlert> alerts(1);
-  alerts[0].kind = AlertKind::possible_match;
-  alerts[0].state_id = "1000000503";
-  alerts[0].line = 4;
-  alerts[0].row = row;
-  alerts[0].candidates.push_back(MatchCandidate{"1000000003", 90, old});
-  RunReport r;
-  r.feed = "gen";
-  r.run_id = 8;
-  r.state = RunState::committed;
-  r.alerts = &alerts;
-  QaMailOptions o;
-  o.to = {"qa@example.org"};
-  const MailMessage m = qa_report_mail(r, o);
-  CHECK(m.text.find("possible_match: line 4, state ID 1000000503") != std::string::npos);
-  CHECK(m.text.find("~ committed 1000000003 (score 90)") != std::string::npos);
-  CHECK(m.text.find("Núñez") == std::string::npos);
-  CHECK(m.text.find("2014-07-02") == std::string::npos);
-  o.pii = PiiLevel::full;
-  CHECK(qa_report_mail(r, o).text.find("Núñez, José | born 2014-07-02") != std::string::npos);
+  SUBCASE("committed with rejects") {
+    Run run;
+    run.reject(12, DiscrepancyCode::unknown_grade, Field::grade, "1000000012", "KG-A");
+    run.reject(14, DiscrepancyCode::missing_required, Field::last_name, "1000000014", "");
+    const MailDocument d = qa_report_document(run.report(), options());
+    CHECK(d.tone == MailTone::attention);
+    CHECK(banner(run.report(), options()) ==
+          "Passed with 2 rejected rows: run 5 adds 5 students, updates 8 and deactivates 7; it is "
+          "committed as this report goes out. 2 rejected rows changed nothing: fix them in the "
+          "SIS so that the next file brings them.");
+    REQUIRE(d.actions.size() == 2);
+    CHECK(d.actions[1].label == "See every discrepancy");
+    CHECK(d.actions[1].url == "https://rosterd.example/m/DISCKEY");
+  }
+  SUBCASE("held: deactivations and a short file") {
+    Run run;
+    run.deactivate(16);
+    run.hold("max_deactivate_pct", 5, 100.0 * 16 / 49);
+    run.hold("max_row_drop_pct", 10, 31.3725);
+    CHECK(banner(run.report(), options()) ==
+          "Held: this file was not committed: it would deactivate 16 of 49 students (33%); the "
+          "file has 31% fewer rows than the last committed one, so it was probably cut short. "
+          "Nothing was changed. Review it and decide.");
+    const MailDocument d = qa_report_document(run.report(), options());
+    CHECK(d.tone == MailTone::stop);
+    CHECK(d.actions.at(0).label == "Review and decide");
+    CHECK(d.actions.at(0).url == "https://rosterd.example/m/REVIEWKEY");
+  }
+  SUBCASE("held: too many rejected rows") {
+    Run run;
+    for (std::uint32_t i = 0; i < 20; ++i)
+      run.reject(2 + i, DiscrepancyCode::unknown_campus, Field::campus, "1", "999");
+    run.hold("max_reject_pct", 10, 100.0 * 20 / 49);
+    CHECK(banner(run.report(), options()) ==
+          "Held: this file was not committed: 20 of 49 rows (41%) were rejected, more than the "
+          "10% the feed allows. Nothing was changed. Review it and decide.");
+  }
+  SUBCASE("held: a re-key") {
+    Run run;
+    run.hold("rekey_min_students", 10, 12);
+    CHECK(banner(run.report(), options()) ==
+          "Held: this file was not committed: 12 students' state IDs changed in the SIS (each "
+          "new ID has a committed student's name and birth date). Nothing was changed. Review "
+          "it and decide.");
+  }
+  SUBCASE("held: a scope change") {
+    Run run;
+    run.r.plan->left_scope = 30;
+    run.hold("scope_change", 5, 100.0 * 30 / 49);
+    CHECK(banner(run.report(), options()) ==
+          "Held: this file was not committed: 30 of 49 students (61%) would leave the feed's "
+          "scope after a change to its rules. Nothing was changed. Review it and decide.");
+  }
+  SUBCASE("held: one school's limit, named by the school") {
+    Run run;
+    run.r.campuses = {{"201", 10, 0, 0, 0, 0, 8, 2, 0}};
+    run.hold("per_campus.201.max_deactivate_pct", 20, 80);
+    CHECK(banner(run.report(), options(&run.terms)) ==
+          "Held: this file was not committed: at 201 Lincoln Elementary, 8 of 12 students (80%) "
+          "would be deactivated. Nothing was changed. Review it and decide.");
+  }
+  SUBCASE("held waiting for its report") {
+    Run run;
+    QaMailOptions o = options();
+    o.awaiting_delivery = true;
+    o.deliver_within = "30 minutes";
+    run.r.state = RunState::held;
+    CHECK(banner(run.report(), o) ==
+          "Held until this report is delivered: run 5 adds 5 students, updates 8 and deactivates "
+          "7 and passed every safeguard; it is committed if the mail server took this report "
+          "within 30 minutes of the run, and otherwise waits for someone to approve it. A notice "
+          "follows when it is committed.");
+    CHECK(qa_report_document(run.report(), o).actions.at(0).label == "See the run");
+  }
+  SUBCASE("identity alerts") {
+    Run run;
+    run.alerts.push_back(possible_match(92));
+    run.r.plan->held_for_review = 1;
+    CHECK(banner(run.report(), options()) ==
+          "Passed: run 5 adds 5 students, updates 8 and deactivates 7; it is committed as this "
+          "report goes out. 1 student was not added because they look like a student the "
+          "platform already has: decide whether they are the same.");
+    const MailDocument d = qa_report_document(run.report(), options());
+    CHECK(d.actions.back().label == "Resolve 1 possible match");
+    CHECK(d.actions.back().url == "https://rosterd.example/m/ALERTKEY");
+  }
+  SUBCASE("reminder") {
+    Run run;
+    run.deactivate(16);
+    run.hold("max_deactivate_pct", 5, 100.0 * 16 / 49);
+    QaMailOptions o = options();
+    o.kind = QaMailKind::reminder;
+    o.waiting_since = "2 days";
+    CHECK(banner(run.report(), o) ==
+          "Still held: run 5 has waited 2 days for a decision: it would deactivate 16 of 49 "
+          "students (33%). Nothing changes until someone approves or rejects it.");
+  }
+  SUBCASE("committed after its report went out") {
+    Run run;
+    QaMailOptions o = options();
+    o.kind = QaMailKind::committed;
+    CHECK(banner(run.report(), o) ==
+          "Committed: run 5 adds 5 students, updates 8 and deactivates 7, and it was committed "
+          "once its QA report (sent earlier) had gone out.");
+  }
+}
+
+TEST_CASE("without a console the mail names whom to ask, and never a shell command") {
+  Run run;
+  run.deactivate(3);
+  run.hold("max_deactivate_pct", 5, 6.1);
+  QaMailOptions o = options(nullptr, /*links=*/false);
+  o.contact = "Jo Park <jo@vendor.example>";
+  const MailMessage m = qa_report_mail(run.report(), o);
+  CHECK(
+      m.text.starts_with("Held: this file was not committed: it would deactivate 3 of 49 "
+                         "students (6%). Nothing was changed. Ask Jo Park <jo@vendor.example> "
+                         "to approve or reject it."));
+  CHECK(m.html.find("href") == std::string::npos);
+  for (const MailMessage& any : {m, qa_report_mail(run.report(), options())}) {
+    CHECK(any.text.find("rosterd approve") == std::string::npos);
+    CHECK(any.text.find("--config") == std::string::npos);
+    CHECK(any.html.find("rosterd approve") == std::string::npos);
+  }
+  o.contact.clear();
+  CHECK(qa_report_mail(run.report(), o)
+            .text.find("Ask your platform vendor to approve or reject "
+                       "it.") != std::string::npos);
+}
+
+TEST_CASE("a held mail names who it would change: the first 20 in the body, all in a CSV") {
+  Run run;
+  run.deactivate(25);
+  run.hold("max_deactivate_pct", 5, 51);
+  const QaMailOptions o = options(&run.terms);
+  const MailMessage m = qa_report_mail(run.report(), o);
+  const MailDocument d = qa_report_document(run.report(), o);
+  const MailSection* who = nullptr;
+  for (const MailSection& s : d.sections)
+    if (s.title == "Who it would change") who = &s;
+  REQUIRE(who != nullptr);
+  CHECK(who->table.rows.size() == 20);
+  CHECK(who->table.rows[0] ==
+        std::vector<std::string>{"deactivate", "000001000", "", "L0", "202 Adams Middle", "05"});
+  CHECK(who->after.at(0) == "... and 5 more in the attached CSV and on the console.");
+  REQUIRE(m.attachments.size() == 1);  // no discrepancies: only who it would change
+  CHECK(m.attachments[0].name == "rosterd-demo-isd-run-5-affected.csv");
+  const std::string& csv = m.attachments[0].bytes;
+  CHECK(csv.starts_with(
+      std::string(kCsvBom) +
+      "change,state_id,new_state_id,local_id,school_code,school_name,grade\r\n"
+      "deactivate,\"=\"\"000001000\"\"\",,L0,202,Adams Middle,\"=\"\"05\"\"\"\r\n"));
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 26);
+  CHECK(csv.find("Núñez") == std::string::npos);  // pii minimal
+  QaMailOptions full = o;
+  full.pii = PiiLevel::full;
+  CHECK(qa_report_mail(run.report(), full).attachments[0].bytes.find(",Núñez,Zoë,2014-07-02\r\n") !=
+        std::string::npos);
+  check_parts_equivalent(d, m);
+}
+
+TEST_CASE("the discrepancy CSV: BOM, severity, IDs, school, the district's column, how to fix") {
+  Run run;
+  StudentTable rows;
+  StudentValues v{};
+  v[field_index(Field::state_id)] = "0012";
+  v[field_index(Field::local_id)] = "00077";
+  v[field_index(Field::campus)] = "201";
+  rows.append(v, 3);
+  run.r.rows = &rows;
+  run.reject(3, DiscrepancyCode::unknown_grade, Field::grade, "0012", "=KG-A");
+  run.ds.push_back(
+      {5, DiscrepancyCode::invalid_score, Field::ela_score, "1000000005", "-5", "0 to 100"});
+  run.alerts.push_back(possible_match(92));
+  const MailMessage m = qa_report_mail(run.report(), options(&run.terms));
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].name == "rosterd-demo-isd-run-5-discrepancies.csv");
+  const std::string& csv = m.attachments[0].bytes;
+  CHECK(is_valid_utf8(csv));
+  CHECK(csv.starts_with(std::string(kCsvBom) +
+                        "severity,line,state_id,local_id,school_code,school_name,column,value,"
+                        "message,how_to_fix\r\n"
+                        "rejected,3,\"=\"\"0012\"\"\",\"=\"\"00077\"\"\",201,Lincoln Elementary,"
+                        "GRADE,'=KG-A,"));
+  CHECK(csv.find("accepted with a warning,5,1000000005,,,,ELA_SS,-5,") != std::string::npos);
+  CHECK(csv.find("not added (possible match),4,1000000503,L3,201,Lincoln Elementary,,,Looks like "
+                 "committed student 1000000003 (score 92)") != std::string::npos);
+  CHECK(csv.find("Use a grade the platform knows in the SIS") != std::string::npos);
+}
+
+TEST_CASE("identity alerts are in every part: text, HTML and CSV; names only at pii full") {
+  Run run;
+  run.alerts.push_back(possible_match(90));
+  const QaMailOptions o = options(&run.terms);
+  const MailMessage m = qa_report_mail(run.report(), o);
+  for (const std::string* part : {&m.text, &m.html, &m.attachments.at(0).bytes}) {
+    CHECK(part->find("1000000503") != std::string::npos);
+    CHECK(part->find("1000000003") != std::string::npos);
+    CHECK(part->find("Núñez") == std::string::npos);
+    CHECK(part->find("2014-07-02") == std::string::npos);
+  }
+  CHECK(m.html.find("Students not added: possible matches") != std::string::npos);
+  check_parts_equivalent(qa_report_document(run.report(), o), m);
+  QaMailOptions full = o;
+  full.pii = PiiLevel::full;
+  CHECK(qa_report_mail(run.report(), full).html.find("Núñez, Zoë") != std::string::npos);
+}
+
+TEST_CASE("discrepancies in the district's terms: its columns, school names, how to fix") {
+  Run run;
+  StudentTable rows;
+  StudentValues v{};
+  v[field_index(Field::state_id)] = "1000000012";
+  v[field_index(Field::local_id)] = "L12";
+  v[field_index(Field::campus)] = "202";
+  rows.append(v, 12);
+  run.r.rows = &rows;
+  run.reject(12, DiscrepancyCode::missing_required, Field::last_name, "1000000012", "");
+  const MailDocument d = qa_report_document(run.report(), options(&run.terms));
+  const MailSection* s = nullptr;
+  for (const MailSection& x : d.sections)
+    if (x.title.starts_with("Required values missing")) s = &x;
+  REQUIRE(s != nullptr);
+  CHECK(s->title == "Required values missing — 1 row rejected");
+  CHECK(s->paragraphs.at(0) ==
+        "How to fix: Enter the missing value on the student's record in the SIS; the next file "
+        "brings it.");
+  CHECK(s->table.rows.at(0) ==
+        std::vector<std::string>{"12", "1000000012", "L12", "202 Adams Middle", "LNAME",
+                                 "Column LNAME (last name) is required but empty. Fill it in the "
+                                 "student information system."});
+  check_parts_equivalent(d, qa_report_mail(run.report(), options(&run.terms)));
+}
+
+TEST_CASE("the HTML part is mail-client HTML: tables, inline styles, every value escaped") {
+  Run run;
+  run.r.file_name = "<script>alert(1)</script>.csv";
+  run.reject(3, DiscrepancyCode::unknown_grade, Field::grade, "1<b>", "<img src=x>");
+  const MailMessage m = qa_report_mail(run.report(), options());
+  CHECK(m.html.find("<script>") == std::string::npos);
+  CHECK(m.html.find("<img") == std::string::npos);
+  CHECK(m.html.find("&lt;script&gt;") != std::string::npos);
+  CHECK(m.html.find("<style") == std::string::npos);  // Gmail and Outlook drop style blocks
+  CHECK(m.html.find("class=") == std::string::npos);
+  CHECK(m.html.find("role=\"presentation\"") != std::string::npos);
+  CHECK(m.html.find("name=\"viewport\"") != std::string::npos);
+  CHECK(m.message_id == "<run-5.qa_report.demo-isd@rosterd>");
 }

@@ -54,8 +54,9 @@ TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one p
   m.subject = "QA report";
   m.text = "text";
   m.html = "<p>html</p>";
-  m.attachment_name = "discrepancies.csv";
-  m.attachment = std::string("line,1\n\0\xff\xfe", 10);  // any bytes
+  m.attachments = {{"discrepancies.csv", std::string("line,1\n\0\xff\xfe", 10)},  // any bytes
+                   {"deactivations.csv", "state_id\r\n1\r\n"},
+                   {"empty.csv", ""}};
   m.message_id = "<1@rosterd>";
   const QueuedMail queued = f.store->outbox().enqueue("gen", std::nullopt, "qa_report", "k1", m);
   CHECK(queued.claimed);  // whoever queues it sends it first
@@ -65,7 +66,11 @@ TEST_CASE_TEMPLATE("store: an outbox message is queued once and claimed by one p
   CHECK_FALSE(again.claimed);
   const auto e = f.store->outbox().message(id);
   REQUIRE(e);
-  CHECK(e->message.attachment == m.attachment);
+  REQUIRE(e->message.attachments.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(e->message.attachments[i].name == m.attachments[i].name);
+    CHECK(e->message.attachments[i].bytes == m.attachments[i].bytes);
+  }
   CHECK(e->message.to == m.to);
   CHECK(e->status == "sending");
   // Another worker's sweep neither sees nor takes it while its sender tries.
@@ -237,7 +242,7 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
   f.store.reset();
   f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DROP TABLE actions; "
                       "DROP TABLE console_keys; DROP TABLE console_roles; DROP TABLE mail_lists; "
-                      "DROP TABLE run_campuses; DROP TABLE "
+                      "DROP TABLE run_campuses; DROP TABLE mail_links; DROP TABLE "
                       "console_users; DELETE FROM schema_migrations WHERE version >= ") +
           (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
   f.store = f.open_another();

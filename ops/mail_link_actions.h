@@ -1,0 +1,55 @@
+// What a link in the district's mail opens and lets its recipient do (docs/mail.md, "Links").
+// Opening a link changes nothing (mail scanners follow links): it shows the run; a decision is a
+// separate request, made once per link. The link stands for its recipient: the decision is
+// recorded as theirs ("mail link"), and they may approve or reject only when they are an approver
+// of the feed: a console user with that role, or an address on the feed's `held` list (as set
+// in the console, else the configuration), the list rosterd asks for approval.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "ops/console_views.h"
+#include "store/roster_store.h"
+
+namespace rosterd {
+
+enum class MailLinkState {
+  open,     // usable: the run is shown, and decided when the link allows it
+  used,     // a decision was made through it already
+  expired,  // past report.links_valid_for
+  unknown,  // not a link rosterd sent (mistyped, forged, or forgotten long after it expired)
+  gone,     // its feed is no longer configured
+};
+
+struct MailLinkView {
+  MailLinkState state = MailLinkState::unknown;
+  MailLinkRecord link;
+  std::optional<RunSummary> run;  // with open, used and expired links
+  // The run is held and the recipient may decide it (open links only).
+  bool can_decide = false;
+  // Why a held run cannot be decided through this link ("" when it can, or it is not held).
+  std::string why_not;
+  std::vector<AlertRecord> open_alerts;  // the run's open identity alerts
+};
+
+// What `key` opens now. Never changes anything.
+MailLinkView open_mail_link(RosterStore& store, const Config& config, const std::string& key);
+
+// Approves or rejects (`decision`) the link's held run as its recipient, with `reason`, through
+// `address` (the client's). Throws Error saying why not (the link was
+// used or expired, the run is no longer held, the recipient is no approver). Returns the run as
+// it now stands.
+RunRecord decide_by_mail_link(RosterStore& store, const Config& config, const std::string& key,
+                              const std::string& decision, const std::string& reason,
+                              const std::string& address);
+
+// Decides every open alert of the link's run (`match_all`: each the committed student it looks
+// like; otherwise each a new student) as its recipient. Same rules as decide_by_mail_link.
+std::size_t resolve_by_mail_link(RosterStore& store, const Config& config, const std::string& key,
+                                 bool match_all, const std::string& reason,
+                                 const std::string& address);
+
+}  // namespace rosterd
