@@ -1,6 +1,7 @@
 #include "console/console_app.h"
 
 #include "console/html.h"
+#include "console/mail_link_pages.h"
 #include "console/sign_in_pages.h"
 #include "console/visit.h"
 
@@ -145,6 +146,7 @@ HttpResponse ConsoleApp::handle(HttpRequest& req) {
     }
     RosterStore& store = thread_store(*config);
     if (auto r = sign_in_route(req, *segs, *config, store, throttle_)) return *r;
+    if (auto r = mail_link_route(req, *segs, *config, store, throttle_)) return *r;
 
     Visit v{req, *config, store, service_, *segs, parse_form(req.query), {}, ActionSource::console,
             ""};

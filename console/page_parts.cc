@@ -4,6 +4,16 @@
 
 namespace rosterd {
 
+std::string decisions_section(const std::vector<ActionRecord>& actions) {
+  if (actions.empty()) return "";
+  std::string body = "<h2>Decisions</h2><ul>";
+  for (const ActionRecord& a : actions) {
+    body += "<li>" + html(a.at) + ": " + html(a.action) + " by " + html(a.who) + " (" +
+            html(a.via) + ")" + (a.reason.empty() ? "" : ". Reason: " + html(a.reason)) + "</li>";
+  }
+  return body + "</ul>";
+}
+
 std::string thousands(std::int64_t n) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;

@@ -14,6 +14,8 @@ std::string state_badge(const RunRecord& run);
 // One sentence: what happened in the run.
 std::string run_sentence(const RunRecord& run);
 std::string thousands(std::int64_t n);
+// "<h2>Decisions</h2>" and who decided what about a run, oldest first; "" when nobody did.
+std::string decisions_section(const std::vector<ActionRecord>& actions);
 PageFrame frame_for(const Visit& v, std::string title,
                     std::vector<std::pair<std::string, std::string>> crumbs = {});
 // The link to a feed's page.

@@ -213,14 +213,7 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
               number(t.value) + "</td><td>" + html(t.explanation) + "</td></tr>";
     body += "</tbody></table></div>";
   }
-  if (!s.actions.empty()) {
-    body += "<h2>Decisions</h2><ul>";
-    for (const ActionRecord& a : s.actions) {
-      body += "<li>" + html(a.at) + ": " + html(a.action) + " by " + html(a.who) + " (" +
-              html(a.via) + ")" + (a.reason.empty() ? "" : ". Reason: " + html(a.reason)) + "</li>";
-    }
-    body += "</ul>";
-  }
+  body += decisions_section(s.actions);
   if (r.state == RunState::held && may(v.user, r.feed, ConsoleRole::approver)) {
     const std::string reason =
         "<label for=\"reason-%\">Reason (kept with the decision)</label> "

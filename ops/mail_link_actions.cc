@@ -10,6 +10,13 @@
 namespace rosterd {
 namespace {
 
+// A record's names and birth date blanked (report.pii minimal).
+void withhold(std::vector<std::string>& values) {
+  if (values.size() != kFieldCount) return;
+  for (Field f : {Field::first_name, Field::middle_name, Field::last_name, Field::birth_date})
+    values[field_index(f)].clear();
+}
+
 // Whether `address` approves runs of `feed`: a console approver, or on its held list.
 std::string why_no_approver(RosterStore& store, const Config& config, const FeedConfig& feed,
                             const std::string& address) {
@@ -59,8 +66,25 @@ MailLinkView open_mail_link(RosterStore& store, const Config& config, const std:
             : store.clock().now() > link->expires ? MailLinkState::expired
                                                   : MailLinkState::open;
   v.run = run_summary(store, config, link->run);
+  const FeedConfig& f = feed->second;
+  v.withhold_pii = f.report.pii != PiiLevel::full;
+  v.columns = f.format.columns;
   for (AlertRecord& a : store.identity().alerts(link->feed, false)) {
-    if (a.run == link->run && a.is_open()) v.open_alerts.push_back(std::move(a));
+    if (a.run != link->run || !a.is_open()) continue;
+    if (v.withhold_pii) {
+      for (std::vector<std::string>* values : {&a.alert.row})
+        withhold(*values);
+      for (MatchCandidate& c : a.alert.candidates)
+        withhold(c.values);
+    }
+    v.open_alerts.push_back(std::move(a));
+  }
+  if (link->action == "discrepancies") {
+    const DiscrepancyPage page =
+        discrepancy_page(store, link->run, DiscrepancyFilter{}, 0, kLinkDiscrepancies);
+    v.discrepancy_count = page.matching;
+    for (const Discrepancy& d : page.rows)
+      v.discrepancies.push_back(v.withhold_pii ? redact_pii(d) : d);
   }
   if (v.run->run.state == RunState::held && v.state == MailLinkState::open) {
     v.why_not = why_no_approver(store, config, feed->second, link->recipient);

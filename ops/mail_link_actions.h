@@ -6,6 +6,7 @@
 // in the console, else the configuration), the list rosterd asks for approval.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,8 +33,19 @@ struct MailLinkView {
   bool can_decide = false;
   // Why a held run cannot be decided through this link ("" when it can, or it is not held).
   std::string why_not;
-  std::vector<AlertRecord> open_alerts;  // the run's open identity alerts
+  // The run's open identity alerts; without names and birth dates unless the feed's report.pii
+  // is full (the link shows no more than the mail did).
+  std::vector<AlertRecord> open_alerts;
+  // A "discrepancies" link: the first kLinkDiscrepancies of the run's row discrepancies
+  // (values of names and birth dates withheld as in the mail), and how many there are.
+  std::vector<Discrepancy> discrepancies;
+  std::size_t discrepancy_count = 0;
+  // The district's column headers (empty when the feed is gone), for messages in its terms.
+  std::array<std::string, kFieldCount> columns;
+  bool withhold_pii = true;
 };
+
+inline constexpr std::size_t kLinkDiscrepancies = 200;
 
 // What `key` opens now. Never changes anything.
 MailLinkView open_mail_link(RosterStore& store, const Config& config, const std::string& key);

@@ -67,6 +67,16 @@ struct MailFixture {
                                  smtp_extra,
                              "live");
   }
+  // Replaces `what` in the configuration file with `with`.
+  void edit_config(const std::string& what, const std::string& with) {
+    std::ifstream in(config);
+    std::ostringstream text;
+    text << in.rdbuf();
+    std::string cfg = text.str();
+    REQUIRE(cfg.find(what) != std::string::npos);
+    cfg.replace(cfg.find(what), what.size(), with);
+    std::ofstream(config) << cfg;
+  }
   ProcessResult ingest() {
     return rosterd(
         {"ingest", "--config", config.string(), "--as-of", kGeneratorAsOf, file.string()});
@@ -159,15 +169,7 @@ TEST_CASE("integration: report.pii full shows names and birth dates") {
 TEST_CASE("integration: a held run is also sent to the held list, naming whom to ask") {
   MailFixture f("    report: {pii: minimal, contact: \"Jo Park <jo@vendor.example>\"}\n");
   // max_reject_pct back to its default (5%): 3 rejected rows of 5 hold the run.
-  std::string cfg;
-  {
-    std::ifstream in(f.config);
-    std::ostringstream text;
-    text << in.rdbuf();
-    cfg = text.str();
-  }
-  cfg.replace(cfg.find("max_reject_pct: 100"), 19, "max_reject_pct: 5");
-  std::ofstream(f.config) << cfg;
+  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5");
   const ProcessResult r = f.ingest();
   CHECK(r.exit_status == 4);
   const auto mails = f.received();
@@ -185,6 +187,11 @@ TEST_CASE("integration: a held run is also sent to the held list, naming whom to
                        "<jo@vendor.example> to approve or reject it.\n"));
   CHECK(text.find("rosterd approve") == std::string::npos);
   CHECK(std::string(mails[1]["html"]).find("href=") == std::string::npos);
+  // Both bodies as alternatives, then the discrepancies and who the run would change... here
+  // nobody: 3 rejected rows deactivate no one, so one CSV.
+  CHECK(mails[1]["structure"] == json::array({"multipart/mixed", "multipart/alternative",
+                                              "text/plain", "text/html", "text/csv"}));
+  CHECK(mails[1]["attachments"][0]["filename"] == "rosterd-gen-run-1-discrepancies.csv");
 }
 
 TEST_CASE("integration: a school's own thresholds hold the run, and its lists get their copy") {
@@ -464,16 +471,8 @@ TEST_CASE(
     "after deliver_within without being blocked by it") {
   MailFixture f;
   f.write_config("    report: {deliver_within: 1s}\n", "  starttls: off\n");
-  {
-    // The report goes to a mailbox the server refuses (550).
-    std::ifstream in(f.config);
-    std::ostringstream text;
-    text << in.rdbuf();
-    std::string cfg = text.str();
-    const std::string old = "qa_report: [qa@district.example]";
-    cfg.replace(cfg.find(old), old.size(), "qa_report: [bounce@district.example]");
-    std::ofstream(f.config) << cfg;
-  }
+  // The report goes to a mailbox the server refuses (550).
+  f.edit_config("qa_report: [qa@district.example]", "qa_report: [bounce@district.example]");
   const ProcessResult r = f.ingest();
   INFO(r.out, r.err);
   CHECK(r.exit_status == 4);
@@ -628,4 +627,60 @@ TEST_CASE("integration: STARTTLS and login work, and mail-test never shows the p
       run_process(ROSTERD_BIN, {"mail-test", "--config", config.string(), "--to", "qa@d.example"});
   CHECK(bad.exit_status == 5);
   CHECK(bad.out.find("wrong") == std::string::npos);
+}
+
+TEST_CASE("integration: a run still held after remind_after reminds its approvers once a day") {
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+      "    report: {remind_after: 24h}\n");
+  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5");  // 3 rejected rows of 5: held
+  std::filesystem::create_directories(f.tmp / "drop");
+  REQUIRE(f.ingest().exit_status == 4);
+  const std::vector<std::string> once = {"run", "--once", "--config", f.config.string()};
+  const auto reminders = [&] {
+    std::vector<json> out;
+    for (const json& m : f.received())
+      if (std::string(m["message_id"]).starts_with("<run-1.reminder.")) out.push_back(m);
+    return out;
+  };
+  f.rosterd(once);
+  CHECK(reminders().empty());  // not yet a day
+  f.clock.advance(25 * 3600);
+  f.rosterd(once);
+  f.rosterd(once);  // the same day: no second reminder
+  auto sent = reminders();
+  REQUIRE(sent.size() == 1);
+  CHECK(sent[0]["rcpt_tos"] == json::array({"approver@district.example"}));
+  CHECK(sent[0]["subject"] == "[rosterd] gen " + to_iso(utc_date(f.clock.now())) +
+                                  ": STILL HELD (25 hours) — 3 of 5 rows (60%) were rejected, "
+                                  "more than the 5% the feed allows");
+  CHECK(std::string(sent[0]["text"])
+            .starts_with("Still held: run 1 has waited 25 hours for a decision: 3 of 5 rows (60%) "
+                         "were rejected, "
+                         "more than the 5% the feed allows. Nothing changes until someone approves "
+                         "or rejects it. "
+                         "Ask your platform vendor to approve or reject it.\n"));
+  f.clock.advance(24 * 3600);
+  f.rosterd(once);
+  sent = reminders();
+  REQUIRE(sent.size() == 2);
+  CHECK(std::string(sent[1]["subject"]).find("STILL HELD (2 days)") != std::string::npos);
+  // Decided: no more reminders.
+  REQUIRE(f.rosterd({"reject", "--config", f.config.string(), "1", "--reason", "bad file"})
+              .exit_status == 0);
+  f.clock.advance(24 * 3600);
+  f.rosterd(once);
+  CHECK(reminders().size() == 2);
+}
+
+TEST_CASE("integration: remind_after 0 sends no reminder") {
+  MailFixture f(
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+      "    report: {remind_after: 0s}\n");
+  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5");
+  std::filesystem::create_directories(f.tmp / "drop");
+  REQUIRE(f.ingest().exit_status == 4);
+  f.clock.advance(3 * 86400);
+  f.rosterd({"run", "--once", "--config", f.config.string()});
+  CHECK(f.received().size() == 2);  // the report and the held notice only
 }

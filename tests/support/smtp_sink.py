@@ -76,6 +76,8 @@ class Sink:
             "text": text.get_content() if text else "",
             "html": html.get_content() if html else "",
             "attachments": attachments,
+            # The MIME tree, depth first: "multipart/mixed", "multipart/alternative", ...
+            "structure": [part.get_content_type() for part in msg.walk()],
             "runs_at_receipt": self.runs(),
         }
         n = len([f for f in os.listdir(self.out) if f.endswith(".json")])
