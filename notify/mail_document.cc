@@ -22,8 +22,25 @@ const char* banner_colour(MailTone tone) {
 
 constexpr const char* kFont = "font-family:Arial,Helvetica,sans-serif;";
 
+// In a row shown as a block, a long last cell (a sentence: what is wrong) gets a line of its own.
+bool own_line(const std::vector<std::string>& row, std::size_t i) {
+  return i > 0 && i + 1 == row.size() && row[i].size() > 40;
+}
+
 void write_text_table(std::ostringstream& out, const MailTable& t) {
   if (t.header.empty()) return;
+  if (t.header.size() > 3) {
+    // As the HTML part's blocks: a row a paragraph, the last column on a line of its own.
+    for (const auto& r : t.rows) {
+      out << "  -";
+      for (std::size_t i = 0; i < r.size() && i < t.header.size(); ++i) {
+        if (r[i].empty()) continue;
+        out << (own_line(r, i) ? "\n    " : i > 0 ? " · " : " ") << t.header[i] << ": " << r[i];
+      }
+      out << '\n';
+    }
+    return;
+  }
   const auto row = [&](const std::vector<std::string>& cells) {
     out << "  ";
     for (std::size_t i = 0; i < cells.size(); ++i)
@@ -35,8 +52,33 @@ void write_text_table(std::ostringstream& out, const MailTable& t) {
     row(r);
 }
 
+// A table of more than three columns does not fit a phone's screen, and a mail cannot count on
+// a media query (Outlook and some webmail drop <style>): each row is a small block instead,
+// "Header value · Header value ...", which wraps at any width.
+void write_html_cards(std::ostringstream& out, const MailTable& t) {
+  out << "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
+         "border=\"0\" style=\"border-collapse:collapse;margin:8px 0 4px 0;\">\n";
+  for (const auto& r : t.rows) {
+    out << "<tr><td style=\"" << kFont
+        << "font-size:13px;line-height:1.5;color:#111827;padding:8px 10px;border:1px solid "
+           "#d1d5db;background:#f9fafb;word-break:break-word;\">";
+    for (std::size_t i = 0; i < r.size() && i < t.header.size(); ++i) {
+      if (r[i].empty()) continue;
+      if (own_line(r, i)) {
+        out << "<br>";
+      } else if (i > 0) {
+        out << " &middot; ";
+      }
+      out << html_escape(t.header[i] + ": " + r[i]);
+    }
+    out << "</td></tr>\n";
+  }
+  out << "</table>\n";
+}
+
 void write_html_table(std::ostringstream& out, const MailTable& t) {
   if (t.header.empty()) return;
+  if (t.header.size() > 3) return write_html_cards(out, t);
   out << "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
          "border=\"0\" style=\"border-collapse:collapse;margin:8px 0 4px 0;\">\n<tr>";
   for (const std::string& h : t.header) {

@@ -16,6 +16,8 @@ struct MailLink {
   std::string url;    // absolute, https or http
 };
 
+// Up to three columns, a table; more do not fit a phone, so each row is shown as a block of
+// "Header: value" pairs (empty cells left out), in the text part as in the HTML part.
 struct MailTable {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;  // each as long as the header

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+import axe_audit
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -50,13 +51,8 @@ def audit(driver, name):
     if not AXE:
         print("  axe %s: skipped (axe-core is not installed)" % name, flush=True)
         return
-    driver.execute_script(AXE)
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-        " nodes: v.nodes.length}))), e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: 0}]));")
-    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    result = axe_audit.violations(driver, AXE)
+    bad = axe_audit.serious(result)
     for v in result:
         print("  axe %s: %s (%s, %d nodes)" % (name, v["id"], v["impact"], v["nodes"]), flush=True)
     check(not bad, "no serious or critical WCAG 2.1 AA violation on the %s page" % name)

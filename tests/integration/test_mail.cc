@@ -124,7 +124,9 @@ TEST_CASE(
                        "SIS so that the next file brings them.\n"));
   CHECK(text.find("Grades the platform does not know — 1 row rejected") != std::string::npos);
   // The district's own column headers and the platform's school names.
-  CHECK(text.find("| 101 Lincoln Elementary | Grade | The grade \"=1+2\"") != std::string::npos);
+  CHECK(text.find("  - Line: 3 · State ID: 1000000002 · Local ID: L2 · School: 101 Lincoln "
+                  "Elementary · Column: Grade\n    What is wrong: The grade \"=1+2\"") !=
+        std::string::npos);
   CHECK(text.find("rosterd rollback") == std::string::npos);  // no shell commands to a district
   const std::string html = m["html"];
   CHECK(html.find("Passed with 3 rejected rows:</strong>") != std::string::npos);
@@ -213,8 +215,10 @@ TEST_CASE("integration: a school's own thresholds hold the run, and its lists ge
   CHECK(campus_copy.find("at 101 Lincoln Elementary, 2 of 4 rows (50%) were rejected") !=
         std::string::npos);
   // Its campus leads the per-school table.
-  CHECK(campus_copy.find("By school") < campus_copy.find("  101 Lincoln Elementary | 4"));
-  CHECK(campus_copy.find("  101 Lincoln Elementary | 4") < campus_copy.find("  @SUM(A1) | 1"));
+  const std::size_t by_school = campus_copy.find("By school");
+  CHECK(by_school < campus_copy.find("  - School: 101 Lincoln Elementary · Rows: 4", by_school));
+  CHECK(campus_copy.find("  - School: 101 Lincoln Elementary · Rows: 4", by_school) <
+        campus_copy.find("  - School: @SUM(A1) · Rows: 1", by_school));
   // Its discrepancies only: the row of the unknown campus is not in its CSV.
   const std::string csv = mails[1]["attachments"][0]["content"];
   CHECK(csv.find("1000000002") != std::string::npos);

@@ -169,8 +169,8 @@ TEST_CASE("mail links: each recipient has their own; opening changes nothing; on
       "deactivate,1000000017,,L17,101,Lincoln Elementary,\"=\"\"05\"\"\"\r\n"));
   CHECK(std::count(affected.begin(), affected.end(), '\n') == 5);
   CHECK(std::string(held["text"])
-            .find("deactivate | 1000000020 |  | L20 | 101 Lincoln Elementary | 05") !=
-        std::string::npos);
+            .find("  - Change: deactivate · State ID: 1000000020 · Local ID: "
+                  "L20 · School: 101 Lincoln Elementary · Grade: 05\n") != std::string::npos);
   const std::string review = w.link(held, "Review and decide");
   const std::string coordinator_review =
       w.link(w.mail(2, kCoordinator, "qa_report"), "Review and decide");

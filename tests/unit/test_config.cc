@@ -264,6 +264,32 @@ TEST_CASE("smtp and notify are validated") {
         std::string::npos);
 }
 
+TEST_CASE("report: links, reminders and the contact have defaults and are checked") {
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  const Config defaults = parse_config(kFeedHead + "    mode: live\n", "rosterd.yaml", dir.path());
+  const ReportPolicy& d = defaults.feeds.at("demo").report;
+  CHECK(d.links_valid_for == std::chrono::hours(72));
+  CHECK(d.remind_after == std::chrono::hours(24));
+  CHECK(d.contact.empty());
+  const Config set = parse_config(kFeedHead +
+                                      "    report: {links_valid_for: 7d, remind_after: 0s, "
+                                      "contact: \"Jo Park <jo@vendor.example>\"}\n",
+                                  "rosterd.yaml", dir.path());
+  const ReportPolicy& r = set.feeds.at("demo").report;
+  CHECK(r.links_valid_for == std::chrono::hours(7 * 24));
+  CHECK(r.remind_after.count() == 0);
+  CHECK(r.contact == "Jo Park <jo@vendor.example>");
+  CHECK(error_for(kFeedHead + "    report: {links_valid_for: 10m}\n") ==
+        "rosterd.yaml:3: feeds.demo.report.links_valid_for: must be at least 1h: a coordinator "
+        "needs time to open the mail.");
+  CHECK(error_for(kFeedHead + "    report: {contact: \"a\\nb\"}\n") ==
+        "rosterd.yaml:3: feeds.demo.report.contact: must be one line of at most 200 characters (a "
+        "name and an address).");
+  CHECK(error_for(kFeedHead + "    report: {remind_after: .nan}\n")
+            .find("feeds.demo.report.remind_after") != std::string::npos);
+}
+
 TEST_CASE("smtp credentials never travel in the url or in clear text") {
   CHECK(error_for("smtp: {url: \"smtp://user:pw@mail\", from: a@b.c}\n" + kFeedHead +
                   "    mode: live\n") ==

@@ -120,10 +120,16 @@ void check_parts_equivalent(const MailDocument& d, const MailMessage& m) {
   }
   for (const MailSection& s : d.sections) {
     texts.push_back(s.title);
-    for (const auto* list : {&s.paragraphs, &s.after, &s.table.header})
+    for (const auto* list : {&s.paragraphs, &s.after})
       texts.insert(texts.end(), list->begin(), list->end());
-    for (const auto& row : s.table.rows)
-      texts.insert(texts.end(), row.begin(), row.end());
+    const bool blocks = s.table.header.size() > 3;  // "Header: value" for each filled cell
+    if (!blocks) texts.insert(texts.end(), s.table.header.begin(), s.table.header.end());
+    for (const auto& row : s.table.rows) {
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        if (row[i].empty()) continue;
+        texts.push_back(blocks ? s.table.header[i] + ": " + row[i] : row[i]);
+      }
+    }
     for (const MailLink& l : s.links) {
       texts.push_back(l.label);
       texts.push_back(l.url);
