@@ -4,6 +4,8 @@
 // is tests/integration/test_mail.cc's.
 #include <doctest/doctest.h>
 
+#include <functional>
+
 #include "core/html_text.h"
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
@@ -551,4 +553,87 @@ TEST_CASE("the HTML part is mail-client HTML: tables, inline styles, every value
   CHECK(m.html.find("role=\"presentation\"") != std::string::npos);
   CHECK(m.html.find("name=\"viewport\"") != std::string::npos);
   CHECK(m.message_id == "<run-5.qa_report.demo-isd@rosterd>");
+}
+
+TEST_CASE("every kind of mail: the text part says what the HTML part says, links in both") {
+  struct Kind {
+    const char* name;
+    std::function<void(Run&, QaMailOptions&)> make;
+  };
+  const std::vector<Kind> kinds = {
+      {"committed clean", [](Run&, QaMailOptions&) {}},
+      {"committed with rejects",
+       [](Run& run, QaMailOptions&) {
+         run.reject(3, DiscrepancyCode::unknown_grade, Field::grade, "1000000003", "KG-A");
+       }},
+      {"held: deactivations",
+       [](Run& run, QaMailOptions&) {
+         run.deactivate(16);
+         run.hold("max_deactivate_pct", 5, 33);
+       }},
+      {"held: rejects",
+       [](Run& run, QaMailOptions&) {
+         run.reject(3, DiscrepancyCode::unknown_campus, Field::campus, "1", "999");
+         run.hold("max_reject_pct", 1, 2);
+       }},
+      {"held: short file", [](Run& run, QaMailOptions&) { run.hold("max_row_drop_pct", 10, 31); }},
+      {"held: re-key", [](Run& run, QaMailOptions&) { run.hold("rekey_min_students", 10, 12); }},
+      {"held: scope", [](Run& run, QaMailOptions&) { run.hold("scope_change", 5, 60); }},
+      {"held: one school",
+       [](Run& run, QaMailOptions&) { run.hold("per_campus.201.max_reject_pct", 5, 50); }},
+      {"held waiting for delivery",
+       [](Run& run, QaMailOptions& o) {
+         run.r.state = RunState::held;
+         o.awaiting_delivery = true;
+       }},
+      {"identity alerts",
+       [](Run& run, QaMailOptions&) { run.alerts.push_back(possible_match(92)); }},
+      {"refused",
+       [](Run& run, QaMailOptions&) {
+         run.r.state = RunState::refused;
+         run.r.refusal = Discrepancy{0, DiscrepancyCode::empty_file, std::nullopt, "", "", ""};
+       }},
+      {"reminder",
+       [](Run& run, QaMailOptions& o) {
+         run.deactivate(4);
+         run.hold("max_deactivate_pct", 5, 8);
+         o.kind = QaMailKind::reminder;
+         o.waiting_since = "2 days";
+       }},
+      {"committed notice", [](Run&, QaMailOptions& o) { o.kind = QaMailKind::committed; }},
+  };
+  for (const Kind& k : kinds) {
+    CAPTURE(k.name);
+    Run run;
+    QaMailOptions o = options(&run.terms);
+    k.make(run, o);
+    const MailDocument d = qa_report_document(run.report(), o);
+    const MailMessage m = qa_report_mail(run.report(), o);
+    check_parts_equivalent(d, m);
+    CHECK(!d.sentence.empty());
+    CHECK(m.subject.starts_with("[rosterd] demo-isd 2026-11-22: "));
+    const bool says_committed = m.subject.find("COMMITTED") != std::string::npos;
+    CHECK(says_committed ==
+          (o.kind ==
+           QaMailKind::committed));  // only once it has happened  // only once it has happened
+    // The reader's own link to the run, in both parts; never a shell command.
+    CHECK(m.text.find("https://rosterd.example/m/REVIEWKEY") != std::string::npos);
+    CHECK(m.html.find("href=\"https://rosterd.example/m/REVIEWKEY\"") != std::string::npos);
+    for (const std::string* part : {&m.text, &m.html}) {
+      CHECK(part->find("rosterd approve") == std::string::npos);
+      CHECK(part->find("--config") == std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("alert mails (missing file, stale feed) carry their sentence in both parts") {
+  MailDocument d;
+  d.tone = MailTone::stop;
+  d.headline = "Missing";
+  d.sentence = "no roster file of feed gen had arrived by 06:00 UTC on 2026-11-22.";
+  d.sections.push_back({"Where rosterd looks", {"sftp://sis.example/outbox"}, {}, {}, {}});
+  const MailMessage m = alert_mail({"ops@example.org"}, "[rosterd] gen: MISSING", d, "<x@rosterd>");
+  check_parts_equivalent(d, m);
+  CHECK(m.attachments.empty());
+  CHECK(m.to == std::vector<std::string>{"ops@example.org"});
 }
