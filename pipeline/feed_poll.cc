@@ -165,6 +165,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
   mailer.deliver_due(options.deliver_all);
   mailer.settle_awaiting_runs(feed.name);
   remind_held_runs(mailer, store, feed);
+  store.mail_links().forget_expired();
   return result;
 }
 

@@ -163,3 +163,41 @@ TEST_CASE("a session ends 12 hours after sign-in however busy; a new password en
 }
 
 }  // namespace rosterd::testing
+
+namespace rosterd::testing {
+
+TEST_CASE("a mail link: found by its key only, used once, released, forgotten a week after") {
+  TempDir dir;
+  ManualClock clock(1'800'000'000);
+  const auto store = open_sqlite_store((dir / "links.db").string(), clock);
+  MailLinks& links = store->mail_links();
+  const std::string key =
+      links.issue("gen", 7, "pat@district.org", "review", std::chrono::hours(72));
+  CHECK(key.size() == 64);
+  CHECK(key.find_first_not_of("0123456789abcdef") == std::string::npos);
+  // The store keeps its digest, never the key.
+  const std::string stored = key_digest(key);
+  CHECK_FALSE(links.find(stored));
+  const auto found = links.find(key);
+  REQUIRE(found);
+  CHECK(found->run == 7);
+  CHECK(found->recipient == "pat@district.org");
+  CHECK(found->expires == 1'800'000'000 + 72 * 3600);
+  CHECK_FALSE(links.find(std::string(64, '0')));
+  CHECK_FALSE(links.find("short"));
+  // Once: the second use fails; a failed decision releases it.
+  CHECK(links.use(key, "approve run 7"));
+  CHECK_FALSE(links.use(key, "reject run 7"));
+  CHECK(links.find(key)->used_for == "approve run 7");
+  links.release(key);
+  CHECK(links.find(key)->used == 0);
+  CHECK(links.use(key, "reject run 7"));
+  // Kept a week past its expiry (the page says "expired"), then forgotten.
+  clock.advance(72 * 3600 + 6 * 86400);
+  CHECK(links.forget_expired() == 0);
+  clock.advance(2 * 86400);
+  CHECK(links.forget_expired() == 1);
+  CHECK_FALSE(links.find(key));
+}
+
+}  // namespace rosterd::testing
