@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
+#include "notify/report_csv.h"
 
 namespace rosterd {
 namespace {
@@ -14,178 +15,6 @@ namespace {
 bool is_pii(const std::optional<Field>& f) {
   return f && (*f == Field::first_name || *f == Field::middle_name || *f == Field::last_name ||
                *f == Field::birth_date);
-}
-
-std::string count(unsigned long long n, const char* one, const char* many) {
-  return group_thousands(n) + " " + (n == 1 ? one : many);
-}
-
-// Platform code and name: "201 Lincoln Elementary"; the code alone when the name is unknown.
-std::string school_label(const DistrictTerms* terms, std::string_view code) {
-  if (code.empty()) return "";
-  if (terms != nullptr) {
-    const auto it = terms->school_names.find(code);
-    if (it != terms->school_names.end() && !it->second.empty())
-      return display_safe(code) + " " + display_safe(it->second);
-  }
-  return display_safe(code);
-}
-
-std::string school_name(const DistrictTerms* terms, std::string_view code) {
-  if (terms == nullptr) return "";
-  const auto it = terms->school_names.find(code);
-  return it == terms->school_names.end() ? "" : display_safe(it->second);
-}
-
-std::string column_label(const DistrictTerms* terms, Field f) {
-  if (terms != nullptr && !terms->columns[field_index(f)].empty())
-    return display_safe(terms->columns[field_index(f)]);
-  return std::string(field_name(f));
-}
-
-// What a code's discrepancies are, as a heading.
-std::string code_title(DiscrepancyCode code) {
-  using C = DiscrepancyCode;
-  switch (code) {
-    case C::empty_file:
-      return "Empty file";
-    case C::missing_column:
-      return "A column is missing";
-    case C::duplicate_column:
-      return "A column appears twice";
-    case C::unreadable:
-      return "The file cannot be read";
-    case C::column_count:
-      return "Rows with too many or too few values";
-    case C::bad_quote:
-      return "Broken quotes";
-    case C::missing_required:
-      return "Required values missing";
-    case C::invalid_date:
-      return "Dates that are not real dates";
-    case C::invalid_id:
-      return "IDs that are not valid";
-    case C::field_too_long:
-      return "Values too long";
-    case C::unknown_grade:
-      return "Grades the platform does not know";
-    case C::unknown_campus:
-      return "Schools the platform does not know";
-    case C::unknown_diagnosis:
-      return "Diagnoses the platform does not know";
-    case C::invalid_status:
-      return "Enrollment status not recognised";
-    case C::duplicate_id:
-      return "A state ID on more than one row";
-    case C::encoding:
-      return "Characters in the wrong encoding";
-    case C::implausible_birth_date:
-      return "Birth dates that do not fit the grade";
-    case C::invalid_score:
-      return "Scores out of range";
-    case C::same_person_two_ids:
-      return "One person under two state IDs?";
-  }
-  return std::string(code_name(code));
-}
-
-// "adds 5 students, updates 8 and deactivates 7"; "changes no student".
-std::string changes_phrase(const PlanCounts& p) {
-  std::vector<std::string> parts;
-  if (p.added != 0) parts.push_back("adds " + count(p.added, "student", "students"));
-  if (p.updated != 0) parts.push_back("updates " + group_thousands(p.updated));
-  if (p.deactivated != 0) parts.push_back("deactivates " + group_thousands(p.deactivated));
-  if (p.reactivated != 0) parts.push_back("reactivates " + group_thousands(p.reactivated));
-  if (parts.empty()) return "changes no student";
-  if (parts.size() == 1 && p.added == 0)
-    parts[0] += p.updated + p.deactivated + p.reactivated == 1 ? " student" : " students";
-  std::string s;
-  for (std::size_t i = 0; i < parts.size(); ++i)
-    s += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
-  return s;
-}
-
-const CampusCounts* campus_of(const RunReport& r, std::string_view code) {
-  for (const CampusCounts& c : r.campuses)
-    if (c.campus == code) return &c;
-  return nullptr;
-}
-
-// What a tripped safeguard found, as a clause ("it would deactivate 16 of 49 students (33%)").
-std::string trip_clause(const RunReport& r, const SafeguardTrip& t, const DistrictTerms* terms) {
-  const PlanCounts p = r.plan.value_or(PlanCounts{});
-  if (t.name == "max_deactivate_pct") {
-    return "it would deactivate " + group_thousands(p.deactivated) + " of " +
-           count(p.active_before, "student", "students") + " (" + rounded_pct(t.value) + ")";
-  }
-  if (t.name == "scope_change") {
-    return group_thousands(p.left_scope) + " of " + count(p.active_before, "student", "students") +
-           " (" + rounded_pct(t.value) +
-           ") would leave the feed's scope after a change to its rules";
-  }
-  if (t.name == "max_row_drop_pct") {
-    return "the file has " + rounded_pct(t.value) +
-           " fewer rows than the last committed one, so it was probably cut short";
-  }
-  if (t.name == "max_reject_pct") {
-    return group_thousands(r.counts.rows_rejected) + " of " +
-           count(r.counts.rows_read, "row", "rows") + " (" + rounded_pct(t.value) +
-           ") were rejected, more than the " + rounded_pct(t.limit) + " the feed allows";
-  }
-  if (t.name == "rekey_min_students") {
-    return count(static_cast<unsigned long long>(t.value), "student's state ID",
-                 "students' state IDs") +
-           " changed in the SIS (each new ID has a committed student's name and birth date)";
-  }
-  if (t.name.starts_with("per_campus.")) {
-    const std::size_t dot = t.name.rfind('.');
-    const std::string code = t.name.substr(11, dot - 11);
-    const CampusCounts* c = campus_of(r, code);
-    const std::string where = "at " + school_label(terms, code) + ", ";
-    if (c != nullptr && t.name.ends_with(".max_deactivate_pct")) {
-      return where + group_thousands(c->deactivated) + " of " +
-             count(c->rows + c->withdrawn, "student", "students") + " (" + rounded_pct(t.value) +
-             ") would be deactivated";
-    }
-    if (c != nullptr && t.name.ends_with(".max_reject_pct")) {
-      return where + group_thousands(c->rejected) + " of " + count(c->rows, "row", "rows") + " (" +
-             rounded_pct(t.value) + ") were rejected";
-    }
-  }
-  return t.explanation;
-}
-
-// The order a reader needs: what the run would do first, then why it likely happened.
-int trip_rank(const SafeguardTrip& t) {
-  if (t.name == "max_deactivate_pct") return 0;
-  if (t.name == "scope_change") return 1;
-  if (t.name == "max_row_drop_pct") return 2;
-  if (t.name == "rekey_min_students") return 3;
-  if (t.name == "max_reject_pct") return 4;
-  return 5;
-}
-
-std::vector<const SafeguardTrip*> ordered_trips(const RunReport& r) {
-  std::vector<const SafeguardTrip*> out;
-  for (const SafeguardTrip& t : r.trips)
-    out.push_back(&t);
-  std::stable_sort(out.begin(), out.end(), [](const SafeguardTrip* a, const SafeguardTrip* b) {
-    return trip_rank(*a) < trip_rank(*b);
-  });
-  return out;
-}
-
-std::string limit_text(const SafeguardTrip& t) {
-  if (t.name == "rekey_min_students") return "a re-key is always held for a person to confirm";
-  return "the feed allows " + rounded_pct(t.limit);
-}
-
-std::size_t possible_matches(const RunReport& r) {
-  if (r.alerts == nullptr) return 0;
-  return static_cast<std::size_t>(
-      std::count_if(r.alerts->begin(), r.alerts->end(), [](const IdentityAlert& a) {
-        return a.kind == AlertKind::possible_match || a.kind == AlertKind::existing_match;
-      }));
 }
 
 // "Ask Jo Park <jo@vendor.example> to approve or reject it" when there are no links.
@@ -276,151 +105,7 @@ Banner run_banner(const RunReport& r, const QaMailOptions& o) {
   return {tone, headline, s + "."};
 }
 
-std::string person_name(const std::vector<std::string>& v) {
-  if (v.size() < kFieldCount) return "";
-  std::string s = display_safe(v[field_index(Field::last_name)]) + ", " +
-                  display_safe(v[field_index(Field::first_name)]);
-  if (!v[field_index(Field::middle_name)].empty())
-    s += " " + display_safe(v[field_index(Field::middle_name)]);
-  return s;
-}
-
-// The planned deactivations and proposed re-keys: who a held run would change.
-struct Affected {
-  std::string change;  // "deactivate", "new state ID"
-  std::string state_id;
-  std::string new_state_id;
-  std::vector<std::string> values;  // before-image, kFieldCount (may be empty)
-};
-
-std::vector<Affected> affected_students(const RunReport& r, const std::string& campus) {
-  std::vector<Affected> out;
-  const auto own = [&](const std::vector<std::string>& v) {
-    return campus.empty() || (v.size() == kFieldCount && v[field_index(Field::campus)] == campus);
-  };
-  if (r.alerts != nullptr) {
-    for (const IdentityAlert& a : *r.alerts) {
-      if (a.kind != AlertKind::rekey || a.candidates.empty() || !own(a.row)) continue;
-      out.push_back({"new state ID", a.candidates[0].id, a.state_id, a.row});
-    }
-  }
-  if (r.changes != nullptr) {
-    for (const Change& c : *r.changes) {
-      if (c.kind != ChangeKind::deactivated || !c.before || !own(*c.before)) continue;
-      out.push_back({"deactivate", c.state_id, "", *c.before});
-    }
-  }
-  return out;
-}
-
-constexpr std::size_t kAffectedShown = 20;
-
-std::string attachment_base(const RunReport& r) {
-  std::string feed;
-  for (char c : r.feed)
-    feed += (std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_') ? c : '_';
-  return "rosterd-" + feed + "-run-" + std::to_string(r.run_id.value_or(0));
-}
-
-// Each discrepancy's row, found by its line: local ID and school.
-class RowsByLine {
- public:
-  explicit RowsByLine(const RunReport& r) : rows_(r.rows) {
-    if (rows_ == nullptr) return;
-    for (StudentTable::Index i = 0; i < rows_->size(); ++i)
-      index_.emplace(rows_->line(i), i);
-  }
-  std::string get(std::uint32_t line, Field f) const {
-    if (rows_ == nullptr) return "";
-    const auto it = index_.find(line);
-    return it == index_.end() ? "" : std::string(rows_->get(it->second, f));
-  }
-
- private:
-  const StudentTable* rows_;
-  std::unordered_map<std::uint32_t, StudentTable::Index> index_;
-};
-
-std::string discrepancy_csv(const std::vector<Discrepancy>& ds, const RunReport& r,
-                            const QaMailOptions& o, const RowsByLine& rows) {
-  const MessageTerms terms{o.terms != nullptr ? &o.terms->columns : nullptr,
-                           o.pii != PiiLevel::full};
-  std::string out(kCsvBom);
-  out +=
-      "severity,line,state_id,local_id,school_code,school_name,column,value,message,how_to_fix\r\n";
-  const auto row = [&](std::initializer_list<std::string> cells) {
-    bool first = true;
-    for (const std::string& c : cells) {
-      out += (first ? "" : ",") + c;
-      first = false;
-    }
-    out += "\r\n";
-  };
-  for (const Discrepancy& d : ds) {
-    const std::string campus = rows.get(d.line, Field::campus);
-    row({d.severity() == Severity::error ? "rejected" : "accepted with a warning",
-         std::to_string(d.line), csv_id_cell(d.student_id),
-         csv_id_cell(rows.get(d.line, Field::local_id)), csv_id_cell(campus),
-         csv_cell(school_name(o.terms, campus)),
-         csv_cell(d.field ? column_label(o.terms, *d.field) : ""), csv_cell(d.value),
-         csv_cell(discrepancy_message(d, terms)), csv_cell(how_to_fix(d.code))});
-  }
-  if (r.alerts != nullptr) {
-    for (const IdentityAlert& a : *r.alerts) {
-      if (a.kind == AlertKind::rekey || a.kind == AlertKind::existing_unmatched) continue;
-      const std::string campus =
-          a.row.size() == kFieldCount ? a.row[field_index(Field::campus)] : "";
-      const MatchCandidate* c = a.candidates.empty() ? nullptr : &a.candidates[0];
-      row({"not added (possible match)", std::to_string(a.line), csv_id_cell(a.state_id),
-           csv_id_cell(a.row.size() == kFieldCount ? a.row[field_index(Field::local_id)] : ""),
-           csv_id_cell(campus), csv_cell(school_name(o.terms, campus)), "", "",
-           csv_cell("Looks like " +
-                    std::string(a.kind == AlertKind::possible_match ? "committed student "
-                                                                    : "existing student ") +
-                    (c != nullptr
-                         ? display_safe(c->id) + " (score " + std::to_string(c->score) + ")"
-                         : std::string("another student")) +
-                    ": not added until someone decides whether they are the same student."),
-           csv_cell("Decide in the console; if the SIS gave this student a new state ID by "
-                    "mistake, correct it there.")});
-    }
-  }
-  return out;
-}
-
-std::string affected_csv(const std::vector<Affected>& who, const QaMailOptions& o) {
-  const bool full = o.pii == PiiLevel::full;
-  std::string out(kCsvBom);
-  out += "change,state_id,new_state_id,local_id,school_code,school_name,grade";
-  out += full ? ",last_name,first_name,birth_date\r\n" : "\r\n";
-  for (const Affected& a : who) {
-    const auto at = [&](Field f) {
-      return a.values.size() == kFieldCount ? a.values[field_index(f)] : std::string();
-    };
-    out += csv_cell(a.change) + "," + csv_id_cell(a.state_id) + "," + csv_id_cell(a.new_state_id) +
-           "," + csv_id_cell(at(Field::local_id)) + "," + csv_id_cell(at(Field::campus)) + "," +
-           csv_cell(school_name(o.terms, at(Field::campus))) + "," + csv_id_cell(at(Field::grade));
-    if (full) {
-      out += "," + csv_cell(at(Field::last_name)) + "," + csv_cell(at(Field::first_name)) + "," +
-             csv_cell(at(Field::birth_date));
-    }
-    out += "\r\n";
-  }
-  return out;
-}
-
 }  // namespace
-
-std::string rounded_pct(double v) {
-  char buf[32];
-  if (!(v == v)) return "?%";
-  if (v != 0 && v < 1 && v > -1) {
-    std::snprintf(buf, sizeof buf, "%.1f%%", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f%%", v);
-  }
-  return buf;
-}
 
 Discrepancy redact_pii(const Discrepancy& d) {
   Discrepancy r = d;
@@ -745,12 +430,15 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   if (held || o.kind == QaMailKind::reminder) {
     const std::vector<Affected> who = affected_students(r, o.campus);
     if (!who.empty())
-      m.attachments.push_back({attachment_base(r) + "-affected.csv", affected_csv(who, o)});
+      m.attachments.push_back({attachment_base(r) + "-affected.csv",
+                               affected_csv(who, o.terms, o.pii == PiiLevel::full)});
   }
   if (o.kind != QaMailKind::committed && o.kind != QaMailKind::reminder &&
       (!shown.empty() || possible_matches(r) != 0)) {
-    m.attachments.insert(m.attachments.begin(), {attachment_base(r) + "-discrepancies.csv",
-                                                 discrepancy_csv(shown, r, o, RowsByLine(r))});
+    m.attachments.insert(
+        m.attachments.begin(),
+        {attachment_base(r) + "-discrepancies.csv",
+         discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r))});
   }
   return m;
 }

@@ -12,6 +12,7 @@
 #include "core/field.h"
 #include "notify/mail_document.h"
 #include "notify/mail_message.h"
+#include "notify/mail_words.h"
 #include "report/run_report.h"
 
 namespace rosterd {
@@ -19,12 +20,6 @@ namespace rosterd {
 enum class PiiLevel {
   minimal,  // IDs and fields only: values of names and birth dates are withheld
   full,     // every value as found in the file
-};
-
-// How the district names things: its column headers, and the platform's school names.
-struct DistrictTerms {
-  std::array<std::string, kFieldCount> columns;  // the header of each field's column
-  std::map<std::string, std::string, std::less<>> school_names;  // platform campus code -> name
 };
 
 // One recipient's links into the console (docs/mail.md). All empty when there is no console.
@@ -75,9 +70,6 @@ Discrepancy redact_pii(const Discrepancy& d);
 
 // "[rosterd] demo-isd 2026-11-22: HELD — 16 of 49 students would be deactivated (33%)"
 std::string qa_subject(const RunReport& report, const QaMailOptions& options);
-
-// A percentage as people read it: "33%", "0.4%", "0%".
-std::string rounded_pct(double value);
 
 // A short message to operators (the failures list, set-up tests): plain text only.
 MailMessage plain_mail(std::vector<std::string> to, std::string subject, std::string text,

@@ -11,14 +11,6 @@ std::int64_t epoch_of(const std::string& iso) {
   return parse_utc_timestamp(iso).value_or(0);
 }
 
-std::size_t possible_matches(const RunReport& r) {
-  std::size_t n = 0;
-  if (r.alerts == nullptr) return 0;
-  for (const IdentityAlert& a : *r.alerts)
-    n += a.kind == AlertKind::possible_match || a.kind == AlertKind::existing_match ? 1 : 0;
-  return n;
-}
-
 }  // namespace
 
 std::string duration_words(std::int64_t s) {
