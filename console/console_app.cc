@@ -111,6 +111,20 @@ HttpResponse health(const ServiceLink& service, const Config& config) {
 
 }  // namespace
 
+std::string loggable_path(const std::string& path) {
+  // Any long run of hex digits, however the path spells the route ("/m/", "/%6D/"): a key.
+  std::string out;
+  std::size_t run = 0;
+  for (char c : path) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    run = hex ? run + 1 : 0;
+    out.push_back(c);
+    if (run == 16) out.replace(out.size() - 16, 16, "…");
+    if (run > 16) out.pop_back();
+  }
+  return out;
+}
+
 ConsoleApp::ConsoleApp(ServiceLink service) : service_(std::move(service)) {}
 
 bool ConsoleApp::is_upload(const std::string& method, const std::string& path) {
@@ -146,7 +160,7 @@ HttpResponse ConsoleApp::handle(HttpRequest& req) {
     }
     RosterStore& store = thread_store(*config);
     if (auto r = sign_in_route(req, *segs, *config, store, throttle_)) return *r;
-    if (auto r = mail_link_route(req, *segs, *config, store, throttle_)) return *r;
+    if (auto r = mail_link_route(req, *segs, *config, store, link_throttle_)) return *r;
 
     Visit v{req, *config, store, service_, *segs, parse_form(req.query), {}, ActionSource::console,
             ""};
@@ -202,11 +216,11 @@ HttpResponse ConsoleApp::handle(HttpRequest& req) {
     return refusal(api, 400, "bad_request", e.what());
   } catch (const StoreError& e) {
     forget_thread_store();
-    log::error("console.store_failed", {{"path", req.path}, {"error", e.what()}});
+    log::error("console.store_failed", {{"path", loggable_path(req.path)}, {"error", e.what()}});
     return refusal(api, 503, "store_unavailable",
                    "the roster store cannot be read now; try again shortly.");
   } catch (const UnavailableError& e) {
-    log::error("console.unavailable", {{"path", req.path}, {"error", e.what()}});
+    log::error("console.unavailable", {{"path", loggable_path(req.path)}, {"error", e.what()}});
     return refusal(api, 503, "unavailable",
                    "rosterd cannot do that now (the service log says why); try again shortly.");
   } catch (const Error& e) {
@@ -214,7 +228,7 @@ HttpResponse ConsoleApp::handle(HttpRequest& req) {
     // already decided): the state of things conflicts with the request.
     return refusal(api, 409, "conflict", e.what());
   } catch (const std::exception& e) {
-    log::error("console.internal_error", {{"path", req.path}, {"error", e.what()}});
+    log::error("console.internal_error", {{"path", loggable_path(req.path)}, {"error", e.what()}});
     return refusal(api, 500, "internal", "the console failed to answer; the service log says why.");
   }
 }

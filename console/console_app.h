@@ -38,6 +38,9 @@ class ConsoleApp {
  private:
   ServiceLink service_;
   LoginThrottle throttle_;
+  // Unknown mail-link keys posted, per address: a bucket of its own, so that a page elsewhere
+  // making a browser fetch bad links cannot lock its user out of signing in.
+  LoginThrottle link_throttle_;
 };
 
 }  // namespace rosterd

@@ -32,6 +32,12 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   // The stylesheet may be cached; nothing else is (pages carry student data).
   bool cacheable = false;
+  // The answer to a HEAD request: the GET's headers, Content-Length included, and no body.
+  bool head = false;
 };
+
+// The path as the log may show it: a mail link's key (/m/KEY) is a credential, so any run of 16
+// or more hex digits goes out as "…".
+std::string loggable_path(const std::string& path);
 
 }  // namespace rosterd

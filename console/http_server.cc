@@ -60,6 +60,11 @@ http::response<http::string_body> to_beast(HttpResponse r, unsigned version, boo
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();
+  if (r.head) {
+    const std::size_t length = res.body().size();
+    res.body().clear();
+    res.content_length(length);
+  }
   return res;
 }
 
@@ -198,9 +203,11 @@ class HttpServer::Connection : public std::enable_shared_from_this<HttpServer::C
       try {
         res = (*self->handler_)(*req);
       } catch (const std::exception& e) {
-        log::error("console.internal_error", {{"path", req->path}, {"error", e.what()}});
+        log::error("console.internal_error",
+                   {{"path", loggable_path(req->path)}, {"error", e.what()}});
         res = plain_error(500, "internal", "the console failed to answer; the log says why");
       }
+      res.head = req->method == "HEAD";
       asio::post(self->io_, [self, res = std::move(res)] { self->answer(res, self->keep_alive_); });
     });
   }

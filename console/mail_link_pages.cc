@@ -165,13 +165,14 @@ HttpResponse link_page(const MailLinkView& v, const std::string& key, const std:
   }
   body += run_facts(*v.run);
   const bool held = v.run->run.state == RunState::held;
-  if (v.state == MailLinkState::open && held) {
+  const bool review = v.state == MailLinkState::open && v.link.action == "review";
+  if (review && held) {
     if (v.can_decide) {
-      if (v.link.action == "review") body += decide_forms(v, key);
+      body += decide_forms(v, key);
     } else {
       body += "<p class=\"panel\">" + html(v.why_not) + ".</p>";
     }
-  } else if (v.state == MailLinkState::open && v.link.action == "review") {
+  } else if (review) {
     body += "<p class=\"panel\">Run " + std::to_string(v.link.run) +
             " is not waiting for a decision: it is " +
             html(std::string(run_state_name(v.run->run.state))) + ".</p>";
@@ -194,17 +195,23 @@ std::optional<HttpResponse> mail_link_route(const HttpRequest& req,
   const std::string& key = path[1];
   const bool get = req.method == "GET" || req.method == "HEAD";
   if (!get && req.method != "POST") return std::nullopt;
-  // Unknown keys are counted like failed sign-ins: guessing one costs the guesser.
+  // A key is 64 lowercase hex digits; anything else is no link, answered without a lookup.
+  const bool well_formed =
+      key.size() == 64 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
+  const MailLinkView view = well_formed ? open_mail_link(store, config, key) : MailLinkView{};
+  if (get) {
+    HttpResponse r = link_page(view, key, "", "", 200);
+    return r;
+  }
+  // Posting to unknown keys is counted, per address, in the links' own bucket: guessing costs
+  // the guesser (the keys are 256 bits: this only keeps the store from being hammered).
   const std::int64_t now = store.clock().now();
-  if (!throttle.allowed("mail link " + req.peer, req.peer, now, config.console.login_attempts * 4))
+  if (!throttle.allowed("mail link", req.peer, now, config.console.login_attempts * 4))
     return html_response(page(PageFrame{"Too many tries", "", "", {}},
                               "<p class=\"panel problem\">Too many unknown links from this "
                               "address. Wait 15 minutes, then open the link from the mail.</p>"),
                          429);
-  MailLinkView view = open_mail_link(store, config, key);
-  if (view.state == MailLinkState::unknown) throttle.failed("mail link " + req.peer, req.peer, now);
-  if (get) return link_page(view, key, "", "", 200);
-
+  if (view.state == MailLinkState::unknown) throttle.failed("mail link", req.peer, now);
   if (cross_site(req, config))
     return json_error(403, "foreign_origin", "the request came from another site.");
   const FormFields form = parse_form(req.body);

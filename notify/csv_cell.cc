@@ -38,7 +38,9 @@ bool runs_as_formula(std::string_view v) {
 }
 
 std::string quoted(const std::string& v) {
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  // A ';' too: Excel set to a ';' list separator (much of Europe) would split the cell there,
+  // and what follows could start a formula.
+  if (v.find_first_of(",;\"\r\n") == std::string::npos) return v;
   std::string out = "\"";
   for (char c : v) {
     if (c == '"') out.push_back('"');

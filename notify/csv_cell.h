@@ -1,5 +1,6 @@
 // CSV for people who open it in a spreadsheet (Excel, LibreOffice, Google Sheets).
-// - RFC 4180 quoting; only valid UTF-8 (other bytes shown as \xHH), and the file starts with a
+// - RFC 4180 quoting (a cell with ';' quoted too, for spreadsheets whose separator it is); only
+//   valid UTF-8 (other bytes shown as \xHH), and the file starts with a
 //   byte-order mark so that Excel on Windows reads accented names as UTF-8.
 // - A roster value is chosen by whoever can edit the SIS, so a cell a spreadsheet would run as
 //   a formula gets a leading apostrophe: one starting with '=' or '@', with '+' or '-' unless it

@@ -62,9 +62,10 @@ MailLinkView open_mail_link(RosterStore& store, const Config& config, const std:
     v.state = MailLinkState::gone;
     return v;
   }
-  v.state = link->used != 0                       ? MailLinkState::used
-            : store.clock().now() > link->expires ? MailLinkState::expired
-                                                  : MailLinkState::open;
+  // Expired first: a used link is no key to the run for longer than an unused one.
+  v.state = store.clock().now() > link->expires ? MailLinkState::expired
+            : link->used != 0                   ? MailLinkState::used
+                                                : MailLinkState::open;
   v.run = run_summary(store, config, link->run);
   const FeedConfig& f = feed->second;
   v.withhold_pii = f.report.pii != PiiLevel::full;
@@ -86,9 +87,10 @@ MailLinkView open_mail_link(RosterStore& store, const Config& config, const std:
     for (const Discrepancy& d : page.rows)
       v.discrepancies.push_back(v.withhold_pii ? redact_pii(d) : d);
   }
-  if (v.run->run.state == RunState::held && v.state == MailLinkState::open) {
+  if (v.state == MailLinkState::open) {
     v.why_not = why_no_approver(store, config, feed->second, link->recipient);
-    v.can_decide = v.why_not.empty();
+    v.can_decide =
+        v.why_not.empty() && v.run->run.state == RunState::held && link->action == "review";
   }
   return v;
 }
@@ -100,6 +102,9 @@ RunRecord decide_by_mail_link(RosterStore& store, const Config& config, const st
     throw UsageError("a link decides approve or reject");
   const MailLinkView view = open_mail_link(store, config, key);
   usable(view, config);
+  if (view.link.action != "review")
+    throw Error(
+        "this link shows the run; the \"Review and decide\" link in the same mail decides it");
   if (view.run->run.state != RunState::held)
     throw Error("run " + std::to_string(view.link.run) + " is no longer held (it is " +
                 std::string(run_state_name(view.run->run.state)) + "); nothing to decide");
@@ -121,6 +126,8 @@ std::size_t resolve_by_mail_link(RosterStore& store, const Config& config, const
                                  const std::string& address) {
   const MailLinkView view = open_mail_link(store, config, key);
   usable(view, config);
+  if (view.link.action != "alerts")
+    throw Error("this link does not decide alerts; the \"Resolve\" link in the same mail does");
   if (view.open_alerts.empty()) throw Error("the run has no open alert left to decide");
   const std::string why =
       why_no_approver(store, config, config.feeds.at(view.link.feed), view.link.recipient);

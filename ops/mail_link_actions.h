@@ -29,9 +29,10 @@ struct MailLinkView {
   MailLinkState state = MailLinkState::unknown;
   MailLinkRecord link;
   std::optional<RunSummary> run;  // with open, used and expired links
-  // The run is held and the recipient may decide it (open links only).
+  // A "review" link whose run is held, and whose recipient may decide it.
   bool can_decide = false;
-  // Why a held run cannot be decided through this link ("" when it can, or it is not held).
+  // Why the recipient may not decide through this link, even were the run held: they are no
+  // approver of the feed ("" when they are; open links only).
   std::string why_not;
   // The run's open identity alerts; without names and birth dates unless the feed's report.pii
   // is full (the link shows no more than the mail did).

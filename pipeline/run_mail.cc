@@ -67,9 +67,13 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
                                          feed_.report.links_valid_for);
       };
       o.links.review = link("review");
-      if (report.discrepancies != nullptr && !report.discrepancies->empty())
-        o.links.discrepancies = link("discrepancies");
-      if (possible_matches(report) != 0) o.links.alerts = link("alerts");
+      // A school's copy lists its own rows; the console's pages of discrepancies and alerts
+      // are the district's, so its links stop at the run.
+      if (options.campus.empty()) {
+        if (report.discrepancies != nullptr && !report.discrepancies->empty())
+          o.links.discrepancies = link("discrepancies");
+        if (possible_matches(report) != 0) o.links.alerts = link("alerts");
+      }
       o.links.console = console.public_url + "/";
       o.links.valid_for = duration_words(feed_.report.links_valid_for.count());
     }

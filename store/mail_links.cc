@@ -61,8 +61,11 @@ std::optional<MailLinkRecord> MailLinks::find(const std::string& key) {
 }
 
 bool MailLinks::use(const std::string& key, const std::string& what) {
-  Statement q(db_, "UPDATE mail_links SET used = ?, used_for = ? WHERE digest = ? AND used = 0");
-  q.bind(1, clock_.now()).bind(2, what).bind(3, key_digest(key)).run();
+  const std::int64_t now = clock_.now();
+  Statement q(db_,
+              "UPDATE mail_links SET used = ?, used_for = ? WHERE digest = ? AND used = 0 AND "
+              "expires >= ?");
+  q.bind(1, now).bind(2, what).bind(3, key_digest(key)).bind(4, now).run();
   return db_.changes() == 1;
 }
 

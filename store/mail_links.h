@@ -37,7 +37,9 @@ class MailLinks {
   // key rosterd never issued.
   std::optional<MailLinkRecord> find(const std::string& key);
   // Marks the link used for `what`, once: false when it was used before (a second tab, a
-  // replay). Call it in the transaction of the decision it records.
+  // replay) or has expired. Called just before the decision it records (which has its own
+  // transaction): a crash between the two leaves the link used and nothing decided, and the
+  // person signs in to the console instead, the safe way round.
   bool use(const std::string& key, const std::string& what);
   // Makes a link usable again when the decision it was claimed for failed (nothing changed).
   void release(const std::string& key);

@@ -48,6 +48,29 @@ std::vector<MailAttachment> unpack_attachments(std::string_view names, const std
   return out;
 }
 
+// Every "/m/" followed by a link key (64 hex digits) with the key taken out.
+std::string without_link_keys(const std::string& body) {
+  std::string out;
+  out.reserve(body.size());
+  std::size_t at = 0;
+  for (std::size_t m = body.find("/m/"); m != std::string::npos; m = body.find("/m/", at)) {
+    const std::size_t key = m + 3;
+    std::size_t end = key;
+    while (end < body.size() && end - key < 64 &&
+           std::string_view("0123456789abcdef").find(body[end]) != std::string_view::npos)
+      ++end;
+    out.append(body, at, key - at);
+    if (end - key == 64) {
+      out += "(sent: the key is kept only in the mail)";
+      at = end;
+    } else {
+      at = key;
+    }
+  }
+  out.append(body, at, std::string::npos);
+  return out;
+}
+
 OutboxEntry read_mail(const Statement& q) {
   OutboxEntry e;
   e.id = q.integer(0);
@@ -162,10 +185,24 @@ bool Outbox::claim(std::int64_t id) {
 }
 
 void Outbox::sent(std::int64_t id) {
+  Transaction tx(db_);
   Statement up(db_,
                "UPDATE outbox SET status = 'sent', sent_at = ?, attempts = attempts + 1, "
                "last_error = '' WHERE id = ?");
   up.bind(1, now_utc(clock_)).bind(2, id).run();
+  // A sent message's link keys are its recipient's alone: the copy the store keeps has them
+  // no longer (the mail_links table keeps only their digests).
+  Statement read(db_, "SELECT text_body, html_body FROM outbox WHERE id = ?");
+  read.bind(1, id);
+  if (read.step()) {
+    const std::string text(read.text(0)), html(read.text(1));
+    std::string clean_text = without_link_keys(text), clean_html = without_link_keys(html);
+    if (clean_text != text || clean_html != html) {
+      Statement scrub(db_, "UPDATE outbox SET text_body = ?, html_body = ? WHERE id = ?");
+      scrub.bind(1, clean_text).bind(2, clean_html).bind(3, id).run();
+    }
+  }
+  tx.commit();
 }
 
 void Outbox::failed(std::int64_t id, const std::string& error, std::int64_t next_attempt) {

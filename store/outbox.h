@@ -41,6 +41,7 @@ class Outbox {
   // when another claimed it first. A message left `sending` by a crash is never resent on its
   // own (it may have gone out): `rosterd outbox` shows it as in doubt.
   bool claim(std::int64_t id);
+  // Marks a message sent, and takes the keys of its mail links out of the copy kept here.
   void sent(std::int64_t id);
   void failed(std::int64_t id, const std::string& error, std::int64_t next_attempt);
   // Messages left `sending` by a process that stopped (they may or may not have gone out); not

@@ -201,7 +201,8 @@ TEST_CASE("integration: a school's own thresholds hold the run, and its lists ge
       "    per_campus:\n"
       "      \"101\":\n"
       "        policy: {max_reject_pct: 10}\n"
-      "        notify: {qa_report: [lincoln@district.example], held: [head@lincoln.example]}\n");
+      "        notify: {qa_report: [lincoln@district.example], held: [head@lincoln.example]}\n",
+      "  starttls: off\nconsole:\n  listen: 127.0.0.1:8470\n");
   const ProcessResult r = f.ingest();
   INFO(r.out << r.err);
   CHECK(r.exit_status == 4);  // 2 of campus 101's 4 rows are rejected: over its 10%
@@ -224,6 +225,12 @@ TEST_CASE("integration: a school's own thresholds hold the run, and its lists ge
   CHECK(csv.find("1000000002") != std::string::npos);
   CHECK(csv.find("1000000003") == std::string::npos);
   CHECK(std::string(mails[0]["attachments"][0]["content"]).find("1000000003") != std::string::npos);
+  // Links: the district's copy to the run and its discrepancies; the school's to the run only
+  // (the console's list of discrepancies is the district's).
+  CHECK(std::string(mails[0]["text"]).find("See every discrepancy: http://127.0.0.1:8470/m/") !=
+        std::string::npos);
+  CHECK(campus_copy.find("Review and decide: http://127.0.0.1:8470/m/") != std::string::npos);
+  CHECK(campus_copy.find("See every discrepancy") == std::string::npos);
   CHECK(mails[2]["rcpt_tos"] == json::array({"approver@district.example"}));
   CHECK(mails[3]["rcpt_tos"] == json::array({"head@lincoln.example"}));
 }

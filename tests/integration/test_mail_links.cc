@@ -186,7 +186,10 @@ TEST_CASE("mail links: each recipient has their own; opening changes nothing; on
     CHECK(page.body.find("Reject run 2") != std::string::npos);
     CHECK(page.body.find("This link is for approver@district.example") != std::string::npos);
   }
-  CHECK(http_request(w.port, "HEAD", review).status == 200);
+  const HttpAnswer head = http_request(w.port, "HEAD", review);
+  CHECK(head.status == 200);
+  CHECK(head.body.empty());
+  CHECK(head.header("content-length") == std::to_string(w.get(review).body.size()));
   CHECK(w.run_state(2) == "held");
   CHECK(w.sql("SELECT used FROM mail_links WHERE recipient = 'approver@district.example'") ==
         "0\n");
@@ -223,6 +226,22 @@ TEST_CASE("mail links: each recipient has their own; opening changes nothing; on
   CHECK(used.body.find("This link was used on") != std::string::npos);
   CHECK(used.body.find("Sign in to the console") != std::string::npos);
   CHECK(used.body.find("Approve run 2") == std::string::npos);
+
+  // The keys are in the mail alone: not in the store's copy of the sent mail, not in the log.
+  for (const std::string& link : {review, coordinator_review}) {
+    const std::string key = link.substr(3);
+    CHECK(w.sql("SELECT count(*) FROM outbox WHERE instr(text_body, '" + key +
+                "') > 0 OR instr(html_body, '" + key + "') > 0") == "0\n");
+    CHECK(read_file(w.tmp / "service.log").find(key.substr(0, 16)) == std::string::npos);
+  }
+  CHECK(w.sql("SELECT count(*) FROM outbox WHERE instr(text_body, '/m/(sent: the key is kept "
+              "only in the mail)') > 0") != "0\n");
+
+  // Used, then expired: it shows the run no longer.
+  w.clock.advance(73 * 3600);
+  const HttpAnswer later = w.get(review);
+  CHECK(later.status == 410);
+  CHECK(later.body.find("4 deactivated") == std::string::npos);
 }
 
 TEST_CASE("mail links: no approver sees but cannot decide; superseded, expired, forged say so") {
@@ -287,6 +306,10 @@ TEST_CASE("mail links: a console approver resolves a possible match from the QA 
       w.rosterd({"user", "add", kCoordinator, "--name", "Coordinator", "--role", "approver",
                  "--feed", "gen", "--password-file", (w.tmp / "pw").string()});
   REQUIRE(added.exit_status == 0);
+  // A page elsewhere making the browser fetch bad links locks nobody out of signing in.
+  for (int i = 0; i < 30; ++i)
+    CHECK(w.get("/m/" + std::string(63, 'a') + std::to_string(i % 10)).status == 404);
+  CHECK(BrowserSession(w.port, kCoordinator, "correct horse 1").ok());
   REQUIRE(w.rosterd({"reject", "2", "--reason", "not tonight"}).exit_status == 0);
   // Night 3: twenty again, student 3 under a new state ID (typed another way): not added.
   std::vector<Row> night = students(20);
@@ -303,6 +326,21 @@ TEST_CASE("mail links: a console approver resolves a possible match from the QA 
   CHECK(page.body.find("1000000003") != std::string::npos);
   CHECK(page.body.find("Family3") == std::string::npos);  // report.pii minimal: no names
   CHECK(page.body.find("They are the same students") != std::string::npos);
+  CHECK(w.sql("SELECT status FROM alerts") == "open\n");
+  // Each link does what its label says, nothing else.
+  const std::string token = form_token(page.body);
+  const HttpAnswer wrong =
+      w.post(resolve, {{"csrf", token}, {"decision", "approve"}, {"reason", "sneaky"}});
+  CHECK(wrong.status == 409);
+  CHECK(wrong.body.find("Review and decide") != std::string::npos);
+  const std::string review = w.link(m, "See the run");
+  const std::string review_key = review.substr(3);
+  const HttpAnswer also_wrong =
+      w.post(review, {{"csrf", rosterd::key_digest("rosterd mail link form " + review_key)},
+                      {"decision", "match"},
+                      {"reason", "sneaky"}});
+  CHECK(also_wrong.status == 409);
+  CHECK(also_wrong.body.find("does not decide alerts") != std::string::npos);
   CHECK(w.sql("SELECT status FROM alerts") == "open\n");
   const HttpAnswer done = w.post(
       resolve, {{"csrf", form_token(page.body)}, {"decision", "match"}, {"reason", "same kid"}});

@@ -3,10 +3,20 @@
 #include <doctest/doctest.h>
 
 #include "console/form_data.h"
+#include "console/http_exchange.h"
 #include "console/login_throttle.h"
 #include "core/html_text.h"
 
 namespace rosterd {
+
+TEST_CASE("a log line never carries a mail link's key, however the path spells it") {
+  const std::string key(64, 'c');
+  CHECK(loggable_path("/m/" + key) == "/m/…");
+  CHECK(loggable_path("/%6D/" + key + "x") == "/%6D/…x");
+  CHECK(loggable_path("/runs/12") == "/runs/12");
+  CHECK(loggable_path("/feeds/abc-def/check") == "/feeds/abc-def/check");
+  CHECK(loggable_path("/m/" + key).find("cccccccccccccccc") == std::string::npos);
+}
 
 TEST_CASE("percent-decoding refuses a broken escape and a NUL byte") {
   CHECK(percent_decode("a%20b+c", true) == "a b c");

@@ -168,6 +168,8 @@ TEST_CASE("CSV cells: quoted when needed, an apostrophe only where a spreadsheet
   CHECK(csv_cell("+1") == "+1");
   CHECK(csv_cell("-5.25") == "-5.25");
   CHECK(csv_cell("a=b") == "a=b");  // only a leading sign is dangerous
+  // Excel with ';' as its separator would split here and run the rest: quoted, one cell.
+  CHECK(csv_cell("x;=1+2") == "\"x;=1+2\"");
   // Only valid UTF-8 goes out: other bytes are shown, not passed on.
   CHECK(csv_cell("Jos\xE9") == "Jos\\xE9");
   CHECK(is_valid_utf8(csv_cell("Jos\xE9")));
