@@ -79,6 +79,9 @@ for msg in mailbox.Maildir(sys.argv[1], create=False):
     m = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
     print("  To:      ", m["to"])
     print("  Subject: ", m["subject"])
+    text = m.get_body(preferencelist=("plain",))
+    if text is not None:
+        print("  Says:    ", text.get_content().splitlines()[0])
     print("  Parts:   ", ", ".join(p.get_content_type() + (" " + p.get_filename() if p.get_filename() else "")
                                   for p in m.walk() if not p.is_multipart()))
 PY
