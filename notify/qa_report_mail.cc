@@ -339,15 +339,19 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o) {
     doc.sections.push_back(std::move(s));
   }
 
-  const RowsByLine rows(r);
   if (r.discrepancies != nullptr && !r.discrepancies->empty()) {
     std::array<std::vector<const Discrepancy*>, kDiscrepancyCodeCount> examples{};
     std::array<std::size_t, kDiscrepancyCodeCount> counts{};
+    std::vector<const Discrepancy*> shown;
     for (const Discrepancy& d : *r.discrepancies) {
       const auto c = static_cast<std::size_t>(d.code);
       ++counts[c];
-      if (examples[c].size() < kExamplesPerCode) examples[c].push_back(&d);
+      if (examples[c].size() < kExamplesPerCode) {
+        examples[c].push_back(&d);
+        shown.push_back(&d);
+      }
     }
+    const RowsByLine rows(r, shown);
     for (Severity sev : {Severity::error, Severity::warning}) {
       for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
         const auto code = static_cast<DiscrepancyCode>(c);
@@ -435,10 +439,14 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   }
   if (o.kind != QaMailKind::committed && o.kind != QaMailKind::reminder &&
       (!shown.empty() || possible_matches(r) != 0)) {
+    std::vector<const Discrepancy*> all;
+    all.reserve(shown.size());
+    for (const Discrepancy& d : shown)
+      all.push_back(&d);
     m.attachments.insert(
         m.attachments.begin(),
         {attachment_base(r) + "-discrepancies.csv",
-         discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r))});
+         discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r, all))});
   }
   return m;
 }

@@ -34,16 +34,23 @@ std::string attachment_base(const RunReport& r) {
   return "rosterd-" + feed + "-run-" + std::to_string(r.run_id.value_or(0));
 }
 
-RowsByLine::RowsByLine(const RunReport& r) : rows_(r.rows) {
-  if (rows_ == nullptr) return;
-  for (StudentTable::Index i = 0; i < rows_->size(); ++i)
-    index_.emplace(rows_->line(i), i);
+RowsByLine::RowsByLine(const RunReport& r, const std::vector<const Discrepancy*>& wanted)
+    : rows_(r.rows) {
+  if (rows_ == nullptr || wanted.empty()) return;
+  // Lines not found yet map to the table's size; a row's line fills its slot.
+  for (const Discrepancy* d : wanted)
+    index_.emplace(d->line, rows_->size());
+  for (StudentTable::Index i = 0; i < rows_->size(); ++i) {
+    const auto it = index_.find(rows_->line(i));
+    if (it != index_.end() && it->second == rows_->size()) it->second = i;
+  }
 }
 
 std::string RowsByLine::get(std::uint32_t line, Field f) const {
   if (rows_ == nullptr) return "";
   const auto it = index_.find(line);
-  return it == index_.end() ? "" : std::string(rows_->get(it->second, f));
+  if (it == index_.end() || it->second >= rows_->size()) return "";
+  return std::string(rows_->get(it->second, f));
 }
 
 std::string discrepancy_csv(const std::vector<Discrepancy>& ds, const RunReport& r,

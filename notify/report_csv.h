@@ -29,10 +29,11 @@ inline constexpr std::size_t kAffectedShown = 20;
 // "rosterd-FEED-run-N": the start of the attachments' names (the feed's name file-safe).
 std::string attachment_base(const RunReport& r);
 
-// Each discrepancy's row, found by its line: local ID and school.
+// The rows of some discrepancies, found by their lines: local ID and school. Indexes only the
+// lines asked for (a few examples, or every discrepancy), not a million-row file.
 class RowsByLine {
  public:
-  explicit RowsByLine(const RunReport& r);
+  RowsByLine(const RunReport& r, const std::vector<const Discrepancy*>& wanted);
   std::string get(std::uint32_t line, Field f) const;
 
  private:

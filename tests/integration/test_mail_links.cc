@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "core/secret.h"
 #include "tests/support/files.h"
@@ -28,6 +27,11 @@ using nlohmann::json;
 namespace {
 
 using Row = std::vector<std::string>;
+
+// 64 lowercase hex digits: a link's key, or a form token.
+bool hex_key(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
 
 std::vector<Row> students(int n) {
   std::vector<Row> rows;
@@ -114,14 +118,16 @@ struct LinkWorld {
   // The path of a link labelled `label` in a mail's text ("Review and decide: URL").
   std::string link(const json& m, const std::string& label) const {
     const std::string text = m["text"];
-    const std::regex line(label + ": http://127\\.0\\.0\\.1:" + std::to_string(port) +
-                          "(/m/[0-9a-f]{64})");
-    std::smatch found;
-    REQUIRE_MESSAGE(std::regex_search(text, found, line), text);
+    const std::string start =
+        label + ": http://127.0.0.1:" + std::to_string(port);  // then /m/ and 64 hex digits
+    const std::size_t at = text.find(start + "/m/");
+    REQUIRE_MESSAGE(at != std::string::npos, text);
+    const std::string path = text.substr(at + start.size(), 3 + 64);
+    REQUIRE(hex_key(path.substr(3)));
     const std::string html = m["html"];
-    CHECK(html.find("href=\"http://127.0.0.1:" + std::to_string(port) + found[1].str() + "\"") !=
+    CHECK(html.find("href=\"http://127.0.0.1:" + std::to_string(port) + path + "\"") !=
           std::string::npos);
-    return found[1];
+    return path;
   }
   HttpAnswer get(const std::string& path) const { return http_request(port, "GET", path); }
   HttpAnswer post(const std::string& path,
@@ -141,10 +147,12 @@ struct LinkWorld {
 
 // The form token in a link's page.
 std::string form_token(const std::string& page) {
-  const std::regex token("name=\"csrf\" value=\"([0-9a-f]{64})\"");
-  std::smatch found;
-  REQUIRE(std::regex_search(page, found, token));
-  return found[1];
+  const std::string field = "name=\"csrf\" value=\"";
+  const std::size_t at = page.find(field);
+  REQUIRE(at != std::string::npos);
+  const std::string token = page.substr(at + field.size(), 64);
+  REQUIRE(hex_key(token));
+  return token;
 }
 
 }  // namespace
