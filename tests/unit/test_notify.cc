@@ -639,3 +639,35 @@ TEST_CASE("alert mails (missing file, stale feed) carry their sentence in both p
   CHECK(m.attachments.empty());
   CHECK(m.to == std::vector<std::string>{"ops@example.org"});
 }
+
+TEST_CASE("a held re-key names its proposed mapping: old ID to new, in the body and the CSV") {
+  Run run;
+  for (int i = 0; i < 12; ++i) {
+    IdentityAlert a;
+    a.kind = AlertKind::rekey;
+    a.state_id = "20000000" + std::to_string(10 + i);
+    a.line = static_cast<std::uint32_t>(2 + i);
+    a.row = student(a.state_id, "L" + std::to_string(i), "Núñez", "201");
+    a.candidates.push_back({"10000000" + std::to_string(10 + i), 100, {}});
+    run.alerts.push_back(a);
+  }
+  run.hold("rekey_min_students", 10, 12);
+  const QaMailOptions o = options(&run.terms);
+  const MailDocument d = qa_report_document(run.report(), o);
+  const MailSection* who = nullptr;
+  for (const MailSection& s : d.sections)
+    if (s.title == "Who it would change") who = &s;
+  REQUIRE(who != nullptr);
+  CHECK(who->table.rows.size() == 12);
+  CHECK(who->table.rows[0] == std::vector<std::string>{"new state ID", "1000000010", "2000000010",
+                                                       "L0", "201 Lincoln Elementary", "05"});
+  // Re-key pairs are the mapping, not possible matches: no "not added" section for them.
+  for (const MailSection& s : d.sections)
+    CHECK(s.title != "Students not added: possible matches");
+  const MailMessage m = qa_report_mail(run.report(), o);
+  REQUIRE(m.attachments.size() == 1);
+  CHECK(m.attachments[0].bytes.find(
+            "new state ID,1000000010,2000000010,L0,201,Lincoln Elementary,\"=\"\"05\"\"\"\r\n") !=
+        std::string::npos);
+  check_parts_equivalent(d, m);
+}
