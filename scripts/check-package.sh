@@ -115,8 +115,9 @@ if command -v systemd-nspawn >/dev/null; then
       PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
   }
   machine_rosterd() { in_machine runuser -u rosterd -- "$@"; }
+  # Up to three minutes: a loaded CI machine has been seen to take over one.
   booted=
-  for _ in $(seq 120); do
+  for _ in $(seq 360); do
     state=$(in_machine systemctl is-system-running 2>/dev/null || true)
     case $state in running | degraded) booted=yes; break ;; esac
     sleep 0.5
