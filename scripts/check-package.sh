@@ -110,12 +110,15 @@ if command -v systemd-nspawn >/dev/null; then
     sleep 0.1
   done
   [ -n "$init" ] || fail "the container did not start (log: /tmp/rosterd-pkg-boot.log)"
+  # The container's init, found again at each call: the first child seen may be a helper of
+  # systemd-nspawn that exits once the container's systemd runs (a stale pid made the boot
+  # check wait in vain).
   in_machine() {
+    init=$(ps -o pid= --ppid "$nspawn" 2>/dev/null | tr -d ' ' | tail -1 || true)
     nsenter -t "$init" -m -u -i -n -p -r -w /usr/bin/env -i LANG=C.UTF-8 \
       PATH=/usr/sbin:/usr/bin:/sbin:/bin "$@"
   }
   machine_rosterd() { in_machine runuser -u rosterd -- "$@"; }
-  # Up to three minutes: a loaded CI machine has been seen to take over one.
   booted=
   for _ in $(seq 360); do
     state=$(in_machine systemctl is-system-running 2>/dev/null || true)
