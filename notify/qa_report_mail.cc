@@ -176,18 +176,28 @@ struct ShownReport {
   ShownReport& operator=(const ShownReport&) = delete;
 };
 
-MailDocument document_of(const RunReport& r, const QaMailOptions& o);
+// Who a held run (or a reminder of one) would change; empty for any other mail.
+std::vector<Affected> affected_of(const RunReport& r, const QaMailOptions& o) {
+  const bool held = r.state == RunState::held && !o.awaiting_delivery;
+  if (!held && o.kind != QaMailKind::reminder) return {};
+  return affected_students(r, o.campus);
+}
+
+// The document of `r` (as shown), with `who` from affected_of.
+MailDocument document_of(const RunReport& r, const QaMailOptions& o,
+                         const std::vector<Affected>& who);
 
 }  // namespace
 
 MailDocument qa_report_document(const RunReport& report, const QaMailOptions& o) {
   const ShownReport shown(report, o);
-  return document_of(shown.report, o);
+  return document_of(shown.report, o, affected_of(shown.report, o));
 }
 
 namespace {
 
-MailDocument document_of(const RunReport& r, const QaMailOptions& o) {
+MailDocument document_of(const RunReport& r, const QaMailOptions& o,
+                         const std::vector<Affected>& who) {
   const MessageTerms terms{o.terms != nullptr ? &o.terms->columns : nullptr,
                            o.pii != PiiLevel::full};
   const bool full = o.pii == PiiLevel::full;
@@ -256,40 +266,37 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o) {
     doc.sections.push_back(std::move(why));
   }
 
-  if (held || o.kind == QaMailKind::reminder) {
-    const std::vector<Affected> who = affected_students(r, o.campus);
-    if (!who.empty()) {
-      MailSection s;
-      s.title = "Who it would change";
-      s.paragraphs.push_back("The first " + std::to_string(std::min(who.size(), kAffectedShown)) +
-                             " of " + count(who.size(), "student", "students") +
-                             " this run would deactivate or give a new "
-                             "state ID; all of them are in the attached " +
-                             attachment_base(r) + "-affected.csv.");
-      s.table.header = {"Change", "State ID", "New state ID", "Local ID", "School", "Grade"};
-      if (full) s.table.header.push_back("Name");
-      for (std::size_t i = 0; i < who.size() && i < kAffectedShown; ++i) {
-        const Affected& a = who[i];
-        const auto at = [&](Field f) {
-          return a.values.size() == kFieldCount ? display_safe(a.values[field_index(f)])
-                                                : std::string();
-        };
-        std::vector<std::string> row{a.change,
-                                     display_safe(a.state_id),
-                                     display_safe(a.new_state_id),
-                                     at(Field::local_id),
-                                     school_label(o.terms, at(Field::campus)),
-                                     at(Field::grade)};
-        if (full) row.push_back(person_name(a.values));
-        s.table.rows.push_back(std::move(row));
-      }
-      if (who.size() > kAffectedShown) {
-        s.after.push_back("... and " + group_thousands(who.size() - kAffectedShown) +
-                          " more in the attached CSV" +
-                          (o.links.review.empty() ? "." : " and on the console."));
-      }
-      doc.sections.push_back(std::move(s));
+  if (!who.empty()) {
+    MailSection s;
+    s.title = "Who it would change";
+    s.paragraphs.push_back("The first " + std::to_string(std::min(who.size(), kAffectedShown)) +
+                           " of " + count(who.size(), "student", "students") +
+                           " this run would deactivate or give a new "
+                           "state ID; all of them are in the attached " +
+                           attachment_base(r) + "-affected.csv.");
+    s.table.header = {"Change", "State ID", "New state ID", "Local ID", "School", "Grade"};
+    if (full) s.table.header.push_back("Name");
+    for (std::size_t i = 0; i < who.size() && i < kAffectedShown; ++i) {
+      const Affected& a = who[i];
+      const auto at = [&](Field f) {
+        return a.values.size() == kFieldCount ? display_safe(a.values[field_index(f)])
+                                              : std::string();
+      };
+      std::vector<std::string> row{a.change,
+                                   display_safe(a.state_id),
+                                   display_safe(a.new_state_id),
+                                   at(Field::local_id),
+                                   school_label(o.terms, at(Field::campus)),
+                                   at(Field::grade)};
+      if (full) row.push_back(person_name(a.values));
+      s.table.rows.push_back(std::move(row));
     }
+    if (who.size() > kAffectedShown) {
+      s.after.push_back("... and " + group_thousands(who.size() - kAffectedShown) +
+                        " more in the attached CSV" +
+                        (o.links.review.empty() ? "." : " and on the console."));
+    }
+    doc.sections.push_back(std::move(s));
   }
 
   if (r.alerts != nullptr && !r.alerts->empty()) {
@@ -427,16 +434,13 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
   m.message_id = "<run-" + std::to_string(r.run_id.value_or(0)) + "." + o.list +
                  (o.recipient_tag.empty() ? "" : "." + o.recipient_tag) + "." + r.feed +
                  "@rosterd>";
-  const MailDocument doc = document_of(r, o);
+  const std::vector<Affected> who = affected_of(r, o);
+  const MailDocument doc = document_of(r, o, who);
   m.text = render_mail_text(doc);
   m.html = render_mail_html(doc, m.subject);
-  const bool held = r.state == RunState::held && !o.awaiting_delivery;
-  if (held || o.kind == QaMailKind::reminder) {
-    const std::vector<Affected> who = affected_students(r, o.campus);
-    if (!who.empty())
-      m.attachments.push_back({attachment_base(r) + "-affected.csv",
-                               affected_csv(who, o.terms, o.pii == PiiLevel::full)});
-  }
+  if (!who.empty())
+    m.attachments.push_back({attachment_base(r) + "-affected.csv",
+                             affected_csv(who, o.terms, o.pii == PiiLevel::full)});
   if (o.kind != QaMailKind::committed && o.kind != QaMailKind::reminder &&
       (!shown.empty() || possible_matches(r) != 0)) {
     std::vector<const Discrepancy*> all;

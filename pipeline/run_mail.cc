@@ -1,5 +1,7 @@
 #include "pipeline/run_mail.h"
 
+#include <algorithm>
+
 #include "core/civil_date.h"
 #include "core/log.h"
 #include "core/sha256.h"
@@ -52,9 +54,9 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
   std::size_t delivered = 0;
   for (const std::string& address : to) {
     const std::string copy_key = key + ":to:" + address;
-    if (const auto queued = store_.outbox().message_with_key(copy_key)) {
+    if (const auto queued = store_.outbox().status_with_key(copy_key)) {
       // Queued before (a reminder at every poll of the day): no new links, no second copy.
-      delivered += queued->status == "sent" ? 1 : 0;
+      delivered += queued->second == "sent" ? 1 : 0;
       continue;
     }
     QaMailOptions o = options;
@@ -79,8 +81,8 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
     }
     const MailMessage m = qa_report_mail(report, o);
     if (mailer_.send(feed_.name, run, options.list, copy_key, m)) ++delivered;
-    if (const auto e = store_.outbox().message_with_key(copy_key))
-      last_.push_back({e->id, std::move(o)});
+    if (const auto e = store_.outbox().status_with_key(copy_key))
+      last_.push_back({e->first, std::move(o)});
   }
   return delivered;
 }
@@ -129,6 +131,12 @@ void remind_held_runs(Mailer& mailer, RosterStore& store, const FeedConfig& conf
     if (waited < after) continue;
     // The first reminder at remind_after, then one a day: the day is in the key.
     const std::int64_t day = (waited - after) / 86400 + 1;
+    const std::string key = "run:" + std::to_string(run.id) + ":reminder:" + std::to_string(day);
+    // Every poll of the day comes here: the run is read only when a copy is still to queue.
+    if (std::all_of(feed.notify.held.begin(), feed.notify.held.end(), [&](const std::string& a) {
+          return store.outbox().status_with_key(key + ":to:" + a).has_value();
+        }))
+      continue;
     StoredRunReport stored = stored_run_report(store, run);
     stored.report.discrepancies = &stored.discrepancies;
     stored.report.changes = &stored.changes;
@@ -139,8 +147,7 @@ void remind_held_runs(Mailer& mailer, RosterStore& store, const FeedConfig& conf
     o.waiting_since =
         duration_words(waited >= 2 * 86400 ? waited / 86400 * 86400 : waited / 3600 * 3600);
     RunMail mail(mailer, store, feed);
-    if (mail.send(stored.report, feed.notify.held, o,
-                  "run:" + std::to_string(run.id) + ":reminder:" + std::to_string(day)) != 0) {
+    if (mail.send(stored.report, feed.notify.held, o, key) != 0) {
       log::info("run.reminded", {{"feed", feed.name}, {"run", std::to_string(run.id)}});
     }
   }

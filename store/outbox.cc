@@ -100,7 +100,7 @@ OutboxEntry read_mail(const Statement& q) {
 QueuedMail Outbox::enqueue(const std::string& feed, std::optional<std::int64_t> run,
                            const std::string& list, const std::string& key, const MailMessage& m) {
   Transaction tx(db_);
-  if (auto existing = message_with_key(key)) return {existing->id, false};
+  if (auto existing = status_with_key(key)) return {existing->first, false};
   std::string packed_names, packed_bytes;
   pack_attachments(m.attachments, packed_names, packed_bytes);
   Statement ins(db_,
@@ -174,6 +174,14 @@ std::optional<OutboxEntry> Outbox::message_with_key(const std::string& key) {
   q.bind(1, key);
   if (!q.step()) return std::nullopt;
   return read_mail(q);
+}
+
+std::optional<std::pair<std::int64_t, std::string>> Outbox::status_with_key(
+    const std::string& key) {
+  Statement q(db_, "SELECT id, status FROM outbox WHERE key = ?");
+  q.bind(1, key);
+  if (!q.step()) return std::nullopt;
+  return std::make_pair(q.integer(0), std::string(q.text(1)));
 }
 
 bool Outbox::claim(std::int64_t id) {

@@ -32,6 +32,9 @@ class Outbox {
   std::vector<OutboxEntry> due(std::int64_t now);
   std::optional<OutboxEntry> message(std::int64_t id);
   std::optional<OutboxEntry> message_with_key(const std::string& key);
+  // The id and status of the message queued under `key`, without reading its bodies and
+  // attachments (megabytes for a large run's report).
+  std::optional<std::pair<std::int64_t, std::string>> status_with_key(const std::string& key);
   // Every message queued for `run` on `list` ("qa_report": one a recipient), oldest first.
   std::vector<OutboxEntry> messages_of_run(std::int64_t run, const std::string& list);
   // Replaces the content (subject, bodies, attachments) of a message not sent yet: a report
