@@ -201,14 +201,16 @@ void Mailer::tell_committed(const FeedConfig& configured, std::int64_t run_id) {
   const FeedConfig& feed = with_mail_lists(configured, store_, adjusted);
   const auto run = store_.runs().get(run_id);
   if (!run || feed.notify.qa_report.empty()) return;
-  StoredRunReport stored = stored_run_report(store_, *run);
+  // The notice says what was committed, in counts (and by school): the run's discrepancies
+  // and changes are not read.
+  RunReport report = report_of_run(*run);
+  report.campuses = store_.runs().campuses(run_id);
   QaMailOptions o;
   o.kind = QaMailKind::committed;
   o.list = "committed";
   o.date = date_of(run->started);
   RunMail(*this, store_, feed)
-      .send(stored.report, feed.notify.qa_report, o,
-            "run:" + std::to_string(run_id) + ":committed");
+      .send(report, feed.notify.qa_report, o, "run:" + std::to_string(run_id) + ":committed");
 }
 
 const FeedConfig& with_mail_lists(const FeedConfig& configured, RosterStore& store,
