@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 
+#include <array>
 #include <chrono>
 #include <ctime>
 
@@ -26,6 +27,89 @@ std::optional<int> read_number(std::string_view text, std::size_t& pos, int min_
   return value;
 }
 
+constexpr std::array<std::string_view, 12> kMonthNames = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+// Reads an English month name at text[pos], whole ("March") or cut to three letters ("Mar") or,
+// for September, four ("Sept"), case-insensitive; advances pos.
+std::optional<int> read_month_name(std::string_view text, std::size_t& pos) {
+  std::size_t n = 0;
+  while (pos + n < text.size() && ((lower(text[pos + n]) >= 'a' && lower(text[pos + n]) <= 'z')))
+    ++n;
+  if (n < 3) return std::nullopt;
+  for (std::size_t m = 0; m < kMonthNames.size(); ++m) {
+    const std::string_view name = kMonthNames[m];
+    if (n > name.size() || (n != 3 && n != name.size() && !(m == 8 && n == 4))) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < n && same; ++i)
+      same = lower(text[pos + i]) == name[i];
+    if (!same) continue;
+    pos += n;
+    return static_cast<int>(m + 1);
+  }
+  return std::nullopt;
+}
+
+// The parts of a date as the text gives them, before the century of a two-digit year is known.
+struct DateParts {
+  int year = -1;
+  bool two_digit_year = false;
+  int month = -1;
+  int day = -1;
+};
+
+std::optional<DateParts> read_parts(std::string_view text, std::string_view format) {
+  DateParts parts;
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    const char f = format[i];
+    if (f == '%' && i + 1 < format.size() && format[i + 1] != '%') {
+      const char c = format[++i];
+      std::optional<int> v;
+      if (c == 'Y') v = read_number(text, pos, 4, 4);
+      if (c == 'y') v = read_number(text, pos, 2, 2);
+      if (c == 'm' || c == 'd') v = read_number(text, pos, 1, 2);
+      if (c == 'b') v = read_month_name(text, pos);
+      if (!v) return std::nullopt;
+      if (c == 'Y' || c == 'y') {
+        parts.year = *v;
+        parts.two_digit_year = c == 'y';
+      } else if (c == 'd') {
+        parts.day = *v;
+      } else {
+        parts.month = *v;
+      }
+      continue;
+    }
+    if (f == '%') ++i;  // "%%" matches one '%'
+    if (pos >= text.size() || text[pos] != f) return std::nullopt;
+    ++pos;
+  }
+  if (pos != text.size() || parts.year < 0 || parts.month < 0 || parts.day < 0) return std::nullopt;
+  return parts;
+}
+
+std::optional<CivilDate> make_date(int year, int month, int day) {
+  const std::chrono::year_month_day ymd{std::chrono::year{year},
+                                        std::chrono::month{static_cast<unsigned>(month)},
+                                        std::chrono::day{static_cast<unsigned>(day)}};
+  if (!ymd.ok()) return std::nullopt;
+  return CivilDate{year, static_cast<unsigned>(month), static_cast<unsigned>(day)};
+}
+
+// "Jan" for 1.
+std::string month_abbreviation(unsigned month) {
+  if (month < 1 || month > 12) return "???";
+  std::string name(kMonthNames[month - 1].substr(0, 3));
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
+  return name;
+}
+
 }  // namespace
 
 std::optional<std::string> date_format_problem(std::string_view format) {
@@ -34,46 +118,70 @@ std::optional<std::string> date_format_problem(std::string_view format) {
     if (format[i] != '%') continue;
     if (i + 1 == format.size()) return "it ends with a lone '%'";
     const char c = format[++i];
-    if (c == 'Y') {
+    if (c == 'Y' || c == 'y') {
       ++years;
-    } else if (c == 'm') {
+    } else if (c == 'm' || c == 'b') {
       ++months;
     } else if (c == 'd') {
       ++days;
     } else if (c != '%') {
-      return std::string("it uses %") + c + ", but only %Y, %m, %d and %% are supported";
+      return std::string("it uses %") + c + ", but only %Y, %y, %m, %b, %d and %% are supported";
     }
   }
   if (years != 1 || months != 1 || days != 1) {
-    return "it must contain %Y, %m and %d exactly once each (e.g. \"%Y-%m-%d\" or \"%m/%d/%Y\")";
+    return "it must contain a year (%Y or %y), a month (%m or %b) and a day (%d) exactly once "
+           "each (e.g. \"%Y-%m-%d\", \"%m/%d/%y\" or \"%d %b %Y\")";
   }
   return std::nullopt;
 }
 
-std::optional<CivilDate> parse_date(std::string_view text, std::string_view format) {
-  int year = -1, month = -1, day = -1;
-  std::size_t pos = 0;
-  for (std::size_t i = 0; i < format.size(); ++i) {
-    const char f = format[i];
-    if (f == '%' && i + 1 < format.size() && format[i + 1] != '%') {
-      const char c = format[++i];
-      std::optional<int> v;
-      if (c == 'Y') v = read_number(text, pos, 4, 4);
-      if (c == 'm' || c == 'd') v = read_number(text, pos, 1, 2);
-      if (!v) return std::nullopt;
-      (c == 'Y' ? year : c == 'm' ? month : day) = *v;
-      continue;
-    }
-    if (f == '%') ++i;  // "%%" matches one '%'
-    if (pos >= text.size() || text[pos] != f) return std::nullopt;
-    ++pos;
+bool has_two_digit_year(std::string_view format) {
+  for (std::size_t i = 0; i + 1 < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (format[i + 1] == 'y') return true;
+    ++i;  // skip the conversion (or the second '%' of "%%")
   }
-  if (pos != text.size() || year < 0 || month < 0 || day < 0) return std::nullopt;
-  const std::chrono::year_month_day ymd{std::chrono::year{year},
-                                        std::chrono::month{static_cast<unsigned>(month)},
-                                        std::chrono::day{static_cast<unsigned>(day)}};
-  if (!ymd.ok()) return std::nullopt;
-  return CivilDate{year, static_cast<unsigned>(month), static_cast<unsigned>(day)};
+  return false;
+}
+
+std::optional<CivilDate> parse_date(std::string_view text, std::string_view format) {
+  const auto parts = read_parts(text, format);
+  if (!parts || parts->two_digit_year) return std::nullopt;
+  return make_date(parts->year, parts->month, parts->day);
+}
+
+DateReading read_date(std::string_view text, std::string_view format, CivilDate as_of) {
+  DateReading reading;
+  const auto parts = read_parts(text, format);
+  if (!parts) return reading;
+  if (!parts->two_digit_year) {
+    reading.date = make_date(parts->year, parts->month, parts->day);
+    return reading;
+  }
+  // The latest year ending in the two digits, not after the as-of year.
+  int year = as_of.year - ((as_of.year - parts->year) % 100 + 100) % 100;
+  auto date = make_date(year, parts->month, parts->day);
+  if (!date) {
+    // 29 February of a year that is no leap year may be one a century earlier (2000 and 1900
+    // differ): look there before calling the date invalid.
+    date = make_date(year - 100, parts->month, parts->day);
+    if (!date) return reading;
+    year -= 100;
+  }
+  if (*date > as_of) {
+    year -= 100;
+    date = make_date(year, parts->month, parts->day);
+    if (!date) {  // 29 February: a leap year now, none a century before, and too old anyway
+      reading.century_unclear = true;
+      return reading;
+    }
+  }
+  if (age_on(*date, as_of) > kTwoDigitYearSpan) {
+    reading.century_unclear = true;
+    return reading;
+  }
+  reading.date = date;
+  return reading;
 }
 
 void append_iso(std::string& out, const CivilDate& d) {
@@ -106,6 +214,10 @@ std::string format_date(const CivilDate& d, std::string_view format) {
       const char c = format[++i];
       if (c == 'Y')
         out += iso.substr(0, 4);
+      else if (c == 'y')
+        out += iso.substr(2, 2);
+      else if (c == 'b')
+        out += month_abbreviation(d.month);
       else if (c == 'm')
         out += iso.substr(5, 2);
       else if (c == 'd')

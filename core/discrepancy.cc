@@ -33,6 +33,7 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"implausible_birth_date", Severity::warning, false},
     {"invalid_score", Severity::warning, false},
     {"same_person_two_ids", Severity::warning, false},
+    {"unclear_century", Severity::error, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -182,6 +183,12 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "State ID " + value + " has the same name and birth date as " + d.detail +
              ": one person under two IDs? Correct the duplicate record in the student "
              "information system (this alone rejects neither row).";
+    case C::unclear_century:
+      return (withheld ? Field_ + " has a date (withheld from this report) whose"
+                       : Field_ + " has " + value + ", whose") +
+             " year has two digits, and neither century puts it in the " + d.detail +
+             ". Send birth dates with four-digit years, or correct this one in the student "
+             "information system.";
   }
   return std::string(code_name(d.code));
 }
@@ -231,6 +238,8 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Correct the score in the SIS, or leave it empty.";
     case C::same_person_two_ids:
       return "Merge the two records in the SIS so the student has one state ID.";
+    case C::unclear_century:
+      return "Export birth dates with four-digit years, or correct the date in the SIS.";
   }
   return "";
 }

@@ -38,9 +38,11 @@ enum class DiscrepancyCode : std::uint8_t {
   invalid_score,
   // The same person (equal identity.match_on values) under two state IDs in one file.
   same_person_two_ids,
+  // Row level, error: a birth date with a two-digit year whose century cannot be told.
+  unclear_century,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 19;
+inline constexpr std::size_t kDiscrepancyCodeCount = 20;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

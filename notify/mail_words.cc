@@ -96,6 +96,8 @@ std::string code_title(DiscrepancyCode code) {
       return "Scores out of range";
     case C::same_person_two_ids:
       return "One person under two state IDs?";
+    case C::unclear_century:
+      return "Birth dates whose century is unclear";
   }
   return std::string(code_name(code));
 }

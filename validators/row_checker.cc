@@ -63,7 +63,7 @@ std::string format_range(const ScoreRange& r) {
 
 RowChecker::RowChecker(const RosterFormat& format, const CheckOptions& options,
                        const ReferenceSet& reference, CivilDate today)
-    : format_(format), options_(options), reference_(reference) {
+    : format_(format), options_(options), reference_(reference), today_(today) {
   const bool before_start =
       today.month < options.school_year_start_month ||
       (today.month == options.school_year_start_month && today.day < options.school_year_start_day);
@@ -150,7 +150,14 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
         break;
       }
       case Field::birth_date: {
-        birth = parse_date(v, format_.date_format);
+        const DateReading reading = read_date(v, format_.date_format, today_);
+        birth = reading.date;
+        if (reading.century_unclear) {
+          add(DiscrepancyCode::unclear_century, f, v,
+              std::to_string(kTwoDigitYearSpan) + " years up to the file's date, " +
+                  to_iso(today_));
+          break;
+        }
         if (!birth) {
           add(DiscrepancyCode::invalid_date, f, v, format_.date_format);
           break;

@@ -45,6 +45,8 @@ class RowChecker {
   const CheckOptions& options_;
   const ReferenceSet& reference_;
   CivilDate age_date_;
+  // The file's as-of date: the century of a two-digit birth year is read from it.
+  CivilDate today_;
   std::string status_help_;
 };
 

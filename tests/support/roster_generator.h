@@ -46,7 +46,7 @@ void write_generated_roster(std::size_t rows, const std::filesystem::path& path)
 // of the students updated), as the benchmarks' "next night".
 void write_next_night(const std::filesystem::path& in, const std::filesystem::path& out);
 
-// One of every row-level code, `n` times.
+// One of every row-level code a four-digit-year roster can have, `n` times.
 std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n);
 
 // Writes reference tables, code maps and `rosterd.yaml` (feed "gen", quote double, digits-only

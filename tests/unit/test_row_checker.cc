@@ -100,6 +100,25 @@ TEST_CASE_FIXTURE(Fixture, "dates are normalized from the feed's format") {
   CHECK(o.normalized[field_index(Field::birth_date)] == "2016-03-14");
 }
 
+TEST_CASE_FIXTURE(Fixture,
+                  "a two-digit year takes its century from the file's date, or is reported") {
+  format.date_format = "%m/%d/%y";
+  auto v = good();
+  v[field_index(Field::birth_date)] = "3/14/16";
+  const Outcome o = check(v);
+  CHECK(o.accepted);
+  CHECK(o.normalized[field_index(Field::birth_date)] == "2016-03-14");
+
+  // Read on 2026-11-23: 2040 is in the future and 1940 is 86 years back.
+  const Discrepancy d = only_problem(Field::birth_date, "3/14/40");
+  CHECK(d.code == DiscrepancyCode::unclear_century);
+  CHECK(d.value == "3/14/40");
+  const std::string message = discrepancy_message(d);
+  CHECK(message.find("two digits") != std::string::npos);
+  CHECK(message.find("60 years up to the file's date, 2026-11-23") != std::string::npos);
+  CHECK(only_problem(Field::birth_date, "2/30/16").code == DiscrepancyCode::invalid_date);
+}
+
 TEST_CASE_FIXTURE(Fixture, "each row-level error code") {
   CHECK(only_problem(Field::first_name, "").code == DiscrepancyCode::missing_required);
   CHECK(only_problem(Field::birth_date, "").code == DiscrepancyCode::missing_required);
