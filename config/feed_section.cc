@@ -8,6 +8,8 @@
 #include "core/error.h"
 #include "core/local_time.h"
 #include "core/text.h"
+#include "parsers/format_preset.h"
+#include "validators/preset_grades.h"
 
 namespace rosterd {
 namespace {
@@ -34,8 +36,20 @@ char parse_single_char(const YamlNode& n) {
 }
 
 void parse_format(const YamlNode& n, RosterFormat& f) {
-  n.expect_keys({"delimiter", "quote", "encoding", "date_format", "list_separator", "status_values",
-                 "columns", "required", "optional_columns"});
+  n.expect_keys({"preset", "delimiter", "quote", "encoding", "date_format", "list_separator",
+                 "status_values", "columns", "required", "optional_columns"});
+  if (!n["preset"].is_null()) {
+    const std::string name = n["preset"].as_string();
+    const FormatPreset* preset = find_format_preset(name);
+    if (preset == nullptr) {
+      std::string known;
+      for (const FormatPreset& p : format_presets())
+        known += (known.empty() ? "" : ", ") + std::string(p.name);
+      n["preset"].fail("\"" + name + "\" is not a preset. Presets are: " + known +
+                       " (or leave preset out and describe the layout).");
+    }
+    f = preset->format;
+  }
   if (!n["delimiter"].is_null()) f.delimiter = parse_single_char(n["delimiter"]);
   if (!n["quote"].is_null()) {
     f.quote = n["quote"].as_choice({"none", "double"}) == "double" ? QuoteMode::double_quote
@@ -46,9 +60,22 @@ void parse_format(const YamlNode& n, RosterFormat& f) {
     f.encoding = (e == "windows-1252" || e == "cp1252") ? Encoding::windows1252 : Encoding::utf8;
   }
   if (!n["date_format"].is_null()) {
-    f.date_format = n["date_format"].as_string();
-    if (auto why = date_format_problem(f.date_format)) {
-      n["date_format"].fail("\"" + f.date_format + "\" is not a usable date format: " + *why + ".");
+    // One format, or a list tried in order (the first is how `rosterd export` writes dates).
+    std::vector<YamlNode> formats;
+    if (n["date_format"].is_sequence())
+      formats = n["date_format"].items();
+    else
+      formats.push_back(n["date_format"]);
+    if (formats.empty()) n["date_format"].fail("must name at least one date format.");
+    f.other_date_formats.clear();
+    for (std::size_t i = 0; i < formats.size(); ++i) {
+      const std::string format = formats[i].as_string();
+      if (auto why = date_format_problem(format))
+        formats[i].fail("\"" + format + "\" is not a usable date format: " + *why + ".");
+      if (i == 0)
+        f.date_format = format;
+      else
+        f.other_date_formats.push_back(format);
     }
   }
   if (!n["list_separator"].is_null()) f.list_separator = parse_single_char(n["list_separator"]);
@@ -500,6 +527,14 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   feed.reference.grades = parse_reference_kind(ref["grades"], "grade", base);
   feed.reference.campuses = parse_reference_kind(ref["campuses"], "campus", base);
   feed.reference.diagnoses = parse_reference_kind(ref["diagnoses"], "diagnosis", base);
+  if (const FormatPreset* preset = find_format_preset(feed.format.preset);
+      preset != nullptr && !preset->grades.empty() && feed.reference.grades) {
+    // The preset's grade words join the feed's own grade map (which wins).
+    const CodeTranslator& grades = *feed.reference.grades;
+    CodeTranslator joined(grades.kind(), grades.table(),
+                          grade_map_with_words(preset->grades, grades.table(), grades.map()));
+    feed.reference.grades = std::move(joined);
+  }
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
   parse_source(n["source"], feed.source, base);

@@ -20,6 +20,7 @@ class YamlNode {
   int line() const;  // 1-based
   bool is_null() const { return !node_ || node_.IsNull(); }
   bool is_map() const { return node_.IsMap(); }
+  bool is_sequence() const { return node_.IsSequence(); }
 
   // Throws ConfigError "FILE:LINE: PATH: message".
   [[noreturn]] void fail(const std::string& message) const;

@@ -93,7 +93,9 @@ ExistingFile read_existing_students(const std::filesystem::path& path, const Ros
       problem(number, format.columns[field_index(Field::last_name)], "is empty.");
       continue;
     }
-    const auto date = read_date(dob, format.date_format, today_utc()).date;
+    auto date = read_date(dob, format.date_format, today_utc()).date;
+    for (std::size_t i = 0; !date && i < format.other_date_formats.size(); ++i)
+      date = read_date(dob, format.other_date_formats[i], today_utc()).date;
     if (!date) {
       problem(number, format.columns[field_index(Field::birth_date)],
               "has \"" + display_safe(dob) + "\", not a date in the feed's format " +

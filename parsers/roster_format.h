@@ -23,8 +23,14 @@ struct RosterFormat {
   char delimiter = '|';
   QuoteMode quote = QuoteMode::none;
   Encoding encoding = Encoding::utf8;
-  // strftime-like, %Y %m %d only (see core/civil_date.h).
+  // The birth date's format (core/civil_date.h): how `rosterd export` writes dates, and the
+  // first one tried when reading.
   std::string date_format = "%Y-%m-%d";
+  // Further formats a birth date may have, tried in order after date_format (an export that
+  // writes "11/1/98" on some rows and "11/01/1998" on others).
+  std::vector<std::string> other_date_formats;
+  // The name of the preset the format started from (`format.preset`); empty for none.
+  std::string preset;
   // Separates the codes in the diagnoses field.
   char list_separator = ';';
   StatusValues status;

@@ -69,6 +69,11 @@ RowChecker::RowChecker(const RosterFormat& format, const CheckOptions& options,
       (today.month == options.school_year_start_month && today.day < options.school_year_start_day);
   age_date_ = CivilDate{before_start ? today.year - 1 : today.year, options.school_year_start_month,
                         options.school_year_start_day};
+  date_formats_ = format.date_format;
+  for (std::size_t i = 0; i < format.other_date_formats.size(); ++i) {
+    date_formats_ += i + 1 == format.other_date_formats.size() ? " or " : ", ";
+    date_formats_ += format.other_date_formats[i];
+  }
   for (const auto& v : format.status.active)
     status_help_ += (status_help_.empty() ? "" : ", ") + v + " = active";
   for (const auto& v : format.status.inactive)
@@ -150,7 +155,11 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
         break;
       }
       case Field::birth_date: {
-        const DateReading reading = read_date(v, format_.date_format, today_);
+        DateReading reading = read_date(v, format_.date_format, today_);
+        for (std::size_t i = 0;
+             !reading.date && !reading.century_unclear && i < format_.other_date_formats.size();
+             ++i)
+          reading = read_date(v, format_.other_date_formats[i], today_);
         birth = reading.date;
         if (reading.century_unclear) {
           add(DiscrepancyCode::unclear_century, f, v,
@@ -159,7 +168,7 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
           break;
         }
         if (!birth) {
-          add(DiscrepancyCode::invalid_date, f, v, format_.date_format);
+          add(DiscrepancyCode::invalid_date, f, v, date_formats_);
           break;
         }
         put(f, to_iso(*birth));

@@ -48,6 +48,8 @@ class RowChecker {
   // The file's as-of date: the century of a two-digit birth year is read from it.
   CivilDate today_;
   std::string status_help_;
+  // "%m/%d/%Y or %m/%d/%y": the formats a birth date may have, for messages.
+  std::string date_formats_;
 };
 
 }  // namespace rosterd

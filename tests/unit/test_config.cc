@@ -109,6 +109,49 @@ TEST_CASE("format options are read") {
   CHECK(f.required.count() == 2);
 }
 
+TEST_CASE(
+    "a preset starts the format, every key still overrides it, and its grade words join the map") {
+  testing::TempDir dir;
+  testing::write_test_feed(dir.path());
+  const Config c =
+      parse_config(kFeedHead +
+                       "    format:\n"
+                       "      preset: Clever\n"
+                       "      date_format: [\"%m/%d/%y\", \"%d %b %Y\"]\n"
+                       "      columns: {state_id: Student_number}\n"
+                       "    reference:\n"
+                       "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n",
+                   "x.yaml", dir.path());
+  const FeedConfig& feed = c.feed("demo");
+  const RosterFormat& f = feed.format;
+  CHECK(f.preset == "clever");
+  CHECK(f.delimiter == ',');
+  CHECK(f.quote == QuoteMode::double_quote);
+  CHECK(f.columns[field_index(Field::state_id)] == "Student_number");  // overridden
+  CHECK(f.columns[field_index(Field::campus)] == "School_id");         // from the preset
+  CHECK(f.columns[field_index(Field::diagnoses)].empty());
+  CHECK(f.optional_columns.test(field_index(Field::status)));
+  CHECK(f.date_format == "%m/%d/%y");
+  REQUIRE(f.other_date_formats.size() == 1);
+  CHECK(f.other_date_formats[0] == "%d %b %Y");
+  REQUIRE(feed.reference.grades);
+  CHECK(feed.reference.grades->translate("Kindergarten") == "K");  // by the alias K of KG
+  CHECK(feed.reference.grades->translate("7") == "07");
+  CHECK(feed.reference.grades->translate("KG") == "K");  // the district's map
+  CHECK(feed.reference.grades->translate("PreKindergarten") == "PK");
+  CHECK_FALSE(feed.reference.grades->translate("Ungraded"));  // not in the platform table
+
+  CHECK(
+      error_for(kFeedHead + "    format:\n      preset: skyward\n")
+          .find(
+              "rosterd.yaml:4: feeds.demo.format.preset: \"skyward\" is not a preset. Presets are: "
+              "clever") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format:\n      date_format: [\"%m/%d/%Y\", \"%Q\"]\n")
+            .find("feeds.demo.format.date_format") != std::string::npos);
+  CHECK(error_for(kFeedHead + "    format:\n      date_format: []\n")
+            .find("must name at least one date format") != std::string::npos);
+}
+
 TEST_CASE("bad configs are refused with the file, line and key") {
   CHECK(error_for(kFeedHead + "    mode: live\n    mode: test\n") ==
         "rosterd.yaml:4: feeds.demo.mode: is given twice in the same mapping (first at line 3). "

@@ -1,0 +1,129 @@
+#include "parsers/format_preset.h"
+
+#include <array>
+
+#include "core/text.h"
+
+namespace rosterd {
+namespace {
+
+struct ColumnOf {
+  Field field;
+  std::string_view header;
+};
+
+// A comma-separated, double-quoted UTF-8 layout with the given columns; every field not named
+// has no column, and the fields named in `optional` may be missing from a file's header.
+RosterFormat csv_layout(std::initializer_list<ColumnOf> columns,
+                        std::initializer_list<Field> optional) {
+  RosterFormat f;
+  f.delimiter = ',';
+  f.quote = QuoteMode::double_quote;
+  f.encoding = Encoding::utf8;
+  f.columns.fill(std::string());
+  f.optional_columns.set();
+  for (const ColumnOf& c : columns) {
+    f.columns[field_index(c.field)] = std::string(c.header);
+    f.optional_columns.reset(field_index(c.field));
+  }
+  for (Field o : optional)
+    f.optional_columns.set(field_index(o));
+  f.required.reset();
+  for (Field r : {Field::state_id, Field::first_name, Field::last_name, Field::birth_date,
+                  Field::grade, Field::campus}) {
+    f.required.set(field_index(r));
+  }
+  return f;
+}
+
+// Grades as numbers, 1 to 13, unpadded or zero-padded, meaning CEDS "01".."13".
+void add_numbered_grades(std::vector<GradeWord>& words, bool padded_too) {
+  static const std::array<std::string_view, 13> kNumbers = {"1", "2", "3",  "4",  "5",  "6", "7",
+                                                            "8", "9", "10", "11", "12", "13"};
+  static const std::array<std::string_view, 13> kCeds = {"01", "02", "03", "04", "05", "06", "07",
+                                                         "08", "09", "10", "11", "12", "13"};
+  for (std::size_t g = 0; g < kCeds.size(); ++g) {
+    words.push_back({kNumbers[g], kCeds[g]});
+    if (padded_too && g < 9) words.push_back({kCeds[g], kCeds[g]});
+  }
+}
+
+FormatPreset clever() {
+  FormatPreset p;
+  p.name = "clever";
+  p.title = "Clever SFTP CSV (students.csv)";
+  p.roster_file = "students.csv";
+  p.specification = "https://dev.clever.com/docs/data-formats (SFTP CSV: students.csv)";
+  p.format = csv_layout({{Field::state_id, "State_id"},
+                         {Field::local_id, "Student_id"},
+                         {Field::first_name, "First_name"},
+                         {Field::middle_name, "Middle_name"},
+                         {Field::last_name, "Last_name"},
+                         {Field::birth_date, "DOB"},
+                         {Field::grade, "Grade"},
+                         {Field::campus, "School_id"}},
+                        {Field::local_id, Field::middle_name});
+  // Clever's format is MM/DD/YYYY; districts' exports also write two-digit years (Clever's own
+  // demo district does: 11/1/98) and ISO dates.
+  p.format.date_format = "%m/%d/%Y";
+  p.format.other_date_formats = {"%m/%d/%y", "%Y-%m-%d"};
+  p.format.preset = p.name;
+  p.grades = {{"InfantToddler", "IT"},   {"Preschool", "PR"},
+              {"PreKindergarten", "PK"}, {"TransitionalKindergarten", "TK"},
+              {"Kindergarten", "KG"},    {"PostGraduate", "PS"},
+              {"Ungraded", "UG"},        {"Other", "Other"}};
+  add_numbered_grades(p.grades, false);
+  return p;
+}
+
+FormatPreset sds_classic() {
+  FormatPreset p;
+  p.name = "sds-classic";
+  p.title = "Microsoft School Data Sync classic CSV (Student.csv)";
+  p.roster_file = "Student.csv";
+  p.specification = "https://learn.microsoft.com/en-us/schooldatasync/sds-v1-csv-file-format";
+  p.format = csv_layout({{Field::state_id, "State ID"},
+                         {Field::local_id, "SIS ID"},
+                         {Field::first_name, "First Name"},
+                         {Field::middle_name, "Middle Name"},
+                         {Field::last_name, "Last Name"},
+                         {Field::birth_date, "Birthdate"},
+                         {Field::grade, "Grade"},
+                         {Field::campus, "School SIS ID"},
+                         {Field::status, "Status"}},
+                        {Field::middle_name, Field::status});
+  // Microsoft recommends YYYY-MM-DD or YYYYMMDD; its own samples write 4/2/2000.
+  p.format.date_format = "%Y-%m-%d";
+  p.format.other_date_formats = {"%Y%m%d", "%m/%d/%Y"};
+  p.format.status.active = {"Active", "A"};
+  p.format.status.inactive = {"Inactive", "I"};
+  p.format.preset = p.name;
+  p.grades = {{"PK", "PK"}, {"K", "KG"}, {"KG", "KG"}, {"TK", "TK"}, {"UG", "UG"}};
+  add_numbered_grades(p.grades, true);
+  return p;
+}
+
+}  // namespace
+
+const std::vector<FormatPreset>& format_presets() {
+  static const std::vector<FormatPreset> presets = {clever(), sds_classic()};
+  return presets;
+}
+
+const FormatPreset* find_format_preset(std::string_view name) {
+  for (const FormatPreset& p : format_presets()) {
+    if (iequals(p.name, name)) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> grade_code_aliases(std::string_view ceds) {
+  if (ceds == "KG") return {"KG", "K", "KF", "00", "0"};
+  if (ceds == "PK") return {"PK", "PREK", "PK4", "P4"};
+  if (ceds == "UG") return {"UG", "UN", "UNG"};
+  if (ceds.size() == 2 && ceds[0] == '0' && ceds[1] >= '1' && ceds[1] <= '9')
+    return {ceds, ceds.substr(1)};
+  return {ceds};
+}
+
+}  // namespace rosterd

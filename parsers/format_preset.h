@@ -1,0 +1,45 @@
+// The layouts districts already export, known by name: `format: {preset: NAME}` starts a feed's
+// format from one (delimiter, quoting, date formats, which column is which field, which are
+// required) and every key of the feed's `format:` still overrides it.
+//
+// A preset also carries its layout's grade vocabulary ("Kindergarten", "KG", "1"): each word
+// names a grade in CEDS terms, and the feed's grade table is searched for that grade under the
+// codes platforms commonly use (grade_code_aliases), so a district sending Clever's words needs
+// no grade map for the usual grades.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "parsers/roster_format.h"
+
+namespace rosterd {
+
+// A word of a layout's grade vocabulary and the grade it means, as a CEDS grade-level code
+// ("IT", "PR", "PK", "TK", "KG", "01".."13", "PS", "UG", "Other").
+struct GradeWord {
+  std::string_view word;
+  std::string_view ceds;
+};
+
+struct FormatPreset {
+  std::string_view name;   // as written in the config: "clever"
+  std::string_view title;  // for people: "Clever SFTP CSV (students.csv)"
+  // The file of the layout that holds the students, and where its specification is published.
+  std::string_view roster_file;
+  std::string_view specification;
+  RosterFormat format;
+  std::vector<GradeWord> grades;
+};
+
+// Every preset, in the order `rosterd layout` and the docs list them.
+const std::vector<FormatPreset>& format_presets();
+
+// The preset called `name` (case-insensitive); nullptr when there is none.
+const FormatPreset* find_format_preset(std::string_view name);
+
+// The codes a platform's grade table may use for a CEDS grade: "KG" is also "K", "KF", "00";
+// "01" is also "1"; "PK" is also "PREK", "PK4". The CEDS code itself comes first.
+std::vector<std::string_view> grade_code_aliases(std::string_view ceds);
+
+}  // namespace rosterd
