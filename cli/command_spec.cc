@@ -157,6 +157,18 @@ std::vector<CommandSpec> make_specs() {
        {kConfig,
         {"--force", "", "roll back even when a later run changed the same students"},
         kReason}},
+      {"suggest-format",
+       {"suggest-format [--as-of YYYY-MM-DD] FILE..."},
+       "work out a feed's format from a district's file",
+       "Reads the header and first rows (up to 4 MiB) of each FILE and prints a format: block to "
+       "paste under the feed in rosterd.yaml: the preset whose header the file has, or the "
+       "delimiter, quoting, encoding and date formats found, each column placed as a rosterd "
+       "field by its header or its values; as comments, what was found, what needs a person, "
+       "and the columns rosterd does not read. Needs no configuration and writes nothing. Exit "
+       "0 when every file was worked out, 1 when something needs checking by hand, 3 when a "
+       "file cannot be a roster.",
+       {{"--as-of", "YYYY-MM-DD",
+         "the day two-digit years are read against (default: today, UTC)"}}},
       {"export",
        {"export --config FILE [--feed NAME]"},
        "the committed roster, to standard output",

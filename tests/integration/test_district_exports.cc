@@ -125,3 +125,143 @@ TEST_CASE("integration: School Data Sync classic, UK headers, by overriding thre
   CHECK(j["counts"]["rows_rejected"] == 0);
   CHECK(j["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});
 }
+
+namespace {
+
+struct Suggested {
+  int exit_status = -1;
+  std::string yaml;
+};
+
+Suggested suggest(const std::filesystem::path& file) {
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"suggest-format", "--as-of", "2026-11-23", file.string()});
+  INFO(r.err);
+  return {r.exit_status, r.out};
+}
+
+// `rosterd check` of `file` with the suggested format as the whole of feed x's configuration
+// (no reference tables: codes pass as they are).
+nlohmann::json check_with(const std::filesystem::path& dir, const Suggested& s,
+                          const std::filesystem::path& file, const std::string& as_of) {
+  write(dir / "suggested.yaml", "feeds:\n  x:\n" + s.yaml);
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"check", "--config", (dir / "suggested.yaml").string(), "--format",
+                                "json", "--as-of", as_of, file.string()});
+  INFO(s.yaml);
+  INFO(r.err);
+  REQUIRE(r.exit_status <= 1);  // read (clean, or rows with discrepancies), not refused
+  return nlohmann::json::parse(r.out);
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: suggest-format names the preset of each sample, and its config checks clean") {
+  TempDir dir;
+  const Suggested clever = suggest(kExports / "clever/students.csv");
+  CHECK(clever.exit_status == 0);
+  CHECK(clever.yaml.find("      preset: clever\n") != std::string::npos);
+  const auto c = check_with(dir.path(), clever, kExports / "clever/students.csv", "2026-11-23");
+  CHECK(c["counts"]["rows_read"] == 8);
+  CHECK(c["counts"]["rows_rejected"] == 0);
+  CHECK(c["rows"].empty());
+
+  // School Data Sync's sample: its State ID holds "WA" on every row, which the suggestion sees
+  // and says, keying students by SIS ID.
+  const Suggested sds = suggest(kExports / "sds-classic/100-users/Student.csv");
+  CHECK(sds.exit_status == 1);  // something to check by hand
+  CHECK(sds.yaml.find("      preset: sds-classic\n") != std::string::npos);
+  CHECK(sds.yaml.find("# Check: column \"State ID\" has 1 distinct value in 86 rows") !=
+        std::string::npos);
+  const auto s =
+      check_with(dir.path(), sds, kExports / "sds-classic/100-users/Student.csv", "2015-09-01");
+  CHECK(s["counts"]["rows_read"] == 86);
+  CHECK(s["counts"]["rows_rejected"] == 0);
+  CHECK(s["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});  // the data's own
+}
+
+TEST_CASE("integration: suggest-format on a tab-separated windows-1252 file with day-first dates") {
+  TempDir dir;
+  write(dir / "pupils.txt",
+        "SSID\tSurname\tGiven Name\tDOB\tYear Group\tSchool Code\tEnrolment Status\r\n"
+        "1000000001\tM\xFCller\tJos\xE9\t31/01/2015\t5\tLES\tActive\r\n"
+        "1000000002\tO'Brien\tSi\xE2n\t04/02/2014\t6\tLES\tActive\r\n"
+        "1000000003\tD\xED"
+        "az\tIn\xE9s\t12/11/2012\t7\tWMS\tLeft\r\n"
+        "1000000004\tNg\tAnh\t01/09/2016\t4\tLES\tActive\r\n");
+  const Suggested s = suggest(dir / "pupils.txt");
+  INFO(s.yaml);
+  CHECK(s.exit_status == 0);
+  CHECK(s.yaml.find("      delimiter: tab\n") != std::string::npos);
+  CHECK(s.yaml.find("      encoding: windows-1252\n") != std::string::npos);
+  CHECK(s.yaml.find("      date_format: \"%d/%m/%Y\"\n") != std::string::npos);
+  CHECK(s.yaml.find("status_values: {active: [\"Active\"], inactive: [\"Left\"]}") !=
+        std::string::npos);
+  CHECK(s.yaml.find("        grade: \"Year Group\"\n") != std::string::npos);
+  const auto j = check_with(dir.path(), s, dir / "pupils.txt", "2026-11-23");
+  CHECK(j["counts"]["rows_read"] == 4);
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["rows"].empty());
+}
+
+TEST_CASE("integration: suggest-format on quoted commas: names, addresses and a diagnosis list") {
+  TempDir dir;
+  write(dir / "roster.csv",
+        "\"Student State ID\",\"Student ID\",\"Last Name\",\"First Name\",\"Address\","
+        "\"Birth Date\",\"Grade\",\"School\",\"Disabilities\"\n"
+        "\"1000000001\",\"L1\",\"Garcia, Jr.\",\"Luis\",\"12 Oak St, Apt 3\",\"2012-07-04\","
+        "\"08\",\"WMS\",\"AU, SLD\"\n"
+        "\"1000000002\",\"L2\",\"Lee\",\"Ava \"\"Avi\"\"\",\"4 Elm St\",\"2016-03-14\",\"04\","
+        "\"LES\",\"\"\n"
+        "\"1000000003\",\"L3\",\"Kim\",\"Ji-woo\",\"\",\"2009-12-25\",\"11\",\"RHS\",\"ED\"\n");
+  const Suggested s = suggest(dir / "roster.csv");
+  INFO(s.yaml);
+  CHECK(s.exit_status == 0);
+  CHECK(s.yaml.find("      quote: double\n") != std::string::npos);
+  CHECK(s.yaml.find("      list_separator: \",\"\n") == std::string::npos);  // the delimiter
+  CHECK(s.yaml.find("        diagnoses: \"Disabilities\"\n") != std::string::npos);
+  CHECK(s.yaml.find("        local_id: \"Student ID\"\n") != std::string::npos);
+  const auto j = check_with(dir.path(), s, dir / "roster.csv", "2026-11-23");
+  CHECK(j["counts"]["rows_read"] == 3);
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["rows"].empty());
+}
+
+TEST_CASE("integration: suggest-format on renamed columns, a birth date found by its values") {
+  TempDir dir;
+  write(dir / "export.txt",
+        "State_StudentNumber|Last_Name|First_Name|Fecha Nac|Birth Place|Grade_Level|SchoolID|"
+        "Enroll_Status\n"
+        "1000000001|Alvarez|Maya|4/2/2020|Springfield|K|101|A\n"
+        "1000000002|Brooks|Jordan|11/1/2018|Decatur|1|101|A\n"
+        "1000000003|Okafor|Emeka|1/31/2013|Lagos|7|102|I\n");
+  const Suggested s = suggest(dir / "export.txt");
+  INFO(s.yaml);
+  CHECK(s.exit_status == 0);
+  CHECK(s.yaml.find("      delimiter: \"|\"\n") != std::string::npos);
+  CHECK(s.yaml.find("        state_id: \"State_StudentNumber\"\n") != std::string::npos);
+  CHECK(s.yaml.find("        birth_date: \"Fecha Nac\"\n") != std::string::npos);
+  CHECK(s.yaml.find("      date_format: \"%m/%d/%Y\"\n") != std::string::npos);
+  CHECK(s.yaml.find("Not read by rosterd: Birth Place") != std::string::npos);
+  const auto j = check_with(dir.path(), s, dir / "export.txt", "2026-11-23");
+  CHECK(j["counts"]["rows_read"] == 3);
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["rows"].empty());
+}
+
+TEST_CASE("integration: suggest-format refuses what cannot be a roster, and says why") {
+  TempDir dir;
+  write(dir / "utf16.csv", std::string("\xFF\xFE"
+                                       "a\0,\0b\0",
+                                       8));
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"suggest-format", (dir / "utf16.csv").string()});
+  CHECK(r.exit_status == 3);
+  CHECK(r.out.find("Not a roster rosterd can read: the file is UTF-16 text") != std::string::npos);
+  CHECK(r.out.find("    format:\n") == std::string::npos);
+  const ProcessResult missing =
+      run_process(ROSTERD_BIN, {"suggest-format", (dir / "nope.csv").string()});
+  CHECK(missing.exit_status != 0);
+  CHECK(missing.err.find("nope.csv is not a regular file") != std::string::npos);
+}

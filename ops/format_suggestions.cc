@@ -1,0 +1,160 @@
+#include "ops/format_suggestions.h"
+
+#include <fstream>
+
+#include "core/error.h"
+#include "core/utf8.h"
+
+namespace rosterd {
+namespace {
+
+// A YAML double-quoted scalar.
+std::string yaml_quoted(std::string_view v) {
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\t') {
+      out += "\\t";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string yaml_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0 ? "" : ", ") + yaml_quoted(items[i]);
+  return out + "]";
+}
+
+std::string date_formats_yaml(const RosterFormat& f) {
+  if (f.other_date_formats.empty()) return yaml_quoted(f.date_format);
+  std::vector<std::string> all{f.date_format};
+  all.insert(all.end(), f.other_date_formats.begin(), f.other_date_formats.end());
+  return yaml_list(all);
+}
+
+// Comment lines: "# " + text, wrapped at about 96 columns.
+void comment(std::string& out, std::string_view text, std::string_view first = "",
+             std::string_view indent = "") {
+  std::string line = "# " + std::string(first);
+  for (std::size_t start = 0; start < text.size();) {
+    std::size_t end = text.find(' ', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view word = text.substr(start, end - start);
+    if (line.size() + word.size() > 96 && line.size() > 2 + first.size()) {
+      line.pop_back();  // the blank after the last word
+      out += line + "\n";
+      line = "# " + std::string(indent);
+    }
+    line += std::string(word) + " ";
+    start = end + 1;
+  }
+  while (!line.empty() && line.back() == ' ')
+    line.pop_back();
+  out += line + "\n";
+}
+
+}  // namespace
+
+std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem::path>& files,
+                                              CivilDate as_of) {
+  std::vector<FormatSuggestion> out;
+  for (const auto& path : files) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw Error(display_safe(path.string()) + " is not a regular file: name a roster file.");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot open " + display_safe(path.string()) + ": check the path.");
+    std::string sample(kSuggestionSampleBytes + 1, '\0');
+    in.read(sample.data(), static_cast<std::streamsize>(sample.size()));
+    sample.resize(static_cast<std::size_t>(in.gcount()));
+    const bool whole = sample.size() <= kSuggestionSampleBytes;
+    if (!whole) sample.resize(kSuggestionSampleBytes);
+    out.push_back(suggest_format(path.filename().string(), sample, whole, as_of));
+  }
+  return out;
+}
+
+std::string suggested_format_yaml(const FormatSuggestion& s) {
+  std::string out;
+  comment(
+      out,
+      "from " + display_safe(s.file) + " (" + std::to_string(s.rows_sampled) + " rows looked at).",
+      "rosterd suggest-format: ");
+  if (!s.refusal.empty()) {
+    comment(out, "Not a roster rosterd can read: " + s.refusal + ".");
+    return out;
+  }
+  for (const std::string& f : s.found)
+    comment(out, display_safe(f) + ".", "Found: ", "  ");
+  for (const std::string& u : s.unsure)
+    comment(out, display_safe(u) + ".", "Check: ", "  ");
+  std::vector<std::string> unread;
+  for (const ColumnPlacement& c : s.columns)
+    if (!c.field) unread.push_back(display_safe(c.header));
+  if (!unread.empty()) {
+    std::string list;
+    for (const std::string& u : unread)
+      list += (list.empty() ? "" : ", ") + u;
+    comment(out, list + ".", "Not read by rosterd: ", "  ");
+  }
+  comment(out,
+          "Paste under feeds.NAME: in rosterd.yaml, then run rosterd check --config "
+          "rosterd.yaml --feed NAME " +
+              display_safe(s.file) + ".");
+
+  const RosterFormat& f = s.format;
+  const std::string in = "      ";
+  out += "    format:\n";
+  const RosterFormat* base = s.preset != nullptr ? &s.preset->format : nullptr;
+  static const RosterFormat kDefault = RosterFormat::default_layout();
+  if (base != nullptr) out += in + "preset: " + std::string(s.preset->name) + "\n";
+  const RosterFormat& ref = base != nullptr ? *base : kDefault;
+  if (base == nullptr || f.delimiter != ref.delimiter)
+    out += in + "delimiter: " +
+           (f.delimiter == '\t' ? std::string("tab") : yaml_quoted(std::string(1, f.delimiter))) +
+           "\n";
+  if (base == nullptr || f.quote != ref.quote)
+    out += in + "quote: " + (f.quote == QuoteMode::double_quote ? "double" : "none") + "\n";
+  if (base == nullptr || f.encoding != ref.encoding)
+    out += in + "encoding: " + (f.encoding == Encoding::utf8 ? "utf-8" : "windows-1252") + "\n";
+  if (base == nullptr || f.date_format != ref.date_format ||
+      f.other_date_formats != ref.other_date_formats)
+    out += in + "date_format: " + date_formats_yaml(f) + "\n";
+  if (f.list_separator != ref.list_separator)
+    out += in + "list_separator: " + yaml_quoted(std::string(1, f.list_separator)) + "\n";
+  if (f.status.active != ref.status.active || f.status.inactive != ref.status.inactive) {
+    out += in + "status_values: {active: " + yaml_list(f.status.active) +
+           ", inactive: " + yaml_list(f.status.inactive) + "}\n";
+  }
+  if (base != nullptr) {
+    std::string changed;
+    for (Field field : kAllFields) {
+      const std::string& column = f.columns[field_index(field)];
+      if (column == base->columns[field_index(field)]) continue;
+      changed += (changed.empty() ? "" : ", ") + std::string(field_name(field)) + ": " +
+                 yaml_quoted(column);
+    }
+    if (!changed.empty()) out += in + "columns: {" + changed + "}\n";
+    return out;
+  }
+  out += in + "columns:\n";
+  for (Field field : kAllFields) {
+    const std::string& column = f.columns[field_index(field)];
+    out += in + "  " + std::string(field_name(field)) + ": " + yaml_quoted(column) +
+           (column.empty() ? "  # no column" : "") + "\n";
+  }
+  std::vector<std::string> required;
+  for (Field field : kAllFields)
+    if (f.required.test(field_index(field))) required.emplace_back(field_name(field));
+  out += in + "required: [";
+  for (std::size_t i = 0; i < required.size(); ++i)
+    out += (i == 0 ? "" : ", ") + required[i];
+  out += "]\n";
+  return out;
+}
+
+}  // namespace rosterd
