@@ -135,6 +135,7 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     if (args[0] == "rollback") return run_rollback_command(rest, out);
     if (args[0] == "export") return run_export_command(rest, out);
     if (args[0] == "suggest-format") return run_suggest_format_command(rest, out);
+    if (args[0] == "layout") return run_layout_command(rest, out);
     if (args[0] == "store-check") return run_store_check_command(rest, out);
     if (args[0] == "alerts") return run_alerts_command(rest, out);
     if (args[0] == "resolve") return run_resolve_command(rest, out);

@@ -157,6 +157,20 @@ std::vector<CommandSpec> make_specs() {
        {kConfig,
         {"--force", "", "roll back even when a later run changed the same students"},
         kReason}},
+      {"layout",
+       {"layout --config FILE [--feed NAME] [--format text|markdown]"},
+       "what the district must send: the feed's file spec",
+       "Prints, in the district's terms, what one feed expects: each column with what it holds, "
+       "whether it is required and what values it takes (date formats with an example, status "
+       "words, ID rules), the file's separator, quoting and encoding, every grade, school and "
+       "diagnosis code accepted (the platform's codes and the district's codes its maps "
+       "translate), and how, where and by when to deliver. Markdown for a wiki or a ticket. "
+       "Everything comes from the configuration, so the spec says what rosterd checks. Exit 0.",
+       {kConfig,
+        kFeedOptional,
+        {"--format", "text|markdown",
+         "text (default) for a terminal or an email, markdown for "
+         "a wiki or a ticket"}}},
       {"suggest-format",
        {"suggest-format [--as-of YYYY-MM-DD] FILE..."},
        "work out a feed's format from a district's file",

@@ -26,6 +26,7 @@ int run_status_command(const std::vector<std::string>& args, std::ostream& out);
 int run_store_check_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
 int run_suggest_format_command(const std::vector<std::string>& args, std::ostream& out);
+int run_layout_command(const std::vector<std::string>& args, std::ostream& out);
 int run_alerts_command(const std::vector<std::string>& args, std::ostream& out);
 int run_resolve_command(const std::vector<std::string>& args, std::ostream& out);
 int run_import_existing_command(const std::vector<std::string>& args, std::ostream& out);

@@ -13,8 +13,12 @@ std::string yaml_quoted(std::string_view v) {
   std::string out = "\"";
   for (char c : v) {
     if (c == '"' || c == '\\') out += '\\';
-    if (c == '\t') {
-      out += "\\t";
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x20 || b == 0x7F) {  // YAML takes no raw control character in a scalar
+      static const char* kHex = "0123456789ABCDEF";
+      out += "\\x";
+      out += kHex[b >> 4];
+      out += kHex[b & 0xF];
       continue;
     }
     out += c;

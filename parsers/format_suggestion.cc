@@ -281,7 +281,8 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
   const auto decode = [&](std::string v) {
     if (utf8) return v;
     std::string out;
-    append_windows1252_as_utf8(out, v);
+    // A byte windows-1252 leaves undefined: shown as \xHH (the check reports it by line).
+    if (!append_windows1252_as_utf8(out, v)) return display_safe(v);
     return out;
   };
 
@@ -404,14 +405,23 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
       s.unsure.push_back("no column reads as a state ID: students are keyed by column \"" +
                          header[c] + "\"; if the file has state IDs, map state_id to their column");
     }
+    if (column_of[field_index(Field::state_id)] < 0) {
+      // A name no header has, so that the configuration loads and `rosterd check` says which
+      // column is missing, rather than a guess that keys students by the wrong column.
+      s.format.columns[field_index(Field::state_id)] = "(no student ID column found)";
+      s.format.optional_columns.reset(field_index(Field::state_id));
+      s.unsure.push_back(
+          "no column holds a student ID (state ID, student number, SIS ID): put "
+          "its header in columns.state_id");
+    }
     s.format.required &= [&] {
       std::bitset<kFieldCount> present;
       for (Field f : kAllFields)
         present.set(field_index(f), column_of[field_index(f)] >= 0);
       return present;
     }();
-    for (Field f : {Field::state_id, Field::first_name, Field::last_name, Field::birth_date,
-                    Field::grade, Field::campus}) {
+    for (Field f :
+         {Field::first_name, Field::last_name, Field::birth_date, Field::grade, Field::campus}) {
       if (column_of[field_index(f)] < 0)
         s.unsure.push_back("no column for the " + std::string(field_words(f)) +
                            ", which the platform usually needs: map " + std::string(field_name(f)) +

@@ -265,3 +265,48 @@ TEST_CASE("integration: suggest-format refuses what cannot be a roster, and says
   CHECK(missing.exit_status != 0);
   CHECK(missing.err.find("nope.csv is not a regular file") != std::string::npos);
 }
+
+TEST_CASE("integration: layout prints the district's file spec from the feed's configuration") {
+  TempDir dir;
+  write(dir / "ref/campuses.txt", "Code|Name\n101|Lincoln Elementary\n102|Washington Middle\n");
+  write(dir / "ref/campus_map.txt", "DistrictCode|PlatformCode\n7|101\n8|102\n");
+  std::filesystem::create_directories(dir / "drop");
+  const auto config = write_config(
+      dir.path(), "{preset: clever}",
+      "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+      "    source: {local: {dir: drop, pattern: \"students*.csv\", ready_when: marker}}\n"
+      "    schedule: {expect_by: \"06:30\", timezone: America/Chicago, "
+      "expect_days: [mon, tue, wed, thu, fri]}\n");
+  const ProcessResult text =
+      run_process(ROSTERD_BIN, {"layout", "--config", config.string(), "--feed", "x"});
+  INFO(text.err);
+  CHECK(text.exit_status == 0);
+  for (const char* part :
+       {"The layout is Clever SFTP CSV (students.csv)",
+        "  State_id: Student's state ID, required; unique to the student.",
+        "  DOB: Birth date, required; a date, for 4 February 2015: 02/04/2015 (%m/%d/%Y), "
+        "02/04/15 (%m/%d/%y) or 2015-02-04 (%Y-%m-%d).",
+        "  Values separated by a comma.", "  Kindergarten (K): Kindergarten or K",
+        "  7 (07): 7 or 07", "  Lincoln Elementary (101): 7 or 101",
+        "  Name the file to match students*.csv.",
+        "upload an empty file of the same name ending in .done or .ok",
+        "By 06:30 America/Chicago on Monday, Tuesday, Wednesday, Thursday and Friday"}) {
+    INFO(std::string(part));
+    CHECK(text.out.find(part) != std::string::npos);
+  }
+  // Columns the preset reads from no file are not asked for.
+  CHECK(text.out.find("Diagnoses") == std::string::npos);
+
+  const ProcessResult md =
+      run_process(ROSTERD_BIN, {"layout", "--config", config.string(), "--format", "markdown"});
+  CHECK(md.exit_status == 0);
+  CHECK(md.out.find("# What to send for feed x\n") == 0);
+  CHECK(md.out.find("| `School_id` | School | yes | one of the school codes below |") !=
+        std::string::npos);
+  CHECK(md.out.find("| Lincoln Elementary (101) | `7` or `101` |") != std::string::npos);
+
+  const ProcessResult bad =
+      run_process(ROSTERD_BIN, {"layout", "--config", config.string(), "--format", "pdf"});
+  CHECK(bad.exit_status == 2);
+  CHECK(bad.err.find("--format must be text or markdown") != std::string::npos);
+}
