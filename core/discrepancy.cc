@@ -34,6 +34,9 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"invalid_score", Severity::warning, false},
     {"same_person_two_ids", Severity::warning, false},
     {"unclear_century", Severity::error, false},
+    {"missing_member", Severity::error, true},
+    {"related_row_missing", Severity::error, false},
+    {"related_row_twice", Severity::error, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -115,6 +118,9 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "The file has no header row and no students" + d.detail +
              ". Check that the export ran to the end and wrote the whole file.";
     case C::missing_column:
+      if (!d.field)  // a column a set layout reads beyond the fields (a OneRoster user's role)
+        return "The header has no column " + value + d.detail +
+               ". Export the file with every column of its layout.";
       if (d.detail.find(kLikelyCause) != std::string::npos)
         return "The header has no column " + value + " for field " + field + d.detail + ".";
       return "The header has no column " + value + " for field " + field + d.detail +
@@ -183,6 +189,18 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "State ID " + value + " has the same name and birth date as " + d.detail +
              ": one person under two IDs? Correct the duplicate record in the student "
              "information system (this alone rejects neither row).";
+    case C::missing_member:
+      return "The delivery has no " + value + d.detail +
+             ". A set missing a file is refused whole, never read as if its students had left: "
+             "send the whole set again.";
+    case C::related_row_missing:
+      return "The student has no row in " + d.detail + ", which holds the " +
+             (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
+             ". Export every file of the set from the same run of the SIS export.";
+    case C::related_row_twice:
+      return "The student has more than one row in " + d.detail + ", which holds the " +
+             (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
+             ", so it is not clear which to take. Keep one row per student there.";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -240,6 +258,12 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Merge the two records in the SIS so the student has one state ID.";
     case C::unclear_century:
       return "Export birth dates with four-digit years, or correct the date in the SIS.";
+    case C::missing_member:
+      return "Send every file of the export together, in one upload or one zip.";
+    case C::related_row_missing:
+    case C::related_row_twice:
+      return "Export all the files of the set from one run of the SIS export, one row per "
+             "student in each.";
   }
   return "";
 }

@@ -40,9 +40,15 @@ enum class DiscrepancyCode : std::uint8_t {
   same_person_two_ids,
   // Row level, error: a birth date with a two-digit year whose century cannot be told.
   unclear_century,
+  // File level: a set of files delivered together lacks one its layout needs (detail: which).
+  missing_member,
+  // Row level, error: a set's student has no row, or several, in another file of the set that
+  // holds one of its fields (detail: the file, and the lines).
+  related_row_missing,
+  related_row_twice,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 20;
+inline constexpr std::size_t kDiscrepancyCodeCount = 23;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

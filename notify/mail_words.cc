@@ -98,6 +98,12 @@ std::string code_title(DiscrepancyCode code) {
       return "One person under two state IDs?";
     case C::unclear_century:
       return "Birth dates whose century is unclear";
+    case C::missing_member:
+      return "A file of the set is missing";
+    case C::related_row_missing:
+      return "Students missing from another file of the set";
+    case C::related_row_twice:
+      return "Students twice in another file of the set";
   }
   return std::string(code_name(code));
 }

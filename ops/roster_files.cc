@@ -8,11 +8,10 @@ namespace rosterd {
 
 CheckResult check_roster(const FeedConfig& feed, const std::filesystem::path& roster,
                          const RosterFileOptions& options) {
-  const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, options.as_of);
   // A check reports; it keeps no rows beyond their IDs (duplicates are all it needs them for).
-  CheckResult result = check_roster_file(
-      reader, checker, roster,
+  CheckResult result = check_roster_path(
+      feed.format, checker, roster,
       CheckRun{options.threads, false, feed.identity.match_on, &feed.rules.scope});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},

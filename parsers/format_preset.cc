@@ -103,10 +103,47 @@ FormatPreset sds_classic() {
   return p;
 }
 
+// CEDS grade levels, as OneRoster and School Data Sync v2 write them, with the unpadded numbers
+// many SIS exports use.
+std::vector<GradeWord> ceds_grades() {
+  std::vector<GradeWord> words = {{"IT", "IT"}, {"PR", "PR"}, {"PK", "PK"}, {"TK", "TK"},
+                                  {"KG", "KG"}, {"PS", "PS"}, {"UG", "UG"}, {"Other", "Other"}};
+  add_numbered_grades(words, true);
+  return words;
+}
+
+FormatPreset oneroster_1_1() {
+  FormatPreset p;
+  p.name = "oneroster-1.1";
+  p.title = "OneRoster 1.1 CSV (users.csv, demographics.csv, orgs.csv, manifest.csv)";
+  p.roster_file = "users.csv";
+  p.specification = "https://www.imsglobal.org/oneroster-v11-final-csv-tables";
+  // OneRoster has no state ID column: students are keyed by their sourcedId, the one ID the
+  // layout requires; the birth date is demographics.csv's and the school is the first of the
+  // user's orgSourcedIds that orgs.csv calls a school.
+  p.format = csv_layout({{Field::state_id, "sourcedId"},
+                         {Field::local_id, "identifier"},
+                         {Field::first_name, "givenName"},
+                         {Field::middle_name, "middleName"},
+                         {Field::last_name, "familyName"},
+                         {Field::birth_date, "birthDate"},
+                         {Field::grade, "grades"},
+                         {Field::campus, "orgSourcedIds"},
+                         {Field::status, "status"}},
+                        {Field::local_id, Field::middle_name, Field::status});
+  p.format.date_format = "%Y-%m-%d";
+  p.format.status.active = {"active"};
+  p.format.status.inactive = {"tobedeleted", "inactive"};
+  p.format.preset = p.name;
+  p.grades = ceds_grades();
+  p.set_files = {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"};
+  return p;
+}
+
 }  // namespace
 
 const std::vector<FormatPreset>& format_presets() {
-  static const std::vector<FormatPreset> presets = {clever(), sds_classic()};
+  static const std::vector<FormatPreset> presets = {clever(), sds_classic(), oneroster_1_1()};
   return presets;
 }
 

@@ -30,6 +30,9 @@ struct FormatPreset {
   std::string_view specification;
   RosterFormat format;
   std::vector<GradeWord> grades;
+  // A layout of several files: the files a set must hold (parsers/roster_set.h); empty for a
+  // layout of one file.
+  std::vector<std::string_view> set_files;
 };
 
 // Every preset, in the order `rosterd layout` and the docs list them.

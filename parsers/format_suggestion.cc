@@ -360,13 +360,20 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
       }
     }
   } else {
+    // A header named twice cannot be told apart: neither copy is placed a second time.
+    const auto taken = [&](std::size_t c) {
+      if (s.columns[c].field) return true;
+      for (std::size_t o = 0; o < header.size(); ++o)
+        if (o != c && s.columns[o].field && iequals(trim(header[o]), trim(header[c]))) return true;
+      return false;
+    };
     for (Field f : kAllFields) {
       std::vector<std::string> names{header_key(default_column_name(f))};
       for (std::string_view n : header_names()[field_index(f)])
         names.emplace_back(n);
       for (const std::string& n : names) {
         for (std::size_t c = 0; c < header.size() && column_of[field_index(f)] < 0; ++c) {
-          if (s.columns[c].field || header_key(header[c]) != n) continue;
+          if (taken(c) || header_key(header[c]) != n) continue;
           column_of[field_index(f)] = static_cast<int>(c);
           s.columns[c].field = f;
           s.columns[c].how = "by its header";
@@ -376,7 +383,7 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
     // A birth date column under a header no list knows: the column whose values are dates.
     if (column_of[field_index(Field::birth_date)] < 0) {
       for (std::size_t c = 0; c < header.size(); ++c) {
-        if (s.columns[c].field) continue;
+        if (taken(c)) continue;
         const DateFormats d = date_formats_of(values_of(c), as_of);
         if (d.formats.empty() || !d.sure) continue;
         column_of[field_index(Field::birth_date)] = static_cast<int>(c);
@@ -426,6 +433,18 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
         s.unsure.push_back("no column for the " + std::string(field_words(f)) +
                            ", which the platform usually needs: map " + std::string(field_name(f)) +
                            " by hand if the file has it");
+    }
+  }
+
+  for (Field f : kAllFields) {
+    const int c = column_of[field_index(f)];
+    if (c < 0) continue;
+    for (std::size_t o = static_cast<std::size_t>(c) + 1; o < header.size(); ++o) {
+      if (!iequals(trim(header[o]), trim(header[static_cast<std::size_t>(c)]))) continue;
+      s.unsure.push_back("column \"" + header[o] + "\" appears twice in the header, so the " +
+                         std::string(field_words(f)) +
+                         " cannot be read from it: rename or remove one in the export");
+      break;
     }
   }
 

@@ -19,6 +19,13 @@ struct StatusValues {
   std::vector<std::string> inactive{"I"};
 };
 
+// A column a multi-file layout reads beyond the student's fields: a OneRoster user's sourcedId
+// (to find the student's row in demographics.csv) or role (to tell students from teachers).
+struct ExtraColumn {
+  std::string header;     // matched case-insensitively after trimming, as field columns are
+  bool optional = false;  // may be missing from the header (its value is then empty)
+};
+
 struct RosterFormat {
   char delimiter = '|';
   QuoteMode quote = QuoteMode::none;
@@ -40,6 +47,9 @@ struct RosterFormat {
   std::bitset<kFieldCount> required;
   // Fields whose column may be absent from the header (the value is then empty).
   std::bitset<kFieldCount> optional_columns;
+  // Columns read beyond the fields, in this order (RawRow::extras); set by a set layout's reader,
+  // never by the configuration.
+  std::vector<ExtraColumn> extra_columns;
 
   // The default layout: the twelve columns of the Rethink-style roster, all present; state ID,
   // legal first and last name, birth date, grade and campus required.

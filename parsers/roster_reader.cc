@@ -45,6 +45,7 @@ std::string first_control_char(std::string_view v) {
 // Where each field is in a row, from the header.
 struct ColumnMap {
   std::array<int, kFieldCount> column_of{};
+  std::vector<int> extra_column_of;  // -1: the header lacks it
   std::vector<int> field_of_column;
   std::size_t columns = 0;
 };
@@ -216,6 +217,20 @@ std::optional<ColumnMap> map_header(const RosterFormat& format, const FieldSplit
     map.column_of[field_index(f)] = found;
     map.field_of_column[static_cast<std::size_t>(found)] = static_cast<int>(field_index(f));
   }
+  for (const ExtraColumn& extra : format.extra_columns) {
+    int found = -1;
+    for (std::size_t j = 0; j < names.size() && found < 0; ++j)
+      if (iequals(trim(names[j]), extra.header)) found = static_cast<int>(j);
+    map.extra_column_of.push_back(found);
+    if (found >= 0 || extra.optional) continue;
+    if (!refusal) {
+      Discrepancy d = file_problem(DiscrepancyCode::missing_column, "", header.line);
+      d.value = extra.header;
+      refusal = std::move(d);
+    } else {
+      missing_others += (missing_others.empty() ? "" : ", ") + extra.header;
+    }
+  }
   if (refusal) {
     std::string header_text;
     for (std::size_t i = 0; i < names.size() && header_text.size() < 300; ++i) {
@@ -246,7 +261,7 @@ class RowDecoder {
   std::uint32_t rows() const { return rows_; }
 
  private:
-  std::string_view decode(std::string_view raw, Field f);
+  std::string_view decode(std::string_view raw, std::optional<Field> f);
 
   const RosterFormat& format_;
   const FieldSplitter& splitter_;
@@ -258,7 +273,7 @@ class RowDecoder {
   RawRow row_;
 };
 
-std::string_view RowDecoder::decode(std::string_view raw, Field f) {
+std::string_view RowDecoder::decode(std::string_view raw, std::optional<Field> f) {
   const auto problem = [&](std::string detail) {
     Discrepancy d;
     d.line = row_.line;
@@ -326,6 +341,14 @@ void RowDecoder::row(char* line, std::uint32_t line_no) {
     std::string_view v = fields_[static_cast<std::size_t>(column)];
     if (decode_needed && !v.empty()) v = decode(v, static_cast<Field>(i));
     row.values[i] = v;
+  }
+  row.extras.assign(map_.extra_column_of.size(), std::string_view());
+  for (std::size_t i = 0; i < map_.extra_column_of.size(); ++i) {
+    const int column = map_.extra_column_of[i];
+    if (column < 0 || static_cast<std::size_t>(column) >= fields_.size()) continue;
+    std::string_view v = fields_[static_cast<std::size_t>(column)];
+    if (decode_needed && !v.empty()) v = decode(v, std::nullopt);
+    row.extras[i] = v;
   }
   if (!row.problems.empty()) {
     const std::string_view id = row.values[field_index(Field::state_id)];

@@ -34,6 +34,8 @@ struct RawRow {
   // Trimmed UTF-8 values (raw bytes for a field with an `encoding` problem); empty for a column
   // the header does not have.
   StudentValues values;
+  // The values of the format's extra_columns, in their order (empty for one the header lacks).
+  std::vector<std::string_view> extras;
   // True when the row could not be split into the header's columns (column_count, bad_quote):
   // its values are a best effort, useful only to name the student.
   bool broken = false;

@@ -83,9 +83,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   store.runs().check_feed_key(feed.name, feed.format.columns[field_index(Field::state_id)]);
 
   IngestOutcome o;
-  const RosterReader reader(feed.format);
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
-  o.check = check_roster_file(reader, checker, roster,
+  o.check = check_roster_path(feed.format, checker, roster,
                               CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope});
   std::optional<std::int64_t> source_file;
   if (origin) {

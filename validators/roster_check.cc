@@ -4,6 +4,7 @@
 #include <memory>
 #include <system_error>
 
+#include "core/error.h"
 #include "core/hash.h"
 #include "core/utf8.h"
 
@@ -303,6 +304,32 @@ CheckResult check_roster_file(const RosterReader& reader, const RowChecker& chec
   return run_check(
       checker, run.threads, run.keep_rows, run.same_person, run.scope,
       [&](const std::vector<RowSink*>& sinks) { return reader.read_file(path, sinks); });
+}
+
+CheckResult check_roster_set(const RosterFormat& format, const RowChecker& checker,
+                             const RosterSet& set, const CheckRun& run) {
+  return run_check(
+      checker, 1, run.keep_rows, run.same_person, run.scope,
+      [&](const std::vector<RowSink*>& sinks) { return read_roster_set(format, set, *sinks[0]); });
+}
+
+CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
+                              const std::filesystem::path& path, const CheckRun& run) {
+  const FormatPreset* preset = find_format_preset(format.preset);
+  const bool set_layout = preset != nullptr && is_set_layout(*preset);
+  std::error_code ec;
+  const bool folder = std::filesystem::is_directory(path, ec);
+  if (set_layout && !folder) {
+    throw Error(display_safe(path.string()) + " is one file, but the feed's layout (" +
+                std::string(preset->title) + ") is a set of files: name the folder that holds " +
+                "them.");
+  }
+  if (set_layout) return check_roster_set(format, checker, roster_set_of_folder(path), run);
+  if (folder) {
+    throw Error(display_safe(path.string()) +
+                " is a folder, but the feed's layout is one file: name the roster file.");
+  }
+  return check_roster_file(RosterReader(format), checker, path, run);
 }
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,

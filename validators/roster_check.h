@@ -12,6 +12,7 @@
 #include "core/identity_key.h"
 #include "core/student_table.h"
 #include "parsers/roster_reader.h"
+#include "parsers/roster_set.h"
 #include "validators/feed_scope.h"
 #include "validators/row_checker.h"
 
@@ -57,6 +58,17 @@ struct CheckRun {
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
+                              const std::filesystem::path& path, const CheckRun& run = {});
+
+// Reads and checks the students of a set of files (parsers/roster_set.h), laid out as
+// `format.preset` says; line numbers are those of the set's students' file.
+CheckResult check_roster_set(const RosterFormat& format, const RowChecker& checker,
+                             const RosterSet& set, const CheckRun& run = {});
+
+// What a person or a drop hands rosterd: a file for a layout of one file, or a folder holding a
+// set for a layout of several. Throws Error when `path` is the wrong one of the two for the
+// layout, or cannot be read.
+CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run = {});
 
 // The same for bytes in memory, named `name` in the result.

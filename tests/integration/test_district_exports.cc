@@ -2,9 +2,13 @@
 // (tests/data/exports/*/SOURCE.md says where each comes from and under which licence).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
@@ -309,4 +313,129 @@ TEST_CASE("integration: layout prints the district's file spec from the feed's c
       run_process(ROSTERD_BIN, {"layout", "--config", config.string(), "--format", "pdf"});
   CHECK(bad.exit_status == 2);
   CHECK(bad.err.find("--format must be text or markdown") != std::string::npos);
+}
+
+namespace {
+
+// A copy of the public OneRoster 1.1 sample in `dir`/`name`, each file passed through `edit`.
+std::filesystem::path copy_oneroster(
+    const std::filesystem::path& dir, const std::string& name,
+    const std::function<std::string(const std::string&, std::string)>& edit = {}) {
+  const std::filesystem::path to = dir / name;
+  std::filesystem::create_directories(to);
+  for (const auto& e : std::filesystem::directory_iterator(kExports / "oneroster-1.1")) {
+    if (e.path().extension() != ".csv") continue;
+    std::string text = read_file(e.path());
+    const std::string file = e.path().filename().string();
+    if (edit) text = edit(file, std::move(text));
+    if (text.empty()) continue;  // the edit left the file out
+    write(to / file, text);
+  }
+  return to;
+}
+
+std::string replace(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("integration: OneRoster 1.1, the Ed-Fi sample set: every student read, none rejected") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.1}");
+  const auto set = copy_oneroster(dir.path(), "grand-bend");
+  const auto j = check(config, set, "2014-09-01", 1);
+  CHECK(j["file"]["name"] == "grand-bend/users.csv");
+  CHECK(j["counts"]["rows_read"] == 8);  // the students; the two teachers are not read
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  // The sample's grade 9 students were born in 1997: 17 in 2014, which the data itself says.
+  CHECK(j["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});
+  CHECK(j["campuses"][0]["campus"] == "255901001");
+  CHECK(j["campuses"][0]["rows"] == 8);
+
+  const ProcessResult one_file = run_process(
+      ROSTERD_BIN, {"check", "--config", config.string(), (set / "users.csv").string()});
+  CHECK(one_file.exit_status == 2);
+  CHECK(one_file.err.find("is a set of files: name the folder that holds them") !=
+        std::string::npos);
+}
+
+TEST_CASE(
+    "integration: a OneRoster student missing from, or twice in, another file is reported on "
+    "its own line") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.1}");
+  const auto set = copy_oneroster(dir.path(), "set", [](const std::string& file, std::string t) {
+    if (file == "demographics.csv") {
+      t = replace(t, "604874,,,1997-07-31", "604875,,,1997-07-31");  // Kyle: no row
+      t += "\n604918,,,1997-01-19,male,false,true,false,false,false,false,true,,,,";  // Peter: two
+    }
+    if (file == "users.csv") t = replace(t, "604927,,,true,255901001,", "604927,,,true,999,");
+    return t;
+  });
+  const auto j = check(config, set, "2014-09-01", 1);
+  CHECK(j["counts"]["rows_read"] == 8);
+  CHECK(j["counts"]["rows_rejected"] == 3);
+  std::map<int, nlohmann::json> by_line;
+  for (const auto& row : j["rows"])
+    if (row["severity"] == "error") by_line[row["line"].get<int>()] = row;
+  REQUIRE(by_line.size() == 3);
+  CHECK(by_line[3]["code"] == "related_row_missing");
+  CHECK(by_line[3]["field"] == "birth_date");
+  CHECK(by_line[3]["student_id"] == "604874");
+  CHECK(by_line[3]["message"].get<std::string>().find("no row in demographics.csv") !=
+        std::string::npos);
+  CHECK(by_line[4]["code"] == "related_row_twice");
+  CHECK(by_line[4]["message"].get<std::string>().find("demographics.csv (lines 4 and 10)") !=
+        std::string::npos);
+  CHECK(by_line[5]["code"] == "related_row_missing");
+  CHECK(by_line[5]["field"] == "campus");
+  CHECK(by_line[5]["message"].get<std::string>().find("orgs.csv (org 999)") != std::string::npos);
+}
+
+TEST_CASE(
+    "integration: a OneRoster set missing a file is refused with the file named, and "
+    "deactivates nobody") {
+  TempDir dir;
+  const auto config =
+      write_config(dir.path(), "{preset: oneroster-1.1}", "    policy: {commit: auto}\n");
+  write(dir / "rosterd.yaml", "store: {sqlite: roster.db}\n" + read_file(config));
+  const auto whole = copy_oneroster(dir.path(), "night1");
+  const ProcessResult first =
+      run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                "--as-of", "2014-09-01", whole.string()});
+  INFO(first.err);
+  REQUIRE(first.exit_status <= 1);
+  CHECK(nlohmann::json::parse(first.out)["counts"]["added"] == 8);
+
+  const auto partial = copy_oneroster(
+      dir.path(), "night2",
+      [](const std::string& file, std::string t) { return file == "demographics.csv" ? "" : t; });
+  const ProcessResult second =
+      run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                "--as-of", "2014-09-01", partial.string()});
+  CHECK(second.exit_status == 3);  // refused
+  const auto j = nlohmann::json::parse(second.out);
+  CHECK(j["refusal"]["code"] == "missing_member");
+  CHECK(j["refusal"]["message"].get<std::string>().find("no \"demographics.csv\"") !=
+        std::string::npos);
+
+  const ProcessResult exported = run_process(ROSTERD_BIN, {"export", "--config", config.string()});
+  CHECK(exported.exit_status == 0);
+  INFO(exported.out);
+  CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 9);  // header + 8
+
+  // A manifest that says the users are a delta is not read as the whole roster.
+  const auto delta =
+      copy_oneroster(dir.path(), "delta", [](const std::string& file, std::string t) {
+        return file == "manifest.csv" ? replace(t, "file.users,bulk", "file.users,delta") : t;
+      });
+  const ProcessResult third =
+      run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                "--as-of", "2014-09-01", delta.string()});
+  CHECK(third.exit_status == 3);
+  CHECK(nlohmann::json::parse(third.out)["refusal"]["message"].get<std::string>().find(
+            "manifest.csv says file.users is delta") != std::string::npos);
 }

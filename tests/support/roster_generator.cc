@@ -47,8 +47,11 @@ std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n) {
   std::map<DiscrepancyCode, std::size_t> m;
   for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
     const auto code = static_cast<DiscrepancyCode>(c);
-    // unclear_century needs a two-digit-year format; generated rosters write four digits.
-    if (!is_file_level(code) && code != DiscrepancyCode::unclear_century) m[code] = n;
+    // unclear_century needs a two-digit-year format, the related_row codes a set of files;
+    // generated rosters are one file with four-digit years.
+    if (!is_file_level(code) && code != DiscrepancyCode::unclear_century &&
+        code != DiscrepancyCode::related_row_missing && code != DiscrepancyCode::related_row_twice)
+      m[code] = n;
   }
   return m;
 }

@@ -1,0 +1,314 @@
+#include "parsers/roster_set.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <unordered_map>
+
+#include "core/error.h"
+#include "core/hash.h"
+#include "core/sha256.h"
+#include "core/text.h"
+#include "core/utf8.h"
+
+namespace rosterd {
+namespace {
+
+// A key's row in a file the students' rows are completed from.
+struct Related {
+  std::string value;              // the column wanted (a birth date, an org's type)
+  std::uint32_t line = 0;         // the first row with the key
+  std::uint32_t second_line = 0;  // another row with the same key, if any
+};
+using RelatedIndex = std::unordered_map<std::string, Related, StringHash, std::equal_to<>>;
+
+// Reads a member whose rows are only its extra columns, handing each to `row`.
+template <typename OnRow>
+FileSummary read_member(const SetMember& m, std::vector<ExtraColumn> columns, OnRow on_row) {
+  RosterFormat f;
+  f.delimiter = ',';
+  f.quote = QuoteMode::double_quote;
+  f.columns.fill(std::string());
+  f.optional_columns.set();
+  f.required.reset();
+  f.extra_columns = std::move(columns);
+  struct Sink : RowSink {
+    OnRow& on;
+    explicit Sink(OnRow& o) : on(o) {}
+    void on_row(const RawRow& r) override { on(r); }
+  } sink(on_row);
+  const RosterReader reader(std::move(f));
+  return m.path.empty() ? reader.read_bytes(m.name, m.bytes, sink)
+                        : reader.read_file(m.path, std::vector<RowSink*>{&sink});
+}
+
+// Indexes a member by its key column (extras[0]), keeping extras[1] of each key.
+FileSummary index_member(const SetMember& m, const std::string& key, const std::string& value,
+                         RelatedIndex& index) {
+  return read_member(m, {{key, false}, {value, false}}, [&](const RawRow& r) {
+    const std::string_view k = trim(r.extras[0]);
+    if (k.empty()) return;
+    auto [it, fresh] = index.try_emplace(std::string(k));
+    if (fresh) {
+      it->second.value = std::string(trim(r.extras[1]));
+      it->second.line = r.line;
+    } else if (it->second.second_line == 0) {
+      it->second.second_line = r.line;
+    }
+  });
+}
+
+// A member's refusal, as the set's: its detail names the member.
+Discrepancy member_refusal(const FileSummary& s, const std::string& member) {
+  Discrepancy d = *s.refusal;
+  d.detail = " in " + member + d.detail;
+  if (d.code == DiscrepancyCode::empty_file) d.detail = " (" + member + " has no rows)";
+  return d;
+}
+
+// OneRoster 1.1's student layout: users.csv (role student), demographics.csv (birthDate),
+// orgs.csv (the school among a user's orgSourcedIds), manifest.csv (bulk).
+class OneRosterStudents : public RowSink {
+ public:
+  OneRosterStudents(const RelatedIndex& demographics, const RelatedIndex& orgs, RowSink& out,
+                    std::string demographics_name, std::string orgs_name)
+      : demographics_(demographics),
+        orgs_(orgs),
+        out_(out),
+        demographics_name_(std::move(demographics_name)),
+        orgs_name_(std::move(orgs_name)) {}
+
+  // Extras of the users.csv rows: sourcedId, role, the orgs' column.
+  void on_row(const RawRow& in) override {
+    if (!iequals(trim(in.extras[1]), "student")) return;  // teachers, guardians, aides
+    row_ = in;
+    const std::string_view id = row_.values[field_index(Field::state_id)];
+    const auto problem = [&](DiscrepancyCode code, Field f, std::string detail) {
+      Discrepancy d;
+      d.line = row_.line;
+      d.code = code;
+      d.field = f;
+      d.student_id = display_safe(id);
+      d.detail = std::move(detail);
+      row_.problems.push_back(std::move(d));
+    };
+    const std::string_view key = trim(in.extras[0]);
+    if (const auto it = demographics_.find(key); it == demographics_.end()) {
+      problem(DiscrepancyCode::related_row_missing, Field::birth_date, demographics_name_);
+    } else if (it->second.second_line != 0) {
+      problem(DiscrepancyCode::related_row_twice, Field::birth_date,
+              demographics_name_ + " (lines " + std::to_string(it->second.line) + " and " +
+                  std::to_string(it->second.second_line) + ")");
+    } else {
+      row_.values[field_index(Field::birth_date)] = it->second.value;
+    }
+    // The student's school: the first of its orgs that orgs.csv lists as a school.
+    std::string_view school;
+    std::string_view unknown;
+    for (std::string_view org : split(in.extras[2], ',')) {
+      org = trim(org);
+      if (org.empty()) continue;
+      const auto it = orgs_.find(org);
+      if (it == orgs_.end()) {
+        if (unknown.empty()) unknown = org;
+        continue;
+      }
+      if (!iequals(it->second.value, "school")) continue;
+      if (it->second.second_line != 0) {
+        problem(DiscrepancyCode::related_row_twice, Field::campus,
+                orgs_name_ + " (org " + display_safe(org) + " on lines " +
+                    std::to_string(it->second.line) + " and " +
+                    std::to_string(it->second.second_line) + ")");
+        school = {};
+        unknown = {};
+        break;
+      }
+      school = org;
+      break;
+    }
+    if (!school.empty()) {
+      row_.values[field_index(Field::campus)] = school;
+    } else if (!unknown.empty()) {
+      problem(DiscrepancyCode::related_row_missing, Field::campus,
+              orgs_name_ + " (org " + display_safe(unknown) + ")");
+    }
+    // OneRoster lists a user's grades; the first is the student's.
+    std::string_view& grade = row_.values[field_index(Field::grade)];
+    grade = trim(grade.substr(0, grade.find(',')));
+    ++students_;
+    out_.on_row(row_);
+  }
+
+  std::uint32_t students() const { return students_; }
+
+ private:
+  const RelatedIndex& demographics_;
+  const RelatedIndex& orgs_;
+  RowSink& out_;
+  std::string demographics_name_;
+  std::string orgs_name_;
+  RawRow row_;
+  std::uint32_t students_ = 0;
+};
+
+FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, RowSink& sink,
+                           FileSummary summary) {
+  const SetMember* manifest = set.find("manifest.csv");
+  const SetMember* users = set.find("users.csv");
+  const SetMember* demographics = set.find("demographics.csv");
+  const SetMember* orgs = set.find("orgs.csv");
+  summary.name = set.name + "/" + (users != nullptr ? users->name : std::string("users.csv"));
+  for (const auto& [member, name] :
+       {std::pair{manifest, "manifest.csv"}, std::pair{users, "users.csv"},
+        std::pair{orgs, "orgs.csv"}, std::pair{demographics, "demographics.csv"}}) {
+    if (member != nullptr) continue;
+    Discrepancy d;
+    d.code = DiscrepancyCode::missing_member;
+    d.value = name;
+    d.detail = " (a OneRoster set needs manifest.csv, users.csv, orgs.csv and demographics.csv)";
+    summary.refusal = std::move(d);
+    return summary;
+  }
+
+  // The manifest: the students must come whole (bulk), not as changes (delta).
+  std::map<std::string, std::string, std::less<>> properties;
+  FileSummary m =
+      read_member(*manifest, {{"propertyName", false}, {"value", false}}, [&](const RawRow& r) {
+        properties[ascii_lower(trim(r.extras[0]))] = ascii_lower(trim(r.extras[1]));
+      });
+  if (m.refusal) {
+    summary.refusal = member_refusal(m, manifest->name);
+    return summary;
+  }
+  for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
+    const auto it = properties.find(file);
+    const std::string mode = it == properties.end() ? std::string("absent") : it->second;
+    if (mode == "bulk") continue;
+    Discrepancy d;
+    d.code = DiscrepancyCode::unreadable;
+    d.detail = manifest->name + " says " + file + " is " + (mode.empty() ? "empty" : mode) +
+               ": rosterd reads a OneRoster set whose users, orgs and demographics are bulk "
+               "(every student, every time)";
+    summary.refusal = std::move(d);
+    return summary;
+  }
+
+  RelatedIndex org_types;
+  FileSummary o = index_member(*orgs, "sourcedId", "type", org_types);
+  if (o.refusal) {
+    summary.refusal = member_refusal(o, orgs->name);
+    return summary;
+  }
+  RelatedIndex birth_dates;
+  const std::string& birth_column = format.columns[field_index(Field::birth_date)];
+  FileSummary dem = index_member(*demographics, "sourcedId",
+                                 birth_column.empty() ? "birthDate" : birth_column, birth_dates);
+  if (dem.refusal) {
+    summary.refusal = member_refusal(dem, demographics->name);
+    return summary;
+  }
+
+  // users.csv: the fields from the format's columns; the birth date and the school come from
+  // the other files, so their columns are read as extras or not at all.
+  RosterFormat user_format = format;
+  const std::string orgs_column = format.columns[field_index(Field::campus)].empty()
+                                      ? std::string("orgSourcedIds")
+                                      : format.columns[field_index(Field::campus)];
+  for (Field f : {Field::birth_date, Field::campus}) {
+    user_format.columns[field_index(f)].clear();
+    user_format.optional_columns.set(field_index(f));
+  }
+  user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
+  OneRosterStudents students(birth_dates, org_types, sink, demographics->name, orgs->name);
+  const RosterReader reader(std::move(user_format));
+  FileSummary u = users->path.empty()
+                      ? reader.read_bytes(users->name, users->bytes, students)
+                      : reader.read_file(users->path, std::vector<RowSink*>{&students});
+  if (u.refusal) {
+    summary.refusal = member_refusal(u, users->name);
+    return summary;
+  }
+  summary.rows = students.students();
+  if (summary.rows == 0) {
+    Discrepancy d;
+    d.code = DiscrepancyCode::empty_file;
+    d.detail = " (" + users->name + " has no user whose role is student)";
+    summary.refusal = std::move(d);
+  }
+  return summary;
+}
+
+}  // namespace
+
+const SetMember* RosterSet::find(std::string_view file) const {
+  for (const SetMember& m : members)
+    if (iequals(m.name, file)) return &m;
+  return nullptr;
+}
+
+RosterSet roster_set_of_folder(const std::filesystem::path& folder) {
+  RosterSet set;
+  set.name = folder.filename().empty() ? folder.parent_path().filename().string()
+                                       : folder.filename().string();
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    if (!entry.is_regular_file(ec) || entry.is_symlink(ec)) continue;
+    set.members.push_back({entry.path().filename().string(), entry.path(), {}});
+  }
+  if (ec)
+    throw Error("cannot read the folder " + display_safe(folder.string()) + ": " + ec.message() +
+                ".");
+  std::sort(set.members.begin(), set.members.end(),
+            [](const SetMember& a, const SetMember& b) { return a.name < b.name; });
+  return set;
+}
+
+bool is_set_layout(const FormatPreset& preset) {
+  return !preset.set_files.empty();
+}
+
+FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set, RowSink& sink) {
+  FileSummary summary;
+  summary.name = set.name;
+  // The set's identity: each member's name and bytes, whatever order they were delivered in.
+  std::vector<std::pair<std::string, std::string>> digests;
+  for (const SetMember& m : set.members) {
+    std::string sha;
+    if (m.path.empty()) {
+      sha = sha256_hex(m.bytes);
+      summary.bytes += m.bytes.size();
+    } else {
+      Sha256 hash;
+      std::ifstream in(m.path, std::ios::binary);
+      if (!in) throw Error("cannot open " + display_safe(m.path.string()) + ".");
+      std::vector<char> buffer(1 << 20);
+      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
+             in.gcount() > 0) {
+        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        summary.bytes += static_cast<std::uint64_t>(in.gcount());
+      }
+      sha = hash.hex_digest();
+    }
+    digests.emplace_back(m.name, std::move(sha));
+  }
+  std::sort(digests.begin(), digests.end());
+  Sha256 set_hash;
+  for (const auto& [name, sha] : digests) {
+    set_hash.update(name);
+    set_hash.update("\n", 1);
+    set_hash.update(sha);
+    set_hash.update("\n", 1);
+  }
+  summary.sha256 = set_hash.hex_digest();
+  const std::uint64_t bytes = summary.bytes;
+  const std::string sha256 = summary.sha256;
+  if (iequals(format.preset, "oneroster-1.1"))
+    summary = read_oneroster(format, set, sink, summary);
+  else
+    throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
+  summary.bytes = bytes;
+  summary.sha256 = sha256;
+  return summary;
+}
+
+}  // namespace rosterd

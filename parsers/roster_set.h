@@ -1,0 +1,55 @@
+// A set of files delivered together and read as one roster: the multi-file layouts districts'
+// rostering hubs export (OneRoster's users.csv + demographics.csv + orgs.csv + manifest.csv),
+// where a student's record is spread over several files.
+//
+// The students' file is read with RosterReader (its checks, encodings and line numbers); the
+// other files are read first into indexes by the key that joins them, and each student's row is
+// completed from them before the checker sees it. A student whose row in another file is
+// missing, or there twice, is reported on the student's own line with the other file named
+// (related_row_missing, related_row_twice), like any other discrepancy. A set missing a file
+// the layout needs is refused whole (missing_member): read without it, every student it
+// describes would look gone.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/format_preset.h"
+#include "parsers/roster_reader.h"
+
+namespace rosterd {
+
+// One file of a set: on disk (path), or in memory (a zip member `rosterd check` reads without
+// writing anything), when path is empty.
+struct SetMember {
+  std::string name;  // the file's own name ("users.csv"), compared case-insensitively
+  std::filesystem::path path;
+  std::string bytes;
+};
+
+struct RosterSet {
+  // How reports name the set: the zip's or the folder's name.
+  std::string name;
+  std::vector<SetMember> members;
+
+  // The member called `file` (case-insensitive); nullptr when the set has none.
+  const SetMember* find(std::string_view file) const;
+};
+
+// The regular files directly in `folder` (links and subfolders left out), as a set named by the
+// folder. Throws Error when the folder cannot be read.
+RosterSet roster_set_of_folder(const std::filesystem::path& folder);
+
+// Whether a preset's layout is a set of files (its roster file alone is not a roster).
+bool is_set_layout(const FormatPreset& preset);
+
+// Reads the students of `set`, laid out as the preset `format.preset` names (a set layout),
+// with `format`'s columns for the students' file, handing each student's completed row to
+// `sink`. The summary names the students' file within the set ("SET/users.csv", whose lines the
+// rows carry), sums the members' bytes and hashes them together (members' names and SHA-256,
+// sorted by name), and counts the students. Throws Error when a member cannot be read.
+FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set, RowSink& sink);
+
+}  // namespace rosterd
