@@ -9,6 +9,7 @@ pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)  # libssh-dev: SFTP dr
 pkg_check_modules(LIBSYSTEMD REQUIRED IMPORTED_TARGET libsystemd)  # libsystemd-dev: sd_notify
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)  # libpq-dev: the shared PostgreSQL store
 pkg_check_modules(LIBSODIUM REQUIRED IMPORTED_TARGET libsodium)  # libsodium-dev: console passwords
+pkg_check_modules(LIBZIP REQUIRED IMPORTED_TARGET libzip)  # libzip-dev: sets delivered as a zip
 find_package(Boost 1.74 REQUIRED)    # libboost-dev: Asio, the service's event loop
 
 # libcctz-dev: time zones for schedules (tzdata's files, their POSIX rule past the last

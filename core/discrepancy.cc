@@ -37,6 +37,7 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"missing_member", Severity::error, true},
     {"related_row_missing", Severity::error, false},
     {"related_row_twice", Severity::error, false},
+    {"refused_zip", Severity::error, true},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -189,6 +190,10 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "State ID " + value + " has the same name and birth date as " + d.detail +
              ": one person under two IDs? Correct the duplicate record in the student "
              "information system (this alone rejects neither row).";
+    case C::refused_zip:
+      return "The zip is refused, and nothing in it was read: " + d.detail +
+             ". Send the files again in a plain zip: no password, no links, no folders outside "
+             "it, each file once.";
     case C::missing_member:
       return "The delivery has no " + value + d.detail +
              ". A set missing a file is refused whole, never read as if its students had left: "
@@ -260,6 +265,8 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Export birth dates with four-digit years, or correct the date in the SIS.";
     case C::missing_member:
       return "Send every file of the export together, in one upload or one zip.";
+    case C::refused_zip:
+      return "Zip the export's files again with the usual zip tool, without a password.";
     case C::related_row_missing:
     case C::related_row_twice:
       return "Export all the files of the set from one run of the SIS export, one row per "

@@ -46,9 +46,12 @@ enum class DiscrepancyCode : std::uint8_t {
   // holds one of its fields (detail: the file, and the lines).
   related_row_missing,
   related_row_twice,
+  // File level: a zip that is refused before anything in it is read (parsers/zip_archive.h:
+  // a name reaching outside, a link, a bomb, two members of one name...); detail: why.
+  refused_zip,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 23;
+inline constexpr std::size_t kDiscrepancyCodeCount = 24;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

@@ -100,6 +100,8 @@ std::string code_title(DiscrepancyCode code) {
       return "Birth dates whose century is unclear";
     case C::missing_member:
       return "A file of the set is missing";
+    case C::refused_zip:
+      return "The zip was refused";
     case C::related_row_missing:
       return "Students missing from another file of the set";
     case C::related_row_twice:

@@ -13,7 +13,7 @@ apt-get install -y -qq --no-install-recommends \
   libfccp-dev libyaml-cpp-dev doctest-dev nlohmann-json3-dev libboost-dev \
   libsqlite3-dev sqlite3 libssl-dev \
   libssh-dev openssh-server openssh-client \
-  libcurl4-openssl-dev openssl python3-aiosmtpd libsystemd-dev postgresql libpq-dev libcctz-dev groff-base libsodium-dev \
+  libcurl4-openssl-dev openssl python3-aiosmtpd libsystemd-dev postgresql libpq-dev libcctz-dev groff-base libsodium-dev libzip-dev \
   python3 \
   dpkg-dev debootstrap systemd-container \
   chromium chromium-driver python3-selenium >/dev/null

@@ -1,12 +1,15 @@
 #include "validators/roster_check.h"
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
 #include <system_error>
 
 #include "core/error.h"
 #include "core/hash.h"
+#include "core/sha256.h"
 #include "core/utf8.h"
+#include "parsers/zip_archive.h"
 
 namespace rosterd {
 namespace {
@@ -297,6 +300,28 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   return result;
 }
 
+// Whether the file at `path` starts as a zip does.
+bool is_zip_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  char head[4] = {};
+  in.read(head, sizeof head);
+  return in.gcount() == 4 && looks_like_zip(std::string_view(head, 4));
+}
+
+// The SHA-256 of a whole file, and its size in `bytes`.
+std::string sha256_of_file(const std::filesystem::path& path, std::uint64_t& bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + display_safe(path.string()) + ".");
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  bytes = 0;
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    bytes += static_cast<std::uint64_t>(in.gcount());
+  }
+  return hash.hex_digest();
+}
+
 }  // namespace
 
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
@@ -319,12 +344,39 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
   const bool set_layout = preset != nullptr && is_set_layout(*preset);
   std::error_code ec;
   const bool folder = std::filesystem::is_directory(path, ec);
-  if (set_layout && !folder) {
+  if (set_layout && !folder && !is_zip_file(path)) {
     throw Error(display_safe(path.string()) + " is one file, but the feed's layout (" +
                 std::string(preset->title) + ") is a set of files: name the folder that holds " +
-                "them.");
+                "them, or their zip.");
   }
-  if (set_layout) return check_roster_set(format, checker, roster_set_of_folder(path), run);
+  if (set_layout && folder)
+    return check_roster_set(format, checker, roster_set_of_folder(path), run);
+  if (set_layout) {
+    // A zip of the set: its members are read into memory (check writes nothing), under the
+    // zip's limits, and a refused zip is the run's refusal.
+    RosterSet set;
+    set.name = path.filename().string();
+    const std::string why = read_zip(path, ZipLimits{},
+                                     ZipVisitor{[&](const ZipMemberInfo& m) {
+                                                  set.members.push_back({m.name, {}, {}});
+                                                  set.members.back().bytes.reserve(m.bytes);
+                                                },
+                                                [&](const char* data, std::size_t size) {
+                                                  set.members.back().bytes.append(data, size);
+                                                }});
+    if (why.empty()) return check_roster_set(format, checker, set, run);
+    return run_check(checker, 1, run.keep_rows, run.same_person, run.scope,
+                     [&](const std::vector<RowSink*>&) {
+                       FileSummary s;
+                       s.name = set.name;
+                       s.sha256 = sha256_of_file(path, s.bytes);
+                       Discrepancy d;
+                       d.code = DiscrepancyCode::refused_zip;
+                       d.detail = why;
+                       s.refusal = std::move(d);
+                       return s;
+                     });
+  }
   if (folder) {
     throw Error(display_safe(path.string()) +
                 " is a folder, but the feed's layout is one file: name the roster file.");

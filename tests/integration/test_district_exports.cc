@@ -439,3 +439,58 @@ TEST_CASE(
   CHECK(nlohmann::json::parse(third.out)["refusal"]["message"].get<std::string>().find(
             "manifest.csv says file.users is delta") != std::string::npos);
 }
+
+namespace {
+
+// Zips the files of `folder` into `zip` (under `prefix` inside it) with Python's zipfile.
+void zip_folder(const std::filesystem::path& folder, const std::filesystem::path& zip,
+                const std::string& prefix = "") {
+  const ProcessResult r = run_process(
+      "/usr/bin/python3", {"-c",
+                           "import os, sys, zipfile\n"
+                           "with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+                           "    for n in sorted(os.listdir(sys.argv[1])):\n"
+                           "        z.write(os.path.join(sys.argv[1], n), sys.argv[3] + n)\n",
+                           folder.string(), zip.string(), prefix});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+}
+
+}  // namespace
+
+TEST_CASE("integration: a OneRoster set as a zip reads the same students as the loose files") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.1}");
+  const auto loose = copy_oneroster(dir.path(), "loose");
+  zip_folder(loose, dir / "export.zip", "OneRoster Export/");
+  const auto from_folder = check(config, loose, "2014-09-01", 1);
+  const auto from_zip = check(config, dir / "export.zip", "2014-09-01", 1);
+  CHECK(from_zip["file"]["name"] == "export.zip/users.csv");
+  CHECK(from_zip["counts"] == from_folder["counts"]);
+  CHECK(from_zip["rows"] == from_folder["rows"]);
+  CHECK(from_zip["campuses"] == from_folder["campuses"]);
+  // The set's identity is its files' names and bytes, however they came.
+  CHECK(from_zip["file"]["sha256"] == from_folder["file"]["sha256"]);
+  CHECK(from_zip["file"]["bytes"] == from_folder["file"]["bytes"]);
+}
+
+TEST_CASE("integration: a hostile zip is refused with its reason, and nothing of it is read") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.1}");
+  const auto loose = copy_oneroster(dir.path(), "loose");
+  const ProcessResult made = run_process(
+      "/usr/bin/python3", {"-c",
+                           "import os, sys, zipfile\n"
+                           "with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+                           "    for n in sorted(os.listdir(sys.argv[1])):\n"
+                           "        z.write(os.path.join(sys.argv[1], n), n)\n"
+                           "    z.writestr('../../etc/cron.d/x', 'evil')\n",
+                           loose.string(), (dir / "evil.zip").string()});
+  REQUIRE(made.exit_status == 0);
+  const auto j = check(config, dir / "evil.zip", "2014-09-01", 3);
+  CHECK(j["refusal"]["code"] == "refused_zip");
+  CHECK(j["refusal"]["message"].get<std::string>().find(
+            "member \"../../etc/cron.d/x\" reaches outside its folder") != std::string::npos);
+  CHECK(j["counts"]["rows_read"] == 0);
+  CHECK(j["file"]["sha256"].get<std::string>().size() == 64);
+}
