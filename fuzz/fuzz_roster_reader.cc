@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "parsers/format_preset.h"
 #include "validators/roster_check.h"
 
 namespace {
@@ -108,6 +109,11 @@ std::vector<Feed> make_feeds() {
   custom.options.grade_ages = {{"K", 5}, {"05", 10}};
   custom.options.ela_score = ScoreRange{-5, 5};
   feeds.push_back(custom);
+
+  // The single-file presets (parsers/format_preset.h): their columns, date lists with two-digit
+  // years, and status words.
+  for (const char* preset : {"clever", "sds-classic"})
+    feeds.push_back(Feed{find_format_preset(preset)->format, "", {}});
   return feeds;
 }
 

@@ -2,7 +2,11 @@
 
 #include <fstream>
 
+#include <algorithm>
+
+#include "core/discrepancy.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace rosterd {
@@ -63,9 +67,79 @@ void comment(std::string& out, std::string_view text, std::string_view first = "
 
 }  // namespace
 
-std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem::path>& files,
+namespace {
+
+// The set preset whose every file is among `files` (by name, without case), if any: the files
+// are then one delivery of that layout, and its roster file's header must have the columns the
+// preset reads there.
+std::optional<FormatSuggestion> suggest_set(const std::vector<std::filesystem::path>& files) {
+  for (const FormatPreset& p : format_presets()) {
+    if (p.set_files.empty()) continue;
+    std::vector<std::string> names;
+    bool all = true;
+    for (std::string_view want : p.set_files) {
+      const auto it = std::find_if(files.begin(), files.end(), [&](const auto& f) {
+        return iequals(f.filename().string(), want);
+      });
+      all = all && it != files.end();
+      if (it != files.end()) names.push_back(it->filename().string());
+    }
+    if (!all) continue;
+    FormatSuggestion s;
+    s.preset = &p;
+    s.format = p.format;
+    for (const std::string& n : names)
+      s.file += (s.file.empty() ? "" : ", ") + n;
+    s.found.push_back("the files of a set: " + std::string(p.title));
+    // The roster file's header, against the columns the preset reads from it.
+    const auto roster = std::find_if(files.begin(), files.end(), [&](const auto& f) {
+      return iequals(f.filename().string(), p.roster_file);
+    });
+    std::ifstream in(*roster, std::ios::binary);
+    std::string header;
+    std::getline(in, header);
+    if (!header.empty() && header.back() == '\r') header.pop_back();
+    if (header.substr(0, 3) == "\xEF\xBB\xBF") header.erase(0, 3);
+    std::vector<std::string> columns;
+    for (std::string_view c : split(header, ','))
+      columns.push_back(ascii_lower(trim(c)));
+    for (Field f : kAllFields) {
+      const std::string& want = p.format.columns[field_index(f)];
+      if (want.empty() || f == Field::birth_date || p.format.optional_columns.test(field_index(f)))
+        continue;
+      if (std::find(columns.begin(), columns.end(), ascii_lower(want)) == columns.end())
+        s.unsure.push_back(std::string(p.roster_file) + " has no column \"" + want + "\" for the " +
+                           std::string(field_words(f)) + ": map " + std::string(field_name(f)) +
+                           " to the column that holds it");
+    }
+    return s;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem::path>& given,
                                               CivilDate as_of) {
+  // A folder stands for the files in it.
+  std::vector<std::filesystem::path> files;
+  for (const auto& path : given) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    std::vector<std::filesystem::path> inside;
+    for (const auto& e : std::filesystem::directory_iterator(path, ec))
+      if (e.is_regular_file(ec) && !e.is_symlink(ec)) inside.push_back(e.path());
+    std::sort(inside.begin(), inside.end());
+    files.insert(files.end(), inside.begin(), inside.end());
+  }
   std::vector<FormatSuggestion> out;
+  if (auto set = suggest_set(files)) {
+    out.push_back(std::move(*set));
+    return out;
+  }
   for (const auto& path : files) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))
@@ -84,10 +158,14 @@ std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem:
 
 std::string suggested_format_yaml(const FormatSuggestion& s) {
   std::string out;
-  comment(
-      out,
-      "from " + display_safe(s.file) + " (" + std::to_string(s.rows_sampled) + " rows looked at).",
-      "rosterd suggest-format: ");
+  const bool set = s.preset != nullptr && !s.preset->set_files.empty();
+  if (set)
+    comment(out, "from the set " + display_safe(s.file) + ".", "rosterd suggest-format: ");
+  else
+    comment(out,
+            "from " + display_safe(s.file) + " (" + std::to_string(s.rows_sampled) +
+                " rows looked at).",
+            "rosterd suggest-format: ");
   if (!s.refusal.empty()) {
     comment(out, "Not a roster rosterd can read: " + s.refusal + ".");
     return out;
@@ -108,7 +186,8 @@ std::string suggested_format_yaml(const FormatSuggestion& s) {
   comment(out,
           "Paste under feeds.NAME: in rosterd.yaml, then run rosterd check --config "
           "rosterd.yaml --feed NAME " +
-              display_safe(s.file) + ".");
+              (set ? std::string("FOLDER (the folder or zip holding the set).")
+                   : display_safe(s.file) + "."));
 
   const RosterFormat& f = s.format;
   const std::string in = "      ";

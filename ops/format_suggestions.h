@@ -14,8 +14,10 @@ namespace rosterd {
 // How much of a file is looked at: the whole of a smaller file.
 inline constexpr std::size_t kSuggestionSampleBytes = 4u << 20;
 
-// Reads the start of each file and works out its format. Throws Error naming a file that cannot
-// be opened or is not a regular file.
+// Reads the start of each file and works out its format; a folder stands for the files in it.
+// Files that make a set preset's whole set (OneRoster's manifest.csv, users.csv, orgs.csv,
+// demographics.csv) give one suggestion, that preset. Throws Error naming a file that cannot be
+// opened or is not a regular file.
 std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem::path>& files,
                                               CivilDate as_of);
 

@@ -494,3 +494,16 @@ TEST_CASE("integration: a hostile zip is refused with its reason, and nothing of
   CHECK(j["counts"]["rows_read"] == 0);
   CHECK(j["file"]["sha256"].get<std::string>().size() == 64);
 }
+
+TEST_CASE("integration: suggest-format on the OneRoster sample folder names the set preset") {
+  TempDir dir;
+  const auto set = copy_oneroster(dir.path(), "grand-bend");
+  const Suggested s = suggest(set);
+  INFO(s.yaml);
+  CHECK(s.exit_status == 0);
+  CHECK(s.yaml.find("      preset: oneroster-1.1\n") != std::string::npos);
+  const auto j = check_with(dir.path(), s, set, "2014-09-01");
+  CHECK(j["counts"]["rows_read"] == 8);
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});  // the data's own
+}
