@@ -23,24 +23,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::size_t members = 0;
   bool streaming = false;
   std::set<std::string> names;
-  const std::string why = read_zip_bytes(
-      bytes, limits,
-      ZipVisitor{[&](const ZipMemberInfo& m) {
-                   streaming = true;
-                   ++members;
-                   if (m.name.empty() || m.name == "." || m.name == ".." ||
-                       m.name.find('/') != std::string::npos ||
-                       m.name.find('\\') != std::string::npos ||
-                       !names.insert(ascii_lower(m.name)).second)
-                     std::abort();
-                   member_bytes = 0;
-                   declared = m.bytes;
-                 },
-                 [&](const char*, std::size_t n) {
-                   member_bytes += n;
-                   total += n;
-                   if (member_bytes > declared || total > limits.max_bytes) std::abort();
-                 }});
+  const std::string why =
+      read_zip_bytes(bytes, limits,
+                     ZipVisitor{[&](const ZipMemberInfo& m) {
+                                  streaming = true;
+                                  ++members;
+                                  if (m.name.empty() || m.name == "." || m.name == ".." ||
+                                      m.name.find('/') != std::string::npos ||
+                                      m.name.find('\\') != std::string::npos ||
+                                      !names.insert(ascii_lower(m.name)).second)
+                                    std::abort();
+                                  member_bytes = 0;
+                                  declared = m.bytes;
+                                },
+                                [&](const char*, std::size_t n) {
+                                  member_bytes += n;
+                                  total += n;
+                                  if (member_bytes > declared || total > limits.max_bytes)
+                                    std::abort();
+                                }});
   if (members > limits.max_members) std::abort();
   (void)why;
   (void)streaming;
