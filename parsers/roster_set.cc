@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 #include "core/error.h"
@@ -151,8 +152,54 @@ class OneRosterStudents : public RowSink {
   std::uint32_t students_ = 0;
 };
 
-FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, RowSink& sink,
-                           FileSummary summary) {
+// The set's identity: each member's name and SHA-256, sorted by name and hashed together, so
+// the same files give the same run however they were delivered; and the members' bytes.
+void set_identity(FileSummary& summary, std::vector<std::pair<std::string, FileSummary>> members) {
+  std::sort(members.begin(), members.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  Sha256 hash;
+  summary.bytes = 0;
+  for (const auto& [name, m] : members) {
+    hash.update(name);
+    hash.update("\n", 1);
+    hash.update(m.sha256);
+    hash.update("\n", 1);
+    summary.bytes += m.bytes;
+  }
+  summary.sha256 = hash.hex_digest();
+}
+
+// A refused set's identity, from every member of it (those read and those not).
+FileSummary refused(FileSummary summary, Discrepancy why, const RosterSet& set) {
+  std::vector<std::pair<std::string, FileSummary>> members;
+  for (const SetMember& m : set.members) {
+    FileSummary f;
+    if (m.path.empty()) {
+      f.sha256 = sha256_hex(m.bytes);
+      f.bytes = m.bytes.size();
+    } else {
+      Sha256 hash;
+      std::ifstream in(m.path, std::ios::binary);
+      if (!in) throw Error("cannot open " + display_safe(m.path.string()) + ".");
+      std::vector<char> buffer(1 << 20);
+      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
+             in.gcount() > 0) {
+        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+        f.bytes += static_cast<std::uint64_t>(in.gcount());
+      }
+      f.sha256 = hash.hex_digest();
+    }
+    members.emplace_back(m.name, std::move(f));
+  }
+  set_identity(summary, std::move(members));
+  summary.rows = 0;
+  summary.refusal = std::move(why);
+  return summary;
+}
+
+FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
+                           const std::vector<RowSink*>& sinks) {
+  FileSummary summary;
   const SetMember* manifest = set.find("manifest.csv");
   const SetMember* users = set.find("users.csv");
   const SetMember* demographics = set.find("demographics.csv");
@@ -166,8 +213,7 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, Row
     d.code = DiscrepancyCode::missing_member;
     d.value = name;
     d.detail = " (a OneRoster set needs manifest.csv, users.csv, orgs.csv and demographics.csv)";
-    summary.refusal = std::move(d);
-    return summary;
+    return refused(std::move(summary), std::move(d), set);
   }
 
   // The manifest: the students must come whole (bulk), not as changes (delta).
@@ -176,10 +222,7 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, Row
       read_member(*manifest, {{"propertyName", false}, {"value", false}}, [&](const RawRow& r) {
         properties[ascii_lower(trim(r.extras[0]))] = ascii_lower(trim(r.extras[1]));
       });
-  if (m.refusal) {
-    summary.refusal = member_refusal(m, manifest->name);
-    return summary;
-  }
+  if (m.refusal) return refused(std::move(summary), member_refusal(m, manifest->name), set);
   for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
     const auto it = properties.find(file);
     const std::string mode = it == properties.end() ? std::string("absent") : it->second;
@@ -189,27 +232,21 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, Row
     d.detail = manifest->name + " says " + file + " is " + (mode.empty() ? "empty" : mode) +
                ": rosterd reads a OneRoster set whose users, orgs and demographics are bulk "
                "(every student, every time)";
-    summary.refusal = std::move(d);
-    return summary;
+    return refused(std::move(summary), std::move(d), set);
   }
 
   RelatedIndex org_types;
   FileSummary o = index_member(*orgs, "sourcedId", "type", org_types);
-  if (o.refusal) {
-    summary.refusal = member_refusal(o, orgs->name);
-    return summary;
-  }
+  if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs->name), set);
   RelatedIndex birth_dates;
   const std::string& birth_column = format.columns[field_index(Field::birth_date)];
   FileSummary dem = index_member(*demographics, "sourcedId",
                                  birth_column.empty() ? "birthDate" : birth_column, birth_dates);
-  if (dem.refusal) {
-    summary.refusal = member_refusal(dem, demographics->name);
-    return summary;
-  }
+  if (dem.refusal) return refused(std::move(summary), member_refusal(dem, demographics->name), set);
 
   // users.csv: the fields from the format's columns; the birth date and the school come from
-  // the other files, so their columns are read as extras or not at all.
+  // the other files, so their columns are read as extras or not at all. A large file is read
+  // in parts at once, one completing sink a part (the indexes are only read).
   RosterFormat user_format = format;
   const std::string orgs_column = format.columns[field_index(Field::campus)].empty()
                                       ? std::string("orgSourcedIds")
@@ -219,22 +256,27 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set, Row
     user_format.optional_columns.set(field_index(f));
   }
   user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
-  OneRosterStudents students(birth_dates, org_types, sink, demographics->name, orgs->name);
-  const RosterReader reader(std::move(user_format));
-  FileSummary u = users->path.empty()
-                      ? reader.read_bytes(users->name, users->bytes, students)
-                      : reader.read_file(users->path, std::vector<RowSink*>{&students});
-  if (u.refusal) {
-    summary.refusal = member_refusal(u, users->name);
-    return summary;
+  std::vector<std::unique_ptr<OneRosterStudents>> parts;
+  std::vector<RowSink*> part_sinks;
+  for (RowSink* sink : sinks) {
+    parts.push_back(std::make_unique<OneRosterStudents>(birth_dates, org_types, *sink,
+                                                        demographics->name, orgs->name));
+    part_sinks.push_back(parts.back().get());
   }
-  summary.rows = students.students();
+  const RosterReader reader(std::move(user_format));
+  FileSummary u = users->path.empty() ? reader.read_bytes(users->name, users->bytes, *parts[0])
+                                      : reader.read_file(users->path, part_sinks);
+  if (u.refusal) return refused(std::move(summary), member_refusal(u, users->name), set);
+  for (const auto& p : parts)
+    summary.rows += p->students();
   if (summary.rows == 0) {
     Discrepancy d;
     d.code = DiscrepancyCode::empty_file;
     d.detail = " (" + users->name + " has no user whose role is student)";
-    summary.refusal = std::move(d);
+    return refused(std::move(summary), std::move(d), set);
   }
+  set_identity(summary,
+               {{manifest->name, m}, {users->name, u}, {orgs->name, o}, {demographics->name, dem}});
   return summary;
 }
 
@@ -267,48 +309,10 @@ bool is_set_layout(const FormatPreset& preset) {
   return !preset.set_files.empty();
 }
 
-FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set, RowSink& sink) {
-  FileSummary summary;
-  summary.name = set.name;
-  // The set's identity: each member's name and bytes, whatever order they were delivered in.
-  std::vector<std::pair<std::string, std::string>> digests;
-  for (const SetMember& m : set.members) {
-    std::string sha;
-    if (m.path.empty()) {
-      sha = sha256_hex(m.bytes);
-      summary.bytes += m.bytes.size();
-    } else {
-      Sha256 hash;
-      std::ifstream in(m.path, std::ios::binary);
-      if (!in) throw Error("cannot open " + display_safe(m.path.string()) + ".");
-      std::vector<char> buffer(1 << 20);
-      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-             in.gcount() > 0) {
-        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-        summary.bytes += static_cast<std::uint64_t>(in.gcount());
-      }
-      sha = hash.hex_digest();
-    }
-    digests.emplace_back(m.name, std::move(sha));
-  }
-  std::sort(digests.begin(), digests.end());
-  Sha256 set_hash;
-  for (const auto& [name, sha] : digests) {
-    set_hash.update(name);
-    set_hash.update("\n", 1);
-    set_hash.update(sha);
-    set_hash.update("\n", 1);
-  }
-  summary.sha256 = set_hash.hex_digest();
-  const std::uint64_t bytes = summary.bytes;
-  const std::string sha256 = summary.sha256;
-  if (iequals(format.preset, "oneroster-1.1"))
-    summary = read_oneroster(format, set, sink, summary);
-  else
-    throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
-  summary.bytes = bytes;
-  summary.sha256 = sha256;
-  return summary;
+FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
+                            const std::vector<RowSink*>& sinks) {
+  if (iequals(format.preset, "oneroster-1.1")) return read_oneroster(format, set, sinks);
+  throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
 }
 
 }  // namespace rosterd

@@ -46,10 +46,13 @@ RosterSet roster_set_of_folder(const std::filesystem::path& folder);
 bool is_set_layout(const FormatPreset& preset);
 
 // Reads the students of `set`, laid out as the preset `format.preset` names (a set layout),
-// with `format`'s columns for the students' file, handing each student's completed row to
-// `sink`. The summary names the students' file within the set ("SET/users.csv", whose lines the
-// rows carry), sums the members' bytes and hashes them together (members' names and SHA-256,
-// sorted by name), and counts the students. Throws Error when a member cannot be read.
-FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set, RowSink& sink);
+// with `format`'s columns for the students' file, handing each student's completed row to a sink:
+// a large students' file on disk is read in up to sinks.size() consecutive parts at once, as
+// RosterReader::read_file does. The summary names the students' file within the set
+// ("SET/users.csv", whose lines the rows carry), counts the students, and identifies the set:
+// the files read, each by its name and SHA-256, sorted by name and hashed together (a refused
+// set: every file in it), with their bytes summed. Throws Error when a member cannot be read.
+FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
+                            const std::vector<RowSink*>& sinks);
 
 }  // namespace rosterd
