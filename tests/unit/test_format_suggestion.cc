@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "config/config.h"
+#include "ops/format_suggestions.h"
 #include "parsers/format_suggestion.h"
 
 using namespace rosterd;
@@ -77,4 +79,23 @@ TEST_CASE("suggest_format: status words become the feed's status values") {
   CHECK(s.format.status.active == std::vector<std::string>{"Enrolled"});
   CHECK(s.format.status.inactive == std::vector<std::string>{"Withdrawn"});
   CHECK(has(s.unsure, "neither active nor inactive: Pending"));
+}
+
+TEST_CASE("suggest_format: what it prints always loads as a feed (fuzz findings 1 and 2)") {
+  // 1: no column holds a student ID; 2: a header named twice, once placed by its values.
+  for (const char* file : {"Name,Born,Grade\nAva Lee,2015-01-01,3\n",
+                           "orgSourcedIds,Grade,orgSourcedIds\nX,3,2015-01-01\n"}) {
+    CAPTURE(std::string(file));
+    const FormatSuggestion s = suggest_format("r.csv", file, true, kAsOf);
+    REQUIRE(s.refusal.empty());
+    CHECK_FALSE(s.unsure.empty());
+    const std::string yaml = suggested_format_yaml(s);
+    CHECK_NOTHROW(parse_config("feeds:\n  x:\n" + yaml, "suggested.yaml", "."));
+  }
+  const FormatSuggestion none =
+      suggest_format("r.csv", "Name,Born,Grade\nA,2015-01-01,3\n", true, kAsOf);
+  CHECK(has(none.unsure, "no column holds a student ID"));
+  const FormatSuggestion twice =
+      suggest_format("r.csv", "SSID,Last,First,Grade,Grade\n1,A,B,3,4\n", true, kAsOf);
+  CHECK(has(twice.unsure, "column \"Grade\" appears twice in the header"));
 }
