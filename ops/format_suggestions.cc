@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "parsers/field_splitter.h"
 
 namespace rosterd {
 namespace {
@@ -95,13 +96,19 @@ std::optional<FormatSuggestion> suggest_set(const std::vector<std::filesystem::p
     const auto roster = std::find_if(files.begin(), files.end(), [&](const auto& f) {
       return iequals(f.filename().string(), p.roster_file);
     });
+    // Its header: the first line, read no further than a suggestion reads any file.
     std::ifstream in(*roster, std::ios::binary);
-    std::string header;
-    std::getline(in, header);
+    std::string head(kSuggestionSampleBytes, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    std::string header = head.substr(0, head.find('\n'));
     if (!header.empty() && header.back() == '\r') header.pop_back();
     if (header.substr(0, 3) == "\xEF\xBB\xBF") header.erase(0, 3);
+    std::vector<std::string_view> fields;
+    header.push_back('\0');
+    FieldSplitter(',', QuoteMode::double_quote).split(header.data(), fields);
     std::vector<std::string> columns;
-    for (std::string_view c : split(header, ','))
+    for (std::string_view c : fields)
       columns.push_back(ascii_lower(trim(c)));
     for (Field f : kAllFields) {
       const std::string& want = p.format.columns[field_index(f)];

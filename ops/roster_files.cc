@@ -10,9 +10,10 @@ CheckResult check_roster(const FeedConfig& feed, const std::filesystem::path& ro
                          const RosterFileOptions& options) {
   const RowChecker checker(feed.format, feed.checks, feed.reference, options.as_of);
   // A check reports; it keeps no rows beyond their IDs (duplicates are all it needs them for).
-  CheckResult result = check_roster_path(
-      feed.format, checker, roster,
-      CheckRun{options.threads, false, feed.identity.match_on, &feed.rules.scope});
+  CheckResult result =
+      check_roster_path(feed.format, checker, roster,
+                        CheckRun{options.threads, false, feed.identity.match_on, &feed.rules.scope,
+                                 ZipLimits{feed.source.max_bytes}});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},
                            {"rows", std::to_string(result.counts.rows_read)},

@@ -320,6 +320,12 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
   std::vector<std::string> header;
   for (std::string& h : split_line(lines[0], best, s.format.quote))
     header.push_back(decode(std::move(h)));
+  // A roster has a few dozen columns; thousands are no roster (and would cost time squared).
+  if (header.size() > kMaxSuggestionColumns) {
+    s.refusal = "its header has " + std::to_string(header.size()) + " columns, more than the " +
+                std::to_string(kMaxSuggestionColumns) + " a roster could have";
+    return s;
+  }
   std::vector<std::vector<std::string>> rows;
   for (std::size_t i = 1; i < lines.size() && rows.size() < kSuggestionSampleRows; ++i) {
     std::vector<std::string> row;
@@ -373,7 +379,7 @@ FormatSuggestion suggest_format(std::string_view name, std::string_view sample, 
         names.emplace_back(n);
       for (const std::string& n : names) {
         for (std::size_t c = 0; c < header.size() && column_of[field_index(f)] < 0; ++c) {
-          if (taken(c) || header_key(header[c]) != n) continue;
+          if (header_key(header[c]) != n || taken(c)) continue;
           column_of[field_index(f)] = static_cast<int>(c);
           s.columns[c].field = f;
           s.columns[c].how = "by its header";

@@ -48,6 +48,8 @@ struct FormatSuggestion {
 // Rows looked at: enough to see dates with a day over 12 and most status values, few enough
 // that a million-row file is answered at once.
 inline constexpr std::size_t kSuggestionSampleRows = 2000;
+// A header with more columns is refused.
+inline constexpr std::size_t kMaxSuggestionColumns = 1024;
 
 // Works out the format of `sample`, the first bytes of the file called `name` (the whole file
 // when `whole` is true; otherwise its last, possibly cut, line is left out). Two-digit years are

@@ -270,6 +270,8 @@ class RowDecoder {
   std::uint32_t rows_ = 0;
   std::vector<std::string_view> fields_;
   std::string scratch_;
+  // Each column's decoded value in this row, once decoded (see row()).
+  std::vector<std::optional<std::string_view>> decoded_;
   RawRow row_;
 };
 
@@ -332,14 +334,22 @@ void RowDecoder::row(char* line, std::uint32_t line_no) {
   const bool decode_needed = split.high || split.control;
   if (decode_needed) {
     // Views into scratch_ must stay valid: reserve the worst case (3 UTF-8 bytes a byte) first.
+    // The bound holds because each column is decoded once, however many fields and extra
+    // columns read it (a OneRoster sourcedId is the state ID and the join key).
     scratch_.clear();
     scratch_.reserve(split.length * 3 + 1);
+    decoded_.assign(fields_.size(), std::nullopt);
   }
+  const auto decoded = [&](std::size_t column, std::optional<Field> f) {
+    if (!decoded_[column]) decoded_[column] = decode(fields_[column], f);
+    return *decoded_[column];
+  };
   for (std::size_t i = 0; i < kFieldCount; ++i) {
     const int column = map_.column_of[i];
     if (column < 0 || static_cast<std::size_t>(column) >= fields_.size()) continue;
     std::string_view v = fields_[static_cast<std::size_t>(column)];
-    if (decode_needed && !v.empty()) v = decode(v, static_cast<Field>(i));
+    if (decode_needed && !v.empty())
+      v = decoded(static_cast<std::size_t>(column), static_cast<Field>(i));
     row.values[i] = v;
   }
   row.extras.assign(map_.extra_column_of.size(), std::string_view());
@@ -347,7 +357,7 @@ void RowDecoder::row(char* line, std::uint32_t line_no) {
     const int column = map_.extra_column_of[i];
     if (column < 0 || static_cast<std::size_t>(column) >= fields_.size()) continue;
     std::string_view v = fields_[static_cast<std::size_t>(column)];
-    if (decode_needed && !v.empty()) v = decode(v, std::nullopt);
+    if (decode_needed && !v.empty()) v = decoded(static_cast<std::size_t>(column), std::nullopt);
     row.extras[i] = v;
   }
   if (!row.problems.empty()) {

@@ -23,12 +23,15 @@ struct Related {
 };
 using RelatedIndex = std::unordered_map<std::string, Related, StringHash, std::equal_to<>>;
 
-// Reads a member whose rows are only its extra columns, handing each to `row`.
+// Reads a member in the students' file's encoding (keys must join byte for byte), whose rows
+// are only its extra columns, handing each to `on_row`.
 template <typename OnRow>
-FileSummary read_member(const SetMember& m, std::vector<ExtraColumn> columns, OnRow on_row) {
+FileSummary read_member(const SetMember& m, Encoding encoding, std::vector<ExtraColumn> columns,
+                        OnRow on_row) {
   RosterFormat f;
   f.delimiter = ',';
   f.quote = QuoteMode::double_quote;
+  f.encoding = encoding;
   f.columns.fill(std::string());
   f.optional_columns.set();
   f.required.reset();
@@ -44,9 +47,9 @@ FileSummary read_member(const SetMember& m, std::vector<ExtraColumn> columns, On
 }
 
 // Indexes a member by its key column (extras[0]), keeping extras[1] of each key.
-FileSummary index_member(const SetMember& m, const std::string& key, const std::string& value,
-                         RelatedIndex& index) {
-  return read_member(m, {{key, false}, {value, false}}, [&](const RawRow& r) {
+FileSummary index_member(const SetMember& m, Encoding encoding, const std::string& key,
+                         const std::string& value, RelatedIndex& index) {
+  return read_member(m, encoding, {{key, false}, {value, false}}, [&](const RawRow& r) {
     const std::string_view k = trim(r.extras[0]);
     if (k.empty()) return;
     auto [it, fresh] = index.try_emplace(std::string(k));
@@ -218,10 +221,11 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
 
   // The manifest: the students must come whole (bulk), not as changes (delta).
   std::map<std::string, std::string, std::less<>> properties;
-  FileSummary m =
-      read_member(*manifest, {{"propertyName", false}, {"value", false}}, [&](const RawRow& r) {
-        properties[ascii_lower(trim(r.extras[0]))] = ascii_lower(trim(r.extras[1]));
-      });
+  FileSummary m = read_member(*manifest, format.encoding,
+                              {{"propertyName", false}, {"value", false}}, [&](const RawRow& r) {
+                                properties[ascii_lower(trim(r.extras[0]))] =
+                                    ascii_lower(trim(r.extras[1]));
+                              });
   if (m.refusal) return refused(std::move(summary), member_refusal(m, manifest->name), set);
   for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
     const auto it = properties.find(file);
@@ -236,11 +240,11 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   }
 
   RelatedIndex org_types;
-  FileSummary o = index_member(*orgs, "sourcedId", "type", org_types);
+  FileSummary o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types);
   if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs->name), set);
   RelatedIndex birth_dates;
   const std::string& birth_column = format.columns[field_index(Field::birth_date)];
-  FileSummary dem = index_member(*demographics, "sourcedId",
+  FileSummary dem = index_member(*demographics, format.encoding, "sourcedId",
                                  birth_column.empty() ? "birthDate" : birth_column, birth_dates);
   if (dem.refusal) return refused(std::move(summary), member_refusal(dem, demographics->name), set);
 

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <zip.h>
 
+#include <fstream>
 #include <memory>
 #include <set>
 #include <vector>
@@ -120,15 +121,19 @@ std::string read_open_zip(zip_t* zip, const ZipLimits& limits, const ZipVisitor&
     if (!names.insert(ascii_lower(name)).second)
       return "two members are named " + member_quoted(name) +
              " (folders inside the zip aside, and without regard to case)";
-    if (st.size > limits.max_ratio * std::max<zip_uint64_t>(st.comp_size, 1))
+    zip_uint64_t ratio_limit = 0;
+    if (__builtin_mul_overflow(limits.max_ratio, std::max<zip_uint64_t>(st.comp_size, 1),
+                               &ratio_limit))
+      ratio_limit = ~zip_uint64_t{0};
+    if (st.size > ratio_limit)
       return "member " + member_quoted(st.name) + " expands " +
              std::to_string(st.size / std::max<zip_uint64_t>(st.comp_size, 1)) +
              " times, more than the " + std::to_string(limits.max_ratio) +
              " a roster file does: it looks like a zip bomb";
-    total += st.size;
-    if (total > limits.max_bytes)
+    if (st.size > limits.max_bytes - total)
       return "its files expand to more than " + std::to_string(limits.max_bytes >> 20) +
              " MiB (the feed's source.max_bytes)";
+    total += st.size;
     planned.push_back({i, {std::move(name), st.size}});
   }
   std::vector<char> buffer(1 << 16);
@@ -156,6 +161,32 @@ std::string read_open_zip(zip_t* zip, const ZipLimits& limits, const ZipVisitor&
   return {};
 }
 
+// The zip's end, looked at before libzip opens it: libzip tries every end-of-directory record in
+// the last 64 KiB and reads the whole directory for each, so a zip of thousands of nested records
+// over a large directory keeps it busy for hours before any limit here applies. A zip written by
+// a zip tool has exactly one such record, ending the file (after its comment).
+std::string end_problem(std::string_view tail, const ZipLimits& limits) {
+  static constexpr std::string_view kEnd("PK\5\6", 4);
+  const std::size_t at = tail.rfind(kEnd);
+  if (at == std::string_view::npos) return {};  // libzip says what it is not
+  if (tail.find(kEnd) != at)
+    return "it has more than one end-of-directory record, as no zip tool writes one (a zip "
+           "built to make readers slow)";
+  if (at + 22 > tail.size()) return "its end-of-directory record is cut short";
+  const auto u16 = [&](std::size_t o) {
+    return static_cast<unsigned>(static_cast<unsigned char>(tail[at + o])) |
+           static_cast<unsigned>(static_cast<unsigned char>(tail[at + o + 1])) << 8;
+  };
+  if (at + 22 + u16(20) != tail.size()) return "its end-of-directory record does not end the file";
+  const unsigned entries = u16(10);
+  if (entries != 0xFFFF && entries > 4 * limits.max_members + 64)
+    return "its directory lists " + std::to_string(entries) + " entries";
+  return {};
+}
+
+// The last 64 KiB and 22 bytes of the file or bytes: where the end record must be.
+constexpr std::size_t kTailBytes = 65535 + 22;
+
 std::string open_error(zip_error_t& error) {
   const int code = zip_error_code_zip(&error);
   if (code == ZIP_ER_NOZIP) return "it is not a zip file";
@@ -168,6 +199,17 @@ std::string open_error(zip_error_t& error) {
 
 std::string read_zip(const std::filesystem::path& path, const ZipLimits& limits,
                      const ZipVisitor& visitor) {
+  {
+    std::ifstream in(path, std::ios::binary | std::ios::ate);
+    if (!in) throw Error("cannot open the zip " + display_safe(path.string()) + ".");
+    const auto size = static_cast<std::uint64_t>(in.tellg());
+    const std::uint64_t start = size > kTailBytes ? size - kTailBytes : 0;
+    std::string tail(static_cast<std::size_t>(size - start), '\0');
+    in.seekg(static_cast<std::streamoff>(start));
+    in.read(tail.data(), static_cast<std::streamsize>(tail.size()));
+    tail.resize(static_cast<std::size_t>(in.gcount()));
+    if (std::string why = end_problem(tail, limits); !why.empty()) return why;
+  }
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_file_create(path.c_str(), 0, -1, &error);
@@ -189,6 +231,10 @@ std::string read_zip(const std::filesystem::path& path, const ZipLimits& limits,
 
 std::string read_zip_bytes(std::string_view bytes, const ZipLimits& limits,
                            const ZipVisitor& visitor) {
+  if (std::string why = end_problem(
+          bytes.substr(bytes.size() > kTailBytes ? bytes.size() - kTailBytes : 0), limits);
+      !why.empty())
+    return why;
   zip_error_t error;
   zip_error_init(&error);
   zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);

@@ -85,7 +85,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   IngestOutcome o;
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   o.check = check_roster_path(feed.format, checker, roster,
-                              CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope});
+                              CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
+                                       ZipLimits{feed.source.max_bytes}});
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;

@@ -356,7 +356,7 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
     // zip's limits, and a refused zip is the run's refusal.
     RosterSet set;
     set.name = path.filename().string();
-    const std::string why = read_zip(path, ZipLimits{},
+    const std::string why = read_zip(path, run.zip,
                                      ZipVisitor{[&](const ZipMemberInfo& m) {
                                                   set.members.push_back({m.name, {}, {}});
                                                   set.members.back().bytes.reserve(m.bytes);

@@ -13,6 +13,7 @@
 #include "core/student_table.h"
 #include "parsers/roster_reader.h"
 #include "parsers/roster_set.h"
+#include "parsers/zip_archive.h"
 #include "validators/feed_scope.h"
 #include "validators/row_checker.h"
 
@@ -54,6 +55,8 @@ struct CheckRun {
   MatchFields same_person = default_match_fields();
   // Counts the rows the feed's scope leaves out (not owned; null: no scope).
   const FeedScope* scope = nullptr;
+  // What a set delivered as a zip may hold (its max_bytes: the feed's source.max_bytes).
+  ZipLimits zip{};
 };
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.

@@ -291,8 +291,10 @@ TEST_CASE("mail links: no approver sees but cannot decide; superseded, expired, 
         "0\n");  // a refused decision does not use the link up
 
   // Forged, or cut short: not a link rosterd sent.
-  for (const std::string& forged : {"/m/" + std::string(64, 'a'), std::string("/m/abc"),
-                                    review.substr(0, review.size() - 1) + "0"}) {
+  for (const std::string& forged :
+       {"/m/" + std::string(64, 'a'), std::string("/m/abc"),
+        // the last hex digit changed (to one it is not)
+        review.substr(0, review.size() - 1) + (review.back() == '0' ? "1" : "0")}) {
     const HttpAnswer a = w.get(forged);
     CHECK(a.status == 404);
     CHECK(a.body.find("This is not a link rosterd sent") != std::string::npos);

@@ -205,3 +205,22 @@ TEST_CASE("zip: what is no zip, or a damaged one, is refused with its reason") {
   testing::write_file(dir / "cut.zip", bytes.substr(0, bytes.size() - 30));
   CHECK_FALSE(read(dir / "cut.zip").refusal.empty());
 }
+
+TEST_CASE("zip: a second end-of-directory record, or bytes after it, refuse the zip unopened") {
+  // libzip tries every end record it finds; nested ones over a large directory kept it busy for
+  // hours (found in review), so only a zip with one record, at its very end, is opened.
+  testing::TempDir dir;
+  write_zip(dir / "ok.zip", {{"users.csv", "a\n"}});
+  const std::string bytes = testing::read_file(dir / "ok.zip");
+  testing::write_file(dir / "two.zip", bytes + std::string("PK\5\6", 4) + std::string(18, '\0'));
+  CHECK(read(dir / "two.zip").refusal.find("more than one end-of-directory record") !=
+        std::string::npos);
+  testing::write_file(dir / "trailing.zip", bytes + "trailing bytes");
+  CHECK(read(dir / "trailing.zip").refusal == "its end-of-directory record does not end the file");
+  std::string many = bytes;
+  many[many.size() - 12] = '\xFF';  // entries in the directory, low byte: 255 + the rest
+  many[many.size() - 11] = '\x7F';
+  testing::write_file(dir / "many.zip", many);
+  CHECK(read(dir / "many.zip").refusal.find("its directory lists") != std::string::npos);
+  CHECK(read_zip_bytes(bytes + "x", {}, {}) == "its end-of-directory record does not end the file");
+}
