@@ -8,16 +8,15 @@ using namespace rosterd;
 namespace {
 
 RosterSet oneroster(const std::string& users, const std::string& demographics) {
-  RosterSet set;
-  set.name = "s";
-  set.members = {{"manifest.csv",
-                  {},
-                  "propertyName,value\nfile.users,bulk\nfile.orgs,bulk\n"
-                  "file.demographics,bulk\n"},
-                 {"users.csv", {}, users},
-                 {"orgs.csv", {}, "sourcedId,type\no1,school\n"},
-                 {"demographics.csv", {}, demographics}};
-  return set;
+  const auto member = [](std::string name, std::string bytes) {
+    return SetMember{std::move(name), std::filesystem::path(), std::move(bytes)};
+  };
+  return RosterSet{std::string("the-set"),
+                   {member("manifest.csv",
+                           "propertyName,value\nfile.users,bulk\nfile.orgs,bulk\n"
+                           "file.demographics,bulk\n"),
+                    member("users.csv", users), member("orgs.csv", "sourcedId,type\no1,school\n"),
+                    member("demographics.csv", demographics)}};
 }
 
 }  // namespace
@@ -32,15 +31,17 @@ TEST_CASE("a OneRoster set in windows-1252: a long non-ASCII key is decoded once
   options.state_id.max_length = 4096;  // the key is long on purpose
   const ReferenceSet reference;
   const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
-  const RosterSet set = oneroster("sourcedId,role,orgSourcedIds,givenName,familyName,grades\n" +
-                                      id + ",student,o1,Ana,Ruiz,05\n",
-                                  "sourcedId,birthDate\n" + id + ",2016-01-15\n");
+  std::string users = "sourcedId,role,orgSourcedIds,givenName,familyName,grades\n";
+  users.append(id).append(",student,o1,Ana,Ruiz,05\n");
+  std::string demographics = "sourcedId,birthDate\n";
+  demographics.append(id).append(",2016-01-15\n");
+  const RosterSet set = oneroster(users, demographics);
   const CheckResult r = check_roster_set(format, checker, set);
   REQUIRE_FALSE(r.refused());
   CHECK(r.counts.rows_read == 1);
   std::string euros;
   for (int i = 0; i < 1000; ++i)
-    euros += "\xE2\x82\xAC";
+    euros.append("\xE2\x82\xAC", 3);
   REQUIRE(r.students.size() == 1);
   CHECK(r.students.get(0, Field::state_id) == euros);
   CHECK(r.students.get(0, Field::birth_date) == "2016-01-15");  // joined across the encoding
