@@ -5,7 +5,10 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 extern char** environ;
@@ -53,6 +56,20 @@ Options parse_options(int argc, char** argv, Options o) {
     }
   }
   return o;
+}
+
+Best best_of(int runs, const std::vector<std::string>& argv) {
+  Best best;
+  for (int r = 0; r < runs; ++r) {
+    const Measured m = measure(argv);
+    if (m.exit_status != 0 && m.exit_status != 1) {
+      std::fprintf(stderr, "bench: %s exited %d\n", argv[0].c_str(), m.exit_status);
+      std::exit(1);
+    }
+    best.seconds = std::min(best.seconds, m.seconds);
+    best.rss_kib = std::max(best.rss_kib, m.peak_rss_kib);
+  }
+  return best;
 }
 
 }  // namespace rosterd::bench

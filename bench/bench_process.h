@@ -29,4 +29,12 @@ struct Options {
 // Parses argv over `defaults`; unknown options are ignored.
 Options parse_options(int argc, char** argv, Options defaults);
 
+// The best wall time of `runs` runs of `argv`, with the largest peak RSS among them. A run
+// exiting other than 0 or 1 (a check with discrepancies) stops the benchmark.
+struct Best {
+  double seconds = 1e9;
+  long rss_kib = 0;
+};
+Best best_of(int runs, const std::vector<std::string>& argv);
+
 }  // namespace rosterd::bench

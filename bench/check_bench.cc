@@ -40,25 +40,6 @@ int bare_loop(const char* path) {
   return rows > 0 ? 0 : 1;
 }
 
-struct Best {
-  double seconds = 1e9;
-  long rss_kib = 0;
-};
-
-Best best_of(int runs, const std::vector<std::string>& argv) {
-  Best best;
-  for (int r = 0; r < runs; ++r) {
-    const bench::Measured m = bench::measure(argv);
-    if (m.exit_status != 0 && m.exit_status != 1) {
-      std::fprintf(stderr, "bench: %s exited %d\n", argv[0].c_str(), m.exit_status);
-      std::exit(1);
-    }
-    best.seconds = std::min(best.seconds, m.seconds);
-    best.rss_kib = std::max(best.rss_kib, m.peak_rss_kib);
-  }
-  return best;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,16 +67,16 @@ int main(int argc, char** argv) {
   std::printf("best of %d runs each; wall time of the whole process, peak RSS from wait4\n\n",
               runs);
 
-  const Best bare = best_of(runs, {self, "--bare", roster.string()});
+  const bench::Best bare = bench::best_of(runs, {self, "--bare", roster.string()});
   const auto check_with = [&](const char* threads) {
-    return best_of(
+    return bench::best_of(
         runs, {ROSTERD_BIN, "check", "--config", config.string(), "--feed", "gen", "--format",
                "json", "--as-of", testing::kGeneratorAsOf, "--threads", threads, roster.string()});
   };
-  const Best check1 = check_with("1");
-  const Best check2 = check_with("2");
+  const bench::Best check1 = check_with("1");
+  const bench::Best check2 = check_with("2");
 
-  const auto line = [&](const char* name, const Best& b) {
+  const auto line = [&](const char* name, const bench::Best& b) {
     std::printf(
         "%-34s %8.3f s %12s rows/s %8.1f MB/s %8.1f MB peak RSS\n", name, b.seconds,
         group_thousands(static_cast<unsigned long long>(static_cast<double>(rows) / b.seconds))

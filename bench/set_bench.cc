@@ -83,25 +83,6 @@ void generate(std::size_t students, const std::filesystem::path& dir) {
   }
 }
 
-struct Best {
-  double seconds = 1e9;
-  long rss_kib = 0;
-};
-
-Best best_of(int runs, const std::vector<std::string>& argv) {
-  Best best;
-  for (int r = 0; r < runs; ++r) {
-    const bench::Measured m = bench::measure(argv);
-    if (m.exit_status != 0 && m.exit_status != 1) {
-      std::fprintf(stderr, "bench: %s exited %d\n", argv[0].c_str(), m.exit_status);
-      std::exit(1);
-    }
-    best.seconds = std::min(best.seconds, m.seconds);
-    best.rss_kib = std::max(best.rss_kib, m.peak_rss_kib);
-  }
-  return best;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -135,15 +116,16 @@ int main(int argc, char** argv) {
       static_cast<double>(std::filesystem::file_size(dir / "set/users.csv")) / 1e6, one_mb);
   std::printf("best of %d runs each; wall time of the whole process, peak RSS from wait4\n\n",
               opt.runs);
-  const Best bare = best_of(opt.runs, {self, "--bare", (dir / "set/users.csv").string()});
+  const bench::Best bare =
+      bench::best_of(opt.runs, {self, "--bare", (dir / "set/users.csv").string()});
   const auto check = [&](const char* feed, const std::filesystem::path& what) {
-    return best_of(opt.runs,
-                   {ROSTERD_BIN, "check", "--config", (dir / "rosterd.yaml").string(), "--feed",
-                    feed, "--format", "json", "--as-of", kAsOf, "--threads", "2", what.string()});
+    return bench::best_of(
+        opt.runs, {ROSTERD_BIN, "check", "--config", (dir / "rosterd.yaml").string(), "--feed",
+                   feed, "--format", "json", "--as-of", kAsOf, "--threads", "2", what.string()});
   };
-  const Best one = check("one", dir / "one.txt");
-  const Best set = check("set", dir / "set");
-  const auto line = [&](const char* name, const Best& b) {
+  const bench::Best one = check("one", dir / "one.txt");
+  const bench::Best set = check("set", dir / "set");
+  const auto line = [&](const char* name, const bench::Best& b) {
     std::printf(
         "%-40s %8.3f s %12s students/s %8.1f MB peak RSS\n", name, b.seconds,
         group_thousands(static_cast<unsigned long long>(static_cast<double>(opt.rows) / b.seconds))

@@ -2,7 +2,12 @@
 
 #include <openssl/evp.h>
 
+#include <fstream>
 #include <stdexcept>
+#include <vector>
+
+#include "core/error.h"
+#include "core/utf8.h"
 
 namespace rosterd {
 
@@ -48,6 +53,19 @@ std::string sha256_hex(std::string_view data) {
   Sha256 h;
   h.update(data);
   return h.hex_digest();
+}
+
+std::string sha256_of_file(const std::filesystem::path& path, std::uint64_t& bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + display_safe(path.string()) + ".");
+  Sha256 hash;
+  std::vector<char> buffer(1 << 20);
+  bytes = 0;
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
+    bytes += static_cast<std::uint64_t>(in.gcount());
+  }
+  return hash.hex_digest();
 }
 
 }  // namespace rosterd

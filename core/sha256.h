@@ -1,6 +1,8 @@
 // Streaming SHA-256 (OpenSSL): identifies a roster file's exact bytes in runs and the ledger.
 #pragma once
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,5 +29,9 @@ class Sha256 {
 
 // The SHA-256 of a whole string, as hex.
 std::string sha256_hex(std::string_view data);
+
+// The SHA-256 of the whole file at `path`, as hex; its size goes to `bytes`. Throws Error when
+// the file cannot be opened.
+std::string sha256_of_file(const std::filesystem::path& path, std::uint64_t& bytes);
 
 }  // namespace rosterd

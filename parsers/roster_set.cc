@@ -1,7 +1,6 @@
 #include "parsers/roster_set.h"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <unordered_map>
@@ -181,16 +180,7 @@ FileSummary refused(FileSummary summary, Discrepancy why, const RosterSet& set) 
       f.sha256 = sha256_hex(m.bytes);
       f.bytes = m.bytes.size();
     } else {
-      Sha256 hash;
-      std::ifstream in(m.path, std::ios::binary);
-      if (!in) throw Error("cannot open " + display_safe(m.path.string()) + ".");
-      std::vector<char> buffer(1 << 20);
-      while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
-             in.gcount() > 0) {
-        hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-        f.bytes += static_cast<std::uint64_t>(in.gcount());
-      }
-      f.sha256 = hash.hex_digest();
+      f.sha256 = sha256_of_file(m.path, f.bytes);
     }
     members.emplace_back(m.name, std::move(f));
   }

@@ -195,6 +195,21 @@ std::string open_error(zip_error_t& error) {
   return std::string("it cannot be read as a zip (") + zip_error_strerror(&error) + ")";
 }
 
+// Opens the zip `source` holds (taking it; `error` is the one it was made with, and is done
+// with here) and reads it.
+std::string open_and_read(zip_source_t* source, zip_error_t& error, const ZipLimits& limits,
+                          const ZipVisitor& visitor) {
+  ZipHandle zip(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  if (!zip) {
+    zip_source_free(source);  // libzip keeps the source when the open fails
+    const std::string why = open_error(error);
+    zip_error_fini(&error);
+    return why;
+  }
+  zip_error_fini(&error);
+  return read_open_zip(zip.get(), limits, visitor);
+}
+
 }  // namespace
 
 std::string read_zip(const std::filesystem::path& path, const ZipLimits& limits,
@@ -218,15 +233,7 @@ std::string read_zip(const std::filesystem::path& path, const ZipLimits& limits,
     zip_error_fini(&error);
     throw Error("cannot open the zip " + display_safe(path.string()) + ": " + what + ".");
   }
-  ZipHandle zip(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
-  if (!zip) {
-    zip_source_free(source);
-    const std::string why = open_error(error);
-    zip_error_fini(&error);
-    return why;
-  }
-  zip_error_fini(&error);
-  return read_open_zip(zip.get(), limits, visitor);
+  return open_and_read(source, error, limits, visitor);
 }
 
 std::string read_zip_bytes(std::string_view bytes, const ZipLimits& limits,
@@ -242,15 +249,7 @@ std::string read_zip_bytes(std::string_view bytes, const ZipLimits& limits,
     zip_error_fini(&error);
     return "it cannot be read as a zip";
   }
-  ZipHandle zip(zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
-  if (!zip) {
-    zip_source_free(source);
-    const std::string why = open_error(error);
-    zip_error_fini(&error);
-    return why;
-  }
-  zip_error_fini(&error);
-  return read_open_zip(zip.get(), limits, visitor);
+  return open_and_read(source, error, limits, visitor);
 }
 
 bool looks_like_zip(std::string_view head) {

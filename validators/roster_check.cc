@@ -308,20 +308,6 @@ bool is_zip_file(const std::filesystem::path& path) {
   return in.gcount() == 4 && looks_like_zip(std::string_view(head, 4));
 }
 
-// The SHA-256 of a whole file, and its size in `bytes`.
-std::string sha256_of_file(const std::filesystem::path& path, std::uint64_t& bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + display_safe(path.string()) + ".");
-  Sha256 hash;
-  std::vector<char> buffer(1 << 20);
-  bytes = 0;
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
-    hash.update(buffer.data(), static_cast<std::size_t>(in.gcount()));
-    bytes += static_cast<std::uint64_t>(in.gcount());
-  }
-  return hash.hex_digest();
-}
-
 }  // namespace
 
 CheckResult check_roster_file(const RosterReader& reader, const RowChecker& checker,
