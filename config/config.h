@@ -53,6 +53,9 @@ struct SourceConfig {
   SftpOptions sftp;  // sftp.dir is the remote folder
   std::string pattern = "*";
   std::chrono::seconds stable_for{60};
+  // A set of files (a set layout) lacking a file the layout needs is taken, and refused, only
+  // once its files have been unchanged this long: until then the missing file may still come.
+  std::chrono::seconds incomplete_set_wait{3600};
   ReadyWhen ready_when = ReadyWhen::stable;
   std::vector<std::string> markers = {".done", ".ok"};
   AfterTake after = AfterTake::keep;

@@ -221,6 +221,8 @@ void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
       n["pattern"].fail("must be a file-name glob such as \"roster-*.txt\" (no '/').");
   }
   if (!n["stable_for"].is_null()) s.stable_for = parse_duration(n["stable_for"]);
+  if (!n["incomplete_set_wait"].is_null())
+    s.incomplete_set_wait = parse_duration(n["incomplete_set_wait"]);
   if (!n["ready_when"].is_null()) {
     s.ready_when = n["ready_when"].as_choice({"stable", "marker"}) == "marker" ? ReadyWhen::marker
                                                                                : ReadyWhen::stable;
@@ -260,8 +262,8 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
     n.fail("has both `sftp:` and `local:`; a feed takes its files from one drop.");
   if (!n["local"].is_null()) {
     const YamlNode l = n["local"];
-    l.expect_keys({"dir", "pattern", "stable_for", "ready_when", "markers", "after", "move_to",
-                   "max_bytes", "max_listing", "attempts", "retry_backoff"});
+    l.expect_keys({"dir", "pattern", "stable_for", "incomplete_set_wait", "ready_when", "markers",
+                   "after", "move_to", "max_bytes", "max_listing", "attempts", "retry_backoff"});
     s.kind = SourceKind::local;
     if (l["dir"].is_null()) l.fail("needs `dir:`, the folder the SIS delivers roster files to.");
     s.local_dir = resolve(base, l["dir"].as_string());
@@ -279,6 +281,7 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
                  "dir",
                  "pattern",
                  "stable_for",
+                 "incomplete_set_wait",
                  "ready_when",
                  "markers",
                  "after",

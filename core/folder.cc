@@ -8,6 +8,8 @@
 #include <stdio.h>
 
 #include <cerrno>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "core/os_error.h"
@@ -144,7 +146,7 @@ bool Folder::remove_file(const std::string& name) const {
   fail("cannot delete " + (path_ / name).string(), errno);
 }
 
-std::vector<FolderFile> Folder::files() const {
+std::vector<FolderFile> Folder::entries(unsigned type) const {
   // fdopendir takes the descriptor it is given: hand it a copy, and read the folder from its start.
   const int copy = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (copy < 0) fail("cannot list the folder " + path_.string(), errno);
@@ -156,13 +158,60 @@ std::vector<FolderFile> Folder::files() const {
   }
   std::vector<FolderFile> out;
   while (const dirent* e = ::readdir(dir)) {
+    const std::string_view name = e->d_name;
+    if (name == "." || name == "..") continue;
     struct stat st {};
-    if (::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
-    out.push_back({e->d_name, static_cast<std::uint64_t>(st.st_size),
+    if (::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || (st.st_mode & S_IFMT) != type)
+      continue;
+    out.push_back({e->d_name, type == S_IFREG ? static_cast<std::uint64_t>(st.st_size) : 0,
                    static_cast<std::int64_t>(st.st_mtime)});
   }
   ::closedir(dir);
   return out;
+}
+
+std::vector<FolderFile> Folder::files() const {
+  return entries(S_IFREG);
+}
+
+std::vector<FolderFile> Folder::folders() const {
+  return entries(S_IFDIR);
+}
+
+bool Folder::remove_folder(const std::string& name) const {
+  std::optional<Folder> inside;
+  try {
+    inside.emplace(below(name, false));
+  } catch (const FolderError& e) {
+    if (e.kind() == FolderError::Kind::missing) return false;
+    throw;
+  }
+  if (!inside->folders().empty()) {
+    throw FolderError("cannot delete " + (path_ / name).string() +
+                          ": it holds a folder, which rosterd never puts there. Look at what is "
+                          "in it, and delete it by hand",
+                      FolderError::Kind::other);
+  }
+  // Whatever else is in it goes: files, and links (unlinked, never followed).
+  const int copy = ::openat(inside->fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (copy < 0) fail("cannot list the folder " + inside->path_.string(), errno);
+  DIR* dir = ::fdopendir(copy);
+  if (dir == nullptr) {
+    const int err = errno;
+    ::close(copy);
+    fail("cannot list the folder " + inside->path_.string(), err);
+  }
+  std::vector<std::string> names;
+  while (const dirent* e = ::readdir(dir)) {
+    const std::string_view n = e->d_name;
+    if (n != "." && n != "..") names.emplace_back(n);
+  }
+  ::closedir(dir);
+  for (const auto& n : names)
+    inside->remove_file(n);
+  if (::unlinkat(fd_, name.c_str(), AT_REMOVEDIR) == 0) return true;
+  if (errno == ENOENT) return false;
+  fail("cannot delete the folder " + (path_ / name).string(), errno);
 }
 
 void Folder::sync() const {

@@ -78,12 +78,21 @@ class Folder {
   bool remove_file(const std::string& name) const;
   // Every regular file in the folder; links, folders and devices are left out. Throws FolderError.
   std::vector<FolderFile> files() const;
+  // Every folder directly in this one (not "." or ".."; a link to a folder is not one), with its
+  // mtime and a size of 0. Throws FolderError.
+  std::vector<FolderFile> folders() const;
+  // Removes the folder `name` and the files in it, without following a link: a link in it is
+  // removed, never what it points to. A folder that holds a folder is refused (FolderError):
+  // what rosterd removes this way (a staged set) never does. False when it was already gone.
+  bool remove_folder(const std::string& name) const;
   // fsyncs the folder, so a rename or unlink in it survives a power cut. Errors are ignored: the
   // file's own fsync has happened and there is nothing more to try.
   void sync() const;
 
  private:
   Folder(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+  // The entries of one type (S_IFREG, S_IFDIR), as lstat sees them.
+  std::vector<FolderFile> entries(unsigned type) const;
 
   int fd_ = -1;
   std::filesystem::path path_;

@@ -137,6 +137,11 @@ FormatPreset oneroster_1_1() {
   p.format.preset = p.name;
   p.grades = ceds_grades();
   p.set_files = {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"};
+  // OneRoster 1.1's other CSV files (section 4 of the CSV binding).
+  p.other_set_files = {"academicSessions.csv", "categories.csv", "classes.csv",
+                       "classResources.csv",   "courses.csv",    "courseResources.csv",
+                       "enrollments.csv",      "lineItems.csv",  "resources.csv",
+                       "results.csv"};
   return p;
 }
 

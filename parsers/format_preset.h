@@ -33,6 +33,9 @@ struct FormatPreset {
   // A layout of several files: the files a set must hold (parsers/roster_set.h); empty for a
   // layout of one file.
   std::vector<std::string_view> set_files;
+  // The layout's other files, which a delivered set may hold beside those (OneRoster's
+  // classes.csv, enrollments.csv, …): taken, staged and archived with the set, not read yet.
+  std::vector<std::string_view> other_set_files;
 };
 
 // Every preset, in the order `rosterd layout` and the docs list them.

@@ -154,21 +154,16 @@ class OneRosterStudents : public RowSink {
   std::uint32_t students_ = 0;
 };
 
-// The set's identity: each member's name and SHA-256, sorted by name and hashed together, so
-// the same files give the same run however they were delivered; and the members' bytes.
-void set_identity(FileSummary& summary, std::vector<std::pair<std::string, FileSummary>> members) {
-  std::sort(members.begin(), members.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  Sha256 hash;
+// The set's identity (set_sha256), and the members' bytes.
+void set_identity(FileSummary& summary,
+                  const std::vector<std::pair<std::string, FileSummary>>& members) {
+  std::vector<std::pair<std::string, std::string>> hashes;
   summary.bytes = 0;
   for (const auto& [name, m] : members) {
-    hash.update(name);
-    hash.update("\n", 1);
-    hash.update(m.sha256);
-    hash.update("\n", 1);
+    hashes.emplace_back(name, m.sha256);
     summary.bytes += m.bytes;
   }
-  summary.sha256 = hash.hex_digest();
+  summary.sha256 = set_sha256(std::move(hashes));
 }
 
 // A refused set's identity, from every member of it (those read and those not).
@@ -297,6 +292,18 @@ RosterSet roster_set_of_folder(const std::filesystem::path& folder) {
   std::sort(set.members.begin(), set.members.end(),
             [](const SetMember& a, const SetMember& b) { return a.name < b.name; });
   return set;
+}
+
+std::string set_sha256(std::vector<std::pair<std::string, std::string>> members) {
+  std::sort(members.begin(), members.end());
+  Sha256 hash;
+  for (const auto& [name, sha] : members) {
+    hash.update(name);
+    hash.update("\n", 1);
+    hash.update(sha);
+    hash.update("\n", 1);
+  }
+  return hash.hex_digest();
 }
 
 bool is_set_layout(const FormatPreset& preset) {

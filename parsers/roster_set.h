@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/format_preset.h"
@@ -41,6 +42,11 @@ struct RosterSet {
 // The regular files directly in `folder` (links and subfolders left out), as a set named by the
 // folder. Throws Error when the folder cannot be read.
 RosterSet roster_set_of_folder(const std::filesystem::path& folder);
+
+// A set's identity from its members' names and SHA-256s: sorted by name and hashed together, so
+// the same files give the same identity however they were delivered (a zip, a folder, loose
+// files in a drop).
+std::string set_sha256(std::vector<std::pair<std::string, std::string>> members);
 
 // Whether a preset's layout is a set of files (its roster file alone is not a roster).
 bool is_set_layout(const FormatPreset& preset);

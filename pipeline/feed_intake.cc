@@ -9,10 +9,12 @@
 #include "core/fault_point.h"
 #include "core/log.h"
 #include "core/utf8.h"
+#include "parsers/roster_set.h"
 #include "transport/local_drop.h"
 #include "transport/local_name.h"
 #include "transport/sftp_drop.h"
 #include "transport/staged_file.h"
+#include "transport/staged_set.h"
 
 namespace rosterd {
 namespace {
@@ -67,7 +69,10 @@ std::filesystem::path archive_dir(const Config& config, const std::string& feed)
 }
 
 FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore& store, Drop& drop)
-    : config_(config), feed_(feed), store_(store), drop_(drop), clock_(store.clock()) {}
+    : config_(config), feed_(feed), store_(store), drop_(drop), clock_(store.clock()) {
+  const FormatPreset* preset = find_format_preset(feed.format.preset);
+  if (preset != nullptr && is_set_layout(*preset)) set_layout_ = preset;
+}
 
 template <typename F>
 auto FeedIntake::with_retries(const char* what, F&& op) -> decltype(op()) {
@@ -128,83 +133,16 @@ FetchResult FeedIntake::fetch() {
     }
     store_.ledger().forget_observations(feed_.name, names);
     // Oldest first, so that nights are ingested in the order they were delivered.
-    std::sort(candidates.begin(), candidates.end(), [](const DropEntry& a, const DropEntry& b) {
-      return a.mtime != b.mtime ? a.mtime < b.mtime : a.name < b.name;
-    });
-
-    for (const DropEntry& e : candidates) {
-      if (store_.ledger().file(feed_.name, e.name, e.size, e.mtime)) continue;  // seen before
-      FetchEvent ev;
-      ev.name = e.name;
-      std::string why;
-      if (!ready(e, all, why)) {
-        ev.kind = FetchEvent::Kind::waiting;
-        ev.detail = why;
-        result.events.push_back(std::move(ev));
-        continue;
+    const DropGrouping grouping = group_deliveries(candidates, set_layout_);
+    for (const std::string& name : grouping.strangers) {
+      log::debug("drop.not_a_set_file", {{"feed", feed_.name}, {"file", name}});
+    }
+    for (const DropDelivery& d : grouping.deliveries) {
+      if (d.is_set) {
+        fetch_set(d, all, staging, result);
+      } else {
+        fetch_file(d.files.front(), all, staging, result);
       }
-      SourceFile rec;
-      rec.feed = feed_.name;
-      rec.remote_name = e.name;
-      rec.size = e.size;
-      rec.mtime = e.mtime;
-      rec.seen_at = utc_timestamp(clock_.now());
-      if (e.size > s.max_bytes) {
-        rec.status = "too_large";
-        rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" +
-                     std::to_string(s.max_bytes) + "); not taken";
-        rec.id = store_.ledger().add(rec);
-        log::error("drop.too_large",
-                   {{"feed", feed_.name}, {"file", e.name}, {"detail", rec.detail}});
-        result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
-        continue;
-      }
-      if (!staging) staging.emplace(held_folder(config_, "staging", feed_.name, true));
-      const Folder& dir = *staging;
-      std::optional<StagedFile> staged;
-      try {
-        staged.emplace(with_retries(
-            "download", [&] { return StagedFile::download(drop_, e, dir, s.max_bytes); }));
-      } catch (const FileChangedError& err) {
-        result.events.push_back({FetchEvent::Kind::waiting, e.name, err.what(), std::nullopt});
-        continue;
-      }
-      fault_point("fetch.downloaded");
-      rec.sha256 = staged->sha256();
-      if (auto earlier = store_.ledger().file_with_sha(feed_.name, rec.sha256)) {
-        rec.status = "repeat";
-        rec.repeat_of = earlier->id;
-        rec.detail = "the same bytes as " + earlier->remote_name + " (file " +
-                     std::to_string(earlier->id) +
-                     (earlier->run_id ? ", run " + std::to_string(*earlier->run_id) : "") +
-                     "); not ingested again";
-        rec.id = store_.ledger().add(rec);
-        log::warning("drop.repeat", {{"feed", feed_.name},
-                                     {"file", e.name},
-                                     {"repeat_of", std::to_string(earlier->id)},
-                                     {"sha256", rec.sha256}});
-        if (earlier->status == "ingested") {
-          after_take(rec);
-        } else {
-          rec.after_action = "kept until file " + std::to_string(earlier->id) + " is ingested";
-        }
-        store_.ledger().update(rec);
-        result.events.push_back({FetchEvent::Kind::repeat, e.name, rec.detail, rec});
-        continue;
-      }
-      rec.status = "fetched";
-      const std::string local_name = utc_timestamp_compact(clock_.now()) + "-" +
-                                     std::to_string(e.mtime) + "-" + safe_local_name(e.name);
-      rec.local_path = (dir.path() / local_name).string();
-      rec.id = store_.ledger().add(rec);
-      fault_point("fetch.recorded");
-      staged->publish(local_name);
-      fault_point("fetch.staged");
-      log::info("drop.taken", {{"feed", feed_.name},
-                               {"file", e.name},
-                               {"bytes", std::to_string(staged->bytes())},
-                               {"sha256", rec.sha256}});
-      result.events.push_back({FetchEvent::Kind::taken, e.name, rec.local_path, rec});
     }
   } catch (const Error& e) {
     // TransportError, or a StoreError (another process recorded the same file first).
@@ -221,54 +159,239 @@ FetchResult FeedIntake::fetch() {
   return result;
 }
 
+SourceFile FeedIntake::new_record(const std::string& name, std::uint64_t size,
+                                  std::int64_t mtime) const {
+  SourceFile rec;
+  rec.feed = feed_.name;
+  rec.remote_name = name;
+  rec.size = size;
+  rec.mtime = mtime;
+  rec.seen_at = utc_timestamp(clock_.now());
+  return rec;
+}
+
+bool FeedIntake::repeat_of_earlier(SourceFile& rec, const std::vector<SourceMember>& members,
+                                   FetchResult& result) {
+  const auto earlier = store_.ledger().file_with_sha(feed_.name, rec.sha256);
+  if (!earlier) return false;
+  rec.status = "repeat";
+  rec.repeat_of = earlier->id;
+  rec.detail = "the same bytes as " + earlier->remote_name + " (file " +
+               std::to_string(earlier->id) +
+               (earlier->run_id ? ", run " + std::to_string(*earlier->run_id) : "") +
+               "); not ingested again";
+  rec.id = store_.ledger().add(rec, members);
+  rec.member_count = members.size();
+  log::warning("drop.repeat", {{"feed", feed_.name},
+                               {"file", rec.remote_name},
+                               {"repeat_of", std::to_string(earlier->id)},
+                               {"sha256", rec.sha256}});
+  if (earlier->status == "ingested") {
+    after_take(rec);
+  } else {
+    rec.after_action = "kept until file " + std::to_string(earlier->id) + " is ingested";
+  }
+  store_.ledger().update(rec);
+  result.events.push_back({FetchEvent::Kind::repeat, rec.remote_name, rec.detail, rec});
+  return true;
+}
+
+void FeedIntake::fetch_file(const DropEntry& e, const std::vector<DropEntry>& all,
+                            std::optional<Folder>& staging, FetchResult& result) {
+  const SourceConfig& s = feed_.source;
+  if (store_.ledger().file(feed_.name, e.name, e.size, e.mtime)) return;  // seen before
+  std::string why;
+  if (!ready(e, all, why)) {
+    result.events.push_back({FetchEvent::Kind::waiting, e.name, why, std::nullopt});
+    return;
+  }
+  SourceFile rec = new_record(e.name, e.size, e.mtime);
+  if (e.size > s.max_bytes) {
+    rec.status = "too_large";
+    rec.detail = std::to_string(e.size) + " bytes, over max_bytes (" + std::to_string(s.max_bytes) +
+                 "); not taken";
+    rec.id = store_.ledger().add(rec);
+    log::error("drop.too_large", {{"feed", feed_.name}, {"file", e.name}, {"detail", rec.detail}});
+    result.events.push_back({FetchEvent::Kind::too_large, e.name, rec.detail, rec});
+    return;
+  }
+  if (!staging) staging.emplace(held_folder(config_, "staging", feed_.name, true));
+  const Folder& dir = *staging;
+  std::optional<StagedFile> staged;
+  try {
+    staged.emplace(
+        with_retries("download", [&] { return StagedFile::download(drop_, e, dir, s.max_bytes); }));
+  } catch (const FileChangedError& err) {
+    result.events.push_back({FetchEvent::Kind::waiting, e.name, err.what(), std::nullopt});
+    return;
+  }
+  fault_point("fetch.downloaded");
+  rec.sha256 = staged->sha256();
+  if (repeat_of_earlier(rec, {}, result)) return;
+  rec.status = "fetched";
+  const std::string local_name = utc_timestamp_compact(clock_.now()) + "-" +
+                                 std::to_string(e.mtime) + "-" + safe_local_name(e.name);
+  rec.local_path = (dir.path() / local_name).string();
+  rec.id = store_.ledger().add(rec);
+  fault_point("fetch.recorded");
+  staged->publish(local_name);
+  fault_point("fetch.staged");
+  log::info("drop.taken", {{"feed", feed_.name},
+                           {"file", e.name},
+                           {"bytes", std::to_string(staged->bytes())},
+                           {"sha256", rec.sha256}});
+  result.events.push_back({FetchEvent::Kind::taken, e.name, rec.local_path, rec});
+}
+
+void FeedIntake::fetch_set(const DropDelivery& d, const std::vector<DropEntry>& all,
+                           std::optional<Folder>& staging, FetchResult& result) {
+  const SourceConfig& s = feed_.source;
+  if (store_.ledger().file(feed_.name, d.name, d.size(), d.mtime())) return;  // seen before
+  const auto wait = [&](std::string why) {
+    result.events.push_back({FetchEvent::Kind::waiting, d.name, std::move(why), std::nullopt});
+  };
+  if (!d.conflict.empty()) return wait(d.conflict);
+  // Every file complete (stable, or marked), as one file would have to be. Each is looked at
+  // (and its stable_for clock kept) even when an earlier one is not ready yet.
+  std::string not_ready;
+  for (const DropEntry& e : d.files) {
+    std::string why;
+    if (!ready(e, all, why) && not_ready.empty()) not_ready = e.name + ": " + why;
+  }
+  if (!not_ready.empty()) return wait(not_ready);
+  if (!d.missing.empty()) {
+    // A file the layout needs may still be on its way: the set waits for it, then is taken
+    // without it so that the district hears why nothing was read (never as a roster without it).
+    const std::int64_t now = clock_.now();
+    std::int64_t since = 0;
+    for (const DropEntry& e : d.files)
+      since = std::max(since, store_.ledger().observe(feed_.name, e.name, e.size, e.mtime, now));
+    const std::int64_t waited = now - since;
+    std::string names;
+    for (std::string_view m : d.missing)
+      names += (names.empty() ? "" : ", ") + std::string(m);
+    if (waited < s.incomplete_set_wait.count()) {
+      return wait("the set has no " + names + " yet; without it, it is taken and refused once " +
+                  "unchanged for " + std::to_string(s.incomplete_set_wait.count()) +
+                  "s (incomplete_set_wait; " + std::to_string(waited) + "s so far)");
+    }
+  }
+  SourceFile rec = new_record(d.name, d.size(), d.mtime());
+  std::vector<SourceMember> members;
+  for (std::size_t i = 0; i < d.files.size(); ++i) {
+    const DropEntry& e = d.files[i];
+    members.push_back({e.name, d.local_names[i], e.size, e.mtime, {}});
+  }
+  const auto too_large = std::find_if(d.files.begin(), d.files.end(),
+                                      [&](const DropEntry& e) { return e.size > s.max_bytes; });
+  if (too_large != d.files.end()) {
+    rec.status = "too_large";
+    rec.detail = too_large->name + " is " + std::to_string(too_large->size) +
+                 " bytes, over max_bytes (" + std::to_string(s.max_bytes) +
+                 "); the set is not taken";
+    rec.id = store_.ledger().add(rec, members);
+    rec.member_count = members.size();
+    log::error("drop.too_large", {{"feed", feed_.name}, {"file", d.name}, {"detail", rec.detail}});
+    result.events.push_back({FetchEvent::Kind::too_large, d.name, rec.detail, rec});
+    return;
+  }
+  if (!staging) staging.emplace(held_folder(config_, "staging", feed_.name, true));
+  std::optional<StagedSet> staged;
+  staged.emplace(*staging);
+  std::vector<std::pair<std::string, std::string>> hashes;
+  try {
+    for (SourceMember& m : members) {
+      const DropEntry& e = d.files[hashes.size()];
+      m.sha256 = with_retries("download",
+                              [&] { return staged->add(drop_, e, m.local_name, s.max_bytes); });
+      hashes.emplace_back(m.local_name, m.sha256);
+    }
+  } catch (const FileChangedError& err) {
+    return wait(err.what());
+  }
+  fault_point("fetch.downloaded");
+  rec.sha256 = set_sha256(hashes);
+  if (repeat_of_earlier(rec, members, result)) return;
+  rec.status = "fetched";
+  const std::string local_name = utc_timestamp_compact(clock_.now()) + "-" +
+                                 std::to_string(d.mtime()) + "-" + safe_local_name(d.name);
+  rec.local_path = (staging->path() / local_name).string();
+  rec.id = store_.ledger().add(rec, members);
+  rec.member_count = members.size();
+  fault_point("fetch.recorded");
+  staged->publish(local_name);
+  fault_point("fetch.staged");
+  log::info("drop.taken", {{"feed", feed_.name},
+                           {"file", d.name},
+                           {"files", std::to_string(members.size())},
+                           {"bytes", std::to_string(d.size())},
+                           {"sha256", rec.sha256}});
+  result.events.push_back({FetchEvent::Kind::taken, d.name, rec.local_path, rec});
+}
+
+std::string FeedIntake::tidy_remote(const std::string& name, std::uint64_t size,
+                                    std::int64_t mtime) {
+  const SourceConfig& s = feed_.source;
+  // Only the version that was taken: if the SIS has since replaced the file, the new one is
+  // tomorrow's roster and must not be deleted unread.
+  const std::optional<DropEntry> now = with_retries("stat", [&] { return drop_.stat(name); });
+  std::string done;
+  if (!now) {
+    // Gone already (a crash after the action, before the ledger heard of it; or someone
+    // else): its markers still go, below.
+    done = "already gone";
+  } else if (now->size != size || now->mtime != mtime) {
+    return "left: the file was replaced since it was taken; the new version is taken when "
+           "complete";
+  } else if (s.after == AfterTake::remove) {
+    with_retries("delete", [&] { drop_.remove(name); });
+    done = "deleted";
+  } else {
+    done = "moved to " + with_retries("move", [&] { return drop_.move(name, s.move_to); });
+  }
+  // Its markers go with it. (A marker left behind cannot mark the next version complete:
+  // ready() wants a marker at least as new as the file.)
+  if (s.ready_when == ReadyWhen::marker) {
+    for (const auto& m : s.markers) {
+      const std::string marker = name + m;
+      try {
+        if (!drop_.stat(marker)) continue;
+        if (s.after == AfterTake::remove) {
+          drop_.remove(marker);
+        } else {
+          drop_.move(marker, s.move_to);
+        }
+      } catch (const TransportError& e) {
+        log::warning("drop.marker_left",
+                     {{"feed", feed_.name}, {"file", marker}, {"error", e.what()}});
+      }
+    }
+  }
+  return done;
+}
+
 void FeedIntake::after_take(SourceFile& f) {
   const SourceConfig& s = feed_.source;
   if (s.after == AfterTake::keep) {
     f.after_action = "kept";
     return;
   }
+  // A set's files each get the action, and the record says what became of each.
+  std::string done;
   try {
-    // Only the version that was taken: if the SIS has since replaced the file, the new one is
-    // tomorrow's roster and must not be deleted unread.
-    const std::optional<DropEntry> now =
-        with_retries("stat", [&] { return drop_.stat(f.remote_name); });
-    if (!now) {
-      // Gone already (a crash after the action, before the ledger heard of it; or someone
-      // else): its markers still go, below.
-      f.after_action = "already gone";
-    } else if (now->size != f.size || now->mtime != f.mtime) {
-      f.after_action =
-          "left: the file was replaced since it was taken; the new version is taken "
-          "when complete";
+    if (!f.is_set()) {
+      f.after_action = tidy_remote(f.remote_name, f.size, f.mtime);
       return;
-    } else if (s.after == AfterTake::remove) {
-      with_retries("delete", [&] { drop_.remove(f.remote_name); });
-      f.after_action = "deleted";
-    } else {
-      f.after_action =
-          "moved to " + with_retries("move", [&] { return drop_.move(f.remote_name, s.move_to); });
     }
-    // Its markers go with it. (A marker left behind cannot mark the next version complete:
-    // ready() wants a marker at least as new as the file.)
-    if (s.ready_when == ReadyWhen::marker) {
-      for (const auto& m : s.markers) {
-        const std::string marker = f.remote_name + m;
-        try {
-          if (!drop_.stat(marker)) continue;
-          if (s.after == AfterTake::remove) {
-            drop_.remove(marker);
-          } else {
-            drop_.move(marker, s.move_to);
-          }
-        } catch (const TransportError& e) {
-          log::warning("drop.marker_left",
-                       {{"feed", feed_.name}, {"file", marker}, {"error", e.what()}});
-        }
-      }
+    for (const SourceMember& m : store_.ledger().members(f.id)) {
+      const std::string what = tidy_remote(m.remote_name, m.size, m.mtime);
+      done += (done.empty() ? "" : "; ") + m.remote_name + ": " + what;
     }
+    f.after_action = done;
   } catch (const TransportError& e) {
     // The run stands: the ledger already says the file was taken, so it is not taken again.
-    f.after_action = std::string("failed: ") + e.what();
+    f.after_action =
+        std::string("failed: ") + e.what() + (done.empty() ? "" : " (before: " + done + ")");
     log::error("drop.after_failed",
                {{"feed", feed_.name}, {"file", f.remote_name}, {"error", e.what()}});
     if (mailer_ != nullptr) {
@@ -300,7 +423,9 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     // A file whose run finished before a crash, or whose archiving and after-action a crash
     // cut short, only needs those finished: it is not run again.
     const bool done = f.status == "ingested" || (f.run_state && finished(*f.run_state));
-    if (!done && !std::filesystem::is_regular_file(f.local_path, ec)) {
+    const bool staged_copy = f.is_set() ? std::filesystem::is_directory(f.local_path, ec)
+                                        : std::filesystem::is_regular_file(f.local_path, ec);
+    if (!done && !staged_copy) {
       // The staged copy is gone before its run finished (a crash between the ledger and the
       // rename): forget the record, and any repeat of it, so the file is fetched again.
       store_.ledger().forget(f.id);
@@ -415,6 +540,11 @@ void FeedIntake::tidy() {
     for (const FolderFile& f : archive.files()) {
       if (f.mtime >= cutoff) continue;
       if (archive.remove_file(f.name))
+        log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
+    }
+    for (const FolderFile& f : archive.folders()) {  // sets
+      if (f.mtime >= cutoff) continue;
+      if (archive.remove_folder(f.name))
         log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
     }
   } catch (const FolderError& e) {

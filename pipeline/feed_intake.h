@@ -18,6 +18,7 @@
 
 #include "config/config.h"
 #include "core/folder.h"
+#include "pipeline/drop_sets.h"
 #include "pipeline/ingest_run.h"
 #include "pipeline/mailer.h"
 #include "store/roster_store.h"
@@ -84,7 +85,21 @@ class FeedIntake {
   template <typename F>
   auto with_retries(const char* what, F&& op) -> decltype(op());
   bool ready(const DropEntry& e, const std::vector<DropEntry>& all, std::string& why);
+  // Takes one file, or one set of files, when complete and not seen before (fetch()).
+  void fetch_file(const DropEntry& e, const std::vector<DropEntry>& all,
+                  std::optional<Folder>& staging, FetchResult& result);
+  void fetch_set(const DropDelivery& d, const std::vector<DropEntry>& all,
+                 std::optional<Folder>& staging, FetchResult& result);
+  SourceFile new_record(const std::string& name, std::uint64_t size, std::int64_t mtime) const;
+  // When an earlier file (or set) of the feed had these bytes (rec.sha256): records `rec` as a
+  // repeat of it, applies source.after once that one is ingested, and returns true.
+  bool repeat_of_earlier(SourceFile& rec, const std::vector<SourceMember>& members,
+                         FetchResult& result);
+  // Applies source.after to the record's file, or to each file of its set.
   void after_take(SourceFile& f);
+  // Applies source.after to one file of the drop if it is still the version taken, with its
+  // markers; returns what was done. Throws TransportError.
+  std::string tidy_remote(const std::string& name, std::uint64_t size, std::int64_t mtime);
   // Moves a run's staged copy into the archive (a failure is logged; the copy stays).
   void archive_staged_copy(const std::filesystem::path& staged, const Folder& archive);
   // Applies source.after to repeats whose original is now ingested (docs/drops.md "Repeats").
@@ -95,6 +110,7 @@ class FeedIntake {
   RosterStore& store_;
   Drop& drop_;
   const Clock& clock_;
+  const FormatPreset* set_layout_ = nullptr;  // the feed's preset, when its layout is a set
   std::string last_error_;  // of the previous fetch(), so a state change is logged once
   Mailer* mailer_ = nullptr;
 };

@@ -10,7 +10,8 @@ namespace {
 
 constexpr const char* kSourceColumns =
     "f.id, f.feed, f.remote_name, f.size, f.mtime, f.sha256, f.seen_at, f.status, f.detail, "
-    "f.local_path, f.repeat_of, f.run_id, coalesce(r.decision, ''), f.attempts, f.after_action "
+    "f.local_path, f.repeat_of, f.run_id, coalesce(r.decision, ''), f.attempts, f.after_action, "
+    "(SELECT count(*) FROM source_file_members m WHERE m.file_id = f.id) "
     "FROM source_files f LEFT JOIN runs r ON r.id = f.run_id";
 
 SourceFile read_source_file(const Statement& q) {
@@ -30,6 +31,7 @@ SourceFile read_source_file(const Statement& q) {
   if (!q.text(12).empty()) f.run_state = run_state_from_name(q.text(12));
   f.attempts = static_cast<int>(q.integer(13));
   f.after_action = q.text(14);
+  f.member_count = static_cast<std::size_t>(q.integer(15));
   return f;
 }
 
@@ -105,7 +107,54 @@ std::optional<SourceFile> DropLedger::file_with_sha(const std::string& feed,
   return read_source_file(q);
 }
 
-std::int64_t DropLedger::add(const SourceFile& f) {
+std::string_view source_members_sql() {
+  return R"sql(
+CREATE TABLE source_file_members (
+  file_id BIGINT NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
+  remote_name TEXT NOT NULL,
+  local_name TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  mtime BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  PRIMARY KEY (file_id, remote_name)
+);
+)sql";
+}
+
+std::int64_t DropLedger::add(const SourceFile& f, const std::vector<SourceMember>& members) {
+  if (members.empty()) return add_record(f);
+  Transaction tx(db_);
+  const std::int64_t id = add_record(f);
+  Statement ins(db_,
+                "INSERT INTO source_file_members (file_id, remote_name, local_name, size, mtime, "
+                "sha256) VALUES (?, ?, ?, ?, ?, ?)");
+  for (const SourceMember& m : members) {
+    ins.bind(1, id)
+        .bind(2, m.remote_name)
+        .bind(3, m.local_name)
+        .bind(4, static_cast<std::int64_t>(m.size))
+        .bind(5, m.mtime)
+        .bind(6, m.sha256)
+        .run();
+  }
+  tx.commit();
+  return id;
+}
+
+std::vector<SourceMember> DropLedger::members(std::int64_t id) {
+  std::vector<SourceMember> out;
+  Statement q(db_,
+              "SELECT remote_name, local_name, size, mtime, sha256 FROM source_file_members WHERE "
+              "file_id = ? ORDER BY local_name, remote_name");
+  q.bind(1, id);
+  while (q.step()) {
+    out.push_back({std::string(q.text(0)), std::string(q.text(1)),
+                   static_cast<std::uint64_t>(q.integer(2)), q.integer(3), std::string(q.text(4))});
+  }
+  return out;
+}
+
+std::int64_t DropLedger::add_record(const SourceFile& f) {
   Statement ins(db_,
                 "INSERT INTO source_files (feed, remote_name, size, mtime, sha256, seen_at, "
                 "status, detail, local_path, repeat_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.h"
@@ -32,8 +33,10 @@ class DropLedger {
   std::optional<SourceFile> file(std::int64_t id);
   // An earlier file of the feed with these bytes (fetched or ingested), if any.
   std::optional<SourceFile> file_with_sha(const std::string& feed, const std::string& sha256);
-  // Adds a record (its id is ignored) and returns its id.
-  std::int64_t add(const SourceFile& file);
+  // Adds a record (its id is ignored), with the members of a set, and returns its id.
+  std::int64_t add(const SourceFile& file, const std::vector<SourceMember>& members = {});
+  // The members of a set's record, by local name; empty for one file.
+  std::vector<SourceMember> members(std::int64_t id);
   // Updates status, detail, local_path and after_action.
   void update(const SourceFile& file);
   // Deletes a record that never ran, and the records of repeats of it, so that they are seen
@@ -58,8 +61,13 @@ class DropLedger {
   bool seen_since(const std::string& feed, std::int64_t since);
 
  private:
+  std::int64_t add_record(const SourceFile& file);
+
   SqlDb& db_;
   const Clock& clock_;
 };
+
+// The migration that adds source_file_members (the same SQL for SQLite and PostgreSQL).
+std::string_view source_members_sql();
 
 }  // namespace rosterd

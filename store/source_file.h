@@ -3,6 +3,7 @@
 // under a new name are recognised as a repeat.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,6 +12,19 @@
 
 namespace rosterd {
 
+// One file of a set taken together (a OneRoster set delivered as loose files).
+struct SourceMember {
+  std::string remote_name;  // as the drop lists it: "2026-12-04_users.csv"
+  std::string local_name;   // its name in the staged folder: "users.csv"
+  std::uint64_t size = 0;
+  std::int64_t mtime = 0;
+  std::string sha256;  // empty when the set was not downloaded (a member too large)
+};
+
+// A file, or a set of files taken together: then remote_name names the set
+// ("2026-12-04_{manifest.csv,orgs.csv,users.csv}"), size is the members' sum, mtime the newest
+// member's, sha256 the set's (parsers/roster_set.h), local_path the staged folder, and the
+// members are in the ledger beside it (DropLedger::members).
 struct SourceFile {
   std::int64_t id = 0;
   std::string feed;
@@ -29,7 +43,9 @@ struct SourceFile {
   std::optional<std::int64_t> run_id;  // the run that ingested it (the last one tried)
   std::optional<RunState> run_state;   // that run's state, read with the record
   int attempts = 0;
-  std::string after_action;  // kept, moved to PATH, deleted, or "failed: why"
+  std::string after_action;      // kept, moved to PATH, deleted, or "failed: why"
+  std::size_t member_count = 0;  // files in the set; 0 for one file
+  bool is_set() const { return member_count > 0; }
 };
 
 }  // namespace rosterd

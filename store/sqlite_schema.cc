@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/identity_key.h"
+#include "store/drop_ledger.h"
 #include "store/mail_links.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
@@ -245,6 +246,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       run_campuses_sql(),
       // 13: the links in a district's mail (store/mail_links.h).
       mail_links_sql(),
+      // 14: the files of a set taken together (store/drop_ledger.h).
+      source_members_sql(),
   };
   return migrations;
 }

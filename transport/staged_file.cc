@@ -36,11 +36,6 @@ void write_all(int fd, const char* data, std::size_t size, const std::filesystem
   }
 }
 
-std::string temp_name() {
-  static std::atomic<unsigned> counter{0};
-  return ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
 // Closes a descriptor at the end of a scope.
 struct FdCloser {
   int fd;
@@ -49,9 +44,14 @@ struct FdCloser {
 
 }  // namespace
 
+std::string staging_temp_name() {
+  static std::atomic<unsigned> counter{0};
+  return ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
 StagedFile StagedFile::download(Drop& drop, const DropEntry& entry, const Folder& dir,
                                 std::uint64_t max_bytes) {
-  const std::string name = temp_name();
+  const std::string name = staging_temp_name();
   int fd = -1;
   try {
     fd = dir.create_file(name);
@@ -107,16 +107,26 @@ void StagedFile::publish(const std::string& final_name) {
   dir_->sync();
 }
 
+namespace {
+
+// ".part-PID-N": only a dead process's leftovers; a live one may be writing it.
+bool stale_part(const std::string& name) {
+  if (!name.starts_with(".part-")) return false;
+  const long pid = std::strtol(name.c_str() + 6, nullptr, 10);
+  return !(pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0);
+}
+
+}  // namespace
+
 void remove_stale_parts(const Folder& dir) {
-  for (const FolderFile& f : dir.files()) {
-    // ".part-PID-N": only a dead process's leftovers; a live one may be writing it.
-    if (!f.name.starts_with(".part-")) continue;
-    const long pid = std::strtol(f.name.c_str() + 6, nullptr, 10);
-    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
-    try {
-      dir.remove_file(f.name);
-    } catch (const FolderError&) {
-      // Tried again at the next tidy.
+  for (const bool folder : {false, true}) {
+    for (const FolderFile& f : folder ? dir.folders() : dir.files()) {
+      if (!stale_part(f.name)) continue;
+      try {
+        folder ? dir.remove_folder(f.name) : dir.remove_file(f.name);
+      } catch (const FolderError&) {
+        // Tried again at the next tidy.
+      }
     }
   }
 }

@@ -44,7 +44,11 @@ class StagedFile {
   std::string sha256_;
 };
 
-// Removes temporary files that a killed process left in `dir` (names starting ".part-").
+// A new temporary name in staging (".part-PID-N"), for a file or a set's folder.
+std::string staging_temp_name();
+
+// Removes the temporary files and set folders that a killed process left in `dir` (names
+// starting ".part-").
 void remove_stale_parts(const Folder& dir);
 
 }  // namespace rosterd

@@ -211,3 +211,28 @@ TEST_CASE("a Folder walks names below it without following links") {
   CHECK(made.remove_file("x"));
   CHECK_FALSE(made.remove_file("x"));
 }
+
+TEST_CASE("a Folder lists its folders and removes one with its files, never following a link") {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "state/set");
+  std::filesystem::create_directories(dir / "outside");
+  std::ofstream(dir / "outside/kept") << "x";
+  std::ofstream(dir / "state/set/users.csv") << "a";
+  std::filesystem::create_symlink(dir / "outside/kept", dir / "state/set/link");
+  std::filesystem::create_directory_symlink(dir / "outside", dir / "state/folder-link");
+  const Folder state = Folder::open(dir / "state");
+  const auto folders = state.folders();
+  REQUIRE(folders.size() == 1);  // the link to a folder is not one
+  CHECK(folders[0].name == "set");
+  CHECK(state.remove_folder("set"));
+  CHECK_FALSE(std::filesystem::exists(dir / "state/set"));
+  CHECK(std::filesystem::exists(dir / "outside/kept"));
+  CHECK_FALSE(state.remove_folder("set"));
+  // A link where the folder should be is refused, and what it points to stays.
+  CHECK_THROWS_AS(state.remove_folder("folder-link"), FolderError);
+  CHECK(std::filesystem::exists(dir / "outside/kept"));
+  // A folder inside is never rosterd's: refused, left as it is.
+  std::filesystem::create_directories(dir / "state/nested/inner");
+  CHECK_THROWS_AS(state.remove_folder("nested"), FolderError);
+  CHECK(std::filesystem::exists(dir / "state/nested/inner"));
+}

@@ -6,6 +6,7 @@
 
 #include "core/sha256.h"
 #include "pipeline/feed_lock.h"
+#include "tests/support/fetch_kinds.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
 #include "transport/local_drop.h"
@@ -43,14 +44,7 @@ struct Intake {
     o.seed = seed;
     return testing::generate_roster(o).text;
   }
-  std::vector<std::string> kinds(const FetchResult& r) {
-    std::vector<std::string> out;
-    for (const auto& e : r.events) {
-      static const char* names[] = {"taken", "waiting", "repeat", "too_large"};
-      out.push_back(std::string(names[static_cast<int>(e.kind)]) + ":" + e.name);
-    }
-    return out;
-  }
+  std::vector<std::string> kinds(const FetchResult& r) { return testing::fetch_kinds(r); }
   std::vector<IntakeRun> ingest() {
     return intake().ingest_pending(1, *parse_date(testing::kGeneratorAsOf, "%Y-%m-%d"));
   }

@@ -1,0 +1,113 @@
+#include "pipeline/drop_sets.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace rosterd {
+namespace {
+
+bool ends_with_nocase(std::string_view name, std::string_view tail) {
+  if (name.size() < tail.size()) return false;
+  const std::string_view end = name.substr(name.size() - tail.size());
+  return std::equal(end.begin(), end.end(), tail.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
+// The layout's file that `name` is, if any ("" when none), by the rule of group_deliveries.
+std::string_view layout_file_of(std::string_view name,
+                                const std::vector<std::string_view>& by_length) {
+  for (std::string_view file : by_length) {
+    if (!ends_with_nocase(name, file)) continue;
+    const std::string_view prefix = name.substr(0, name.size() - file.size());
+    if (prefix.empty() || !std::isalnum(static_cast<unsigned char>(prefix.back()))) return file;
+  }
+  return {};
+}
+
+}  // namespace
+
+std::uint64_t DropDelivery::size() const {
+  std::uint64_t total = 0;
+  for (const DropEntry& e : files)
+    total += e.size;
+  return total;
+}
+
+std::int64_t DropDelivery::mtime() const {
+  std::int64_t newest = 0;
+  for (const DropEntry& e : files)
+    newest = std::max(newest, e.mtime);
+  return newest;
+}
+
+DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
+                              const FormatPreset* set_layout) {
+  DropGrouping out;
+  std::vector<std::string_view> layout_files;
+  if (set_layout != nullptr) {
+    layout_files = set_layout->set_files;
+    layout_files.insert(layout_files.end(), set_layout->other_set_files.begin(),
+                        set_layout->other_set_files.end());
+    std::stable_sort(layout_files.begin(), layout_files.end(),
+                     [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
+  }
+  std::map<std::string, DropDelivery> sets;  // by prefix
+  for (const DropEntry& e : candidates) {
+    if (set_layout == nullptr || ends_with_nocase(e.name, ".zip")) {
+      DropDelivery d;
+      d.name = e.name;
+      d.files = {e};
+      out.deliveries.push_back(std::move(d));
+      continue;
+    }
+    const std::string_view file = layout_file_of(e.name, layout_files);
+    if (file.empty()) {
+      out.strangers.push_back(e.name);
+      continue;
+    }
+    DropDelivery& set = sets[e.name.substr(0, e.name.size() - file.size())];
+    set.is_set = true;
+    const auto same = std::find(set.local_names.begin(), set.local_names.end(), file);
+    if (same != set.local_names.end()) {
+      set.conflict = e.name + " and " + set.files[same - set.local_names.begin()].name +
+                     " are both the set's " + std::string(file) + ": remove one of them";
+      continue;
+    }
+    set.files.push_back(e);
+    set.local_names.emplace_back(file);
+  }
+  for (auto& [prefix, set] : sets) {
+    // Members in the order of their layout names, so a set's name is the same at every poll.
+    std::vector<std::size_t> order(set.files.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return set.local_names[a] < set.local_names[b];
+    });
+    DropDelivery d;
+    d.is_set = true;
+    d.conflict = std::move(set.conflict);
+    d.name = prefix + "{";
+    for (std::size_t i : order) {
+      d.files.push_back(set.files[i]);
+      d.local_names.push_back(set.local_names[i]);
+      d.name += (d.files.size() > 1 ? "," : "") + set.local_names[i];
+    }
+    d.name += "}";
+    for (std::string_view need : set_layout->set_files) {
+      if (std::find(d.local_names.begin(), d.local_names.end(), need) == d.local_names.end())
+        d.missing.push_back(need);
+    }
+    out.deliveries.push_back(std::move(d));
+  }
+  std::sort(out.deliveries.begin(), out.deliveries.end(),
+            [](const DropDelivery& a, const DropDelivery& b) {
+              return a.mtime() != b.mtime() ? a.mtime() < b.mtime() : a.name < b.name;
+            });
+  return out;
+}
+
+}  // namespace rosterd

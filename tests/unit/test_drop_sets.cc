@@ -1,0 +1,233 @@
+// Sets of files taken from a drop together (pipeline/drop_sets.h, FeedIntake): OneRoster's
+// loose files, on the public Ed-Fi sample (tests/data/exports/oneroster-1.1/SOURCE.md).
+#include "pipeline/drop_sets.h"
+
+#include <doctest/doctest.h>
+
+#include <fstream>
+
+#include "core/sha256.h"
+#include "pipeline/feed_intake.h"
+#include "tests/support/fetch_kinds.h"
+#include "tests/support/files.h"
+#include "tests/support/temp_dir.h"
+#include "transport/local_drop.h"
+
+using namespace rosterd;
+
+namespace {
+
+const std::filesystem::path kOneRoster =
+    std::filesystem::path(ROSTERD_SOURCE_DIR) / "tests/data/exports/oneroster-1.1";
+
+std::vector<std::string> names_of(const DropGrouping& g) {
+  std::vector<std::string> out;
+  for (const auto& d : g.deliveries)
+    out.push_back(d.name);
+  return out;
+}
+
+// A feed "or" of OneRoster sets from a local drop, committing on its own, with a clock the test
+// moves (stable_for 60 s, incomplete_set_wait 1 h unless `source_extra` says otherwise).
+struct SetIntake {
+  testing::TempDir dir;
+  Config config;
+  std::unique_ptr<RosterStore> store;
+  std::unique_ptr<LocalDrop> drop;
+  ManualClock clock{1'000'000};
+
+  explicit SetIntake(const std::string& source_extra = "", const std::string& stable_for = "60s") {
+    std::filesystem::create_directories(dir / "drop");
+    std::filesystem::create_directories(dir / "ref");
+    std::ofstream(dir / "ref/grades.txt")
+        << "Code|Name\nPK|Pre-K\nK|Kindergarten\n01|1\n02|2\n03|3\n04|4\n05|5\n06|6\n07|7\n"
+           "08|8\n09|9\n10|10\n11|11\n12|12\n";
+    std::ofstream(dir / "rosterd.yaml") << "store: {sqlite: roster.db}\n"
+                                           "feeds:\n"
+                                           "  or:\n"
+                                           "    format: {preset: oneroster-1.1}\n"
+                                           "    reference: {grades: {table: ref/grades.txt}}\n"
+                                           "    policy: {commit: auto}\n"
+                                           "    source:\n"
+                                           "      local:\n"
+                                           "        dir: drop\n"
+                                           "        retry_backoff: 0s\n"
+                                           "        stable_for: "
+                                        << stable_for << "\n"
+                                        << source_extra;
+    config = load_config(dir / "rosterd.yaml");
+    store = open_sqlite_store((dir / "roster.db").string(), clock);
+    drop = std::make_unique<LocalDrop>(dir / "drop");
+  }
+  const FeedConfig& feed() const { return config.feed("or"); }
+  FeedIntake intake() { return FeedIntake(config, feed(), *store, *drop); }
+  // The sample's files into the drop, each name prefixed, leaving out `skip`.
+  void put_set(const std::string& prefix, const std::string& skip = "") {
+    for (const auto& e : std::filesystem::directory_iterator(kOneRoster)) {
+      const std::string file = e.path().filename().string();
+      if (e.path().extension() != ".csv" || file == skip) continue;
+      std::filesystem::copy_file(e.path(), dir / "drop" / (prefix + file),
+                                 std::filesystem::copy_options::overwrite_existing);
+    }
+  }
+  std::vector<std::string> kinds(const FetchResult& r) { return testing::fetch_kinds(r); }
+  std::vector<IntakeRun> ingest() {
+    return intake().ingest_pending(1, *parse_date("2014-09-01", "%Y-%m-%d"));
+  }
+};
+
+using Kinds = std::vector<std::string>;
+
+const std::string kSample =
+    "{academicSessions.csv,classes.csv,courses.csv,demographics.csv,enrollments.csv,"
+    "manifest.csv,orgs.csv,users.csv}";
+
+}  // namespace
+
+TEST_CASE("drop sets: loose files gather by prefix; zips and other files stay alone") {
+  const FormatPreset* oneroster = find_format_preset("oneroster-1.1");
+  REQUIRE(oneroster != nullptr);
+  const std::vector<DropEntry> listed = {
+      {"2026-12-04_users.csv", 10, 5}, {"2026-12-04_orgs.csv", 10, 6},
+      {"2026-12-03-USERS.CSV", 10, 1}, {"2026-12-03-manifest.csv", 10, 2},
+      {"classResources.csv", 1, 9},    {"export.zip", 10, 3},
+      {"myusers.csv", 1, 1},           {"notes.txt", 1, 1},
+  };
+  const DropGrouping g = group_deliveries(listed, oneroster);
+  // Oldest first: the 3rd's set (newest file 2), the zip (3), the 4th's (6), then the last (9).
+  CHECK(names_of(g) == std::vector<std::string>{"2026-12-03-{manifest.csv,users.csv}", "export.zip",
+                                                "2026-12-04_{orgs.csv,users.csv}",
+                                                "{classResources.csv}"});
+  CHECK(g.strangers == std::vector<std::string>{"myusers.csv", "notes.txt"});
+  const DropDelivery& third = g.deliveries[0];
+  CHECK(third.is_set);
+  CHECK(third.local_names == std::vector<std::string>{"manifest.csv", "users.csv"});
+  CHECK(third.files[1].name == "2026-12-03-USERS.CSV");  // the drop's own name
+  CHECK(third.missing == std::vector<std::string_view>{"orgs.csv", "demographics.csv"});
+  CHECK(third.size() == 20);
+  CHECK(third.mtime() == 2);
+  CHECK_FALSE(g.deliveries[1].is_set);
+  // Two files that are the same file of the set: not taken until one goes.
+  const DropGrouping twice =
+      group_deliveries({{"users.csv", 1, 1}, {"Users.csv", 1, 1}}, oneroster);
+  REQUIRE(twice.deliveries.size() == 1);
+  CHECK(twice.deliveries[0].conflict.find("are both the set's users.csv") != std::string::npos);
+  // A feed of one file takes every file alone.
+  CHECK(names_of(group_deliveries(listed, nullptr)).size() == listed.size());
+}
+
+TEST_CASE("drop sets: a set is taken once, when all its files are stable, and read as one") {
+  SetIntake t;
+  t.put_set("");
+  std::ofstream(t.dir / "drop/notes.txt") << "not a roster";
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:" + kSample});
+  t.clock.advance(30);
+  // One file still being written holds the whole set back.
+  std::ofstream(t.dir / "drop/classes.csv", std::ios::app) << "\n";
+  t.clock.advance(40);
+  const FetchResult w = t.intake().fetch();
+  CHECK(t.kinds(w) == Kinds{"waiting:" + kSample});
+  CHECK(w.events.at(0).detail.starts_with("classes.csv: unchanged for 0s"));
+  t.clock.advance(60);
+  const FetchResult r = t.intake().fetch();
+  REQUIRE(t.kinds(r) == Kinds{"taken:" + kSample});
+  const SourceFile rec = *r.events[0].record;
+  CHECK(rec.is_set());
+  CHECK(rec.member_count == 8);
+  CHECK(std::filesystem::is_regular_file(std::filesystem::path(rec.local_path) / "users.csv"));
+  const std::vector<SourceMember> members = t.store->ledger().members(rec.id);
+  REQUIRE(members.size() == 8);
+  CHECK(members[7].local_name == "users.csv");
+  std::uint64_t bytes = 0;
+  CHECK(members[7].sha256 == sha256_of_file(kOneRoster / "users.csv", bytes));
+  CHECK(members[7].size == bytes);
+  // Taken once, across polls and across new FeedIntakes (the ledger remembers the set).
+  t.clock.advance(600);
+  CHECK(t.kinds(t.intake().fetch()).empty());
+
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  REQUIRE(runs[0].outcome);
+  CHECK(runs[0].outcome->decision.decision == Decision::committed);
+  CHECK(runs[0].outcome->check.file.rows == 8);
+  CHECK(t.store->students().count("or") == 8);
+  CHECK(runs[0].file.status == "ingested");
+  CHECK(runs[0].file.after_action == "kept");
+  CHECK(std::filesystem::is_directory(runs[0].file.local_path));  // archived, whole
+  CHECK(runs[0].file.local_path.starts_with((t.dir / "state/archive/or/").string()));
+  CHECK(t.store->runs().get(*runs[0].file.run_id)->file_name == kSample);
+  CHECK(t.ingest().empty());
+}
+
+TEST_CASE("drop sets: a set missing a file waits for it, then is refused naming it") {
+  SetIntake t("", "0s");
+  t.put_set("night1_");
+  REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:night1_" + kSample});
+  REQUIRE(t.ingest().size() == 1);
+  REQUIRE(t.store->students().count("or") == 8);
+
+  t.put_set("night2_", "demographics.csv");
+  t.clock.advance(60);
+  t.intake().fetch();
+  t.clock.advance(1800);
+  const FetchResult w = t.intake().fetch();
+  REQUIRE(w.events.size() == 1);
+  CHECK(w.events[0].kind == FetchEvent::Kind::waiting);
+  CHECK(w.events[0].detail.starts_with("the set has no demographics.csv yet"));
+  t.clock.advance(1800);
+  const FetchResult r = t.intake().fetch();
+  REQUIRE(r.events.size() == 1);
+  CHECK(r.events[0].kind == FetchEvent::Kind::taken);
+  CHECK(r.events[0].name.starts_with("night2_{"));
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  REQUIRE(runs[0].outcome);
+  CHECK(runs[0].outcome->decision.decision == Decision::refused);
+  const auto& refusal = runs[0].outcome->check.file.refusal;
+  REQUIRE(refusal);
+  CHECK(refusal->code == DiscrepancyCode::missing_member);
+  CHECK(refusal->detail.find("demographics.csv") != std::string::npos);
+  CHECK(t.store->students().count("or") == 8);  // nobody deactivated
+
+  // The file arrives after all: the whole set is a new delivery (here the same bytes as night
+  // 1, so a repeat of it).
+  t.put_set("night2_");
+  t.clock.advance(60);
+  const FetchResult whole = t.intake().fetch();
+  REQUIRE(t.kinds(whole).size() == 1);
+  CHECK(t.kinds(whole)[0] == "repeat:night2_" + kSample);  // the same bytes as night 1
+}
+
+TEST_CASE("drop sets: after: delete removes every file of the set, markers with them") {
+  SetIntake t("        ready_when: marker\n        after: delete\n");
+  t.put_set("");
+  std::ofstream(t.dir / "drop/users.csv.done") << "";
+  // Marker mode: each file of the set needs its marker.
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:" + kSample});
+  for (const auto& e : std::filesystem::directory_iterator(kOneRoster))
+    if (e.path().extension() == ".csv")
+      std::ofstream(t.dir / "drop" / (e.path().filename().string() + ".done")) << "";
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:" + kSample});
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].file.after_action.find("users.csv: deleted") != std::string::npos);
+  CHECK(std::filesystem::is_empty(t.dir / "drop"));
+}
+
+TEST_CASE("drop sets: a staged set lost before its run is fetched again; stale parts go") {
+  SetIntake t("", "0s");
+  t.put_set("");
+  const FetchResult r = t.intake().fetch();
+  REQUIRE(r.events.size() == 1);
+  std::filesystem::remove_all(r.events[0].record->local_path);
+  CHECK(t.ingest().empty());
+  CHECK(t.store->ledger().recent("or", 5).empty());  // forgotten, members with it
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:" + kSample});
+  CHECK(t.ingest().size() == 1);
+
+  // A set folder a killed process left half-staged is removed at the next tidy.
+  std::filesystem::create_directories(t.dir / "state/staging/or/.part-999999999-0");
+  std::ofstream(t.dir / "state/staging/or/.part-999999999-0/users.csv") << "half";
+  t.intake().tidy();
+  CHECK_FALSE(std::filesystem::exists(t.dir / "state/staging/or/.part-999999999-0"));
+}
