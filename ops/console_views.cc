@@ -10,8 +10,11 @@
 #include "config/config_values.h"
 #include "core/secret.h"
 #include "core/text.h"
+#include "core/utf8.h"
 #include "ops/identity_actions.h"
 #include "ops/run_actions.h"
+#include "parsers/roster_set.h"
+#include "parsers/zip_archive.h"
 
 namespace rosterd {
 namespace {
@@ -140,6 +143,12 @@ std::vector<Change> change_page(RosterStore& store, std::int64_t run, const Chan
 CheckResult check_upload(RosterStore& store, const Config& config, const FeedConfig& feed,
                          const std::string& file_name, std::string_view bytes,
                          const RosterFileOptions& options, const Actor& by) {
+  const FormatPreset* preset = find_format_preset(feed.format.preset);
+  if (preset != nullptr && is_set_layout(*preset) && !looks_like_zip(bytes.substr(0, 4))) {
+    throw Error(display_safe(file_name) + " is one file, but feed " + feed.name +
+                " takes a set of files (" + std::string(preset->title) +
+                "): upload the set as one zip file holding them all.");
+  }
   const PrivateFile file(config.state_dir / "uploads", bytes);
   CheckResult result = check_roster(feed, file.path(), options);
   result.file.name = file_name;

@@ -507,3 +507,64 @@ TEST_CASE("integration: suggest-format on the OneRoster sample folder names the 
   CHECK(j["counts"]["rows_rejected"] == 0);
   CHECK(j["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});  // the data's own
 }
+
+TEST_CASE(
+    "integration: a OneRoster set from the drop, as loose files or as a zip, commits the same "
+    "students as the folder ingested by hand") {
+  TempDir dir;
+  const std::string extra =
+      "    policy: {commit: auto}\n"
+      "    source: {local: {dir: drop, stable_for: 0s, after: delete}}\n";
+  const auto setup = [&](const std::string& name) {
+    const std::filesystem::path at = dir / name;
+    const auto config = write_config(at, "{preset: oneroster-1.1}", extra);
+    write(config, "store: {sqlite: roster.db}\n" + read_file(config));
+    std::filesystem::create_directories(at / "drop");
+    return config;
+  };
+  const auto exported = [](const std::filesystem::path& config) {
+    const ProcessResult r = run_process(ROSTERD_BIN, {"export", "--config", config.string()});
+    INFO(r.err);
+    CHECK(r.exit_status == 0);
+    return r.out;
+  };
+  const auto run_once = [](const std::filesystem::path& config) {
+    const ProcessResult r = run_process(
+        ROSTERD_BIN, {"run", "--once", "--config", config.string(), "--as-of", "2014-09-01"});
+    INFO(r.out);
+    INFO(r.err);
+    CHECK(r.exit_status <= 1);  // 1: the sample's six implausible birth dates are warnings
+    return r;
+  };
+
+  // By hand: the folder, with its manifest.
+  const auto by_hand = setup("by-hand");
+  const auto folder = copy_oneroster(dir.path(), "folder");
+  const ProcessResult ingested = run_process(
+      ROSTERD_BIN,
+      {"ingest", "--config", by_hand.string(), "--as-of", "2014-09-01", folder.string()});
+  INFO(ingested.err);
+  REQUIRE(ingested.exit_status <= 1);
+  const std::string students = exported(by_hand);
+  CHECK(std::count(students.begin(), students.end(), '\n') == 9);  // header + 8
+
+  // Loose files in the drop, named with the night's date.
+  const auto loose = setup("loose");
+  copy_oneroster(dir / "loose", "drop", [](const std::string&, std::string t) { return t; });
+  for (const auto& e : std::filesystem::directory_iterator(dir / "loose/drop"))
+    std::filesystem::rename(e.path(),
+                            e.path().parent_path() / ("20140901-" + e.path().filename().string()));
+  const ProcessResult l = run_once(loose);
+  CHECK(l.out.find("20140901-{academicSessions.csv,") != std::string::npos);
+  CHECK(exported(loose) == students);
+  CHECK(std::filesystem::is_empty(dir / "loose/drop"));  // after: delete, every file
+  // Taken once: the next poll finds nothing new.
+  const ProcessResult again = run_once(loose);
+  CHECK(again.out.find("20140901-{") == std::string::npos);
+
+  // A zip in the drop.
+  const auto zipped = setup("zipped");
+  zip_folder(folder, dir / "zipped/drop/oneroster-20140901.zip");
+  run_once(zipped);
+  CHECK(exported(zipped) == students);
+}

@@ -7,9 +7,11 @@
 #include <fstream>
 
 #include "core/sha256.h"
+#include "ops/console_views.h"
 #include "pipeline/feed_intake.h"
 #include "tests/support/fetch_kinds.h"
 #include "tests/support/files.h"
+#include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 #include "transport/local_drop.h"
 
@@ -230,4 +232,38 @@ TEST_CASE("drop sets: a staged set lost before its run is fetched again; stale p
   std::ofstream(t.dir / "state/staging/or/.part-999999999-0/users.csv") << "half";
   t.intake().tidy();
   CHECK_FALSE(std::filesystem::exists(t.dir / "state/staging/or/.part-999999999-0"));
+}
+
+TEST_CASE(
+    "drop sets: a test upload to a set feed is the set's zip; one file is refused saying so") {
+  SetIntake t;
+  const Actor by{"jo@district.example", ActionSource::console, "127.0.0.1", ""};
+  const std::string users = testing::read_file(kOneRoster / "users.csv");
+  CHECK_THROWS_WITH_AS(
+      check_upload(*t.store, t.config, t.feed(), "users.csv", users,
+                   {1, *parse_date("2014-09-01", "%Y-%m-%d")}, by),
+      doctest::Contains("users.csv is one file, but feed or takes a set of files (OneRoster 1.1 "
+                        "CSV (users.csv, demographics.csv, orgs.csv, manifest.csv)): upload the "
+                        "set as one zip file holding them all."),
+      Error);
+  // Nothing of it was written where the uploads go.
+  const bool written = std::filesystem::exists(t.dir / "state/uploads") &&
+                       !std::filesystem::is_empty(t.dir / "state/uploads");
+  CHECK_FALSE(written);
+
+  // The set's zip is read as the set.
+  const testing::ProcessResult zipped = testing::run_process(
+      "/usr/bin/python3", {"-c",
+                           "import os, sys, zipfile\n"
+                           "with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n"
+                           "    for n in sorted(os.listdir(sys.argv[1])):\n"
+                           "        z.write(os.path.join(sys.argv[1], n), n)\n",
+                           kOneRoster.string(), (t.dir / "set.zip").string()});
+  REQUIRE(zipped.exit_status == 0);
+  const CheckResult r =
+      check_upload(*t.store, t.config, t.feed(), "set.zip", testing::read_file(t.dir / "set.zip"),
+                   {1, *parse_date("2014-09-01", "%Y-%m-%d")}, by);
+  CHECK(r.file.name == "set.zip");
+  CHECK(r.counts.rows_read == 8);
+  CHECK(r.counts.rows_rejected == 0);
 }
