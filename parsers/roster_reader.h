@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -41,6 +42,9 @@ struct RawRow {
   bool broken = false;
   // What the reader found wrong (column_count, bad_quote, encoding). Checkers add to their own.
   std::vector<Discrepancy> problems;
+  // Fields whose value is the committed roster's (a OneRoster delta that leaves it out): already
+  // the platform's code or date, taken as it is rather than read and mapped again.
+  std::bitset<kFieldCount> committed;
 };
 
 class RowSink {
@@ -56,6 +60,9 @@ struct FileSummary {
   std::string sha256;
   // Data rows handed to the sink (blank lines are skipped and not counted).
   std::uint32_t rows = 0;
+  // The file lists changes only (a OneRoster delta set): a student it leaves out is unchanged,
+  // not gone.
+  bool delta = false;
   // Set when the whole file is refused; the sink may have seen rows before the cause was found
   // (binary data late in a large file), and the caller must discard what it built from them.
   std::optional<Discrepancy> refusal;

@@ -73,19 +73,42 @@ Discrepancy member_refusal(const FileSummary& s, const std::string& member) {
 // orgs.csv (the school among a user's orgSourcedIds), manifest.csv (bulk).
 class OneRosterStudents : public RowSink {
  public:
+  // `committed`: for a delta set (read_roster_set), else null.
   OneRosterStudents(const RelatedIndex& demographics, const RelatedIndex& orgs, RowSink& out,
-                    std::string demographics_name, std::string orgs_name)
+                    std::string demographics_name, std::string orgs_name,
+                    const CommittedLookup* committed)
       : demographics_(demographics),
         orgs_(orgs),
         out_(out),
         demographics_name_(std::move(demographics_name)),
-        orgs_name_(std::move(orgs_name)) {}
+        orgs_name_(std::move(orgs_name)),
+        committed_(committed) {}
 
   // Extras of the users.csv rows: sourcedId, role, the orgs' column.
   void on_row(const RawRow& in) override {
     if (!iequals(trim(in.extras[1]), "student")) return;  // teachers, guardians, aides
     row_ = in;
     const std::string_view id = row_.values[field_index(Field::state_id)];
+    // A delta's student: what the delta leaves out is the committed roster's.
+    std::optional<std::vector<std::string>> before;
+    if (committed_ != nullptr) before = committed_->student(id);
+    const auto keep_committed = [&](Field f) {
+      if (!before) return false;
+      filled_[field_index(f)] = (*before)[field_index(f)];
+      row_.values[field_index(f)] = filled_[field_index(f)];
+      row_.committed.set(field_index(f));
+      return true;
+    };
+    if (committed_ != nullptr &&
+        iequals(trim(row_.values[field_index(Field::status)]), "tobedeleted")) {
+      if (!before) return;  // not on the roster: nothing to withdraw
+      for (Field f : kAllFields) {
+        if (f != Field::state_id && f != Field::status) keep_committed(f);
+      }
+      ++students_;
+      out_.on_row(row_);
+      return;
+    }
     const auto problem = [&](DiscrepancyCode code, Field f, std::string detail) {
       Discrepancy d;
       d.line = row_.line;
@@ -97,7 +120,8 @@ class OneRosterStudents : public RowSink {
     };
     const std::string_view key = trim(in.extras[0]);
     if (const auto it = demographics_.find(key); it == demographics_.end()) {
-      problem(DiscrepancyCode::related_row_missing, Field::birth_date, demographics_name_);
+      if (!keep_committed(Field::birth_date))
+        problem(DiscrepancyCode::related_row_missing, Field::birth_date, demographics_name_);
     } else if (it->second.second_line != 0) {
       problem(DiscrepancyCode::related_row_twice, Field::birth_date,
               demographics_name_ + " (lines " + std::to_string(it->second.line) + " and " +
@@ -113,6 +137,11 @@ class OneRosterStudents : public RowSink {
       if (org.empty()) continue;
       const auto it = orgs_.find(org);
       if (it == orgs_.end()) {
+        // A delta's orgs.csv lists changed orgs only: a school the roster knows is one still.
+        if (committed_ != nullptr && committed_->known_school(org)) {
+          school = org;
+          break;
+        }
         if (unknown.empty()) unknown = org;
         continue;
       }
@@ -150,6 +179,8 @@ class OneRosterStudents : public RowSink {
   RowSink& out_;
   std::string demographics_name_;
   std::string orgs_name_;
+  const CommittedLookup* committed_;
+  std::array<std::string, kFieldCount> filled_;  // the committed values row_ points into
   RawRow row_;
   std::uint32_t students_ = 0;
 };
@@ -186,23 +217,22 @@ FileSummary refused(FileSummary summary, Discrepancy why, const RosterSet& set) 
 }
 
 FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
-                           const std::vector<RowSink*>& sinks) {
+                           const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
   FileSummary summary;
   const SetMember* manifest = set.find("manifest.csv");
   const SetMember* users = set.find("users.csv");
   const SetMember* demographics = set.find("demographics.csv");
   const SetMember* orgs = set.find("orgs.csv");
   summary.name = set.name + "/" + (users != nullptr ? users->name : std::string("users.csv"));
-  for (const auto& [member, name] :
-       {std::pair{manifest, "manifest.csv"}, std::pair{users, "users.csv"},
-        std::pair{orgs, "orgs.csv"}, std::pair{demographics, "demographics.csv"}}) {
-    if (member != nullptr) continue;
+  const auto missing = [&](const char* name) {
     Discrepancy d;
     d.code = DiscrepancyCode::missing_member;
     d.value = name;
     d.detail = " (a OneRoster set needs manifest.csv, users.csv, orgs.csv and demographics.csv)";
     return refused(std::move(summary), std::move(d), set);
-  }
+  };
+  if (manifest == nullptr) return missing("manifest.csv");
+  if (users == nullptr) return missing("users.csv");
 
   // The manifest: the students must come whole (bulk), not as changes (delta).
   std::map<std::string, std::string, std::less<>> properties;
@@ -212,26 +242,51 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
                                     ascii_lower(trim(r.extras[1]));
                               });
   if (m.refusal) return refused(std::move(summary), member_refusal(m, manifest->name), set);
-  for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
+  const auto mode_of = [&](const char* file) {
     const auto it = properties.find(file);
-    const std::string mode = it == properties.end() ? std::string("absent") : it->second;
-    if (mode == "bulk") continue;
+    return it == properties.end() ? std::string("absent") : it->second;
+  };
+  // Bulk: every student, every time. Delta: the users that changed; then orgs.csv and
+  // demographics.csv list changes too, or nothing (absent).
+  summary.delta = mode_of("file.users") == "delta";
+  for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
+    const std::string mode = mode_of(file);
+    if (mode == "bulk" || (summary.delta && (mode == "delta" || mode == "absent"))) continue;
     Discrepancy d;
     d.code = DiscrepancyCode::unreadable;
     d.detail = manifest->name + " says " + file + " is " + (mode.empty() ? "empty" : mode) +
-               ": rosterd reads a OneRoster set whose users, orgs and demographics are bulk "
-               "(every student, every time)";
+               (summary.delta ? ": in a delta set, orgs and demographics are bulk, delta or absent"
+                              : ": rosterd reads a OneRoster set whose users, orgs and "
+                                "demographics are bulk (every student, every time), or whose "
+                                "users are a delta");
     return refused(std::move(summary), std::move(d), set);
   }
+  // A delta with no org or demographic changes may leave those files out.
+  if (orgs == nullptr && !(summary.delta && mode_of("file.orgs") == "absent"))
+    return missing("orgs.csv");
+  if (demographics == nullptr && !(summary.delta && mode_of("file.demographics") == "absent"))
+    return missing("demographics.csv");
 
   RelatedIndex org_types;
-  FileSummary o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types);
-  if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs->name), set);
+  FileSummary o;
+  if (orgs != nullptr) {
+    o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types);
+    if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs->name), set);
+  }
   RelatedIndex birth_dates;
   const std::string& birth_column = format.columns[field_index(Field::birth_date)];
-  FileSummary dem = index_member(*demographics, format.encoding, "sourcedId",
-                                 birth_column.empty() ? "birthDate" : birth_column, birth_dates);
-  if (dem.refusal) return refused(std::move(summary), member_refusal(dem, demographics->name), set);
+  FileSummary dem;
+  if (demographics != nullptr) {
+    dem = index_member(*demographics, format.encoding, "sourcedId",
+                       birth_column.empty() ? "birthDate" : birth_column, birth_dates);
+    if (dem.refusal)
+      return refused(std::move(summary), member_refusal(dem, demographics->name), set);
+  }
+  const std::string orgs_name = orgs != nullptr ? orgs->name : std::string("orgs.csv");
+  const std::string demographics_name =
+      demographics != nullptr ? demographics->name : std::string("demographics.csv");
+  // A delta's students are completed from the committed roster, one row at a time: one part.
+  const CommittedLookup* lookup = summary.delta && committed ? &committed : nullptr;
 
   // users.csv: the fields from the format's columns; the birth date and the school come from
   // the other files, so their columns are read as extras or not at all. A large file is read
@@ -249,8 +304,9 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   std::vector<RowSink*> part_sinks;
   for (RowSink* sink : sinks) {
     parts.push_back(std::make_unique<OneRosterStudents>(birth_dates, org_types, *sink,
-                                                        demographics->name, orgs->name));
+                                                        demographics_name, orgs_name, lookup));
     part_sinks.push_back(parts.back().get());
+    if (summary.delta) break;
   }
   const RosterReader reader(std::move(user_format));
   FileSummary u = users->path.empty() ? reader.read_bytes(users->name, users->bytes, *parts[0])
@@ -258,14 +314,16 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   if (u.refusal) return refused(std::move(summary), member_refusal(u, users->name), set);
   for (const auto& p : parts)
     summary.rows += p->students();
-  if (summary.rows == 0) {
+  if (summary.rows == 0 && !summary.delta) {  // a delta may change no student
     Discrepancy d;
     d.code = DiscrepancyCode::empty_file;
     d.detail = " (" + users->name + " has no user whose role is student)";
     return refused(std::move(summary), std::move(d), set);
   }
-  set_identity(summary,
-               {{manifest->name, m}, {users->name, u}, {orgs->name, o}, {demographics->name, dem}});
+  std::vector<std::pair<std::string, FileSummary>> read = {{manifest->name, m}, {users->name, u}};
+  if (orgs != nullptr) read.emplace_back(orgs->name, o);
+  if (demographics != nullptr) read.emplace_back(demographics->name, dem);
+  set_identity(summary, read);
   return summary;
 }
 
@@ -311,8 +369,8 @@ bool is_set_layout(const FormatPreset& preset) {
 }
 
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
-                            const std::vector<RowSink*>& sinks) {
-  if (iequals(format.preset, "oneroster-1.1")) return read_oneroster(format, set, sinks);
+                            const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
+  if (iequals(format.preset, "oneroster-1.1")) return read_oneroster(format, set, sinks, committed);
   throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
 }
 

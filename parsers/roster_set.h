@@ -12,6 +12,8 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +23,18 @@
 #include "parsers/roster_reader.h"
 
 namespace rosterd {
+
+// What a delta set leaves out, from the committed roster.
+struct CommittedLookup {
+  // A student's committed values (kFieldCount, in Field order: the platform's codes, ISO
+  // dates) by state ID; nullopt when the roster does not have the student.
+  std::function<std::optional<std::vector<std::string>>(std::string_view state_id)> student;
+  // Whether an org (a district campus code) is a school the committed roster places students
+  // in already.
+  std::function<bool(std::string_view org)> known_school;
+
+  explicit operator bool() const { return student && known_school; }
+};
 
 // One file of a set: on disk (path), or in memory (a zip member `rosterd check` reads without
 // writing anything), when path is empty.
@@ -58,7 +72,16 @@ bool is_set_layout(const FormatPreset& preset);
 // ("SET/users.csv", whose lines the rows carry), counts the students, and identifies the set:
 // the files read, each by its name and SHA-256, sorted by name and hashed together (a refused
 // set: every file in it), with their bytes summed. Throws Error when a member cannot be read.
+//
+// A OneRoster delta set (manifest.csv: file.users delta) lists changes only: the summary says
+// `delta`, and what it leaves out of a changed student comes from `committed` (a student's row
+// with no demographics.csv row keeps the committed birth date; of the orgs orgs.csv does not
+// list, the first that is a school of the committed roster is the student's; a `tobedeleted`
+// row keeps every value but its status, and is left out when the roster does not have the
+// student). Without `committed` (a check with no
+// store), what is left out is reported as for a bulk set. A delta is read in one part.
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
-                            const std::vector<RowSink*>& sinks);
+                            const std::vector<RowSink*>& sinks,
+                            const CommittedLookup& committed = {});
 
 }  // namespace rosterd

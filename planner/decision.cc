@@ -72,7 +72,7 @@ DecisionResult decide(const DecisionInput& in) {
     }
     const double prev = *in.previous_rows;
     const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
-    if (over(drop, p.max_row_drop_pct)) {
+    if (!in.delta && over(drop, p.max_row_drop_pct)) {
       r.trips.push_back({"max_row_drop_pct", p.max_row_drop_pct, drop,
                          "the file has " + group_thousands(in.check.rows_read) +
                              " rows, the last committed file had " +

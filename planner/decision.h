@@ -33,6 +33,9 @@ struct DecisionInput {
   PlanCounts plan;
   // Rows read of the last committed file of the feed; nullopt before the first commit.
   std::optional<std::uint32_t> previous_rows;
+  // The file lists changes only (a OneRoster delta): its size says nothing of the roster's, so
+  // max_row_drop_pct does not apply; every other safeguard does, to what it changes.
+  bool delta = false;
   // identity.rekey_min_students: reported as the limit of a re-key's trip.
   std::uint32_t rekey_min_students = 0;
   // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).

@@ -156,7 +156,12 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
       return;
     }
     if (!row) {
-      if (e.active) absent_active.push_back(e.state_id);
+      // A delta leaves out who did not change: kept as committed, never withdrawn.
+      if (check.file.delta) {
+        ++plan.counts.unchanged;
+      } else if (e.active) {
+        absent_active.push_back(e.state_id);
+      }
       plan.absent.push_back(AbsentStudent{e.state_id, e.identity_key, e.active});
       return;
     }

@@ -151,7 +151,8 @@ class CommittedRoster {
 
 // Compares the checked file with the committed roster. Accepted rows add, update, deactivate
 // (status I) or reactivate students; an active committed student absent from the file is
-// deactivated (other values kept); a committed student whose row was rejected is kept as is.
+// deactivated (other values kept), unless the file is a delta (check.file.delta), which leaves
+// out who did not change; a committed student whose row was rejected is kept as is.
 // With `rules`: rows out of scope are not imported, and a committed student whose row is out
 // of scope is deactivated (left_scope) or kept, as the scope says; an opted-out student is
 // removed (kind `removed`, no values kept); skipped fields are never compared or written (an

@@ -52,6 +52,7 @@ RunReport report_from_check(const std::string& feed, RunState state, const Check
   r.file_name = check.file.name;
   r.sha256 = check.file.sha256;
   r.bytes = check.file.bytes;
+  r.delta = check.file.delta;
   r.state = check.refused() ? RunState::refused : state;
   r.refusal = check.file.refusal;
   r.counts = check.counts;
@@ -125,6 +126,9 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   out << '\n';
   out << "  File:     " << display_safe(r.file_name) << " (" << group_thousands(r.bytes)
       << " bytes, sha256 " << short_hash(r.sha256) << ")\n";
+  if (r.delta) {
+    out << "  Delta:    the file lists changes only; students it leaves out are unchanged.\n";
+  }
   if (r.refusal) {
     const Discrepancy& d = *r.refusal;
     out << "  Decision: REFUSED: the whole file is refused and nothing in it is used.\n\n";
@@ -266,6 +270,10 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.value(r.sha256);
   w.key("bytes");
   w.value(static_cast<std::uint64_t>(r.bytes));
+  if (r.delta) {
+    w.key("delta");
+    w.value(true);
+  }
   w.end_object();
   w.key("decision");
   w.value(run_state_name(r.state));

@@ -35,6 +35,8 @@ struct RunReport {
   std::string file_name;
   std::string sha256;
   std::uint64_t bytes = 0;
+  // The file listed changes only (a OneRoster delta set): who is not in it is unchanged.
+  bool delta = false;
   // Where the run stands: a check is a dry run; a report shown again later (`rosterd show`) tells
   // what became of the run since.
   RunState state = RunState::dry_run;

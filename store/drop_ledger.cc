@@ -107,8 +107,9 @@ std::optional<SourceFile> DropLedger::file_with_sha(const std::string& feed,
   return read_source_file(q);
 }
 
-std::string_view source_members_sql() {
+std::string_view roster_sets_sql() {
   return R"sql(
+ALTER TABLE runs ADD COLUMN delta INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE source_file_members (
   file_id BIGINT NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
   remote_name TEXT NOT NULL,

@@ -67,7 +67,8 @@ class DropLedger {
   const Clock& clock_;
 };
 
-// The migration that adds source_file_members (the same SQL for SQLite and PostgreSQL).
-std::string_view source_members_sql();
+// The migration for sets of files: source_file_members, and runs.delta (1 for a OneRoster delta
+// set's run). The same SQL for SQLite and PostgreSQL.
+std::string_view roster_sets_sql();
 
 }  // namespace rosterd

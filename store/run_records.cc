@@ -126,7 +126,7 @@ std::int64_t RunRecords::begin(const std::string& feed, const FileSummary& file,
   Statement ins(
       db_,
       "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, decision, pid, host, "
-      "instance) VALUES (?, 'ingest', ?, ?, ?, ?, 'running', ?, ?, ?) RETURNING id");
+      "instance, delta) VALUES (?, 'ingest', ?, ?, ?, ?, 'running', ?, ?, ?, ?) RETURNING id");
   ins.bind(1, feed)
       .bind(2, file.name)
       .bind(3, file.sha256)
@@ -134,7 +134,8 @@ std::int64_t RunRecords::begin(const std::string& feed, const FileSummary& file,
       .bind(5, now_utc(clock_))
       .bind(6, static_cast<std::int64_t>(::getpid()))
       .bind(7, host_name())
-      .bind(8, holds_.connection_instance());
+      .bind(8, holds_.connection_instance())
+      .bind(9, static_cast<std::int64_t>(file.delta ? 1 : 0));
   const std::int64_t id = returned_id(ins);
   if (source_file) {
     Statement link(db_, "UPDATE source_files SET run_id = ? WHERE id = ?");
@@ -381,7 +382,7 @@ std::optional<std::uint32_t> RunRecords::last_committed_rows(const std::string& 
   Statement q(
       db_,
       "SELECT rows_read FROM runs WHERE feed = ? AND decision = 'committed' AND kind = 'ingest' "
-      "ORDER BY id DESC LIMIT 1");
+      "AND delta = 0 ORDER BY id DESC LIMIT 1");
   q.bind(1, feed);
   if (!q.step()) return std::nullopt;
   return static_cast<std::uint32_t>(q.integer(0));

@@ -114,7 +114,7 @@ class RunRecords {
   std::optional<std::int64_t> last_committed(const std::string& feed);
   // The feed rules (describe_rules) of the feed's last committed ingest, with its id.
   std::optional<std::pair<std::int64_t, std::string>> last_rules(const std::string& feed);
-  // Rows read of the feed's last committed ingest.
+  // Rows read of the feed's last committed ingest of a whole roster (not a delta).
   std::optional<std::uint32_t> last_committed_rows(const std::string& feed);
 
   // Records a notice as a line in the feed's history, once per (feed, kind, key): kind

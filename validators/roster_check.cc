@@ -319,9 +319,10 @@ CheckResult check_roster_file(const RosterReader& reader, const RowChecker& chec
 
 CheckResult check_roster_set(const RosterFormat& format, const RowChecker& checker,
                              const RosterSet& set, const CheckRun& run) {
-  return run_check(
-      checker, run.threads, run.keep_rows, run.same_person, run.scope,
-      [&](const std::vector<RowSink*>& sinks) { return read_roster_set(format, set, sinks); });
+  return run_check(checker, run.threads, run.keep_rows, run.same_person, run.scope,
+                   [&](const std::vector<RowSink*>& sinks) {
+                     return read_roster_set(format, set, sinks, run.committed);
+                   });
 }
 
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,

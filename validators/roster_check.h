@@ -57,6 +57,9 @@ struct CheckRun {
   const FeedScope* scope = nullptr;
   // What a set delivered as a zip may hold (its max_bytes: the feed's source.max_bytes).
   ZipLimits zip{};
+  // The committed roster's values of a student, for a delta set (read_roster_set); empty: a
+  // check with no store.
+  CommittedLookup committed{};
 };
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.

@@ -142,6 +142,13 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
   for (Field f : kAllFields) {
     const std::string_view v = row.values[field_index(f)];
     if (skip.test(field_index(f))) continue;
+    if (row.committed.test(field_index(f))) {
+      // The committed roster's own value: checked and mapped when it was committed (and its
+      // birth date's plausibility reported then).
+      put(f, v);
+      if (f == Field::grade) grade = v;
+      continue;
+    }
     if (v.empty()) {
       if (format_.required.test(field_index(f))) add(DiscrepancyCode::missing_required, f, v);
       if (f == Field::status) put(f, "A");  // no status column or value: the student is active
@@ -304,6 +311,13 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
   }
   return std::none_of(problems.begin() + static_cast<std::ptrdiff_t>(first), problems.end(),
                       [](const Discrepancy& d) { return d.severity() == Severity::error; });
+}
+
+std::optional<std::string> RowChecker::campus_code(std::string_view district_code) const {
+  if (!reference_.campuses) return std::string(district_code);
+  const auto code = reference_.campuses->translate(district_code);
+  if (!code) return std::nullopt;
+  return std::string(*code);
 }
 
 }  // namespace rosterd

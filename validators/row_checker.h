@@ -36,6 +36,9 @@ class RowChecker {
 
   // The day ages are computed on: the latest school-year start on or before `today`.
   CivilDate age_reference_date() const { return age_date_; }
+  // The platform's code for a district's campus code, as check() maps it (the code itself when
+  // the feed has no campus table); nullopt for a code the tables do not know.
+  std::optional<std::string> campus_code(std::string_view district_code) const;
 
   // The typical age for a platform grade code, or -1 when unknown.
   int typical_age(std::string_view grade) const;

@@ -427,17 +427,17 @@ TEST_CASE(
   INFO(exported.out);
   CHECK(std::count(exported.out.begin(), exported.out.end(), '\n') == 9);  // header + 8
 
-  // A manifest that says the users are a delta is not read as the whole roster.
+  // Whole users with only the changed orgs: the schools cannot be known, so it is refused.
   const auto delta =
       copy_oneroster(dir.path(), "delta", [](const std::string& file, std::string t) {
-        return file == "manifest.csv" ? replace(t, "file.users,bulk", "file.users,delta") : t;
+        return file == "manifest.csv" ? replace(t, "file.orgs,bulk", "file.orgs,delta") : t;
       });
   const ProcessResult third =
       run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
                                 "--as-of", "2014-09-01", delta.string()});
   CHECK(third.exit_status == 3);
   CHECK(nlohmann::json::parse(third.out)["refusal"]["message"].get<std::string>().find(
-            "manifest.csv says file.users is delta") != std::string::npos);
+            "manifest.csv says file.orgs is delta") != std::string::npos);
 }
 
 namespace {
@@ -567,4 +567,80 @@ TEST_CASE(
   zip_folder(folder, dir / "zipped/drop/oneroster-20140901.zip");
   run_once(zipped);
   CHECK(exported(zipped) == students);
+}
+
+TEST_CASE(
+    "integration: a OneRoster delta set is applied to the committed roster as changes, "
+    "safeguards included") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.1}",
+                                   "    policy: {commit: auto, max_deactivate_pct: 20}\n");
+  write(dir / "rosterd.yaml", "store: {sqlite: roster.db}\n" + read_file(config));
+  // Exit 1: the sample's implausible birth dates are warnings; 4: held.
+  const auto ingest = [&](const std::filesystem::path& set, int exit_status = 1) {
+    const ProcessResult r =
+        run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                  "--as-of", "2014-09-01", set.string()});
+    INFO(r.err);
+    INFO(r.out);
+    REQUIRE(r.exit_status == exit_status);
+    return nlohmann::json::parse(r.out);
+  };
+  const auto exported = [&] {
+    const ProcessResult r = run_process(ROSTERD_BIN, {"export", "--config", config.string()});
+    REQUIRE(r.exit_status == 0);
+    return r.out;
+  };
+  REQUIRE(ingest(copy_oneroster(dir.path(), "night1"))["counts"]["added"] == 8);
+
+  // Night 2's delta: Mary's name changed (her demographics did not, so demographics.csv has no
+  // row for her), Kyle is to be deleted (a row with only his ID and status), a new student comes
+  // with her demographics; a deletion of someone never on the roster is nothing to do. The
+  // other six are not in the set: unchanged.
+  const std::string header =
+      "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
+      "givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+      "password\n";
+  write(dir / "delta/manifest.csv",
+        "propertyName,value\nmanifest.version,1\noneroster.version,1.1\nfile.users,delta\n"
+        "file.orgs,absent\nfile.demographics,delta\n");
+  write(dir / "delta/users.csv",
+        header +
+            "604863,active,2014-09-02T10:00:00Z,true,255901001,student,,,Marie,Archer,,,,,,,"
+            "09,\n"
+            "604874,tobedeleted,2014-09-02T10:00:00Z,,,student,,,,,,,,,,,,\n"
+            "700001,active,2014-09-02T10:00:00Z,true,255901001,student,,,Ana,Lopez,,,,,,,09,\n"
+            "999999,tobedeleted,2014-09-02T10:00:00Z,,,student,,,,,,,,,,,,\n");
+  write(dir / "delta/demographics.csv",
+        "sourcedId,status,dateLastModified,birthDate\n700001,active,2014-09-02,2000-03-04\n");
+  const auto j = ingest(dir / "delta", 0);  // Mary's kept birth date was reported in night 1
+  CHECK(j["decision"] == "committed");
+  CHECK(j["file"]["delta"] == true);
+  CHECK(j["counts"]["rows_read"] == 3);
+  CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["counts"]["added"] == 1);
+  CHECK(j["counts"]["updated"] == 1);
+  CHECK(j["counts"]["deactivated"] == 1);
+  CHECK(j["counts"]["unchanged"] == 6);
+  const std::string roster = exported();
+  CHECK(std::count(roster.begin(), roster.end(), '\n') == 10);  // header + 9
+  INFO(roster);
+  CHECK(roster.find("Marie") != std::string::npos);
+  CHECK(roster.find("1997-05-30") != std::string::npos);  // Mary's birth date, kept
+  CHECK(roster.find("Lopez") != std::string::npos);
+  CHECK(roster.find("604874,,Kyle,,Hughes,1997-07-31,09,255901001,tobedeleted") !=
+        std::string::npos);  // withdrawn, every other value kept
+
+  // A delta deleting two more of eight active students (25%): held, as a whole file would be.
+  write(dir / "delta2/manifest.csv",
+        "propertyName,value\nfile.users,delta\nfile.orgs,absent\nfile.demographics,absent\n");
+  write(dir / "delta2/users.csv", header +
+                                      "604918,tobedeleted,,,,student,,,,,,,,,,,,\n"
+                                      "604863,tobedeleted,,,,student,,,,,,,,,,,,\n");
+  const auto held = ingest(dir / "delta2", 4);
+  CHECK(held["decision"] == "held");
+  CHECK(held["counts"]["deactivated"] == 2);
+  CHECK(held["counts"]["unchanged"] == 7);
+  REQUIRE(held["safeguards"].size() == 1);  // not the short file: a delta is short
+  CHECK(held["safeguards"][0]["name"] == "max_deactivate_pct");
 }

@@ -65,6 +65,19 @@ TEST_CASE("decide: the first file skips the drop and deactivation safeguards, no
   CHECK(decide(in).decision == Decision::held);
 }
 
+TEST_CASE("decide: a delta is short by nature; its deactivations are held all the same") {
+  DecisionInput in = base();
+  in.check = CheckCounts{20, 0, 0};  // 20 rows after 1,000: a short file, were it whole
+  CHECK(decide(in).decision == Decision::held);
+  in.delta = true;
+  CHECK(decide(in).decision == Decision::committed);
+  in.plan.deactivated = 60;
+  const DecisionResult r = decide(in);
+  CHECK(r.decision == Decision::held);
+  REQUIRE(r.trips.size() == 1);
+  CHECK(r.trips[0].name == "max_deactivate_pct");
+}
+
 TEST_CASE("decide: test mode is a dry run, manual commit holds, a refused file is refused") {
   DecisionInput in = base();
   in.test_mode = true;

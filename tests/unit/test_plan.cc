@@ -87,6 +87,26 @@ TEST_CASE("plan: every outcome against a committed roster") {
     CHECK(p.changes[i - 1].state_id < p.changes[i].state_id);
 }
 
+TEST_CASE("plan: a delta's absent students are unchanged, its rows change as usual") {
+  FakeCommitted committed;
+  committed.apply(
+      make_plan(testing::check_text(testing::roster_text({row("1"), row("2"), row("3"), row("4")})),
+                committed));
+  CheckResult delta =
+      testing::check_text(testing::roster_text({row("2", "Smith"), row("3", "Lee", "I")}));
+  delta.file.delta = true;
+  const Plan p = make_plan(delta, committed);
+  CHECK(p.counts.updated == 1);
+  CHECK(p.counts.deactivated == 1);  // by its status, not by its absence
+  CHECK(p.counts.unchanged == 2);    // 1 and 4: not in the delta
+  CHECK(p.changes.size() == 2);
+  CHECK_FALSE(find(p, "1"));
+  CHECK_FALSE(find(p, "4"));
+  // Read as a whole roster, the same rows would withdraw 1 and 4.
+  delta.file.delta = false;
+  CHECK(make_plan(delta, committed).counts.deactivated == 3);
+}
+
 TEST_CASE("plan: the same file twice changes nothing the second time") {
   FakeCommitted committed;
   const std::string text = testing::roster_text({row("1"), row("2", "Lee", "I"), row("3")});
