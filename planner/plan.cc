@@ -156,12 +156,13 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
       return;
     }
     if (!row) {
-      // A delta leaves out who did not change: kept as committed, never withdrawn.
+      // A delta leaves out who did not change: kept as committed, never withdrawn, and never
+      // a candidate for a new ID's re-key (the student is still there).
       if (check.file.delta) {
         ++plan.counts.unchanged;
-      } else if (e.active) {
-        absent_active.push_back(e.state_id);
+        return;
       }
+      if (e.active) absent_active.push_back(e.state_id);
       plan.absent.push_back(AbsentStudent{e.state_id, e.identity_key, e.active});
       return;
     }

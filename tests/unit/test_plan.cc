@@ -102,6 +102,7 @@ TEST_CASE("plan: a delta's absent students are unchanged, its rows change as usu
   CHECK(p.changes.size() == 2);
   CHECK_FALSE(find(p, "1"));
   CHECK_FALSE(find(p, "4"));
+  CHECK(p.absent.empty());  // no one to re-key a new ID onto: they are all still there
   // Read as a whole roster, the same rows would withdraw 1 and 4.
   delta.file.delta = false;
   CHECK(make_plan(delta, committed).counts.deactivated == 3);
