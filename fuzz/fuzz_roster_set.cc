@@ -2,49 +2,39 @@
 // users.csv, orgs.csv and demographics.csv), checked whole as `rosterd check` does a set. The
 // contract (parsers/roster_set.h, validators/roster_check.h): a result or a refusal, never a
 // crash or an exception; a refused set keeps no student; every discrepancy has a line of
-// users.csv or none (a file-level one), and rows are counted once.
+// users.csv or none (a file-level one), and rows are counted once. A delta (manifest.csv:
+// file.users,delta) is completed from a committed roster.
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <string>
 #include <string_view>
 
-#include "parsers/format_preset.h"
+#include "fuzz/set_input.h"
 #include "validators/roster_check.h"
-
-namespace {
 
 using namespace rosterd;
 
-struct Harness {
-  RosterFormat format = find_format_preset("oneroster-1.1")->format;
-  CheckOptions options;
-  ReferenceSet reference;
-  RowChecker checker{format, options, reference, CivilDate{2026, 11, 23}};
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static Harness h;
+  static fuzz::SetHarness h("oneroster-1.1");
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  RosterSet set;
-  set.name = "fuzz";
-  std::size_t start = 0;
-  for (const char* name : {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"}) {
-    if (start > input.size()) break;  // fewer files: a set missing members
-    std::size_t end = input.find('\xFF', start);
-    if (end == std::string_view::npos) end = input.size();
-    set.members.push_back({name, {}, std::string(input.substr(start, end - start))});
-    start = end + 1;
-  }
-  const CheckResult r = check_roster_set(h.format, h.checker, set);
-  if (r.refused()) {
-    if (!r.students.empty() || !r.discrepancies.empty()) std::abort();
-    return 0;
-  }
-  if (r.counts.rows_rejected + r.counts.rows_warned > r.counts.rows_read) std::abort();
-  for (std::size_t i = 1; i < r.discrepancies.size(); ++i)
-    if (r.discrepancies[i].line < r.discrepancies[i - 1].line) std::abort();
+  const RosterSet set =
+      fuzz::cut_into_set(input, {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"});
+  // A delta's students are completed from a committed roster: here, every ID starting with
+  // 'c' is on it, at school "o1".
+  CheckRun run;
+  run.committed.student = [](std::string_view id) -> std::optional<std::vector<std::string>> {
+    if (id.empty() || id[0] != 'c') return std::nullopt;
+    std::vector<std::string> v(kFieldCount);
+    v[field_index(Field::state_id)] = std::string(id);
+    v[field_index(Field::first_name)] = "Ana";
+    v[field_index(Field::last_name)] = "Ruiz";
+    v[field_index(Field::birth_date)] = "2015-01-31";
+    v[field_index(Field::grade)] = "05";
+    v[field_index(Field::campus)] = "o1";
+    v[field_index(Field::status)] = "A";
+    return v;
+  };
+  run.committed.known_school = [](std::string_view org) { return org == "o1"; };
+  const CheckResult r = check_roster_set(h.format, h.checker, set, run);
+  fuzz::check_set_contract(r);
   return 0;
 }

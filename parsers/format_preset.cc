@@ -145,10 +145,41 @@ FormatPreset oneroster_1_1() {
   return p;
 }
 
+FormatPreset sds_v2_1() {
+  FormatPreset p;
+  p.name = "sds-v2.1";
+  p.title =
+      "School Data Sync v2.1 CSV (users.csv, roles.csv, orgs.csv, demographics.csv, "
+      "userFlags.csv)";
+  p.roster_file = "users.csv";
+  p.specification = "https://learn.microsoft.com/en-us/schooldatasync/sds-v2.1-csv-file-format";
+  // Students are the users with a student role in roles.csv, which gives their school
+  // (orgSourcedId, named in orgs.csv) and grade; demographics.csv their birth date; userFlags.csv
+  // their special-education flags (iep, 504), read as diagnoses.
+  p.format = csv_layout({{Field::state_id, "sourcedId"},
+                         {Field::first_name, "givenName"},
+                         {Field::last_name, "familyName"},
+                         {Field::birth_date, "birthDate"},
+                         {Field::grade, "grade"},
+                         {Field::campus, "orgSourcedId"},
+                         {Field::diagnoses, "flag"}},
+                        {Field::diagnoses});
+  p.format.date_format = "%Y-%m-%d";
+  p.format.preset = p.name;
+  p.grades = ceds_grades();
+  // SDS warns that a file left out of a later upload marks its records inactive: each of these
+  // is needed every time (userFlags.csv with its header alone when no student has a flag).
+  p.set_files = {"users.csv", "roles.csv", "orgs.csv", "demographics.csv", "userFlags.csv"};
+  p.other_set_files = {"academicSessions.csv", "classes.csv", "courses.csv", "enrollments.csv",
+                       "relationships.csv"};
+  return p;
+}
+
 }  // namespace
 
 const std::vector<FormatPreset>& format_presets() {
-  static const std::vector<FormatPreset> presets = {clever(), sds_classic(), oneroster_1_1()};
+  static const std::vector<FormatPreset> presets = {clever(), sds_classic(), sds_v2_1(),
+                                                    oneroster_1_1()};
   return presets;
 }
 

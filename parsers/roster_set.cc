@@ -69,17 +69,85 @@ Discrepancy member_refusal(const FileSummary& s, const std::string& member) {
   return d;
 }
 
+// A sink that completes each student's row of the students' file from the set's other files,
+// then hands it on: the part of a reader every set layout shares.
+class CompletingSink : public RowSink {
+ public:
+  explicit CompletingSink(RowSink& out) : out_(out) {}
+  std::uint32_t students() const { return students_; }
+
+ protected:
+  // Starts a student's row (a copy of `in`, which completions change).
+  void begin(const RawRow& in) { row_ = in; }
+  // Reports a problem of the row's `f`, found in another file (`detail` names it).
+  void problem(DiscrepancyCode code, Field f, std::string detail) {
+    Discrepancy d;
+    d.line = row_.line;
+    d.code = code;
+    d.field = f;
+    d.student_id = display_safe(row_.values[field_index(Field::state_id)]);
+    d.detail = std::move(detail);
+    row_.problems.push_back(std::move(d));
+  }
+  // Sets `f` from `index`'s row for `key`; a missing or repeated row is reported against
+  // `file` and false returned. `missing_ok` leaves a missing row unreported (the caller fills
+  // the field otherwise).
+  bool complete(Field f, const RelatedIndex& index, std::string_view key, const std::string& file,
+                bool missing_ok = false) {
+    const auto it = index.find(key);
+    if (it == index.end()) {
+      if (!missing_ok) problem(DiscrepancyCode::related_row_missing, f, file);
+      return false;
+    }
+    if (it->second.second_line != 0) {
+      problem(DiscrepancyCode::related_row_twice, f,
+              file + " (lines " + std::to_string(it->second.line) + " and " +
+                  std::to_string(it->second.second_line) + ")");
+      return false;
+    }
+    row_.values[field_index(f)] = it->second.value;
+    return true;
+  }
+  // Hands the completed row on.
+  void emit() {
+    ++students_;
+    out_.on_row(row_);
+  }
+
+  RawRow row_;
+
+ private:
+  RowSink& out_;
+  std::uint32_t students_ = 0;
+};
+
+// Reads the students' file `users` with `format`, a part a sink (RosterReader::read_file; one
+// part from memory), and adds the students the sinks completed to `students`.
+FileSummary read_students(RosterFormat format, const SetMember& users,
+                          const std::vector<std::unique_ptr<CompletingSink>>& parts,
+                          std::uint32_t& students) {
+  std::vector<RowSink*> sinks;
+  for (const auto& p : parts)
+    sinks.push_back(p.get());
+  const RosterReader reader(std::move(format));
+  FileSummary u = users.path.empty() ? reader.read_bytes(users.name, users.bytes, *parts[0])
+                                     : reader.read_file(users.path, sinks);
+  for (const auto& p : parts)
+    students += p->students();
+  return u;
+}
+
 // OneRoster 1.1's student layout: users.csv (role student), demographics.csv (birthDate),
 // orgs.csv (the school among a user's orgSourcedIds), manifest.csv (bulk).
-class OneRosterStudents : public RowSink {
+class OneRosterStudents : public CompletingSink {
  public:
   // `committed`: for a delta set (read_roster_set), else null.
   OneRosterStudents(const RelatedIndex& demographics, const RelatedIndex& orgs, RowSink& out,
                     std::string demographics_name, std::string orgs_name,
                     const CommittedLookup* committed)
-      : demographics_(demographics),
+      : CompletingSink(out),
+        demographics_(demographics),
         orgs_(orgs),
-        out_(out),
         demographics_name_(std::move(demographics_name)),
         orgs_name_(std::move(orgs_name)),
         committed_(committed) {}
@@ -87,7 +155,7 @@ class OneRosterStudents : public RowSink {
   // Extras of the users.csv rows: sourcedId, role, the orgs' column.
   void on_row(const RawRow& in) override {
     if (!iequals(trim(in.extras[1]), "student")) return;  // teachers, guardians, aides
-    row_ = in;
+    begin(in);
     const std::string_view id = row_.values[field_index(Field::state_id)];
     // A delta's student: what the delta leaves out is the committed roster's.
     std::optional<std::vector<std::string>> before;
@@ -105,29 +173,13 @@ class OneRosterStudents : public RowSink {
       for (Field f : kAllFields) {
         if (f != Field::state_id && f != Field::status) keep_committed(f);
       }
-      ++students_;
-      out_.on_row(row_);
+      emit();
       return;
     }
-    const auto problem = [&](DiscrepancyCode code, Field f, std::string detail) {
-      Discrepancy d;
-      d.line = row_.line;
-      d.code = code;
-      d.field = f;
-      d.student_id = display_safe(id);
-      d.detail = std::move(detail);
-      row_.problems.push_back(std::move(d));
-    };
     const std::string_view key = trim(in.extras[0]);
-    if (const auto it = demographics_.find(key); it == demographics_.end()) {
-      if (!keep_committed(Field::birth_date))
-        problem(DiscrepancyCode::related_row_missing, Field::birth_date, demographics_name_);
-    } else if (it->second.second_line != 0) {
-      problem(DiscrepancyCode::related_row_twice, Field::birth_date,
-              demographics_name_ + " (lines " + std::to_string(it->second.line) + " and " +
-                  std::to_string(it->second.second_line) + ")");
-    } else {
-      row_.values[field_index(Field::birth_date)] = it->second.value;
+    if (!complete(Field::birth_date, demographics_, key, demographics_name_, before.has_value()) &&
+        demographics_.find(key) == demographics_.end()) {
+      keep_committed(Field::birth_date);
     }
     // The student's school: the first of its orgs that orgs.csv lists as a school.
     std::string_view school;
@@ -167,22 +219,16 @@ class OneRosterStudents : public RowSink {
     // OneRoster lists a user's grades; the first is the student's.
     std::string_view& grade = row_.values[field_index(Field::grade)];
     grade = trim(grade.substr(0, grade.find(',')));
-    ++students_;
-    out_.on_row(row_);
+    emit();
   }
-
-  std::uint32_t students() const { return students_; }
 
  private:
   const RelatedIndex& demographics_;
   const RelatedIndex& orgs_;
-  RowSink& out_;
   std::string demographics_name_;
   std::string orgs_name_;
   const CommittedLookup* committed_;
   std::array<std::string, kFieldCount> filled_;  // the committed values row_ points into
-  RawRow row_;
-  std::uint32_t students_ = 0;
 };
 
 // The set's identity (set_sha256), and the members' bytes.
@@ -300,20 +346,14 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
     user_format.optional_columns.set(field_index(f));
   }
   user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
-  std::vector<std::unique_ptr<OneRosterStudents>> parts;
-  std::vector<RowSink*> part_sinks;
+  std::vector<std::unique_ptr<CompletingSink>> parts;
   for (RowSink* sink : sinks) {
     parts.push_back(std::make_unique<OneRosterStudents>(birth_dates, org_types, *sink,
                                                         demographics_name, orgs_name, lookup));
-    part_sinks.push_back(parts.back().get());
     if (summary.delta) break;
   }
-  const RosterReader reader(std::move(user_format));
-  FileSummary u = users->path.empty() ? reader.read_bytes(users->name, users->bytes, *parts[0])
-                                      : reader.read_file(users->path, part_sinks);
+  FileSummary u = read_students(std::move(user_format), *users, parts, summary.rows);
   if (u.refusal) return refused(std::move(summary), member_refusal(u, users->name), set);
-  for (const auto& p : parts)
-    summary.rows += p->students();
   if (summary.rows == 0 && !summary.delta) {  // a delta may change no student
     Discrepancy d;
     d.code = DiscrepancyCode::empty_file;
@@ -324,6 +364,183 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   if (orgs != nullptr) read.emplace_back(orgs->name, o);
   if (demographics != nullptr) read.emplace_back(demographics->name, dem);
   set_identity(summary, read);
+  return summary;
+}
+
+// School Data Sync v2.1's student rows in roles.csv, by user: the student roles only.
+struct StudentRole {
+  std::string org;
+  std::string grade;
+  bool primary = false;
+  std::uint32_t line = 0;
+};
+using RoleIndex =
+    std::unordered_map<std::string, std::vector<StudentRole>, StringHash, std::equal_to<>>;
+using FlagIndex = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
+
+// SDS v2.1's special-education flags (userFlags.csv), carried as the student's diagnoses; the
+// layout's other flags (ell, freeLunch, ...) are not rosterd's.
+bool special_education_flag(std::string_view flag) {
+  return iequals(flag, "iep") || iequals(flag, "504");
+}
+
+// School Data Sync v2.1's student layout: users.csv, completed from roles.csv (the student role:
+// school and grade), orgs.csv (the school is known), demographics.csv (birthDate) and
+// userFlags.csv (iep, 504).
+class SdsStudents : public CompletingSink {
+ public:
+  SdsStudents(const RoleIndex& roles, const RelatedIndex& orgs, const RelatedIndex& demographics,
+              const FlagIndex& flags, RowSink& out, std::vector<std::string> names)
+      : CompletingSink(out),
+        roles_(roles),
+        orgs_(orgs),
+        demographics_(demographics),
+        flags_(flags),
+        names_(std::move(names)) {}
+
+  // Extras of the users.csv rows: sourcedId.
+  void on_row(const RawRow& in) override {
+    const std::string_view key = trim(in.extras[0]);
+    const auto roles = roles_.find(key);
+    if (roles == roles_.end()) return;  // teachers, guardians, administrators
+    begin(in);
+    // The student's role: the only one, or the only primary one.
+    const std::vector<StudentRole>& all = roles->second;
+    const StudentRole* role = all.size() == 1 ? &all.front() : nullptr;
+    std::vector<std::uint32_t> primary_lines;
+    for (const StudentRole& r : all) {
+      if (all.size() > 1 && r.primary) {
+        role = primary_lines.empty() ? &r : nullptr;
+        primary_lines.push_back(r.line);
+      }
+    }
+    if (role == nullptr) {
+      const bool two_primary = primary_lines.size() > 1;
+      problem(DiscrepancyCode::related_row_twice, Field::campus,
+              names_[0] + " (student roles on lines " +
+                  std::to_string(two_primary ? primary_lines[0] : all[0].line) + " and " +
+                  std::to_string(two_primary ? primary_lines[1] : all[1].line) + ", " +
+                  (two_primary ? "both primary" : "neither primary") + ")");
+    } else {
+      row_.values[field_index(Field::grade)] = role->grade;
+      if (const auto org = orgs_.find(role->org); org == orgs_.end()) {
+        problem(DiscrepancyCode::related_row_missing, Field::campus,
+                names_[1] + " (org " + display_safe(role->org) + ")");
+      } else if (org->second.second_line != 0) {
+        problem(DiscrepancyCode::related_row_twice, Field::campus,
+                names_[1] + " (org " + display_safe(role->org) + " on lines " +
+                    std::to_string(org->second.line) + " and " +
+                    std::to_string(org->second.second_line) + ")");
+      } else {
+        row_.values[field_index(Field::campus)] = role->org;
+      }
+    }
+    complete(Field::birth_date, demographics_, key, names_[2]);
+    if (const auto it = flags_.find(key); it != flags_.end())
+      row_.values[field_index(Field::diagnoses)] = it->second;
+    emit();
+  }
+
+ private:
+  const RoleIndex& roles_;
+  const RelatedIndex& orgs_;
+  const RelatedIndex& demographics_;
+  const FlagIndex& flags_;
+  std::vector<std::string> names_;  // roles.csv, orgs.csv, demographics.csv as the set has them
+};
+
+// The column `f` of `format` (a preset's, or the feed's override), or `fallback`.
+std::string column_or(const RosterFormat& format, Field f, const char* fallback) {
+  const std::string& c = format.columns[field_index(f)];
+  return c.empty() ? std::string(fallback) : c;
+}
+
+FileSummary read_sds(const RosterFormat& format, const RosterSet& set,
+                     const std::vector<RowSink*>& sinks) {
+  FileSummary summary;
+  const SetMember* users = set.find("users.csv");
+  summary.name = set.name + "/" + (users != nullptr ? users->name : std::string("users.csv"));
+  for (const char* file :
+       {"users.csv", "roles.csv", "orgs.csv", "demographics.csv", "userFlags.csv"}) {
+    if (set.find(file) != nullptr) continue;
+    Discrepancy d;
+    d.code = DiscrepancyCode::missing_member;
+    d.value = file;
+    d.detail =
+        " (a School Data Sync v2.1 set needs users.csv, roles.csv, orgs.csv, demographics.csv "
+        "and userFlags.csv, the last with its header alone when no student has a flag)";
+    return refused(std::move(summary), std::move(d), set);
+  }
+  const SetMember& roles_file = *set.find("roles.csv");
+  const SetMember& orgs_file = *set.find("orgs.csv");
+  const SetMember& demographics_file = *set.find("demographics.csv");
+  const SetMember& flags_file = *set.find("userFlags.csv");
+
+  RoleIndex roles;
+  FileSummary r =
+      read_member(roles_file, format.encoding,
+                  {{"userSourcedId", false},
+                   {"role", false},
+                   {column_or(format, Field::campus, "orgSourcedId"), false},
+                   {column_or(format, Field::grade, "grade"), true},
+                   {"isPrimary", true}},
+                  [&](const RawRow& row) {
+                    const std::string_view user = trim(row.extras[0]);
+                    if (user.empty() || !iequals(trim(row.extras[1]), "student")) return;
+                    roles[std::string(user)].push_back(
+                        {std::string(trim(row.extras[2])), std::string(trim(row.extras[3])),
+                         iequals(trim(row.extras[4]), "true"), row.line});
+                  });
+  if (r.refusal) return refused(std::move(summary), member_refusal(r, roles_file.name), set);
+  RelatedIndex orgs;
+  FileSummary o = index_member(orgs_file, format.encoding, "sourcedId", "type", orgs);
+  if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs_file.name), set);
+  RelatedIndex birth_dates;
+  FileSummary dem = index_member(demographics_file, format.encoding, "userSourcedId",
+                                 column_or(format, Field::birth_date, "birthDate"), birth_dates);
+  if (dem.refusal)
+    return refused(std::move(summary), member_refusal(dem, demographics_file.name), set);
+  FlagIndex flags;
+  const std::string separator(1, format.list_separator);
+  FileSummary fl =
+      read_member(flags_file, format.encoding,
+                  {{"userSourcedId", false}, {column_or(format, Field::diagnoses, "flag"), false}},
+                  [&](const RawRow& row) {
+                    const std::string_view user = trim(row.extras[0]);
+                    const std::string_view flag = trim(row.extras[1]);
+                    if (user.empty() || !special_education_flag(flag)) return;
+                    std::string& list = flags[std::string(user)];
+                    list += (list.empty() ? "" : separator) + ascii_lower(flag);
+                  });
+  // A header alone is a set with no flags, not an empty file.
+  if (fl.refusal && fl.refusal->code != DiscrepancyCode::empty_file)
+    return refused(std::move(summary), member_refusal(fl, flags_file.name), set);
+
+  RosterFormat user_format = format;
+  for (Field f : {Field::birth_date, Field::grade, Field::campus, Field::diagnoses}) {
+    user_format.columns[field_index(f)].clear();
+    user_format.optional_columns.set(field_index(f));
+  }
+  user_format.extra_columns = {{"sourcedId", false}};
+  std::vector<std::unique_ptr<CompletingSink>> parts;
+  for (RowSink* sink : sinks) {
+    parts.push_back(std::make_unique<SdsStudents>(
+        roles, orgs, birth_dates, flags, *sink,
+        std::vector<std::string>{roles_file.name, orgs_file.name, demographics_file.name}));
+  }
+  FileSummary u = read_students(std::move(user_format), *users, parts, summary.rows);
+  if (u.refusal) return refused(std::move(summary), member_refusal(u, users->name), set);
+  if (summary.rows == 0) {
+    Discrepancy d;
+    d.code = DiscrepancyCode::empty_file;
+    d.detail = " (" + users->name + " has no user with a student role in " + roles_file.name + ")";
+    return refused(std::move(summary), std::move(d), set);
+  }
+  set_identity(summary, {{users->name, u},
+                         {roles_file.name, r},
+                         {orgs_file.name, o},
+                         {demographics_file.name, dem},
+                         {flags_file.name, fl}});
   return summary;
 }
 
@@ -371,6 +588,7 @@ bool is_set_layout(const FormatPreset& preset) {
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
                             const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
   if (iequals(format.preset, "oneroster-1.1")) return read_oneroster(format, set, sinks, committed);
+  if (iequals(format.preset, "sds-v2.1")) return read_sds(format, set, sinks);
   throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
 }
 

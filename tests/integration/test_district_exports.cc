@@ -644,3 +644,60 @@ TEST_CASE(
   REQUIRE(held["safeguards"].size() == 1);  // not the short file: a delta is short
   CHECK(held["safeguards"][0]["name"] == "max_deactivate_pct");
 }
+
+TEST_CASE(
+    "integration: School Data Sync v2.1, Microsoft's sample set: every K-12 student read, flags "
+    "as diagnoses, loose or zipped") {
+  TempDir dir;
+  const std::filesystem::path sample = kExports / "sds-v2.1";
+  write(dir / "ref/diagnoses.txt", "Code|Name\nIEP|Individualized education program\nS504|504\n");
+  write(dir / "ref/diagnosis_map.txt", "DistrictCode|PlatformCode\niep|IEP\n504|S504\n");
+  const auto config = write_config(
+      dir.path(), "{preset: sds-v2.1}",
+      "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
+      "    policy: {commit: auto, max_reject_pct: 30}\n");  // the college student's row
+  write(config, "store: {sqlite: roster.db}\n" + read_file(config));
+  const auto j = check(config, sample, "2016-09-01", 1);
+  CHECK(j["file"]["name"] == "sds-v2.1/users.csv");
+  // Four users have a student role: three K-12 students of school 110003, and one college
+  // student (114008, grade "ps1") whom the platform's K-12 grade table does not know. The two
+  // guardians, the professor and the teacher are not read.
+  CHECK(j["counts"]["rows_read"] == 4);
+  CHECK(j["counts"]["rows_rejected"] == 1);
+  CHECK(j["discrepancies"] == nlohmann::json{{"unknown_grade", 1}});
+  CHECK(j["rows"][0]["student_id"] == "114008");
+  CHECK(j["rows"][0]["value"] == "ps1");
+
+  zip_folder(sample, dir / "sds.zip");
+  const auto zipped = check(config, dir / "sds.zip", "2016-09-01", 1);
+  CHECK(zipped["counts"] == j["counts"]);
+  CHECK(zipped["file"]["sha256"] == j["file"]["sha256"]);
+
+  const ProcessResult ingested = run_process(
+      ROSTERD_BIN,
+      {"ingest", "--config", config.string(), "--as-of", "2016-09-01", sample.string()});
+  INFO(ingested.err);
+  REQUIRE(ingested.exit_status == 1);
+  const ProcessResult exported = run_process(ROSTERD_BIN, {"export", "--config", config.string()});
+  INFO(exported.out);
+  CHECK(exported.out ==
+        "sourcedId,givenName,familyName,birthDate,grade,orgSourcedId,flag\n"
+        "114001,Jack,Craig,2001-07-02,10,110003,IEP\n"
+        "114003,Fred,Hutch,2002-03-02,10,110003,\n"  // freeLunch: not special education
+        "114004,Alice,Smithee,2001-09-02,10,110003,S504\n");
+
+  // A set without its userFlags.csv is refused: read without it, every flag would be cleared.
+  TempDir partial;
+  for (const char* f : {"users.csv", "roles.csv", "orgs.csv", "demographics.csv"})
+    std::filesystem::copy_file(sample / f, partial / f);
+  const auto refused = check(config, partial.path(), "2016-09-01", 3);
+  CHECK(refused["refusal"]["code"] == "missing_member");
+  CHECK(refused["refusal"]["message"].get<std::string>().find("userFlags.csv") !=
+        std::string::npos);
+
+  // suggest-format recognises the set.
+  const Suggested s = suggest(sample);
+  INFO(s.yaml);
+  CHECK(s.yaml.find("      preset: sds-v2.1\n") != std::string::npos);
+  CHECK(check_with(dir.path(), s, sample, "2016-09-01")["counts"]["rows_read"] == 4);
+}

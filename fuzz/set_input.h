@@ -1,0 +1,52 @@
+// What the set fuzz targets share: an input cut into a set's files, and the contract a set's
+// check keeps whatever the files hold.
+#pragma once
+
+#include <cstdlib>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "parsers/format_preset.h"
+#include "validators/roster_check.h"
+
+namespace rosterd::fuzz {
+
+// A feed of the preset `preset`, with no reference tables, checking as of a fixed day.
+struct SetHarness {
+  explicit SetHarness(std::string_view preset) : format(find_format_preset(preset)->format) {}
+  RosterFormat format;
+  CheckOptions options;
+  ReferenceSet reference;
+  RowChecker checker{format, options, reference, CivilDate{2026, 11, 23}};
+};
+
+// The input cut at 0xFF bytes into the files `names`, in order; fewer pieces than names is a
+// set missing its last files.
+inline RosterSet cut_into_set(std::string_view input, std::initializer_list<const char*> names) {
+  RosterSet set;
+  set.name = "fuzz";
+  std::size_t start = 0;
+  for (const char* name : names) {
+    if (start > input.size()) break;
+    std::size_t end = input.find('\xFF', start);
+    if (end == std::string_view::npos) end = input.size();
+    set.members.push_back({name, {}, std::string(input.substr(start, end - start))});
+    start = end + 1;
+  }
+  return set;
+}
+
+// A refused set keeps no student and no row's discrepancy; otherwise rows are counted once and
+// discrepancies come in line order. Aborts (a finding) when not.
+inline void check_set_contract(const CheckResult& r) {
+  if (r.refused()) {
+    if (!r.students.empty() || !r.discrepancies.empty()) std::abort();
+    return;
+  }
+  if (r.counts.rows_rejected + r.counts.rows_warned > r.counts.rows_read) std::abort();
+  for (std::size_t i = 1; i < r.discrepancies.size(); ++i)
+    if (r.discrepancies[i].line < r.discrepancies[i - 1].line) std::abort();
+}
+
+}  // namespace rosterd::fuzz
