@@ -170,6 +170,12 @@ std::vector<FolderFile> Folder::entries(unsigned type) const {
   return out;
 }
 
+Folder Folder::create_folder(const std::string& name) const {
+  if (::mkdirat(fd_, name.c_str(), 0700) != 0)
+    fail("cannot create the folder " + (path_ / name).string(), errno);
+  return below(name, false);
+}
+
 std::vector<FolderFile> Folder::files() const {
   return entries(S_IFREG);
 }

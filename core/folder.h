@@ -76,6 +76,9 @@ class Folder {
   int create_file(const std::string& name, unsigned mode = 0600) const;
   // Removes the file `name` (never a folder). False when it was already gone.
   bool remove_file(const std::string& name) const;
+  // Creates the new folder `name` (mode 0700), never one that exists already, and returns it
+  // held. Throws FolderError (Kind::other when the name is taken).
+  Folder create_folder(const std::string& name) const;
   // Every regular file in the folder; links, folders and devices are left out. Throws FolderError.
   std::vector<FolderFile> files() const;
   // Every folder directly in this one (not "." or ".."; a link to a folder is not one), with its

@@ -137,6 +137,12 @@ FileSummary read_students(RosterFormat format, const SetMember& users,
   return u;
 }
 
+// Whether a side file's refusal refuses the set: a delta's orgs.csv or demographics.csv with its
+// header alone lists no changes, which is no fault.
+bool refuses(const FileSummary& member, bool delta) {
+  return member.refusal && !(delta && member.refusal->code == DiscrepancyCode::empty_file);
+}
+
 // OneRoster 1.1's student layout: users.csv (role student), demographics.csv (birthDate),
 // orgs.csv (the school among a user's orgSourcedIds), manifest.csv (bulk).
 class OneRosterStudents : public CompletingSink {
@@ -317,7 +323,8 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   FileSummary o;
   if (orgs != nullptr) {
     o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types);
-    if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs->name), set);
+    if (refuses(o, summary.delta))
+      return refused(std::move(summary), member_refusal(o, orgs->name), set);
   }
   RelatedIndex birth_dates;
   const std::string& birth_column = format.columns[field_index(Field::birth_date)];
@@ -325,7 +332,7 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   if (demographics != nullptr) {
     dem = index_member(*demographics, format.encoding, "sourcedId",
                        birth_column.empty() ? "birthDate" : birth_column, birth_dates);
-    if (dem.refusal)
+    if (refuses(dem, summary.delta))
       return refused(std::move(summary), member_refusal(dem, demographics->name), set);
   }
   const std::string orgs_name = orgs != nullptr ? orgs->name : std::string("orgs.csv");

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <climits>
+#include <cstdint>
 #include <map>
+
+#include "core/text.h"
 
 namespace rosterd {
 namespace {
@@ -31,8 +35,8 @@ std::string_view layout_file_of(std::string_view name,
 
 std::uint64_t DropDelivery::size() const {
   std::uint64_t total = 0;
-  for (const DropEntry& e : files)
-    total += e.size;
+  for (const DropEntry& e : files)  // a hostile server's sizes must not wrap to a small sum
+    total = e.size > UINT64_MAX - total ? UINT64_MAX : total + e.size;
   return total;
 }
 
@@ -44,7 +48,7 @@ std::int64_t DropDelivery::mtime() const {
 }
 
 DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
-                              const FormatPreset* set_layout) {
+                              const FormatPreset* set_layout, const TakenBefore& taken_before) {
   DropGrouping out;
   std::vector<std::string_view> layout_files;
   if (set_layout != nullptr) {
@@ -68,7 +72,10 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
       out.strangers.push_back(e.name);
       continue;
     }
-    DropDelivery& set = sets[e.name.substr(0, e.name.size() - file.size())];
+    if (taken_before && taken_before(e)) continue;
+    const std::string prefix = e.name.substr(0, e.name.size() - file.size());
+    DropDelivery& set = sets[ascii_lower(prefix)];
+    if (!set.is_set) set.prefix = prefix;
     set.is_set = true;
     const auto same = std::find(set.local_names.begin(), set.local_names.end(), file);
     if (same != set.local_names.end()) {
@@ -79,7 +86,7 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     set.files.push_back(e);
     set.local_names.emplace_back(file);
   }
-  for (auto& [prefix, set] : sets) {
+  for (auto& [key, set] : sets) {
     // Members in the order of their layout names, so a set's name is the same at every poll.
     std::vector<std::size_t> order(set.files.size());
     for (std::size_t i = 0; i < order.size(); ++i)
@@ -89,8 +96,9 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     });
     DropDelivery d;
     d.is_set = true;
+    d.prefix = set.prefix;
     d.conflict = std::move(set.conflict);
-    d.name = prefix + "{";
+    d.name = d.prefix + "{";
     for (std::size_t i : order) {
       d.files.push_back(set.files[i]);
       d.local_names.push_back(set.local_names[i]);

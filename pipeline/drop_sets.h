@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@ namespace rosterd {
 struct DropDelivery {
   // A file's name; a set's prefix and members: "2026-12-04_{manifest.csv,orgs.csv,users.csv}".
   std::string name;
+  std::string prefix;            // a set's, as its first file spells it
   std::vector<DropEntry> files;  // one, or the set's members, in the order of local_names
   // A set's members by the layout's names ("users.csv", however the drop spells the case).
   std::vector<std::string> local_names;
@@ -29,9 +31,12 @@ struct DropDelivery {
   // the set cannot be taken until one goes.
   std::string conflict;
 
-  std::uint64_t size() const;  // the files' bytes together
+  std::uint64_t size() const;  // the files' bytes together (at most UINT64_MAX)
   std::int64_t mtime() const;  // the newest file's
 };
+
+// Whether this version of a file (name, size, mtime) was taken before as a member of a set.
+using TakenBefore = std::function<bool(const DropEntry&)>;
 
 struct DropGrouping {
   std::vector<DropDelivery> deliveries;
@@ -44,8 +49,11 @@ struct DropGrouping {
 // A file is a member of a set when its name ends, case-insensitively, with one of the layout's
 // file names (set_files, other_set_files) after a prefix that is empty or ends with a character
 // other than a letter or digit; the longest such name wins ("classResources.csv" before
-// "resources.csv"). Deliveries come oldest first (by mtime(), then name).
+// "resources.csv"). Prefixes are compared without regard to case. A file `taken_before` (a
+// member of a set taken earlier, still in the drop) is in no new set: a set is one night's
+// files, never last night's orgs.csv with tonight's users.csv. Deliveries come oldest first
+// (by mtime(), then name).
 DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
-                              const FormatPreset* set_layout);
+                              const FormatPreset* set_layout, const TakenBefore& taken_before = {});
 
 }  // namespace rosterd

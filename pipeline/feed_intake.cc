@@ -133,7 +133,10 @@ FetchResult FeedIntake::fetch() {
     }
     store_.ledger().forget_observations(feed_.name, names);
     // Oldest first, so that nights are ingested in the order they were delivered.
-    const DropGrouping grouping = group_deliveries(candidates, set_layout_);
+    const DropGrouping grouping =
+        group_deliveries(candidates, set_layout_, [&](const DropEntry& e) {
+          return store_.ledger().member_taken(feed_.name, e.name, e.size, e.mtime);
+        });
     for (const std::string& name : grouping.strangers) {
       log::debug("drop.not_a_set_file", {{"feed", feed_.name}, {"file", name}});
     }
@@ -246,11 +249,11 @@ void FeedIntake::fetch_file(const DropEntry& e, const std::vector<DropEntry>& al
 void FeedIntake::fetch_set(const DropDelivery& d, const std::vector<DropEntry>& all,
                            std::optional<Folder>& staging, FetchResult& result) {
   const SourceConfig& s = feed_.source;
-  if (store_.ledger().file(feed_.name, d.name, d.size(), d.mtime())) return;  // seen before
   const auto wait = [&](std::string why) {
     result.events.push_back({FetchEvent::Kind::waiting, d.name, std::move(why), std::nullopt});
   };
   if (!d.conflict.empty()) return wait(d.conflict);
+  if (store_.ledger().file(feed_.name, d.name, d.size(), d.mtime())) return;  // seen before
   // Every file complete (stable, or marked), as one file would have to be. Each is looked at
   // (and its stable_for clock kept) even when an earlier one is not ready yet.
   std::string not_ready;
@@ -319,7 +322,13 @@ void FeedIntake::fetch_set(const DropDelivery& d, const std::vector<DropEntry>& 
   rec.id = store_.ledger().add(rec, members);
   rec.member_count = members.size();
   fault_point("fetch.recorded");
-  staged->publish(local_name);
+  try {
+    staged->publish(local_name);
+  } catch (const TransportError&) {
+    // Its folder name is taken (the same set name and time): the record must not point there.
+    store_.ledger().forget(rec.id);
+    throw;
+  }
   fault_point("fetch.staged");
   log::info("drop.taken", {{"feed", feed_.name},
                            {"file", d.name},
@@ -376,24 +385,35 @@ void FeedIntake::after_take(SourceFile& f) {
     f.after_action = "kept";
     return;
   }
-  // A set's files each get the action, and the record says what became of each.
+  // A set's files each get the action (one failing does not stop the others), and the record
+  // says what became of each.
   std::string done;
-  try {
-    if (!f.is_set()) {
+  std::string failure;
+  if (!f.is_set()) {
+    try {
       f.after_action = tidy_remote(f.remote_name, f.size, f.mtime);
       return;
+    } catch (const TransportError& e) {
+      failure = e.what();
+      f.after_action = "failed: " + failure;
     }
+  } else {
     for (const SourceMember& m : store_.ledger().members(f.id)) {
-      const std::string what = tidy_remote(m.remote_name, m.size, m.mtime);
+      std::string what;
+      try {
+        what = tidy_remote(m.remote_name, m.size, m.mtime);
+      } catch (const TransportError& e) {
+        if (failure.empty()) failure = e.what();
+        what = std::string("failed: ") + e.what();
+      }
       done += (done.empty() ? "" : "; ") + m.remote_name + ": " + what;
     }
-    f.after_action = done;
-  } catch (const TransportError& e) {
+    f.after_action = failure.empty() ? done : "failed: " + done;
+  }
+  if (!failure.empty()) {
     // The run stands: the ledger already says the file was taken, so it is not taken again.
-    f.after_action =
-        std::string("failed: ") + e.what() + (done.empty() ? "" : " (before: " + done + ")");
     log::error("drop.after_failed",
-               {{"feed", feed_.name}, {"file", f.remote_name}, {"error", e.what()}});
+               {{"feed", feed_.name}, {"file", f.remote_name}, {"error", failure}});
     if (mailer_ != nullptr) {
       // The run stands; the file stays in the drop and someone must look at why (a link where
       // move_to should be is refused, never followed). Once per ledger record.
@@ -405,7 +425,7 @@ void FeedIntake::after_take(SourceFile& f) {
                                  std::to_string(f.id) +
                                  (f.run_id ? ", run " + std::to_string(*f.run_id) : std::string()) +
                                  "), but source.after could not be applied to it in " +
-                                 drop_.where() + ":\n\n" + display_safe(e.what()) +
+                                 drop_.where() + ":\n\n" + display_safe(failure) +
                                  "\n\nThe file will not be taken again (the ledger knows it).\n");
     }
   }
@@ -433,6 +453,13 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
       continue;
     }
     if (!done) {
+      if (const auto held = store_.runs().held_delta(feed_.name)) {
+        // A delta's changes are relative to the roster it was planned on: nothing may commit
+        // past a held one (it could then never be approved), so later deliveries wait.
+        log::info("drop.waiting_for_held_delta",
+                  {{"feed", feed_.name}, {"run", std::to_string(*held)}, {"file", f.remote_name}});
+        break;
+      }
       if (f.attempts >= kMaxRunAttempts) {
         f.status = "failed";
         f.detail = "its run failed " + std::to_string(f.attempts) + " times" +
@@ -544,8 +571,13 @@ void FeedIntake::tidy() {
     }
     for (const FolderFile& f : archive.folders()) {  // sets
       if (f.mtime >= cutoff) continue;
-      if (archive.remove_folder(f.name))
-        log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
+      try {
+        if (archive.remove_folder(f.name))
+          log::info("archive.expired", {{"feed", feed_.name}, {"file", f.name}});
+      } catch (const FolderError& e) {
+        // One folder that cannot go (something put a folder in it) keeps no other from going.
+        log::warning("archive.tidy_failed", {{"feed", feed_.name}, {"error", e.what()}});
+      }
     }
   } catch (const FolderError& e) {
     if (e.kind() != FolderError::Kind::missing)

@@ -52,7 +52,10 @@ DecisionResult decide(const DecisionInput& in) {
                            group_thousands(in.check.rows_read) + " rows are rejected (" +
                            fmt_pct(rejected) + ")"});
   }
-  if (in.previous_rows) {
+  // Withdrawals are measured whenever there was a roster to withdraw from: a feed built by
+  // deltas alone has no whole file to compare sizes with, but its students still count.
+  const bool had_roster = in.previous_rows.has_value() || in.plan.active_before > 0;
+  if (had_roster) {
     const double deactivated = pct(in.plan.deactivated, in.plan.active_before);
     if (over(deactivated, p.max_deactivate_pct)) {
       r.trips.push_back(
@@ -70,9 +73,11 @@ DecisionResult decide(const DecisionInput& in) {
                "feed's scope (" +
                fmt_pct(leaving) + ")"});
     }
+  }
+  if (in.previous_rows && !in.delta) {
     const double prev = *in.previous_rows;
     const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
-    if (!in.delta && over(drop, p.max_row_drop_pct)) {
+    if (over(drop, p.max_row_drop_pct)) {
       r.trips.push_back({"max_row_drop_pct", p.max_row_drop_pct, drop,
                          "the file has " + group_thousands(in.check.rows_read) +
                              " rows, the last committed file had " +
@@ -89,8 +94,7 @@ DecisionResult decide(const DecisionInput& in) {
       const CampusPolicy& cp = it->second;
       // Scope leavers are not counted here (scope_change covers them).
       const double campus_deactivated = pct(c.deactivated, c.rows + c.withdrawn);
-      if (in.previous_rows && cp.max_deactivate_pct &&
-          over(campus_deactivated, *cp.max_deactivate_pct)) {
+      if (had_roster && cp.max_deactivate_pct && over(campus_deactivated, *cp.max_deactivate_pct)) {
         r.trips.push_back({"per_campus." + c.campus + ".max_deactivate_pct", *cp.max_deactivate_pct,
                            campus_deactivated,
                            "campus " + c.campus + ": " + group_thousands(c.deactivated) + " of " +

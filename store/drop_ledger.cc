@@ -107,9 +107,8 @@ std::optional<SourceFile> DropLedger::file_with_sha(const std::string& feed,
   return read_source_file(q);
 }
 
-std::string_view roster_sets_sql() {
+std::string_view source_members_sql() {
   return R"sql(
-ALTER TABLE runs ADD COLUMN delta INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE source_file_members (
   file_id BIGINT NOT NULL REFERENCES source_files(id) ON DELETE CASCADE,
   remote_name TEXT NOT NULL,
@@ -120,6 +119,22 @@ CREATE TABLE source_file_members (
   PRIMARY KEY (file_id, remote_name)
 );
 )sql";
+}
+
+std::string_view delta_runs_sql() {
+  return R"sql(
+ALTER TABLE runs ADD COLUMN delta INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX source_file_members_version ON source_file_members(remote_name, size, mtime);
+)sql";
+}
+
+bool DropLedger::member_taken(const std::string& feed, const std::string& name, std::uint64_t size,
+                              std::int64_t mtime) {
+  Statement q(db_,
+              "SELECT 1 FROM source_file_members m JOIN source_files f ON f.id = m.file_id WHERE "
+              "m.remote_name = ? AND m.size = ? AND m.mtime = ? AND f.feed = ? LIMIT 1");
+  q.bind(1, name).bind(2, static_cast<std::int64_t>(size)).bind(3, mtime).bind(4, feed);
+  return q.step();
 }
 
 std::int64_t DropLedger::add(const SourceFile& f, const std::vector<SourceMember>& members) {

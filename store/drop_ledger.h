@@ -37,6 +37,9 @@ class DropLedger {
   std::int64_t add(const SourceFile& file, const std::vector<SourceMember>& members = {});
   // The members of a set's record, by local name; empty for one file.
   std::vector<SourceMember> members(std::int64_t id);
+  // Whether this version of a file was a member of a set the feed recorded before.
+  bool member_taken(const std::string& feed, const std::string& name, std::uint64_t size,
+                    std::int64_t mtime);
   // Updates status, detail, local_path and after_action.
   void update(const SourceFile& file);
   // Deletes a record that never ran, and the records of repeats of it, so that they are seen
@@ -67,8 +70,10 @@ class DropLedger {
   const Clock& clock_;
 };
 
-// The migration for sets of files: source_file_members, and runs.delta (1 for a OneRoster delta
-// set's run). The same SQL for SQLite and PostgreSQL.
-std::string_view roster_sets_sql();
+// The migrations for sets of files (the same SQL for SQLite and PostgreSQL): the members of a
+// set taken together (source_file_members); then runs.delta (1 for a OneRoster delta set's run)
+// and the index member_taken reads.
+std::string_view source_members_sql();
+std::string_view delta_runs_sql();
 
 }  // namespace rosterd

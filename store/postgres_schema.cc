@@ -226,8 +226,10 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       run_campuses_sql(),
       // 8: SQLite's 13 (the links in a district's mail).
       mail_links_sql(),
-      // 9: SQLite's 14 (sets of files: their members, and delta runs).
-      roster_sets_sql(),
+      // 9: SQLite's 14 (the files of a set taken together).
+      source_members_sql(),
+      // 10: SQLite's 15 (delta runs, and the index of set members by version).
+      delta_runs_sql(),
   };
   return migrations;
 }

@@ -378,6 +378,15 @@ std::optional<std::pair<std::int64_t, std::string>> RunRecords::last_rules(
   return std::make_pair(q.integer(0), std::string(q.text(1)));
 }
 
+std::optional<std::int64_t> RunRecords::held_delta(const std::string& feed) {
+  Statement q(db_,
+              "SELECT id FROM runs WHERE feed = ? AND decision = 'held' AND delta = 1 ORDER BY id "
+              "LIMIT 1");
+  q.bind(1, feed);
+  if (!q.step()) return std::nullopt;
+  return q.integer(0);
+}
+
 std::optional<std::uint32_t> RunRecords::last_committed_rows(const std::string& feed) {
   Statement q(
       db_,
@@ -471,6 +480,13 @@ void RunRecords::record_changes(std::int64_t run, const std::vector<Change>& cha
 }
 
 void RunRecords::supersede_held(const std::string& feed, std::int64_t run) {
+  {
+    // A delta restates nothing: a run held before it still holds its own changes, and waits
+    // for a person (approving it then says the roster changed since; ingest it again).
+    Statement d(db_, "SELECT delta FROM runs WHERE id = ?");
+    d.bind(1, run);
+    if (d.step() && d.integer(0) != 0) return;
+  }
   std::vector<std::int64_t> overtaken;
   {
     Statement q(db_, "SELECT id FROM runs WHERE feed = ? AND decision = 'held' AND id <> ?");

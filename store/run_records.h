@@ -114,6 +114,9 @@ class RunRecords {
   std::optional<std::int64_t> last_committed(const std::string& feed);
   // The feed rules (describe_rules) of the feed's last committed ingest, with its id.
   std::optional<std::pair<std::int64_t, std::string>> last_rules(const std::string& feed);
+  // The feed's oldest held run of a delta set, if any: later deliveries wait for it (a delta's
+  // changes are lost if another commits past it).
+  std::optional<std::int64_t> held_delta(const std::string& feed);
   // Rows read of the feed's last committed ingest of a whole roster (not a delta).
   std::optional<std::uint32_t> last_committed_rows(const std::string& feed);
 
@@ -136,8 +139,8 @@ class RunRecords {
   // The feed's other held runs, now that `run` has committed, can never be approved: their plan's
   // base is gone (a later run, or an older held run approved or sent its report, committed over
   // it). They become `superseded` (their proposals dismissed, as a rejection does), so that
-  // history stops showing them as waiting for a person. REQUIRES: inside the transaction that
-  // commits `run`.
+  // history stops showing them as waiting for a person; unless `run` is a delta, which restates
+  // nothing and leaves them held. REQUIRES: inside the transaction that commits `run`.
   void supersede_held(const std::string& feed, std::int64_t run);
   // Run `id`, which must be held for a person to `verb` ("approve", "reject"); throws Error
   // saying what it is otherwise.

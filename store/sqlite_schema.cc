@@ -246,8 +246,10 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       run_campuses_sql(),
       // 13: the links in a district's mail (store/mail_links.h).
       mail_links_sql(),
-      // 14: sets of files: their members, and delta runs (store/drop_ledger.h).
-      roster_sets_sql(),
+      // 14: the files of a set taken together (store/drop_ledger.h).
+      source_members_sql(),
+      // 15: delta runs, and the index of set members by version.
+      delta_runs_sql(),
   };
   return migrations;
 }

@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <system_error>
 #include <utility>
 
@@ -46,7 +48,12 @@ struct FdCloser {
 
 std::string staging_temp_name() {
   static std::atomic<unsigned> counter{0};
-  return ".part-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  // The random part keeps a restarted process with the same PID (PID 1 in a container) from
+  // choosing a name a killed one left behind.
+  static const unsigned run = std::random_device{}();
+  char random[9];
+  std::snprintf(random, sizeof random, "%08x", run);
+  return ".part-" + std::to_string(::getpid()) + "-" + random + "-" + std::to_string(counter++);
 }
 
 StagedFile StagedFile::download(Drop& drop, const DropEntry& entry, const Folder& dir,

@@ -44,7 +44,7 @@ class StagedFile {
   std::string sha256_;
 };
 
-// A new temporary name in staging (".part-PID-N"), for a file or a set's folder.
+// A new temporary name in staging (".part-PID-RANDOM-N"), for a file or a set's folder.
 std::string staging_temp_name();
 
 // Removes the temporary files and set folders that a killed process left in `dir` (names

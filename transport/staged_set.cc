@@ -6,7 +6,8 @@ namespace rosterd {
 
 StagedSet::StagedSet(const Folder& staging) : staging_(&staging), temp_(staging_temp_name()) {
   try {
-    folder_.emplace(staging.below(temp_, true));
+    // A new folder, never a leftover of the same name: its files would join this set.
+    folder_.emplace(staging.create_folder(temp_));
   } catch (const FolderError& e) {
     throw TransportError(std::string(e.what()) + ". Check the state folder's permissions.", false);
   }

@@ -15,9 +15,8 @@ namespace rosterd {
 
 class StagedSet {
  public:
-  // Creates the temporary folder (".part-PID-N", as remove_stale_parts knows it) in `staging`.
-  // Throws TransportError when it cannot.
-  // REQUIRES: `staging` outlives the StagedSet.
+  // Creates the temporary folder (".part-PID-RANDOM-N", as remove_stale_parts knows it) in
+  // `staging`. Throws TransportError when it cannot. REQUIRES: `staging` outlives the StagedSet.
   explicit StagedSet(const Folder& staging);
   StagedSet(const StagedSet&) = delete;
   StagedSet& operator=(const StagedSet&) = delete;

@@ -76,6 +76,9 @@ TEST_CASE("decide: a delta is short by nature; its deactivations are held all th
   CHECK(r.decision == Decision::held);
   REQUIRE(r.trips.size() == 1);
   CHECK(r.trips[0].name == "max_deactivate_pct");
+  // A roster built by deltas alone has no whole file to compare with, but its students count.
+  in.previous_rows.reset();
+  CHECK(decide(in).decision == Decision::held);
 }
 
 TEST_CASE("decide: test mode is a dry run, manual commit holds, a refused file is refused") {

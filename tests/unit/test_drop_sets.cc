@@ -109,6 +109,21 @@ TEST_CASE("drop sets: loose files gather by prefix; zips and other files stay al
   CHECK(third.size() == 20);
   CHECK(third.mtime() == 2);
   CHECK_FALSE(g.deliveries[1].is_set);
+  // A prefix is a prefix whatever its case.
+  const DropGrouping cased =
+      group_deliveries({{"Export_users.csv", 1, 1}, {"EXPORT_orgs.csv", 1, 1}}, oneroster);
+  REQUIRE(cased.deliveries.size() == 1);
+  CHECK(cased.deliveries[0].local_names == std::vector<std::string>{"orgs.csv", "users.csv"});
+  // A file taken with an earlier set is in no new one.
+  const DropGrouping fresh =
+      group_deliveries({{"users.csv", 1, 9}, {"orgs.csv", 1, 1}}, oneroster,
+                       [](const DropEntry& e) { return e.name == "orgs.csv"; });
+  REQUIRE(fresh.deliveries.size() == 1);
+  CHECK(fresh.deliveries[0].name == "{users.csv}");
+  // Sizes a hostile server lists do not wrap to a small sum.
+  CHECK(group_deliveries({{"users.csv", UINT64_MAX - 1, 1}, {"orgs.csv", 5, 1}}, oneroster)
+            .deliveries[0]
+            .size() == UINT64_MAX);
   // Two files that are the same file of the set: not taken until one goes.
   const DropGrouping twice =
       group_deliveries({{"users.csv", 1, 1}, {"Users.csv", 1, 1}}, oneroster);
@@ -191,13 +206,11 @@ TEST_CASE("drop sets: a set missing a file waits for it, then is refused naming 
   CHECK(refusal->detail.find("demographics.csv") != std::string::npos);
   CHECK(t.store->students().count("or") == 8);  // nobody deactivated
 
-  // The file arrives after all: the whole set is a new delivery (here the same bytes as night
-  // 1, so a repeat of it).
+  // The file arrives after all: it completes no set already taken (those files were read, and
+  // refused, as they were); alone it waits for the rest of a set, sent again.
   t.put_set("night2_");
   t.clock.advance(60);
-  const FetchResult whole = t.intake().fetch();
-  REQUIRE(t.kinds(whole).size() == 1);
-  CHECK(t.kinds(whole)[0] == "repeat:night2_" + kSample);  // the same bytes as night 1
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:night2_{demographics.csv}"});
 }
 
 TEST_CASE("drop sets: after: delete removes every file of the set, markers with them") {
@@ -266,4 +279,69 @@ TEST_CASE(
   CHECK(r.file.name == "set.zip");
   CHECK(r.counts.rows_read == 8);
   CHECK(r.counts.rows_rejected == 0);
+}
+
+TEST_CASE("drop sets: a new users.csv beside last night's other files is no set of its own") {
+  SetIntake t("", "0s");
+  t.put_set("");
+  REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:" + kSample});
+  REQUIRE(t.ingest().size() == 1);
+  // after: keep leaves last night's files; tonight only users.csv has been written so far.
+  t.clock.advance(86400);
+  std::filesystem::copy_file(kOneRoster / "users.csv", t.dir / "drop/users.csv",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::last_write_time(
+      t.dir / "drop/users.csv",
+      std::filesystem::file_time_type::clock::now() + std::chrono::hours(1));
+  const FetchResult w = t.intake().fetch();
+  REQUIRE(t.kinds(w) == Kinds{"waiting:{users.csv}"});
+  CHECK(w.events[0].detail.starts_with("the set has no manifest.csv, orgs.csv, demographics.csv"));
+  t.clock.advance(3600);
+  REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:{users.csv}"});
+  const auto runs = t.ingest();
+  REQUIRE(runs.size() == 1);
+  REQUIRE(runs[0].outcome);
+  CHECK(runs[0].outcome->decision.decision == Decision::refused);  // never mixed with last night
+  CHECK(t.store->students().count("or") == 8);
+}
+
+TEST_CASE("drop sets: while a delta is held, later deliveries wait; approved, they go on") {
+  SetIntake t("", "0s");
+  t.put_set("n1_");
+  REQUIRE(t.intake().fetch().events.size() == 1);
+  REQUIRE(t.ingest().size() == 1);
+  const std::string users_header =
+      "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
+      "givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+      "password\n";
+  const auto put_delta = [&](const std::string& prefix, const std::string& users) {
+    std::ofstream(t.dir / "drop" / (prefix + "manifest.csv"))
+        << "propertyName,value\nfile.users,delta\nfile.orgs,absent\nfile.demographics,absent\n";
+    std::ofstream(t.dir / "drop" / (prefix + "users.csv")) << users_header << users;
+    std::ofstream(t.dir / "drop" / (prefix + "orgs.csv")) << "sourcedId,type\n";
+    std::ofstream(t.dir / "drop" / (prefix + "demographics.csv")) << "sourcedId,birthDate\n";
+  };
+  // Delta A withdraws one of eight (12.5%, over the 5% default): held.
+  t.clock.advance(60);
+  put_delta("n2_", "604874,tobedeleted,,,,student,,,,,,,,,,,,\n");
+  REQUIRE(t.intake().fetch().events.size() == 1);
+  const auto a = t.ingest();
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].outcome);
+  REQUIRE(a[0].outcome->decision.decision == Decision::held);
+  // Delta B renames a student: it waits, so A can still be approved on the roster it was
+  // planned on.
+  t.clock.advance(60);
+  put_delta("n3_", "604863,active,,true,255901001,student,,,Marie,Archer,,,,,,,09,\n");
+  REQUIRE(t.intake().fetch().events.size() == 1);
+  CHECK(t.ingest().empty());
+  CHECK(t.store->runs().held_delta("or") == a[0].outcome->run_id);
+  t.store->decisions().approve(a[0].outcome->run_id, Actor{"jo", ActionSource::cli, "", ""});
+  const auto b = t.ingest();
+  REQUIRE(b.size() == 1);
+  REQUIRE(b[0].outcome);
+  CHECK(b[0].outcome->decision.decision == Decision::committed);
+  CHECK(t.store->students().values("or", "604874").value()[field_index(Field::status)] == "I");
+  CHECK(t.store->students().values("or", "604863").value()[field_index(Field::first_name)] ==
+        "Marie");
 }
