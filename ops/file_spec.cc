@@ -116,12 +116,20 @@ FileSpec file_spec(const FeedConfig& feed) {
   FileSpec spec;
   spec.feed = feed.name;
   const RosterFormat& f = feed.format;
-  if (const FormatPreset* p = find_format_preset(f.preset)) spec.preset = std::string(p->title);
+  const FormatPreset* preset = find_format_preset(f.preset);
+  if (preset != nullptr) spec.preset = std::string(preset->title);
   for (Field field : kAllFields) {
     const std::string& header = f.columns[field_index(field)];
     if (header.empty()) continue;
     FileSpecColumn c;
     c.header = header;
+    if (preset != nullptr) {
+      for (const FormatPreset::FieldSource& from : preset->field_sources) {
+        if (from.field != field) continue;
+        c.file = from.file;
+        c.found_by = from.how;
+      }
+    }
     c.meaning = meaning_of(field);
     c.required = f.required.test(field_index(field));
     c.may_be_left_out = f.optional_columns.test(field_index(field));
@@ -169,6 +177,10 @@ FileSpec file_spec(const FeedConfig& feed) {
       default:
         break;
     }
+    if (preset != nullptr) {
+      for (const FormatPreset::FieldSource& from : preset->field_sources)
+        if (from.field == field && !from.values.empty()) c.values = from.values;
+    }
     spec.columns.push_back(std::move(c));
   }
 
@@ -187,6 +199,17 @@ FileSpec file_spec(const FeedConfig& feed) {
   spec.file_rules.push_back(
       "Every student the district has, every time: a student missing "
       "from the file is taken as having left.");
+  if (preset != nullptr && !preset->set_files.empty()) {
+    std::vector<std::string> files(preset->set_files.begin(), preset->set_files.end());
+    spec.file_rules.push_back(
+        "A set of files, every one of them every time: " + list_words(files, " and ") +
+        ". A set missing one is refused whole (nothing in it is used). Columns of another file "
+        "than " +
+        std::string(preset->roster_file) + " say which file they are in.");
+    spec.file_rules.push_back(
+        "Send the set as one zip, or as files sharing a name prefix "
+        "(2026-12-04_users.csv, 2026-12-04_orgs.csv, ...) delivered together.");
+  }
 
   if (auto c = codes_of("Grade", feed.reference.grades)) spec.codes.push_back(std::move(*c));
   if (auto c = codes_of("School", feed.reference.campuses)) spec.codes.push_back(std::move(*c));
@@ -231,7 +254,8 @@ std::string file_spec_text(const FileSpec& spec) {
   if (!spec.preset.empty()) out += "The layout is " + spec.preset + ", with the columns below.\n\n";
   out += "Columns\n-------\n";
   for (const FileSpecColumn& c : spec.columns) {
-    out += "  " + display_safe(c.header) + ": " + c.meaning +
+    out += "  " + display_safe(c.header) +
+           (c.file.empty() ? "" : " (in " + c.file + ", " + c.found_by + ")") + ": " + c.meaning +
            (c.required ? ", required" : ", may be empty") +
            (c.may_be_left_out ? " (the column may be left out)" : "") +
            (c.values.empty() ? "" : "; " + display_safe(c.values)) + ".\n";
@@ -269,8 +293,10 @@ std::string file_spec_markdown(const FileSpec& spec) {
   if (!spec.preset.empty()) out += "The layout is " + spec.preset + ", with the columns below.\n\n";
   out += "## Columns\n\n| Column | What | Required | Values |\n|---|---|---|---|\n";
   for (const FileSpecColumn& c : spec.columns) {
-    out += "| " + code(c.header) + " | " + c.meaning + " | " + (c.required ? "yes" : "no") +
-           (c.may_be_left_out ? " (column optional)" : "") + " | " + cell(c.values) + " |\n";
+    out += "| " + code(c.header) + (c.file.empty() ? "" : " in " + code(c.file)) + " | " +
+           c.meaning + (c.found_by.empty() ? "" : " (" + cell(c.found_by) + ")") + " | " +
+           (c.required ? "yes" : "no") + (c.may_be_left_out ? " (column optional)" : "") + " | " +
+           cell(c.values) + " |\n";
   }
   out += "\n## The file\n\n";
   for (const std::string& r : spec.file_rules)

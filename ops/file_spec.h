@@ -13,7 +13,11 @@
 namespace rosterd {
 
 struct FileSpecColumn {
-  std::string header;   // the district's header
+  std::string header;  // the district's header
+  // In a set of files: the file the column is in, and how its row is found; empty for the
+  // students' own file (or a layout of one file).
+  std::string file;
+  std::string found_by;
   std::string meaning;  // "Student's state ID"
   bool required = false;
   bool may_be_left_out = false;  // the column itself may be missing from the header

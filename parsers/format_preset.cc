@@ -137,6 +137,9 @@ FormatPreset oneroster_1_1() {
   p.format.preset = p.name;
   p.grades = ceds_grades();
   p.set_files = {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"};
+  p.field_sources = {
+      {Field::birth_date, "demographics.csv", "the row whose sourcedId is the user's"},
+      {Field::campus, "users.csv", "the first of the user's orgs that orgs.csv gives type school"}};
   // OneRoster 1.1's other CSV files (section 4 of the CSV binding).
   p.other_set_files = {"academicSessions.csv", "categories.csv", "classes.csv",
                        "classResources.csv",   "courses.csv",    "courseResources.csv",
@@ -170,6 +173,12 @@ FormatPreset sds_v2_1() {
   // SDS warns that a file left out of a later upload marks its records inactive: each of these
   // is needed every time (userFlags.csv with its header alone when no student has a flag).
   p.set_files = {"users.csv", "roles.csv", "orgs.csv", "demographics.csv", "userFlags.csv"};
+  p.field_sources = {
+      {Field::birth_date, "demographics.csv", "the row whose userSourcedId is the user's"},
+      {Field::grade, "roles.csv", "the user's student role, the primary one if several"},
+      {Field::campus, "roles.csv", "the user's student role; orgs.csv must list the org"},
+      {Field::diagnoses, "userFlags.csv", "a row per flag",
+       "iep or 504 (other flags are not read)"}};
   p.other_set_files = {"academicSessions.csv", "classes.csv", "courses.csv", "enrollments.csv",
                        "relationships.csv"};
   return p;

@@ -36,6 +36,15 @@ struct FormatPreset {
   // The layout's other files, which a delivered set may hold beside those (OneRoster's
   // classes.csv, enrollments.csv, …): taken, staged and archived with the set, not read yet.
   std::vector<std::string_view> other_set_files;
+  // In a set layout, the fields read from a file other than roster_file, and how: OneRoster's
+  // birth date from demographics.csv.
+  struct FieldSource {
+    Field field;
+    std::string_view file;
+    std::string_view how;          // "the row whose sourcedId is the user's"
+    std::string_view values = {};  // what the column holds, when the field's usual words mislead
+  };
+  std::vector<FieldSource> field_sources;
 };
 
 // Every preset, in the order `rosterd layout` and the docs list them.

@@ -695,6 +695,16 @@ TEST_CASE(
   CHECK(refused["refusal"]["message"].get<std::string>().find("userFlags.csv") !=
         std::string::npos);
 
+  // The district's spec names the file each column is in.
+  const ProcessResult layout = run_process(ROSTERD_BIN, {"layout", "--config", config.string()});
+  INFO(layout.out);
+  CHECK(layout.exit_status == 0);
+  CHECK(layout.out.find("  birthDate (in demographics.csv, the row whose userSourcedId is the "
+                        "user's): Birth date, required") != std::string::npos);
+  CHECK(layout.out.find("  flag (in userFlags.csv, a row per flag): ") != std::string::npos);
+  CHECK(layout.out.find("A set of files, every one of them every time: users.csv, roles.csv, "
+                        "orgs.csv, demographics.csv and userFlags.csv.") != std::string::npos);
+
   // suggest-format recognises the set.
   const Suggested s = suggest(sample);
   INFO(s.yaml);
