@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <string_view>
@@ -146,7 +147,7 @@ bool Folder::remove_file(const std::string& name) const {
   fail("cannot delete " + (path_ / name).string(), errno);
 }
 
-std::vector<FolderFile> Folder::entries(unsigned type) const {
+std::vector<std::pair<FolderFile, unsigned>> Folder::listing() const {
   // fdopendir takes the descriptor it is given: hand it a copy, and read the folder from its start.
   const int copy = ::openat(fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (copy < 0) fail("cannot list the folder " + path_.string(), errno);
@@ -156,17 +157,25 @@ std::vector<FolderFile> Folder::entries(unsigned type) const {
     ::close(copy);
     fail("cannot list the folder " + path_.string(), err);
   }
-  std::vector<FolderFile> out;
+  std::vector<std::pair<FolderFile, unsigned>> out;
   while (const dirent* e = ::readdir(dir)) {
     const std::string_view name = e->d_name;
     if (name == "." || name == "..") continue;
     struct stat st {};
-    if (::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || (st.st_mode & S_IFMT) != type)
-      continue;
-    out.push_back({e->d_name, type == S_IFREG ? static_cast<std::uint64_t>(st.st_size) : 0,
-                   static_cast<std::int64_t>(st.st_mtime)});
+    if (::fstatat(fd_, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;  // gone meanwhile
+    const unsigned type = st.st_mode & S_IFMT;
+    out.push_back({{e->d_name, type == S_IFREG ? static_cast<std::uint64_t>(st.st_size) : 0,
+                    static_cast<std::int64_t>(st.st_mtime)},
+                   type});
   }
   ::closedir(dir);
+  return out;
+}
+
+std::vector<FolderFile> Folder::entries(unsigned type) const {
+  std::vector<FolderFile> out;
+  for (auto& [entry, kind] : listing())
+    if (kind == type) out.push_back(std::move(entry));
   return out;
 }
 
@@ -192,29 +201,18 @@ bool Folder::remove_folder(const std::string& name) const {
     if (e.kind() == FolderError::Kind::missing) return false;
     throw;
   }
-  if (!inside->folders().empty()) {
+  // One listing: whatever is in it goes (files, and links, unlinked, never followed), unless it
+  // holds a folder.
+  const auto inside_entries = inside->listing();
+  if (std::any_of(inside_entries.begin(), inside_entries.end(),
+                  [](const auto& e) { return e.second == S_IFDIR; })) {
     throw FolderError("cannot delete " + (path_ / name).string() +
                           ": it holds a folder, which rosterd never puts there. Look at what is "
                           "in it, and delete it by hand",
                       FolderError::Kind::other);
   }
-  // Whatever else is in it goes: files, and links (unlinked, never followed).
-  const int copy = ::openat(inside->fd_, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (copy < 0) fail("cannot list the folder " + inside->path_.string(), errno);
-  DIR* dir = ::fdopendir(copy);
-  if (dir == nullptr) {
-    const int err = errno;
-    ::close(copy);
-    fail("cannot list the folder " + inside->path_.string(), err);
-  }
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(dir)) {
-    const std::string_view n = e->d_name;
-    if (n != "." && n != "..") names.emplace_back(n);
-  }
-  ::closedir(dir);
-  for (const auto& n : names)
-    inside->remove_file(n);
+  for (const auto& [entry, kind] : inside_entries)
+    inside->remove_file(entry.name);
   if (::unlinkat(fd_, name.c_str(), AT_REMOVEDIR) == 0) return true;
   if (errno == ENOENT) return false;
   fail("cannot delete the folder " + (path_ / name).string(), errno);

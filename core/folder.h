@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -94,7 +95,9 @@ class Folder {
 
  private:
   Folder(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
-  // The entries of one type (S_IFREG, S_IFDIR), as lstat sees them.
+  // Every entry but "." and "..", with its type as lstat sees it (S_IFREG, S_IFDIR, S_IFLNK...).
+  std::vector<std::pair<FolderFile, unsigned>> listing() const;
+  // The entries of one type.
   std::vector<FolderFile> entries(unsigned type) const;
 
   int fd_ = -1;

@@ -268,6 +268,16 @@ FileSummary refused(FileSummary summary, Discrepancy why, const RosterSet& set) 
   return summary;
 }
 
+// The set refused for lacking the file `file`; `needs` says what the layout needs.
+FileSummary missing_member(FileSummary summary, const char* file, const std::string& needs,
+                           const RosterSet& set) {
+  Discrepancy d;
+  d.code = DiscrepancyCode::missing_member;
+  d.value = file;
+  d.detail = " (" + needs + ")";
+  return refused(std::move(summary), std::move(d), set);
+}
+
 FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
                            const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
   FileSummary summary;
@@ -277,16 +287,15 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   const SetMember* orgs = set.find("orgs.csv");
   summary.name = set.name + "/" + (users != nullptr ? users->name : std::string("users.csv"));
   const auto missing = [&](const char* name) {
-    Discrepancy d;
-    d.code = DiscrepancyCode::missing_member;
-    d.value = name;
-    d.detail = " (a OneRoster set needs manifest.csv, users.csv, orgs.csv and demographics.csv)";
-    return refused(std::move(summary), std::move(d), set);
+    return missing_member(std::move(summary), name,
+                          "a OneRoster set needs manifest.csv, users.csv, orgs.csv and "
+                          "demographics.csv",
+                          set);
   };
   if (manifest == nullptr) return missing("manifest.csv");
   if (users == nullptr) return missing("users.csv");
 
-  // The manifest: the students must come whole (bulk), not as changes (delta).
+  // The manifest: the students come whole (bulk) or as changes (delta).
   std::map<std::string, std::string, std::less<>> properties;
   FileSummary m = read_member(*manifest, format.encoding,
                               {{"propertyName", false}, {"value", false}}, [&](const RawRow& r) {
@@ -470,13 +479,11 @@ FileSummary read_sds(const RosterFormat& format, const RosterSet& set,
   for (const char* file :
        {"users.csv", "roles.csv", "orgs.csv", "demographics.csv", "userFlags.csv"}) {
     if (set.find(file) != nullptr) continue;
-    Discrepancy d;
-    d.code = DiscrepancyCode::missing_member;
-    d.value = file;
-    d.detail =
-        " (a School Data Sync v2.1 set needs users.csv, roles.csv, orgs.csv, demographics.csv "
-        "and userFlags.csv, the last with its header alone when no student has a flag)";
-    return refused(std::move(summary), std::move(d), set);
+    return missing_member(std::move(summary), file,
+                          "a School Data Sync v2.1 set needs users.csv, roles.csv, orgs.csv, "
+                          "demographics.csv and userFlags.csv, the last with its header alone "
+                          "when no student has a flag",
+                          set);
   }
   const SetMember& roles_file = *set.find("roles.csv");
   const SetMember& orgs_file = *set.find("orgs.csv");
