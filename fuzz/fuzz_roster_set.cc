@@ -3,7 +3,7 @@
 // contract (parsers/roster_set.h, validators/roster_check.h): a result or a refusal, never a
 // crash or an exception; a refused set keeps no student; every discrepancy has a line of
 // users.csv or none (a file-level one), and rows are counted once. A delta (manifest.csv:
-// file.users,delta) is completed from a committed roster.
+// file.users,delta) is completed from a committed roster (fuzz::committed_roster).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -18,22 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const RosterSet set =
       fuzz::cut_into_set(input, {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv"});
-  // A delta's students are completed from a committed roster: here, every ID starting with
-  // 'c' is on it, at school "o1".
+  // A delta's students are completed from a committed roster.
   CheckRun run;
-  run.committed.student = [](std::string_view id) -> std::optional<std::vector<std::string>> {
-    if (id.empty() || id[0] != 'c') return std::nullopt;
-    std::vector<std::string> v(kFieldCount);
-    v[field_index(Field::state_id)] = std::string(id);
-    v[field_index(Field::first_name)] = "Ana";
-    v[field_index(Field::last_name)] = "Ruiz";
-    v[field_index(Field::birth_date)] = "2015-01-31";
-    v[field_index(Field::grade)] = "05";
-    v[field_index(Field::campus)] = "o1";
-    v[field_index(Field::status)] = "A";
-    return v;
-  };
-  run.committed.known_school = [](std::string_view org) { return org == "o1"; };
+  run.committed = fuzz::committed_roster();
   const CheckResult r = check_roster_set(h.format, h.checker, set, run);
   fuzz::check_set_contract(r);
   return 0;

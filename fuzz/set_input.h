@@ -4,8 +4,10 @@
 
 #include <cstdlib>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parsers/format_preset.h"
 #include "validators/roster_check.h"
@@ -20,6 +22,26 @@ struct SetHarness {
   ReferenceSet reference;
   RowChecker checker{format, options, reference, CivilDate{2026, 11, 23}};
 };
+
+// A committed roster a delta is completed from: every ID starting with 'c' is on it, at
+// school "o1".
+inline CommittedLookup committed_roster() {
+  CommittedLookup c;
+  c.student = [](std::string_view id) -> std::optional<std::vector<std::string>> {
+    if (id.empty() || id[0] != 'c') return std::nullopt;
+    std::vector<std::string> v(kFieldCount);
+    v[field_index(Field::state_id)] = std::string(id);
+    v[field_index(Field::first_name)] = "Ana";
+    v[field_index(Field::last_name)] = "Ruiz";
+    v[field_index(Field::birth_date)] = "2015-01-31";
+    v[field_index(Field::grade)] = "05";
+    v[field_index(Field::campus)] = "o1";
+    v[field_index(Field::status)] = "A";
+    return v;
+  };
+  c.known_school = [](std::string_view org) { return org == "o1"; };
+  return c;
+}
 
 // The input cut at 0xFF bytes into the files `names`, in order; fewer pieces than names is a
 // set missing its last files.

@@ -112,8 +112,12 @@ std::optional<FormatSuggestion> suggest_set(const std::vector<std::filesystem::p
       columns.push_back(ascii_lower(trim(c)));
     for (Field f : kAllFields) {
       const std::string& want = p.format.columns[field_index(f)];
-      if (want.empty() || f == Field::birth_date || p.format.optional_columns.test(field_index(f)))
-        continue;
+      // A field another file of the set gives (OneRoster 1.2's school, from roles.csv) is not
+      // looked for here.
+      const bool elsewhere = std::any_of(
+          p.field_sources.begin(), p.field_sources.end(),
+          [&](const auto& from) { return from.field == f && !iequals(from.file, p.roster_file); });
+      if (want.empty() || elsewhere || p.format.optional_columns.test(field_index(f))) continue;
       if (std::find(columns.begin(), columns.end(), ascii_lower(want)) == columns.end())
         s.unsure.push_back(std::string(p.roster_file) + " has no column \"" + want + "\" for the " +
                            std::string(field_words(f)) + ": map " + std::string(field_name(f)) +

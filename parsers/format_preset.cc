@@ -148,6 +148,35 @@ FormatPreset oneroster_1_1() {
   return p;
 }
 
+// OneRoster 1.2 moved a user's orgs and role out of users.csv into roles.csv (a row per user,
+// org and role; roleType primary or secondary) and added primaryOrgSourcedId to users.csv; the
+// rest of what rosterd reads is as in 1.1.
+FormatPreset oneroster_1_2() {
+  FormatPreset p = oneroster_1_1();
+  p.name = "oneroster-1.2";
+  p.title = "OneRoster 1.2 CSV (users.csv, roles.csv, demographics.csv, orgs.csv, manifest.csv)";
+  p.specification = "https://www.imsglobal.org/spec/oneroster/v1p2/bind/csv";
+  p.format.columns[field_index(Field::campus)] = "orgSourcedId";
+  p.format.preset = p.name;
+  p.set_files = {"manifest.csv", "users.csv", "roles.csv", "orgs.csv", "demographics.csv"};
+  p.field_sources = {
+      {Field::birth_date, "demographics.csv", "the row whose sourcedId is the user's"},
+      {Field::campus, "roles.csv",
+       "the user's student roles, the primary one first: the first org orgs.csv gives type "
+       "school (else users.csv's primaryOrgSourcedId)"}};
+  // OneRoster 1.2's other CSV files (the CSV binding's list of files).
+  p.other_set_files = {"academicSessions.csv", "categories.csv",
+                       "classes.csv",          "classResources.csv",
+                       "courses.csv",          "courseResources.csv",
+                       "enrollments.csv",      "lineItemLearningObjectiveIds.csv",
+                       "lineItems.csv",        "lineItemScoreScales.csv",
+                       "resources.csv",        "resultLearningObjectiveIds.csv",
+                       "results.csv",          "resultScoreScales.csv",
+                       "scoreScales.csv",      "userProfiles.csv",
+                       "userResources.csv"};
+  return p;
+}
+
 FormatPreset sds_v2_1() {
   FormatPreset p;
   p.name = "sds-v2.1";
@@ -187,8 +216,10 @@ FormatPreset sds_v2_1() {
 }  // namespace
 
 const std::vector<FormatPreset>& format_presets() {
+  // A set is recognised by the first preset whose files it holds: OneRoster 1.2 (with roles.csv)
+  // before 1.1.
   static const std::vector<FormatPreset> presets = {clever(), sds_classic(), sds_v2_1(),
-                                                    oneroster_1_1()};
+                                                    oneroster_1_2(), oneroster_1_1()};
   return presets;
 }
 

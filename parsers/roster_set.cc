@@ -143,29 +143,56 @@ bool refuses(const FileSummary& member, bool delta) {
   return member.refusal && !(delta && member.refusal->code == DiscrepancyCode::empty_file);
 }
 
-// OneRoster 1.1's student layout: users.csv (role student), demographics.csv (birthDate),
-// orgs.csv (the school among a user's orgSourcedIds), manifest.csv (bulk).
+// A user's student roles in a roles.csv (School Data Sync v2.1, OneRoster 1.2), by user.
+struct StudentRole {
+  std::string org;
+  std::string grade;
+  bool primary = false;
+  std::uint32_t line = 0;
+};
+using RoleIndex =
+    std::unordered_map<std::string, std::vector<StudentRole>, StringHash, std::equal_to<>>;
+
+// OneRoster's student layout: users.csv, completed from demographics.csv (birthDate) and
+// orgs.csv (which of the user's orgs is a school). In 1.1 users.csv gives the role and the orgs
+// (orgSourcedIds); in 1.2 roles.csv does (a row per role: the student's, the primary first),
+// with users.csv's primaryOrgSourcedId after them.
 class OneRosterStudents : public CompletingSink {
  public:
-  // `committed`: for a delta set (read_roster_set), else null.
+  // `committed`: for a delta set (read_roster_set), else null. `roles`: 1.2's student roles
+  // (`roles_name` names their file), null for 1.1.
   OneRosterStudents(const RelatedIndex& demographics, const RelatedIndex& orgs, RowSink& out,
                     std::string demographics_name, std::string orgs_name,
-                    const CommittedLookup* committed)
+                    const CommittedLookup* committed, const RoleIndex* roles = nullptr,
+                    std::string roles_name = {})
       : CompletingSink(out),
         demographics_(demographics),
         orgs_(orgs),
         demographics_name_(std::move(demographics_name)),
         orgs_name_(std::move(orgs_name)),
-        committed_(committed) {}
+        committed_(committed),
+        roles_(roles),
+        roles_name_(std::move(roles_name)) {}
 
-  // Extras of the users.csv rows: sourcedId, role, the orgs' column.
+  // Extras of the users.csv rows: sourcedId, then (1.1) role and the orgs' column, or (1.2)
+  // primaryOrgSourcedId.
   void on_row(const RawRow& in) override {
-    if (!iequals(trim(in.extras[1]), "student")) return;  // teachers, guardians, aides
-    begin(in);
-    const std::string_view id = row_.values[field_index(Field::state_id)];
+    const std::string_view key = trim(in.extras[0]);
+    const std::vector<StudentRole>* roles = nullptr;
+    if (roles_ != nullptr) {
+      const auto it = roles_->find(key);
+      if (it != roles_->end()) roles = &it->second;
+    }
+    // Teachers, guardians, aides are not read.
+    if (roles_ == nullptr && !iequals(trim(in.extras[1]), "student")) return;
     // A delta's student: what the delta leaves out is the committed roster's.
     std::optional<std::vector<std::string>> before;
-    if (committed_ != nullptr) before = committed_->student(id);
+    if (committed_ != nullptr)
+      before = committed_->student(in.values[field_index(Field::state_id)]);
+    // In 1.2, a user with no student role is not a student either, but in a delta one whose
+    // roles did not change is, when the roster has them.
+    if (roles_ != nullptr && roles == nullptr && !before) return;
+    begin(in);
     const auto keep_committed = [&](Field f) {
       if (!before) return false;
       filled_[field_index(f)] = (*before)[field_index(f)];
@@ -182,15 +209,22 @@ class OneRosterStudents : public CompletingSink {
       emit();
       return;
     }
-    const std::string_view key = trim(in.extras[0]);
     if (!complete(Field::birth_date, demographics_, key, demographics_name_, before.has_value()) &&
         demographics_.find(key) == demographics_.end()) {
       keep_committed(Field::birth_date);
     }
     // The student's school: the first of its orgs that orgs.csv lists as a school.
+    std::vector<std::string_view> orgs;
+    if (roles_ == nullptr) {
+      for (std::string_view org : split(in.extras[2], ','))
+        orgs.push_back(org);
+    } else if (!student_orgs(roles, trim(in.extras[1]), orgs)) {
+      emit();
+      return;
+    }
     std::string_view school;
     std::string_view unknown;
-    for (std::string_view org : split(in.extras[2], ',')) {
+    for (std::string_view org : orgs) {
       org = trim(org);
       if (org.empty()) continue;
       const auto it = orgs_.find(org);
@@ -221,6 +255,8 @@ class OneRosterStudents : public CompletingSink {
     } else if (!unknown.empty()) {
       problem(DiscrepancyCode::related_row_missing, Field::campus,
               orgs_name_ + " (org " + display_safe(unknown) + ")");
+    } else if (orgs.empty()) {
+      keep_committed(Field::campus);  // a 1.2 delta's student whose roles did not change
     }
     // OneRoster lists a user's grades; the first is the student's.
     std::string_view& grade = row_.values[field_index(Field::grade)];
@@ -233,7 +269,36 @@ class OneRosterStudents : public CompletingSink {
   const RelatedIndex& orgs_;
   std::string demographics_name_;
   std::string orgs_name_;
+  // 1.2: the orgs of `roles` (the student's, null when the delta has none), primary first,
+  // then `primary_org` (users.csv's primaryOrgSourcedId). Two primary student roles at
+  // different orgs are reported, not guessed between: false then.
+  bool student_orgs(const std::vector<StudentRole>* roles, std::string_view primary_org,
+                    std::vector<std::string_view>& orgs) {
+    if (roles != nullptr) {
+      const StudentRole* first_primary = nullptr;
+      for (const StudentRole& r : *roles) {
+        if (!r.primary) continue;
+        if (first_primary != nullptr && r.org != first_primary->org) {
+          problem(DiscrepancyCode::related_row_twice, Field::campus,
+                  roles_name_ + " (primary student roles on lines " +
+                      std::to_string(first_primary->line) + " and " + std::to_string(r.line) +
+                      ", at orgs " + display_safe(first_primary->org) + " and " +
+                      display_safe(r.org) + ")");
+          return false;
+        }
+        if (first_primary == nullptr) first_primary = &r;
+        orgs.push_back(r.org);
+      }
+      for (const StudentRole& r : *roles)
+        if (!r.primary) orgs.push_back(r.org);
+    }
+    if (!primary_org.empty()) orgs.push_back(primary_org);
+    return true;
+  }
+
   const CommittedLookup* committed_;
+  const RoleIndex* roles_;
+  std::string roles_name_;
   std::array<std::string, kFieldCount> filled_;  // the committed values row_ points into
 };
 
@@ -278,18 +343,24 @@ FileSummary missing_member(FileSummary summary, const char* file, const std::str
   return refused(std::move(summary), std::move(d), set);
 }
 
+// `version`: "1.1" or "1.2", the preset's.
 FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
-                           const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
+                           const std::vector<RowSink*>& sinks, const CommittedLookup& committed,
+                           std::string_view version) {
+  const bool v12 = version == "1.2";
   FileSummary summary;
   const SetMember* manifest = set.find("manifest.csv");
   const SetMember* users = set.find("users.csv");
+  const SetMember* roles_file = v12 ? set.find("roles.csv") : nullptr;
   const SetMember* demographics = set.find("demographics.csv");
   const SetMember* orgs = set.find("orgs.csv");
   summary.name = set.name + "/" + (users != nullptr ? users->name : std::string("users.csv"));
   const auto missing = [&](const char* name) {
     return missing_member(std::move(summary), name,
-                          "a OneRoster set needs manifest.csv, users.csv, orgs.csv and "
-                          "demographics.csv",
+                          v12 ? "a OneRoster 1.2 set needs manifest.csv, users.csv, roles.csv, "
+                                "orgs.csv and demographics.csv"
+                              : "a OneRoster set needs manifest.csv, users.csv, orgs.csv and "
+                                "demographics.csv",
                           set);
   };
   if (manifest == nullptr) return missing("manifest.csv");
@@ -307,26 +378,48 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
     const auto it = properties.find(file);
     return it == properties.end() ? std::string("absent") : it->second;
   };
-  // Bulk: every student, every time. Delta: the users that changed; then orgs.csv and
-  // demographics.csv list changes too, or nothing (absent).
+  // A set of the other version is laid out otherwise (1.2 moved the role and the orgs out of
+  // users.csv): said as such rather than as a missing column.
+  if (const auto v = properties.find("oneroster.version");
+      v != properties.end() && v->second != version) {
+    Discrepancy d;
+    d.code = DiscrepancyCode::unreadable;
+    d.detail = manifest->name + " says oneroster.version " + display_safe(v->second) +
+               ", but the feed's preset is oneroster-" + std::string(version) +
+               ": set the feed's format to {preset: oneroster-" + display_safe(v->second) +
+               "}, or ask the district for OneRoster " + std::string(version);
+    return refused(std::move(summary), std::move(d), set);
+  }
+  // Bulk: every student, every time. Delta: the users that changed; then the other files list
+  // changes too, or nothing (absent).
   summary.delta = mode_of("file.users") == "delta";
-  for (const char* file : {"file.users", "file.orgs", "file.demographics"}) {
+  std::vector<const char*> modes = {"file.users", "file.orgs", "file.demographics"};
+  if (v12) modes.push_back("file.roles");
+  for (const char* file : modes) {
     const std::string mode = mode_of(file);
     if (mode == "bulk" || (summary.delta && (mode == "delta" || mode == "absent"))) continue;
     Discrepancy d;
     d.code = DiscrepancyCode::unreadable;
     d.detail = manifest->name + " says " + file + " is " + (mode.empty() ? "empty" : mode) +
-               (summary.delta ? ": in a delta set, orgs and demographics are bulk, delta or absent"
-                              : ": rosterd reads a OneRoster set whose users, orgs and "
-                                "demographics are bulk (every student, every time), or whose "
-                                "users are a delta");
+               (summary.delta ? (v12 ? ": in a delta set, roles, orgs and demographics are bulk, "
+                                       "delta or absent"
+                                     : ": in a delta set, orgs and demographics are bulk, delta "
+                                       "or absent")
+                              : (v12 ? ": rosterd reads a OneRoster 1.2 set whose users, roles, "
+                                       "orgs and demographics are bulk (every student, every "
+                                       "time), or whose users are a delta"
+                                     : ": rosterd reads a OneRoster set whose users, orgs and "
+                                       "demographics are bulk (every student, every time), or "
+                                       "whose users are a delta"));
     return refused(std::move(summary), std::move(d), set);
   }
-  // A delta with no org or demographic changes may leave those files out.
+  // A delta with no changes to a side file may leave it out.
   if (orgs == nullptr && !(summary.delta && mode_of("file.orgs") == "absent"))
     return missing("orgs.csv");
   if (demographics == nullptr && !(summary.delta && mode_of("file.demographics") == "absent"))
     return missing("demographics.csv");
+  if (v12 && roles_file == nullptr && !(summary.delta && mode_of("file.roles") == "absent"))
+    return missing("roles.csv");
 
   RelatedIndex org_types;
   FileSummary o;
@@ -344,9 +437,37 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
     if (refuses(dem, summary.delta))
       return refused(std::move(summary), member_refusal(dem, demographics->name), set);
   }
+  const std::string orgs_column = format.columns[field_index(Field::campus)].empty()
+                                      ? std::string(v12 ? "orgSourcedId" : "orgSourcedIds")
+                                      : format.columns[field_index(Field::campus)];
+  // 1.2's roles.csv: each user's student roles (a delta's withdrawn ones left out).
+  RoleIndex roles;
+  FileSummary r;
+  if (roles_file != nullptr) {
+    r = read_member(*roles_file, format.encoding,
+                    {{"userSourcedId", false},
+                     {"role", false},
+                     {orgs_column, false},
+                     {"roleType", false},
+                     {"status", true}},
+                    [&](const RawRow& row) {
+                      const std::string_view user = trim(row.extras[0]);
+                      if (user.empty() || !iequals(trim(row.extras[1]), "student") ||
+                          iequals(trim(row.extras[4]), "tobedeleted"))
+                        return;
+                      roles[std::string(user)].push_back({std::string(trim(row.extras[2])),
+                                                          {},
+                                                          iequals(trim(row.extras[3]), "primary"),
+                                                          row.line});
+                    });
+    if (refuses(r, summary.delta))
+      return refused(std::move(summary), member_refusal(r, roles_file->name), set);
+  }
   const std::string orgs_name = orgs != nullptr ? orgs->name : std::string("orgs.csv");
   const std::string demographics_name =
       demographics != nullptr ? demographics->name : std::string("demographics.csv");
+  const std::string roles_name =
+      roles_file != nullptr ? roles_file->name : std::string("roles.csv");
   // A delta's students are completed from the committed roster, one row at a time: one part.
   const CommittedLookup* lookup = summary.delta && committed ? &committed : nullptr;
 
@@ -354,18 +475,19 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   // the other files, so their columns are read as extras or not at all. A large file is read
   // in parts at once, one completing sink a part (the indexes are only read).
   RosterFormat user_format = format;
-  const std::string orgs_column = format.columns[field_index(Field::campus)].empty()
-                                      ? std::string("orgSourcedIds")
-                                      : format.columns[field_index(Field::campus)];
   for (Field f : {Field::birth_date, Field::campus}) {
     user_format.columns[field_index(f)].clear();
     user_format.optional_columns.set(field_index(f));
   }
-  user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
+  if (v12)
+    user_format.extra_columns = {{"sourcedId", false}, {"primaryOrgSourcedId", true}};
+  else
+    user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
   std::vector<std::unique_ptr<CompletingSink>> parts;
   for (RowSink* sink : sinks) {
     parts.push_back(std::make_unique<OneRosterStudents>(birth_dates, org_types, *sink,
-                                                        demographics_name, orgs_name, lookup));
+                                                        demographics_name, orgs_name, lookup,
+                                                        v12 ? &roles : nullptr, roles_name));
     if (summary.delta) break;
   }
   FileSummary u = read_students(std::move(user_format), *users, parts, summary.rows);
@@ -373,25 +495,18 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   if (summary.rows == 0 && !summary.delta) {  // a delta may change no student
     Discrepancy d;
     d.code = DiscrepancyCode::empty_file;
-    d.detail = " (" + users->name + " has no user whose role is student)";
+    d.detail = v12 ? " (" + users->name + " has no user with a student role in " + roles_name + ")"
+                   : " (" + users->name + " has no user whose role is student)";
     return refused(std::move(summary), std::move(d), set);
   }
   std::vector<std::pair<std::string, FileSummary>> read = {{manifest->name, m}, {users->name, u}};
   if (orgs != nullptr) read.emplace_back(orgs->name, o);
   if (demographics != nullptr) read.emplace_back(demographics->name, dem);
+  if (roles_file != nullptr) read.emplace_back(roles_file->name, r);
   set_identity(summary, read);
   return summary;
 }
 
-// School Data Sync v2.1's student rows in roles.csv, by user: the student roles only.
-struct StudentRole {
-  std::string org;
-  std::string grade;
-  bool primary = false;
-  std::uint32_t line = 0;
-};
-using RoleIndex =
-    std::unordered_map<std::string, std::vector<StudentRole>, StringHash, std::equal_to<>>;
 using FlagIndex = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
 
 // SDS v2.1's special-education flags (userFlags.csv), carried as the student's diagnoses; the
@@ -601,7 +716,10 @@ bool is_set_layout(const FormatPreset& preset) {
 
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
                             const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
-  if (iequals(format.preset, "oneroster-1.1")) return read_oneroster(format, set, sinks, committed);
+  if (iequals(format.preset, "oneroster-1.1"))
+    return read_oneroster(format, set, sinks, committed, "1.1");
+  if (iequals(format.preset, "oneroster-1.2"))
+    return read_oneroster(format, set, sinks, committed, "1.2");
   if (iequals(format.preset, "sds-v2.1")) return read_sds(format, set, sinks);
   throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
 }

@@ -1,5 +1,6 @@
 // A set of files delivered together and read as one roster: the multi-file layouts districts'
-// rostering hubs export (OneRoster's users.csv + demographics.csv + orgs.csv + manifest.csv),
+// rostering hubs export (OneRoster's users.csv + demographics.csv + orgs.csv + manifest.csv, and
+// in 1.2 roles.csv; School Data Sync v2.1's users.csv + roles.csv + ...),
 // where a student's record is spread over several files.
 //
 // The students' file is read with RosterReader (its checks, encodings and line numbers); the
@@ -78,8 +79,12 @@ bool is_set_layout(const FormatPreset& preset);
 // with no demographics.csv row keeps the committed birth date; of the orgs orgs.csv does not
 // list, the first that is a school of the committed roster is the student's; a `tobedeleted`
 // row keeps every value but its status, and is left out when the roster does not have the
-// student). Without `committed` (a check with no
-// store), what is left out is reported as for a bulk set. A delta is read in one part.
+// student; in OneRoster 1.2, a user the delta's roles.csv gives no student role is a student
+// when the roster has them, and keeps the committed school). Without `committed` (a check with
+// no store), what is left out is reported as for a bulk set. A delta is read in one part.
+//
+// A OneRoster set whose manifest names the other version (oneroster.version) is refused with the
+// preset to use.
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
                             const std::vector<RowSink*>& sinks,
                             const CommittedLookup& committed = {});

@@ -8,49 +8,13 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "tests/integration/district_exports.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
 
 using namespace rosterd;
 using namespace rosterd::testing;
-
-namespace {
-
-const std::filesystem::path kExports =
-    std::filesystem::path(ROSTERD_SOURCE_DIR) / "tests/data/exports";
-
-void write(const std::filesystem::path& p, const std::string& text) {
-  std::filesystem::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
-
-// A config with one feed "x" whose `format:` is `format` (YAML flow mapping), with the platform
-// grade table K, PK, 01..12 and no campus or diagnosis table.
-std::filesystem::path write_config(const std::filesystem::path& dir, const std::string& format,
-                                   const std::string& extra = "") {
-  write(dir / "ref/grades.txt",
-        "Code|Name\nPK|Pre-K\nK|Kindergarten\n01|1\n02|2\n03|3\n04|4\n05|5\n06|6\n07|7\n08|8\n"
-        "09|9\n10|10\n11|11\n12|12\n");
-  write(dir / "rosterd.yaml", "feeds:\n  x:\n    format: " + format +
-                                  "\n    reference:\n"
-                                  "      grades: {table: ref/grades.txt}\n" +
-                                  extra);
-  return dir / "rosterd.yaml";
-}
-
-nlohmann::json check(const std::filesystem::path& config, const std::filesystem::path& roster,
-                     const std::string& as_of, int expected_exit) {
-  const ProcessResult r =
-      run_process(ROSTERD_BIN, {"check", "--config", config.string(), "--format", "json", "--as-of",
-                                as_of, roster.string()});
-  INFO(r.err);
-  INFO(r.out);
-  CHECK(r.exit_status == expected_exit);
-  return nlohmann::json::parse(r.out);
-}
-
-}  // namespace
 
 TEST_CASE(
     "integration: Clever's students.csv is read whole: two-digit years, grade words, quotes") {
@@ -129,36 +93,6 @@ TEST_CASE("integration: School Data Sync classic, UK headers, by overriding thre
   CHECK(j["counts"]["rows_rejected"] == 0);
   CHECK(j["discrepancies"] == nlohmann::json{{"implausible_birth_date", 6}});
 }
-
-namespace {
-
-struct Suggested {
-  int exit_status = -1;
-  std::string yaml;
-};
-
-Suggested suggest(const std::filesystem::path& file) {
-  const ProcessResult r =
-      run_process(ROSTERD_BIN, {"suggest-format", "--as-of", "2026-11-23", file.string()});
-  INFO(r.err);
-  return {r.exit_status, r.out};
-}
-
-// `rosterd check` of `file` with the suggested format as the whole of feed x's configuration
-// (no reference tables: codes pass as they are).
-nlohmann::json check_with(const std::filesystem::path& dir, const Suggested& s,
-                          const std::filesystem::path& file, const std::string& as_of) {
-  write(dir / "suggested.yaml", "feeds:\n  x:\n" + s.yaml);
-  const ProcessResult r =
-      run_process(ROSTERD_BIN, {"check", "--config", (dir / "suggested.yaml").string(), "--format",
-                                "json", "--as-of", as_of, file.string()});
-  INFO(s.yaml);
-  INFO(r.err);
-  REQUIRE(r.exit_status <= 1);  // read (clean, or rows with discrepancies), not refused
-  return nlohmann::json::parse(r.out);
-}
-
-}  // namespace
 
 TEST_CASE(
     "integration: suggest-format names the preset of each sample, and its config checks clean") {
@@ -315,33 +249,6 @@ TEST_CASE("integration: layout prints the district's file spec from the feed's c
   CHECK(bad.err.find("--format must be text or markdown") != std::string::npos);
 }
 
-namespace {
-
-// A copy of the public OneRoster 1.1 sample in `dir`/`name`, each file passed through `edit`.
-std::filesystem::path copy_oneroster(
-    const std::filesystem::path& dir, const std::string& name,
-    const std::function<std::string(const std::string&, std::string)>& edit = {}) {
-  const std::filesystem::path to = dir / name;
-  std::filesystem::create_directories(to);
-  for (const auto& e : std::filesystem::directory_iterator(kExports / "oneroster-1.1")) {
-    if (e.path().extension() != ".csv") continue;
-    std::string text = read_file(e.path());
-    const std::string file = e.path().filename().string();
-    if (edit) text = edit(file, std::move(text));
-    if (text.empty()) continue;  // the edit left the file out
-    write(to / file, text);
-  }
-  return to;
-}
-
-std::string replace(std::string text, const std::string& from, const std::string& to) {
-  const std::size_t at = text.find(from);
-  REQUIRE(at != std::string::npos);
-  return text.replace(at, from.size(), to);
-}
-
-}  // namespace
-
 TEST_CASE("integration: OneRoster 1.1, the Ed-Fi sample set: every student read, none rejected") {
   TempDir dir;
   const auto config = write_config(dir.path(), "{preset: oneroster-1.1}");
@@ -439,24 +346,6 @@ TEST_CASE(
   CHECK(nlohmann::json::parse(third.out)["refusal"]["message"].get<std::string>().find(
             "manifest.csv says file.orgs is delta") != std::string::npos);
 }
-
-namespace {
-
-// Zips the files of `folder` into `zip` (under `prefix` inside it) with Python's zipfile.
-void zip_folder(const std::filesystem::path& folder, const std::filesystem::path& zip,
-                const std::string& prefix = "") {
-  const ProcessResult r = run_process(
-      "/usr/bin/python3", {"-c",
-                           "import os, sys, zipfile\n"
-                           "with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:\n"
-                           "    for n in sorted(os.listdir(sys.argv[1])):\n"
-                           "        z.write(os.path.join(sys.argv[1], n), sys.argv[3] + n)\n",
-                           folder.string(), zip.string(), prefix});
-  INFO(r.err);
-  REQUIRE(r.exit_status == 0);
-}
-
-}  // namespace
 
 TEST_CASE("integration: a OneRoster set as a zip reads the same students as the loose files") {
   TempDir dir;
