@@ -159,8 +159,12 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       const std::string_view what = d.code == C::unknown_grade    ? "grade"
                                     : d.code == C::unknown_campus ? "campus"
                                                                   : "diagnosis";
-      return "The " + std::string(what) + " " + value + " is not a platform " + std::string(what) +
-             " code and the feed's " + std::string(what) +
+      // A campus's detail: the district's name for the school, from the set's file of schools.
+      const std::string named = d.code == C::unknown_campus && !d.detail.empty()
+                                    ? " (" + d.detail + " in the district's file)"
+                                    : std::string();
+      return "The " + std::string(what) + " " + value + named + " is not a platform " +
+             std::string(what) + " code and the feed's " + std::string(what) +
              " map does not translate it. Add it to the map, or correct it in the student "
              "information system.";
     }

@@ -144,7 +144,8 @@ CheckResult check_upload(RosterStore& store, const Config& config, const FeedCon
                          const std::string& file_name, std::string_view bytes,
                          const RosterFileOptions& options, const Actor& by) {
   const FormatPreset* preset = find_format_preset(feed.format.preset);
-  if (preset != nullptr && is_set_layout(*preset) && !looks_like_zip(bytes.substr(0, 4))) {
+  if (preset != nullptr && is_set_layout(*preset) && !reads_alone(*preset) &&
+      !looks_like_zip(bytes.substr(0, 4))) {
     throw Error(display_safe(file_name) + " is one file, but feed " + feed.name +
                 " takes a set of files (" + std::string(preset->title) +
                 "): upload the set as one zip file holding them all.");

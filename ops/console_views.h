@@ -59,7 +59,8 @@ std::vector<Change> change_page(RosterStore& store, std::int64_t run, const Chan
 // A test import of bytes a person uploaded: written to a private file under state_dir (0600),
 // checked with the feed's rules as `rosterd check` does, and removed; nothing is committed or
 // kept but the line in the action log. The result names the file as uploaded. A feed whose
-// layout is a set of files takes the set as one zip: one other file is refused (Error) saying so.
+// layout is a set of files takes the set as one zip: one other file is refused (Error) saying so,
+// unless the layout's roster file is a whole delivery alone (Clever's students.csv).
 CheckResult check_upload(RosterStore& store, const Config& config, const FeedConfig& feed,
                          const std::string& file_name, std::string_view bytes,
                          const RosterFileOptions& options, const Actor& by);

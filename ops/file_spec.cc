@@ -7,6 +7,7 @@
 #include "core/discrepancy.h"
 #include "core/utf8.h"
 #include "parsers/format_preset.h"
+#include "parsers/roster_set.h"
 #include "pipeline/run_mail.h"
 
 namespace rosterd {
@@ -199,7 +200,20 @@ FileSpec file_spec(const FeedConfig& feed) {
   spec.file_rules.push_back(
       "Every student the district has, every time: a student missing "
       "from the file is taken as having left.");
-  if (preset != nullptr && !preset->set_files.empty()) {
+  if (preset != nullptr && reads_alone(*preset)) {
+    std::vector<std::string> others(preset->other_set_files.begin(), preset->other_set_files.end());
+    spec.file_rules.push_back(
+        std::string(preset->roster_file) + " alone, or with the layout's other files (" +
+        list_words(others, " and ") +
+        ") in one delivery: one zip, or files sharing a name prefix (2026-12-04_" +
+        std::string(preset->roster_file) + ", 2026-12-04_" + std::string(preset->schools.file) +
+        ", ...) delivered together.");
+    spec.file_rules.push_back("With " + std::string(preset->schools.file) +
+                              ", every student's school must be one of its " +
+                              std::string(preset->schools.code_column) +
+                              " values, listed once; reports name the school by its " +
+                              std::string(preset->schools.name_column) + ".");
+  } else if (preset != nullptr && !preset->set_files.empty()) {
     std::vector<std::string> files(preset->set_files.begin(), preset->set_files.end());
     spec.file_rules.push_back(
         "A set of files, every one of them every time: " + list_words(files, " and ") +

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "parsers/field_splitter.h"
+#include "parsers/roster_set.h"
 
 namespace rosterd {
 namespace {
@@ -75,7 +76,8 @@ namespace {
 // preset reads there.
 std::optional<FormatSuggestion> suggest_set(const std::vector<std::filesystem::path>& files) {
   for (const FormatPreset& p : format_presets()) {
-    if (p.set_files.empty()) continue;
+    // A layout whose roster file is read alone (Clever) is suggested from that file, below.
+    if (p.set_files.empty() || reads_alone(p)) continue;
     std::vector<std::string> names;
     bool all = true;
     for (std::string_view want : p.set_files) {

@@ -73,6 +73,12 @@ FormatPreset clever() {
               {"Kindergarten", "KG"},    {"PostGraduate", "PS"},
               {"Ungraded", "UG"},        {"Other", "Other"}};
   add_numbered_grades(p.grades, false);
+  // students.csv is a roster alone; Clever's other files may come with it in one delivery,
+  // schools.csv naming the schools.
+  p.set_files = {"students.csv"};
+  p.other_set_files = {"schools.csv",     "teachers.csv", "sections.csv",
+                       "enrollments.csv", "staff.csv",    "admins.csv"};
+  p.schools = {"schools.csv", "School_id", "School_name"};
   return p;
 }
 
@@ -100,6 +106,12 @@ FormatPreset sds_classic() {
   p.format.preset = p.name;
   p.grades = {{"PK", "PK"}, {"K", "KG"}, {"KG", "KG"}, {"TK", "TK"}, {"UG", "UG"}};
   add_numbered_grades(p.grades, true);
+  // Student.csv is a roster alone; School Data Sync classic's other files may come with it,
+  // School.csv naming the schools.
+  p.set_files = {"Student.csv"};
+  p.other_set_files = {"School.csv", "Teacher.csv", "Section.csv", "StudentEnrollment.csv",
+                       "TeacherRoster.csv"};
+  p.schools = {"School.csv", "SIS ID", "Name"};
   return p;
 }
 

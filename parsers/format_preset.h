@@ -45,6 +45,16 @@ struct FormatPreset {
     std::string_view values = {};  // what the column holds, when the field's usual words mislead
   };
   std::vector<FieldSource> field_sources;
+  // The layout's file of schools, which a one-file layout's roster may come with (Clever's
+  // schools.csv): each student's school is looked up in it by code, and the district's name
+  // for it names the school in reports. Empty `file` for none (a set layout names its schools
+  // in its own files: OneRoster's orgs.csv).
+  struct SchoolsFile {
+    std::string_view file;         // "schools.csv"
+    std::string_view code_column;  // "School_id"
+    std::string_view name_column;  // "School_name"
+  };
+  SchoolsFile schools = {};
 };
 
 // Every preset, in the order `rosterd layout` and the docs list them.

@@ -17,6 +17,7 @@ namespace {
 // A key's row in a file the students' rows are completed from.
 struct Related {
   std::string value;              // the column wanted (a birth date, an org's type)
+  std::string also;               // a second column, when one is wanted (an org's name)
   std::uint32_t line = 0;         // the first row with the key
   std::uint32_t second_line = 0;  // another row with the same key, if any
 };
@@ -45,15 +46,20 @@ FileSummary read_member(const SetMember& m, Encoding encoding, std::vector<Extra
                         : reader.read_file(m.path, std::vector<RowSink*>{&sink});
 }
 
-// Indexes a member by its key column (extras[0]), keeping extras[1] of each key.
+// Indexes a member by its key column (extras[0]), keeping extras[1] of each key, and the
+// optional column `also` (which the file may lack) when named.
 FileSummary index_member(const SetMember& m, Encoding encoding, const std::string& key,
-                         const std::string& value, RelatedIndex& index) {
-  return read_member(m, encoding, {{key, false}, {value, false}}, [&](const RawRow& r) {
+                         const std::string& value, RelatedIndex& index,
+                         const std::string& also = {}) {
+  std::vector<ExtraColumn> columns = {{key, false}, {value, false}};
+  if (!also.empty()) columns.push_back({also, true});
+  return read_member(m, encoding, std::move(columns), [&](const RawRow& r) {
     const std::string_view k = trim(r.extras[0]);
     if (k.empty()) return;
     auto [it, fresh] = index.try_emplace(std::string(k));
     if (fresh) {
       it->second.value = std::string(trim(r.extras[1]));
+      if (r.extras.size() > 2) it->second.also = std::string(trim(r.extras[2]));
       it->second.line = r.line;
     } else if (it->second.second_line == 0) {
       it->second.second_line = r.line;
@@ -248,6 +254,7 @@ class OneRosterStudents : public CompletingSink {
         break;
       }
       school = org;
+      row_.school_name = it->second.also;
       break;
     }
     if (!school.empty()) {
@@ -424,7 +431,7 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   RelatedIndex org_types;
   FileSummary o;
   if (orgs != nullptr) {
-    o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types);
+    o = index_member(*orgs, format.encoding, "sourcedId", "type", org_types, "name");
     if (refuses(o, summary.delta))
       return refused(std::move(summary), member_refusal(o, orgs->name), set);
   }
@@ -564,6 +571,7 @@ class SdsStudents : public CompletingSink {
                     std::to_string(org->second.second_line) + ")");
       } else {
         row_.values[field_index(Field::campus)] = role->org;
+        row_.school_name = org->second.also;
       }
     }
     complete(Field::birth_date, demographics_, key, names_[2]);
@@ -622,7 +630,7 @@ FileSummary read_sds(const RosterFormat& format, const RosterSet& set,
                   });
   if (r.refusal) return refused(std::move(summary), member_refusal(r, roles_file.name), set);
   RelatedIndex orgs;
-  FileSummary o = index_member(orgs_file, format.encoding, "sourcedId", "type", orgs);
+  FileSummary o = index_member(orgs_file, format.encoding, "sourcedId", "type", orgs, "name");
   if (o.refusal) return refused(std::move(summary), member_refusal(o, orgs_file.name), set);
   RelatedIndex birth_dates;
   FileSummary dem = index_member(demographics_file, format.encoding, "userSourcedId",
@@ -673,6 +681,77 @@ FileSummary read_sds(const RosterFormat& format, const RosterSet& set,
   return summary;
 }
 
+// A one-file layout's students, each school looked up in the layout's file of schools.
+class SchoolCheckedStudents : public CompletingSink {
+ public:
+  SchoolCheckedStudents(const RelatedIndex& schools, std::string schools_name, RowSink& out)
+      : CompletingSink(out), schools_(schools), schools_name_(std::move(schools_name)) {}
+
+  void on_row(const RawRow& in) override {
+    begin(in);
+    const std::string_view school = trim(row_.values[field_index(Field::campus)]);
+    if (!school.empty()) {
+      if (const auto it = schools_.find(school); it == schools_.end()) {
+        problem(DiscrepancyCode::related_row_missing, Field::campus,
+                schools_name_ + " (school " + display_safe(school) + ")");
+      } else if (it->second.second_line != 0) {
+        problem(DiscrepancyCode::related_row_twice, Field::campus,
+                schools_name_ + " (school " + display_safe(school) + " on lines " +
+                    std::to_string(it->second.line) + " and " +
+                    std::to_string(it->second.second_line) + ")");
+      } else {
+        row_.school_name = it->second.value;
+      }
+    }
+    emit();
+  }
+
+ private:
+  const RelatedIndex& schools_;
+  std::string schools_name_;
+};
+
+// A layout whose roster file may come alone (Clever, School Data Sync classic), as a set: its
+// roster file, checked against its file of schools when the set has one.
+FileSummary read_with_schools(const RosterFormat& format, const FormatPreset& preset,
+                              const RosterSet& set, const std::vector<RowSink*>& sinks) {
+  FileSummary summary;
+  const SetMember* roster = set.find(preset.roster_file);
+  summary.name =
+      set.name + "/" + (roster != nullptr ? roster->name : std::string(preset.roster_file));
+  if (roster == nullptr) {
+    return missing_member(std::move(summary), std::string(preset.roster_file).c_str(),
+                          "the set's students are in " + std::string(preset.roster_file) +
+                              "; the other files of the layout may come with it or not",
+                          set);
+  }
+  const SetMember* schools_file = set.find(preset.schools.file);
+  RelatedIndex schools;
+  FileSummary sf;
+  if (schools_file != nullptr) {
+    sf = index_member(*schools_file, format.encoding, std::string(preset.schools.code_column),
+                      std::string(preset.schools.name_column), schools);
+    if (sf.refusal) return refused(std::move(summary), member_refusal(sf, schools_file->name), set);
+  }
+  FileSummary u;
+  if (schools_file == nullptr) {  // nothing to complete: the rows go straight to the sinks
+    const RosterReader reader(format);
+    u = roster->path.empty() ? reader.read_bytes(roster->name, roster->bytes, *sinks[0])
+                             : reader.read_file(roster->path, sinks);
+    summary.rows = u.rows;
+  } else {
+    std::vector<std::unique_ptr<CompletingSink>> parts;
+    for (RowSink* sink : sinks)
+      parts.push_back(std::make_unique<SchoolCheckedStudents>(schools, schools_file->name, *sink));
+    u = read_students(format, *roster, parts, summary.rows);
+  }
+  if (u.refusal) return refused(std::move(summary), member_refusal(u, roster->name), set);
+  std::vector<std::pair<std::string, FileSummary>> read = {{roster->name, u}};
+  if (schools_file != nullptr) read.emplace_back(schools_file->name, sf);
+  set_identity(summary, read);
+  return summary;
+}
+
 }  // namespace
 
 const SetMember* RosterSet::find(std::string_view file) const {
@@ -714,6 +793,10 @@ bool is_set_layout(const FormatPreset& preset) {
   return !preset.set_files.empty();
 }
 
+bool reads_alone(const FormatPreset& preset) {
+  return preset.set_files.size() == 1 && preset.set_files.front() == preset.roster_file;
+}
+
 FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
                             const std::vector<RowSink*>& sinks, const CommittedLookup& committed) {
   if (iequals(format.preset, "oneroster-1.1"))
@@ -721,6 +804,8 @@ FileSummary read_roster_set(const RosterFormat& format, const RosterSet& set,
   if (iequals(format.preset, "oneroster-1.2"))
     return read_oneroster(format, set, sinks, committed, "1.2");
   if (iequals(format.preset, "sds-v2.1")) return read_sds(format, set, sinks);
+  if (const FormatPreset* p = find_format_preset(format.preset); p != nullptr && reads_alone(*p))
+    return read_with_schools(format, *p, set, sinks);
   throw Error("the preset \"" + format.preset + "\" is not a layout of several files.");
 }
 

@@ -63,8 +63,13 @@ RosterSet roster_set_of_folder(const std::filesystem::path& folder);
 // files in a drop).
 std::string set_sha256(std::vector<std::pair<std::string, std::string>> members);
 
-// Whether a preset's layout is a set of files (its roster file alone is not a roster).
+// Whether a preset's layout is a set of files: delivered together, taken together.
 bool is_set_layout(const FormatPreset& preset);
+
+// Whether the layout's roster file alone is a whole delivery, its other files optional
+// (Clever's students.csv, with schools.csv or without): a lone file is read as a one-file
+// layout's file is.
+bool reads_alone(const FormatPreset& preset);
 
 // Reads the students of `set`, laid out as the preset `format.preset` names (a set layout),
 // with `format`'s columns for the students' file, handing each student's completed row to a sink:
@@ -82,6 +87,13 @@ bool is_set_layout(const FormatPreset& preset);
 // student; in OneRoster 1.2, a user the delta's roles.csv gives no student role is a student
 // when the roster has them, and keeps the committed school). Without `committed` (a check with
 // no store), what is left out is reported as for a bulk set. A delta is read in one part.
+//
+// A layout whose roster file may come alone (reads_alone: Clever, School Data Sync classic)
+// reads the roster file of the set, and, when the set has the layout's file of schools
+// (FormatPreset::schools), looks each student's school up in it: a school it lacks, or lists
+// twice, is reported on the student's line (related_row_missing, related_row_twice), and the
+// district's name for the school goes with the row (RawRow::school_name). A set without the
+// roster file is refused (missing_member).
 //
 // A OneRoster set whose manifest names the other version (oneroster.version) is refused with the
 // preset to use.

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/text.h"
+#include "parsers/roster_set.h"
 
 namespace rosterd {
 namespace {
@@ -58,18 +59,27 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     std::stable_sort(layout_files.begin(), layout_files.end(),
                      [](std::string_view a, std::string_view b) { return a.size() > b.size(); });
   }
+  // A layout whose roster file is a whole delivery alone (Clever's students.csv) takes a file
+  // of no layout name, or its roster file with none of its other files, as one file.
+  const bool alone = set_layout != nullptr && reads_alone(*set_layout);
+  const auto one_file = [&](const DropEntry& e) {
+    DropDelivery d;
+    d.name = e.name;
+    d.files = {e};
+    out.deliveries.push_back(std::move(d));
+  };
   std::map<std::string, DropDelivery> sets;  // by prefix
   for (const DropEntry& e : candidates) {
     if (set_layout == nullptr || ends_with_nocase(e.name, ".zip")) {
-      DropDelivery d;
-      d.name = e.name;
-      d.files = {e};
-      out.deliveries.push_back(std::move(d));
+      one_file(e);
       continue;
     }
     const std::string_view file = layout_file_of(e.name, layout_files);
     if (file.empty()) {
-      out.strangers.push_back(e.name);
+      if (alone)
+        one_file(e);
+      else
+        out.strangers.push_back(e.name);
       continue;
     }
     if (taken_before && taken_before(e)) continue;
@@ -87,6 +97,10 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     set.local_names.emplace_back(file);
   }
   for (auto& [key, set] : sets) {
+    if (alone && set.files.size() == 1 && set.local_names.front() == set_layout->roster_file) {
+      one_file(set.files.front());
+      continue;
+    }
     // Members in the order of their layout names, so a set's name is the same at every poll.
     std::vector<std::size_t> order(set.files.size());
     for (std::size_t i = 0; i < order.size(); ++i)

@@ -51,8 +51,10 @@ struct DropGrouping {
 // other than a letter or digit; the longest such name wins ("classResources.csv" before
 // "resources.csv"). Prefixes are compared without regard to case. A file `taken_before` (a
 // member of a set taken earlier, still in the drop) is in no new set: a set is one night's
-// files, never last night's orgs.csv with tonight's users.csv. Deliveries come oldest first
-// (by mtime(), then name).
+// files, never last night's orgs.csv with tonight's users.csv. A layout whose roster file is a
+// whole delivery alone (reads_alone: Clever) takes a file of no layout name, and its roster
+// file with none of the layout's other files, as one file, as a one-file layout does.
+// Deliveries come oldest first (by mtime(), then name).
 DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
                               const FormatPreset* set_layout, const TakenBefore& taken_before = {});
 

@@ -328,9 +328,12 @@ CheckResult check_roster_set(const RosterFormat& format, const RowChecker& check
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
   const FormatPreset* preset = find_format_preset(format.preset);
-  const bool set_layout = preset != nullptr && is_set_layout(*preset);
   std::error_code ec;
   const bool folder = std::filesystem::is_directory(path, ec);
+  // A layout whose roster file is a whole delivery alone reads a lone file as a one-file
+  // layout does; a folder or a zip as a set.
+  const bool set_layout = preset != nullptr && is_set_layout(*preset) &&
+                          !(reads_alone(*preset) && !folder && !is_zip_file(path));
   if (set_layout && !folder && !is_zip_file(path)) {
     throw Error(display_safe(path.string()) + " is one file, but the feed's layout (" +
                 std::string(preset->title) + ") is a set of files: name the folder that holds " +

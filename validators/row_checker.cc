@@ -191,8 +191,10 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
         }
         const auto code = translator->translate(v);
         if (!code) {
-          add(f == Field::grade ? DiscrepancyCode::unknown_grade : DiscrepancyCode::unknown_campus,
-              f, v);
+          if (f == Field::grade)
+            add(DiscrepancyCode::unknown_grade, f, v);
+          else
+            add(DiscrepancyCode::unknown_campus, f, v, display_safe(row.school_name));
           break;
         }
         put(f, *code);

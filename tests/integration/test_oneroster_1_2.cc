@@ -189,3 +189,24 @@ TEST_CASE(
   CHECK(roster.find("604874,,Kyle,,Hughes,1997-07-31,09,255901001,tobedeleted") !=
         std::string::npos);
 }
+
+TEST_CASE(
+    "integration: a school the platform does not know is named as the district's orgs.csv "
+    "names it") {
+  TempDir dir;
+  write(dir / "ref/campuses.txt", "Code|Name\n900|Another school\n");
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.2}",
+                                   "      campuses: {table: ref/campuses.txt}\n");
+  const auto j = check(config, copy_oneroster_1_2(dir.path(), "set"), "2014-09-01", 1);
+  CHECK(j["counts"]["rows_rejected"] == 8);
+  CHECK(j["discrepancies"]["unknown_campus"] == 8);
+  bool named = false;
+  for (const auto& row : j["rows"]) {
+    if (row["code"] != "unknown_campus") continue;
+    named = row["message"].get<std::string>().find(
+                "The campus \"255901001\" (Grand Bend High School in the district's file) is not a "
+                "platform campus code") == 0;
+    break;
+  }
+  CHECK(named);
+}

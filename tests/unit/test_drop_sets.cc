@@ -8,6 +8,7 @@
 
 #include "core/sha256.h"
 #include "ops/console_views.h"
+#include "parsers/roster_set.h"
 #include "pipeline/feed_intake.h"
 #include "tests/support/fetch_kinds.h"
 #include "tests/support/files.h"
@@ -131,6 +132,33 @@ TEST_CASE("drop sets: loose files gather by prefix; zips and other files stay al
   CHECK(twice.deliveries[0].conflict.find("are both the set's users.csv") != std::string::npos);
   // A feed of one file takes every file alone.
   CHECK(names_of(group_deliveries(listed, nullptr)).size() == listed.size());
+}
+
+TEST_CASE("drop sets: Clever's students.csv is a delivery alone, or with its other files") {
+  const FormatPreset* clever = find_format_preset("clever");
+  REQUIRE(clever != nullptr);
+  CHECK(reads_alone(*clever));
+  CHECK_FALSE(reads_alone(*find_format_preset("oneroster-1.1")));
+  const DropGrouping g = group_deliveries(
+      {
+          {"students.csv", 10, 1},             // alone: one file, as ever
+          {"2026-12-04_students.csv", 10, 2},  // with the night's other files: a set
+          {"2026-12-04_schools.csv", 10, 2},
+          {"2026-12-04_teachers.csv", 10, 2},
+          {"roster-20261205.csv", 10, 3},     // a name of no Clever file: one file
+          {"2026-12-06_schools.csv", 10, 4},  // the night's students.csv has not come
+          {"export.zip", 10, 5},
+      },
+      clever);
+  CHECK(names_of(g) == std::vector<std::string>{
+                           "students.csv", "2026-12-04_{schools.csv,students.csv,teachers.csv}",
+                           "roster-20261205.csv", "2026-12-06_{schools.csv}", "export.zip"});
+  CHECK(g.strangers.empty());
+  CHECK_FALSE(g.deliveries[0].is_set);
+  CHECK(g.deliveries[1].is_set);
+  CHECK(g.deliveries[1].missing.empty());
+  CHECK_FALSE(g.deliveries[2].is_set);
+  CHECK(g.deliveries[3].missing == std::vector<std::string_view>{"students.csv"});
 }
 
 TEST_CASE("drop sets: a set is taken once, when all its files are stable, and read as one") {
