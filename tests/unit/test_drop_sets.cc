@@ -30,8 +30,9 @@ std::vector<std::string> names_of(const DropGrouping& g) {
   return out;
 }
 
-// A feed "or" of OneRoster sets from a local drop, committing on its own, with a clock the test
-// moves (stable_for 60 s, incomplete_set_wait 1 h unless `source_extra` says otherwise).
+// A feed "or" of OneRoster sets (or of `preset`'s) from a local drop, committing on its own, with
+// a clock the test moves (stable_for 60 s, incomplete_set_wait 1 h unless `source_extra` says
+// otherwise).
 struct SetIntake {
   testing::TempDir dir;
   Config config;
@@ -39,7 +40,8 @@ struct SetIntake {
   std::unique_ptr<LocalDrop> drop;
   ManualClock clock{1'000'000};
 
-  explicit SetIntake(const std::string& source_extra = "", const std::string& stable_for = "60s") {
+  explicit SetIntake(const std::string& source_extra = "", const std::string& stable_for = "60s",
+                     const std::string& preset = "oneroster-1.1") {
     std::filesystem::create_directories(dir / "drop");
     std::filesystem::create_directories(dir / "ref");
     std::ofstream(dir / "ref/grades.txt")
@@ -48,7 +50,9 @@ struct SetIntake {
     std::ofstream(dir / "rosterd.yaml") << "store: {sqlite: roster.db}\n"
                                            "feeds:\n"
                                            "  or:\n"
-                                           "    format: {preset: oneroster-1.1}\n"
+                                           "    format: {preset: "
+                                        << preset
+                                        << "}\n"
                                            "    reference: {grades: {table: ref/grades.txt}}\n"
                                            "    policy: {commit: auto}\n"
                                            "    source:\n"
@@ -306,6 +310,19 @@ TEST_CASE(
       check_upload(*t.store, t.config, t.feed(), "set.zip", testing::read_file(t.dir / "set.zip"),
                    {1, *parse_date("2014-09-01", "%Y-%m-%d")}, by);
   CHECK(r.file.name == "set.zip");
+  CHECK(r.counts.rows_read == 8);
+  CHECK(r.counts.rows_rejected == 0);
+}
+
+TEST_CASE("drop sets: a test upload of Clever's students.csv alone is read as the roster") {
+  SetIntake t("", "60s", "clever");
+  const Actor by{"jo@district.example", ActionSource::console, "127.0.0.1", ""};
+  const CheckResult r = check_upload(*t.store, t.config, t.feed(), "students.csv",
+                                     testing::read_file(std::filesystem::path(ROSTERD_SOURCE_DIR) /
+                                                        "tests/data/exports/clever/students.csv"),
+                                     {1, *parse_date("2026-11-23", "%Y-%m-%d")}, by);
+  CHECK(r.file.name == "students.csv");
+  CHECK_FALSE(r.refused());
   CHECK(r.counts.rows_read == 8);
   CHECK(r.counts.rows_rejected == 0);
 }
