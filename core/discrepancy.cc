@@ -159,10 +159,10 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       const std::string_view what = d.code == C::unknown_grade    ? "grade"
                                     : d.code == C::unknown_campus ? "campus"
                                                                   : "diagnosis";
-      // A campus's detail: the district's name for the school, from the set's file of schools.
-      const std::string named = d.code == C::unknown_campus && !d.detail.empty()
-                                    ? " (" + d.detail + " in the district's file)"
-                                    : std::string();
+      // A campus's detail: the district's name for the school and the file that gives it
+      // ("Roosevelt High in schools.csv").
+      const std::string named =
+          d.code == C::unknown_campus && !d.detail.empty() ? " (" + d.detail + ")" : std::string();
       return "The " + std::string(what) + " " + value + named + " is not a platform " +
              std::string(what) + " code and the feed's " + std::string(what) +
              " map does not translate it. Add it to the map, or correct it in the student "
@@ -203,10 +203,18 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
              ". A set missing a file is refused whole, never read as if its students had left: "
              "send the whole set again.";
     case C::related_row_missing:
+      // A school's row (the detail names the school), or the student's own.
+      if (d.field == Field::campus)
+        return "The student's school is not found: no row in " + d.detail +
+               ". Export every file of the set from the same run of the SIS export, or correct "
+               "the student's school.";
       return "The student has no row in " + d.detail + ", which holds the " +
              (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
              ". Export every file of the set from the same run of the SIS export.";
     case C::related_row_twice:
+      if (d.field == Field::campus)
+        return "The student's school is not clear from " + d.detail +
+               ". Keep one row for each school there, and one primary role for each student.";
       return "The student has more than one row in " + d.detail + ", which holds the " +
              (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
              ", so it is not clear which to take. Keep one row per student there.";

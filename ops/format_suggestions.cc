@@ -171,7 +171,7 @@ std::vector<FormatSuggestion> suggest_formats(const std::vector<std::filesystem:
 
 std::string suggested_format_yaml(const FormatSuggestion& s) {
   std::string out;
-  const bool set = s.preset != nullptr && !s.preset->set_files.empty();
+  const bool set = s.preset != nullptr && is_set_layout(*s.preset) && !reads_alone(*s.preset);
   if (set)
     comment(out, "from the set " + display_safe(s.file) + ".", "rosterd suggest-format: ");
   else

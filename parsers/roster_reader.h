@@ -45,10 +45,11 @@ struct RawRow {
   // Fields whose value is the committed roster's (a OneRoster delta that leaves it out): already
   // the platform's code or date, taken as it is rather than read and mapped again.
   std::bitset<kFieldCount> committed;
-  // The district's name for the row's school, from a set's file of schools (OneRoster's
+  // The district's name for the row's school, and the set's file that gives it (OneRoster's
   // orgs.csv, Clever's schools.csv); empty when none. Reports name the school by it when its
   // code is not known.
   std::string_view school_name;
+  std::string_view school_file;
 };
 
 class RowSink {

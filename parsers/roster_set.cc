@@ -46,20 +46,33 @@ FileSummary read_member(const SetMember& m, Encoding encoding, std::vector<Extra
                         : reader.read_file(m.path, std::vector<RowSink*>{&sink});
 }
 
-// Indexes a member by its key column (extras[0]), keeping extras[1] of each key, and the
-// optional column `also` (which the file may lack) when named.
+// A school's name as reports quote it: at most about 100 bytes, cut at a character boundary,
+// so that a hostile file's long name is not copied onto every row that names it.
+std::string short_name(std::string_view name) {
+  constexpr std::size_t kMost = 100;
+  if (name.size() <= kMost) return std::string(name);
+  std::size_t cut = kMost;
+  while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80)
+    --cut;
+  return std::string(name.substr(0, cut)) + "...";
+}
+
+// Indexes a member by its key column (extras[0]), keeping extras[1] of each key (the column
+// `value`; when `value_optional`, a name the file may lack, kept as short_name), and the
+// optional column `also` (a name, short_name) when named.
 FileSummary index_member(const SetMember& m, Encoding encoding, const std::string& key,
                          const std::string& value, RelatedIndex& index,
-                         const std::string& also = {}) {
-  std::vector<ExtraColumn> columns = {{key, false}, {value, false}};
+                         const std::string& also = {}, bool value_optional = false) {
+  std::vector<ExtraColumn> columns = {{key, false}, {value, value_optional}};
   if (!also.empty()) columns.push_back({also, true});
   return read_member(m, encoding, std::move(columns), [&](const RawRow& r) {
     const std::string_view k = trim(r.extras[0]);
     if (k.empty()) return;
     auto [it, fresh] = index.try_emplace(std::string(k));
     if (fresh) {
-      it->second.value = std::string(trim(r.extras[1]));
-      if (r.extras.size() > 2) it->second.also = std::string(trim(r.extras[2]));
+      it->second.value =
+          value_optional ? short_name(trim(r.extras[1])) : std::string(trim(r.extras[1]));
+      if (r.extras.size() > 2) it->second.also = short_name(trim(r.extras[2]));
       it->second.line = r.line;
     } else if (it->second.second_line == 0) {
       it->second.second_line = r.line;
@@ -165,10 +178,10 @@ using RoleIndex =
 // with users.csv's primaryOrgSourcedId after them.
 class OneRosterStudents : public CompletingSink {
  public:
-  // `committed`: for a delta set (read_roster_set), else null. `roles`: 1.2's student roles
-  // (`roles_name` names their file), null for 1.1.
+  // `delta`: the set is a delta; `committed`: what it is completed from (read_roster_set), or
+  // null. `roles`: 1.2's roles (`roles_name` names their file), null for 1.1.
   OneRosterStudents(const RelatedIndex& demographics, const RelatedIndex& orgs, RowSink& out,
-                    std::string demographics_name, std::string orgs_name,
+                    std::string demographics_name, std::string orgs_name, bool delta,
                     const CommittedLookup* committed, const RoleIndex* roles = nullptr,
                     std::string roles_name = {})
       : CompletingSink(out),
@@ -176,6 +189,7 @@ class OneRosterStudents : public CompletingSink {
         orgs_(orgs),
         demographics_name_(std::move(demographics_name)),
         orgs_name_(std::move(orgs_name)),
+        delta_(delta),
         committed_(committed),
         roles_(roles),
         roles_name_(std::move(roles_name)) {}
@@ -195,9 +209,13 @@ class OneRosterStudents : public CompletingSink {
     std::optional<std::vector<std::string>> before;
     if (committed_ != nullptr)
       before = committed_->student(in.values[field_index(Field::state_id)]);
-    // In 1.2, a user with no student role is not a student either, but in a delta one whose
-    // roles did not change is, when the roster has them.
-    if (roles_ != nullptr && roles == nullptr && !before) return;
+    // In 1.2, a user whose roles are none a student's is not a student either. A user with no
+    // role at all is one only in a delta (whose roles did not change), when the roster has
+    // them; in a whole set it breaks the layout, and is reported on its line rather than
+    // taken as gone.
+    if (roles != nullptr && roles->empty()) return;
+    const bool roleless = roles_ != nullptr && roles == nullptr;
+    if (roleless && delta_ && !before) return;
     begin(in);
     const auto keep_committed = [&](Field f) {
       if (!before) return false;
@@ -219,12 +237,18 @@ class OneRosterStudents : public CompletingSink {
         demographics_.find(key) == demographics_.end()) {
       keep_committed(Field::birth_date);
     }
+    if (roleless && !delta_) {
+      problem(DiscrepancyCode::related_row_missing, Field::campus,
+              roles_name_ + " (the user has no role at all)");
+      emit();
+      return;
+    }
     // The student's school: the first of its orgs that orgs.csv lists as a school.
     std::vector<std::string_view> orgs;
     if (roles_ == nullptr) {
       for (std::string_view org : split(in.extras[2], ','))
         orgs.push_back(org);
-    } else if (!student_orgs(roles, trim(in.extras[1]), orgs)) {
+    } else if (!student_orgs(roles, trim(in.extras[1]), before.has_value(), orgs)) {
       emit();
       return;
     }
@@ -255,6 +279,7 @@ class OneRosterStudents : public CompletingSink {
       }
       school = org;
       row_.school_name = it->second.also;
+      row_.school_file = orgs_name_;
       break;
     }
     if (!school.empty()) {
@@ -262,7 +287,7 @@ class OneRosterStudents : public CompletingSink {
     } else if (!unknown.empty()) {
       problem(DiscrepancyCode::related_row_missing, Field::campus,
               orgs_name_ + " (org " + display_safe(unknown) + ")");
-    } else if (orgs.empty()) {
+    } else if (orgs.empty() && roles_ != nullptr) {
       keep_committed(Field::campus);  // a 1.2 delta's student whose roles did not change
     }
     // OneRoster lists a user's grades; the first is the student's.
@@ -278,9 +303,11 @@ class OneRosterStudents : public CompletingSink {
   std::string orgs_name_;
   // 1.2: the orgs of `roles` (the student's, null when the delta has none), primary first,
   // then `primary_org` (users.csv's primaryOrgSourcedId). Two primary student roles at
-  // different orgs are reported, not guessed between: false then.
+  // different orgs are reported, not guessed between: false then. A delta's student the
+  // roster has (`on_roster`) whose primary role did not change keeps their school: a new
+  // secondary role does not move them.
   bool student_orgs(const std::vector<StudentRole>* roles, std::string_view primary_org,
-                    std::vector<std::string_view>& orgs) {
+                    bool on_roster, std::vector<std::string_view>& orgs) {
     if (roles != nullptr) {
       const StudentRole* first_primary = nullptr;
       for (const StudentRole& r : *roles) {
@@ -296,13 +323,16 @@ class OneRosterStudents : public CompletingSink {
         if (first_primary == nullptr) first_primary = &r;
         orgs.push_back(r.org);
       }
-      for (const StudentRole& r : *roles)
-        if (!r.primary) orgs.push_back(r.org);
+      if (first_primary != nullptr || !on_roster) {
+        for (const StudentRole& r : *roles)
+          if (!r.primary) orgs.push_back(r.org);
+      }
     }
     if (!primary_org.empty()) orgs.push_back(primary_org);
     return true;
   }
 
+  bool delta_;
   const CommittedLookup* committed_;
   const RoleIndex* roles_;
   std::string roles_name_;
@@ -391,10 +421,13 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
       v != properties.end() && v->second != version) {
     Discrepancy d;
     d.code = DiscrepancyCode::unreadable;
+    const bool known = find_format_preset("oneroster-" + v->second) != nullptr;
     d.detail = manifest->name + " says oneroster.version " + display_safe(v->second) +
                ", but the feed's preset is oneroster-" + std::string(version) +
-               ": set the feed's format to {preset: oneroster-" + display_safe(v->second) +
-               "}, or ask the district for OneRoster " + std::string(version);
+               (known ? ": set the feed's format to {preset: oneroster-" + v->second +
+                            "}, or ask the district for OneRoster " + std::string(version)
+                      : ": rosterd reads OneRoster 1.1 and 1.2; ask the district for OneRoster " +
+                            std::string(version));
     return refused(std::move(summary), std::move(d), set);
   }
   // Bulk: every student, every time. Delta: the users that changed; then the other files list
@@ -447,7 +480,8 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
   const std::string orgs_column = format.columns[field_index(Field::campus)].empty()
                                       ? std::string(v12 ? "orgSourcedId" : "orgSourcedIds")
                                       : format.columns[field_index(Field::campus)];
-  // 1.2's roles.csv: each user's student roles (a delta's withdrawn ones left out).
+  // 1.2's roles.csv: each user's student roles (a delta's withdrawn ones left out), and an
+  // empty entry for a user whose roles are others'.
   RoleIndex roles;
   FileSummary r;
   if (roles_file != nullptr) {
@@ -459,13 +493,16 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
                      {"status", true}},
                     [&](const RawRow& row) {
                       const std::string_view user = trim(row.extras[0]);
-                      if (user.empty() || !iequals(trim(row.extras[1]), "student") ||
+                      if (user.empty()) return;
+                      // Every user with a role has an entry; a student's lists its roles.
+                      std::vector<StudentRole>& of_user = roles[std::string(user)];
+                      if (!iequals(trim(row.extras[1]), "student") ||
                           iequals(trim(row.extras[4]), "tobedeleted"))
                         return;
-                      roles[std::string(user)].push_back({std::string(trim(row.extras[2])),
-                                                          {},
-                                                          iequals(trim(row.extras[3]), "primary"),
-                                                          row.line});
+                      of_user.push_back({std::string(trim(row.extras[2])),
+                                         {},
+                                         iequals(trim(row.extras[3]), "primary"),
+                                         row.line});
                     });
     if (refuses(r, summary.delta))
       return refused(std::move(summary), member_refusal(r, roles_file->name), set);
@@ -492,9 +529,9 @@ FileSummary read_oneroster(const RosterFormat& format, const RosterSet& set,
     user_format.extra_columns = {{"sourcedId", false}, {"role", false}, {orgs_column, false}};
   std::vector<std::unique_ptr<CompletingSink>> parts;
   for (RowSink* sink : sinks) {
-    parts.push_back(std::make_unique<OneRosterStudents>(birth_dates, org_types, *sink,
-                                                        demographics_name, orgs_name, lookup,
-                                                        v12 ? &roles : nullptr, roles_name));
+    parts.push_back(std::make_unique<OneRosterStudents>(
+        birth_dates, org_types, *sink, demographics_name, orgs_name, summary.delta, lookup,
+        v12 ? &roles : nullptr, roles_name));
     if (summary.delta) break;
   }
   FileSummary u = read_students(std::move(user_format), *users, parts, summary.rows);
@@ -572,6 +609,7 @@ class SdsStudents : public CompletingSink {
       } else {
         row_.values[field_index(Field::campus)] = role->org;
         row_.school_name = org->second.also;
+        row_.school_file = names_[1];
       }
     }
     complete(Field::birth_date, demographics_, key, names_[2]);
@@ -701,6 +739,7 @@ class SchoolCheckedStudents : public CompletingSink {
                     std::to_string(it->second.second_line) + ")");
       } else {
         row_.school_name = it->second.value;
+        row_.school_file = schools_name_;
       }
     }
     emit();
@@ -725,12 +764,17 @@ FileSummary read_with_schools(const RosterFormat& format, const FormatPreset& pr
                               "; the other files of the layout may come with it or not",
                           set);
   }
-  const SetMember* schools_file = set.find(preset.schools.file);
+  // The file of schools is keyed by the layout's school column: a feed that reads the school
+  // from another column (UK School Data Sync's School DfE Number) does not look it up there.
+  const bool own_school_column = iequals(format.columns[field_index(Field::campus)],
+                                         preset.format.columns[field_index(Field::campus)]);
+  const SetMember* schools_file = own_school_column ? set.find(preset.schools.file) : nullptr;
   RelatedIndex schools;
   FileSummary sf;
   if (schools_file != nullptr) {
+    // The names only label reports: a file without them still lists the schools.
     sf = index_member(*schools_file, format.encoding, std::string(preset.schools.code_column),
-                      std::string(preset.schools.name_column), schools);
+                      std::string(preset.schools.name_column), schools, {}, true);
     if (sf.refusal) return refused(std::move(summary), member_refusal(sf, schools_file->name), set);
   }
   FileSummary u;

@@ -97,9 +97,20 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     set.local_names.emplace_back(file);
   }
   for (auto& [key, set] : sets) {
-    if (alone && set.files.size() == 1 && set.local_names.front() == set_layout->roster_file) {
-      one_file(set.files.front());
-      continue;
+    if (alone) {
+      const bool has_roster = std::find(set.local_names.begin(), set.local_names.end(),
+                                        set_layout->roster_file) != set.local_names.end();
+      // The roster file alone is one file. The layout's other files without it (a schools.csv
+      // that came after its students.csv was taken) are no delivery: nothing to read.
+      if (has_roster && set.files.size() == 1) {
+        one_file(set.files.front());
+        continue;
+      }
+      if (!has_roster) {
+        for (const DropEntry& e : set.files)
+          out.strangers.push_back(e.name);
+        continue;
+      }
     }
     // Members in the order of their layout names, so a set's name is the same at every poll.
     std::vector<std::size_t> order(set.files.size());

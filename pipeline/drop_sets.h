@@ -40,7 +40,8 @@ using TakenBefore = std::function<bool(const DropEntry&)>;
 
 struct DropGrouping {
   std::vector<DropDelivery> deliveries;
-  // Files of a set feed that are neither a zip nor a file of the layout: never taken.
+  // Files of a set feed that are neither a zip nor a file of the layout, or (reads_alone) a
+  // layout's other files without its roster file: never taken.
   std::vector<std::string> strangers;
 };
 
@@ -53,7 +54,10 @@ struct DropGrouping {
 // member of a set taken earlier, still in the drop) is in no new set: a set is one night's
 // files, never last night's orgs.csv with tonight's users.csv. A layout whose roster file is a
 // whole delivery alone (reads_alone: Clever) takes a file of no layout name, and its roster
-// file with none of the layout's other files, as one file, as a one-file layout does.
+// file with none of the layout's other files, as one file, as a one-file layout does; its
+// other files without the roster file are strangers (`taken_before` should then also say
+// which roster files were taken alone, so that one is not taken again with files that came
+// after it).
 // Deliveries come oldest first (by mtime(), then name).
 DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
                               const FormatPreset* set_layout, const TakenBefore& taken_before = {});

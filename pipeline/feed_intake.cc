@@ -135,7 +135,11 @@ FetchResult FeedIntake::fetch() {
     // Oldest first, so that nights are ingested in the order they were delivered.
     const DropGrouping grouping =
         group_deliveries(candidates, set_layout_, [&](const DropEntry& e) {
-          return store_.ledger().member_taken(feed_.name, e.name, e.size, e.mtime);
+          // A roster file a layout reads alone may have been taken alone (Clever's
+          // students.csv, before tonight's schools.csv came).
+          return store_.ledger().member_taken(feed_.name, e.name, e.size, e.mtime) ||
+                 (reads_alone(*set_layout_) &&
+                  store_.ledger().file(feed_.name, e.name, e.size, e.mtime).has_value());
         });
     for (const std::string& name : grouping.strangers) {
       log::debug("drop.not_a_set_file", {{"feed", feed_.name}, {"file", name}});

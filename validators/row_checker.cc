@@ -194,7 +194,10 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
           if (f == Field::grade)
             add(DiscrepancyCode::unknown_grade, f, v);
           else
-            add(DiscrepancyCode::unknown_campus, f, v, display_safe(row.school_name));
+            add(DiscrepancyCode::unknown_campus, f, v,
+                row.school_name.empty()
+                    ? std::string()
+                    : display_safe(row.school_name) + " in " + display_safe(row.school_file));
           break;
         }
         put(f, *code);

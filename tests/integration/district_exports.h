@@ -76,6 +76,18 @@ inline nlohmann::json check_with(const std::filesystem::path& dir, const Suggest
   return nlohmann::json::parse(r.out);
 }
 
+// `rosterd ingest` of `set` with `config`, as JSON; its exit status must be `exit_status`.
+inline nlohmann::json ingest(const std::filesystem::path& config, const std::filesystem::path& set,
+                             const std::string& as_of, int exit_status) {
+  const ProcessResult r = run_process(
+      ROSTERD_BIN,
+      {"ingest", "--config", config.string(), "--format", "json", "--as-of", as_of, set.string()});
+  INFO(r.err);
+  INFO(r.out);
+  REQUIRE(r.exit_status == exit_status);
+  return nlohmann::json::parse(r.out);
+}
+
 // A file's text after an edit; an empty text leaves the file out.
 using SampleEdit = std::function<std::string(const std::string& file, std::string text)>;
 

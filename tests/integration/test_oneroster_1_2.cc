@@ -93,27 +93,35 @@ TEST_CASE(
           // Larry: the primary role at the district; the school comes from the secondary one.
           t = replace(t, "604927,primary,student,,,255901001", "604927,primary,student,,,255901");
           t += "role-604927-b,,,604927,secondary,student,,,255901002,\n";
+          // Roland: no role at all, which the layout does not allow.
+          t = replace(t, "role-604938,,,604938,primary,student,,,255901001,\n", "");
         }
         return t;
       });
   const auto j = check(config, set, "2014-09-01", 1);
   CHECK(j["counts"]["rows_read"] == 7);  // Peter is no student here
-  CHECK(j["counts"]["rows_rejected"] == 1);
+  CHECK(j["counts"]["rows_rejected"] == 2);
   std::map<int, nlohmann::json> errors;
   for (const auto& row : j["rows"])
     if (row["severity"] == "error") errors[row["line"].get<int>()] = row;
-  REQUIRE(errors.size() == 1);
+  REQUIRE(errors.size() == 2);
+  // A user with no role is reported on their line, not left out as if they had gone.
+  CHECK(errors[6]["student_id"] == "604938");
+  CHECK(errors[6]["code"] == "related_row_missing");
+  CHECK(errors[6]["message"].get<std::string>().find(
+            "The student's school is not found: no row in roles.csv (the user has no role at "
+            "all)") == 0);
   CHECK(errors[3]["student_id"] == "604874");
   CHECK(errors[3]["code"] == "related_row_twice");
   CHECK(errors[3]["field"] == "campus");
   CHECK(errors[3]["message"].get<std::string>().find(
-            "roles.csv (primary student roles on lines 3 and 13, at orgs 255901001 and "
+            "roles.csv (primary student roles on lines 3 and 12, at orgs 255901001 and "
             "255901002)") != std::string::npos);
   std::map<std::string, int> campuses;
   for (const auto& c : j["campuses"])
     campuses[c["campus"].get<std::string>()] = c["rows"].get<int>();
   // Mary stays at her primary role's school; Larry is at the middle school.
-  CHECK(campuses == std::map<std::string, int>{{"255901001", 5}, {"255901002", 1}, {"", 1}});
+  CHECK(campuses == std::map<std::string, int>{{"255901001", 4}, {"255901002", 1}, {"", 2}});
 }
 
 TEST_CASE("integration: suggest-format on the OneRoster 1.2 sample names the 1.2 preset") {
@@ -136,16 +144,10 @@ TEST_CASE(
   const auto config = write_config(dir.path(), "{preset: oneroster-1.2}",
                                    "    policy: {commit: auto, max_deactivate_pct: 20}\n");
   write(dir / "rosterd.yaml", "store: {sqlite: roster.db}\n" + read_file(config));
-  const auto ingest = [&](const std::filesystem::path& set, int exit_status) {
-    const ProcessResult r =
-        run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
-                                  "--as-of", "2014-09-01", set.string()});
-    INFO(r.err);
-    INFO(r.out);
-    REQUIRE(r.exit_status == exit_status);
-    return nlohmann::json::parse(r.out);
+  const auto ingest_set = [&](const std::filesystem::path& set, int exit_status) {
+    return ingest(config, set, "2014-09-01", exit_status);
   };
-  REQUIRE(ingest(copy_oneroster_1_2(dir.path(), "night1"), 1)["counts"]["added"] == 8);
+  REQUIRE(ingest_set(copy_oneroster_1_2(dir.path(), "night1"), 1)["counts"]["added"] == 8);
 
   // Mary's name changed (no roles or demographics rows: both unchanged); Kyle is withdrawn; a
   // new student comes with her role and demographics; a teacher's change is not a student's.
@@ -157,7 +159,10 @@ TEST_CASE(
       "preferredFamilyName,primaryOrgSourcedId,pronouns\n");
   write(dir / "delta/manifest.csv",
         "propertyName,value\nmanifest.version,1.0\noneroster.version,1.2\nfile.users,delta\n"
-        "file.roles,delta\nfile.orgs,absent\nfile.demographics,delta\n");
+        "file.roles,delta\nfile.orgs,delta\nfile.demographics,delta\n");
+  write(dir / "delta/orgs.csv",
+        "sourcedId,status,dateLastModified,name,type,identifier,parentSourcedId\n"
+        "255901002,active,2014-09-02T10:00:00Z,Grand Bend Middle School,school,,255901\n");
   write(dir / "delta/users.csv",
         header +
             "604863,active,2014-09-02T10:00:00Z,true,,,Marie,Archer,,,,,,,09,,,,,,,,\n"
@@ -167,10 +172,12 @@ TEST_CASE(
   write(dir / "delta/roles.csv",
         "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
         "orgSourcedId,userProfileSourcedId\n"
-        "role-700001,active,2014-09-02T10:00:00Z,700001,primary,student,,,255901001,\n");
+        "role-700001,active,2014-09-02T10:00:00Z,700001,primary,student,,,255901001,\n"
+        // Mary also joins the middle school: her primary role, and her school, do not change.
+        "role-604863-b,active,2014-09-02T10:00:00Z,604863,secondary,student,,,255901002,\n");
   write(dir / "delta/demographics.csv",
         "sourcedId,status,dateLastModified,birthDate\n700001,active,2014-09-02,2000-03-04\n");
-  const auto j = ingest(dir / "delta", 0);
+  const auto j = ingest_set(dir / "delta", 0);
   CHECK(j["decision"] == "committed");
   CHECK(j["file"]["delta"] == true);
   CHECK(j["counts"]["rows_read"] == 3);
@@ -204,9 +211,35 @@ TEST_CASE(
   for (const auto& row : j["rows"]) {
     if (row["code"] != "unknown_campus") continue;
     named = row["message"].get<std::string>().find(
-                "The campus \"255901001\" (Grand Bend High School in the district's file) is not a "
+                "The campus \"255901001\" (Grand Bend High School in orgs.csv) is not a "
                 "platform campus code") == 0;
     break;
   }
   CHECK(named);
+}
+
+TEST_CASE(
+    "integration: a OneRoster 1.2 student whose role row is missing is rejected, never "
+    "deactivated") {
+  TempDir dir;
+  const auto config = write_config(dir.path(), "{preset: oneroster-1.2}",
+                                   "    policy: {commit: auto, max_reject_pct: 50}\n");
+  write(dir / "rosterd.yaml", "store: {sqlite: roster.db}\n" + read_file(config));
+  // Exit 1: rows with discrepancies, committed.
+  const auto ingest_set = [&](const std::filesystem::path& set) {
+    return ingest(config, set, "2014-09-01", 1);
+  };
+  REQUIRE(ingest_set(copy_oneroster_1_2(dir.path(), "night1"))["counts"]["added"] == 8);
+  const auto j = ingest_set(
+      copy_oneroster_1_2(dir.path(), "night2", [](const std::string& file, std::string t) {
+        return file == "roles.csv"
+                   ? replace(t, "role-604938,,,604938,primary,student,,,255901001,\n", "")
+                   : t;
+      }));
+  CHECK(j["decision"] == "committed");
+  CHECK(j["counts"]["rows_rejected"] == 1);
+  CHECK(j["counts"]["deactivated"] == 0);
+  const ProcessResult exported = run_process(ROSTERD_BIN, {"export", "--config", config.string()});
+  CHECK(exported.out.find("604938,,Roland,,Phillips,1997-10-30,09,255901001,active") !=
+        std::string::npos);
 }

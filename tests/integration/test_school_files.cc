@@ -96,7 +96,7 @@ TEST_CASE(
   const auto errors = errors_by_line(j);
   REQUIRE(errors.count(8) == 1);
   CHECK(errors.at(8)["message"].get<std::string>().find(
-            "The campus \"9\" (Roosevelt High in the district's file) is not a platform campus "
+            "The campus \"9\" (Roosevelt High in schools.csv) is not a platform campus "
             "code") == 0);
   // The file alone has no names to give.
   const auto alone = check(config, kExports / "clever/students.csv", "2026-11-23", 1);
@@ -158,4 +158,25 @@ TEST_CASE(
   const ProcessResult second = run_once();
   CHECK(second.out.find("roster-20261124.csv") != std::string::npos);
   CHECK(second.out.find("{") == std::string::npos);
+}
+
+TEST_CASE(
+    "integration: schools.csv without names still lists the schools; a feed reading its school "
+    "from another column does not look it up") {
+  TempDir dir;
+  // No School_name column: the schools are still checked, and nothing is refused.
+  const auto unnamed =
+      copy_sample(dir.path(), "unnamed", "clever", [](const std::string& file, std::string t) {
+        return file == "schools.csv" ? std::string("School_id,School_number\n7,101\n8,102\n") : t;
+      });
+  const auto j = check(write_config(dir / "a", "{preset: clever}"), unnamed, "2026-11-23", 1);
+  CHECK(j["counts"]["rows_rejected"] == 2);  // school 9's students
+  CHECK(j["discrepancies"] == nlohmann::json{{"related_row_missing", 2}});
+
+  // Schools read from Student_number (any other column): schools.csv is keyed otherwise.
+  const auto other =
+      check(write_config(dir / "b", "{preset: clever, columns: {campus: Student_number}}"),
+            copy_sample(dir.path(), "other", "clever"), "2026-11-23", 0);
+  CHECK(other["counts"]["rows_rejected"] == 0);
+  CHECK(other["discrepancies"].empty());
 }

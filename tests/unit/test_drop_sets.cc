@@ -4,6 +4,7 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <fstream>
 
 #include "core/sha256.h"
@@ -150,19 +151,35 @@ TEST_CASE("drop sets: Clever's students.csv is a delivery alone, or with its oth
           {"2026-12-04_schools.csv", 10, 2},
           {"2026-12-04_teachers.csv", 10, 2},
           {"roster-20261205.csv", 10, 3},     // a name of no Clever file: one file
-          {"2026-12-06_schools.csv", 10, 4},  // the night's students.csv has not come
+          {"2026-12-06_schools.csv", 10, 4},  // no students.csv: nothing to read
           {"export.zip", 10, 5},
       },
       clever);
   CHECK(names_of(g) == std::vector<std::string>{
                            "students.csv", "2026-12-04_{schools.csv,students.csv,teachers.csv}",
-                           "roster-20261205.csv", "2026-12-06_{schools.csv}", "export.zip"});
-  CHECK(g.strangers.empty());
+                           "roster-20261205.csv", "export.zip"});
+  CHECK(g.strangers == std::vector<std::string>{"2026-12-06_schools.csv"});
   CHECK_FALSE(g.deliveries[0].is_set);
   CHECK(g.deliveries[1].is_set);
   CHECK(g.deliveries[1].missing.empty());
   CHECK_FALSE(g.deliveries[2].is_set);
-  CHECK(g.deliveries[3].missing == std::vector<std::string_view>{"students.csv"});
+}
+
+TEST_CASE(
+    "drop sets: Clever's students.csv taken alone is not taken again with a schools.csv that "
+    "came after it") {
+  SetIntake t("        after: keep\n", "0s", "clever");
+  const std::filesystem::path clever =
+      std::filesystem::path(ROSTERD_SOURCE_DIR) / "tests/data/exports/clever";
+  std::filesystem::copy_file(clever / "students.csv", t.dir / "drop/students.csv");
+  REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:students.csv"});
+  std::filesystem::copy_file(clever / "schools.csv", t.dir / "drop/schools.csv");
+  CHECK(t.intake().fetch().events.empty());
+  // Tonight's students.csv (a new version) goes with the schools.csv beside it.
+  std::filesystem::last_write_time(
+      t.dir / "drop/students.csv",
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(1));
+  CHECK(t.kinds(t.intake().fetch()) == Kinds{"taken:{schools.csv,students.csv}"});
 }
 
 TEST_CASE("drop sets: a set is taken once, when all its files are stable, and read as one") {
