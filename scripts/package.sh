@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Debian package: build/deb/rosterd_VERSION_ARCH.deb (the binary, the systemd unit,
 # the man page, bash completion, /etc/rosterd with an example feed, the docs; the service's
-# user made by its postinst). A build of its own, installed into /usr, without tests.
+# user made by its postinst). A build of its own, installed into /usr, without tests; or, with
+# ROSTERD_DEB_BUILD_DIR=build, the build scripts/test.sh made, set to install into /usr (CI:
+# its objects are compiled with the same flags, so only the package is made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${ROSTERD_DEB_BUILD_DIR:-build/deb}

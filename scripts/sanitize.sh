@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ROSTERD_BUILD_DIR=${ROSTERD_BUILD_DIR:-build-asan}
-scripts/build.sh -DROSTERD_SANITIZE=ON -DROSTERD_BUILD_BENCH=OFF
+# -O1 and line tables only (-g1): the sanitizers' reports keep their file:line stacks, and the
+# build takes far less time than at -O2 -g.
+scripts/build.sh -DROSTERD_SANITIZE=ON -DROSTERD_BUILD_BENCH=OFF \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG"
 # Leaks count; UBSan stops at the first report (the build also sets -fno-sanitize-recover).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
