@@ -151,7 +151,8 @@ CheckResult check_upload(RosterStore& store, const Config& config, const FeedCon
                 "): upload the set as one zip file holding them all.");
   }
   const PrivateFile file(config.state_dir / "uploads", bytes);
-  CheckResult result = check_roster(feed, file.path(), options);
+  // A delta is completed from the committed roster, as its ingest would be.
+  CheckResult result = check_roster(feed, file.path(), options, &store);
   result.file.name = file_name;
   store.actions().record(by, "check", feed.name, std::nullopt, std::nullopt,
                          "test file of " + std::to_string(bytes.size()) + " bytes, " +

@@ -1,19 +1,25 @@
 #include "ops/roster_files.h"
 
+#include <optional>
+
 #include "core/log.h"
+#include "pipeline/committed_values.h"
 #include "pipeline/mailer.h"
 #include "pipeline/store_access.h"
 
 namespace rosterd {
 
 CheckResult check_roster(const FeedConfig& feed, const std::filesystem::path& roster,
-                         const RosterFileOptions& options) {
+                         const RosterFileOptions& options, RosterStore* store) {
   const RowChecker checker(feed.format, feed.checks, feed.reference, options.as_of);
+  std::optional<CommittedValues> committed;
+  if (store != nullptr) committed.emplace(*store, feed, checker);
   // A check reports; it keeps no rows beyond their IDs (duplicates are all it needs them for).
   CheckResult result =
       check_roster_path(feed.format, checker, roster,
                         CheckRun{options.threads, false, feed.identity.match_on, &feed.rules.scope,
-                                 ZipLimits{feed.source.max_bytes}});
+                                 ZipLimits{feed.source.max_bytes},
+                                 committed ? committed->lookup() : CommittedLookup{}});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},
                            {"rows", std::to_string(result.counts.rows_read)},

@@ -19,10 +19,12 @@ struct RosterFileOptions {
 };
 
 // Reads and checks `roster` with the feed's rules; writes nothing. Its report is
-// report_from_check(feed.name, RunState::dry_run, result). Throws Error when the file cannot
-// be opened.
+// report_from_check(feed.name, RunState::dry_run, result). With `store`, a OneRoster delta
+// set is completed from the feed's committed roster there (only read), as an ingest completes
+// it; without, what the delta leaves out is reported. Throws Error when the file cannot be
+// opened.
 CheckResult check_roster(const FeedConfig& feed, const std::filesystem::path& roster,
-                         const RosterFileOptions& options);
+                         const RosterFileOptions& options, RosterStore* store = nullptr);
 
 // Runs `roster` through the feed's pipeline as a run of its own: first what earlier runs left in
 // the outbox goes out, and, while no other process holds the feed, its held runs whose report

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
-#include <set>
 #include <unordered_set>
 
 #include "core/fault_point.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "notify/qa_report_mail.h"
+#include "pipeline/committed_values.h"
 #include "pipeline/mailer.h"
 #include "pipeline/run_mail.h"
 #include "planner/identity_match.h"
@@ -86,24 +86,11 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   IngestOutcome o;
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   // A delta set's students are completed from the committed roster (parsers/roster_set.h).
-  std::optional<std::set<std::string, std::less<>>> schools;  // the roster's campuses, once
-  CommittedLookup committed_values;
-  committed_values.student = [&](std::string_view id) {
-    return store.students().values(feed.name, std::string(id));
-  };
-  committed_values.known_school = [&](std::string_view org) {
-    if (!schools) {
-      schools.emplace();
-      store.students().for_each(feed.name, [&](const std::vector<std::string>& v) {
-        schools->emplace(v[field_index(Field::campus)]);
-      });
-    }
-    const std::optional<std::string> code = checker.campus_code(org);
-    return code && !code->empty() && schools->count(*code) != 0;
-  };
-  o.check = check_roster_path(feed.format, checker, roster,
-                              CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
-                                       ZipLimits{feed.source.max_bytes}, committed_values});
+  CommittedValues committed_values(store, feed, checker);
+  o.check =
+      check_roster_path(feed.format, checker, roster,
+                        CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
+                                 ZipLimits{feed.source.max_bytes}, committed_values.lookup()});
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;

@@ -331,6 +331,43 @@ TEST_CASE(
   CHECK(r.counts.rows_rejected == 0);
 }
 
+TEST_CASE(
+    "drop sets: a test upload of a OneRoster delta is completed from the committed roster, as "
+    "its ingest would be") {
+  SetIntake t("", "0s");
+  t.put_set("");
+  REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:" + kSample});
+  REQUIRE(t.ingest().size() == 1);
+  // Kyle withdrawn (his ID and status only), Mary renamed (no demographics row): both are
+  // completed from the roster, so neither is missing a name or a birth date.
+  const std::filesystem::path delta = t.dir / "delta";
+  std::filesystem::create_directories(delta);
+  std::ofstream(delta / "manifest.csv")
+      << "propertyName,value\noneroster.version,1.1\nfile.users,delta\nfile.orgs,absent\n"
+         "file.demographics,absent\n";
+  std::ofstream(delta / "users.csv")
+      << "sourcedId,status,dateLastModified,enabledUser,orgSourcedIds,role,username,userIds,"
+         "givenName,familyName,middleName,identifier,email,sms,phone,agentSourcedIds,grades,"
+         "password\n"
+         "604874,tobedeleted,2014-09-02T10:00:00Z,,,student,,,,,,,,,,,,\n"
+         "604863,active,2014-09-02T10:00:00Z,true,255901001,student,,,Marie,Archer,,,,,,,09,\n";
+  const testing::ProcessResult zipped = testing::run_process(
+      "/usr/bin/python3", {"-c",
+                           "import os, sys, zipfile\n"
+                           "with zipfile.ZipFile(sys.argv[2], 'w') as z:\n"
+                           "    for n in sorted(os.listdir(sys.argv[1])):\n"
+                           "        z.write(os.path.join(sys.argv[1], n), n)\n",
+                           delta.string(), (t.dir / "delta.zip").string()});
+  REQUIRE(zipped.exit_status == 0);
+  const Actor by{"jo@district.example", ActionSource::console, "127.0.0.1", ""};
+  const CheckResult r = check_upload(*t.store, t.config, t.feed(), "delta.zip",
+                                     testing::read_file(t.dir / "delta.zip"),
+                                     {1, *parse_date("2014-09-01", "%Y-%m-%d")}, by);
+  CHECK(r.file.delta);
+  CHECK(r.counts.rows_read == 2);
+  CHECK(r.counts.rows_rejected == 0);
+}
+
 TEST_CASE("drop sets: a test upload of Clever's students.csv alone is read as the roster") {
   SetIntake t("", "60s", "clever");
   const Actor by{"jo@district.example", ActionSource::console, "127.0.0.1", ""};
