@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace rosterd {
@@ -206,15 +207,17 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       // A school's row (the detail names the school), or the student's own.
       if (d.field == Field::campus)
         return "The student's school is not found: no row in " + d.detail +
-               ". Export every file of the set from the same run of the SIS export, or correct "
-               "the student's school.";
+               ". Export every file of the set from the same run of the SIS export; if the SIS "
+               "has it so, correct the record there.";
       return "The student has no row in " + d.detail + ", which holds the " +
              (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
              ". Export every file of the set from the same run of the SIS export.";
     case C::related_row_twice:
       if (d.field == Field::campus)
         return "The student's school is not clear from " + d.detail +
-               ". Keep one row for each school there, and one primary role for each student.";
+               (iequals(d.detail.substr(0, 5), "roles")
+                    ? ". Give each student one primary student role there."
+                    : ". Keep one row for each school there.");
       return "The student has more than one row in " + d.detail + ", which holds the " +
              (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
              ", so it is not clear which to take. Keep one row per student there.";

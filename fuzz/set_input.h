@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parsers/format_preset.h"
@@ -14,9 +15,11 @@
 
 namespace rosterd::fuzz {
 
-// A feed of the preset `preset`, with no reference tables, checking as of a fixed day.
+// A feed of the preset `preset`, with the reference tables `reference` (none by default),
+// checking as of a fixed day.
 struct SetHarness {
-  explicit SetHarness(std::string_view preset) : format(find_format_preset(preset)->format) {}
+  explicit SetHarness(std::string_view preset, ReferenceSet tables = {})
+      : format(find_format_preset(preset)->format), reference(std::move(tables)) {}
   RosterFormat format;
   CheckOptions options;
   ReferenceSet reference;

@@ -209,14 +209,21 @@ class OneRosterStudents : public CompletingSink {
     std::optional<std::vector<std::string>> before;
     if (committed_ != nullptr)
       before = committed_->student(in.values[field_index(Field::state_id)]);
-    // In 1.2, a user whose roles are none a student's is not a student either. A user with no
-    // role at all is one only in a delta (whose roles did not change), when the roster has
-    // them; in a whole set it breaks the layout, and is reported on its line rather than
-    // taken as gone.
-    if (roles != nullptr && roles->empty()) return;
+    // In 1.2, a user whose roles are none a student's is not a student either, unless a delta
+    // changes a student the roster has (their student roles withdrawn with them, or not
+    // changed). A user with no role at all is a student only in a delta (whose roles did not
+    // change), when the roster has them; in a whole set it breaks the layout, and is reported
+    // on its line rather than taken as gone.
+    if (roles != nullptr && roles->empty()) {
+      if (!(delta_ && before)) return;
+      roles = nullptr;
+    }
     const bool roleless = roles_ != nullptr && roles == nullptr;
     if (roleless && delta_ && !before) return;
     begin(in);
+    // OneRoster lists a user's grades; the first is the student's.
+    std::string_view& grade = row_.values[field_index(Field::grade)];
+    grade = trim(grade.substr(0, grade.find(',')));
     const auto keep_committed = [&](Field f) {
       if (!before) return false;
       filled_[field_index(f)] = (*before)[field_index(f)];
@@ -239,7 +246,9 @@ class OneRosterStudents : public CompletingSink {
     }
     if (roleless && !delta_) {
       problem(DiscrepancyCode::related_row_missing, Field::campus,
-              roles_name_ + " (the user has no role at all)");
+              roles_name_ +
+                  " (the user has no role at all: give them one there, or leave them "
+                  "out of users.csv)");
       emit();
       return;
     }
@@ -290,9 +299,6 @@ class OneRosterStudents : public CompletingSink {
     } else if (orgs.empty() && roles_ != nullptr) {
       keep_committed(Field::campus);  // a 1.2 delta's student whose roles did not change
     }
-    // OneRoster lists a user's grades; the first is the student's.
-    std::string_view& grade = row_.values[field_index(Field::grade)];
-    grade = trim(grade.substr(0, grade.find(',')));
     emit();
   }
 
@@ -304,8 +310,8 @@ class OneRosterStudents : public CompletingSink {
   // 1.2: the orgs of `roles` (the student's, null when the delta has none), primary first,
   // then `primary_org` (users.csv's primaryOrgSourcedId). Two primary student roles at
   // different orgs are reported, not guessed between: false then. A delta's student the
-  // roster has (`on_roster`) whose primary role did not change keeps their school: a new
-  // secondary role does not move them.
+  // roster has (`on_roster`) whose primary role the delta does not give keeps their school
+  // (no orgs): neither a new secondary role nor primaryOrgSourcedId moves them.
   bool student_orgs(const std::vector<StudentRole>* roles, std::string_view primary_org,
                     bool on_roster, std::vector<std::string_view>& orgs) {
     if (roles != nullptr) {
@@ -323,10 +329,11 @@ class OneRosterStudents : public CompletingSink {
         if (first_primary == nullptr) first_primary = &r;
         orgs.push_back(r.org);
       }
-      if (first_primary != nullptr || !on_roster) {
-        for (const StudentRole& r : *roles)
-          if (!r.primary) orgs.push_back(r.org);
-      }
+      if (first_primary == nullptr && on_roster) return true;
+      for (const StudentRole& r : *roles)
+        if (!r.primary) orgs.push_back(r.org);
+    } else if (on_roster) {
+      return true;
     }
     if (!primary_org.empty()) orgs.push_back(primary_org);
     return true;

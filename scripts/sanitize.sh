@@ -13,4 +13,4 @@ scripts/build.sh -DROSTERD_SANITIZE=ON -DROSTERD_BUILD_BENCH=OFF \
 # Leaks count; UBSan stops at the first report (the build also sets -fno-sanitize-recover).
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --test-dir "$ROSTERD_BUILD_DIR" --output-on-failure -j 2 "$@"
+ctest --test-dir "$ROSTERD_BUILD_DIR" --output-on-failure --no-tests=error -j 2 "$@"

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
 build=${ROSTERD_BUILD_DIR:-build}
-ctest --test-dir "$build" --output-on-failure -j 2 "$@"
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j 2 "$@"

@@ -110,7 +110,7 @@ TEST_CASE(
   CHECK(errors[6]["code"] == "related_row_missing");
   CHECK(errors[6]["message"].get<std::string>().find(
             "The student's school is not found: no row in roles.csv (the user has no role at "
-            "all)") == 0);
+            "all: give them one there, or leave them out of users.csv)") == 0);
   CHECK(errors[3]["student_id"] == "604874");
   CHECK(errors[3]["code"] == "related_row_twice");
   CHECK(errors[3]["field"] == "campus");
@@ -165,7 +165,7 @@ TEST_CASE(
         "255901002,active,2014-09-02T10:00:00Z,Grand Bend Middle School,school,,255901\n");
   write(dir / "delta/users.csv",
         header +
-            "604863,active,2014-09-02T10:00:00Z,true,,,Marie,Archer,,,,,,,09,,,,,,,,\n"
+            "604863,active,2014-09-02T10:00:00Z,true,,,Marie,Archer,,,,,,,09,,,,,,,255901,\n"
             "604874,tobedeleted,2014-09-02T10:00:00Z,,,,,,,,,,,,,,,,,,,,\n"
             "700001,active,2014-09-02T10:00:00Z,true,,,Ana,Lopez,,,,,,,09,,,,,,,,\n"
             "207270,active,2014-09-02T10:00:00Z,true,,,Kelley,Christian,,,,,,,,,,,,,,,\n");
@@ -173,8 +173,11 @@ TEST_CASE(
         "sourcedId,status,dateLastModified,userSourcedId,roleType,role,beginDate,endDate,"
         "orgSourcedId,userProfileSourcedId\n"
         "role-700001,active,2014-09-02T10:00:00Z,700001,primary,student,,,255901001,\n"
-        // Mary also joins the middle school: her primary role, and her school, do not change.
-        "role-604863-b,active,2014-09-02T10:00:00Z,604863,secondary,student,,,255901002,\n");
+        // Mary also joins the middle school: her primary role, and her school, do not change
+        // (nor does her primaryOrgSourcedId, the district, move her).
+        "role-604863-b,active,2014-09-02T10:00:00Z,604863,secondary,student,,,255901002,\n"
+        // Kyle's role goes with him.
+        "role-604874,tobedeleted,2014-09-02T10:00:00Z,604874,primary,student,,,255901001,\n");
   write(dir / "delta/demographics.csv",
         "sourcedId,status,dateLastModified,birthDate\n700001,active,2014-09-02,2000-03-04\n");
   const auto j = ingest_set(dir / "delta", 0);
