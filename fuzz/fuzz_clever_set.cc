@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 #include "core/discrepancy.h"
 #include "fuzz/set_input.h"
