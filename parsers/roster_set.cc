@@ -209,8 +209,8 @@ class OneRosterStudents : public CompletingSink {
     std::optional<std::vector<std::string>> before;
     if (committed_ != nullptr)
       before = committed_->student(in.values[field_index(Field::state_id)]);
-    // In 1.2, a user whose roles are none a student's is not a student either, unless a delta
-    // changes a student the roster has (their student roles withdrawn with them, or not
+    // In 1.2, a user none of whose roles is a student's is not a student either, unless a
+    // delta changes a student the roster has (their student roles withdrawn with them, or not
     // changed). A user with no role at all is a student only in a delta (whose roles did not
     // change), when the roster has them; in a whole set it breaks the layout, and is reported
     // on its line rather than taken as gone.
@@ -297,7 +297,8 @@ class OneRosterStudents : public CompletingSink {
       problem(DiscrepancyCode::related_row_missing, Field::campus,
               orgs_name_ + " (org " + display_safe(unknown) + ")");
     } else if (orgs.empty() && roles_ != nullptr) {
-      keep_committed(Field::campus);  // a 1.2 delta's student whose roles did not change
+      // A 1.2 delta's student whose primary role the delta does not give (student_orgs).
+      keep_committed(Field::campus);
     }
     emit();
   }
