@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -86,6 +87,14 @@ inline nlohmann::json ingest(const std::filesystem::path& config, const std::fil
   INFO(r.out);
   REQUIRE(r.exit_status == exit_status);
   return nlohmann::json::parse(r.out);
+}
+
+// The rows of a check's JSON whose severity is error, by line (the last of a line's).
+inline std::map<int, nlohmann::json> errors_by_line(const nlohmann::json& j) {
+  std::map<int, nlohmann::json> out;
+  for (const auto& row : j["rows"])
+    if (row["severity"] == "error") out[row["line"].get<int>()] = row;
+  return out;
 }
 
 // A file's text after an edit; an empty text leaves the file out.

@@ -285,9 +285,7 @@ TEST_CASE(
   const auto j = check(config, set, "2014-09-01", 1);
   CHECK(j["counts"]["rows_read"] == 8);
   CHECK(j["counts"]["rows_rejected"] == 3);
-  std::map<int, nlohmann::json> by_line;
-  for (const auto& row : j["rows"])
-    if (row["severity"] == "error") by_line[row["line"].get<int>()] = row;
+  std::map<int, nlohmann::json> by_line = errors_by_line(j);
   REQUIRE(by_line.size() == 3);
   CHECK(by_line[3]["code"] == "related_row_missing");
   CHECK(by_line[3]["field"] == "birth_date");

@@ -101,9 +101,7 @@ TEST_CASE(
   const auto j = check(config, set, "2014-09-01", 1);
   CHECK(j["counts"]["rows_read"] == 7);  // Peter is no student here
   CHECK(j["counts"]["rows_rejected"] == 2);
-  std::map<int, nlohmann::json> errors;
-  for (const auto& row : j["rows"])
-    if (row["severity"] == "error") errors[row["line"].get<int>()] = row;
+  std::map<int, nlohmann::json> errors = errors_by_line(j);
   REQUIRE(errors.size() == 2);
   // A user with no role is reported on their line, not left out as if they had gone.
   CHECK(errors[6]["student_id"] == "604938");

@@ -12,18 +12,6 @@
 using namespace rosterd;
 using namespace rosterd::testing;
 
-namespace {
-
-// The discrepancies of `j` by line, errors only.
-std::map<int, nlohmann::json> errors_by_line(const nlohmann::json& j) {
-  std::map<int, nlohmann::json> out;
-  for (const auto& row : j["rows"])
-    if (row["severity"] == "error") out[row["line"].get<int>()] = row;
-  return out;
-}
-
-}  // namespace
-
 TEST_CASE(
     "integration: Clever's students.csv with schools.csv, as a folder or a zip, reads the same "
     "students as the file alone") {
