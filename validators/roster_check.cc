@@ -330,11 +330,14 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
   const FormatPreset* preset = find_format_preset(format.preset);
   std::error_code ec;
   const bool folder = std::filesystem::is_directory(path, ec);
+  // One file that is not a zip, given to a set layout (its first bytes read once).
+  const bool lone_file =
+      preset != nullptr && is_set_layout(*preset) && !folder && !is_zip_file(path);
   // A layout whose roster file is a whole delivery alone reads a lone file as a one-file
   // layout does; a folder or a zip as a set.
-  const bool set_layout = preset != nullptr && is_set_layout(*preset) &&
-                          !(reads_alone(*preset) && !folder && !is_zip_file(path));
-  if (set_layout && !folder && !is_zip_file(path)) {
+  const bool set_layout =
+      preset != nullptr && is_set_layout(*preset) && !(reads_alone(*preset) && lone_file);
+  if (set_layout && lone_file) {
     throw Error(display_safe(path.string()) + " is one file, but the feed's layout (" +
                 std::string(preset->title) + ") is a set of files: name the folder that holds " +
                 "them, or their zip.");
