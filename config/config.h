@@ -52,6 +52,10 @@ struct SourceConfig {
   std::filesystem::path local_dir;
   SftpOptions sftp;  // sftp.dir is the remote folder
   std::string pattern = "*";
+  // Which folders of the drop are deliveries too (a folder a night: "20*"), a glob on the
+  // folder's name; their files are taken as the drop's own are, named "FOLDER/NAME". Empty: no
+  // folder is looked into (a drop's other folders, an archive of old nights, are never read).
+  std::string folders;
   std::chrono::seconds stable_for{60};
   // A set of files (a set layout) lacking a file the layout needs is taken, and refused, only
   // once its files have been unchanged this long: until then the missing file may still come.
@@ -67,6 +71,12 @@ struct SourceConfig {
 
   // Where the drop is, for messages.
   std::string where() const;
+  // The drop's folder that a relative move_to moves files into ("processed" of
+  // "processed/2026"), or "" (no move, or an absolute move_to).
+  std::string move_to_folder() const;
+  // Whether the drop's folder `name` is a delivery: it matches `folders`, and is not the
+  // folder move_to fills (whose files were taken already).
+  bool takes_folder(std::string_view name) const;
 };
 
 // Who is told what, by email (feeds.NAME.notify).

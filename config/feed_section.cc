@@ -9,6 +9,7 @@
 #include "core/local_time.h"
 #include "core/text.h"
 #include "parsers/format_preset.h"
+#include "transport/drop.h"
 #include "validators/preset_grades.h"
 
 namespace rosterd {
@@ -220,6 +221,11 @@ void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
     if (s.pattern.empty() || s.pattern.find('/') != std::string::npos)
       n["pattern"].fail("must be a file-name glob such as \"roster-*.txt\" (no '/').");
   }
+  if (!n["folders"].is_null()) {
+    s.folders = n["folders"].as_string();
+    if (s.folders.empty() || s.folders.find('/') != std::string::npos)
+      n["folders"].fail("must be a folder-name glob such as \"20*\" (no '/').");
+  }
   if (!n["stable_for"].is_null()) s.stable_for = parse_duration(n["stable_for"]);
   if (!n["incomplete_set_wait"].is_null())
     s.incomplete_set_wait = parse_duration(n["incomplete_set_wait"]);
@@ -244,6 +250,12 @@ void parse_drop_rules(const YamlNode& n, SourceConfig& s) {
     n["after"].fail("is move, so `move_to:` must name the folder files are moved to.");
   if (s.after != AfterTake::move && !s.move_to.empty())
     n["move_to"].fail("is only used with `after: move`.");
+  if (const std::string first = s.move_to_folder();
+      !s.folders.empty() && !first.empty() && matches_glob(s.folders, first)) {
+    n["folders"].fail("matches \"" + first +
+                      "\", the folder of move_to: the files moved there would be taken again. "
+                      "Narrow the glob, or move files out of the drop.");
+  }
   if (!n["max_bytes"].is_null()) s.max_bytes = parse_size(n["max_bytes"]);
   if (!n["max_listing"].is_null()) {
     s.max_listing =
@@ -262,8 +274,9 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
     n.fail("has both `sftp:` and `local:`; a feed takes its files from one drop.");
   if (!n["local"].is_null()) {
     const YamlNode l = n["local"];
-    l.expect_keys({"dir", "pattern", "stable_for", "incomplete_set_wait", "ready_when", "markers",
-                   "after", "move_to", "max_bytes", "max_listing", "attempts", "retry_backoff"});
+    l.expect_keys({"dir", "pattern", "folders", "stable_for", "incomplete_set_wait", "ready_when",
+                   "markers", "after", "move_to", "max_bytes", "max_listing", "attempts",
+                   "retry_backoff"});
     s.kind = SourceKind::local;
     if (l["dir"].is_null()) l.fail("needs `dir:`, the folder the SIS delivers roster files to.");
     s.local_dir = resolve(base, l["dir"].as_string());
@@ -280,6 +293,7 @@ void parse_source(const YamlNode& n, SourceConfig& s, const std::filesystem::pat
                  "known_hosts",
                  "dir",
                  "pattern",
+                 "folders",
                  "stable_for",
                  "incomplete_set_wait",
                  "ready_when",
@@ -589,6 +603,18 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
     if (feed.schedule.poll_every.count() < 1) schedule["poll_every"].fail("must be at least 1s.");
   }
   return feed;
+}
+
+std::string SourceConfig::move_to_folder() const {
+  if (after != AfterTake::move || move_to.empty() || move_to.starts_with('/')) return "";
+  for (const std::string_view part : split(move_to, '/')) {
+    if (!part.empty() && part != ".") return std::string(part);
+  }
+  return "";
+}
+
+bool SourceConfig::takes_folder(std::string_view name) const {
+  return !folders.empty() && matches_glob(folders, name) && name != move_to_folder();
 }
 
 std::string SourceConfig::where() const {

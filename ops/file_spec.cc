@@ -246,6 +246,11 @@ FileSpec file_spec(const FeedConfig& feed) {
   }
   if (s.kind != SourceKind::none) {
     if (s.pattern != "*") spec.delivery.push_back("Name the file to match " + s.pattern + ".");
+    if (!s.folders.empty()) {
+      spec.delivery.push_back(
+          "Each night's files may also come in a folder of their own, named to match " + s.folders +
+          ", directly in that folder.");
+    }
     if (s.ready_when == ReadyWhen::marker)
       spec.delivery.push_back(
           "When the file is fully uploaded, upload an empty file of the same name ending in " +

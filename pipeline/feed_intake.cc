@@ -122,12 +122,24 @@ FetchResult FeedIntake::fetch() {
   const SourceConfig& s = feed_.source;
   std::optional<Folder> staging;  // opened once a file is to be downloaded
   try {
-    const std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    if (!s.folders.empty()) {
+      // A folder a night: its files are the drop's too, named "FOLDER/NAME", so a set in it
+      // is gathered by the prefix "FOLDER/" and never mixes with another folder's files.
+      for (const DropEntry& folder : with_retries("list", [&] { return drop_.folders(); })) {
+        if (!s.takes_folder(folder.name)) continue;
+        std::vector<DropEntry> inside =
+            with_retries("list", [&] { return drop_.list_folder(folder.name); });
+        all.insert(all.end(), std::make_move_iterator(inside.begin()),
+                   std::make_move_iterator(inside.end()));
+      }
+    }
     fault_point("fetch.listed");
     std::vector<DropEntry> candidates;
     std::vector<std::string> names;
     for (const auto& e : all) {
-      if (!matches_glob(s.pattern, e.name) || has_suffix(e.name, s.markers)) continue;
+      if (!matches_glob(s.pattern, drop_path_file(e.name)) || has_suffix(e.name, s.markers))
+        continue;
       candidates.push_back(e);
       names.push_back(e.name);
     }
@@ -396,7 +408,6 @@ void FeedIntake::after_take(SourceFile& f) {
   if (!f.is_set()) {
     try {
       f.after_action = tidy_remote(f.remote_name, f.size, f.mtime);
-      return;
     } catch (const TransportError& e) {
       failure = e.what();
       f.after_action = "failed: " + failure;
@@ -413,6 +424,20 @@ void FeedIntake::after_take(SourceFile& f) {
       done += (done.empty() ? "" : "; ") + m.remote_name + ": " + what;
     }
     f.after_action = failure.empty() ? done : "failed: " + done;
+  }
+  if (failure.empty()) {
+    // A folder a night goes once its files have: emptied, it is removed; anything else in it
+    // (a file that is not the layout's, another set) keeps it, and nothing is deleted unread.
+    if (const std::string_view folder = drop_path_folder(f.remote_name); !folder.empty()) {
+      try {
+        const bool gone =
+            with_retries("delete", [&] { return drop_.remove_empty_folder(std::string(folder)); });
+        f.after_action += "; " + std::string(folder) +
+                          (gone ? "/: removed" : "/: kept, it still holds other files");
+      } catch (const TransportError& e) {
+        f.after_action += "; " + std::string(folder) + "/: kept (" + e.what() + ")";
+      }
+    }
   }
   if (!failure.empty()) {
     // The run stands: the ledger already says the file was taken, so it is not taken again.

@@ -14,9 +14,12 @@
 
 namespace rosterd {
 
-// One regular file in a drop, as the server describes it. Directories, links, devices and names
-// that are not a plain file name ("..", anything with '/') are never listed.
+// One regular file in a drop, as the server describes it (or, from folders(), one folder).
+// Links, devices and names that are not a plain file name ("..", anything with '/') are never
+// listed.
 struct DropEntry {
+  // A drop path (is_drop_path): "users.csv", or "2026-12-04/users.csv" for a file of one of the
+  // drop's folders (list_folder).
   std::string name;
   std::uint64_t size = 0;
   std::int64_t mtime = 0;  // seconds since the epoch, by the server's clock
@@ -54,6 +57,22 @@ class Drop {
   // Every regular file in the drop. Throws TransportError.
   virtual std::vector<DropEntry> list() = 0;
 
+  // Every folder directly in the drop (size 0, the folder's mtime); a link to a folder is not
+  // one. Throws TransportError.
+  virtual std::vector<DropEntry> folders() = 0;
+
+  // Every regular file in the drop's folder `folder` (a plain name), each named "FOLDER/NAME";
+  // empty when the folder is gone. A link where the folder should be is refused, never
+  // followed (TransportError, not retryable). Bounded by max_listing as list() is.
+  virtual std::vector<DropEntry> list_folder(const std::string& folder) = 0;
+
+  // Removes the drop's folder `folder` if it is empty; true when it is gone (or was already),
+  // false when it still holds something. Throws TransportError (a link there is refused).
+  virtual bool remove_empty_folder(const std::string& folder) = 0;
+
+  // Every call below takes a drop path (is_drop_path). A folder on the way is reached without
+  // following a link: a district that turns "2026-12-04" into a link to /etc gets a refusal.
+
   // Streams the file `name` into `sink`. Reads at most `max_bytes` + 1 bytes, so a file that
   // grows past the limit is stopped rather than read whole. Returns the bytes read. Throws
   // TransportError.
@@ -68,8 +87,9 @@ class Drop {
   virtual void remove(const std::string& name) = 0;
 
   // Moves `name` into the folder `to_dir` (absolute or relative to the drop), under the same
-  // name, or the name with a UTC time suffix when that one is taken. Returns the new path.
-  // Throws TransportError.
+  // name, or the name with a UTC time suffix when that one is taken; a file of a folder keeps
+  // its folder ("2026-12-04/users.csv" goes to TO_DIR/2026-12-04/users.csv, the folder created
+  // when missing). Returns the new path. Throws TransportError.
   virtual std::string move(const std::string& name, const std::string& to_dir) = 0;
 
   // Forgets any connection, so that the next call starts afresh (after a fault, before a retry).
@@ -85,6 +105,15 @@ TransportError listing_too_long(const std::string& where, std::size_t max);
 // True when `name` is one the drop may use as is: not empty, not "." or "..", no '/' and no NUL.
 // A hostile server could list anything; names that fail are skipped and logged.
 bool is_plain_file_name(std::string_view name);
+
+// True when `name` is a plain file name, or two joined by one '/' ("2026-12-04/users.csv"): a
+// file directly in the drop or in one of its folders, never deeper or above.
+bool is_drop_path(std::string_view name);
+
+// The folder part of a drop path ("2026-12-04" of "2026-12-04/users.csv"; "" for a file
+// directly in the drop) and its file name.
+std::string_view drop_path_folder(std::string_view name);
+std::string_view drop_path_file(std::string_view name);
 
 // fnmatch(3) glob match of a file name; a leading '.' must be matched explicitly.
 bool matches_glob(std::string_view pattern, std::string_view name);

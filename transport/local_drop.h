@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "core/folder.h"
 #include "transport/drop.h"
 
 namespace rosterd {
@@ -15,6 +16,9 @@ class LocalDrop : public Drop {
 
   std::string where() const override { return dir_.string(); }
   std::vector<DropEntry> list() override;
+  std::vector<DropEntry> folders() override;
+  std::vector<DropEntry> list_folder(const std::string& folder) override;
+  bool remove_empty_folder(const std::string& folder) override;
   std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
                      const ByteSink& sink) override;
   std::optional<DropEntry> stat(const std::string& name) override;
@@ -22,6 +26,14 @@ class LocalDrop : public Drop {
   std::string move(const std::string& name, const std::string& to_dir) override;
 
  private:
+  // The entries of the drop's folder `folder` ("" for the drop itself) of type `type` (S_IFREG
+  // or S_IFDIR, as lstat sees it), named with `prefix`.
+  std::vector<DropEntry> entries(const std::string& folder, unsigned type,
+                                 const std::string& prefix);
+  // The folder holding the drop path `name`, held open (a folder of the drop reached without
+  // following a link). Throws TransportError.
+  Folder parent_of(const std::string& name) const;
+
   std::filesystem::path dir_;
   std::size_t max_listing_;
 };

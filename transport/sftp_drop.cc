@@ -187,6 +187,11 @@ std::string SftpDrop::where() const {
   return describe_sftp(options_);
 }
 
+void SftpDrop::require_drop_path(const std::string& name) const {
+  if (!is_drop_path(name))
+    throw TransportError("\"" + name + "\" is not a file name of the drop " + where(), false);
+}
+
 std::string SftpDrop::remote_path(const std::string& name) const {
   return options_.dir.empty() || options_.dir == "." ? name : options_.dir + "/" + name;
 }
@@ -344,13 +349,16 @@ void SftpDrop::connect() {
   session_ = std::move(s);
 }
 
-std::vector<DropEntry> SftpDrop::list() {
+std::vector<DropEntry> SftpDrop::listing(const std::string& path, unsigned type,
+                                         const std::string& prefix) {
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
-  SftpDir dir(sftp_opendir(s.sftp, options_.dir.c_str()));
+  const std::string here = prefix.empty() ? where() : where() + "/" + prefix;
+  SftpDir dir(sftp_opendir(s.sftp, path.c_str()));
   if (!dir) {
     const int code = sftp_get_error(s.sftp);
-    throw TransportError("cannot list " + where() + ": " + fault(ssh_get_error(s.ssh)) +
+    if (!prefix.empty() && code == SSH_FX_NO_SUCH_FILE) return {};  // taken away since listed
+    throw TransportError("cannot list " + here + ": " + fault(ssh_get_error(s.ssh)) +
                              " (SFTP status " + std::to_string(code) + "). Check source.sftp.dir.",
                          code != SSH_FX_NO_SUCH_FILE && code != SSH_FX_PERMISSION_DENIED);
   }
@@ -361,13 +369,14 @@ std::vector<DropEntry> SftpDrop::list() {
     const bool self_or_parent = a->name != nullptr && (std::string_view(a->name) == "." ||
                                                        std::string_view(a->name) == "..");
     if (!self_or_parent && ++entries > options_.max_listing)
-      throw listing_too_long(where(), options_.max_listing);
-    if (a->name != nullptr && a->type == SSH_FILEXFER_TYPE_REGULAR) {
+      throw listing_too_long(here, options_.max_listing);
+    if (a->name != nullptr && a->type == type && !self_or_parent) {
       const std::string name = a->name;
       if (is_plain_file_name(name)) {
-        out.push_back({name, a->size, static_cast<std::int64_t>(a->mtime)});
+        out.push_back({prefix + name, type == SSH_FILEXFER_TYPE_REGULAR ? a->size : 0,
+                       static_cast<std::int64_t>(a->mtime)});
       } else {
-        log::warning("drop_name_ignored", {{"drop", where()}, {"name", name}});
+        log::warning("drop_name_ignored", {{"drop", here}, {"name", name}});
       }
     }
   }
@@ -376,15 +385,70 @@ std::vector<DropEntry> SftpDrop::list() {
   if (!complete) {
     const std::string why = fault(ssh_get_error(s.ssh));
     disconnect();
-    throw TransportError("listing " + where() + " stopped early: " + why, !overtime_);
+    throw TransportError("listing " + here + " stopped early: " + why, !overtime_);
   }
   return out;
 }
 
-std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
-                             const ByteSink& sink) {
+std::vector<DropEntry> SftpDrop::list() {
+  return listing(options_.dir, SSH_FILEXFER_TYPE_REGULAR, "");
+}
+
+std::vector<DropEntry> SftpDrop::folders() {
+  return listing(options_.dir, SSH_FILEXFER_TYPE_DIRECTORY, "");
+}
+
+std::vector<DropEntry> SftpDrop::list_folder(const std::string& folder) {
+  if (!is_plain_file_name(folder))
+    throw TransportError("\"" + folder + "\" is not a folder name of the drop", false);
+  {
+    Session& s = session();
+    Guard guard(*this, ssh_get_fd(s.ssh));
+    if (!folder_is_real(s, folder)) return {};
+  }
+  return listing(remote_path(folder), SSH_FILEXFER_TYPE_REGULAR, folder + "/");
+}
+
+bool SftpDrop::folder_is_real(Session& s, std::string_view folder) {
+  if (folder.empty()) return true;
+  const SftpAttributes a(sftp_lstat(s.sftp, remote_path(std::string(folder)).c_str()));
+  if (!a) {
+    if (sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) return false;
+    throw TransportError(
+        "cannot stat " + where() + "/" + std::string(folder) + ": " + ssh_get_error(s.ssh), true);
+  }
+  if (a->type == SSH_FILEXFER_TYPE_DIRECTORY) return true;
+  throw TransportError(
+      where() + "/" + std::string(folder) + " is " +
+          (a->type == SSH_FILEXFER_TYPE_SYMLINK ? "a symbolic link" : "not a folder") +
+          "; rosterd never follows a link where a folder should be. Nothing in "
+          "it was read; replace it with a real folder.",
+      false);
+}
+
+bool SftpDrop::remove_empty_folder(const std::string& folder) {
+  if (!is_plain_file_name(folder))
+    throw TransportError("\"" + folder + "\" is not a folder name of the drop", false);
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
+  if (!folder_is_real(s, folder)) return true;
+  if (sftp_rmdir(s.sftp, remote_path(folder).c_str()) == SSH_OK) return true;
+  const int code = sftp_get_error(s.sftp);
+  if (code == SSH_FX_NO_SUCH_FILE) return true;
+  // OpenSSH answers a folder that is not empty with a plain failure.
+  if (code == SSH_FX_FAILURE && ssh_is_connected(s.ssh) != 0) return false;
+  throw TransportError(
+      "cannot delete the folder " + where() + "/" + folder + ": " + ssh_get_error(s.ssh),
+      ssh_is_connected(s.ssh) == 0);
+}
+
+std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
+                             const ByteSink& sink) {
+  require_drop_path(name);
+  Session& s = session();
+  Guard guard(*this, ssh_get_fd(s.ssh));
+  if (!folder_is_real(s, drop_path_folder(name)))
+    throw TransportError("cannot open " + where() + "/" + name + ": its folder is gone", false);
   const std::string path = remote_path(name);
   SftpFile file(sftp_open(s.sftp, path.c_str(), O_RDONLY, 0));
   if (!file) {
@@ -489,8 +553,15 @@ std::uint64_t SftpDrop::read(const std::string& name, std::uint64_t max_bytes,
 }
 
 std::optional<DropEntry> SftpDrop::stat(const std::string& name) {
+  require_drop_path(name);
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
+  try {
+    if (!folder_is_real(s, drop_path_folder(name))) return std::nullopt;
+  } catch (const TransportError& e) {
+    if (e.retryable()) throw;
+    return std::nullopt;  // its folder is no longer a folder: the file is not there
+  }
   const SftpAttributes a(sftp_lstat(s.sftp, remote_path(name).c_str()));
   if (!a) {
     if (sftp_get_error(s.sftp) == SSH_FX_NO_SUCH_FILE) return std::nullopt;
@@ -501,8 +572,10 @@ std::optional<DropEntry> SftpDrop::stat(const std::string& name) {
 }
 
 void SftpDrop::remove(const std::string& name) {
+  require_drop_path(name);
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
+  if (!folder_is_real(s, drop_path_folder(name))) return;  // gone with its folder
   if (sftp_unlink(s.sftp, remote_path(name).c_str()) != SSH_OK) {
     // A dropped connection is worth another try; a refusal (permissions) is not.
     throw TransportError("cannot delete " + where() + "/" + name + ": " + ssh_get_error(s.ssh),
@@ -511,15 +584,22 @@ void SftpDrop::remove(const std::string& name) {
 }
 
 std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
+  require_drop_path(name);
   Session& s = session();
   Guard guard(*this, ssh_get_fd(s.ssh));
+  if (!folder_is_real(s, drop_path_folder(name)))
+    throw TransportError("cannot move " + where() + "/" + name + ": its folder is gone", false);
   // SFTP has no O_NOFOLLOW rename: each folder on the way is looked at with lstat and refused
   // when it is a link (or created when missing), from the drop folder for a relative move_to and
-  // from "/" for an absolute one. The drop folder itself is taken as configured.
+  // from "/" for an absolute one. The drop folder itself is taken as configured. A file of one
+  // of the drop's folders keeps that folder below move_to.
   const bool absolute = to_dir.starts_with('/');
   std::string dest_dir = absolute ? "" : remote_path("");
   if (!dest_dir.empty() && dest_dir.back() == '/') dest_dir.pop_back();
-  for (const std::string_view part : split(to_dir, '/')) {
+  std::vector<std::string_view> parts = split(to_dir, '/');
+  if (const std::string_view folder = drop_path_folder(name); !folder.empty())
+    parts.push_back(folder);
+  for (const std::string_view part : parts) {
     if (part.empty() || part == ".") continue;
     dest_dir += (dest_dir.empty() && !absolute ? "" : "/") + std::string(part);
     SftpAttributes a(sftp_lstat(s.sftp, dest_dir.c_str()));
@@ -544,7 +624,8 @@ std::string SftpDrop::move(const std::string& name, const std::string& to_dir) {
     }
   }
   if (dest_dir.empty()) dest_dir = absolute ? "/" : ".";
-  std::string dest = dest_dir + (dest_dir.ends_with('/') ? "" : "/") + name;
+  std::string dest =
+      dest_dir + (dest_dir.ends_with('/') ? "" : "/") + std::string(drop_path_file(name));
   if (SftpAttributes(sftp_lstat(s.sftp, dest.c_str()))) dest += "." + utc_timestamp_compact();
   if (sftp_rename(s.sftp, remote_path(name).c_str(), dest.c_str()) != SSH_OK) {
     throw TransportError(

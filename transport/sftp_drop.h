@@ -43,6 +43,9 @@ class SftpDrop : public Drop {
 
   std::string where() const override;
   std::vector<DropEntry> list() override;
+  std::vector<DropEntry> folders() override;
+  std::vector<DropEntry> list_folder(const std::string& folder) override;
+  bool remove_empty_folder(const std::string& folder) override;
   std::uint64_t read(const std::string& name, std::uint64_t max_bytes,
                      const ByteSink& sink) override;
   std::optional<DropEntry> stat(const std::string& name) override;
@@ -65,6 +68,16 @@ class SftpDrop : public Drop {
   // else libssh's message.
   std::string fault(const std::string& libssh_error);
   std::string remote_path(const std::string& name) const;
+  // The entries of the remote folder `path` of SFTP type `type` (regular file, folder), named
+  // with `prefix`.
+  std::vector<DropEntry> listing(const std::string& path, unsigned type, const std::string& prefix);
+  // Whether the drop's folder `folder` (a drop path's folder part; "" is the drop itself) is
+  // there as a real folder: false when it is gone; throws TransportError when it is a link or
+  // not a folder. SFTP has no O_NOFOLLOW, so this lstat is the check (docs/drops.md). Call it
+  // under a Guard.
+  bool folder_is_real(Session& s, std::string_view folder);
+  // Throws TransportError unless `name` is a drop path (is_drop_path).
+  void require_drop_path(const std::string& name) const;
 
   SftpOptions options_;
   std::unique_ptr<Session> session_;
