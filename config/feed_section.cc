@@ -606,11 +606,19 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
 }
 
 std::string SourceConfig::move_to_folder() const {
-  if (after != AfterTake::move || move_to.empty() || move_to.starts_with('/')) return "";
-  for (const std::string_view part : split(move_to, '/')) {
-    if (!part.empty() && part != ".") return std::string(part);
-  }
-  return "";
+  if (after != AfterTake::move || move_to.empty()) return "";
+  // Compared by path, as written: "processed/x", "../drop/processed" and an absolute
+  // "/srv/drop/processed" all fill the drop's folder "processed".
+  const std::filesystem::path drop =
+      std::filesystem::path(kind == SourceKind::sftp ? sftp.dir : local_dir.string())
+          .lexically_normal();
+  const std::filesystem::path target =
+      (std::filesystem::path(move_to).is_absolute() ? std::filesystem::path(move_to)
+                                                    : drop / move_to)
+          .lexically_normal();
+  const std::filesystem::path inside = target.lexically_relative(drop);
+  if (inside.empty() || *inside.begin() == ".." || *inside.begin() == ".") return "";
+  return inside.begin()->string();
 }
 
 bool SourceConfig::takes_folder(std::string_view name) const {

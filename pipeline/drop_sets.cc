@@ -84,7 +84,10 @@ DropGrouping group_deliveries(const std::vector<DropEntry>& candidates,
     }
     if (taken_before && taken_before(e)) continue;
     const std::string prefix = e.name.substr(0, e.name.size() - file.size());
-    DropDelivery& set = sets[ascii_lower(prefix)];
+    // A prefix is compared without regard to case; the folder it is in (a folder a night)
+    // exactly, as the drop names it: "Dec04/" and "dec04/" are two nights.
+    const std::size_t folder_end = prefix.find('/') + 1;  // 0 when no folder
+    DropDelivery& set = sets[prefix.substr(0, folder_end) + ascii_lower(prefix.substr(folder_end))];
     if (!set.is_set) set.prefix = prefix;
     set.is_set = true;
     const auto same = std::find(set.local_names.begin(), set.local_names.end(), file);

@@ -123,15 +123,22 @@ FetchResult FeedIntake::fetch() {
   std::optional<Folder> staging;  // opened once a file is to be downloaded
   try {
     std::vector<DropEntry> all = with_retries("list", [&] { return drop_.list(); });
+    // Set when a folder could not be listed: the others are still taken, and what was
+    // observed of its files is kept for the next poll.
+    std::string folder_error;
     if (!s.folders.empty()) {
       // A folder a night: its files are the drop's too, named "FOLDER/NAME", so a set in it
       // is gathered by the prefix "FOLDER/" and never mixes with another folder's files.
       for (const DropEntry& folder : with_retries("list", [&] { return drop_.folders(); })) {
         if (!s.takes_folder(folder.name)) continue;
-        std::vector<DropEntry> inside =
-            with_retries("list", [&] { return drop_.list_folder(folder.name); });
-        all.insert(all.end(), std::make_move_iterator(inside.begin()),
-                   std::make_move_iterator(inside.end()));
+        try {
+          std::vector<DropEntry> inside =
+              with_retries("list", [&] { return drop_.list_folder(folder.name); });
+          all.insert(all.end(), std::make_move_iterator(inside.begin()),
+                     std::make_move_iterator(inside.end()));
+        } catch (const TransportError& e) {
+          if (folder_error.empty()) folder_error = e.what();
+        }
       }
     }
     fault_point("fetch.listed");
@@ -143,7 +150,7 @@ FetchResult FeedIntake::fetch() {
       candidates.push_back(e);
       names.push_back(e.name);
     }
-    store_.ledger().forget_observations(feed_.name, names);
+    if (folder_error.empty()) store_.ledger().forget_observations(feed_.name, names);
     // Oldest first, so that nights are ingested in the order they were delivered.
     const DropGrouping grouping =
         group_deliveries(candidates, set_layout_, [&](const DropEntry& e) {
@@ -163,6 +170,7 @@ FetchResult FeedIntake::fetch() {
         fetch_file(d.files.front(), all, staging, result);
       }
     }
+    result.error = folder_error;
   } catch (const Error& e) {
     // TransportError, or a StoreError (another process recorded the same file first).
     result.error = e.what();

@@ -30,9 +30,11 @@ class LocalDrop : public Drop {
   // or S_IFDIR, as lstat sees it), named with `prefix`.
   std::vector<DropEntry> entries(const std::string& folder, unsigned type,
                                  const std::string& prefix);
-  // The folder holding the drop path `name`, held open (a folder of the drop reached without
-  // following a link). Throws TransportError.
-  Folder parent_of(const std::string& name) const;
+  // The folder of the drop path `name` (which has one), held open: reached without following
+  // a link. Throws TransportError (not retryable when it is gone or a link).
+  Folder folder_of(const std::string& name) const;
+  // Throws TransportError unless `name` is a drop path (is_drop_path).
+  void require_drop_path(const std::string& name) const;
 
   std::filesystem::path dir_;
   std::size_t max_listing_;

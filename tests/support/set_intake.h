@@ -57,7 +57,7 @@ struct SetIntake {
                                         << source_extra;
     config = load_config(dir / "rosterd.yaml");
     store = open_sqlite_store((dir / "roster.db").string(), clock);
-    drop = std::make_unique<LocalDrop>(dir / "drop");
+    drop = std::make_unique<LocalDrop>(dir / "drop", feed().source.max_listing);
   }
   const FeedConfig& feed() const { return config.feed("or"); }
   FeedIntake intake() { return FeedIntake(config, feed(), *store, *drop); }

@@ -95,7 +95,9 @@ TEST_CASE("drop folders: only folders the glob names are read; links and move_to
     std::filesystem::create_directories(t.dir / "drop/2026-12-05");
     for (const auto& e : std::filesystem::directory_iterator(t.dir / "elsewhere"))
       std::filesystem::create_symlink(e.path(), t.dir / "drop/2026-12-05" / e.path().filename());
-    CHECK(t.kinds(t.intake().fetch()).empty());
+    const FetchResult r = t.intake().fetch();
+    CHECK(t.kinds(r).empty());
+    CHECK(r.error.empty());  // not a failure: there is simply nothing of the drop's there
     // The drop says so itself, to any caller.
     LocalDrop& drop = *t.drop;
     CHECK(drop.folders().size() == 1);  // 2026-12-05, not the link
@@ -118,6 +120,21 @@ TEST_CASE("drop folders: only folders the glob names are read; links and move_to
     CHECK_FALSE(drop.stat("../elsewhere/users.csv"));
     CHECK_THROWS_AS(drop.read("../elsewhere/users.csv", 1 << 20, [](const char*, std::size_t) {}),
                     TransportError);
+  }
+  SUBCASE("an absolute move_to into the drop is its folder too") {
+    TempDir dir;
+    std::ofstream(dir / "rosterd.yaml") << "feeds:\n"
+                                           "  or:\n"
+                                           "    format: {preset: oneroster-1.1}\n"
+                                           "    source:\n"
+                                           "      local:\n"
+                                           "        dir: drop\n"
+                                           "        folders: \"20*\"\n"
+                                           "        after: move\n"
+                                           "        move_to: "
+                                        << (dir / "drop/2026-done").string() << "\n";
+    CHECK_THROWS_WITH_AS(load_config(dir / "rosterd.yaml"),
+                         doctest::Contains("\"2026-done\", the folder of move_to"), Error);
   }
   SUBCASE("a glob matching move_to's folder is refused at start-up, naming the key and line") {
     TempDir dir;
@@ -170,4 +187,66 @@ TEST_CASE("drop folders: after: move keeps the night's folder below move_to; oth
   REQUIRE(t.ingest().size() == 1);
   CHECK(files_in(t.dir / "drop/processed/2026-12-04") == 16);
   CHECK_FALSE(std::filesystem::exists(t.dir / "drop/2026-12-04"));
+}
+
+TEST_CASE("drop folders: nights told apart by exact name; a failing folder stops no other") {
+  SUBCASE("Dec04/ and dec04/ are two nights") {
+    SetIntake t("        folders: \"?ec04\"\n", "0s");
+    t.put_set("Dec04/");
+    t.put_set("dec04/");
+    std::ofstream(t.dir / "drop/dec04/users.csv", std::ios::app) << "\n";  // not a repeat
+    const FetchResult r = t.intake().fetch();
+    CHECK(r.error.empty());
+    CHECK(t.kinds(r) == Kinds{"taken:Dec04/" + kSample, "taken:dec04/" + kSample});
+  }
+  SUBCASE("a folder over max_listing is a drop failure; the next night is still taken") {
+    SetIntake t("        folders: \"20*\"\n        max_listing: 4\n", "0s");
+    t.put_set("2026-12-03/");  // eight files: over the limit
+    t.put_set("2026-12-04/");
+    for (const char* optional :
+         {"academicSessions.csv", "classes.csv", "courses.csv", "enrollments.csv"})
+      std::filesystem::remove(t.dir / "drop/2026-12-04" / optional);
+    const FetchResult r = t.intake().fetch();
+    CHECK(t.kinds(r) ==
+          Kinds{"taken:2026-12-04/{demographics.csv,manifest.csv,orgs.csv,users.csv}"});
+    CHECK(r.error.find("2026-12-03") != std::string::npos);
+    CHECK(r.error.find("max_listing") != std::string::npos);
+  }
+}
+
+TEST_CASE("drop folders: markers inside the folder; a folder is kept while it holds anything") {
+  SUBCASE("marker mode: each file's marker beside it; both go, then the folder") {
+    SetIntake t("        folders: \"20*\"\n        ready_when: marker\n        after: delete\n");
+    t.put_set("2026-12-04/");
+    CHECK(t.kinds(t.intake().fetch()) == Kinds{"waiting:2026-12-04/" + kSample});
+    for (const auto& e : std::filesystem::directory_iterator(t.dir / "drop/2026-12-04"))
+      std::ofstream(e.path().string() + ".done") << "";
+    REQUIRE(t.kinds(t.intake().fetch()) == Kinds{"taken:2026-12-04/" + kSample});
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].file.after_action.ends_with("; 2026-12-04/: removed"));
+    CHECK_FALSE(std::filesystem::exists(t.dir / "drop/2026-12-04"));
+  }
+  SUBCASE("a file replaced since it was taken stays, and so does its folder") {
+    SetIntake t("        folders: \"20*\"\n        after: delete\n", "0s");
+    t.put_set("2026-12-04/");
+    REQUIRE(t.intake().fetch().events.size() == 1);
+    std::ofstream(t.dir / "drop/2026-12-04/users.csv", std::ios::app) << "\n";  // tomorrow's
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].file.after_action.find("2026-12-04/users.csv: left: the file was replaced") !=
+          std::string::npos);
+    CHECK(runs[0].file.after_action.ends_with("; 2026-12-04/: kept, it still holds other files"));
+    CHECK(files_in(t.dir / "drop/2026-12-04") == 1);
+  }
+  SUBCASE("a folder inside the night's folder keeps it") {
+    SetIntake t("        folders: \"20*\"\n        after: delete\n", "0s");
+    t.put_set("2026-12-04/");
+    std::filesystem::create_directories(t.dir / "drop/2026-12-04/extra");
+    REQUIRE(t.intake().fetch().events.size() == 1);
+    const auto runs = t.ingest();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].file.after_action.ends_with("; 2026-12-04/: kept, it still holds other files"));
+    CHECK(std::filesystem::is_directory(t.dir / "drop/2026-12-04/extra"));
+  }
 }
