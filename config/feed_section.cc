@@ -202,7 +202,8 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
 }
 
 void parse_policy(const YamlNode& n, Policy& p) {
-  n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct"});
+  n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct",
+                 "max_update_pct", "max_field_change_pct"});
   if (!n["commit"].is_null()) {
     p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual
                                                                      : CommitMode::automatic;
@@ -213,6 +214,28 @@ void parse_policy(const YamlNode& n, Policy& p) {
   pct("max_deactivate_pct", p.max_deactivate_pct);
   pct("max_row_drop_pct", p.max_row_drop_pct);
   pct("max_reject_pct", p.max_reject_pct);
+  pct("max_update_pct", p.max_update_pct);
+  const YamlNode fields = n["max_field_change_pct"];
+  if (!fields.is_null()) {
+    if (!fields.is_map())
+      fields.fail("must map field names to percentages: {birth_date: 2, last_name: 10}.");
+    for (const auto& [key, value] : fields.entries()) {
+      const std::optional<Field> f = field_from_name(key);
+      if (!f || !field_change_limitable(*f)) {
+        value.fail(
+            "is not a field whose changes are limited; use local_id, first_name, "
+            "middle_name, last_name, birth_date, grade, campus, diagnoses, ela_score or "
+            "math_score.");
+      }
+      // `none` (YAML null) lifts a default limit.
+      std::optional<double>& limit = p.max_field_change_pct[field_index(*f)];
+      if (value.is_null()) {
+        limit.reset();
+      } else {
+        limit = value.as_number_in(0, 100, "a percentage");
+      }
+    }
+  }
 }
 
 void parse_drop_rules(const YamlNode& n, SourceConfig& s) {

@@ -20,9 +20,11 @@ int trip_rank(const SafeguardTrip& t) {
   if (t.name == "max_deactivate_pct") return 0;
   if (t.name == "scope_change") return 1;
   if (t.name == "max_row_drop_pct") return 2;
-  if (t.name == "rekey_min_students") return 3;
-  if (t.name == "max_reject_pct") return 4;
-  return 5;
+  if (t.name.starts_with("max_field_change_pct.")) return 3;
+  if (t.name == "max_update_pct") return 4;
+  if (t.name == "rekey_min_students") return 5;
+  if (t.name == "max_reject_pct") return 6;
+  return 7;
 }
 
 }  // namespace
@@ -141,6 +143,17 @@ std::string trip_clause(const RunReport& r, const SafeguardTrip& t, const Distri
   if (t.name == "max_row_drop_pct") {
     return "the file has " + rounded_pct(t.value) +
            " fewer rows than the last committed one, so it was probably cut short";
+  }
+  if (t.name == "max_update_pct") {
+    return "it would update " + group_thousands(p.updated) + " of " +
+           count(p.active_before, "student", "students") + " (" + rounded_pct(t.value) + ")";
+  }
+  if (t.name.starts_with("max_field_change_pct.")) {
+    // In the district's words: their column, and the likeliest cause.
+    const std::optional<Field> f = field_from_name(t.name.substr(21));
+    const std::string column = f ? column_label(terms, *f) : t.name.substr(21);
+    return "the " + column + " column would change for " + rounded_pct(t.value) +
+           " of the students, as if the file's columns were out of order";
   }
   if (t.name == "max_reject_pct") {
     return group_thousands(r.counts.rows_rejected) + " of " +

@@ -132,6 +132,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                                          {"left", std::to_string(o.plan.counts.left_scope)}});
       }
       in.plan = o.plan.counts;
+      in.field_changes = field_change_counts(o.plan);
       in.rekey_min_students = feed.identity.rekey_min_students;
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;

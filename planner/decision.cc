@@ -1,5 +1,6 @@
 #include "planner/decision.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/text.h"
@@ -72,6 +73,30 @@ DecisionResult decide(const DecisionInput& in) {
                " active students would be deactivated because their rows are now out of the "
                "feed's scope (" +
                fmt_pct(leaving) + ")"});
+    }
+  }
+  if (had_roster) {
+    // What a file changes, beside whom it withdraws: a file whose columns were swapped
+    // deactivates nobody and changes one field for nearly everyone.
+    const double updated = pct(in.plan.updated, in.plan.active_before);
+    if (in.plan.updated >= Policy::kChangeLimitFloor && over(updated, p.max_update_pct)) {
+      r.trips.push_back({"max_update_pct", p.max_update_pct, updated,
+                         group_thousands(in.plan.updated) + " of " +
+                             group_thousands(in.plan.active_before) +
+                             " active students would be updated (" + fmt_pct(updated) + ")"});
+    }
+    for (const Field f : kAllFields) {
+      const std::optional<double>& limit = p.max_field_change_pct[field_index(f)];
+      if (!limit) continue;
+      const std::uint32_t n = in.field_changes[field_index(f)];
+      const double share = pct(n, in.plan.active_before);
+      if (n < Policy::kChangeLimitFloor || !over(share, *limit)) continue;
+      std::string name(field_name(f));
+      std::replace(name.begin(), name.end(), '_', ' ');
+      r.trips.push_back({"max_field_change_pct." + std::string(field_name(f)), *limit, share,
+                         name + " would change for " + group_thousands(n) + " of " +
+                             group_thousands(in.plan.active_before) + " active students (" +
+                             fmt_pct(share) + "): are the file's columns in the right order?"});
     }
   }
   if (in.previous_rows && !in.delta) {

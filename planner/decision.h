@@ -1,6 +1,7 @@
 // Decides what happens to a run: committed, held for approval, a dry run, or refused.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -36,6 +37,8 @@ struct DecisionInput {
   // The file lists changes only (a OneRoster delta): its size says nothing of the roster's, so
   // max_row_drop_pct does not apply; every other safeguard does, to what it changes.
   bool delta = false;
+  // Students updated with a new value of each field (field_change_counts).
+  std::array<std::uint32_t, kFieldCount> field_changes{};
   // identity.rekey_min_students: reported as the limit of a re-key's trip.
   std::uint32_t rekey_min_students = 0;
   // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).

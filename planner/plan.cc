@@ -263,6 +263,16 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
   return plan;
 }
 
+std::array<std::uint32_t, kFieldCount> field_change_counts(const Plan& plan) {
+  std::array<std::uint32_t, kFieldCount> n{};
+  for (const Change& c : plan.changes) {
+    if (c.kind != ChangeKind::updated && c.kind != ChangeKind::reactivated) continue;
+    for (std::size_t i = 0; i < kFieldCount; ++i)
+      n[i] += (c.changed_fields >> i) & 1U;
+  }
+  return n;
+}
+
 std::uint32_t count_entering(const Plan& plan, const FeedScope& before) {
   std::uint32_t n = 0;
   for (const Change& c : plan.changes) {

@@ -1,6 +1,7 @@
 // What a roster file would change in a feed's committed roster.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -159,6 +160,10 @@ class CommittedRoster {
 // addition leaves them empty, an update keeps them).
 // REQUIRES: `check` was made with CheckRun::keep_rows and is not refused.
 Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedRules& rules = {});
+
+// For each field, how many students the plan updates (or reactivates) with a new value of it:
+// what the field-change safeguards measure (policy.max_field_change_pct).
+std::array<std::uint32_t, kFieldCount> field_change_counts(const Plan& plan);
 
 // Additions whose rows the scope `before` would have left out: students a change of the scope
 // brings in.

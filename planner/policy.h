@@ -1,7 +1,11 @@
 // A feed's safeguards and commit policy: the `policy:` section of a feed.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
+
+#include "core/field.h"
 
 namespace rosterd {
 
@@ -15,7 +19,28 @@ struct Policy {
   double max_row_drop_pct = 10;
   // Hold the run when more than this share of the rows is rejected.
   double max_reject_pct = 5;
+  // Hold the run when it would update more than this share of the active students: an ordinary
+  // night updates a few; a file that touches nearly everyone is another kind of file.
+  double max_update_pct = 75;
+  // Hold the run when one field would change for more than this share of the active students.
+  // A swapped pair of columns changes one field for nearly everyone and deactivates nobody;
+  // each field has its own limit because they move at different rates (birth dates almost
+  // never, grades every year). Unset: the field is not limited. Indexed by field_index.
+  std::array<std::optional<double>, kFieldCount> max_field_change_pct =
+      default_field_change_limits();
+  // max_update_pct and max_field_change_pct hold a run only when at least this many students
+  // change: in a pilot of eight, one corrected name is 12%, and no swapped column.
+  static constexpr std::uint32_t kChangeLimitFloor = 10;
+
+  // birth_date 2, first_name and last_name 10, local_id 10, middle_name 25, grade and campus
+  // 25; diagnoses, scores and status unlimited (scores all change when a test's results come
+  // in; status changes are deactivations and reactivations, limited on their own).
+  static std::array<std::optional<double>, kFieldCount> default_field_change_limits();
 };
+
+// The fields a max_field_change_pct may name: those an update can change (not state_id, which
+// only a re-key changes, nor status).
+bool field_change_limitable(Field f);
 
 // A campus's own thresholds (`per_campus: {CODE: {policy: ...}}`), checked on that campus's
 // counts beside the feed's: a school can be held for its own part of a file.

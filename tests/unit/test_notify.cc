@@ -345,6 +345,15 @@ TEST_CASE("the banner: one sentence for each kind of run mail") {
           "Held: this file was not committed: 20 of 49 rows (41%) were rejected, more than the "
           "10% the feed allows. Nothing was changed. Review it and decide.");
   }
+  SUBCASE("held: a column swap, in the district's column names") {
+    Run run;
+    run.hold("max_field_change_pct.birth_date", 2, 100);
+    run.hold("max_update_pct", 75, 100);
+    CHECK(banner(run.report(), options(&run.terms)) ==
+          "Held: this file was not committed: the DOB column would change for 100% of the "
+          "students, as if the file's columns were out of order; it would update 8 of 49 "
+          "students (100%). Nothing was changed. Review it and decide.");
+  }
   SUBCASE("held: a re-key") {
     Run run;
     run.hold("rekey_min_students", 10, 12);

@@ -259,7 +259,10 @@ TEST_CASE_TEMPLATE("store: values round-trip byte for byte, whatever they hold",
 
 TEST_CASE_TEMPLATE("store: a night that updates many students writes each change once", B, Sqlite,
                    Postgres) {
-  Fixture<B> f("    policy: {max_deactivate_pct: 50}\n");
+  // Renaming 80 of 98 is what this test does on purpose: the update limits let it through.
+  Fixture<B> f(
+      "    policy: {max_deactivate_pct: 50, max_update_pct: 100,\n"
+      "             max_field_change_pct: {last_name: 100}}\n");
   auto night = rows(99);
   night[98] = row("99", "Lee", "I");  // withdrawn at first
   f.ingest(night);
