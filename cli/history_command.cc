@@ -25,6 +25,7 @@ void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs) {
     w.member("finished", r.finished);
     w.member("file", r.file_name);
     w.member("reason", r.reason);
+    w.member("school_year", r.school_year);
     w.member("rows_read", r.check.rows_read);
     w.member("rows_rejected", r.check.rows_rejected);
     w.member("rows_warned", r.check.rows_warned);

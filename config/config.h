@@ -19,6 +19,7 @@
 #include "planner/feed_rules.h"
 #include "planner/identity_policy.h"
 #include "planner/policy.h"
+#include "planner/rollover.h"
 #include "transport/sftp_drop.h"
 #include "validators/check_options.h"
 #include "validators/code_translator.h"
@@ -123,6 +124,8 @@ struct FeedConfig {
   CheckOptions checks;
   ReferenceSet reference;
   Policy policy;
+  // `school_year: {rollover: ...}` (docs/school-year.md); unset: no rollover window.
+  std::optional<RolloverConfig> rollover;
   SourceConfig source;
   NotifyLists notify;
   ReportPolicy report;

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "config/config_values.h"
+#include "config/safeguard_section.h"
 #include "core/civil_date.h"
 #include "core/error.h"
 #include "core/local_time.h"
@@ -198,43 +199,6 @@ void parse_checks(const YamlNode& n, CheckOptions& c, const ReferenceSet& refere
     if (!s["min"].is_null()) r.min = s["min"].as_number_in(-kMaxScore, kMaxScore, "a score");
     if (!s["max"].is_null()) r.max = s["max"].as_number_in(-kMaxScore, kMaxScore, "a score");
     if (r.min > r.max) s.fail("min must not be greater than max.");
-  }
-}
-
-void parse_policy(const YamlNode& n, Policy& p) {
-  n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct",
-                 "max_update_pct", "max_field_change_pct"});
-  if (!n["commit"].is_null()) {
-    p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual
-                                                                     : CommitMode::automatic;
-  }
-  const auto pct = [&](const char* key, double& out) {
-    if (!n[key].is_null()) out = n[key].as_number_in(0, 100, "a percentage");
-  };
-  pct("max_deactivate_pct", p.max_deactivate_pct);
-  pct("max_row_drop_pct", p.max_row_drop_pct);
-  pct("max_reject_pct", p.max_reject_pct);
-  pct("max_update_pct", p.max_update_pct);
-  const YamlNode fields = n["max_field_change_pct"];
-  if (!fields.is_null()) {
-    if (!fields.is_map())
-      fields.fail("must map field names to percentages: {birth_date: 2, last_name: 10}.");
-    for (const auto& [key, value] : fields.entries()) {
-      const std::optional<Field> f = field_from_name(key);
-      if (!f || !field_change_limitable(*f)) {
-        value.fail(
-            "is not a field whose changes are limited; use local_id, first_name, "
-            "middle_name, last_name, birth_date, grade, campus, diagnoses, ela_score or "
-            "math_score.");
-      }
-      // `none` (YAML null) lifts a default limit.
-      std::optional<double>& limit = p.max_field_change_pct[field_index(*f)];
-      if (value.is_null()) {
-        limit.reset();
-      } else {
-        limit = value.as_number_in(0, 100, "a percentage");
-      }
-    }
   }
 }
 
@@ -556,7 +520,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
-                 "schedule", "identity", "scope", "import", "per_campus"});
+                 "schedule", "identity", "scope", "import", "per_campus", "school_year"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -577,6 +541,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   }
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
+  feed.rollover = parse_rollover(n["school_year"]);
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);

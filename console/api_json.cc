@@ -26,6 +26,7 @@ nlohmann::json run_json(const RunRecord& r) {
           {"finished", r.finished},
           {"file", r.file_name},
           {"reason", r.reason},
+          {"school_year", r.school_year},
           {"rows_read", r.check.rows_read},
           {"rows_rejected", r.check.rows_rejected},
           {"rows_warned", r.check.rows_warned},

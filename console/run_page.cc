@@ -172,6 +172,7 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
   if (!message.empty())
     body += "<p class=\"panel notice\" role=\"status\">" + html(message) + "</p>";
   body += "<p class=\"panel\">" + state_badge(r) + " " + html(run_sentence(r)) + "</p>";
+  if (!r.school_year.empty()) body += "<p class=\"panel\">" + html(r.school_year) + "</p>";
   body += "<dl class=\"facts\"><dt>Feed</dt><dd><a href=\"" + html(feed_href(r.feed)) + "\">" +
           html(r.feed) + "</a></dd><dt>File</dt><dd>" + html(r.file_name) + " (" +
           thousands(static_cast<std::int64_t>(r.bytes)) + " bytes)</dd><dt>Started</dt><dd>" +

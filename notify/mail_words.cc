@@ -17,6 +17,7 @@ const CampusCounts* campus_of(const RunReport& r, std::string_view code) {
 
 // The order a reader needs: what the run would do first, then why it likely happened.
 int trip_rank(const SafeguardTrip& t) {
+  if (t.name == "school_year.rollover") return -1;
   if (t.name == "max_deactivate_pct") return 0;
   if (t.name == "scope_change") return 1;
   if (t.name == "max_row_drop_pct") return 2;
@@ -131,6 +132,19 @@ std::string changes_phrase(const PlanCounts& p) {
 // What a tripped safeguard found, as a clause ("it would deactivate 16 of 49 students (33%)").
 std::string trip_clause(const RunReport& r, const SafeguardTrip& t, const DistrictTerms* terms) {
   const PlanCounts p = r.plan.value_or(PlanCounts{});
+  if (t.name == "school_year.rollover") {
+    return "this looks like the new school year's file (" + rounded_pct(t.value) +
+           " of the students a grade up), but it came outside the rollover window";
+  }
+  const bool in_rollover = !r.school_year.empty() &&
+                           std::none_of(r.trips.begin(), r.trips.end(), [](const SafeguardTrip& x) {
+                             return x.name == "school_year.rollover";
+                           });
+  if (t.name == "max_deactivate_pct" && in_rollover) {
+    // Within the rollover window the graduates are no withdrawals: the share is of the others.
+    return "besides the graduates, it would deactivate " + rounded_pct(t.value) + " of " +
+           count(p.active_before, "student", "students");
+  }
   if (t.name == "max_deactivate_pct") {
     return "it would deactivate " + group_thousands(p.deactivated) + " of " +
            count(p.active_before, "student", "students") + " (" + rounded_pct(t.value) + ")";
@@ -195,6 +209,8 @@ std::vector<const SafeguardTrip*> ordered_trips(const RunReport& r) {
 
 std::string limit_text(const SafeguardTrip& t) {
   if (t.name == "rekey_min_students") return "a re-key is always held for a person to confirm";
+  if (t.name == "school_year.rollover")
+    return "approve it if it is, or widen school_year.rollover.window";
   return "the feed allows " + rounded_pct(t.limit);
 }
 

@@ -218,6 +218,13 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o,
           {"Resolve " + count(matches, "possible match", "possible matches"), o.links.alerts});
   }
 
+  if (!r.school_year.empty()) {
+    // The new year's file: what the rollover explains comes before any count.
+    MailSection year;
+    year.title = "The new school year";
+    year.paragraphs.push_back(r.school_year);
+    doc.sections.push_back(std::move(year));
+  }
   MailSection run;
   run.title = "This run";
   if (!o.campus.empty())

@@ -21,6 +21,7 @@ IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
       plan(std::move(other.plan)),
       decision(std::move(other.decision)),
       rules_change(std::move(other.rules_change)),
+      school_year(std::move(other.school_year)),
       campuses(std::move(other.campuses)) {
   repoint(&other.check.students);
 }
@@ -31,6 +32,7 @@ IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
   plan = std::move(other.plan);
   decision = std::move(other.decision);
   rules_change = std::move(other.rules_change);
+  school_year = std::move(other.school_year);
   campuses = std::move(other.campuses);
   repoint(&other.check.students);
   return *this;
@@ -56,6 +58,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.suppressed = &plan.suppressed;
     r.campuses = campuses;
     r.rules_change = rules_change;
+    r.school_year = school_year;
   }
   return r;
 }
@@ -105,6 +108,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
     const std::string rules = describe_rules(feed.rules);
     DecisionInput in;
+    std::optional<RolloverCounts> rollover;
     in.refused = o.check.refused();
     in.test_mode = feed.mode == FeedMode::test;
     in.policy = feed.policy;
@@ -133,6 +137,16 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       }
       in.plan = o.plan.counts;
       in.field_changes = field_change_counts(o.plan);
+      if (feed.rollover) {
+        // The school year: within the window the safeguards weigh what the rollover does not
+        // explain; outside it, a file that looks like a new year's is held saying so.
+        rollover = classify_rollover(o.plan, *feed.rollover);
+        in.rollover = &*rollover;
+        in.in_rollover_window = feed.rollover->window.contains(as_of);
+        in.rollover_window = feed.rollover->window.text();
+        if (in.in_rollover_window || looks_like_rollover(*rollover, o.plan.counts.active_before))
+          o.school_year = rollover_summary(*rollover, feed.rollover->window);
+      }
       in.rekey_min_students = feed.identity.rekey_min_students;
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;
@@ -237,6 +251,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     out.alerts = &o.plan.alerts;
     out.applied_resolutions = &o.plan.applied_resolutions;
     out.rules = rules;
+    out.school_year = o.school_year;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     out.campuses = o.campuses.empty() ? nullptr : &o.campuses;
     store.runs().finish(out);

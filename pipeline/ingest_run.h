@@ -24,6 +24,7 @@ struct IngestOutcome {
   Plan plan;  // its changes' after-images are rows of check.students
   DecisionResult decision;
   std::string rules_change;            // RunReport::rules_change
+  std::string school_year;             // RunReport::school_year
   std::vector<CampusCounts> campuses;  // computed once: every report and mail shows them
 
   IngestOutcome() = default;

@@ -106,6 +106,7 @@ RunReport report_of_run(const RunRecord& run) {
   r.counts = run.check;
   if (run.state != RunState::refused) r.plan = run.plan;
   r.trips = run.trips;
+  r.school_year = run.school_year;
   return r;
 }
 

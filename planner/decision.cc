@@ -46,6 +46,22 @@ DecisionResult decide(const DecisionInput& in) {
     return r;
   }
   const Policy& p = in.policy;
+  // Within the rollover window the safeguards count what the rollover does not explain: the
+  // graduates are no withdrawals, a grade up (and the school that grade attends) no update.
+  PlanCounts plan = in.plan;
+  std::array<std::uint32_t, kFieldCount> field_changes = in.field_changes;
+  std::optional<std::uint32_t> previous_rows = in.previous_rows;
+  if (in.rollover != nullptr && in.in_rollover_window) {
+    const RolloverCounts& ro = *in.rollover;
+    const auto less = [](std::uint32_t a, std::uint32_t b) { return a > b ? a - b : 0; };
+    plan.deactivated = less(plan.deactivated, ro.graduated);
+    plan.updated = less(plan.updated, ro.explained_updates);
+    field_changes[field_index(Field::grade)] =
+        less(field_changes[field_index(Field::grade)], ro.promoted);
+    field_changes[field_index(Field::campus)] =
+        less(field_changes[field_index(Field::campus)], ro.moved_with_grade);
+    if (previous_rows) previous_rows = less(*previous_rows, ro.graduated);
+  }
   const double rejected = pct(in.check.rows_rejected, in.check.rows_read);
   if (over(rejected, p.max_reject_pct)) {
     r.trips.push_back({"max_reject_pct", p.max_reject_pct, rejected,
@@ -55,21 +71,26 @@ DecisionResult decide(const DecisionInput& in) {
   }
   // Withdrawals are measured whenever there was a roster to withdraw from: a feed built by
   // deltas alone has no whole file to compare sizes with, but its students still count.
-  const bool had_roster = in.previous_rows.has_value() || in.plan.active_before > 0;
+  const bool had_roster = previous_rows.has_value() || plan.active_before > 0;
   if (had_roster) {
-    const double deactivated = pct(in.plan.deactivated, in.plan.active_before);
+    const double deactivated = pct(plan.deactivated, plan.active_before);
+    const std::string graduates =
+        in.rollover != nullptr && in.in_rollover_window && in.rollover->graduated != 0
+            ? " besides the " + group_thousands(in.rollover->graduated) + " graduates"
+            : "";
     if (over(deactivated, p.max_deactivate_pct)) {
-      r.trips.push_back(
-          {"max_deactivate_pct", p.max_deactivate_pct, deactivated,
-           group_thousands(in.plan.deactivated) + " of " + group_thousands(in.plan.active_before) +
-               " active students would be deactivated (" + fmt_pct(deactivated) + ")"});
+      r.trips.push_back({"max_deactivate_pct", p.max_deactivate_pct, deactivated,
+                         group_thousands(plan.deactivated) + " of " +
+                             group_thousands(plan.active_before) +
+                             " active students would be deactivated" + graduates + " (" +
+                             fmt_pct(deactivated) + ")"});
     }
-    const double leaving = pct(in.plan.left_scope, in.plan.active_before);
+    const double leaving = pct(plan.left_scope, plan.active_before);
     if (over(leaving, p.max_deactivate_pct)) {
       // A scope change the config made: not withdrawals, but held all the same.
       r.trips.push_back(
           {"scope_change", p.max_deactivate_pct, leaving,
-           group_thousands(in.plan.left_scope) + " of " + group_thousands(in.plan.active_before) +
+           group_thousands(plan.left_scope) + " of " + group_thousands(plan.active_before) +
                " active students would be deactivated because their rows are now out of the "
                "feed's scope (" +
                fmt_pct(leaving) + ")"});
@@ -78,36 +99,35 @@ DecisionResult decide(const DecisionInput& in) {
   if (had_roster) {
     // What a file changes, beside whom it withdraws: a file whose columns were swapped
     // deactivates nobody and changes one field for nearly everyone.
-    const double updated = pct(in.plan.updated, in.plan.active_before);
-    if (in.plan.updated >= Policy::kChangeLimitFloor && over(updated, p.max_update_pct)) {
+    const double updated = pct(plan.updated, plan.active_before);
+    if (plan.updated >= Policy::kChangeLimitFloor && over(updated, p.max_update_pct)) {
       r.trips.push_back({"max_update_pct", p.max_update_pct, updated,
-                         group_thousands(in.plan.updated) + " of " +
-                             group_thousands(in.plan.active_before) +
+                         group_thousands(plan.updated) + " of " +
+                             group_thousands(plan.active_before) +
                              " active students would be updated (" + fmt_pct(updated) + ")"});
     }
     for (const Field f : kAllFields) {
       const std::optional<double>& limit = p.max_field_change_pct[field_index(f)];
       if (!limit) continue;
-      const std::uint32_t n = in.field_changes[field_index(f)];
-      const double share = pct(n, in.plan.active_before);
+      const std::uint32_t n = field_changes[field_index(f)];
+      const double share = pct(n, plan.active_before);
       if (n < Policy::kChangeLimitFloor || !over(share, *limit)) continue;
       std::string name(field_name(f));
       std::replace(name.begin(), name.end(), '_', ' ');
       r.trips.push_back({"max_field_change_pct." + std::string(field_name(f)), *limit, share,
                          name + " would change for " + group_thousands(n) + " of " +
-                             group_thousands(in.plan.active_before) + " active students (" +
+                             group_thousands(plan.active_before) + " active students (" +
                              fmt_pct(share) + "): are the file's columns in the right order?"});
     }
   }
-  if (in.previous_rows && !in.delta) {
-    const double prev = *in.previous_rows;
+  if (previous_rows && !in.delta) {
+    const double prev = *previous_rows;
     const double drop = in.check.rows_read < prev ? pct(prev - in.check.rows_read, prev) : 0;
     if (over(drop, p.max_row_drop_pct)) {
       r.trips.push_back({"max_row_drop_pct", p.max_row_drop_pct, drop,
                          "the file has " + group_thousands(in.check.rows_read) +
                              " rows, the last committed file had " +
-                             group_thousands(*in.previous_rows) + " (" + fmt_pct(drop) +
-                             " fewer)"});
+                             group_thousands(*previous_rows) + " (" + fmt_pct(drop) + " fewer)"});
     }
   }
   if (in.campus_policies != nullptr && in.campuses != nullptr) {
@@ -137,16 +157,30 @@ DecisionResult decide(const DecisionInput& in) {
       }
     }
   }
-  if (in.plan.proposed_rekeys > 0) {
+  if (plan.proposed_rekeys > 0) {
     // Always held: a person confirms that the district changed IDs before students move.
     r.trips.push_back(
         {"rekey_min_students", static_cast<double>(in.rekey_min_students),
-         static_cast<double>(in.plan.proposed_rekeys),
-         group_thousands(in.plan.proposed_rekeys) +
+         static_cast<double>(plan.proposed_rekeys),
+         group_thousands(plan.proposed_rekeys) +
              " students' state IDs vanished and as many new IDs have their name and birth date: "
              "the run proposes an ID mapping instead of " +
-             group_thousands(in.plan.proposed_rekeys) + " deactivations and " +
-             group_thousands(in.plan.proposed_rekeys) + " additions"});
+             group_thousands(plan.proposed_rekeys) + " deactivations and " +
+             group_thousands(plan.proposed_rekeys) + " additions"});
+  }
+  if (in.rollover != nullptr && !in.in_rollover_window &&
+      looks_like_rollover(*in.rollover, in.plan.active_before)) {
+    // Outside the window a new year's file is no ordinary night: said as such, not as a
+    // hundred safeguards at once.
+    const double share = pct(in.rollover->promoted, in.plan.active_before);
+    r.trips.insert(
+        r.trips.begin(),
+        {"school_year.rollover", 50, share,
+         group_thousands(in.rollover->promoted) + " of " + group_thousands(in.plan.active_before) +
+             " active students (" + fmt_pct(share) +
+             ") are a grade up: this looks like the new school year's file, outside "
+             "the rollover window (" +
+             in.rollover_window + "). If it is, approve it, or widen school_year.rollover.window"});
   }
   if (in.test_mode) {
     r.decision = Decision::dry_run;

@@ -11,6 +11,7 @@
 #include "planner/campus_counts.h"
 #include "planner/plan.h"
 #include "planner/policy.h"
+#include "planner/rollover.h"
 
 namespace rosterd {
 
@@ -39,6 +40,12 @@ struct DecisionInput {
   bool delta = false;
   // Students updated with a new value of each field (field_change_counts).
   std::array<std::uint32_t, kFieldCount> field_changes{};
+  // The file's changes sorted by the school-year rollover (school_year.rollover), and whether
+  // the run's date is within its window. Within it, the safeguards count what the rollover
+  // does not explain; outside it, a file that looks like a new year's is held saying so.
+  const RolloverCounts* rollover = nullptr;
+  bool in_rollover_window = false;
+  std::string rollover_window;  // "06-15..09-30", for the messages
   // identity.rekey_min_students: reported as the limit of a re-key's trip.
   std::uint32_t rekey_min_students = 0;
   // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).

@@ -129,6 +129,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   if (r.delta) {
     out << "  Delta:    the file lists changes only; students it leaves out are unchanged.\n";
   }
+  if (!r.school_year.empty()) out << "  " << r.school_year << '\n';
   if (r.refusal) {
     const Discrepancy& d = *r.refusal;
     out << "  Decision: REFUSED: the whole file is refused and nothing in it is used.\n\n";
@@ -348,6 +349,8 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.end_object();
   w.key("rules_change");
   w.value(r.rules_change);
+  w.key("school_year");
+  w.value(r.school_year);
   w.key("campuses");
   w.begin_array(/*one_item_per_line=*/true);
   for (const CampusCounts& c : r.campuses) {

@@ -60,6 +60,8 @@ struct RunReport {
   std::uint32_t rows_opted_out = 0;
   // When the feed's rules changed since the last committed run: what the change does.
   std::string rules_change;
+  // The school-year rollover's summary (planner/rollover.h): what of the file it explains.
+  std::string school_year;
   // Counts per campus (empty: not shown, e.g. `show`, which has no rows).
   std::vector<CampusCounts> campuses;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).

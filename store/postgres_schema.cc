@@ -2,6 +2,7 @@
 
 #include "store/drop_ledger.h"
 #include "store/mail_links.h"
+#include "store/run_records.h"
 #include "store/schema.h"
 
 namespace rosterd {
@@ -230,6 +231,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       source_members_sql(),
       // 10: SQLite's 15 (delta runs, and the index of set members by version).
       delta_runs_sql(),
+      // 11: SQLite's 16 (a run's school-year summary).
+      school_year_runs_sql(),
   };
   return migrations;
 }

@@ -49,7 +49,7 @@ constexpr const char* kRunColumns =
     "rows_warned, added, updated, deactivated, reactivated, unchanged, kept_rejected, "
     "active_before, safeguards, awaiting_report, rekeyed, proposed_rekeys, held_for_review, "
     "kept_for_review, linked, out_of_scope, left_scope, kept_out_of_scope, opted_out, "
-    "suppressed_added, suppressed_updated, suppressed_deactivated";
+    "suppressed_added, suppressed_updated, suppressed_deactivated, school_year";
 
 RunRecord read_run(const Statement& q) {
   RunRecord r;
@@ -90,6 +90,7 @@ RunRecord read_run(const Statement& q) {
   r.plan.suppressed_added = u(35);
   r.plan.suppressed_updated = u(36);
   r.plan.suppressed_deactivated = u(37);
+  r.school_year = std::string(q.text(38));
   return r;
 }
 
@@ -202,7 +203,8 @@ void RunRecords::finish(const RunOutcome& o) {
       "unchanged = ?, kept_rejected = ?, active_before = ?, safeguards = ?, awaiting_report = ?, "
       "rekeyed = ?, proposed_rekeys = ?, held_for_review = ?, kept_for_review = ?, linked = ?, "
       "out_of_scope = ?, left_scope = ?, kept_out_of_scope = ?, opted_out = ?, suppressed_added "
-      "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ? WHERE id = ? AND "
+      "= ?, suppressed_updated = ?, suppressed_deactivated = ?, rules = ?, school_year = ? WHERE "
+      "id = ? AND "
       "decision = 'running'");
   up.bind(1, now_utc(clock_))
       .bind(2, decision_name(o.decision))
@@ -233,7 +235,8 @@ void RunRecords::finish(const RunOutcome& o) {
       .bind(27, static_cast<std::int64_t>(o.plan.suppressed_updated))
       .bind(28, static_cast<std::int64_t>(o.plan.suppressed_deactivated))
       .bind(29, o.rules)
-      .bind(30, o.run_id)
+      .bind(30, o.school_year)
+      .bind(31, o.run_id)
       .run();
   // Checked again here, not only at the start: on PostgreSQL another connection may have
   // marked the run failed in between (it takes no write lock), and a run marked failed must
@@ -550,6 +553,12 @@ void RunRecords::record_discrepancies(std::int64_t run, const std::optional<Disc
       add(d);
   }
   ins.finish();
+}
+
+std::string_view school_year_runs_sql() {
+  return R"sql(
+ALTER TABLE runs ADD COLUMN school_year TEXT NOT NULL DEFAULT '';
+)sql";
 }
 
 }  // namespace rosterd

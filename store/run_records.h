@@ -41,6 +41,8 @@ struct RunRecord {
   CheckCounts check;
   PlanCounts plan;
   std::vector<SafeguardTrip> trips;
+  // The school-year rollover's summary of the run (planner/rollover.h); "" when none.
+  std::string school_year;
 };
 
 // What finish_run records.
@@ -62,6 +64,8 @@ struct RunOutcome {
   const std::vector<std::int64_t>* reopened_resolutions = nullptr;
   // The feed rules the run was planned with (describe_rules).
   std::string rules;
+  // The school-year rollover's summary of the run; "" when none.
+  std::string school_year;
   // Held because its QA report is not delivered yet (it would otherwise have committed).
   bool awaiting_report = false;
   // Its counts by school (kept for the console's run page), when the run planned.
@@ -160,5 +164,8 @@ class StaleBaseError : public Error {
  public:
   using Error::Error;
 };
+
+// The migration that gives runs their school-year summary (both stores).
+std::string_view school_year_runs_sql();
 
 }  // namespace rosterd

@@ -5,6 +5,7 @@
 #include "core/identity_key.h"
 #include "store/drop_ledger.h"
 #include "store/mail_links.h"
+#include "store/run_records.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 
@@ -250,6 +251,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       source_members_sql(),
       // 15: delta runs, and the index of set members by version.
       delta_runs_sql(),
+      // 16: a run's school-year summary (planner/rollover.h).
+      school_year_runs_sql(),
   };
   return migrations;
 }

@@ -1,5 +1,6 @@
 #include "tests/support/district_year.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -118,6 +119,30 @@ void DistrictYear::start_of_term() {
     rows_.push_back(make_student(static_cast<int>(pick(kGrades.size()))));
   for (std::size_t k = 0; k < n * 2 / 100; ++k)
     rows_[pick_active()][field_index(Field::status)] = "I";
+}
+
+void DistrictYear::rollover(double retained_pct, double withdrawn_pct) {
+  ++fall_year_;
+  std::vector<Row> next;
+  next.reserve(rows_.size());
+  std::size_t active_count = 0;
+  for (Row& r : rows_) {
+    if (r[field_index(Field::status)] != "A") continue;  // last year's withdrawals: not sent
+    ++active_count;
+    const std::string& grade = r[field_index(Field::grade)];
+    const auto at = std::find(kGrades.begin(), kGrades.end(), grade);
+    const int g = static_cast<int>(at - kGrades.begin());
+    if (g == 12) continue;  // graduated
+    if (static_cast<double>(pick(10000)) < withdrawn_pct * 100) continue;
+    if (static_cast<double>(pick(10000)) >= retained_pct * 100) {
+      r[field_index(Field::grade)] = kGrades[static_cast<std::size_t>(g + 1)];
+      r[field_index(Field::campus)] = campus_of(g + 1);
+    }
+    next.push_back(std::move(r));
+  }
+  rows_ = std::move(next);
+  for (std::size_t k = 0; k < active_count / kGrades.size(); ++k)
+    rows_.push_back(make_student(0));
 }
 
 void DistrictYear::new_scores() {

@@ -33,6 +33,12 @@ class DistrictYear {
   void start_of_term();
   // A night on which a term's test results come in: every student's scores change.
   void new_scores();
+  // The summer: the first file of the next school year. Every active student goes a grade up,
+  // to the school that grade attends (fifth graders to 102, eighth graders to 103); the
+  // twelfth grade graduates and is left out of the file; a new kindergarten class as large as
+  // a grade enrols; `retained_pct` of the students stay in their grade and `withdrawn_pct`
+  // leave (left out of the file).
+  void rollover(double retained_pct, double withdrawn_pct);
 
   std::size_t active() const;
 

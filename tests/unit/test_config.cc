@@ -159,7 +159,8 @@ TEST_CASE("bad configs are refused with the file, line and key") {
   CHECK(error_for(kFeedHead + "    mode: live\n    colour: blue\n") ==
         "rosterd.yaml:4: feeds.demo.colour: unknown key \"colour\". Allowed here: mode, format, "
         "reference, "
-        "checks, policy, source, notify, report, schedule, identity, scope, import, per_campus.");
+        "checks, policy, source, notify, report, schedule, identity, scope, import, per_campus, "
+        "school_year.");
   CHECK(error_for(kFeedHead + "    mode: production\n")
             .find("rosterd.yaml:3: feeds.demo.mode: must be one of live, test") == 0);
   CHECK(error_for(kFeedHead + "    format: {delimiter: \"||\"}\n")

@@ -240,12 +240,14 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
   f.ingest(rows(12));
   // Back to the schema before the count (version 8), then open again.
   f.store.reset();
-  f.query(std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DROP TABLE actions; "
-                      "DROP TABLE console_keys; DROP TABLE console_roles; DROP TABLE mail_lists; "
-                      "DROP TABLE run_campuses; DROP TABLE mail_links; DROP TABLE "
-                      "source_file_members; ALTER TABLE runs DROP COLUMN delta; DROP TABLE "
-                      "console_users; DELETE FROM schema_migrations WHERE version >= ") +
-          (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
+  f.query(
+      std::string("DROP VIEW roster_current; DROP TABLE feed_rosters; DROP TABLE actions; "
+                  "DROP TABLE console_keys; DROP TABLE console_roles; DROP TABLE mail_lists; "
+                  "DROP TABLE run_campuses; DROP TABLE mail_links; DROP TABLE "
+                  "source_file_members; ALTER TABLE runs DROP COLUMN delta; ALTER TABLE runs DROP "
+                  "COLUMN school_year; DROP TABLE "
+                  "console_users; DELETE FROM schema_migrations WHERE version >= ") +
+      (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
   f.store = f.open_another();
   CHECK(f.query("SELECT students FROM feed_rosters WHERE feed = 'gen'") == "12\n");
   CHECK(f.roster().size() == 12);

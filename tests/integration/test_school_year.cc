@@ -1,0 +1,124 @@
+// The school year through `rosterd ingest` and `rosterd run`, as a vendor runs them: a generated
+// K-12 district's summer rollover (tests/support/district_year.h) within the feed's rollover
+// window, outside it, and with withdrawals the rollover does not explain.
+#include <doctest/doctest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "tests/support/district_year.h"
+#include "tests/support/process.h"
+#include "tests/support/roster_generator.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+namespace {
+
+constexpr const char* kRollover =
+    "    school_year:\n"
+    "      rollover: {window: \"06-15..09-30\"}\n";
+
+// The district's feed "gen" with the rollover window, its first year committed.
+struct SchoolYearFeed {
+  TempDir dir;
+  std::filesystem::path config;
+  DistrictYear district{1300, 23};
+
+  explicit SchoolYearFeed(const std::string& extra = "") {
+    config = write_test_feed(dir.path(), kRollover + extra, "live");
+    const ProcessResult first = ingest(district.file(), kGeneratorAsOf);
+    INFO(first.out, first.err);
+    REQUIRE(first.exit_status == 0);
+  }
+  ProcessResult ingest(const std::string& text, const std::string& as_of) {
+    const std::filesystem::path file = dir / ("roster-" + as_of + ".txt");
+    std::ofstream(file, std::ios::binary) << text;
+    return run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                     "--as-of", as_of, file.string()});
+  }
+};
+
+std::vector<std::string> trip_names(const nlohmann::json& report) {
+  std::vector<std::string> out;
+  for (const auto& t : report["safeguards"])
+    out.push_back(t["name"]);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("school year: the summer rollover within its window commits, and says what it was") {
+  SchoolYearFeed feed;
+  feed.district.rollover(/*retained_pct=*/1, /*withdrawn_pct=*/1);
+  const ProcessResult r = feed.ingest(feed.district.file(), "2027-08-20");
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["decision"] == "committed");
+  const std::string summary = j["school_year"];
+  CHECK(summary.starts_with("School year rollover (window 06-15..09-30): "));
+  // 1,300 students, 100 a grade: 100 seniors graduate, about 1,170 go up a grade (200 of them
+  // to the middle or high school), 12 stay, 12 leave, 100 enter kindergarten.
+  CHECK(summary.find(" 100 graduated, 100 new in the entry grades") != std::string::npos);
+  CHECK(summary.find("Not explained by it: ") != std::string::npos);
+  CHECK(summary.find(" 0 other grade changes, 0 other school changes.") != std::string::npos);
+  CHECK(j["counts"]["deactivated"].get<int>() > 100);  // the graduates and the leavers
+  // `show` and `history` keep it.
+  const ProcessResult show =
+      run_process(ROSTERD_BIN, {"show", "--config", feed.config.string(), "--format", "json",
+                                std::to_string(j["run_id"].get<int>())});
+  CHECK(nlohmann::json::parse(show.out)["school_year"] == summary);
+}
+
+TEST_CASE("school year: the rollover outside its window is held, saying it looks like one") {
+  SchoolYearFeed feed;
+  feed.district.rollover(1, 1);
+  const ProcessResult r = feed.ingest(feed.district.file(), "2027-10-15");
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["decision"] == "held");
+  const auto names = trip_names(j);
+  REQUIRE_FALSE(names.empty());
+  CHECK(names[0] == "school_year.rollover");
+  CHECK(j["safeguards"][0]["message"].get<std::string>().find(
+            "this looks like the new school year's file, outside the rollover window "
+            "(06-15..09-30). If it is, approve it, or widen school_year.rollover.window") !=
+        std::string::npos);
+}
+
+TEST_CASE("school year: within the window, 20% unexplained withdrawals hold it on those") {
+  SchoolYearFeed feed;
+  feed.district.rollover(1, 20);
+  const ProcessResult r = feed.ingest(feed.district.file(), "2027-08-20");
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);
+  const auto j = nlohmann::json::parse(r.out);
+  // The leavers, and the shorter file they make: no grade, school or update limit trips.
+  CHECK(trip_names(j) == std::vector<std::string>{"max_deactivate_pct", "max_row_drop_pct"});
+  CHECK(j["safeguards"][0]["message"].get<std::string>().ends_with(
+      "active students would be deactivated besides the 100 graduates (19.1%)"));
+  const double share = j["safeguards"][0]["value"];
+  CHECK(share > 15);  // the leavers, not the graduates: about 20% of the others
+  CHECK(share < 25);
+}
+
+TEST_CASE("school year: `rosterd run` takes the rollover from the drop within the window") {
+  SchoolYearFeed feed("    source:\n      local:\n        dir: drop\n        stable_for: 0s\n");
+  std::filesystem::create_directories(feed.dir / "drop");
+  feed.district.rollover(1, 1);
+  std::ofstream(feed.dir / "drop/roster-2027-08-20.txt") << feed.district.file();
+  const ProcessResult r = run_process(
+      ROSTERD_BIN, {"run", "--once", "--config", feed.config.string(), "--as-of", "2027-08-20"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 0);
+  CHECK(r.out.find("committed") != std::string::npos);
+  const ProcessResult h =
+      run_process(ROSTERD_BIN, {"history", "--config", feed.config.string(), "--format", "json"});
+  const auto runs = nlohmann::json::parse(h.out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0]["state"] == "committed");
+  CHECK(runs[0]["school_year"].get<std::string>().starts_with("School year rollover"));
+}
