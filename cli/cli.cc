@@ -133,6 +133,8 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     if (args[0] == "approve") return run_approve_command(rest, out);
     if (args[0] == "reject") return run_reject_command(rest, out);
     if (args[0] == "rollback") return run_rollback_command(rest, out);
+    if (args[0] == "pause") return run_pause_command(rest, out);
+    if (args[0] == "resume") return run_resume_command(rest, out);
     if (args[0] == "export") return run_export_command(rest, out);
     if (args[0] == "suggest-format") return run_suggest_format_command(rest, out);
     if (args[0] == "layout") return run_layout_command(rest, out);

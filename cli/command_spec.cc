@@ -148,6 +148,23 @@ std::vector<CommandSpec> make_specs() {
        "discard a held run",
        "Discards a held run: nothing of it is committed.",
        {kConfig, kReason}},
+      {"pause",
+       {"pause --config FILE --feed NAME [--until YYYY-MM-DD] --reason TEXT"},
+       "stop a feed's commits for a while",
+       "While a feed is paused its files are still taken, checked and reported, as test "
+       "imports: nothing of them is committed, so the first run after the pause works against "
+       "the roster as it was. No missing-file alert is sent meanwhile. `status`, `history` and "
+       "the console show the pause; who paused it, and why, is in the action log. Pausing a "
+       "paused feed replaces its pause.",
+       {kConfig,
+        {"--feed", "NAME", "the feed to pause (required)"},
+        {"--until", "YYYY-MM-DD", "the last day it stays paused (default: until `rosterd resume`)"},
+        {"--reason", "TEXT", "why (required): shown with the pause and kept in the action log"}}},
+      {"resume",
+       {"resume --config FILE --feed NAME [--reason TEXT]"},
+       "end a feed's pause",
+       "Ends the feed's pause: its next run commits as usual. Exit 1 when it was not paused.",
+       {kConfig, {"--feed", "NAME", "the feed to resume (required)"}, kReason}},
       {"rollback",
        {"rollback --config FILE [--force] [--reason TEXT] RUN"},
        "restore what a committed run changed",

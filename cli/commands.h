@@ -16,6 +16,8 @@ int run_show_command(const std::vector<std::string>& args, std::ostream& out);
 int run_approve_command(const std::vector<std::string>& args, std::ostream& out);
 int run_reject_command(const std::vector<std::string>& args, std::ostream& out);
 int run_rollback_command(const std::vector<std::string>& args, std::ostream& out);
+int run_pause_command(const std::vector<std::string>& args, std::ostream& out);
+int run_resume_command(const std::vector<std::string>& args, std::ostream& out);
 int run_fetch_command(const std::vector<std::string>& args, std::ostream& out);
 int run_files_command(const std::vector<std::string>& args, std::ostream& out);
 int run_run_command(const std::vector<std::string>& args, std::ostream& out);

@@ -52,6 +52,7 @@ void write_status_text(std::ostream& out, const std::string& config_file,
     if (f.held_runs) out << "; held runs " << *f.held_runs;
     if (f.outbox) out << "; outbox " << *f.outbox;
     if (f.past_deadline) out << "; no file by its deadline";
+    if (!f.paused.empty()) out << "; paused: " << display_safe(f.paused);
     if (!f.store_problem.empty()) out << "; store unavailable: " << display_safe(f.store_problem);
     out << '\n';
   }

@@ -126,6 +126,9 @@ struct FeedConfig {
   Policy policy;
   // `school_year: {rollover: ...}` (docs/school-year.md); unset: no rollover window.
   std::optional<RolloverConfig> rollover;
+  // `school_year.blackout`: windows in which nothing commits (files are taken, checked and
+  // reported as test imports) and no missing-file alert is sent.
+  std::vector<YearlyWindow> blackout;
   SourceConfig source;
   NotifyLists notify;
   ReportPolicy report;

@@ -541,7 +541,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   }
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
-  feed.rollover = parse_rollover(n["school_year"]);
+  parse_school_year(n["school_year"], feed.rollover, feed.blackout);
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);

@@ -44,10 +44,9 @@ void parse_policy(const YamlNode& n, Policy& p) {
   }
 }
 
-std::optional<RolloverConfig> parse_rollover(const YamlNode& n) {
-  if (n.is_null()) return std::nullopt;
-  n.expect_keys({"rollover"});
-  const YamlNode r = n["rollover"];
+namespace {
+
+std::optional<RolloverConfig> parse_rollover(const YamlNode& r) {
   if (r.is_null()) return std::nullopt;
   r.expect_keys({"window", "grades", "entry_grades"});
   if (r["window"].is_null())
@@ -78,6 +77,27 @@ std::optional<RolloverConfig> parse_rollover(const YamlNode& n) {
     }
   }
   return c;
+}
+
+}  // namespace
+
+void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollover,
+                       std::vector<YearlyWindow>& blackout) {
+  if (n.is_null()) return;
+  n.expect_keys({"rollover", "blackout"});
+  rollover = parse_rollover(n["rollover"]);
+  const YamlNode b = n["blackout"];
+  if (b.is_null()) return;
+  if (!b.is_sequence()) b.fail("must be a list of windows, e.g. [\"06-20..07-31\"].");
+  for (const YamlNode& item : b.items()) {
+    const auto w = parse_yearly_window(item.as_string());
+    if (!w) {
+      item.fail(
+          "must be two month-day dates, \"MM-DD..MM-DD\" (\"06-20..07-31\"), the first and "
+          "last day nothing commits.");
+    }
+    blackout.push_back(*w);
+  }
 }
 
 }  // namespace rosterd

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "config/yaml_node.h"
 #include "planner/policy.h"
@@ -14,7 +15,9 @@ namespace rosterd {
 // and its line.
 void parse_policy(const YamlNode& n, Policy& p);
 
-// Reads `school_year:`; nullopt when it (or its rollover) is left out. Throws ConfigError.
-std::optional<RolloverConfig> parse_rollover(const YamlNode& n);
+// Reads `school_year:`: its rollover (nullopt when left out) and blackout windows. Throws
+// ConfigError.
+void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollover,
+                       std::vector<YearlyWindow>& blackout);
 
 }  // namespace rosterd

@@ -101,6 +101,7 @@ nlohmann::json feed_json(const FeedOverview& f) {
           {"drop_failing", s.drop_failing},
           {"drop_failing_since", s.drop_failing_since},
           {"past_deadline", s.past_deadline},
+          {"paused", s.paused.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.paused)},
           {"store_problem", s.store_problem}};
 }
 

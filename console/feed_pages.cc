@@ -83,6 +83,9 @@ HttpResponse feeds_page(Visit& v) {
                  : "") +
             "</td><td>" + html(f.next_expected.empty() ? "no deadline set" : f.next_expected) +
             (s.past_deadline ? " <span class=\"state state-error\">late</span>" : "") +
+            (s.paused.empty()
+                 ? std::string()
+                 : "<br><span class=\"state state-warning\">Paused</span> " + html(s.paused)) +
             "</td><td>" + drop + "</td></tr>";
   }
   body += "</tbody></table></div>";

@@ -78,7 +78,7 @@ std::vector<FeedOverview> feed_overview(RosterStore& store, const Config& config
       if (given.feed == name) s = given;
     wanted.push_back(std::move(s));
   }
-  add_store_facts(store, wanted);  // the caller's store: no second connection a page
+  add_store_facts(config, store, wanted);  // the caller's store: no second connection a page
   for (FeedStatus& s : wanted) {
     FeedOverview o;
     o.feed = s.feed;

@@ -4,8 +4,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "core/civil_date.h"
 #include "core/error.h"
 #include "ops/control_socket.h"
+#include "pipeline/ingest_run.h"
 #include "pipeline/store_access.h"
 
 namespace rosterd {
@@ -38,6 +40,7 @@ json to_json(const FeedStatus& f) {
               {"held_runs", or_null(f.held_runs)},
               {"outbox", or_null(f.outbox)},
               {"past_deadline", f.past_deadline},
+              {"paused", f.paused.empty() ? json(nullptr) : json(f.paused)},
               {"store_problem", f.store_problem.empty() ? json(nullptr) : json(f.store_problem)}};
 }
 
@@ -70,6 +73,8 @@ FeedStatus from_json(const json& j) {
   f.held_runs = number_or_none<std::size_t>(j, "held_runs");
   f.outbox = number_or_none<std::size_t>(j, "outbox");
   f.past_deadline = j.at("past_deadline").get<bool>();
+  // A service of the version before it says nothing of pauses.
+  if (j.contains("paused")) f.paused = text_or_empty(j, "paused");
   f.store_problem = text_or_empty(j, "store_problem");
   return f;
 }
@@ -85,10 +90,10 @@ void add_store_facts(const Config& config, std::vector<FeedStatus>& feeds) {
       f.store_problem = e.what();
     return;
   }
-  add_store_facts(*store, feeds);
+  add_store_facts(config, *store, feeds);
 }
 
-void add_store_facts(RosterStore& opened, std::vector<FeedStatus>& feeds) {
+void add_store_facts(const Config& config, RosterStore& opened, std::vector<FeedStatus>& feeds) {
   RosterStore* const store = &opened;
   std::map<std::string, std::string> holders;
   try {
@@ -113,6 +118,8 @@ void add_store_facts(RosterStore& opened, std::vector<FeedStatus>& feeds) {
       f.held_runs = held;
       f.past_deadline = !runs.empty() && runs.front().kind == RunKind::missing;
       f.outbox = store->outbox().backlog(f.feed);
+      if (const auto it = config.feeds.find(f.feed); it != config.feeds.end())
+        f.paused = commit_pause(it->second, *store, utc_date(store->clock().now()));
     } catch (const std::exception& e) {
       f.store_problem = e.what();
     }

@@ -35,6 +35,9 @@ struct FeedStatus {
   std::optional<std::size_t> outbox;     // messages waiting to be delivered
   // No file came by schedule.expect_by: the newest entry of the feed's history is that notice.
   bool past_deadline = false;
+  // Why nothing of the feed commits today (a person's pause, a blackout window); "" when runs
+  // commit as usual.
+  std::string paused;
   std::string store_problem;
 
   // The drop fails or the last poll failed: files are not coming in.
@@ -52,7 +55,7 @@ struct ServiceStatus {
 // leaves its facts out and says why in store_problem.
 void add_store_facts(const Config& config, std::vector<FeedStatus>& feeds);
 // The same from a store the caller has open (the console's, kept per thread).
-void add_store_facts(RosterStore& store, std::vector<FeedStatus>& feeds);
+void add_store_facts(const Config& config, RosterStore& store, std::vector<FeedStatus>& feeds);
 
 // The status as the service sends it, and as `rosterd status --format json` prints it: one JSON
 // object, {"feeds": [{"feed": ..., ...}], "config_problem": ...}; a fact not known is null.

@@ -51,6 +51,8 @@ std::optional<std::string> check_deadline(const FeedConfig& feed, RosterStore& s
   const LocalTime lt = local_time_in(s.timezone, now);
   if (!s.expect_days[static_cast<std::size_t>(lt.weekday)] || lt.minutes < *s.expect_by)
     return std::nullopt;
+  // A feed paused, or in a blackout window, expects no file: its silence is no alarm.
+  if (!commit_pause(feed, store, lt.date).empty()) return std::nullopt;
   const std::int64_t day_start = local_midnight_in(s.timezone, now);
   if (store.ledger().seen_since(feed.name, day_start)) return std::nullopt;  // taken, or coming
   const std::string date = to_iso(lt.date);

@@ -79,6 +79,22 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
   return {};
 }
 
+std::string commit_pause(const FeedConfig& feed, RosterStore& store, CivilDate date) {
+  if (const auto p = store.pauses().in_force(feed.name, date)) {
+    return "the feed is paused" + (p->until ? " until " + to_iso(*p->until) : std::string()) +
+           " by " + p->by + (p->reason.empty() ? "" : " (" + p->reason + ")") +
+           ": its files are checked and reported as test imports, nothing is committed";
+  }
+  for (const YearlyWindow& w : feed.blackout) {
+    if (w.contains(date)) {
+      return "the school year's blackout " + w.text() +
+             " (school_year.blackout): files are checked and reported as test imports, nothing "
+             "is committed";
+    }
+  }
+  return "";
+}
+
 IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
                           const std::optional<DropOrigin>& origin, Mailer* mailer) {
@@ -110,7 +126,10 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     DecisionInput in;
     std::optional<RolloverCounts> rollover;
     in.refused = o.check.refused();
-    in.test_mode = feed.mode == FeedMode::test;
+    // Paused (by a person, or a blackout window): a test import, planned on the roster as it
+    // is, so that the first run after the pause works against the roster as it was.
+    const std::string paused = commit_pause(feed, store, as_of);
+    in.test_mode = feed.mode == FeedMode::test || !paused.empty();
     in.policy = feed.policy;
     in.check = o.check.counts;
     if (!in.refused) {
@@ -155,6 +174,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       in.delta = o.check.file.delta;
     }
     o.decision = decide(in);
+    if (!paused.empty() && o.decision.decision == Decision::dry_run) o.decision.reason = paused;
 
     // The QA report goes out before anything is committed.
     bool awaiting_report = false;

@@ -53,6 +53,11 @@ class Mailer;
 std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
                                     std::int64_t run);
 
+// Why nothing of the feed commits on `date` (the run's as-of date): a person paused it
+// (`rosterd pause`) or the date is in a school_year.blackout window; "" when runs commit as
+// usual. The words go into the run's reason and `rosterd status`.
+std::string commit_pause(const FeedConfig& feed, RosterStore& store, CivilDate date);
+
 // Checks `roster` with the feed's rules, plans it against the committed roster, decides, and
 // records the run (committing its changes when the decision is `committed`) in one transaction.
 // With a `mailer` and a qa_report list, the run's QA report is handed to the SMTP server before

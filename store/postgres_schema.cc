@@ -1,6 +1,7 @@
 #include <string>
 
 #include "store/drop_ledger.h"
+#include "store/feed_pauses.h"
 #include "store/mail_links.h"
 #include "store/run_records.h"
 #include "store/schema.h"
@@ -233,6 +234,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       delta_runs_sql(),
       // 11: SQLite's 16 (a run's school-year summary).
       school_year_runs_sql(),
+      // 12: SQLite's 17 (feeds paused by a person).
+      feed_pauses_sql(),
   };
   return migrations;
 }

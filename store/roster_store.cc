@@ -24,7 +24,8 @@ RosterStore::RosterStore(std::unique_ptr<SqlDb> db, const std::vector<std::strin
       identity_(*db_, clock, runs_, students_, actions_),
       pages_(*db_, runs_),
       mail_lists_(*db_, clock, actions_),
-      mail_links_(*db_, clock) {
+      mail_links_(*db_, clock),
+      pauses_(*db_, clock, actions_) {
   migrate(*db_, migrations);
   runs_.fail_abandoned();
 }

@@ -16,6 +16,7 @@
 #include "store/console_users.h"
 #include "store/drop_ledger.h"
 #include "store/feed_holds.h"
+#include "store/feed_pauses.h"
 #include "store/identity_decisions.h"
 #include "store/mail_links.h"
 #include "store/mail_lists.h"
@@ -50,6 +51,7 @@ class RosterStore {
   RunPages& pages() { return pages_; }
   MailLists& mail_lists() { return mail_lists_; }
   MailLinks& mail_links() { return mail_links_; }
+  FeedPauses& pauses() { return pauses_; }
   const Clock& clock() const { return clock_; }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
@@ -71,6 +73,7 @@ class RosterStore {
   RunPages pages_;
   MailLists mail_lists_;
   MailLinks mail_links_;
+  FeedPauses pauses_;
 };
 
 // Opens (creating and migrating) the SQLite store at `path`. Runs left `running` by a process

@@ -4,6 +4,7 @@
 
 #include "core/identity_key.h"
 #include "store/drop_ledger.h"
+#include "store/feed_pauses.h"
 #include "store/mail_links.h"
 #include "store/run_records.h"
 #include "store/schema.h"
@@ -253,6 +254,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       delta_runs_sql(),
       // 16: a run's school-year summary (planner/rollover.h).
       school_year_runs_sql(),
+      // 17: feeds paused by a person (store/feed_pauses.h).
+      feed_pauses_sql(),
   };
   return migrations;
 }

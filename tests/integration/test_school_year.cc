@@ -122,3 +122,95 @@ TEST_CASE("school year: `rosterd run` takes the rollover from the drop within th
   CHECK(runs[0]["state"] == "committed");
   CHECK(runs[0]["school_year"].get<std::string>().starts_with("School year rollover"));
 }
+
+TEST_CASE("school year: a paused feed checks and reports, commits nothing, until resumed") {
+  SchoolYearFeed feed;
+  const std::string cfg = feed.config.string();
+  const auto rosterd = [](const std::vector<std::string>& args) {
+    return run_process(ROSTERD_BIN, args);
+  };
+  // A pause needs a feed, a reason, and a last day not yet past.
+  CHECK(rosterd({"pause", "--config", cfg, "--feed", "gen"}).err.find("--reason") !=
+        std::string::npos);
+  CHECK(rosterd({"pause", "--config", cfg, "--feed", "nope", "--reason", "x"}).exit_status != 0);
+  CHECK(
+      rosterd({"pause", "--config", cfg, "--feed", "gen", "--until", "2020-01-01", "--reason", "x"})
+          .err.find("is before today") != std::string::npos);
+  const ProcessResult paused =
+      rosterd({"pause", "--config", cfg, "--feed", "gen", "--until", "2099-07-31", "--reason",
+               "summer: the SIS is being rebuilt"});
+  INFO(paused.out, paused.err);
+  REQUIRE(paused.exit_status == 0);
+  CHECK(paused.out.find("feed gen paused until the end of 2099-07-31") != std::string::npos);
+
+  // Tonight's file, with the nightly churn: checked, reported, not committed.
+  feed.district.night();
+  const ProcessResult r = feed.ingest(feed.district.file(), kGeneratorAsOf);
+  INFO(r.out, r.err);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["decision"] == "dry-run");
+  CHECK(j["reason"].get<std::string>().starts_with("the feed is paused until 2099-07-31 by "));
+  CHECK(j["reason"].get<std::string>().find("(summer: the SIS is being rebuilt): its files are "
+                                            "checked and reported as test imports") !=
+        std::string::npos);
+  const int planned_changes =
+      j["counts"]["added"].get<int>() + j["counts"]["deactivated"].get<int>();
+  const ProcessResult history = rosterd({"history", "--config", cfg, "--format", "json"});
+  const auto runs = nlohmann::json::parse(history.out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0]["state"] == "dry-run");
+  CHECK(runs[0]["reason"].get<std::string>().starts_with("the feed is paused"));
+
+  // Resumed, the same file commits against the roster as it was before the pause.
+  CHECK(rosterd({"resume", "--config", cfg, "--feed", "gen", "--reason", "SIS back"}).exit_status ==
+        0);
+  CHECK(rosterd({"resume", "--config", cfg, "--feed", "gen"}).exit_status == 1);  // not paused
+  const auto after = nlohmann::json::parse(feed.ingest(feed.district.file(), kGeneratorAsOf).out);
+  CHECK(after["decision"] == "committed");
+  CHECK(after["counts"]["added"].get<int>() + after["counts"]["deactivated"].get<int>() ==
+        planned_changes);
+}
+
+TEST_CASE("school year: in a blackout window the service commits nothing and tells no missing") {
+  const auto poll = [](const char* blackout) {
+    TempDir dir;
+    const auto cfg =
+        write_test_feed(dir.path(),
+                        std::string("    source:\n      local: {dir: drop, stable_for: 0s}\n"
+                                    "    schedule: {expect_by: \"00:00\", timezone: UTC}\n") +
+                            blackout,
+                        "live");
+    std::filesystem::create_directories(dir / "drop");
+    // A deadline of 00:00 UTC has always passed, and the drop is empty: the file is late.
+    return run_process(ROSTERD_BIN, {"run", "--once", "--config", cfg.string()});
+  };
+  CHECK(poll("").out.find("MISSING") != std::string::npos);
+  const ProcessResult quiet = poll("    school_year: {blackout: [\"01-01..12-31\"]}\n");
+  INFO(quiet.out, quiet.err);
+  CHECK(quiet.exit_status == 0);
+  CHECK(quiet.out.find("MISSING") == std::string::npos);
+
+  // A file in the window is taken and checked as a test import; after it, files commit.
+  TempDir dir;
+  const auto cfg = write_test_feed(dir.path(),
+                                   "    source:\n      local: {dir: drop, stable_for: 0s}\n"
+                                   "    school_year: {blackout: [\"08-01..08-31\"]}\n",
+                                   "live");
+  std::filesystem::create_directories(dir / "drop");
+  DistrictYear district(200, 3);
+  std::ofstream(dir / "drop/roster-0820.txt") << district.file();
+  const ProcessResult in_window = run_process(
+      ROSTERD_BIN, {"run", "--once", "--config", cfg.string(), "--as-of", "2026-08-20"});
+  INFO(in_window.out, in_window.err);
+  CHECK(in_window.out.find("dry-run") != std::string::npos);
+  district.night();
+  std::ofstream(dir / "drop/roster-0905.txt") << district.file();
+  run_process(ROSTERD_BIN, {"run", "--once", "--config", cfg.string(), "--as-of", "2026-09-05"});
+  const auto runs = nlohmann::json::parse(
+      run_process(ROSTERD_BIN, {"history", "--config", cfg.string(), "--format", "json"}).out);
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1]["state"] == "dry-run");
+  CHECK(runs[1]["reason"].get<std::string>().starts_with(
+      "the school year's blackout 08-01..08-31 (school_year.blackout)"));
+  CHECK(runs[0]["state"] == "committed");
+}

@@ -53,6 +53,44 @@ TEST_CASE(
   CHECK(feeds[0].held_runs == std::size_t{0});
 }
 
+TEST_CASE("status: a paused feed says why, and so does one in a blackout window; JSON keeps it") {
+  testing::TempDir dir;
+  const Config config = load_config(testing::write_test_feed(dir.path()));
+  std::vector<FeedStatus> feeds{feed_named("gen")};
+  add_store_facts(config, feeds);
+  CHECK(feeds[0].paused.empty());
+  {
+    const auto store = open_sqlite_store(config.store.sqlite.string());
+    store->pauses().pause("gen", std::nullopt, "district asked",
+                          Actor{"jo", ActionSource::cli, "", "district asked"});
+  }
+  feeds = {feed_named("gen")};
+  add_store_facts(config, feeds);
+  CHECK(feeds[0].paused ==
+        "the feed is paused by jo (district asked): its files are checked and reported as test "
+        "imports, nothing is committed");
+  ServiceStatus status;
+  status.feeds = feeds;
+  CHECK(parse_status_json(status_json(status)).feeds.at(0).paused == feeds[0].paused);
+
+  const Config blackout = load_config(testing::write_test_feed(
+      dir.path(), "    school_year: {blackout: [\"01-01..12-31\"]}\n", "live"));
+  {
+    const auto store = open_sqlite_store(config.store.sqlite.string());
+    REQUIRE(store->pauses().resume("gen", Actor{"jo", ActionSource::cli, "", ""}));
+    CHECK_FALSE(store->pauses().resume("gen", Actor{"jo", ActionSource::cli, "", ""}));
+    // A pause is over after its last day.
+    store->pauses().pause("gen", CivilDate{2026, 7, 31}, "summer",
+                          Actor{"jo", ActionSource::cli, "", ""});
+    CHECK(store->pauses().in_force("gen", CivilDate{2026, 7, 31}));
+    CHECK_FALSE(store->pauses().in_force("gen", CivilDate{2026, 8, 1}));
+    store->pauses().resume("gen", Actor{"jo", ActionSource::cli, "", ""});
+  }
+  feeds = {feed_named("gen")};
+  add_store_facts(blackout, feeds);
+  CHECK(feeds[0].paused.starts_with("the school year's blackout 01-01..12-31"));
+}
+
 TEST_CASE("status: a store that cannot be opened is told in each feed, never thrown") {
   testing::TempDir dir;
   Config config = load_config(testing::write_test_feed(dir.path()));
