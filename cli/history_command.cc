@@ -94,6 +94,10 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
     if (r.plan.linked != 0) out << ", linked " << group_thousands(r.plan.linked);
     if (r.rolled_back_by) out << "  (rolled back by run " << *r.rolled_back_by << ")";
     out << '\n';
+    // Why nothing committed (a paused feed, a test feed), and a new year's file for what it is.
+    if (r.state == RunState::dry_run && !r.reason.empty())
+      out << "    " << display_safe(r.reason) << '\n';
+    if (!r.school_year.empty()) out << "    " << display_safe(r.school_year) << '\n';
   }
   return kExitClean;
 }

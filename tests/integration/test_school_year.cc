@@ -160,6 +160,9 @@ TEST_CASE("school year: a paused feed checks and reports, commits nothing, until
   REQUIRE(runs.size() == 2);
   CHECK(runs[0]["state"] == "dry-run");
   CHECK(runs[0]["reason"].get<std::string>().starts_with("the feed is paused"));
+  CHECK(rosterd({"history", "--config", cfg}).out.find("dry-run") != std::string::npos);
+  CHECK(rosterd({"history", "--config", cfg}).out.find("    the feed is paused until 2099-07-31") !=
+        std::string::npos);
 
   // Resumed, the same file commits against the roster as it was before the pause.
   CHECK(rosterd({"resume", "--config", cfg, "--feed", "gen", "--reason", "SIS back"}).exit_status ==
