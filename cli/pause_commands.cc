@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/exit_status.h"
 #include "ops/feed_pause_actions.h"
+#include "pipeline/ingest_run.h"
 
 namespace rosterd {
 namespace {
@@ -28,7 +29,8 @@ int run_pause_command(const std::vector<std::string>& args, std::ostream& out) {
   }
   const auto store = open_store(config);
   const FeedPause p =
-      pause_feed(*store, config, feed, until, utc_date(store->clock().now()), cli_actor(cl));
+      pause_feed(*store, config, feed, until, feed_today(config.feed(feed), store->clock().now()),
+                 cli_actor(cl));
   out << "feed " << feed << " paused "
       << (p.until ? "until the end of " + to_iso(*p.until) : std::string("until resumed"))
       << ": its files are checked and reported as test imports, nothing is committed.\n";
@@ -42,7 +44,8 @@ int run_resume_command(const std::vector<std::string>& args, std::ostream& out) 
   const Config config = load_config_option(cl, usage);
   const std::string feed = required_feed(cl, usage);
   const auto store = open_store(config);
-  if (!resume_feed(*store, config, feed, cli_actor(cl))) {
+  if (!resume_feed(*store, config, feed, feed_today(config.feed(feed), store->clock().now()),
+                   cli_actor(cl))) {
     out << "feed " << feed << " was not paused.\n";
     return kExitDiscrepancies;  // nothing to do: told, not an error
   }

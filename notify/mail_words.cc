@@ -158,6 +158,10 @@ std::string trip_clause(const RunReport& r, const SafeguardTrip& t, const Distri
     return "the file has " + rounded_pct(t.value) +
            " fewer rows than the last committed one, so it was probably cut short";
   }
+  if (t.name == "max_update_pct" && in_rollover) {
+    return "besides the new year's promotions, it would update " + rounded_pct(t.value) + " of " +
+           count(p.active_before, "student", "students");
+  }
   if (t.name == "max_update_pct") {
     return "it would update " + group_thousands(p.updated) + " of " +
            count(p.active_before, "student", "students") + " (" + rounded_pct(t.value) + ")";

@@ -78,9 +78,12 @@ Banner run_banner(const RunReport& r, const QaMailOptions& o) {
   const bool test = r.state == RunState::dry_run;
   std::string s;
   if (test) {
-    s = run + " " + changes_phrase(p) +
-        " if it were live; nothing is committed while the feed "
-        "is in test mode";
+    // A live feed's test run: paused by a person or a blackout window, which the reason says.
+    const bool paused = r.reason.starts_with("the feed is paused") ||
+                        r.reason.starts_with("the school year's blackout");
+    s = run + " " + changes_phrase(p) + " if it were live; nothing is committed " +
+        (paused ? "because " + display_safe(r.reason.substr(0, r.reason.find(':')))
+                : std::string("while the feed is in test mode"));
   } else {
     s = run + " " + changes_phrase(p) + "; it is committed as this report goes out";
   }

@@ -17,8 +17,9 @@ namespace rosterd {
 FeedPause pause_feed(RosterStore& store, const Config& config, const std::string& feed,
                      std::optional<CivilDate> until, CivilDate today, const Actor& by);
 
-// Ends the feed's pause; false when it was not paused.
-bool resume_feed(RosterStore& store, const Config& config, const std::string& feed,
+// Ends the feed's pause; false when it was not paused on `today` (a pause whose last day is
+// past is cleared too).
+bool resume_feed(RosterStore& store, const Config& config, const std::string& feed, CivilDate today,
                  const Actor& by);
 
 }  // namespace rosterd

@@ -119,7 +119,7 @@ void add_store_facts(const Config& config, RosterStore& opened, std::vector<Feed
       f.past_deadline = !runs.empty() && runs.front().kind == RunKind::missing;
       f.outbox = store->outbox().backlog(f.feed);
       if (const auto it = config.feeds.find(f.feed); it != config.feeds.end())
-        f.paused = commit_pause(it->second, *store, utc_date(store->clock().now()));
+        f.paused = commit_pause(it->second, *store, feed_today(it->second, store->clock().now()));
     } catch (const std::exception& e) {
       f.store_problem = e.what();
     }

@@ -479,7 +479,8 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     std::error_code ec;
     // A file whose run finished before a crash, or whose archiving and after-action a crash
     // cut short, only needs those finished: it is not run again.
-    const bool done = f.status == "ingested" || (f.run_state && finished(*f.run_state));
+    const bool done =
+        f.status == "ingested" || f.status == "checked" || (f.run_state && finished(*f.run_state));
     const bool staged_copy = f.is_set() ? std::filesystem::is_directory(f.local_path, ec)
                                         : std::filesystem::is_regular_file(f.local_path, ec);
     if (!done && !staged_copy) {
@@ -534,12 +535,19 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
     const bool resumed = !r.outcome;
     if (resumed) log::info("drop.resumed", {{"feed", feed_.name}, {"file", f.remote_name}});
     // Where the staged copy is: the record says, until it says where the copy goes.
+    const bool moved_on = f.status == "ingested" || f.status == "checked";
     const std::filesystem::path staged =
-        f.status == "ingested"
-            ? staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename()
-            : std::filesystem::path(f.local_path);
-    if (f.status != "ingested") {
-      f.status = "ingested";
+        moved_on ? staging_dir(config_, feed_.name) / std::filesystem::path(f.local_path).filename()
+                 : std::filesystem::path(f.local_path);
+    if (!moved_on) {
+      // A live feed's run commits nothing only while the feed is paused (a person's pause, a
+      // blackout): its file was checked, not ingested, so the same bytes sent after the pause
+      // are no repeat of it and are committed then.
+      const std::optional<RunState> state =
+          r.outcome ? std::optional<RunState>(run_state_of(r.outcome->decision.decision))
+                    : f.run_state;
+      f.status =
+          feed_.mode == FeedMode::live && state == RunState::dry_run ? "checked" : "ingested";
       if (archive) f.local_path = (archive->path() / staged.filename()).string();
       store_.ledger().update(f);
       fault_point("file.ingested");
@@ -576,7 +584,7 @@ void FeedIntake::archive_staged_copy(const std::filesystem::path& staged, const 
 void FeedIntake::settle_repeats() {
   for (SourceFile r : store_.ledger().unsettled_repeats(feed_.name)) {
     const auto original = r.repeat_of ? store_.ledger().file(*r.repeat_of) : std::nullopt;
-    if (original && original->status == "ingested") {
+    if (original && (original->status == "ingested" || original->status == "checked")) {
       after_take(r);
     } else if (r.after_action.empty()) {
       r.after_action =

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "core/fault_point.h"
+#include "core/local_time.h"
 #include "core/log.h"
 #include "core/utf8.h"
 #include "notify/qa_report_mail.h"
@@ -95,6 +96,10 @@ std::string commit_pause(const FeedConfig& feed, RosterStore& store, CivilDate d
   return "";
 }
 
+CivilDate feed_today(const FeedConfig& feed, std::int64_t unix) {
+  return local_time_in(feed.schedule.timezone, unix).date;
+}
+
 IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                           const std::filesystem::path& roster, std::size_t threads, CivilDate as_of,
                           const std::optional<DropOrigin>& origin, Mailer* mailer) {
@@ -163,7 +168,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         in.rollover = &*rollover;
         in.in_rollover_window = feed.rollover->window.contains(as_of);
         in.rollover_window = feed.rollover->window.text();
-        if (in.in_rollover_window || looks_like_rollover(*rollover, o.plan.counts.active_before))
+        if (looks_like_rollover(*rollover, o.plan.counts.active_before))
           o.school_year = rollover_summary(*rollover, feed.rollover->window);
       }
       in.rekey_min_students = feed.identity.rekey_min_students;

@@ -58,6 +58,10 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
 // usual. The words go into the run's reason and `rosterd status`.
 std::string commit_pause(const FeedConfig& feed, RosterStore& store, CivilDate date);
 
+// The feed's own date at `unix` (schedule.timezone; the machine's zone when unset): the day
+// the service runs the feed's files as of, and the day pauses and blackouts are read on.
+CivilDate feed_today(const FeedConfig& feed, std::int64_t unix);
+
 // Checks `roster` with the feed's rules, plans it against the committed roster, decides, and
 // records the run (committing its changes when the decision is `committed`) in one transaction.
 // With a `mailer` and a qa_report list, the run's QA report is handed to the SMTP server before

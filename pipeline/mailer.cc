@@ -117,7 +117,11 @@ void Mailer::settle_awaiting_runs(const std::string& feed_name) {
     const std::string within =
         duration_words(feed.report.deliver_within.count()) + " (report.deliver_within)";
     std::string why;
-    if (report) {
+    const std::string paused = commit_pause(feed, store_, feed_today(feed, clock_.now()));
+    if (!paused.empty()) {
+      // Paused since it was held: it waits for a person, as the pause says nothing commits.
+      why = paused;
+    } else if (report) {
       if (epoch_of(report->sent_at) <= deadline) {
         try {
           store_.decisions().approve(

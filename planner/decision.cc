@@ -51,7 +51,12 @@ DecisionResult decide(const DecisionInput& in) {
   PlanCounts plan = in.plan;
   std::array<std::uint32_t, kFieldCount> field_changes = in.field_changes;
   std::optional<std::uint32_t> previous_rows = in.previous_rows;
-  if (in.rollover != nullptr && in.in_rollover_window) {
+  // Only a file that is a new year's (most students a grade up): an ordinary night within the
+  // window that loses the seniors is a file cut short, not a graduation.
+  const bool rollover_file =
+      in.rollover != nullptr && looks_like_rollover(*in.rollover, in.plan.active_before);
+  const bool rollover_applies = rollover_file && in.in_rollover_window;
+  if (rollover_applies) {
     const RolloverCounts& ro = *in.rollover;
     const auto less = [](std::uint32_t a, std::uint32_t b) { return a > b ? a - b : 0; };
     plan.deactivated = less(plan.deactivated, ro.graduated);
@@ -60,7 +65,7 @@ DecisionResult decide(const DecisionInput& in) {
         less(field_changes[field_index(Field::grade)], ro.promoted);
     field_changes[field_index(Field::campus)] =
         less(field_changes[field_index(Field::campus)], ro.moved_with_grade);
-    if (previous_rows) previous_rows = less(*previous_rows, ro.graduated);
+    if (previous_rows) previous_rows = less(*previous_rows, ro.graduated_absent);
   }
   const double rejected = pct(in.check.rows_rejected, in.check.rows_read);
   if (over(rejected, p.max_reject_pct)) {
@@ -75,7 +80,7 @@ DecisionResult decide(const DecisionInput& in) {
   if (had_roster) {
     const double deactivated = pct(plan.deactivated, plan.active_before);
     const std::string graduates =
-        in.rollover != nullptr && in.in_rollover_window && in.rollover->graduated != 0
+        rollover_applies && in.rollover->graduated != 0
             ? " besides the " + group_thousands(in.rollover->graduated) + " graduates"
             : "";
     if (over(deactivated, p.max_deactivate_pct)) {
@@ -137,13 +142,21 @@ DecisionResult decide(const DecisionInput& in) {
       const auto it = in.campus_policies->find(c.campus);
       if (it == in.campus_policies->end()) continue;
       const CampusPolicy& cp = it->second;
-      // Scope leavers are not counted here (scope_change covers them).
-      const double campus_deactivated = pct(c.deactivated, c.rows + c.withdrawn);
+      // Scope leavers are not counted here (scope_change covers them); a new year's
+      // graduates are not withdrawals, at their school either.
+      std::uint32_t campus_withdrawals = c.deactivated;
+      if (rollover_applies) {
+        const auto grads = in.rollover->graduated_by_campus.find(c.campus);
+        if (grads != in.rollover->graduated_by_campus.end())
+          campus_withdrawals =
+              campus_withdrawals > grads->second ? campus_withdrawals - grads->second : 0;
+      }
+      const double campus_deactivated = pct(campus_withdrawals, c.rows + c.withdrawn);
       if (had_roster && cp.max_deactivate_pct && over(campus_deactivated, *cp.max_deactivate_pct)) {
         r.trips.push_back({"per_campus." + c.campus + ".max_deactivate_pct", *cp.max_deactivate_pct,
                            campus_deactivated,
-                           "campus " + c.campus + ": " + group_thousands(c.deactivated) + " of " +
-                               group_thousands(c.rows + c.withdrawn) +
+                           "campus " + c.campus + ": " + group_thousands(campus_withdrawals) +
+                               " of " + group_thousands(c.rows + c.withdrawn) +
                                " students would be deactivated (" + fmt_pct(campus_deactivated) +
                                ")"});
       }
@@ -168,8 +181,7 @@ DecisionResult decide(const DecisionInput& in) {
              group_thousands(plan.proposed_rekeys) + " deactivations and " +
              group_thousands(plan.proposed_rekeys) + " additions"});
   }
-  if (in.rollover != nullptr && !in.in_rollover_window &&
-      looks_like_rollover(*in.rollover, in.plan.active_before)) {
+  if (rollover_file && !in.in_rollover_window) {
     // Outside the window a new year's file is no ordinary night: said as such, not as a
     // hundred safeguards at once.
     const double share = pct(in.rollover->promoted, in.plan.active_before);

@@ -81,7 +81,13 @@ RolloverCounts classify_rollover(const Plan& plan, const RolloverConfig& config)
       case ChangeKind::deactivated: {
         if (ch.left_scope || !ch.before) break;
         const int from = rung((*ch.before)[g]);
-        ++(top >= 0 && from == top ? n.graduated : n.withdrawn);
+        if (top >= 0 && from == top) {
+          ++n.graduated;
+          if (ch.line == 0) ++n.graduated_absent;
+          ++n.graduated_by_campus[(*ch.before)[c]];
+        } else {
+          ++n.withdrawn;
+        }
         break;
       }
       case ChangeKind::updated:
@@ -101,9 +107,12 @@ RolloverCounts classify_rollover(const Plan& plan, const RolloverConfig& config)
         }
         bool campus_explained = !campus_changed;
         if (campus_changed) {
-          // A promoted student at a school that held their new grade: the grade moved school.
-          if (promoted &&
-              held.count(std::make_pair(std::string(ch.after(g)), std::string(ch.after(c)))) != 0) {
+          // A promoted student now at a school that held their new grade, from one that did
+          // not: the grade moved school. A school that teaches the new grade itself keeps its
+          // students; a move from it is no rollover's.
+          const std::string new_grade(ch.after(g));
+          if (promoted && held.count(std::make_pair(new_grade, std::string(ch.after(c)))) != 0 &&
+              held.count(std::make_pair(new_grade, (*ch.before)[c])) == 0) {
             ++n.moved_with_grade;
             campus_explained = true;
           } else {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,12 +51,15 @@ std::vector<std::string> default_grade_ladder();
 
 // What a file's changes are, measured against the rollover.
 struct RolloverCounts {
-  std::uint32_t promoted = 0;   // a continuing student one grade up
-  std::uint32_t retained = 0;   // a continuing student in the same grade
-  std::uint32_t graduated = 0;  // the highest grade, absent or withdrawn
-  std::uint32_t entered = 0;    // added in an entry grade
-  // Of the promoted, those at another school, one that held their new grade before: the grade
-  // moves school (fifth graders to the middle school).
+  std::uint32_t promoted = 0;          // a continuing student one grade up
+  std::uint32_t retained = 0;          // a continuing student in the same grade
+  std::uint32_t graduated = 0;         // the highest grade, absent or withdrawn
+  std::uint32_t graduated_absent = 0;  // of them, absent from the file (no row)
+  // The graduates by the school they were at, for the schools' own deactivation limits.
+  std::map<std::string, std::uint32_t, std::less<>> graduated_by_campus;
+  std::uint32_t entered = 0;  // added in an entry grade
+  // Of the promoted, those at another school that held their new grade before, from a school
+  // that did not: the grade moves school (fifth graders to the middle school).
   std::uint32_t moved_with_grade = 0;
   // Not explained: withdrawn from another grade; grade changed otherwise (skipped, back);
   // school changed without a promotion that explains it.
@@ -67,8 +71,9 @@ struct RolloverCounts {
 };
 
 // Sorts `plan`'s changes (made against the committed roster) by the rollover of `grades`. The
-// schools that held each grade are learned from the plan's before-images: every continuing
-// student the rollover promotes has one. Students the plan leaves unchanged count as retained.
+// schools that held each grade are learned from the before-images of the students the file
+// changes (every continuing student the rollover promotes has one). Students the plan leaves
+// unchanged count as retained.
 RolloverCounts classify_rollover(const Plan& plan, const RolloverConfig& config);
 
 // Whether the file looks like a new school year's: more than half of the active students one

@@ -142,7 +142,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   }
   out << "  Decision: " << run_state_name(r.state);
   if (r.state == RunState::dry_run) out << " (nothing was written)";
-  if (!r.reason.empty()) out << ": " << r.reason;
+  if (!r.reason.empty()) out << ": " << display_safe(r.reason);  // may hold a person's words
   out << "\n";
   for (const ReportAction& a : r.actions) {
     out << "  " << display_safe(a.at) << ": " << display_safe(a.action) << " by "

@@ -286,9 +286,10 @@ class Service {
       if (!store->holds().hold(feed.name, FeedHold::run))
         return {"busy (another instance's poll)", false};
       Mailer mailer(config, *store);
-      const PollResult poll =
-          poll_feed(config, feed, *store, mailer,
-                    {options_.threads_per_run, today_utc(), false, false}, &drop_state);
+      const PollResult poll = poll_feed(
+          config, feed, *store, mailer,
+          {options_.threads_per_run, feed_today(feed, store->clock().now()), false, false},
+          &drop_state);
       settle_unpolled_feeds(config, *store, mailer);  // their runs come from `rosterd ingest`
       if (!poll_fault.empty()) {
         log::info("service.poll_recovered", {{"feed", feed.name}});

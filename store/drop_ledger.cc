@@ -220,8 +220,8 @@ std::vector<SourceFile> DropLedger::pending(const std::string& feed) {
   std::vector<SourceFile> out;
   Statement q(db_, std::string("SELECT ") + kSourceColumns +
                        " WHERE f.feed = ? AND (f.status = 'fetched' AND (f.run_id IS NULL OR "
-                       "r.decision <> 'running') OR f.status = 'ingested' AND f.after_action = "
-                       "'') ORDER BY f.id");
+                       "r.decision <> 'running') OR f.status IN ('ingested', 'checked') AND "
+                       "f.after_action = '') ORDER BY f.id");
   q.bind(1, feed);
   while (q.step())
     out.push_back(read_source_file(q));
@@ -250,8 +250,10 @@ std::vector<SourceFile> DropLedger::recent(const std::string& feed, std::size_t 
 }
 
 std::optional<SourceFile> DropLedger::last_ingested(const std::string& feed) {
-  Statement q(db_, std::string("SELECT ") + kSourceColumns +
-                       " WHERE f.feed = ? AND f.status = 'ingested' ORDER BY f.id DESC LIMIT 1");
+  Statement q(db_,
+              std::string("SELECT ") + kSourceColumns +
+                  " WHERE f.feed = ? AND f.status IN ('ingested', 'checked') ORDER BY f.id DESC "
+                  "LIMIT 1");
   q.bind(1, feed);
   if (!q.step()) return std::nullopt;
   return read_source_file(q);

@@ -57,7 +57,7 @@ class DropLedger {
   std::vector<SourceFile> unsettled_repeats(const std::string& feed);
   // The last `last` records, newest first, of one feed (or all when `feed` is empty).
   std::vector<SourceFile> recent(const std::string& feed, std::size_t last);
-  // The feed's last file that was ingested (not a repeat), if any.
+  // The feed's last file that was ingested or checked (not a repeat), if any.
   std::optional<SourceFile> last_ingested(const std::string& feed);
   // True when a file of the feed entered the ledger, or was first listed in its drop (still
   // being delivered), at or after `since` (seconds since the epoch).

@@ -33,7 +33,8 @@ struct SourceFile {
   std::int64_t mtime = 0;
   std::string sha256;   // empty when the file was not downloaded (too large)
   std::string seen_at;  // UTC, ISO 8601
-  // fetched: downloaded, waiting for (or in) its run; ingested: its run finished;
+  // fetched: downloaded, waiting for (or in) its run; ingested: its run finished; checked: its
+  // run finished while the feed was paused (a test import: its bytes are no repeat source);
   // repeat: the same bytes as repeat_of, not ingested again; too_large: over max_bytes, not taken;
   // failed: its run failed `attempts` times and it will not be tried again.
   std::string status;

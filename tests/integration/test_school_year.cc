@@ -217,3 +217,30 @@ TEST_CASE("school year: in a blackout window the service commits nothing and tel
       "the school year's blackout 08-01..08-31 (school_year.blackout)"));
   CHECK(runs[0]["state"] == "committed");
 }
+
+TEST_CASE("school year: the same bytes after a pause are committed, not taken for a repeat") {
+  SchoolYearFeed feed("    source:\n      local: {dir: drop, stable_for: 0s}\n");
+  const std::string cfg = feed.config.string();
+  std::filesystem::create_directories(feed.dir / "drop");
+  REQUIRE(run_process(ROSTERD_BIN,
+                      {"pause", "--config", cfg, "--feed", "gen", "--reason", "SIS migration"})
+              .exit_status == 0);
+  feed.district.night();
+  const std::string tonight = feed.district.file();
+  std::ofstream(feed.dir / "drop/roster-1.txt") << tonight;
+  const std::vector<std::string> once = {"run", "--once",  "--config",
+                                         cfg,   "--as-of", kGeneratorAsOf};
+  CHECK(run_process(ROSTERD_BIN, once).out.find("dry-run") != std::string::npos);
+  REQUIRE(run_process(ROSTERD_BIN, {"resume", "--config", cfg, "--feed", "gen"}).exit_status == 0);
+  // The SIS sends the same export again the first night after the pause.
+  std::ofstream(feed.dir / "drop/roster-2.txt") << tonight;
+  const ProcessResult after = run_process(ROSTERD_BIN, once);
+  INFO(after.out, after.err);
+  CHECK(after.out.find("repeat") == std::string::npos);
+  const auto runs = nlohmann::json::parse(
+      run_process(ROSTERD_BIN, {"history", "--config", cfg, "--format", "json"}).out);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0]["state"] == "committed");
+  CHECK(runs[0]["file"] == "roster-2.txt");
+  CHECK(runs[1]["state"] == "dry-run");
+}

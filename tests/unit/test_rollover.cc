@@ -2,6 +2,9 @@
 // are sorted, and how the safeguards weigh what the rollover does not explain.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "config/config.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
@@ -88,6 +91,20 @@ TEST_CASE("rollover: a new year's changes sorted into what it explains and what 
   CHECK_FALSE(looks_like_rollover(n, 8));  // half is not most
 }
 
+TEST_CASE("rollover: a move from a school that teaches the new grade itself is not explained") {
+  testing::MemoryRoster roster;
+  for (const Row& r : {kid("1", "06", "105"), kid("2", "07", "105"), kid("3", "07", "102")})
+    roster.add(r);
+  // 105 is a K-8 school: its sixth grader going to the middle school 102 is a transfer.
+  const CheckResult check = testing::check_text(
+      testing::roster_text({kid("1", "07", "102"), kid("2", "08", "105"), kid("3", "08", "102")}));
+  const RolloverCounts n = classify_rollover(make_plan(check, roster), config());
+  CHECK(n.promoted == 3);
+  CHECK(n.moved_with_grade == 0);
+  CHECK(n.other_campus_changes == 1);
+  CHECK(n.explained_updates == 2);
+}
+
 TEST_CASE("rollover: the safeguards weigh what it does not explain, within the window only") {
   // 1,000 students: 900 a grade up (all of them updates), 77 seniors graduated.
   RolloverCounts n;
@@ -127,6 +144,31 @@ TEST_CASE("rollover: the safeguards weigh what it does not explain, within the w
     REQUIRE(r.trips.size() == 1);
     CHECK(r.trips[0].name == "max_deactivate_pct");
     CHECK(r.trips[0].value == doctest::Approx(20.0));
+  }
+  SUBCASE("within the window, a file that is no new year's: the seniors missing are withdrawals") {
+    in.in_rollover_window = true;
+    n.promoted = 0;
+    n.explained_updates = 0;
+    in.plan.updated = 0;
+    in.field_changes = {};
+    const DecisionResult r = decide(in);
+    REQUIRE(r.trips.size() == 1);
+    CHECK(r.trips[0].name == "max_deactivate_pct");
+    CHECK(r.trips[0].value == doctest::Approx(7.7));
+  }
+  SUBCASE("a school's own limit counts its graduates out too") {
+    const std::map<std::string, CampusPolicy, std::less<>> schools = {{"103", {10.0, {}}}};
+    const std::vector<CampusCounts> campuses = {{"103", 323, 0, 0, 0, 230, 77, 77, 0, 0}};
+    n.graduated_by_campus = {{"103", 77}};
+    in.campus_policies = &schools;
+    in.campuses = &campuses;
+    in.in_rollover_window = true;
+    CHECK(decide(in).decision == Decision::committed);
+    in.in_rollover_window = false;
+    const auto names = decide(in).trips;
+    CHECK(std::any_of(names.begin(), names.end(), [](const SafeguardTrip& t) {
+      return t.name == "per_campus.103.max_deactivate_pct";
+    }));
   }
   SUBCASE("outside the window: held, saying it looks like the new year's file") {
     const DecisionResult r = decide(in);
