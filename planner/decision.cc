@@ -56,9 +56,9 @@ DecisionResult decide(const DecisionInput& in) {
   const bool rollover_file =
       in.rollover != nullptr && looks_like_rollover(*in.rollover, in.plan.active_before);
   const bool rollover_applies = rollover_file && in.in_rollover_window;
+  const auto less = [](std::uint32_t a, std::uint32_t b) { return a > b ? a - b : 0; };
   if (rollover_applies) {
     const RolloverCounts& ro = *in.rollover;
-    const auto less = [](std::uint32_t a, std::uint32_t b) { return a > b ? a - b : 0; };
     plan.deactivated = less(plan.deactivated, ro.graduated);
     plan.updated = less(plan.updated, ro.explained_updates);
     field_changes[field_index(Field::grade)] =
@@ -148,8 +148,7 @@ DecisionResult decide(const DecisionInput& in) {
       if (rollover_applies) {
         const auto grads = in.rollover->graduated_by_campus.find(c.campus);
         if (grads != in.rollover->graduated_by_campus.end())
-          campus_withdrawals =
-              campus_withdrawals > grads->second ? campus_withdrawals - grads->second : 0;
+          campus_withdrawals = less(campus_withdrawals, grads->second);
       }
       const double campus_deactivated = pct(campus_withdrawals, c.rows + c.withdrawn);
       if (had_roster && cp.max_deactivate_pct && over(campus_deactivated, *cp.max_deactivate_pct)) {
