@@ -41,6 +41,15 @@ void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs) {
     } else {
       w.null();
     }
+    for (const auto& [key, value] :
+         {std::pair{"held_part", r.held_part}, {"split_of", r.split_of}}) {
+      w.key(key);
+      if (value) {
+        w.value(*value);
+      } else {
+        w.null();
+      }
+    }
     w.end_object();
   }
   w.end_array();
@@ -94,6 +103,12 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
     if (r.plan.linked != 0) out << ", linked " << group_thousands(r.plan.linked);
     if (r.rolled_back_by) out << "  (rolled back by run " << *r.rolled_back_by << ")";
     out << '\n';
+    // policy.on_trip hold_unsafe: the two halves of one file name each other.
+    if (r.held_part)
+      out << "    the changes a safeguard tripped on are held as run " << *r.held_part << '\n';
+    if (r.split_of)
+      out << "    the part of run " << *r.split_of << "'s file a safeguard held; run "
+          << *r.split_of << " committed the rest\n";
     // Why nothing committed (a paused feed, a test feed), and a new year's file for what it is.
     if (r.state == RunState::dry_run && !r.reason.empty())
       out << "    " << display_safe(r.reason) << '\n';

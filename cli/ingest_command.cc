@@ -18,7 +18,7 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
   const auto store = open_store(config);
   const IngestOutcome o = ingest_roster(config, feed, *store, cl.positional()[0], options);
   RunReport report = o.report(feed.name);
-  report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id);
+  report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id, o.held_run);
   print_report(out, report, format);
   switch (o.decision.decision) {
     case Decision::refused:
@@ -28,6 +28,7 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
     default:
       break;
   }
+  if (o.held_run) return kExitHeld;  // a part of the file waits for a person
   if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
     return kExitDiscrepancies;
   return kExitClean;

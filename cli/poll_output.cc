@@ -68,12 +68,12 @@ int print_poll(std::ostream& out, const Config& config, const FeedConfig& feed, 
     }
     const IngestOutcome& o = *run.outcome;
     RunReport report = o.report(feed.name);
-    report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id);
+    report.next_steps = next_steps(config.file.string(), o.decision.decision, o.run_id, o.held_run);
     print_report(out, report, format);
     out << feed.name << ": " << display_safe(run.file.remote_name)
         << " in the drop: " << display_safe(run.file.after_action) << '\n';
     if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
-    if (o.decision.decision == Decision::held) status = worse(status, kExitHeld);
+    if (o.decision.decision == Decision::held || o.held_run) status = worse(status, kExitHeld);
     if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
       status = worse(status, kExitDiscrepancies);
   }

@@ -8,11 +8,16 @@
 namespace rosterd {
 
 void parse_policy(const YamlNode& n, Policy& p) {
-  n.expect_keys({"commit", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct",
+  n.expect_keys({"commit", "on_trip", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct",
                  "max_update_pct", "max_field_change_pct"});
   if (!n["commit"].is_null()) {
     p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual
                                                                      : CommitMode::automatic;
+  }
+  if (!n["on_trip"].is_null()) {
+    p.on_trip = n["on_trip"].as_choice({"hold", "hold_unsafe"}) == "hold_unsafe"
+                    ? OnTrip::hold_unsafe
+                    : OnTrip::hold;
   }
   const auto pct = [&](const char* key, double& out) {
     if (!n[key].is_null()) out = n[key].as_number_in(0, 100, "a percentage");

@@ -36,7 +36,9 @@ nlohmann::json run_json(const RunRecord& r) {
           {"reactivated", r.plan.reactivated},
           {"rekeyed", r.plan.rekeyed},
           {"decided_by", r.decided_by},
-          {"rolled_back_by", or_null(r.rolled_back_by)}};
+          {"rolled_back_by", or_null(r.rolled_back_by)},
+          {"held_part", or_null(r.held_part)},
+          {"split_of", or_null(r.split_of)}};
 }
 
 nlohmann::json change_json(const Change& c) {

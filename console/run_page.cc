@@ -173,6 +173,19 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
     body += "<p class=\"panel notice\" role=\"status\">" + html(message) + "</p>";
   body += "<p class=\"panel\">" + state_badge(r) + " " + html(run_sentence(r)) + "</p>";
   if (!r.school_year.empty()) body += "<p class=\"panel\">" + html(r.school_year) + "</p>";
+  // policy.on_trip hold_unsafe: the two halves of one file link to each other.
+  if (r.held_part) {
+    body += "<p class=\"panel notice\">A safeguard held part of this file: <a href=\"" +
+            html(run_href(*r.held_part)) + "\">run " + std::to_string(*r.held_part) +
+            "</a> holds the changes it tripped on, for someone to approve or reject. This run "
+            "committed the rest.</p>";
+  }
+  if (r.split_of) {
+    body += "<p class=\"panel notice\">These are the changes of <a href=\"" +
+            html(run_href(*r.split_of)) + "\">run " + std::to_string(*r.split_of) +
+            "</a>'s file that a safeguard tripped on; run " + std::to_string(*r.split_of) +
+            " committed the rest. Approving this run makes these changes too.</p>";
+  }
   body += "<dl class=\"facts\"><dt>Feed</dt><dd><a href=\"" + html(feed_href(r.feed)) + "\">" +
           html(r.feed) + "</a></dd><dt>File</dt><dd>" + html(r.file_name) + " (" +
           thousands(static_cast<std::int64_t>(r.bytes)) + " bytes)</dd><dt>Started</dt><dd>" +

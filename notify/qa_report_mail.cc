@@ -8,6 +8,7 @@
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
 #include "notify/report_csv.h"
+#include "planner/unsafe_changes.h"
 
 namespace rosterd {
 namespace {
@@ -66,6 +67,14 @@ Banner run_banner(const RunReport& r, const QaMailOptions& o) {
                 " of the run, and otherwise waits for someone to approve it. A notice follows "
                 "when it is committed."};
   }
+  if (r.split_of && r.state == RunState::held) {
+    return {MailTone::stop, "Held in part",
+            run + " holds " + held_changes_phrase(p) + " of this file: " + trips_text() +
+                ". The rest of the file was committed by run " + std::to_string(*r.split_of) +
+                "; these changes are made only if someone approves them." +
+                (o.links.review.empty() ? ask(o, "approve or reject them")
+                                        : " Review them and decide.")};
+  }
   if (r.state == RunState::held) {
     const std::string why = r.trips.empty() ? "it waits for a person to approve it" +
                                                   (r.reason.empty() ? "" : " (" + r.reason + ")")
@@ -103,6 +112,18 @@ Banner run_banner(const RunReport& r, const QaMailOptions& o) {
     s += ". " + count(matches, "student was", "students were") +
          " not added because they look like a student the platform already has: decide whether "
          "they are the same";
+  }
+  if (r.held_part && !test) {
+    // policy.on_trip hold_unsafe: the rest of the file commits, what tripped waits.
+    tone = MailTone::stop;
+    headline = "Committed in part";
+    s += ". " + held_changes_phrase(*r.held_part) +
+         " are held for a person to approve: " + trips_text();
+    std::string whom = ask(o, "approve or reject them");
+    if (!whom.empty()) {
+      whom.pop_back();  // its full stop: the sentence gets one below
+      s += "." + whom;
+    }
   }
   if (tone == MailTone::good) s += test ? "" : ". Nothing for you to do";
   return {tone, headline, s + "."};
@@ -150,9 +171,12 @@ std::string qa_subject(const RunReport& r, const QaMailOptions& o) {
            " — " + (r.trips.empty() ? std::string("approval needed") : trips());
   }
   if (o.awaiting_delivery) return head + "HELD until this report is delivered — " + counts;
+  if (r.state == RunState::held && r.split_of)
+    return head + "HELD IN PART — " + held_changes_phrase(p) + ": " + trips();
   if (r.state == RunState::held)
     return head + "HELD — " + (r.trips.empty() ? std::string("approval needed") : trips());
   if (r.state == RunState::dry_run) return head + "TEST RUN — " + counts;
+  if (r.held_part) return head + "COMMITTED IN PART — " + counts + "; held: " + trips();
   return head + "PASSED — " + counts;
 }
 

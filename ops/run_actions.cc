@@ -23,11 +23,16 @@ RunView show_run(RosterStore& store, std::int64_t id) {
     if (!is_file_level(d.code)) v.rows_.push_back(d);
   }
   v.actions = store.actions().for_run(id);
+  if (run->held_part) v.held_part = store.runs().get(*run->held_part);
   return v;
 }
 
 RunReport RunView::report() const {
   RunReport r = report_of_run(run);
+  if (held_part) {
+    r.held_part = held_part->plan;
+    r.held_state = held_part->state;
+  }
   for (const Discrepancy& d : discrepancies) {
     ++r.by_code[static_cast<std::size_t>(d.code)];
     if (is_file_level(d.code)) r.refusal = d;

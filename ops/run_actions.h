@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct RunView {
   std::vector<Change> changes;
   std::vector<IdentityAlert> alerts;  // the alerts it raised, as they stand
   std::vector<ActionRecord> actions;  // who decided about it, oldest first
+  // The run holding the part of its file a safeguard held (policy.on_trip: hold_unsafe).
+  std::optional<RunRecord> held_part;
 
   // Its report. REQUIRES: the view outlives it (the report points into it).
   RunReport report() const;

@@ -23,7 +23,9 @@ IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
       decision(std::move(other.decision)),
       rules_change(std::move(other.rules_change)),
       school_year(std::move(other.school_year)),
-      campuses(std::move(other.campuses)) {
+      campuses(std::move(other.campuses)),
+      split(std::move(other.split)),
+      held_run(other.held_run) {
   repoint(&other.check.students);
 }
 
@@ -35,12 +37,19 @@ IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
   rules_change = std::move(other.rules_change);
   school_year = std::move(other.school_year);
   campuses = std::move(other.campuses);
+  split = std::move(other.split);
+  held_run = other.held_run;
   repoint(&other.check.students);
   return *this;
 }
 
 void IngestOutcome::repoint(const StudentTable* from) {
-  for (std::vector<Change>* list : {&plan.changes, &plan.suppressed}) {
+  std::vector<std::vector<Change>*> lists{&plan.changes, &plan.suppressed};
+  if (split) {
+    lists.push_back(&split->committed);
+    lists.push_back(&split->held);
+  }
+  for (std::vector<Change>* list : lists) {
     for (Change& c : *list) {
       if (c.after_table == from) c.after_table = &check.students;
     }
@@ -60,14 +69,28 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.campuses = campuses;
     r.rules_change = rules_change;
     r.school_year = school_year;
+    if (split) {
+      // This run is the part that commits; the rest is said as held.
+      r.plan = split->committed_counts;
+      r.changes = &split->committed;
+      r.held_part = split->held_counts;
+      r.held_run = held_run;
+    }
   }
   return r;
 }
 
 std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
-                                    std::int64_t run) {
+                                    std::int64_t run, std::optional<std::int64_t> held_run) {
   const std::string id = std::to_string(run);
   const std::string cfg = " --config " + config_file;
+  if (decision == Decision::committed && held_run) {
+    const std::string held = std::to_string(*held_run);
+    return {"The rest of the file is committed. To commit the held part: rosterd approve" + cfg +
+                " " + held,
+            "To discard the held part: rosterd reject" + cfg + " " + held,
+            "To undo what this run committed: rosterd rollback" + cfg + " " + id};
+  }
   if (decision == Decision::held) {
     return {"Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
             "To discard it: rosterd reject" + cfg + " " + id};
@@ -180,6 +203,18 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     }
     o.decision = decide(in);
     if (!paused.empty() && o.decision.decision == Decision::dry_run) o.decision.reason = paused;
+    if (o.decision.hold_unsafe_only) {
+      // policy.on_trip hold_unsafe: what the trips are about waits for a person, the rest
+      // commits. A file all of whose changes are held (or none) is held whole, as ever.
+      SplitChanges parts = split_changes(o.plan, unsafe_changes(o.decision.trips));
+      if (!parts.committed.empty() && !parts.held.empty()) {
+        o.decision.decision = Decision::committed;
+        o.decision.reason = "a safeguard tripped: the changes it is about (" +
+                            held_changes_phrase(parts.held_counts) +
+                            ") are held for approval as a run of their own; the rest is committed";
+        o.split = std::move(parts);
+      }
+    }
 
     // The QA report goes out before anything is committed.
     bool awaiting_report = false;
@@ -196,7 +231,16 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
           run_mail->send(report, feed.notify.qa_report, options, run_key + "qa_report");
       // One copy delivered is the district told; a copy to an address the server refuses
       // keeps trying on its own.
-      if (delivered == 0 && feed.report.required && o.decision.decision == Decision::committed) {
+      if (delivered == 0 && feed.report.required && o.split) {
+        // A safeguard tripped: with no report delivered, nothing commits on its own; the
+        // whole run waits for a person, as policy.on_trip: hold would have it.
+        o.split.reset();
+        o.decision.decision = Decision::held;
+        o.decision.reason =
+            "a safeguard tripped, and its QA report could not be delivered: "
+            "the whole run waits for a person";
+      } else if (delivered == 0 && feed.report.required &&
+                 o.decision.decision == Decision::committed) {
         o.decision.decision = Decision::held;
         o.decision.reason =
             "waiting for its QA report to be delivered (the mail server did not take it); it "
@@ -208,13 +252,15 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     }
     // A school's own lists get the same report, their campus first (a copy: it never holds
     // the run, the feed's list does).
-    const auto campus_mail = [&](const std::string& list, QaMailKind kind) {
+    const auto campus_mail = [&](const std::string& list, QaMailKind kind, const RunReport& whole,
+                                 const std::string& key) {
       if (!mail) return;
       for (const auto& [campus, lists] : feed.campus_notify) {
         const std::string& code = campus;  // a plain reference: lambdas below capture it
         const std::vector<std::string>& to = list == "held" ? lists.held : lists.qa_report;
         if (to.empty()) continue;
-        RunReport report = o.report(feed.name);
+        RunReport report = whole;
+        report.campuses = o.campuses;
         const auto mine = std::find_if(report.campuses.begin(), report.campuses.end(),
                                        [&](const CampusCounts& c) { return c.campus == code; });
         if (mine == report.campuses.end()) continue;  // no row of this campus in the file
@@ -255,10 +301,10 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         options.list = name;
         options.date = run_date;
         options.campus = code;
-        run_mail->send(report, to, options, run_key + name);
+        run_mail->send(report, to, options, key + name);
       }
     };
-    campus_mail("qa_report", QaMailKind::report);
+    campus_mail("qa_report", QaMailKind::report, o.report(feed.name), run_key);
 
     RunOutcome out;
     out.awaiting_report = awaiting_report;
@@ -268,19 +314,35 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     out.reason = o.decision.reason;
     out.trips = o.decision.trips;
     out.check = o.check.counts;
-    out.plan = o.plan.counts;
+    out.plan = o.split ? o.split->committed_counts : o.plan.counts;
     out.base_run = base;
     out.refusal = o.check.file.refusal;
     out.discrepancies = &o.check.discrepancies;
-    out.changes = &o.plan.changes;
+    out.changes = o.split ? &o.split->committed : &o.plan.changes;
     out.alerts = &o.plan.alerts;
     out.applied_resolutions = &o.plan.applied_resolutions;
     out.rules = rules;
     out.school_year = o.school_year;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     out.campuses = o.campuses.empty() ? nullptr : &o.campuses;
-    store.runs().finish(out);
+    if (o.split) {
+      out.held_changes = &o.split->held;
+      out.held_plan = o.split->held_counts;
+      out.held_reason = "a safeguard tripped: " + held_changes_phrase(o.split->held_counts) +
+                        " of run " + std::to_string(o.run_id) +
+                        " are held for approval; the rest of the file was committed by run " +
+                        std::to_string(o.run_id);
+    }
+    o.held_run = store.runs().finish(out);
     fault_point("run.finished");
+    if (o.held_run) {
+      log::info("run.held_part",
+                {{"feed", feed.name},
+                 {"run", std::to_string(o.run_id)},
+                 {"held_run", std::to_string(*o.held_run)},
+                 {"updated", std::to_string(o.split->held_counts.updated)},
+                 {"deactivated", std::to_string(o.split->held_counts.deactivated)}});
+    }
     if (mail && o.decision.decision == Decision::held && !awaiting_report &&
         !feed.notify.held.empty()) {
       QaMailOptions options;
@@ -290,7 +352,24 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       run_mail->send(o.report(feed.name), feed.notify.held, options, run_key + "held");
     }
     if (o.decision.decision == Decision::held && !awaiting_report) {
-      campus_mail("held", QaMailKind::held);
+      campus_mail("held", QaMailKind::held, o.report(feed.name), run_key);
+    }
+    if (mail && o.held_run) {
+      // The held part is a held run like any: its approvers hear of it, with its own links.
+      if (const auto held = store.runs().get(*o.held_run)) {
+        StoredRunReport stored = stored_run_report(store, *held);
+        stored.report.discrepancies = &stored.discrepancies;
+        stored.report.changes = &stored.changes;
+        const std::string held_key = "run:" + std::to_string(*o.held_run) + ":";
+        if (!feed.notify.held.empty()) {
+          QaMailOptions options;
+          options.kind = QaMailKind::held;
+          options.list = "held";
+          options.date = run_date;
+          run_mail->send(stored.report, feed.notify.held, options, held_key + "held");
+        }
+        campus_mail("held", QaMailKind::held, stored.report, held_key);
+      }
     }
     if (mail && o.decision.decision == Decision::refused) {
       // A file refused whole is a failed night for the platform, not only a data problem.

@@ -12,6 +12,7 @@
 #include "core/civil_date.h"
 #include "planner/decision.h"
 #include "planner/plan.h"
+#include "planner/unsafe_changes.h"
 #include "report/run_report.h"
 #include "store/roster_store.h"
 #include "validators/roster_check.h"
@@ -26,6 +27,10 @@ struct IngestOutcome {
   std::string rules_change;            // RunReport::rules_change
   std::string school_year;             // RunReport::school_year
   std::vector<CampusCounts> campuses;  // computed once: every report and mail shows them
+  // policy.on_trip hold_unsafe: the plan cut in two, the run committing `split->committed` and
+  // run `held_run` holding the rest (once recorded). Their after-images are rows of check too.
+  std::optional<SplitChanges> split;
+  std::optional<std::int64_t> held_run;
 
   IngestOutcome() = default;
   // Moving keeps the plan's changes pointing at this outcome's own check (their after-images
@@ -49,9 +54,11 @@ struct DropOrigin {
 class Mailer;
 
 // What a person should do next about a run: approve or reject it when held, undo it when
-// committed. `config_file` is shown in the commands.
+// committed. `config_file` is shown in the commands. `held_run`: the part of a committed run
+// a safeguard held (policy.on_trip: hold_unsafe), to approve or reject.
 std::vector<std::string> next_steps(const std::string& config_file, Decision decision,
-                                    std::int64_t run);
+                                    std::int64_t run,
+                                    std::optional<std::int64_t> held_run = std::nullopt);
 
 // Why nothing of the feed commits on `date` (the run's as-of date): a person paused it
 // (`rosterd pause`) or the date is in a school_year.blackout window; "" when runs commit as

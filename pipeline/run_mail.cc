@@ -107,7 +107,17 @@ RunReport report_of_run(const RunRecord& run) {
   if (run.state != RunState::refused) r.plan = run.plan;
   r.trips = run.trips;
   r.school_year = run.school_year;
+  r.held_run = run.held_part;
+  r.split_of = run.split_of;
   return r;
+}
+
+void add_held_part(RosterStore& store, RunReport& report) {
+  if (!report.held_run) return;
+  if (const auto held = store.runs().get(*report.held_run)) {
+    report.held_part = held->plan;
+    report.held_state = held->state;
+  }
 }
 
 StoredRunReport stored_run_report(RosterStore& store, const RunRecord& run) {
@@ -115,6 +125,7 @@ StoredRunReport stored_run_report(RosterStore& store, const RunRecord& run) {
   s.discrepancies = store.runs().discrepancies(run.id);
   s.changes = store.runs().changes(run.id);
   s.report = report_of_run(run);
+  add_held_part(store, s.report);
   s.report.campuses = store.runs().campuses(run.id);
   return s;
 }

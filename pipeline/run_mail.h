@@ -51,6 +51,8 @@ class RunMail {
 
 // The facts of a recorded run as a report: file, state, counts, safeguards (no lists).
 RunReport report_of_run(const RunRecord& run);
+// A run that committed part of its file: what its held part holds, and where it stands now.
+void add_held_part(RosterStore& store, RunReport& report);
 
 // The report of a run as the store keeps it (a run decided earlier): counts, safeguards,
 // discrepancies, changes and alerts, for a reminder or a notice. `keep` holds what it points to.

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "planner/unsafe_changes.h"
 
 namespace rosterd {
 
@@ -199,6 +200,8 @@ DecisionResult decide(const DecisionInput& in) {
   } else if (!r.trips.empty()) {
     r.decision = Decision::held;
     r.reason = "a safeguard tripped";
+    r.hold_unsafe_only = p.on_trip == OnTrip::hold_unsafe && p.commit == CommitMode::automatic &&
+                         !unsafe_changes(r.trips).whole;
   } else if (p.commit == CommitMode::manual) {
     r.decision = Decision::held;
     r.reason = "policy.commit is manual: every run waits for approval";

@@ -58,6 +58,11 @@ struct DecisionResult {
   std::vector<SafeguardTrip> trips;
   // Why, in a sentence (e.g. "policy.commit is manual").
   std::string reason;
+  // Held, and policy.on_trip is hold_unsafe and no trip is about the file as a whole: the
+  // changes the trips are about (planner/unsafe_changes.h) are to be held as a run of their
+  // own, the rest committed. The caller cuts the plan; when either part is empty it keeps the
+  // run held whole.
+  bool hold_unsafe_only = false;
 };
 
 // The first committed file of a feed skips the row-drop and deactivation safeguards (there is

@@ -11,8 +11,16 @@ namespace rosterd {
 
 enum class CommitMode { automatic, manual };
 
+// What a tripped safeguard holds: the whole run, or only the changes it is about (the rest of
+// the file commits, and the held part waits for a person as a run of its own).
+enum class OnTrip { hold, hold_unsafe };
+
 struct Policy {
   CommitMode commit = CommitMode::automatic;
+  // hold_unsafe: a file that adds 40 new students and would deactivate 30% commits the
+  // additions now; the deactivations wait (planner/unsafe_changes.h says which trip is about
+  // which changes). Trips about the file as a whole still hold all of it.
+  OnTrip on_trip = OnTrip::hold;
   // Hold the run when it would deactivate more than this share of the active students.
   double max_deactivate_pct = 5;
   // Hold the run when the file has this much fewer rows than the last committed file.

@@ -7,6 +7,7 @@
 
 #include "core/text.h"
 #include "core/utf8.h"
+#include "planner/unsafe_changes.h"
 #include "report/json_writer.h"
 
 namespace rosterd {
@@ -104,7 +105,16 @@ namespace {
 
 // What the tripped safeguards did to the run, as it stands now: a report shown again later
 // (`rosterd show`) tells of a run that was approved, rejected or overtaken since.
-std::string trips_outcome(RunState state) {
+std::string trips_outcome(const RunReport& r) {
+  const RunState state = r.state;
+  if ((r.held_part || r.held_run) && state == RunState::committed) {
+    return "the changes they are about are held" +
+           (r.held_run ? " as run " + std::to_string(*r.held_run) : std::string()) +
+           ", the rest is committed";
+  }
+  if (r.split_of && state == RunState::held) {
+    return "these changes are held, nothing of them is committed until someone approves them";
+  }
   if (state == RunState::held)
     return "the run is held, nothing is committed until someone approves it";
   if (state == RunState::committed) return "the run was held, then approved and committed";
@@ -144,6 +154,21 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   if (r.state == RunState::dry_run) out << " (nothing was written)";
   if (!r.reason.empty()) out << ": " << display_safe(r.reason);  // may hold a person's words
   out << "\n";
+  if (r.held_part || r.held_run) {
+    out << "  Held:     "
+        << (r.held_part ? held_changes_phrase(*r.held_part)
+                        : std::string("the changes its safeguards are about"))
+        << " held for a person to approve"
+        << (r.held_run ? " as run " + std::to_string(*r.held_run)
+                       : std::string(", as a run of their own"));
+    if (r.held_state && *r.held_state != RunState::held)
+      out << " (" << run_state_name(*r.held_state) << " since)";
+    out << "; the rest of the file is this run's\n";
+  }
+  if (r.split_of) {
+    out << "  Part of:  run " << *r.split_of
+        << ", which committed the rest of the file; these are the changes its safeguards hold\n";
+  }
   for (const ReportAction& a : r.actions) {
     out << "  " << display_safe(a.at) << ": " << display_safe(a.action) << " by "
         << display_safe(a.who) << " (" << display_safe(a.via) << ")";
@@ -201,7 +226,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     }
   }
   if (!r.trips.empty()) {
-    out << "\n  Safeguards tripped (" << trips_outcome(r.state) << "):\n";
+    out << "\n  Safeguards tripped (" << trips_outcome(r) << "):\n";
     for (const SafeguardTrip& t : r.trips) {
       char limit[32];
       std::snprintf(limit, sizeof limit, t.name == "rekey_min_students" ? "%g students" : "%g%%",
@@ -351,6 +376,36 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.value(r.rules_change);
   w.key("school_year");
   w.value(r.school_year);
+  w.key("held_part");
+  if (r.held_part || r.held_run) {
+    const PlanCounts held = r.held_part.value_or(PlanCounts{});
+    w.begin_object();
+    w.key("run_id");
+    if (r.held_run) {
+      w.value(static_cast<std::int64_t>(*r.held_run));
+    } else {
+      w.null();
+    }
+    w.key("state");
+    w.value(r.held_state ? run_state_name(*r.held_state) : run_state_name(RunState::held));
+    w.key("updated");
+    w.value(held.updated);
+    w.key("deactivated");
+    w.value(held.deactivated);
+    w.key("reactivated");
+    w.value(held.reactivated);
+    w.key("left_scope");
+    w.value(held.left_scope);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("split_of");
+  if (r.split_of) {
+    w.value(static_cast<std::int64_t>(*r.split_of));
+  } else {
+    w.null();
+  }
   w.key("campuses");
   w.begin_array(/*one_item_per_line=*/true);
   for (const CampusCounts& c : r.campuses) {

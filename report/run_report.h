@@ -62,6 +62,14 @@ struct RunReport {
   std::string rules_change;
   // The school-year rollover's summary (planner/rollover.h): what of the file it explains.
   std::string school_year;
+  // policy.on_trip hold_unsafe: this run commits part of the file, and the changes a tripped
+  // safeguard is about (their counts) are held as run `held_run` (unset in the QA report,
+  // which goes out before either is recorded). Or this run is such a held part, and run
+  // `split_of` committed the rest.
+  std::optional<PlanCounts> held_part;
+  std::optional<std::int64_t> held_run;
+  std::optional<RunState> held_state;  // where the held part stands now (a report shown later)
+  std::optional<std::int64_t> split_of;
   // Counts per campus (empty: not shown, e.g. `show`, which has no rows).
   std::vector<CampusCounts> campuses;
   // Show identity alerts by IDs and score only, without names and birth dates (report.pii).

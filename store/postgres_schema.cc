@@ -236,6 +236,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       school_year_runs_sql(),
       // 12: SQLite's 17 (feeds paused by a person).
       feed_pauses_sql(),
+      // 13: SQLite's 18 (the held part of a run).
+      split_runs_sql(),
   };
   return migrations;
 }

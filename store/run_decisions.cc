@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "core/fault_point.h"
 #include "core/text.h"
 #include "store/committed_count.h"
 #include "store/identity_tables.h"
@@ -46,6 +47,7 @@ void RunDecisions::approve(std::int64_t id, const Actor& by) {
       .bind(3, id)
       .run();
   actions_.record(by, "approve", r.feed, id, std::nullopt, "committed");
+  fault_point("store.approving");  // every write of the approval made, COMMIT not yet sent
   tx.commit();
 }
 

@@ -49,7 +49,8 @@ constexpr const char* kRunColumns =
     "rows_warned, added, updated, deactivated, reactivated, unchanged, kept_rejected, "
     "active_before, safeguards, awaiting_report, rekeyed, proposed_rekeys, held_for_review, "
     "kept_for_review, linked, out_of_scope, left_scope, kept_out_of_scope, opted_out, "
-    "suppressed_added, suppressed_updated, suppressed_deactivated, school_year";
+    "suppressed_added, suppressed_updated, suppressed_deactivated, school_year, split_of, "
+    "(SELECT min(h.id) FROM runs h WHERE h.split_of = runs.id)";
 
 RunRecord read_run(const Statement& q) {
   RunRecord r;
@@ -91,6 +92,8 @@ RunRecord read_run(const Statement& q) {
   r.plan.suppressed_updated = u(36);
   r.plan.suppressed_deactivated = u(37);
   r.school_year = std::string(q.text(38));
+  r.split_of = q.optional_integer(39);
+  r.held_part = q.optional_integer(40);
   return r;
 }
 
@@ -146,7 +149,7 @@ std::int64_t RunRecords::begin(const std::string& feed, const FileSummary& file,
   return id;
 }
 
-void RunRecords::finish(const RunOutcome& o) {
+std::optional<std::int64_t> RunRecords::finish(const RunOutcome& o) {
   Transaction tx(db_);
   {
     // Only a run still running can finish (one marked failed meanwhile is taken again).
@@ -242,8 +245,38 @@ void RunRecords::finish(const RunOutcome& o) {
   // marked the run failed in between (it takes no write lock), and a run marked failed must
   // never commit. The whole transaction is then rolled back.
   if (db_.changes() != 1) throw StoreError(no_longer_running(o.run_id));
+  std::optional<std::int64_t> held_part;
+  if (o.held_changes != nullptr && commits) held_part = record_held_part(o);
   fault_point("store.committing");  // every write of the run made, COMMIT not yet sent
   tx.commit();
+  return held_part;
+}
+
+std::int64_t RunRecords::record_held_part(const RunOutcome& o) {
+  // The file's facts are the run's; the decision, counts and changes the held part's own. Its
+  // base is the run, which commits in this transaction: approving it later applies its changes
+  // on top, and any other commit first makes it superseded, as any held run.
+  Statement ins(db_,
+                "INSERT INTO runs (feed, kind, file_name, sha256, bytes, started, finished, "
+                "decision, reason, base_run, split_of, pid, host, instance, delta, rows_read, "
+                "rows_rejected, rows_warned, rules, school_year, safeguards, active_before, "
+                "updated, deactivated, reactivated, left_scope) SELECT feed, kind, file_name, "
+                "sha256, bytes, ?, ?, 'held', ?, id, id, pid, host, instance, delta, rows_read, "
+                "rows_rejected, rows_warned, rules, school_year, safeguards, active_before, ?, "
+                "?, ?, ? FROM runs WHERE id = ? RETURNING id");
+  const std::string now = now_utc(clock_);
+  ins.bind(1, now)
+      .bind(2, now)
+      .bind(3, o.held_reason)
+      .bind(4, static_cast<std::int64_t>(o.held_plan.updated))
+      .bind(5, static_cast<std::int64_t>(o.held_plan.deactivated))
+      .bind(6, static_cast<std::int64_t>(o.held_plan.reactivated))
+      .bind(7, static_cast<std::int64_t>(o.held_plan.left_scope))
+      .bind(8, o.run_id);
+  const std::int64_t id = returned_id(ins);
+  record_changes(id, *o.held_changes, Decision::held);
+  fault_point("store.held_part");  // the held part written, the transaction still open
+  return id;
 }
 
 void RunRecords::fail(std::int64_t run, const std::string& reason) {
@@ -553,6 +586,13 @@ void RunRecords::record_discrepancies(std::int64_t run, const std::optional<Disc
       add(d);
   }
   ins.finish();
+}
+
+std::string_view split_runs_sql() {
+  return R"sql(
+ALTER TABLE runs ADD COLUMN split_of INTEGER;
+CREATE INDEX runs_split_of ON runs (split_of);
+)sql";
 }
 
 std::string_view school_year_runs_sql() {

@@ -43,6 +43,10 @@ struct RunRecord {
   std::vector<SafeguardTrip> trips;
   // The school-year rollover's summary of the run (planner/rollover.h); "" when none.
   std::string school_year;
+  // policy.on_trip hold_unsafe cut the file's changes in two: this run committed the safe part
+  // and `held_part` holds the rest; or this run is that held part, of run `split_of`.
+  std::optional<std::int64_t> held_part;
+  std::optional<std::int64_t> split_of;
 };
 
 // What finish_run records.
@@ -70,6 +74,13 @@ struct RunOutcome {
   bool awaiting_report = false;
   // Its counts by school (kept for the console's run page), when the run planned.
   const std::vector<CampusCounts>* campuses = nullptr;
+  // policy.on_trip hold_unsafe: the changes a tripped safeguard is about, recorded in the same
+  // transaction as a held run of their own (base_run: this run, which must commit), with their
+  // counts and reason; the run's own `changes` and `plan` are then the part it commits. Null:
+  // no held part.
+  const std::vector<Change>* held_changes = nullptr;
+  PlanCounts held_plan;
+  std::string held_reason;
 };
 
 class RunRecords {
@@ -92,8 +103,9 @@ class RunRecords {
   // In one transaction: applies the changes when the decision is `committed` (refusing with
   // StaleBaseError if another run committed since base_run), records them (with after-images
   // when `held`), the discrepancies and the run's outcome; a commit supersedes the feed's other
-  // held runs.
-  void finish(const RunOutcome& outcome);
+  // held runs. With held_changes, also records the held part as a run of its own and returns
+  // its id (the caller mails it).
+  std::optional<std::int64_t> finish(const RunOutcome& outcome);
   void fail(std::int64_t run, const std::string& reason);
   // For the holder of `feed`'s lock, before its poll: marks failed the feed's runs that this very
   // process left `running` (its commit and then the mark itself failed, e.g. the database busy
@@ -151,6 +163,9 @@ class RunRecords {
   RunRecord held(std::int64_t id, const char* verb);
 
  private:
+  // The held part of outcome `o` as a held run of its own; returns its id. REQUIRES: inside
+  // the transaction that commits o.run_id.
+  std::int64_t record_held_part(const RunOutcome& o);
   void record_discrepancies(std::int64_t run, const std::optional<Discrepancy>& refusal,
                             const std::vector<Discrepancy>* list);
 
@@ -167,5 +182,7 @@ class StaleBaseError : public Error {
 
 // The migration that gives runs their school-year summary (both stores).
 std::string_view school_year_runs_sql();
+// The migration that links a held part to the run that committed the rest (both stores).
+std::string_view split_runs_sql();
 
 }  // namespace rosterd

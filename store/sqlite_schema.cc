@@ -256,6 +256,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       school_year_runs_sql(),
       // 17: feeds paused by a person (store/feed_pauses.h).
       feed_pauses_sql(),
+      // 18: the held part of a run (policy.on_trip: hold_unsafe).
+      split_runs_sql(),
   };
   return migrations;
 }

@@ -121,6 +121,15 @@ void DistrictYear::start_of_term() {
     rows_[pick_active()][field_index(Field::status)] = "I";
 }
 
+void DistrictYear::enrol_and_withdraw(std::size_t n, double withdrawn_pct) {
+  const auto leaving =
+      static_cast<std::size_t>(static_cast<double>(active()) * withdrawn_pct / 100);
+  for (std::size_t k = 0; k < leaving; ++k)
+    rows_[pick_active()][field_index(Field::status)] = "I";
+  for (std::size_t k = 0; k < n; ++k)
+    rows_.push_back(make_student(static_cast<int>(pick(kGrades.size()))));
+}
+
 void DistrictYear::rollover(double retained_pct, double withdrawn_pct) {
   ++fall_year_;
   std::vector<Row> next;

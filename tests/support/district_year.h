@@ -39,6 +39,9 @@ class DistrictYear {
   // a grade enrols; `retained_pct` of the students stay in their grade and `withdrawn_pct`
   // leave (left out of the file).
   void rollover(double retained_pct, double withdrawn_pct);
+  // `n` new students enrol, in grades spread as the district's; `withdrawn_pct` of the active
+  // students withdraw (their rows sent with status I).
+  void enrol_and_withdraw(std::size_t n, double withdrawn_pct);
 
   std::size_t active() const;
 

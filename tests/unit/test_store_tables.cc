@@ -245,7 +245,8 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
                   "DROP TABLE console_keys; DROP TABLE console_roles; DROP TABLE mail_lists; "
                   "DROP TABLE run_campuses; DROP TABLE mail_links; DROP TABLE "
                   "source_file_members; ALTER TABLE runs DROP COLUMN delta; ALTER TABLE runs DROP "
-                  "COLUMN school_year; DROP TABLE feed_pauses; DROP TABLE "
+                  "COLUMN school_year; DROP INDEX runs_split_of; ALTER TABLE runs DROP COLUMN "
+                  "split_of; DROP TABLE feed_pauses; DROP TABLE "
                   "console_users; DELETE FROM schema_migrations WHERE version >= ") +
       (std::is_same_v<B, Sqlite> ? "9" : "4") + "; " + std::string(kRosterCurrentView));
   f.store = f.open_another();
