@@ -131,7 +131,14 @@ std::string changes_phrase(const PlanCounts& p) {
 
 // What a tripped safeguard found, as a clause ("it would deactivate 16 of 49 students (33%)").
 std::string trip_clause(const RunReport& r, const SafeguardTrip& t, const DistrictTerms* terms) {
-  const PlanCounts p = r.plan.value_or(PlanCounts{});
+  PlanCounts p = r.plan.value_or(PlanCounts{});
+  if (r.held_part) {
+    // The run commits part of the file: its safeguards weighed the whole of it.
+    p.updated += r.held_part->updated;
+    p.deactivated += r.held_part->deactivated;
+    p.reactivated += r.held_part->reactivated;
+    p.left_scope += r.held_part->left_scope;
+  }
   if (t.name == "school_year.rollover") {
     return "this looks like the new school year's file (" + rounded_pct(t.value) +
            " of the students a grade up), but it came outside the rollover window";

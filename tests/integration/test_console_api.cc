@@ -3,10 +3,12 @@
 // and hostile requests. Run alone: ctest -R integration_console.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "tests/support/console_world.h"
+#include "tests/support/files.h"
 #include "tests/support/roster_generator.h"
 
 using namespace rosterd::testing;
@@ -447,4 +449,56 @@ TEST_CASE("console API: an approver rejects a held run with a reason; nothing of
   CHECK(w.api(ConsoleWorld::kApprover, "POST", run_path(w.held_run, "/approve"),
               R"({"reason": "changed my mind"})")
             .status == 409);
+}
+
+TEST_CASE("console: a run cut in two links its halves; the approver approves the held part") {
+  ConsoleWorld w;
+  // gen under policy.on_trip hold_unsafe; night 4 is night 3 (four students withdrawn, 20%)
+  // with two new students: the new students commit, the withdrawals wait.
+  std::string yaml = read_file(w.config);
+  const std::string at = "    schedule: {poll_every: 1h}\n";
+  REQUIRE(yaml.find(at) != std::string::npos);
+  yaml.insert(yaml.find(at) + at.size(), "    policy: {on_trip: hold_unsafe}\n");
+  std::ofstream(w.config, std::ios::binary) << yaml;
+  const std::string more = roster_text(
+      {{"3000000001", "N1", "New", "", "Kid", "2015-04-04", "05", "101", "", "A", "", ""},
+       {"3000000002", "N2", "New", "", "Kid", "2015-04-05", "05", "101", "", "A", "", ""}});
+  const std::string text = read_file(w.tmp / "night-3.txt") + more.substr(more.find('\n') + 1);
+  std::ofstream(w.tmp / "night-4.txt", std::ios::binary) << text;
+  const ProcessResult r = w.rosterd(
+      {"ingest", "--feed", "gen", "--as-of", kGeneratorAsOf, (w.tmp / "night-4.txt").string()});
+  INFO(r.out, r.err);
+  REQUIRE(r.exit_status == 4);
+  const std::int64_t held = std::stoll(w.sql("SELECT id FROM runs WHERE split_of IS NOT NULL"));
+  const std::int64_t committed = held - 1;
+
+  const json part = body(w.api(ConsoleWorld::kViewer, "GET", run_path(committed)));
+  CHECK(part["decision"] == "committed");
+  CHECK(part["held_part"]["run_id"] == held);
+  CHECK(part["held_part"]["deactivated"] == 4);
+  const json rest = body(w.api(ConsoleWorld::kViewer, "GET", run_path(held)));
+  CHECK(rest["decision"] == "held");
+  CHECK(rest["split_of"] == committed);
+  const json listed = body(w.api(ConsoleWorld::kViewer, "GET", "/api/v1/feeds/gen/runs"));
+  CHECK(listed["runs"][0]["split_of"] == committed);
+  CHECK(listed["runs"][1]["held_part"] == held);
+  // The overtaken run 3 is superseded by the committed part.
+  CHECK(w.sql("SELECT decision FROM runs WHERE id = " + std::to_string(w.held_run)) ==
+        "superseded\n");
+
+  BrowserSession approver(w.port, ConsoleWorld::kApprover, ConsoleWorld::kPassword);
+  REQUIRE(approver.ok());
+  const std::string page = approver.get("/runs/" + std::to_string(committed)).body;
+  CHECK(page.find("A safeguard held part of this file: <a href=\"/runs/" + std::to_string(held) +
+                  "\">run " + std::to_string(held) + "</a>") != std::string::npos);
+  const std::string held_page = approver.get("/runs/" + std::to_string(held)).body;
+  CHECK(held_page.find("<a href=\"/runs/" + std::to_string(committed) + "\">run " +
+                       std::to_string(committed) + "</a>'s file that a safeguard tripped on") !=
+        std::string::npos);
+  CHECK(held_page.find(">Approve</button>") != std::string::npos);
+  const HttpAnswer a = w.api(ConsoleWorld::kApprover, "POST", run_path(held, "/approve"),
+                             R"({"reason": "the four left the district"})");
+  REQUIRE(a.status == 200);
+  CHECK(body(a)["state"] == "committed");
+  CHECK(w.sql("SELECT count(*) FROM students WHERE feed = 'gen' AND status = 'A'") == "18\n");
 }

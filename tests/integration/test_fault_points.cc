@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/district_year.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
@@ -364,4 +365,114 @@ TEST_CASE(
       [&] { return read_file(log).find("event=service.poll_recovered") != std::string::npos; }));
   pid.signal(SIGTERM);
   CHECK(pid.wait(15000) == 0);
+}
+
+namespace {
+
+// A feed with policy.on_trip hold_unsafe, its 200 students committed; then a night that adds
+// 40 and withdraws 30% (60) waits in the drop. A poll cuts it in two: the additions committed,
+// the withdrawals held as a run of their own.
+struct SplitNight {
+  TempDir tmp;
+  std::filesystem::path config;
+  std::filesystem::path drop = tmp / "drop";
+
+  SplitNight() {
+    std::filesystem::create_directories(drop);
+    config = write_test_feed(tmp.path(),
+                             "    policy: {on_trip: hold_unsafe}\n"
+                             "    source:\n      local: {dir: drop, stable_for: 0s, after: "
+                             "delete}\n",
+                             "live");
+    DistrictYear district(200, 11);
+    std::ofstream(drop / "night-1.txt", std::ios::binary) << district.file();
+    REQUIRE(once().exit_status == 0);
+    REQUIRE(sql("SELECT count(*) FROM runs WHERE decision = 'committed';") == "1\n");
+    district.enrol_and_withdraw(40, 30);
+    std::ofstream(drop / "night-2.txt", std::ios::binary) << district.file();
+  }
+  std::string sql(const std::string& query) const {
+    return run_process("/usr/bin/sqlite3", {(tmp / "roster.db").string(), query}).out;
+  }
+  std::vector<std::string> poll() const {
+    return {"run", "--once", "--config", config.string(), "--as-of", kGeneratorAsOf};
+  }
+  ProcessResult once() const { return run_process(ROSTERD_BIN, poll()); }
+  std::string active() const {
+    return sql("SELECT count(*) FROM roster_current WHERE active = 1;");
+  }
+  // Runs rosterd ARGS with `fault` armed (SIGKILL): true when the step was reached and the
+  // process killed there.
+  bool killed_at(const std::vector<std::string>& args, const std::string& fault) const {
+    const std::filesystem::path log = tmp / ("killed-" + fault + ".log");
+    ChildProcess pid(ROSTERD_BIN, args, {"ROSTERD_FAULT_AT=" + fault}, log.string());
+    const int status = pid.wait(60000);
+    if (status != -1) return false;
+    pid.kill();
+    return read_file(log).find("event=fault_point.reached step=" + fault) != std::string::npos;
+  }
+  // The store as the night left it: intact; either nothing of night 2 (the crash undid it all,
+  // its run left `running`) or both halves, each once, nothing running.
+  void check_consistent(bool night_done) const {
+    CHECK(sql("PRAGMA integrity_check;") == "ok\n");
+    // A run killed before its end stays `running` until the next rosterd opens the store and
+    // marks it failed (its file is taken again).
+    CHECK(sql("SELECT count(*) FROM runs WHERE decision = 'running';") ==
+          (night_done ? "0\n" : "1\n"));
+    CHECK(sql("SELECT count(*) FROM students WHERE feed = 'gen';") ==
+          (night_done ? "240\n" : "200\n"));
+    if (!night_done) {
+      CHECK(sql("SELECT count(*) FROM runs WHERE decision IN ('committed', 'held');") == "1\n");
+      CHECK(active() == "200\n");
+      return;
+    }
+    CHECK(active() == "240\n");  // the additions in, nobody withdrawn yet
+    CHECK(sql("SELECT count(*) FROM runs WHERE decision = 'committed';") == "2\n");
+    CHECK(sql("SELECT r.added, h.deactivated, h.base_run = r.id, h.decision FROM runs r JOIN "
+              "runs h ON h.split_of = r.id;") == "40|60|1|held\n");
+    CHECK(sql("SELECT count(*) FROM run_changes c JOIN runs h ON h.id = c.run WHERE h.split_of "
+              "IS NOT NULL AND c.kind = 'deactivated';") == "60\n");
+    CHECK(sql("SELECT count(*) FROM runs WHERE split_of IS NOT NULL;") == "1\n");
+  }
+};
+
+}  // namespace
+
+TEST_CASE(
+    "integration fault points: a run cut in two, killed at each step, is whole or not at all; "
+    "approving its held part too") {
+  for (const std::string step : {"run.started", "store.held_part", "store.committing",
+                                 "run.finished", "file.ingested", "file.after_action"}) {
+    CAPTURE(step);
+    SplitNight f;
+    CHECK(f.killed_at(f.poll(), step));
+    const bool undone = step == "run.started" || step.starts_with("store.");
+    f.check_consistent(!undone);
+    // The next polls finish the night, once.
+    for (int polls = 0; polls < 2; ++polls) {
+      const ProcessResult r = f.once();
+      CAPTURE(r.err);
+      CHECK((r.exit_status == 0 || r.exit_status == 4));
+    }
+    f.check_consistent(true);
+    CHECK(f.sql("SELECT count(*) FROM runs WHERE decision = 'failed';") ==
+          (undone ? "1\n" : "0\n"));
+    CHECK_FALSE(std::filesystem::exists(f.drop / "night-2.txt"));
+  }
+
+  SplitNight f;
+  REQUIRE(f.once().exit_status == 4);
+  const std::string held = f.sql("SELECT id FROM runs WHERE split_of IS NOT NULL;");
+  REQUIRE_FALSE(held.empty());
+  const std::vector<std::string> approve = {"approve", "--config", f.config.string(),
+                                            held.substr(0, held.size() - 1)};
+  // Killed with every write of the approval made, before COMMIT: nothing of it stands.
+  CHECK(f.killed_at(approve, "store.approving"));
+  f.check_consistent(true);
+  const ProcessResult again = run_process(ROSTERD_BIN, approve);
+  CAPTURE(again.err);
+  CHECK(again.exit_status == 0);
+  CHECK(f.sql("PRAGMA integrity_check;") == "ok\n");
+  CHECK(f.active() == "180\n");
+  CHECK(f.sql("SELECT decision FROM runs WHERE split_of IS NOT NULL;") == "committed\n");
 }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "core/civil_date.h"
+#include "tests/support/district_year.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
@@ -694,4 +695,55 @@ TEST_CASE("integration: remind_after 0 sends no reminder") {
   f.clock.advance(3 * 86400);
   f.rosterd({"run", "--once", "--config", f.config.string()});
   CHECK(f.received().size() == 2);  // the report and the held notice only
+}
+
+TEST_CASE(
+    "integration: a run cut in two reports the committed part, then mails the held part to its "
+    "approvers") {
+  MailFixture f("    report: {pii: minimal, contact: \"Jo Park <jo@vendor.example>\"}\n");
+  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5, on_trip: hold_unsafe");
+  DistrictYear district(100, 5);
+  std::ofstream(f.file, std::ios::binary) << district.file();
+  REQUIRE(f.ingest().exit_status == 0);
+  district.enrol_and_withdraw(20, 30);
+  std::ofstream(f.file, std::ios::binary) << district.file();
+  const ProcessResult r = f.ingest();
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);  // a part waits for a person
+  const auto mails = f.received();
+  REQUIRE(mails.size() == 3);
+  // The QA report, before anything commits: what commits now and what waits.
+  const json& qa = mails[1];
+  CHECK(qa["rcpt_tos"] == json::array({"qa@district.example"}));
+  CHECK(qa["runs_at_receipt"]["2"] == "running");
+  const std::string subject = qa["subject"];
+  CHECK(subject.starts_with("[rosterd] gen " + today() +
+                            ": COMMITTED IN PART — 20 added, 0 updated, 0 deactivated, 0 "
+                            "rejected; held: "));
+  const std::string qa_text = qa["text"];
+  CHECK(
+      qa_text.starts_with("Committed in part: run 2 adds 20 students; it is committed as this "
+                          "report goes out. 30 deactivations are held for a person to approve: "
+                          "it would deactivate 30 of 100 students (30%). Ask Jo Park "
+                          "<jo@vendor.example> to approve or reject them.\n"));
+  // The held part, once recorded, to its approvers: its own run, and whom it would withdraw.
+  const json& held = mails[2];
+  CHECK(held["rcpt_tos"] == json::array({"approver@district.example"}));
+  CHECK(std::string(held["message_id"]).starts_with("<run-3.held."));
+  CHECK(held["runs_at_receipt"]["2"] == "committed");
+  CHECK(held["runs_at_receipt"]["3"] == "held");
+  CHECK(std::string(held["subject"])
+            .starts_with("[rosterd] gen " + today() + ": HELD IN PART — 30 deactivations: "));
+  const std::string text = held["text"];
+  CHECK(
+      text.starts_with("Held in part: run 3 holds 30 deactivations of this file: it would "
+                       "deactivate 30 of 100 students (30%). "));
+  CHECK(text.find("The rest of the file was committed by run 2; these changes are made only if "
+                  "someone approves them. Ask Jo Park <jo@vendor.example> to approve or reject "
+                  "them.") != std::string::npos);
+  CHECK(text.find("rosterd approve") == std::string::npos);
+  bool affected = false;
+  for (const json& a : held["attachments"])
+    affected = affected || std::string(a["filename"]).find("run-3") != std::string::npos;
+  CHECK(affected);
 }

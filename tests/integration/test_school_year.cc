@@ -244,3 +244,84 @@ TEST_CASE("school year: the same bytes after a pause are committed, not taken fo
   CHECK(runs[0]["file"] == "roster-2.txt");
   CHECK(runs[1]["state"] == "dry-run");
 }
+
+TEST_CASE(
+    "school year: hold_unsafe commits the new students and holds the withdrawals for approve") {
+  SchoolYearFeed feed("    policy: {on_trip: hold_unsafe}\n");
+  feed.district.enrol_and_withdraw(40, 30);
+  const ProcessResult r = feed.ingest(feed.district.file(), "2026-10-15");
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);  // a part waits for a person
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j["decision"] == "committed");
+  CHECK(j["run_id"] == 2);
+  CHECK(j["counts"]["added"] == 40);
+  CHECK(j["counts"]["deactivated"] == 0);
+  CHECK(j["held_part"]["run_id"] == 3);
+  CHECK(j["held_part"]["state"] == "held");
+  CHECK(j["held_part"]["deactivated"] == 390);
+  CHECK(trip_names(j) == std::vector<std::string>{"max_deactivate_pct"});
+
+  const std::string cfg = feed.config.string();
+  const std::string history = run_process(ROSTERD_BIN, {"history", "--config", cfg}).out;
+  CHECK(history.find("run 3 ") != std::string::npos);
+  CHECK(history.find("    the part of run 2's file a safeguard held; run 2 committed the rest\n") !=
+        std::string::npos);
+  CHECK(history.find("    the changes a safeguard tripped on are held as run 3\n") !=
+        std::string::npos);
+  const auto runs = nlohmann::json::parse(
+      run_process(ROSTERD_BIN, {"history", "--config", cfg, "--format", "json"}).out);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0]["state"] == "held");
+  CHECK(runs[0]["split_of"] == 2);
+  CHECK(runs[0]["deactivated"] == 390);
+  CHECK(runs[1]["held_part"] == 3);
+  CHECK(runs[1]["split_of"].is_null());
+  const std::string shown = run_process(ROSTERD_BIN, {"show", "--config", cfg, "3"}).out;
+  CHECK(shown.find("  Part of:  run 2, which committed the rest of the file") != std::string::npos);
+  CHECK(shown.find("To commit this run: rosterd approve") != std::string::npos);
+
+  const ProcessResult approve =
+      run_process(ROSTERD_BIN, {"approve", "--config", cfg, "3", "--reason", "withdrawn"});
+  INFO(approve.out, approve.err);
+  CHECK(approve.exit_status == 0);
+  const auto after = nlohmann::json::parse(
+      run_process(ROSTERD_BIN, {"show", "--config", cfg, "--format", "json", "2"}).out);
+  CHECK(after["held_part"]["state"] == "committed");
+  // Both halves are in the roster: the same file again changes nothing.
+  const ProcessResult again = feed.ingest(feed.district.file(), "2026-10-16");
+  const auto k = nlohmann::json::parse(again.out);
+  CHECK(again.exit_status == 0);
+  CHECK(k["counts"]["added"] == 0);
+  CHECK(k["counts"]["deactivated"] == 0);
+  CHECK(k["held_part"].is_null());
+}
+
+TEST_CASE("school year: `rosterd run` cuts a file in two under hold_unsafe, as ingest does") {
+  SchoolYearFeed feed(
+      "    policy: {on_trip: hold_unsafe}\n"
+      "    source:\n      local: {dir: drop, stable_for: 0s}\n");
+  std::filesystem::create_directories(feed.dir / "drop");
+  feed.district.enrol_and_withdraw(40, 30);
+  std::ofstream(feed.dir / "drop/roster-1015.txt") << feed.district.file();
+  const std::string cfg = feed.config.string();
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"run", "--once", "--config", cfg, "--as-of", "2026-10-15"});
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);
+  CHECK(r.out.find("Held:     390 deactivations held for a person to approve as run 3") !=
+        std::string::npos);
+  const auto runs = nlohmann::json::parse(
+      run_process(ROSTERD_BIN, {"history", "--config", cfg, "--format", "json"}).out);
+  REQUIRE(runs.size() == 3);
+  CHECK(runs[0]["state"] == "held");
+  CHECK(runs[1]["state"] == "committed");
+  CHECK(runs[1]["added"] == 40);
+  // The file is taken once: another poll finds nothing new.
+  const ProcessResult again =
+      run_process(ROSTERD_BIN, {"run", "--once", "--config", cfg, "--as-of", "2026-10-15"});
+  CHECK(again.exit_status == 0);
+  CHECK(nlohmann::json::parse(
+            run_process(ROSTERD_BIN, {"history", "--config", cfg, "--format", "json"}).out)
+            .size() == 3);
+}
