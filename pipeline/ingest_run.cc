@@ -239,6 +239,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         o.decision.reason =
             "a safeguard tripped, and its QA report could not be delivered: "
             "the whole run waits for a person";
+        run_mail->rewrite_waiting(o.report(feed.name));
       } else if (delivered == 0 && feed.report.required &&
                  o.decision.decision == Decision::committed) {
         o.decision.decision = Decision::held;

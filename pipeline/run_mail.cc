@@ -88,10 +88,14 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
 }
 
 void RunMail::mark_awaiting(const RunReport& report) {
-  for (Copy& c : last_) {
+  for (Copy& c : last_)
     c.options.awaiting_delivery = true;
+  rewrite_waiting(report);
+}
+
+void RunMail::rewrite_waiting(const RunReport& report) {
+  for (const Copy& c : last_)
     store_.outbox().rewrite(c.outbox_id, qa_report_mail(report, c.options));
-  }
 }
 
 RunReport report_of_run(const RunRecord& run) {

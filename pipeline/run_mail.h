@@ -35,6 +35,9 @@ class RunMail {
   // The run is held until one copy of its report goes out: the copies the last send() queued
   // and that still wait say so, and that the run commits once one is delivered in time.
   void mark_awaiting(const RunReport& report);
+  // The run became something else after the last send() (a run to be cut in two, held whole
+  // because its report could not go out): the copies still waiting say what it is now.
+  void rewrite_waiting(const RunReport& report);
 
  private:
   struct Copy {

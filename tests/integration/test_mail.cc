@@ -747,3 +747,31 @@ TEST_CASE(
     affected = affected || std::string(a["filename"]).find("run-3") != std::string::npos;
   CHECK(affected);
 }
+
+TEST_CASE(
+    "integration: a run to be cut in two whose report cannot go out is held whole, and its "
+    "report says so") {
+  MailFixture f("    report: {deliver_within: 1h}\n");
+  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5, on_trip: hold_unsafe");
+  DistrictYear district(100, 5);
+  std::ofstream(f.file, std::ios::binary) << district.file();
+  REQUIRE(f.ingest().exit_status == 0);
+  district.enrol_and_withdraw(20, 30);
+  std::ofstream(f.file, std::ios::binary) << district.file();
+  f.sink.stop();
+  const ProcessResult r = f.ingest();
+  INFO(r.out, r.err);
+  CHECK(r.exit_status == 4);
+  CHECK(r.out.find("Decision: held: a safeguard tripped, and its QA report could not be "
+                   "delivered: the whole run waits for a person") != std::string::npos);
+  CHECK(f.history().find("added 20, updated 0, deactivated 30") != std::string::npos);
+  f.sink.start();
+  f.rosterd({"outbox", "--config", f.config.string(), "--deliver"});
+  const auto mails = f.received();
+  REQUIRE(mails.size() >= 2);
+  // The report that waited says what the run became: held whole, not committed in part.
+  const json& qa = mails[1];
+  CHECK(std::string(qa["message_id"]).starts_with("<run-2.qa_report."));
+  CHECK(std::string(qa["subject"]).find("HELD — ") != std::string::npos);
+  CHECK(std::string(qa["subject"]).find("IN PART") == std::string::npos);
+}

@@ -250,6 +250,13 @@ TEST_CASE("hold unsafe: a run whose every change is held, or one on hold, stays 
     CHECK(held.plan.updated > 150);
     CHECK(f.store->runs().get(o.run_id)->plan.added == 5);
     CHECK(f.active() == 205);
+    // Approved (the district says the names were in the wrong order in its SIS): applied.
+    const Change one = f.store->runs().changes(held.id).front();
+    REQUIRE(one.before.has_value());
+    f.store->decisions().approve(held.id, Actor{"dana", ActionSource::cli, "", ""});
+    const auto now = f.store->students().values("gen", one.state_id);
+    REQUIRE(now.has_value());
+    CHECK((*now)[field_index(Field::first_name)] == (*one.before)[field_index(Field::last_name)]);
   }
 }
 

@@ -400,3 +400,44 @@ TEST_CASE("store: a run this process left running is failed before the feed's ne
   CHECK(run->reason.find("the file will be taken again") != std::string::npos);
   CHECK_THROWS_AS(f.store->runs().finish(left.outcome), StoreError);  // and it never commits
 }
+
+TEST_CASE_TEMPLATE("store: a run cut in two records both parts at once; each decides on its own", B,
+                   Sqlite, Postgres) {
+  Fixture<B> f("    policy: {on_trip: hold_unsafe}\n");
+  f.ingest(rows(40));
+  std::vector<std::vector<std::string>> night = rows(30);  // 10 withdrawn: 25%
+  for (int i = 41; i <= 45; ++i)
+    night.push_back(row(std::to_string(i), "New" + std::to_string(i)));  // 5 new, no look-alikes
+  const IngestOutcome o = f.ingest(night);
+  REQUIRE(o.decision.decision == Decision::committed);
+  REQUIRE(o.held_run.has_value());
+  const auto status = [&](const char* student) {
+    return f.roster().at(id(student))[field_index(Field::status)];
+  };
+  CHECK(f.roster().size() == 45);
+  CHECK(status("35") == "A");
+  const RunRecord committed = *f.store->runs().get(o.run_id);
+  const RunRecord held = *f.store->runs().get(*o.held_run);
+  CHECK(committed.held_part == o.held_run);
+  CHECK_FALSE(committed.split_of.has_value());
+  CHECK(committed.plan.added == 5);
+  CHECK(held.state == RunState::held);
+  CHECK(held.split_of == o.run_id);
+  CHECK(held.base_run == o.run_id);
+  CHECK(held.plan.deactivated == 10);
+  CHECK(held.plan.active_before == 40);
+  CHECK(held.check.rows_read == 35);
+  CHECK(held.file_name == committed.file_name);
+  CHECK(held.reason.find("10 deactivations of run " + std::to_string(o.run_id)) !=
+        std::string::npos);
+  CHECK(f.store->runs().changes(held.id).size() == 10);
+
+  f.store->decisions().approve(held.id, tester());
+  CHECK(status("35") == "I");
+  CHECK(f.store->runs().last_committed("gen") == held.id);
+  // Each part rolls back on its own: the withdrawals first, then the additions.
+  f.store->decisions().rollback(held.id, false, tester());
+  CHECK(status("35") == "A");
+  f.store->decisions().rollback(o.run_id, false, tester());
+  CHECK(f.roster().size() == 40);
+}
