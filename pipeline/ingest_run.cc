@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <unordered_set>
 
 #include "core/fault_point.h"
@@ -89,7 +90,8 @@ std::vector<std::string> next_steps(const std::string& config_file, Decision dec
     return {"The rest of the file is committed. To commit the held part: rosterd approve" + cfg +
                 " " + held,
             "To discard the held part: rosterd reject" + cfg + " " + held,
-            "To undo what this run committed: rosterd rollback" + cfg + " " + id};
+            "To undo what this run committed: rosterd rollback" + cfg + " " + id +
+                " (its held part is then superseded)"};
   }
   if (decision == Decision::held) {
     return {"Nothing was committed. To commit this run: rosterd approve" + cfg + " " + id,
@@ -253,13 +255,14 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     }
     // A school's own lists get the same report, their campus first (a copy: it never holds
     // the run, the feed's list does).
+    // `only`: the schools to tell (all with rows in the file when null).
     const auto campus_mail = [&](const std::string& list, QaMailKind kind, const RunReport& whole,
-                                 const std::string& key) {
+                                 const std::string& key, const std::set<std::string>* only) {
       if (!mail) return;
       for (const auto& [campus, lists] : feed.campus_notify) {
         const std::string& code = campus;  // a plain reference: lambdas below capture it
         const std::vector<std::string>& to = list == "held" ? lists.held : lists.qa_report;
-        if (to.empty()) continue;
+        if (to.empty() || (only != nullptr && only->count(code) == 0)) continue;
         RunReport report = whole;
         report.campuses = o.campuses;
         const auto mine = std::find_if(report.campuses.begin(), report.campuses.end(),
@@ -305,7 +308,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         run_mail->send(report, to, options, key + name);
       }
     };
-    campus_mail("qa_report", QaMailKind::report, o.report(feed.name), run_key);
+    campus_mail("qa_report", QaMailKind::report, o.report(feed.name), run_key, nullptr);
 
     RunOutcome out;
     out.awaiting_report = awaiting_report;
@@ -353,7 +356,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       run_mail->send(o.report(feed.name), feed.notify.held, options, run_key + "held");
     }
     if (o.decision.decision == Decision::held && !awaiting_report) {
-      campus_mail("held", QaMailKind::held, o.report(feed.name), run_key);
+      campus_mail("held", QaMailKind::held, o.report(feed.name), run_key, nullptr);
     }
     if (mail && o.held_run) {
       // The held part is a held run like any: its approvers hear of it, with its own links.
@@ -369,7 +372,12 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
           options.date = run_date;
           run_mail->send(stored.report, feed.notify.held, options, held_key + "held");
         }
-        campus_mail("held", QaMailKind::held, stored.report, held_key);
+        // Only the schools whose students the held part would withdraw.
+        std::set<std::string> schools;
+        for (const Change& c : o.split->held) {
+          if (c.before) schools.insert((*c.before)[field_index(Field::campus)]);
+        }
+        campus_mail("held", QaMailKind::held, stored.report, held_key, &schools);
       }
     }
     if (mail && o.decision.decision == Decision::refused) {

@@ -200,8 +200,10 @@ DecisionResult decide(const DecisionInput& in) {
   } else if (!r.trips.empty()) {
     r.decision = Decision::held;
     r.reason = "a safeguard tripped";
+    // Not for a new year's file within its window: the rollover's own withdrawals (the
+    // graduates) and updates belong with its promotions, all or none.
     r.hold_unsafe_only = p.on_trip == OnTrip::hold_unsafe && p.commit == CommitMode::automatic &&
-                         !unsafe_changes(r.trips).whole;
+                         !rollover_applies && !unsafe_changes(r.trips).whole;
   } else if (p.commit == CommitMode::manual) {
     r.decision = Decision::held;
     r.reason = "policy.commit is manual: every run waits for approval";

@@ -7,7 +7,6 @@ namespace {
 
 constexpr std::string_view kCampusPrefix = "per_campus.";
 constexpr std::string_view kCampusDeactivate = ".max_deactivate_pct";
-constexpr std::string_view kFieldPrefix = "max_field_change_pct.";
 
 // The count of `plan` that `c` is one of.
 std::uint32_t* count_of(PlanCounts& p, const Change& c) {
@@ -40,9 +39,6 @@ bool UnsafeChanges::holds(const Change& c) const {
     }
     return false;
   }
-  if (c.kind == ChangeKind::updated && updates) return true;
-  if (c.kind == ChangeKind::updated || c.kind == ChangeKind::reactivated)
-    return (c.changed_fields & fields) != 0;
   return false;
 }
 
@@ -50,25 +46,19 @@ UnsafeChanges unsafe_changes(const std::vector<SafeguardTrip>& trips) {
   UnsafeChanges u;
   for (const SafeguardTrip& t : trips) {
     const std::string_view name = t.name;
-    if (name == "max_deactivate_pct" || name == "max_row_drop_pct") {
+    if (name == "max_deactivate_pct") {
       u.withdrawals = true;
     } else if (name == "scope_change") {
       u.scope_leavers = true;
-    } else if (name == "max_update_pct") {
-      u.updates = true;
-    } else if (name.starts_with(kFieldPrefix)) {
-      const auto f = field_from_name(name.substr(kFieldPrefix.size()));
-      if (!f) {
-        u.whole = true;
-      } else {
-        u.fields = static_cast<std::uint16_t>(u.fields | (1U << field_index(*f)));
-      }
     } else if (name.starts_with(kCampusPrefix) && name.ends_with(kCampusDeactivate) &&
                name.size() >= kCampusPrefix.size() + kCampusDeactivate.size()) {
       u.campus_withdrawals.insert(std::string(name.substr(
           kCampusPrefix.size(), name.size() - kCampusPrefix.size() - kCampusDeactivate.size())));
     } else {
-      u.whole = true;  // rejected rows, a re-key, the rollover: about the file as a whole
+      // About the file as a whole: rejected rows, a file cut short (its last row may be torn),
+      // a swapped column or a file updating nearly everyone (every row carries the fault,
+      // additions too), a re-key, the new year's file.
+      u.whole = true;
     }
   }
   return u;

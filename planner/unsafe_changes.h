@@ -1,6 +1,6 @@
 // Which of a run's changes its tripped safeguards are about, for policy.on_trip: hold_unsafe. A
-// file that adds 40 new students and would deactivate 30% commits the additions; the
-// deactivations are held as a run of their own for a person to approve or reject.
+// file that adds 40 new students and would deactivate 30% commits the additions and updates;
+// the deactivations are held as a run of their own for a person to approve or reject.
 #pragma once
 
 #include <cstdint>
@@ -13,25 +13,21 @@
 
 namespace rosterd {
 
-// What the tripped safeguards hold. A trip about the file as a whole (rejected rows, a
-// proposed re-key, a new year's file outside its window, a safeguard this rosterd does not
-// know) holds every change: `whole`.
+// What the tripped safeguards hold. Only withdrawals can be held apart from the rest of a
+// file: a trip about what the file says (rejected rows, a file cut short, a swapped column, a
+// file updating nearly everyone, a proposed re-key, a new year's file, a safeguard this rosterd
+// does not know) holds every change, `whole`: every row carries the fault, additions too.
 struct UnsafeChanges {
   bool whole = false;
-  // Withdrawals (max_deactivate_pct, max_row_drop_pct: a file cut short withdraws the students
-  // it lost), or a school's own (per_campus.CODE.max_deactivate_pct, by the student's school
-  // before the run).
+  // Withdrawals (max_deactivate_pct), or a school's own (per_campus.CODE.max_deactivate_pct, by
+  // the student's school before the run).
   bool withdrawals = false;
   std::set<std::string, std::less<>> campus_withdrawals;
   // Deactivations because rows left the feed's scope (scope_change).
   bool scope_leavers = false;
-  // Every update (max_update_pct), or the updates and reactivations that change one of these
-  // fields (bit field_index; max_field_change_pct.FIELD).
-  bool updates = false;
-  std::uint16_t fields = 0;
 
-  // Whether a tripped safeguard is about `c`. Additions never are (no safeguard counts them);
-  // nor are opt-out removals or re-keys a person decided.
+  // Whether a tripped safeguard is about `c`. Additions, updates and reactivations never are
+  // (no splittable safeguard counts them); nor are opt-out removals or re-keys a person decided.
   bool holds(const Change& c) const;
 };
 

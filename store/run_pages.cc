@@ -135,8 +135,10 @@ std::map<std::string, FeedCounts> RunPages::feed_counts() {
   std::map<std::string, FeedCounts> out;
   {
     Statement q(db_,
-                "SELECT feed, decision, count(*), sum(rows_read), sum(rows_rejected) FROM runs "
-                "WHERE kind = 'ingest' GROUP BY feed, decision");
+                // A file cut in two (policy.on_trip: hold_unsafe) is two runs: its rows once.
+                "SELECT feed, decision, count(*), sum(CASE WHEN split_of IS NULL THEN rows_read "
+                "ELSE 0 END), sum(CASE WHEN split_of IS NULL THEN rows_rejected ELSE 0 END) FROM "
+                "runs WHERE kind = 'ingest' GROUP BY feed, decision");
     while (q.step()) {
       FeedCounts& c = out[std::string(q.text(0))];
       c.runs_by_decision[std::string(q.text(1))] = q.integer(2);

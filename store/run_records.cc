@@ -427,7 +427,8 @@ std::optional<std::uint32_t> RunRecords::last_committed_rows(const std::string& 
   Statement q(
       db_,
       "SELECT rows_read FROM runs WHERE feed = ? AND decision = 'committed' AND kind = 'ingest' "
-      "AND delta = 0 ORDER BY id DESC LIMIT 1");
+      "AND delta = 0 AND NOT EXISTS (SELECT 1 FROM runs h WHERE h.split_of = runs.id AND "
+      "h.decision <> 'committed') ORDER BY id DESC LIMIT 1");
   q.bind(1, feed);
   if (!q.step()) return std::nullopt;
   return static_cast<std::uint32_t>(q.integer(0));
@@ -590,7 +591,7 @@ void RunRecords::record_discrepancies(std::int64_t run, const std::optional<Disc
 
 std::string_view split_runs_sql() {
   return R"sql(
-ALTER TABLE runs ADD COLUMN split_of INTEGER;
+ALTER TABLE runs ADD COLUMN split_of BIGINT;
 CREATE INDEX runs_split_of ON runs (split_of);
 )sql";
 }

@@ -133,7 +133,9 @@ class RunRecords {
   // The feed's oldest held run of a delta set, if any: later deliveries wait for it (a delta's
   // changes are lost if another commits past it).
   std::optional<std::int64_t> held_delta(const std::string& feed);
-  // Rows read of the feed's last committed ingest of a whole roster (not a delta).
+  // Rows read of the feed's last committed ingest of a whole roster (not a delta). A file whose
+  // held part (policy.on_trip: hold_unsafe) is not committed is no measure: its withdrawals
+  // are not in the roster, and a file cut short would become the next one's baseline.
   std::optional<std::uint32_t> last_committed_rows(const std::string& feed);
 
   // Records a notice as a line in the feed's history, once per (feed, kind, key): kind

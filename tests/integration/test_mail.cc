@@ -768,10 +768,13 @@ TEST_CASE(
   f.sink.start();
   f.rosterd({"outbox", "--config", f.config.string(), "--deliver"});
   const auto mails = f.received();
-  REQUIRE(mails.size() >= 2);
   // The report that waited says what the run became: held whole, not committed in part.
-  const json& qa = mails[1];
-  CHECK(std::string(qa["message_id"]).starts_with("<run-2.qa_report."));
-  CHECK(std::string(qa["subject"]).find("HELD — ") != std::string::npos);
-  CHECK(std::string(qa["subject"]).find("IN PART") == std::string::npos);
+  std::size_t reports = 0;
+  for (const json& m : mails) {
+    if (!std::string(m["message_id"]).starts_with("<run-2.qa_report.")) continue;
+    ++reports;
+    CHECK(std::string(m["subject"]).find("HELD — ") != std::string::npos);
+    CHECK(std::string(m["subject"]).find("IN PART") == std::string::npos);
+  }
+  CHECK(reports == 1);
 }
