@@ -129,6 +129,8 @@ struct FeedConfig {
   // `school_year.blackout`: windows in which nothing commits (files are taken, checked and
   // reported as test imports) and no missing-file alert is sent.
   std::vector<YearlyWindow> blackout;
+  // `expect: {students: ...}`: the first live set is held when its count is outside it.
+  std::optional<ExpectedCount> expect_students;
   SourceConfig source;
   NotifyLists notify;
   ReportPolicy report;

@@ -520,7 +520,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
            "\" must be 1-64 lowercase letters, digits, '-' or '_' (it names files and logs).");
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
-                 "schedule", "identity", "scope", "import", "per_campus", "school_year"});
+                 "schedule", "identity", "scope", "import", "per_campus", "school_year", "expect"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -542,6 +542,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
   parse_school_year(n["school_year"], feed.rollover, feed.blackout);
+  parse_expect(n["expect"], feed.expect_students);
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);
   parse_report_policy(n["report"], feed.report);

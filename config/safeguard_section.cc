@@ -105,4 +105,26 @@ void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollove
   }
 }
 
+void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students) {
+  if (n.is_null()) return;
+  if (!n.is_map()) n.fail("must map kinds to counts: {students: \"5200±2%\"}.");
+  for (const auto& [kind, value] : n.entries()) {
+    if (kind != "students") {
+      if (kind == "staff" || kind == "sections" || kind == "enrollments" || kind == "guardians" ||
+          kind == "courses" || kind == "terms") {
+        value.fail("rosterd reads students only so far (docs/whole-roster.md): a count of " + kind +
+                   " cannot be checked yet. Remove it.");
+      }
+      value.fail("is not a kind of the roster; use students.");
+    }
+    const auto count = parse_expected_count(value.as_string());
+    if (!count) {
+      value.fail(
+          "must be the count the district confirmed and how far the first set may be from it, "
+          "as \"5200±2%\" (or \"5200+-2%\"); \"5200\" alone means exactly.");
+    }
+    students = count;
+  }
+}
+
 }  // namespace rosterd

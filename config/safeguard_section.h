@@ -1,5 +1,6 @@
 // A feed's safeguards in the configuration: `feeds.NAME.policy` (what holds a run) and
-// `feeds.NAME.school_year` (the rollover window that weighs a new year's file).
+// `feeds.NAME.school_year` (the rollover window that weighs a new year's file) and
+// `feeds.NAME.expect` (the counts a district confirmed before its first live set).
 #pragma once
 
 #include <optional>
@@ -19,5 +20,9 @@ void parse_policy(const YamlNode& n, Policy& p);
 // ConfigError.
 void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollover,
                        std::vector<YearlyWindow>& blackout);
+
+// Reads `expect:` (`{students: "5200±2%"}`) into `students` (nullopt when left out). Throws
+// ConfigError for a malformed count, or a kind rosterd does not read yet.
+void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students);
 
 }  // namespace rosterd

@@ -17,7 +17,7 @@ const CampusCounts* campus_of(const RunReport& r, std::string_view code) {
 
 // The order a reader needs: what the run would do first, then why it likely happened.
 int trip_rank(const SafeguardTrip& t) {
-  if (t.name == "school_year.rollover") return -1;
+  if (t.name == "school_year.rollover" || t.name.starts_with("expect.")) return -1;
   if (t.name == "max_deactivate_pct") return 0;
   if (t.name == "scope_change") return 1;
   if (t.name == "max_row_drop_pct") return 2;
@@ -222,6 +222,8 @@ std::string limit_text(const SafeguardTrip& t) {
   if (t.name == "rekey_min_students") return "a re-key is always held for a person to confirm";
   if (t.name == "school_year.rollover")
     return "approve it if it is, or widen school_year.rollover.window";
+  if (t.name.starts_with("expect."))
+    return "approve it if the count is right, and correct the feed's expect: count";
   return "the feed allows " + rounded_pct(t.limit);
 }
 

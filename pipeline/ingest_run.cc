@@ -196,6 +196,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         if (looks_like_rollover(*rollover, o.plan.counts.active_before))
           o.school_year = rollover_summary(*rollover, feed.rollover->window);
       }
+      in.expected_students = feed.expect_students;
+      in.first_set = !base.has_value();
       in.rekey_min_students = feed.identity.rekey_min_students;
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;

@@ -1,6 +1,7 @@
 #include "planner/decision.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "core/text.h"
@@ -180,6 +181,24 @@ DecisionResult decide(const DecisionInput& in) {
              "the run proposes an ID mapping instead of " +
              group_thousands(plan.proposed_rekeys) + " deactivations and " +
              group_thousands(plan.proposed_rekeys) + " additions"});
+  }
+  if (in.expected_students && in.first_set) {
+    // The students the first set adds, against the count the district confirmed.
+    const ExpectedCount& e = *in.expected_students;
+    const std::uint32_t added = in.plan.added;
+    if (added < e.low() || added > e.high()) {
+      const double off =
+          e.count == 0 ? 100 : 100.0 * std::abs(static_cast<double>(added) - e.count) / e.count;
+      char within[32];
+      std::snprintf(within, sizeof within, "%g", e.within_pct);
+      const std::string range = e.within_pct > 0
+                                    ? group_thousands(e.low()) + " to " + group_thousands(e.high())
+                                    : group_thousands(e.count);
+      r.trips.push_back({"expect.students", e.within_pct, off,
+                         "the first file adds " + group_thousands(added) +
+                             " students, outside the " + range + " the district confirmed (" +
+                             group_thousands(e.count) + " ±" + within + "%)"});
+    }
   }
   if (rollover_file && !in.in_rollover_window) {
     // Outside the window a new year's file is no ordinary night: said as such, not as a

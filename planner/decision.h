@@ -46,6 +46,10 @@ struct DecisionInput {
   const RolloverCounts* rollover = nullptr;
   bool in_rollover_window = false;
   std::string rollover_window;  // "06-15..09-30", for the messages
+  // `expect: {students: ...}`, and whether this would be the feed's first committed set (the
+  // only one the count gates: a first set is all additions).
+  std::optional<ExpectedCount> expected_students;
+  bool first_set = false;
   // identity.rekey_min_students: reported as the limit of a re-key's trip.
   std::uint32_t rekey_min_students = 0;
   // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).

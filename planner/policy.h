@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "core/field.h"
 
@@ -49,6 +50,20 @@ struct Policy {
 // The fields a max_field_change_pct may name: those an update can change (not state_id, which
 // only a re-key changes, nor status).
 bool field_change_limitable(Field f);
+
+// A count the district confirmed before its first live set (`expect: {students: "5200±2%"}`):
+// the first set to commit is held when its count is outside it. Summit's support asks the
+// district to confirm its counts before the first sync; a first file that is half the district,
+// or two districts, should wait for a person.
+struct ExpectedCount {
+  std::uint32_t count = 0;
+  double within_pct = 0;
+  std::uint32_t low() const;   // count less within_pct, rounded down
+  std::uint32_t high() const;  // count plus within_pct, rounded up
+};
+
+// "5200±2%", "5,200 +- 2 %" or "5200" (exactly); nullopt for anything else.
+std::optional<ExpectedCount> parse_expected_count(std::string_view text);
 
 // A campus's own thresholds (`per_campus: {CODE: {policy: ...}}`), checked on that campus's
 // counts beside the feed's: a school can be held for its own part of a file.

@@ -413,3 +413,32 @@ TEST_CASE("integration: a damaged store file is never read as a short roster") {
   CHECK(malformed.err.find("malformed") != std::string::npos);
   CHECK(malformed.err.find("restore the store's last backup") != std::string::npos);
 }
+
+TEST_CASE("ingest: the first live set far from the count the district confirmed is held") {
+  TempDir dir;
+  const std::filesystem::path config =
+      write_test_feed(dir.path(), "    expect: {students: \"100±5%\"}\n", "live");
+  const auto ingest = [&](std::size_t students, const std::string& name) {
+    write_generated_roster(students, dir / name);
+    return run_process(ROSTERD_BIN, {"ingest", "--config", config.string(), "--format", "json",
+                                     "--as-of", kGeneratorAsOf, (dir / name).string()});
+  };
+  // Half the district (a school's export sent for the district's): held, the counts side by side.
+  const ProcessResult half = ingest(50, "half.txt");
+  INFO(half.out, half.err);
+  CHECK(half.exit_status == 4);
+  const auto j = nlohmann::json::parse(half.out);
+  CHECK(j["decision"] == "held");
+  REQUIRE(j["safeguards"].size() == 1);
+  CHECK(j["safeguards"][0]["name"] == "expect.students");
+  CHECK(j["safeguards"][0]["message"] ==
+        "the first file adds 50 students, outside the 95 to 105 the district confirmed (100 ±5%)");
+  // The whole district: the first set commits (the held one is superseded)...
+  const ProcessResult whole = ingest(98, "whole.txt");
+  INFO(whole.out, whole.err);
+  CHECK(whole.exit_status == 0);
+  // ... and the count gates no later set: the roster's own safeguards take over.
+  const ProcessResult later = ingest(150, "later.txt");
+  CHECK(later.exit_status == 0);
+  CHECK(nlohmann::json::parse(later.out)["safeguards"].empty());
+}
