@@ -1,8 +1,8 @@
 // Compact, append-only storage for the student rows of one roster (or one feed's committed state).
 //
 // A 1,000,000-row roster must fit in a few hundred MB, so a row is not twelve std::strings: its
-// values are packed end to end in large arena chunks, and a row keeps a pointer and twelve
-// 16-bit end offsets. Chunks never move, so string_views returned by get() stay valid for the
+// values are packed end to end in a TextArena, and a row keeps a pointer and twelve 16-bit end
+// offsets. The arena's chunks never move, so string_views returned by get() stay valid for the
 // table's lifetime.
 #pragma once
 
@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/field.h"
+#include "core/text_arena.h"
 
 namespace rosterd {
 
@@ -59,17 +60,7 @@ class StudentTable {
     bool rejected;
   };
 
-  char* allocate(std::size_t bytes);
-
-  // 4 MiB chunks, 2 MiB-aligned and advised for transparent huge pages: at 1M rows the arena
-  // is ~70 MB, and 4 KiB pages cost ~17k page faults.
-  static constexpr std::size_t kChunkBytes = 4u << 20;
-  struct ChunkFree {
-    void operator()(char* p) const noexcept;
-  };
-  std::vector<std::unique_ptr<char[], ChunkFree>> chunks_;
-  std::size_t chunk_used_ = 0;
-  std::size_t chunk_size_ = 0;
+  TextArena text_;
   std::vector<Row> rows_;
 };
 
