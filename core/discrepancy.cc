@@ -39,6 +39,9 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"related_row_missing", Severity::error, false},
     {"related_row_twice", Severity::error, false},
     {"refused_zip", Severity::error, true},
+    {"invalid_email", Severity::warning, false},
+    {"invalid_phone", Severity::warning, false},
+    {"invalid_flag", Severity::error, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -109,6 +112,12 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
     field = "column " + display_safe(header) + " (" + std::string(field_words(*d.field)) + ")";
     Field_ = "Column " + field.substr(7);
   }
+  if (d.kind && d.kind_field && *d.kind_field < kind_info(*d.kind).fields.size()) {
+    // Another kind's row: its field as the configuration and reports name it.
+    field = std::string(kind_info(*d.kind).name) + "." +
+            std::string(kind_info(*d.kind).fields[*d.kind_field].name);
+    Field_ = "Field " + field;
+  }
   const bool withheld = terms.withhold_value && !d.value.empty();
   const std::string value = "\"" + display_safe(d.value) + "\"";
   // " has \"X\", which" or " has a value (withheld) that".
@@ -117,6 +126,11 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
   using C = DiscrepancyCode;
   switch (d.code) {
     case C::empty_file:
+      if (d.kind) {
+        return "The " + std::string(kind_info(*d.kind).name) +
+               " file has no rows; read as it is, it would end every one. Check that the export "
+               "ran to the end and wrote the whole file.";
+      }
       return "The file has no header row and no students" + d.detail +
              ". Check that the export ran to the end and wrote the whole file.";
     case C::missing_column:
@@ -173,6 +187,10 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "Status " + value + " is not one of the feed's status values (" + d.detail +
              "). Use one of them, or add the value under format.status_values.";
     case C::duplicate_id:
+      if (d.kind) {
+        return "The " + std::string(kind_info(*d.kind).name) + " row " + value + " appears on " +
+               d.detail + "; every row with this key is rejected until the file has one.";
+      }
       return "State ID " + value + " appears on " + d.detail +
              "; every row with this ID is rejected until the file has one row per student.";
     case C::encoding:
@@ -221,6 +239,16 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return "The student has more than one row in " + d.detail + ", which holds the " +
              (d.field ? std::string(field_words(*d.field)) : std::string("student's details")) +
              ", so it is not clear which to take. Keep one row per student there.";
+    case C::invalid_email:
+      return Field_ + has_value_which +
+             " is not an email address; the row is kept without it. Correct it in the student "
+             "information system.";
+    case C::invalid_phone:
+      return Field_ + has_value_which + " is not a phone number (" + d.detail +
+             "); the row is kept without it. Correct it in the student information system.";
+    case C::invalid_flag:
+      return Field_ + has_value_which + " is neither yes nor no (" + d.detail +
+             "). Use one of those values.";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -286,6 +314,11 @@ std::string_view how_to_fix(DiscrepancyCode code) {
     case C::related_row_twice:
       return "Export all the files of the set from one run of the SIS export, one row per "
              "student in each.";
+    case C::invalid_email:
+    case C::invalid_phone:
+      return "Correct the contact's email or phone in the SIS, or leave it empty.";
+    case C::invalid_flag:
+      return "Use yes or no (Y or N) in this column of the export.";
   }
   return "";
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/entity_kind.h"
 #include "core/field.h"
 
 namespace rosterd {
@@ -49,9 +50,15 @@ enum class DiscrepancyCode : std::uint8_t {
   // File level: a zip that is refused before anything in it is read (parsers/zip_archive.h:
   // a name reaching outside, a link, a bomb, two members of one name...); detail: why.
   refused_zip,
+  // Row level, warning: a staff member's or guardian's email or phone that is no address or
+  // number (validators/contact_format.h); the row is kept without it.
+  invalid_email,
+  invalid_phone,
+  // Row level, error: a yes-or-no value that is neither.
+  invalid_flag,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 24;
+inline constexpr std::size_t kDiscrepancyCodeCount = 27;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);
@@ -64,12 +71,17 @@ struct Discrepancy {
   std::uint32_t line = 0;
   DiscrepancyCode code = DiscrepancyCode::unreadable;
   std::optional<Field> field;
-  // The row's state ID when it could be read; empty otherwise.
+  // The row's state ID when it could be read (for another kind, its key, the values joined by
+  // '/'); empty otherwise.
   std::string student_id;
   // The value as found in the file (after trimming), UTF-8 or the raw bytes for `encoding`.
   std::string value;
   // Code-specific context that completes the message (an expected format, a count, a range).
   std::string detail;
+  // A row of another kind of the roster (staff, sections, ...: core/entity_kind.h) rather than
+  // a student's, and its field (an index into kind_info(*kind).fields), when one is concerned.
+  std::optional<EntityKind> kind;
+  std::optional<std::uint8_t> kind_field;
 
   Severity severity() const { return code_severity(code); }
 };

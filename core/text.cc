@@ -1,5 +1,7 @@
 #include "core/text.h"
 
+#include <algorithm>
+
 namespace rosterd {
 
 std::string_view trim(std::string_view s) {
@@ -55,6 +57,17 @@ std::string group_thousands(unsigned long long n) {
     out.append(digits, i, 3);
   }
   return out;
+}
+
+std::string lines_phrase(const std::vector<std::uint32_t>& lines) {
+  std::string where = "lines ";
+  const std::size_t shown = std::min<std::size_t>(lines.size(), 10);
+  for (std::size_t g = 0; g < shown; ++g) {
+    if (g != 0) where += g + 1 == lines.size() ? " and " : ", ";
+    where += std::to_string(lines[g]);
+  }
+  if (shown < lines.size()) where += " and " + std::to_string(lines.size() - shown) + " more";
+  return where;
 }
 
 }  // namespace rosterd

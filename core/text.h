@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,10 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 
 // "1,234,567": counts in reports are read by people.
 std::string group_thousands(unsigned long long n);
+
+// "lines 2, 7 and 9" for the lines of one value's rows in a file (in file order), the first
+// ten of them named and the rest counted: "lines 2, 3, ..., 11 and 5 more".
+std::string lines_phrase(const std::vector<std::uint32_t>& lines);
 
 }  // namespace rosterd
 

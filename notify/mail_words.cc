@@ -109,6 +109,12 @@ std::string code_title(DiscrepancyCode code) {
       return "Students missing from another file of the set";
     case C::related_row_twice:
       return "Students twice in another file of the set";
+    case C::invalid_email:
+      return "Email addresses that are not addresses";
+    case C::invalid_phone:
+      return "Phone numbers that are not numbers";
+    case C::invalid_flag:
+      return "Yes-or-no values that are neither";
   }
   return std::string(code_name(code));
 }

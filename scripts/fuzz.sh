@@ -2,8 +2,8 @@
 # Builds the libFuzzer targets (fuzz/) with clang-14 into build-fuzz and runs one of them:
 #   scripts/fuzz.sh TARGET [SECONDS] [LIBFUZZER_FLAG...]
 # TARGET is roster_reader, config, code_lists, local_name, reports, console_request,
-# format_suggestion, zip_archive, roster_set, sds_set, oneroster_1_2_set, clever_set or
-# contact_format;
+# format_suggestion, zip_archive, roster_set, sds_set, oneroster_1_2_set, clever_set,
+# contact_format or kind_file;
 # SECONDS defaults to 60.
 # New inputs go to fuzz-work/TARGET (the seeds in fuzz/corpus/TARGET are only read), crashes
 # and hangs to fuzz-work/artifacts/TARGET-*. Both folders are outside version control: copy a

@@ -150,13 +150,10 @@ void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
         }
         if (group.size() < 2) continue;
         std::sort(group.begin(), group.end());  // file order
-        std::string where = "lines ";
-        const std::size_t shown = std::min<std::size_t>(group.size(), 10);
-        for (std::size_t g = 0; g < shown; ++g) {
-          if (g != 0) where += g + 1 == group.size() ? " and " : ", ";
-          where += std::to_string(t.line(group[g]));
-        }
-        if (shown < group.size()) where += " and " + std::to_string(group.size() - shown) + " more";
+        std::vector<std::uint32_t> lines;
+        for (StudentTable::Index r : group)
+          lines.push_back(t.line(r));
+        const std::string where = lines_phrase(lines);
         for (StudentTable::Index r : group) {
           t.set_rejected(r);
           Discrepancy d;

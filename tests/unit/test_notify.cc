@@ -74,7 +74,7 @@ struct Run {
   }
   void reject(std::uint32_t line, DiscrepancyCode code, Field f, std::string id, std::string value,
               std::string detail = "") {
-    ds.push_back({line, code, f, std::move(id), std::move(value), std::move(detail)});
+    ds.push_back({line, code, f, std::move(id), std::move(value), std::move(detail), {}, {}});
     ++r.counts.rows_rejected;
   }
   void hold(const std::string& trip, double limit, double value) {
@@ -188,7 +188,9 @@ TEST_CASE("pii minimal withholds names and birth dates, never the rest of the se
                   Field::birth_date,
                   "1000000005",
                   "2022-03-04",
-                  "age 4 on 2026-09-01, while grade 09 students are usually 13 to 16"};
+                  "age 4 on 2026-09-01, while grade 09 students are usually 13 to 16",
+                  {},
+                  {}};
   const Discrepancy r = redact_pii(dob);
   CHECK(r.value == "[withheld]");
   CHECK(r.student_id == "1000000005");
@@ -197,20 +199,26 @@ TEST_CASE("pii minimal withholds names and birth dates, never the rest of the se
   CHECK(m ==
         "The birth date gives age 4 on 2026-09-01, while grade 09 students are usually 13 to "
         "16. Check the birth date and the grade (the row is still accepted).");
-  Discrepancy bad{
-      6,           DiscrepancyCode::invalid_date, Field::birth_date, "1000000005", "2015-02-30",
-      "YYYY-MM-DD"};
+  Discrepancy bad{6,
+                  DiscrepancyCode::invalid_date,
+                  Field::birth_date,
+                  "1000000005",
+                  "2015-02-30",
+                  "YYYY-MM-DD",
+                  {},
+                  {}};
   const std::array<std::string, kFieldCount> cols{"ID", "L", "F", "M",  "LNAME", "DOB",
                                                   "G",  "S", "D", "ST", "E",     "MA"};
   CHECK(discrepancy_message(redact_pii(bad), {&cols, true}) ==
         "Column DOB (birth date) has a value (withheld from this report) that is not a real "
         "date in the format YYYY-MM-DD. Correct the date, or the feed's format.date_format.");
-  Discrepancy longname{3, DiscrepancyCode::field_too_long, Field::last_name, "1", "X", "300 bytes"};
+  Discrepancy longname{
+      3, DiscrepancyCode::field_too_long, Field::last_name, "1", "X", "300 bytes", {}, {}};
   CHECK(discrepancy_message(redact_pii(longname), {&cols, true}) ==
         "Column LNAME (last name) is too long (300 bytes). Check for a missing line break or "
         "delimiter.");
   for (Field f : {Field::first_name, Field::middle_name, Field::last_name})
-    CHECK(redact_pii(Discrepancy{0, DiscrepancyCode::encoding, f, "1", "Zoë", ""}).value ==
+    CHECK(redact_pii(Discrepancy{0, DiscrepancyCode::encoding, f, "1", "Zoë", "", {}, {}}).value ==
           "[withheld]");
   Discrepancy grade;
   grade.field = Field::grade;
@@ -232,7 +240,7 @@ TEST_CASE("a refused file always says why; its header line is withheld, not its 
   CHECK(m.find("The header has no column \"StudentStateID\"") != std::string::npos);
   CHECK(m.find("the header row is withheld") != std::string::npos);
   Discrepancy unreadable{0,  DiscrepancyCode::unreadable, std::nullopt, "",
-                         "", "it is a ZIP archive"};
+                         "", "it is a ZIP archive",       {},           {}};
   CHECK(discrepancy_message(redact_pii(unreadable)) ==
         "The file cannot be read as a roster: it is a ZIP archive. Export it again as delimited "
         "plain text (UTF-8 or windows-1252).");
@@ -488,8 +496,14 @@ TEST_CASE("the discrepancy CSV: BOM, severity, IDs, school, the district's colum
   rows.append(v, 3);
   run.r.rows = &rows;
   run.reject(3, DiscrepancyCode::unknown_grade, Field::grade, "0012", "=KG-A");
-  run.ds.push_back(
-      {5, DiscrepancyCode::invalid_score, Field::ela_score, "1000000005", "-5", "0 to 100"});
+  run.ds.push_back({5,
+                    DiscrepancyCode::invalid_score,
+                    Field::ela_score,
+                    "1000000005",
+                    "-5",
+                    "0 to 100",
+                    {},
+                    {}});
   run.alerts.push_back(possible_match(92));
   const MailMessage m = qa_report_mail(run.report(), options(&run.terms));
   REQUIRE(m.attachments.size() == 1);
@@ -602,7 +616,8 @@ TEST_CASE("every kind of mail: the text part says what the HTML part says, links
       {"refused",
        [](Run& run, QaMailOptions&) {
          run.r.state = RunState::refused;
-         run.r.refusal = Discrepancy{0, DiscrepancyCode::empty_file, std::nullopt, "", "", ""};
+         run.r.refusal =
+             Discrepancy{0, DiscrepancyCode::empty_file, std::nullopt, "", "", "", {}, {}};
        }},
       {"reminder",
        [](Run& run, QaMailOptions& o) {

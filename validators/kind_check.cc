@@ -1,0 +1,291 @@
+#include "validators/kind_check.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_map>
+
+#include "core/civil_date.h"
+#include "core/text.h"
+#include "core/utf8.h"
+#include "validators/contact_format.h"
+#include "validators/row_checker.h"
+
+namespace rosterd {
+namespace {
+
+// The reader's format for a kind: no student field, the kind's columns read as extra columns
+// (RawRow::extras, in field order); a column whose field is optional may be missing.
+RosterFormat reader_format(EntityKind kind, const KindFormat& f) {
+  const EntityKindInfo& info = kind_info(kind);
+  RosterFormat r;
+  r.delimiter = f.delimiter;
+  r.quote = f.quote;
+  r.encoding = f.encoding;
+  r.list_separator = f.list_separator;
+  r.columns.fill("");
+  r.required.reset();
+  for (std::size_t i = 0; i < info.fields.size(); ++i) {
+    const std::string& header = i < f.columns.size() ? f.columns[i] : std::string();
+    r.extra_columns.push_back({header.empty() ? std::string(info.fields[i].default_header) : header,
+                               !info.fields[i].required});
+  }
+  return r;
+}
+
+// A yes-or-no value as "Y" or "N"; false for anything else.
+bool flag_value(std::string_view v, std::string& out) {
+  for (std::string_view yes : {"Y", "yes", "true", "1", "T"}) {
+    if (iequals(v, yes)) {
+      out = "Y";
+      return true;
+    }
+  }
+  for (std::string_view no : {"N", "no", "false", "0", "F"}) {
+    if (iequals(v, no)) {
+      out = "N";
+      return true;
+    }
+  }
+  return false;
+}
+
+class KindChecker : public RowSink {
+ public:
+  KindChecker(EntityKind kind, const KindFormat& format, KindCheckResult& result)
+      : info_(kind_info(kind)), format_(format), result_(result) {}
+
+  void on_row(const RawRow& row) override {
+    const std::size_t n = info_.fields.size();
+    values_.assign(n, std::string());
+    std::vector<Discrepancy> problems;
+    const auto key = [&] {
+      std::string k;
+      for (std::size_t i = 0; i < info_.key.size(); ++i) {
+        if (i != 0) k += '/';
+        const std::string_view v =
+            info_.key[i] < row.extras.size() ? row.extras[info_.key[i]] : std::string_view();
+        k += is_valid_utf8(v) ? std::string(v) : display_safe(v);
+      }
+      return k;
+    };
+    const auto add = [&](DiscrepancyCode code, std::optional<std::size_t> field,
+                         std::string_view value, std::string detail) {
+      Discrepancy d;
+      d.line = row.line;
+      d.code = code;
+      d.kind = info_.kind;
+      if (field) d.kind_field = static_cast<std::uint8_t>(*field);
+      d.value = std::string(value);
+      d.detail = std::move(detail);
+      problems.push_back(std::move(d));
+    };
+    for (const Discrepancy& p : row.problems) {
+      Discrepancy d = p;
+      d.kind = info_.kind;
+      problems.push_back(std::move(d));
+    }
+    for (std::size_t i = 0; i < n && !row.broken; ++i) {
+      const EntityField& f = info_.fields[i];
+      const std::string_view v = i < row.extras.size() ? row.extras[i] : std::string_view();
+      if (v.size() > RowChecker::kMaxFieldBytes) {
+        add(DiscrepancyCode::field_too_long, i, v.substr(0, 40),
+            std::to_string(v.size()) + " bytes; at most " +
+                std::to_string(RowChecker::kMaxFieldBytes) + " are taken");
+        continue;
+      }
+      if (v.empty()) {
+        if (f.required) add(DiscrepancyCode::missing_required, i, "", "");
+        continue;
+      }
+      std::string& out = values_[i];
+      switch (f.type) {
+        case ValueType::date: {
+          const auto date = parse_date(v, format_.date_format);
+          if (!date) {
+            add(DiscrepancyCode::invalid_date, i, v, format_.date_format);
+          } else {
+            out = to_iso(*date);
+          }
+          break;
+        }
+        case ValueType::email:
+          if (valid_email(v)) {
+            out = std::string(v);
+          } else {
+            add(DiscrepancyCode::invalid_email, i, v, "");
+          }
+          break;
+        case ValueType::phone:
+          if (const auto phone = normalized_phone(v)) {
+            out = *phone;
+          } else {
+            add(DiscrepancyCode::invalid_phone, i, v,
+                "7 to 15 digits, spaces, dots, hyphens and parentheses between them");
+          }
+          break;
+        case ValueType::status: {
+          const auto in = [&](const std::vector<std::string>& words) {
+            return std::any_of(words.begin(), words.end(),
+                               [&](const std::string& w) { return iequals(w, v); });
+          };
+          if (in(format_.status.active)) {
+            out = "A";
+          } else if (in(format_.status.inactive)) {
+            out = "I";
+          } else {
+            std::string allowed;
+            for (const auto* words : {&format_.status.active, &format_.status.inactive})
+              for (const std::string& w : *words)
+                allowed += (allowed.empty() ? "" : ", ") + w;
+            add(DiscrepancyCode::invalid_status, i, v, allowed);
+          }
+          break;
+        }
+        case ValueType::flag:
+          if (!flag_value(v, out)) add(DiscrepancyCode::invalid_flag, i, v, "Y or N");
+          break;
+        case ValueType::id:
+        case ValueType::id_list:
+        case ValueType::code:
+        case ValueType::code_list:
+        case ValueType::text:
+          out = std::string(v);
+          break;
+      }
+    }
+    // Dates that make a span: a term or an enrollment that ends before it starts.
+    const auto start = entity_field(info_, "start_date");
+    const auto end = entity_field(info_, "end_date");
+    if (start && end && !values_[*start].empty() && !values_[*end].empty() &&
+        values_[*end] < values_[*start]) {
+      add(DiscrepancyCode::invalid_date, *end, values_[*end],
+          "a date on or after the start date " + values_[*start]);
+    }
+    const std::string row_key = key();
+    bool error = row.broken;
+    bool warning = false;
+    for (Discrepancy& d : problems) {
+      d.student_id = row_key;
+      (d.severity() == Severity::error ? error : warning) = true;
+      result_.discrepancies.push_back(std::move(d));
+    }
+    std::vector<std::string_view> views(values_.begin(), values_.end());
+    const EntityTable::Index r = result_.rows.append(views, row.line);
+    if (error) {
+      result_.rows.set_rejected(r);
+      ++result_.counts.rows_rejected;
+    } else if (warning) {
+      ++result_.counts.rows_warned;
+    }
+    ++result_.counts.rows_read;
+  }
+
+ private:
+  const EntityKindInfo& info_;
+  const KindFormat& format_;
+  KindCheckResult& result_;
+  std::vector<std::string> values_;
+};
+
+// Rejects every row whose key another row has too, naming their lines.
+void flag_duplicate_keys(KindCheckResult& result) {
+  const EntityKindInfo& info = kind_info(result.kind);
+  EntityTable& t = result.rows;
+  std::unordered_map<std::string, std::vector<EntityTable::Index>> by_key;
+  for (EntityTable::Index r = 0; r < t.size(); ++r) {
+    std::string k;
+    bool complete = true;
+    for (std::size_t i = 0; i < info.key.size(); ++i) {
+      const std::string_view v = t.get(r, info.key[i]);
+      complete = complete && !v.empty();
+      if (i != 0) k += '\x1f';
+      k += v;
+    }
+    if (complete) by_key[k].push_back(r);
+  }
+  for (auto& [k, rows] : by_key) {
+    if (rows.size() < 2) continue;
+    std::sort(rows.begin(), rows.end());
+    std::vector<std::uint32_t> lines;
+    for (EntityTable::Index r : rows)
+      lines.push_back(t.line(r));
+    const std::string where = lines_phrase(lines);
+    std::string shown_key = k;
+    std::replace(shown_key.begin(), shown_key.end(), '\x1f', '/');
+    for (EntityTable::Index r : rows) {
+      if (!t.rejected(r)) {
+        t.set_rejected(r);
+        ++result.counts.rows_rejected;
+      }
+      Discrepancy d;
+      d.line = t.line(r);
+      d.code = DiscrepancyCode::duplicate_id;
+      d.kind = result.kind;
+      d.kind_field = static_cast<std::uint8_t>(info.key[0]);
+      d.student_id = shown_key;
+      d.value = shown_key;
+      d.detail = where;
+      result.discrepancies.push_back(std::move(d));
+    }
+  }
+  // A row rejected as a duplicate no longer counts as warned.
+  std::uint32_t warned = 0;
+  std::vector<bool> warned_row(t.size(), false);
+  std::unordered_map<std::uint32_t, EntityTable::Index> row_of_line;
+  for (EntityTable::Index r = 0; r < t.size(); ++r)
+    row_of_line[t.line(r)] = r;
+  for (const Discrepancy& d : result.discrepancies) {
+    if (d.severity() != Severity::warning) continue;
+    const auto it = row_of_line.find(d.line);
+    if (it != row_of_line.end() && !t.rejected(it->second) && !warned_row[it->second]) {
+      warned_row[it->second] = true;
+      ++warned;
+    }
+  }
+  result.counts.rows_warned = warned;
+  std::stable_sort(result.discrepancies.begin(), result.discrepancies.end(),
+                   [](const Discrepancy& a, const Discrepancy& b) { return a.line < b.line; });
+}
+
+KindCheckResult finish(KindCheckResult result) {
+  if (result.refused()) {
+    // A file of a kind with no rows is refused as a students' file is: read as it is, it would
+    // end every row of its kind. Its reason names the kind.
+    result.file.refusal->kind = result.kind;
+    result.rows = EntityTable(kind_info(result.kind).fields.size());
+    result.discrepancies.clear();
+    result.counts = CheckCounts{};
+    return result;
+  }
+  flag_duplicate_keys(result);
+  return result;
+}
+
+}  // namespace
+
+KindFormat KindFormat::default_layout(EntityKind kind) {
+  KindFormat f;
+  for (const EntityField& field : kind_info(kind).fields)
+    f.columns.emplace_back(field.default_header);
+  return f;
+}
+
+KindCheckResult::KindCheckResult(EntityKind k) : kind(k), rows(kind_info(k).fields.size()) {}
+
+KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
+                                const std::filesystem::path& path) {
+  KindCheckResult result(kind);
+  KindChecker checker(kind, format, result);
+  result.file = RosterReader(reader_format(kind, format)).read_file(path, checker);
+  return finish(std::move(result));
+}
+
+KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
+                                 std::string_view bytes) {
+  KindCheckResult result(kind);
+  KindChecker checker(kind, format, result);
+  result.file = RosterReader(reader_format(kind, format)).read_bytes(name, bytes, checker);
+  return finish(std::move(result));
+}
+
+}  // namespace rosterd

@@ -1,0 +1,65 @@
+// Reads and checks the file of one kind of a roster beside students (core/entity_kind.h:
+// staff, courses, terms, sections, enrollments, guardians, guardian links), as check_roster_*
+// does students' files: every bad row reported with its line and field, a file that cannot be
+// a file of that kind refused whole. Checks across files (an enrollment's section, a section's
+// teacher) come after every file of a set is read; here each file stands alone
+// (docs/whole-roster.md).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/discrepancy.h"
+#include "core/entity_kind.h"
+#include "core/entity_table.h"
+#include "parsers/roster_format.h"
+#include "parsers/roster_reader.h"
+#include "validators/roster_check.h"
+
+namespace rosterd {
+
+// How a kind's file is laid out and what its values mean: the options of a kind's `format:`.
+struct KindFormat {
+  char delimiter = '|';
+  QuoteMode quote = QuoteMode::none;
+  Encoding encoding = Encoding::utf8;
+  std::string date_format = "%Y-%m-%d";
+  // Separates the values of a list field (a section's teachers, a teacher's schools).
+  char list_separator = ';';
+  StatusValues status;
+  // The header of each field's column, in the kind's field order. An optional field whose
+  // header is "" is not read (its values are empty).
+  std::vector<std::string> columns;
+
+  // The default layout: the kind's default headers, every column present.
+  static KindFormat default_layout(EntityKind kind);
+};
+
+// What a check found in one kind's file. Values are normalized as the store keeps them: dates
+// ISO 8601, status "A" or "I", yes-or-no "Y" or "N", a phone number its digits; an email or a
+// phone that is neither is reported and left empty.
+struct KindCheckResult {
+  EntityKind kind = EntityKind::staff;
+  FileSummary file;
+  // Every row read, in file order (rejected rows marked). Empty when the file is refused.
+  EntityTable rows;
+  // Sorted by line; within a line, in the order found. Each has `kind` set, and `kind_field`
+  // when a field is concerned.
+  std::vector<Discrepancy> discrepancies;
+  CheckCounts counts;
+
+  explicit KindCheckResult(EntityKind k);
+  bool refused() const { return file.refusal.has_value(); }
+};
+
+// Reads and checks the file at `path` as a file of `kind`. Throws rosterd::Error when it cannot
+// be opened.
+KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
+                                const std::filesystem::path& path);
+// The same for `bytes`, as if they were a file called `name`.
+KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
+                                 std::string_view bytes);
+
+}  // namespace rosterd
