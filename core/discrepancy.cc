@@ -42,6 +42,10 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"invalid_email", Severity::warning, false},
     {"invalid_phone", Severity::warning, false},
     {"invalid_flag", Severity::error, false},
+    {"unknown_reference", Severity::error, false},
+    {"role_conflict", Severity::error, false},
+    {"section_without_teacher", Severity::warning, false},
+    {"section_without_students", Severity::warning, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -249,6 +253,20 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
     case C::invalid_flag:
       return Field_ + has_value_which + " is neither yes nor no (" + d.detail +
              "). Use one of those values.";
+    case C::unknown_reference:
+      return Field_ + has_value_which + " names no row of " + d.detail +
+             "; the row is rejected. Export every file of the set from the same run of the SIS "
+             "export.";
+    case C::role_conflict:
+      return Field_ + has_value_which + " is " + d.detail +
+             "; the row is rejected. Correct the enrollment's role in the SIS.";
+    case C::section_without_teacher:
+      return "The section has no teacher: none in its teachers and no teacher enrolled in it. "
+             "Students will not see it with a teacher; assign one in the SIS (the section is "
+             "still taken).";
+    case C::section_without_students:
+      return "No student is enrolled in the section. Check its enrollments in the SIS (the "
+             "section is still taken).";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -319,6 +337,15 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Correct the contact's email or phone in the SIS, or leave it empty.";
     case C::invalid_flag:
       return "Use yes or no (Y or N) in this column of the export.";
+    case C::unknown_reference:
+      return "Export every file of the set from one run of the SIS export, so that each names "
+             "only rows the others have.";
+    case C::role_conflict:
+      return "Correct the enrollment's role in the SIS: students as students, staff as staff.";
+    case C::section_without_teacher:
+      return "Assign a teacher to the section in the SIS.";
+    case C::section_without_students:
+      return "Enroll the section's students in the SIS, or end the section.";
   }
   return "";
 }

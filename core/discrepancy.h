@@ -56,9 +56,18 @@ enum class DiscrepancyCode : std::uint8_t {
   invalid_phone,
   // Row level, error: a yes-or-no value that is neither.
   invalid_flag,
+  // Row level, error: a row of a set names a row of another file (a section, a course, a
+  // student...) that the set lacks or rejects (detail: which file, and why).
+  unknown_reference,
+  // Row level, error: an enrollment's person is of the other role (a staff member enrolled as
+  // a student, a student as a teacher).
+  role_conflict,
+  // Row level, warning: a section no teacher teaches, or no student attends.
+  section_without_teacher,
+  section_without_students,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 27;
+inline constexpr std::size_t kDiscrepancyCodeCount = 31;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

@@ -115,6 +115,14 @@ std::string code_title(DiscrepancyCode code) {
       return "Phone numbers that are not numbers";
     case C::invalid_flag:
       return "Yes-or-no values that are neither";
+    case C::unknown_reference:
+      return "Rows naming a row another file lacks";
+    case C::role_conflict:
+      return "Enrollments in the wrong role";
+    case C::section_without_teacher:
+      return "Sections without a teacher";
+    case C::section_without_students:
+      return "Sections without students";
   }
   return std::string(code_name(code));
 }

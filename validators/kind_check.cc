@@ -228,21 +228,7 @@ void flag_duplicate_keys(KindCheckResult& result) {
       result.discrepancies.push_back(std::move(d));
     }
   }
-  // A row rejected as a duplicate no longer counts as warned.
-  std::uint32_t warned = 0;
-  std::vector<bool> warned_row(t.size(), false);
-  std::unordered_map<std::uint32_t, EntityTable::Index> row_of_line;
-  for (EntityTable::Index r = 0; r < t.size(); ++r)
-    row_of_line[t.line(r)] = r;
-  for (const Discrepancy& d : result.discrepancies) {
-    if (d.severity() != Severity::warning) continue;
-    const auto it = row_of_line.find(d.line);
-    if (it != row_of_line.end() && !t.rejected(it->second) && !warned_row[it->second]) {
-      warned_row[it->second] = true;
-      ++warned;
-    }
-  }
-  result.counts.rows_warned = warned;
+  recount_rows_warned(result);  // a row rejected as a duplicate no longer counts as warned
   std::stable_sort(result.discrepancies.begin(), result.discrepancies.end(),
                    [](const Discrepancy& a, const Discrepancy& b) { return a.line < b.line; });
 }
@@ -262,6 +248,23 @@ KindCheckResult finish(KindCheckResult result) {
 }
 
 }  // namespace
+
+void recount_rows_warned(KindCheckResult& result) {
+  const EntityTable& t = result.rows;
+  std::unordered_map<std::uint32_t, EntityTable::Index> row_of_line;
+  for (EntityTable::Index r = 0; r < t.size(); ++r)
+    row_of_line[t.line(r)] = r;
+  std::vector<bool> warned(t.size(), false);
+  std::uint32_t n = 0;
+  for (const Discrepancy& d : result.discrepancies) {
+    if (d.severity() != Severity::warning) continue;
+    const auto it = row_of_line.find(d.line);
+    if (it == row_of_line.end() || t.rejected(it->second) || warned[it->second]) continue;
+    warned[it->second] = true;
+    ++n;
+  }
+  result.counts.rows_warned = n;
+}
 
 KindFormat KindFormat::default_layout(EntityKind kind) {
   KindFormat f;

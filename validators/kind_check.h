@@ -62,4 +62,8 @@ KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
                                  std::string_view bytes);
 
+// Counts again the accepted rows with a warning (after a later check rejected rows or warned
+// on more).
+void recount_rows_warned(KindCheckResult& result);
+
 }  // namespace rosterd

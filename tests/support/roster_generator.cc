@@ -48,12 +48,14 @@ std::map<DiscrepancyCode, std::size_t> every_row_code(std::size_t n) {
   for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
     const auto code = static_cast<DiscrepancyCode>(c);
     // unclear_century needs a two-digit-year format, the related_row codes a set of files;
-    // generated rosters are one file with four-digit years. Contact and yes-or-no values are
-    // other kinds' (staff, guardians), not students'.
+    // generated rosters are one file with four-digit years. Contact and yes-or-no values, and
+    // the checks across a set's kinds (unknown_reference and after), are other kinds', not
+    // students'.
     if (!is_file_level(code) && code != DiscrepancyCode::unclear_century &&
         code != DiscrepancyCode::related_row_missing &&
         code != DiscrepancyCode::related_row_twice && code != DiscrepancyCode::invalid_email &&
-        code != DiscrepancyCode::invalid_phone && code != DiscrepancyCode::invalid_flag)
+        code != DiscrepancyCode::invalid_phone && code != DiscrepancyCode::invalid_flag &&
+        code < DiscrepancyCode::unknown_reference)
       m[code] = n;
   }
   return m;
