@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "core/entity_kind.h"
 #include "core/field.h"
 
 namespace rosterd {
@@ -110,8 +111,7 @@ void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students) {
   if (!n.is_map()) n.fail("must map kinds to counts: {students: \"5200±2%\"}.");
   for (const auto& [kind, value] : n.entries()) {
     if (kind != "students") {
-      if (kind == "staff" || kind == "sections" || kind == "enrollments" || kind == "guardians" ||
-          kind == "courses" || kind == "terms") {
+      if (entity_kind_from_name(kind)) {
         value.fail("rosterd reads students only so far (docs/whole-roster.md): a count of " + kind +
                    " cannot be checked yet. Remove it.");
       }
@@ -121,7 +121,8 @@ void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students) {
     if (!count) {
       value.fail(
           "must be the count the district confirmed and how far the first set may be from it, "
-          "as \"5200±2%\" (or \"5200+-2%\"); \"5200\" alone means exactly.");
+          "as \"5200±2%\" (or \"5200+-2%\"), at least 1, the margin at most 100% with two "
+          "decimals; \"5200\" alone means exactly.");
     }
     students = count;
   }

@@ -197,7 +197,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
           o.school_year = rollover_summary(*rollover, feed.rollover->window);
       }
       in.expected_students = feed.expect_students;
-      in.first_set = !base.has_value();
+      // An empty roster: before the first commit, or after it was rolled back.
+      in.first_set = store.students().count(feed.name) == 0;
       in.rekey_min_students = feed.identity.rekey_min_students;
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;

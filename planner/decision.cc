@@ -187,14 +187,13 @@ DecisionResult decide(const DecisionInput& in) {
     const ExpectedCount& e = *in.expected_students;
     const std::uint32_t added = in.plan.added;
     if (added < e.low() || added > e.high()) {
-      const double off =
-          e.count == 0 ? 100 : 100.0 * std::abs(static_cast<double>(added) - e.count) / e.count;
+      const double off = 100.0 * std::abs(static_cast<double>(added) - e.count) / e.count;
       char within[32];
-      std::snprintf(within, sizeof within, "%g", e.within_pct);
-      const std::string range = e.within_pct > 0
+      std::snprintf(within, sizeof within, "%g", e.within_pct());
+      const std::string range = e.low() != e.high()
                                     ? group_thousands(e.low()) + " to " + group_thousands(e.high())
                                     : group_thousands(e.count);
-      r.trips.push_back({"expect.students", e.within_pct, off,
+      r.trips.push_back({"expect.students", e.within_pct(), off,
                          "the first file adds " + group_thousands(added) +
                              " students, outside the " + range + " the district confirmed (" +
                              group_thousands(e.count) + " ±" + within + "%)"});

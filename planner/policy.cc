@@ -1,6 +1,7 @@
 #include "planner/policy.h"
 
-#include <cmath>
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 namespace rosterd {
@@ -25,44 +26,57 @@ bool field_change_limitable(Field f) {
 
 namespace rosterd {
 
+namespace {
+
+// The margin in students, rounded down: a count within it is within count ± that.
+std::uint64_t margin(const ExpectedCount& e) {
+  return std::uint64_t{e.count} * e.within_hundredths / 10000;
+}
+
+}  // namespace
+
 std::uint32_t ExpectedCount::low() const {
-  const double v = count * (1 - within_pct / 100);
-  return v <= 0 ? 0 : static_cast<std::uint32_t>(std::floor(v));
+  return static_cast<std::uint32_t>(count - std::min<std::uint64_t>(margin(*this), count));
 }
 
 std::uint32_t ExpectedCount::high() const {
-  return static_cast<std::uint32_t>(std::ceil(count * (1 + within_pct / 100)));
+  return static_cast<std::uint32_t>(
+      std::min<std::uint64_t>(std::uint64_t{count} + margin(*this), UINT32_MAX));
 }
 
 std::optional<ExpectedCount> parse_expected_count(std::string_view text) {
-  // Digits (with thousands commas), then optionally "±" or "+-" and a percentage.
   std::size_t i = 0;
   const auto blanks = [&] {
     while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
       ++i;
   };
-  const auto number = [&](bool commas, bool fraction) -> std::optional<double> {
-    std::string digits;
-    bool dot = false;
+  const auto digit = [&] { return i < text.size() && text[i] >= '0' && text[i] <= '9'; };
+  // Digits, with commas only between groups of three ("5,200", never "5,2,00").
+  const auto whole = [&](bool commas) -> std::optional<std::uint64_t> {
+    std::uint64_t n = 0;
+    std::size_t digits = 0, group = 0;
+    bool grouped = false;
     while (i < text.size()) {
-      const char c = text[i];
-      if (c >= '0' && c <= '9') {
-        digits += c;
-      } else if (c == ',' && commas && !digits.empty()) {
-      } else if (c == '.' && fraction && !dot && !digits.empty()) {
-        dot = true;
-        digits += c;
+      if (digit()) {
+        n = n * 10 + static_cast<std::uint64_t>(text[i] - '0');
+        ++digits;
+        ++group;
+        if (digits > 12) return std::nullopt;
+      } else if (commas && text[i] == ',' && digits != 0 && (grouped ? group == 3 : group <= 3) &&
+                 i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '9') {
+        grouped = true;
+        group = 0;
       } else {
         break;
       }
       ++i;
     }
-    if (digits.empty() || digits.back() == '.' || digits.size() > 12) return std::nullopt;
-    return std::stod(digits);
+    if (digits == 0 || (grouped && group != 3)) return std::nullopt;
+    return n;
   };
   blanks();
-  const auto count = number(true, false);
-  if (!count || *count > 4294967295.0) return std::nullopt;
+  const auto count = whole(true);
+  if (!count || *count == 0 || *count > UINT32_MAX) return std::nullopt;
   ExpectedCount e;
   e.count = static_cast<std::uint32_t>(*count);
   blanks();
@@ -75,13 +89,27 @@ std::optional<ExpectedCount> parse_expected_count(std::string_view text) {
     return std::nullopt;
   }
   blanks();
-  const auto pct = number(false, true);
+  const auto pct = whole(false);
+  if (!pct) return std::nullopt;
+  std::uint64_t hundredths = *pct * 100;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    std::uint64_t scale = 10;
+    std::size_t decimals = 0;
+    while (digit()) {
+      if (++decimals > 2) return std::nullopt;
+      hundredths += static_cast<std::uint64_t>(text[i] - '0') * scale;
+      scale /= 10;
+      ++i;
+    }
+    if (decimals == 0) return std::nullopt;
+  }
   blanks();
-  if (!pct || *pct > 100 || i >= text.size() || text[i] != '%') return std::nullopt;
+  if (hundredths > 10000 || i >= text.size() || text[i] != '%') return std::nullopt;
   ++i;
   blanks();
   if (i != text.size()) return std::nullopt;
-  e.within_pct = *pct;
+  e.within_hundredths = static_cast<std::uint32_t>(hundredths);
   return e;
 }
 

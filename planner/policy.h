@@ -56,13 +56,17 @@ bool field_change_limitable(Field f);
 // district to confirm its counts before the first sync; a first file that is half the district,
 // or two districts, should wait for a person.
 struct ExpectedCount {
-  std::uint32_t count = 0;
-  double within_pct = 0;
-  std::uint32_t low() const;   // count less within_pct, rounded down
-  std::uint32_t high() const;  // count plus within_pct, rounded up
+  std::uint32_t count = 0;  // at least 1
+  // The margin, in hundredths of a percent (2% is 200): whole numbers, so that the bounds are
+  // exact (900±9% is 819 to 981, never 982).
+  std::uint32_t within_hundredths = 0;
+  double within_pct() const { return within_hundredths / 100.0; }
+  std::uint32_t low() const;   // the least count within the margin
+  std::uint32_t high() const;  // the greatest count within it
 };
 
-// "5200±2%", "5,200 +- 2 %" or "5200" (exactly); nullopt for anything else.
+// "5200±2%", "5,200 +- 2.5 %" or "5200" (exactly); nullopt for anything else: a count of 0, a
+// margin over 100% or with more than two decimals, thousands commas out of place.
 std::optional<ExpectedCount> parse_expected_count(std::string_view text);
 
 // A campus's own thresholds (`per_campus: {CODE: {policy: ...}}`), checked on that campus's

@@ -437,6 +437,14 @@ TEST_CASE("ingest: the first live set far from the count the district confirmed 
   const ProcessResult whole = ingest(98, "whole.txt");
   INFO(whole.out, whole.err);
   CHECK(whole.exit_status == 0);
+  // Rolled back, the roster is empty again: the next set is a first set, gated again.
+  const ProcessResult back = run_process(
+      ROSTERD_BIN, {"rollback", "--config", config.string(),
+                    std::to_string(nlohmann::json::parse(whole.out)["run_id"].get<int>())});
+  INFO(back.out, back.err);
+  REQUIRE(back.exit_status == 0);
+  CHECK(ingest(50, "half-again.txt").exit_status == 4);
+  REQUIRE(ingest(98, "whole-again.txt").exit_status == 0);
   // ... and the count gates no later set: the roster's own safeguards take over.
   const ProcessResult later = ingest(150, "later.txt");
   CHECK(later.exit_status == 0);
