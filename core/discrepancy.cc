@@ -164,6 +164,10 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
     case C::missing_required:
       return Field_ + " is required but empty. Fill it in the student information system.";
     case C::invalid_date:
+      if (d.detail.starts_with(kBeforeStart)) {
+        return Field_ + " has " + (withheld ? std::string("a date") : value) + ", which is " +
+               d.detail + ": a span cannot end before it starts. Correct the dates in the SIS.";
+      }
       return Field_ + has_value_which + " is not a real date in the format " + d.detail +
              ". Correct the date, or the feed's format.date_format.";
     case C::invalid_id:
@@ -254,9 +258,11 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return Field_ + has_value_which + " is neither yes nor no (" + d.detail +
              "). Use one of those values.";
     case C::unknown_reference:
-      return Field_ + has_value_which + " names no row of " + d.detail +
-             "; the row is rejected. Export every file of the set from the same run of the SIS "
-             "export.";
+      // The detail says what the set lacks: "the sections file has no such row", "its row in
+      // the sections file (line 3) is rejected", "the platform has no such school (...)".
+      return Field_ + " has " + value + ", which the set cannot use: " + d.detail +
+             ". The row is rejected; correct the file, or the record in the SIS, so that the set's "
+             "files agree.";
     case C::role_conflict:
       return Field_ + has_value_which + " is " + d.detail +
              "; the row is rejected. Correct the enrollment's role in the SIS.";

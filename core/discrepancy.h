@@ -95,6 +95,10 @@ struct Discrepancy {
   Severity severity() const { return code_severity(code); }
 };
 
+// Starts the detail of an invalid_date that is a real date, but before the start date of its
+// span (a term, an enrollment); the start date follows.
+inline constexpr std::string_view kBeforeStart = "before the start date ";
+
 // Starts the part of a detail that names what most likely caused a file-level problem (line ends,
 // a wrong delimiter); the message then ends with that, not with the code's usual advice.
 inline constexpr std::string_view kLikelyCause = ". Most likely, ";

@@ -25,7 +25,13 @@ RosterFormat reader_format(EntityKind kind, const KindFormat& f) {
   r.columns.fill("");
   r.required.reset();
   for (std::size_t i = 0; i < info.fields.size(); ++i) {
-    const std::string& header = i < f.columns.size() ? f.columns[i] : std::string();
+    const bool listed = i < f.columns.size();
+    const std::string& header = listed ? f.columns[i] : std::string();
+    if (header.empty() && !info.fields[i].required && listed) {
+      // Not read: a header no column has (a control character), its values empty.
+      r.extra_columns.push_back({"\x1f(not read)", true});
+      continue;
+    }
     r.extra_columns.push_back({header.empty() ? std::string(info.fields[i].default_header) : header,
                                !info.fields[i].required});
   }
@@ -159,7 +165,7 @@ class KindChecker : public RowSink {
     if (start && end && !values_[*start].empty() && !values_[*end].empty() &&
         values_[*end] < values_[*start]) {
       add(DiscrepancyCode::invalid_date, *end, values_[*end],
-          "a date on or after the start date " + values_[*start]);
+          std::string(kBeforeStart) + values_[*start]);
     }
     const std::string row_key = key();
     bool error = row.broken;
@@ -278,6 +284,7 @@ KindCheckResult::KindCheckResult(EntityKind k) : kind(k), rows(kind_info(k).fiel
 KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
                                 const std::filesystem::path& path) {
   KindCheckResult result(kind);
+  result.list_separator = format.list_separator;
   KindChecker checker(kind, format, result);
   result.file = RosterReader(reader_format(kind, format)).read_file(path, checker);
   return finish(std::move(result));
@@ -286,6 +293,7 @@ KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
                                  std::string_view bytes) {
   KindCheckResult result(kind);
+  result.list_separator = format.list_separator;
   KindChecker checker(kind, format, result);
   result.file = RosterReader(reader_format(kind, format)).read_bytes(name, bytes, checker);
   return finish(std::move(result));

@@ -49,6 +49,8 @@ struct KindCheckResult {
   // when a field is concerned.
   std::vector<Discrepancy> discrepancies;
   CheckCounts counts;
+  // The format's list separator: how a list field's values are split by later checks.
+  char list_separator = ';';
 
   explicit KindCheckResult(EntityKind k);
   bool refused() const { return file.refusal.has_value(); }

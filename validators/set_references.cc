@@ -55,12 +55,31 @@ std::optional<EntityKind> kind_of(Referent r) {
 
 class ReferenceChecker {
  public:
-  ReferenceChecker(const SetKeys& keys, char separator) : keys_(keys), separator_(separator) {}
+  explicit ReferenceChecker(const SetKeys& keys) : keys_(keys) {}
+
+  // The set has a file of `kind`, refused whole: every reference to that kind fails.
+  void refused(EntityKind kind) { refused_[static_cast<std::size_t>(kind)] = true; }
 
   void check(KindCheckResult& r) {
-    const EntityKindInfo& info = kind_info(r.kind);
-    // A reference to its own kind (a term's parent term) names a row of this very file.
+    // A reference to its own kind (a term's parent term) names a row of this very file: its
+    // keys are learnt first, and again after each pass that rejected a row, until none does
+    // (a term whose parent is rejected is rejected in turn).
+    for (;;) {
+      known_.learn(r);
+      if (!pass(r)) break;
+    }
     known_.learn(r);
+    recount_rows_warned(r);
+  }
+
+  // Checks the references of every accepted row once; whether it rejected any, when the kind
+  // refers to itself (another pass may then reject more).
+  bool pass(KindCheckResult& r) {
+    const EntityKindInfo& info = kind_info(r.kind);
+    bool self = false;
+    for (const EntityField& f : info.fields)
+      self = self || kind_of(f.refers_to) == r.kind;
+    bool rejected_any = false;
     const std::optional<std::size_t> role = entity_field(info, "role");
     for (EntityTable::Index i = 0; i < r.rows.size(); ++i) {
       if (r.rows.rejected(i)) continue;
@@ -72,7 +91,7 @@ class ReferenceChecker {
         if (value.empty()) continue;
         const bool list = field.type == ValueType::id_list || field.type == ValueType::code_list;
         for (std::string_view one :
-             list ? split(value, separator_) : std::vector<std::string_view>{value}) {
+             list ? split(value, r.list_separator) : std::vector<std::string_view>{value}) {
           one = trim(one);
           if (one.empty()) continue;
           const std::optional<std::string> problem =
@@ -94,10 +113,10 @@ class ReferenceChecker {
       if (failed) {
         r.rows.set_rejected(i);
         ++r.counts.rows_rejected;
+        rejected_any = true;
       }
     }
-    known_.learn(r);
-    recount_rows_warned(r);
+    return self && rejected_any;
   }
 
   // Warns on each accepted section no teacher teaches or no student attends.
@@ -126,8 +145,10 @@ class ReferenceChecker {
         d.student_id = id;
         sections.discrepancies.push_back(std::move(d));
       };
-      if (trim(sections.rows.get(i, teachers)).empty() && taught.count(id) == 0)
-        warn(DiscrepancyCode::section_without_teacher);
+      bool named = false;
+      for (std::string_view t : split(sections.rows.get(i, teachers), sections.list_separator))
+        named = named || !trim(t).empty();
+      if (!named && taught.count(id) == 0) warn(DiscrepancyCode::section_without_teacher);
       if (enrollments != nullptr && attended.count(id) == 0)
         warn(DiscrepancyCode::section_without_students);
     }
@@ -151,11 +172,12 @@ class ReferenceChecker {
     const std::string key(id);
     if (to == Referent::students) {
       if (keys_.student(id)) return std::nullopt;
-      return std::string("the students' file");
+      return std::string("the students' file has no such student");
     }
     if (to == Referent::schools) {
       if (!keys_.school || keys_.school(id)) return std::nullopt;
-      return std::string("the platform's schools (the feed's campus table and map)");
+      return std::string(
+          "the platform has no such school (add it to the feed's campus map, or correct it)");
     }
     if (to == Referent::people) {
       const bool student = keys_.student(id);
@@ -164,39 +186,46 @@ class ReferenceChecker {
       if (is_student_role(role)) {
         if (student) return std::nullopt;
         if (staff_member) return std::string("role:a staff member's ID, enrolled as a student");
-        return std::string("the students' file");
+        return std::string("the students' file has no such student");
       }
+      if (refused_[static_cast<std::size_t>(EntityKind::staff)])
+        return std::string("the staff file was refused whole");
       if (!staff) return std::nullopt;  // no staff file: a teacher cannot be told
       if (staff_member) return std::nullopt;
       if (student) return std::string("role:a student's ID, enrolled as ") + std::string(role);
-      return std::string("the staff file");
+      return std::string("the staff file has no such person");
     }
     const std::optional<EntityKind> kind = kind_of(to);
     if (!kind) return std::nullopt;
     const auto k = static_cast<std::size_t>(*kind);
+    const std::string file = "the " + std::string(kind_info(*kind).name) + " file";
+    // A file refused whole names nothing: its rows cannot be told from rows it lacks.
+    if (refused_[k]) return file + " was refused whole";
     if (!known_.accepted[k]) return std::nullopt;  // the set has no file of that kind
     if (known_.accepted[k]->count(key) != 0) return std::nullopt;
-    std::string where = "the " + std::string(kind_info(*kind).name) + " file";
     const auto rejected = known_.rejected_line[k]->find(key);
     if (rejected != known_.rejected_line[k]->end())
-      where += " (its row on line " + std::to_string(rejected->second) + " is rejected)";
-    return where;
+      return "its row in " + file + " (line " + std::to_string(rejected->second) + ") is rejected";
+    return file + " has no such row";
   }
 
   const SetKeys& keys_;
-  char separator_;
   KnownKeys known_;
+  std::array<bool, kEntityKindCount> refused_{};  // kinds whose file was refused whole
 };
 
 }  // namespace
 
-void check_set_references(std::vector<KindCheckResult>& kinds, const SetKeys& keys,
-                          char list_separator) {
+void check_set_references(std::vector<KindCheckResult>& kinds, const SetKeys& keys) {
   std::array<KindCheckResult*, kEntityKindCount> by_kind{};
+  ReferenceChecker checker(keys);
   for (KindCheckResult& r : kinds) {
-    if (!r.refused()) by_kind[static_cast<std::size_t>(r.kind)] = &r;
+    if (r.refused()) {
+      checker.refused(r.kind);
+    } else {
+      by_kind[static_cast<std::size_t>(r.kind)] = &r;
+    }
   }
-  ReferenceChecker checker(keys, list_separator);
   for (KindCheckResult* r : by_kind) {
     if (r != nullptr) checker.check(*r);
   }

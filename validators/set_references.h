@@ -26,9 +26,9 @@ struct SetKeys {
 // Checks the references of every row of `kinds` (at most one result a kind, any order), adding
 // each finding to the result of the row's kind with its line and field, and rejecting (and
 // counting) the rows that fail. A reference to a kind the set has no file of is not checked
-// (the files of a layout that omits courses name course codes only the platform knows).
-// `list_separator` splits list fields (a section's teachers).
-void check_set_references(std::vector<KindCheckResult>& kinds, const SetKeys& keys,
-                          char list_separator = ';');
+// (the files of a layout that omits courses name course codes only the platform knows); one to
+// a kind whose file was refused whole always fails. List fields are split by each result's
+// list_separator.
+void check_set_references(std::vector<KindCheckResult>& kinds, const SetKeys& keys);
 
 }  // namespace rosterd

@@ -72,9 +72,12 @@ TEST_CASE("kind check: each bad value is reported on its line and field") {
       "Field staff.email has \"jo@\", which is not an email address; the row is kept without "
       "it."));
   CHECK(on_line(r, 2, DiscrepancyCode::invalid_phone) != nullptr);
-  CHECK(on_line(r, 3, DiscrepancyCode::invalid_status)->detail == "A, I");
-  CHECK(on_line(r, 4, DiscrepancyCode::column_count) != nullptr);
-  CHECK(on_line(r, 4, DiscrepancyCode::column_count)->kind == EntityKind::staff);
+  const Discrepancy* status = on_line(r, 3, DiscrepancyCode::invalid_status);
+  REQUIRE(status != nullptr);
+  CHECK(status->detail == "A, I");
+  const Discrepancy* columns = on_line(r, 4, DiscrepancyCode::column_count);
+  REQUIRE(columns != nullptr);
+  CHECK(columns->kind == EntityKind::staff);
   CHECK_FALSE(r.rows.rejected(3));
   for (std::size_t i = 1; i < r.discrepancies.size(); ++i)
     CHECK(r.discrepancies[i - 1].line <= r.discrepancies[i].line);
@@ -106,7 +109,9 @@ TEST_CASE("kind check: dates are read in the feed's format; a span may not end b
   const Discrepancy* backwards = on_line(r, 4, DiscrepancyCode::invalid_date);
   REQUIRE(backwards != nullptr);
   CHECK(backwards->kind_field == 3);
-  CHECK(backwards->detail == "a date on or after the start date 2027-01-05");
+  CHECK(discrepancy_message(*backwards) ==
+        "Field terms.end_date has \"2026-12-19\", which is before the start date 2027-01-05: a "
+        "span cannot end before it starts. Correct the dates in the SIS.");
   const Discrepancy* format = on_line(r, 5, DiscrepancyCode::invalid_date);
   REQUIRE(format != nullptr);
   CHECK(format->kind_field == 2);
@@ -168,4 +173,22 @@ TEST_CASE("kind check: a file without a required column, or with nothing, is ref
   CHECK(discrepancy_message(*none.file.refusal) ==
         "The sections file has no rows; read as it is, it would end every one. Check that the "
         "export ran to the end and wrote the whole file.");
+}
+
+TEST_CASE("kind check: an optional column the format leaves out is not read, even if present") {
+  KindFormat f = KindFormat::default_layout(EntityKind::staff);
+  f.columns[5] = "";        // Phone: not read
+  f.columns[4] = "E-mail";  // Email under the district's own header
+  const KindCheckResult r =
+      check_kind_bytes(EntityKind::staff, f, "staff.txt",
+                       "StaffID|LocalID|FirstName|LastName|E-mail|Phone|Role|CampusIDs|Status\n"
+                       "T1||Jo|Park|jo@district.org|not a number|teacher|101|A\n");
+  CHECK(r.discrepancies.empty());
+  CHECK(r.rows.get(0, 4) == "jo@district.org");
+  CHECK(r.rows.get(0, 5).empty());
+  f.columns[0] = "";  // a required field's column cannot be left out: its default is read
+  CHECK_FALSE(check_kind_bytes(EntityKind::staff, f, "staff.txt",
+                               "StaffID|FirstName|LastName|E-mail|Role|CampusIDs|Status\n"
+                               "T1|Jo|Park|jo@district.org|teacher|101|A\n")
+                  .refused());
 }

@@ -81,6 +81,12 @@ TEST_CASE("set references: every planted error on its line and field, and nothin
   keys.student = [](std::string_view id) { return kStudents.count(std::string(id)) != 0; };
   keys.school = [](std::string_view code) { return code == "101"; };
   check_set_references(set, keys);
+  for (const Discrepancy& d : set[0].discrepancies) {
+    CHECK(discrepancy_message(d) ==
+          "Field staff.campus_ids has \"999\", which the set cannot use: the platform has no such "
+          "school (add it to the feed's campus map, or correct it). The row is rejected; correct "
+          "the file, or the record in the SIS, so that the set's files agree.");
+  }
   const auto& staff = set[0];
   const auto& terms = set[2];
   const auto& sections = set[3];
@@ -110,9 +116,9 @@ TEST_CASE("set references: every planted error on its line and field, and nothin
   for (const Discrepancy& d : enrollments.discrepancies) {
     if (d.line == 3) {
       CHECK(discrepancy_message(d) ==
-            "Field enrollments.section_id has \"SEC2\", which names no row of the sections file "
-            "(its row on line 3 is rejected); the row is rejected. Export every file of the set "
-            "from the same run of the SIS export.");
+            "Field enrollments.section_id has \"SEC2\", which the set cannot use: its row in the "
+            "sections file (line 3) is rejected. The row is rejected; correct the file, or the "
+            "record in the SIS, so that the set's files agree.");
     }
     if (d.line == 4) {
       CHECK(discrepancy_message(d) ==
@@ -141,4 +147,48 @@ TEST_CASE("set references: a kind the set has no file of, and schools, are not c
   // A student as a teacher cannot be told without the staff file; a teacher as a student can.
   CHECK(found(enrollments) == std::multiset<std::string>{"4 unknown_reference person_id",
                                                          "6 unknown_reference person_id"});
+}
+
+TEST_CASE("set references: a term under a rejected term is rejected, and what uses it, in turn") {
+  std::vector<KindCheckResult> set;
+  set.push_back(read(EntityKind::terms,
+                     "TermID|Name|StartDate|EndDate|ParentTermID\n"
+                     "S1|Fall|2026-08-15|2026-12-19|Y26\n"   // 2: under Y26, rejected below
+                     "Y26|Year|2026-08-15|2027-06-01|Y99\n"  // 3: Y99 unknown
+                     "Q1|Q1|2026-08-15|2026-10-01|S1\n"));   // 4: under S1
+  set.push_back(read(EntityKind::sections,
+                     "SectionID|CampusID|CourseCode|TermID|Name|Period|TeacherIDs|Status\n"
+                     "SEC1|101|C1|Q1|Algebra I|1|;|A\n"));  // 2: its term rejected
+  SetKeys keys;
+  keys.student = [](std::string_view) { return true; };
+  check_set_references(set, keys);
+  CHECK(found(set[0]) == std::multiset<std::string>{"2 unknown_reference parent_term_id",
+                                                    "3 unknown_reference parent_term_id",
+                                                    "4 unknown_reference parent_term_id"});
+  CHECK(set[0].counts.rows_rejected == 3);
+  CHECK(found(set[1]) == std::multiset<std::string>{"2 unknown_reference term_id"});
+}
+
+TEST_CASE("set references: a file refused whole names nothing; lists split by their format") {
+  std::vector<KindCheckResult> set;
+  set.push_back(check_kind_bytes(EntityKind::sections,
+                                 KindFormat::default_layout(EntityKind::sections), "sections.txt",
+                                 "SectionID|Name\nSEC1|Algebra\n"));  // no CourseCode: refused
+  REQUIRE(set[0].refused());
+  KindFormat commas = KindFormat::default_layout(EntityKind::staff);
+  commas.list_separator = ',';
+  set.push_back(
+      check_kind_bytes(EntityKind::staff, commas, "staff.txt",
+                       "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status\n"
+                       "T1||Jo|Park|||teacher|101,102|A\n"));
+  set.push_back(read(EntityKind::enrollments,
+                     "SectionID|PersonID|Role|StartDate|EndDate\n"
+                     "SEC1|1000000001|student||\n"));
+  SetKeys keys;
+  keys.student = [](std::string_view) { return true; };
+  keys.school = [](std::string_view code) { return code == "101" || code == "102"; };
+  check_set_references(set, keys);
+  CHECK(found(set[1]).empty());  // "101,102": two schools, both known
+  CHECK(found(set[2]) == std::multiset<std::string>{"2 unknown_reference section_id"});
+  CHECK(set[2].discrepancies[0].detail == "the sections file was refused whole");
 }
