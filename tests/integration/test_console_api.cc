@@ -502,3 +502,13 @@ TEST_CASE("console: a run cut in two links its halves; the approver approves the
   CHECK(body(a)["state"] == "committed");
   CHECK(w.sql("SELECT count(*) FROM students WHERE feed = 'gen' AND status = 'A'") == "18\n");
 }
+
+TEST_CASE("console: a service whose console cannot listen is never taken for another's") {
+  ConsoleWorld w;
+  // A second service on the same configuration: its port is the first one's. The first answers
+  // on it, but the second never says it listens, and ends.
+  const auto second =
+      start_console_service({"run", "--config", w.config.string()}, {}, w.tmp / "second.log");
+  CHECK(second == nullptr);
+  CHECK(http_request(w.port, "GET", "/healthz").status == 200);  // the first still serves
+}

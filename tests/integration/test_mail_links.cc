@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/secret.h"
+#include "tests/support/console_world.h"
 #include "tests/support/files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/loopback.h"
@@ -75,15 +76,12 @@ struct LinkWorld {
     ingest(students(20), "night-1.txt");
     ingest(students(16), "night-2.txt");
     REQUIRE(sql("SELECT decision FROM runs WHERE id = 2") == "held\n");
-    service = std::make_unique<ChildProcess>(
-        ROSTERD_BIN, std::vector<std::string>{"run", "--config", config.string()},
-        std::vector<std::string>{clock.env()}, (tmp / "service.log").string());
-    bool up = false;
-    for (int i = 0; i < 200 && !up; ++i) {
-      up = loopback_port_open(port);
-      if (!up) ::usleep(50000);  // the service starting: nothing to wait on but its port
-    }
-    REQUIRE(up);
+    // The mails already sent link to this port: if another test took it meanwhile, the
+    // service cannot start, and the test says so rather than talk to the other's server.
+    service = start_console_service({"run", "--config", config.string()}, {clock.env()},
+                                    tmp / "service.log");
+    INFO(read_file(tmp / "service.log"));
+    REQUIRE(service != nullptr);
   }
   ~LinkWorld() {
     service->signal(SIGTERM);

@@ -7,6 +7,7 @@
 
 #include <fstream>
 
+#include "tests/support/files.h"
 #include "tests/support/loopback.h"
 #include "tests/support/roster_generator.h"
 
@@ -104,15 +105,34 @@ ConsoleWorld::ConsoleWorld(const std::string& extra_console) {
   add(kViewer, "viewer", {"gen"});
   add(kNorth, "approver", {"north"});
 
-  service = std::make_unique<ChildProcess>(
-      ROSTERD_BIN, std::vector<std::string>{"run", "--config", config.string()},
-      std::vector<std::string>{}, (tmp / "service.log").string());
-  bool up = false;
-  for (int i = 0; i < 200 && !up; ++i) {
-    up = loopback_port_open(port);
-    if (!up) ::usleep(50000);  // the service starting: nothing to wait on but its port
+  // A port found free may be taken by another test before the service binds it: then another.
+  for (int attempt = 0; attempt < 5 && !service; ++attempt) {
+    if (attempt != 0) {
+      const int next = free_loopback_port();
+      std::string yaml = read_file(config);
+      const std::string listen = "listen: 127.0.0.1:" + std::to_string(port);
+      REQUIRE(yaml.find(listen) != std::string::npos);
+      yaml.replace(yaml.find(listen), listen.size(), "listen: 127.0.0.1:" + std::to_string(next));
+      std::ofstream(config, std::ios::binary) << yaml;
+      port = next;
+    }
+    service = start_console_service({"run", "--config", config.string()}, {}, tmp / "service.log");
   }
-  REQUIRE(up);
+  INFO(read_file(tmp / "service.log"));
+  REQUIRE(service != nullptr);
+}
+
+std::unique_ptr<ChildProcess> start_console_service(const std::vector<std::string>& args,
+                                                    const std::vector<std::string>& env,
+                                                    const std::filesystem::path& log) {
+  std::filesystem::remove(log);
+  auto service = std::make_unique<ChildProcess>(ROSTERD_BIN, args, env, log.string());
+  // Each wait is on the process itself: it ends (a failure), or 50 ms pass and its log is read.
+  for (int i = 0; i < 400; ++i) {
+    if (read_file(log).find("event=console.listening") != std::string::npos) return service;
+    if (service->wait(50) != -1) return nullptr;
+  }
+  return nullptr;
 }
 
 ConsoleWorld::~ConsoleWorld() {

@@ -17,6 +17,14 @@
 
 namespace rosterd::testing {
 
+// Starts `rosterd ARGS` (a `run` whose configuration has a console) logging to `log`, and waits
+// until this very process says its console listens (event console.listening): another test's
+// server that took the same port meanwhile is never taken for it. nullptr when the process
+// ended first; its log says why (the port taken: pick another and start again).
+std::unique_ptr<ChildProcess> start_console_service(const std::vector<std::string>& args,
+                                                    const std::vector<std::string>& env,
+                                                    const std::filesystem::path& log);
+
 struct ConsoleWorld {
   static constexpr const char* kPassword = "correct horse 1";
   // Users by role: admin (every feed), approver and viewer (gen), north (approver on north).
