@@ -697,16 +697,26 @@ TEST_CASE("integration: remind_after 0 sends no reminder") {
   CHECK(f.received().size() == 2);  // the report and the held notice only
 }
 
-TEST_CASE(
-    "integration: a run cut in two reports the committed part, then mails the held part to its "
-    "approvers") {
-  MailFixture f("    report: {pii: minimal, contact: \"Jo Park <jo@vendor.example>\"}\n");
+namespace {
+
+// Under policy.on_trip hold_unsafe, a district of 100 committed; then, in f.file, a night that
+// adds 20 students and withdraws 30: cut in two when ingested.
+void write_night_to_cut(MailFixture& f) {
   f.edit_config("max_reject_pct: 100", "max_reject_pct: 5, on_trip: hold_unsafe");
   DistrictYear district(100, 5);
   std::ofstream(f.file, std::ios::binary) << district.file();
   REQUIRE(f.ingest().exit_status == 0);
   district.enrol_and_withdraw(20, 30);
   std::ofstream(f.file, std::ios::binary) << district.file();
+}
+
+}  // namespace
+
+TEST_CASE(
+    "integration: a run cut in two reports the committed part, then mails the held part to its "
+    "approvers") {
+  MailFixture f("    report: {pii: minimal, contact: \"Jo Park <jo@vendor.example>\"}\n");
+  write_night_to_cut(f);
   const ProcessResult r = f.ingest();
   INFO(r.out, r.err);
   CHECK(r.exit_status == 4);  // a part waits for a person
@@ -752,12 +762,7 @@ TEST_CASE(
     "integration: a run to be cut in two whose report cannot go out is held whole, and its "
     "report says so") {
   MailFixture f("    report: {deliver_within: 1h}\n");
-  f.edit_config("max_reject_pct: 100", "max_reject_pct: 5, on_trip: hold_unsafe");
-  DistrictYear district(100, 5);
-  std::ofstream(f.file, std::ios::binary) << district.file();
-  REQUIRE(f.ingest().exit_status == 0);
-  district.enrol_and_withdraw(20, 30);
-  std::ofstream(f.file, std::ios::binary) << district.file();
+  write_night_to_cut(f);
   f.sink.stop();
   const ProcessResult r = f.ingest();
   INFO(r.out, r.err);
