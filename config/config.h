@@ -23,6 +23,7 @@
 #include "transport/sftp_drop.h"
 #include "validators/check_options.h"
 #include "validators/code_translator.h"
+#include "validators/kind_check.h"
 
 namespace rosterd {
 
@@ -131,6 +132,9 @@ struct FeedConfig {
   std::vector<YearlyWindow> blackout;
   // `expect: {students: ...}`: the first live set is held when its count is outside it.
   std::optional<ExpectedCount> expect_students;
+  // `kinds:` the roster's other kinds the feed takes (staff, sections, ...: docs/whole-roster.md);
+  // with any, every delivery is a set of files. Checked and reported; not committed yet.
+  RosterKinds kinds;
   SourceConfig source;
   NotifyLists notify;
   ReportPolicy report;

@@ -227,7 +227,7 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
              "it, each file once.";
     case C::missing_member:
       return "The delivery has no " + value + d.detail +
-             ". A set missing a file is refused whole, never read as if its students had left: "
+             ". A set missing a file is refused whole, never read as if everyone in it had left: "
              "send the whole set again.";
     case C::related_row_missing:
       // A school's row (the detail names the school), or the student's own.
@@ -354,6 +354,27 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Enroll the section's students in the SIS, or end the section.";
   }
   return "";
+}
+
+std::string how_to_fix(DiscrepancyCode code, EntityKind kind) {
+  using C = DiscrepancyCode;
+  const std::string record(kind_info(kind).record);
+  switch (code) {
+    case C::missing_required:
+      return "Enter the missing value on the " + record +
+             "'s record in the SIS; the next file "
+             "brings it.";
+    case C::invalid_date:
+      return "Correct the date on the " + record + "'s record in the SIS.";
+    case C::invalid_id:
+      return "Correct the ID on the " + record + "'s record in the SIS.";
+    case C::invalid_status:
+      return "Set the " + record + "'s status in the SIS to one of the agreed values.";
+    case C::duplicate_id:
+      return "Keep one record per " + record + " in the SIS: merge or correct the duplicate.";
+    default:
+      return std::string(how_to_fix(code));
+  }
 }
 
 }  // namespace rosterd

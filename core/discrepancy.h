@@ -120,6 +120,9 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms 
 // A short line on how to fix a code's discrepancies at the source, in the district's student
 // information system ("Enter the missing value in the SIS; the next file brings it").
 std::string_view how_to_fix(DiscrepancyCode code);
+// The same advice for a row of another kind (core/entity_kind.h), in that kind's words where
+// the students' advice speaks of a student's record.
+std::string how_to_fix(DiscrepancyCode code, EntityKind kind);
 
 // The field in words ("last name", "state ID").
 std::string_view field_words(Field f);

@@ -79,14 +79,15 @@ constexpr EntityField kGuardianLinks[] = {
 constexpr std::size_t kGuardianLinksKey[] = {0, 1};
 
 constexpr std::array<EntityKindInfo, kEntityKindCount> kKinds = {{
-    {EntityKind::staff, "staff", "staff.txt", kStaff, kStaffKey},
-    {EntityKind::courses, "courses", "courses.txt", kCourses, kCoursesKey},
-    {EntityKind::terms, "terms", "terms.txt", kTerms, kTermsKey},
-    {EntityKind::sections, "sections", "sections.txt", kSections, kSectionsKey},
-    {EntityKind::enrollments, "enrollments", "enrollments.txt", kEnrollments, kEnrollmentsKey},
-    {EntityKind::guardians, "guardians", "guardians.txt", kGuardians, kGuardiansKey},
+    {EntityKind::staff, "staff", "staff.txt", kStaff, kStaffKey, "staff member"},
+    {EntityKind::courses, "courses", "courses.txt", kCourses, kCoursesKey, "course"},
+    {EntityKind::terms, "terms", "terms.txt", kTerms, kTermsKey, "term"},
+    {EntityKind::sections, "sections", "sections.txt", kSections, kSectionsKey, "section"},
+    {EntityKind::enrollments, "enrollments", "enrollments.txt", kEnrollments, kEnrollmentsKey,
+     "enrollment"},
+    {EntityKind::guardians, "guardians", "guardians.txt", kGuardians, kGuardiansKey, "guardian"},
     {EntityKind::guardian_links, "guardian_links", "guardian_links.txt", kGuardianLinks,
-     kGuardianLinksKey},
+     kGuardianLinksKey, "guardian link"},
 }};
 
 }  // namespace
@@ -104,6 +105,11 @@ std::optional<EntityKind> entity_kind_from_name(std::string_view name) {
     if (k.name == name) return k.kind;
   }
   return std::nullopt;
+}
+
+bool is_personal(const EntityField& field) {
+  return field.type == ValueType::email || field.type == ValueType::phone ||
+         field.name == "first_name" || field.name == "last_name";
 }
 
 std::optional<std::size_t> entity_field(const EntityKindInfo& kind, std::string_view name) {

@@ -70,6 +70,8 @@ struct EntityKindInfo {
   // The fields whose values together identify a row (indexes into `fields`); each is
   // required. Two rows of a file with the same key are a duplicate.
   std::span<const std::size_t> key;
+  // One row in a district's words ("staff member", "section"): how messages name it.
+  std::string_view record;
 };
 
 // Every kind, in EntityKind order: a set is read and checked in this order, so that each
@@ -80,6 +82,10 @@ const EntityKindInfo& kind_info(EntityKind kind);
 
 // The inverse of EntityKindInfo::name; nullopt for a name that is no kind.
 std::optional<EntityKind> entity_kind_from_name(std::string_view name);
+
+// Whether a field's value is personal data (a name, an email, a phone): withheld from a
+// district's mail at report.pii minimal, as students' names and birth dates are.
+bool is_personal(const EntityField& field);
 
 // The index of the kind's field called `name`; nullopt when it has none.
 std::optional<std::size_t> entity_field(const EntityKindInfo& kind, std::string_view name);

@@ -7,6 +7,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
+#include "notify/kind_mail_sections.h"
 #include "notify/report_csv.h"
 #include "planner/unsafe_changes.h"
 
@@ -146,6 +147,9 @@ Discrepancy redact_pii(const Discrepancy& d) {
     return r;
   }
   if (is_pii(d.field) && !d.value.empty()) r.value = "[withheld]";
+  if (d.kind && d.kind_field && *d.kind_field < kind_info(*d.kind).fields.size() &&
+      is_personal(kind_info(*d.kind).fields[*d.kind_field]) && !d.value.empty())
+    r.value = "[withheld]";
   return r;
 }
 
@@ -417,6 +421,8 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o,
       }
     }
   }
+  // The other kinds are the district's: a school's copy keeps to its students' rows.
+  if (o.campus.empty()) add_kind_sections(doc, r, terms);
 
   if (r.campuses.size() > 1) {
     MailSection s;

@@ -19,7 +19,7 @@ CheckResult check_roster(const FeedConfig& feed, const std::filesystem::path& ro
       check_roster_path(feed.format, checker, roster,
                         CheckRun{options.threads, false, feed.identity.match_on, &feed.rules.scope,
                                  ZipLimits{feed.source.max_bytes},
-                                 committed ? committed->lookup() : CommittedLookup{}});
+                                 committed ? committed->lookup() : CommittedLookup{}, &feed.kinds});
   log::info("check.done", {{"feed", feed.name},
                            {"sha256", result.file.sha256},
                            {"rows", std::to_string(result.counts.rows_read)},

@@ -136,10 +136,10 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   // A delta set's students are completed from the committed roster (parsers/roster_set.h).
   CommittedValues committed_values(store, feed, checker);
-  o.check =
-      check_roster_path(feed.format, checker, roster,
-                        CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
-                                 ZipLimits{feed.source.max_bytes}, committed_values.lookup()});
+  o.check = check_roster_path(
+      feed.format, checker, roster,
+      CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
+               ZipLimits{feed.source.max_bytes}, committed_values.lookup(), &feed.kinds});
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;

@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "planner/unsafe_changes.h"
 #include "report/json_writer.h"
+#include "report/kind_report.h"
 
 namespace rosterd {
 namespace {
@@ -60,6 +61,7 @@ RunReport report_from_check(const std::string& feed, RunState state, const Check
   r.by_code = check.by_code;
   r.discrepancies = &check.discrepancies;
   r.rows = &check.students;
+  if (!check.kinds.empty()) r.kinds = &check.kinds;
   r.rows_out_of_scope = check.rows_out_of_scope;
   r.rows_opted_out = check.rows_opted_out;
   if (!check.refused()) r.campuses = campus_counts(check, nullptr);
@@ -259,8 +261,10 @@ void write_text_report(std::ostream& out, const RunReport& r) {
       ++(d.severity() == Severity::error ? errors : warnings);
     }
   }
+  const bool kinds = r.kinds != nullptr && !r.kinds->empty();
   if (errors == 0 && warnings == 0) {
-    out << "\n  No discrepancies: every row passed every check.\n";
+    out << (kinds ? "\n  No discrepancies in the students' file: every row passed every check.\n"
+                  : "\n  No discrepancies: every row passed every check.\n");
   }
   if (errors != 0) {
     out << "\n  Errors (the row is rejected and changes nothing):\n";
@@ -270,13 +274,39 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     out << "\n  Warnings (the row is accepted):\n";
     write_groups(out, groups, Severity::warning);
   }
-  if (errors != 0 || warnings != 0)
+  if (kinds) write_text_kinds(out, *r.kinds);
+  bool any_kind_discrepancy = false;
+  if (kinds) {
+    for (const KindCheckResult& k : *r.kinds)
+      any_kind_discrepancy = any_kind_discrepancy || !k.discrepancies.empty();
+  }
+  if (errors != 0 || warnings != 0 || any_kind_discrepancy)
     out << "\n  Every discrepancy, with its line and field: add --format json.\n";
   if (!r.next_steps.empty()) {
     out << '\n';
     for (const std::string& step : r.next_steps)
       out << "  " << step << '\n';
   }
+}
+
+void write_json_discrepancy(JsonWriter& w, const Discrepancy& d, std::string_view id_key,
+                            std::string_view field) {
+  w.begin_object();
+  w.key("line");
+  w.value(d.line);
+  w.key(id_key);
+  w.value(d.student_id);
+  w.key("field");
+  w.value(field);
+  w.key("code");
+  w.value(code_name(d.code));
+  w.key("severity");
+  w.value(severity_name(d.severity()));
+  w.key("value");
+  w.value(d.value);
+  w.key("message");
+  w.value(discrepancy_message(d));
+  w.end_object();
 }
 
 void write_json_report(std::ostream& out, const RunReport& r) {
@@ -455,26 +485,15 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.key("rows");
   w.begin_array(/*one_item_per_line=*/true);
   if (r.discrepancies != nullptr) {
-    for (const Discrepancy& d : *r.discrepancies) {
-      w.begin_object();
-      w.key("line");
-      w.value(d.line);
-      w.key("student_id");
-      w.value(d.student_id);
-      w.key("field");
-      w.value(d.field ? field_name(*d.field) : std::string_view());
-      w.key("code");
-      w.value(code_name(d.code));
-      w.key("severity");
-      w.value(severity_name(d.severity()));
-      w.key("value");
-      w.value(d.value);
-      w.key("message");
-      w.value(discrepancy_message(d));
-      w.end_object();
-    }
+    for (const Discrepancy& d : *r.discrepancies)
+      write_json_discrepancy(w, d, "student_id",
+                             d.field ? field_name(*d.field) : std::string_view());
   }
   w.end_array();
+  if (r.kinds != nullptr && !r.kinds->empty()) {
+    w.key("kinds");
+    write_json_kinds(w, *r.kinds);
+  }
   if (r.alerts != nullptr) {
     const auto values = [&](const std::vector<std::string>& v) {
       w.begin_object();

@@ -49,6 +49,9 @@ struct RunReport {
   // The checked rows (not owned; null when there are none, e.g. `show`): a discrepancy's local
   // ID and school by its line. Rejected rows keep their IDs and school only.
   const StudentTable* rows = nullptr;
+  // The roster's other kinds (not owned; null or empty: students alone): each kind's file,
+  // counts and discrepancies (report/kind_report.h).
+  const std::vector<KindCheckResult>* kinds = nullptr;
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.
@@ -99,5 +102,11 @@ void write_alert(std::ostream& out, const IdentityAlert& a, bool withhold_pii,
 
 void write_text_report(std::ostream& out, const RunReport& report);
 void write_json_report(std::ostream& out, const RunReport& report);
+
+class JsonWriter;
+// One discrepancy as a row of the JSON report: its line, the row's ID under `id_key`
+// ("student_id"; "key" for another kind's row), `field`, code, severity, value and message.
+void write_json_discrepancy(JsonWriter& w, const Discrepancy& d, std::string_view id_key,
+                            std::string_view field);
 
 }  // namespace rosterd

@@ -279,6 +279,12 @@ KindFormat KindFormat::default_layout(EntityKind kind) {
   return f;
 }
 
+const KindMember* RosterKinds::find(EntityKind kind) const {
+  for (const KindMember& m : members)
+    if (m.kind == kind) return &m;
+  return nullptr;
+}
+
 KindCheckResult::KindCheckResult(EntityKind k) : kind(k), rows(kind_info(k).fields.size()) {}
 
 KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,

@@ -16,7 +16,7 @@
 #include "core/entity_table.h"
 #include "parsers/roster_format.h"
 #include "parsers/roster_reader.h"
-#include "validators/roster_check.h"
+#include "validators/check_counts.h"
 
 namespace rosterd {
 
@@ -35,6 +35,27 @@ struct KindFormat {
 
   // The default layout: the kind's default headers, every column present.
   static KindFormat default_layout(EntityKind kind);
+};
+
+// One kind a feed takes beside students (its `kinds:` entry): the file of the set that holds it
+// and how that file is laid out.
+struct KindMember {
+  EntityKind kind = EntityKind::staff;
+  std::string file;  // the member's name in the set, compared case-insensitively
+  KindFormat format;
+};
+
+// The kinds a feed takes beside students. With none, the feed takes a students' file as it always
+// has; with some, every delivery is a set (a folder or a zip) holding the students' file and one
+// file a kind, each required: a set without one is refused whole, never read as if that kind
+// had left.
+struct RosterKinds {
+  std::string students_file = "students.txt";
+  // In EntityKind order, each kind at most once.
+  std::vector<KindMember> members;
+
+  bool empty() const { return members.empty(); }
+  const KindMember* find(EntityKind kind) const;
 };
 
 // What a check found in one kind's file. Values are normalized as the store keeps them: dates

@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "core/utf8.h"
 #include "parsers/zip_archive.h"
+#include "validators/whole_roster_check.h"
 
 namespace rosterd {
 namespace {
@@ -325,22 +326,34 @@ CheckResult check_roster_set(const RosterFormat& format, const RowChecker& check
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
   const FormatPreset* preset = find_format_preset(format.preset);
+  const bool with_kinds = run.kinds != nullptr && !run.kinds->empty();
   std::error_code ec;
   const bool folder = std::filesystem::is_directory(path, ec);
+  const bool zip = !folder && is_zip_file(path);
   // One file that is not a zip, given to a set layout (its first bytes read once).
   const bool lone_file =
-      preset != nullptr && is_set_layout(*preset) && !folder && !is_zip_file(path);
+      ((preset != nullptr && is_set_layout(*preset)) || with_kinds) && !folder && !zip;
   // A layout whose roster file is a whole delivery alone reads a lone file as a one-file
   // layout does; a folder or a zip as a set.
-  const bool set_layout =
-      preset != nullptr && is_set_layout(*preset) && !(reads_alone(*preset) && lone_file);
+  const bool set_layout = with_kinds || (preset != nullptr && is_set_layout(*preset) &&
+                                         !(reads_alone(*preset) && lone_file));
+  if (with_kinds && lone_file) {
+    std::string files = run.kinds->students_file;
+    for (const KindMember& m : run.kinds->members)
+      files += ", " + m.file;
+    throw Error(display_safe(path.string()) + " is one file, but the feed takes a set of files (" +
+                files + "): name the folder that holds them, or their zip.");
+  }
   if (set_layout && lone_file) {
     throw Error(display_safe(path.string()) + " is one file, but the feed's layout (" +
                 std::string(preset->title) + ") is a set of files: name the folder that holds " +
                 "them, or their zip.");
   }
-  if (set_layout && folder)
-    return check_roster_set(format, checker, roster_set_of_folder(path), run);
+  const auto check_set = [&](const RosterSet& set) {
+    return with_kinds ? check_whole_roster(format, checker, set, run)
+                      : check_roster_set(format, checker, set, run);
+  };
+  if (set_layout && folder) return check_set(roster_set_of_folder(path));
   if (set_layout) {
     // A zip of the set: its members are read into memory (check writes nothing), under the
     // zip's limits, and a refused zip is the run's refusal.
@@ -354,7 +367,7 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
                                                 [&](const char* data, std::size_t size) {
                                                   set.members.back().bytes.append(data, size);
                                                 }});
-    if (why.empty()) return check_roster_set(format, checker, set, run);
+    if (why.empty()) return check_set(set);
     return run_check(checker, 1, run.keep_rows, run.same_person, run.scope,
                      [&](const std::vector<RowSink*>&) {
                        FileSummary s;
@@ -376,7 +389,12 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
 
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes) {
-  return run_check(checker, 1, true, default_match_fields(), nullptr,
+  return check_roster_bytes(reader, checker, name, bytes, CheckRun{});
+}
+
+CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
+                               std::string_view name, std::string_view bytes, const CheckRun& run) {
+  return run_check(checker, 1, run.keep_rows, run.same_person, run.scope,
                    [&](const std::vector<RowSink*>& sinks) {
                      return reader.read_bytes(name, bytes, *sinks[0]);
                    });

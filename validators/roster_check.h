@@ -14,18 +14,12 @@
 #include "parsers/roster_reader.h"
 #include "parsers/roster_set.h"
 #include "parsers/zip_archive.h"
+#include "validators/check_counts.h"
 #include "validators/feed_scope.h"
+#include "validators/kind_check.h"
 #include "validators/row_checker.h"
 
 namespace rosterd {
-
-struct CheckCounts {
-  std::uint32_t rows_read = 0;
-  // Rows with at least one error: they change nothing.
-  std::uint32_t rows_rejected = 0;
-  // Accepted rows with at least one warning.
-  std::uint32_t rows_warned = 0;
-};
 
 struct CheckResult {
   FileSummary file;
@@ -39,6 +33,9 @@ struct CheckResult {
   std::uint32_t rows_out_of_scope = 0;
   std::uint32_t rows_opted_out = 0;
   std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
+  // The other kinds of a set (CheckRun::kinds), in EntityKind order, each with its own file,
+  // rows, discrepancies and counts; empty for a students' file alone, and when refused.
+  std::vector<KindCheckResult> kinds;
 
   bool refused() const { return file.refusal.has_value(); }
 };
@@ -60,6 +57,9 @@ struct CheckRun {
   // The committed roster's values of a student, for a delta set (read_roster_set); empty: a
   // check with no store.
   CommittedLookup committed{};
+  // The kinds the feed takes beside students (not owned; null or empty: students alone). With
+  // some, check_roster_path reads a set of the students' file and a file a kind.
+  const RosterKinds* kinds = nullptr;
 };
 
 // Reads and checks the roster at `path`. Throws rosterd::Error when it cannot be opened.
@@ -71,8 +71,9 @@ CheckResult check_roster_file(const RosterReader& reader, const RowChecker& chec
 CheckResult check_roster_set(const RosterFormat& format, const RowChecker& checker,
                              const RosterSet& set, const CheckRun& run = {});
 
-// What a person or a drop hands rosterd: a file for a layout of one file, or a folder holding a
-// set for a layout of several. Throws Error when `path` is the wrong one of the two for the
+// What a person or a drop hands rosterd: a file for a layout of one file, or a folder or a zip
+// holding a set for a layout of several, or for a feed that takes other kinds (CheckRun::kinds;
+// validators/whole_roster_check.h). Throws Error when `path` is the wrong one of the two for the
 // layout, or cannot be read.
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run = {});
@@ -80,5 +81,7 @@ CheckResult check_roster_path(const RosterFormat& format, const RowChecker& chec
 // The same for bytes in memory, named `name` in the result.
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes);
+CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
+                               std::string_view name, std::string_view bytes, const CheckRun& run);
 
 }  // namespace rosterd

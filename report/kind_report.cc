@@ -1,0 +1,109 @@
+#include "report/kind_report.h"
+
+#include <array>
+#include <cstdio>
+#include <iomanip>
+
+#include "core/text.h"
+#include "core/utf8.h"
+#include "report/run_report.h"
+
+namespace rosterd {
+namespace {
+
+std::string_view field_of(const Discrepancy& d) {
+  if (d.kind && d.kind_field && *d.kind_field < kind_info(*d.kind).fields.size())
+    return kind_info(*d.kind).fields[*d.kind_field].name;
+  return {};
+}
+
+void write_kind_groups(std::ostream& out, const KindCheckResult& k, Severity severity) {
+  std::array<std::uint32_t, kDiscrepancyCodeCount> counts{};
+  std::array<std::vector<const Discrepancy*>, kDiscrepancyCodeCount> examples{};
+  bool any = false;
+  for (const Discrepancy& d : k.discrepancies) {
+    if (d.severity() != severity) continue;
+    const auto c = static_cast<std::size_t>(d.code);
+    ++counts[c];
+    if (examples[c].size() < kExamplesPerCode) examples[c].push_back(&d);
+    any = true;
+  }
+  if (!any) return;
+  out << "\n  " << kind_info(k.kind).name
+      << (severity == Severity::error ? ": errors (the row is rejected)"
+                                      : ": warnings (the row is accepted)")
+      << ":\n";
+  for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
+    if (counts[c] == 0) continue;
+    out << "  " << std::left << std::setw(24) << code_name(static_cast<DiscrepancyCode>(c))
+        << std::right << std::setw(9) << group_thousands(counts[c]) << '\n';
+    for (const Discrepancy* d : examples[c]) {
+      out << "      line " << d->line;
+      if (!d->student_id.empty()) out << " (" << display_safe(d->student_id) << ")";
+      out << ": " << discrepancy_message(*d) << '\n';
+    }
+    if (counts[c] > examples[c].size())
+      out << "      ... and " << group_thousands(counts[c] - examples[c].size()) << " more\n";
+  }
+}
+
+}  // namespace
+
+void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds) {
+  if (kinds.empty()) return;
+  out << "\n  Other kinds        rows  rejected   warned  file\n";
+  for (const KindCheckResult& k : kinds) {
+    char line[200];
+    std::snprintf(line, sizeof line, "  %-15s %7s %9s %8s  ",
+                  std::string(kind_info(k.kind).name).c_str(),
+                  group_thousands(k.counts.rows_read).c_str(),
+                  group_thousands(k.counts.rows_rejected).c_str(),
+                  group_thousands(k.counts.rows_warned).c_str());
+    out << line << display_safe(k.file.name) << '\n';
+  }
+  for (const KindCheckResult& k : kinds) {
+    write_kind_groups(out, k, Severity::error);
+    write_kind_groups(out, k, Severity::warning);
+  }
+}
+
+void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds) {
+  w.begin_array();
+  for (const KindCheckResult& k : kinds) {
+    w.begin_object();
+    w.key("kind");
+    w.value(kind_info(k.kind).name);
+    w.key("file");
+    w.begin_object();
+    w.member("name", k.file.name);
+    w.member("sha256", k.file.sha256);
+    w.member("bytes", static_cast<std::uint64_t>(k.file.bytes));
+    w.end_object();
+    w.key("counts");
+    w.begin_object();
+    w.member("rows_read", k.counts.rows_read);
+    w.member("rows_rejected", k.counts.rows_rejected);
+    w.member("rows_warned", k.counts.rows_warned);
+    w.end_object();
+    std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
+    for (const Discrepancy& d : k.discrepancies)
+      ++by_code[static_cast<std::size_t>(d.code)];
+    w.key("discrepancies");
+    w.begin_object();
+    for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
+      if (by_code[c] == 0) continue;
+      w.key(code_name(static_cast<DiscrepancyCode>(c)));
+      w.value(by_code[c]);
+    }
+    w.end_object();
+    w.key("rows");
+    w.begin_array(/*one_item_per_line=*/true);
+    for (const Discrepancy& d : k.discrepancies)
+      write_json_discrepancy(w, d, "key", field_of(d));
+    w.end_array();
+    w.end_object();
+  }
+  w.end_array();
+}
+
+}  // namespace rosterd

@@ -1,0 +1,91 @@
+// `feeds.NAME.kinds` (config/kind_section.h): the other kinds a feed takes, their files and
+// columns, and every mistake refused with its key and line.
+#include <doctest/doctest.h>
+
+#include "config/config.h"
+#include "core/error.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+
+namespace {
+
+Config parse(const std::string& feed) {
+  testing::TempDir dir;
+  return parse_config("feeds:\n  a:\n" + feed, "rosterd.yaml", dir.path());
+}
+
+std::string error_for(const std::string& feed) {
+  try {
+    parse(feed);
+  } catch (const ConfigError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("kinds: each kind's file and columns, the students' format's delimiter and dates") {
+  const Config c = parse(
+      "    mode: test\n"
+      "    format: {delimiter: \",\", quote: double, date_format: \"%m/%d/%Y\"}\n"
+      "    kinds:\n"
+      "      students: {file: kids.csv}\n"
+      "      sections: {file: classes.csv, columns: {period: \"\", course_code: Course}}\n"
+      "      staff: {}\n"
+      "      enrollments:\n");
+  const RosterKinds& k = c.feed("a").kinds;
+  CHECK(k.students_file == "kids.csv");
+  REQUIRE(k.members.size() == 3);
+  // In EntityKind order, whatever the file's.
+  CHECK(k.members[0].kind == EntityKind::staff);
+  CHECK(k.members[0].file == "staff.txt");
+  CHECK(k.members[0].format.columns == KindFormat::default_layout(EntityKind::staff).columns);
+  const KindMember& sections = *k.find(EntityKind::sections);
+  CHECK(sections.file == "classes.csv");
+  CHECK(sections.format.delimiter == ',');
+  CHECK(sections.format.quote == QuoteMode::double_quote);
+  CHECK(sections.format.date_format == "%m/%d/%Y");
+  CHECK(sections.format.columns[*entity_field(kind_info(EntityKind::sections), "course_code")] ==
+        "Course");
+  CHECK(sections.format.columns[*entity_field(kind_info(EntityKind::sections), "period")].empty());
+  CHECK(k.find(EntityKind::enrollments)->file == "enrollments.txt");
+  CHECK(k.find(EntityKind::guardians) == nullptr);
+  CHECK(parse("    mode: test\n").feed("a").kinds.empty());
+}
+
+TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
+  const std::string head = "    mode: test\n    kinds:\n";
+  CHECK(error_for(head + "      teachers: {}\n") ==
+        "rosterd.yaml:5: feeds.a.kinds.teachers: \"teachers\" is not a kind of the roster. Kinds "
+        "are: students, staff, courses, terms, sections, enrollments, guardians, "
+        "guardian_links.");
+  CHECK(error_for(head + "      staff: {columns: {badge: Badge}}\n")
+            .find("\"badge\" is not a field of staff. Its fields are: staff_id, local_id,") !=
+        std::string::npos);
+  CHECK(error_for(head + "      staff: {columns: {staff_id: \"\"}}\n")
+            .find("staff.staff_id is required: its column cannot be left out.") !=
+        std::string::npos);
+  CHECK(error_for(head + "      staff: {columns: {email: LastName}}\n")
+            .find("fields last_name and email both read column \"LastName\"") != std::string::npos);
+  CHECK(error_for(head + "      staff: {file: students.txt}\n")
+            .find("reads file \"students.txt\", which another kind reads too") !=
+        std::string::npos);
+  CHECK(error_for(head + "      staff: {file: ../etc/staff.txt}\n").find("without a folder") !=
+        std::string::npos);
+  CHECK(error_for(head + "      staff: {colour: blue}\n").find("unknown key \"colour\"") !=
+        std::string::npos);
+  CHECK(error_for(head + "      enrollments: {}\n")
+            .find("enrollments name their sections: take sections too.") != std::string::npos);
+  CHECK(error_for(head + "      guardian_links: {}\n").find("take guardians too") !=
+        std::string::npos);
+  CHECK(error_for("    mode: test\n    format: {preset: oneroster-1.1}\n    kinds: {staff: {}}\n")
+            .find("layout's other entities are not read yet") != std::string::npos);
+  CHECK(error_for("    mode: test\n    format: {date_format: \"%m/%d/%y\"}\n"
+                  "    kinds: {staff: {}}\n")
+            .find("cannot read two-digit years yet") != std::string::npos);
+  // Not committed yet: a live feed cannot take them.
+  CHECK(error_for("    kinds: {staff: {}}\n")
+            .find("a feed that takes them must be mode: test for now") != std::string::npos);
+}
