@@ -132,8 +132,10 @@ struct FeedConfig {
   std::vector<YearlyWindow> blackout;
   // `expect: {students: ...}`: the first live set is held when its count is outside it.
   std::optional<ExpectedCount> expect_students;
+  // `expect:` for the other kinds the feed takes: each kind's first load is held outside it.
+  std::map<EntityKind, ExpectedCount> expect_kinds;
   // `kinds:` the roster's other kinds the feed takes (staff, sections, ...: docs/whole-roster.md);
-  // with any, every delivery is a set of files. Checked and reported; not committed yet.
+  // with any, every delivery is a set of files, taken together.
   RosterKinds kinds;
   SourceConfig source;
   NotifyLists notify;

@@ -544,12 +544,14 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
   parse_school_year(n["school_year"], feed.rollover, feed.blackout);
-  parse_expect(n["expect"], feed.expect_students);
+  parse_expect(n["expect"], feed.expect_students, feed.expect_kinds);
   parse_kinds(n["kinds"], feed.format, feed.kinds);
-  if (!feed.kinds.empty() && feed.mode != FeedMode::test) {
-    n["kinds"].fail(
-        "the other kinds are checked and reported, but not committed yet "
-        "(docs/whole-roster.md): a feed that takes them must be mode: test for now.");
+  for (const auto& [kind, count] : feed.expect_kinds) {
+    if (feed.kinds.find(kind) == nullptr) {
+      n["expect"][kind_info(kind).name].fail(
+          "the feed does not take " + std::string(kind_info(kind).name) +
+          " (kinds:): a count of them can gate nothing. Add the kind, or remove the count.");
+    }
   }
   parse_source(n["source"], feed.source, base);
   parse_notify(n["notify"], feed.notify, smtp_configured);

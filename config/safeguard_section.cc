@@ -10,7 +10,20 @@ namespace rosterd {
 
 void parse_policy(const YamlNode& n, Policy& p) {
   n.expect_keys({"commit", "on_trip", "max_deactivate_pct", "max_row_drop_pct", "max_reject_pct",
-                 "max_update_pct", "max_field_change_pct"});
+                 "max_update_pct", "max_field_change_pct", "staff", "courses", "terms", "sections",
+                 "enrollments", "guardians", "guardian_links"});
+  for (const EntityKindInfo& k : all_entity_kinds()) {
+    // A kind's own limits (`policy.enrollments.max_deactivate_pct`); the students' otherwise.
+    const YamlNode own = n[k.name];
+    if (own.is_null()) continue;
+    if (!own.is_map()) own.fail("must be a mapping: {max_deactivate_pct: 10, max_reject_pct: 5}.");
+    own.expect_keys({"max_deactivate_pct", "max_reject_pct"});
+    KindPolicy& kp = p.kinds[static_cast<std::size_t>(k.kind)];
+    if (!own["max_deactivate_pct"].is_null())
+      kp.max_deactivate_pct = own["max_deactivate_pct"].as_number_in(0, 100, "a percentage");
+    if (!own["max_reject_pct"].is_null())
+      kp.max_reject_pct = own["max_reject_pct"].as_number_in(0, 100, "a percentage");
+  }
   if (!n["commit"].is_null()) {
     p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual
                                                                      : CommitMode::automatic;
@@ -106,17 +119,14 @@ void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollove
   }
 }
 
-void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students) {
+void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students,
+                  std::map<EntityKind, ExpectedCount>& kinds) {
   if (n.is_null()) return;
   if (!n.is_map()) n.fail("must map kinds to counts: {students: \"5200±2%\"}.");
   for (const auto& [kind, value] : n.entries()) {
-    if (kind != "students") {
-      if (entity_kind_from_name(kind)) {
-        value.fail("rosterd reads students only so far (docs/whole-roster.md): a count of " + kind +
-                   " cannot be checked yet. Remove it.");
-      }
-      value.fail("is not a kind of the roster; use students.");
-    }
+    const auto other = entity_kind_from_name(kind);
+    if (kind != "students" && !other)
+      value.fail("is not a kind of the roster; use students or a kind the feed takes.");
     const auto count = parse_expected_count(value.as_string());
     if (!count) {
       value.fail(
@@ -124,7 +134,10 @@ void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students) {
           "as \"5200±2%\" (or \"5200+-2%\"), at least 1, the margin at most 100% with two "
           "decimals; \"5200\" alone means exactly.");
     }
-    students = count;
+    if (other)
+      kinds[*other] = *count;
+    else
+      students = count;
   }
 }
 

@@ -3,6 +3,7 @@
 // `feeds.NAME.expect` (the counts a district confirmed before its first live set).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <vector>
 
@@ -21,8 +22,10 @@ void parse_policy(const YamlNode& n, Policy& p);
 void parse_school_year(const YamlNode& n, std::optional<RolloverConfig>& rollover,
                        std::vector<YearlyWindow>& blackout);
 
-// Reads `expect:` (`{students: "5200±2%"}`) into `students` (nullopt when left out). Throws
-// ConfigError for a malformed count, or a kind rosterd does not read yet.
-void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students);
+// Reads `expect:` (`{students: "5200±2%", staff: "340±5%"}`) into `students` (nullopt when left
+// out) and `kinds`. Throws ConfigError for a malformed count or a name that is no kind (the
+// caller checks that each kind is one the feed takes).
+void parse_expect(const YamlNode& n, std::optional<ExpectedCount>& students,
+                  std::map<EntityKind, ExpectedCount>& kinds);
 
 }  // namespace rosterd

@@ -26,7 +26,8 @@ IngestOutcome::IngestOutcome(IngestOutcome&& other) noexcept
       school_year(std::move(other.school_year)),
       campuses(std::move(other.campuses)),
       split(std::move(other.split)),
-      held_run(other.held_run) {
+      held_run(other.held_run),
+      kind_plans(std::move(other.kind_plans)) {
   repoint(&other.check.students);
 }
 
@@ -40,6 +41,7 @@ IngestOutcome& IngestOutcome::operator=(IngestOutcome&& other) noexcept {
   campuses = std::move(other.campuses);
   split = std::move(other.split);
   held_run = other.held_run;
+  kind_plans = std::move(other.kind_plans);
   repoint(&other.check.students);
   return *this;
 }
@@ -70,6 +72,7 @@ RunReport IngestOutcome::report(const std::string& feed) const {
     r.campuses = campuses;
     r.rules_change = rules_change;
     r.school_year = school_year;
+    if (!kind_plans.empty()) r.kind_plans = &kind_plans;
     if (split) {
       // This run is the part that commits; the rest is said as held.
       r.plan = split->committed_counts;
@@ -205,6 +208,10 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       in.campus_policies = &feed.campus_policies;
       in.previous_rows = store.runs().last_committed_rows(feed.name);
       in.delta = o.check.file.delta;
+      // The other kinds, each against its committed rows; their safeguards hold the run whole.
+      for (const KindCheckResult& k : o.check.kinds)
+        o.kind_plans.push_back(plan_kind(k, store.entities().rows(feed.name, k.kind)));
+      in.kind_trips = kind_trips(o.kind_plans, o.check.kinds, feed.policy, feed.expect_kinds);
     }
     o.decision = decide(in);
     if (!paused.empty() && o.decision.decision == Decision::dry_run) o.decision.reason = paused;
@@ -332,6 +339,12 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     out.school_year = o.school_year;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     out.campuses = o.campuses.empty() ? nullptr : &o.campuses;
+    if (!o.kind_plans.empty()) {
+      out.kind_plans = &o.kind_plans;
+      for (std::size_t i = 0; i < o.kind_plans.size(); ++i)
+        out.kind_counts.push_back(
+            {o.kind_plans[i].kind, o.check.kinds[i].counts, o.kind_plans[i].counts});
+    }
     if (o.split) {
       out.held_changes = &o.split->held;
       out.held_plan = o.split->held_counts;

@@ -11,6 +11,7 @@
 #include "config/config.h"
 #include "core/civil_date.h"
 #include "planner/decision.h"
+#include "planner/kind_plan.h"
 #include "planner/plan.h"
 #include "planner/unsafe_changes.h"
 #include "report/run_report.h"
@@ -31,6 +32,8 @@ struct IngestOutcome {
   // run `held_run` holding the rest (once recorded). Their after-images are rows of check too.
   std::optional<SplitChanges> split;
   std::optional<std::int64_t> held_run;
+  // The roster's other kinds (check.kinds): what the set changes in each (planner/kind_plan.h).
+  std::vector<KindPlan> kind_plans;
 
   IngestOutcome() = default;
   // Moving keeps the plan's changes pointing at this outcome's own check (their after-images

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/text.h"
+#include "planner/percent.h"
 #include "planner/unsafe_changes.h"
 
 namespace rosterd {
@@ -22,23 +23,6 @@ std::string_view decision_name(Decision d) {
   }
   return "refused";
 }
-
-namespace {
-double pct(double part, double whole) {
-  return whole <= 0 ? 0 : 100.0 * part / whole;
-}
-// Whether `share` is over `limit`. Written as "not within" so that a limit that is not a number
-// (the config refuses one; a store or caller could still hand one in) holds the run, never waves
-// it through: every comparison with NaN is false.
-bool over(double share, double limit) {
-  return !(share <= limit);
-}
-std::string fmt_pct(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f%%", v);
-  return buf;
-}
-}  // namespace
 
 DecisionResult decide(const DecisionInput& in) {
   DecisionResult r;
@@ -212,6 +196,7 @@ DecisionResult decide(const DecisionInput& in) {
              "the rollover window (" +
              in.rollover_window + "). If it is, approve it, or widen school_year.rollover.window"});
   }
+  r.trips.insert(r.trips.end(), in.kind_trips.begin(), in.kind_trips.end());
   if (in.test_mode) {
     r.decision = Decision::dry_run;
     r.reason = "the feed's mode is test: nothing is committed";

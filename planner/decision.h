@@ -55,6 +55,9 @@ struct DecisionInput {
   // Per-campus thresholds and the run's counts by campus (planner/campus_counts.h).
   const std::map<std::string, CampusPolicy, std::less<>>* campus_policies = nullptr;
   const std::vector<CampusCounts>* campuses = nullptr;
+  // The other kinds' tripped safeguards (planner/kind_plan.h, kind_trips): each holds the run
+  // whole, as a trip about the file.
+  std::vector<SafeguardTrip> kind_trips;
 };
 
 struct DecisionResult {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/entity_kind.h"
 #include "core/field.h"
 
 namespace rosterd {
@@ -15,6 +16,13 @@ enum class CommitMode { automatic, manual };
 // What a tripped safeguard holds: the whole run, or only the changes it is about (the rest of
 // the file commits, and the held part waits for a person as a run of its own).
 enum class OnTrip { hold, hold_unsafe };
+
+// One kind's own limits beside students (`policy.sections.max_deactivate_pct`); unset: the
+// feed's limit for students.
+struct KindPolicy {
+  std::optional<double> max_deactivate_pct;
+  std::optional<double> max_reject_pct;
+};
 
 struct Policy {
   CommitMode commit = CommitMode::automatic;
@@ -37,6 +45,8 @@ struct Policy {
   // never, grades every year). Unset: the field is not limited. Indexed by field_index.
   std::array<std::optional<double>, kFieldCount> max_field_change_pct =
       default_field_change_limits();
+  // The other kinds' limits (docs/whole-roster.md), by EntityKind.
+  std::array<KindPolicy, kEntityKindCount> kinds{};
   // max_update_pct and max_field_change_pct hold a run only when at least this many students
   // change: in a pilot of eight, one corrected name is 12%, and no swapped column.
   static constexpr std::uint32_t kChangeLimitFloor = 10;

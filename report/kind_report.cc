@@ -49,10 +49,12 @@ void write_kind_groups(std::ostream& out, const KindCheckResult& k, Severity sev
 
 }  // namespace
 
-void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds) {
+void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds,
+                      const std::vector<KindPlan>* plans) {
   if (kinds.empty()) return;
   out << "\n  Other kinds        rows  rejected   warned  file\n";
-  for (const KindCheckResult& k : kinds) {
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    const KindCheckResult& k = kinds[i];
     char line[200];
     std::snprintf(line, sizeof line, "  %-15s %7s %9s %8s  ",
                   std::string(kind_info(k.kind).name).c_str(),
@@ -60,6 +62,16 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
                   group_thousands(k.counts.rows_rejected).c_str(),
                   group_thousands(k.counts.rows_warned).c_str());
     out << line << display_safe(k.file.name) << '\n';
+    if (plans != nullptr && i < plans->size()) {
+      const KindPlanCounts& p = (*plans)[i].counts;
+      out << "                  " << group_thousands(p.added) << " added, "
+          << group_thousands(p.updated) << " updated, " << group_thousands(p.deactivated)
+          << " deactivated, " << group_thousands(p.reactivated) << " reactivated, "
+          << group_thousands(p.unchanged) << " unchanged";
+      if (p.kept_rejected != 0)
+        out << ", " << group_thousands(p.kept_rejected) << " kept as they were (row rejected)";
+      out << '\n';
+    }
   }
   for (const KindCheckResult& k : kinds) {
     write_kind_groups(out, k, Severity::error);
@@ -67,9 +79,11 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
   }
 }
 
-void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds) {
+void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
+                      const std::vector<KindPlan>* plans) {
   w.begin_array();
-  for (const KindCheckResult& k : kinds) {
+  for (std::size_t i = 0; i < kinds.size(); ++i) {
+    const KindCheckResult& k = kinds[i];
     w.begin_object();
     w.key("kind");
     w.value(kind_info(k.kind).name);
@@ -84,6 +98,16 @@ void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds) 
     w.member("rows_read", k.counts.rows_read);
     w.member("rows_rejected", k.counts.rows_rejected);
     w.member("rows_warned", k.counts.rows_warned);
+    if (plans != nullptr && i < plans->size()) {
+      const KindPlanCounts& p = (*plans)[i].counts;
+      w.member("added", p.added);
+      w.member("updated", p.updated);
+      w.member("deactivated", p.deactivated);
+      w.member("reactivated", p.reactivated);
+      w.member("unchanged", p.unchanged);
+      w.member("kept_rejected", p.kept_rejected);
+      w.member("active_before", p.active_before);
+    }
     w.end_object();
     std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
     for (const Discrepancy& d : k.discrepancies)

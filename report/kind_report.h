@@ -6,6 +6,7 @@
 #include <ostream>
 #include <vector>
 
+#include "planner/kind_plan.h"
 #include "report/json_writer.h"
 #include "validators/kind_check.h"
 
@@ -13,9 +14,13 @@ namespace rosterd {
 
 // A block a kind: counts, then the errors and warnings by code with a few example lines each.
 // Writes nothing for no kinds.
-void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds);
+// With `plans` (a run's, in the order of `kinds`), each kind's changes too.
+void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds,
+                      const std::vector<KindPlan>* plans = nullptr);
 
 // The JSON report's `kinds` array (its key written by the caller): every discrepancy of each kind.
-void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds);
+// With `plans`, each kind's counts add its changes (`added`, `updated`, ...).
+void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
+                      const std::vector<KindPlan>* plans = nullptr);
 
 }  // namespace rosterd

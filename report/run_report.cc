@@ -274,7 +274,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     out << "\n  Warnings (the row is accepted):\n";
     write_groups(out, groups, Severity::warning);
   }
-  if (kinds) write_text_kinds(out, *r.kinds);
+  if (kinds) write_text_kinds(out, *r.kinds, r.kind_plans);
   bool any_kind_discrepancy = false;
   if (kinds) {
     for (const KindCheckResult& k : *r.kinds)
@@ -492,7 +492,7 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.end_array();
   if (r.kinds != nullptr && !r.kinds->empty()) {
     w.key("kinds");
-    write_json_kinds(w, *r.kinds);
+    write_json_kinds(w, *r.kinds, r.kind_plans);
   }
   if (r.alerts != nullptr) {
     const auto values = [&](const std::vector<std::string>& v) {

@@ -13,6 +13,7 @@
 #include "planner/campus_counts.h"
 #include "planner/decision.h"
 #include "planner/identity_match.h"
+#include "planner/kind_plan.h"
 #include "planner/plan.h"
 #include "planner/run_state.h"
 #include "validators/roster_check.h"
@@ -52,6 +53,8 @@ struct RunReport {
   // The roster's other kinds (not owned; null or empty: students alone): each kind's file,
   // counts and discrepancies (report/kind_report.h).
   const std::vector<KindCheckResult>* kinds = nullptr;
+  // What a run plans in each of them (not owned; null for a check), in the order of `kinds`.
+  const std::vector<KindPlan>* kind_plans = nullptr;
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.

@@ -1,5 +1,6 @@
 #include <string>
 
+#include "store/committed_entities.h"
 #include "store/drop_ledger.h"
 #include "store/feed_pauses.h"
 #include "store/mail_links.h"
@@ -238,6 +239,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       feed_pauses_sql(),
       // 13: SQLite's 18 (the held part of a run).
       split_runs_sql(),
+      // 14: SQLite's 19 (the roster's other kinds).
+      committed_entities_sql(),
   };
   return migrations;
 }

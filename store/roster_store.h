@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "store/action_log.h"
+#include "store/committed_entities.h"
 #include "store/committed_students.h"
 #include "store/console_users.h"
 #include "store/drop_ledger.h"
@@ -45,6 +46,7 @@ class RosterStore {
   Outbox& outbox() { return outbox_; }
   FeedHolds& holds() { return holds_; }
   CommittedStudents& students() { return students_; }
+  CommittedEntities& entities() { return entities_; }
   IdentityDecisions& identity() { return identity_; }
   ConsoleUsers& users() { return users_; }
   ActionLog& actions() { return actions_; }
@@ -65,6 +67,7 @@ class RosterStore {
   ConsoleUsers users_;
   FeedHolds holds_;
   CommittedStudents students_;
+  CommittedEntities entities_;
   RunRecords runs_;
   RunDecisions decisions_;
   DropLedger ledger_;

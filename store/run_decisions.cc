@@ -34,6 +34,8 @@ void RunDecisions::approve(std::int64_t id, const Actor& by) {
   }
   std::vector<Change> changes = runs_.changes(id);
   students_.apply_changes(r.feed, id, changes);
+  for (const KindPlan& p : entities_.recorded(id))
+    entities_.apply(r.feed, id, p);
   settle_run_alerts(db_, id);
   dismiss_stale_proposals(db_, r.feed, id);
   runs_.supersede_held(r.feed, id);
@@ -112,6 +114,8 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const Actor& by
         rekeyed.reset();
       }
     }
+    for (std::int64_t later : entities_.later_changes(target->feed, id))
+      found.insert(later);
     conflicts.assign(found.begin(), found.end());
   }
   if (!conflicts.empty() && !force) {
@@ -120,7 +124,7 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const Actor& by
       list += (list.empty() ? "" : ", ") + std::to_string(c);
     throw Error(
         "run " + std::to_string(id) + " cannot be rolled back: later committed run(s) " + list +
-        " changed some of the same students, and restoring run " + std::to_string(id) +
+        " changed some of the same students or rows, and restoring run " + std::to_string(id) +
         "'s before-images would undo their changes too. Roll those back first, or force the "
         "rollback.");
   }
@@ -210,6 +214,7 @@ std::int64_t RunDecisions::rollback(std::int64_t id, bool force, const Actor& by
     undo.push_back(std::move(u));
   }
   runs_.record_changes(rollback_run, undo, Decision::committed);
+  entities_.revert(target->feed, rollback_run, id);
   Statement mark(db_, "UPDATE runs SET rolled_back_by = ? WHERE id = ?");
   mark.bind(1, rollback_run).bind(2, id).run();
   Statement cnt(db_,

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "store/action_log.h"
+#include "store/committed_entities.h"
 #include "store/committed_students.h"
 #include "store/run_records.h"
 #include "store/sql_db.h"
@@ -18,8 +19,13 @@ class RunDecisions {
  public:
   // Neither `runs`, `students` nor `actions` is owned.
   RunDecisions(SqlDb& db, const Clock& clock, RunRecords& runs, CommittedStudents& students,
-               ActionLog& actions)
-      : db_(db), clock_(clock), runs_(runs), students_(students), actions_(actions) {}
+               CommittedEntities& entities, ActionLog& actions)
+      : db_(db),
+        clock_(clock),
+        runs_(runs),
+        students_(students),
+        entities_(entities),
+        actions_(actions) {}
 
   // Commits a held run; refused (Error) when it is not held or its base has changed. `by` is
   // recorded as the one who decided (runs.decided_by, and the action log in the same
@@ -36,6 +42,7 @@ class RunDecisions {
   const Clock& clock_;
   RunRecords& runs_;
   CommittedStudents& students_;
+  CommittedEntities& entities_;
   ActionLog& actions_;
 };
 

@@ -164,8 +164,17 @@ std::optional<std::int64_t> RunRecords::finish(const RunOutcome& o) {
                            " was being planned; nothing was committed. Run the file again.");
     }
     students_.apply_changes(o.feed, o.run_id, *o.changes);
+    if (o.kind_plans != nullptr) {
+      for (const KindPlan& p : *o.kind_plans)
+        entities_.apply(o.feed, o.run_id, p);
+    }
   }
   record_changes(o.run_id, *o.changes, o.decision);
+  if (o.kind_plans != nullptr || !o.kind_counts.empty()) {
+    static const std::vector<KindPlan> kNone;
+    entities_.record(o.run_id, o.kind_plans != nullptr ? *o.kind_plans : kNone, o.kind_counts,
+                     o.decision == Decision::committed || o.decision == Decision::held);
+  }
   record_discrepancies(o.run_id, o.refusal, o.discrepancies);
   if (o.campuses != nullptr) {
     Statement ins(db_,

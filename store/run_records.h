@@ -15,6 +15,7 @@
 #include "planner/decision.h"
 #include "planner/plan.h"
 #include "planner/run_state.h"
+#include "store/committed_entities.h"
 #include "store/committed_students.h"
 #include "store/feed_holds.h"
 #include "store/sql_db.h"
@@ -81,15 +82,21 @@ struct RunOutcome {
   const std::vector<Change>* held_changes = nullptr;
   PlanCounts held_plan;
   std::string held_reason;
+  // The roster's other kinds (store/committed_entities.h): each kind's plan, applied with the
+  // students' changes when committed, recorded when committed or held (approval applies them),
+  // and each kind's counts, recorded always. Null: students alone.
+  const std::vector<KindPlan>* kind_plans = nullptr;
+  std::vector<KindRunCounts> kind_counts;
 };
 
 class RunRecords {
  public:
-  // `holds` tells which processes are alive and names this one; `students` applies changes.
-  // Neither is owned.
+  // `holds` tells which processes are alive and names this one; `students` and `entities`
+  // apply changes. None is owned.
   // `clock` stamps when runs start, finish and fail.
-  RunRecords(SqlDb& db, const Clock& clock, FeedHolds& holds, CommittedStudents& students)
-      : db_(db), clock_(clock), holds_(holds), students_(students) {}
+  RunRecords(SqlDb& db, const Clock& clock, FeedHolds& holds, CommittedStudents& students,
+             CommittedEntities& entities)
+      : db_(db), clock_(clock), holds_(holds), students_(students), entities_(entities) {}
 
   // Records the feed's key column on first use; throws Error when it differs from the one
   // recorded (switching the key column would scramble students).
@@ -175,6 +182,7 @@ class RunRecords {
   const Clock& clock_;
   FeedHolds& holds_;
   CommittedStudents& students_;
+  CommittedEntities& entities_;
 };
 
 class StaleBaseError : public Error {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/identity_key.h"
+#include "store/committed_entities.h"
 #include "store/drop_ledger.h"
 #include "store/feed_pauses.h"
 #include "store/mail_links.h"
@@ -258,6 +259,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       feed_pauses_sql(),
       // 18: the held part of a run (policy.on_trip: hold_unsafe).
       split_runs_sql(),
+      // 19: the roster's other kinds (store/committed_entities.h).
+      committed_entities_sql(),
   };
   return migrations;
 }

@@ -82,10 +82,13 @@ TEST_CASE("expected counts: expect: takes students, and says what is wrong other
                        doctest::Contains("expect.students: must be the count the district "
                                          "confirmed"),
                        ConfigError);
+  // A kind's count needs the kind.
   CHECK_THROWS_WITH_AS(load("{guardian_links: 10}"),
-                       doctest::Contains("rosterd reads students only so far"), ConfigError);
+                       doctest::Contains("expect.guardian_links: the feed does not take "
+                                         "guardian_links (kinds:)"),
+                       ConfigError);
   CHECK_THROWS_WITH_AS(load("{staff: \"340±5%\"}"),
-                       doctest::Contains("rosterd reads students only so far"), ConfigError);
+                       doctest::Contains("the feed does not take staff"), ConfigError);
   CHECK_THROWS_WITH_AS(load("{pupils: 5}"), doctest::Contains("is not a kind of the roster"),
                        ConfigError);
   CHECK_THROWS_WITH_AS(load("5200"), doctest::Contains("must map kinds to counts"), ConfigError);

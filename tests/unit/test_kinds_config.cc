@@ -55,6 +55,21 @@ TEST_CASE("kinds: each kind's file and columns, the students' format's delimiter
   CHECK(parse("    mode: test\n").feed("a").kinds.empty());
 }
 
+TEST_CASE("kinds: a kind's own safeguards and expected count") {
+  const Config c = parse(
+      "    policy: {max_deactivate_pct: 3, enrollments: {max_deactivate_pct: 10}}\n"
+      "    expect: {students: 5200, enrollments: \"41000±5%\"}\n"
+      "    kinds: {sections: {}, enrollments: {}}\n");
+  const FeedConfig& f = c.feed("a");
+  CHECK(f.policy.kinds[static_cast<std::size_t>(EntityKind::enrollments)].max_deactivate_pct == 10);
+  CHECK_FALSE(f.policy.kinds[static_cast<std::size_t>(EntityKind::sections)].max_deactivate_pct);
+  CHECK(f.expect_kinds.at(EntityKind::enrollments).count == 41000);
+  CHECK(error_for("    policy: {staff: {max_deactivate_pct: .nan}}\n")
+            .find("staff.max_deactivate_pct") != std::string::npos);
+  CHECK(error_for("    policy: {staff: {max_update_pct: 5}}\n").find("unknown key") !=
+        std::string::npos);
+}
+
 TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
   const std::string head = "    mode: test\n    kinds:\n";
   CHECK(error_for(head + "      teachers: {}\n") ==
@@ -85,7 +100,4 @@ TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
   CHECK(error_for("    mode: test\n    format: {date_format: \"%m/%d/%y\"}\n"
                   "    kinds: {staff: {}}\n")
             .find("cannot read two-digit years yet") != std::string::npos);
-  // Not committed yet: a live feed cannot take them.
-  CHECK(error_for("    kinds: {staff: {}}\n")
-            .find("a feed that takes them must be mode: test for now") != std::string::npos);
 }

@@ -1,0 +1,78 @@
+// What a set would change in each kind of the roster beside students (docs/whole-roster.md):
+// rows added, updated, deactivated (a row the committed roster has that the set no longer
+// lists: a teacher who left, an enrollment that ended) and reactivated, compared by each row's
+// key; and the safeguards per kind, so that a set that drops half the enrollments is held even
+// when every student is still there.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/entity_kind.h"
+#include "planner/decision.h"
+#include "planner/policy.h"
+#include "validators/kind_check.h"
+
+namespace rosterd {
+
+enum class KindChangeType : std::uint8_t { added, updated, deactivated, reactivated };
+
+std::string_view kind_change_name(KindChangeType t);  // "added", ...
+std::optional<KindChangeType> kind_change_from_name(std::string_view name);
+
+struct KindChange {
+  KindChangeType type = KindChangeType::added;
+  // The row's values in the kind's field order: before (empty for an addition) and after (for a
+  // deactivation, the values it keeps, which are before's).
+  std::vector<std::string> before;
+  std::vector<std::string> after;
+};
+
+struct KindPlanCounts {
+  std::uint32_t added = 0;
+  std::uint32_t updated = 0;
+  std::uint32_t deactivated = 0;
+  std::uint32_t reactivated = 0;
+  std::uint32_t unchanged = 0;
+  // Committed rows whose row in the set is rejected: kept as they were.
+  std::uint32_t kept_rejected = 0;
+  // Active committed rows before the run.
+  std::uint32_t active_before = 0;
+};
+
+struct KindPlan {
+  EntityKind kind = EntityKind::staff;
+  // Additions, updates and reactivations in file order, then deactivations by key.
+  std::vector<KindChange> changes;
+  KindPlanCounts counts;
+};
+
+// A committed row of a kind: its values (the kind's field order) and whether it is active.
+struct CommittedKindRow {
+  std::vector<std::string> values;
+  bool active = true;
+};
+// A kind's committed rows by row key (kind_row_key).
+using CommittedKindRows = std::unordered_map<std::string, CommittedKindRow>;
+
+// A row's key in the store: its key fields' values joined by the unit separator (no accepted
+// value holds one), so that a composite key cannot be read two ways.
+std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values);
+
+// The plan of one kind: `file`'s accepted rows against `committed`. A rejected row keeps its
+// committed row as it was.
+KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed);
+
+// The safeguards per kind: `KIND.max_deactivate_pct` (when the kind had active rows),
+// `KIND.max_reject_pct`, and on a kind's first load `expect.KIND` (`expected`, when set). Each
+// limit is the kind's own (policy.KIND.*) or else the feed's for students.
+std::vector<SafeguardTrip> kind_trips(const std::vector<KindPlan>& plans,
+                                      const std::vector<KindCheckResult>& files,
+                                      const Policy& policy,
+                                      const std::map<EntityKind, ExpectedCount>& expected);
+
+}  // namespace rosterd

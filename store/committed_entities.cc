@@ -1,0 +1,379 @@
+#include "store/committed_entities.h"
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "store/store_support.h"
+
+namespace rosterd {
+namespace {
+
+std::string quoted(std::string_view name) {
+  return "\"" + std::string(name) + "\"";
+}
+
+// The kind's columns, quoted (a field may be a reserved word: guardian_links' "primary").
+std::string columns(const EntityKindInfo& k) {
+  std::string s;
+  for (const EntityField& f : k.fields)
+    s += (s.empty() ? "" : ", ") + quoted(f.name);
+  return s;
+}
+
+// "\"staff_id\" = ?" for each key field, joined by AND; parameters from `first`.
+std::string key_match(const EntityKindInfo& k) {
+  std::string s;
+  for (std::size_t i : k.key)
+    s += (s.empty() ? "" : " AND ") + quoted(k.fields[i].name) + " = ?";
+  return s;
+}
+
+// A row's values in one TEXT column: each as its byte length, ':' and its bytes, so that any
+// value (a separator, a control character) reads back exactly.
+std::string encode_row(const std::vector<std::string>& values) {
+  std::string out;
+  for (const std::string& v : values)
+    out += std::to_string(v.size()) + ":" + v;
+  return out;
+}
+
+std::vector<std::string> decode_row(std::string_view text, std::size_t fields) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos)
+      throw StoreDamagedError("a recorded row of a kind is torn");
+    std::size_t n = 0;
+    for (char c : text.substr(0, colon)) {
+      if (c < '0' || c > '9') throw StoreDamagedError("a recorded row of a kind is torn");
+      n = n * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (n > text.size() - colon - 1) throw StoreDamagedError("a recorded row of a kind is torn");
+    out.emplace_back(text.substr(colon + 1, n));
+    text.remove_prefix(colon + 1 + n);
+  }
+  out.resize(fields);
+  return out;
+}
+
+// The prepared statements that change one kind's table.
+struct KindWriter {
+  const EntityKindInfo& k;
+  Statement upsert;
+  Statement activate;
+  Statement remove;
+
+  static std::string upsert_sql(const EntityKindInfo& k) {
+    std::string params, updates, keys;
+    for (std::size_t i = 0; i < k.fields.size(); ++i) {
+      params += "?, ";
+      updates += quoted(k.fields[i].name) + " = excluded." + quoted(k.fields[i].name) + ", ";
+    }
+    for (std::size_t i : k.key)
+      keys += ", " + quoted(k.fields[i].name);
+    return "INSERT INTO " + kind_table(k.kind) + " (feed, " + columns(k) +
+           ", active, added_run, updated_run) VALUES (?, " + params + "?, ?, ?) ON CONFLICT (feed" +
+           keys + ") DO UPDATE SET " + updates +
+           "active = excluded.active, updated_run = excluded.updated_run";
+  }
+
+  KindWriter(SqlDb& db, const EntityKindInfo& info)
+      : k(info),
+        upsert(db, upsert_sql(info)),
+        activate(db, "UPDATE " + kind_table(info.kind) +
+                         " SET active = ?, updated_run = ? WHERE feed = ? AND " + key_match(info)),
+        remove(db,
+               "DELETE FROM " + kind_table(info.kind) + " WHERE feed = ? AND " + key_match(info)) {}
+
+  void put(const std::string& feed, std::int64_t run, const std::vector<std::string>& values,
+           bool active) {
+    int p = 1;
+    upsert.bind(p++, feed);
+    for (const std::string& v : values)
+      upsert.bind(p++, v);
+    upsert.bind(p, std::int64_t{active ? 1 : 0});
+    upsert.bind(p + 1, run);
+    upsert.bind(p + 2, run);
+    upsert.run();
+  }
+  void set_active(const std::string& feed, std::int64_t run, const std::vector<std::string>& values,
+                  bool active) {
+    int p = 1;
+    activate.bind(1, std::int64_t{active ? 1 : 0});
+    activate.bind(2, run);
+    activate.bind(3, feed);
+    p = 4;
+    for (std::size_t i : k.key)
+      activate.bind(p++, values[i]);
+    activate.run();
+  }
+  void erase(const std::string& feed, const std::vector<std::string>& values) {
+    int p = 1;
+    remove.bind(p++, feed);
+    for (std::size_t i : k.key)
+      remove.bind(p++, values[i]);
+    remove.run();
+  }
+};
+
+}  // namespace
+
+std::string kind_table(EntityKind kind) {
+  return "roster_" + std::string(kind_info(kind).name);
+}
+
+std::string_view committed_entities_sql() {
+  static const std::string sql = [] {
+    std::string s;
+    for (const EntityKindInfo& k : all_entity_kinds()) {
+      const std::string table = kind_table(k.kind);
+      s += "CREATE TABLE " + table + " (\n  feed TEXT NOT NULL,\n";
+      for (const EntityField& f : k.fields)
+        s += "  " + quoted(f.name) + " TEXT NOT NULL DEFAULT '',\n";
+      std::string keys;
+      for (std::size_t i : k.key)
+        keys += ", " + quoted(k.fields[i].name);
+      s += "  active INTEGER NOT NULL DEFAULT 1,\n  added_run BIGINT NOT NULL,\n"
+           "  updated_run BIGINT NOT NULL,\n  PRIMARY KEY (feed" +
+           keys + ")\n);\n";
+      // The platform's read interface: its columns are a promise, as roster_current's.
+      s += "CREATE VIEW roster_current_" + std::string(k.name) + " AS SELECT feed, " + columns(k) +
+           ", active, added_run, updated_run FROM " + table + ";\n";
+    }
+    s += R"sql(
+CREATE TABLE run_kind_changes (
+  run_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  seq BIGINT NOT NULL,
+  change TEXT NOT NULL,
+  row_key TEXT NOT NULL,
+  before_values TEXT,
+  after_values TEXT,
+  PRIMARY KEY (run_id, kind, seq)
+);
+CREATE INDEX run_kind_changes_row ON run_kind_changes (kind, row_key);
+CREATE TABLE run_kind_counts (
+  run_id BIGINT NOT NULL,
+  kind TEXT NOT NULL,
+  rows_read BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL,
+  rows_warned BIGINT NOT NULL,
+  added BIGINT NOT NULL,
+  updated BIGINT NOT NULL,
+  deactivated BIGINT NOT NULL,
+  reactivated BIGINT NOT NULL,
+  unchanged BIGINT NOT NULL,
+  kept_rejected BIGINT NOT NULL,
+  active_before BIGINT NOT NULL,
+  PRIMARY KEY (run_id, kind)
+);
+)sql";
+    return s;
+  }();
+  return sql;
+}
+
+CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind kind) {
+  CommittedKindRows out;
+  for_each(feed, kind, [&](const std::vector<std::string>& values, bool active) {
+    out.emplace(kind_row_key(kind, values), CommittedKindRow{values, active});
+  });
+  return out;
+}
+
+void CommittedEntities::for_each(
+    const std::string& feed, EntityKind kind,
+    const std::function<void(const std::vector<std::string>&, bool active)>& visit) {
+  const EntityKindInfo& k = kind_info(kind);
+  std::string order;
+  for (std::size_t i : k.key)
+    order += (order.empty() ? "" : ", ") + quoted(k.fields[i].name);
+  Statement q(db_, "SELECT " + columns(k) + ", active FROM " + kind_table(kind) +
+                       " WHERE feed = ? ORDER BY " + order);
+  q.bind(1, feed);
+  std::vector<std::string> values(k.fields.size());
+  const int n = static_cast<int>(k.fields.size());
+  while (q.step()) {
+    for (int i = 0; i < n; ++i)
+      values[static_cast<std::size_t>(i)].assign(q.text(i));
+    visit(values, q.integer(n) != 0);
+  }
+}
+
+std::optional<CommittedKindRow> CommittedEntities::row(const std::string& feed, EntityKind kind,
+                                                       const std::vector<std::string>& key) {
+  const EntityKindInfo& k = kind_info(kind);
+  if (key.size() != k.key.size()) return std::nullopt;
+  Statement q(db_, "SELECT " + columns(k) + ", active FROM " + kind_table(kind) +
+                       " WHERE feed = ? AND " + key_match(k));
+  q.bind(1, feed);
+  for (std::size_t i = 0; i < key.size(); ++i)
+    q.bind(static_cast<int>(i) + 2, key[i]);
+  if (!q.step()) return std::nullopt;
+  CommittedKindRow r;
+  const int n = static_cast<int>(k.fields.size());
+  for (int i = 0; i < n; ++i)
+    r.values.emplace_back(q.text(i));
+  r.active = q.integer(n) != 0;
+  return r;
+}
+
+void CommittedEntities::apply(const std::string& feed, std::int64_t run, const KindPlan& plan) {
+  if (plan.changes.empty()) return;
+  KindWriter w(db_, kind_info(plan.kind));
+  for (const KindChange& c : plan.changes) {
+    switch (c.type) {
+      case KindChangeType::added:
+      case KindChangeType::updated:
+      case KindChangeType::reactivated:
+        w.put(feed, run, c.after, true);
+        break;
+      case KindChangeType::deactivated:
+        w.set_active(feed, run, c.before, false);
+        break;
+    }
+  }
+}
+
+void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& plans,
+                               const std::vector<KindRunCounts>& counts, bool with_changes) {
+  Statement cnt(db_,
+                "INSERT INTO run_kind_counts (run_id, kind, rows_read, rows_rejected, rows_warned, "
+                "added, updated, deactivated, reactivated, unchanged, kept_rejected, "
+                "active_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  for (const KindRunCounts& c : counts) {
+    cnt.bind(1, run)
+        .bind(2, kind_info(c.kind).name)
+        .bind(3, std::int64_t{c.check.rows_read})
+        .bind(4, std::int64_t{c.check.rows_rejected})
+        .bind(5, std::int64_t{c.check.rows_warned})
+        .bind(6, std::int64_t{c.plan.added})
+        .bind(7, std::int64_t{c.plan.updated})
+        .bind(8, std::int64_t{c.plan.deactivated})
+        .bind(9, std::int64_t{c.plan.reactivated})
+        .bind(10, std::int64_t{c.plan.unchanged})
+        .bind(11, std::int64_t{c.plan.kept_rejected})
+        .bind(12, std::int64_t{c.plan.active_before})
+        .run();
+  }
+  if (!with_changes) return;
+  Statement ins(db_,
+                "INSERT INTO run_kind_changes (run_id, kind, seq, change, row_key, before_values, "
+                "after_values) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  for (const KindPlan& p : plans) {
+    std::int64_t seq = 0;
+    for (const KindChange& c : p.changes) {
+      ins.bind(1, run)
+          .bind(2, kind_info(p.kind).name)
+          .bind(3, seq++)
+          .bind(4, kind_change_name(c.type))
+          .bind(5, kind_row_key(p.kind, c.after.empty() ? c.before : c.after));
+      if (c.before.empty())
+        ins.bind_null(6);
+      else
+        ins.bind(6, encode_row(c.before));
+      ins.bind(7, encode_row(c.after)).run();
+    }
+  }
+}
+
+std::vector<KindPlan> CommittedEntities::recorded(std::int64_t run) {
+  std::vector<KindPlan> plans;
+  Statement q(db_,
+              "SELECT kind, change, before_values, after_values, before_values IS NULL FROM "
+              "run_kind_changes WHERE run_id = ? ORDER BY kind, seq");
+  q.bind(1, run);
+  while (q.step()) {
+    const auto kind = entity_kind_from_name(q.text(0));
+    const auto type = kind_change_from_name(q.text(1));
+    if (!kind || !type)
+      throw StoreDamagedError("run " + std::to_string(run) +
+                              " records a change of an unknown kind");
+    if (plans.empty() || plans.back().kind != *kind) {
+      plans.emplace_back();
+      plans.back().kind = *kind;
+    }
+    const std::size_t fields = kind_info(*kind).fields.size();
+    KindChange c;
+    c.type = *type;
+    if (q.integer(4) == 0) c.before = decode_row(q.text(2), fields);
+    c.after = decode_row(q.text(3), fields);
+    plans.back().changes.push_back(std::move(c));
+  }
+  std::sort(plans.begin(), plans.end(),
+            [](const KindPlan& a, const KindPlan& b) { return a.kind < b.kind; });
+  return plans;
+}
+
+std::vector<KindRunCounts> CommittedEntities::counts(std::int64_t run) {
+  std::vector<KindRunCounts> out;
+  Statement q(db_,
+              "SELECT kind, rows_read, rows_rejected, rows_warned, added, updated, deactivated, "
+              "reactivated, unchanged, kept_rejected, active_before FROM run_kind_counts WHERE "
+              "run_id = ?");
+  q.bind(1, run);
+  while (q.step()) {
+    const auto kind = entity_kind_from_name(q.text(0));
+    if (!kind) continue;
+    const auto u = [&](int i) { return static_cast<std::uint32_t>(q.integer(i)); };
+    KindRunCounts c;
+    c.kind = *kind;
+    c.check = {u(1), u(2), u(3)};
+    c.plan = {u(4), u(5), u(6), u(7), u(8), u(9), u(10)};
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(),
+            [](const KindRunCounts& a, const KindRunCounts& b) { return a.kind < b.kind; });
+  return out;
+}
+
+void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::int64_t target) {
+  std::vector<KindPlan> undone = recorded(target);
+  for (KindPlan& p : undone) {
+    KindWriter w(db_, kind_info(p.kind));
+    KindPlan undo;
+    undo.kind = p.kind;
+    for (auto it = p.changes.rbegin(); it != p.changes.rend(); ++it) {
+      const KindChange& c = *it;
+      switch (c.type) {
+        case KindChangeType::added:
+          w.erase(feed, c.after);
+          undo.changes.push_back({KindChangeType::deactivated, c.after, c.after});
+          break;
+        case KindChangeType::updated:
+          w.put(feed, run, c.before, true);
+          undo.changes.push_back({KindChangeType::updated, c.after, c.before});
+          break;
+        case KindChangeType::reactivated:
+          w.put(feed, run, c.before, false);
+          undo.changes.push_back({KindChangeType::deactivated, c.after, c.before});
+          break;
+        case KindChangeType::deactivated:
+          w.set_active(feed, run, c.before, true);
+          undo.changes.push_back({KindChangeType::reactivated, c.before, c.before});
+          break;
+      }
+    }
+    p = std::move(undo);
+  }
+  record(run, undone, {}, true);
+}
+
+std::vector<std::int64_t> CommittedEntities::later_changes(const std::string& feed,
+                                                           std::int64_t target) {
+  // A later run that was itself rolled back, and the rollback that undid it, cancel out.
+  Statement q(db_,
+              "SELECT DISTINCT c2.run_id FROM run_kind_changes c1 JOIN run_kind_changes c2 ON "
+              "c2.kind = c1.kind AND c2.row_key = c1.row_key AND c2.run_id > c1.run_id JOIN runs "
+              "r ON r.id = c2.run_id WHERE c1.run_id = ? AND r.feed = ? AND r.decision = "
+              "'committed' AND r.rolled_back_by IS NULL AND NOT (r.kind = 'rollback' AND "
+              "r.target_run > ?) ORDER BY c2.run_id");
+  q.bind(1, target).bind(2, feed).bind(3, target);
+  std::vector<std::int64_t> out;
+  while (q.step())
+    out.push_back(q.integer(0));
+  return out;
+}
+
+}  // namespace rosterd

@@ -1,0 +1,93 @@
+// What a set changes in a kind (planner/kind_plan.h), and the safeguards per kind.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "planner/kind_plan.h"
+
+using namespace rosterd;
+
+namespace {
+
+KindCheckResult staff(const std::string& rows) {
+  KindCheckResult r = check_kind_bytes(
+      EntityKind::staff, KindFormat::default_layout(EntityKind::staff), "staff.txt",
+      "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status\n" + rows);
+  REQUIRE_FALSE(r.refused());
+  return r;
+}
+
+std::vector<std::string> member(const std::string& id, const std::string& last = "Park") {
+  return {id, "", "Jo", last, "", "", "teacher", "101", "A"};
+}
+
+}  // namespace
+
+TEST_CASE("kind plan: added, updated, unchanged, reactivated, deactivated, kept when rejected") {
+  CommittedKindRows committed;
+  for (const char* id : {"T1", "T2", "T3", "T4"})
+    committed.emplace(id, CommittedKindRow{member(id), true});
+  committed.emplace("T5", CommittedKindRow{member("T5"), false});
+  const KindPlan p = plan_kind(staff("T1||Jo|Park|||teacher|101|A\n"    // unchanged
+                                     "T2||Jo|Lee|||teacher|101|A\n"     // updated
+                                     "T3||Jo||||teacher|101|A\n"        // rejected: kept
+                                     "T5||Jo|Park|||teacher|101|A\n"    // reactivated
+                                     "T6||Jo|Park|||teacher|101|A\n"),  // added; T4 gone
+                               committed);
+  CHECK(p.counts.active_before == 4);
+  CHECK(p.counts.unchanged == 1);
+  CHECK(p.counts.updated == 1);
+  CHECK(p.counts.kept_rejected == 1);
+  CHECK(p.counts.reactivated == 1);
+  CHECK(p.counts.added == 1);
+  CHECK(p.counts.deactivated == 1);
+  REQUIRE(p.changes.size() == 4);
+  CHECK(p.changes[0].type == KindChangeType::updated);
+  CHECK(p.changes[0].before[3] == "Park");
+  CHECK(p.changes[0].after[3] == "Lee");
+  CHECK(p.changes[1].type == KindChangeType::reactivated);
+  CHECK(p.changes[2].type == KindChangeType::added);
+  CHECK(p.changes[3].type == KindChangeType::deactivated);
+  CHECK(p.changes[3].before[0] == "T4");
+}
+
+TEST_CASE("kind plan: a composite key cannot be read two ways") {
+  CHECK(kind_row_key(EntityKind::enrollments, {"A/B", "C", "student", "", ""}) !=
+        kind_row_key(EntityKind::enrollments, {"A", "B/C", "student", "", ""}));
+}
+
+TEST_CASE("kind safeguards: the kind's own limit, else the students'; a first load's count") {
+  CommittedKindRows committed;
+  for (int i = 0; i < 10; ++i)
+    committed.emplace("T" + std::to_string(i),
+                      CommittedKindRow{member("T" + std::to_string(i)), true});
+  std::string rows;
+  for (int i = 0; i < 9; ++i)
+    rows += "T" + std::to_string(i) + "||Jo|Park|||teacher|101|A\n";
+  std::vector<KindCheckResult> files;
+  files.push_back(staff(rows));
+  const std::vector<KindPlan> plans{plan_kind(files[0], committed)};
+  REQUIRE(plans[0].counts.deactivated == 1);  // 10%
+
+  Policy policy;  // max_deactivate_pct 5
+  auto trips = kind_trips(plans, files, policy, {});
+  REQUIRE(trips.size() == 1);
+  CHECK(trips[0].name == "staff.max_deactivate_pct");
+  CHECK(trips[0].limit == 5);
+  CHECK(trips[0].explanation == "1 of 10 active staff rows would be deactivated (10.0%)");
+
+  policy.kinds[static_cast<std::size_t>(EntityKind::staff)].max_deactivate_pct = 15;
+  CHECK(kind_trips(plans, files, policy, {}).empty());
+
+  // A first load is weighed against the count the district confirmed, if any.
+  const std::vector<KindPlan> first{plan_kind(files[0], {})};
+  CHECK(kind_trips(first, files, policy, {}).empty());
+  std::map<EntityKind, ExpectedCount> expected{{EntityKind::staff, *parse_expected_count("20±5%")}};
+  trips = kind_trips(first, files, policy, expected);
+  REQUIRE(trips.size() == 1);
+  CHECK(trips[0].name == "expect.staff");
+  CHECK(trips[0].explanation ==
+        "the first set adds 9 staff rows, outside the 19 to 21 the district confirmed (20 ±5%)");
+  expected[EntityKind::staff] = *parse_expected_count("9");
+  CHECK(kind_trips(first, files, policy, expected).empty());
+}
