@@ -201,11 +201,15 @@ std::vector<CommandSpec> make_specs() {
        {{"--as-of", "YYYY-MM-DD",
          "the day two-digit years are read against (default: today, UTC)"}}},
       {"export",
-       {"export --config FILE [--feed NAME]"},
+       {"export --config FILE [--feed NAME] [--kind KIND]"},
        "the committed roster, to standard output",
-       "The feed's committed roster in the feed's own layout, sorted by state ID. Exit 6 when the "
+       "The feed's committed roster in the feed's own layout, sorted by state ID. With --kind, "
+       "the committed rows of another kind the feed takes (staff, sections, enrollments, ...: "
+       "kinds:) that its last set listed, in that kind's layout, sorted by key. Exit 6 when the "
        "store turns out to be damaged (what was written is then incomplete).",
-       {kConfig, kFeedOptional}},
+       {kConfig,
+        kFeedOptional,
+        {"--kind", "KIND", "a kind the feed takes beside students (default: the students)"}}},
       {"store-check",
        {"store-check --config FILE [--quick]"},
        "is the roster store whole?",

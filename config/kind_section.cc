@@ -47,6 +47,7 @@ KindMember parse_member(EntityKind kind, const YamlNode& n, const RosterFormat& 
   m.format.quote = students.quote;
   m.format.encoding = students.encoding;
   m.format.date_format = students.date_format;
+  m.format.other_date_formats = students.other_date_formats;
   m.format.status = students.status;
   m.format.list_separator = students.list_separator;
   if (n.is_null()) return m;
@@ -101,9 +102,14 @@ void parse_kinds(const YamlNode& n, const RosterFormat& students, RosterKinds& k
   const auto two_digit_year = [](const std::string& f) {
     return f.find("%y") != std::string::npos;
   };
-  if (two_digit_year(students.date_format)) {
-    n.fail("the other kinds' files cannot read two-digit years yet (format.date_format \"" +
-           students.date_format + "\"): export dates with four-digit years.");
+  std::vector<std::string> formats{students.date_format};
+  formats.insert(formats.end(), students.other_date_formats.begin(),
+                 students.other_date_formats.end());
+  for (const std::string& f : formats) {
+    if (two_digit_year(f)) {
+      n.fail("the other kinds' files cannot read two-digit years yet (format.date_format \"" + f +
+             "\"): export dates with four-digit years.");
+    }
   }
   for (auto& [name, value] : n.entries()) {
     if (name == "students") {
@@ -118,18 +124,26 @@ void parse_kinds(const YamlNode& n, const RosterFormat& students, RosterKinds& k
       value.fail("\"" + name + "\" is not a kind of the roster. Kinds are: " + kind_names() + ".");
     kinds.members.push_back(parse_member(*kind, value, students));
   }
+  if (kinds.members.empty())
+    n.fail(
+        "names no kind beside students: add one (staff: {}, sections: {}, ...) or leave kinds: "
+        "out.");
   std::sort(kinds.members.begin(), kinds.members.end(),
             [](const KindMember& a, const KindMember& b) { return a.kind < b.kind; });
   for (std::size_t i = 0; i < kinds.members.size(); ++i) {
     const KindMember& m = kinds.members[i];
     const auto same_file = [&](const std::string& other) { return iequals(m.file, other); };
-    bool clash = same_file(kinds.students_file);
-    for (std::size_t j = 0; j < i; ++j)
-      clash = clash || same_file(kinds.members[j].file);
-    if (clash) {
-      n[kind_info(m.kind).name].fail(
-          "reads file \"" + m.file +
-          "\", which another kind reads too: give each kind its own file.");
+    if (same_file(kinds.students_file)) {
+      n[kind_info(m.kind).name].fail("reads file \"" + m.file +
+                                     "\", which holds the students (kinds.students.file): give "
+                                     "each kind its own file.");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (same_file(kinds.members[j].file)) {
+        n[kind_info(m.kind).name].fail("reads file \"" + m.file + "\", which " +
+                                       std::string(kind_info(kinds.members[j].kind).name) +
+                                       " reads too: give each kind its own file.");
+      }
     }
   }
   // A guardian link needs its guardians, an enrollment its sections: a kind whose references the

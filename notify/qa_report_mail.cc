@@ -99,14 +99,19 @@ Banner run_banner(const RunReport& r, const QaMailOptions& o) {
   }
   MailTone tone = MailTone::good;
   std::string headline = test ? "Test run" : "Passed";
-  if (r.counts.rows_rejected != 0) {
+  // Rejected rows of every file of the set: a rejected enrollment leaves a student out of a class
+  // as surely as a rejected student row leaves them out of the platform.
+  std::uint32_t rejected = r.counts.rows_rejected;
+  if (r.kinds != nullptr) {
+    for (const KindCheckResult& k : *r.kinds)
+      rejected += k.counts.rows_rejected;
+  }
+  if (rejected != 0) {
     tone = MailTone::attention;
-    if (!test)
-      headline = "Passed with " + count(r.counts.rows_rejected, "rejected row", "rejected rows");
-    s += ". " + count(r.counts.rows_rejected, "rejected row changed", "rejected rows changed") +
-         " nothing: fix " + (r.counts.rows_rejected == 1 ? "it" : "them") +
-         " in the SIS so that the next file brings " +
-         (r.counts.rows_rejected == 1 ? "it" : "them");
+    if (!test) headline = "Passed with " + count(rejected, "rejected row", "rejected rows");
+    s += ". " + count(rejected, "rejected row changed", "rejected rows changed") +
+         " nothing: fix " + (rejected == 1 ? "it" : "them") +
+         " in the SIS so that the next file brings " + (rejected == 1 ? "it" : "them");
   }
   if (matches != 0) {
     tone = MailTone::attention;

@@ -67,4 +67,43 @@ void export_roster(RosterStore& store, const FeedConfig& feed,
   }
 }
 
+void export_kind(RosterStore& store, const FeedConfig& feed, EntityKind kind,
+                 const std::function<void(const std::string& line)>& emit) {
+  const KindMember& member = *feed.kinds.find(kind);
+  const KindFormat& kf = member.format;
+  RosterFormat f;  // the quoting rules of the kind's file
+  f.delimiter = kf.delimiter;
+  f.quote = kf.quote;
+  const std::span<const EntityField> fields = kind_info(kind).fields;
+  std::string line;
+  bool first = true;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (kf.columns[i].empty()) continue;
+    if (!first) line += f.delimiter;
+    first = false;
+    append_value(line, kf.columns[i], f);
+  }
+  emit(line);
+  const std::string active = kf.status.active.empty() ? "A" : kf.status.active.front();
+  const std::string inactive = kf.status.inactive.empty() ? "I" : kf.status.inactive.front();
+  store.entities().for_each(feed.name, kind, [&](const std::vector<std::string>& v, bool listed) {
+    if (!listed) return;
+    line.clear();
+    bool first_value = true;
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (kf.columns[i].empty()) continue;
+      if (!first_value) line += f.delimiter;
+      first_value = false;
+      std::string value = v[i];
+      if (fields[i].type == ValueType::date && !value.empty()) {
+        if (const auto d = parse_date(value, "%Y-%m-%d")) value = format_date(*d, kf.date_format);
+      } else if (fields[i].type == ValueType::status && !value.empty()) {
+        value = value == "I" ? inactive : active;
+      }
+      append_value(line, value, f);
+    }
+    emit(line);
+  });
+}
+
 }  // namespace rosterd

@@ -17,4 +17,10 @@ namespace rosterd {
 void export_roster(RosterStore& store, const FeedConfig& feed,
                    const std::function<void(const std::string& line)>& line);
 
+// Calls `line` with the header of `kind`'s file as the feed reads it (kinds:), then a line a
+// committed row the feed's last set listed (active), sorted by key: dates in the feed's date
+// format, status values in its first active and inactive words. REQUIRES: the feed takes `kind`.
+void export_kind(RosterStore& store, const FeedConfig& feed, EntityKind kind,
+                 const std::function<void(const std::string& line)>& line);
+
 }  // namespace rosterd

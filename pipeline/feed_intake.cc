@@ -72,6 +72,16 @@ FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore
     : config_(config), feed_(feed), store_(store), drop_(drop), clock_(store.clock()) {
   const FormatPreset* preset = find_format_preset(feed.format.preset);
   if (preset != nullptr && is_set_layout(*preset)) set_layout_ = preset;
+  if (!feed.kinds.empty()) {
+    // Names of feed_'s own strings, which outlive this intake.
+    kinds_layout_.name = "kinds";
+    kinds_layout_.title = "the feed's whole roster (kinds:)";
+    kinds_layout_.roster_file = feed_.kinds.students_file;
+    kinds_layout_.set_files.push_back(feed_.kinds.students_file);
+    for (const KindMember& m : feed_.kinds.members)
+      kinds_layout_.set_files.push_back(m.file);
+    set_layout_ = &kinds_layout_;
+  }
 }
 
 template <typename F>

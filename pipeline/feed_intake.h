@@ -111,6 +111,9 @@ class FeedIntake {
   Drop& drop_;
   const Clock& clock_;
   const FormatPreset* set_layout_ = nullptr;  // the feed's preset, when its layout is a set
+  // A feed that takes other kinds (kinds:): its set of files, the students' and one a kind,
+  // gathered from the drop as a set layout's are.
+  FormatPreset kinds_layout_;
   std::string last_error_;  // of the previous fetch(), so a state change is logged once
   Mailer* mailer_ = nullptr;
 };

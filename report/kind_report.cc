@@ -62,6 +62,11 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
                   group_thousands(k.counts.rows_rejected).c_str(),
                   group_thousands(k.counts.rows_warned).c_str());
     out << line << display_safe(k.file.name) << '\n';
+    if (k.rows_out_of_scope != 0) {
+      out << "                  " << group_thousands(k.rows_out_of_scope)
+          << " rows of students the feed does not take (opted out, or out of its scope): left "
+             "out\n";
+    }
     if (plans != nullptr && i < plans->size()) {
       const KindPlanCounts& p = (*plans)[i].counts;
       out << "                  " << group_thousands(p.added) << " added, "
@@ -98,6 +103,7 @@ void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
     w.member("rows_read", k.counts.rows_read);
     w.member("rows_rejected", k.counts.rows_rejected);
     w.member("rows_warned", k.counts.rows_warned);
+    w.member("rows_out_of_scope", k.rows_out_of_scope);
     if (plans != nullptr && i < plans->size()) {
       const KindPlanCounts& p = (*plans)[i].counts;
       w.member("added", p.added);

@@ -106,7 +106,9 @@ class KindChecker : public RowSink {
       std::string& out = values_[i];
       switch (f.type) {
         case ValueType::date: {
-          const auto date = parse_date(v, format_.date_format);
+          auto date = parse_date(v, format_.date_format);
+          for (std::size_t k = 0; !date && k < format_.other_date_formats.size(); ++k)
+            date = parse_date(v, format_.other_date_formats[k]);
           if (!date) {
             add(DiscrepancyCode::invalid_date, i, v, format_.date_format);
           } else {

@@ -26,6 +26,8 @@ struct KindFormat {
   QuoteMode quote = QuoteMode::none;
   Encoding encoding = Encoding::utf8;
   std::string date_format = "%Y-%m-%d";
+  // Tried in order after date_format (the students' format's list).
+  std::vector<std::string> other_date_formats;
   // Separates the values of a list field (a section's teachers, a teacher's schools).
   char list_separator = ';';
   StatusValues status;
@@ -70,6 +72,9 @@ struct KindCheckResult {
   // when a field is concerned.
   std::vector<Discrepancy> discrepancies;
   CheckCounts counts;
+  // Rows left out because they belong to a student the feed does not take (opted out, or out of
+  // its scope): not in `rows`, not reported, not counted in `counts`.
+  std::uint32_t rows_out_of_scope = 0;
   // The format's list separator: how a list field's values are split by later checks.
   char list_separator = ';';
 

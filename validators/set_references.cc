@@ -165,6 +165,15 @@ class ReferenceChecker {
     return k;
   }
 
+  // Why a student's ID names no student the set accepts.
+  std::string no_student(std::string_view id) const {
+    if (keys_.rejected_student) {
+      if (const std::uint32_t line = keys_.rejected_student(id); line != 0)
+        return "its row in the students' file (line " + std::to_string(line) + ") is rejected";
+    }
+    return "the students' file has no such student";
+  }
+
   // Why `id` names nothing the set has ("the staff file (its row on line 7 is rejected)"), or
   // "role:..." for a person of the other role; nullopt when it is fine or cannot be told.
   std::optional<std::string> missing(Referent to, std::string_view id,
@@ -172,7 +181,7 @@ class ReferenceChecker {
     const std::string key(id);
     if (to == Referent::students) {
       if (keys_.student(id)) return std::nullopt;
-      return std::string("the students' file has no such student");
+      return no_student(id);
     }
     if (to == Referent::schools) {
       if (!keys_.school || keys_.school(id)) return std::nullopt;
@@ -186,7 +195,7 @@ class ReferenceChecker {
       if (is_student_role(role)) {
         if (student) return std::nullopt;
         if (staff_member) return std::string("role:a staff member's ID, enrolled as a student");
-        return std::string("the students' file has no such student");
+        return no_student(id);
       }
       if (refused_[static_cast<std::size_t>(EntityKind::staff)])
         return std::string("the staff file was refused whole");

@@ -7,6 +7,7 @@
 // rejected for its course takes its enrollments with it).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,9 @@ namespace rosterd {
 struct SetKeys {
   // Whether a student with this state ID is in the set and accepted. Required.
   std::function<bool(std::string_view)> student;
+  // The line of a student's rejected row in the students' file (0: none), for the message of a
+  // row naming that student; null: not told.
+  std::function<std::uint32_t(std::string_view)> rejected_student;
   // Whether a school code is one the feed knows; null: schools are not checked here.
   std::function<bool(std::string_view)> school;
 };

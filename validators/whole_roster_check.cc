@@ -1,12 +1,14 @@
 #include "validators/whole_roster_check.h"
 
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "core/text.h"
 #include "parsers/set_reading.h"
+#include "validators/feed_scope.h"
 #include "validators/set_references.h"
 
 namespace rosterd {
@@ -19,6 +21,45 @@ CheckResult refused_set(const RosterSet& set, std::string name, Discrepancy why)
   r.file = set_reading::refused(std::move(summary), std::move(why), set);
   ++r.by_code[static_cast<std::size_t>(r.file.refusal->code)];
   return r;
+}
+
+// Leaves out of `k` the rows that name a student in `excluded` (an enrollment's person, a
+// guardian link's student), with their discrepancies: they go with the student.
+void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& excluded) {
+  const EntityKindInfo& info = kind_info(k.kind);
+  std::vector<std::size_t> student_fields;
+  for (std::size_t f = 0; f < info.fields.size(); ++f) {
+    if (info.fields[f].refers_to == Referent::students ||
+        info.fields[f].refers_to == Referent::people)
+      student_fields.push_back(f);
+  }
+  if (student_fields.empty() || excluded.empty()) return;
+  EntityTable kept(info.fields.size());
+  std::unordered_set<std::uint32_t> dropped_lines;
+  std::vector<std::string_view> values(info.fields.size());
+  for (EntityTable::Index r = 0; r < k.rows.size(); ++r) {
+    bool drop = false;
+    for (std::size_t f : student_fields)
+      drop = drop || excluded.contains(k.rows.get(r, f));
+    if (drop) {
+      dropped_lines.insert(k.rows.line(r));
+      continue;
+    }
+    for (std::size_t f = 0; f < values.size(); ++f)
+      values[f] = k.rows.get(r, f);
+    const EntityTable::Index at = kept.append(values, k.rows.line(r));
+    if (k.rows.rejected(r)) kept.set_rejected(at);
+  }
+  if (dropped_lines.empty()) return;
+  std::erase_if(k.discrepancies,
+                [&](const Discrepancy& d) { return dropped_lines.contains(d.line); });
+  k.rows_out_of_scope = static_cast<std::uint32_t>(dropped_lines.size());
+  k.rows = std::move(kept);
+  k.counts.rows_read = static_cast<std::uint32_t>(k.rows.size());
+  k.counts.rows_rejected = 0;
+  for (EntityTable::Index r = 0; r < k.rows.size(); ++r)
+    if (k.rows.rejected(r)) ++k.counts.rows_rejected;
+  recount_rows_warned(k);
 }
 
 Discrepancy missing(const std::string& file, std::string_view what) {
@@ -34,19 +75,37 @@ Discrepancy missing(const std::string& file, std::string_view what) {
 CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& checker,
                                const RosterSet& set, const CheckRun& run) {
   const RosterKinds& kinds = *run.kinds;
-  const std::string name = set.name + "/" + kinds.students_file;
+  // Two members of one name, however spelled, leave which to read to chance: refused.
+  const auto once = [&](const std::string& file) -> std::optional<Discrepancy> {
+    std::vector<std::string> named;
+    for (const SetMember& m : set.members)
+      if (iequals(m.name, file)) named.push_back(m.name);
+    if (named.size() < 2) return std::nullopt;
+    Discrepancy d;
+    d.code = DiscrepancyCode::unreadable;
+    d.detail = "the set holds both \"" + named[0] + "\" and \"" + named[1] +
+               "\", which name the same file" + std::string(kLikelyCause) +
+               "the export ran twice into one folder: keep one and send the set again";
+    return d;
+  };
   const SetMember* students = set.find(kinds.students_file);
+  const std::string name = set.name + "/" + (students ? students->name : kinds.students_file);
   if (students == nullptr) return refused_set(set, name, missing(kinds.students_file, "students"));
+  if (auto twice = once(kinds.students_file)) return refused_set(set, name, *twice);
   for (const KindMember& m : kinds.members) {
     if (set.find(m.file) == nullptr)
       return refused_set(set, name, missing(m.file, kind_info(m.kind).name));
+    if (auto twice = once(m.file)) return refused_set(set, name, *twice);
   }
 
   const RosterReader reader(format);
+  // Every student's values are kept: the scope needs their grade and campus.
+  CheckRun keeping = run;
+  keeping.keep_rows = true;
   CheckResult result =
       students->path.empty()
-          ? check_roster_bytes(reader, checker, students->name, students->bytes, run)
-          : check_roster_file(reader, checker, students->path, run);
+          ? check_roster_bytes(reader, checker, students->name, students->bytes, keeping)
+          : check_roster_file(reader, checker, students->path, keeping);
   if (result.refused())
     return refused_set(set, name, set_reading::member_refusal(result.file, students->name));
   std::vector<std::pair<std::string, FileSummary>> read{{students->name, result.file}};
@@ -62,14 +121,34 @@ CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& che
     result.kinds.push_back(std::move(k));
   }
 
-  // Only accepted students can be enrolled or linked to a guardian.
+  // Only accepted students can be enrolled or linked to a guardian. A student the feed does
+  // not take (opted out, or out of its scope) takes their rows of other kinds along, unreported.
   std::unordered_set<std::string_view> accepted;
+  std::unordered_set<std::string_view> excluded;
+  std::unordered_map<std::string_view, std::uint32_t> rejected;
   accepted.reserve(result.students.size());
+  const FeedScope* scope = run.scope;
   for (StudentTable::Index row = 0; row < result.students.size(); ++row) {
-    if (!result.students.rejected(row)) accepted.insert(result.students.get(row, Field::state_id));
+    const std::string_view id = result.students.get(row, Field::state_id);
+    if (scope != nullptr && scope->opted_out(id)) {
+      excluded.insert(id);
+    } else if (result.students.rejected(row)) {
+      rejected.emplace(id, result.students.line(row));
+    } else if (scope != nullptr && !scope->takes(result.students.get(row, Field::campus),
+                                                 result.students.get(row, Field::grade))) {
+      excluded.insert(id);
+    } else {
+      accepted.insert(id);
+    }
   }
+  for (KindCheckResult& k : result.kinds)
+    leave_out(k, excluded);
   SetKeys keys;
   keys.student = [&](std::string_view id) { return accepted.contains(id); };
+  keys.rejected_student = [&](std::string_view id) -> std::uint32_t {
+    const auto it = rejected.find(id);
+    return it == rejected.end() ? 0 : it->second;
+  };
   keys.school = [&](std::string_view code) { return checker.campus_code(code).has_value(); };
   check_set_references(result.kinds, keys);
 

@@ -185,4 +185,52 @@ TEST_CASE(
   CHECK(codes_by_kind(j)["sections"] ==
         Codes{{"section_without_teacher", 1}, {"section_without_students", 2}});
   CHECK(codes_by_kind(j)["enrollments"] == Codes{{"unknown_reference", 1}, {"role_conflict", 1}});
+  // A test feed commits nothing: no row of any kind in the store.
+  const ProcessResult rows = run_process(
+      "/usr/bin/sqlite3", {(dir / "state/rosterd.db").string(),
+                           "SELECT (SELECT count(*) FROM roster_staff) + (SELECT count(*) FROM "
+                           "roster_sections) + (SELECT count(*) FROM roster_enrollments)"});
+  INFO(rows.err);
+  CHECK(rows.out == "0\n");
+}
+
+TEST_CASE("integration: an opted-out student's rows of other kinds go with them, unreported") {
+  TempDir dir;
+  write(dir / "optouts.txt", "1000000001\n");
+  const auto config = whole_roster_config(dir.path(),
+                                          "{staff: {}, sections: {}, enrollments: {}, "
+                                          "guardians: {}, guardian_links: {}}\n"
+                                          "    scope: {exclude_students: optouts.txt}");
+  const auto set = copy_set(dir.path(), "district");
+  // Student 1000000002's row is rejected (a birth date that is no date).
+  write(set / "students.txt",
+        replace(read_file(kSet / "students.txt"), "2015-07-02", "2015-13-02"));
+  const auto j = check(config, set, "2026-09-01", 1);
+  std::map<std::string, nlohmann::json> kinds;
+  for (const auto& k : j["kinds"])
+    kinds[k["kind"].get<std::string>()] = k;
+  // Nothing names the opted-out student: not a row, not a value, not a key.
+  CHECK(j["kinds"].dump().find("1000000001") == std::string::npos);
+  CHECK(kinds["enrollments"]["counts"]["rows_out_of_scope"] == 1);
+  CHECK(kinds["guardian_links"]["counts"]["rows_out_of_scope"] == 1);
+  // A rejected student's enrollment says so, with the line.
+  bool said = false;
+  for (const auto& row : kinds["enrollments"]["rows"]) {
+    if (row["key"] == "SEC1/1000000002/student") {
+      said = row["message"].get<std::string>().find(
+                 "its row in the students' file (line 3) is rejected") != std::string::npos;
+    }
+  }
+  CHECK(said);
+}
+
+TEST_CASE("integration: a folder holding one kind's file twice, in two spellings, is refused") {
+  TempDir dir;
+  const auto config = whole_roster_config(dir.path());
+  const auto set = copy_set(dir.path(), "district");
+  write(set / "Staff.TXT", read_file(kSet / "staff.txt"));
+  const auto j = check(config, set, "2026-09-01", 3);
+  CHECK(j["refusal"]["code"] == "unreadable");
+  CHECK(j["refusal"]["message"].get<std::string>().find("which name the same file") !=
+        std::string::npos);
 }

@@ -78,7 +78,7 @@ TEST_CASE("kind mail: each kind's counts and discrepancies, values withheld at p
   CHECK(section(qa_report_document(r, o), "The set's other files") == nullptr);
 }
 
-TEST_CASE("kind mail: a kind's personal field is withheld from the CSV's discrepancy") {
+TEST_CASE("kind mail: redact_pii withholds a kind's personal field, not its other values") {
   Discrepancy d;
   d.code = DiscrepancyCode::invalid_phone;
   d.kind = EntityKind::guardians;

@@ -85,7 +85,15 @@ TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
   CHECK(error_for(head + "      staff: {columns: {email: LastName}}\n")
             .find("fields last_name and email both read column \"LastName\"") != std::string::npos);
   CHECK(error_for(head + "      staff: {file: students.txt}\n")
-            .find("reads file \"students.txt\", which another kind reads too") !=
+            .find("reads file \"students.txt\", which holds the students") != std::string::npos);
+  CHECK(error_for(head + "      staff: {file: s.txt}\n      terms: {file: S.TXT}\n")
+            .find("feeds.a.kinds.terms: reads file \"S.TXT\", which staff reads too") !=
+        std::string::npos);
+  CHECK(error_for(head + "      students: {file: kids.txt}\n")
+            .find("names no kind beside students") != std::string::npos);
+  CHECK(error_for("    format: {date_format: [\"%Y-%m-%d\", \"%m/%d/%y\"]}\n"
+                  "    kinds: {staff: {}}\n")
+            .find("cannot read two-digit years yet (format.date_format \"%m/%d/%y\")") !=
         std::string::npos);
   CHECK(error_for(head + "      staff: {file: ../etc/staff.txt}\n").find("without a folder") !=
         std::string::npos);

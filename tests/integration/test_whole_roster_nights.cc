@@ -1,0 +1,206 @@
+// A whole roster over several nights through the built rosterd (docs/whole-roster.md): the
+// first set taken from the drop as loose files commits every kind, and each kind's export is
+// exactly the set's rows; a night of 1% changes commits exactly those; a set that drops half
+// the enrollments is held with every student still there; a rollback restores every kind.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/integration/district_exports.h"
+#include "tests/support/files.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+namespace {
+
+const std::vector<std::string> kKinds = {"staff",       "courses",   "terms",         "sections",
+                                         "enrollments", "guardians", "guardian_links"};
+
+// One night's district: its files by name, each a header and rows.
+struct District {
+  std::map<std::string, std::vector<std::string>> rows;
+  std::map<std::string, std::string> header = {
+      {"students.txt",
+       "StudentStateID|LocalStudentID|LegalFirstName|LegalMiddleName|LegalLastName|DateOfBirth|"
+       "Grade|CampusID|Diagnoses|Status|ELAScore|MathScore"},
+      {"staff.txt", "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status"},
+      {"courses.txt", "CourseCode|Name|CampusID|Grades|Subject"},
+      {"terms.txt", "TermID|Name|StartDate|EndDate|ParentTermID"},
+      {"sections.txt", "SectionID|CampusID|CourseCode|TermID|Name|Period|TeacherIDs|Status"},
+      {"enrollments.txt", "SectionID|PersonID|Role|StartDate|EndDate"},
+      {"guardians.txt", "GuardianID|FirstName|LastName|Email|Phone|Status"},
+      {"guardian_links.txt", "GuardianID|StudentStateID|Relationship|Primary|ReceivesMail"}};
+
+  void write_to(const std::filesystem::path& dir, const std::string& prefix = "") const {
+    for (const auto& [file, lines] : rows) {
+      std::string text = header.at(file) + "\n";
+      for (const std::string& l : lines)
+        text += l + "\n";
+      write(dir / (prefix + file), text);
+    }
+  }
+  // What `rosterd export --kind` must print: the header, then the rows (sorted, as compared).
+  std::vector<std::string> truth(const std::string& kind) const {
+    std::vector<std::string> lines = rows.at(kind + ".txt");
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+};
+
+std::string sid(int i) {
+  return std::to_string(1000000000 + i);
+}
+
+// 20 students at two schools, four teachers, two courses, four sections (each student in two),
+// a guardian each.
+District first_night() {
+  District d;
+  for (int i = 1; i <= 20; ++i) {
+    d.rows["students.txt"].push_back(sid(i) + "|L" + std::to_string(i) + "|Ava||Lee" +
+                                     std::to_string(i) + "|2015-03-0" + std::to_string(1 + i % 9) +
+                                     "|05|" + (i <= 10 ? "101" : "102") + "||A||");
+    d.rows["guardians.txt"].push_back("G" + std::to_string(i) + "|Pat|Lee" + std::to_string(i) +
+                                      "|pat" + std::to_string(i) + "@example.org|555201" +
+                                      std::to_string(1000 + i) + "|A");
+    d.rows["guardian_links.txt"].push_back("G" + std::to_string(i) + "|" + sid(i) + "|mother|Y|Y");
+    const int a = i <= 10 ? 1 : 3;
+    d.rows["enrollments.txt"].push_back("SEC" + std::to_string(a) + "|" + sid(i) + "|student||");
+    d.rows["enrollments.txt"].push_back("SEC" + std::to_string(a + 1) + "|" + sid(i) +
+                                        "|student||");
+  }
+  for (int t = 1; t <= 4; ++t) {
+    const std::string campus = t <= 2 ? "101" : "102";
+    d.rows["staff.txt"].push_back("T" + std::to_string(t) + "||Jo|Park" + std::to_string(t) + "|t" +
+                                  std::to_string(t) + "@district.org||teacher|" + campus + "|A");
+    d.rows["sections.txt"].push_back("SEC" + std::to_string(t) + "|" + campus + "|C" +
+                                     std::to_string(1 + t % 2) + "|Y26|Section " +
+                                     std::to_string(t) + "|" + std::to_string(t) + "|T" +
+                                     std::to_string(t) + "|A");
+    d.rows["enrollments.txt"].push_back("SEC" + std::to_string(t) + "|T" + std::to_string(t) +
+                                        "|teacher|2026-08-15|");
+  }
+  d.rows["courses.txt"] = {"C1|Algebra I|101|05|Math", "C2|Biology|102|05|Science"};
+  d.rows["terms.txt"] = {"Y26|2026-27|2026-08-15|2027-06-01|"};
+  return d;
+}
+
+std::filesystem::path config_in(const std::filesystem::path& dir) {
+  write(dir / "ref/campuses.txt", "Code|Name\n101|Lincoln\n102|Washington\n");
+  write(dir / "ref/grades.txt", "Code|Name\n05|5\n");
+  std::filesystem::create_directories(dir / "drop");
+  write(dir / "rosterd.yaml",
+        "store: {sqlite: roster.db}\n"
+        "feeds:\n  k:\n"
+        "    reference:\n      grades: {table: ref/grades.txt}\n"
+        "      campuses: {table: ref/campuses.txt}\n"
+        "    source: {local: {dir: drop, pattern: \"*.txt\", stable_for: 0s, after: delete}}\n"
+        "    kinds: {staff: {}, courses: {}, terms: {}, sections: {}, enrollments: {}, "
+        "guardians: {}, guardian_links: {}}\n");
+  return dir / "rosterd.yaml";
+}
+
+// `rosterd export --kind KIND`: its header, then its rows sorted.
+std::pair<std::string, std::vector<std::string>> exported(const std::filesystem::path& config,
+                                                          const std::string& kind) {
+  const ProcessResult r =
+      run_process(ROSTERD_BIN, {"export", "--config", config.string(), "--kind", kind});
+  INFO(r.err);
+  REQUIRE(r.exit_status == 0);
+  std::istringstream in(r.out);
+  std::string header, line;
+  std::getline(in, header);
+  std::vector<std::string> lines;
+  while (std::getline(in, line))
+    lines.push_back(line);
+  std::sort(lines.begin(), lines.end());
+  return {header, lines};
+}
+
+void check_exports(const std::filesystem::path& config, const District& d) {
+  for (const std::string& kind : kKinds) {
+    INFO(kind);
+    const auto [header, lines] = exported(config, kind);
+    CHECK(header == d.header.at(kind + ".txt"));
+    CHECK(lines == d.truth(kind));
+  }
+  const auto [header, students] = exported(config, "students");
+  CHECK(students.size() == d.rows.at("students.txt").size());
+}
+
+nlohmann::json ingest_json(const std::filesystem::path& config, const std::filesystem::path& set,
+                           int exit_status) {
+  return ingest(config, set, "2026-09-01", exit_status);
+}
+
+}  // namespace
+
+TEST_CASE("integration: a whole roster over three nights, exact per kind, held, rolled back") {
+  TempDir dir;
+  const auto config = config_in(dir.path());
+
+  // Night 1: loose files in the drop, taken together as one set.
+  const District night1 = first_night();
+  night1.write_to(dir / "drop", "20260901-");
+  const ProcessResult run = run_process(
+      ROSTERD_BIN, {"run", "--once", "--config", config.string(), "--as-of", "2026-09-01"});
+  INFO(run.out);
+  INFO(run.err);
+  REQUIRE(run.exit_status == 0);
+  CHECK(run.out.find("20260901-{") != std::string::npos);
+  CHECK(std::filesystem::is_empty(dir / "drop"));
+  check_exports(config, night1);
+
+  // Night 2: about 1% of each kind changes: a teacher's email, a student moved to another
+  // section, a guardian's phone, a new guardian.
+  District night2 = night1;
+  night2.rows["staff.txt"][1] = "T2||Jo|Park2|jo.park@district.org||teacher|101|A";
+  night2.rows["enrollments.txt"][0] = "SEC2|" + sid(1) + "|student||";  // was SEC1
+  night2.rows["enrollments.txt"][1] = "SEC1|" + sid(1) + "|student||";  // was SEC2
+  night2.rows["enrollments.txt"][2] = "SEC1|" + sid(2) + "|student|2026-09-01|";
+  night2.rows["guardians.txt"][4] = "G5|Pat|Lee5|pat5@example.org|5552019999|A";
+  night2.rows["guardians.txt"].push_back("G21|Sam|Lee1|sam@example.org||A");
+  night2.rows["guardian_links.txt"].push_back("G21|" + sid(1) + "|father|N|Y");
+  night2.write_to(dir / "night2");
+  const auto j2 = ingest_json(config, dir / "night2", 0);
+  REQUIRE(j2["decision"] == "committed");
+  std::map<std::string, nlohmann::json> counts;
+  for (const auto& k : j2["kinds"])
+    counts[k["kind"].get<std::string>()] = k["counts"];
+  CHECK(counts["staff"]["updated"] == 1);
+  CHECK(counts["enrollments"]["updated"] == 1);  // its start date
+  CHECK(counts["enrollments"]["unchanged"] == 43);
+  CHECK(counts["guardians"]["updated"] == 1);
+  CHECK(counts["guardians"]["added"] == 1);
+  CHECK(counts["guardian_links"]["added"] == 1);
+  check_exports(config, night2);
+
+  // Night 3: half the enrollments are gone, every student still there: held, nothing changes.
+  District night3 = night2;
+  night3.rows["enrollments.txt"].resize(22);
+  night3.write_to(dir / "night3");
+  const auto j3 = ingest_json(config, dir / "night3", 4);
+  CHECK(j3["decision"] == "held");
+  bool tripped = false;
+  for (const auto& s : j3["safeguards"])
+    tripped = tripped || s["name"] == "enrollments.max_deactivate_pct";
+  CHECK(tripped);
+  CHECK(j3["counts"]["rows_read"] == 20);
+  check_exports(config, night2);
+
+  // Rolling night 2 back restores every kind to night 1.
+  const ProcessResult rb = run_process(
+      ROSTERD_BIN,
+      {"rollback", "--config", config.string(), std::to_string(j2["run_id"].get<std::int64_t>())});
+  INFO(rb.err);
+  REQUIRE(rb.exit_status == 0);
+  check_exports(config, night1);
+}
