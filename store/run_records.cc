@@ -165,6 +165,7 @@ std::optional<std::int64_t> RunRecords::finish(const RunOutcome& o) {
     }
     students_.apply_changes(o.feed, o.run_id, *o.changes);
     if (o.kind_plans != nullptr) {
+      fault_point("store.kinds_applying");  // the students applied, the other kinds not yet
       for (const KindPlan& p : *o.kind_plans)
         entities_.apply(o.feed, o.run_id, p);
     }

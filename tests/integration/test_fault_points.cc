@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/integration/whole_district.h"
 #include "tests/support/district_year.h"
 #include "tests/support/files.h"
 #include "tests/support/process.h"
@@ -475,4 +476,52 @@ TEST_CASE(
   CHECK(f.sql("PRAGMA integrity_check;") == "ok\n");
   CHECK(f.active() == "180\n");
   CHECK(f.sql("SELECT decision FROM runs WHERE split_of IS NOT NULL;") == "committed\n");
+}
+
+namespace {
+
+// A feed taking every kind (tests/integration/whole_district.h), its first set loose in the drop.
+struct WholeNight {
+  TempDir tmp;
+  std::filesystem::path config = config_in(tmp.path());
+  District night = first_night();
+
+  WholeNight() { night.write_to(tmp / "drop", "20260901-"); }
+  std::string sql(const std::string& query) const {
+    return run_process("/usr/bin/sqlite3", {(tmp / "roster.db").string(), query}).out;
+  }
+  std::vector<std::string> poll() const {
+    return {"run", "--once", "--config", config.string(), "--as-of", "2026-09-01"};
+  }
+  // Every kind's committed rows and the students', together.
+  std::string committed() const {
+    return sql(
+        "SELECT (SELECT count(*) FROM students), (SELECT count(*) FROM roster_staff), (SELECT "
+        "count(*) FROM roster_sections), (SELECT count(*) FROM roster_enrollments), (SELECT "
+        "count(*) FROM roster_guardian_links);");
+  }
+};
+
+}  // namespace
+
+TEST_CASE("integration fault points: a whole roster killed at each step is every kind or none") {
+  for (const std::string step : {"run.started", "store.kinds_applying", "store.committing",
+                                 "run.finished", "file.ingested", "file.after_action"}) {
+    CAPTURE(step);
+    WholeNight f;
+    const std::filesystem::path log = f.tmp / "killed.log";
+    ChildProcess pid(ROSTERD_BIN, f.poll(), {"ROSTERD_FAULT_AT=" + step}, log.string());
+    REQUIRE(pid.wait(60000) == -1);
+    pid.kill();
+    CHECK(read_file(log).find("event=fault_point.reached step=" + step) != std::string::npos);
+    CHECK(f.sql("PRAGMA integrity_check;") == "ok\n");
+    const bool undone = step == "run.started" || step.starts_with("store.");
+    CHECK(f.committed() == (undone ? "0|0|0|0|0\n" : "20|4|4|44|20\n"));
+    // The next poll finishes the night, once, every kind with the students.
+    const ProcessResult r = run_process(ROSTERD_BIN, f.poll());
+    CAPTURE(r.err);
+    CHECK(r.exit_status == 0);
+    CHECK(f.committed() == "20|4|4|44|20\n");
+    CHECK(f.sql("SELECT count(*) FROM runs WHERE decision = 'committed';") == "1\n");
+  }
 }
