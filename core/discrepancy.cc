@@ -46,6 +46,8 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"role_conflict", Severity::error, false},
     {"section_without_teacher", Severity::warning, false},
     {"section_without_students", Severity::warning, false},
+    {"guardian_no_contact", Severity::warning, false},
+    {"guardian_shared_email", Severity::warning, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -273,6 +275,13 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
     case C::section_without_students:
       return "No student is enrolled in the section. Check its enrollments in the SIS (the "
              "section is still taken).";
+    case C::guardian_no_contact:
+      return "The guardian has neither an email address nor a phone number the platform can "
+             "use: no message can reach them. Add one in the SIS (the guardian is still taken).";
+    case C::guardian_shared_email:
+      return Field_ + has_value_which + " is also the address of " + d.detail +
+             ", who shares no student with this guardian: mail for one family would reach "
+             "another. Correct the address in the SIS (both guardians are still taken).";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -352,6 +361,10 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Assign a teacher to the section in the SIS.";
     case C::section_without_students:
       return "Enroll the section's students in the SIS, or end the section.";
+    case C::guardian_no_contact:
+      return "Enter the guardian's email or phone number in the SIS.";
+    case C::guardian_shared_email:
+      return "Give each guardian their own email address in the SIS.";
   }
   return "";
 }

@@ -65,9 +65,14 @@ enum class DiscrepancyCode : std::uint8_t {
   // Row level, warning: a section no teacher teaches, or no student attends.
   section_without_teacher,
   section_without_students,
+  // Row level, warning: a guardian with neither an email nor a phone the platform can use; a
+  // guardian whose email another guardian has who shares no student with them (detail: that
+  // guardian's key and line): mail meant for one family would reach another.
+  guardian_no_contact,
+  guardian_shared_email,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 31;
+inline constexpr std::size_t kDiscrepancyCodeCount = 33;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

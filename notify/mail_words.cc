@@ -123,6 +123,10 @@ std::string code_title(DiscrepancyCode code) {
       return "Sections without a teacher";
     case C::section_without_students:
       return "Sections without students";
+    case C::guardian_no_contact:
+      return "Guardians no message can reach";
+    case C::guardian_shared_email:
+      return "One email address on two families' guardians";
   }
   return std::string(code_name(code));
 }

@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "parsers/set_reading.h"
 #include "validators/feed_scope.h"
+#include "validators/guardian_contacts.h"
 #include "validators/set_references.h"
 
 namespace rosterd {
@@ -151,6 +152,7 @@ CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& che
   };
   keys.school = [&](std::string_view code) { return checker.campus_code(code).has_value(); };
   check_set_references(result.kinds, keys);
+  check_guardian_contacts(result.kinds);
 
   FileSummary summary = result.file;
   summary.name = name;

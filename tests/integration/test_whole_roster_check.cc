@@ -82,7 +82,7 @@ const std::map<std::string, Codes> kPlanted = {
     {"sections",
      {{"unknown_reference", 2}, {"section_without_teacher", 1}, {"section_without_students", 1}}},
     {"enrollments", {{"unknown_reference", 2}, {"role_conflict", 1}}},
-    {"guardians", {{"invalid_phone", 1}}},
+    {"guardians", {{"invalid_phone", 1}, {"guardian_no_contact", 1}}},
     {"guardian_links", {{"unknown_reference", 1}, {"invalid_flag", 1}}},
 };
 
@@ -110,7 +110,8 @@ TEST_CASE("integration: a whole roster's planted errors, exact per kind and code
   CHECK(f.at("enrollments") == std::multiset<std::string>{"5 unknown_reference person_id",
                                                           "6 role_conflict person_id",
                                                           "7 unknown_reference section_id"});
-  CHECK(f.at("guardians") == std::multiset<std::string>{"3 invalid_phone phone"});
+  CHECK(f.at("guardians") ==
+        std::multiset<std::string>{"3 invalid_phone phone", "3 guardian_no_contact "});
   CHECK(f.at("guardian_links") ==
         std::multiset<std::string>{"3 unknown_reference guardian_id", "4 invalid_flag primary"});
   std::map<std::string, int> rejected;
