@@ -156,6 +156,41 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   try {
     const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
     const std::string rules = describe_rules(feed.rules);
+    // The students active before the run, and those the students' file lists: what the kinds'
+    // rows naming a student follow (planner/kind_plan.h, StudentSettlement).
+    std::unordered_set<std::string> active_before;
+    std::unordered_set<std::string_view> listed;
+    for (StudentTable::Index i = 0; i < o.check.students.size(); ++i)
+      if (!o.check.students.rejected(i)) listed.insert(o.check.students.get(i, Field::state_id));
+    // Each kind planned as the students' `committing` changes leave the roster.
+    const auto plan_kinds = [&](const std::vector<Change>& committing) {
+      std::unordered_set<std::string> active = active_before;
+      for (const Change& c : committing) {
+        switch (c.kind) {
+          case ChangeKind::added:
+          case ChangeKind::reactivated:
+            active.insert(c.state_id);
+            break;
+          case ChangeKind::deactivated:
+          case ChangeKind::removed:
+            active.erase(c.state_id);
+            break;
+          case ChangeKind::rekeyed:
+            if (c.before) active.erase((*c.before)[field_index(Field::state_id)]);
+            active.insert(c.state_id);
+            break;
+          case ChangeKind::updated:
+            break;
+        }
+      }
+      StudentSettlement settled;
+      settled.active_after = [&](std::string_view id) { return active.contains(std::string(id)); };
+      settled.listed = [&](std::string_view id) { return listed.contains(id); };
+      std::vector<KindPlan> plans;
+      for (const KindCheckResult& k : o.check.kinds)
+        plans.push_back(plan_kind(k, store.entities().rows(feed.name, k.kind), settled));
+      return plans;
+    };
     DecisionInput in;
     std::optional<RolloverCounts> rollover;
     in.refused = o.check.refused();
@@ -208,9 +243,14 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       in.campus_policies = &feed.campus_policies;
       in.previous_rows = store.runs().last_committed_rows(feed.name);
       in.delta = o.check.file.delta;
-      // The other kinds, each against its committed rows; their safeguards hold the run whole.
-      for (const KindCheckResult& k : o.check.kinds)
-        o.kind_plans.push_back(plan_kind(k, store.entities().rows(feed.name, k.kind)));
+      // The other kinds, each against its committed rows and following the students' plan;
+      // their safeguards hold the run whole.
+      if (!o.check.kinds.empty()) {
+        committed->for_each_digest([&](const CommittedRoster::Entry& e) {
+          if (e.active) active_before.insert(e.state_id);
+        });
+        o.kind_plans = plan_kinds(o.plan.changes);
+      }
       in.kind_trips = kind_trips(o.kind_plans, o.check.kinds, feed.policy, feed.expect_kinds);
     }
     o.decision = decide(in);
@@ -225,6 +265,9 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                             held_changes_phrase(parts.held_counts) +
                             ") are held for approval as a run of their own; the rest is committed";
         o.split = std::move(parts);
+        // The other kinds follow the part that commits: a held withdrawal keeps its student's
+        // enrollments and guardian links until it is decided.
+        if (!o.check.kinds.empty()) o.kind_plans = plan_kinds(o.split->committed);
       }
     }
 

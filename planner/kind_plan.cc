@@ -31,13 +31,16 @@ std::string_view kind_change_name(KindChangeType t) {
       return "deactivated";
     case KindChangeType::reactivated:
       return "reactivated";
+    case KindChangeType::removed:
+      return "removed";
   }
   return "added";
 }
 
 std::optional<KindChangeType> kind_change_from_name(std::string_view name) {
-  for (KindChangeType t : {KindChangeType::added, KindChangeType::updated,
-                           KindChangeType::deactivated, KindChangeType::reactivated}) {
+  for (KindChangeType t :
+       {KindChangeType::added, KindChangeType::updated, KindChangeType::deactivated,
+        KindChangeType::reactivated, KindChangeType::removed}) {
     if (kind_change_name(t) == name) return t;
   }
   return std::nullopt;
@@ -54,7 +57,21 @@ std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values
   return key;
 }
 
-KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed) {
+std::optional<std::string_view> student_named(EntityKind kind,
+                                              const std::vector<std::string>& values) {
+  const EntityKindInfo& info = kind_info(kind);
+  for (std::size_t f = 0; f < info.fields.size() && f < values.size(); ++f) {
+    if (info.fields[f].refers_to == Referent::students) return values[f];
+    if (info.fields[f].refers_to == Referent::people) {
+      const auto role = entity_field(info, "role");
+      if (role && *role < values.size() && iequals(values[*role], "student")) return values[f];
+    }
+  }
+  return std::nullopt;
+}
+
+KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed,
+                   const StudentSettlement& students) {
   KindPlan plan;
   plan.kind = file.kind;
   for (const auto& [key, row] : committed)
@@ -70,6 +87,14 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
       if (it != committed.end()) ++plan.counts.kept_rejected;
       continue;
     }
+    if (students) {
+      // A row of a student the run leaves out of the roster waits with the student.
+      if (const auto student = student_named(file.kind, values);
+          student && !students.active_after(*student)) {
+        ++plan.counts.kept_for_student;
+        continue;
+      }
+    }
     if (it == committed.end()) {
       ++plan.counts.added;
       plan.changes.push_back({KindChangeType::added, {}, std::move(values)});
@@ -84,12 +109,27 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
     }
   }
   std::vector<const std::pair<const std::string, CommittedKindRow>*> gone;
-  for (const auto& entry : committed)
-    if (entry.second.active && !listed.contains(entry.first)) gone.push_back(&entry);
+  for (const auto& entry : committed) {
+    if (!entry.second.active || listed.contains(entry.first)) continue;
+    if (students) {
+      // A student the run keeps though the file lacks them (a withdrawal held or suppressed)
+      // keeps their rows too.
+      const auto student = student_named(file.kind, entry.second.values);
+      if (student && students.active_after(*student) && !students.listed(*student)) {
+        ++plan.counts.kept_for_student;
+        continue;
+      }
+    }
+    gone.push_back(&entry);
+  }
   std::sort(gone.begin(), gone.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   for (const auto* entry : gone) {
     ++plan.counts.deactivated;
+    if (students) {
+      const auto student = student_named(file.kind, entry->second.values);
+      if (student && !students.active_after(*student)) ++plan.counts.left_with_student;
+    }
     plan.changes.push_back(
         {KindChangeType::deactivated, entry->second.values, entry->second.values});
   }
@@ -118,12 +158,17 @@ std::vector<SafeguardTrip> kind_trips(const std::vector<KindPlan>& plans,
     }
     if (c.active_before > 0) {
       const double limit = own.max_deactivate_pct.value_or(policy.max_deactivate_pct);
-      const double gone = pct(c.deactivated, c.active_before);
+      const std::uint32_t weighed = c.deactivated - c.left_with_student;
+      const double gone = pct(weighed, c.active_before);
       if (over(gone, limit)) {
+        const std::string besides =
+            c.left_with_student == 0
+                ? ""
+                : " besides the " + group_thousands(c.left_with_student) + " of students who left";
         trips.push_back({name + ".max_deactivate_pct", limit, gone,
-                         group_thousands(c.deactivated) + " of " +
-                             group_thousands(c.active_before) + " active " + name +
-                             " rows would be deactivated (" + fmt_pct(gone) + ")"});
+                         group_thousands(weighed) + " of " + group_thousands(c.active_before) +
+                             " active " + name + " rows would be deactivated" + besides + " (" +
+                             fmt_pct(gone) + ")"});
       }
     } else if (const auto e = expected.find(plan.kind); e != expected.end()) {
       const ExpectedCount& want = e->second;

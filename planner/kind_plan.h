@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -19,7 +20,8 @@
 
 namespace rosterd {
 
-enum class KindChangeType : std::uint8_t { added, updated, deactivated, reactivated };
+// `removed`: a rollback took away a row its run added (undone in turn, it comes back).
+enum class KindChangeType : std::uint8_t { added, updated, deactivated, reactivated, removed };
 
 std::string_view kind_change_name(KindChangeType t);  // "added", ...
 std::optional<KindChangeType> kind_change_from_name(std::string_view name);
@@ -40,6 +42,14 @@ struct KindPlanCounts {
   std::uint32_t unchanged = 0;
   // Committed rows whose row in the set is rejected: kept as they were.
   std::uint32_t kept_rejected = 0;
+  // Rows kept as they were because the student they name is not settled by this run: a row
+  // of a student the run does not add (held for review, import rules, a held part), or a
+  // committed row of a student the run keeps though the file lacks them.
+  std::uint32_t kept_for_student = 0;
+  // Of `deactivated`, the rows of students the run leaves inactive or without a row (their
+  // withdrawal weighed, and decided, on the students): not weighed again by the kind's
+  // max_deactivate_pct.
+  std::uint32_t left_with_student = 0;
   // Active committed rows before the run.
   std::uint32_t active_before = 0;
 };
@@ -63,9 +73,28 @@ using CommittedKindRows = std::unordered_map<std::string, CommittedKindRow>;
 // value holds one), so that a composite key cannot be read two ways.
 std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values);
 
+// Where the run leaves the students, for the rows of other kinds that name one (an
+// enrollment's student, a guardian link's).
+struct StudentSettlement {
+  // Whether the student is active once the run's students' changes apply.
+  std::function<bool(std::string_view)> active_after;
+  // Whether the students' file lists the student (an accepted row).
+  std::function<bool(std::string_view)> listed;
+
+  explicit operator bool() const { return active_after && listed; }
+};
+
+// The student a row of `kind` names as a student (an enrollment's person in the student role,
+// a guardian link's student), if any.
+std::optional<std::string_view> student_named(EntityKind kind,
+                                              const std::vector<std::string>& values);
+
 // The plan of one kind: `file`'s accepted rows against `committed`. A rejected row keeps its
-// committed row as it was.
-KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed);
+// committed row as it was. With `students`, a row naming a student the run leaves out of the
+// roster is not taken, and a committed row of a student the run keeps though the file lacks
+// them is not deactivated (both kept_for_student): the kinds follow the students' plan.
+KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed,
+                   const StudentSettlement& students = {});
 
 // The safeguards per kind: `KIND.max_deactivate_pct` (when the kind had active rows),
 // `KIND.max_reject_pct`, and on a kind's first load `expect.KIND` (`expected`, when set). Each

@@ -75,6 +75,9 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
           << group_thousands(p.unchanged) << " unchanged";
       if (p.kept_rejected != 0)
         out << ", " << group_thousands(p.kept_rejected) << " kept as they were (row rejected)";
+      if (p.kept_for_student != 0)
+        out << ", " << group_thousands(p.kept_for_student)
+            << " kept as they were (their student waits)";
       out << '\n';
     }
   }
@@ -112,6 +115,8 @@ void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
       w.member("reactivated", p.reactivated);
       w.member("unchanged", p.unchanged);
       w.member("kept_rejected", p.kept_rejected);
+      w.member("kept_for_student", p.kept_for_student);
+      w.member("left_with_student", p.left_with_student);
       w.member("active_before", p.active_before);
     }
     w.end_object();

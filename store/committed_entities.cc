@@ -165,6 +165,8 @@ CREATE TABLE run_kind_counts (
   reactivated BIGINT NOT NULL,
   unchanged BIGINT NOT NULL,
   kept_rejected BIGINT NOT NULL,
+  kept_for_student BIGINT NOT NULL,
+  left_with_student BIGINT NOT NULL,
   active_before BIGINT NOT NULL,
   PRIMARY KEY (run_id, kind)
 );
@@ -222,6 +224,7 @@ std::optional<CommittedKindRow> CommittedEntities::row(const std::string& feed, 
 void CommittedEntities::apply(const std::string& feed, std::int64_t run, const KindPlan& plan) {
   if (plan.changes.empty()) return;
   KindWriter w(db_, kind_info(plan.kind));
+  // Every image is whole, so that a rollback undone in turn restores exactly what was.
   for (const KindChange& c : plan.changes) {
     switch (c.type) {
       case KindChangeType::added:
@@ -230,7 +233,10 @@ void CommittedEntities::apply(const std::string& feed, std::int64_t run, const K
         w.put(feed, run, c.after, true);
         break;
       case KindChangeType::deactivated:
-        w.set_active(feed, run, c.before, false);
+        w.put(feed, run, c.after, false);
+        break;
+      case KindChangeType::removed:
+        w.erase(feed, c.before);
         break;
     }
   }
@@ -238,10 +244,12 @@ void CommittedEntities::apply(const std::string& feed, std::int64_t run, const K
 
 void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& plans,
                                const std::vector<KindRunCounts>& counts, bool with_changes) {
-  Statement cnt(db_,
-                "INSERT INTO run_kind_counts (run_id, kind, rows_read, rows_rejected, rows_warned, "
-                "added, updated, deactivated, reactivated, unchanged, kept_rejected, "
-                "active_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  Statement cnt(
+      db_,
+      "INSERT INTO run_kind_counts (run_id, kind, rows_read, rows_rejected, rows_warned, "
+      "added, updated, deactivated, reactivated, unchanged, kept_rejected, "
+      "kept_for_student, left_with_student, active_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?, ?, ?, ?, ?)");
   for (const KindRunCounts& c : counts) {
     cnt.bind(1, run)
         .bind(2, kind_info(c.kind).name)
@@ -254,7 +262,9 @@ void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& pl
         .bind(9, std::int64_t{c.plan.reactivated})
         .bind(10, std::int64_t{c.plan.unchanged})
         .bind(11, std::int64_t{c.plan.kept_rejected})
-        .bind(12, std::int64_t{c.plan.active_before})
+        .bind(12, std::int64_t{c.plan.kept_for_student})
+        .bind(13, std::int64_t{c.plan.left_with_student})
+        .bind(14, std::int64_t{c.plan.active_before})
         .run();
   }
   if (!with_changes) return;
@@ -310,7 +320,9 @@ std::vector<KindRunCounts> CommittedEntities::counts(std::int64_t run) {
   std::vector<KindRunCounts> out;
   Statement q(db_,
               "SELECT kind, rows_read, rows_rejected, rows_warned, added, updated, deactivated, "
-              "reactivated, unchanged, kept_rejected, active_before FROM run_kind_counts WHERE "
+              "reactivated, unchanged, kept_rejected, kept_for_student, left_with_student, "
+              "active_before FROM "
+              "run_kind_counts WHERE "
               "run_id = ?");
   q.bind(1, run);
   while (q.step()) {
@@ -320,7 +332,7 @@ std::vector<KindRunCounts> CommittedEntities::counts(std::int64_t run) {
     KindRunCounts c;
     c.kind = *kind;
     c.check = {u(1), u(2), u(3)};
-    c.plan = {u(4), u(5), u(6), u(7), u(8), u(9), u(10)};
+    c.plan = {u(4), u(5), u(6), u(7), u(8), u(9), u(10), u(11), u(12)};
     out.push_back(c);
   }
   std::sort(out.begin(), out.end(),
@@ -336,10 +348,16 @@ void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::i
     undo.kind = p.kind;
     for (auto it = p.changes.rbegin(); it != p.changes.rend(); ++it) {
       const KindChange& c = *it;
+      // The undoing, recorded as a change of its own with whole images (a rollback of this
+      // rollback applies it in reverse again).
       switch (c.type) {
         case KindChangeType::added:
           w.erase(feed, c.after);
-          undo.changes.push_back({KindChangeType::deactivated, c.after, c.after});
+          undo.changes.push_back({KindChangeType::removed, c.after, c.after});
+          break;
+        case KindChangeType::removed:
+          w.put(feed, run, c.before, true);
+          undo.changes.push_back({KindChangeType::added, {}, c.before});
           break;
         case KindChangeType::updated:
           w.put(feed, run, c.before, true);
@@ -350,14 +368,34 @@ void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::i
           undo.changes.push_back({KindChangeType::deactivated, c.after, c.before});
           break;
         case KindChangeType::deactivated:
-          w.set_active(feed, run, c.before, true);
-          undo.changes.push_back({KindChangeType::reactivated, c.before, c.before});
+          w.put(feed, run, c.before, true);
+          undo.changes.push_back({KindChangeType::reactivated, c.after, c.before});
           break;
       }
     }
     p = std::move(undo);
   }
   record(run, undone, {}, true);
+}
+
+void CommittedEntities::remove_student(const std::string& feed, const std::string& state_id) {
+  Statement enr(db_,
+                "DELETE FROM roster_enrollments WHERE feed = ? AND person_id = ? AND "
+                "lower(role) = 'student'");
+  enr.bind(1, feed).bind(2, state_id).run();
+  Statement links(db_, "DELETE FROM roster_guardian_links WHERE feed = ? AND student_state_id = ?");
+  links.bind(1, feed).bind(2, state_id).run();
+  // Their images: an enrollment's key is section, person, role; a link's guardian, student.
+  std::string id;
+  for (char c : state_id) {
+    if (c == '%' || c == '_' || c == '\\') id += '\\';
+    id += c;
+  }
+  Statement images(db_,
+                   "DELETE FROM run_kind_changes WHERE run_id IN (SELECT id FROM runs WHERE feed "
+                   "= ?) AND ((kind = 'enrollments' AND row_key LIKE ? ESCAPE '\\') OR (kind = "
+                   "'guardian_links' AND row_key LIKE ? ESCAPE '\\'))");
+  images.bind(1, feed).bind(2, "%\x1f" + id + "\x1f%").bind(3, "%\x1f" + id).run();
 }
 
 std::vector<std::int64_t> CommittedEntities::later_changes(const std::string& feed,

@@ -61,6 +61,11 @@ class CommittedEntities {
   // rollback's transaction.
   void revert(const std::string& feed, std::int64_t run, std::int64_t target);
 
+  // Takes every row of other kinds that names `state_id` as a student (its enrollments as a
+  // student, its guardian links), and their recorded images, out of the store: an opted-out
+  // student leaves nothing behind. REQUIRES: inside the transaction that removes the student.
+  void remove_student(const std::string& feed, const std::string& state_id);
+
   // Later committed runs of `feed` (not rolled back) that changed a row run `target` changed.
   std::vector<std::int64_t> later_changes(const std::string& feed, std::int64_t target);
 

@@ -36,6 +36,8 @@ void RunDecisions::approve(std::int64_t id, const Actor& by) {
   students_.apply_changes(r.feed, id, changes);
   for (const KindPlan& p : entities_.recorded(id))
     entities_.apply(r.feed, id, p);
+  for (const Change& c : changes)
+    if (c.kind == ChangeKind::removed) entities_.remove_student(r.feed, c.state_id);
   settle_run_alerts(db_, id);
   dismiss_stale_proposals(db_, r.feed, id);
   runs_.supersede_held(r.feed, id);

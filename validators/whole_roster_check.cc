@@ -39,9 +39,14 @@ void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& e
   std::unordered_set<std::uint32_t> dropped_lines;
   std::vector<std::string_view> values(info.fields.size());
   for (EntityTable::Index r = 0; r < k.rows.size(); ++r) {
+    // A person is a student's only in the student role (a teacher may share an ID's digits).
+    const auto role = entity_field(info, "role");
     bool drop = false;
-    for (std::size_t f : student_fields)
-      drop = drop || excluded.contains(k.rows.get(r, f));
+    for (std::size_t f : student_fields) {
+      const bool as_student = info.fields[f].refers_to == Referent::students ||
+                              (role && iequals(k.rows.get(r, *role), "student"));
+      drop = drop || (as_student && excluded.contains(k.rows.get(r, f)));
+    }
     if (drop) {
       dropped_lines.insert(k.rows.line(r));
       continue;

@@ -129,3 +129,138 @@ TEST_CASE_TEMPLATE("kinds in the store: a composite key and a reserved word read
   REQUIRE(link);
   CHECK(link->values[3] == "N");
 }
+
+namespace {
+
+// The district of write_set with only `students` (each in S1 up to 10, S2 after), teachers T1
+// and T2, each student with guardian G<n>.
+std::filesystem::path write_students(const std::filesystem::path& dir, const std::string& name,
+                                     const std::vector<int>& students) {
+  const std::filesystem::path set = dir / name;
+  std::filesystem::create_directories(set);
+  std::vector<std::vector<std::string>> student_rows;
+  std::ofstream e(set / "enrollments.txt", std::ios::binary);
+  e << "SectionID|PersonID|Role|StartDate|EndDate\nS1|T1|teacher||\nS2|T2|teacher||\n";
+  std::ofstream g(set / "guardians.txt", std::ios::binary);
+  g << "GuardianID|FirstName|LastName|Email|Phone|Status\n";
+  std::ofstream l(set / "guardian_links.txt", std::ios::binary);
+  l << "GuardianID|StudentStateID|Relationship|Primary|ReceivesMail\n";
+  for (int i : students) {
+    const std::string n = std::to_string(i);
+    student_rows.push_back(row(n, "Lee" + n));  // each their own name: no possible match
+    e << (i <= 10 ? "S1|" : "S2|") << id(n) << "|student||\n";
+    g << "G" << n << "|Pat|Lee|g" << n << "@example.org||A\n";
+    l << "G" << n << "|" << id(n) << "|mother|Y|Y\n";
+  }
+  std::ofstream(set / "students.txt", std::ios::binary) << roster_text(student_rows);
+  std::ofstream(set / "staff.txt", std::ios::binary)
+      << "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status\n"
+      << "T1||Jo|Park|t1@district.org||teacher|101|A\nT2||Al|Bo|t2@district.org||teacher|101|A\n";
+  std::ofstream(set / "sections.txt", std::ios::binary)
+      << "SectionID|CampusID|CourseCode|TermID|Name|Period|TeacherIDs|Status\n"
+      << "S1|101|MATH5|Y26|Math 5|1|T1|A\nS2|101|ELA5|Y26|ELA 5|2|T2|A\n";
+  return set;
+}
+
+std::vector<int> range(int from, int to) {
+  std::vector<int> v;
+  for (int i = from; i <= to; ++i)
+    v.push_back(i);
+  return v;
+}
+
+const std::string kAllStudentKinds =
+    "    kinds: {staff: {}, sections: {}, enrollments: {}, guardians: {}, guardian_links: {}}\n";
+
+template <typename B>
+std::string active_enrollments(Fixture<B>& f) {
+  return f.query("SELECT count(*) FROM roster_current_enrollments WHERE active = 1");
+}
+
+}  // namespace
+
+TEST_CASE_TEMPLATE(
+    "kinds in the store: a held withdrawal keeps its student's enrollments; once decided, they "
+    "follow without a trip",
+    B, Sqlite, Postgres) {
+  // Guardians are weighed on their own (a guardian is no student's row): see whole-roster.md.
+  Fixture<B> f("    policy: {on_trip: hold_unsafe, max_row_drop_pct: 50}\n" + kKinds);
+  REQUIRE(ingest_set(f, write_students(f.dir.path(), "n1", range(1, 20))).decision.decision ==
+          Decision::committed);
+  CHECK(active_enrollments(f) == "22\n");
+  // Students 16 to 20 withdrawn (25%), student 21 new: the addition commits, the withdrawals
+  // wait, and so do their enrollments.
+  std::vector<int> night2 = range(1, 15);
+  night2.push_back(21);
+  const IngestOutcome split = ingest_set(f, write_students(f.dir.path(), "n2", night2));
+  std::string trips;
+  for (const SafeguardTrip& t : split.decision.trips)
+    trips += t.name + " ";
+  INFO(trips);
+  INFO(split.decision.reason);
+  REQUIRE(split.decision.decision == Decision::committed);
+  REQUIRE(split.held_run);
+  const KindPlan& enrollments = split.kind_plans[2];
+  CHECK(enrollments.counts.added == 1);
+  CHECK(enrollments.counts.deactivated == 0);
+  CHECK(enrollments.counts.kept_for_student == 5);
+  CHECK(active_enrollments(f) == "23\n");
+  f.store->decisions().approve(*split.held_run, tester());
+  // The next night's set deactivates the withdrawn students' rows: the withdrawal was
+  // decided, so no kind's safeguard weighs them again.
+  const IngestOutcome next = ingest_set(f, write_students(f.dir.path(), "n3", night2));
+  INFO(next.decision.reason);
+  REQUIRE(next.decision.decision == Decision::committed);
+  CHECK(next.kind_plans[2].counts.deactivated == 5);
+  CHECK(next.kind_plans[2].counts.left_with_student == 5);
+  CHECK(active_enrollments(f) == "18\n");
+}
+
+TEST_CASE_TEMPLATE(
+    "kinds in the store: a rollback refused over a later run, forced, and undone in turn", B,
+    Sqlite, Postgres) {
+  Fixture<B> f(kAllStudentKinds);
+  ingest_set(f, write_students(f.dir.path(), "n1", range(1, 20)));
+  std::vector<int> more = range(1, 20);
+  more.push_back(21);
+  const IngestOutcome second = ingest_set(f, write_students(f.dir.path(), "n2", more));
+  REQUIRE(second.decision.decision == Decision::committed);
+  // A later run withdraws student 21 again, deactivating rows the second run added: the
+  // second run's rollback would undo the third's changes too.
+  more.pop_back();
+  const IngestOutcome third = ingest_set(f, write_students(f.dir.path(), "n3", more));
+  INFO(third.decision.reason);
+  REQUIRE(third.decision.decision == Decision::committed);
+  CHECK_THROWS_WITH_AS(f.store->decisions().rollback(second.run_id, false, tester()),
+                       doctest::Contains("later committed run(s)"), Error);
+  // Rolled back by force, the second run's additions go.
+  const std::int64_t undo = f.store->decisions().rollback(second.run_id, true, tester());
+  CHECK(f.query("SELECT count(*) FROM roster_guardian_links WHERE student_state_id = '" + id("21") +
+                "'") == "0\n");
+  // And the rollback undone in turn brings them back, whole.
+  f.store->decisions().rollback(undo, true, tester());
+  CHECK(f.query("SELECT guardian_id, \"primary\", active FROM roster_guardian_links WHERE "
+                "student_state_id = '" +
+                id("21") + "'") == "G21|Y|1\n");
+}
+
+TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of any kind", B, Sqlite,
+                   Postgres) {
+  Fixture<B> f(
+      kAllStudentKinds + "    scope: {exclude_students: optouts.txt}\n",
+      [](const std::filesystem::path& dir) { std::ofstream(dir / "optouts.txt") << "\n"; });
+  ingest_set(f, write_students(f.dir.path(), "n1", range(1, 20)));
+  CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("7") + "%'") !=
+        "0\n");
+  std::ofstream(f.dir / "optouts.txt") << id("7") << "\n";
+  f.config = load_config(f.dir / "rosterd.yaml");
+  const IngestOutcome out = ingest_set(f, write_students(f.dir.path(), "n2", range(1, 20)));
+  INFO(out.decision.reason);
+  REQUIRE(out.decision.decision == Decision::committed);
+  CHECK(f.query("SELECT count(*) FROM roster_enrollments WHERE person_id = '" + id("7") + "'") ==
+        "0\n");
+  CHECK(f.query("SELECT count(*) FROM roster_guardian_links WHERE student_state_id = '" + id("7") +
+                "'") == "0\n");
+  CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("7") + "%'") ==
+        "0\n");
+}
