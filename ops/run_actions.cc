@@ -23,12 +23,14 @@ RunView show_run(RosterStore& store, std::int64_t id) {
     if (!is_file_level(d.code)) v.rows_.push_back(d);
   }
   v.actions = store.actions().for_run(id);
+  v.kind_counts = store.entities().counts(id);
   if (run->held_part) v.held_part = store.runs().get(*run->held_part);
   return v;
 }
 
 RunReport RunView::report() const {
   RunReport r = report_of_run(run);
+  r.kind_counts = kind_counts;
   if (held_part) {
     r.held_part = held_part->plan;
     r.held_state = held_part->state;

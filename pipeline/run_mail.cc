@@ -131,6 +131,7 @@ StoredRunReport stored_run_report(RosterStore& store, const RunRecord& run) {
   s.report = report_of_run(run);
   add_held_part(store, s.report);
   s.report.campuses = store.runs().campuses(run.id);
+  s.report.kind_counts = store.entities().counts(run.id);
   return s;
 }
 

@@ -61,6 +61,13 @@ struct KindPlan {
   KindPlanCounts counts;
 };
 
+// What a run did to one kind: its file's counts and its plan's (as the store keeps them).
+struct KindRunCounts {
+  EntityKind kind = EntityKind::staff;
+  CheckCounts check;
+  KindPlanCounts plan;
+};
+
 // A committed row of a kind: its values (the kind's field order) and whether it is active.
 struct CommittedKindRow {
   std::vector<std::string> values;

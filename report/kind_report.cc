@@ -47,7 +47,66 @@ void write_kind_groups(std::ostream& out, const KindCheckResult& k, Severity sev
   }
 }
 
+void write_plan_line(std::ostream& out, const KindPlanCounts& p) {
+  out << "                  " << group_thousands(p.added) << " added, "
+      << group_thousands(p.updated) << " updated, " << group_thousands(p.deactivated)
+      << " deactivated, " << group_thousands(p.reactivated) << " reactivated, "
+      << group_thousands(p.unchanged) << " unchanged";
+  if (p.kept_rejected != 0)
+    out << ", " << group_thousands(p.kept_rejected) << " kept as they were (row rejected)";
+  if (p.kept_for_student != 0)
+    out << ", " << group_thousands(p.kept_for_student)
+        << " kept as they were (their student waits)";
+  out << '\n';
+}
+
+void write_plan_members(JsonWriter& w, const KindPlanCounts& p) {
+  w.member("added", p.added);
+  w.member("updated", p.updated);
+  w.member("deactivated", p.deactivated);
+  w.member("reactivated", p.reactivated);
+  w.member("unchanged", p.unchanged);
+  w.member("kept_rejected", p.kept_rejected);
+  w.member("kept_for_student", p.kept_for_student);
+  w.member("left_with_student", p.left_with_student);
+  w.member("active_before", p.active_before);
+}
+
+std::string counts_line(const KindCheckResult* k, EntityKind kind, const CheckCounts& c) {
+  char line[200];
+  std::snprintf(line, sizeof line, "  %-15s %7s %9s %8s  ",
+                std::string(kind_info(kind).name).c_str(), group_thousands(c.rows_read).c_str(),
+                group_thousands(c.rows_rejected).c_str(), group_thousands(c.rows_warned).c_str());
+  return std::string(line) + (k != nullptr ? display_safe(k->file.name) : std::string());
+}
+
 }  // namespace
+
+void write_text_kind_counts(std::ostream& out, const std::vector<KindRunCounts>& counts) {
+  if (counts.empty()) return;
+  out << "\n  Other kinds        rows  rejected   warned\n";
+  for (const KindRunCounts& c : counts) {
+    out << counts_line(nullptr, c.kind, c.check) << '\n';
+    write_plan_line(out, c.plan);
+  }
+}
+
+void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& counts) {
+  w.begin_array();
+  for (const KindRunCounts& c : counts) {
+    w.begin_object();
+    w.member("kind", kind_info(c.kind).name);
+    w.key("counts");
+    w.begin_object();
+    w.member("rows_read", c.check.rows_read);
+    w.member("rows_rejected", c.check.rows_rejected);
+    w.member("rows_warned", c.check.rows_warned);
+    write_plan_members(w, c.plan);
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+}
 
 void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kinds,
                       const std::vector<KindPlan>* plans) {
@@ -55,31 +114,13 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
   out << "\n  Other kinds        rows  rejected   warned  file\n";
   for (std::size_t i = 0; i < kinds.size(); ++i) {
     const KindCheckResult& k = kinds[i];
-    char line[200];
-    std::snprintf(line, sizeof line, "  %-15s %7s %9s %8s  ",
-                  std::string(kind_info(k.kind).name).c_str(),
-                  group_thousands(k.counts.rows_read).c_str(),
-                  group_thousands(k.counts.rows_rejected).c_str(),
-                  group_thousands(k.counts.rows_warned).c_str());
-    out << line << display_safe(k.file.name) << '\n';
+    out << counts_line(&k, k.kind, k.counts) << '\n';
     if (k.rows_out_of_scope != 0) {
       out << "                  " << group_thousands(k.rows_out_of_scope)
           << " rows of students the feed does not take (opted out, or out of its scope): left "
              "out\n";
     }
-    if (plans != nullptr && i < plans->size()) {
-      const KindPlanCounts& p = (*plans)[i].counts;
-      out << "                  " << group_thousands(p.added) << " added, "
-          << group_thousands(p.updated) << " updated, " << group_thousands(p.deactivated)
-          << " deactivated, " << group_thousands(p.reactivated) << " reactivated, "
-          << group_thousands(p.unchanged) << " unchanged";
-      if (p.kept_rejected != 0)
-        out << ", " << group_thousands(p.kept_rejected) << " kept as they were (row rejected)";
-      if (p.kept_for_student != 0)
-        out << ", " << group_thousands(p.kept_for_student)
-            << " kept as they were (their student waits)";
-      out << '\n';
-    }
+    if (plans != nullptr && i < plans->size()) write_plan_line(out, (*plans)[i].counts);
   }
   for (const KindCheckResult& k : kinds) {
     write_kind_groups(out, k, Severity::error);
@@ -107,18 +148,7 @@ void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
     w.member("rows_rejected", k.counts.rows_rejected);
     w.member("rows_warned", k.counts.rows_warned);
     w.member("rows_out_of_scope", k.rows_out_of_scope);
-    if (plans != nullptr && i < plans->size()) {
-      const KindPlanCounts& p = (*plans)[i].counts;
-      w.member("added", p.added);
-      w.member("updated", p.updated);
-      w.member("deactivated", p.deactivated);
-      w.member("reactivated", p.reactivated);
-      w.member("unchanged", p.unchanged);
-      w.member("kept_rejected", p.kept_rejected);
-      w.member("kept_for_student", p.kept_for_student);
-      w.member("left_with_student", p.left_with_student);
-      w.member("active_before", p.active_before);
-    }
+    if (plans != nullptr && i < plans->size()) write_plan_members(w, (*plans)[i].counts);
     w.end_object();
     std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
     for (const Discrepancy& d : k.discrepancies)

@@ -274,7 +274,10 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     out << "\n  Warnings (the row is accepted):\n";
     write_groups(out, groups, Severity::warning);
   }
-  if (kinds) write_text_kinds(out, *r.kinds, r.kind_plans);
+  if (kinds)
+    write_text_kinds(out, *r.kinds, r.kind_plans);
+  else
+    write_text_kind_counts(out, r.kind_counts);
   bool any_kind_discrepancy = false;
   if (kinds) {
     for (const KindCheckResult& k : *r.kinds)
@@ -493,6 +496,9 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   if (r.kinds != nullptr && !r.kinds->empty()) {
     w.key("kinds");
     write_json_kinds(w, *r.kinds, r.kind_plans);
+  } else if (!r.kind_counts.empty()) {
+    w.key("kinds");
+    write_json_kind_counts(w, r.kind_counts);
   }
   if (r.alerts != nullptr) {
     const auto values = [&](const std::vector<std::string>& v) {

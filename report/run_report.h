@@ -55,6 +55,9 @@ struct RunReport {
   const std::vector<KindCheckResult>* kinds = nullptr;
   // What a run plans in each of them (not owned; null for a check), in the order of `kinds`.
   const std::vector<KindPlan>* kind_plans = nullptr;
+  // A run shown again later (`show`, a reminder): each kind's counts as the store keeps them,
+  // when `kinds` is not set.
+  std::vector<KindRunCounts> kind_counts;
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.

@@ -188,9 +188,11 @@ void CommittedEntities::for_each(
     const std::string& feed, EntityKind kind,
     const std::function<void(const std::vector<std::string>&, bool active)>& visit) {
   const EntityKindInfo& k = kind_info(kind);
+  // Byte order on both databases (PostgreSQL's default collation follows the locale).
+  const std::string collate = db_.dialect() == SqlDialect::postgresql ? " COLLATE \"C\"" : "";
   std::string order;
   for (std::size_t i : k.key)
-    order += (order.empty() ? "" : ", ") + quoted(k.fields[i].name);
+    order += (order.empty() ? "" : ", ") + quoted(k.fields[i].name) + collate;
   Statement q(db_, "SELECT " + columns(k) + ", active FROM " + kind_table(kind) +
                        " WHERE feed = ? ORDER BY " + order);
   q.bind(1, feed);

@@ -19,13 +19,6 @@
 
 namespace rosterd {
 
-// What a run did to one kind: its file's counts and its plan's.
-struct KindRunCounts {
-  EntityKind kind = EntityKind::staff;
-  CheckCounts check;
-  KindPlanCounts plan;
-};
-
 class CommittedEntities {
  public:
   explicit CommittedEntities(SqlDb& db) : db_(db) {}

@@ -97,6 +97,17 @@ TEST_CASE("integration: a whole roster over three nights, exact per kind, held, 
   CHECK(counts["guardians"]["added"] == 1);
   CHECK(counts["guardian_links"]["added"] == 1);
   check_exports(config, night2);
+  // Shown again later, the run keeps each kind's counts.
+  const ProcessResult shown =
+      run_process(ROSTERD_BIN, {"show", "--config", config.string(), "--format", "json",
+                                std::to_string(j2["run_id"].get<std::int64_t>())});
+  INFO(shown.err);
+  REQUIRE(shown.exit_status == 0);
+  const auto s2 = nlohmann::json::parse(shown.out);
+  REQUIRE(s2["kinds"].size() == 7);
+  CHECK(s2["kinds"][0]["kind"] == "staff");
+  CHECK(s2["kinds"][0]["counts"]["updated"] == 1);
+  CHECK(s2["kinds"][6]["counts"]["added"] == 1);
 
   // Night 3: half the enrollments are gone, every student still there: held, nothing changes.
   District night3 = night2;
