@@ -23,6 +23,8 @@ void parse_policy(const YamlNode& n, Policy& p) {
       kp.max_deactivate_pct = own["max_deactivate_pct"].as_number_in(0, 100, "a percentage");
     if (!own["max_reject_pct"].is_null())
       kp.max_reject_pct = own["max_reject_pct"].as_number_in(0, 100, "a percentage");
+    if (!own["max_update_pct"].is_null())
+      kp.max_update_pct = own["max_update_pct"].as_number_in(0, 100, "a percentage");
   }
   if (!n["commit"].is_null()) {
     p.commit = n["commit"].as_choice({"auto", "manual"}) == "manual" ? CommitMode::manual

@@ -156,6 +156,18 @@ std::vector<SafeguardTrip> kind_trips(const std::vector<KindPlan>& plans,
                              " file are rejected (" + fmt_pct(rejected) + ")"});
       }
     }
+    if (c.active_before > 0 && c.updated >= Policy::kChangeLimitFloor) {
+      // A file that updates nearly every row of a kind is another kind of file: a swapped
+      // pair of columns, contact values all refused and dropped.
+      const double limit = own.max_update_pct.value_or(policy.max_update_pct);
+      const double updated = pct(c.updated, c.active_before);
+      if (over(updated, limit)) {
+        trips.push_back({name + ".max_update_pct", limit, updated,
+                         group_thousands(c.updated) + " of " + group_thousands(c.active_before) +
+                             " active " + name + " rows would be updated (" + fmt_pct(updated) +
+                             ")"});
+      }
+    }
     if (c.active_before > 0) {
       const double limit = own.max_deactivate_pct.value_or(policy.max_deactivate_pct);
       const std::uint32_t weighed = c.deactivated - c.left_with_student;

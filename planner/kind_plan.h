@@ -104,6 +104,7 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
                    const StudentSettlement& students = {});
 
 // The safeguards per kind: `KIND.max_deactivate_pct` (when the kind had active rows),
+// `KIND.max_update_pct` (when at least Policy::kChangeLimitFloor rows are updated),
 // `KIND.max_reject_pct`, and on a kind's first load `expect.KIND` (`expected`, when set). Each
 // limit is the kind's own (policy.KIND.*) or else the feed's for students.
 std::vector<SafeguardTrip> kind_trips(const std::vector<KindPlan>& plans,

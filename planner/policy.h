@@ -22,6 +22,7 @@ enum class OnTrip { hold, hold_unsafe };
 struct KindPolicy {
   std::optional<double> max_deactivate_pct;
   std::optional<double> max_reject_pct;
+  std::optional<double> max_update_pct;
 };
 
 struct Policy {

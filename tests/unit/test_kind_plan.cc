@@ -91,3 +91,28 @@ TEST_CASE("kind safeguards: the kind's own limit, else the students'; a first lo
   expected[EntityKind::staff] = *parse_expected_count("9");
   CHECK(kind_trips(first, files, policy, expected).empty());
 }
+
+TEST_CASE("kind safeguards: a file that updates nearly every row of a kind is held") {
+  CommittedKindRows committed;
+  std::string rows;
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "T" + std::to_string(i);
+    std::vector<std::string> v = member(id);
+    v[4] = id + "@district.org";
+    committed.emplace(id, CommittedKindRow{v, true});
+    // Email and phone swapped by the export: every email refused and dropped.
+    rows += id + "||Jo|Park|555-201-300" + std::to_string(i % 10) + "|" + id +
+            "@district.org|teacher|101|A\n";
+  }
+  std::vector<KindCheckResult> files;
+  files.push_back(staff(rows));
+  const std::vector<KindPlan> plans{plan_kind(files[0], committed)};
+  REQUIRE(plans[0].counts.updated == 12);
+  Policy policy;
+  const auto trips = kind_trips(plans, files, policy, {});
+  REQUIRE(trips.size() == 1);
+  CHECK(trips[0].name == "staff.max_update_pct");
+  CHECK(trips[0].explanation == "12 of 12 active staff rows would be updated (100.0%)");
+  policy.kinds[static_cast<std::size_t>(EntityKind::staff)].max_update_pct = 100;
+  CHECK(kind_trips(plans, files, policy, {}).empty());
+}
