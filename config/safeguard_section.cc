@@ -17,7 +17,7 @@ void parse_policy(const YamlNode& n, Policy& p) {
     const YamlNode own = n[k.name];
     if (own.is_null()) continue;
     if (!own.is_map()) own.fail("must be a mapping: {max_deactivate_pct: 10, max_reject_pct: 5}.");
-    own.expect_keys({"max_deactivate_pct", "max_reject_pct"});
+    own.expect_keys({"max_deactivate_pct", "max_reject_pct", "max_update_pct"});
     KindPolicy& kp = p.kinds[static_cast<std::size_t>(k.kind)];
     if (!own["max_deactivate_pct"].is_null())
       kp.max_deactivate_pct = own["max_deactivate_pct"].as_number_in(0, 100, "a percentage");

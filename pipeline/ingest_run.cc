@@ -159,31 +159,46 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     // The students active before the run, and those the students' file lists: what the kinds'
     // rows naming a student follow (planner/kind_plan.h, StudentSettlement).
     std::unordered_set<std::string> active_before;
+    std::unordered_set<std::string> present_before;  // active or not
     std::unordered_set<std::string_view> listed;
     for (StudentTable::Index i = 0; i < o.check.students.size(); ++i)
       if (!o.check.students.rejected(i)) listed.insert(o.check.students.get(i, Field::state_id));
     // Each kind planned as the students' `committing` changes leave the roster.
     const auto plan_kinds = [&](const std::vector<Change>& committing) {
       std::unordered_set<std::string> active = active_before;
+      std::unordered_set<std::string> present = present_before;
       for (const Change& c : committing) {
         switch (c.kind) {
           case ChangeKind::added:
+            present.insert(c.state_id);
+            active.insert(c.state_id);
+            break;
           case ChangeKind::reactivated:
             active.insert(c.state_id);
             break;
           case ChangeKind::deactivated:
-          case ChangeKind::removed:
             active.erase(c.state_id);
             break;
+          case ChangeKind::removed:
+            active.erase(c.state_id);
+            present.erase(c.state_id);
+            break;
           case ChangeKind::rekeyed:
-            if (c.before) active.erase((*c.before)[field_index(Field::state_id)]);
-            active.insert(c.state_id);
+            if (c.before) {
+              const std::string old_id = (*c.before)[field_index(Field::state_id)];
+              if (active.erase(old_id) != 0) active.insert(c.state_id);
+              present.erase(old_id);
+            }
+            present.insert(c.state_id);
             break;
           case ChangeKind::updated:
             break;
         }
       }
       StudentSettlement settled;
+      settled.in_roster_after = [&](std::string_view id) {
+        return present.contains(std::string(id));
+      };
       settled.active_after = [&](std::string_view id) { return active.contains(std::string(id)); };
       settled.listed = [&](std::string_view id) { return listed.contains(id); };
       std::vector<KindPlan> plans;
@@ -247,6 +262,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       // their safeguards hold the run whole.
       if (!o.check.kinds.empty()) {
         committed->for_each_digest([&](const CommittedRoster::Entry& e) {
+          present_before.insert(e.state_id);
           if (e.active) active_before.insert(e.state_id);
         });
         o.kind_plans = plan_kinds(o.plan.changes);
@@ -290,6 +306,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
         // A safeguard tripped: with no report delivered, nothing commits on its own; the
         // whole run waits for a person, as policy.on_trip: hold would have it.
         o.split.reset();
+        // Held whole: the kinds follow the whole plan again.
+        if (!o.check.kinds.empty()) o.kind_plans = plan_kinds(o.plan.changes);
         o.decision.decision = Decision::held;
         o.decision.reason =
             "a safeguard tripped, and its QA report could not be delivered: "

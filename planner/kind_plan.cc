@@ -33,6 +33,8 @@ std::string_view kind_change_name(KindChangeType t) {
       return "reactivated";
     case KindChangeType::removed:
       return "removed";
+    case KindChangeType::removed_inactive:
+      return "removed_inactive";
   }
   return "added";
 }
@@ -40,7 +42,7 @@ std::string_view kind_change_name(KindChangeType t) {
 std::optional<KindChangeType> kind_change_from_name(std::string_view name) {
   for (KindChangeType t :
        {KindChangeType::added, KindChangeType::updated, KindChangeType::deactivated,
-        KindChangeType::reactivated, KindChangeType::removed}) {
+        KindChangeType::reactivated, KindChangeType::removed, KindChangeType::removed_inactive}) {
     if (kind_change_name(t) == name) return t;
   }
   return std::nullopt;
@@ -90,7 +92,7 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
     if (students) {
       // A row of a student the run leaves out of the roster waits with the student.
       if (const auto student = student_named(file.kind, values);
-          student && !students.active_after(*student)) {
+          student && !students.in_roster_after(*student)) {
         ++plan.counts.kept_for_student;
         continue;
       }

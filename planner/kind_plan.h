@@ -20,8 +20,16 @@
 
 namespace rosterd {
 
-// `removed`: a rollback took away a row its run added (undone in turn, it comes back).
-enum class KindChangeType : std::uint8_t { added, updated, deactivated, reactivated, removed };
+// `removed`: a rollback took away a row its run added, as the row then was (undone in turn, it
+// comes back so: `removed_inactive` when a later run had deactivated it).
+enum class KindChangeType : std::uint8_t {
+  added,
+  updated,
+  deactivated,
+  reactivated,
+  removed,
+  removed_inactive
+};
 
 std::string_view kind_change_name(KindChangeType t);  // "added", ...
 std::optional<KindChangeType> kind_change_from_name(std::string_view name);
@@ -83,12 +91,15 @@ std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values
 // Where the run leaves the students, for the rows of other kinds that name one (an
 // enrollment's student, a guardian link's).
 struct StudentSettlement {
+  // Whether the student is in the roster once the run's students' changes apply (active or
+  // not): a row naming one who is not waits.
+  std::function<bool(std::string_view)> in_roster_after;
   // Whether the student is active once the run's students' changes apply.
   std::function<bool(std::string_view)> active_after;
   // Whether the students' file lists the student (an accepted row).
   std::function<bool(std::string_view)> listed;
 
-  explicit operator bool() const { return active_after && listed; }
+  explicit operator bool() const { return in_roster_after && active_after && listed; }
 };
 
 // The student a row of `kind` names as a student (an enrollment's person in the student role,

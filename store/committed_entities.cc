@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 
+#include "core/text.h"
 #include "store/store_support.h"
 
 namespace rosterd {
@@ -238,6 +239,7 @@ void CommittedEntities::apply(const std::string& feed, std::int64_t run, const K
         w.put(feed, run, c.after, false);
         break;
       case KindChangeType::removed:
+      case KindChangeType::removed_inactive:
         w.erase(feed, c.before);
         break;
     }
@@ -353,12 +355,23 @@ void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::i
       // The undoing, recorded as a change of its own with whole images (a rollback of this
       // rollback applies it in reverse again).
       switch (c.type) {
-        case KindChangeType::added:
+        case KindChangeType::added: {
+          // The row as it now stands (a forced rollback: a later run may have changed it).
+          std::vector<std::string> key;
+          for (std::size_t i : kind_info(p.kind).key)
+            key.push_back(c.after[i]);
+          const std::optional<CommittedKindRow> now = row(feed, p.kind, key);
           w.erase(feed, c.after);
-          undo.changes.push_back({KindChangeType::removed, c.after, c.after});
+          if (now) {
+            undo.changes.push_back(
+                {now->active ? KindChangeType::removed : KindChangeType::removed_inactive,
+                 now->values, now->values});
+          }
           break;
+        }
         case KindChangeType::removed:
-          w.put(feed, run, c.before, true);
+        case KindChangeType::removed_inactive:
+          w.put(feed, run, c.before, c.type == KindChangeType::removed);
           undo.changes.push_back({KindChangeType::added, {}, c.before});
           break;
         case KindChangeType::updated:
@@ -387,17 +400,36 @@ void CommittedEntities::remove_student(const std::string& feed, const std::strin
   enr.bind(1, feed).bind(2, state_id).run();
   Statement links(db_, "DELETE FROM roster_guardian_links WHERE feed = ? AND student_state_id = ?");
   links.bind(1, feed).bind(2, state_id).run();
-  // Their images: an enrollment's key is section, person, role; a link's guardian, student.
+  // Their images: an enrollment's key is section, person, role; a link's guardian, student. The
+  // LIKE narrows (it may also match another case, or a teacher of the same ID); each key is
+  // then compared exactly.
   std::string id;
   for (char c : state_id) {
     if (c == '%' || c == '_' || c == '\\') id += '\\';
     id += c;
   }
-  Statement images(db_,
-                   "DELETE FROM run_kind_changes WHERE run_id IN (SELECT id FROM runs WHERE feed "
-                   "= ?) AND ((kind = 'enrollments' AND row_key LIKE ? ESCAPE '\\') OR (kind = "
-                   "'guardian_links' AND row_key LIKE ? ESCAPE '\\'))");
-  images.bind(1, feed).bind(2, "%\x1f" + id + "\x1f%").bind(3, "%\x1f" + id).run();
+  Statement q(db_,
+              "SELECT run_id, kind, seq, row_key FROM run_kind_changes WHERE run_id IN (SELECT id "
+              "FROM runs WHERE feed = ?) AND kind IN ('enrollments', 'guardian_links') AND "
+              "row_key LIKE ? ESCAPE '\\'");
+  q.bind(1, feed).bind(2, "%\x1f" + id + "%");
+  struct Image {
+    std::int64_t run;
+    std::string kind;
+    std::int64_t seq;
+  };
+  std::vector<Image> gone;
+  while (q.step()) {
+    const std::string kind(q.text(1));
+    const std::vector<std::string_view> parts = split(q.text(3), '\x1f');
+    const bool theirs = kind == "enrollments" ? parts.size() == 3 && parts[1] == state_id &&
+                                                    iequals(parts[2], "student")
+                                              : parts.size() == 2 && parts[1] == state_id;
+    if (theirs) gone.push_back({q.integer(0), kind, q.integer(2)});
+  }
+  Statement del(db_, "DELETE FROM run_kind_changes WHERE run_id = ? AND kind = ? AND seq = ?");
+  for (const Image& g : gone)
+    del.bind(1, g.run).bind(2, g.kind).bind(3, g.seq).run();
 }
 
 std::vector<std::int64_t> CommittedEntities::later_changes(const std::string& feed,

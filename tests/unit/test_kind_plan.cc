@@ -116,3 +116,30 @@ TEST_CASE("kind safeguards: a file that updates nearly every row of a kind is he
   policy.kinds[static_cast<std::size_t>(EntityKind::staff)].max_update_pct = 100;
   CHECK(kind_trips(plans, files, policy, {}).empty());
 }
+
+TEST_CASE("kind plan: a row waits for a student the run leaves out, not for an inactive one") {
+  const auto links = [](const std::string& rows) {
+    KindCheckResult r = check_kind_bytes(
+        EntityKind::guardian_links, KindFormat::default_layout(EntityKind::guardian_links),
+        "guardian_links.txt",
+        "GuardianID|StudentStateID|Relationship|Primary|ReceivesMail\n" + rows);
+    REQUIRE_FALSE(r.refused());
+    return r;
+  };
+  CommittedKindRows committed;
+  committed.emplace(std::string("G1\x1fS1"),
+                    CommittedKindRow{{"G1", "S1", "mother", "Y", "Y"}, true});
+  committed.emplace(std::string("G3\x1fS3"),
+                    CommittedKindRow{{"G3", "S3", "mother", "Y", "Y"}, true});
+  StudentSettlement s;
+  // S1 is in the roster but inactive (withdrawn, listed with status I); S2 is held for review
+  // (not added); S3 is kept though the file lacks them (a held withdrawal).
+  s.in_roster_after = [](std::string_view id) { return id == "S1" || id == "S3"; };
+  s.active_after = [](std::string_view id) { return id == "S3"; };
+  s.listed = [](std::string_view id) { return id == "S1" || id == "S2"; };
+  const KindPlan p = plan_kind(links("G1|S1|mother|Y|N\nG2|S2|father|Y|Y\n"), committed, s);
+  CHECK(p.counts.updated == 1);           // S1's link: ReceivesMail now N
+  CHECK(p.counts.added == 0);             // S2's link waits with S2
+  CHECK(p.counts.deactivated == 0);       // S3's link stays while S3's withdrawal waits
+  CHECK(p.counts.kept_for_student == 2);  // S2's and S3's
+}

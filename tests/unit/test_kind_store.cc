@@ -237,11 +237,12 @@ TEST_CASE_TEMPLATE(
   const std::int64_t undo = f.store->decisions().rollback(second.run_id, true, tester());
   CHECK(f.query("SELECT count(*) FROM roster_guardian_links WHERE student_state_id = '" + id("21") +
                 "'") == "0\n");
-  // And the rollback undone in turn brings them back, whole.
+  // And the rollback undone in turn brings them back as they stood before it: the third run
+  // had deactivated the link (student 21 left).
   f.store->decisions().rollback(undo, true, tester());
   CHECK(f.query("SELECT guardian_id, \"primary\", active FROM roster_guardian_links WHERE "
                 "student_state_id = '" +
-                id("21") + "'") == "G21|Y|1\n");
+                id("21") + "'") == "G21|Y|0\n");
 }
 
 TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of any kind", B, Sqlite,
@@ -263,4 +264,9 @@ TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of an
                 "'") == "0\n");
   CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("7") + "%'") ==
         "0\n");
+  // Nobody else's: student 8's rows and images stay.
+  CHECK(f.query("SELECT count(*) FROM roster_enrollments WHERE person_id = '" + id("8") + "'") ==
+        "1\n");
+  CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("8") + "%'") ==
+        "2\n");
 }

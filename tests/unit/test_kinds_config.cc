@@ -57,16 +57,19 @@ TEST_CASE("kinds: each kind's file and columns, the students' format's delimiter
 
 TEST_CASE("kinds: a kind's own safeguards and expected count") {
   const Config c = parse(
-      "    policy: {max_deactivate_pct: 3, enrollments: {max_deactivate_pct: 10}}\n"
+      "    policy: {max_deactivate_pct: 3, enrollments: {max_deactivate_pct: 10}, staff: "
+      "{max_update_pct: 90, max_reject_pct: 1}}\n"
       "    expect: {students: 5200, enrollments: \"41000±5%\"}\n"
       "    kinds: {sections: {}, enrollments: {}}\n");
   const FeedConfig& f = c.feed("a");
   CHECK(f.policy.kinds[static_cast<std::size_t>(EntityKind::enrollments)].max_deactivate_pct == 10);
   CHECK_FALSE(f.policy.kinds[static_cast<std::size_t>(EntityKind::sections)].max_deactivate_pct);
+  CHECK(f.policy.kinds[static_cast<std::size_t>(EntityKind::staff)].max_update_pct == 90);
+  CHECK(f.policy.kinds[static_cast<std::size_t>(EntityKind::staff)].max_reject_pct == 1);
   CHECK(f.expect_kinds.at(EntityKind::enrollments).count == 41000);
   CHECK(error_for("    policy: {staff: {max_deactivate_pct: .nan}}\n")
             .find("staff.max_deactivate_pct") != std::string::npos);
-  CHECK(error_for("    policy: {staff: {max_update_pct: 5}}\n").find("unknown key") !=
+  CHECK(error_for("    policy: {staff: {max_field_change_pct: 5}}\n").find("unknown key") !=
         std::string::npos);
 }
 
