@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/fault_point.h"
 #include "core/local_time.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "notify/qa_report_mail.h"
 #include "pipeline/committed_values.h"
@@ -156,54 +158,61 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   try {
     const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
     const std::string rules = describe_rules(feed.rules);
-    // The students active before the run, and those the students' file lists: what the kinds'
-    // rows naming a student follow (planner/kind_plan.h, StudentSettlement).
-    std::unordered_set<std::string> active_before;
-    std::unordered_set<std::string> present_before;  // active or not
+    // The students before the run (in the roster, and active), and those the students' file
+    // lists: what the kinds' rows naming a student follow (planner/kind_plan.h,
+    // StudentSettlement). Each kind's committed rows are read once, for every plan of it.
+    using IdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+    IdSet active_before;
+    IdSet present_before;
     std::unordered_set<std::string_view> listed;
+    std::vector<CommittedKindRows> committed_kinds;
     for (StudentTable::Index i = 0; i < o.check.students.size(); ++i)
       if (!o.check.students.rejected(i)) listed.insert(o.check.students.get(i, Field::state_id));
-    // Each kind planned as the students' `committing` changes leave the roster.
+    // Each kind planned as the students' `committing` changes leave the roster: only the
+    // students they change are looked up apart from the roster before.
     const auto plan_kinds = [&](const std::vector<Change>& committing) {
-      std::unordered_set<std::string> active = active_before;
-      std::unordered_set<std::string> present = present_before;
+      struct After {
+        bool present;
+        bool active;
+      };
+      std::unordered_map<std::string, After, StringHash, std::equal_to<>> changed;
+      const auto after = [&](std::string_view id) -> After {
+        if (const auto it = changed.find(id); it != changed.end()) return it->second;
+        return {present_before.contains(id), active_before.contains(id)};
+      };
       for (const Change& c : committing) {
         switch (c.kind) {
           case ChangeKind::added:
-            present.insert(c.state_id);
-            active.insert(c.state_id);
-            break;
           case ChangeKind::reactivated:
-            active.insert(c.state_id);
+            changed[c.state_id] = {true, true};
             break;
           case ChangeKind::deactivated:
-            active.erase(c.state_id);
+            changed[c.state_id] = {after(c.state_id).present, false};
             break;
           case ChangeKind::removed:
-            active.erase(c.state_id);
-            present.erase(c.state_id);
+            changed[c.state_id] = {false, false};
             break;
-          case ChangeKind::rekeyed:
+          case ChangeKind::rekeyed: {
+            bool active = after(c.state_id).active;
             if (c.before) {
-              const std::string old_id = (*c.before)[field_index(Field::state_id)];
-              if (active.erase(old_id) != 0) active.insert(c.state_id);
-              present.erase(old_id);
+              const std::string& old_id = (*c.before)[field_index(Field::state_id)];
+              active = after(old_id).active;
+              changed[old_id] = {false, false};
             }
-            present.insert(c.state_id);
+            changed[c.state_id] = {true, active};
             break;
+          }
           case ChangeKind::updated:
             break;
         }
       }
       StudentSettlement settled;
-      settled.in_roster_after = [&](std::string_view id) {
-        return present.contains(std::string(id));
-      };
-      settled.active_after = [&](std::string_view id) { return active.contains(std::string(id)); };
+      settled.in_roster_after = [&](std::string_view id) { return after(id).present; };
+      settled.active_after = [&](std::string_view id) { return after(id).active; };
       settled.listed = [&](std::string_view id) { return listed.contains(id); };
       std::vector<KindPlan> plans;
-      for (const KindCheckResult& k : o.check.kinds)
-        plans.push_back(plan_kind(k, store.entities().rows(feed.name, k.kind), settled));
+      for (std::size_t i = 0; i < o.check.kinds.size(); ++i)
+        plans.push_back(plan_kind(o.check.kinds[i], committed_kinds[i], settled));
       return plans;
     };
     DecisionInput in;
@@ -265,6 +274,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
           present_before.insert(e.state_id);
           if (e.active) active_before.insert(e.state_id);
         });
+        for (const KindCheckResult& k : o.check.kinds)
+          committed_kinds.push_back(store.entities().rows(feed.name, k.kind));
         o.kind_plans = plan_kinds(o.plan.changes);
       }
       in.kind_trips = kind_trips(o.kind_plans, o.check.kinds, feed.policy, feed.expect_kinds);

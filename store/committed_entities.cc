@@ -58,12 +58,37 @@ std::vector<std::string> decode_row(std::string_view text, std::size_t fields) {
   return out;
 }
 
+std::string find_sql(const EntityKindInfo& k) {
+  return "SELECT " + columns(k) + ", active FROM " + kind_table(k.kind) + " WHERE feed = ? AND " +
+         key_match(k);
+}
+
+// One row by its key fields' values (`find_sql`'s statement), if the table has it.
+std::optional<CommittedKindRow> find_row(Statement& q, const EntityKindInfo& k,
+                                         const std::string& feed,
+                                         const std::vector<std::string>& key) {
+  q.bind(1, feed);
+  for (std::size_t i = 0; i < key.size(); ++i)
+    q.bind(static_cast<int>(i) + 2, key[i]);
+  std::optional<CommittedKindRow> r;
+  if (q.step()) {
+    r.emplace();
+    const int n = static_cast<int>(k.fields.size());
+    for (int i = 0; i < n; ++i)
+      r->values.emplace_back(q.text(i));
+    r->active = q.integer(n) != 0;
+  }
+  q.reset();
+  return r;
+}
+
 // The prepared statements that change one kind's table.
 struct KindWriter {
   const EntityKindInfo& k;
   Statement upsert;
   Statement activate;
   Statement remove;
+  Statement find;
 
   static std::string upsert_sql(const EntityKindInfo& k) {
     std::string params, updates, keys;
@@ -85,7 +110,17 @@ struct KindWriter {
         activate(db, "UPDATE " + kind_table(info.kind) +
                          " SET active = ?, updated_run = ? WHERE feed = ? AND " + key_match(info)),
         remove(db,
-               "DELETE FROM " + kind_table(info.kind) + " WHERE feed = ? AND " + key_match(info)) {}
+               "DELETE FROM " + kind_table(info.kind) + " WHERE feed = ? AND " + key_match(info)),
+        find(db, find_sql(info)) {}
+
+  // The row with `values`' key as it now stands, if any.
+  std::optional<CommittedKindRow> current(const std::string& feed,
+                                          const std::vector<std::string>& values) {
+    std::vector<std::string> key;
+    for (std::size_t i : k.key)
+      key.push_back(values[i]);
+    return find_row(find, k, feed, key);
+  }
 
   void put(const std::string& feed, std::int64_t run, const std::vector<std::string>& values,
            bool active) {
@@ -210,18 +245,8 @@ std::optional<CommittedKindRow> CommittedEntities::row(const std::string& feed, 
                                                        const std::vector<std::string>& key) {
   const EntityKindInfo& k = kind_info(kind);
   if (key.size() != k.key.size()) return std::nullopt;
-  Statement q(db_, "SELECT " + columns(k) + ", active FROM " + kind_table(kind) +
-                       " WHERE feed = ? AND " + key_match(k));
-  q.bind(1, feed);
-  for (std::size_t i = 0; i < key.size(); ++i)
-    q.bind(static_cast<int>(i) + 2, key[i]);
-  if (!q.step()) return std::nullopt;
-  CommittedKindRow r;
-  const int n = static_cast<int>(k.fields.size());
-  for (int i = 0; i < n; ++i)
-    r.values.emplace_back(q.text(i));
-  r.active = q.integer(n) != 0;
-  return r;
+  Statement q(db_, find_sql(k));
+  return find_row(q, k, feed, key);
 }
 
 void CommittedEntities::apply(const std::string& feed, std::int64_t run, const KindPlan& plan) {
@@ -357,10 +382,7 @@ void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::i
       switch (c.type) {
         case KindChangeType::added: {
           // The row as it now stands (a forced rollback: a later run may have changed it).
-          std::vector<std::string> key;
-          for (std::size_t i : kind_info(p.kind).key)
-            key.push_back(c.after[i]);
-          const std::optional<CommittedKindRow> now = row(feed, p.kind, key);
+          const std::optional<CommittedKindRow> now = w.current(feed, c.after);
           w.erase(feed, c.after);
           if (now) {
             undo.changes.push_back(
