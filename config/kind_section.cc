@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "core/utf8.h"
 #include "parsers/format_preset.h"
+#include "parsers/layout_kinds.h"
 #include "parsers/roster_set.h"
 
 namespace rosterd {
@@ -87,6 +88,54 @@ KindMember parse_member(EntityKind kind, const YamlNode& n, const RosterFormat& 
   return m;
 }
 
+// A guardian link needs its guardians, an enrollment its sections: a kind whose references the
+// set cannot hold would reject every row.
+void require_references(const YamlNode& n, const RosterKinds& kinds) {
+  const auto needs = [&](EntityKind kind, EntityKind other) {
+    if (kinds.find(kind) != nullptr && kinds.find(other) == nullptr) {
+      n[kind_info(kind).name].fail(std::string(kind_info(kind).name) + " name their " +
+                                   std::string(kind_info(other).name) + ": take " +
+                                   std::string(kind_info(other).name) + " too.");
+    }
+  };
+  needs(EntityKind::guardian_links, EntityKind::guardians);
+  needs(EntityKind::enrollments, EntityKind::sections);
+}
+
+// A standard layout's kinds: the layout fixes each kind's file and columns, so each kind is
+// named with {} alone.
+void parse_layout_kinds(const YamlNode& n, const FormatPreset& preset, const RosterFormat& students,
+                        RosterKinds& kinds) {
+  kinds.layout = std::string(preset.name);
+  kinds.students_file = std::string(preset.roster_file);
+  std::string carried;
+  for (const EntityKindInfo& k : all_entity_kinds())
+    if (!layout_kind_file(preset, k.kind).empty())
+      carried += (carried.empty() ? "" : ", ") + std::string(k.name);
+  for (auto& [name, value] : n.entries()) {
+    const auto kind = entity_kind_from_name(name);
+    if (!kind || layout_kind_file(preset, *kind).empty()) {
+      value.fail("\"" + name + "\" is not a kind the " + std::string(preset.title) +
+                 " layout carries. It carries: " + carried + ".");
+    }
+    if (!value.is_null() && !(value.is_map() && value.entries().empty())) {
+      value.fail("the " + std::string(preset.name) + " layout fixes the file and columns of " +
+                 name + " (" + std::string(layout_kind_file(preset, *kind)) + "): write " + name +
+                 ": {}");
+    }
+    KindMember m;
+    m.kind = *kind;
+    m.file = std::string(layout_kind_file(preset, *kind));
+    m.format = layout_kind_format(*kind, students.encoding);
+    kinds.members.push_back(std::move(m));
+  }
+  if (kinds.members.empty())
+    n.fail("names no kind beside students: add one (" + carried + ") or leave kinds: out.");
+  std::sort(kinds.members.begin(), kinds.members.end(),
+            [](const KindMember& a, const KindMember& b) { return a.kind < b.kind; });
+  require_references(n, kinds);
+}
+
 }  // namespace
 
 void parse_kinds(const YamlNode& n, const RosterFormat& students, RosterKinds& kinds) {
@@ -95,9 +144,8 @@ void parse_kinds(const YamlNode& n, const RosterFormat& students, RosterKinds& k
     n.fail("must map kinds to their files: {staff: {}, sections: {file: classes.txt}}.");
   if (const FormatPreset* preset = find_format_preset(students.preset);
       preset != nullptr && is_set_layout(*preset)) {
-    n.fail("the " + std::string(preset->title) +
-           " layout's other entities are not read yet (docs/whole-roster.md); kinds: goes with "
-           "a layout of one students' file. Remove kinds: or the preset.");
+    parse_layout_kinds(n, *preset, students, kinds);
+    return;
   }
   const auto two_digit_year = [](const std::string& f) {
     return f.find("%y") != std::string::npos;
@@ -146,17 +194,7 @@ void parse_kinds(const YamlNode& n, const RosterFormat& students, RosterKinds& k
       }
     }
   }
-  // A guardian link needs its guardians, an enrollment its sections: a kind whose references the
-  // set cannot hold would reject every row.
-  const auto needs = [&](EntityKind kind, EntityKind other) {
-    if (kinds.find(kind) != nullptr && kinds.find(other) == nullptr) {
-      n[kind_info(kind).name].fail(std::string(kind_info(kind).name) + " name their " +
-                                   std::string(kind_info(other).name) + ": take " +
-                                   std::string(kind_info(other).name) + " too.");
-    }
-  };
-  needs(EntityKind::guardian_links, EntityKind::guardians);
-  needs(EntityKind::enrollments, EntityKind::sections);
+  require_references(n, kinds);
 }
 
 }  // namespace rosterd

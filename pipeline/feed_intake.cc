@@ -8,6 +8,7 @@
 #include "core/civil_date.h"
 #include "core/fault_point.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "parsers/roster_set.h"
 #include "transport/local_drop.h"
@@ -74,12 +75,21 @@ FeedIntake::FeedIntake(const Config& config, const FeedConfig& feed, RosterStore
   if (preset != nullptr && is_set_layout(*preset)) set_layout_ = preset;
   if (!feed.kinds.empty()) {
     // Names of feed_'s own strings, which outlive this intake.
-    kinds_layout_.name = "kinds";
-    kinds_layout_.title = "the feed's whole roster (kinds:)";
-    kinds_layout_.roster_file = feed_.kinds.students_file;
-    kinds_layout_.set_files.push_back(feed_.kinds.students_file);
-    for (const KindMember& m : feed_.kinds.members)
-      kinds_layout_.set_files.push_back(m.file);
+    if (set_layout_ != nullptr) {
+      // A standard layout's set waits for the files of the kinds taken too.
+      kinds_layout_ = *set_layout_;
+    } else {
+      kinds_layout_.name = "kinds";
+      kinds_layout_.title = "the feed's whole roster (kinds:)";
+      kinds_layout_.roster_file = feed_.kinds.students_file;
+      kinds_layout_.set_files.push_back(feed_.kinds.students_file);
+    }
+    for (const KindMember& m : feed_.kinds.members) {
+      auto& files = kinds_layout_.set_files;
+      const auto same = [&](std::string_view f) { return iequals(f, m.file); };
+      if (std::none_of(files.begin(), files.end(), same)) files.push_back(m.file);
+      std::erase_if(kinds_layout_.other_set_files, same);
+    }
     set_layout_ = &kinds_layout_;
   }
 }

@@ -298,6 +298,38 @@ KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
   return finish(std::move(result));
 }
 
+KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows) {
+  KindCheckResult result(rows.kind);
+  result.list_separator = format.list_separator;
+  result.file = rows.file;
+  if (!rows.file.refusal) {
+    KindChecker checker(rows.kind, format, result);
+    RawRow raw;
+    for (const LayoutRow& row : rows.rows) {
+      raw.line = row.line;
+      raw.extras.assign(row.values.begin(), row.values.end());
+      raw.problems = row.problems;
+      raw.broken = row.broken;
+      checker.on_row(raw);
+    }
+  }
+  return finish(std::move(result));
+}
+
+KindFormat layout_kind_format(EntityKind kind, Encoding encoding) {
+  KindFormat f = KindFormat::default_layout(kind);
+  f.delimiter = ',';
+  f.quote = QuoteMode::double_quote;
+  f.encoding = encoding;
+  f.date_format = "%Y-%m-%d";
+  // School Data Sync's samples and Clever's term dates write 8/24/2021.
+  f.other_date_formats = {"%m/%d/%Y"};
+  f.list_separator = ',';
+  f.status.active = {"active"};
+  f.status.inactive = {"tobedeleted", "inactive"};
+  return f;
+}
+
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
                                  std::string_view bytes) {
   KindCheckResult result(kind);

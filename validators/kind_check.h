@@ -14,6 +14,7 @@
 #include "core/discrepancy.h"
 #include "core/entity_kind.h"
 #include "core/entity_table.h"
+#include "parsers/layout_kinds.h"
 #include "parsers/roster_format.h"
 #include "parsers/roster_reader.h"
 #include "validators/check_counts.h"
@@ -53,6 +54,10 @@ struct KindMember {
 // had left.
 struct RosterKinds {
   std::string students_file = "students.txt";
+  // The standard layout (a preset's name: "oneroster-1.1") whose own files hold the kinds
+  // (parsers/layout_kinds.h): each member's file is the layout's, its format the layout's. Empty:
+  // each kind has a file of its own, in rosterd's layout or the feed's columns.
+  std::string layout;
   // In EntityKind order, each kind at most once.
   std::vector<KindMember> members;
 
@@ -89,6 +94,16 @@ KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
 // The same for `bytes`, as if they were a file called `name`.
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
                                  std::string_view bytes);
+
+// Checks a kind's rows read from a standard layout's files (parsers/layout_kinds.h) as
+// check_kind_file checks a file's: the lines are those of `rows.file`, whose refusal is the
+// result's.
+KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows);
+
+// The format a standard layout's kinds are checked with: ISO dates (MM/DD/YYYY too), OneRoster's
+// status words (a blank status is read as active by the layout's reader), lists separated by
+// commas, the students' encoding; its columns are rosterd's default headers (an export's).
+KindFormat layout_kind_format(EntityKind kind, Encoding encoding);
 
 // Counts again the accepted rows with a warning (after a later check rejected rows or warned
 // on more).

@@ -6,7 +6,10 @@
 #include <utility>
 #include <vector>
 
+#include "core/error.h"
 #include "core/text.h"
+#include "parsers/format_preset.h"
+#include "parsers/layout_kinds.h"
 #include "parsers/set_reading.h"
 #include "validators/feed_scope.h"
 #include "validators/guardian_contacts.h"
@@ -76,24 +79,111 @@ Discrepancy missing(const std::string& file, std::string_view what) {
   return d;
 }
 
+// Checks the kinds' references across the set, once every file is read: only accepted students
+// can be enrolled or linked to a guardian, and a student the feed does not take (opted out, or
+// out of its scope) takes their rows of other kinds along, unreported.
+void check_across(CheckResult& result, const RowChecker& checker, const CheckRun& run) {
+  std::unordered_set<std::string_view> accepted;
+  std::unordered_set<std::string_view> excluded;
+  std::unordered_map<std::string_view, std::uint32_t> rejected;
+  accepted.reserve(result.students.size());
+  const FeedScope* scope = run.scope;
+  for (StudentTable::Index row = 0; row < result.students.size(); ++row) {
+    const std::string_view id = result.students.get(row, Field::state_id);
+    if (scope != nullptr && scope->opted_out(id)) {
+      excluded.insert(id);
+    } else if (result.students.rejected(row)) {
+      rejected.emplace(id, result.students.line(row));
+    } else if (scope != nullptr && !scope->takes(result.students.get(row, Field::campus),
+                                                 result.students.get(row, Field::grade))) {
+      excluded.insert(id);
+    } else {
+      accepted.insert(id);
+    }
+  }
+  for (KindCheckResult& k : result.kinds)
+    leave_out(k, excluded);
+  SetKeys keys;
+  keys.student = [&](std::string_view id) { return accepted.contains(id); };
+  keys.rejected_student = [&](std::string_view id) -> std::uint32_t {
+    const auto it = rejected.find(id);
+    return it == rejected.end() ? 0 : it->second;
+  };
+  keys.school = [&](std::string_view code) { return checker.campus_code(code).has_value(); };
+  check_set_references(result.kinds, keys);
+  check_guardian_contacts(result.kinds);
+}
+
+// Two members of one name, however spelled, leave which to read to chance: refused.
+std::optional<Discrepancy> spelled_twice(const RosterSet& set, std::string_view file) {
+  std::vector<std::string> named;
+  for (const SetMember& m : set.members)
+    if (iequals(m.name, file)) named.push_back(m.name);
+  if (named.size() < 2) return std::nullopt;
+  Discrepancy d;
+  d.code = DiscrepancyCode::unreadable;
+  d.detail = "the set holds both \"" + named[0] + "\" and \"" + named[1] +
+             "\", which name the same file" + std::string(kLikelyCause) +
+             "the export ran twice into one folder: keep one and send the set again";
+  return d;
+}
+
+// A standard layout's set (RosterKinds::layout): the students as the layout's reader gives them,
+// the other kinds from the layout's files (parsers/layout_kinds.h).
+CheckResult check_layout_roster(const RosterFormat& format, const RowChecker& checker,
+                                const RosterSet& set, const CheckRun& run) {
+  const RosterKinds& kinds = *run.kinds;
+  const FormatPreset* preset = find_format_preset(kinds.layout);
+  if (preset == nullptr) throw Error("the layout \"" + kinds.layout + "\" is not known.");
+  const std::string name =
+      set.name + "/" +
+      (set.find(preset->roster_file) != nullptr ? set.find(preset->roster_file)->name
+                                                : std::string(preset->roster_file));
+  std::vector<std::string_view> files(preset->set_files.begin(), preset->set_files.end());
+  for (const KindMember& m : kinds.members)
+    files.push_back(m.file);
+  for (std::string_view f : files)
+    if (auto twice = spelled_twice(set, f)) return refused_set(set, name, *twice);
+
+  // Every student's values are kept: the scope needs their grade and campus.
+  CheckRun keeping = run;
+  keeping.keep_rows = true;
+  CheckResult result = check_roster_set(format, checker, set, keeping);
+  if (result.refused()) return result;
+  if (result.file.delta) {
+    Discrepancy d;
+    d.code = DiscrepancyCode::unreadable;
+    d.detail =
+        "the set lists changed students only (a delta), but the feed takes other kinds, "
+        "which are read whole: ask the district for a bulk export";
+    return refused_set(set, name, std::move(d));
+  }
+  std::vector<EntityKind> asked;
+  for (const KindMember& m : kinds.members)
+    asked.push_back(m.kind);
+  const std::vector<LayoutKindRows> rows = read_layout_kinds(*preset, set, format.encoding, asked);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    KindCheckResult k = check_layout_kind(kinds.members[i].format, rows[i]);
+    if (k.refused()) return refused_set(set, name, *k.file.refusal);
+    result.kinds.push_back(std::move(k));
+  }
+  check_across(result, checker, run);
+  // The set's identity: every file in it, as a drop's set is named.
+  FileSummary summary = set_reading::refused(result.file, Discrepancy{}, set);
+  summary.refusal.reset();
+  summary.rows = result.file.rows;
+  summary.name = name;
+  result.file = std::move(summary);
+  return result;
+}
+
 }  // namespace
 
 CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& checker,
                                const RosterSet& set, const CheckRun& run) {
   const RosterKinds& kinds = *run.kinds;
-  // Two members of one name, however spelled, leave which to read to chance: refused.
-  const auto once = [&](const std::string& file) -> std::optional<Discrepancy> {
-    std::vector<std::string> named;
-    for (const SetMember& m : set.members)
-      if (iequals(m.name, file)) named.push_back(m.name);
-    if (named.size() < 2) return std::nullopt;
-    Discrepancy d;
-    d.code = DiscrepancyCode::unreadable;
-    d.detail = "the set holds both \"" + named[0] + "\" and \"" + named[1] +
-               "\", which name the same file" + std::string(kLikelyCause) +
-               "the export ran twice into one folder: keep one and send the set again";
-    return d;
-  };
+  if (!kinds.layout.empty()) return check_layout_roster(format, checker, set, run);
+  const auto once = [&](const std::string& file) { return spelled_twice(set, file); };
   const SetMember* students = set.find(kinds.students_file);
   const std::string name = set.name + "/" + (students ? students->name : kinds.students_file);
   if (students == nullptr) return refused_set(set, name, missing(kinds.students_file, "students"));
@@ -127,37 +217,7 @@ CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& che
     result.kinds.push_back(std::move(k));
   }
 
-  // Only accepted students can be enrolled or linked to a guardian. A student the feed does
-  // not take (opted out, or out of its scope) takes their rows of other kinds along, unreported.
-  std::unordered_set<std::string_view> accepted;
-  std::unordered_set<std::string_view> excluded;
-  std::unordered_map<std::string_view, std::uint32_t> rejected;
-  accepted.reserve(result.students.size());
-  const FeedScope* scope = run.scope;
-  for (StudentTable::Index row = 0; row < result.students.size(); ++row) {
-    const std::string_view id = result.students.get(row, Field::state_id);
-    if (scope != nullptr && scope->opted_out(id)) {
-      excluded.insert(id);
-    } else if (result.students.rejected(row)) {
-      rejected.emplace(id, result.students.line(row));
-    } else if (scope != nullptr && !scope->takes(result.students.get(row, Field::campus),
-                                                 result.students.get(row, Field::grade))) {
-      excluded.insert(id);
-    } else {
-      accepted.insert(id);
-    }
-  }
-  for (KindCheckResult& k : result.kinds)
-    leave_out(k, excluded);
-  SetKeys keys;
-  keys.student = [&](std::string_view id) { return accepted.contains(id); };
-  keys.rejected_student = [&](std::string_view id) -> std::uint32_t {
-    const auto it = rejected.find(id);
-    return it == rejected.end() ? 0 : it->second;
-  };
-  keys.school = [&](std::string_view code) { return checker.campus_code(code).has_value(); };
-  check_set_references(result.kinds, keys);
-  check_guardian_contacts(result.kinds);
+  check_across(result, checker, run);
 
   FileSummary summary = result.file;
   summary.name = name;

@@ -106,9 +106,39 @@ TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
             .find("enrollments name their sections: take sections too.") != std::string::npos);
   CHECK(error_for(head + "      guardian_links: {}\n").find("take guardians too") !=
         std::string::npos);
-  CHECK(error_for("    mode: test\n    format: {preset: oneroster-1.1}\n    kinds: {staff: {}}\n")
-            .find("layout's other entities are not read yet") != std::string::npos);
+  const std::string layout = "    mode: test\n    format: {preset: oneroster-1.1}\n";
+  CHECK(error_for(layout + "    kinds: {staff: {file: teachers.csv}}\n")
+            .find("the oneroster-1.1 layout fixes the file and columns of staff (users.csv): "
+                  "write staff: {}") != std::string::npos);
+  CHECK(error_for(layout + "    kinds: {students: {file: kids.csv}}\n")
+            .find("\"students\" is not a kind the OneRoster 1.1 CSV") != std::string::npos);
+  CHECK(error_for(layout + "    kinds: {enrollments: {}}\n").find("take sections too") !=
+        std::string::npos);
   CHECK(error_for("    mode: test\n    format: {date_format: \"%m/%d/%y\"}\n"
                   "    kinds: {staff: {}}\n")
             .find("cannot read two-digit years yet") != std::string::npos);
+}
+
+TEST_CASE("kinds: a standard layout's kinds are read from its own files, in its format") {
+  const Config c = parse(
+      "    mode: test\n"
+      "    format: {preset: sds-v2.1}\n"
+      "    kinds: {guardian_links: {}, staff: {}, guardians:}\n");
+  const RosterKinds& k = c.feed("a").kinds;
+  CHECK(k.layout == "sds-v2.1");
+  CHECK(k.students_file == "users.csv");
+  REQUIRE(k.members.size() == 3);
+  CHECK(k.members[0].kind == EntityKind::staff);
+  CHECK(k.members[0].file == "users.csv");
+  CHECK(k.members[1].file == "users.csv");
+  CHECK(k.members[2].file == "relationships.csv");
+  CHECK(k.members[0].format.delimiter == ',');
+  CHECK(k.members[0].format.list_separator == ',');
+  CHECK(k.members[0].format.date_format == "%Y-%m-%d");
+  // Clever's students' format reads two-digit years; its kinds' dates are four-digit.
+  const Config clever =
+      parse("    mode: test\n    format: {preset: clever}\n    kinds: {sections: {}, terms: {}}\n");
+  CHECK(clever.feed("a").kinds.find(EntityKind::terms)->file == "sections.csv");
+  CHECK(clever.feed("a").kinds.find(EntityKind::terms)->format.other_date_formats ==
+        std::vector<std::string>{"%m/%d/%Y"});
 }

@@ -1,0 +1,207 @@
+// Clever's other kinds (parsers/layout_kind_readers.h, read_clever).
+#include <unordered_map>
+
+#include "core/text.h"
+#include "parsers/layout_kind_readers.h"
+
+namespace rosterd::layout_kinds {
+namespace {
+
+using namespace set_reading;
+using enum EntityKind;
+
+// Clever allows ten teachers a section: Teacher_id, then Teacher_2_id .. Teacher_10_id.
+constexpr std::size_t kTeacherColumns = 10;
+
+class Reader {
+ public:
+  Reader(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+         std::vector<LayoutKindRows>& out)
+      : set_(set), encoding_(encoding), kinds_(kinds), out_(out) {}
+
+  void read() {
+    if (wants(kinds_, staff)) read_teachers();
+    if (wants(kinds_, courses) || wants(kinds_, terms) || wants(kinds_, sections)) read_sections();
+    if (wants(kinds_, enrollments) || wants(kinds_, guardians) || wants(kinds_, guardian_links))
+      read_students();
+    if (wants(kinds_, enrollments)) read_enrollments();
+  }
+
+ private:
+  template <typename OnRow>
+  bool read(std::string_view file, std::vector<ExtraColumn> columns,
+            std::initializer_list<EntityKind> asked, OnRow on_row) {
+    const SetMember* m = set_.find(file);
+    if (m == nullptr) {
+      for (EntityKind k : asked)
+        if (wants(kinds_, k)) refuse_missing(entry(out_, k), file);
+      return false;
+    }
+    return read_for(*m, encoding_, std::move(columns), asked, kinds_, out_, on_row);
+  }
+
+  void read_teachers() {
+    read("teachers.csv",
+         {{"Teacher_id", false},
+          {"Teacher_number", true},
+          {"First_name", true},
+          {"Last_name", true},
+          {"Teacher_email", true},
+          {"School_id", true}},
+         {staff}, [&](const RawRow& r) {
+           LayoutRow row = begin_row(staff, r);
+           set(row, staff, "staff_id", r.extras[0]);
+           set(row, staff, "local_id", r.extras[1]);
+           set(row, staff, "first_name", r.extras[2]);
+           set(row, staff, "last_name", r.extras[3]);
+           set(row, staff, "email", r.extras[4]);
+           set(row, staff, "campus_ids", r.extras[5]);
+           set(row, staff, "role", "teacher");
+           set(row, staff, "status", "active");
+           entry(out_, staff).rows.push_back(std::move(row));
+         });
+  }
+
+  void read_sections() {
+    enum Col {
+      kId,
+      kSchool,
+      kName,
+      kCourseNumber,
+      kCourseName,
+      kPeriod,
+      kSubject,
+      kTerm,
+      kStart,
+      kEnd,
+      kTeacher
+    };
+    std::vector<ExtraColumn> columns = {
+        {"Section_id", false}, {"School_id", true}, {"Name", true},      {"Course_number", true},
+        {"Course_name", true}, {"Period", true},    {"Subject", true},   {"Term_name", true},
+        {"Term_start", true},  {"Term_end", true},  {"Teacher_id", true}};
+    for (std::size_t t = 2; t <= kTeacherColumns; ++t)
+      columns.push_back({"Teacher_" + std::to_string(t) + "_id", true});
+    std::unordered_map<std::string, bool> courses_seen;
+    std::unordered_map<std::string, bool> terms_seen;
+    read("sections.csv", std::move(columns), {courses, terms, sections}, [&](const RawRow& r) {
+      const std::string_view course = trim(r.extras[kCourseNumber]);
+      if (wants(kinds_, courses) && !course.empty() &&
+          courses_seen.emplace(std::string(course), true).second) {
+        LayoutRow row = begin_row(courses, r);
+        row.problems.clear();  // told once, with the section
+        set(row, courses, "course_code", course);
+        set(row, courses, "name", r.extras[kCourseName]);
+        set(row, courses, "subject", r.extras[kSubject]);
+        entry(out_, courses).rows.push_back(std::move(row));
+      }
+      const std::string_view term = trim(r.extras[kTerm]);
+      if (wants(kinds_, terms) && !term.empty() &&
+          terms_seen.emplace(std::string(term), true).second) {
+        LayoutRow row = begin_row(terms, r);
+        row.problems.clear();
+        set(row, terms, "term_id", term);
+        set(row, terms, "name", term);
+        set(row, terms, "start_date", r.extras[kStart]);
+        set(row, terms, "end_date", r.extras[kEnd]);
+        entry(out_, terms).rows.push_back(std::move(row));
+      }
+      if (!wants(kinds_, sections)) return;
+      LayoutRow row = begin_row(sections, r);
+      set(row, sections, "section_id", r.extras[kId]);
+      set(row, sections, "campus_id", r.extras[kSchool]);
+      const std::string_view name = trim(r.extras[kName]);
+      set(row, sections, "name", name.empty() ? r.extras[kCourseName] : name);
+      set(row, sections, "course_code", course);
+      set(row, sections, "term_id", term);
+      set(row, sections, "period", r.extras[kPeriod]);
+      std::string teachers;
+      for (std::size_t t = kTeacher; t < r.extras.size(); ++t) {
+        const std::string_view id = trim(r.extras[t]);
+        if (!id.empty()) teachers += (teachers.empty() ? "" : ",") + std::string(id);
+      }
+      set(row, sections, "teacher_ids", teachers);
+      set(row, sections, "status", "active");
+      entry(out_, sections).rows.push_back(std::move(row));
+    });
+  }
+
+  // students.csv: each Student_id's State_id (enrollments name students by the former), and
+  // the contacts (a row a student and contact).
+  void read_students() {
+    std::unordered_map<std::string, bool> guardians_seen;
+    std::unordered_map<std::string, bool> links_seen;
+    read("students.csv",
+         {{"Student_id", true},
+          {"State_id", false},
+          {"Contact_sis_id", true},
+          {"Contact_name", true},
+          {"Contact_email", true},
+          {"Contact_phone", true},
+          {"Contact_relationship", true},
+          {"Contact_type", true}},
+         {guardians, guardian_links}, [&](const RawRow& r) {
+           const std::string_view sis = trim(r.extras[0]);
+           const std::string_view state = trim(r.extras[1]);
+           if (!sis.empty()) state_id_.emplace(std::string(sis), std::string(state));
+           const std::string_view id = trim(r.extras[2]);
+           const std::string_view name = trim(r.extras[3]);
+           if (id.empty() && name.empty()) return;  // no contact on this row
+           if (wants(kinds_, guardians) &&
+               (id.empty() || guardians_seen.emplace(std::string(id), true).second)) {
+             LayoutRow row = begin_row(guardians, r);
+             const std::size_t space = name.rfind(' ');
+             set(row, guardians, "guardian_id", id);
+             set(row, guardians, "first_name",
+                 space == std::string_view::npos ? name : name.substr(0, space));
+             set(row, guardians, "last_name",
+                 space == std::string_view::npos ? std::string_view() : name.substr(space + 1));
+             set(row, guardians, "email", r.extras[4]);
+             set(row, guardians, "phone", r.extras[5]);
+             set(row, guardians, "status", "active");
+             entry(out_, guardians).rows.push_back(std::move(row));
+           }
+           if (wants(kinds_, guardian_links) &&
+               links_seen.emplace(std::string(id) + '\x1f' + std::string(state), true).second) {
+             LayoutRow row = begin_row(guardian_links, r);
+             row.problems.clear();  // told with the guardian
+             set(row, guardian_links, "guardian_id", id);
+             set(row, guardian_links, "student_state_id", state);
+             set(row, guardian_links, "relationship", r.extras[6]);
+             set(row, guardian_links, "primary", iequals(trim(r.extras[7]), "primary") ? "Y" : "N");
+             entry(out_, guardian_links).rows.push_back(std::move(row));
+           }
+         });
+  }
+
+  void read_enrollments() {
+    read(
+        "enrollments.csv", {{"Section_id", false}, {"Student_id", false}}, {enrollments},
+        [&](const RawRow& r) {
+          LayoutRow row = begin_row(enrollments, r);
+          const std::string_view student = trim(r.extras[1]);
+          const auto it = state_id_.find(std::string(student));
+          set(row, enrollments, "section_id", r.extras[0]);
+          // A Student_id students.csv lacks is kept as it is: the check names it unknown.
+          set(row, enrollments, "person_id",
+              it == state_id_.end() || it->second.empty() ? student : std::string_view(it->second));
+          set(row, enrollments, "role", "student");
+          entry(out_, enrollments).rows.push_back(std::move(row));
+        });
+  }
+
+  const RosterSet& set_;
+  Encoding encoding_;
+  std::span<const EntityKind> kinds_;
+  std::vector<LayoutKindRows>& out_;
+  std::unordered_map<std::string, std::string> state_id_;
+};
+
+}  // namespace
+
+void read_clever(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+                 std::vector<LayoutKindRows>& out) {
+  Reader(set, encoding, kinds, out).read();
+}
+
+}  // namespace rosterd::layout_kinds
