@@ -112,6 +112,12 @@ void parse_layout_kinds(const YamlNode& n, const FormatPreset& preset, const Ros
   for (const EntityKindInfo& k : all_entity_kinds())
     if (!layout_kind_file(preset, k.kind).empty())
       carried += (carried.empty() ? "" : ", ") + std::string(k.name);
+  if (carried.empty()) {
+    n.fail("the " + std::string(preset.title) +
+           " layout carries no other kinds rosterd reads: take them in rosterd's layout (a "
+           "format without a preset) or a layout that carries them (oneroster-1.1, "
+           "oneroster-1.2, sds-v2.1, clever), or leave kinds: out.");
+  }
   for (auto& [name, value] : n.entries()) {
     const auto kind = entity_kind_from_name(name);
     if (!kind || layout_kind_file(preset, *kind).empty()) {

@@ -15,9 +15,13 @@ constexpr std::size_t kTeacherColumns = 10;
 
 class Reader {
  public:
-  Reader(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+  Reader(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
          std::vector<LayoutKindRows>& out)
-      : set_(set), encoding_(encoding), kinds_(kinds), out_(out) {}
+      : set_(set),
+        encoding_(reading.encoding),
+        student_key_(reading.student_key.empty() ? "State_id" : reading.student_key),
+        kinds_(kinds),
+        out_(out) {}
 
   void read() {
     if (wants(kinds_, staff)) read_teachers();
@@ -77,34 +81,33 @@ class Reader {
       kTeacher
     };
     std::vector<ExtraColumn> columns = {
-        {"Section_id", false}, {"School_id", true}, {"Name", true},      {"Course_number", true},
-        {"Course_name", true}, {"Period", true},    {"Subject", true},   {"Term_name", true},
-        {"Term_start", true},  {"Term_end", true},  {"Teacher_id", true}};
+        {"Section_id", false}, {"School_id", true},
+        {"Name", true},        {"Course_number", !wants(kinds_, courses)},
+        {"Course_name", true}, {"Period", true},
+        {"Subject", true},     {"Term_name", !wants(kinds_, terms)},
+        {"Term_start", true},  {"Term_end", true},
+        {"Teacher_id", true}};
     for (std::size_t t = 2; t <= kTeacherColumns; ++t)
       columns.push_back({"Teacher_" + std::to_string(t) + "_id", true});
-    std::unordered_map<std::string, bool> courses_seen;
-    std::unordered_map<std::string, bool> terms_seen;
+    DerivedRows course_rows;
+    DerivedRows term_rows;
     read("sections.csv", std::move(columns), {courses, terms, sections}, [&](const RawRow& r) {
       const std::string_view course = trim(r.extras[kCourseNumber]);
-      if (wants(kinds_, courses) && !course.empty() &&
-          courses_seen.emplace(std::string(course), true).second) {
+      if (wants(kinds_, courses) && !course.empty()) {
         LayoutRow row = begin_row(courses, r);
-        row.problems.clear();  // told once, with the section
         set(row, courses, "course_code", course);
         set(row, courses, "name", r.extras[kCourseName]);
         set(row, courses, "subject", r.extras[kSubject]);
-        entry(out_, courses).rows.push_back(std::move(row));
+        course_rows.add(std::string(course), std::move(row), entry(out_, courses).rows);
       }
       const std::string_view term = trim(r.extras[kTerm]);
-      if (wants(kinds_, terms) && !term.empty() &&
-          terms_seen.emplace(std::string(term), true).second) {
+      if (wants(kinds_, terms) && !term.empty()) {
         LayoutRow row = begin_row(terms, r);
-        row.problems.clear();
         set(row, terms, "term_id", term);
         set(row, terms, "name", term);
         set(row, terms, "start_date", r.extras[kStart]);
         set(row, terms, "end_date", r.extras[kEnd]);
-        entry(out_, terms).rows.push_back(std::move(row));
+        term_rows.add(std::string(term), std::move(row), entry(out_, terms).rows);
       }
       if (!wants(kinds_, sections)) return;
       LayoutRow row = begin_row(sections, r);
@@ -126,82 +129,88 @@ class Reader {
     });
   }
 
-  // students.csv: each Student_id's State_id (enrollments name students by the former), and
-  // the contacts (a row a student and contact).
+  // students.csv: each Student_id's key (enrollments name students by the former), and the
+  // contacts (a row a student and contact).
   void read_students() {
-    std::unordered_map<std::string, bool> guardians_seen;
-    std::unordered_map<std::string, bool> links_seen;
-    read("students.csv",
-         {{"Student_id", true},
-          {"State_id", false},
-          {"Contact_sis_id", true},
-          {"Contact_name", true},
-          {"Contact_email", true},
-          {"Contact_phone", true},
-          {"Contact_relationship", true},
-          {"Contact_type", true}},
-         {guardians, guardian_links}, [&](const RawRow& r) {
-           const std::string_view sis = trim(r.extras[0]);
-           const std::string_view state = trim(r.extras[1]);
-           if (!sis.empty()) state_id_.emplace(std::string(sis), std::string(state));
-           const std::string_view id = trim(r.extras[2]);
-           const std::string_view name = trim(r.extras[3]);
-           if (id.empty() && name.empty()) return;  // no contact on this row
-           if (wants(kinds_, guardians) &&
-               (id.empty() || guardians_seen.emplace(std::string(id), true).second)) {
-             LayoutRow row = begin_row(guardians, r);
-             const std::size_t space = name.rfind(' ');
-             set(row, guardians, "guardian_id", id);
-             set(row, guardians, "first_name",
-                 space == std::string_view::npos ? name : name.substr(0, space));
-             set(row, guardians, "last_name",
-                 space == std::string_view::npos ? std::string_view() : name.substr(space + 1));
-             set(row, guardians, "email", r.extras[4]);
-             set(row, guardians, "phone", r.extras[5]);
-             set(row, guardians, "status", "active");
-             entry(out_, guardians).rows.push_back(std::move(row));
-           }
-           if (wants(kinds_, guardian_links) &&
-               links_seen.emplace(std::string(id) + '\x1f' + std::string(state), true).second) {
-             LayoutRow row = begin_row(guardian_links, r);
-             row.problems.clear();  // told with the guardian
-             set(row, guardian_links, "guardian_id", id);
-             set(row, guardian_links, "student_state_id", state);
-             set(row, guardian_links, "relationship", r.extras[6]);
-             set(row, guardian_links, "primary", iequals(trim(r.extras[7]), "primary") ? "Y" : "N");
-             entry(out_, guardian_links).rows.push_back(std::move(row));
-           }
-         });
+    const bool contacts = wants(kinds_, guardians) || wants(kinds_, guardian_links);
+    // The key is Student_id itself when the feed keys students by it.
+    const bool own_key = iequals(student_key_, "Student_id");
+    enum Col { kSis, kContactId, kName, kEmail, kPhone, kRelationship, kType, kKey };
+    std::vector<ExtraColumn> columns = {{"Student_id", !wants(kinds_, enrollments)},
+                                        {"Contact_sis_id", !contacts},
+                                        {"Contact_name", !contacts},
+                                        {"Contact_email", true},
+                                        {"Contact_phone", true},
+                                        {"Contact_relationship", true},
+                                        {"Contact_type", true}};
+    if (!own_key) columns.push_back({student_key_, false});
+    DerivedRows guardian_rows;
+    DerivedRows link_rows;
+    read("students.csv", std::move(columns), {guardians, guardian_links}, [&](const RawRow& r) {
+      const std::string_view sis = trim(r.extras[kSis]);
+      const std::string_view key = trim(r.extras[own_key ? kSis : kKey]);
+      if (!sis.empty() && !r.broken) key_of_.emplace(std::string(sis), std::string(key));
+      const std::string_view id = trim(r.extras[kContactId]);
+      const std::string_view name = trim(r.extras[kName]);
+      if (id.empty() && name.empty()) return;  // no contact on this row
+      if (wants(kinds_, guardians)) {
+        LayoutRow row = begin_row(guardians, r);
+        const std::size_t space = name.rfind(' ');
+        set(row, guardians, "guardian_id", id);
+        set(row, guardians, "first_name",
+            space == std::string_view::npos ? name : name.substr(0, space));
+        set(row, guardians, "last_name",
+            space == std::string_view::npos ? std::string_view() : name.substr(space + 1));
+        set(row, guardians, "email", r.extras[kEmail]);
+        set(row, guardians, "phone", r.extras[kPhone]);
+        set(row, guardians, "status", "active");
+        // A contact without an ID is reported on each of its lines.
+        if (id.empty()) {
+          entry(out_, guardians).rows.push_back(std::move(row));
+        } else {
+          guardian_rows.add(std::string(id), std::move(row), entry(out_, guardians).rows);
+        }
+      }
+      if (wants(kinds_, guardian_links)) {
+        LayoutRow row = begin_row(guardian_links, r);
+        set(row, guardian_links, "guardian_id", id);
+        set(row, guardian_links, "student_state_id", key);
+        set(row, guardian_links, "relationship", r.extras[kRelationship]);
+        set(row, guardian_links, "primary", iequals(trim(r.extras[kType]), "primary") ? "Y" : "N");
+        link_rows.add(std::string(id) + '\x1f' + std::string(key), std::move(row),
+                      entry(out_, guardian_links).rows);
+      }
+    });
   }
 
   void read_enrollments() {
-    read(
-        "enrollments.csv", {{"Section_id", false}, {"Student_id", false}}, {enrollments},
-        [&](const RawRow& r) {
-          LayoutRow row = begin_row(enrollments, r);
-          const std::string_view student = trim(r.extras[1]);
-          const auto it = state_id_.find(std::string(student));
-          set(row, enrollments, "section_id", r.extras[0]);
-          // A Student_id students.csv lacks is kept as it is: the check names it unknown.
-          set(row, enrollments, "person_id",
-              it == state_id_.end() || it->second.empty() ? student : std::string_view(it->second));
-          set(row, enrollments, "role", "student");
-          entry(out_, enrollments).rows.push_back(std::move(row));
-        });
+    read("enrollments.csv", {{"Section_id", false}, {"Student_id", false}}, {enrollments},
+         [&](const RawRow& r) {
+           LayoutRow row = begin_row(enrollments, r);
+           const std::string_view student = trim(r.extras[1]);
+           const auto it = key_of_.find(std::string(student));
+           set(row, enrollments, "section_id", r.extras[0]);
+           // A Student_id students.csv lacks is kept as it is: the check names it unknown.
+           set(row, enrollments, "person_id",
+               it == key_of_.end() || it->second.empty() ? student : std::string_view(it->second));
+           set(row, enrollments, "role", "student");
+           entry(out_, enrollments).rows.push_back(std::move(row));
+         });
   }
 
   const RosterSet& set_;
   Encoding encoding_;
+  std::string student_key_;  // the students' key column (State_id, or the feed's)
   std::span<const EntityKind> kinds_;
   std::vector<LayoutKindRows>& out_;
-  std::unordered_map<std::string, std::string> state_id_;
+  std::unordered_map<std::string, std::string> key_of_;  // Student_id -> the students' key
 };
 
 }  // namespace
 
-void read_clever(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+void read_clever(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
                  std::vector<LayoutKindRows>& out) {
-  Reader(set, encoding, kinds, out).read();
+  Reader(set, reading, kinds, out).read();
 }
 
 }  // namespace rosterd::layout_kinds

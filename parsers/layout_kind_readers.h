@@ -6,12 +6,21 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "parsers/layout_kinds.h"
 #include "parsers/set_reading.h"
 
 namespace rosterd::layout_kinds {
+
+// How the set is read: the students' file's encoding, and the header of the students' key
+// column (read_layout_kinds' student_key).
+struct Reading {
+  Encoding encoding = Encoding::utf8;
+  std::string student_key;
+};
 
 // OneRoster 1.1 and 1.2 (manifest.csv must call each file read "bulk"):
 // - staff: users.csv's users of a staff role (any but student, parent, guardian, relative; in
@@ -28,7 +37,7 @@ namespace rosterd::layout_kinds {
 //   that spans terms) are one enrollment from the first begin date to the last end date; a row
 //   whose status is tobedeleted is not an enrollment any more.
 // A status left blank (bulk files leave it so) is active.
-void read_oneroster(const RosterSet& set, Encoding encoding, bool v12,
+void read_oneroster(const RosterSet& set, const Reading& reading, bool v12,
                     std::span<const EntityKind> kinds, std::vector<LayoutKindRows>& out);
 
 // School Data Sync v2.1:
@@ -40,7 +49,7 @@ void read_oneroster(const RosterSet& set, Encoding encoding, bool v12,
 // - courses, terms, sections, enrollments: courses.csv, academicSessions.csv, classes.csv (the
 //   first of sessionSourcedIds), enrollments.csv.
 // SDS has no status: every row is active.
-void read_sds(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+void read_sds(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
               std::vector<LayoutKindRows>& out);
 
 // Clever:
@@ -54,7 +63,7 @@ void read_sds(const RosterSet& set, Encoding encoding, std::span<const EntityKin
 //   split at its last space into first and last names, Contact_email, Contact_phone,
 //   Contact_relationship), one guardian an ID.
 // Clever's files hold active rows only.
-void read_clever(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+void read_clever(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
                  std::vector<LayoutKindRows>& out);
 
 // --- shared by the readers ---
@@ -110,6 +119,35 @@ std::vector<std::string_view> items(std::string_view list);
 // once each; all of them, once each, when none is (so that the check names the unknown school).
 std::string school_orgs(const std::vector<std::string_view>& orgs,
                         const set_reading::RelatedIndex& types);
+
+// A student's key by the ID the layout's other files name them by, when the feed keys students
+// by another column of the students' file (OneRoster's `identifier` rather than `sourcedId`).
+struct StudentKeys {
+  bool mapped = false;
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> by_id;
+  // The key of the student the layout calls `id` (`id` itself when not mapped or not known).
+  std::string_view of(std::string_view id) const;
+};
+
+// Reads the students' file `users` for its `own` ID column's (the layout's) and `key` column's
+// values; an empty map when `key` is empty or `own`.
+StudentKeys read_student_keys(const SetMember* users, Encoding encoding, std::string_view own,
+                              std::string_view key);
+
+// The rows of a kind derived from the lines of another's file (Clever's courses from
+// sections.csv), one a key: the first line that is not broken gives it, its problems told with
+// its own file's row; a key only broken lines give is kept from the first of them, broken and
+// with their problems (so that its committed row is kept rather than read as gone).
+class DerivedRows {
+ public:
+  void add(const std::string& key, LayoutRow row, std::vector<LayoutRow>& out);
+
+ private:
+  std::unordered_map<std::string, std::pair<std::size_t, bool>> at_;  // row, broken
+};
+
+// A date as an ISO day when it reads as one (ISO or MM/DD/YYYY), for comparing; else as it is.
+std::string sortable_date(std::string_view date);
 
 // Whether a role (OneRoster, School Data Sync) is a guardian's: parent, guardian, relative.
 bool is_guardian_role(std::string_view role);

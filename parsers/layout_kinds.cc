@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/civil_date.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "parsers/layout_kind_readers.h"
@@ -30,8 +31,8 @@ std::string_view layout_kind_file(const FormatPreset& preset, EntityKind kind) {
 }
 
 std::vector<LayoutKindRows> read_layout_kinds(const FormatPreset& preset, const RosterSet& set,
-                                              Encoding encoding,
-                                              std::span<const EntityKind> kinds) {
+                                              Encoding encoding, std::span<const EntityKind> kinds,
+                                              std::string_view student_key) {
   std::vector<LayoutKindRows> out;
   for (EntityKind k : kinds) {
     if (layout_kind_file(preset, k).empty())
@@ -43,11 +44,12 @@ std::vector<LayoutKindRows> read_layout_kinds(const FormatPreset& preset, const 
     out.push_back(std::move(rows));
   }
   if (preset.name == "oneroster-1.1" || preset.name == "oneroster-1.2") {
-    layout_kinds::read_oneroster(set, encoding, preset.name == "oneroster-1.2", kinds, out);
+    layout_kinds::read_oneroster(set, {encoding, std::string(student_key)},
+                                 preset.name == "oneroster-1.2", kinds, out);
   } else if (preset.name == "sds-v2.1") {
-    layout_kinds::read_sds(set, encoding, kinds, out);
+    layout_kinds::read_sds(set, {encoding, std::string(student_key)}, kinds, out);
   } else if (preset.name == "clever") {
-    layout_kinds::read_clever(set, encoding, kinds, out);
+    layout_kinds::read_clever(set, {encoding, std::string(student_key)}, kinds, out);
   }
   return out;
 }
@@ -131,6 +133,46 @@ std::string school_orgs(const std::vector<std::string_view>& orgs,
   for (std::string_view o : kept)
     s += (s.empty() ? "" : ",") + std::string(o);
   return s;
+}
+
+StudentKeys read_student_keys(const SetMember* users, Encoding encoding, std::string_view own,
+                              std::string_view key) {
+  StudentKeys keys;
+  if (users == nullptr || key.empty() || iequals(key, own)) return keys;
+  keys.mapped = true;
+  set_reading::read_member(*users, encoding, {{std::string(own), true}, {std::string(key), true}},
+                           [&](const RawRow& r) {
+                             const std::string_view from = trim(r.extras[0]);
+                             if (!from.empty())
+                               keys.by_id.try_emplace(std::string(from), trim(r.extras[1]));
+                           });
+  return keys;
+}
+
+std::string_view StudentKeys::of(std::string_view id) const {
+  if (!mapped) return id;
+  const auto it = by_id.find(id);
+  // An ID the students' file lacks, or whose key is blank, is kept: the check names it unknown.
+  return it == by_id.end() || it->second.empty() ? id : std::string_view(it->second);
+}
+
+void DerivedRows::add(const std::string& key, LayoutRow row, std::vector<LayoutRow>& out) {
+  if (!row.broken) row.problems.clear();  // told with the row of the file it comes from
+  const auto it = at_.find(key);
+  if (it == at_.end()) {
+    at_.emplace(key, std::make_pair(out.size(), row.broken));
+    out.push_back(std::move(row));
+  } else if (it->second.second && !row.broken) {
+    out[it->second.first] = std::move(row);
+    it->second.second = false;
+  }
+}
+
+std::string sortable_date(std::string_view date) {
+  const std::string_view d = trim(date);
+  for (const char* format : {"%Y-%m-%d", "%m/%d/%Y"})
+    if (const auto parsed = parse_date(d, format)) return to_iso(*parsed);
+  return std::string(d);
 }
 
 bool is_guardian_role(std::string_view role) {

@@ -47,11 +47,16 @@ struct LayoutKindRows {
 std::string_view layout_kind_file(const FormatPreset& preset, EntityKind kind);
 
 // Reads `kinds` (each at most once, in any order) from `set`, laid out as `preset` (a set layout
-// with layout_kind_file for each kind), in the students' file's encoding. The result has one entry
-// a kind, in the order asked. A member the set lacks gives its kinds a refusal (missing_member);
-// a OneRoster manifest that calls a kind's file anything but bulk gives it one too (a delta's
-// absent rows would read as gone). Throws Error when a member on disk cannot be read.
+// with layout_kind_file for each kind), in the students' file's encoding. A row naming a student
+// (an enrollment's, a guardian link's) names them by the column `student_key` of the layout's
+// students' file (the feed's state_id column; empty: the layout's own, `sourcedId` or Clever's
+// `State_id`), whatever the layout's files use to refer to them. The result has one entry a kind,
+// in the order asked. A member the set lacks, or lacking a column a kind is built from, gives its
+// kinds a refusal (missing_member, missing_column); a OneRoster manifest that calls a kind's file
+// anything but bulk gives it one too (a delta's absent rows would read as gone). Throws Error
+// when a member on disk cannot be read.
 std::vector<LayoutKindRows> read_layout_kinds(const FormatPreset& preset, const RosterSet& set,
-                                              Encoding encoding, std::span<const EntityKind> kinds);
+                                              Encoding encoding, std::span<const EntityKind> kinds,
+                                              std::string_view student_key = {});
 
 }  // namespace rosterd

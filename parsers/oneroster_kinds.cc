@@ -24,6 +24,8 @@ struct Link {
   std::string guardian;
   std::string student;
   std::uint32_t line = 0;
+  bool broken = false;  // from a line that could not be split
+  std::vector<Discrepancy> problems;
 };
 
 // Whether a status word means the row is gone (a bulk file may still list it so).
@@ -37,29 +39,36 @@ std::string status_or_active(std::string_view status) {
 }
 
 // The dates of two rows of one enrollment: the earlier start and the later end, an empty one
-// (open) winning.
+// (open) winning; compared as days, however written.
 void widen(std::string& start, std::string& end, const std::string& other_start,
            const std::string& other_end) {
   if (start.empty() || other_start.empty()) {
     start.clear();
-  } else if (other_start < start) {
+  } else if (sortable_date(other_start) < sortable_date(start)) {
     start = other_start;
   }
   if (end.empty() || other_end.empty()) {
     end.clear();
-  } else if (other_end > end) {
+  } else if (sortable_date(other_end) > sortable_date(end)) {
     end = other_end;
   }
 }
 
 class Reader {
  public:
-  Reader(const RosterSet& set, Encoding encoding, bool v12, std::span<const EntityKind> kinds,
+  Reader(const RosterSet& set, const Reading& reading, bool v12, std::span<const EntityKind> kinds,
          std::vector<LayoutKindRows>& out)
-      : set_(set), encoding_(encoding), v12_(v12), kinds_(kinds), out_(out) {}
+      : set_(set),
+        encoding_(reading.encoding),
+        student_key_(reading.student_key),
+        v12_(v12),
+        kinds_(kinds),
+        out_(out) {}
 
   void read() {
     read_manifest();
+    if (wants(kinds_, enrollments) || wants(kinds_, guardian_links))
+      keys_ = read_student_keys(set_.find("users.csv"), encoding_, "sourcedId", student_key_);
     if (wants(kinds_, staff) || wants(kinds_, courses)) read_org_types();
     if (wants(kinds_, staff) || wants(kinds_, guardians) || wants(kinds_, guardian_links))
       read_users();
@@ -125,15 +134,19 @@ class Reader {
     const SetMember* roles = set_.find("roles.csv");
     if (roles == nullptr) return;  // the students' reader refuses the set for it
     Roles secondary;
-    read_member(
-        *roles, encoding_,
-        {{"userSourcedId", false}, {"roleType", true}, {"role", false}, {"orgSourcedId", true}},
-        [&](const RawRow& r) {
-          const std::string user(trim(r.extras[0]));
-          Role role{std::string(trim(r.extras[2])), std::string(trim(r.extras[3]))};
-          (iequals(trim(r.extras[1]), "primary") ? roles_ : secondary)[user].push_back(
-              std::move(role));
-        });
+    read_member(*roles, encoding_,
+                {{"userSourcedId", false},
+                 {"roleType", true},
+                 {"role", false},
+                 {"orgSourcedId", true},
+                 {"status", true}},
+                [&](const RawRow& r) {
+                  if (deleted(r.extras[4])) return;  // a role withdrawn
+                  const std::string user(trim(r.extras[0]));
+                  Role role{std::string(trim(r.extras[2])), std::string(trim(r.extras[3]))};
+                  (iequals(trim(r.extras[1]), "primary") ? roles_ : secondary)[user].push_back(
+                      std::move(role));
+                });
     for (auto& [user, more] : secondary)
       roles_[user].insert(roles_[user].end(), more.begin(), more.end());
   }
@@ -156,8 +169,10 @@ class Reader {
     if (v12_) read_roles();
     enum Col { kId, kStatus, kGiven, kFamily, kIdentifier, kEmail, kPhone, kAgents, kRole, kOrgs };
     std::vector<ExtraColumn> columns = {
-        {"sourcedId", false}, {"status", true}, {"givenName", true}, {"familyName", true},
-        {"identifier", true}, {"email", true},  {"phone", true},     {"agentSourcedIds", true}};
+        {"sourcedId", false}, {"status", true},
+        {"givenName", true},  {"familyName", true},
+        {"identifier", true}, {"email", true},
+        {"phone", true},      {"agentSourcedIds", !takes(guardian_links)}};
     if (!v12_) {
       columns.push_back({"role", false});
       columns.push_back({"orgSourcedIds", true});
@@ -216,26 +231,32 @@ class Reader {
       // A guardian's agents are their students; a student's, their guardians.
       if (takes(guardian_links) && !deleted(r.extras[kStatus]) && (student || !guardian.empty())) {
         for (std::string_view agent : items(r.extras[kAgents])) {
-          links.push_back(!guardian.empty() ? Link{std::string(id), std::string(agent), r.line}
-                                            : Link{std::string(agent), std::string(id), r.line});
+          Link l;
+          l.guardian = std::string(guardian.empty() ? agent : id);
+          l.student = std::string(keys_.of(guardian.empty() ? id : agent));
+          l.line = r.line;
+          l.broken = r.broken;
+          if (r.broken) l.problems = r.problems;
+          links.push_back(std::move(l));
         }
       }
     };
     if (!read(*users, std::move(columns), {staff, guardians, guardian_links}, on_row)) return;
     if (!takes(guardian_links)) return;
-    std::map<std::pair<std::string, std::string>, bool> seen;
-    std::sort(links.begin(), links.end(),
-              [](const Link& a, const Link& b) { return a.line < b.line; });
-    for (const Link& l : links) {
-      if (!seen.emplace(std::make_pair(l.guardian, l.student), true).second) continue;
+    DerivedRows pairs;
+    std::stable_sort(links.begin(), links.end(),
+                     [](const Link& a, const Link& b) { return a.line < b.line; });
+    for (Link& l : links) {
       LayoutRow row;
       row.line = l.line;
+      row.broken = l.broken;
+      row.problems = std::move(l.problems);
       row.values.assign(kind_info(guardian_links).fields.size(), std::string());
       set(row, guardian_links, "guardian_id", l.guardian);
       set(row, guardian_links, "student_state_id", l.student);
       if (const auto it = guardian_role.find(l.guardian); it != guardian_role.end())
         set(row, guardian_links, "relationship", it->second);
-      entry(out_, guardian_links).rows.push_back(std::move(row));
+      pairs.add(l.guardian + '\x1f' + l.student, std::move(row), entry(out_, guardian_links).rows);
     }
   }
 
@@ -299,6 +320,7 @@ class Reader {
           {"termSourcedIds", true},
           {"periods", true}},
          {sections}, [&](const RawRow& r) {
+           if (deleted(r.extras[1])) return;  // as courses and terms: no longer a class
            LayoutRow row = begin_row(sections, r);
            set(row, sections, "section_id", r.extras[0]);
            set(row, sections, "status", status_or_active(r.extras[1]));
@@ -327,7 +349,9 @@ class Reader {
            if (deleted(r.extras[3])) return;
            LayoutRow row = begin_row(enrollments, r);
            set(row, enrollments, "section_id", r.extras[0]);
-           set(row, enrollments, "person_id", r.extras[1]);
+           const std::string_view user = trim(r.extras[1]);
+           set(row, enrollments, "person_id",
+               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : user);
            set(row, enrollments, "role", r.extras[2]);
            set(row, enrollments, "start_date", r.extras[4]);
            set(row, enrollments, "end_date", r.extras[5]);
@@ -352,6 +376,8 @@ class Reader {
 
   const RosterSet& set_;
   Encoding encoding_;
+  std::string student_key_;
+  StudentKeys keys_;
   bool v12_;
   std::span<const EntityKind> kinds_;
   std::vector<LayoutKindRows>& out_;
@@ -364,9 +390,9 @@ class Reader {
 
 }  // namespace
 
-void read_oneroster(const RosterSet& set, Encoding encoding, bool v12,
+void read_oneroster(const RosterSet& set, const Reading& reading, bool v12,
                     std::span<const EntityKind> kinds, std::vector<LayoutKindRows>& out) {
-  Reader(set, encoding, v12, kinds, out).read();
+  Reader(set, reading, v12, kinds, out).read();
 }
 
 }  // namespace rosterd::layout_kinds

@@ -18,9 +18,13 @@ struct StaffRoles {
 
 class Reader {
  public:
-  Reader(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+  Reader(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
          std::vector<LayoutKindRows>& out)
-      : set_(set), encoding_(encoding), kinds_(kinds), out_(out) {}
+      : set_(set), encoding_(reading.encoding), kinds_(kinds), out_(out) {
+    if (wants(kinds_, enrollments) || wants(kinds_, guardian_links))
+      keys_ =
+          read_student_keys(set_.find("users.csv"), encoding_, "sourcedId", reading.student_key);
+  }
 
   void read() {
     if (wants(kinds_, staff) || wants(kinds_, courses)) {
@@ -65,26 +69,37 @@ class Reader {
         });
   }
 
+  // relationships.csv: the guardian links, and which users are guardians. Without it (or with
+  // it refused) neither kind can be told: both are refused.
   void read_relationships() {
-    const SetMember* m = member(guardian_links);
+    const SetMember* m = set_.find("relationships.csv");
+    const std::initializer_list<EntityKind> both = {guardians, guardian_links};
     if (m == nullptr) {
-      // The guardians are the users relationships.csv names: without it, none can be told.
-      if (wants(kinds_, guardians)) refuse_missing(entry(out_, guardians), "relationships.csv");
+      for (EntityKind k : both)
+        if (wants(kinds_, k)) refuse_missing(entry(out_, k), "relationships.csv");
       return;
     }
-    read(*m,
-         {{"userSourcedId", false},
-          {"relationshipUserSourcedId", false},
-          {"relationshipRole", true}},
-         {guardian_links}, [&](const RawRow& r) {
-           guardian_ids_.emplace(trim(r.extras[1]));
-           if (!wants(kinds_, guardian_links)) return;
-           LayoutRow row = begin_row(guardian_links, r);
-           set(row, guardian_links, "guardian_id", r.extras[1]);
-           set(row, guardian_links, "student_state_id", r.extras[0]);
-           set(row, guardian_links, "relationship", r.extras[2]);
-           entry(out_, guardian_links).rows.push_back(std::move(row));
-         });
+    const FileSummary s =
+        read_member(*m, encoding_,
+                    {{"userSourcedId", false},
+                     {"relationshipUserSourcedId", false},
+                     {"relationshipRole", true}},
+                    [&](const RawRow& r) {
+                      guardian_ids_.emplace(trim(r.extras[1]));
+                      if (!wants(kinds_, guardian_links)) return;
+                      LayoutRow row = begin_row(guardian_links, r);
+                      set(row, guardian_links, "guardian_id", r.extras[1]);
+                      set(row, guardian_links, "student_state_id", keys_.of(trim(r.extras[0])));
+                      set(row, guardian_links, "relationship", r.extras[2]);
+                      entry(out_, guardian_links).rows.push_back(std::move(row));
+                    });
+    if (s.refusal) {
+      for (EntityKind k : both)
+        if (wants(kinds_, k)) refuse_member(entry(out_, k), s, m->name);
+    } else if (wants(kinds_, guardian_links)) {
+      entry(out_, guardian_links).file = s;
+      entry(out_, guardian_links).file.name = m->name;
+    }
   }
 
   void read_users() {
@@ -194,7 +209,9 @@ class Reader {
          [&](const RawRow& r) {
            LayoutRow row = begin_row(enrollments, r);
            set(row, enrollments, "section_id", r.extras[0]);
-           set(row, enrollments, "person_id", r.extras[1]);
+           const std::string_view user = trim(r.extras[1]);
+           set(row, enrollments, "person_id",
+               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : user);
            set(row, enrollments, "role", r.extras[2]);
            entry(out_, enrollments).rows.push_back(std::move(row));
          });
@@ -204,6 +221,7 @@ class Reader {
   Encoding encoding_;
   std::span<const EntityKind> kinds_;
   std::vector<LayoutKindRows>& out_;
+  StudentKeys keys_;
   RelatedIndex org_types_;
   std::unordered_map<std::string, StaffRoles> staff_;
   std::unordered_set<std::string> guardian_ids_;
@@ -211,9 +229,9 @@ class Reader {
 
 }  // namespace
 
-void read_sds(const RosterSet& set, Encoding encoding, std::span<const EntityKind> kinds,
+void read_sds(const RosterSet& set, const Reading& reading, std::span<const EntityKind> kinds,
               std::vector<LayoutKindRows>& out) {
-  Reader(set, encoding, kinds, out).read();
+  Reader(set, reading, kinds, out).read();
 }
 
 }  // namespace rosterd::layout_kinds

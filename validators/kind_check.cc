@@ -161,6 +161,15 @@ class KindChecker : public RowSink {
           break;
       }
     }
+    // A row that could not be split keeps its key as read (best effort, as a students' broken
+    // row keeps its state ID), so that the plan keeps its committed row as it was rather than
+    // reading it as gone.
+    if (row.broken) {
+      for (std::size_t k : info_.key) {
+        const std::string_view v = k < row.extras.size() ? row.extras[k] : std::string_view();
+        if (v.size() <= RowChecker::kMaxFieldBytes && is_valid_utf8(v)) values_[k] = std::string(v);
+      }
+    }
     // Dates that make a span: a term or an enrollment that ends before it starts.
     const auto start = entity_field(info_, "start_date");
     const auto end = entity_field(info_, "end_date");

@@ -161,7 +161,8 @@ CheckResult check_layout_roster(const RosterFormat& format, const RowChecker& ch
   std::vector<EntityKind> asked;
   for (const KindMember& m : kinds.members)
     asked.push_back(m.kind);
-  const std::vector<LayoutKindRows> rows = read_layout_kinds(*preset, set, format.encoding, asked);
+  const std::vector<LayoutKindRows> rows = read_layout_kinds(
+      *preset, set, format.encoding, asked, format.columns[field_index(Field::state_id)]);
   for (std::size_t i = 0; i < rows.size(); ++i) {
     KindCheckResult k = check_layout_kind(kinds.members[i].format, rows[i]);
     if (k.refused()) return refused_set(set, name, *k.file.refusal);

@@ -112,6 +112,8 @@ TEST_CASE("kinds: mistakes are refused with the key, its line and what to do") {
                   "write staff: {}") != std::string::npos);
   CHECK(error_for(layout + "    kinds: {students: {file: kids.csv}}\n")
             .find("\"students\" is not a kind the OneRoster 1.1 CSV") != std::string::npos);
+  CHECK(error_for("    mode: test\n    format: {preset: sds-classic}\n    kinds: {staff: {}}\n")
+            .find("layout carries no other kinds rosterd reads") != std::string::npos);
   CHECK(error_for(layout + "    kinds: {enrollments: {}}\n").find("take sections too") !=
         std::string::npos);
   CHECK(error_for("    mode: test\n    format: {date_format: \"%m/%d/%y\"}\n"

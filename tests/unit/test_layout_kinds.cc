@@ -7,6 +7,7 @@
 
 #include "parsers/format_preset.h"
 #include "parsers/layout_kinds.h"
+#include "validators/kind_check.h"
 
 using namespace rosterd;
 
@@ -171,4 +172,87 @@ TEST_CASE("layout kinds: Clever's courses and terms from sections.csv, students 
         std::vector<std::string>{"2: S1|9000000001|student||", "3: S2|555|student||"});
   CHECK(shown(read[4]) == std::vector<std::string>{"2: G1|Di Anne|Lee|||active"});
   CHECK(shown(read[5]) == std::vector<std::string>{"2: G1|9000000001|Parent|Y|"});
+}
+
+TEST_CASE("layout kinds: a broken line keeps its key, and a good line of the same key wins") {
+  const std::string sections =
+      "School_id,Section_id,Teacher_id,Course_number,Course_name,Term_name,Term_start,Term_end\n"
+      "7,S1,T1,M6,Math 6,Fall,08/24/2026,12/18/2026,extra\n"
+      "7,S2,T1,M6,Math 6,Fall,08/24/2026,12/18/2026\n"
+      "7,S3,T1,ART,Art,Fall,08/24/2026,12/18/2026,extra\n";
+  const RosterSet set = set_of({{"sections.csv", sections}});
+  const std::vector<EntityKind> kinds = {EntityKind::courses, EntityKind::sections};
+  const auto read = read_layout_kinds(*find_format_preset("clever"), set, Encoding::utf8, kinds);
+  // M6 from line 3, which is whole; ART only from a broken line: kept broken, with its problem.
+  REQUIRE(read[0].rows.size() == 2);
+  CHECK(read[0].rows[0].line == 3);
+  CHECK_FALSE(read[0].rows[0].broken);
+  CHECK(read[0].rows[0].problems.empty());
+  CHECK(read[0].rows[1].line == 4);
+  CHECK(read[0].rows[1].broken);
+  CHECK(read[0].rows[1].problems.size() == 1);
+  // Checked, the broken rows are rejected but keep their keys: the plan keeps their committed
+  // rows as they were (kept_rejected) rather than reading them as gone.
+  const KindCheckResult courses =
+      check_layout_kind(layout_kind_format(EntityKind::courses, Encoding::utf8), read[0]);
+  CHECK(courses.counts.rows_rejected == 1);
+  CHECK(courses.rows.get(1, 0) == "ART");
+  const KindCheckResult checked =
+      check_layout_kind(layout_kind_format(EntityKind::sections, Encoding::utf8), read[1]);
+  CHECK(checked.counts.rows_rejected == 2);
+  CHECK(checked.rows.get(0, 0) == "S1");
+  CHECK(checked.rows.get(2, 0) == "S3");
+  CHECK(checked.discrepancies.size() == 2);
+
+  // A column a taken kind is built from is required: without Course_number no course can be
+  // told, so the courses are refused rather than read as none.
+  const RosterSet without =
+      set_of({{"sections.csv", "School_id,Section_id,Term_name\n7,S1,Fall\n"}});
+  const auto refused =
+      read_layout_kinds(*find_format_preset("clever"), without, Encoding::utf8, kinds);
+  REQUIRE(refused[0].file.refusal.has_value());
+  CHECK(refused[0].file.refusal->code == DiscrepancyCode::missing_column);
+  CHECK(refused[1].file.refusal.has_value());
+}
+
+TEST_CASE("layout kinds: a feed keying students by another column names them by it") {
+  // OneRoster keyed by `identifier`: a student's enrollments and links name the student by it,
+  // a teacher's enrollment by their sourcedId still; 1.2's withdrawn role is no role.
+  const std::string manifest =
+      "propertyName,value\noneroster.version,1.2\nfile.users,bulk\nfile.roles,bulk\n"
+      "file.enrollments,bulk\n";
+  const std::string users =
+      "sourcedId,status,givenName,familyName,identifier,agentSourcedIds\n"
+      "U1,,Ann,Lee,ST-1,P1\nT1,,Cy,Park,,\nP1,,Di,Lee,,U1\n";
+  const std::string roles =
+      "sourcedId,status,userSourcedId,roleType,role,orgSourcedId\n"
+      "r1,,U1,primary,student,S1\nr2,,T1,primary,teacher,S1\nr3,tobedeleted,T1,secondary,"
+      "teacher,S2\nr4,,P1,primary,parent,S1\n";
+  const std::string enrollments =
+      "sourcedId,classSourcedId,userSourcedId,role,beginDate,endDate\n"
+      "E1,C1,U1,student,9/1/2026,12/18/2026\nE2,C1,T1,teacher,,\n"
+      "E3,C1,U1,student,10/1/2026,1/15/2027\n";
+  const RosterSet set = set_of({{"manifest.csv", manifest},
+                                {"users.csv", users},
+                                {"roles.csv", roles},
+                                {"enrollments.csv", enrollments}});
+  const std::vector<EntityKind> kinds = {EntityKind::staff, EntityKind::enrollments,
+                                         EntityKind::guardian_links};
+  const auto read = read_layout_kinds(*find_format_preset("oneroster-1.2"), set, Encoding::utf8,
+                                      kinds, "identifier");
+  CHECK(shown(read[0]) == std::vector<std::string>{"3: T1||Cy|Park|||teacher|S1|active"});
+  // The dates compared as days: 9/1 is before 10/1, 1/15/2027 after 12/18/2026.
+  CHECK(shown(read[1]) ==
+        std::vector<std::string>{"2: C1|ST-1|student|9/1/2026|1/15/2027", "3: C1|T1|teacher||"});
+  CHECK(shown(read[2]) == std::vector<std::string>{"2: P1|ST-1|parent||"});
+}
+
+TEST_CASE("layout kinds: School Data Sync guardians without their links") {
+  const RosterSet set =
+      set_of({{"users.csv", "sourcedId,givenName,familyName\nS1,Ann,Lee\nG1,Di,Lee\n"},
+              {"relationships.csv",
+               "userSourcedId,relationshipUserSourcedId,relationshipRole\nS1,G1,parent\n"}});
+  const std::vector<EntityKind> kinds = {EntityKind::guardians};
+  const auto read = read_layout_kinds(*find_format_preset("sds-v2.1"), set, Encoding::utf8, kinds);
+  CHECK(shown(read[0]) == std::vector<std::string>{"3: G1|Di|Lee|||active"});
 }
