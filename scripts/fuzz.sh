@@ -3,7 +3,7 @@
 #   scripts/fuzz.sh TARGET [SECONDS] [LIBFUZZER_FLAG...]
 # TARGET is roster_reader, config, code_lists, local_name, reports, console_request,
 # format_suggestion, zip_archive, roster_set, sds_set, oneroster_1_2_set, clever_set,
-# contact_format or kind_file;
+# contact_format, kind_file or layout_kinds;
 # SECONDS defaults to 60.
 # New inputs go to fuzz-work/TARGET (the seeds in fuzz/corpus/TARGET are only read), crashes
 # and hangs to fuzz-work/artifacts/TARGET-*. Both folders are outside version control: copy a
