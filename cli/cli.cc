@@ -61,6 +61,8 @@ std::string_view where_to_look(NotFoundError::What what) {
       return "'rosterd alerts' lists the open ones.";
     case NotFoundError::What::student:
       return "'rosterd export' lists them; an open alert may hold a new ID ('rosterd alerts').";
+    case NotFoundError::What::record:
+      return "'rosterd export --kind KIND' lists a kind's committed rows.";
     case NotFoundError::What::mail:
       return "'rosterd outbox' lists them.";
     case NotFoundError::What::user:
@@ -136,6 +138,7 @@ int run_cli(const std::vector<std::string>& given, std::ostream& out, std::ostre
     if (args[0] == "pause") return run_pause_command(rest, out);
     if (args[0] == "resume") return run_resume_command(rest, out);
     if (args[0] == "export") return run_export_command(rest, out);
+    if (args[0] == "record") return run_record_command(rest, out);
     if (args[0] == "suggest-format") return run_suggest_format_command(rest, out);
     if (args[0] == "layout") return run_layout_command(rest, out);
     if (args[0] == "store-check") return run_store_check_command(rest, out);

@@ -27,6 +27,7 @@ int run_sync_now_command(const std::vector<std::string>& args, std::ostream& out
 int run_status_command(const std::vector<std::string>& args, std::ostream& out);
 int run_store_check_command(const std::vector<std::string>& args, std::ostream& out);
 int run_export_command(const std::vector<std::string>& args, std::ostream& out);
+int run_record_command(const std::vector<std::string>& args, std::ostream& out);
 int run_suggest_format_command(const std::vector<std::string>& args, std::ostream& out);
 int run_layout_command(const std::vector<std::string>& args, std::ostream& out);
 int run_alerts_command(const std::vector<std::string>& args, std::ostream& out);

@@ -24,7 +24,7 @@ class ConfigError : public Error {
 // the command line or the console adds where to look, in its own terms.
 class NotFoundError : public Error {
  public:
-  enum class What { run, alert, student, mail, user, token, feed };
+  enum class What { run, alert, student, record, mail, user, token, feed };
   NotFoundError(What kind, const std::string& message) : Error(message), kind_(kind) {}
   What kind() const { return kind_; }
 

@@ -454,6 +454,35 @@ void CommittedEntities::remove_student(const std::string& feed, const std::strin
     del.bind(1, g.run).bind(2, g.kind).bind(3, g.seq).run();
 }
 
+std::vector<KindRowChange> CommittedEntities::history(const std::string& feed, EntityKind kind,
+                                                      const std::vector<std::string>& key) {
+  const EntityKindInfo& k = kind_info(kind);
+  std::vector<KindRowChange> out;
+  if (key.size() != k.key.size()) return out;
+  std::vector<std::string> values(k.fields.size());
+  for (std::size_t i = 0; i < key.size(); ++i)
+    values[k.key[i]] = key[i];
+  Statement q(db_,
+              "SELECT c.run_id, c.change, c.before_values, c.after_values, c.before_values IS "
+              "NULL, r.rolled_back_by FROM run_kind_changes c JOIN runs r ON r.id = c.run_id "
+              "WHERE c.kind = ? AND c.row_key = ? AND r.feed = ? AND r.decision = 'committed' "
+              "ORDER BY c.run_id, c.seq");
+  q.bind(1, std::string(k.name)).bind(2, kind_row_key(kind, values)).bind(3, feed);
+  while (q.step()) {
+    KindRowChange c;
+    c.run = q.integer(0);
+    const auto type = kind_change_from_name(q.text(1));
+    if (!type)
+      throw StoreDamagedError("run " + std::to_string(c.run) + " records an unknown change");
+    c.type = *type;
+    if (q.integer(4) == 0) c.before = decode_row(q.text(2), k.fields.size());
+    c.after = decode_row(q.text(3), k.fields.size());
+    c.rolled_back_by = q.optional_integer(5);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
 std::vector<std::int64_t> CommittedEntities::later_changes(const std::string& feed,
                                                            std::int64_t target) {
   // A later run that was itself rolled back, and the rollback that undid it, cancel out.

@@ -19,6 +19,15 @@
 
 namespace rosterd {
 
+// One committed run's change to a row (rosterd record KIND ID).
+struct KindRowChange {
+  std::int64_t run = 0;
+  KindChangeType type = KindChangeType::added;
+  std::vector<std::string> before;  // empty for an addition
+  std::vector<std::string> after;
+  std::optional<std::int64_t> rolled_back_by;  // the rollback that undid the run, if any
+};
+
 class CommittedEntities {
  public:
   explicit CommittedEntities(SqlDb& db) : db_(db) {}
@@ -58,6 +67,11 @@ class CommittedEntities {
   // student, its guardian links), and their recorded images, out of the store: an opted-out
   // student leaves nothing behind. REQUIRES: inside the transaction that removes the student.
   void remove_student(const std::string& feed, const std::string& state_id);
+
+  // Every committed run of `feed` that changed the row of `kind` whose key fields hold `key`
+  // (in the key's order), oldest first; a run rolled back says by which rollback.
+  std::vector<KindRowChange> history(const std::string& feed, EntityKind kind,
+                                     const std::vector<std::string>& key);
 
   // Later committed runs of `feed` (not rolled back) that changed a row run `target` changed.
   std::vector<std::int64_t> later_changes(const std::string& feed, std::int64_t target);

@@ -129,4 +129,28 @@ TEST_CASE("integration: a whole roster over three nights, exact per kind, held, 
   INFO(rb.err);
   REQUIRE(rb.exit_status == 0);
   check_exports(config, night1);
+
+  // A row's lineage: its values now, and every committed run that changed it.
+  const auto record = [&](const std::string& kind, const std::string& id) {
+    return run_process(ROSTERD_BIN, {"record", "--config", config.string(), kind, id});
+  };
+  const ProcessResult t2 = record("staff", "T2");
+  INFO(t2.err);
+  REQUIRE(t2.exit_status == 0);
+  CHECK(t2.out.find("staff member T2 (feed k): active\n") == 0);
+  CHECK(t2.out.find("  email: t2@district.org\n") != std::string::npos);
+  CHECK(t2.out.find("    run 1: added\n") != std::string::npos);
+  CHECK(t2.out.find("    run " + std::to_string(j2["run_id"].get<std::int64_t>()) +
+                    ": updated (email), rolled back by run ") != std::string::npos);
+  const ProcessResult e = record("enrollments", "SEC1/" + sid(2) + "/student");
+  INFO(e.err);
+  REQUIRE(e.exit_status == 0);
+  CHECK(e.out.find("    run 1: added\n") != std::string::npos);
+  CHECK(e.out.find(": updated (start_date), rolled back by run ") != std::string::npos);
+  const ProcessResult unknown = record("staff", "T99");
+  CHECK(unknown.exit_status == 2);
+  CHECK(unknown.err.find("feed k has no staff member T99.") != std::string::npos);
+  const ProcessResult half = record("enrollments", "SEC1");
+  CHECK(half.exit_status == 2);
+  CHECK(half.err.find("give its 3 key values as section_id/person_id/role") != std::string::npos);
 }
