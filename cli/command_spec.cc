@@ -248,13 +248,14 @@ std::vector<CommandSpec> make_specs() {
        "committed run that changed it. Shows names: it is for the people who decide alerts.",
        {kConfig, kFeedOptional}},
       {"record",
-       {"record --config FILE [--feed NAME] KIND ID"},
+       {"record --config FILE [--feed NAME] KIND ID..."},
        "one committed row of another kind: its values and every change",
        "One committed row of a kind the feed takes beside students (staff, courses, terms, "
        "sections, enrollments, guardians, guardian_links): its values as committed, whether "
        "active, and every committed run that changed it, with the fields each changed. A kind "
-       "keyed by several fields is named by their values joined by '/': an enrollment "
-       "SECTION/PERSON/ROLE, a guardian link GUARDIAN/STUDENT. Shows names: it is for the "
+       "keyed by several fields is named by its values, each an argument or joined by '/': an "
+       "enrollment SECTION PERSON ROLE, a guardian link GUARDIAN STUDENT. Shows names: it is for "
+       "the "
        "people who answer a district's questions. Exit 2 when the feed never committed it.",
        {kConfig, kFeedOptional}},
       {"user",

@@ -37,7 +37,7 @@ int run_export_command(const std::vector<std::string>& args, std::ostream& out) 
 int run_record_command(const std::vector<std::string>& args, std::ostream& out) {
   const CommandLine cl(args, command_spec("record"));
   const std::string usage = cl.usage();
-  if (cl.positional().size() != 2)
+  if (cl.positional().size() < 2)
     throw UsageError("record takes a kind and an ID. Usage: " + usage);
   const Config config = load_config_option(cl, usage);
   const FeedConfig& feed = config.feed(cl.value("--feed").value_or(""));
@@ -49,9 +49,13 @@ int run_record_command(const std::vector<std::string>& args, std::ostream& out) 
                      usage);
   }
   const auto store = open_store(config);
-  const KindRecord r = kind_record(*store, feed, *kind, cl.positional()[1]);
+  const std::vector<std::string> id(cl.positional().begin() + 1, cl.positional().end());
+  const KindRecord r = kind_record(*store, feed, *kind, id);
+  std::string shown;
+  for (const std::string& part : id)
+    shown += (shown.empty() ? "" : " ") + part;
   const EntityKindInfo& info = kind_info(*kind);
-  out << info.record << " " << display_safe(cl.positional()[1]) << " (feed " << feed.name << "): "
+  out << info.record << " " << display_safe(shown) << " (feed " << feed.name << "): "
       << (!r.row          ? "not in the roster"
           : r.row->active ? "active"
                           : "inactive")

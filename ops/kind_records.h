@@ -18,11 +18,12 @@ struct KindRecord {
   std::vector<KindRowChange> history;   // oldest first
 };
 
-// The row of `kind` that `feed` names `id`: the key's values joined by '/' for a kind keyed by
-// several fields ("SEC1/1000000001/student" for an enrollment: section, person, role; a guardian
-// link: guardian, student). Throws Error when the feed does not take `kind` or `id` does not
-// name a key of it, NotFoundError when the feed never committed such a row.
+// The row of `kind` that `feed` names `id`: its key's values, one a field in the key's order,
+// or for a kind keyed by several fields one value joined by '/' ("SEC1/1000000001/student" for
+// an enrollment: section, person, role; a guardian link: guardian, student). Throws Error when
+// the feed does not take `kind` or `id` does not name a key of it, NotFoundError when the feed
+// never committed such a row.
 KindRecord kind_record(RosterStore& store, const FeedConfig& feed, EntityKind kind,
-                       const std::string& id);
+                       const std::vector<std::string>& id);
 
 }  // namespace rosterd

@@ -146,53 +146,66 @@ class Reader {
     if (!own_key) columns.push_back({student_key_, false});
     DerivedRows guardian_rows;
     DerivedRows link_rows;
-    read("students.csv", std::move(columns), {guardians, guardian_links}, [&](const RawRow& r) {
-      const std::string_view sis = trim(r.extras[kSis]);
-      const std::string_view key = trim(r.extras[own_key ? kSis : kKey]);
-      if (!sis.empty() && !r.broken) key_of_.emplace(std::string(sis), std::string(key));
-      const std::string_view id = trim(r.extras[kContactId]);
-      const std::string_view name = trim(r.extras[kName]);
-      if (id.empty() && name.empty()) return;  // no contact on this row
-      if (wants(kinds_, guardians)) {
-        LayoutRow row = begin_row(guardians, r);
-        const std::size_t space = name.rfind(' ');
-        set(row, guardians, "guardian_id", id);
-        set(row, guardians, "first_name",
-            space == std::string_view::npos ? name : name.substr(0, space));
-        set(row, guardians, "last_name",
-            space == std::string_view::npos ? std::string_view() : name.substr(space + 1));
-        set(row, guardians, "email", r.extras[kEmail]);
-        set(row, guardians, "phone", r.extras[kPhone]);
-        set(row, guardians, "status", "active");
-        // A contact without an ID is reported on each of its lines.
-        if (id.empty()) {
-          entry(out_, guardians).rows.push_back(std::move(row));
-        } else {
-          guardian_rows.add(std::string(id), std::move(row), entry(out_, guardians).rows);
-        }
-      }
-      if (wants(kinds_, guardian_links)) {
-        LayoutRow row = begin_row(guardian_links, r);
-        set(row, guardian_links, "guardian_id", id);
-        set(row, guardian_links, "student_state_id", key);
-        set(row, guardian_links, "relationship", r.extras[kRelationship]);
-        set(row, guardian_links, "primary", iequals(trim(r.extras[kType]), "primary") ? "Y" : "N");
-        link_rows.add(std::string(id) + '\x1f' + std::string(key), std::move(row),
-                      entry(out_, guardian_links).rows);
-      }
-    });
+    students_read_ =
+        read("students.csv", std::move(columns), {guardians, guardian_links}, [&](const RawRow& r) {
+          const std::string_view sis = trim(r.extras[kSis]);
+          const std::string_view key = trim(r.extras[own_key ? kSis : kKey]);
+          if (!sis.empty() && !r.broken) key_of_.emplace(std::string(sis), std::string(key));
+          const std::string_view id = trim(r.extras[kContactId]);
+          const std::string_view name = trim(r.extras[kName]);
+          if (id.empty() && name.empty()) return;  // no contact on this row
+          if (wants(kinds_, guardians)) {
+            LayoutRow row = begin_row(guardians, r);
+            const std::size_t space = name.rfind(' ');
+            set(row, guardians, "guardian_id", id);
+            set(row, guardians, "first_name",
+                space == std::string_view::npos ? name : name.substr(0, space));
+            set(row, guardians, "last_name",
+                space == std::string_view::npos ? std::string_view() : name.substr(space + 1));
+            set(row, guardians, "email", r.extras[kEmail]);
+            set(row, guardians, "phone", r.extras[kPhone]);
+            set(row, guardians, "status", "active");
+            // A contact without an ID is reported on each of its lines.
+            if (id.empty()) {
+              entry(out_, guardians).rows.push_back(std::move(row));
+            } else {
+              guardian_rows.add(std::string(id), std::move(row), entry(out_, guardians).rows);
+            }
+          }
+          if (wants(kinds_, guardian_links)) {
+            LayoutRow row = begin_row(guardian_links, r);
+            set(row, guardian_links, "guardian_id", id);
+            set(row, guardian_links, "student_state_id", key);
+            set(row, guardian_links, "relationship", r.extras[kRelationship]);
+            set(row, guardian_links, "primary",
+                iequals(trim(r.extras[kType]), "primary") ? "Y" : "N");
+            link_rows.add(std::string(id) + '\x1f' + std::string(key), std::move(row),
+                          entry(out_, guardian_links).rows);
+          }
+        });
   }
 
   void read_enrollments() {
+    if (!students_read_) {
+      // Without students.csv's Student_id no enrollment names a student it can be told by.
+      Discrepancy d;
+      d.code = DiscrepancyCode::missing_column;
+      d.value = "Student_id";
+      d.detail = " in students.csv (enrollments name students by it)";
+      entry(out_, enrollments).file.refusal = std::move(d);
+      return;
+    }
     read("enrollments.csv", {{"Section_id", false}, {"Student_id", false}}, {enrollments},
          [&](const RawRow& r) {
            LayoutRow row = begin_row(enrollments, r);
            const std::string_view student = trim(r.extras[1]);
            const auto it = key_of_.find(std::string(student));
            set(row, enrollments, "section_id", r.extras[0]);
-           // A Student_id students.csv lacks is kept as it is: the check names it unknown.
+           // A Student_id students.csv does not key is shown with its column, which no key is:
+           // the check names it unknown, never another student.
            set(row, enrollments, "person_id",
-               it == key_of_.end() || it->second.empty() ? student : std::string_view(it->second));
+               it == key_of_.end() || it->second.empty() ? "Student_id " + std::string(student)
+                                                         : it->second);
            set(row, enrollments, "role", "student");
            entry(out_, enrollments).rows.push_back(std::move(row));
          });
@@ -203,6 +216,7 @@ class Reader {
   std::string student_key_;  // the students' key column (State_id, or the feed's)
   std::span<const EntityKind> kinds_;
   std::vector<LayoutKindRows>& out_;
+  bool students_read_ = false;
   std::unordered_map<std::string, std::string> key_of_;  // Student_id -> the students' key
 };
 

@@ -124,9 +124,12 @@ std::string school_orgs(const std::vector<std::string_view>& orgs,
 // by another column of the students' file (OneRoster's `identifier` rather than `sourcedId`).
 struct StudentKeys {
   bool mapped = false;
+  std::string own;  // the layout's ID column ("sourcedId")
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> by_id;
-  // The key of the student the layout calls `id` (`id` itself when not mapped or not known).
-  std::string_view of(std::string_view id) const;
+  // The key of the student the layout calls `id`: `id` itself when not mapped; when mapped and
+  // the students' file keys no student so, "COLUMN id" (which no key is), for the check to
+  // name as unknown.
+  std::string of(std::string_view id) const;
 };
 
 // Reads the students' file `users` for its `own` ID column's (the layout's) and `key` column's

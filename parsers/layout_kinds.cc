@@ -138,22 +138,29 @@ std::string school_orgs(const std::vector<std::string_view>& orgs,
 StudentKeys read_student_keys(const SetMember* users, Encoding encoding, std::string_view own,
                               std::string_view key) {
   StudentKeys keys;
+  keys.own = std::string(own);
   if (users == nullptr || key.empty() || iequals(key, own)) return keys;
   keys.mapped = true;
-  set_reading::read_member(*users, encoding, {{std::string(own), true}, {std::string(key), true}},
-                           [&](const RawRow& r) {
-                             const std::string_view from = trim(r.extras[0]);
-                             if (!from.empty())
-                               keys.by_id.try_emplace(std::string(from), trim(r.extras[1]));
-                           });
+  // Students only (OneRoster 1.1's role column, when the file has one): a teacher's ID is never
+  // read as a student's key.
+  set_reading::read_member(
+      *users, encoding, {{std::string(own), true}, {std::string(key), true}, {"role", true}},
+      [&](const RawRow& r) {
+        const std::string_view from = trim(r.extras[0]);
+        const std::string_view role = trim(r.extras[2]);
+        if (from.empty() || r.broken || (!role.empty() && !iequals(role, "student"))) return;
+        keys.by_id.try_emplace(std::string(from), trim(r.extras[1]));
+      });
   return keys;
 }
 
-std::string_view StudentKeys::of(std::string_view id) const {
-  if (!mapped) return id;
+std::string StudentKeys::of(std::string_view id) const {
+  if (!mapped) return std::string(id);
   const auto it = by_id.find(id);
-  // An ID the students' file lacks, or whose key is blank, is kept: the check names it unknown.
-  return it == by_id.end() || it->second.empty() ? id : std::string_view(it->second);
+  // An ID the students' file does not key (unknown, blank key) names no student: shown with its
+  // column, so that it can never be taken for another student's key.
+  if (it == by_id.end() || it->second.empty()) return own + " " + std::string(id);
+  return it->second;
 }
 
 void DerivedRows::add(const std::string& key, LayoutRow row, std::vector<LayoutRow>& out) {

@@ -351,24 +351,27 @@ class Reader {
            set(row, enrollments, "section_id", r.extras[0]);
            const std::string_view user = trim(r.extras[1]);
            set(row, enrollments, "person_id",
-               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : user);
+               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : std::string(user));
            set(row, enrollments, "role", r.extras[2]);
            set(row, enrollments, "start_date", r.extras[4]);
            set(row, enrollments, "end_date", r.extras[5]);
-           if (!row.broken) {
-             const std::string key = std::string(trim(r.extras[0])) + '\x1f' +
-                                     std::string(trim(r.extras[1])) + '\x1f' +
-                                     std::string(trim(r.extras[2]));
-             const auto [it, fresh] = at.emplace(key, out.rows.size());
-             if (!fresh) {
-               LayoutRow& first = out.rows[it->second];
+           // A broken line of a person already listed makes their enrollment rejected (kept
+           // as committed), never a duplicate of it.
+           const std::string key = std::string(trim(r.extras[0])) + '\x1f' +
+                                   std::string(trim(r.extras[1])) + '\x1f' +
+                                   std::string(trim(r.extras[2]));
+           const auto [it, fresh] = at.emplace(key, out.rows.size());
+           if (!fresh) {
+             LayoutRow& first = out.rows[it->second];
+             if (row.broken) {
+               first.broken = true;
+             } else {
                const std::size_t start = *entity_field(kind_info(enrollments), "start_date");
                const std::size_t end = *entity_field(kind_info(enrollments), "end_date");
                widen(first.values[start], first.values[end], row.values[start], row.values[end]);
-               first.problems.insert(first.problems.end(), row.problems.begin(),
-                                     row.problems.end());
-               return;
              }
+             first.problems.insert(first.problems.end(), row.problems.begin(), row.problems.end());
+             return;
            }
            out.rows.push_back(std::move(row));
          });

@@ -211,7 +211,7 @@ class Reader {
            set(row, enrollments, "section_id", r.extras[0]);
            const std::string_view user = trim(r.extras[1]);
            set(row, enrollments, "person_id",
-               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : user);
+               iequals(trim(r.extras[2]), "student") ? keys_.of(user) : std::string(user));
            set(row, enrollments, "role", r.extras[2]);
            entry(out_, enrollments).rows.push_back(std::move(row));
          });

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/civil_date.h"
 #include "core/text.h"
@@ -90,9 +91,18 @@ class KindChecker : public RowSink {
       d.kind = info_.kind;
       problems.push_back(std::move(d));
     }
+    const bool encoding_told =
+        std::any_of(row.problems.begin(), row.problems.end(),
+                    [](const Discrepancy& p) { return p.code == DiscrepancyCode::encoding; });
     for (std::size_t i = 0; i < n && !row.broken; ++i) {
       const EntityField& f = info_.fields[i];
       const std::string_view v = i < row.extras.size() ? row.extras[i] : std::string_view();
+      // A value built from another file's line (a standard layout's) is checked here; a file's
+      // own reader has told its line's bytes already.
+      if (!is_valid_utf8(v)) {
+        if (!encoding_told) add(DiscrepancyCode::encoding, i, display_safe(v), "");
+        continue;
+      }
       if (v.size() > RowChecker::kMaxFieldBytes) {
         add(DiscrepancyCode::field_too_long, i, v.substr(0, 40),
             std::to_string(v.size()) + " bytes; at most " +
@@ -165,6 +175,7 @@ class KindChecker : public RowSink {
     // row keeps its state ID), so that the plan keeps its committed row as it was rather than
     // reading it as gone.
     if (row.broken) {
+      broken_lines_.insert(row.line);
       for (std::size_t k : info_.key) {
         const std::string_view v = k < row.extras.size() ? row.extras[k] : std::string_view();
         if (v.size() <= RowChecker::kMaxFieldBytes && is_valid_utf8(v)) values_[k] = std::string(v);
@@ -197,15 +208,20 @@ class KindChecker : public RowSink {
     ++result_.counts.rows_read;
   }
 
+  // The lines that could not be split: their keys are a best effort, not a duplicate's.
+  const std::unordered_set<std::uint32_t>& broken_lines() const { return broken_lines_; }
+
  private:
   const EntityKindInfo& info_;
   const KindFormat& format_;
   KindCheckResult& result_;
   std::vector<std::string> values_;
+  std::unordered_set<std::uint32_t> broken_lines_;
 };
 
 // Rejects every row whose key another row has too, naming their lines.
-void flag_duplicate_keys(KindCheckResult& result) {
+void flag_duplicate_keys(KindCheckResult& result,
+                         const std::unordered_set<std::uint32_t>& broken_lines) {
   const EntityKindInfo& info = kind_info(result.kind);
   EntityTable& t = result.rows;
   std::unordered_map<std::string, std::vector<EntityTable::Index>> by_key;
@@ -218,7 +234,7 @@ void flag_duplicate_keys(KindCheckResult& result) {
       if (i != 0) k += '\x1f';
       k += v;
     }
-    if (complete) by_key[k].push_back(r);
+    if (complete && !broken_lines.contains(t.line(r))) by_key[k].push_back(r);
   }
   for (auto& [k, rows] : by_key) {
     if (rows.size() < 2) continue;
@@ -250,7 +266,8 @@ void flag_duplicate_keys(KindCheckResult& result) {
                    [](const Discrepancy& a, const Discrepancy& b) { return a.line < b.line; });
 }
 
-KindCheckResult finish(KindCheckResult result) {
+KindCheckResult finish(KindCheckResult result,
+                       const std::unordered_set<std::uint32_t>& broken_lines = {}) {
   if (result.refused()) {
     // A file of a kind with no rows is refused as a students' file is: read as it is, it would
     // end every row of its kind. Its reason names the kind.
@@ -260,7 +277,7 @@ KindCheckResult finish(KindCheckResult result) {
     result.counts = CheckCounts{};
     return result;
   }
-  flag_duplicate_keys(result);
+  flag_duplicate_keys(result, broken_lines);
   return result;
 }
 
@@ -304,25 +321,24 @@ KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
   result.list_separator = format.list_separator;
   KindChecker checker(kind, format, result);
   result.file = RosterReader(reader_format(kind, format)).read_file(path, checker);
-  return finish(std::move(result));
+  return finish(std::move(result), checker.broken_lines());
 }
 
 KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows) {
   KindCheckResult result(rows.kind);
   result.list_separator = format.list_separator;
   result.file = rows.file;
-  if (!rows.file.refusal) {
-    KindChecker checker(rows.kind, format, result);
-    RawRow raw;
-    for (const LayoutRow& row : rows.rows) {
-      raw.line = row.line;
-      raw.extras.assign(row.values.begin(), row.values.end());
-      raw.problems = row.problems;
-      raw.broken = row.broken;
-      checker.on_row(raw);
-    }
+  if (rows.file.refusal) return finish(std::move(result));
+  KindChecker checker(rows.kind, format, result);
+  RawRow raw;
+  for (const LayoutRow& row : rows.rows) {
+    raw.line = row.line;
+    raw.extras.assign(row.values.begin(), row.values.end());
+    raw.problems = row.problems;
+    raw.broken = row.broken;
+    checker.on_row(raw);
   }
-  return finish(std::move(result));
+  return finish(std::move(result), checker.broken_lines());
 }
 
 KindFormat layout_kind_format(EntityKind kind, Encoding encoding) {
@@ -345,7 +361,7 @@ KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std:
   result.list_separator = format.list_separator;
   KindChecker checker(kind, format, result);
   result.file = RosterReader(reader_format(kind, format)).read_bytes(name, bytes, checker);
-  return finish(std::move(result));
+  return finish(std::move(result), checker.broken_lines());
 }
 
 }  // namespace rosterd

@@ -147,6 +147,10 @@ TEST_CASE("integration: a whole roster over three nights, exact per kind, held, 
   REQUIRE(e.exit_status == 0);
   CHECK(e.out.find("    run 1: added\n") != std::string::npos);
   CHECK(e.out.find(": updated (start_date), rolled back by run ") != std::string::npos);
+  const ProcessResult apart = run_process(ROSTERD_BIN, {"record", "--config", config.string(),
+                                                        "enrollments", "SEC1", sid(2), "student"});
+  // The same row, named by three arguments: the same values and history.
+  CHECK(apart.out.substr(apart.out.find('\n')) == e.out.substr(e.out.find('\n')));
   const ProcessResult unknown = record("staff", "T99");
   CHECK(unknown.exit_status == 2);
   CHECK(unknown.err.find("feed k has no staff member T99.") != std::string::npos);

@@ -167,9 +167,10 @@ TEST_CASE("layout kinds: Clever's courses and terms from sections.csv, students 
   // A section without a name is called by its course's; every teacher column is read.
   CHECK(shown(read[2]) == std::vector<std::string>{"2: S1|7|M6|Fall|Math 6||T1,T3|active",
                                                    "3: S2|7|M6|Fall|Math 6 B||T2,T1|active"});
-  // A Student_id students.csv lacks is kept as it is, for the check to name.
+  // A Student_id students.csv lacks is shown with its column (no student's key), for the check
+  // to name as unknown.
   CHECK(shown(read[3]) ==
-        std::vector<std::string>{"2: S1|9000000001|student||", "3: S2|555|student||"});
+        std::vector<std::string>{"2: S1|9000000001|student||", "3: S2|Student_id 555|student||"});
   CHECK(shown(read[4]) == std::vector<std::string>{"2: G1|Di Anne|Lee|||active"});
   CHECK(shown(read[5]) == std::vector<std::string>{"2: G1|9000000001|Parent|Y|"});
 }
@@ -231,7 +232,7 @@ TEST_CASE("layout kinds: a feed keying students by another column names them by 
   const std::string enrollments =
       "sourcedId,classSourcedId,userSourcedId,role,beginDate,endDate\n"
       "E1,C1,U1,student,9/1/2026,12/18/2026\nE2,C1,T1,teacher,,\n"
-      "E3,C1,U1,student,10/1/2026,1/15/2027\n";
+      "E3,C1,U1,student,10/1/2026,1/15/2027\nE4,C1,U9,student,,\n";
   const RosterSet set = set_of({{"manifest.csv", manifest},
                                 {"users.csv", users},
                                 {"roles.csv", roles},
@@ -242,8 +243,10 @@ TEST_CASE("layout kinds: a feed keying students by another column names them by 
                                       kinds, "identifier");
   CHECK(shown(read[0]) == std::vector<std::string>{"3: T1||Cy|Park|||teacher|S1|active"});
   // The dates compared as days: 9/1 is before 10/1, 1/15/2027 after 12/18/2026.
-  CHECK(shown(read[1]) ==
-        std::vector<std::string>{"2: C1|ST-1|student|9/1/2026|1/15/2027", "3: C1|T1|teacher||"});
+  // A student the students' file does not key is shown by their sourcedId, which no key is.
+  CHECK(shown(read[1]) == std::vector<std::string>{"2: C1|ST-1|student|9/1/2026|1/15/2027",
+                                                   "3: C1|T1|teacher||",
+                                                   "5: C1|sourcedId U9|student||"});
   CHECK(shown(read[2]) == std::vector<std::string>{"2: P1|ST-1|parent||"});
 }
 
@@ -255,4 +258,37 @@ TEST_CASE("layout kinds: School Data Sync guardians without their links") {
   const std::vector<EntityKind> kinds = {EntityKind::guardians};
   const auto read = read_layout_kinds(*find_format_preset("sds-v2.1"), set, Encoding::utf8, kinds);
   CHECK(shown(read[0]) == std::vector<std::string>{"3: G1|Di|Lee|||active"});
+}
+
+TEST_CASE("layout kinds: a broken line never makes a duplicate, bad bytes are told") {
+  const std::string manifest = "propertyName,value\nfile.enrollments,bulk\n";
+  const std::string enrollments =
+      "sourcedId,classSourcedId,userSourcedId,role,beginDate,endDate\n"
+      "E1,C1,U1,student,2026-09-01,\nE3,C1,U1,student,2027-01-04,,extra\n";
+  const std::vector<EntityKind> kinds = {EntityKind::enrollments};
+  const auto read =
+      read_layout_kinds(*find_format_preset("oneroster-1.1"),
+                        set_of({{"manifest.csv", manifest}, {"enrollments.csv", enrollments}}),
+                        Encoding::utf8, kinds);
+  // One enrollment, rejected (its committed row kept) with the broken line's problem; no
+  // duplicate.
+  REQUIRE(read[0].rows.size() == 1);
+  CHECK(read[0].rows[0].broken);
+  const KindCheckResult k =
+      check_layout_kind(layout_kind_format(EntityKind::enrollments, Encoding::utf8), read[0]);
+  CHECK(k.counts.rows_rejected == 1);
+  REQUIRE(k.discrepancies.size() == 1);
+  CHECK(k.discrepancies[0].code == DiscrepancyCode::column_count);
+
+  // A contact's name with bytes that are not UTF-8, taken from students.csv into a guardian.
+  const std::string students =
+      "Student_id,State_id,Contact_sis_id,Contact_name\n100,9000000001,G1,Di \xff Lee\n";
+  const std::vector<EntityKind> guardians = {EntityKind::guardians};
+  const auto g = read_layout_kinds(*find_format_preset("clever"),
+                                   set_of({{"students.csv", students}}), Encoding::utf8, guardians);
+  const KindCheckResult gk =
+      check_layout_kind(layout_kind_format(EntityKind::guardians, Encoding::utf8), g[0]);
+  CHECK(gk.counts.rows_rejected == 1);
+  REQUIRE_FALSE(gk.discrepancies.empty());
+  CHECK(gk.discrepancies[0].code == DiscrepancyCode::encoding);
 }
