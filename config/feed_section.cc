@@ -408,7 +408,22 @@ std::set<std::string, std::less<>> platform_codes(const YamlNode& n,
 void parse_scope(const YamlNode& n, FeedScope& s, const ReferenceSet& ref,
                  const std::filesystem::path& base) {
   n.expect_keys({"campuses", "exclude_campuses", "grades", "exclude_grades", "exclude_students",
-                 "out_of_scope"});
+                 "out_of_scope", "sections", "exclude_sections", "courses", "exclude_courses",
+                 "terms", "exclude_terms"});
+  // The district's section IDs, course codes and term IDs, as its files write them.
+  const auto ids = [&](const char* key, const char* other, std::set<std::string, std::less<>>& to,
+                       const std::set<std::string, std::less<>>& already) {
+    if (n[key].is_null()) return;
+    for (const std::string& id : n[key].as_string_list())
+      to.insert(std::string(trim(id)));
+    if (!already.empty()) n[key].fail(std::string("goes with ") + other + ": use one of the two.");
+  };
+  ids("sections", "exclude_sections", s.sections, s.exclude_sections);
+  ids("exclude_sections", "sections", s.exclude_sections, s.sections);
+  ids("courses", "exclude_courses", s.courses, s.exclude_courses);
+  ids("exclude_courses", "courses", s.exclude_courses, s.courses);
+  ids("terms", "exclude_terms", s.terms, s.exclude_terms);
+  ids("exclude_terms", "terms", s.exclude_terms, s.terms);
   s.campuses = platform_codes(n["campuses"], ref.campuses, "campus");
   s.exclude_campuses = platform_codes(n["exclude_campuses"], ref.campuses, "campus");
   s.grades = platform_codes(n["grades"], ref.grades, "grade");
@@ -558,6 +573,11 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_report_policy(n["report"], feed.report);
   parse_identity(n["identity"], feed.identity);
   parse_scope(n["scope"], feed.rules.scope, feed.reference, base);
+  if (feed.rules.scope.filters_sections() && feed.kinds.find(EntityKind::sections) == nullptr) {
+    n["scope"].fail(
+        "scopes sections, courses or terms, but the feed takes no sections: add sections to "
+        "kinds:, or take the section keys out of scope:.");
+  }
   parse_import_rules(n["import"], feed.rules.import);
   parse_per_campus(n["per_campus"], feed, smtp_configured);
   for (Field f : feed.identity.match_on) {

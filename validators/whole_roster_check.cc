@@ -27,30 +27,16 @@ CheckResult refused_set(const RosterSet& set, std::string name, Discrepancy why)
   return r;
 }
 
-// Leaves out of `k` the rows that name a student in `excluded` (an enrollment's person, a
-// guardian link's student), with their discrepancies: they go with the student.
-void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& excluded) {
+// Leaves out of `k` the rows `drop` names (by index), with their discrepancies, counting them
+// as out of scope: they are not the feed's.
+template <typename Drop>
+void drop_rows(KindCheckResult& k, Drop drop) {
   const EntityKindInfo& info = kind_info(k.kind);
-  std::vector<std::size_t> student_fields;
-  for (std::size_t f = 0; f < info.fields.size(); ++f) {
-    if (info.fields[f].refers_to == Referent::students ||
-        info.fields[f].refers_to == Referent::people)
-      student_fields.push_back(f);
-  }
-  if (student_fields.empty() || excluded.empty()) return;
   EntityTable kept(info.fields.size());
   std::unordered_set<std::uint32_t> dropped_lines;
   std::vector<std::string_view> values(info.fields.size());
   for (EntityTable::Index r = 0; r < k.rows.size(); ++r) {
-    // A person is a student's only in the student role (a teacher may share an ID's digits).
-    const auto role = entity_field(info, "role");
-    bool drop = false;
-    for (std::size_t f : student_fields) {
-      const bool as_student = info.fields[f].refers_to == Referent::students ||
-                              (role && iequals(k.rows.get(r, *role), "student"));
-      drop = drop || (as_student && excluded.contains(k.rows.get(r, f)));
-    }
-    if (drop) {
+    if (drop(r)) {
       dropped_lines.insert(k.rows.line(r));
       continue;
     }
@@ -62,13 +48,65 @@ void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& e
   if (dropped_lines.empty()) return;
   std::erase_if(k.discrepancies,
                 [&](const Discrepancy& d) { return dropped_lines.contains(d.line); });
-  k.rows_out_of_scope = static_cast<std::uint32_t>(dropped_lines.size());
+  k.rows_out_of_scope += static_cast<std::uint32_t>(dropped_lines.size());
   k.rows = std::move(kept);
   k.counts.rows_read = static_cast<std::uint32_t>(k.rows.size());
   k.counts.rows_rejected = 0;
   for (EntityTable::Index r = 0; r < k.rows.size(); ++r)
     if (k.rows.rejected(r)) ++k.counts.rows_rejected;
   recount_rows_warned(k);
+}
+
+// Leaves out of `k` the rows that name a student in `excluded` (an enrollment's person, a
+// guardian link's student), with their discrepancies: they go with the student.
+void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& excluded) {
+  const EntityKindInfo& info = kind_info(k.kind);
+  std::vector<std::size_t> student_fields;
+  for (std::size_t f = 0; f < info.fields.size(); ++f) {
+    if (info.fields[f].refers_to == Referent::students ||
+        info.fields[f].refers_to == Referent::people)
+      student_fields.push_back(f);
+  }
+  if (student_fields.empty() || excluded.empty()) return;
+  // A person is a student's only in the student role (a teacher may share an ID's digits).
+  const auto role = entity_field(info, "role");
+  drop_rows(k, [&](EntityTable::Index r) {
+    for (std::size_t f : student_fields) {
+      const bool as_student = info.fields[f].refers_to == Referent::students ||
+                              (role && iequals(k.rows.get(r, *role), "student"));
+      if (as_student && excluded.contains(k.rows.get(r, f))) return true;
+    }
+    return false;
+  });
+}
+
+// Leaves out the sections the feed's scope does not take (by section, course or term) and the
+// enrollments in them.
+void leave_out_sections(std::vector<KindCheckResult>& kinds, const FeedScope& scope) {
+  KindCheckResult* sections = nullptr;
+  KindCheckResult* enrollments = nullptr;
+  for (KindCheckResult& k : kinds) {
+    if (k.kind == EntityKind::sections) sections = &k;
+    if (k.kind == EntityKind::enrollments) enrollments = &k;
+  }
+  if (sections == nullptr) return;
+  const EntityKindInfo& s = kind_info(EntityKind::sections);
+  const std::size_t id = *entity_field(s, "section_id");
+  const std::size_t course = *entity_field(s, "course_code");
+  const std::size_t term = *entity_field(s, "term_id");
+  std::unordered_set<std::string> out;
+  drop_rows(*sections, [&](EntityTable::Index r) {
+    if (scope.takes_section(sections->rows.get(r, id), sections->rows.get(r, course),
+                            sections->rows.get(r, term)))
+      return false;
+    out.emplace(sections->rows.get(r, id));
+    return true;
+  });
+  if (enrollments == nullptr || out.empty()) return;
+  const std::size_t section = *entity_field(kind_info(EntityKind::enrollments), "section_id");
+  drop_rows(*enrollments, [&](EntityTable::Index r) {
+    return out.contains(std::string(enrollments->rows.get(r, section)));
+  });
 }
 
 Discrepancy missing(const std::string& file, std::string_view what) {
@@ -103,6 +141,7 @@ void check_across(CheckResult& result, const RowChecker& checker, const CheckRun
   }
   for (KindCheckResult& k : result.kinds)
     leave_out(k, excluded);
+  if (scope != nullptr && scope->filters_sections()) leave_out_sections(result.kinds, *scope);
   SetKeys keys;
   keys.student = [&](std::string_view id) { return accepted.contains(id); };
   keys.rejected_student = [&](std::string_view id) -> std::uint32_t {

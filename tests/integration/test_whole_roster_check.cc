@@ -225,6 +225,27 @@ TEST_CASE("integration: an opted-out student's rows of other kinds go with them,
   CHECK(said);
 }
 
+TEST_CASE("integration: a section out of the feed's scope goes with its enrollments, unreported") {
+  TempDir dir;
+  const auto config = whole_roster_config(dir.path(),
+                                          "{staff: {}, courses: {}, terms: {}, sections: {}, "
+                                          "enrollments: {}}\n"
+                                          "    scope: {exclude_courses: [C1]}");
+  const auto j = check(config, copy_set(dir.path(), "district"), "2026-09-01", 1);
+  std::map<std::string, nlohmann::json> kinds;
+  for (const auto& k : j["kinds"])
+    kinds[k["kind"].get<std::string>()] = k;
+  // SEC1 (course C1) and its five enrollments are left out, their findings with them (the
+  // unknown student, the staff member enrolled as a student); the others are told as before.
+  CHECK(kinds["sections"]["counts"]["rows_out_of_scope"] == 1);
+  CHECK(kinds["sections"]["counts"]["rows_read"] == 3);
+  CHECK(kinds["enrollments"]["counts"]["rows_out_of_scope"] == 5);
+  CHECK(kinds["enrollments"]["counts"]["rows_read"] == 1);
+  const auto f = findings(j);
+  CHECK(f.at("enrollments") == std::multiset<std::string>{"7 unknown_reference section_id"});
+  CHECK(kinds["courses"]["counts"]["rows_out_of_scope"] == 0);  // a course is not a section
+}
+
 TEST_CASE("integration: a folder holding one kind's file twice, in two spellings, is refused") {
   TempDir dir;
   const auto config = whole_roster_config(dir.path());

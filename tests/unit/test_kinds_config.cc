@@ -144,3 +144,20 @@ TEST_CASE("kinds: a standard layout's kinds are read from its own files, in its 
   CHECK(clever.feed("a").kinds.find(EntityKind::terms)->format.other_date_formats ==
         std::vector<std::string>{"%m/%d/%Y"});
 }
+
+TEST_CASE("kinds: scope by section, course or term needs sections, one of include or exclude") {
+  const Config c = parse(
+      "    mode: test\n    kinds: {sections: {}}\n"
+      "    scope: {courses: [ALG1, BIO], exclude_terms: [\"2026-S2\"]}\n");
+  const FeedScope& s = c.feed("a").rules.scope;
+  CHECK(s.filters_sections());
+  CHECK_FALSE(s.filters());  // the students' scope is untouched
+  CHECK(s.takes_section("SEC1", "ALG1", "2026-S1"));
+  CHECK_FALSE(s.takes_section("SEC1", "ALG1", "2026-S2"));
+  CHECK_FALSE(s.takes_section("SEC1", "ART", "2026-S1"));
+  CHECK(error_for("    mode: test\n    kinds: {staff: {}}\n    scope: {sections: [SEC1]}\n")
+            .find("the feed takes no sections: add sections to kinds:") != std::string::npos);
+  CHECK(error_for("    mode: test\n    kinds: {sections: {}}\n"
+                  "    scope: {courses: [A], exclude_courses: [B]}\n")
+            .find("goes with") != std::string::npos);
+}
