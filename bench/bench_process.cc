@@ -15,6 +15,19 @@ extern char** environ;
 
 namespace rosterd::bench {
 
+void keep_best(Measured& best, const Measured& m) {
+  if (best.exit_status == -1 || m.seconds < best.seconds) {
+    const long rss = std::max(best.peak_rss_kib, m.peak_rss_kib);
+    best = m;
+    best.peak_rss_kib = rss;
+  }
+}
+
+void remove_sqlite(const std::string& db) {
+  for (const char* suffix : {"", "-wal", "-shm"})
+    std::remove((db + suffix).c_str());
+}
+
 Measured measure(const std::vector<std::string>& args) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);

@@ -15,6 +15,13 @@ struct Measured {
 // Runs `argv` (argv[0] is the program path) with stdout to /dev/null.
 Measured measure(const std::vector<std::string>& argv);
 
+// Keeps in `best` the faster of it and `m`, with the larger of their peak RSS (a first `best`,
+// never measured, exit_status -1, takes `m`).
+void keep_best(Measured& best, const Measured& m);
+
+// Removes a SQLite store and its -wal and -shm files.
+void remove_sqlite(const std::string& db);
+
 }  // namespace rosterd::bench
 
 namespace rosterd::bench {

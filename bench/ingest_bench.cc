@@ -59,17 +59,8 @@ int main(int argc, char** argv) {
               static_cast<double>(std::filesystem::file_size(night1)) / 1e6, night1.c_str(), runs);
 
   const auto db = dir / "roster.db";
-  const auto remove_store = [&] {
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(db.string() + suffix);
-  };
-  const auto keep_best = [](bench::Measured& best, const bench::Measured& m) {
-    if (best.exit_status == -1 || m.seconds < best.seconds) {
-      const long rss = std::max(best.peak_rss_kib, m.peak_rss_kib);
-      best = m;
-      best.peak_rss_kib = rss;
-    }
-  };
+  const auto remove_store = [&] { bench::remove_sqlite(db.string()); };
+  using bench::keep_best;
   const auto ingest = [&](const std::filesystem::path& file) {
     return bench::measure({ROSTERD_BIN, "ingest", "--config", config.string(), "--feed", "gen",
                            "--as-of", testing::kGeneratorAsOf, file.string()});
