@@ -537,7 +537,7 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   }
   n.expect_keys({"mode", "format", "reference", "checks", "policy", "source", "notify", "report",
                  "schedule", "identity", "scope", "import", "per_campus", "school_year", "expect",
-                 "kinds"});
+                 "kinds", "people"});
   FeedConfig feed;
   feed.name = name;
   if (!n["mode"].is_null())
@@ -561,6 +561,33 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   parse_school_year(n["school_year"], feed.rollover, feed.blackout);
   parse_expect(n["expect"], feed.expect_students, feed.expect_kinds);
   parse_kinds(n["kinds"], feed.format, feed.kinds);
+  if (const YamlNode people = n["people"]; !people.is_null()) {
+    if (feed.kinds.find(EntityKind::staff) == nullptr ||
+        feed.kinds.find(EntityKind::guardians) == nullptr) {
+      people.fail(
+          "tells staff members who are guardians too: the feed must take staff and "
+          "guardians (kinds:).");
+    }
+    people.expect_keys({"key"});
+    PersonKey key{false, false, false, false};
+    for (const std::string& part : people["key"].as_string_list()) {
+      if (part == "email") {
+        key.email = true;
+      } else if (part == "name") {
+        key.name = true;
+      } else if (part == "phone") {
+        key.phone = true;
+      } else if (part == "id") {
+        key.id = true;
+      } else {
+        people["key"].fail("\"" + part +
+                           "\" is not a part of a person key: use email, name, "
+                           "phone or id.");
+      }
+    }
+    if (key.empty()) people["key"].fail("names no part: give email, name, phone or id.");
+    feed.kinds.person_key = key;
+  }
   for (const auto& [kind, count] : feed.expect_kinds) {
     if (feed.kinds.find(kind) == nullptr) {
       n["expect"][kind_info(kind).name].fail(

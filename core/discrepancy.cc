@@ -48,6 +48,7 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"section_without_students", Severity::warning, false},
     {"guardian_no_contact", Severity::warning, false},
     {"guardian_shared_email", Severity::warning, false},
+    {"person_in_two_roles", Severity::warning, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -282,6 +283,11 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
       return Field_ + has_value_which + " is also the address of " + d.detail +
              ", who shares no student with this guardian: mail for one family would reach "
              "another. Correct the address in the SIS (both guardians are still taken).";
+    case C::person_in_two_roles:
+      return "The guardian is also " + d.detail +
+             ": one person in two roles, whom the platform gives one account with both. If they "
+             "are two people, give each their own email in the SIS (the guardian is still "
+             "taken).";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -365,6 +371,8 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Enter the guardian's email or phone number in the SIS.";
     case C::guardian_shared_email:
       return "Give each guardian their own email address in the SIS.";
+    case C::person_in_two_roles:
+      return "Nothing, if they are one person; otherwise give each their own email in the SIS.";
   }
   return "";
 }

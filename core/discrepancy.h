@@ -70,9 +70,13 @@ enum class DiscrepancyCode : std::uint8_t {
   // guardian's key and line): mail meant for one family would reach another.
   guardian_no_contact,
   guardian_shared_email,
+  // Row level, warning: a guardian who is also a staff member, their person key agreeing (detail:
+  // the staff member's key, line and file, and the key's parts): one person in two roles, one
+  // account with both.
+  person_in_two_roles,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 33;
+inline constexpr std::size_t kDiscrepancyCodeCount = 34;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

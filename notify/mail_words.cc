@@ -127,6 +127,8 @@ std::string code_title(DiscrepancyCode code) {
       return "Guardians no message can reach";
     case C::guardian_shared_email:
       return "One email address on two families' guardians";
+    case C::person_in_two_roles:
+      return "Guardians who are also staff members";
   }
   return std::string(code_name(code));
 }

@@ -48,6 +48,16 @@ struct KindMember {
   KindFormat format;
 };
 
+// What makes a staff member and a guardian one person (validators/people_roles.h): the parts of
+// the key, each of which must agree.
+struct PersonKey {
+  bool email = true;
+  bool name = true;
+  bool phone = true;
+  bool id = false;
+  bool empty() const { return !email && !name && !phone && !id; }
+};
+
 // The kinds a feed takes beside students. With none, the feed takes a students' file as it always
 // has; with some, every delivery is a set (a folder or a zip) holding the students' file and one
 // file a kind, each required: a set without one is refused whole, never read as if that kind
@@ -60,6 +70,8 @@ struct RosterKinds {
   std::string layout;
   // In EntityKind order, each kind at most once.
   std::vector<KindMember> members;
+  // feeds.NAME.people.key: default email, name and phone.
+  PersonKey person_key;
 
   bool empty() const { return members.empty(); }
   const KindMember* find(EntityKind kind) const;

@@ -13,6 +13,7 @@
 #include "parsers/set_reading.h"
 #include "validators/feed_scope.h"
 #include "validators/guardian_contacts.h"
+#include "validators/people_roles.h"
 #include "validators/set_references.h"
 
 namespace rosterd {
@@ -151,6 +152,7 @@ void check_across(CheckResult& result, const RowChecker& checker, const CheckRun
   keys.school = [&](std::string_view code) { return checker.campus_code(code).has_value(); };
   check_set_references(result.kinds, keys);
   check_guardian_contacts(result.kinds);
+  check_people_in_two_roles(result.kinds, run.kinds->person_key);
 }
 
 // Two members of one name, however spelled, leave which to read to chance: refused.

@@ -160,7 +160,7 @@ TEST_CASE("bad configs are refused with the file, line and key") {
         "rosterd.yaml:4: feeds.demo.colour: unknown key \"colour\". Allowed here: mode, format, "
         "reference, "
         "checks, policy, source, notify, report, schedule, identity, scope, import, per_campus, "
-        "school_year, expect, kinds.");
+        "school_year, expect, kinds, people.");
   CHECK(error_for(kFeedHead + "    mode: production\n")
             .find("rosterd.yaml:3: feeds.demo.mode: must be one of live, test") == 0);
   CHECK(error_for(kFeedHead + "    format: {delimiter: \"||\"}\n")
