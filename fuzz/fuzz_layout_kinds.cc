@@ -53,14 +53,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   RosterSet set;
   switch (layout) {
     case 0:
-      set = fuzz::cut_into_set(input, {"manifest.csv", "users.csv", "orgs.csv",
-                                       "demographics.csv", "courses.csv", "academicSessions.csv",
-                                       "classes.csv", "enrollments.csv"});
+      set = fuzz::cut_into_set(
+          input, {"manifest.csv", "users.csv", "orgs.csv", "demographics.csv", "courses.csv",
+                  "academicSessions.csv", "classes.csv", "enrollments.csv"});
       break;
     case 1:
-      set = fuzz::cut_into_set(input, {"manifest.csv", "users.csv", "roles.csv", "orgs.csv",
-                                       "demographics.csv", "courses.csv", "academicSessions.csv",
-                                       "classes.csv", "enrollments.csv"});
+      set = fuzz::cut_into_set(
+          input, {"manifest.csv", "users.csv", "roles.csv", "orgs.csv", "demographics.csv",
+                  "courses.csv", "academicSessions.csv", "classes.csv", "enrollments.csv"});
       break;
     case 2:
       set = fuzz::cut_into_set(input, {"users.csv", "roles.csv", "orgs.csv", "demographics.csv",
