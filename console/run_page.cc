@@ -214,6 +214,25 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
     }
     body += "</tbody></table></div>";
   }
+  if (!s.kinds.empty()) {
+    body +=
+        "<h2>Other kinds</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "
+        "aria-label=\"Table, scrolls sideways\"><table><caption>This run's staff, sections, "
+        "enrollments and guardians: the rows of each file and what they change</caption><thead>"
+        "<tr><th scope=\"col\">Kind</th><th scope=\"col\">Rows</th><th "
+        "scope=\"col\">Rejected</th><th scope=\"col\">With warnings</th><th "
+        "scope=\"col\">Added</th><th scope=\"col\">Updated</th><th "
+        "scope=\"col\">Deactivated</th><th scope=\"col\">Reactivated</th></tr></thead><tbody>";
+    for (const KindRunCounts& k : s.kinds) {
+      body += "<tr><th scope=\"row\">" + html(std::string(kind_info(k.kind).name)) + "</th><td>" +
+              thousands(k.check.rows_read) + "</td><td>" + thousands(k.check.rows_rejected) +
+              "</td><td>" + thousands(k.check.rows_warned) + "</td><td>" + thousands(k.plan.added) +
+              "</td><td>" + thousands(k.plan.updated) + "</td><td>" +
+              thousands(k.plan.deactivated) + "</td><td>" + thousands(k.plan.reactivated) +
+              "</td></tr>";
+    }
+    body += "</tbody></table></div>";
+  }
   if (!r.trips.empty()) {
     body +=
         "<h2>Safeguards that tripped</h2><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" "

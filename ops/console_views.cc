@@ -116,6 +116,7 @@ RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id
       name = campuses->table().name(c.campus);
     s.schools.emplace_back(std::move(c), std::move(name));
   }
+  s.kinds = store.entities().counts(id);
   std::size_t matching = 0;
   store.pages().discrepancies(id, {}, 0, 0, matching);
   s.discrepancies = matching;

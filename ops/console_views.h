@@ -42,6 +42,9 @@ struct RunSummary {
   // Its counts by school, each with the school's name from the feed's campus table ("" when
   // the table has none, or the feed is no longer configured).
   std::vector<std::pair<CampusCounts, std::string>> schools;
+  // Each other kind's counts (kinds:; docs/whole-roster.md), in kind order; empty for a run of
+  // students alone.
+  std::vector<KindRunCounts> kinds;
 };
 // Throws NotFoundError when there is no run `id`.
 RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id);

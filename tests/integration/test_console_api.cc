@@ -70,7 +70,7 @@ TEST_CASE("console API: each endpoint for each role, allowed and refused, nothin
       names.push_back(f["feed"]);
     return names;
   };
-  CHECK(feeds_of(W::kAdmin) == std::vector<std::string>{"gen", "north"});
+  CHECK(feeds_of(W::kAdmin) == std::vector<std::string>{"gen", "north", "west"});
   CHECK(feeds_of(W::kViewer) == std::vector<std::string>{"gen"});
   CHECK(feeds_of(W::kNorth) == std::vector<std::string>{"north"});
   const json gen = body(w.api(W::kViewer, "GET", "/api/v1/feeds"))["feeds"][0];
@@ -95,6 +95,18 @@ TEST_CASE("console API: each endpoint for each role, allowed and refused, nothin
   CHECK(w.api(W::kNorth, "GET", run_path(w.held_run)).status == 404);
   CHECK(w.api(W::kViewer, "GET", run_path(w.north_run)).status == 404);
   CHECK(w.api(W::kViewer, "GET", run_path(999999)).status == 404);
+  // A run of a feed that takes other kinds shows each kind's counts, in its page and its JSON.
+  const HttpAnswer west_page = w.api(W::kAdmin, "GET", "/runs/" + std::to_string(w.west_run));
+  REQUIRE(west_page.status == 200);
+  CHECK(west_page.body.find("<h2>Other kinds</h2>") != std::string::npos);
+  CHECK(west_page.body.find("<th scope=\"row\">staff</th><td>1</td><td>0</td><td>0</td><td>1</td>"
+                            "<td>0</td><td>0</td><td>0</td></tr>") != std::string::npos);
+  const json west_run = body(w.api(W::kAdmin, "GET", run_path(w.west_run)));
+  REQUIRE(west_run["kinds"].size() == 1);
+  CHECK(west_run["kinds"][0]["kind"] == "staff");
+  CHECK(west_run["kinds"][0]["counts"]["added"] == 1);
+  CHECK(w.api(W::kViewer, "GET", "/runs/" + std::to_string(w.west_run)).status == 404);
+  CHECK(body(w.api(W::kViewer, "GET", run_path(w.held_run))).count("kinds") == 0);
   // Another district's run and no run at all answer alike.
   CHECK(w.api(W::kViewer, "GET", run_path(999999)).body ==
         w.api(W::kViewer, "GET", run_path(w.north_run)).body);

@@ -40,16 +40,21 @@ std::int64_t last_run(const ConsoleWorld& w, const std::string& feed) {
 ConsoleWorld::ConsoleWorld(const std::string& extra_console) {
   port = free_loopback_port();
   std::filesystem::create_directories(tmp / "drop");
-  const std::string north =
-      "  north:\n    mode: live\n    format: {quote: double}\n    reference:\n"
-      "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
-      "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
-      "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n";
+  // north, and west (which takes staff beside its students: kinds:), share reference tables.
+  const auto north_reference_as = [](const std::string& feed) {
+    return "  " + feed +
+           ":\n    mode: live\n    format: {quote: double}\n    reference:\n"
+           "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
+           "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+           "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n";
+  };
+  const std::string north = north_reference_as("north");
   config = write_test_feed(tmp.path(),
                            "    schedule: {poll_every: 1h}\n"
                            "    source:\n      local: {dir: drop, stable_for: 0s}\n" +
-                               north + "console:\n  listen: 127.0.0.1:" + std::to_string(port) +
-                               "\n" + extra_console,
+                               north + north_reference_as("west") + "    kinds: {staff: {}}\n" +
+                               "console:\n  listen: 127.0.0.1:" + std::to_string(port) + "\n" +
+                               extra_console,
                            "live");
   const auto ingest = [&](const std::string& feed, const std::vector<Row>& rows,
                           const std::string& name) {
@@ -76,6 +81,17 @@ ConsoleWorld::ConsoleWorld(const std::string& extra_console) {
   REQUIRE(sql("SELECT decision FROM runs WHERE id = " + std::to_string(held_run)) == "held\n");
   ingest("north", twenty(), "north-1.txt");
   north_run = last_run(*this, "north");
+  // west: a set of the students and a staff member.
+  std::filesystem::create_directories(tmp / "west-1");
+  std::ofstream(tmp / "west-1" / "students.txt", std::ios::binary) << roster_text(twenty());
+  std::ofstream(tmp / "west-1" / "staff.txt", std::ios::binary)
+      << "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status\n"
+         "T1||Jo|Park|jo.park@district.org||teacher|101|A\n";
+  const ProcessResult west =
+      rosterd({"ingest", "--feed", "west", "--as-of", kGeneratorAsOf, (tmp / "west-1").string()});
+  INFO(west.out << west.err);
+  REQUIRE(west.exit_status == 0);
+  west_run = last_run(*this, "west");
 
   std::ofstream(tmp / "pw") << kPassword << '\n';
   const auto add = [&](const std::string& email, const std::string& role,

@@ -1,8 +1,9 @@
-// A district with a running console, for the console's API and browser tests: two feeds (gen,
-// polled from a local drop, and north), people of every role, API tokens, and a history made with
-// `rosterd ingest` before `rosterd run` starts: run 1 committed twenty students, run 2 committed
-// with a possible match (student 3 under a new state ID), run 3 held (four withdrawals, over
-// the 5% safeguard); north has one committed run of its own.
+// A district with a running console, for the console's API and browser tests: three feeds (gen,
+// polled from a local drop, north, and west, which takes staff beside its students), people of
+// every role, API tokens, and a history made with `rosterd ingest` before `rosterd run` starts: run
+// 1 committed twenty students, run 2 committed with a possible match (student 3 under a new state
+// ID), run 3 held (four withdrawals, over the 5% safeguard); north has one committed run of its
+// own.
 #pragma once
 
 #include <filesystem>
@@ -40,6 +41,7 @@ struct ConsoleWorld {
   std::int64_t held_run = 0;                  // gen's run 3
   std::int64_t match_run = 0;                 // gen's run 2, with the open alert
   std::int64_t north_run = 0;
+  std::int64_t west_run = 0;       // west takes staff too (kinds:): one committed run
   std::int64_t alert = 0;          // the open possible match of run 2
   std::string matched_id, new_id;  // its committed candidate and the row's new ID
   std::unique_ptr<ChildProcess> service;
