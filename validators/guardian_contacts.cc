@@ -8,16 +8,6 @@
 #include "core/text.h"
 
 namespace rosterd {
-namespace {
-
-KindCheckResult* find_kind(std::vector<KindCheckResult>& kinds, EntityKind kind) {
-  for (KindCheckResult& k : kinds)
-    if (k.kind == kind) return &k;
-  return nullptr;
-}
-
-}  // namespace
-
 void check_guardian_contacts(std::vector<KindCheckResult>& kinds) {
   KindCheckResult* guardians = find_kind(kinds, EntityKind::guardians);
   if (guardians == nullptr) return;

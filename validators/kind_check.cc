@@ -300,6 +300,12 @@ void recount_rows_warned(KindCheckResult& result) {
   result.counts.rows_warned = n;
 }
 
+KindCheckResult* find_kind(std::vector<KindCheckResult>& kinds, EntityKind kind) {
+  for (KindCheckResult& k : kinds)
+    if (k.kind == kind) return &k;
+  return nullptr;
+}
+
 KindFormat KindFormat::default_layout(EntityKind kind) {
   KindFormat f;
   for (const EntityField& field : kind_info(kind).fields)

@@ -117,6 +117,9 @@ KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows
 // commas, the students' encoding; its columns are rosterd's default headers (an export's).
 KindFormat layout_kind_format(EntityKind kind, Encoding encoding);
 
+// The result of `kind` among `kinds`; nullptr when the set has no file of it.
+KindCheckResult* find_kind(std::vector<KindCheckResult>& kinds, EntityKind kind);
+
 // Counts again the accepted rows with a warning (after a later check rejected rows or warned
 // on more).
 void recount_rows_warned(KindCheckResult& result);

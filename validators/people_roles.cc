@@ -9,12 +9,6 @@
 namespace rosterd {
 namespace {
 
-KindCheckResult* find_kind(std::vector<KindCheckResult>& kinds, EntityKind kind) {
-  for (KindCheckResult& k : kinds)
-    if (k.kind == kind) return &k;
-  return nullptr;
-}
-
 // Lower case, runs of spaces as one.
 std::string folded(std::string_view s) {
   std::string out;

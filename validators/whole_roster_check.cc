@@ -84,12 +84,8 @@ void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& e
 // Leaves out the sections the feed's scope does not take (by section, course or term) and the
 // enrollments in them.
 void leave_out_sections(std::vector<KindCheckResult>& kinds, const FeedScope& scope) {
-  KindCheckResult* sections = nullptr;
-  KindCheckResult* enrollments = nullptr;
-  for (KindCheckResult& k : kinds) {
-    if (k.kind == EntityKind::sections) sections = &k;
-    if (k.kind == EntityKind::enrollments) enrollments = &k;
-  }
+  KindCheckResult* sections = find_kind(kinds, EntityKind::sections);
+  KindCheckResult* enrollments = find_kind(kinds, EntityKind::enrollments);
   if (sections == nullptr) return;
   const EntityKindInfo& s = kind_info(EntityKind::sections);
   const std::size_t id = *entity_field(s, "section_id");
