@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unordered_set>
 
 #include "core/text.h"
 #include "planner/percent.h"
@@ -17,6 +16,13 @@ std::vector<std::string> row_values(const EntityTable& t, EntityTable::Index row
   for (std::size_t f = 0; f < t.fields(); ++f)
     v.emplace_back(t.get(row, f));
   return v;
+}
+
+bool same_values(const CommittedKindRows& committed, CommittedKindRows::Index c,
+                 const EntityTable& file, EntityTable::Index r) {
+  for (std::size_t f = 0; f < file.fields(); ++f)
+    if (committed.get(c, f) != file.get(r, f)) return false;
+  return true;
 }
 
 }  // namespace
@@ -59,81 +65,113 @@ std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values
   return key;
 }
 
-std::optional<std::string_view> student_named(EntityKind kind,
-                                              const std::vector<std::string>& values) {
-  const EntityKindInfo& info = kind_info(kind);
-  for (std::size_t f = 0; f < info.fields.size() && f < values.size(); ++f) {
-    if (info.fields[f].refers_to == Referent::students) return values[f];
-    if (info.fields[f].refers_to == Referent::people) {
-      const auto role = entity_field(info, "role");
-      if (role && *role < values.size() && iequals(values[*role], "student")) return values[f];
+namespace {
+
+// Where a kind's rows name a student: a field that refers to students, or one that refers to
+// people when the row's role field says "student".
+struct StudentField {
+  std::optional<std::size_t> field;
+  std::optional<std::size_t> role;
+
+  explicit StudentField(EntityKind kind) {
+    const EntityKindInfo& info = kind_info(kind);
+    for (std::size_t f = 0; f < info.fields.size(); ++f) {
+      if (info.fields[f].refers_to == Referent::students) {
+        field = f;
+        return;
+      }
+      if (info.fields[f].refers_to == Referent::people) {
+        const auto r = entity_field(info, "role");
+        if (!r) continue;
+        field = f;
+        role = r;
+        return;
+      }
     }
   }
-  return std::nullopt;
+
+  // `get(f)` gives the row's value of field f.
+  template <typename Get>
+  std::optional<std::string_view> named(const Get& get) const {
+    if (!field) return std::nullopt;
+    if (role && !iequals(get(*role), "student")) return std::nullopt;
+    return get(*field);
+  }
+};
+
+}  // namespace
+
+std::optional<std::string_view> student_named(EntityKind kind,
+                                              const std::vector<std::string>& values) {
+  const StudentField at(kind);
+  if (!at.field || *at.field >= values.size() || (at.role && *at.role >= values.size()))
+    return std::nullopt;
+  return at.named([&](std::size_t f) { return std::string_view(values[f]); });
 }
 
 KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed,
                    const StudentSettlement& students) {
   KindPlan plan;
   plan.kind = file.kind;
-  for (const auto& [key, row] : committed)
-    if (row.active) ++plan.counts.active_before;
-  std::unordered_set<std::string> listed;  // keys the set lists, accepted or rejected
-  listed.reserve(file.rows.size());
+  const StudentField at(file.kind);
+  for (CommittedKindRows::Index c = 0; c < committed.size(); ++c)
+    if (committed.active(c)) ++plan.counts.active_before;
+  std::vector<bool> listed(committed.size());  // committed rows the set lists, accepted or not
   for (EntityTable::Index r = 0; r < file.rows.size(); ++r) {
-    std::vector<std::string> values = row_values(file.rows, r);
-    std::string key = kind_row_key(file.kind, values);
-    const auto it = committed.find(key);
-    listed.insert(std::move(key));
+    const std::optional<CommittedKindRows::Index> it = committed.find(file.rows, r);
+    if (it) listed[*it] = true;
     if (file.rows.rejected(r)) {
-      if (it != committed.end()) ++plan.counts.kept_rejected;
+      if (it) ++plan.counts.kept_rejected;
       continue;
     }
     if (students) {
       // A row of a student the run leaves out of the roster waits with the student.
-      if (const auto student = student_named(file.kind, values);
+      if (const auto student = at.named([&](std::size_t f) { return file.rows.get(r, f); });
           student && !students.in_roster_after(*student)) {
         ++plan.counts.kept_for_student;
         continue;
       }
     }
-    if (it == committed.end()) {
+    if (!it) {
       ++plan.counts.added;
-      plan.changes.push_back({KindChangeType::added, {}, std::move(values)});
-    } else if (!it->second.active) {
+      plan.changes.push_back({KindChangeType::added, {}, row_values(file.rows, r)});
+    } else if (!committed.active(*it)) {
       ++plan.counts.reactivated;
-      plan.changes.push_back({KindChangeType::reactivated, it->second.values, std::move(values)});
-    } else if (it->second.values == values) {
+      plan.changes.push_back(
+          {KindChangeType::reactivated, committed.values(*it), row_values(file.rows, r)});
+    } else if (same_values(committed, *it, file.rows, r)) {
       ++plan.counts.unchanged;
     } else {
       ++plan.counts.updated;
-      plan.changes.push_back({KindChangeType::updated, it->second.values, std::move(values)});
+      plan.changes.push_back(
+          {KindChangeType::updated, committed.values(*it), row_values(file.rows, r)});
     }
   }
-  std::vector<const std::pair<const std::string, CommittedKindRow>*> gone;
-  for (const auto& entry : committed) {
-    if (!entry.second.active || listed.contains(entry.first)) continue;
+  std::vector<CommittedKindRows::Index> gone;
+  for (CommittedKindRows::Index c = 0; c < committed.size(); ++c) {
+    if (!committed.active(c) || listed[c]) continue;
     if (students) {
       // A student the run keeps though the file lacks them (a withdrawal held or suppressed)
       // keeps their rows too.
-      const auto student = student_named(file.kind, entry.second.values);
+      const auto student = at.named([&](std::size_t f) { return committed.get(c, f); });
       if (student && students.active_after(*student) && !students.listed(*student)) {
         ++plan.counts.kept_for_student;
         continue;
       }
     }
-    gone.push_back(&entry);
+    gone.push_back(c);
   }
-  std::sort(gone.begin(), gone.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  for (const auto* entry : gone) {
+  std::sort(gone.begin(), gone.end(), [&](CommittedKindRows::Index a, CommittedKindRows::Index b) {
+    return committed.key_less(a, b);
+  });
+  for (const CommittedKindRows::Index c : gone) {
     ++plan.counts.deactivated;
     if (students) {
-      const auto student = student_named(file.kind, entry->second.values);
+      const auto student = at.named([&](std::size_t f) { return committed.get(c, f); });
       if (student && !students.active_after(*student)) ++plan.counts.left_with_student;
     }
-    plan.changes.push_back(
-        {KindChangeType::deactivated, entry->second.values, entry->second.values});
+    std::vector<std::string> values = committed.values(c);
+    plan.changes.push_back({KindChangeType::deactivated, values, std::move(values)});
   }
   return plan;
 }

@@ -10,10 +10,10 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/entity_kind.h"
+#include "planner/committed_kind_rows.h"
 #include "planner/decision.h"
 #include "planner/policy.h"
 #include "validators/kind_check.h"
@@ -76,13 +76,11 @@ struct KindRunCounts {
   KindPlanCounts plan;
 };
 
-// A committed row of a kind: its values (the kind's field order) and whether it is active.
+// One committed row of a kind: its values (the kind's field order) and whether it is active.
 struct CommittedKindRow {
   std::vector<std::string> values;
   bool active = true;
 };
-// A kind's committed rows by row key (kind_row_key).
-using CommittedKindRows = std::unordered_map<std::string, CommittedKindRow>;
 
 // A row's key in the store: its key fields' values joined by the unit separator (no accepted
 // value holds one), so that a composite key cannot be read two ways.

@@ -21,13 +21,18 @@ std::vector<std::string> member(const std::string& id, const std::string& last =
   return {id, "", "Jo", last, "", "", "teacher", "101", "A"};
 }
 
+void put(CommittedKindRows& committed, const std::vector<std::string>& values, bool active = true) {
+  const std::vector<std::string_view> v(values.begin(), values.end());
+  committed.add(v, active);
+}
+
 }  // namespace
 
 TEST_CASE("kind plan: added, updated, unchanged, reactivated, deactivated, kept when rejected") {
-  CommittedKindRows committed;
-  for (const char* id : {"T1", "T2", "T3", "T4"})
-    committed.emplace(id, CommittedKindRow{member(id), true});
-  committed.emplace("T5", CommittedKindRow{member("T5"), false});
+  CommittedKindRows committed(EntityKind::staff);
+  for (const char* id : {"T4", "T2", "T3", "T1"})
+    put(committed, member(id));
+  put(committed, member("T5"), false);
   const KindPlan p = plan_kind(staff("T1||Jo|Park|||teacher|101|A\n"    // unchanged
                                      "T2||Jo|Lee|||teacher|101|A\n"     // updated
                                      "T3||Jo||||teacher|101|A\n"        // rejected: kept
@@ -57,10 +62,9 @@ TEST_CASE("kind plan: a composite key cannot be read two ways") {
 }
 
 TEST_CASE("kind safeguards: the kind's own limit, else the students'; a first load's count") {
-  CommittedKindRows committed;
+  CommittedKindRows committed(EntityKind::staff);
   for (int i = 0; i < 10; ++i)
-    committed.emplace("T" + std::to_string(i),
-                      CommittedKindRow{member("T" + std::to_string(i)), true});
+    put(committed, member("T" + std::to_string(i)));
   std::string rows;
   for (int i = 0; i < 9; ++i)
     rows += "T" + std::to_string(i) + "||Jo|Park|||teacher|101|A\n";
@@ -93,13 +97,13 @@ TEST_CASE("kind safeguards: the kind's own limit, else the students'; a first lo
 }
 
 TEST_CASE("kind safeguards: a file that updates nearly every row of a kind is held") {
-  CommittedKindRows committed;
+  CommittedKindRows committed(EntityKind::staff);
   std::string rows;
   for (int i = 0; i < 12; ++i) {
     const std::string id = "T" + std::to_string(i);
     std::vector<std::string> v = member(id);
     v[4] = id + "@district.org";
-    committed.emplace(id, CommittedKindRow{v, true});
+    put(committed, v);
     // Email and phone swapped by the export: every email refused and dropped.
     rows += id + "||Jo|Park|555-201-300" + std::to_string(i % 10) + "|" + id +
             "@district.org|teacher|101|A\n";
@@ -126,11 +130,9 @@ TEST_CASE("kind plan: a row waits for a student the run leaves out, not for an i
     REQUIRE_FALSE(r.refused());
     return r;
   };
-  CommittedKindRows committed;
-  committed.emplace(std::string("G1\x1fS1"),
-                    CommittedKindRow{{"G1", "S1", "mother", "Y", "Y"}, true});
-  committed.emplace(std::string("G3\x1fS3"),
-                    CommittedKindRow{{"G3", "S3", "mother", "Y", "Y"}, true});
+  CommittedKindRows committed(EntityKind::guardian_links);
+  put(committed, {"G3", "S3", "mother", "Y", "Y"});
+  put(committed, {"G1", "S1", "mother", "Y", "Y"});
   StudentSettlement s;
   // S1 is in the roster but inactive (withdrawn, listed with status I); S2 is held for review
   // (not added); S3 is kept though the file lacks them (a held withdrawal).
@@ -142,4 +144,44 @@ TEST_CASE("kind plan: a row waits for a student the run leaves out, not for an i
   CHECK(p.counts.added == 0);             // S2's link waits with S2
   CHECK(p.counts.deactivated == 0);       // S3's link stays while S3's withdrawal waits
   CHECK(p.counts.kept_for_student == 2);  // S2's and S3's
+}
+
+TEST_CASE("committed kind rows: found by every key field, through growth, ordered by key") {
+  CommittedKindRows committed(EntityKind::guardian_links);
+  put(committed, {"ab", "c", "mother", "Y", "Y"});
+  put(committed, {"a", "bc", "father", "N", "Y"}, false);
+  for (int i = 0; i < 1000; ++i)
+    put(committed, {"G" + std::to_string(i), "S" + std::to_string(i), "aunt", "N", "N"});
+  CHECK(committed.size() == 1002);
+  const std::vector<std::string_view> ab_c{"ab", "c"};
+  const std::vector<std::string_view> a_bc{"a", "bc"};
+  const std::vector<std::string_view> abc{"abc", ""};
+  REQUIRE(committed.find(ab_c));
+  REQUIRE(committed.find(a_bc));
+  CHECK(committed.get(*committed.find(ab_c), 2) == "mother");
+  CHECK_FALSE(committed.active(*committed.find(a_bc)));
+  CHECK_FALSE(committed.find(abc));
+  for (int i = 0; i < 1000; i += 97) {
+    const std::string g = "G" + std::to_string(i), st = "S" + std::to_string(i);
+    const std::vector<std::string_view> key{g, st};
+    REQUIRE(committed.find(key));
+    CHECK(committed.values(*committed.find(key))[0] == g);
+  }
+  // A file row is found by its key fields only.
+  const KindCheckResult file = check_kind_bytes(
+      EntityKind::guardian_links, KindFormat::default_layout(EntityKind::guardian_links),
+      "guardian_links.txt",
+      "GuardianID|StudentStateID|Relationship|Primary|ReceivesMail\nG7|S7|uncle|Y|Y\n");
+  REQUIRE(file.rows.size() == 1);
+  REQUIRE(committed.find(file.rows, 0));
+  CHECK(committed.get(*committed.find(file.rows, 0), 2) == "aunt");
+  // The store keys each row once.
+  CHECK_THROWS_AS(put(committed, {"ab", "c", "sister", "N", "N"}), std::invalid_argument);
+  // By key fields, field by field: ("a", "bc") before ("ab", "c").
+  CHECK(committed.key_less(*committed.find(a_bc), *committed.find(ab_c)));
+  CHECK_FALSE(committed.key_less(*committed.find(ab_c), *committed.find(a_bc)));
+  // No kind: nothing found, nothing added.
+  CommittedKindRows none;
+  CHECK_FALSE(none.find(ab_c));
+  CHECK_THROWS_AS(put(none, {"a"}), std::logic_error);
 }
