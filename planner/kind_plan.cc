@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "core/text.h"
 #include "planner/percent.h"
@@ -10,11 +11,25 @@
 namespace rosterd {
 namespace {
 
-std::vector<std::string> row_values(const EntityTable& t, EntityTable::Index row) {
-  std::vector<std::string> v;
-  v.reserve(t.fields());
-  for (std::size_t f = 0; f < t.fields(); ++f)
-    v.emplace_back(t.get(row, f));
+// kind_row_key of a row whose values are `values[f]`, f in the kind's field order.
+template <typename Row>
+std::string row_key(EntityKind kind, const Row& values) {
+  std::string key;
+  const EntityKindInfo& info = kind_info(kind);
+  for (std::size_t i = 0; i < info.key.size(); ++i) {
+    if (i != 0) key += '\x1f';
+    const std::size_t f = info.key[i];
+    if (f < values.size()) key += values[f];
+  }
+  return key;
+}
+
+// A committed row's values, viewed for copying into a plan's own rows.
+std::vector<std::string_view> committed_values(const CommittedKindRows& committed,
+                                               CommittedKindRows::Index row) {
+  std::vector<std::string_view> v(committed.fields());
+  for (std::size_t f = 0; f < v.size(); ++f)
+    v[f] = committed.get(row, f);
   return v;
 }
 
@@ -26,6 +41,39 @@ bool same_values(const CommittedKindRows& committed, CommittedKindRows::Index c,
 }
 
 }  // namespace
+
+std::vector<std::string> KindRowView::values() const {
+  std::vector<std::string> v;
+  v.reserve(size());
+  for (std::size_t f = 0; f < size(); ++f)
+    v.emplace_back((*this)[f]);
+  return v;
+}
+
+KindRowView KindPlan::view(KindImage image) const {
+  if (image.empty()) return {};
+  const EntityTable* table = image.in_file ? file_rows : own_rows.get();
+  if (table == nullptr || image.row >= table->size())
+    throw std::logic_error("a change's image outside its plan's rows");
+  return {table, image.row};
+}
+
+KindImage KindPlan::own(std::span<const std::string_view> values) {
+  if (!own_rows) own_rows = std::make_shared<EntityTable>(kind_info(kind).fields.size());
+  return {own_rows->append(values, 0), false};
+}
+
+KindImage KindPlan::own(const KindRowView& values) {
+  std::vector<std::string_view> v(values.size());
+  for (std::size_t f = 0; f < v.size(); ++f)
+    v[f] = values[f];
+  return own(v);
+}
+
+KindImage KindPlan::own(const std::vector<std::string>& values) {
+  const std::vector<std::string_view> v(values.begin(), values.end());
+  return own(v);
+}
 
 std::string_view kind_change_name(KindChangeType t) {
   switch (t) {
@@ -55,14 +103,11 @@ std::optional<KindChangeType> kind_change_from_name(std::string_view name) {
 }
 
 std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values) {
-  std::string key;
-  const EntityKindInfo& info = kind_info(kind);
-  for (std::size_t i = 0; i < info.key.size(); ++i) {
-    if (i != 0) key += '\x1f';
-    const std::size_t f = info.key[i];
-    if (f < values.size()) key += values[f];
-  }
-  return key;
+  return row_key(kind, values);
+}
+
+std::string kind_row_key(EntityKind kind, const KindRowView& values) {
+  return row_key(kind, values);
 }
 
 namespace {
@@ -113,6 +158,7 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
                    const StudentSettlement& students) {
   KindPlan plan;
   plan.kind = file.kind;
+  plan.file_rows = &file.rows;
   const StudentField at(file.kind);
   for (CommittedKindRows::Index c = 0; c < committed.size(); ++c)
     if (committed.active(c)) ++plan.counts.active_before;
@@ -132,19 +178,20 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
         continue;
       }
     }
+    const KindImage in_file{r, true};
     if (!it) {
       ++plan.counts.added;
-      plan.changes.push_back({KindChangeType::added, {}, row_values(file.rows, r)});
+      plan.changes.push_back({KindChangeType::added, {}, in_file});
     } else if (!committed.active(*it)) {
       ++plan.counts.reactivated;
       plan.changes.push_back(
-          {KindChangeType::reactivated, committed.values(*it), row_values(file.rows, r)});
+          {KindChangeType::reactivated, plan.own(committed_values(committed, *it)), in_file});
     } else if (same_values(committed, *it, file.rows, r)) {
       ++plan.counts.unchanged;
     } else {
       ++plan.counts.updated;
       plan.changes.push_back(
-          {KindChangeType::updated, committed.values(*it), row_values(file.rows, r)});
+          {KindChangeType::updated, plan.own(committed_values(committed, *it)), in_file});
     }
   }
   std::vector<CommittedKindRows::Index> gone;
@@ -170,8 +217,8 @@ KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committ
       const auto student = at.named([&](std::size_t f) { return committed.get(c, f); });
       if (student && !students.active_after(*student)) ++plan.counts.left_with_student;
     }
-    std::vector<std::string> values = committed.values(c);
-    plan.changes.push_back({KindChangeType::deactivated, values, std::move(values)});
+    const KindImage image = plan.own(committed_values(committed, c));
+    plan.changes.push_back({KindChangeType::deactivated, image, image});
   }
   return plan;
 }

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,12 +36,38 @@ enum class KindChangeType : std::uint8_t {
 std::string_view kind_change_name(KindChangeType t);  // "added", ...
 std::optional<KindChangeType> kind_change_from_name(std::string_view name);
 
+// Where a change's image is: a row of the checked file the plan was made from, or of the plan's
+// own rows (images read from the store). Indexes, not copies: a first load adds millions.
+struct KindImage {
+  static constexpr std::uint32_t kNone = UINT32_MAX;
+  std::uint32_t row = kNone;
+  bool in_file = false;
+
+  bool empty() const { return row == kNone; }
+};
+
 struct KindChange {
   KindChangeType type = KindChangeType::added;
-  // The row's values in the kind's field order: before (empty for an addition) and after (for a
-  // deactivation, the values it keeps, which are before's).
-  std::vector<std::string> before;
-  std::vector<std::string> after;
+  // The row's values: before (none for an addition) and after (for a deactivation, the values
+  // it keeps, which are before's).
+  KindImage before;
+  KindImage after;
+};
+
+// A change's image viewed: the row's values in the kind's field order; empty for no image.
+class KindRowView {
+ public:
+  KindRowView() = default;
+  KindRowView(const EntityTable* table, EntityTable::Index row) : table_(table), row_(row) {}
+
+  bool empty() const { return table_ == nullptr; }
+  std::size_t size() const { return table_ ? table_->fields() : 0; }
+  std::string_view operator[](std::size_t field) const { return table_->get(row_, field); }
+  std::vector<std::string> values() const;
+
+ private:
+  const EntityTable* table_ = nullptr;
+  EntityTable::Index row_ = 0;
 };
 
 struct KindPlanCounts {
@@ -67,6 +95,20 @@ struct KindPlan {
   // Additions, updates and reactivations in file order, then deactivations by key.
   std::vector<KindChange> changes;
   KindPlanCounts counts;
+  // The checked file's rows the images `in_file` index, borrowed: REQUIRES the KindCheckResult
+  // the plan was made from to stay where it is while the plan is read.
+  const EntityTable* file_rows = nullptr;
+  // The plan's own rows; shared, so that a copied plan reads the same images.
+  std::shared_ptr<EntityTable> own_rows;
+
+  KindRowView before(const KindChange& c) const { return view(c.before); }
+  KindRowView after(const KindChange& c) const { return view(c.after); }
+  KindRowView view(KindImage image) const;
+
+  // Copies `values` (the kind's field order) into the plan's own rows.
+  KindImage own(std::span<const std::string_view> values);
+  KindImage own(const KindRowView& values);
+  KindImage own(const std::vector<std::string>& values);
 };
 
 // What a run did to one kind: its file's counts and its plan's (as the store keeps them).
@@ -85,6 +127,7 @@ struct CommittedKindRow {
 // A row's key in the store: its key fields' values joined by the unit separator (no accepted
 // value holds one), so that a composite key cannot be read two ways.
 std::string kind_row_key(EntityKind kind, const std::vector<std::string>& values);
+std::string kind_row_key(EntityKind kind, const KindRowView& values);
 
 // Where the run leaves the students, for the rows of other kinds that name one (an
 // enrollment's student, a guardian link's).
@@ -111,6 +154,9 @@ std::optional<std::string_view> student_named(EntityKind kind,
 // them is not deactivated (both kept_for_student): the kinds follow the students' plan.
 KindPlan plan_kind(const KindCheckResult& file, const CommittedKindRows& committed,
                    const StudentSettlement& students = {});
+// The plan borrows the file's rows (KindPlan::file_rows): never a temporary's.
+KindPlan plan_kind(KindCheckResult&& file, const CommittedKindRows& committed,
+                   const StudentSettlement& students = {}) = delete;
 
 // The safeguards per kind: `KIND.max_deactivate_pct` (when the kind had active rows),
 // `KIND.max_update_pct` (when at least Policy::kChangeLimitFloor rows are updated),

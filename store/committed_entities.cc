@@ -32,10 +32,14 @@ std::string key_match(const EntityKindInfo& k) {
 
 // A row's values in one TEXT column: each as its byte length, ':' and its bytes, so that any
 // value (a separator, a control character) reads back exactly.
-std::string encode_row(const std::vector<std::string>& values) {
+std::string encode_row(const KindRowView& values) {
   std::string out;
-  for (const std::string& v : values)
-    out += std::to_string(v.size()) + ":" + v;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const std::string_view v = values[i];
+    out += std::to_string(v.size());
+    out += ':';
+    out += v;
+  }
   return out;
 }
 
@@ -114,37 +118,24 @@ struct KindWriter {
         find(db, find_sql(info)) {}
 
   // The row with `values`' key as it now stands, if any.
-  std::optional<CommittedKindRow> current(const std::string& feed,
-                                          const std::vector<std::string>& values) {
+  std::optional<CommittedKindRow> current(const std::string& feed, const KindRowView& values) {
     std::vector<std::string> key;
     for (std::size_t i : k.key)
-      key.push_back(values[i]);
+      key.emplace_back(values[i]);
     return find_row(find, k, feed, key);
   }
 
-  void put(const std::string& feed, std::int64_t run, const std::vector<std::string>& values,
-           bool active) {
+  void put(const std::string& feed, std::int64_t run, const KindRowView& values, bool active) {
     int p = 1;
     upsert.bind(p++, feed);
-    for (const std::string& v : values)
-      upsert.bind(p++, v);
+    for (std::size_t i = 0; i < values.size(); ++i)
+      upsert.bind(p++, values[i]);
     upsert.bind(p, std::int64_t{active ? 1 : 0});
     upsert.bind(p + 1, run);
     upsert.bind(p + 2, run);
     upsert.run();
   }
-  void set_active(const std::string& feed, std::int64_t run, const std::vector<std::string>& values,
-                  bool active) {
-    int p = 1;
-    activate.bind(1, std::int64_t{active ? 1 : 0});
-    activate.bind(2, run);
-    activate.bind(3, feed);
-    p = 4;
-    for (std::size_t i : k.key)
-      activate.bind(p++, values[i]);
-    activate.run();
-  }
-  void erase(const std::string& feed, const std::vector<std::string>& values) {
+  void erase(const std::string& feed, const KindRowView& values) {
     int p = 1;
     remove.bind(p++, feed);
     for (std::size_t i : k.key)
@@ -272,14 +263,14 @@ void CommittedEntities::apply(const std::string& feed, std::int64_t run, const K
       case KindChangeType::added:
       case KindChangeType::updated:
       case KindChangeType::reactivated:
-        w.put(feed, run, c.after, true);
+        w.put(feed, run, plan.after(c), true);
         break;
       case KindChangeType::deactivated:
-        w.put(feed, run, c.after, false);
+        w.put(feed, run, plan.after(c), false);
         break;
       case KindChangeType::removed:
       case KindChangeType::removed_inactive:
-        w.erase(feed, c.before);
+        w.erase(feed, plan.before(c));
         break;
     }
   }
@@ -321,12 +312,12 @@ void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& pl
           .bind(2, kind_info(p.kind).name)
           .bind(3, seq++)
           .bind(4, kind_change_name(c.type))
-          .bind(5, kind_row_key(p.kind, c.after.empty() ? c.before : c.after));
+          .bind(5, kind_row_key(p.kind, c.after.empty() ? p.before(c) : p.after(c)));
       if (c.before.empty())
         ins.bind_null(6);
       else
-        ins.bind(6, encode_row(c.before));
-      ins.bind(7, encode_row(c.after)).run();
+        ins.bind(6, encode_row(p.before(c)));
+      ins.bind(7, encode_row(p.after(c))).run();
     }
   }
 }
@@ -350,9 +341,9 @@ std::vector<KindPlan> CommittedEntities::recorded(std::int64_t run) {
     const std::size_t fields = kind_info(*kind).fields.size();
     KindChange c;
     c.type = *type;
-    if (q.integer(4) == 0) c.before = decode_row(q.text(2), fields);
-    c.after = decode_row(q.text(3), fields);
-    plans.back().changes.push_back(std::move(c));
+    if (q.integer(4) == 0) c.before = plans.back().own(decode_row(q.text(2), fields));
+    c.after = plans.back().own(decode_row(q.text(3), fields));
+    plans.back().changes.push_back(c);
   }
   std::sort(plans.begin(), plans.end(),
             [](const KindPlan& a, const KindPlan& b) { return a.kind < b.kind; });
@@ -391,36 +382,39 @@ void CommittedEntities::revert(const std::string& feed, std::int64_t run, std::i
     undo.kind = p.kind;
     for (auto it = p.changes.rbegin(); it != p.changes.rend(); ++it) {
       const KindChange& c = *it;
+      const KindRowView before = p.before(c);
+      const KindRowView after = p.after(c);
       // The undoing, recorded as a change of its own with whole images (a rollback of this
       // rollback applies it in reverse again).
       switch (c.type) {
         case KindChangeType::added: {
           // The row as it now stands (a forced rollback: a later run may have changed it).
-          const std::optional<CommittedKindRow> now = w.current(feed, c.after);
-          w.erase(feed, c.after);
+          const std::optional<CommittedKindRow> now = w.current(feed, after);
+          w.erase(feed, after);
           if (now) {
+            const KindImage image = undo.own(now->values);
             undo.changes.push_back(
-                {now->active ? KindChangeType::removed : KindChangeType::removed_inactive,
-                 now->values, now->values});
+                {now->active ? KindChangeType::removed : KindChangeType::removed_inactive, image,
+                 image});
           }
           break;
         }
         case KindChangeType::removed:
         case KindChangeType::removed_inactive:
-          w.put(feed, run, c.before, c.type == KindChangeType::removed);
-          undo.changes.push_back({KindChangeType::added, {}, c.before});
+          w.put(feed, run, before, c.type == KindChangeType::removed);
+          undo.changes.push_back({KindChangeType::added, {}, undo.own(before)});
           break;
         case KindChangeType::updated:
-          w.put(feed, run, c.before, true);
-          undo.changes.push_back({KindChangeType::updated, c.after, c.before});
+          w.put(feed, run, before, true);
+          undo.changes.push_back({KindChangeType::updated, undo.own(after), undo.own(before)});
           break;
         case KindChangeType::reactivated:
-          w.put(feed, run, c.before, false);
-          undo.changes.push_back({KindChangeType::deactivated, c.after, c.before});
+          w.put(feed, run, before, false);
+          undo.changes.push_back({KindChangeType::deactivated, undo.own(after), undo.own(before)});
           break;
         case KindChangeType::deactivated:
-          w.put(feed, run, c.before, true);
-          undo.changes.push_back({KindChangeType::reactivated, c.after, c.before});
+          w.put(feed, run, before, true);
+          undo.changes.push_back({KindChangeType::reactivated, undo.own(after), undo.own(before)});
           break;
       }
     }

@@ -33,12 +33,13 @@ TEST_CASE("kind plan: added, updated, unchanged, reactivated, deactivated, kept 
   for (const char* id : {"T4", "T2", "T3", "T1"})
     put(committed, member(id));
   put(committed, member("T5"), false);
-  const KindPlan p = plan_kind(staff("T1||Jo|Park|||teacher|101|A\n"    // unchanged
-                                     "T2||Jo|Lee|||teacher|101|A\n"     // updated
-                                     "T3||Jo||||teacher|101|A\n"        // rejected: kept
-                                     "T5||Jo|Park|||teacher|101|A\n"    // reactivated
-                                     "T6||Jo|Park|||teacher|101|A\n"),  // added; T4 gone
-                               committed);
+  const KindCheckResult file = staff(
+      "T1||Jo|Park|||teacher|101|A\n"    // unchanged
+      "T2||Jo|Lee|||teacher|101|A\n"     // updated
+      "T3||Jo||||teacher|101|A\n"        // rejected: kept
+      "T5||Jo|Park|||teacher|101|A\n"    // reactivated
+      "T6||Jo|Park|||teacher|101|A\n");  // added; T4 gone
+  const KindPlan p = plan_kind(file, committed);
   CHECK(p.counts.active_before == 4);
   CHECK(p.counts.unchanged == 1);
   CHECK(p.counts.updated == 1);
@@ -48,12 +49,12 @@ TEST_CASE("kind plan: added, updated, unchanged, reactivated, deactivated, kept 
   CHECK(p.counts.deactivated == 1);
   REQUIRE(p.changes.size() == 4);
   CHECK(p.changes[0].type == KindChangeType::updated);
-  CHECK(p.changes[0].before[3] == "Park");
-  CHECK(p.changes[0].after[3] == "Lee");
+  CHECK(p.before(p.changes[0])[3] == "Park");
+  CHECK(p.after(p.changes[0])[3] == "Lee");
   CHECK(p.changes[1].type == KindChangeType::reactivated);
   CHECK(p.changes[2].type == KindChangeType::added);
   CHECK(p.changes[3].type == KindChangeType::deactivated);
-  CHECK(p.changes[3].before[0] == "T4");
+  CHECK(p.before(p.changes[3])[0] == "T4");
 }
 
 TEST_CASE("kind plan: a composite key cannot be read two ways") {
@@ -139,7 +140,8 @@ TEST_CASE("kind plan: a row waits for a student the run leaves out, not for an i
   s.in_roster_after = [](std::string_view id) { return id == "S1" || id == "S3"; };
   s.active_after = [](std::string_view id) { return id == "S3"; };
   s.listed = [](std::string_view id) { return id == "S1" || id == "S2"; };
-  const KindPlan p = plan_kind(links("G1|S1|mother|Y|N\nG2|S2|father|Y|Y\n"), committed, s);
+  const KindCheckResult file = links("G1|S1|mother|Y|N\nG2|S2|father|Y|Y\n");
+  const KindPlan p = plan_kind(file, committed, s);
   CHECK(p.counts.updated == 1);           // S1's link: ReceivesMail now N
   CHECK(p.counts.added == 0);             // S2's link waits with S2
   CHECK(p.counts.deactivated == 0);       // S3's link stays while S3's withdrawal waits
