@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -219,31 +220,59 @@ class KindChecker : public RowSink {
   std::unordered_set<std::uint32_t> broken_lines_;
 };
 
-// Rejects every row whose key another row has too, naming their lines.
+// A row's key fields hashed (FNV-1a, 64 bits, a separator byte after each field) and whether
+// each is present.
+struct KeyHash {
+  std::uint64_t hash = 14695981039346656037ull;
+  bool complete = true;
+
+  KeyHash(const EntityTable& t, EntityTable::Index r, std::span<const std::size_t> key) {
+    for (const std::size_t f : key) {
+      const std::string_view v = t.get(r, f);
+      complete = complete && !v.empty();
+      for (const char c : v)
+        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+      hash = (hash ^ 0x1fu) * 1099511628211ull;
+    }
+  }
+};
+
+bool same_key(const EntityTable& t, EntityTable::Index a, EntityTable::Index b,
+              std::span<const std::size_t> key) {
+  for (const std::size_t f : key)
+    if (t.get(a, f) != t.get(b, f)) return false;
+  return true;
+}
+
+// Rejects every row whose key another row has too, naming their lines. Rows are sorted by
+// their keys' hashes (16 bytes a row) rather than put in a map of key strings: five million
+// enrollments' keys as strings took most of the check's memory.
 void flag_duplicate_keys(KindCheckResult& result,
                          const std::unordered_set<std::uint32_t>& broken_lines) {
   const EntityKindInfo& info = kind_info(result.kind);
   EntityTable& t = result.rows;
-  std::unordered_map<std::string, std::vector<EntityTable::Index>> by_key;
+  struct Keyed {
+    std::uint64_t hash;
+    EntityTable::Index row;
+    bool operator<(const Keyed& o) const { return hash != o.hash ? hash < o.hash : row < o.row; }
+  };
+  std::vector<Keyed> keyed;
+  keyed.reserve(t.size());
   for (EntityTable::Index r = 0; r < t.size(); ++r) {
-    std::string k;
-    bool complete = true;
-    for (std::size_t i = 0; i < info.key.size(); ++i) {
-      const std::string_view v = t.get(r, info.key[i]);
-      complete = complete && !v.empty();
-      if (i != 0) k += '\x1f';
-      k += v;
-    }
-    if (complete && !broken_lines.contains(t.line(r))) by_key[k].push_back(r);
+    const KeyHash h(t, r, info.key);
+    if (h.complete && !broken_lines.contains(t.line(r))) keyed.push_back({h.hash, r});
   }
-  for (auto& [k, rows] : by_key) {
-    if (rows.size() < 2) continue;
-    std::sort(rows.begin(), rows.end());
+  std::sort(keyed.begin(), keyed.end());
+  const auto flag = [&](const std::vector<EntityTable::Index>& rows) {
     std::vector<std::uint32_t> lines;
     for (EntityTable::Index r : rows)
       lines.push_back(t.line(r));
     const std::string where = lines_phrase(lines);
-    std::string shown_key = k;
+    std::string shown_key;
+    for (std::size_t i = 0; i < info.key.size(); ++i) {
+      if (i != 0) shown_key += '/';
+      shown_key += t.get(rows[0], info.key[i]);
+    }
     std::replace(shown_key.begin(), shown_key.end(), '\x1f', '/');
     for (EntityTable::Index r : rows) {
       if (!t.rejected(r)) {
@@ -260,6 +289,26 @@ void flag_duplicate_keys(KindCheckResult& result,
       d.detail = where;
       result.discrepancies.push_back(std::move(d));
     }
+  };
+  for (std::size_t begin = 0; begin < keyed.size();) {
+    std::size_t end = begin + 1;
+    while (end < keyed.size() && keyed[end].hash == keyed[begin].hash)
+      ++end;
+    // Rows of one hash: grouped by their keys themselves (a collision keeps keys apart), each
+    // group in file order.
+    std::vector<bool> taken(end - begin);
+    for (std::size_t i = begin; end - begin > 1 && i < end; ++i) {
+      if (taken[i - begin]) continue;
+      std::vector<EntityTable::Index> rows{keyed[i].row};
+      for (std::size_t j = i + 1; j < end; ++j) {
+        if (!taken[j - begin] && same_key(t, keyed[i].row, keyed[j].row, info.key)) {
+          taken[j - begin] = true;
+          rows.push_back(keyed[j].row);
+        }
+      }
+      if (rows.size() > 1) flag(rows);
+    }
+    begin = end;
   }
   recount_rows_warned(result);  // a row rejected as a duplicate no longer counts as warned
   std::stable_sort(result.discrepancies.begin(), result.discrepancies.end(),
@@ -285,16 +334,28 @@ KindCheckResult finish(KindCheckResult result,
 
 void recount_rows_warned(KindCheckResult& result) {
   const EntityTable& t = result.rows;
-  std::unordered_map<std::uint32_t, EntityTable::Index> row_of_line;
+  result.counts.rows_warned = 0;
+  if (std::none_of(result.discrepancies.begin(), result.discrepancies.end(),
+                   [](const Discrepancy& d) { return d.severity() == Severity::warning; }))
+    return;
+  // A warning's row is the last row read from its line (a line may give several rows: a
+  // layout's section and the course it names).
+  std::vector<std::pair<std::uint32_t, EntityTable::Index>> by_line;
+  by_line.reserve(t.size());
   for (EntityTable::Index r = 0; r < t.size(); ++r)
-    row_of_line[t.line(r)] = r;
+    by_line.emplace_back(t.line(r), r);
+  std::sort(by_line.begin(), by_line.end());
   std::vector<bool> warned(t.size(), false);
   std::uint32_t n = 0;
   for (const Discrepancy& d : result.discrepancies) {
     if (d.severity() != Severity::warning) continue;
-    const auto it = row_of_line.find(d.line);
-    if (it == row_of_line.end() || t.rejected(it->second) || warned[it->second]) continue;
-    warned[it->second] = true;
+    const auto it =
+        std::upper_bound(by_line.begin(), by_line.end(), d.line,
+                         [](std::uint32_t line, const auto& entry) { return line < entry.first; });
+    if (it == by_line.begin() || std::prev(it)->first != d.line) continue;
+    const EntityTable::Index row = std::prev(it)->second;
+    if (t.rejected(row) || warned[row]) continue;
+    warned[row] = true;
     ++n;
   }
   result.counts.rows_warned = n;

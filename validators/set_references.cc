@@ -12,10 +12,11 @@
 namespace rosterd {
 namespace {
 
-// The accepted keys of each single-key kind the set has a file of.
+// The accepted keys of each single-key kind the set has a file of, viewing the files' rows
+// (which outlive the check).
 struct KnownKeys {
-  std::array<std::optional<std::unordered_set<std::string>>, kEntityKindCount> accepted;
-  std::array<std::optional<std::unordered_map<std::string, std::uint32_t>>, kEntityKindCount>
+  std::array<std::optional<std::unordered_set<std::string_view>>, kEntityKindCount> accepted;
+  std::array<std::optional<std::unordered_map<std::string_view, std::uint32_t>>, kEntityKindCount>
       rejected_line;  // a key whose rows are all rejected: the first line, for the message
 
   void learn(const KindCheckResult& r) {
@@ -24,12 +25,12 @@ struct KnownKeys {
     const auto k = static_cast<std::size_t>(r.kind);
     accepted[k].emplace();
     rejected_line[k].emplace();
+    accepted[k]->reserve(r.rows.size());
     for (EntityTable::Index i = 0; i < r.rows.size(); ++i) {
-      const std::string key(r.rows.get(i, info.key[0]));
-      if (!r.rows.rejected(i)) accepted[k]->insert(key);
+      if (!r.rows.rejected(i)) accepted[k]->insert(r.rows.get(i, info.key[0]));
     }
     for (EntityTable::Index i = 0; i < r.rows.size(); ++i) {
-      const std::string key(r.rows.get(i, info.key[0]));
+      const std::string_view key = r.rows.get(i, info.key[0]);
       if (r.rows.rejected(i) && accepted[k]->count(key) == 0)
         rejected_line[k]->emplace(key, r.rows.line(i));
     }
@@ -90,13 +91,12 @@ class ReferenceChecker {
         const std::string_view value = r.rows.get(i, f);
         if (value.empty()) continue;
         const bool list = field.type == ValueType::id_list || field.type == ValueType::code_list;
-        for (std::string_view one :
-             list ? split(value, r.list_separator) : std::vector<std::string_view>{value}) {
+        const auto check_one = [&](std::string_view one) {
           one = trim(one);
-          if (one.empty()) continue;
+          if (one.empty()) return;
           const std::optional<std::string> problem =
               missing(field.refers_to, one, role ? r.rows.get(i, *role) : std::string_view());
-          if (!problem) continue;
+          if (!problem) return;
           Discrepancy d;
           d.line = r.rows.line(i);
           d.kind = r.kind;
@@ -108,6 +108,12 @@ class ReferenceChecker {
           d.student_id = key_of(r, i);
           r.discrepancies.push_back(std::move(d));
           failed = true;
+        };
+        if (!list) {
+          check_one(value);
+        } else {
+          for (const std::string_view one : split(value, r.list_separator))
+            check_one(one);
         }
       }
       if (failed) {
@@ -121,14 +127,14 @@ class ReferenceChecker {
 
   // Warns on each accepted section no teacher teaches or no student attends.
   void sections(KindCheckResult& sections, const KindCheckResult* enrollments) {
-    std::unordered_set<std::string> taught, attended;
+    std::unordered_set<std::string_view> taught, attended;
     if (enrollments != nullptr) {
       const EntityKindInfo& e = kind_info(EntityKind::enrollments);
       const std::size_t section = *entity_field(e, "section_id");
       const std::size_t role = *entity_field(e, "role");
       for (EntityTable::Index i = 0; i < enrollments->rows.size(); ++i) {
         if (enrollments->rows.rejected(i)) continue;
-        const std::string id(enrollments->rows.get(i, section));
+        const std::string_view id = enrollments->rows.get(i, section);
         (is_student_role(enrollments->rows.get(i, role)) ? attended : taught).insert(id);
       }
     }
@@ -178,7 +184,7 @@ class ReferenceChecker {
   // "role:..." for a person of the other role; nullopt when it is fine or cannot be told.
   std::optional<std::string> missing(Referent to, std::string_view id,
                                      std::string_view role) const {
-    const std::string key(id);
+    const std::string_view key = id;
     if (to == Referent::students) {
       if (keys_.student(id)) return std::nullopt;
       return no_student(id);
@@ -207,11 +213,11 @@ class ReferenceChecker {
     const std::optional<EntityKind> kind = kind_of(to);
     if (!kind) return std::nullopt;
     const auto k = static_cast<std::size_t>(*kind);
-    const std::string file = "the " + std::string(kind_info(*kind).name) + " file";
     // A file refused whole names nothing: its rows cannot be told from rows it lacks.
+    if (!refused_[k] && !known_.accepted[k]) return std::nullopt;  // no file of that kind
+    if (!refused_[k] && known_.accepted[k]->count(key) != 0) return std::nullopt;
+    const std::string file = "the " + std::string(kind_info(*kind).name) + " file";
     if (refused_[k]) return file + " was refused whole";
-    if (!known_.accepted[k]) return std::nullopt;  // the set has no file of that kind
-    if (known_.accepted[k]->count(key) != 0) return std::nullopt;
     const auto rejected = known_.rejected_line[k]->find(key);
     if (rejected != known_.rejected_line[k]->end())
       return "its row in " + file + " (line " + std::to_string(rejected->second) + ") is rejected";
