@@ -254,13 +254,17 @@ std::optional<CommittedKindRow> CommittedEntities::row(const std::string& feed, 
   return find_row(q, k, feed, key);
 }
 
-void CommittedEntities::apply(const std::string& feed, std::int64_t run, const KindPlan& plan) {
-  if (plan.changes.empty()) return;
-  KindWriter w(db_, kind_info(plan.kind));
+namespace {
+
+// Applies `plan`'s changes other than additions through `w`, counting the additions.
+void apply_changes(KindWriter& w, const std::string& feed, std::int64_t run, const KindPlan& plan,
+                   std::size_t& added) {
   // Every image is whole, so that a rollback undone in turn restores exactly what was.
   for (const KindChange& c : plan.changes) {
     switch (c.type) {
       case KindChangeType::added:
+        ++added;
+        break;
       case KindChangeType::updated:
       case KindChangeType::reactivated:
         w.put(feed, run, plan.after(c), true);
@@ -274,6 +278,43 @@ void CommittedEntities::apply(const std::string& feed, std::int64_t run, const K
         break;
     }
   }
+}
+
+}  // namespace
+
+void CommittedEntities::apply(const std::string& feed, std::int64_t run, const KindPlan& plan) {
+  if (plan.changes.empty()) return;
+  const EntityKindInfo& k = kind_info(plan.kind);
+  std::size_t added = 0;
+  {
+    KindWriter w(db_, k);
+    apply_changes(w, feed, run, plan, added);
+  }
+  if (added == 0) return;
+  // Additions in bulk (COPY on PostgreSQL): a first load adds millions of rows, and a row the
+  // plan adds is not in the table (the plan was made against it, or an approval finds the
+  // roster it was planned against). The writer's statements are closed first: while the bulk
+  // insert is open the connection runs nothing else.
+  std::vector<std::string> cols{"feed"};
+  for (const EntityField& f : k.fields)
+    cols.push_back(quoted(f.name));
+  cols.insert(cols.end(), {"active", "added_run", "updated_run"});
+  BulkInsert ins(db_, kind_table(plan.kind), cols);
+  const std::size_t n = k.fields.size();
+  std::vector<std::optional<std::string_view>> row(n + 4);
+  const std::string run_text = std::to_string(run);
+  row[0] = feed;
+  row[n + 1] = "1";
+  row[n + 2] = run_text;
+  row[n + 3] = run_text;
+  for (const KindChange& c : plan.changes) {
+    if (c.type != KindChangeType::added) continue;
+    const KindRowView values = plan.after(c);
+    for (std::size_t i = 0; i < n; ++i)
+      row[1 + i] = values[i];
+    ins.add(row);
+  }
+  ins.finish();
 }
 
 void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& plans,
@@ -302,24 +343,38 @@ void CommittedEntities::record(std::int64_t run, const std::vector<KindPlan>& pl
         .run();
   }
   if (!with_changes) return;
-  Statement ins(db_,
-                "INSERT INTO run_kind_changes (run_id, kind, seq, change, row_key, before_values, "
-                "after_values) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  std::size_t changes = 0;
+  for (const KindPlan& p : plans)
+    changes += p.changes.size();
+  if (changes == 0) return;
+  // In bulk (COPY on PostgreSQL): a first load records millions of additions.
+  BulkInsert ins(db_, "run_kind_changes",
+                 {"run_id", "kind", "seq", "change", "row_key", "before_values", "after_values"});
+  const std::string run_text = std::to_string(run);
+  std::vector<std::optional<std::string_view>> row(7);
+  std::string seq_text, key, before, after;
+  row[0] = run_text;
   for (const KindPlan& p : plans) {
+    row[1] = kind_info(p.kind).name;
     std::int64_t seq = 0;
     for (const KindChange& c : p.changes) {
-      ins.bind(1, run)
-          .bind(2, kind_info(p.kind).name)
-          .bind(3, seq++)
-          .bind(4, kind_change_name(c.type))
-          .bind(5, kind_row_key(p.kind, c.after.empty() ? p.before(c) : p.after(c)));
-      if (c.before.empty())
-        ins.bind_null(6);
-      else
-        ins.bind(6, encode_row(p.before(c)));
-      ins.bind(7, encode_row(p.after(c))).run();
+      seq_text = std::to_string(seq++);
+      key = kind_row_key(p.kind, c.after.empty() ? p.before(c) : p.after(c));
+      row[2] = seq_text;
+      row[3] = kind_change_name(c.type);
+      row[4] = key;
+      if (c.before.empty()) {
+        row[5] = std::nullopt;
+      } else {
+        before = encode_row(p.before(c));
+        row[5] = before;
+      }
+      after = encode_row(p.after(c));
+      row[6] = after;
+      ins.add(row);
     }
   }
+  ins.finish();
 }
 
 std::vector<KindPlan> CommittedEntities::recorded(std::int64_t run) {
