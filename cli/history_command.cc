@@ -11,10 +11,12 @@ namespace rosterd {
 namespace {
 
 // One object a run, newest first: what the text shows, as fields a script reads.
-void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs) {
+void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs,
+                        const std::vector<std::vector<KindRunCounts>>& kinds) {
   JsonWriter w(out);
   w.begin_array(/*one_item_per_line=*/true);
-  for (const RunRecord& r : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunRecord& r = runs[i];
     w.begin_object();
     w.member("run", r.id);
     w.member("feed", r.feed);
@@ -50,6 +52,21 @@ void write_history_json(std::ostream& out, const std::vector<RunRecord>& runs) {
         w.null();
       }
     }
+    w.key("kinds");
+    w.begin_array();
+    for (const KindRunCounts& k : kinds[i]) {
+      w.begin_object();
+      w.member("kind", kind_info(k.kind).name);
+      w.member("rows_read", k.check.rows_read);
+      w.member("rows_rejected", k.check.rows_rejected);
+      w.member("rows_warned", k.check.rows_warned);
+      w.member("added", k.plan.added);
+      w.member("updated", k.plan.updated);
+      w.member("deactivated", k.plan.deactivated);
+      w.member("reactivated", k.plan.reactivated);
+      w.end_object();
+    }
+    w.end_array();
     w.end_object();
   }
   w.end_array();
@@ -69,12 +86,16 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
   if (!feed.empty()) config.feed(feed);  // refuses an unknown feed name
   const auto store = open_store(config);
   const auto runs = run_history(*store, feed, last);
+  std::vector<std::vector<KindRunCounts>> kinds;
+  for (const RunRecord& r : runs)
+    kinds.push_back(run_kind_counts(*store, r.id));
   if (format == "json") {
-    write_history_json(out, runs);
+    write_history_json(out, runs, kinds);
     return kExitClean;
   }
   if (runs.empty()) out << "No runs yet" << (feed.empty() ? "" : " for feed " + feed) << ".\n";
-  for (const RunRecord& r : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const RunRecord& r = runs[i];
     out << "run " << r.id << "  " << r.started << "  " << r.feed << "  "
         << (r.state == RunState::notice ? run_kind_name(r.kind) : run_state_name(r.state));
     if (r.kind == RunKind::missing) {
@@ -103,6 +124,14 @@ int run_history_command(const std::vector<std::string>& args, std::ostream& out)
     if (r.plan.linked != 0) out << ", linked " << group_thousands(r.plan.linked);
     if (r.rolled_back_by) out << "  (rolled back by run " << *r.rolled_back_by << ")";
     out << '\n';
+    // The other kinds the run took (docs/whole-roster.md), a line each.
+    for (const KindRunCounts& k : kinds[i]) {
+      out << "    " << kind_info(k.kind).name << ": rows " << group_thousands(k.check.rows_read)
+          << ", rejected " << group_thousands(k.check.rows_rejected) << ", added "
+          << group_thousands(k.plan.added) << ", updated " << group_thousands(k.plan.updated)
+          << ", deactivated " << group_thousands(k.plan.deactivated) << ", reactivated "
+          << group_thousands(k.plan.reactivated) << '\n';
+    }
     // policy.on_trip hold_unsafe: the two halves of one file name each other.
     if (r.held_part)
       out << "    the changes a safeguard tripped on are held as run " << *r.held_part << '\n';

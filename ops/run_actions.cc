@@ -8,6 +8,10 @@ std::vector<RunRecord> run_history(RosterStore& store, const std::string& feed, 
   return store.runs().history(feed, last);
 }
 
+std::vector<KindRunCounts> run_kind_counts(RosterStore& store, std::int64_t run) {
+  return store.entities().counts(run);
+}
+
 RunView show_run(RosterStore& store, std::int64_t id) {
   const auto run = store.runs().get(id);
   if (!run)

@@ -15,6 +15,10 @@ namespace rosterd {
 // The last `last` runs, newest first, of one feed (or all when `feed` is empty).
 std::vector<RunRecord> run_history(RosterStore& store, const std::string& feed, std::size_t last);
 
+// Each other kind's counts recorded for run `run` (docs/whole-roster.md), in EntityKind order;
+// empty for a run of a feed that takes students only.
+std::vector<KindRunCounts> run_kind_counts(RosterStore& store, std::int64_t run);
+
 // One run in full, as it stands now.
 struct RunView {
   RunRecord run;

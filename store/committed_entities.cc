@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <stdexcept>
 
 #include "core/text.h"
 #include "store/store_support.h"
@@ -203,7 +204,9 @@ CREATE TABLE run_kind_counts (
   return sql;
 }
 
-CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind kind) {
+CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind kind,
+                                          std::size_t page) {
+  if (page == 0) throw std::invalid_argument("committed rows read 0 rows a page");
   const EntityKindInfo& k = kind_info(kind);
   CommittedKindRows out(kind);
   {
@@ -211,16 +214,38 @@ CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind ki
     count.bind(1, feed);
     if (count.step()) out.reserve(static_cast<std::size_t>(count.integer(0)));
   }
-  // Each row straight from the statement into the packed table: millions of rows, no copies.
-  Statement q(db_,
-              "SELECT " + columns(k) + ", active FROM " + kind_table(kind) + " WHERE feed = ?");
-  q.bind(1, feed);
+  // Page by page in the primary key's order, each page after the last row of the one before:
+  // PostgreSQL's client holds a whole result in memory, and five million enrollments at once
+  // took more than the rows themselves. Each row goes straight into the packed table.
+  std::string keys, marks;
+  for (std::size_t i : k.key) {
+    keys += ", " + quoted(k.fields[i].name);
+    marks += ", ?";
+  }
+  const std::string select =
+      "SELECT " + columns(k) + ", active FROM " + kind_table(kind) + " WHERE feed = ?";
+  const std::string order = " ORDER BY " + keys.substr(2) + " LIMIT " + std::to_string(page);
+  Statement first(db_, select + order);
+  Statement next(db_, select + " AND (feed" + keys + ") > (?" + marks + ")" + order);
   const std::size_t n = k.fields.size();
   std::vector<std::string_view> values(n);
-  while (q.step()) {
-    for (std::size_t i = 0; i < n; ++i)
-      values[i] = q.text(static_cast<int>(i));
-    out.add(values, q.integer(static_cast<int>(n)) != 0);
+  for (Statement* q = &first;; q = &next) {
+    q->bind(1, feed);
+    if (q == &next) {
+      q->bind(2, feed);
+      for (std::size_t i = 0; i < k.key.size(); ++i)
+        q->bind(static_cast<int>(i) + 3,
+                out.get(static_cast<CommittedKindRows::Index>(out.size() - 1), k.key[i]));
+    }
+    std::size_t read = 0;
+    while (q->step()) {
+      for (std::size_t i = 0; i < n; ++i)
+        values[i] = q->text(static_cast<int>(i));
+      out.add(values, q->integer(static_cast<int>(n)) != 0);
+      ++read;
+    }
+    q->reset();
+    if (read < page) break;
   }
   return out;
 }

@@ -32,8 +32,8 @@ class CommittedEntities {
  public:
   explicit CommittedEntities(SqlDb& db) : db_(db) {}
 
-  // The feed's committed rows of `kind`, by row key (kind_row_key).
-  CommittedKindRows rows(const std::string& feed, EntityKind kind);
+  // The feed's committed rows of `kind`, read `page` rows a query. REQUIRES: page > 0.
+  CommittedKindRows rows(const std::string& feed, EntityKind kind, std::size_t page = 50000);
 
   // Each committed row of `kind` (values in the kind's field order, and whether active), sorted
   // by key.

@@ -90,6 +90,12 @@ class KindChecker : public RowSink {
     for (const Discrepancy& p : row.problems) {
       Discrepancy d = p;
       d.kind = info_.kind;
+      // The reader tells a line's bad bytes once; the field is the first value holding them.
+      for (std::size_t i = 0; d.code == DiscrepancyCode::encoding && !d.kind_field &&
+                              i < std::min(n, row.extras.size());
+           ++i) {
+        if (!is_valid_utf8(row.extras[i])) d.kind_field = static_cast<std::uint8_t>(i);
+      }
       problems.push_back(std::move(d));
     }
     const bool encoding_told =

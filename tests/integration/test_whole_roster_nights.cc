@@ -108,6 +108,22 @@ TEST_CASE("integration: a whole roster over three nights, exact per kind, held, 
   CHECK(s2["kinds"][0]["kind"] == "staff");
   CHECK(s2["kinds"][0]["counts"]["updated"] == 1);
   CHECK(s2["kinds"][6]["counts"]["added"] == 1);
+  // The history has a line a kind under each run, and `kinds` in JSON.
+  const ProcessResult history =
+      run_process(ROSTERD_BIN, {"history", "--config", config.string(), "--last", "1"});
+  INFO(history.err);
+  REQUIRE(history.exit_status == 0);
+  CHECK(history.out.find("\n    staff: rows ") != std::string::npos);
+  CHECK(history.out.find("\n    guardian_links: rows ") != std::string::npos);
+  const ProcessResult history_json = run_process(
+      ROSTERD_BIN, {"history", "--config", config.string(), "--last", "1", "--format", "json"});
+  REQUIRE(history_json.exit_status == 0);
+  const auto h2 = nlohmann::json::parse(history_json.out);
+  REQUIRE(h2.size() == 1);
+  REQUIRE(h2[0]["kinds"].size() == 7);
+  CHECK(h2[0]["kinds"][0]["kind"] == "staff");
+  CHECK(h2[0]["kinds"][0]["updated"] == 1);
+  CHECK(h2[0]["kinds"][6]["added"] == 1);
 
   // Night 3: half the enrollments are gone, every student still there: held, nothing changes.
   District night3 = night2;

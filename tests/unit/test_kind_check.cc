@@ -192,3 +192,15 @@ TEST_CASE("kind check: an optional column the format leaves out is not read, eve
                                "T1|Jo|Park|jo@district.org|teacher|101|A\n")
                   .refused());
 }
+
+TEST_CASE("kind check: a value that is not UTF-8 is rejected naming its line and field") {
+  const KindCheckResult r = check(EntityKind::staff, kStaffHeader +
+                                                         "T1||Jo|Park|||teacher|101|A\n"
+                                                         "T2||Ren\xe9"
+                                                         "e|Lee|||teacher|101|A\n");
+  CHECK(r.counts.rows_rejected == 1);
+  const Discrepancy* d = on_line(r, 3, DiscrepancyCode::encoding);
+  REQUIRE(d != nullptr);
+  REQUIRE(d->kind_field);
+  CHECK(kind_info(EntityKind::staff).fields[*d->kind_field].name == "first_name");
+}

@@ -72,6 +72,18 @@ TEST_CASE_TEMPLATE(
   REQUIRE(first.kind_plans.size() == 3);
   CHECK(first.kind_plans[2].counts.added == 22);
   CHECK(active_counts(f) == "2|2|22\n");
+  // Read back a page at a time (3 rows a query, a composite key): every row, once.
+  for (std::size_t page : {std::size_t{3}, std::size_t{22}, std::size_t{50000}}) {
+    const CommittedKindRows read = f.store->entities().rows("gen", EntityKind::enrollments, page);
+    CHECK(read.size() == 22);
+    for (int i = 1; i <= 10; ++i) {
+      const std::string person = id(std::to_string(i));
+      const std::vector<std::string_view> key{"S1", person, "student"};
+      CHECK(read.find(key));
+    }
+    const std::vector<std::string_view> teacher{"S2", "T2", "teacher"};
+    CHECK(read.find(teacher));
+  }
 
   // The same set again changes nothing of any kind.
   const IngestOutcome same = ingest_set(f, write_set(f.dir.path(), "night2"));
