@@ -18,10 +18,7 @@ int run_check_command(const std::vector<std::string>& args, std::ostream& out) {
   const CheckResult result = check_roster(feed, cl.positional()[0], options);
   print_report(out, report_from_check(feed.name, RunState::dry_run, result), format);
   if (result.refused()) return kExitRefused;
-  if (result.counts.rows_rejected != 0 || result.counts.rows_warned != 0) return kExitDiscrepancies;
-  for (const KindCheckResult& k : result.kinds)
-    if (k.counts.rows_rejected != 0 || k.counts.rows_warned != 0) return kExitDiscrepancies;
-  return kExitClean;
+  return result.has_discrepancies() ? kExitDiscrepancies : kExitClean;
 }
 
 }  // namespace rosterd

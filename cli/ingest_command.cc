@@ -29,9 +29,7 @@ int run_ingest_command(const std::vector<std::string>& args, std::ostream& out) 
       break;
   }
   if (o.held_run) return kExitHeld;  // a part of the file waits for a person
-  if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
-    return kExitDiscrepancies;
-  return kExitClean;
+  return o.check.has_discrepancies() ? kExitDiscrepancies : kExitClean;
 }
 
 }  // namespace rosterd

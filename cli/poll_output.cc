@@ -74,8 +74,7 @@ int print_poll(std::ostream& out, const Config& config, const FeedConfig& feed, 
         << " in the drop: " << display_safe(run.file.after_action) << '\n';
     if (o.decision.decision == Decision::refused) status = worse(status, kExitRefused);
     if (o.decision.decision == Decision::held || o.held_run) status = worse(status, kExitHeld);
-    if (o.check.counts.rows_rejected != 0 || o.check.counts.rows_warned != 0)
-      status = worse(status, kExitDiscrepancies);
+    if (o.check.has_discrepancies()) status = worse(status, kExitDiscrepancies);
   }
   if (!r.stale.empty()) out << feed.name << ": STALE: " << r.stale << '\n';
   if (!r.missing.empty()) out << feed.name << ": MISSING: " << r.missing << '\n';

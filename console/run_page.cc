@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "console/page_parts.h"
+#include "core/utf8.h"
 #include "notify/csv_cell.h"
 #include "ops/console_access.h"
 #include "ops/console_views.h"
@@ -230,6 +231,27 @@ HttpResponse run_page(Visit& v, std::int64_t id, const std::string& message) {
               "</td><td>" + thousands(k.plan.updated) + "</td><td>" +
               thousands(k.plan.deactivated) + "</td><td>" + thousands(k.plan.reactivated) +
               "</td></tr>";
+    }
+    body += "</tbody></table></div>";
+  }
+  if (s.kind_discrepancy_count != 0) {
+    body +=
+        "<h2>Other kinds' discrepancies</h2><div class=\"table-wrap\" tabindex=\"0\" "
+        "role=\"region\" aria-label=\"Table, scrolls sideways\"><table><caption>Each problem "
+        "found in the other kinds' files, with its file's line";
+    if (s.kind_discrepancy_count > s.kind_discrepancies.size())
+      body += ": the first " + thousands(s.kind_discrepancies.size()) + " of " +
+              thousands(s.kind_discrepancy_count);
+    body +=
+        "</caption><thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Line</th><th "
+        "scope=\"col\">Row</th><th scope=\"col\">Severity</th><th "
+        "scope=\"col\">Problem</th></tr></thead><tbody>";
+    for (const Discrepancy& d : s.kind_discrepancies) {
+      body += "<tr><td>" + html(std::string(kind_info(d.kind.value_or(EntityKind::staff)).name)) +
+              "</td><td>" + (d.line == 0 ? std::string("file") : std::to_string(d.line)) +
+              "</td><td>" + html(display_safe(d.student_id)) + "</td><td>" +
+              html(std::string(severity_name(d.severity()))) + "</td><td>" +
+              html(discrepancy_message(d)) + "</td></tr>";
     }
     body += "</tbody></table></div>";
   }

@@ -117,6 +117,8 @@ RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id
     s.schools.emplace_back(std::move(c), std::move(name));
   }
   s.kinds = store.entities().counts(id);
+  s.kind_discrepancies = store.entities().discrepancies(id, RunSummary::kKindDiscrepanciesShown,
+                                                        s.kind_discrepancy_count);
   std::size_t matching = 0;
   store.pages().discrepancies(id, {}, 0, 0, matching);
   s.discrepancies = matching;

@@ -45,6 +45,10 @@ struct RunSummary {
   // Each other kind's counts (kinds:; docs/whole-roster.md), in kind order; empty for a run of
   // students alone.
   std::vector<KindRunCounts> kinds;
+  // The first kKindDiscrepanciesShown of their discrepancies (`kind` set), and how many there are.
+  static constexpr std::size_t kKindDiscrepanciesShown = 200;
+  std::vector<Discrepancy> kind_discrepancies;
+  std::size_t kind_discrepancy_count = 0;
 };
 // Throws NotFoundError when there is no run `id`.
 RunSummary run_summary(RosterStore& store, const Config& config, std::int64_t id);

@@ -1,5 +1,7 @@
 #include "ops/run_actions.h"
 
+#include <limits>
+
 #include "pipeline/run_mail.h"
 
 namespace rosterd {
@@ -28,6 +30,9 @@ RunView show_run(RosterStore& store, std::int64_t id) {
   }
   v.actions = store.actions().for_run(id);
   v.kind_counts = store.entities().counts(id);
+  std::size_t kind_discrepancies = 0;
+  v.kind_discrepancies = store.entities().discrepancies(
+      id, std::numeric_limits<std::int64_t>::max(), kind_discrepancies);
   if (run->held_part) v.held_part = store.runs().get(*run->held_part);
   return v;
 }
@@ -35,6 +40,7 @@ RunView show_run(RosterStore& store, std::int64_t id) {
 RunReport RunView::report() const {
   RunReport r = report_of_run(run);
   r.kind_counts = kind_counts;
+  r.kind_discrepancies = kind_discrepancies;
   if (held_part) {
     r.held_part = held_part->plan;
     r.held_state = held_part->state;

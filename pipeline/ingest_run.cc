@@ -411,6 +411,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     out.school_year = o.school_year;
     out.reopened_resolutions = &o.plan.reopened_resolutions;
     out.campuses = o.campuses.empty() ? nullptr : &o.campuses;
+    if (!o.check.kinds.empty()) out.kinds = &o.check.kinds;
     if (!o.kind_plans.empty()) {
       out.kind_plans = &o.kind_plans;
       for (std::size_t i = 0; i < o.kind_plans.size(); ++i)

@@ -17,19 +17,21 @@ std::string_view field_of(const Discrepancy& d) {
   return {};
 }
 
-void write_kind_groups(std::ostream& out, const KindCheckResult& k, Severity severity) {
+// The discrepancies of `kind` in `list` of one severity, by code, with a few example lines.
+void write_kind_groups(std::ostream& out, EntityKind kind, const std::vector<Discrepancy>& list,
+                       Severity severity) {
   std::array<std::uint32_t, kDiscrepancyCodeCount> counts{};
   std::array<std::vector<const Discrepancy*>, kDiscrepancyCodeCount> examples{};
   bool any = false;
-  for (const Discrepancy& d : k.discrepancies) {
-    if (d.severity() != severity) continue;
+  for (const Discrepancy& d : list) {
+    if (d.severity() != severity || d.kind != kind) continue;
     const auto c = static_cast<std::size_t>(d.code);
     ++counts[c];
     if (examples[c].size() < kExamplesPerCode) examples[c].push_back(&d);
     any = true;
   }
   if (!any) return;
-  out << "\n  " << kind_info(k.kind).name
+  out << "\n  " << kind_info(kind).name
       << (severity == Severity::error ? ": errors (the row is rejected)"
                                       : ": warnings (the row is accepted)")
       << ":\n";
@@ -45,6 +47,27 @@ void write_kind_groups(std::ostream& out, const KindCheckResult& k, Severity sev
     if (counts[c] > examples[c].size())
       out << "      ... and " << group_thousands(counts[c] - examples[c].size()) << " more\n";
   }
+}
+
+// A kind's `discrepancies` (how many of each code) and `rows` (each one) in `list`.
+void write_json_kind_discrepancies(JsonWriter& w, EntityKind kind,
+                                   const std::vector<Discrepancy>& list) {
+  std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
+  for (const Discrepancy& d : list)
+    if (d.kind == kind) ++by_code[static_cast<std::size_t>(d.code)];
+  w.key("discrepancies");
+  w.begin_object();
+  for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
+    if (by_code[c] == 0) continue;
+    w.key(code_name(static_cast<DiscrepancyCode>(c)));
+    w.value(by_code[c]);
+  }
+  w.end_object();
+  w.key("rows");
+  w.begin_array(/*one_item_per_line=*/true);
+  for (const Discrepancy& d : list)
+    if (d.kind == kind) write_json_discrepancy(w, d, "key", field_of(d));
+  w.end_array();
 }
 
 void write_plan_line(std::ostream& out, const KindPlanCounts& p) {
@@ -82,16 +105,22 @@ std::string counts_line(const KindCheckResult* k, EntityKind kind, const CheckCo
 
 }  // namespace
 
-void write_text_kind_counts(std::ostream& out, const std::vector<KindRunCounts>& counts) {
+void write_text_kind_counts(std::ostream& out, const std::vector<KindRunCounts>& counts,
+                            const std::vector<Discrepancy>& discrepancies) {
   if (counts.empty()) return;
   out << "\n  Other kinds        rows  rejected   warned\n";
   for (const KindRunCounts& c : counts) {
     out << counts_line(nullptr, c.kind, c.check) << '\n';
     write_plan_line(out, c.plan);
   }
+  for (const KindRunCounts& c : counts) {
+    write_kind_groups(out, c.kind, discrepancies, Severity::error);
+    write_kind_groups(out, c.kind, discrepancies, Severity::warning);
+  }
 }
 
-void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& counts) {
+void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& counts,
+                            const std::vector<Discrepancy>& discrepancies) {
   w.begin_array();
   for (const KindRunCounts& c : counts) {
     w.begin_object();
@@ -103,6 +132,7 @@ void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& cou
     w.member("rows_warned", c.check.rows_warned);
     write_plan_members(w, c.plan);
     w.end_object();
+    write_json_kind_discrepancies(w, c.kind, discrepancies);
     w.end_object();
   }
   w.end_array();
@@ -123,8 +153,8 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
     if (plans != nullptr && i < plans->size()) write_plan_line(out, (*plans)[i].counts);
   }
   for (const KindCheckResult& k : kinds) {
-    write_kind_groups(out, k, Severity::error);
-    write_kind_groups(out, k, Severity::warning);
+    write_kind_groups(out, k.kind, k.discrepancies, Severity::error);
+    write_kind_groups(out, k.kind, k.discrepancies, Severity::warning);
   }
 }
 
@@ -150,22 +180,7 @@ void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
     w.member("rows_out_of_scope", k.rows_out_of_scope);
     if (plans != nullptr && i < plans->size()) write_plan_members(w, (*plans)[i].counts);
     w.end_object();
-    std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
-    for (const Discrepancy& d : k.discrepancies)
-      ++by_code[static_cast<std::size_t>(d.code)];
-    w.key("discrepancies");
-    w.begin_object();
-    for (std::size_t c = 0; c < kDiscrepancyCodeCount; ++c) {
-      if (by_code[c] == 0) continue;
-      w.key(code_name(static_cast<DiscrepancyCode>(c)));
-      w.value(by_code[c]);
-    }
-    w.end_object();
-    w.key("rows");
-    w.begin_array(/*one_item_per_line=*/true);
-    for (const Discrepancy& d : k.discrepancies)
-      write_json_discrepancy(w, d, "key", field_of(d));
-    w.end_array();
+    write_json_kind_discrepancies(w, k.kind, k.discrepancies);
     w.end_object();
   }
   w.end_array();

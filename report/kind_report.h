@@ -23,8 +23,11 @@ void write_text_kinds(std::ostream& out, const std::vector<KindCheckResult>& kin
 void write_json_kinds(JsonWriter& w, const std::vector<KindCheckResult>& kinds,
                       const std::vector<KindPlan>* plans = nullptr);
 
-// The same from the counts a stored run keeps (no discrepancies: the night's report had them).
-void write_text_kind_counts(std::ostream& out, const std::vector<KindRunCounts>& counts);
-void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& counts);
+// The same from what a stored run keeps: its counts and its discrepancies of other kinds (each
+// with `kind` set).
+void write_text_kind_counts(std::ostream& out, const std::vector<KindRunCounts>& counts,
+                            const std::vector<Discrepancy>& discrepancies);
+void write_json_kind_counts(JsonWriter& w, const std::vector<KindRunCounts>& counts,
+                            const std::vector<Discrepancy>& discrepancies);
 
 }  // namespace rosterd

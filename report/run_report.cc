@@ -277,7 +277,7 @@ void write_text_report(std::ostream& out, const RunReport& r) {
   if (kinds)
     write_text_kinds(out, *r.kinds, r.kind_plans);
   else
-    write_text_kind_counts(out, r.kind_counts);
+    write_text_kind_counts(out, r.kind_counts, r.kind_discrepancies);
   bool any_kind_discrepancy = false;
   if (kinds) {
     for (const KindCheckResult& k : *r.kinds)
@@ -498,7 +498,7 @@ void write_json_report(std::ostream& out, const RunReport& r) {
     write_json_kinds(w, *r.kinds, r.kind_plans);
   } else if (!r.kind_counts.empty()) {
     w.key("kinds");
-    write_json_kind_counts(w, r.kind_counts);
+    write_json_kind_counts(w, r.kind_counts, r.kind_discrepancies);
   }
   if (r.alerts != nullptr) {
     const auto values = [&](const std::vector<std::string>& v) {

@@ -58,6 +58,8 @@ struct RunReport {
   // A run shown again later (`show`, a reminder): each kind's counts as the store keeps them,
   // when `kinds` is not set.
   std::vector<KindRunCounts> kind_counts;
+  // And each kind's discrepancies as the store keeps them (`kind` set), with `kind_counts`.
+  std::vector<Discrepancy> kind_discrepancies;
   std::vector<SafeguardTrip> trips;
   const std::vector<Change>* changes = nullptr;  // not owned; listed in JSON when set
   // Identity alerts (not owned): possible matches side by side, re-keys, go-live links.

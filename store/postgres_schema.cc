@@ -241,6 +241,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       split_runs_sql(),
       // 14: SQLite's 19 (the roster's other kinds).
       committed_entities_sql(),
+      // 15: SQLite's 20 (each run's discrepancies of other kinds).
+      kind_discrepancies_sql(),
   };
   return migrations;
 }

@@ -182,6 +182,7 @@ std::optional<std::int64_t> RunRecords::finish(const RunOutcome& o) {
       if (c.kind == ChangeKind::removed) entities_.remove_student(o.feed, c.state_id);
   }
   record_discrepancies(o.run_id, o.refusal, o.discrepancies);
+  if (o.kinds != nullptr) entities_.record_discrepancies(o.run_id, *o.kinds);
   if (o.campuses != nullptr) {
     Statement ins(db_,
                   "INSERT INTO run_campuses (run, campus, rows_read, rejected, warned, added, "

@@ -87,6 +87,8 @@ struct RunOutcome {
   // and each kind's counts, recorded always. Null: students alone.
   const std::vector<KindPlan>* kind_plans = nullptr;
   std::vector<KindRunCounts> kind_counts;
+  // Each other kind's file as checked, for its discrepancies (the store keeps them).
+  const std::vector<KindCheckResult>* kinds = nullptr;
 };
 
 class RunRecords {

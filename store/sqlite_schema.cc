@@ -261,6 +261,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       split_runs_sql(),
       // 19: the roster's other kinds (store/committed_entities.h).
       committed_entities_sql(),
+      // 20: each run's discrepancies of other kinds (store/committed_entities.h).
+      kind_discrepancies_sql(),
   };
   return migrations;
 }

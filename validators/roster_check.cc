@@ -400,4 +400,11 @@ CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& che
                    });
 }
 
+bool CheckResult::has_discrepancies() const {
+  if (counts.rows_rejected != 0 || counts.rows_warned != 0) return true;
+  return std::any_of(kinds.begin(), kinds.end(), [](const KindCheckResult& k) {
+    return k.counts.rows_rejected != 0 || k.counts.rows_warned != 0;
+  });
+}
+
 }  // namespace rosterd

@@ -38,6 +38,8 @@ struct CheckResult {
   std::vector<KindCheckResult> kinds;
 
   bool refused() const { return file.refusal.has_value(); }
+  // A row of the students' file or of another kind's rejected or warned about.
+  bool has_discrepancies() const;
 };
 
 struct CheckRun {

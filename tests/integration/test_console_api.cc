@@ -99,12 +99,23 @@ TEST_CASE("console API: each endpoint for each role, allowed and refused, nothin
   const HttpAnswer west_page = w.api(W::kAdmin, "GET", "/runs/" + std::to_string(w.west_run));
   REQUIRE(west_page.status == 200);
   CHECK(west_page.body.find("<h2>Other kinds</h2>") != std::string::npos);
-  CHECK(west_page.body.find("<th scope=\"row\">staff</th><td>1</td><td>0</td><td>0</td><td>1</td>"
+  CHECK(west_page.body.find("<th scope=\"row\">staff</th><td>2</td><td>0</td><td>1</td><td>2</td>"
                             "<td>0</td><td>0</td><td>0</td></tr>") != std::string::npos);
+  // And each kind's discrepancies, kept by the store with their file's line, the value escaped.
+  CHECK(west_page.body.find("<h2>Other kinds' discrepancies</h2>") != std::string::npos);
+  CHECK(west_page.body.find("<tr><td>staff</td><td>3</td><td>T2</td><td>warning</td>") !=
+        std::string::npos);
+  CHECK(west_page.body.find("al&lt;b&gt;bo") != std::string::npos);
+  CHECK(west_page.body.find("al<b>bo") == std::string::npos);
   const json west_run = body(w.api(W::kAdmin, "GET", run_path(w.west_run)));
   REQUIRE(west_run["kinds"].size() == 1);
   CHECK(west_run["kinds"][0]["kind"] == "staff");
-  CHECK(west_run["kinds"][0]["counts"]["added"] == 1);
+  CHECK(west_run["kinds"][0]["counts"]["added"] == 2);
+  REQUIRE(west_run["kinds"][0]["rows"].size() == 1);
+  CHECK(west_run["kinds"][0]["rows"][0]["line"] == 3);
+  CHECK(west_run["kinds"][0]["rows"][0]["key"] == "T2");
+  CHECK(west_run["kinds"][0]["rows"][0]["field"] == "email");
+  CHECK(west_run["kinds"][0]["rows"][0]["value"] == "al<b>bo");
   CHECK(w.api(W::kViewer, "GET", "/runs/" + std::to_string(w.west_run)).status == 404);
   CHECK(body(w.api(W::kViewer, "GET", run_path(w.held_run))).count("kinds") == 0);
   // Another district's run and no run at all answer alike.

@@ -175,7 +175,8 @@ TEST_CASE(
   TempDir dir;
   const auto config = whole_roster_config(dir.path(), "{staff: {}, sections: {}, enrollments: {}}");
   const auto set = copy_set(dir.path(), "district");
-  const auto j = ingest(config, set, "2026-09-01", 0);
+  // Exit 1: the kinds' files have discrepancies (as `check` says of them).
+  const auto j = ingest(config, set, "2026-09-01", 1);
   CHECK(j["decision"] == "dry-run");
   REQUIRE(j["kinds"].size() == 3);
   CHECK(j["kinds"][0]["kind"] == "staff");

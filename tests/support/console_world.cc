@@ -81,16 +81,18 @@ ConsoleWorld::ConsoleWorld(const std::string& extra_console) {
   REQUIRE(sql("SELECT decision FROM runs WHERE id = " + std::to_string(held_run)) == "held\n");
   ingest("north", twenty(), "north-1.txt");
   north_run = last_run(*this, "north");
-  // west: a set of the students and a staff member.
+  // west: a set of the students and two staff members, one with an address that is none (its
+  // value markup, to be escaped wherever it is shown).
   std::filesystem::create_directories(tmp / "west-1");
   std::ofstream(tmp / "west-1" / "students.txt", std::ios::binary) << roster_text(twenty());
   std::ofstream(tmp / "west-1" / "staff.txt", std::ios::binary)
       << "StaffID|LocalID|FirstName|LastName|Email|Phone|Role|CampusIDs|Status\n"
-         "T1||Jo|Park|jo.park@district.org||teacher|101|A\n";
+         "T1||Jo|Park|jo.park@district.org||teacher|101|A\n"
+         "T2||Al|Bo|al<b>bo||teacher|101|A\n";
   const ProcessResult west =
       rosterd({"ingest", "--feed", "west", "--as-of", kGeneratorAsOf, (tmp / "west-1").string()});
   INFO(west.out << west.err);
-  REQUIRE(west.exit_status == 0);
+  REQUIRE(west.exit_status == 1);  // committed, with the staff file's discrepancy
   west_run = last_run(*this, "west");
 
   std::ofstream(tmp / "pw") << kPassword << '\n';

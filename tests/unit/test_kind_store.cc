@@ -260,11 +260,18 @@ TEST_CASE_TEMPLATE(
 TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of any kind", B, Sqlite,
                    Postgres) {
   Fixture<B> f(
-      kAllStudentKinds + "    scope: {exclude_students: optouts.txt}\n",
+      kAllStudentKinds + "    scope: {exclude_students: optouts.txt}\n" +
+          "    policy: {max_reject_pct: 50}\n",
       [](const std::filesystem::path& dir) { std::ofstream(dir / "optouts.txt") << "\n"; });
-  ingest_set(f, write_students(f.dir.path(), "n1", range(1, 20)));
+  const auto n1 = write_students(f.dir.path(), "n1", range(1, 20));
+  // Students 7's and 8's guardian links twice: discrepancies that name them, kept by the store.
+  std::ofstream(n1 / "guardian_links.txt", std::ios::app | std::ios::binary)
+      << "G7|" << id("7") << "|aunt|N|Y\nG8|" << id("8") << "|aunt|N|Y\n";
+  REQUIRE(ingest_set(f, n1).decision.decision == Decision::committed);
   CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("7") + "%'") !=
         "0\n");
+  CHECK(f.query("SELECT count(*) FROM run_kind_discrepancies WHERE row_key LIKE '%" + id("7") +
+                "%'") == "2\n");
   std::ofstream(f.dir / "optouts.txt") << id("7") << "\n";
   f.config = load_config(f.dir / "rosterd.yaml");
   const IngestOutcome out = ingest_set(f, write_students(f.dir.path(), "n2", range(1, 20)));
@@ -281,4 +288,9 @@ TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of an
         "1\n");
   CHECK(f.query("SELECT count(*) FROM run_kind_changes WHERE row_key LIKE '%" + id("8") + "%'") ==
         "2\n");
+  // Their discrepancies go with them; student 8's stay.
+  CHECK(f.query("SELECT count(*) FROM run_kind_discrepancies WHERE row_key LIKE '%" + id("7") +
+                "%'") == "0\n");
+  CHECK(f.query("SELECT count(*) FROM run_kind_discrepancies WHERE row_key LIKE '%" + id("8") +
+                "%'") == "2\n");
 }

@@ -236,7 +236,9 @@ TEST_CASE_TEMPLATE("store: a read that finds fewer students than the feed's coun
 
 // What undoes the kinds' migration (store/committed_entities.h).
 std::string kinds_dropped() {
-  std::string sql = "DROP TABLE run_kind_changes; DROP TABLE run_kind_counts; ";
+  std::string sql =
+      "DROP TABLE run_kind_discrepancies; DROP TABLE run_kind_changes; DROP TABLE "
+      "run_kind_counts; ";
   for (const EntityKindInfo& k : all_entity_kinds())
     sql += "DROP VIEW roster_current_" + std::string(k.name) + "; DROP TABLE " +
            kind_table(k.kind) + "; ";
