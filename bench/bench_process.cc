@@ -58,14 +58,15 @@ Measured measure(const std::vector<std::string>& args) {
 namespace rosterd::bench {
 
 Options parse_options(int argc, char** argv, Options o) {
-  for (int i = 1; i + 1 < argc; i += 2) {
+  // One at a time: a benchmark's own flags (--no-postgresql) take no value.
+  for (int i = 1; i + 1 < argc; ++i) {
     const std::string opt = argv[i];
     if (opt == "--rows") {
-      o.rows = std::stoul(argv[i + 1]);
+      o.rows = std::stoul(argv[++i]);
     } else if (opt == "--runs") {
-      o.runs = std::stoi(argv[i + 1]);
+      o.runs = std::stoi(argv[++i]);
     } else if (opt == "--dir") {
-      o.dir = argv[i + 1];
+      o.dir = argv[++i];
     }
   }
   return o;

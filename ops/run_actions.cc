@@ -1,7 +1,5 @@
 #include "ops/run_actions.h"
 
-#include <limits>
-
 #include "pipeline/run_mail.h"
 
 namespace rosterd {
@@ -30,9 +28,11 @@ RunView show_run(RosterStore& store, std::int64_t id) {
   }
   v.actions = store.actions().for_run(id);
   v.kind_counts = store.entities().counts(id);
+  // At most kKindDiscrepanciesShown: a broken file of five million enrollments is a few
+  // thousand examples' worth to a person, not five million objects in one answer.
   std::size_t kind_discrepancies = 0;
-  v.kind_discrepancies = store.entities().discrepancies(
-      id, std::numeric_limits<std::int64_t>::max(), kind_discrepancies);
+  v.kind_discrepancies =
+      store.entities().discrepancies(id, RunView::kKindDiscrepanciesShown, kind_discrepancies);
   if (run->held_part) v.held_part = store.runs().get(*run->held_part);
   return v;
 }

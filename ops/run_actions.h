@@ -24,10 +24,12 @@ struct RunView {
   RunRecord run;
   std::vector<Discrepancy> discrepancies;  // every one it recorded, refusal included
   std::vector<Change> changes;
-  std::vector<IdentityAlert> alerts;            // the alerts it raised, as they stand
-  std::vector<ActionRecord> actions;            // who decided about it, oldest first
-  std::vector<KindRunCounts> kind_counts;       // each other kind's counts (docs/whole-roster.md)
-  std::vector<Discrepancy> kind_discrepancies;  // and each one's discrepancies, `kind` set
+  std::vector<IdentityAlert> alerts;       // the alerts it raised, as they stand
+  std::vector<ActionRecord> actions;       // who decided about it, oldest first
+  std::vector<KindRunCounts> kind_counts;  // each other kind's counts (docs/whole-roster.md)
+  // And the first kKindDiscrepanciesShown of each kind's discrepancies (`kind` set).
+  static constexpr std::size_t kKindDiscrepanciesShown = 10000;
+  std::vector<Discrepancy> kind_discrepancies;
   // The run holding the part of its file a safeguard held (policy.on_trip: hold_unsafe).
   std::optional<RunRecord> held_part;
 

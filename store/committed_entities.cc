@@ -244,15 +244,15 @@ CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind ki
       "SELECT " + columns(k) + ", active FROM " + kind_table(kind) + " WHERE feed = ?";
   const std::string order = " ORDER BY " + keys.substr(2) + " LIMIT " + std::to_string(page);
   Statement first(db_, select + order);
-  Statement next(db_, select + " AND (feed" + keys + ") > (?" + marks + ")" + order);
+  // The feed by equality and the key by a row comparison: both indexed on SQLite and PostgreSQL.
+  Statement next(db_, select + " AND (" + keys.substr(2) + ") > (" + marks.substr(2) + ")" + order);
   const std::size_t n = k.fields.size();
   std::vector<std::string_view> values(n);
   for (Statement* q = &first;; q = &next) {
     q->bind(1, feed);
     if (q == &next) {
-      q->bind(2, feed);
       for (std::size_t i = 0; i < k.key.size(); ++i)
-        q->bind(static_cast<int>(i) + 3,
+        q->bind(static_cast<int>(i) + 2,
                 out.get(static_cast<CommittedKindRows::Index>(out.size() - 1), k.key[i]));
     }
     std::size_t read = 0;
@@ -607,6 +607,13 @@ void CommittedEntities::remove_student(const std::string& feed, const std::strin
   // Their images: an enrollment's key is section, person, role; a link's guardian, student. The
   // LIKE narrows (it may also match another case, or a teacher of the same ID); each key is
   // then compared exactly.
+  // Whether a row of `kind` whose key fields are `parts` is theirs: an enrollment of theirs as
+  // a student, a link of a guardian to them.
+  const auto theirs = [&](const std::string& kind, const std::vector<std::string_view>& parts) {
+    return kind == "enrollments"
+               ? parts.size() == 3 && parts[1] == state_id && iequals(parts[2], "student")
+               : parts.size() == 2 && parts[1] == state_id;
+  };
   std::string id;
   for (char c : state_id) {
     if (c == '%' || c == '_' || c == '\\') id += '\\';
@@ -625,27 +632,22 @@ void CommittedEntities::remove_student(const std::string& feed, const std::strin
   std::vector<Image> gone;
   while (q.step()) {
     const std::string kind(q.text(1));
-    const std::vector<std::string_view> parts = split(q.text(3), '\x1f');
-    const bool theirs = kind == "enrollments" ? parts.size() == 3 && parts[1] == state_id &&
-                                                    iequals(parts[2], "student")
-                                              : parts.size() == 2 && parts[1] == state_id;
-    if (theirs) gone.push_back({q.integer(0), kind, q.integer(2)});
+    if (theirs(kind, split(q.text(3), '\x1f'))) gone.push_back({q.integer(0), kind, q.integer(2)});
   }
   Statement del(db_, "DELETE FROM run_kind_changes WHERE run_id = ? AND kind = ? AND seq = ?");
   for (const Image& g : gone)
     del.bind(1, g.run).bind(2, g.kind).bind(3, g.seq).run();
-  // The kinds' discrepancies that name them: their ID in a row's key (values joined by '/') or
-  // as the value found.
+  // The kinds' discrepancies that name them: a row of theirs, by its key (values joined by
+  // '/'), as their images are matched above.
   gone.clear();
   Statement dq(db_,
-               "SELECT run_id, kind, seq, row_key, value FROM run_kind_discrepancies WHERE run_id "
-               "IN (SELECT id FROM runs WHERE feed = ?) AND (row_key LIKE ? ESCAPE '\\' OR "
-               "value = ?)");
-  dq.bind(1, feed).bind(2, "%" + id + "%").bind(3, state_id);
+               "SELECT run_id, kind, seq, row_key FROM run_kind_discrepancies WHERE run_id IN "
+               "(SELECT id FROM runs WHERE feed = ?) AND kind IN ('enrollments', "
+               "'guardian_links') AND row_key LIKE ? ESCAPE '\\'");
+  dq.bind(1, feed).bind(2, "%/" + id + "%");
   while (dq.step()) {
-    const std::vector<std::string_view> parts = split(dq.text(3), '/');
-    if (dq.text(4) == state_id || std::find(parts.begin(), parts.end(), state_id) != parts.end())
-      gone.push_back({dq.integer(0), std::string(dq.text(1)), dq.integer(2)});
+    const std::string kind(dq.text(1));
+    if (theirs(kind, split(dq.text(3), '/'))) gone.push_back({dq.integer(0), kind, dq.integer(2)});
   }
   Statement ddel(db_,
                  "DELETE FROM run_kind_discrepancies WHERE run_id = ? AND kind = ? AND seq = ?");

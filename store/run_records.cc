@@ -176,13 +176,14 @@ std::optional<std::int64_t> RunRecords::finish(const RunOutcome& o) {
     entities_.record(o.run_id, o.kind_plans != nullptr ? *o.kind_plans : kNone, o.kind_counts,
                      o.decision == Decision::committed || o.decision == Decision::held);
   }
+  if (o.kinds != nullptr) entities_.record_discrepancies(o.run_id, *o.kinds);
   if (o.decision == Decision::committed) {
-    // After the kinds' changes and their images, which the removal takes away too.
+    // After the kinds' changes, their images and discrepancies, which the removal takes away
+    // too.
     for (const Change& c : *o.changes)
       if (c.kind == ChangeKind::removed) entities_.remove_student(o.feed, c.state_id);
   }
   record_discrepancies(o.run_id, o.refusal, o.discrepancies);
-  if (o.kinds != nullptr) entities_.record_discrepancies(o.run_id, *o.kinds);
   if (o.campuses != nullptr) {
     Statement ins(db_,
                   "INSERT INTO run_campuses (run, campus, rows_read, rejected, warned, added, "

@@ -58,9 +58,12 @@ void drop_rows(KindCheckResult& k, Drop drop) {
   recount_rows_warned(k);
 }
 
-// Leaves out of `k` the rows that name a student in `excluded` (an enrollment's person, a
-// guardian link's student), with their discrepancies: they go with the student.
-void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& excluded) {
+// Leaves out of `k` the rows that name a student in `excluded` or one the feed's `scope` has
+// opted out (listed in the students' file or not: an opted-out student leaves no discrepancy
+// behind) — an enrollment's person, a guardian link's student — with their discrepancies:
+// they go with the student.
+void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& excluded,
+               const FeedScope* scope) {
   const EntityKindInfo& info = kind_info(k.kind);
   std::vector<std::size_t> student_fields;
   for (std::size_t f = 0; f < info.fields.size(); ++f) {
@@ -68,14 +71,16 @@ void leave_out(KindCheckResult& k, const std::unordered_set<std::string_view>& e
         info.fields[f].refers_to == Referent::people)
       student_fields.push_back(f);
   }
-  if (student_fields.empty() || excluded.empty()) return;
+  if (student_fields.empty() || (excluded.empty() && scope == nullptr)) return;
   // A person is a student's only in the student role (a teacher may share an ID's digits).
   const auto role = entity_field(info, "role");
   drop_rows(k, [&](EntityTable::Index r) {
     for (std::size_t f : student_fields) {
       const bool as_student = info.fields[f].refers_to == Referent::students ||
                               (role && iequals(k.rows.get(r, *role), "student"));
-      if (as_student && excluded.contains(k.rows.get(r, f))) return true;
+      if (!as_student) continue;
+      const std::string_view id = k.rows.get(r, f);
+      if (excluded.contains(id) || (scope != nullptr && scope->opted_out(id))) return true;
     }
     return false;
   });
@@ -137,7 +142,7 @@ void check_across(CheckResult& result, const RowChecker& checker, const CheckRun
     }
   }
   for (KindCheckResult& k : result.kinds)
-    leave_out(k, excluded);
+    leave_out(k, excluded, scope);
   if (scope != nullptr && scope->filters_sections()) leave_out_sections(result.kinds, *scope);
   SetKeys keys;
   keys.student = [&](std::string_view id) { return accepted.contains(id); };

@@ -198,12 +198,15 @@ TEST_CASE(
 
 TEST_CASE("integration: an opted-out student's rows of other kinds go with them, unreported") {
   TempDir dir;
-  write(dir / "optouts.txt", "1000000001\n");
+  // 1000000001 is in the students' file; 1000000098 only in an enrollment the district left.
+  write(dir / "optouts.txt", "1000000001\n1000000098\n");
   const auto config = whole_roster_config(dir.path(),
                                           "{staff: {}, sections: {}, enrollments: {}, "
                                           "guardians: {}, guardian_links: {}}\n"
                                           "    scope: {exclude_students: optouts.txt}");
   const auto set = copy_set(dir.path(), "district");
+  write(set / "enrollments.txt",
+        read_file(kSet / "enrollments.txt") + "SEC1|1000000098|student||\n");
   // Student 1000000002's row is rejected (a birth date that is no date).
   write(set / "students.txt",
         replace(read_file(kSet / "students.txt"), "2015-07-02", "2015-13-02"));
@@ -213,7 +216,8 @@ TEST_CASE("integration: an opted-out student's rows of other kinds go with them,
     kinds[k["kind"].get<std::string>()] = k;
   // Nothing names the opted-out student: not a row, not a value, not a key.
   CHECK(j["kinds"].dump().find("1000000001") == std::string::npos);
-  CHECK(kinds["enrollments"]["counts"]["rows_out_of_scope"] == 1);
+  CHECK(j["kinds"].dump().find("1000000098") == std::string::npos);
+  CHECK(kinds["enrollments"]["counts"]["rows_out_of_scope"] == 2);
   CHECK(kinds["guardian_links"]["counts"]["rows_out_of_scope"] == 1);
   // A rejected student's enrollment says so, with the line.
   bool said = false;
