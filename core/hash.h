@@ -39,4 +39,10 @@ inline std::uint64_t hash_bytes(std::string_view s) {
   return hash_mix(h);
 }
 
+// Folds value `v` into `h`: a composite key's hash, one call a field in order. Each value's
+// own hash covers its length, so ("ab", "c") and ("a", "bc") hash apart.
+inline std::uint64_t hash_combine(std::uint64_t h, std::string_view v) {
+  return hash_mix(h ^ (hash_bytes(v) + 0x9E3779B97F4A7C15ULL + (h << 6)));
+}
+
 }  // namespace rosterd

@@ -2,21 +2,9 @@
 
 #include <stdexcept>
 
+#include "core/hash.h"
+
 namespace rosterd {
-namespace {
-
-// FNV-1a over each key field and a separator byte no accepted value holds, so that ("ab", "c")
-// and ("a", "bc") hash apart.
-struct KeyHash {
-  std::uint32_t h = 2166136261u;
-  void add(std::string_view v) {
-    for (const char c : v)
-      h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-    h = (h ^ 0x1fu) * 16777619u;
-  }
-};
-
-}  // namespace
 
 CommittedKindRows::CommittedKindRows(EntityKind kind) {
   const EntityKindInfo& info = kind_info(kind);
@@ -26,10 +14,10 @@ CommittedKindRows::CommittedKindRows(EntityKind kind) {
 
 template <typename Get>
 std::uint32_t CommittedKindRows::hash_key(const Get& get) const {
-  KeyHash h;
+  std::uint64_t h = 0;
   for (std::size_t i = 0; i < key_.size(); ++i)
-    h.add(get(i));
-  return h.h;
+    h = hash_combine(h, get(i));
+  return static_cast<std::uint32_t>(h);
 }
 
 template <typename Get>

@@ -52,8 +52,8 @@ class CommittedEntities {
   void record(std::int64_t run, const std::vector<KindPlan>& plans,
               const std::vector<KindRunCounts>& counts, bool with_changes);
 
-  // Records the discrepancies of each kind's file of run `run` (a refusal first), with their
-  // lines, fields and row keys. REQUIRES: inside the run's transaction.
+  // Records the discrepancies of each kind's file of run `run` (store/kind_discrepancies.h).
+  // REQUIRES: inside the run's transaction.
   void record_discrepancies(std::int64_t run, const std::vector<KindCheckResult>& kinds);
 
   // The discrepancies recorded for run `run`, each with `kind` (and `kind_field` when a field
@@ -90,9 +90,6 @@ class CommittedEntities {
 
 // The migration that creates the kinds' tables and views (SQLite 19, PostgreSQL 14).
 std::string_view committed_entities_sql();
-
-// The migration that keeps each run's discrepancies of other kinds (SQLite 20, PostgreSQL 15).
-std::string_view kind_discrepancies_sql();
 
 // The table of `kind`'s committed rows ("roster_staff").
 std::string kind_table(EntityKind kind);

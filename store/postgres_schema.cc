@@ -1,6 +1,7 @@
 #include <string>
 
 #include "store/committed_entities.h"
+#include "store/kind_discrepancies.h"
 #include "store/drop_ledger.h"
 #include "store/feed_pauses.h"
 #include "store/mail_links.h"

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "core/civil_date.h"
+#include "core/hash.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "validators/contact_format.h"
@@ -226,19 +227,16 @@ class KindChecker : public RowSink {
   std::unordered_set<std::uint32_t> broken_lines_;
 };
 
-// A row's key fields hashed (FNV-1a, 64 bits, a separator byte after each field) and whether
-// each is present.
+// A row's key fields hashed (core/hash.h) and whether each is present.
 struct KeyHash {
-  std::uint64_t hash = 14695981039346656037ull;
+  std::uint64_t hash = 0;
   bool complete = true;
 
   KeyHash(const EntityTable& t, EntityTable::Index r, std::span<const std::size_t> key) {
     for (const std::size_t f : key) {
       const std::string_view v = t.get(r, f);
       complete = complete && !v.empty();
-      for (const char c : v)
-        hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-      hash = (hash ^ 0x1fu) * 1099511628211ull;
+      hash = hash_combine(hash, v);
     }
   }
 };
