@@ -1,9 +1,9 @@
 #include <string>
 
 #include "store/committed_entities.h"
-#include "store/kind_discrepancies.h"
 #include "store/drop_ledger.h"
 #include "store/feed_pauses.h"
+#include "store/kind_discrepancies.h"
 #include "store/mail_links.h"
 #include "store/run_records.h"
 #include "store/schema.h"

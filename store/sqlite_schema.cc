@@ -4,9 +4,9 @@
 
 #include "core/identity_key.h"
 #include "store/committed_entities.h"
-#include "store/kind_discrepancies.h"
 #include "store/drop_ledger.h"
 #include "store/feed_pauses.h"
+#include "store/kind_discrepancies.h"
 #include "store/mail_links.h"
 #include "store/run_records.h"
 #include "store/schema.h"
