@@ -5,6 +5,7 @@
 
 #include "config/config_values.h"
 #include "config/kind_section.h"
+#include "config/reference_section.h"
 #include "config/safeguard_section.h"
 #include "core/civil_date.h"
 #include "core/error.h"
@@ -12,7 +13,6 @@
 #include "core/text.h"
 #include "parsers/format_preset.h"
 #include "transport/drop.h"
-#include "validators/preset_grades.h"
 
 namespace rosterd {
 namespace {
@@ -132,21 +132,6 @@ void parse_format(const YamlNode& n, RosterFormat& f) {
       if (field == Field::state_id) item.fail("the state ID column cannot be optional.");
       f.optional_columns.set(field_index(field));
     }
-  }
-}
-
-std::optional<CodeTranslator> parse_reference_kind(const YamlNode& n, const std::string& kind,
-                                                   const std::filesystem::path& base) {
-  if (n.is_null()) return std::nullopt;
-  n.expect_keys({"table", "map"});
-  if (n["table"].is_null()) n.fail("needs a `table:` (the platform's Code|Name file).");
-  try {
-    ReferenceTable table = ReferenceTable::load(resolve(base, n["table"].as_string()));
-    std::optional<CodeMap> map;
-    if (!n["map"].is_null()) map = CodeMap::load(resolve(base, n["map"].as_string()));
-    return CodeTranslator(kind, std::move(table), std::move(map));
-  } catch (const ConfigError& e) {
-    n.fail(e.what());
   }
 }
 
@@ -543,24 +528,13 @@ FeedConfig parse_feed(const std::string& name, const YamlNode& n, const std::fil
   if (!n["mode"].is_null())
     feed.mode = n["mode"].as_choice({"live", "test"}) == "test" ? FeedMode::test : FeedMode::live;
   parse_format(n["format"], feed.format);
-  const YamlNode ref = n["reference"];
-  ref.expect_keys({"grades", "campuses", "diagnoses"});
-  feed.reference.grades = parse_reference_kind(ref["grades"], "grade", base);
-  feed.reference.campuses = parse_reference_kind(ref["campuses"], "campus", base);
-  feed.reference.diagnoses = parse_reference_kind(ref["diagnoses"], "diagnosis", base);
-  if (const FormatPreset* preset = find_format_preset(feed.format.preset);
-      preset != nullptr && !preset->grades.empty() && feed.reference.grades) {
-    // The preset's grade words join the feed's own grade map (which wins).
-    const CodeTranslator& grades = *feed.reference.grades;
-    CodeTranslator joined(grades.kind(), grades.table(),
-                          grade_map_with_words(preset->grades, grades.table(), grades.map()));
-    feed.reference.grades = std::move(joined);
-  }
+  feed.reference = parse_reference(n["reference"], feed.format.preset, base);
   parse_checks(n["checks"], feed.checks, feed.reference);
   parse_policy(n["policy"], feed.policy);
   parse_school_year(n["school_year"], feed.rollover, feed.blackout);
   parse_expect(n["expect"], feed.expect_students, feed.expect_kinds);
   parse_kinds(n["kinds"], feed.format, feed.kinds);
+  check_reference_kinds(n["reference"], feed.reference, feed.kinds);
   if (const YamlNode people = n["people"]; !people.is_null()) {
     if (feed.kinds.find(EntityKind::staff) == nullptr ||
         feed.kinds.find(EntityKind::guardians) == nullptr) {

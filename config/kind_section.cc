@@ -22,7 +22,7 @@ std::string kind_names() {
 std::string field_names(const EntityKindInfo& kind) {
   std::string s;
   for (const EntityField& f : kind.fields)
-    s += (s.empty() ? "" : ", ") + std::string(f.name);
+    if (!f.derived) s += (s.empty() ? "" : ", ") + std::string(f.name);
   return s;
 }
 
@@ -65,6 +65,11 @@ KindMember parse_member(EntityKind kind, const YamlNode& n, const RosterFormat& 
     n["list_separator"].fail("must differ from the delimiter, or a list would split the row.");
   for (auto& [name, value] : n["columns"].entries()) {
     const auto field = entity_field(info, name);
+    if (field && info.fields[*field].derived) {
+      value.fail(std::string(info.name) + "." + name +
+                 " is not read from the file: rosterd fills it (docs/whole-roster.md). Take it "
+                 "out of columns:.");
+    }
     if (!field) {
       value.fail("\"" + name + "\" is not a field of " + std::string(info.name) +
                  ". Its fields are: " + field_names(info) + ".");

@@ -49,6 +49,8 @@ constexpr std::array<CodeInfo, kDiscrepancyCodeCount> kCodes = {{
     {"guardian_no_contact", Severity::warning, false},
     {"guardian_shared_email", Severity::warning, false},
     {"person_in_two_roles", Severity::warning, false},
+    {"unknown_role", Severity::error, false},
+    {"unmatched_course", Severity::warning, false},
 }};
 
 const CodeInfo& info(DiscrepancyCode code) {
@@ -288,6 +290,14 @@ std::string discrepancy_message(const Discrepancy& d, const MessageTerms& terms)
              ": one person in two roles, whom the platform gives one account with both. If they "
              "are two people, give each their own email in the SIS (the guardian is still "
              "taken).";
+    case C::unknown_role:
+      return Field_ + has_value_which +
+             " is not a platform role and the feed's staff role map does not translate it. Add "
+             "it to the map, or correct it in the student information system.";
+    case C::unmatched_course:
+      return "The section's course " + value +
+             " is matched to no platform course, so nobody on the platform sees the section. "
+             "Match the course in the feed's course map (the section is still taken).";
     case C::unclear_century:
       return (withheld ? Field_ + " has a date (withheld from this report) whose"
                        : Field_ + " has " + value + ", whose") +
@@ -373,6 +383,12 @@ std::string_view how_to_fix(DiscrepancyCode code) {
       return "Give each guardian their own email address in the SIS.";
     case C::person_in_two_roles:
       return "Nothing, if they are one person; otherwise give each their own email in the SIS.";
+    case C::unknown_role:
+      return "Use a role the platform knows in the SIS, or ask your vendor to add the role to "
+             "the staff role map.";
+    case C::unmatched_course:
+      return "Ask your vendor to match the course to the platform's courses in the course map, "
+             "or correct the section's course code in the SIS.";
   }
   return "";
 }

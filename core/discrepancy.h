@@ -74,9 +74,15 @@ enum class DiscrepancyCode : std::uint8_t {
   // the staff member's key, line and file, and the key's parts): one person in two roles, one
   // account with both.
   person_in_two_roles,
+  // Row level, error: a staff member's role, or an enrollment's role other than student, that is
+  // neither a platform role nor translated by the feed's staff role map.
+  unknown_role,
+  // Row level, warning: a section whose course neither the feed's course map nor the platform's
+  // course table matches to a platform course: nobody on the platform sees it until it is.
+  unmatched_course,
 };
 
-inline constexpr std::size_t kDiscrepancyCodeCount = 34;
+inline constexpr std::size_t kDiscrepancyCodeCount = 36;
 
 std::string_view code_name(DiscrepancyCode code);
 std::optional<DiscrepancyCode> code_from_name(std::string_view name);

@@ -47,6 +47,8 @@ constexpr EntityField kSections[] = {
     {"period", "Period", text, false, Referent::none},
     {"teacher_ids", "TeacherIDs", id_list, false, Referent::staff},
     {"status", "Status", ValueType::status, true, Referent::none},
+    // The platform's courses the section's course is matched to (validators/course_match.h).
+    {"platform_courses", "", code_list, false, Referent::none, true, 1},
 };
 constexpr std::size_t kSectionsKey[] = {0};
 

@@ -60,6 +60,12 @@ struct EntityField {
   ValueType type = ValueType::text;
   bool required = false;
   Referent refers_to = Referent::none;
+  // Not read from a file: the check fills it from the feed's configuration (a section's
+  // platform courses, from reference.courses). Never required, never in a layout's columns.
+  bool derived = false;
+  // The store's schema step that added the field's column (store/committed_entities.h): 0 for
+  // the kinds' first tables. A field added later is appended to its kind's fields.
+  std::uint8_t schema_step = 0;
 };
 
 struct EntityKindInfo {

@@ -129,6 +129,10 @@ std::string code_title(DiscrepancyCode code) {
       return "One email address on two families' guardians";
     case C::person_in_two_roles:
       return "Guardians who are also staff members";
+    case C::unknown_role:
+      return "Roles the platform does not know";
+    case C::unmatched_course:
+      return "Sections whose course matches no platform course";
   }
   return std::string(code_name(code));
 }

@@ -16,11 +16,35 @@ std::string quoted(std::string_view name) {
   return "\"" + std::string(name) + "\"";
 }
 
-// The kind's columns, quoted (a field may be a reserved word: guardian_links' "primary").
-std::string columns(const EntityKindInfo& k) {
+// The kind's columns, quoted (a field may be a reserved word: guardian_links' "primary"): those
+// schema steps up to `step` added (every column, by default).
+std::string columns(const EntityKindInfo& k, std::uint8_t step = 255) {
   std::string s;
   for (const EntityField& f : k.fields)
-    s += (s.empty() ? "" : ", ") + quoted(f.name);
+    if (f.schema_step <= step) s += (s.empty() ? "" : ", ") + quoted(f.name);
+  return s;
+}
+
+// The platform's read interface of a kind: its columns are a promise, as roster_current's.
+std::string current_view_sql(const EntityKindInfo& k, std::uint8_t step) {
+  return "CREATE VIEW roster_current_" + std::string(k.name) + " AS SELECT feed, " +
+         columns(k, step) + ", active, added_run, updated_run FROM " + kind_table(k.kind) + ";\n";
+}
+
+// The columns schema step `step` adds, each kind's read view made again with them.
+std::string fields_added_sql(std::uint8_t step) {
+  std::string s;
+  for (const EntityKindInfo& k : all_entity_kinds()) {
+    bool added = false;
+    for (const EntityField& f : k.fields) {
+      if (f.schema_step != step) continue;
+      s += "ALTER TABLE " + kind_table(k.kind) + " ADD COLUMN " + quoted(f.name) +
+           " TEXT NOT NULL DEFAULT '';\n";
+      added = true;
+    }
+    if (added)
+      s += "DROP VIEW roster_current_" + std::string(k.name) + ";\n" + current_view_sql(k, step);
+  }
   return s;
 }
 
@@ -159,16 +183,14 @@ std::string_view committed_entities_sql() {
       const std::string table = kind_table(k.kind);
       s += "CREATE TABLE " + table + " (\n  feed TEXT NOT NULL,\n";
       for (const EntityField& f : k.fields)
-        s += "  " + quoted(f.name) + " TEXT NOT NULL DEFAULT '',\n";
+        if (f.schema_step == 0) s += "  " + quoted(f.name) + " TEXT NOT NULL DEFAULT '',\n";
       std::string keys;
       for (std::size_t i : k.key)
         keys += ", " + quoted(k.fields[i].name);
       s += "  active INTEGER NOT NULL DEFAULT 1,\n  added_run BIGINT NOT NULL,\n"
            "  updated_run BIGINT NOT NULL,\n  PRIMARY KEY (feed" +
            keys + ")\n);\n";
-      // The platform's read interface: its columns are a promise, as roster_current's.
-      s += "CREATE VIEW roster_current_" + std::string(k.name) + " AS SELECT feed, " + columns(k) +
-           ", active, added_run, updated_run FROM " + table + ";\n";
+      s += current_view_sql(k, 0);
     }
     s += R"sql(
 CREATE TABLE run_kind_changes (
@@ -202,6 +224,14 @@ CREATE TABLE run_kind_counts (
 )sql";
     return s;
   }();
+  return sql;
+}
+
+std::string_view section_platform_courses_sql() {
+  // A section committed before has the platform course a feed without a course table gives it:
+  // its own course code (validators/kind_check.h), so that the next night changes none of them.
+  static const std::string sql =
+      fields_added_sql(1) + "UPDATE roster_sections SET platform_courses = course_code;\n";
   return sql;
 }
 

@@ -88,8 +88,12 @@ class CommittedEntities {
   SqlDb& db_;
 };
 
-// The migration that creates the kinds' tables and views (SQLite 19, PostgreSQL 14).
+// The migration that creates the kinds' tables and views (SQLite 19, PostgreSQL 14): the fields
+// of schema step 0 (core/entity_kind.h).
 std::string_view committed_entities_sql();
+
+// The migration that adds sections' platform courses (schema step 1; SQLite 21, PostgreSQL 16).
+std::string_view section_platform_courses_sql();
 
 // The table of `kind`'s committed rows ("roster_staff").
 std::string kind_table(EntityKind kind);

@@ -244,6 +244,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       committed_entities_sql(),
       // 15: SQLite's 20 (each run's discrepancies of other kinds).
       kind_discrepancies_sql(),
+      // 16: SQLite's 21 (sections' platform courses).
+      section_platform_courses_sql(),
   };
   return migrations;
 }

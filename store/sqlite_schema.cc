@@ -264,6 +264,8 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       committed_entities_sql(),
       // 20: each run's discrepancies of other kinds (store/committed_entities.h).
       kind_discrepancies_sql(),
+      // 21: sections' platform courses (reference.courses).
+      section_platform_courses_sql(),
   };
   return migrations;
 }

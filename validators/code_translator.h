@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "validators/code_map.h"
+#include "validators/course_match.h"
 #include "validators/reference_table.h"
 
 namespace rosterd {
@@ -49,6 +50,10 @@ struct ReferenceSet {
   std::optional<CodeTranslator> grades;
   std::optional<CodeTranslator> campuses;
   std::optional<CodeTranslator> diagnoses;
+  // A staff member's role, and an enrollment's role other than student (validators/kind_check.h).
+  std::optional<CodeTranslator> staff_roles;
+  // A section's course (its platform courses; one it cannot match is only a warning).
+  std::optional<CourseMatch> courses;
 };
 
 }  // namespace rosterd

@@ -30,7 +30,7 @@ RosterFormat reader_format(EntityKind kind, const KindFormat& f) {
   for (std::size_t i = 0; i < info.fields.size(); ++i) {
     const bool listed = i < f.columns.size();
     const std::string& header = listed ? f.columns[i] : std::string();
-    if (header.empty() && !info.fields[i].required && listed) {
+    if (info.fields[i].derived || (header.empty() && !info.fields[i].required && listed)) {
       // Not read: a header no column has (a control character), its values empty.
       r.extra_columns.push_back({"\x1f(not read)", true});
       continue;
@@ -60,8 +60,16 @@ bool flag_value(std::string_view v, std::string& out) {
 
 class KindChecker : public RowSink {
  public:
-  KindChecker(EntityKind kind, const KindFormat& format, KindCheckResult& result)
-      : info_(kind_info(kind)), format_(format), result_(result) {}
+  KindChecker(EntityKind kind, const KindFormat& format, const ReferenceSet* reference,
+              KindCheckResult& result)
+      : info_(kind_info(kind)), format_(format), reference_(reference), result_(result) {
+    if (kind == EntityKind::staff || kind == EntityKind::enrollments)
+      role_field_ = entity_field(info_, "role");
+    if (kind == EntityKind::sections) {
+      course_field_ = entity_field(info_, "course_code");
+      platform_courses_field_ = entity_field(info_, "platform_courses");
+    }
+  }
 
   void on_row(const RawRow& row) override {
     const std::size_t n = info_.fields.size();
@@ -104,6 +112,7 @@ class KindChecker : public RowSink {
                     [](const Discrepancy& p) { return p.code == DiscrepancyCode::encoding; });
     for (std::size_t i = 0; i < n && !row.broken; ++i) {
       const EntityField& f = info_.fields[i];
+      if (f.derived) continue;
       const std::string_view v = i < row.extras.size() ? row.extras[i] : std::string_view();
       // A value built from another file's line (a standard layout's) is checked here; a file's
       // own reader has told its line's bytes already.
@@ -170,9 +179,19 @@ class KindChecker : public RowSink {
         case ValueType::flag:
           if (!flag_value(v, out)) add(DiscrepancyCode::invalid_flag, i, v, "Y or N");
           break;
+        case ValueType::code:
+          if (const CodeTranslator* roles = role_codes(i, v)) {
+            if (const auto code = roles->translate(v)) {
+              out = std::string(*code);
+            } else {
+              add(DiscrepancyCode::unknown_role, i, v, "");
+            }
+          } else {
+            out = std::string(v);
+          }
+          break;
         case ValueType::id:
         case ValueType::id_list:
-        case ValueType::code:
         case ValueType::code_list:
         case ValueType::text:
           out = std::string(v);
@@ -189,6 +208,8 @@ class KindChecker : public RowSink {
         if (v.size() <= RowChecker::kMaxFieldBytes && is_valid_utf8(v)) values_[k] = std::string(v);
       }
     }
+    if (!row.broken && course_field_ && platform_courses_field_)
+      match_courses(values_[*course_field_], values_[*platform_courses_field_], add);
     // Dates that make a span: a term or an enrollment that ends before it starts.
     const auto start = entity_field(info_, "start_date");
     const auto end = entity_field(info_, "end_date");
@@ -220,11 +241,45 @@ class KindChecker : public RowSink {
   const std::unordered_set<std::uint32_t>& broken_lines() const { return broken_lines_; }
 
  private:
+  // The translator of field `i` with value `v`: the staff roles', for a staff member's role and
+  // an enrollment's role other than student (a student's role is the platform's word itself);
+  // null when the value is taken as it is.
+  const CodeTranslator* role_codes(std::size_t i, std::string_view v) const {
+    if (!role_field_ || i != *role_field_ || reference_ == nullptr || !reference_->staff_roles)
+      return nullptr;
+    if (info_.kind == EntityKind::enrollments && iequals(v, "student")) return nullptr;
+    return &*reference_->staff_roles;
+  }
+
+  // A section's platform courses: its course's matches, in the list separator; the course as
+  // it is when the feed has no course table.
+  template <typename Add>
+  void match_courses(const std::string& course, std::string& out, const Add& add) const {
+    if (course.empty()) return;
+    if (reference_ == nullptr || !reference_->courses) {
+      out = course;
+      return;
+    }
+    const auto matches = reference_->courses->platform_courses(course);
+    if (matches.empty()) {
+      add(DiscrepancyCode::unmatched_course, *course_field_, course, std::string());
+      return;
+    }
+    for (const std::string& m : matches) {
+      if (!out.empty()) out += format_.list_separator;
+      out += m;
+    }
+  }
+
   const EntityKindInfo& info_;
   const KindFormat& format_;
+  const ReferenceSet* reference_;
   KindCheckResult& result_;
   std::vector<std::string> values_;
   std::unordered_set<std::uint32_t> broken_lines_;
+  std::optional<std::size_t> role_field_;
+  std::optional<std::size_t> course_field_;
+  std::optional<std::size_t> platform_courses_field_;
 };
 
 // A row's key fields hashed (core/hash.h) and whether each is present.
@@ -387,20 +442,21 @@ const KindMember* RosterKinds::find(EntityKind kind) const {
 KindCheckResult::KindCheckResult(EntityKind k) : kind(k), rows(kind_info(k).fields.size()) {}
 
 KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
-                                const std::filesystem::path& path) {
+                                const std::filesystem::path& path, const ReferenceSet* reference) {
   KindCheckResult result(kind);
   result.list_separator = format.list_separator;
-  KindChecker checker(kind, format, result);
+  KindChecker checker(kind, format, reference, result);
   result.file = RosterReader(reader_format(kind, format)).read_file(path, checker);
   return finish(std::move(result), checker.broken_lines());
 }
 
-KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows) {
+KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows,
+                                  const ReferenceSet* reference) {
   KindCheckResult result(rows.kind);
   result.list_separator = format.list_separator;
   result.file = rows.file;
   if (rows.file.refusal) return finish(std::move(result));
-  KindChecker checker(rows.kind, format, result);
+  KindChecker checker(rows.kind, format, reference, result);
   RawRow raw;
   for (const LayoutRow& row : rows.rows) {
     raw.line = row.line;
@@ -427,10 +483,10 @@ KindFormat layout_kind_format(EntityKind kind, Encoding encoding) {
 }
 
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
-                                 std::string_view bytes) {
+                                 std::string_view bytes, const ReferenceSet* reference) {
   KindCheckResult result(kind);
   result.list_separator = format.list_separator;
-  KindChecker checker(kind, format, result);
+  KindChecker checker(kind, format, reference, result);
   result.file = RosterReader(reader_format(kind, format)).read_bytes(name, bytes, checker);
   return finish(std::move(result), checker.broken_lines());
 }

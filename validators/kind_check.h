@@ -18,6 +18,7 @@
 #include "parsers/roster_format.h"
 #include "parsers/roster_reader.h"
 #include "validators/check_counts.h"
+#include "validators/code_translator.h"
 
 namespace rosterd {
 
@@ -99,18 +100,24 @@ struct KindCheckResult {
   bool refused() const { return file.refusal.has_value(); }
 };
 
-// Reads and checks the file at `path` as a file of `kind`. Throws rosterd::Error when it cannot
-// be opened.
+// Reads and checks the file at `path` as a file of `kind`. With `reference` (the feed's), a
+// staff member's role and an enrollment's role other than student are translated through its
+// staff roles (unknown_role when neither mapped nor a platform role), and a section's platform
+// courses are matched from its course (unmatched_course, a warning, when none); without a
+// table, roles are taken as they are and a section's platform course is its course code.
+// Throws rosterd::Error when the file cannot be opened.
 KindCheckResult check_kind_file(EntityKind kind, const KindFormat& format,
-                                const std::filesystem::path& path);
+                                const std::filesystem::path& path,
+                                const ReferenceSet* reference = nullptr);
 // The same for `bytes`, as if they were a file called `name`.
 KindCheckResult check_kind_bytes(EntityKind kind, const KindFormat& format, std::string_view name,
-                                 std::string_view bytes);
+                                 std::string_view bytes, const ReferenceSet* reference = nullptr);
 
 // Checks a kind's rows read from a standard layout's files (parsers/layout_kinds.h) as
 // check_kind_file checks a file's: the lines are those of `rows.file`, whose refusal is the
 // result's.
-KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows);
+KindCheckResult check_layout_kind(const KindFormat& format, const LayoutKindRows& rows,
+                                  const ReferenceSet* reference = nullptr);
 
 // The format a standard layout's kinds are checked with: ISO dates (MM/DD/YYYY too), OneRoster's
 // status words (a blank status is read as active by the layout's reader), lists separated by

@@ -206,7 +206,7 @@ CheckResult check_layout_roster(const RosterFormat& format, const RowChecker& ch
   const std::vector<LayoutKindRows> rows = read_layout_kinds(
       *preset, set, format.encoding, asked, format.columns[field_index(Field::state_id)]);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    KindCheckResult k = check_layout_kind(kinds.members[i].format, rows[i]);
+    KindCheckResult k = check_layout_kind(kinds.members[i].format, rows[i], &checker.reference());
     if (k.refused()) return refused_set(set, name, *k.file.refusal);
     result.kinds.push_back(std::move(k));
   }
@@ -251,9 +251,10 @@ CheckResult check_whole_roster(const RosterFormat& format, const RowChecker& che
 
   for (const KindMember& m : kinds.members) {
     const SetMember& member = *set.find(m.file);
-    KindCheckResult k = member.path.empty()
-                            ? check_kind_bytes(m.kind, m.format, member.name, member.bytes)
-                            : check_kind_file(m.kind, m.format, member.path);
+    KindCheckResult k =
+        member.path.empty()
+            ? check_kind_bytes(m.kind, m.format, member.name, member.bytes, &checker.reference())
+            : check_kind_file(m.kind, m.format, member.path, &checker.reference());
     if (k.refused())
       return refused_set(set, name, set_reading::member_refusal(k.file, member.name));
     read.emplace_back(member.name, k.file);

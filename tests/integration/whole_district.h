@@ -85,7 +85,9 @@ inline District first_night() {
   return d;
 }
 
-inline std::filesystem::path config_in(const std::filesystem::path& dir) {
+// `reference` adds keys under the feed's reference: (each line indented six spaces).
+inline std::filesystem::path config_in(const std::filesystem::path& dir,
+                                       const std::string& reference = "") {
   write(dir / "ref/campuses.txt", "Code|Name\n101|Lincoln\n102|Washington\n");
   write(dir / "ref/grades.txt", "Code|Name\n05|5\n");
   std::filesystem::create_directories(dir / "drop");
@@ -93,10 +95,11 @@ inline std::filesystem::path config_in(const std::filesystem::path& dir) {
         "store: {sqlite: roster.db}\n"
         "feeds:\n  k:\n"
         "    reference:\n      grades: {table: ref/grades.txt}\n"
-        "      campuses: {table: ref/campuses.txt}\n"
-        "    source: {local: {dir: drop, pattern: \"*.txt\", stable_for: 0s, after: delete}}\n"
-        "    kinds: {staff: {}, courses: {}, terms: {}, sections: {}, enrollments: {}, "
-        "guardians: {}, guardian_links: {}}\n");
+        "      campuses: {table: ref/campuses.txt}\n" +
+            reference +
+            "    source: {local: {dir: drop, pattern: \"*.txt\", stable_for: 0s, after: delete}}\n"
+            "    kinds: {staff: {}, courses: {}, terms: {}, sections: {}, enrollments: {}, "
+            "guardians: {}, guardian_links: {}}\n");
   return dir / "rosterd.yaml";
 }
 

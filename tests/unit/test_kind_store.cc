@@ -294,3 +294,30 @@ TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of an
   CHECK(f.query("SELECT count(*) FROM run_kind_discrepancies WHERE row_key LIKE '%" + id("8") +
                 "%'") == "2\n");
 }
+
+TEST_CASE_TEMPLATE(
+    "kinds in the store: sections committed before platform courses take their own course code", B,
+    Sqlite, Postgres) {
+  Fixture<B> f(kKinds);
+  REQUIRE(ingest_set(f, write_set(f.dir.path(), "night1")).decision.decision ==
+          Decision::committed);
+  CHECK(f.query("SELECT section_id, platform_courses FROM roster_current_sections ORDER BY "
+                "section_id") == "S1|MATH5\nS2|ELA5\n");
+  // Back to the schema before sections had platform courses (SQLite 20, PostgreSQL 15).
+  f.store.reset();
+  f.query(
+      "DROP VIEW roster_current_sections; ALTER TABLE roster_sections DROP COLUMN "
+      "platform_courses; CREATE VIEW roster_current_sections AS SELECT feed, section_id, "
+      "campus_id, course_code, term_id, name, period, teacher_ids, status, active, added_run, "
+      "updated_run FROM roster_sections; DELETE FROM schema_migrations WHERE version >= " +
+      std::string(std::is_same_v<B, Sqlite> ? "21" : "16"));
+  f.store = f.open_another();
+  CHECK(f.query("SELECT section_id, platform_courses FROM roster_current_sections ORDER BY "
+                "section_id") == "S1|MATH5\nS2|ELA5\n");
+  // The next night finds nothing changed: a feed without a course table matches a section's
+  // course to itself, as the migration did.
+  const IngestOutcome next = ingest_set(f, write_set(f.dir.path(), "night2"));
+  REQUIRE(next.decision.decision == Decision::committed);
+  CHECK(next.kind_plans[1].counts.unchanged == 2);
+  CHECK(next.kind_plans[1].counts.updated == 0);
+}

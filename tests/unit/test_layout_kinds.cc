@@ -27,7 +27,7 @@ std::vector<std::string> shown(const LayoutKindRows& rows) {
   for (const LayoutRow& r : rows.rows) {
     std::string s = std::to_string(r.line) + ":";
     for (std::size_t i = 0; i < r.values.size(); ++i)
-      s += (i == 0 ? " " : "|") + r.values[i];
+      if (!kind_info(rows.kind).fields[i].derived) s += (i == 0 ? " " : "|") + r.values[i];
     out.push_back(s);
   }
   return out;
