@@ -1,5 +1,6 @@
 // A file of a kind beside students (staff, sections, enrollments, guardians...), any bytes,
-// checked alone (check_kind_bytes), the kind picked by the first byte. A refused file keeps
+// checked alone (check_kind_bytes), the kind picked by the first byte, against a staff role
+// table and a course table with a map when its bit 0x20 is set. A refused file keeps
 // nothing; otherwise every row read is counted once, the rejected ones marked, the
 // discrepancies sorted by line and naming their kind, and each one's message builds.
 #include <cstddef>
@@ -18,6 +19,27 @@ void require(bool ok, const char* what) {
   std::abort();
 }
 
+// Roles teacher and aide (T maps to teacher); courses M and A, the district's X taught as both.
+const rosterd::ReferenceSet& tables() {
+  using namespace rosterd;
+  static const ReferenceSet set = [] {
+    ReferenceSet r;
+    ReferenceTable roles;
+    roles.add("teacher", "Teacher");
+    roles.add("aide", "Aide");
+    CodeMap role_map;
+    role_map.add("T", "teacher");
+    r.staff_roles.emplace("staff role", std::move(roles), std::move(role_map));
+    ReferenceTable courses;
+    courses.add("M", "Math");
+    courses.add("A", "Art");
+    r.courses.emplace(std::move(courses),
+                      std::vector<CourseMatch::MapLine>{{"X", "M", 2}, {"X", "A", 3}}, "map");
+    return r;
+  }();
+  return set;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -28,7 +50,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] & 0x80) format.quote = QuoteMode::double_quote;
   if (data[0] & 0x40) format.encoding = Encoding::windows1252;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
-  const KindCheckResult r = check_kind_bytes(kind, format, "fuzz.txt", bytes);
+  const KindCheckResult r =
+      check_kind_bytes(kind, format, "fuzz.txt", bytes, (data[0] & 0x20) ? &tables() : nullptr);
   if (r.refused()) {
     require(r.rows.empty() && r.discrepancies.empty() && r.counts.rows_read == 0,
             "a refused file kept something");
@@ -37,8 +60,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   require(r.counts.rows_read == r.rows.size(), "rows read and rows kept differ");
   std::uint32_t rejected = 0;
-  for (EntityTable::Index i = 0; i < r.rows.size(); ++i)
+  const auto courses = entity_field(kind_info(kind), "platform_courses");
+  for (EntityTable::Index i = 0; i < r.rows.size(); ++i) {
     rejected += r.rows.rejected(i) ? 1 : 0;
+    // A section's platform courses are the tables' codes, never the file's bytes.
+    if (courses && (data[0] & 0x20) && !r.rows.get(i, *courses).empty()) {
+      const std::string_view pc = r.rows.get(i, *courses);
+      require(pc == "M" || pc == "A" || pc == "M;A", "platform courses not the table's");
+    }
+  }
   require(rejected == r.counts.rows_rejected, "rejected rows miscounted");
   require(r.counts.rows_warned + r.counts.rows_rejected <= r.counts.rows_read,
           "more rows warned and rejected than read");
