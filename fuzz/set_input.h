@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -62,7 +63,8 @@ inline RosterSet cut_into_set(std::string_view input, std::initializer_list<cons
   return set;
 }
 
-// A refused set keeps no student and no row's discrepancy; otherwise rows are counted once and
+// A refused set keeps no student and no row's discrepancy; otherwise rows are counted once, no
+// state ID is accepted twice (a student repeated once a contact is kept once) and
 // discrepancies come in line order. Aborts (a finding) when not.
 inline void check_set_contract(const CheckResult& r) {
   if (r.refused()) {
@@ -70,6 +72,11 @@ inline void check_set_contract(const CheckResult& r) {
     return;
   }
   if (r.counts.rows_rejected + r.counts.rows_warned > r.counts.rows_read) std::abort();
+  if (r.students.size() > r.counts.rows_read) std::abort();
+  std::unordered_set<std::string_view> accepted;
+  for (StudentTable::Index i = 0; i < r.students.size(); ++i)
+    if (!r.students.rejected(i) && !accepted.insert(r.students.get(i, Field::state_id)).second)
+      std::abort();
   for (std::size_t i = 1; i < r.discrepancies.size(); ++i)
     if (r.discrepancies[i].line < r.discrepancies[i - 1].line) std::abort();
 }

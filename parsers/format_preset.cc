@@ -68,6 +68,9 @@ FormatPreset clever() {
   p.format.date_format = "%m/%d/%Y";
   p.format.other_date_formats = {"%m/%d/%y", "%Y-%m-%d"};
   p.format.preset = p.name;
+  // "For students with multiple contacts, create multiple rows for the student; one for each
+  // contact" (Clever's support article on student contacts).
+  p.format.student_repeats_per_contact = true;
   p.grades = {{"InfantToddler", "IT"},   {"Preschool", "PR"},
               {"PreKindergarten", "PK"}, {"TransitionalKindergarten", "TK"},
               {"Kindergarten", "KG"},    {"PostGraduate", "PS"},

@@ -50,6 +50,10 @@ struct RosterFormat {
   // Columns read beyond the fields, in this order (RawRow::extras); set by a set layout's reader,
   // never by the configuration.
   std::vector<ExtraColumn> extra_columns;
+  // A student's row may be repeated, each time with the same student values, once for each of
+  // their contacts (Clever's students.csv): such rows are one student, not a duplicate ID. Set
+  // by a preset, never by the configuration.
+  bool student_repeats_per_contact = false;
 
   // The default layout: the twelve columns of the Rethink-style roster, all present; state ID,
   // legal first and last name, birth date, grade and campus required.

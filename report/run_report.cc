@@ -64,6 +64,7 @@ RunReport report_from_check(const std::string& feed, RunState state, const Check
   if (!check.kinds.empty()) r.kinds = &check.kinds;
   r.rows_out_of_scope = check.rows_out_of_scope;
   r.rows_opted_out = check.rows_opted_out;
+  r.rows_repeated = check.rows_repeated;
   if (!check.refused()) r.campuses = campus_counts(check, nullptr);
   return r;
 }
@@ -187,6 +188,10 @@ void write_text_report(std::ostream& out, const RunReport& r) {
     out << "  Scope     " << group_thousands(r.rows_out_of_scope)
         << " accepted rows out of the feed's scope, " << group_thousands(r.rows_opted_out)
         << " rows of opted-out students: not imported\n";
+  }
+  if (r.rows_repeated != 0) {
+    out << "  Contacts  " << group_thousands(r.rows_repeated)
+        << " rows repeat a student for another contact: read as that student\n";
   }
   if (r.plan) {
     const PlanCounts& p = *r.plan;
@@ -404,6 +409,8 @@ void write_json_report(std::ostream& out, const RunReport& r) {
   w.value(r.rows_out_of_scope);
   w.key("rows_opted_out");
   w.value(r.rows_opted_out);
+  w.key("rows_repeated");
+  w.value(r.rows_repeated);
   w.end_object();
   w.key("rules_change");
   w.value(r.rules_change);

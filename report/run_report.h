@@ -69,6 +69,8 @@ struct RunReport {
   // With a scope: rows it leaves out, and rows of opted-out students (from the check).
   std::uint32_t rows_out_of_scope = 0;
   std::uint32_t rows_opted_out = 0;
+  // Rows repeating a student for another contact (CheckResult::rows_repeated).
+  std::uint32_t rows_repeated = 0;
   // When the feed's rules changed since the last committed run: what the change does.
   std::string rules_change;
   // The school-year rollover's summary (planner/rollover.h): what of the file it explains.

@@ -81,6 +81,14 @@ class CheckSink : public RowSink {
       if (!accepted) students.set_rejected(at);
     }
     keys.push_back(KeyHash{hash_bytes(students.get(at, Field::state_id)), at});
+    if (accepted && checker_.format().student_repeats_per_contact) {
+      // Every value the row is checked to, so that a repeat for another contact can be told
+      // from a second student under the same ID, whether or not the values are kept.
+      std::uint64_t h = 0;
+      for (std::string_view v : normalized_.values)
+        h = hash_combine(h, v);
+      digests.push_back(KeyHash{h | 1, at});  // never 0: 0 marks a row without one
+    }
     // Hashed here, on the reader's threads, so that a row's values need not be kept for it.
     if (accepted && !same_person_.empty())
       persons.push_back(KeyHash{person_hash(normalized_.values, same_person_), at});
@@ -98,6 +106,7 @@ class CheckSink : public RowSink {
   std::vector<Discrepancy> discrepancies;
   std::vector<KeyHash> keys;
   std::vector<KeyHash> persons;  // accepted rows by person_hash
+  std::vector<KeyHash> digests;  // accepted rows' values hashed, when rows may repeat
   std::uint32_t out_of_scope = 0;
   std::uint32_t opted_out = 0;
 
@@ -127,8 +136,13 @@ void sort_by_hash(std::vector<KeyHash>& keys) {
   }
 }
 
-// Rejects every row of every state ID that appears more than once.
-void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
+// Rejects every row of every state ID that appears more than once, unless every one of them is
+// accepted with the same values (`digest`, a row's values hashed, 0 for none; empty when rows
+// may not repeat): those are one student, listed once a contact. Returns the repeats (every such
+// row but the first), in no order.
+std::vector<StudentTable::Index> flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys,
+                                                 const std::vector<std::uint64_t>& digest) {
+  std::vector<StudentTable::Index> repeats;
   sort_by_hash(keys);
   StudentTable& t = result.students;
   std::vector<StudentTable::Index> group;
@@ -151,6 +165,13 @@ void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
         }
         if (group.size() < 2) continue;
         std::sort(group.begin(), group.end());  // file order
+        if (!digest.empty() && digest[group[0]] != 0 &&
+            std::all_of(group.begin(), group.end(), [&](StudentTable::Index r) {
+              return !t.rejected(r) && digest[r] == digest[group[0]];
+            })) {
+          repeats.insert(repeats.end(), group.begin() + 1, group.end());
+          continue;
+        }
         std::vector<std::uint32_t> lines;
         for (StudentTable::Index r : group)
           lines.push_back(t.line(r));
@@ -170,6 +191,30 @@ void flag_duplicates(CheckResult& result, std::vector<KeyHash>& keys) {
     }
     i = j;
   }
+  return repeats;
+}
+
+// The students' table without the rows `repeats` names (sorted), and `persons` without them.
+void drop_repeats(CheckResult& result, const std::vector<StudentTable::Index>& repeats,
+                  std::vector<KeyHash>& persons) {
+  const auto repeated = [&](StudentTable::Index r) {
+    return std::binary_search(repeats.begin(), repeats.end(), r);
+  };
+  std::erase_if(persons, [&](const KeyHash& k) { return repeated(k.row); });
+  // Rows keep their indexes in `persons` only if none before them goes: renumber them.
+  std::vector<StudentTable::Index> renumbered(result.students.size());
+  StudentTable kept;
+  kept.reserve(result.students.size() - repeats.size());
+  for (StudentTable::Index r = 0; r < result.students.size(); ++r) {
+    if (repeated(r)) continue;
+    renumbered[r] = kept.append(result.students.values(r), result.students.line(r));
+    if (result.students.rejected(r)) kept.set_rejected(renumbered[r]);
+  }
+  for (KeyHash& k : persons)
+    k.row = renumbered[k.row];
+  result.students = std::move(kept);
+  result.rows_repeated = static_cast<std::uint32_t>(repeats.size());
+  result.file.rows -= result.rows_repeated;
 }
 
 // Warns on every accepted row whose person (equal person_hash) appears under another state ID
@@ -268,6 +313,7 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   // Parts cover the file in order: concatenating them keeps file order.
   std::vector<KeyHash> keys;
   std::vector<KeyHash> persons;
+  std::vector<KeyHash> digests;
   for (auto& sink : sinks) {
     result.rows_out_of_scope += sink->out_of_scope;
     result.rows_opted_out += sink->opted_out;
@@ -284,6 +330,8 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
       for (KeyHash k : sink->persons)
         persons.push_back(KeyHash{k.hash, k.row + offset});
     }
+    for (KeyHash k : sink->digests)
+      digests.push_back(KeyHash{k.hash, k.row + offset});
     if (result.discrepancies.empty()) {
       result.discrepancies = std::move(sink->discrepancies);
     } else {
@@ -292,7 +340,18 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
     }
     sink.reset();
   }
-  flag_duplicates(result, keys);
+  std::vector<std::uint64_t> digest;
+  if (!digests.empty()) {
+    digest.assign(result.students.size(), 0);
+    for (const KeyHash& k : digests)
+      digest[k.row] = k.hash;
+    digests = {};
+  }
+  std::vector<StudentTable::Index> repeats = flag_duplicates(result, keys, digest);
+  if (!repeats.empty()) {
+    std::sort(repeats.begin(), repeats.end());
+    drop_repeats(result, repeats, persons);
+  }
   flag_same_person(result, persons);
   summarize(result);
   return result;

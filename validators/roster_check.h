@@ -32,6 +32,10 @@ struct CheckResult {
   // With a scope (CheckRun::scope): accepted rows out of it, and rows of opted-out students.
   std::uint32_t rows_out_of_scope = 0;
   std::uint32_t rows_opted_out = 0;
+  // Rows that repeat an accepted student's row for another of their contacts
+  // (RosterFormat::student_repeats_per_contact): read as that one student, not counted in the
+  // file's rows nor kept in `students`.
+  std::uint32_t rows_repeated = 0;
   std::array<std::uint32_t, kDiscrepancyCodeCount> by_code{};
   // The other kinds of a set (CheckRun::kinds), in EntityKind order, each with its own file,
   // rows, discrepancies and counts; empty for a students' file alone, and when refused.

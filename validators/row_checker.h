@@ -43,6 +43,7 @@ class RowChecker {
   // The typical age for a platform grade code, or -1 when unknown.
   int typical_age(std::string_view grade) const;
 
+  const RosterFormat& format() const { return format_; }
   // The feed's cross-match, which the other kinds' files are checked against too.
   const ReferenceSet& reference() const { return reference_; }
 

@@ -145,8 +145,12 @@ TEST_CASE("integration: a Clever set is read with every kind, enrollments keyed 
   TempDir dir;
   const auto j =
       check(config_with(dir.path(), "clever"), kExports / "clever-whole", "2026-09-10", 1);
+  // Maya Alvarez is listed twice, once a contact, as Clever writes a student with two: one
+  // student, two guardians.
   CHECK(j["counts"]["rows_read"] == 8);
+  CHECK(j["counts"]["rows_repeated"] == 1);
   CHECK(j["counts"]["rows_rejected"] == 0);
+  CHECK(j["rows"].empty());
   // Courses and terms are sections.csv's columns; guardians students.csv's contacts (the
   // grandparent has neither an email nor a phone).
   check_kinds(j, {{"staff", {4, 0, 0, "teachers.csv", {}}},
@@ -154,8 +158,25 @@ TEST_CASE("integration: a Clever set is read with every kind, enrollments keyed 
                   {"terms", {2, 0, 0, "sections.csv", {}}},
                   {"sections", {5, 0, 0, "sections.csv", {}}},
                   {"enrollments", {8, 0, 0, "enrollments.csv", {}}},
-                  {"guardians", {3, 0, 1, "students.csv", {{"guardian_no_contact", 1}}}},
-                  {"guardian_links", {3, 0, 0, "students.csv", {}}}});
+                  {"guardians", {4, 0, 1, "students.csv", {{"guardian_no_contact", 1}}}},
+                  {"guardian_links", {4, 0, 0, "students.csv", {}}}});
+
+  // A student listed twice with different values is two records under one ID: both rejected.
+  const auto differing = copy_sample(
+      dir.path(), "differing", "clever-whole", [](const std::string& file, std::string text) {
+        if (file != "students.csv") return text;
+        return replace(
+            text, "F,2039,4/2/20,,,English,N,F,N,\"12 Oak St, Apt 3\",Springfield,IL,62701,,Father",
+            "F,2039,4/3/20,,,English,N,F,N,\"12 Oak St, Apt 3\",Springfield,IL,62701,,Father");
+      });
+  const auto d = check(config_with(dir.path(), "clever"), differing, "2026-09-10", 1);
+  CHECK(d["counts"]["rows_read"] == 9);
+  CHECK(d["counts"]["rows_repeated"] == 0);
+  CHECK(d["counts"]["rows_rejected"] == 2);
+  const auto rejected = errors_by_line(d);
+  REQUIRE(rejected.size() == 2);
+  CHECK(rejected.at(2)["code"] == "duplicate_id");
+  CHECK(rejected.at(10)["code"] == "duplicate_id");
 
   // A set without sections.csv is refused whole: read without it, every section would look gone.
   const auto partial = copy_sample(dir.path(), "partial", "clever-whole",

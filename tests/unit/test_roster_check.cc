@@ -109,3 +109,61 @@ TEST_CASE("a file read in two parts gives exactly the result of one part") {
   // Line numbers are the file's: the last row is on the last line.
   CHECK(two.students.line(static_cast<StudentTable::Index>(two.students.size() - 1)) == g.rows + 1);
 }
+
+TEST_CASE("a student listed once a contact is one student; listed with other values, a duplicate") {
+  testing::TempDir dir;
+  testing::GeneratorOptions o;
+  o.clean_rows = 150000;  // two parts: a repeat far from its first row is read by the other part
+  const testing::GeneratedRoster g = testing::generate_roster(o);
+  // The first ten students again at the end (their contacts, in Clever's file, would differ),
+  // and the eleventh again with another birth date.
+  std::string text = g.text;
+  std::size_t at = text.find('\n') + 1;
+  const std::size_t first = at;
+  for (int i = 0; i < 10; ++i)
+    at = text.find('\n', at) + 1;
+  const std::string ten = text.substr(first, at - first);
+  const std::string eleventh = text.substr(at, text.find('\n', at) + 1 - at);
+  text += ten;
+  const std::size_t birth = eleventh.find("|20");
+  REQUIRE(birth != std::string::npos);
+  std::string other = eleventh;
+  other[birth + 4] = other[birth + 4] == '0' ? '1' : '0';  // another birth year
+  text += other;
+  std::ofstream(dir / "big.txt", std::ios::binary) << text;
+
+  RosterFormat format = RosterFormat::default_layout();
+  format.student_repeats_per_contact = true;
+  CheckOptions options;
+  options.state_id = IdRule{10, 10, IdCharset::digits};
+  ReferenceSet reference;
+  const RosterReader reader(format);
+  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
+  for (const bool keep_rows : {true, false}) {
+    for (const std::size_t threads : {std::size_t{1}, std::size_t{2}}) {
+      CAPTURE(keep_rows);
+      CAPTURE(threads);
+      const CheckResult r =
+          check_roster_file(reader, checker, dir / "big.txt", CheckRun{threads, keep_rows});
+      CHECK(r.rows_repeated == 10);
+      CHECK(r.file.rows == g.rows + 1);  // the repeats are no rows of their own
+      CHECK(r.counts.rows_read == g.rows + 1);
+      CHECK(r.students.size() == g.rows + 1);
+      CHECK(r.counts.rows_rejected == 2);
+      REQUIRE(r.discrepancies.size() == 2);
+      CHECK(r.discrepancies[0].code == DiscrepancyCode::duplicate_id);
+      CHECK(r.discrepancies[0].line == 12);
+      CHECK(r.discrepancies[1].line == g.rows + 12);
+      // The students kept are the file's first rows, in file order.
+      CHECK(r.students.line(0) == 2);
+      CHECK(r.students.line(static_cast<StudentTable::Index>(g.rows)) == g.rows + 12);
+    }
+  }
+  // Without the layout's leave, a repeat is a duplicate as any.
+  format.student_repeats_per_contact = false;
+  const RowChecker strict(format, options, reference, CivilDate{2026, 11, 23});
+  const CheckResult r =
+      check_roster_file(RosterReader(format), strict, dir / "big.txt", CheckRun{});
+  CHECK(r.rows_repeated == 0);
+  CHECK(r.counts.rows_rejected == 22);
+}
