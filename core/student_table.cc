@@ -35,6 +35,19 @@ StudentTable::Index StudentTable::absorb(StudentTable&& other) {
   return offset;
 }
 
+void StudentTable::erase(std::span<const Index> sorted) {
+  std::size_t next = 0;  // the next row of `sorted` to remove
+  std::size_t kept = 0;
+  for (std::size_t r = 0; r < rows_.size(); ++r) {
+    if (next < sorted.size() && sorted[next] == r) {
+      ++next;
+      continue;
+    }
+    rows_[kept++] = rows_[r];
+  }
+  rows_.resize(kept);
+}
+
 std::string_view StudentTable::get(Index row, Field f) const {
   const Row& r = rows_[row];
   const std::size_t i = field_index(f);

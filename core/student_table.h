@@ -9,6 +9,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -47,6 +48,10 @@ class StudentTable {
   // Moves every row of `other` to the end of this table (no copy of their values); the
   // returned offset is added to other's row indexes. Views into `other` stay valid.
   Index absorb(StudentTable&& other);
+
+  // Removes the rows `sorted` names (ascending, each once): a later row's index goes down by
+  // the number removed before it. Their values keep their memory until the table goes.
+  void erase(std::span<const Index> sorted);
 
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }

@@ -223,6 +223,15 @@ std::vector<Affected> affected_of(const RunReport& r, const QaMailOptions& o) {
 MailDocument document_of(const RunReport& r, const QaMailOptions& o,
                          const std::vector<Affected>& who);
 
+// Whether the mail carries the other files' discrepancies as a CSV: the district's mail (a
+// school's keeps to its students) before anything is committed, when they have any.
+bool attaches_kinds(const RunReport& r, const QaMailOptions& o) {
+  if (r.kinds == nullptr || !o.campus.empty()) return false;
+  if (o.kind == QaMailKind::committed || o.kind == QaMailKind::reminder) return false;
+  return std::any_of(r.kinds->begin(), r.kinds->end(),
+                     [](const KindCheckResult& k) { return !k.discrepancies.empty(); });
+}
+
 }  // namespace
 
 MailDocument qa_report_document(const RunReport& report, const QaMailOptions& o) {
@@ -446,6 +455,10 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o,
     doc.footer.push_back("Every discrepancy and possible match is in the attached " +
                          attachment_base(r) + "-discrepancies.csv (opens in Excel).");
   }
+  if (attaches_kinds(r, o)) {
+    doc.footer.push_back("Every discrepancy of the set's other files is in the attached " +
+                         attachment_base(r) + "-other-files.csv.");
+  }
   if (!full)
     doc.footer.push_back(
         "Names and birth dates are withheld from this message (report.pii: minimal)" +
@@ -496,6 +509,10 @@ MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
         m.attachments.begin(),
         {attachment_base(r) + "-discrepancies.csv",
          discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r, all))});
+  }
+  if (attaches_kinds(r, o)) {
+    m.attachments.push_back({attachment_base(r) + "-other-files.csv",
+                             kind_discrepancy_csv(r, o.pii == PiiLevel::full)});
   }
   return m;
 }

@@ -99,6 +99,32 @@ std::string discrepancy_csv(const std::vector<Discrepancy>& ds, const RunReport&
   return out;
 }
 
+std::string kind_discrepancy_csv(const RunReport& r, bool full_pii) {
+  if (r.kinds == nullptr) return "";
+  std::string out;
+  const MessageTerms terms{nullptr, !full_pii};
+  for (const KindCheckResult& k : *r.kinds) {
+    const EntityKindInfo& info = kind_info(k.kind);
+    for (const Discrepancy& d : k.discrepancies) {
+      if (out.empty()) {
+        out = kCsvBom;
+        out += "kind,file,severity,line,key,field,value,message,how_to_fix\r\n";
+      }
+      const bool has_field = d.kind_field && *d.kind_field < info.fields.size();
+      const bool withheld =
+          !full_pii && has_field && is_personal(info.fields[*d.kind_field]) && !d.value.empty();
+      out += csv_cell(std::string(info.name)) + "," + csv_cell(k.file.name) + "," +
+             (d.severity() == Severity::error ? "rejected" : "accepted with a warning") + "," +
+             std::to_string(d.line) + "," + csv_id_cell(d.student_id) + "," +
+             csv_cell(has_field ? std::string(info.fields[*d.kind_field].name) : "") + "," +
+             csv_cell(withheld ? "[withheld]" : d.value) + "," +
+             csv_cell(discrepancy_message(d, withheld ? terms : MessageTerms{})) + "," +
+             csv_cell(how_to_fix(d.code, k.kind)) + "\r\n";
+    }
+  }
+  return out;
+}
+
 std::string affected_csv(const std::vector<Affected>& who, const DistrictTerms* terms,
                          bool full_pii) {
   const bool full = full_pii;

@@ -46,6 +46,11 @@ class RowsByLine {
 std::string discrepancy_csv(const std::vector<Discrepancy>& ds, const RunReport& r,
                             const DistrictTerms* terms, bool full_pii, const RowsByLine& rows);
 
+// kind,file,severity,line,key,field,value,message,how_to_fix: one row a discrepancy of the set's
+// other files (r.kinds), a name, email or phone withheld unless `full_pii`. Empty when they
+// have none.
+std::string kind_discrepancy_csv(const RunReport& r, bool full_pii);
+
 // change,state_id,new_state_id,local_id,school_code,school_name,grade (and the names and birth
 // date with `full_pii`).
 std::string affected_csv(const std::vector<Affected>& who, const DistrictTerms* terms,

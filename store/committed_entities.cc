@@ -25,14 +25,21 @@ std::string columns(const EntityKindInfo& k, std::uint8_t step = 255) {
   return s;
 }
 
-// The platform's read interface of a kind: its columns are a promise, as roster_current's.
-std::string current_view_sql(const EntityKindInfo& k, std::uint8_t step) {
-  return "CREATE VIEW roster_current_" + std::string(k.name) + " AS SELECT feed, " +
-         columns(k, step) + ", active, added_run, updated_run FROM " + kind_table(k.kind) + ";\n";
+// The platform's read interface of a kind: its columns are a promise, as roster_current's. A
+// column a later schema step adds comes after updated_run, so that the view only ever grows at
+// its end (PostgreSQL's CREATE OR REPLACE keeps what the platform built on it).
+std::string current_view_sql(const EntityKindInfo& k, std::uint8_t step, bool or_replace) {
+  std::string later;
+  for (const EntityField& f : k.fields)
+    if (f.schema_step != 0 && f.schema_step <= step) later += ", " + quoted(f.name);
+  return std::string(or_replace ? "CREATE OR REPLACE VIEW" : "CREATE VIEW") + " roster_current_" +
+         std::string(k.name) + " AS SELECT feed, " + columns(k, 0) +
+         ", active, added_run, updated_run" + later + " FROM " + kind_table(k.kind) + ";\n";
 }
 
-// The columns schema step `step` adds, each kind's read view made again with them.
-std::string fields_added_sql(std::uint8_t step) {
+// The columns schema step `step` adds, each kind's read view made again with them: replaced
+// on PostgreSQL, dropped and made again on SQLite (which cannot replace a view).
+std::string fields_added_sql(std::uint8_t step, SqlDialect dialect) {
   std::string s;
   for (const EntityKindInfo& k : all_entity_kinds()) {
     bool added = false;
@@ -42,8 +49,13 @@ std::string fields_added_sql(std::uint8_t step) {
            " TEXT NOT NULL DEFAULT '';\n";
       added = true;
     }
-    if (added)
-      s += "DROP VIEW roster_current_" + std::string(k.name) + ";\n" + current_view_sql(k, step);
+    if (!added) continue;
+    if (dialect == SqlDialect::sqlite) {
+      s += "DROP VIEW roster_current_" + std::string(k.name) + ";\n" +
+           current_view_sql(k, step, false);
+    } else {
+      s += current_view_sql(k, step, true);
+    }
   }
   return s;
 }
@@ -69,7 +81,8 @@ std::string encode_row(const KindRowView& values) {
   return out;
 }
 
-std::vector<std::string> decode_row(std::string_view text, std::size_t fields) {
+// A recorded row's values, as many as it recorded.
+std::vector<std::string> decode_row(std::string_view text) {
   std::vector<std::string> out;
   while (!text.empty()) {
     const std::size_t colon = text.find(':');
@@ -84,8 +97,23 @@ std::vector<std::string> decode_row(std::string_view text, std::size_t fields) {
     out.emplace_back(text.substr(colon + 1, n));
     text.remove_prefix(colon + 1 + n);
   }
-  out.resize(fields);
   return out;
+}
+
+// A recorded row of `kind`. An image recorded before a later schema step lacks that step's
+// fields: a section's platform courses are then its course code, as the step's migration gave
+// the committed rows, so that approving or rolling back an older run changes none of them.
+std::vector<std::string> decode_kind_row(EntityKind kind, std::string_view text) {
+  const EntityKindInfo& k = kind_info(kind);
+  std::vector<std::string> v = decode_row(text);
+  const std::size_t recorded = v.size();
+  v.resize(k.fields.size());
+  if (kind == EntityKind::sections) {
+    const auto courses = entity_field(k, "platform_courses");
+    const auto course = entity_field(k, "course_code");
+    if (courses && course && recorded <= *courses) v[*courses] = v[*course];
+  }
+  return v;
 }
 
 std::string find_sql(const EntityKindInfo& k) {
@@ -190,7 +218,7 @@ std::string_view committed_entities_sql() {
       s += "  active INTEGER NOT NULL DEFAULT 1,\n  added_run BIGINT NOT NULL,\n"
            "  updated_run BIGINT NOT NULL,\n  PRIMARY KEY (feed" +
            keys + ")\n);\n";
-      s += current_view_sql(k, 0);
+      s += current_view_sql(k, 0, false);
     }
     s += R"sql(
 CREATE TABLE run_kind_changes (
@@ -227,12 +255,15 @@ CREATE TABLE run_kind_counts (
   return sql;
 }
 
-std::string_view section_platform_courses_sql() {
+std::string_view section_platform_courses_sql(SqlDialect dialect) {
   // A section committed before has the platform course a feed without a course table gives it:
   // its own course code (validators/kind_check.h), so that the next night changes none of them.
-  static const std::string sql =
-      fields_added_sql(1) + "UPDATE roster_sections SET platform_courses = course_code;\n";
-  return sql;
+  static const auto sql = [](SqlDialect d) {
+    return fields_added_sql(1, d) + "UPDATE roster_sections SET platform_courses = course_code;\n";
+  };
+  static const std::string sqlite = sql(SqlDialect::sqlite);
+  static const std::string postgresql = sql(SqlDialect::postgresql);
+  return dialect == SqlDialect::sqlite ? sqlite : postgresql;
 }
 
 CommittedKindRows CommittedEntities::rows(const std::string& feed, EntityKind kind,
@@ -459,11 +490,10 @@ std::vector<KindPlan> CommittedEntities::recorded(std::int64_t run) {
       plans.emplace_back();
       plans.back().kind = *kind;
     }
-    const std::size_t fields = kind_info(*kind).fields.size();
     KindChange c;
     c.type = *type;
-    if (q.integer(4) == 0) c.before = plans.back().own(decode_row(q.text(2), fields));
-    c.after = plans.back().own(decode_row(q.text(3), fields));
+    if (q.integer(4) == 0) c.before = plans.back().own(decode_kind_row(*kind, q.text(2)));
+    c.after = plans.back().own(decode_kind_row(*kind, q.text(3)));
     plans.back().changes.push_back(c);
   }
   std::sort(plans.begin(), plans.end(),
@@ -623,8 +653,8 @@ std::vector<KindRowChange> CommittedEntities::history(const std::string& feed, E
     if (!type)
       throw StoreDamagedError("run " + std::to_string(c.run) + " records an unknown change");
     c.type = *type;
-    if (q.integer(4) == 0) c.before = decode_row(q.text(2), k.fields.size());
-    c.after = decode_row(q.text(3), k.fields.size());
+    if (q.integer(4) == 0) c.before = decode_kind_row(kind, q.text(2));
+    c.after = decode_kind_row(kind, q.text(3));
     c.rolled_back_by = q.optional_integer(5);
     out.push_back(std::move(c));
   }

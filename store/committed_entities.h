@@ -93,7 +93,7 @@ class CommittedEntities {
 std::string_view committed_entities_sql();
 
 // The migration that adds sections' platform courses (schema step 1; SQLite 21, PostgreSQL 16).
-std::string_view section_platform_courses_sql();
+std::string_view section_platform_courses_sql(SqlDialect dialect);
 
 // The table of `kind`'s committed rows ("roster_staff").
 std::string kind_table(EntityKind kind);

@@ -245,7 +245,7 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       // 15: SQLite's 20 (each run's discrepancies of other kinds).
       kind_discrepancies_sql(),
       // 16: SQLite's 21 (sections' platform courses).
-      section_platform_courses_sql(),
+      section_platform_courses_sql(SqlDialect::postgresql),
   };
   return migrations;
 }

@@ -265,7 +265,7 @@ ALTER TABLE outbox ADD COLUMN claimed_by TEXT NOT NULL DEFAULT '';
       // 20: each run's discrepancies of other kinds (store/committed_entities.h).
       kind_discrepancies_sql(),
       // 21: sections' platform courses (reference.courses).
-      section_platform_courses_sql(),
+      section_platform_courses_sql(SqlDialect::sqlite),
   };
   return migrations;
 }

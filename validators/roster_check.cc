@@ -38,7 +38,9 @@ class CheckSink : public RowSink {
   void on_row(const RawRow& row) override {
     const std::size_t found_before = discrepancies.size();
     bool accepted = checker_.check(row, normalized_, discrepancies);
-    if (scope_ != nullptr && scope_->opted_out(row.values[field_index(Field::state_id)])) {
+    const bool opted_out_row =
+        scope_ != nullptr && scope_->opted_out(row.values[field_index(Field::state_id)]);
+    if (opted_out_row) {
       // An opted-out student's row is not reported on at all: its discrepancies would keep
       // what the opt-out removes (in the store, in the QA mail).
       discrepancies.resize(found_before);
@@ -80,7 +82,8 @@ class CheckSink : public RowSink {
       at = students.append(only_id, row.line);
       if (!accepted) students.set_rejected(at);
     }
-    keys.push_back(KeyHash{hash_bytes(students.get(at, Field::state_id)), at});
+    // An opted-out student's rows are not looked at again: not even as a duplicate ID.
+    if (!opted_out_row) keys.push_back(KeyHash{hash_bytes(students.get(at, Field::state_id)), at});
     if (accepted && checker_.format().student_repeats_per_contact) {
       // Every value the row is checked to, so that a repeat for another contact can be told
       // from a second student under the same ID, whether or not the values are kept.
@@ -92,13 +95,14 @@ class CheckSink : public RowSink {
     // Hashed here, on the reader's threads, so that a row's values need not be kept for it.
     if (accepted && !same_person_.empty())
       persons.push_back(KeyHash{person_hash(normalized_.values, same_person_), at});
-    if (scope_ != nullptr) {
-      if (scope_->opted_out(row.values[field_index(Field::state_id)])) {
-        ++opted_out;
-      } else if (accepted && !scope_->takes(normalized_.values[field_index(Field::campus)],
-                                            normalized_.values[field_index(Field::grade)])) {
-        ++out_of_scope;
-      }
+    if (opted_out_row) {
+      ++opted_out;
+    } else if (scope_ != nullptr && accepted &&
+               !scope_->takes(normalized_.values[field_index(Field::campus)],
+                              normalized_.values[field_index(Field::grade)])) {
+      ++out_of_scope;
+      // A repeat of this row, found later, must not count twice.
+      if (checker_.format().student_repeats_per_contact) out_of_scope_rows.push_back(at);
     }
   }
 
@@ -108,6 +112,7 @@ class CheckSink : public RowSink {
   std::vector<KeyHash> persons;  // accepted rows by person_hash
   std::vector<KeyHash> digests;  // accepted rows' values hashed, when rows may repeat
   std::uint32_t out_of_scope = 0;
+  std::vector<StudentTable::Index> out_of_scope_rows;  // when rows may repeat
   std::uint32_t opted_out = 0;
 
  private:
@@ -194,25 +199,32 @@ std::vector<StudentTable::Index> flag_duplicates(CheckResult& result, std::vecto
   return repeats;
 }
 
-// The students' table without the rows `repeats` names (sorted), and `persons` without them.
+// The check without the rows `repeats` names (sorted): not in the students' table (`persons`
+// renumbered to match), nor counted in the file's rows or out of the scope
+// (`out_of_scope_rows`), and their lines' discrepancies gone (a repeat's warnings are
+// its first row's, told once).
 void drop_repeats(CheckResult& result, const std::vector<StudentTable::Index>& repeats,
-                  std::vector<KeyHash>& persons) {
+                  std::vector<KeyHash>& persons,
+                  const std::vector<StudentTable::Index>& out_of_scope_rows) {
   const auto repeated = [&](StudentTable::Index r) {
     return std::binary_search(repeats.begin(), repeats.end(), r);
   };
+  std::vector<std::uint32_t> lines;
+  lines.reserve(repeats.size());
+  for (StudentTable::Index r : repeats)
+    lines.push_back(result.students.line(r));
+  std::sort(lines.begin(), lines.end());
+  std::erase_if(result.discrepancies, [&](const Discrepancy& d) {
+    return std::binary_search(lines.begin(), lines.end(), d.line);
+  });
   std::erase_if(persons, [&](const KeyHash& k) { return repeated(k.row); });
-  // Rows keep their indexes in `persons` only if none before them goes: renumber them.
-  std::vector<StudentTable::Index> renumbered(result.students.size());
-  StudentTable kept;
-  kept.reserve(result.students.size() - repeats.size());
-  for (StudentTable::Index r = 0; r < result.students.size(); ++r) {
-    if (repeated(r)) continue;
-    renumbered[r] = kept.append(result.students.values(r), result.students.line(r));
-    if (result.students.rejected(r)) kept.set_rejected(renumbered[r]);
+  for (KeyHash& k : persons) {
+    const auto before = std::lower_bound(repeats.begin(), repeats.end(), k.row) - repeats.begin();
+    k.row -= static_cast<StudentTable::Index>(before);
   }
-  for (KeyHash& k : persons)
-    k.row = renumbered[k.row];
-  result.students = std::move(kept);
+  for (StudentTable::Index r : out_of_scope_rows)
+    if (repeated(r)) --result.rows_out_of_scope;
+  result.students.erase(repeats);
   result.rows_repeated = static_cast<std::uint32_t>(repeats.size());
   result.file.rows -= result.rows_repeated;
 }
@@ -314,22 +326,26 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   std::vector<KeyHash> keys;
   std::vector<KeyHash> persons;
   std::vector<KeyHash> digests;
+  std::vector<StudentTable::Index> out_of_scope_rows;
   for (auto& sink : sinks) {
     result.rows_out_of_scope += sink->out_of_scope;
     result.rows_opted_out += sink->opted_out;
     const StudentTable::Index offset = result.students.absorb(std::move(sink->students));
-    if (keys.empty()) {
+    if (offset == 0) {
       keys = std::move(sink->keys);
     } else {
       for (KeyHash k : sink->keys)
         keys.push_back(KeyHash{k.hash, k.row + offset});
     }
-    if (persons.empty()) {
+    // Moved whole only when no row came before: a part may have rows but no accepted one.
+    if (offset == 0) {
       persons = std::move(sink->persons);
     } else {
       for (KeyHash k : sink->persons)
         persons.push_back(KeyHash{k.hash, k.row + offset});
     }
+    for (StudentTable::Index r : sink->out_of_scope_rows)
+      out_of_scope_rows.push_back(r + offset);
     for (KeyHash k : sink->digests)
       digests.push_back(KeyHash{k.hash, k.row + offset});
     if (result.discrepancies.empty()) {
@@ -350,7 +366,7 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
   std::vector<StudentTable::Index> repeats = flag_duplicates(result, keys, digest);
   if (!repeats.empty()) {
     std::sort(repeats.begin(), repeats.end());
-    drop_repeats(result, repeats, persons);
+    drop_repeats(result, repeats, persons, out_of_scope_rows);
   }
   flag_same_person(result, persons);
   summarize(result);

@@ -25,6 +25,23 @@ std::vector<KindCheckResult> staff_with_problems() {
   return kinds;
 }
 
+// Run 7 of feed demo, checked only, with `kinds` (which must outlive it).
+RunReport dry_run_of(const std::vector<KindCheckResult>& kinds) {
+  RunReport r;
+  r.feed = "demo";
+  r.run_id = 7;
+  r.state = RunState::dry_run;
+  r.kinds = &kinds;
+  return r;
+}
+
+QaMailOptions coordinator() {
+  QaMailOptions o;
+  o.to = {"coordinator@demo-isd.example"};
+  o.date = "2026-12-05";
+  return o;
+}
+
 const MailSection* section(const MailDocument& d, const std::string& title) {
   for (const MailSection& s : d.sections)
     if (s.title == title) return &s;
@@ -35,14 +52,8 @@ const MailSection* section(const MailDocument& d, const std::string& title) {
 
 TEST_CASE("kind mail: each kind's counts and discrepancies, values withheld at pii minimal") {
   const std::vector<KindCheckResult> kinds = staff_with_problems();
-  RunReport r;
-  r.feed = "demo";
-  r.run_id = 7;
-  r.state = RunState::dry_run;
-  r.kinds = &kinds;
-  QaMailOptions o;
-  o.to = {"coordinator@demo-isd.example"};
-  o.date = "2026-12-05";
+  const RunReport r = dry_run_of(kinds);
+  QaMailOptions o = coordinator();
 
   const MailDocument minimal = qa_report_document(r, o);
   const MailSection* files = section(minimal, "The set's other files");
@@ -90,4 +101,39 @@ TEST_CASE("kind mail: redact_pii withholds a kind's personal field, not its othe
   d.kind_field = static_cast<std::uint8_t>(*entity_field(kind_info(EntityKind::sections), "name"));
   d.value = "Algebra I";
   CHECK(redact_pii(d).value == "Algebra I");
+}
+
+TEST_CASE("kind mail: every discrepancy of the other files in a CSV, values withheld at minimal") {
+  const std::vector<KindCheckResult> kinds = staff_with_problems();
+  const RunReport r = dry_run_of(kinds);
+  QaMailOptions o = coordinator();
+  const auto attachment = [](const MailMessage& m, const std::string& name) -> const std::string* {
+    for (const MailAttachment& a : m.attachments)
+      if (a.name == name) return &a.bytes;
+    return nullptr;
+  };
+
+  const MailMessage minimal = qa_report_mail(r, o);
+  const std::string* csv = attachment(minimal, "rosterd-demo-run-7-other-files.csv");
+  REQUIRE(csv != nullptr);
+  CHECK(csv->find("kind,file,severity,line,key,field,value,message,how_to_fix\r\n") !=
+        std::string::npos);
+  CHECK(csv->find("staff,staff.txt,accepted with a warning,2,T1,email,[withheld],") !=
+        std::string::npos);
+  CHECK(csv->find("staff,staff.txt,rejected,3,T2,staff_id,T2,") != std::string::npos);
+  CHECK(csv->find("staff,staff.txt,rejected,4,T2,staff_id,T2,") != std::string::npos);
+  CHECK(csv->find("not-an-address") == std::string::npos);
+  CHECK(minimal.text.find("rosterd-demo-run-7-other-files.csv") != std::string::npos);
+
+  o.pii = PiiLevel::full;
+  const std::string* shown = attachment(qa_report_mail(r, o), "rosterd-demo-run-7-other-files.csv");
+  REQUIRE(shown != nullptr);
+  CHECK(shown->find("jo.park@not-an-address") != std::string::npos);
+
+  // A school's copy keeps to its students; a committed run's mail attaches no discrepancies.
+  o.campus = "101";
+  CHECK(attachment(qa_report_mail(r, o), "rosterd-demo-run-7-other-files.csv") == nullptr);
+  o.campus.clear();
+  o.kind = QaMailKind::committed;
+  CHECK(attachment(qa_report_mail(r, o), "rosterd-demo-run-7-other-files.csv") == nullptr);
 }

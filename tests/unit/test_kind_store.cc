@@ -309,11 +309,17 @@ TEST_CASE_TEMPLATE("kinds in the store: an opted-out student leaves no row of an
 TEST_CASE_TEMPLATE(
     "kinds in the store: sections committed before platform courses take their own course code", B,
     Sqlite, Postgres) {
-  Fixture<B> f(kKinds);
-  REQUIRE(ingest_set(f, write_set(f.dir.path(), "night1")).decision.decision ==
-          Decision::committed);
-  CHECK(f.query("SELECT section_id, platform_courses FROM roster_current_sections ORDER BY "
-                "section_id") == "S1|MATH5\nS2|ELA5\n");
+  Fixture<B> f("    policy: {commit: manual}\n" + kKinds);
+  const IngestOutcome first = ingest_set(f, write_set(f.dir.path(), "night1"));
+  REQUIRE(first.decision.decision == Decision::held);
+  f.store->decisions().approve(first.run_id, tester());
+  // A run held before the upgrade, renaming section S2: its images have no platform courses.
+  const auto night2 = write_set(f.dir.path(), "night2");
+  std::ofstream(night2 / "sections.txt", std::ios::binary)
+      << "SectionID|CampusID|CourseCode|TermID|Name|Period|TeacherIDs|Status\n"
+      << "S1|101|MATH5|Y26|Math 5|1|T1|A\nS2|101|ELA5|Y26|ELA 5 B|2|T2|A\n";
+  const IngestOutcome held = ingest_set(f, night2);
+  REQUIRE(held.decision.decision == Decision::held);
   // Back to the schema before sections had platform courses (SQLite 20, PostgreSQL 15).
   f.store.reset();
   f.query(
@@ -321,14 +327,27 @@ TEST_CASE_TEMPLATE(
       "platform_courses; CREATE VIEW roster_current_sections AS SELECT feed, section_id, "
       "campus_id, course_code, term_id, name, period, teacher_ids, status, active, added_run, "
       "updated_run FROM roster_sections; DELETE FROM schema_migrations WHERE version >= " +
-      std::string(std::is_same_v<B, Sqlite> ? "21" : "16"));
+      std::string(std::is_same_v<B, Sqlite> ? "21" : "16") +
+      "; UPDATE run_kind_changes SET after_values = substr(after_values, 1, length(after_values) "
+      "- 6), before_values = substr(before_values, 1, length(before_values) - 6) WHERE kind = "
+      "'sections' AND row_key = 'S2' AND run_id = " +
+      std::to_string(held.run_id));
+  REQUIRE(f.query("SELECT count(*) FROM run_kind_changes WHERE kind = 'sections' AND row_key = "
+                  "'S2' AND after_values LIKE '%ELA 5 B1:22:T21:A'") == "1\n");
   f.store = f.open_another();
-  CHECK(f.query("SELECT section_id, platform_courses FROM roster_current_sections ORDER BY "
-                "section_id") == "S1|MATH5\nS2|ELA5\n");
+  // The view grows at its end only: the platform's reads by position still hold.
+  CHECK(f.query("SELECT * FROM roster_current_sections ORDER BY section_id") ==
+        "gen|S1|101|MATH5|Y26|Math 5|1|T1|A|1|" + std::to_string(first.run_id) + "|" +
+            std::to_string(first.run_id) + "|MATH5\ngen|S2|101|ELA5|Y26|ELA 5|2|T2|A|1|" +
+            std::to_string(first.run_id) + "|" + std::to_string(first.run_id) + "|ELA5\n");
+  // The held run approved after the upgrade: its section keeps its course as platform course.
+  f.store->decisions().approve(held.run_id, tester());
+  CHECK(f.query("SELECT name, platform_courses FROM roster_current_sections WHERE section_id = "
+                "'S2'") == "ELA 5 B|ELA5\n");
   // The next night finds nothing changed: a feed without a course table matches a section's
   // course to itself, as the migration did.
-  const IngestOutcome next = ingest_set(f, write_set(f.dir.path(), "night2"));
-  REQUIRE(next.decision.decision == Decision::committed);
+  const IngestOutcome next = ingest_set(f, night2);
+  REQUIRE(next.decision.decision == Decision::held);  // commit: manual
   CHECK(next.kind_plans[1].counts.unchanged == 2);
   CHECK(next.kind_plans[1].counts.updated == 0);
 }

@@ -167,3 +167,32 @@ TEST_CASE("a student listed once a contact is one student; listed with other val
   CHECK(r.rows_repeated == 0);
   CHECK(r.counts.rows_rejected == 22);
 }
+
+TEST_CASE("a repeated student's warnings are told once; opted out or out of scope, counted once") {
+  RosterFormat format = RosterFormat::default_layout();
+  format.student_repeats_per_contact = true;
+  CheckOptions options;
+  ReferenceSet reference;
+  const RosterReader reader(format);
+  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
+  FeedScope scope;
+  scope.exclude_campuses = {"102"};
+  scope.exclude_students = {"3"};
+  CheckRun run;
+  run.scope = &scope;
+  const std::string ava = "1|L1|Ava||Lee|2016-01-01|05|101||A|abc|\n";  // a score warning
+  const std::string bo = "2|L2|Bo||Li|2016-01-01|05|102||A||\n";        // out of scope
+  const std::string cy = "3|L3|Cy||Wu|2016-01-01|05|101||A||\n";        // opted out
+  const CheckResult r = check_roster_bytes(reader, checker, "r.txt",
+                                           kHeader + ava + bo + cy + ava + bo + cy + ava, run);
+  CHECK(r.rows_repeated == 3);  // Ava twice, Bo once; an opted-out student's rows are not looked at
+  CHECK(r.counts.rows_read == 4);
+  CHECK(r.counts.rows_warned == 1);
+  CHECK(r.counts.rows_rejected == 0);  // Cy's rows: opted out, never reported
+  REQUIRE(r.discrepancies.size() == 1);
+  CHECK(r.discrepancies[0].code == DiscrepancyCode::invalid_score);
+  CHECK(r.discrepancies[0].line == 2);
+  CHECK(r.rows_out_of_scope == 1);
+  CHECK(r.rows_opted_out == 2);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 0);
+}
