@@ -2,11 +2,54 @@
 
 #include <algorithm>
 
+#include "core/hash.h"
 #include "core/log.h"
 #include "pipeline/store_access.h"
 #include "store/sql_db.h"
 
 namespace rosterd {
+
+FeedLeases::FeedLeases(std::string instance, std::chrono::milliseconds refresh)
+    : instance_(std::move(instance)), refresh_every_(refresh) {}
+
+std::uint32_t FeedLeases::share_of(const std::string& feed,
+                                   const std::vector<std::uint32_t>& services) {
+  const std::uint64_t f = hash_bytes(feed);
+  std::uint32_t best = services.front();
+  std::uint64_t best_score = 0;
+  for (std::uint32_t s : services) {
+    const std::uint64_t score = hash_mix(f ^ (std::uint64_t{s} * 0x9E3779B97F4A7C15ULL));
+    if (score > best_score || (score == best_score && s < best)) {
+      best = s;
+      best_score = score;
+    }
+  }
+  return best;
+}
+
+void FeedLeases::refresh(const Config& config) {
+  if (!store_) {
+    store_ = open_store(config);
+    services_at_ = {};
+    // A key of its own: its name's hash, or the next free one should another service's name
+    // hash alike.
+    const std::string name = instance_.empty() ? store_->holds().instance() : instance_;
+    const auto first = static_cast<std::uint32_t>(hash_bytes(name));
+    key_.reset();
+    for (std::uint32_t k = first; k != first + 16; ++k) {
+      if (store_->holds().announce(k)) {
+        key_ = k;
+        break;
+      }
+    }
+  }
+  const auto now = std::chrono::steady_clock::now();
+  if (services_at_ != std::chrono::steady_clock::time_point{} &&
+      now - services_at_ < refresh_every_)
+    return;
+  services_ = store_->holds().services();
+  services_at_ = now;
+}
 
 FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& feed) {
   if (config.store.kind != StoreKind::postgresql) return {};
@@ -14,7 +57,16 @@ FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& fee
   // During an outage nothing connects before its backoff is over.
   if (down_ && std::chrono::steady_clock::now() < retry_at_) return {State::unreachable, ""};
   try {
-    if (!store_) store_ = open_store(config);
+    refresh(config);
+    // The feed's share: this service's, unless another ranks first for it. (Unannounced, as
+    // when sixteen keys were taken, it takes what no service holds, as before shares.)
+    if (key_ && !services_.empty() && share_of(feed, services_) != *key_) {
+      store_->holds().release(feed, FeedHold::lease);
+      std::string holder = "the service whose share it is";
+      for (const FeedHolder& h : store_->holds().holders({feed}))
+        holder = h.instance;
+      return {State::standby, holder};
+    }
     if (store_->holds().hold(feed, FeedHold::lease)) return {};
     std::string holder = "another instance";
     for (const FeedHolder& h : store_->holds().holders({feed}))

@@ -1,17 +1,22 @@
-// Which feeds this instance runs when several rosterd instances share one PostgreSQL store.
-// A connection of its own, kept open for the life of the service, holds each feed's lease
-// (FeedHolds::hold, FeedHold::lease): the first instance to ask runs the feed; the
-// others stand by and take it over at their next poll once its holder's connection closes (a
-// crash, a kill, a lost network: the server drops a vanished client's connection within ~30 s
-// of keepalives). Each poll also takes the feed's run lock on the connection its run commits on
-// (FeedHold::run), so that two instances never run a feed at once, even while a lease moves.
-// On SQLite every feed is this instance's (state_dir's lock files keep processes apart).
+// Which feeds this instance runs when several rosterd services share one PostgreSQL store: each
+// its share. A connection of its own, kept open for the life of the service, says the service
+// is there (FeedHolds::announce) and holds the leases of its feeds (FeedHolds::hold,
+// FeedHold::lease). A feed's share is the service that ranks first for it among those there
+// (rendezvous hashing of the feed's name and each service's key): a service joining takes the
+// feeds that rank it first, each from its holder at that holder's next poll of it, and the
+// feeds of one leaving (a crash, a kill, a lost network: the server drops a vanished client's
+// connection within ~30 s of keepalives) go to the next in rank at their next poll. Each poll
+// also takes the feed's run lock on the connection its run commits on (FeedHold::run), so that
+// two instances never run a feed at once, even while a lease moves. On SQLite every feed is
+// this instance's (state_dir's lock files keep processes apart).
 #pragma once
 
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "store/roster_store.h"
@@ -20,6 +25,11 @@ namespace rosterd {
 
 class FeedLeases {
  public:
+  // `instance` names this service (empty: instance_name()); the services there are looked up
+  // again at most every `refresh`.
+  explicit FeedLeases(std::string instance = "",
+                      std::chrono::milliseconds refresh = std::chrono::seconds(2));
+
   enum class State {
     held,         // this instance runs the feed
     standby,      // another instance runs it (`holder`)
@@ -30,8 +40,13 @@ class FeedLeases {
     std::string holder;  // for standby
   };
 
-  // May this instance run `feed` now? Thread-safe; never throws.
+  // May this instance run `feed` now? A lease of a feed whose share moved to another service
+  // is given up here. Thread-safe; never throws.
   Answer hold(const Config& config, const std::string& feed);
+
+  // The service of `services` (keys) that ranks first for `feed`. REQUIRES: services not empty.
+  static std::uint32_t share_of(const std::string& feed,
+                                const std::vector<std::uint32_t>& services);
 
   // A store connection failed (StoreConnectionError, on the lease's connection or a poll's):
   // logged once an outage, and connections are tried again with backoff (1 s doubling to 60 s).
@@ -42,6 +57,14 @@ class FeedLeases {
  private:
   // REQUIRES: mutex_ held.
   void lost(const std::string& error);
+  // Connects, says the service is there and looks up the others when due. REQUIRES: mutex_.
+  void refresh(const Config& config);
+
+  std::string instance_;
+  std::chrono::milliseconds refresh_every_;
+  std::optional<std::uint32_t> key_;  // this service's, once announced
+  std::vector<std::uint32_t> services_;
+  std::chrono::steady_clock::time_point services_at_{};
 
   std::mutex mutex_;
   std::unique_ptr<RosterStore> store_;

@@ -50,6 +50,38 @@ bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
   return true;
 }
 
+void FeedHolds::release(const std::string& feed, FeedHold lock) {
+  if (db_.dialect() != SqlDialect::postgresql) return;
+  const std::int64_t lock_class = lock == FeedHold::lease ? kFeedLockClass : kRunLockClass;
+  if (held_feeds_.erase(std::to_string(lock_class) + "/" + feed) == 0) return;
+  Statement q(db_, "SELECT pg_advisory_unlock(CAST(? AS integer), CAST(? AS integer))");
+  q.bind(1, lock_class).bind(2, std::int64_t{feed_lock_key(feed)});
+  q.step();
+}
+
+bool FeedHolds::announce(std::uint32_t key) {
+  if (db_.dialect() != SqlDialect::postgresql) return true;
+  Statement q(db_,
+              "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer)) "
+              "THEN 1 ELSE 0 END");
+  q.bind(1, std::int64_t{kInstanceLockClass}).bind(2, std::int64_t{static_cast<std::int32_t>(key)});
+  q.step();
+  return q.integer(0) == 1;
+}
+
+std::vector<std::uint32_t> FeedHolds::services() {
+  std::vector<std::uint32_t> out;
+  if (db_.dialect() != SqlDialect::postgresql) return out;
+  Statement q(db_,
+              "SELECT CAST(objid AS bigint) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+              "AND objsubid = 2 AND CAST(classid AS bigint) = ? AND database = (SELECT oid FROM "
+              "pg_database WHERE datname = current_database())");
+  q.bind(1, std::int64_t{kInstanceLockClass});
+  while (q.step())
+    out.push_back(static_cast<std::uint32_t>(q.integer(0)));
+  return out;
+}
+
 std::vector<FeedHolder> FeedHolds::holders(const std::vector<std::string>& feeds) {
   std::vector<FeedHolder> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;

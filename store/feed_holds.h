@@ -4,6 +4,7 @@
 // lock files keep processes apart and every hold is granted here.
 #pragma once
 
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,8 +38,16 @@ class FeedHolds {
   // (however the process ends), or confirms it still has it; false when another connection
   // has it. Always true on SQLite.
   bool hold(const std::string& feed, FeedHold lock = FeedHold::lease);
+  // Gives `feed`'s `lock` up, if this connection has it (a lease the feed's share moved away).
+  void release(const std::string& feed, FeedHold lock = FeedHold::lease);
   // Which instance holds which of `feeds`' leases now (none on SQLite).
   std::vector<FeedHolder> holders(const std::vector<std::string>& feeds);
+
+  // Says this connection is a service sharing the feeds, under `key` (a hash of its instance
+  // name), until it closes; false when another connection has that key. PostgreSQL only.
+  bool announce(std::uint32_t key);
+  // The keys of the services sharing the feeds now (announce()d on connections still open).
+  std::vector<std::uint32_t> services();
   // This process, as runs and holders() name it.
   const std::string& instance() const { return instance_; }
 

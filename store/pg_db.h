@@ -16,9 +16,10 @@ namespace rosterd {
 
 // Advisory-lock classes (the first key of PostgreSQL's two-key advisory locks), so that
 // rosterd's locks never meet another application's in the same database.
-inline constexpr int kWriteLockClass = 0x524f5357;  // "ROSW": one writer at a time
-inline constexpr int kFeedLockClass = 0x524f5346;   // "ROSF": the instance that runs a feed
-inline constexpr int kRunLockClass = 0x524f5352;    // "ROSR": the poll that runs a feed now
+inline constexpr int kWriteLockClass = 0x524f5357;     // "ROSW": one writer at a time
+inline constexpr int kFeedLockClass = 0x524f5346;      // "ROSF": the instance that runs a feed
+inline constexpr int kRunLockClass = 0x524f5352;       // "ROSR": the poll that runs a feed now
+inline constexpr int kInstanceLockClass = 0x524f5349;  // "ROSI": a service sharing the feeds
 
 class PgDb : public SqlDb {
  public:

@@ -1,0 +1,131 @@
+// Feeds spread across the services that share one PostgreSQL store (pipeline/feed_leases.h):
+// each service runs its share, one leaving hands its feeds over at their next poll, one coming
+// back takes its share again, and no feed is ever run by two. Three services in one process,
+// each with its own connections and name, on the harness's real server.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "pipeline/feed_leases.h"
+#include "tests/support/postgres_server.h"
+#include "tests/support/temp_dir.h"
+
+using namespace rosterd;
+using namespace rosterd::testing;
+
+namespace {
+
+constexpr int kFeeds = 30;
+
+std::string feed(int i) {
+  return "district" + std::to_string(i);
+}
+
+// One poll of every feed by each service: who ran what.
+std::map<std::string, std::vector<std::string>> poll_all(
+    const Config& config, std::map<std::string, std::unique_ptr<FeedLeases>>& services) {
+  std::map<std::string, std::vector<std::string>> ran;
+  for (auto& [name, leases] : services) {
+    for (int i = 0; i < kFeeds; ++i) {
+      const FeedLeases::Answer a = leases->hold(config, feed(i));
+      REQUIRE(a.state != FeedLeases::State::unreachable);
+      if (a.state == FeedLeases::State::held) ran[name].push_back(feed(i));
+    }
+  }
+  return ran;
+}
+
+// Every feed run by exactly one service.
+void check_each_once(const std::map<std::string, std::vector<std::string>>& ran) {
+  std::map<std::string, int> runs;
+  for (const auto& [name, feeds] : ran)
+    for (const std::string& f : feeds)
+      ++runs[f];
+  CHECK(runs.size() == kFeeds);
+  for (const auto& [f, n] : runs) {
+    CAPTURE(f);
+    CHECK(n == 1);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("feed shares: three services split the feeds, hand over and take back<Postgres>") {
+  TempDir dir;
+  PostgresServer& server = shared_postgres_server();
+  const std::string db = server.create_database();
+  const Config config =
+      parse_config("store:\n  postgresql:\n    conninfo: \"" + server.conninfo(db) +
+                       "\"\n    password_file: " + server.password_file().string() +
+                       "\nfeeds:\n  district0: {mode: test}\n",
+                   "rosterd.yaml", dir.path());
+  std::map<std::string, std::unique_ptr<FeedLeases>> services;
+  for (const char* name : {"rosterd@a:1", "rosterd@b:2", "rosterd@c:3"})
+    services[name] = std::make_unique<FeedLeases>(name, std::chrono::milliseconds(0));
+
+  // The first round: a service ranked first for a feed may find it taken by one that polled
+  // before it saw the others; the holder gives it up at its next poll, the owner takes it at
+  // its next. By the second round every feed is its owner's, and stays so.
+  poll_all(config, services);
+  const auto shares = poll_all(config, services);
+  check_each_once(shares);
+  REQUIRE(shares.size() == 3);
+  for (const auto& [name, feeds] : shares) {
+    CAPTURE(name);
+    CHECK(feeds.size() >= 5);  // about a third of 30 each (rendezvous hashing)
+    CHECK(feeds.size() <= 15);
+  }
+  CHECK(poll_all(config, services) == shares);
+
+  // c leaves (its connections close): a and b split its feeds at their next poll.
+  const std::vector<std::string> of_c = shares.at("rosterd@c:3");
+  services.erase("rosterd@c:3");
+  auto two = poll_all(config, services);
+  check_each_once(two);
+  for (const auto& [name, feeds] : shares) {
+    if (name == "rosterd@c:3") continue;
+    // Each keeps its own and gains some of c's.
+    for (const std::string& f : feeds)
+      CHECK(std::find(two[name].begin(), two[name].end(), f) != two[name].end());
+  }
+  CHECK(two["rosterd@a:1"].size() + two["rosterd@b:2"].size() == kFeeds);
+
+  // c comes back: within two polls it has its share again, the same feeds.
+  services["rosterd@c:3"] =
+      std::make_unique<FeedLeases>("rosterd@c:3", std::chrono::milliseconds(0));
+  poll_all(config, services);
+  const auto back = poll_all(config, services);
+  check_each_once(back);
+  CHECK(back.at("rosterd@c:3") == of_c);
+  CHECK(back == shares);
+}
+
+TEST_CASE("feed shares: a feed ranks its services the same way in every process") {
+  // Rendezvous hashing depends only on the feed's name and the services' keys.
+  const std::vector<std::uint32_t> keys{7, 1000, 123456789};
+  std::map<std::uint32_t, int> counts;
+  for (int i = 0; i < 3000; ++i) {
+    const std::uint32_t owner = FeedLeases::share_of(feed(i), keys);
+    ++counts[owner];
+    // Without the owner, the feed goes to another; without another, it stays.
+    std::vector<std::uint32_t> others;
+    for (std::uint32_t k : keys)
+      if (k != owner) others.push_back(k);
+    CHECK(FeedLeases::share_of(feed(i), others) != owner);
+    for (std::uint32_t gone : others) {
+      std::vector<std::uint32_t> rest;
+      for (std::uint32_t k : keys)
+        if (k != gone) rest.push_back(k);
+      CHECK(FeedLeases::share_of(feed(i), rest) == owner);
+    }
+  }
+  for (const auto& [key, n] : counts) {
+    CAPTURE(key);
+    CHECK(n > 800);  // about 1,000 each
+    CHECK(n < 1200);
+  }
+}
