@@ -47,6 +47,14 @@ void require_writable_state_dir(const Config& config) {
 }
 
 std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
+  // Services sharing the feeds run them: a process that is none (a cron job's `run --once`)
+  // leaves them alone.
+  if (const std::vector<SharingService> services = store.holds().services(); !services.empty()) {
+    std::string holder = "a rosterd service";
+    for (const FeedHolder& h : store.holds().holders({feed}))
+      holder = h.instance;
+    return "standby: " + holder + " runs this feed (ask that instance to poll it now)";
+  }
   if (!store.holds().hold(feed, FeedHold::lease)) {
     std::string holder = "another rosterd instance";
     for (const FeedHolder& h : store.holds().holders({feed}))

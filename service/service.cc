@@ -22,9 +22,9 @@
 #include "core/poll_progress.h"
 #include "ops/control_socket.h"
 #include "ops/feed_status.h"
-#include "pipeline/feed_leases.h"
 #include "pipeline/feed_lock.h"
 #include "pipeline/feed_poll.h"
+#include "pipeline/feed_shares.h"
 #include "pipeline/mailer.h"
 #include "pipeline/store_access.h"
 #include "service/control_server.h"
@@ -276,12 +276,12 @@ class Service {
       require_writable_state_dir(config);
       const auto lock = FeedLock::try_acquire(config.state_dir, feed.name);
       if (!lock) return {"busy (another rosterd process)", false};
-      const FeedLeases::Answer lease = leases_.hold(config, feed.name);
-      if (lease.state == FeedLeases::State::standby)
-        return {"standby (" + lease.holder + " runs this feed)", false};
-      if (lease.state == FeedLeases::State::unreachable) return {"waiting for the store", false};
+      const FeedShares::Answer share = shares_.hold(config, feed.name);
+      if (share.state == FeedShares::State::standby)
+        return {"standby (" + share.holder + " runs this feed)", false};
+      if (share.state == FeedShares::State::unreachable) return {"waiting for the store", false};
       const auto store = open_store(config);
-      leases_.connected();
+      shares_.connected();
       // The run lock, on the connection the run commits on: held while this poll runs.
       if (!store->holds().hold(feed.name, FeedHold::run))
         return {"busy (another instance's poll)", false};
@@ -298,7 +298,7 @@ class Service {
       return {poll.summary(), false};
     } catch (const StoreConnectionError& e) {
       // Logged once an outage, not at every poll of every feed.
-      leases_.connection_failed(e.what());
+      shares_.connection_failed(e.what());
       return PollOutcome{std::string("failed: ") + e.what(), true};
     } catch (const std::exception& e) {
       if (poll_fault != e.what()) {
@@ -452,7 +452,7 @@ class Service {
   std::size_t running_ = 0;
   bool stopping_ = false;
   std::atomic<bool> stop_requested_{false};  // read by pool threads
-  FeedLeases leases_;                        // the shared store's feed locks (used by pool threads)
+  FeedShares shares_;  // which feeds of a shared store are this service's (used by pool threads)
   bool reported_stuck_ = false;
   std::unique_ptr<ConsoleApp> console_app_;
   std::unique_ptr<HttpServer> console_;  // after console_app_: destroyed first

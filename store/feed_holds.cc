@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "core/hash.h"
 #include "store/pg_db.h"
 #include "store/store_support.h"
 
@@ -23,6 +24,20 @@ constexpr const char* kConnectionToken =
     "CAST(pid AS text) || '/' || CAST(extract(epoch FROM backend_start) AS text)";
 
 }  // namespace
+
+std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys) {
+  const std::uint64_t f = hash_bytes(feed);
+  std::uint32_t best = keys.front();
+  std::uint64_t best_score = 0;
+  for (std::uint32_t k : keys) {
+    const std::uint64_t score = hash_mix(f ^ (std::uint64_t{k} * 0x9E3779B97F4A7C15ULL));
+    if (score > best_score || (score == best_score && k < best)) {
+      best = k;
+      best_score = score;
+    }
+  }
+  return best;
+}
 
 bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
   if (db_.dialect() != SqlDialect::postgresql) return true;
@@ -69,22 +84,34 @@ bool FeedHolds::announce(std::uint32_t key) {
   return q.integer(0) == 1;
 }
 
-std::vector<std::uint32_t> FeedHolds::services() {
-  std::vector<std::uint32_t> out;
+std::vector<SharingService> FeedHolds::services() {
+  std::vector<SharingService> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;
   Statement q(db_,
-              "SELECT CAST(objid AS bigint) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-              "AND objsubid = 2 AND CAST(classid AS bigint) = ? AND database = (SELECT oid FROM "
-              "pg_database WHERE datname = current_database())");
+              "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, '') FROM pg_locks l "
+              "LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "
+              "l.granted AND l.objsubid = 2 AND CAST(l.classid AS bigint) = ? AND l.database = "
+              "(SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1");
   q.bind(1, std::int64_t{kInstanceLockClass});
   while (q.step())
-    out.push_back(static_cast<std::uint32_t>(q.integer(0)));
+    out.push_back({static_cast<std::uint32_t>(q.integer(0)), std::string(q.text(1))});
   return out;
 }
 
 std::vector<FeedHolder> FeedHolds::holders(const std::vector<std::string>& feeds) {
   std::vector<FeedHolder> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;
+  if (const std::vector<SharingService> sharing = services(); !sharing.empty()) {
+    std::vector<std::uint32_t> keys;
+    for (const SharingService& s : sharing)
+      keys.push_back(s.key);
+    for (const std::string& feed : feeds) {
+      const std::uint32_t owner = feed_share(feed, keys);
+      for (const SharingService& s : sharing)
+        if (s.key == owner) out.push_back({feed, s.instance});
+    }
+    return out;
+  }
   Statement q(db_,
               "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, '') FROM pg_locks l "
               "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "

@@ -29,6 +29,17 @@ struct FeedHolder {
   std::string instance;  // "rosterd@HOST:PID"
 };
 
+// A service sharing the feeds of a shared store (FeedHolds::announce).
+struct SharingService {
+  std::uint32_t key = 0;
+  std::string instance;  // "rosterd@HOST:PID"
+};
+
+// The service of `keys` whose share `feed` is: the one that ranks first for it (rendezvous
+// hashing of the feed's name and each key), so that each of N services has about 1/N of the
+// feeds and one coming or going moves only its own share. REQUIRES: keys not empty.
+std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys);
+
 class FeedHolds {
  public:
   // `instance` names this process (instance_name()).
@@ -40,14 +51,15 @@ class FeedHolds {
   bool hold(const std::string& feed, FeedHold lock = FeedHold::lease);
   // Gives `feed`'s `lock` up, if this connection has it (a lease the feed's share moved away).
   void release(const std::string& feed, FeedHold lock = FeedHold::lease);
-  // Which instance holds which of `feeds`' leases now (none on SQLite).
+  // Which instance runs which of `feeds` now: with services sharing the feeds, each feed's share;
+  // else the holders of their leases (none on SQLite).
   std::vector<FeedHolder> holders(const std::vector<std::string>& feeds);
 
   // Says this connection is a service sharing the feeds, under `key` (a hash of its instance
   // name), until it closes; false when another connection has that key. PostgreSQL only.
   bool announce(std::uint32_t key);
-  // The keys of the services sharing the feeds now (announce()d on connections still open).
-  std::vector<std::uint32_t> services();
+  // The services sharing the feeds now (announce()d on connections still open), by key.
+  std::vector<SharingService> services();
   // This process, as runs and holders() name it.
   const std::string& instance() const { return instance_; }
 

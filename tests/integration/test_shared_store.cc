@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/feed_leases.h"
+#include "store/feed_holds.h"
 #include "tests/support/files.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/process.h"
@@ -131,19 +131,20 @@ struct SharedSetup {
       all.push_back(key);
     std::map<int, int> out;
     for (int i = 0; i < kFeeds; ++i) {
-      const std::uint32_t owner = rosterd::FeedLeases::share_of(feed_name(i), all);
+      const std::uint32_t owner = rosterd::feed_share(feed_name(i), all);
       for (const auto& [pid, key] : keys)
         if (key == owner) ++out[pid];
     }
     return out;
   }
-  // Feeds whose advisory lock (class "ROSF") a connection of the instance with `pid` holds.
-  int feeds_held_by(int pid) const {
-    return count(
-        "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE "
-        "l.locktype = 'advisory' AND l.classid = 1380930374 AND a.application_name LIKE "
-        "'%:" +
-        std::to_string(pid) + "'");
+  // How many feeds the service with `config` runs, as its `rosterd status` tells.
+  int feeds_run_by(const std::filesystem::path& config) const {
+    const ProcessResult r = run_process(ROSTERD_BIN, {"status", "--config", config.string()});
+    int n = 0;
+    for (auto at = r.out.find("; run by this instance"); at != std::string::npos;
+         at = r.out.find("; run by this instance", at + 1))
+      ++n;
+    return n;
   }
 };
 
@@ -155,10 +156,10 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   const auto config_b = s.config("b");
   ChildProcess a(ROSTERD_BIN, {"run", "--config", config_a.string()}, {},
                  (s.dir / "a.log").string());
-  REQUIRE(eventually([&] { return s.feeds_held_by(a.pid()) == kFeeds; }, 20000));
+  REQUIRE(eventually([&] { return s.feeds_run_by(config_a) == kFeeds; }, 20000));
   ChildProcess b(ROSTERD_BIN, {"run", "--config", config_b.string()}, {},
                  (s.dir / "b.log").string());
-  // B takes its share: the feeds that rank it first (pipeline/feed_leases.h), each given up by A
+  // B takes its share: the feeds that rank it first (pipeline/feed_shares.h), each given up by A
   // at A's next poll of it and taken by B at B's next.
   std::map<int, std::uint32_t> keys;
   REQUIRE(eventually(
@@ -172,8 +173,8 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   CHECK(share[a.pid()] + share[b.pid()] == kFeeds);
   REQUIRE(eventually(
       [&] {
-        return s.feeds_held_by(a.pid()) == share[a.pid()] &&
-               s.feeds_held_by(b.pid()) == share[b.pid()];
+        return s.feeds_run_by(config_a) == share[a.pid()] &&
+               s.feeds_run_by(config_b) == share[b.pid()];
       },
       20000));
   // `rosterd status` tells on each which feeds it runs and which the other does.
@@ -217,7 +218,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   INFO("runs committed by A before it was killed: " << committed_before_kill);
 
   // B takes every feed over within a poll, and commits every file exactly once.
-  CHECK(eventually([&] { return s.feeds_held_by(b.pid()) == kFeeds; }, 15000));
+  CHECK(eventually([&] { return s.feeds_run_by(config_b) == kFeeds; }, 15000));
   CHECK(eventually(
       [&] {
         return s.count("SELECT count(*) FROM source_files WHERE status = 'ingested'") == kFeeds;
@@ -275,7 +276,7 @@ TEST_CASE(
   // At debug, each poll logs service.polled: the test follows polls, not the clock.
   ChildProcess a(ROSTERD_BIN, {"run", "--config", config.string()}, {"ROSTERD_LOG_LEVEL=debug"},
                  log.string());
-  REQUIRE(eventually([&] { return s.feeds_held_by(a.pid()) == kFeeds; }, 20000));
+  REQUIRE(eventually([&] { return s.feeds_run_by(config) == kFeeds; }, 20000));
   const auto polls = [&] {
     const std::string text = read_file(log);
     std::size_t n = 0;

@@ -1,16 +1,20 @@
-// Feeds spread across the services that share one PostgreSQL store (pipeline/feed_leases.h):
+// Feeds spread across the services that share one PostgreSQL store (pipeline/feed_shares.h):
 // each service runs its share, one leaving hands its feeds over at their next poll, one coming
 // back takes its share again, and no feed is ever run by two. Three services in one process,
 // each with its own connections and name, on the harness's real server.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "config/config.h"
-#include "pipeline/feed_leases.h"
+#include "pipeline/feed_shares.h"
+#include "store/feed_holds.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -27,14 +31,36 @@ std::string feed(int i) {
 
 // One poll of every feed by each service: who ran what.
 std::map<std::string, std::vector<std::string>> poll_all(
-    const Config& config, std::map<std::string, std::unique_ptr<FeedLeases>>& services) {
+    const Config& config, std::map<std::string, std::unique_ptr<FeedShares>>& services) {
   std::map<std::string, std::vector<std::string>> ran;
   for (auto& [name, leases] : services) {
     for (int i = 0; i < kFeeds; ++i) {
-      const FeedLeases::Answer a = leases->hold(config, feed(i));
-      REQUIRE(a.state != FeedLeases::State::unreachable);
-      if (a.state == FeedLeases::State::held) ran[name].push_back(feed(i));
+      const FeedShares::Answer a = leases->hold(config, feed(i));
+      REQUIRE(a.state != FeedShares::State::unreachable);
+      if (a.state == FeedShares::State::held) ran[name].push_back(feed(i));
     }
+  }
+  return ran;
+}
+
+// Whether every feed is run by exactly one service.
+bool each_once(const std::map<std::string, std::vector<std::string>>& ran) {
+  std::map<std::string, int> runs;
+  for (const auto& [name, feeds] : ran)
+    for (const std::string& f : feeds)
+      ++runs[f];
+  return runs.size() == kFeeds &&
+         std::all_of(runs.begin(), runs.end(), [](const auto& r) { return r.second == 1; });
+}
+
+// Polls until every feed is run by exactly one service: a service that left is seen gone once
+// the server has ended its connection's backend, a moment after it closed.
+std::map<std::string, std::vector<std::string>> poll_until_settled(
+    const Config& config, std::map<std::string, std::unique_ptr<FeedShares>>& services) {
+  auto ran = poll_all(config, services);
+  for (int i = 0; i < 100 && !each_once(ran); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ran = poll_all(config, services);
   }
   return ran;
 }
@@ -63,13 +89,13 @@ TEST_CASE("feed shares: three services split the feeds, hand over and take back<
                        "\"\n    password_file: " + server.password_file().string() +
                        "\nfeeds:\n  district0: {mode: test}\n",
                    "rosterd.yaml", dir.path());
-  std::map<std::string, std::unique_ptr<FeedLeases>> services;
+  std::map<std::string, std::unique_ptr<FeedShares>> services;
   for (const char* name : {"rosterd@a:1", "rosterd@b:2", "rosterd@c:3"})
-    services[name] = std::make_unique<FeedLeases>(name, std::chrono::milliseconds(0));
+    services[name] = std::make_unique<FeedShares>(name, std::chrono::milliseconds(0));
 
-  // The first round: a service ranked first for a feed may find it taken by one that polled
-  // before it saw the others; the holder gives it up at its next poll, the owner takes it at
-  // its next. By the second round every feed is its owner's, and stays so.
+  // The first round: a service that polls before the others have said they are there runs
+  // what will be their share (the run lock keeps two from running a feed at once). From the
+  // second, every feed is its share's, and stays so.
   poll_all(config, services);
   const auto shares = poll_all(config, services);
   check_each_once(shares);
@@ -80,11 +106,17 @@ TEST_CASE("feed shares: three services split the feeds, hand over and take back<
     CHECK(feeds.size() <= 15);
   }
   CHECK(poll_all(config, services) == shares);
+  // No lock a feed is held between polls: one a service.
+  const auto locks = server.run_psql(
+      db, {"-At", "-c",
+           "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid IN "
+           "(1380930374, 1380930377)"});
+  CHECK(locks.out == "3\n");
 
   // c leaves (its connections close): a and b split its feeds at their next poll.
   const std::vector<std::string> of_c = shares.at("rosterd@c:3");
   services.erase("rosterd@c:3");
-  auto two = poll_all(config, services);
+  auto two = poll_until_settled(config, services);
   check_each_once(two);
   for (const auto& [name, feeds] : shares) {
     if (name == "rosterd@c:3") continue;
@@ -94,10 +126,10 @@ TEST_CASE("feed shares: three services split the feeds, hand over and take back<
   }
   CHECK(two["rosterd@a:1"].size() + two["rosterd@b:2"].size() == kFeeds);
 
-  // c comes back: within two polls it has its share again, the same feeds.
+  // c comes back: from its first poll on, it has its share again, the same feeds.
   services["rosterd@c:3"] =
-      std::make_unique<FeedLeases>("rosterd@c:3", std::chrono::milliseconds(0));
-  poll_all(config, services);
+      std::make_unique<FeedShares>("rosterd@c:3", std::chrono::milliseconds(0));
+  poll_all(config, services);  // a and b poll before c says it is there
   const auto back = poll_all(config, services);
   check_each_once(back);
   CHECK(back.at("rosterd@c:3") == of_c);
@@ -109,18 +141,18 @@ TEST_CASE("feed shares: a feed ranks its services the same way in every process"
   const std::vector<std::uint32_t> keys{7, 1000, 123456789};
   std::map<std::uint32_t, int> counts;
   for (int i = 0; i < 3000; ++i) {
-    const std::uint32_t owner = FeedLeases::share_of(feed(i), keys);
+    const std::uint32_t owner = feed_share(feed(i), keys);
     ++counts[owner];
     // Without the owner, the feed goes to another; without another, it stays.
     std::vector<std::uint32_t> others;
     for (std::uint32_t k : keys)
       if (k != owner) others.push_back(k);
-    CHECK(FeedLeases::share_of(feed(i), others) != owner);
+    CHECK(feed_share(feed(i), others) != owner);
     for (std::uint32_t gone : others) {
       std::vector<std::uint32_t> rest;
       for (std::uint32_t k : keys)
         if (k != gone) rest.push_back(k);
-      CHECK(FeedLeases::share_of(feed(i), rest) == owner);
+      CHECK(feed_share(feed(i), rest) == owner);
     }
   }
   for (const auto& [key, n] : counts) {

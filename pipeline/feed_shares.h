@@ -1,14 +1,14 @@
 // Which feeds this instance runs when several rosterd services share one PostgreSQL store: each
-// its share. A connection of its own, kept open for the life of the service, says the service
-// is there (FeedHolds::announce) and holds the leases of its feeds (FeedHolds::hold,
-// FeedHold::lease). A feed's share is the service that ranks first for it among those there
-// (rendezvous hashing of the feed's name and each service's key): a service joining takes the
-// feeds that rank it first, each from its holder at that holder's next poll of it, and the
-// feeds of one leaving (a crash, a kill, a lost network: the server drops a vanished client's
-// connection within ~30 s of keepalives) go to the next in rank at their next poll. Each poll
-// also takes the feed's run lock on the connection its run commits on (FeedHold::run), so that
-// two instances never run a feed at once, even while a lease moves. On SQLite every feed is
-// this instance's (state_dir's lock files keep processes apart).
+// its share (store/feed_holds.h, feed_share). A connection of its own, kept open for the life
+// of the service, says the service is there (FeedHolds::announce); a feed's share is the
+// service that ranks first for it among those there, so a service joining takes the feeds that
+// rank it first at their next poll, and the feeds of one leaving (a crash, a kill, a lost
+// network: the server drops a vanished client's connection within ~30 s of keepalives) go to
+// the next in rank at theirs. No lock a feed is held between polls: a store of 10,000 feeds
+// keeps one lock a service in PostgreSQL's lock table. Each poll takes the feed's run lock on
+// the connection its run commits on (FeedHold::run), so that two instances never run a feed
+// at once, even while services come and go and two see them differently for a moment. On
+// SQLite every feed is this instance's (state_dir's lock files keep processes apart).
 #pragma once
 
 #include <chrono>
@@ -23,11 +23,11 @@
 
 namespace rosterd {
 
-class FeedLeases {
+class FeedShares {
  public:
   // `instance` names this service (empty: instance_name()); the services there are looked up
   // again at most every `refresh`.
-  explicit FeedLeases(std::string instance = "",
+  explicit FeedShares(std::string instance = "",
                       std::chrono::milliseconds refresh = std::chrono::seconds(2));
 
   enum class State {
@@ -63,7 +63,7 @@ class FeedLeases {
   std::string instance_;
   std::chrono::milliseconds refresh_every_;
   std::optional<std::uint32_t> key_;  // this service's, once announced
-  std::vector<std::uint32_t> services_;
+  std::vector<SharingService> services_;
   std::chrono::steady_clock::time_point services_at_{};
 
   std::mutex mutex_;

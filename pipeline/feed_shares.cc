@@ -1,4 +1,4 @@
-#include "pipeline/feed_leases.h"
+#include "pipeline/feed_shares.h"
 
 #include <algorithm>
 
@@ -9,25 +9,10 @@
 
 namespace rosterd {
 
-FeedLeases::FeedLeases(std::string instance, std::chrono::milliseconds refresh)
+FeedShares::FeedShares(std::string instance, std::chrono::milliseconds refresh)
     : instance_(std::move(instance)), refresh_every_(refresh) {}
 
-std::uint32_t FeedLeases::share_of(const std::string& feed,
-                                   const std::vector<std::uint32_t>& services) {
-  const std::uint64_t f = hash_bytes(feed);
-  std::uint32_t best = services.front();
-  std::uint64_t best_score = 0;
-  for (std::uint32_t s : services) {
-    const std::uint64_t score = hash_mix(f ^ (std::uint64_t{s} * 0x9E3779B97F4A7C15ULL));
-    if (score > best_score || (score == best_score && s < best)) {
-      best = s;
-      best_score = score;
-    }
-  }
-  return best;
-}
-
-void FeedLeases::refresh(const Config& config) {
+void FeedShares::refresh(const Config& config) {
   if (!store_) {
     store_ = open_store(config);
     services_at_ = {};
@@ -51,20 +36,22 @@ void FeedLeases::refresh(const Config& config) {
   services_at_ = now;
 }
 
-FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& feed) {
+FeedShares::Answer FeedShares::hold(const Config& config, const std::string& feed) {
   if (config.store.kind != StoreKind::postgresql) return {};
   std::lock_guard<std::mutex> lock(mutex_);
   // During an outage nothing connects before its backoff is over.
   if (down_ && std::chrono::steady_clock::now() < retry_at_) return {State::unreachable, ""};
   try {
     refresh(config);
-    // The feed's share: this service's, unless another ranks first for it. (Unannounced, as
-    // when sixteen keys were taken, it takes what no service holds, as before shares.)
-    if (key_ && !services_.empty() && share_of(feed, services_) != *key_) {
-      store_->holds().release(feed, FeedHold::lease);
+    if (key_ && !services_.empty()) {
+      std::vector<std::uint32_t> keys{*key_};  // itself, even if looked up a moment early
+      for (const SharingService& s : services_)
+        if (s.key != *key_) keys.push_back(s.key);
+      const std::uint32_t owner = feed_share(feed, keys);
+      if (owner == *key_) return {};
       std::string holder = "the service whose share it is";
-      for (const FeedHolder& h : store_->holds().holders({feed}))
-        holder = h.instance;
+      for (const SharingService& s : services_)
+        if (s.key == owner) holder = s.instance;
       return {State::standby, holder};
     }
     if (store_->holds().hold(feed, FeedHold::lease)) return {};
@@ -82,12 +69,12 @@ FeedLeases::Answer FeedLeases::hold(const Config& config, const std::string& fee
   }
 }
 
-void FeedLeases::connection_failed(const std::string& error) {
+void FeedShares::connection_failed(const std::string& error) {
   std::lock_guard<std::mutex> lock(mutex_);
   lost(error);
 }
 
-void FeedLeases::connected() {
+void FeedShares::connected() {
   std::lock_guard<std::mutex> lock(mutex_);
   if (!down_) return;
   log::info("store.reconnected", {});
@@ -95,7 +82,7 @@ void FeedLeases::connected() {
   backoff_ = std::chrono::seconds(1);
 }
 
-void FeedLeases::lost(const std::string& error) {
+void FeedShares::lost(const std::string& error) {
   if (!down_) {
     log::error("store.connection_lost",
                {{"error", error},
