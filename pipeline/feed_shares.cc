@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/hash.h"
 #include "core/log.h"
 #include "pipeline/store_access.h"
 #include "store/sql_db.h"
@@ -16,14 +15,17 @@ void FeedShares::refresh(const Config& config) {
   if (!store_) {
     store_ = open_store(config);
     services_at_ = {};
-    // A key of its own: its name's hash, or the next free one should another service's name
-    // hash alike.
-    const std::string name = instance_.empty() ? store_->holds().instance() : instance_;
-    const auto first = static_cast<std::uint32_t>(hash_bytes(name));
     key_.reset();
+  }
+  if (!key_) {
+    // A key of its own: its name's hash, or the next free one should another service's name
+    // hash alike. Tried again at each look-up until it is said.
+    const std::string name = instance_.empty() ? store_->holds().instance() : instance_;
+    const auto first = static_cast<std::uint32_t>(share_hash(name));
     for (std::uint32_t k = first; k != first + 16; ++k) {
       if (store_->holds().announce(k)) {
         key_ = k;
+        services_at_ = {};
         break;
       }
     }
@@ -43,12 +45,16 @@ FeedShares::Answer FeedShares::hold(const Config& config, const std::string& fee
   if (down_ && std::chrono::steady_clock::now() < retry_at_) return {State::unreachable, ""};
   try {
     refresh(config);
-    if (key_ && !services_.empty()) {
-      std::vector<std::uint32_t> keys{*key_};  // itself, even if looked up a moment early
+    if (key_ || !services_.empty()) {
+      // The feed's share among the services there, this one included even if looked up a
+      // moment before it said so. One not said yet (its keys all taken) stands by for every
+      // feed until it is.
+      std::vector<std::uint32_t> keys;
+      if (key_) keys.push_back(*key_);
       for (const SharingService& s : services_)
-        if (s.key != *key_) keys.push_back(s.key);
+        if (!key_ || s.key != *key_) keys.push_back(s.key);
       const std::uint32_t owner = feed_share(feed, keys);
-      if (owner == *key_) return {};
+      if (key_ && owner == *key_) return {};
       std::string holder = "the service whose share it is";
       for (const SharingService& s : services_)
         if (s.key == owner) holder = s.instance;

@@ -48,12 +48,17 @@ void require_writable_state_dir(const Config& config) {
 
 std::optional<std::string> not_ours(RosterStore& store, const std::string& feed) {
   // Services sharing the feeds run them: a process that is none (a cron job's `run --once`)
-  // leaves them alone.
-  if (const std::vector<SharingService> services = store.holds().services(); !services.empty()) {
+  // leaves them alone, and a service keeps to its share (a feed only `rosterd ingest` feeds
+  // has its runs settled by the service whose share it is).
+  if (!store.holds().services().empty()) {
     std::string holder = "a rosterd service";
     for (const FeedHolder& h : store.holds().holders({feed}))
       holder = h.instance;
-    return "standby: " + holder + " runs this feed (ask that instance to poll it now)";
+    if (holder != store.holds().instance())
+      return "standby: " + holder + " runs this feed (ask that instance to poll it now)";
+    if (!store.holds().hold(feed, FeedHold::run))
+      return "busy: another rosterd process is running it";
+    return std::nullopt;
   }
   if (!store.holds().hold(feed, FeedHold::lease)) {
     std::string holder = "another rosterd instance";

@@ -2,7 +2,6 @@
 
 #include <map>
 
-#include "core/hash.h"
 #include "store/pg_db.h"
 #include "store/store_support.h"
 
@@ -25,12 +24,25 @@ constexpr const char* kConnectionToken =
 
 }  // namespace
 
+std::uint64_t share_hash(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
 std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys) {
-  const std::uint64_t f = hash_bytes(feed);
+  const std::uint64_t f = share_hash(feed);
   std::uint32_t best = keys.front();
   std::uint64_t best_score = 0;
   for (std::uint32_t k : keys) {
-    const std::uint64_t score = hash_mix(f ^ (std::uint64_t{k} * 0x9E3779B97F4A7C15ULL));
+    // A fixed mix (splitmix64's finalizer) of the feed's hash and the key.
+    std::uint64_t score = f ^ (std::uint64_t{k} * 0x9E3779B97F4A7C15ULL);
+    score = (score ^ (score >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    score = (score ^ (score >> 27)) * 0x94D049BB133111EBULL;
+    score ^= score >> 31;
     if (score > best_score || (score == best_score && k < best)) {
       best = k;
       best_score = score;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/sql_db.h"
@@ -34,6 +35,10 @@ struct SharingService {
   std::uint32_t key = 0;
   std::string instance;  // "rosterd@HOST:PID"
 };
+
+// A fixed hash of `text` (64-bit FNV-1a): the same on every host and in every version, as the
+// shares must be for services of different builds to agree.
+std::uint64_t share_hash(std::string_view text);
 
 // The service of `keys` whose share `feed` is: the one that ranks first for it (rendezvous
 // hashing of the feed's name and each key), so that each of N services has about 1/N of the

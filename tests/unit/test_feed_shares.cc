@@ -14,7 +14,11 @@
 
 #include "config/config.h"
 #include "pipeline/feed_shares.h"
+#include "pipeline/store_access.h"
 #include "store/feed_holds.h"
+#include "store/pg_db.h"
+#include "store/roster_store.h"
+#include "store/store_support.h"
 #include "tests/support/postgres_server.h"
 #include "tests/support/temp_dir.h"
 
@@ -65,6 +69,11 @@ std::map<std::string, std::vector<std::string>> poll_until_settled(
   return ran;
 }
 
+// A service's key, as FeedShares takes it (when no other service's name hashes alike).
+std::uint32_t key_of(std::string_view name) {
+  return static_cast<std::uint32_t>(share_hash(name));
+}
+
 // Every feed run by exactly one service.
 void check_each_once(const std::map<std::string, std::vector<std::string>>& ran) {
   std::map<std::string, int> runs;
@@ -110,7 +119,8 @@ TEST_CASE("feed shares: three services split the feeds, hand over and take back<
   const auto locks = server.run_psql(
       db, {"-At", "-c",
            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid IN "
-           "(1380930374, 1380930377)"});
+           "(1380930374, 1380930377) AND database = (SELECT oid FROM pg_database WHERE datname "
+           "= current_database())"});
   CHECK(locks.out == "3\n");
 
   // c leaves (its connections close): a and b split its feeds at their next poll.
@@ -160,4 +170,38 @@ TEST_CASE("feed shares: a feed ranks its services the same way in every process"
     CHECK(n > 800);  // about 1,000 each
     CHECK(n < 1200);
   }
+}
+
+TEST_CASE(
+    "feed shares: a process that is no service stands by; a service keeps to its share<Postgres>") {
+  PostgresServer& server = shared_postgres_server();
+  const std::string db = server.create_database();
+  auto store = open_postgres_store({server.conninfo(db), server.password()});
+  // No service there: the process takes the feed (its lease and run lock), as before shares.
+  CHECK_FALSE(not_ours(*store, "district1").has_value());
+
+  // A service elsewhere says it is there: every feed is its share, and this process (a cron
+  // job's `run --once`) stands by, naming it.
+  PgDb elsewhere(server.conninfo(db), server.password(), "rosterd@elsewhere:1");
+  FeedHolds(elsewhere, "rosterd@elsewhere:1").announce(key_of("rosterd@elsewhere:1"));
+  auto cron = open_postgres_store({server.conninfo(db), server.password()});
+  const auto why = not_ours(*cron, "district2");
+  REQUIRE(why.has_value());
+  CHECK(*why == "standby: rosterd@elsewhere:1 runs this feed (ask that instance to poll it now)");
+
+  // This process says it is a service too: the feeds of its share are its own to settle (the
+  // run lock taken), the others still the other service's.
+  PgDb here(server.conninfo(db), server.password(), instance_name());
+  FeedHolds(here, instance_name()).announce(key_of(instance_name()));
+  const std::vector<std::uint32_t> keys{key_of("rosterd@elsewhere:1"), key_of(instance_name())};
+  int mine = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto poll = open_postgres_store({server.conninfo(db), server.password()});
+    const bool ours = feed_share(feed(i), keys) == keys[1];
+    CAPTURE(feed(i));
+    CHECK(not_ours(*poll, feed(i)).has_value() == !ours);
+    mine += ours ? 1 : 0;
+  }
+  CHECK(mine > 0);
+  CHECK(mine < 20);
 }
