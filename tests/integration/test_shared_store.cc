@@ -1,7 +1,8 @@
 // Several `rosterd run` instances sharing one PostgreSQL store (a real server the harness
-// starts on loopback): each runs its share of the feeds, one at a time a feed; a killed
+// starts on loopback): each polls its share of the feeds, one at a time a feed; a killed
 // instance's feeds are taken over, every file is committed once and no message is delivered
-// twice.
+// twice; three services share 30 feeds, and when one stops and comes back the others' polls
+// follow.
 // Run alone: ctest -R integration_shared_store.
 #include <doctest/doctest.h>
 
@@ -60,16 +61,18 @@ void deliver(const std::filesystem::path& path, const std::string& text) {
   std::filesystem::rename(tmp, path);
 }
 
-// Ten feeds on local drops, one PostgreSQL store, one state folder per instance.
+// `feeds` feeds (ten by default) on local drops, one PostgreSQL store, one state folder per
+// instance.
 struct SharedSetup {
   TempDir dir;
   PostgresServer& server = shared_postgres_server();
   std::string db = server.create_database();
   SmtpSink sink{dir / "mail"};
+  int feeds;
 
-  SharedSetup() {
+  explicit SharedSetup(int feed_count = kFeeds) : feeds(feed_count) {
     write_test_feed(dir.path());  // the reference tables and code maps
-    for (int i = 0; i < kFeeds; ++i)
+    for (int i = 0; i < feeds; ++i)
       std::filesystem::create_directories(dir / ("drop/" + feed_name(i)));
   }
 
@@ -79,7 +82,7 @@ struct SharedSetup {
                        "\nstate_dir: state-" + instance + "\nservice: {workers: 2}\n" +
                        "smtp: {url: \"" + sink.url() +
                        "\", from: rosterd@example.org, starttls: optional}\nfeeds:\n";
-    for (int i = 0; i < kFeeds; ++i) {
+    for (int i = 0; i < feeds; ++i) {
       yaml += "  " + feed_name(i) +
               ":\n"
               "    mode: live\n"
@@ -130,13 +133,28 @@ struct SharedSetup {
     for (const auto& [pid, key] : keys)
       all.push_back(key);
     std::map<int, int> out;
-    for (int i = 0; i < kFeeds; ++i) {
+    for (int i = 0; i < feeds; ++i) {
       const std::uint32_t owner = rosterd::feed_share(feed_name(i), all);
       for (const auto& [pid, key] : keys)
         if (key == owner) ++out[pid];
     }
     return out;
   }
+  // How many feeds the service with `config` last polled as its own (not standing by), as its
+  // `rosterd status` tells: what it did, not what the shares say.
+  int feeds_polled_by(const std::filesystem::path& config) const {
+    const ProcessResult r = run_process(ROSTERD_BIN, {"status", "--config", config.string()});
+    std::istringstream in(r.out);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) {
+      const auto at = line.find("; last poll ");
+      if (at == std::string::npos) continue;
+      const auto open = line.find(" (", at);
+      if (open != std::string::npos && line.compare(open + 2, 7, "standby") != 0) ++n;
+    }
+    return n;
+  }
+
   // How many feeds the service with `config` runs, as its `rosterd status` tells.
   int feeds_run_by(const std::filesystem::path& config) const {
     const ProcessResult r = run_process(ROSTERD_BIN, {"status", "--config", config.string()});
@@ -314,4 +332,54 @@ TEST_CASE(
   CHECK(lost == 1);
   CHECK(text.find("event=store.reconnected") != std::string::npos);
   CHECK(text.find(s.server.password()) == std::string::npos);  // no secret in the log
+}
+
+TEST_CASE("integration: three services share 30 feeds; one stops, the others split its feeds") {
+  constexpr int kMany = 30;
+  SharedSetup s(kMany);
+  std::map<std::string, std::unique_ptr<ChildProcess>> services;
+  std::map<std::string, std::filesystem::path> configs;
+  const auto start = [&](const std::string& name) {
+    configs[name] = s.config(name);
+    services[name] = std::make_unique<ChildProcess>(
+        ROSTERD_BIN, std::vector<std::string>{"run", "--config", configs[name].string()},
+        std::vector<std::string>{}, (s.dir / (name + ".log")).string());
+  };
+  // Each service polls exactly its share: as many feeds as rank it first.
+  const auto settled = [&](std::size_t count) {
+    std::map<int, std::uint32_t> keys;
+    REQUIRE(eventually(
+        [&] {
+          keys = s.service_keys();
+          return keys.size() == count;
+        },
+        15000));
+    const std::map<int, int> share = s.shares(keys);
+    int total = 0;
+    for (const auto& [name, process] : services) {
+      const int mine = share.count(process->pid()) ? share.at(process->pid()) : 0;
+      INFO(name << "'s share: " << mine);
+      CHECK(eventually([&] { return s.feeds_polled_by(configs[name]) == mine; }, 20000));
+      total += mine;
+    }
+    CHECK(total == kMany);
+    return share;
+  };
+  for (const char* name : {"a", "b", "c"})
+    start(name);
+  const auto three = settled(3);
+  for (const auto& [pid, n] : three) {
+    CHECK(n >= 2);  // about a third of 30 each (rendezvous hashing over three keys)
+    CHECK(n <= 20);
+  }
+  // c stops: a and b split its feeds.
+  CHECK(services["c"]->kill());
+  services.erase("c");
+  settled(2);
+  // c comes back (a new process, a new key): it gets a share again.
+  start("c");
+  const auto back = settled(3);
+  CHECK(back.at(services["c"]->pid()) > 0);
+  for (auto& [name, process] : services)
+    process->kill();
 }
