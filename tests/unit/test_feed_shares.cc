@@ -178,7 +178,7 @@ TEST_CASE(
   const std::string db = server.create_database();
   auto store = open_postgres_store({server.conninfo(db), server.password()});
   // No service there: the process takes the feed (its lease and run lock), as before shares.
-  CHECK_FALSE(not_ours(*store, "district1").has_value());
+  CHECK_FALSE(not_ours(*store, "alone").has_value());  // a feed none of the checks below polls
 
   // A service elsewhere says it is there: every feed is its share, and this process (a cron
   // job's `run --once`) stands by, naming it.
