@@ -126,7 +126,8 @@ TEST_CASE("kind mail: every discrepancy of the other files in a CSV, values with
   CHECK(minimal.text.find("rosterd-demo-run-7-other-files.csv") != std::string::npos);
 
   o.pii = PiiLevel::full;
-  const std::string* shown = attachment(qa_report_mail(r, o), "rosterd-demo-run-7-other-files.csv");
+  const MailMessage full = qa_report_mail(r, o);  // kept: the attachment points into it
+  const std::string* shown = attachment(full, "rosterd-demo-run-7-other-files.csv");
   REQUIRE(shown != nullptr);
   CHECK(shown->find("jo.park@not-an-address") != std::string::npos);
 
