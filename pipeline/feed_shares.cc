@@ -49,16 +49,13 @@ FeedShares::Answer FeedShares::hold(const Config& config, const std::string& fee
       // The feed's share among the services there, this one included even if looked up a
       // moment before it said so. One not said yet (its keys all taken) stands by for every
       // feed until it is.
-      std::vector<std::uint32_t> keys;
-      if (key_) keys.push_back(*key_);
-      for (const SharingService& s : services_)
-        if (!key_ || s.key != *key_) keys.push_back(s.key);
-      const std::uint32_t owner = feed_share(feed, keys);
-      if (key_ && owner == *key_) return {};
-      std::string holder = "the service whose share it is";
-      for (const SharingService& s : services_)
-        if (s.key == owner) holder = s.instance;
-      return {State::standby, holder};
+      std::vector<SharingService> there = services_;
+      if (key_ && std::none_of(there.begin(), there.end(),
+                               [&](const SharingService& s) { return s.key == *key_; }))
+        there.push_back({*key_, instance_});
+      const SharingService& owner = feed_service(feed, there);
+      if (key_ && owner.key == *key_) return {};
+      return {State::standby, owner.instance};
     }
     if (store_->holds().hold(feed, FeedHold::lease)) return {};
     std::string holder = "another instance";

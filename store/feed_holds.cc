@@ -51,6 +51,18 @@ std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_
   return best;
 }
 
+const SharingService& feed_service(const std::string& feed,
+                                   const std::vector<SharingService>& services) {
+  std::vector<std::uint32_t> keys;
+  keys.reserve(services.size());
+  for (const SharingService& s : services)
+    keys.push_back(s.key);
+  const std::uint32_t owner = feed_share(feed, keys);
+  for (const SharingService& s : services)
+    if (s.key == owner) return s;
+  return services.front();  // not reached: the owner is one of the keys
+}
+
 bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
   if (db_.dialect() != SqlDialect::postgresql) return true;
   const std::int64_t lock_class = lock == FeedHold::lease ? kFeedLockClass : kRunLockClass;
@@ -75,15 +87,6 @@ bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
   if (q.integer(0) != 1) return false;
   held_feeds_.insert(held);
   return true;
-}
-
-void FeedHolds::release(const std::string& feed, FeedHold lock) {
-  if (db_.dialect() != SqlDialect::postgresql) return;
-  const std::int64_t lock_class = lock == FeedHold::lease ? kFeedLockClass : kRunLockClass;
-  if (held_feeds_.erase(std::to_string(lock_class) + "/" + feed) == 0) return;
-  Statement q(db_, "SELECT pg_advisory_unlock(CAST(? AS integer), CAST(? AS integer))");
-  q.bind(1, lock_class).bind(2, std::int64_t{feed_lock_key(feed)});
-  q.step();
 }
 
 bool FeedHolds::announce(std::uint32_t key) {
@@ -114,14 +117,8 @@ std::vector<FeedHolder> FeedHolds::holders(const std::vector<std::string>& feeds
   std::vector<FeedHolder> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;
   if (const std::vector<SharingService> sharing = services(); !sharing.empty()) {
-    std::vector<std::uint32_t> keys;
-    for (const SharingService& s : sharing)
-      keys.push_back(s.key);
-    for (const std::string& feed : feeds) {
-      const std::uint32_t owner = feed_share(feed, keys);
-      for (const SharingService& s : sharing)
-        if (s.key == owner) out.push_back({feed, s.instance});
-    }
+    for (const std::string& feed : feeds)
+      out.push_back({feed, feed_service(feed, sharing).instance});
     return out;
   }
   Statement q(db_,

@@ -44,6 +44,9 @@ std::uint64_t share_hash(std::string_view text);
 // hashing of the feed's name and each key), so that each of N services has about 1/N of the
 // feeds and one coming or going moves only its own share. REQUIRES: keys not empty.
 std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys);
+// The service of `services` whose share `feed` is. REQUIRES: services not empty.
+const SharingService& feed_service(const std::string& feed,
+                                   const std::vector<SharingService>& services);
 
 class FeedHolds {
  public:
@@ -54,8 +57,6 @@ class FeedHolds {
   // (however the process ends), or confirms it still has it; false when another connection
   // has it. Always true on SQLite.
   bool hold(const std::string& feed, FeedHold lock = FeedHold::lease);
-  // Gives `feed`'s `lock` up, if this connection has it (a lease the feed's share moved away).
-  void release(const std::string& feed, FeedHold lock = FeedHold::lease);
   // Which instance runs which of `feeds` now: with services sharing the feeds, each feed's share;
   // else the holders of their leases (none on SQLite).
   std::vector<FeedHolder> holders(const std::vector<std::string>& feeds);
