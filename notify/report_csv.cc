@@ -4,6 +4,7 @@
 
 #include "core/utf8.h"
 #include "notify/csv_cell.h"
+#include "notify/qa_report_mail.h"
 
 namespace rosterd {
 
@@ -111,8 +112,7 @@ std::string kind_discrepancy_csv(const RunReport& r, bool full_pii) {
         out += "kind,file,severity,line,key,field,value,message,how_to_fix\r\n";
       }
       const bool has_field = d.kind_field && *d.kind_field < info.fields.size();
-      const bool withheld =
-          !full_pii && has_field && is_personal(info.fields[*d.kind_field]) && !d.value.empty();
+      const bool withheld = !full_pii && redact_pii(d).value != d.value;
       out += csv_cell(std::string(info.name)) + "," + csv_cell(k.file.name) + "," +
              (d.severity() == Severity::error ? "rejected" : "accepted with a warning") + "," +
              std::to_string(d.line) + "," + csv_id_cell(d.student_id) + "," +
