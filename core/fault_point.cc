@@ -29,6 +29,8 @@ const Armed& armed() {
       s.resize(colon);
       if (sig == "TERM") {
         out.signal = SIGTERM;
+      } else if (sig == "STOP") {
+        out.signal = SIGSTOP;
       } else if (sig != "KILL") {
         return out;  // an unknown signal arms nothing
       }
@@ -46,8 +48,10 @@ std::atomic<bool> fired{false};
 void fault_point(std::string_view step) {
   const Armed& a = armed();
   if (a.step.empty() || step != a.step || fired.exchange(true)) return;
-  log::warning("fault_point.reached",
-               {{"step", std::string(step)}, {"signal", a.signal == SIGKILL ? "KILL" : "TERM"}});
+  log::warning("fault_point.reached", {{"step", std::string(step)},
+                                       {"signal", a.signal == SIGKILL   ? "KILL"
+                                                  : a.signal == SIGTERM ? "TERM"
+                                                                        : "STOP"}});
   ::kill(::getpid(), a.signal);
 }
 

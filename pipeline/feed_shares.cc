@@ -8,14 +8,42 @@
 
 namespace rosterd {
 
-FeedShares::FeedShares(std::string instance, std::chrono::milliseconds refresh)
-    : instance_(std::move(instance)), refresh_every_(refresh) {}
+FeedShares::FeedShares(std::string instance, std::chrono::milliseconds refresh, std::size_t workers)
+    : instance_(std::move(instance)), refresh_every_(refresh), workers_(workers) {}
+
+void FeedShares::say_busy() {
+  const bool busy = workers_ != 0 && running_ >= workers_;
+  if (!store_ || !key_ || busy == said_busy_) return;
+  store_->holds().set_busy(*key_, busy);
+  said_busy_ = busy;
+}
+
+void FeedShares::run_started() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++running_;
+  try {
+    say_busy();
+  } catch (const std::exception&) {
+    store_.reset();  // found out by the next hold()
+  }
+}
+
+void FeedShares::run_ended() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (running_ > 0) --running_;
+  try {
+    say_busy();
+  } catch (const std::exception&) {
+    store_.reset();
+  }
+}
 
 void FeedShares::refresh(const Config& config) {
   if (!store_) {
     store_ = open_store(config);
     services_at_ = {};
     key_.reset();
+    said_busy_ = false;  // a new connection holds no lock
   }
   if (!key_) {
     // A key of its own: its name's hash, or the next free one should another service's name
@@ -30,6 +58,7 @@ void FeedShares::refresh(const Config& config) {
       }
     }
   }
+  say_busy();
   const auto now = std::chrono::steady_clock::now();
   if (services_at_ != std::chrono::steady_clock::time_point{} &&
       now - services_at_ < refresh_every_)
@@ -52,7 +81,10 @@ FeedShares::Answer FeedShares::hold(const Config& config, const std::string& fee
       std::vector<SharingService> there = services_;
       if (key_ && std::none_of(there.begin(), there.end(),
                                [&](const SharingService& s) { return s.key == *key_; }))
-        there.push_back({*key_, instance_});
+        there.push_back({*key_, instance_, said_busy_});
+      // Its own state as it is now, not as it was looked up.
+      for (SharingService& s : there)
+        if (key_ && s.key == *key_) s.busy = said_busy_;
       const SharingService& owner = feed_service(feed, there);
       if (key_ && owner.key == *key_) return {};
       return {State::standby, owner.instance};

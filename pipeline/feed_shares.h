@@ -26,9 +26,12 @@ namespace rosterd {
 class FeedShares {
  public:
   // `instance` names this service (empty: instance_name()); the services there are looked up
-  // again at most every `refresh`.
+  // again at most every `refresh`. With `workers` runs under way (run_started), the service is
+  // busy: another service with a worker free runs the feeds of its share that come due (0:
+  // never busy).
   explicit FeedShares(std::string instance = "",
-                      std::chrono::milliseconds refresh = std::chrono::seconds(2));
+                      std::chrono::milliseconds refresh = std::chrono::seconds(2),
+                      std::size_t workers = 0);
 
   enum class State {
     held,         // this instance runs the feed
@@ -48,6 +51,12 @@ class FeedShares {
   static std::uint32_t share_of(const std::string& feed,
                                 const std::vector<std::uint32_t>& services);
 
+  // A poll of this service's began running a feed (hold() said held), or ended: the service is
+  // busy while `workers` are under way, and says so to the others at once. Thread-safe; never
+  // throws (an outage is told by the next hold()).
+  void run_started();
+  void run_ended();
+
   // A store connection failed (StoreConnectionError, on the lease's connection or a poll's):
   // logged once an outage, and connections are tried again with backoff (1 s doubling to 60 s).
   void connection_failed(const std::string& error);
@@ -59,12 +68,17 @@ class FeedShares {
   void lost(const std::string& error);
   // Connects, says the service is there and looks up the others when due. REQUIRES: mutex_.
   void refresh(const Config& config);
+  // Tells the others whether this service is busy, if that changed. REQUIRES: mutex_ held.
+  void say_busy();
 
   std::string instance_;
   std::chrono::milliseconds refresh_every_;
   std::optional<std::uint32_t> key_;  // this service's, once announced
   std::vector<SharingService> services_;
   std::chrono::steady_clock::time_point services_at_{};
+  std::size_t workers_ = 0;
+  std::size_t running_ = 0;  // runs under way (run_started)
+  bool said_busy_ = false;   // what the store was last told
 
   std::mutex mutex_;
   std::unique_ptr<RosterStore> store_;

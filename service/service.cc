@@ -43,9 +43,9 @@ class Service {
         pool_(config_->workers),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         watchdog_(io_),
-        control_(io_, [this](const std::string& line, ControlServer::Reply reply) {
-          handle_control(line, reply);
-        }) {}
+        control_(io_, [this](const std::string& line,
+                             ControlServer::Reply reply) { handle_control(line, reply); }),
+        shares_("", std::chrono::seconds(2), config_->workers) {}
 
   int run() {
     wait_for_signal();
@@ -285,6 +285,13 @@ class Service {
       // The run lock, on the connection the run commits on: held while this poll runs.
       if (!store->holds().hold(feed.name, FeedHold::run))
         return {"busy (another instance's poll)", false};
+      // Its workers all running feeds, the service is busy: the others take its feeds that come
+      // due meanwhile.
+      struct Running {
+        FeedShares& shares;
+        explicit Running(FeedShares& s) : shares(s) { shares.run_started(); }
+        ~Running() { shares.run_ended(); }
+      } running(shares_);
       Mailer mailer(config, *store);
       const PollResult poll = poll_feed(
           config, feed, *store, mailer,

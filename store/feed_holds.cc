@@ -33,17 +33,30 @@ std::uint64_t share_hash(std::string_view text) {
   return h;
 }
 
+namespace {
+
+// A feed's score for a service's key: a fixed mix (splitmix64's finalizer) of the two.
+std::uint64_t share_score(std::uint64_t feed_hash, std::uint32_t key) {
+  std::uint64_t score = feed_hash ^ (std::uint64_t{key} * 0x9E3779B97F4A7C15ULL);
+  score = (score ^ (score >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  score = (score ^ (score >> 27)) * 0x94D049BB133111EBULL;
+  return score ^ (score >> 31);
+}
+
+// Whether `a` ranks before `b` for a feed: the higher score, the lower key on a tie.
+bool ranks_before(std::uint64_t score_a, std::uint32_t a, std::uint64_t score_b, std::uint32_t b) {
+  return score_a > score_b || (score_a == score_b && a < b);
+}
+
+}  // namespace
+
 std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys) {
   const std::uint64_t f = share_hash(feed);
   std::uint32_t best = keys.front();
-  std::uint64_t best_score = 0;
+  std::uint64_t best_score = share_score(f, best);
   for (std::uint32_t k : keys) {
-    // A fixed mix (splitmix64's finalizer) of the feed's hash and the key.
-    std::uint64_t score = f ^ (std::uint64_t{k} * 0x9E3779B97F4A7C15ULL);
-    score = (score ^ (score >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    score = (score ^ (score >> 27)) * 0x94D049BB133111EBULL;
-    score ^= score >> 31;
-    if (score > best_score || (score == best_score && k < best)) {
+    const std::uint64_t score = share_score(f, k);
+    if (ranks_before(score, k, best_score, best)) {
       best = k;
       best_score = score;
     }
@@ -53,14 +66,25 @@ std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_
 
 const SharingService& feed_service(const std::string& feed,
                                    const std::vector<SharingService>& services) {
-  std::vector<std::uint32_t> keys;
-  keys.reserve(services.size());
-  for (const SharingService& s : services)
-    keys.push_back(s.key);
-  const std::uint32_t owner = feed_share(feed, keys);
-  for (const SharingService& s : services)
-    if (s.key == owner) return s;
-  return services.front();  // not reached: the owner is one of the keys
+  const std::uint64_t f = share_hash(feed);
+  // The first in rank, and the first in rank of those not busy.
+  const SharingService* first = &services.front();
+  const SharingService* first_free = nullptr;
+  std::uint64_t first_score = share_score(f, first->key);
+  std::uint64_t free_score = 0;
+  for (const SharingService& s : services) {
+    const std::uint64_t score = share_score(f, s.key);
+    if (ranks_before(score, s.key, first_score, first->key)) {
+      first = &s;
+      first_score = score;
+    }
+    if (!s.busy &&
+        (first_free == nullptr || ranks_before(score, s.key, free_score, first_free->key))) {
+      first_free = &s;
+      free_score = score;
+    }
+  }
+  return first->busy && first_free != nullptr ? *first_free : *first;
 }
 
 bool FeedHolds::hold(const std::string& feed, FeedHold lock) {
@@ -99,17 +123,30 @@ bool FeedHolds::announce(std::uint32_t key) {
   return q.integer(0) == 1;
 }
 
+void FeedHolds::set_busy(std::uint32_t key, bool busy) {
+  if (db_.dialect() != SqlDialect::postgresql) return;
+  Statement q(db_, busy ? "SELECT pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer))"
+                        : "SELECT pg_advisory_unlock(CAST(? AS integer), CAST(? AS integer))");
+  q.bind(1, std::int64_t{kBusyLockClass}).bind(2, std::int64_t{static_cast<std::int32_t>(key)});
+  q.step();
+}
+
 std::vector<SharingService> FeedHolds::services() {
   std::vector<SharingService> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;
+  // A service's busy lock counts only while its connection also says the service is there.
   Statement q(db_,
-              "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, '') FROM pg_locks l "
+              "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, ''), CASE WHEN "
+              "EXISTS (SELECT 1 FROM pg_locks b WHERE b.locktype = 'advisory' AND b.granted AND "
+              "b.objsubid = 2 AND CAST(b.classid AS bigint) = ? AND b.objid = l.objid AND "
+              "b.pid = l.pid AND b.database = l.database) THEN 1 ELSE 0 END FROM pg_locks l "
               "LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "
               "l.granted AND l.objsubid = 2 AND CAST(l.classid AS bigint) = ? AND l.database = "
               "(SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1");
-  q.bind(1, std::int64_t{kInstanceLockClass});
+  q.bind(1, std::int64_t{kBusyLockClass}).bind(2, std::int64_t{kInstanceLockClass});
   while (q.step())
-    out.push_back({static_cast<std::uint32_t>(q.integer(0)), std::string(q.text(1))});
+    out.push_back(
+        {static_cast<std::uint32_t>(q.integer(0)), std::string(q.text(1)), q.integer(2) == 1});
   return out;
 }
 

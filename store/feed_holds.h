@@ -34,6 +34,9 @@ struct FeedHolder {
 struct SharingService {
   std::uint32_t key = 0;
   std::string instance;  // "rosterd@HOST:PID"
+  // Every worker of it is running a feed (FeedHolds::set_busy): the feeds of its share that
+  // come due would wait for one, so a service with a worker free runs them (feed_service).
+  bool busy = false;
 };
 
 // A fixed hash of `text` (64-bit FNV-1a): the same on every host and in every version, as the
@@ -44,7 +47,10 @@ std::uint64_t share_hash(std::string_view text);
 // hashing of the feed's name and each key), so that each of N services has about 1/N of the
 // feeds and one coming or going moves only its own share. REQUIRES: keys not empty.
 std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_t>& keys);
-// The service of `services` whose share `feed` is. REQUIRES: services not empty.
+// The service of `services` that runs `feed` now: its share's (feed_share), unless that one is
+// busy and another is not; then the first in the feed's rank that is not, so that a feed never
+// waits for a busy service while another has a worker free, and the same one of the idle
+// takes it in every process. REQUIRES: services not empty.
 const SharingService& feed_service(const std::string& feed,
                                    const std::vector<SharingService>& services);
 
@@ -64,6 +70,10 @@ class FeedHolds {
   // Says this connection is a service sharing the feeds, under `key` (a hash of its instance
   // name), until it closes; false when another connection has that key. PostgreSQL only.
   bool announce(std::uint32_t key);
+  // Says whether this service, announce()d as `key` on this connection, is busy
+  // (SharingService::busy), until it says otherwise or the connection closes. Call it only
+  // when the state changes: the lock behind it counts. PostgreSQL only.
+  void set_busy(std::uint32_t key, bool busy);
   // The services sharing the feeds now (announce()d on connections still open), by key.
   std::vector<SharingService> services();
   // This process, as runs and holders() name it.

@@ -20,6 +20,7 @@ inline constexpr int kWriteLockClass = 0x524f5357;     // "ROSW": one writer at 
 inline constexpr int kFeedLockClass = 0x524f5346;      // "ROSF": the instance that runs a feed
 inline constexpr int kRunLockClass = 0x524f5352;       // "ROSR": the poll that runs a feed now
 inline constexpr int kInstanceLockClass = 0x524f5349;  // "ROSI": a service sharing the feeds
+inline constexpr int kBusyLockClass = 0x524f5342;      // "ROSB": that service's workers all run
 
 class PgDb : public SqlDb {
  public:

@@ -6,6 +6,8 @@
 // Run alone: ctest -R integration_shared_store.
 #include <doctest/doctest.h>
 
+#include <signal.h>
+
 #include <chrono>
 #include <fstream>
 #include <functional>
@@ -69,6 +71,7 @@ struct SharedSetup {
   std::string db = server.create_database();
   SmtpSink sink{dir / "mail"};
   int feeds;
+  int workers = 2;  // each service's
 
   explicit SharedSetup(int feed_count = kFeeds) : feeds(feed_count) {
     write_test_feed(dir.path());  // the reference tables and code maps
@@ -77,11 +80,11 @@ struct SharedSetup {
   }
 
   std::filesystem::path config(const std::string& instance) const {
-    std::string yaml = "store:\n  postgresql:\n    conninfo: \"" + server.conninfo(db) +
-                       "\"\n    password_file: " + server.password_file().string() +
-                       "\nstate_dir: state-" + instance + "\nservice: {workers: 2}\n" +
-                       "smtp: {url: \"" + sink.url() +
-                       "\", from: rosterd@example.org, starttls: optional}\nfeeds:\n";
+    std::string yaml =
+        "store:\n  postgresql:\n    conninfo: \"" + server.conninfo(db) +
+        "\"\n    password_file: " + server.password_file().string() + "\nstate_dir: state-" +
+        instance + "\nservice: {workers: " + std::to_string(workers) + "}\n" + "smtp: {url: \"" +
+        sink.url() + "\", from: rosterd@example.org, starttls: optional}\nfeeds:\n";
     for (int i = 0; i < feeds; ++i) {
       yaml += "  " + feed_name(i) +
               ":\n"
@@ -125,6 +128,33 @@ struct SharedSetup {
       keys[std::stoi(line.substr(colon + 1))] =
           static_cast<std::uint32_t>(std::stoll(line.substr(0, bar)));
     }
+    return keys;
+  }
+  // Each feed's committed run's QA report arrives, and no message arrives twice.
+  void check_reports_once() const {
+    CHECK(eventually(
+        [&] {
+          return count(
+                     "SELECT count(*) FROM outbox WHERE status = 'sent' AND list = "
+                     "'qa_report' AND run_id IN (SELECT id FROM runs WHERE decision = "
+                     "'committed')") == feeds;
+        },
+        30000));
+    std::multiset<std::string> ids;
+    for (const std::string& m : sink.messages())
+      ids.insert(nlohmann::json::parse(m)["message_id"].get<std::string>());
+    for (const std::string& id : ids)
+      CHECK_MESSAGE(ids.count(id) == 1, "delivered twice: " << id);
+  }
+  // The keys of the services there, once `count` services have said they are there.
+  std::map<int, std::uint32_t> services_there(std::size_t count) const {
+    std::map<int, std::uint32_t> keys;
+    REQUIRE(eventually(
+        [&] {
+          keys = service_keys();
+          return keys.size() == count;
+        },
+        15000));
     return keys;
   }
   // How many feeds each of the services (PIDs) ranks first for: its share.
@@ -179,14 +209,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
                  (s.dir / "b.log").string());
   // B takes its share: the feeds that rank it first (pipeline/feed_shares.h), each given up by A
   // at A's next poll of it and taken by B at B's next.
-  std::map<int, std::uint32_t> keys;
-  REQUIRE(eventually(
-      [&] {
-        keys = s.service_keys();
-        return keys.size() == 2;
-      },
-      10000));
-  std::map<int, int> share = s.shares(keys);
+  std::map<int, int> share = s.shares(s.services_there(2));
   INFO("A's share " << share[a.pid()] << ", B's " << share[b.pid()]);
   CHECK(share[a.pid()] + share[b.pid()] == kFeeds);
   REQUIRE(eventually(
@@ -256,19 +279,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   WARN(s.count("SELECT count(*) FROM runs WHERE decision = 'failed'") >= 1);
 
   // Each committed run's QA report arrived, and no message arrived twice.
-  CHECK(eventually(
-      [&] {
-        return s.count(
-                   "SELECT count(*) FROM outbox WHERE status = 'sent' AND list = "
-                   "'qa_report' AND run_id IN (SELECT id FROM runs WHERE decision = "
-                   "'committed')") == kFeeds;
-      },
-      30000));
-  std::multiset<std::string> ids;
-  for (const std::string& m : s.sink.messages())
-    ids.insert(nlohmann::json::parse(m)["message_id"].get<std::string>());
-  for (const std::string& id : ids)
-    CHECK_MESSAGE(ids.count(id) == 1, "delivered twice: " << id);
+  s.check_reports_once();
 
   // The survivor goes on: the next night of a feed is B's to commit.
   GeneratorOptions o;
@@ -347,14 +358,7 @@ TEST_CASE("integration: three services share 30 feeds; one stops, the others spl
   };
   // Each service polls exactly its share: as many feeds as rank it first.
   const auto settled = [&](std::size_t count) {
-    std::map<int, std::uint32_t> keys;
-    REQUIRE(eventually(
-        [&] {
-          keys = s.service_keys();
-          return keys.size() == count;
-        },
-        15000));
-    const std::map<int, int> share = s.shares(keys);
+    const std::map<int, int> share = s.shares(s.services_there(count));
     int total = 0;
     for (const auto& [name, process] : services) {
       const int mine = share.count(process->pid()) ? share.at(process->pid()) : 0;
@@ -382,4 +386,56 @@ TEST_CASE("integration: three services share 30 feeds; one stops, the others spl
   CHECK(back.at(services["c"]->pid()) > 0);
   for (auto& [name, process] : services)
     process->kill();
+}
+
+TEST_CASE("integration: a busy service's feeds are run by the idle one") {
+  constexpr int kMany = 20;
+  SharedSetup s(kMany);
+  s.workers = 1;
+  const auto config_a = s.config("a");
+  const auto config_b = s.config("b");
+  // A freezes in the first run it starts, connections and locks held: its one worker busy.
+  ChildProcess a(ROSTERD_BIN, {"run", "--config", config_a.string()},
+                 {"ROSTERD_FAULT_AT=run.started:STOP"}, (s.dir / "a.log").string());
+  ChildProcess b(ROSTERD_BIN, {"run", "--config", config_b.string()}, {},
+                 (s.dir / "b.log").string());
+  std::map<int, int> share = s.shares(s.services_there(2));
+  INFO("A's share " << share[a.pid()] << ", B's " << share[b.pid()]);
+  REQUIRE(share[a.pid()] >= 2);  // 20 feeds over two keys: about ten each
+  REQUIRE(eventually(
+      [&] {
+        return s.feeds_polled_by(config_a) == share[a.pid()] &&
+               s.feeds_polled_by(config_b) == share[b.pid()];
+      },
+      20000));
+
+  for (int i = 0; i < kMany; ++i) {
+    GeneratorOptions o;
+    o.clean_rows = 500;
+    o.seed = static_cast<std::uint64_t>(300 + i);
+    deliver(s.dir / ("drop/" + feed_name(i) + "/night-1.txt"), generate_roster(o).text);
+  }
+  REQUIRE(eventually(
+      [&] { return read_file(s.dir / "a.log").find("fault_point.reached") != std::string::npos; },
+      20000));
+  // B runs every other feed, A's share with its own, while A is frozen in one.
+  const auto committed = [&] {
+    return s.count(
+        "SELECT count(DISTINCT feed) FROM runs WHERE kind = 'ingest' AND decision = "
+        "'committed'");
+  };
+  CHECK(eventually([&] { return committed() == kMany - 1; }, 60000));
+  INFO("runs: " << s.sql("SELECT id, feed, kind, decision, reason FROM runs ORDER BY id"));
+  INFO("warnings and errors of B: " << problems_in(s.dir / "b.log"));
+  CHECK(s.count("SELECT count(*) FROM runs WHERE decision = 'running'") == 1);
+
+  // A thaws: it finishes the run it froze in; every file is committed once.
+  a.signal(SIGCONT);
+  CHECK(eventually([&] { return committed() == kMany; }, 30000));
+  CHECK(s.sql("SELECT feed, count(*) FROM runs WHERE kind = 'ingest' AND decision = "
+              "'committed' GROUP BY feed HAVING count(*) <> 1") == "");
+  CHECK(s.count("SELECT count(*) FROM students") == kMany * 500);
+  s.check_reports_once();
+  a.kill();
+  b.kill();
 }

@@ -87,20 +87,31 @@ void check_each_once(const std::map<std::string, std::vector<std::string>>& ran)
   }
 }
 
+// A fresh database on the harness's server, and a configuration that stores there.
+struct SharedStore {
+  TempDir dir;
+  PostgresServer& server = shared_postgres_server();
+  std::string db = server.create_database();
+  Config config = parse_config("store:\n  postgresql:\n    conninfo: \"" + server.conninfo(db) +
+                                   "\"\n    password_file: " + server.password_file().string() +
+                                   "\nfeeds:\n  district0: {mode: test}\n",
+                               "rosterd.yaml", dir.path());
+};
+
+// Services a, b and c, looking the others up at every poll, with `workers` workers each.
+std::map<std::string, std::unique_ptr<FeedShares>> three_services(std::size_t workers) {
+  std::map<std::string, std::unique_ptr<FeedShares>> services;
+  for (const char* name : {"rosterd@a:1", "rosterd@b:2", "rosterd@c:3"})
+    services[name] = std::make_unique<FeedShares>(name, std::chrono::milliseconds(0), workers);
+  return services;
+}
+
 }  // namespace
 
 TEST_CASE("feed shares: three services split the feeds, hand over and take back<Postgres>") {
-  TempDir dir;
-  PostgresServer& server = shared_postgres_server();
-  const std::string db = server.create_database();
-  const Config config =
-      parse_config("store:\n  postgresql:\n    conninfo: \"" + server.conninfo(db) +
-                       "\"\n    password_file: " + server.password_file().string() +
-                       "\nfeeds:\n  district0: {mode: test}\n",
-                   "rosterd.yaml", dir.path());
-  std::map<std::string, std::unique_ptr<FeedShares>> services;
-  for (const char* name : {"rosterd@a:1", "rosterd@b:2", "rosterd@c:3"})
-    services[name] = std::make_unique<FeedShares>(name, std::chrono::milliseconds(0));
+  SharedStore shared;
+  const Config& config = shared.config;
+  auto services = three_services(0);
 
   // The first round: a service that polls before the others have said they are there runs
   // what will be their share (the run lock keeps two from running a feed at once). From the
@@ -116,11 +127,12 @@ TEST_CASE("feed shares: three services split the feeds, hand over and take back<
   }
   CHECK(poll_all(config, services) == shares);
   // No lock a feed is held between polls: one a service.
-  const auto locks = server.run_psql(
-      db, {"-At", "-c",
-           "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid IN "
-           "(1380930374, 1380930377) AND database = (SELECT oid FROM pg_database WHERE datname "
-           "= current_database())"});
+  const auto locks = shared.server.run_psql(
+      shared.db,
+      {"-At", "-c",
+       "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid IN "
+       "(1380930374, 1380930377) AND database = (SELECT oid FROM pg_database WHERE datname "
+       "= current_database())"});
   CHECK(locks.out == "3\n");
 
   // c leaves (its connections close): a and b split its feeds at their next poll.
@@ -204,4 +216,75 @@ TEST_CASE(
   }
   CHECK(mine > 0);
   CHECK(mine < 20);
+}
+
+TEST_CASE("feed shares: a busy service's feed goes to the first free service in its rank") {
+  const std::vector<std::uint32_t> keys{7, 1000, 123456789};
+  for (int i = 0; i < 300; ++i) {
+    CAPTURE(feed(i));
+    std::vector<SharingService> services;
+    for (std::uint32_t k : keys)
+      services.push_back({k, "rosterd@" + std::to_string(k), false});
+    const std::uint32_t share = feed_share(feed(i), keys);
+    CHECK(feed_service(feed(i), services).key == share);
+    // Its share's service busy: the one of the others that ranks first, the same one the feed
+    // would go to were the busy one gone.
+    std::vector<std::uint32_t> free_keys;
+    for (SharingService& s : services) {
+      s.busy = s.key == share;
+      if (!s.busy) free_keys.push_back(s.key);
+    }
+    CHECK(feed_service(feed(i), services).key == feed_share(feed(i), free_keys));
+    // Another busy as well: the last free one. All busy: the share's own.
+    for (SharingService& s : services)
+      s.busy = s.key != free_keys.back();
+    CHECK(feed_service(feed(i), services).key == free_keys.back());
+    for (SharingService& s : services)
+      s.busy = true;
+    CHECK(feed_service(feed(i), services).key == share);
+  }
+}
+
+TEST_CASE(
+    "feed shares: while a service's workers all run feeds, the others run its share<Postgres>") {
+  SharedStore shared;
+  const Config& config = shared.config;
+  auto services = three_services(2);  // two workers each
+  poll_all(config, services);
+  const auto shares = poll_all(config, services);
+  check_each_once(shares);
+  REQUIRE(shares.size() == 3);
+
+  // One run under way: a still has a worker free and keeps its share.
+  FeedShares& a = *services.at("rosterd@a:1");
+  a.run_started();
+  CHECK(poll_all(config, services) == shares);
+  // Both its workers running feeds: b and c take a's feeds, each those that rank it next; a
+  // takes none, and b and c keep their own.
+  a.run_started();
+  auto busy = poll_all(config, services);
+  check_each_once(busy);
+  CHECK(busy.count("rosterd@a:1") == 0);
+  const std::vector<std::uint32_t> b_c{key_of("rosterd@b:2"), key_of("rosterd@c:3")};
+  for (const char* name : {"rosterd@b:2", "rosterd@c:3"}) {
+    CAPTURE(name);
+    std::vector<std::string> expected;
+    for (int i = 0; i < kFeeds; ++i)
+      if (feed_share(feed(i), b_c) == key_of(name)) expected.push_back(feed(i));
+    CHECK(busy[name] == expected);
+    CHECK(busy[name].size() > shares.at(name).size());
+  }
+  // The services all busy: each feed waits for its share's own.
+  for (const char* name : {"rosterd@b:2", "rosterd@c:3"}) {
+    services.at(name)->run_started();
+    services.at(name)->run_started();
+  }
+  CHECK(poll_all(config, services) == shares);
+  // A run of a's ends: it has its share again.
+  for (const char* name : {"rosterd@b:2", "rosterd@c:3"}) {
+    services.at(name)->run_ended();
+    services.at(name)->run_ended();
+  }
+  a.run_ended();
+  CHECK(poll_all(config, services) == shares);
 }
