@@ -49,6 +49,8 @@ Measured measure(const std::vector<std::string>& args) {
   Measured m;
   m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   m.peak_rss_kib = usage.ru_maxrss;
+  m.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                  static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   m.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return m;
 }
@@ -80,10 +82,20 @@ Best best_of(int runs, const std::vector<std::string>& argv) {
       std::fprintf(stderr, "bench: %s exited %d\n", argv[0].c_str(), m.exit_status);
       std::exit(1);
     }
-    best.seconds = std::min(best.seconds, m.seconds);
+    if (m.seconds < best.seconds) {
+      best.seconds = m.seconds;
+      best.cpu_seconds = m.cpu_seconds;
+    }
     best.rss_kib = std::max(best.rss_kib, m.peak_rss_kib);
   }
   return best;
+}
+
+void print_figures(const std::vector<std::pair<std::string, double>>& figures) {
+  std::printf("\nfigures:");
+  for (const auto& [name, value] : figures)
+    std::printf(" %s=%.4f", name.c_str(), value);
+  std::printf("\n");
 }
 
 }  // namespace rosterd::bench

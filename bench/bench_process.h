@@ -8,6 +8,7 @@ namespace rosterd::bench {
 
 struct Measured {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system, of the process and the children it waited for
   long peak_rss_kib = 0;
   int exit_status = -1;
 };
@@ -40,8 +41,13 @@ Options parse_options(int argc, char** argv, Options defaults);
 // exiting other than 0 or 1 (a check with discrepancies) stops the benchmark.
 struct Best {
   double seconds = 1e9;
+  double cpu_seconds = 0;  // of the fastest run
   long rss_kib = 0;
 };
 Best best_of(int runs, const std::vector<std::string>& argv);
+
+// Prints the line `rosterd_bench_limits` reads a benchmark's figures from: "figures:" and
+// `name=value` pairs.
+void print_figures(const std::vector<std::pair<std::string, double>>& figures);
 
 }  // namespace rosterd::bench

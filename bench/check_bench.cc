@@ -94,5 +94,11 @@ int main(int argc, char** argv) {
   const double rss_mb = static_cast<double>(std::max(check1.rss_kib, check2.rss_kib)) / 1024.0;
   std::printf("rosterd check peak RSS: %.1f MB (target <= 300 MB at 1M rows: %s)\n", rss_mb,
               rss_mb <= 300 ? "met" : "NOT met");
+  bench::print_figures({{"bare_s", bare.seconds},
+                        {"bare_cpu_s", bare.cpu_seconds},
+                        {"check1_s", check1.seconds},
+                        {"check2_s", check2.seconds},
+                        {"check2_cpu_s", check2.cpu_seconds},
+                        {"check_rss_mb", rss_mb}});
   return 0;
 }

@@ -98,5 +98,9 @@ int main(int argc, char** argv) {
   std::printf("next night: %.3f s (target <= 1.5 s: %s)\n", next.seconds,
               next.seconds <= 1.5 ? "met" : "NOT met");
   std::printf("peak RSS: %.1f MB (target <= 400 MB: %s)\n", rss, rss <= 400 ? "met" : "NOT met");
+  bench::print_figures({{"import_s", baseline.seconds},
+                        {"first_s", first.seconds},
+                        {"next_s", next.seconds},
+                        {"first_rss_mb", static_cast<double>(first.peak_rss_kib) / 1024.0}});
   return 0;
 }

@@ -94,5 +94,6 @@ int main(int argc, char** argv) {
   const double ratio = theirs.seconds / ours.seconds;
   std::printf("\nrosterd throughput / OpenSSH's (medians): %.2fx (target >= 0.9: %s)\n", ratio,
               ratio >= 0.9 ? "met" : "NOT met");
+  bench::print_figures({{"sftp_get_s", theirs.seconds}, {"fetch_s", ours.seconds}});
   return 0;
 }

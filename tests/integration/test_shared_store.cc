@@ -85,23 +85,8 @@ struct SharedSetup {
         "\"\n    password_file: " + server.password_file().string() + "\nstate_dir: state-" +
         instance + "\nservice: {workers: " + std::to_string(workers) + "}\n" + "smtp: {url: \"" +
         sink.url() + "\", from: rosterd@example.org, starttls: optional}\nfeeds:\n";
-    for (int i = 0; i < feeds; ++i) {
-      yaml += "  " + feed_name(i) +
-              ":\n"
-              "    mode: live\n"
-              "    format: {quote: double}\n"
-              "    reference:\n"
-              "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
-              "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
-              "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
-              "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n"
-              "    schedule: {poll_every: 1s}\n"
-              "    source: {local: {dir: drop/" +
-              feed_name(i) +
-              ", stable_for: 0s, after: delete}}\n"
-              "    notify: {qa_report: [qa-" +
-              feed_name(i) + "@example.org]}\n";
-    }
+    for (int i = 0; i < feeds; ++i)
+      yaml += live_feed_yaml(feed_name(i), "drop/" + feed_name(i));
     const auto path = dir / ("rosterd-" + instance + ".yaml");
     std::ofstream(path) << yaml;
     return path;

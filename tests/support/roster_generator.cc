@@ -225,6 +225,24 @@ std::string roster_text(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
+std::string live_feed_yaml(const std::string& name, const std::string& drop) {
+  return "  " + name +
+         ":\n"
+         "    mode: live\n"
+         "    format: {quote: double}\n"
+         "    reference:\n"
+         "      grades: {table: ref/grades.txt, map: ref/grade_map.txt}\n"
+         "      campuses: {table: ref/campuses.txt, map: ref/campus_map.txt}\n"
+         "      diagnoses: {table: ref/diagnoses.txt, map: ref/diagnosis_map.txt}\n"
+         "    checks: {state_id: {min_length: 10, max_length: 10, charset: digits}}\n"
+         "    schedule: {poll_every: 1s}\n"
+         "    source: {local: {dir: " +
+         drop +
+         ", stable_for: 0s, after: delete}}\n"
+         "    notify: {qa_report: [qa-" +
+         name + "@example.org]}\n";
+}
+
 std::filesystem::path write_test_feed(const std::filesystem::path& dir, const std::string& extra,
                                       const std::string& mode) {
   std::filesystem::create_directories(dir / "ref");

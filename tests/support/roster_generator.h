@@ -56,6 +56,12 @@ std::filesystem::path write_test_feed(const std::filesystem::path& dir,
                                       const std::string& extra_feed_yaml = "",
                                       const std::string& mode = "test");
 
+// The YAML of a live feed `name` under `feeds:` (indented two spaces), with write_test_feed's
+// reference tables and checks, polled every second from the local folder `drop` (taken at once,
+// deleted once taken), its QA report to qa-NAME@example.org: what the tests and benchmarks of
+// several instances configure for each of many feeds.
+std::string live_feed_yaml(const std::string& name, const std::string& drop);
+
 // A roster in the default layout from rows of twelve values (Field order).
 std::string roster_text(const std::vector<std::vector<std::string>>& rows);
 
