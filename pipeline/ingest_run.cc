@@ -164,10 +164,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     using IdSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
     IdSet active_before;
     IdSet present_before;
-    std::unordered_set<std::string_view> listed;
+    std::unordered_set<std::string_view> listed;  // filled only for a set with other kinds
     std::vector<CommittedKindRows> committed_kinds;
-    for (StudentTable::Index i = 0; i < o.check.students.size(); ++i)
-      if (!o.check.students.rejected(i)) listed.insert(o.check.students.get(i, Field::state_id));
     // Each kind planned as the students' `committing` changes leave the roster: only the
     // students they change are looked up apart from the roster before.
     const auto plan_kinds = [&](const std::vector<Change>& committing) {
@@ -270,6 +268,10 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       // The other kinds, each against its committed rows and following the students' plan;
       // their safeguards hold the run whole.
       if (!o.check.kinds.empty()) {
+        listed.reserve(o.check.students.size());
+        for (StudentTable::Index i = 0; i < o.check.students.size(); ++i)
+          if (!o.check.students.rejected(i))
+            listed.insert(o.check.students.get(i, Field::state_id));
         committed->for_each_digest([&](const CommittedRoster::Entry& e) {
           present_before.insert(e.state_id);
           if (e.active) active_before.insert(e.state_id);

@@ -1,5 +1,6 @@
 #include "planner/campus_counts.h"
 
+#include <algorithm>
 #include <map>
 #include <unordered_map>
 
@@ -7,33 +8,37 @@ namespace rosterd {
 
 std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* plan) {
   std::map<std::string, CampusCounts, std::less<>> by;
+  // A district has tens of campuses and a file a million rows: each row's campus is found by
+  // its hash, the map's nodes (which never move) keyed by their own codes.
+  std::unordered_map<std::string_view, CampusCounts*> seen;
   const auto at = [&](std::string_view campus) -> CampusCounts& {
+    if (const auto hit = seen.find(campus); hit != seen.end()) return *hit->second;
     auto it = by.find(campus);
     if (it == by.end())
       it = by.emplace(std::string(campus), CampusCounts{std::string(campus)}).first;
+    seen.emplace(it->first, &it->second);
     return it->second;
   };
-  const StudentTable& t = check.students;
-  std::unordered_map<std::uint32_t, std::string_view> campus_of_line;
-  campus_of_line.reserve(t.size());
-  for (StudentTable::Index i = 0; i < t.size(); ++i) {
-    const std::string_view campus = t.get(i, Field::campus);
-    CampusCounts& c = at(campus);
-    ++c.rows;
-    if (t.rejected(i)) ++c.rejected;
-    campus_of_line.emplace(t.line(i), campus);
-  }
-  // A row is warned once, however many warnings it has, and only when it has no error
-  // (discrepancies are sorted by line: one pass over each line's group).
+  // The lines warned, and only warned: a row is warned once, however many warnings it has,
+  // and only when it has no error (discrepancies are sorted by line: one pass over each
+  // line's group).
+  std::vector<std::uint32_t> warned_lines;
   const auto& ds = check.discrepancies;
   for (std::size_t i = 0; i < ds.size();) {
     const std::uint32_t line = ds[i].line;
     bool error = false, warning = false;
     for (; i < ds.size() && ds[i].line == line; ++i)
       (ds[i].severity() == Severity::error ? error : warning) = true;
-    if (!warning || error) continue;
-    if (const auto it = campus_of_line.find(line); it != campus_of_line.end())
-      ++at(it->second).warned;
+    if (warning && !error) warned_lines.push_back(line);
+  }
+  const StudentTable& t = check.students;
+  for (StudentTable::Index i = 0; i < t.size(); ++i) {
+    CampusCounts& c = at(t.get(i, Field::campus));
+    ++c.rows;
+    if (t.rejected(i)) ++c.rejected;
+    if (!warned_lines.empty() &&
+        std::binary_search(warned_lines.begin(), warned_lines.end(), t.line(i)))
+      ++c.warned;
   }
   if (plan != nullptr) {
     for (const Change& c : plan->changes) {
