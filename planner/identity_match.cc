@@ -344,17 +344,20 @@ class Matcher {
     }
   }
 
+  // In place: a first load's million changes must not be held twice.
   void rebuild() {
-    std::vector<Change> out;
-    out.reserve(changes_.size() + rekeys_.size());
+    std::size_t kept = 0;
     for (std::size_t i = 0; i < changes_.size(); ++i) {
-      if (!drop_[i]) out.push_back(std::move(changes_[i]));
+      if (drop_[i]) continue;
+      if (kept != i) changes_[kept] = std::move(changes_[i]);
+      ++kept;
     }
+    changes_.erase(changes_.begin() + static_cast<std::ptrdiff_t>(kept), changes_.end());
     for (Change& c : rekeys_)
-      out.push_back(std::move(c));
+      changes_.push_back(std::move(c));
     const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
-    if (!std::is_sorted(out.begin(), out.end(), by_id)) std::sort(out.begin(), out.end(), by_id);
-    changes_ = std::move(out);
+    if (!std::is_sorted(changes_.begin(), changes_.end(), by_id))
+      std::sort(changes_.begin(), changes_.end(), by_id);
   }
 
   Plan& plan_;

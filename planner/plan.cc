@@ -186,7 +186,13 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     changed.emplace(e.state_id, *row);
   });
 
-  // New students: accepted rows whose ID the roster does not have yet.
+  // New students: accepted rows whose ID the roster does not have yet. Room for all of them
+  // at once: a first load of a million must not copy its changes as the vector grows (nor hold
+  // the old copy and the new at its peak).
+  std::size_t unseen = 0;
+  for (StudentTable::Index i = 0; i < file.size(); ++i)
+    unseen += seen[i] || file.rejected(i) ? 0 : 1;
+  plan.changes.reserve(plan.changes.size() + unseen);
   for (StudentTable::Index i = 0; i < file.size(); ++i) {
     // Accepted rows never share an ID: every row of a repeated ID is rejected.
     if (seen[i] || file.rejected(i)) continue;
@@ -214,6 +220,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     to_fetch.push_back(id);
   const std::unordered_set<std::string> left(leaving.begin(), leaving.end());
   to_fetch.insert(to_fetch.end(), leaving.begin(), leaving.end());
+  plan.changes.reserve(plan.changes.size() + to_fetch.size());
   for (auto& [id, before] : committed.fetch(to_fetch)) {
     Change c;
     c.state_id = id;
