@@ -1,5 +1,7 @@
 #include "store/sqlite_db.h"
 
+#include <charconv>
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -78,15 +80,35 @@ class SqliteStatement : public StatementBackend {
 class SqliteBulkInsert : public BulkInsertBackend {
  public:
   SqliteBulkInsert(SqliteDb& db, const std::string& table, const std::vector<std::string>& columns)
-      : stmt_(db, sql_for(table, columns)) {}
+      : stmt_(db, sql_for(table, columns)), integer_(columns.size(), false) {
+    // The values come as text (the form COPY takes); an INTEGER column's are bound as the
+    // integers they spell, which SQLite would otherwise parse itself (as a float first).
+    SqliteStatement info(db, "SELECT name, type FROM pragma_table_info(?)");
+    info.bind_text(1, table, true);
+    while (info.step()) {
+      const std::string_view name = info.text(0);
+      for (std::size_t i = 0; i < columns.size(); ++i)
+        if (columns[i] == name) integer_[i] = info.text(1) == "INTEGER";
+    }
+  }
 
   void add(const std::vector<std::optional<std::string_view>>& row) override {
     for (std::size_t i = 0; i < row.size(); ++i) {
-      if (row[i]) {
-        stmt_.bind_text(static_cast<int>(i + 1), *row[i], false);
-      } else {
-        stmt_.bind_null(static_cast<int>(i + 1));
+      const int at = static_cast<int>(i + 1);
+      if (!row[i]) {
+        stmt_.bind_null(at);
+        continue;
       }
+      std::int64_t n = 0;
+      const std::string_view v = *row[i];
+      if (i < integer_.size() && integer_[i] && !v.empty()) {
+        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+        if (ec == std::errc() && end == v.data() + v.size()) {
+          stmt_.bind_integer(at, n);
+          continue;
+        }
+      }
+      stmt_.bind_text(at, v, false);
     }
     while (stmt_.step()) {
     }
@@ -105,6 +127,7 @@ class SqliteBulkInsert : public BulkInsertBackend {
   }
 
   SqliteStatement stmt_;
+  std::vector<bool> integer_;  // per column: declared INTEGER
 };
 
 }  // namespace
