@@ -3,8 +3,9 @@
 //
 //   rosterd_bench_check [--rows N] [--runs K] [--dir DIR]
 //
-// Targets (issue "Foundation"): check >= 0.7x the bare loop's rows/s; peak RSS <= 300 MB at 1M
-// rows. Each program runs as its own process; the figure is the best wall time of K runs.
+// Targets (issue "Foundation", and issue 25 with both cores): check --threads 2 >= 0.7x the
+// bare loop's rows/s; peak RSS <= 300 MB at 1M rows. Each program runs as its own process; the
+// figure is the best wall time of K runs.
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
   const double ratio2 = bare.seconds / check2.seconds;
   std::printf(
       "\nthroughput ratio check/bare: %.2f with 1 thread, %.2f with 2 (target >= 0.70: %s)\n",
-      ratio1, ratio2, std::max(ratio1, ratio2) >= 0.70 ? "met" : "NOT met");
+      ratio1, ratio2, ratio2 >= 0.70 ? "met" : "NOT met");
   const double rss_mb = static_cast<double>(std::max(check1.rss_kib, check2.rss_kib)) / 1024.0;
   std::printf("rosterd check peak RSS: %.1f MB (target <= 300 MB at 1M rows: %s)\n", rss_mb,
               rss_mb <= 300 ? "met" : "NOT met");

@@ -58,11 +58,11 @@ Figures run(const fs::path& dir, const std::string& name, const std::string& pro
   const testing::ProcessResult r = testing::run_process(program, args);
   std::ofstream(dir / (name + ".out")) << r.out << r.err;
   Figures out;
-  if (r.exit_status != 0) {
+  // A benchmark whose checks failed still prints its figures (the vendor's night: every file
+  // once or not): they are read either way.
+  if (r.exit_status != 0)
     std::printf("  %s failed (exit %d): see %s\n", name.c_str(), r.exit_status,
                 (dir / (name + ".out")).c_str());
-    return out;
-  }
   std::istringstream in(r.out);
   for (std::string line; std::getline(in, line);) {
     if (line.rfind("figures:", 0) != 0) continue;
@@ -117,8 +117,9 @@ int main(int argc, char** argv) {
   std::printf("|%s|%s|%s|%s|\n", std::string(46, '-').c_str(), std::string(52, '-').c_str(),
               std::string(28, '-').c_str(), std::string(9, '-').c_str());
   if (!check.empty()) {
+    // With both cores, as the target says (--threads 2).
     const double ratio = get(check, "bare_s") / get(check, "check2_s");
-    row("rosterd check vs a bare fccp read loop",
+    row("rosterd check (2 threads) vs a bare fccp loop",
         fmt("%.2fx (%.2f s vs %.2f s; CPU %.2f s vs %.2f s)", ratio, get(check, "check2_s"),
             get(check, "bare_s"), get(check, "check2_cpu_s"), get(check, "bare_cpu_s")),
         ">= 0.7x", ratio >= 0.7);

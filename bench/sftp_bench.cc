@@ -4,9 +4,9 @@
 //
 //   rosterd_bench_sftp [--rows N] [--runs K] [--dir DIR]
 //
-// Target (issue "SFTP drop"): rosterd's throughput >= 0.9x OpenSSH's. Both are whole processes
-// timed from outside, connection set-up included; rosterd also hashes (SHA-256) and fsyncs the
-// file and records it in its ledger, which `sftp get` does not.
+// Target (issue 25; issue "SFTP drop" asked for 0.9x): rosterd's throughput >= 1.5x OpenSSH's. Both
+// are whole processes timed from outside, connection set-up included; rosterd also hashes (SHA-256)
+// and fsyncs the file and records it in its ledger, which `sftp get` does not.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -92,8 +92,8 @@ int main(int argc, char** argv) {
   row("OpenSSH sftp get (baseline)", theirs, theirs_best);
   row("rosterd fetch", ours, ours_best);
   const double ratio = theirs.seconds / ours.seconds;
-  std::printf("\nrosterd throughput / OpenSSH's (medians): %.2fx (target >= 0.9: %s)\n", ratio,
-              ratio >= 0.9 ? "met" : "NOT met");
+  std::printf("\nrosterd throughput / OpenSSH's (medians): %.2fx (target >= 1.5: %s)\n", ratio,
+              ratio >= 1.5 ? "met" : "NOT met");
   bench::print_figures({{"sftp_get_s", theirs.seconds}, {"fetch_s", ours.seconds}});
   return 0;
 }

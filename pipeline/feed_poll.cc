@@ -150,7 +150,13 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
                          display_safe(e.name) + ": " + e.detail +
                              ". Raise source.max_bytes if the file is genuine.\n");
   }
-  result.runs = intake.ingest_pending(options.threads, options.as_of);
+  {
+    // A run ahead takes this worker: with all of them so, the service is busy.
+    std::optional<FeedShares::RunScope> running;
+    if (options.shares != nullptr && !store.ledger().pending(feed.name).empty())
+      running.emplace(*options.shares);
+    result.runs = intake.ingest_pending(options.threads, options.as_of);
+  }
   for (const IntakeRun& run : result.runs) {
     if (run.outcome) continue;
     mailer.alert_failure(feed,

@@ -12,6 +12,7 @@
 #include "config/config.h"
 #include "core/civil_date.h"
 #include "pipeline/feed_intake.h"
+#include "pipeline/feed_shares.h"
 #include "pipeline/mailer.h"
 #include "store/roster_store.h"
 
@@ -23,6 +24,9 @@ struct PollOptions {
   bool wait = false;  // poll again until waiting files are stable (at most stable_for + 5 s)
   // Deliver every queued message now, not only those due (a run by hand is the retry schedule).
   bool deliver_all = false;
+  // The service's shares, told while a run of this poll's is under way (FeedShares::RunScope);
+  // none outside a service.
+  FeedShares* shares = nullptr;
 };
 
 struct PollResult {

@@ -14,8 +14,8 @@ FeedShares::FeedShares(std::string instance, std::chrono::milliseconds refresh, 
 void FeedShares::say_busy() {
   const bool busy = workers_ != 0 && running_ >= workers_;
   if (!store_ || !key_ || busy == said_busy_) return;
-  store_->holds().set_busy(*key_, busy);
-  said_busy_ = busy;
+  // Not taken (it cannot be: the key is this connection's own) it stays unsaid, and so free.
+  if (store_->holds().set_busy(*key_, busy) || !busy) said_busy_ = busy;
 }
 
 void FeedShares::run_started() {
@@ -81,10 +81,11 @@ FeedShares::Answer FeedShares::hold(const Config& config, const std::string& fee
       std::vector<SharingService> there = services_;
       if (key_ && std::none_of(there.begin(), there.end(),
                                [&](const SharingService& s) { return s.key == *key_; }))
-        there.push_back({*key_, instance_, said_busy_});
-      // Its own state as it is now, not as it was looked up.
+        there.push_back({*key_, instance_, false});
+      // Never busy as it asks: the worker asking is free (runs count once they start), so a
+      // look-up from a moment when it was busy must not give its own feed away.
       for (SharingService& s : there)
-        if (key_ && s.key == *key_) s.busy = said_busy_;
+        if (key_ && s.key == *key_) s.busy = false;
       const SharingService& owner = feed_service(feed, there);
       if (key_ && owner.key == *key_) return {};
       return {State::standby, owner.instance};

@@ -51,11 +51,23 @@ class FeedShares {
   static std::uint32_t share_of(const std::string& feed,
                                 const std::vector<std::uint32_t>& services);
 
-  // A poll of this service's began running a feed (hold() said held), or ended: the service is
-  // busy while `workers` are under way, and says so to the others at once. Thread-safe; never
+  // A run of this service's began (a poll of a feed it holds has a file to run), or ended: the
+  // service is busy while `workers` are under way, and says so to the others at once (polls
+  // that find nothing new do not count: they would flip it at every poll). Thread-safe; never
   // throws (an outage is told by the next hold()).
   void run_started();
   void run_ended();
+  // run_started() for its lifetime.
+  class RunScope {
+   public:
+    explicit RunScope(FeedShares& shares) : shares_(shares) { shares_.run_started(); }
+    ~RunScope() { shares_.run_ended(); }
+    RunScope(const RunScope&) = delete;
+    RunScope& operator=(const RunScope&) = delete;
+
+   private:
+    FeedShares& shares_;
+  };
 
   // A store connection failed (StoreConnectionError, on the lease's connection or a poll's):
   // logged once an outage, and connections are tried again with backoff (1 s doubling to 60 s).

@@ -285,18 +285,14 @@ class Service {
       // The run lock, on the connection the run commits on: held while this poll runs.
       if (!store->holds().hold(feed.name, FeedHold::run))
         return {"busy (another instance's poll)", false};
-      // Its workers all running feeds, the service is busy: the others take its feeds that come
-      // due meanwhile.
-      struct Running {
-        FeedShares& shares;
-        explicit Running(FeedShares& s) : shares(s) { shares.run_started(); }
-        ~Running() { shares.run_ended(); }
-      } running(shares_);
       Mailer mailer(config, *store);
-      const PollResult poll = poll_feed(
-          config, feed, *store, mailer,
-          {options_.threads_per_run, feed_today(feed, store->clock().now()), false, false},
-          &drop_state);
+      // Its runs told to the shares: with its workers all running feeds, the service is busy
+      // and the others take its feeds that come due meanwhile.
+      const PollResult poll =
+          poll_feed(config, feed, *store, mailer,
+                    {options_.threads_per_run, feed_today(feed, store->clock().now()), false, false,
+                     &shares_},
+                    &drop_state);
       settle_unpolled_feeds(config, *store, mailer);  // their runs come from `rosterd ingest`
       if (!poll_fault.empty()) {
         log::info("service.poll_recovered", {{"feed", feed.name}});

@@ -123,12 +123,15 @@ bool FeedHolds::announce(std::uint32_t key) {
   return q.integer(0) == 1;
 }
 
-void FeedHolds::set_busy(std::uint32_t key, bool busy) {
-  if (db_.dialect() != SqlDialect::postgresql) return;
-  Statement q(db_, busy ? "SELECT pg_try_advisory_lock(CAST(? AS integer), CAST(? AS integer))"
-                        : "SELECT pg_advisory_unlock(CAST(? AS integer), CAST(? AS integer))");
+bool FeedHolds::set_busy(std::uint32_t key, bool busy) {
+  if (db_.dialect() != SqlDialect::postgresql) return true;
+  Statement q(db_, busy ? "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS "
+                          "integer)) THEN 1 ELSE 0 END"
+                        : "SELECT CASE WHEN pg_advisory_unlock(CAST(? AS integer), CAST(? AS "
+                          "integer)) THEN 1 ELSE 0 END");
   q.bind(1, std::int64_t{kBusyLockClass}).bind(2, std::int64_t{static_cast<std::int32_t>(key)});
   q.step();
+  return q.integer(0) == 1;
 }
 
 std::vector<SharingService> FeedHolds::services() {

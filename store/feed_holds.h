@@ -50,7 +50,7 @@ std::uint32_t feed_share(const std::string& feed, const std::vector<std::uint32_
 // The service of `services` that runs `feed` now: its share's (feed_share), unless that one is
 // busy and another is not; then the first in the feed's rank that is not, so that a feed never
 // waits for a busy service while another has a worker free, and the same one of the idle
-// takes it in every process. REQUIRES: services not empty.
+// takes it in every process that sees the services so. REQUIRES: services not empty.
 const SharingService& feed_service(const std::string& feed,
                                    const std::vector<SharingService>& services);
 
@@ -71,9 +71,10 @@ class FeedHolds {
   // name), until it closes; false when another connection has that key. PostgreSQL only.
   bool announce(std::uint32_t key);
   // Says whether this service, announce()d as `key` on this connection, is busy
-  // (SharingService::busy), until it says otherwise or the connection closes. Call it only
-  // when the state changes: the lock behind it counts. PostgreSQL only.
-  void set_busy(std::uint32_t key, bool busy);
+  // (SharingService::busy), until it says otherwise or the connection closes; false when the
+  // lock behind it was not taken (or, for `busy` false, not held). Call it only when the state
+  // changes: the lock counts. Always true on SQLite.
+  bool set_busy(std::uint32_t key, bool busy);
   // The services sharing the feeds now (announce()d on connections still open), by key.
   std::vector<SharingService> services();
   // This process, as runs and holders() name it.
