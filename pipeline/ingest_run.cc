@@ -258,7 +258,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       }
       in.expected_students = feed.expect_students;
       // An empty roster: before the first commit, or after it was rolled back.
-      in.first_set = store.students().count(feed.name) == 0;
+      in.first_set = !store.students().any(feed.name);
       in.rekey_min_students = feed.identity.rekey_min_students;
       o.campuses = campus_counts(o.check, &o.plan);
       in.campuses = &o.campuses;

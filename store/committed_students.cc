@@ -107,6 +107,12 @@ std::int64_t CommittedStudents::count(const std::string& feed) {
   return q.integer(0);
 }
 
+bool CommittedStudents::any(const std::string& feed) {
+  Statement q(db_, "SELECT 1 FROM students WHERE feed = ? LIMIT 1");
+  q.bind(1, feed);
+  return q.step();
+}
+
 void CommittedStudents::for_each(
     const std::string& feed, const std::function<void(const std::vector<std::string>&)>& visit) {
   Statement q(db_, std::string("SELECT ") + kStudentColumns + ", " + kRecordedStudentsColumn +

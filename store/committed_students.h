@@ -48,6 +48,8 @@ class CommittedStudents {
 
   // How many students the feed has committed, by counting them.
   std::int64_t count(const std::string& feed);
+  // Whether the feed has committed any student: one look-up, not a count of a million.
+  bool any(const std::string& feed);
 
  private:
   void update_in_bulk(const std::string& feed, std::int64_t run,
