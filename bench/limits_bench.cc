@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   if (!check.empty()) {
     // With both cores, as the target says (--threads 2).
     const double ratio = get(check, "bare_s") / get(check, "check2_s");
-    row("rosterd check (2 threads) vs a bare fccp loop",
+    row("rosterd check (2 threads) vs bare fccp loop",
         fmt("%.2fx (%.2f s vs %.2f s; CPU %.2f s vs %.2f s)", ratio, get(check, "check2_s"),
             get(check, "bare_s"), get(check, "check2_cpu_s"), get(check, "bare_cpu_s")),
         ">= 0.7x", ratio >= 0.7);
