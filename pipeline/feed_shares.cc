@@ -44,6 +44,7 @@ void FeedShares::refresh(const Config& config) {
     services_at_ = {};
     key_.reset();
     said_busy_ = false;  // a new connection holds no lock
+    said_feeds_ = 0;
   }
   if (!key_) {
     // A key of its own: its name's hash, or the next free one should another service's name
@@ -59,12 +60,44 @@ void FeedShares::refresh(const Config& config) {
     }
   }
   say_busy();
+  if (key_) {
+    // Its feeds, said again after a reload changed them.
+    std::vector<std::string> names;
+    for (const auto& [name, feed] : config.feeds)
+      names.push_back(name);
+    const std::uint32_t feeds = feeds_hash(names);
+    if (feeds != said_feeds_) {
+      if (said_feeds_ != 0) store_->holds().withdraw_feeds(said_feeds_);
+      store_->holds().announce_feeds(feeds);
+      said_feeds_ = feeds;
+    }
+  }
   const auto now = std::chrono::steady_clock::now();
   if (services_at_ != std::chrono::steady_clock::time_point{} &&
       now - services_at_ < refresh_every_)
     return;
   services_ = store_->holds().services();
   services_at_ = now;
+  differing_.clear();
+  for (const SharingService& s : services_) {
+    if (said_feeds_ == 0 || s.feeds == 0 || s.feeds == said_feeds_ || (key_ && s.key == *key_))
+      continue;
+    differing_.push_back(s.instance);
+    if (told_differ_.insert(s.instance + "/" + std::to_string(s.feeds)).second) {
+      log::warning("shares.feeds_differ",
+                   {{"instance", s.instance},
+                    {"what_to_do",
+                     "the services sharing this store have different feeds in their "
+                     "configurations; a feed is run by one service only, and one missing from "
+                     "that service's configuration is not run. Give every service the same "
+                     "feeds (rosterd.yaml), then reload them."}});
+    }
+  }
+}
+
+std::vector<std::string> FeedShares::differing() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return differing_;
 }
 
 FeedShares::Answer FeedShares::hold(const Config& config, const std::string& feed) {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,11 @@ class FeedShares {
     FeedShares& shares_;
   };
 
+  // The services there whose configurations name other feeds than this one's (as last looked
+  // up): each is logged once (`shares.feeds_differ`), since a feed missing from the service
+  // whose share it is would not be run. Thread-safe.
+  std::vector<std::string> differing();
+
   // A store connection failed (StoreConnectionError, on the lease's connection or a poll's):
   // logged once an outage, and connections are tried again with backoff (1 s doubling to 60 s).
   void connection_failed(const std::string& error);
@@ -89,8 +95,11 @@ class FeedShares {
   std::vector<SharingService> services_;
   std::chrono::steady_clock::time_point services_at_{};
   std::size_t workers_ = 0;
-  std::size_t running_ = 0;  // runs under way (run_started)
-  bool said_busy_ = false;   // what the store was last told
+  std::size_t running_ = 0;       // runs under way (run_started)
+  bool said_busy_ = false;        // what the store was last told
+  std::uint32_t said_feeds_ = 0;  // feeds_hash the store was last told (0: none)
+  std::vector<std::string> differing_;
+  std::set<std::string> told_differ_;  // "instance/hash" logged already
 
   std::mutex mutex_;
   std::unique_ptr<RosterStore> store_;

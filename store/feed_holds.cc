@@ -1,5 +1,6 @@
 #include "store/feed_holds.h"
 
+#include <algorithm>
 #include <map>
 
 #include "store/pg_db.h"
@@ -123,6 +124,31 @@ bool FeedHolds::announce(std::uint32_t key) {
   return q.integer(0) == 1;
 }
 
+std::uint32_t feeds_hash(const std::vector<std::string>& feed_names) {
+  std::vector<std::string> sorted = feed_names;
+  std::sort(sorted.begin(), sorted.end());
+  std::string all;
+  for (const std::string& f : sorted)
+    all += f + '\n';
+  const auto h = static_cast<std::uint32_t>(share_hash(all) ^ (share_hash(all) >> 32));
+  return h == 0 ? 1 : h;
+}
+
+void FeedHolds::announce_feeds(std::uint32_t hash) {
+  if (db_.dialect() != SqlDialect::postgresql) return;
+  // Shared: services with the same feeds all hold it.
+  Statement q(db_, "SELECT pg_advisory_lock_shared(CAST(? AS integer), CAST(? AS integer))");
+  q.bind(1, std::int64_t{kFeedsLockClass}).bind(2, std::int64_t{static_cast<std::int32_t>(hash)});
+  q.step();
+}
+
+void FeedHolds::withdraw_feeds(std::uint32_t hash) {
+  if (db_.dialect() != SqlDialect::postgresql) return;
+  Statement q(db_, "SELECT pg_advisory_unlock_shared(CAST(? AS integer), CAST(? AS integer))");
+  q.bind(1, std::int64_t{kFeedsLockClass}).bind(2, std::int64_t{static_cast<std::int32_t>(hash)});
+  q.step();
+}
+
 bool FeedHolds::set_busy(std::uint32_t key, bool busy) {
   if (db_.dialect() != SqlDialect::postgresql) return true;
   Statement q(db_, busy ? "SELECT CASE WHEN pg_try_advisory_lock(CAST(? AS integer), CAST(? AS "
@@ -137,19 +163,25 @@ bool FeedHolds::set_busy(std::uint32_t key, bool busy) {
 std::vector<SharingService> FeedHolds::services() {
   std::vector<SharingService> out;
   if (db_.dialect() != SqlDialect::postgresql) return out;
-  // A service's busy lock counts only while its connection also says the service is there.
+  // A service's busy and feeds locks count only while its connection also says the service is
+  // there.
   Statement q(db_,
               "SELECT CAST(l.objid AS bigint), coalesce(a.application_name, ''), CASE WHEN "
               "EXISTS (SELECT 1 FROM pg_locks b WHERE b.locktype = 'advisory' AND b.granted AND "
               "b.objsubid = 2 AND CAST(b.classid AS bigint) = ? AND b.objid = l.objid AND "
-              "b.pid = l.pid AND b.database = l.database) THEN 1 ELSE 0 END FROM pg_locks l "
-              "LEFT JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND "
-              "l.granted AND l.objsubid = 2 AND CAST(l.classid AS bigint) = ? AND l.database = "
-              "(SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1");
-  q.bind(1, std::int64_t{kBusyLockClass}).bind(2, std::int64_t{kInstanceLockClass});
+              "b.pid = l.pid AND b.database = l.database) THEN 1 ELSE 0 END, coalesce((SELECT "
+              "max(CAST(f.objid AS bigint)) FROM pg_locks f WHERE f.locktype = 'advisory' AND "
+              "f.granted AND f.objsubid = 2 AND CAST(f.classid AS bigint) = ? AND f.pid = l.pid "
+              "AND f.database = l.database), 0) FROM pg_locks l LEFT JOIN pg_stat_activity a ON "
+              "a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2 AND "
+              "CAST(l.classid AS bigint) = ? AND l.database = (SELECT oid FROM pg_database WHERE "
+              "datname = current_database()) ORDER BY 1");
+  q.bind(1, std::int64_t{kBusyLockClass})
+      .bind(2, std::int64_t{kFeedsLockClass})
+      .bind(3, std::int64_t{kInstanceLockClass});
   while (q.step())
-    out.push_back(
-        {static_cast<std::uint32_t>(q.integer(0)), std::string(q.text(1)), q.integer(2) == 1});
+    out.push_back({static_cast<std::uint32_t>(q.integer(0)), std::string(q.text(1)),
+                   q.integer(2) == 1, static_cast<std::uint32_t>(q.integer(3))});
   return out;
 }
 

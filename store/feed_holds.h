@@ -37,7 +37,13 @@ struct SharingService {
   // Every worker of it is running a feed (FeedHolds::set_busy): the feeds of its share that
   // come due would wait for one, so a service with a worker free runs them (feed_service).
   bool busy = false;
+  // A hash of the feeds in its configuration (FeedHolds::announce_feeds); 0 when not said.
+  std::uint32_t feeds = 0;
 };
+
+// The hash of a configuration's feeds that services compare (FeedHolds::announce_feeds): the
+// same for the same names in any order. Never 0.
+std::uint32_t feeds_hash(const std::vector<std::string>& feed_names);
 
 // A fixed hash of `text` (64-bit FNV-1a): the same on every host and in every version, as the
 // shares must be for services of different builds to agree.
@@ -75,6 +81,11 @@ class FeedHolds {
   // lock behind it was not taken (or, for `busy` false, not held). Call it only when the state
   // changes: the lock counts. Always true on SQLite.
   bool set_busy(std::uint32_t key, bool busy);
+  // Says which feeds this service has (feeds_hash), until it says otherwise or the connection
+  // closes, so that services whose configurations differ find out: a feed missing from the
+  // configuration of the service whose share it is would not be run. PostgreSQL only.
+  void announce_feeds(std::uint32_t hash);
+  void withdraw_feeds(std::uint32_t hash);
   // The services sharing the feeds now (announce()d on connections still open), by key.
   std::vector<SharingService> services();
   // This process, as runs and holders() name it.

@@ -21,6 +21,7 @@ inline constexpr int kFeedLockClass = 0x524f5346;      // "ROSF": the instance t
 inline constexpr int kRunLockClass = 0x524f5352;       // "ROSR": the poll that runs a feed now
 inline constexpr int kInstanceLockClass = 0x524f5349;  // "ROSI": a service sharing the feeds
 inline constexpr int kBusyLockClass = 0x524f5342;      // "ROSB": that service's workers all run
+inline constexpr int kFeedsLockClass = 0x524f5343;     // "ROSC": the feeds it has, as a hash
 
 class PgDb : public SqlDb {
  public:

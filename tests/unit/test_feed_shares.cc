@@ -289,3 +289,31 @@ TEST_CASE(
   a.run_ended();
   CHECK(poll_all(config, services) == shares);
 }
+
+TEST_CASE("feed shares: services whose configurations name other feeds find out<Postgres>") {
+  SharedStore shared;
+  Config other = shared.config;
+  other.feeds.erase("district0");  // c has its own feeds, a and b the shared configuration's
+  other.feeds.emplace("district9", shared.config.feeds.at("district0"));
+  auto services = three_services(0);
+  const auto poll_once = [&] {
+    for (auto& [name, service] : services)
+      service->hold(name == "rosterd@c:3" ? other : shared.config, "district0");
+  };
+  poll_once();
+  poll_once();  // each has looked the others up after they said their feeds
+  CHECK(services.at("rosterd@a:1")->differing().size() == 1);  // c
+  CHECK(services.at("rosterd@b:2")->differing().size() == 1);
+  CHECK(services.at("rosterd@c:3")->differing().size() == 2);  // a and b
+
+  // The same feeds in any order hash alike; c reloads with the shared feeds: none differ.
+  CHECK(feeds_hash({"district0", "district9"}) == feeds_hash({"district9", "district0"}));
+  CHECK(feeds_hash({"district0"}) != feeds_hash({"district9"}));
+  other = shared.config;
+  poll_once();
+  poll_once();
+  for (auto& [name, service] : services) {
+    CAPTURE(name);
+    CHECK(service->differing().empty());
+  }
+}
