@@ -532,6 +532,9 @@ std::vector<IntakeRun> FeedIntake::ingest_pending(std::size_t threads, CivilDate
       }
       store_.ledger().note_attempt(f.id);
       try {
+        // This worker runs a file: with all of them so, the service is busy.
+        std::optional<FeedShares::RunScope> running;
+        if (shares_ != nullptr) running.emplace(*shares_);
         r.outcome = ingest_file(feed_, store_, f.local_path, threads, as_of,
                                 DropOrigin{f.id, f.remote_name}, mailer_);
       } catch (const Error& e) {

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "core/folder.h"
 #include "pipeline/drop_sets.h"
+#include "pipeline/feed_shares.h"
 #include "pipeline/ingest_run.h"
 #include "pipeline/mailer.h"
 #include "store/roster_store.h"
@@ -77,6 +78,8 @@ class FeedIntake {
 
   // Runs send their QA reports through `mailer` (not owned; may be null).
   void set_mailer(Mailer* mailer) { mailer_ = mailer; }
+  // The service's shares, told while each file's run is under way (FeedShares::RunScope).
+  void set_shares(FeedShares* shares) { shares_ = shares; }
 
   // Deletes archived copies older than archive.keep_days and temporary files of dead processes.
   void tidy();
@@ -116,6 +119,7 @@ class FeedIntake {
   FormatPreset kinds_layout_;
   std::string last_error_;  // of the previous fetch(), so a state change is logged once
   Mailer* mailer_ = nullptr;
+  FeedShares* shares_ = nullptr;
 };
 
 // The feed's drop, as configured. Throws Error when the feed has no source.

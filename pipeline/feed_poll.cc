@@ -122,6 +122,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
   const auto drop = make_drop(feed);
   FeedIntake intake(config, feed, store, *drop);
   intake.set_mailer(&mailer);
+  intake.set_shares(options.shares);
   if (drop_state != nullptr) intake.set_last_error(*drop_state);
   result.fetched = options.wait ? fetch_waiting(intake, feed) : intake.fetch();
   const FetchResult& fetched = result.fetched;
@@ -150,13 +151,7 @@ PollResult poll_feed(const Config& config, const FeedConfig& feed, RosterStore& 
                          display_safe(e.name) + ": " + e.detail +
                              ". Raise source.max_bytes if the file is genuine.\n");
   }
-  {
-    // A run ahead takes this worker: with all of them so, the service is busy.
-    std::optional<FeedShares::RunScope> running;
-    if (options.shares != nullptr && !store.ledger().pending(feed.name).empty())
-      running.emplace(*options.shares);
-    result.runs = intake.ingest_pending(options.threads, options.as_of);
-  }
+  result.runs = intake.ingest_pending(options.threads, options.as_of);
   for (const IntakeRun& run : result.runs) {
     if (run.outcome) continue;
     mailer.alert_failure(feed,

@@ -60,17 +60,12 @@ void FeedShares::refresh(const Config& config) {
     }
   }
   say_busy();
-  if (key_) {
+  if (key_ && feeds_ != said_feeds_) {
     // Its feeds, said again after a reload changed them.
-    std::vector<std::string> names;
-    for (const auto& [name, feed] : config.feeds)
-      names.push_back(name);
-    const std::uint32_t feeds = feeds_hash(names);
-    if (feeds != said_feeds_) {
-      if (said_feeds_ != 0) store_->holds().withdraw_feeds(said_feeds_);
-      store_->holds().announce_feeds(feeds);
-      said_feeds_ = feeds;
-    }
+    if (said_feeds_ != 0) store_->holds().withdraw_feeds(said_feeds_);
+    said_feeds_ = 0;
+    store_->holds().announce_feeds(feeds_);
+    said_feeds_ = feeds_;
   }
   const auto now = std::chrono::steady_clock::now();
   if (services_at_ != std::chrono::steady_clock::time_point{} &&
@@ -83,7 +78,10 @@ void FeedShares::refresh(const Config& config) {
     if (said_feeds_ == 0 || s.feeds == 0 || s.feeds == said_feeds_ || (key_ && s.key == *key_))
       continue;
     differing_.push_back(s.instance);
-    if (told_differ_.insert(s.instance + "/" + std::to_string(s.feeds)).second) {
+    // Once for each pair of feed sets: told again should they come to differ anew.
+    if (told_differ_
+            .insert(std::to_string(said_feeds_) + "/" + s.instance + "/" + std::to_string(s.feeds))
+            .second) {
       log::warning("shares.feeds_differ",
                    {{"instance", s.instance},
                     {"what_to_do",
@@ -93,6 +91,15 @@ void FeedShares::refresh(const Config& config) {
                      "feeds (rosterd.yaml), then reload them."}});
     }
   }
+}
+
+void FeedShares::set_feeds(const Config& config) {
+  std::vector<std::string> names;
+  for (const auto& [name, feed] : config.feeds)
+    names.push_back(name);
+  const std::uint32_t hash = feeds_hash(names);
+  std::lock_guard<std::mutex> lock(mutex_);
+  feeds_ = hash;
 }
 
 std::vector<std::string> FeedShares::differing() {

@@ -70,6 +70,11 @@ class FeedShares {
     FeedShares& shares_;
   };
 
+  // Says which feeds this service has (feeds_hash of `config`'s), to the others at the next
+  // hold(): at start and after each reload, not from each poll's configuration (a poll queued
+  // before a reload keeps the old one). Thread-safe.
+  void set_feeds(const Config& config);
+
   // The services there whose configurations name other feeds than this one's (as last looked
   // up): each is logged once (`shares.feeds_differ`), since a feed missing from the service
   // whose share it is would not be run. Thread-safe.
@@ -97,9 +102,10 @@ class FeedShares {
   std::size_t workers_ = 0;
   std::size_t running_ = 0;       // runs under way (run_started)
   bool said_busy_ = false;        // what the store was last told
+  std::uint32_t feeds_ = 0;       // feeds_hash of this service's feeds (0: not set)
   std::uint32_t said_feeds_ = 0;  // feeds_hash the store was last told (0: none)
   std::vector<std::string> differing_;
-  std::set<std::string> told_differ_;  // "instance/hash" logged already
+  std::set<std::string> told_differ_;  // "ours/instance/theirs" hashes logged already
 
   std::mutex mutex_;
   std::unique_ptr<RosterStore> store_;

@@ -48,6 +48,7 @@ class Service {
         shares_("", std::chrono::seconds(2), config_->workers) {}
 
   int run() {
+    shares_.set_feeds(*config_);
     wait_for_signal();
     open_control_socket();
     open_console();
@@ -345,6 +346,7 @@ class Service {
         const std::lock_guard lock(config_mutex_);
         config_ = fresh;
       }
+      shares_.set_feeds(*fresh);
       log::info("config.reloaded", {{"file", options_.config_file.string()}});
       sd_notify(0, "RELOADING=1");
       // Feeds gone, or without a source now, stop; every other feed not polling right now

@@ -297,8 +297,10 @@ TEST_CASE("feed shares: services whose configurations name other feeds find out<
   other.feeds.emplace("district9", shared.config.feeds.at("district0"));
   auto services = three_services(0);
   const auto poll_once = [&] {
-    for (auto& [name, service] : services)
-      service->hold(name == "rosterd@c:3" ? other : shared.config, "district0");
+    for (auto& [name, service] : services) {
+      service->set_feeds(name == "rosterd@c:3" ? other : shared.config);
+      service->hold(shared.config, "district0");
+    }
   };
   poll_once();
   poll_once();  // each has looked the others up after they said their feeds
