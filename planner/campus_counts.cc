@@ -1,22 +1,20 @@
 #include "planner/campus_counts.h"
 
 #include <algorithm>
-#include <map>
 #include <unordered_map>
+
+#include "core/text.h"
 
 namespace rosterd {
 
 std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* plan) {
-  std::map<std::string, CampusCounts, std::less<>> by;
   // A district has tens of campuses and a file a million rows: each row's campus is found by
-  // its hash, the map's nodes (which never move) keyed by their own codes.
-  std::unordered_map<std::string_view, CampusCounts*> seen;
+  // its hash; the few campuses are sorted once, at the end.
+  std::unordered_map<std::string, CampusCounts, StringHash, std::equal_to<>> by;
   const auto at = [&](std::string_view campus) -> CampusCounts& {
-    if (const auto hit = seen.find(campus); hit != seen.end()) return *hit->second;
     auto it = by.find(campus);
     if (it == by.end())
       it = by.emplace(std::string(campus), CampusCounts{std::string(campus)}).first;
-    seen.emplace(it->first, &it->second);
     return it->second;
   };
   // The lines warned, and only warned: a row is warned once, however many warnings it has,
@@ -72,6 +70,8 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
   out.reserve(by.size());
   for (auto& [code, c] : by)
     out.push_back(std::move(c));
+  std::sort(out.begin(), out.end(),
+            [](const CampusCounts& a, const CampusCounts& b) { return a.campus < b.campus; });
   return out;
 }
 

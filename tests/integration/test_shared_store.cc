@@ -115,6 +115,16 @@ struct SharedSetup {
     }
     return keys;
   }
+  // Every feed's night lands at once: `rows` students each, feed i's roster from seed
+  // `first_seed` + i.
+  void deliver_nights(std::size_t rows, std::uint64_t first_seed) const {
+    for (int i = 0; i < feeds; ++i) {
+      GeneratorOptions o;
+      o.clean_rows = rows;
+      o.seed = first_seed + static_cast<std::uint64_t>(i);
+      deliver(dir / ("drop/" + feed_name(i) + "/night-1.txt"), generate_roster(o).text);
+    }
+  }
   // Each feed's committed run's QA report arrives, and no message arrives twice.
   void check_reports_once() const {
     CHECK(eventually(
@@ -224,13 +234,7 @@ TEST_CASE("integration: two instances share a store; one killed mid-ingest, the 
   CHECK(once.out.find("district3: standby: rosterd@") != std::string::npos);
 
   // Every feed's night lands; A is killed while it ingests.
-  std::map<std::string, std::string> sha;
-  for (int i = 0; i < kFeeds; ++i) {
-    GeneratorOptions o;
-    o.clean_rows = 20000;
-    o.seed = static_cast<std::uint64_t>(100 + i);
-    deliver(s.dir / ("drop/" + feed_name(i) + "/night-1.txt"), generate_roster(o).text);
-  }
+  s.deliver_nights(20000, 100);
   REQUIRE(eventually(
       [&] {
         return s.count(
@@ -394,12 +398,7 @@ TEST_CASE("integration: a busy service's feeds are run by the idle one") {
       },
       20000));
 
-  for (int i = 0; i < kMany; ++i) {
-    GeneratorOptions o;
-    o.clean_rows = 500;
-    o.seed = static_cast<std::uint64_t>(300 + i);
-    deliver(s.dir / ("drop/" + feed_name(i) + "/night-1.txt"), generate_roster(o).text);
-  }
+  s.deliver_nights(500, 300);
   REQUIRE(eventually(
       [&] { return read_file(s.dir / "a.log").find("fault_point.reached") != std::string::npos; },
       20000));
