@@ -12,8 +12,8 @@ StudentTable::Index StudentTable::append(const StudentValues& values, std::uint3
   if (total > kMaxRowBytes) throw std::length_error("student row longer than 65535 bytes");
   if (rows_.size() >= UINT32_MAX) throw std::length_error("more than 4 billion student rows");
 
-  Row row{};
   char* text = text_.allocate(total);  // a row is at most kMaxRowBytes, far below a chunk
+  Row& row = rows_.push_back();
   std::size_t end = 0;
   for (std::size_t i = 0; i < kFieldCount; ++i) {
     if (!values[i].empty()) std::memcpy(text + end, values[i].data(), values[i].size());
@@ -23,15 +23,13 @@ StudentTable::Index StudentTable::append(const StudentValues& values, std::uint3
   row.text = text;
   row.line = line;
   row.rejected = false;
-  rows_.push_back(row);
   return static_cast<Index>(rows_.size() - 1);
 }
 
 StudentTable::Index StudentTable::absorb(StudentTable&& other) {
   const auto offset = static_cast<Index>(rows_.size());
-  rows_.insert(rows_.end(), other.rows_.begin(), other.rows_.end());
+  rows_.append(std::move(other.rows_));
   text_.absorb(std::move(other.text_));
-  other.rows_.clear();
   return offset;
 }
 
@@ -43,13 +41,13 @@ void StudentTable::erase(std::span<const Index> sorted) {
       ++next;
       continue;
     }
-    rows_[kept++] = rows_[r];
+    at(static_cast<Index>(kept++)) = at(static_cast<Index>(r));
   }
-  rows_.resize(kept);
+  rows_.truncate(kept);
 }
 
 std::string_view StudentTable::get(Index row, Field f) const {
-  const Row& r = rows_[row];
+  const Row& r = at(row);
   const std::size_t i = field_index(f);
   const std::size_t begin = i == 0 ? 0 : r.ends[i - 1];
   return std::string_view(r.text + begin, r.ends[i] - begin);

@@ -3,7 +3,9 @@
 // A 1,000,000-row roster must fit in a few hundred MB, so a row is not twelve std::strings: its
 // values are packed end to end in a TextArena, and a row keeps a pointer and twelve 16-bit end
 // offsets. The arena's chunks never move, so string_views returned by get() stay valid for the
-// table's lifetime.
+// table's lifetime. Rows are kept in a BlockList: a growing vector of 3M rows would hold its old
+// and its new copy at once, and joining the parts of a file read on several threads would hold
+// both parts and the whole.
 #pragma once
 
 #include <array>
@@ -13,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/block_list.h"
 #include "core/field.h"
 #include "core/text_arena.h"
 
@@ -39,14 +42,15 @@ class StudentTable {
   StudentValues values(Index row) const;
 
   // The physical file line the row came from (0 when it came from the store).
-  std::uint32_t line(Index row) const { return rows_[row].line; }
+  std::uint32_t line(Index row) const { return at(row).line; }
 
   // Rejected rows are kept (their IDs matter to the plan) but marked.
-  bool rejected(Index row) const { return rows_[row].rejected; }
-  void set_rejected(Index row) { rows_[row].rejected = true; }
+  bool rejected(Index row) const { return at(row).rejected; }
+  void set_rejected(Index row) { at(row).rejected = true; }
 
-  // Moves every row of `other` to the end of this table (no copy of their values); the
-  // returned offset is added to other's row indexes. Views into `other` stay valid.
+  // Moves every row of `other` to the end of this table (no copy of their values, and each
+  // block of its rows freed as soon as it is copied); the returned offset is added to other's
+  // row indexes. Views into `other` stay valid.
   Index absorb(StudentTable&& other);
 
   // Removes the rows `sorted` names (ascending, each once): a later row's index goes down by
@@ -55,7 +59,6 @@ class StudentTable {
 
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
-  void reserve(std::size_t rows) { rows_.reserve(rows); }
 
  private:
   struct Row {
@@ -65,8 +68,11 @@ class StudentTable {
     bool rejected;
   };
 
+  Row& at(Index row) { return rows_[row]; }
+  const Row& at(Index row) const { return rows_[row]; }
+
   TextArena text_;
-  std::vector<Row> rows_;
+  BlockList<Row> rows_;
 };
 
 }  // namespace rosterd

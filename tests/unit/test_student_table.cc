@@ -58,3 +58,45 @@ TEST_CASE("StudentIndex finds rows and reports the earlier row of a repeated key
   CHECK_FALSE(index.insert(t.append(row("", "no id"), 0)));  // empty keys are not indexed
   CHECK(index.size() == 50000);
 }
+
+TEST_CASE("StudentTable joins parts across partly filled blocks and erases across them") {
+  // Parts of sizes that end inside a block, so that each join copies rows to new positions.
+  const std::size_t sizes[] = {40000, 1, 70001};
+  StudentTable whole;
+  std::size_t next = 0;
+  for (const std::size_t n : sizes) {
+    StudentTable part;
+    std::vector<std::string> ids;
+    for (std::size_t i = 0; i < n; ++i)
+      ids.push_back("S" + std::to_string(next + i));
+    for (std::size_t i = 0; i < n; ++i)
+      part.append(row(ids[i], "Doe"), static_cast<std::uint32_t>(next + i + 2));
+    part.set_rejected(0);
+    const auto offset = whole.absorb(std::move(part));
+    CHECK(offset == next);
+    CHECK(part.empty());
+    next += n;
+  }
+  REQUIRE(whole.size() == next);
+  for (const std::size_t r : {std::size_t{0}, std::size_t{39999}, std::size_t{40000},
+                              std::size_t{40001}, std::size_t{65536}, next - 1}) {
+    CHECK(whole.get(static_cast<StudentTable::Index>(r), Field::state_id) ==
+          "S" + std::to_string(r));
+    CHECK(whole.line(static_cast<StudentTable::Index>(r)) == r + 2);
+  }
+  CHECK(whole.rejected(40000));
+  CHECK(whole.rejected(40001));
+  CHECK_FALSE(whole.rejected(40002));
+
+  // Erasing every other row of the first 100,000 leaves the odd ones, then the rest in order.
+  std::vector<StudentTable::Index> gone;
+  for (StudentTable::Index r = 0; r < 100000; r += 2)
+    gone.push_back(r);
+  whole.erase(gone);
+  REQUIRE(whole.size() == next - gone.size());
+  CHECK(whole.get(0, Field::state_id) == "S1");
+  CHECK(whole.get(49999, Field::state_id) == "S99999");
+  CHECK(whole.get(50000, Field::state_id) == "S100000");
+  CHECK(whole.get(static_cast<StudentTable::Index>(whole.size() - 1), Field::state_id) ==
+        "S" + std::to_string(next - 1));
+}
