@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
+#include <future>
+#include <memory>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -9,11 +12,13 @@
 #include "core/fault_point.h"
 #include "core/local_time.h"
 #include "core/log.h"
+#include "core/poll_progress.h"
 #include "core/text.h"
 #include "core/utf8.h"
 #include "notify/qa_report_mail.h"
 #include "pipeline/committed_values.h"
 #include "pipeline/mailer.h"
+#include "pipeline/read_ahead_roster.h"
 #include "pipeline/run_mail.h"
 #include "planner/identity_match.h"
 
@@ -141,10 +146,34 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
   const RowChecker checker(feed.format, feed.checks, feed.reference, as_of);
   // A delta set's students are completed from the committed roster (parsers/roster_set.h).
   CommittedValues committed_values(store, feed, checker);
-  o.check = check_roster_path(
-      feed.format, checker, roster,
-      CheckRun{threads, true, feed.identity.match_on, &feed.rules.scope,
-               ZipLimits{feed.source.max_bytes}, committed_values.lookup(), &feed.kinds});
+  const CheckRun run{threads,
+                     true,
+                     feed.identity.match_on,
+                     &feed.rules.scope,
+                     ZipLimits{feed.source.max_bytes},
+                     committed_values.lookup(),
+                     &feed.kinds};
+  // The committed roster is read while the file is checked, when the check never asks the
+  // store (the store's connection is this thread's alone). The base it is planned on is read
+  // first: a commit by another process after it is found stale at commit, as ever.
+  std::optional<std::optional<std::int64_t>> read_ahead_base;
+  std::unique_ptr<CommittedRoster> read_ahead;
+  std::exception_ptr read_ahead_error;
+  if (!check_may_ask_committed(feed.format, &feed.kinds)) {
+    read_ahead_base = store.runs().last_committed(feed.name);
+    auto checking = std::async(std::launch::async, [&, progress = current_progress()] {
+      const ProgressScope scope(progress);  // the poll's watchdog hears of the rows read
+      return check_roster_path(feed.format, checker, roster, run);
+    });
+    try {
+      read_ahead = std::make_unique<ReadAheadRoster>(store.students().roster(feed.name));
+    } catch (...) {
+      read_ahead_error = std::current_exception();  // the run fails with it, once it exists
+    }
+    o.check = checking.get();
+  } else {
+    o.check = check_roster_path(feed.format, checker, roster, run);
+  }
   std::optional<std::int64_t> source_file;
   if (origin) {
     o.check.file.name = origin->remote_name;
@@ -156,7 +185,8 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       "run.start",
       {{"feed", feed.name}, {"run", std::to_string(o.run_id)}, {"sha256", o.check.file.sha256}});
   try {
-    const std::optional<std::int64_t> base = store.runs().last_committed(feed.name);
+    const std::optional<std::int64_t> base =
+        read_ahead_base ? *read_ahead_base : store.runs().last_committed(feed.name);
     const std::string rules = describe_rules(feed.rules);
     // The students before the run (in the roster, and active), and those the students' file
     // lists: what the kinds' rows naming a student follow (planner/kind_plan.h,
@@ -223,7 +253,9 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     in.policy = feed.policy;
     in.check = o.check.counts;
     if (!in.refused) {
-      const auto committed = store.students().roster(feed.name);
+      if (read_ahead_error) std::rethrow_exception(read_ahead_error);
+      const std::unique_ptr<CommittedRoster> committed =
+          read_ahead ? std::move(read_ahead) : store.students().roster(feed.name);
       o.plan = make_plan(o.check, *committed, feed.rules);
       IdentityState identity = store.identity().state(feed.name);
       identity.scope = &feed.rules.scope;

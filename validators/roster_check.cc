@@ -405,6 +405,12 @@ CheckResult check_roster_set(const RosterFormat& format, const RowChecker& check
                    });
 }
 
+bool check_may_ask_committed(const RosterFormat& format, const RosterKinds* kinds) {
+  // Only a set is read with run.committed (read_roster_set); a one-file layout never asks.
+  const FormatPreset* preset = find_format_preset(format.preset);
+  return (kinds != nullptr && !kinds->empty()) || (preset != nullptr && is_set_layout(*preset));
+}
+
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run) {
   const FormatPreset* preset = find_format_preset(format.preset);

@@ -84,6 +84,10 @@ CheckResult check_roster_set(const RosterFormat& format, const RowChecker& check
 CheckResult check_roster_path(const RosterFormat& format, const RowChecker& checker,
                               const std::filesystem::path& path, const CheckRun& run = {});
 
+// Whether check_roster_path may ask run.committed for this layout (a set's delta is completed
+// from the store). When not, a caller may read the store on another thread during the check.
+bool check_may_ask_committed(const RosterFormat& format, const RosterKinds* kinds);
+
 // The same for bytes in memory, named `name` in the result.
 CheckResult check_roster_bytes(const RosterReader& reader, const RowChecker& checker,
                                std::string_view name, std::string_view bytes);

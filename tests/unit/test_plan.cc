@@ -161,3 +161,41 @@ TEST_CASE("plan: a file in ID order (merged) and the same file shuffled (indexed
     CHECK(merged.changes[i].kind == indexed.changes[i].kind);
   }
 }
+
+TEST_CASE("plan: a large file's rows, hashed on two threads, find exactly the students changed") {
+  // 30,000 rows: over the size at which the file's digests are computed on a second thread.
+  std::vector<std::vector<std::string>> night1, night2;
+  for (int n = 100000; n < 130000; ++n)
+    night1.push_back(row(std::to_string(n)));
+  for (int n = 100000; n < 130000; ++n) {
+    if (n % 997 == 0) continue;  // absent: deactivated
+    std::string last = n % 101 == 0 ? "Changed" : "Lee";
+    if (n % 1009 == 0) last.clear();  // rejected (no last name): kept as is
+    night2.push_back(row(std::to_string(n), last));
+  }
+  FakeCommitted committed;
+  committed.apply(make_plan(testing::check_text(testing::roster_text(night1)), committed));
+  const CheckResult checked = testing::check_text(testing::roster_text(night2));
+  const Plan p = make_plan(checked, committed);  // its changes' values are views into `checked`
+  std::size_t absent = 0, updated = 0, rejected = 0;
+  for (int n = 100000; n < 130000; ++n) {
+    if (n % 997 == 0) {
+      ++absent;
+    } else if (n % 1009 == 0) {
+      ++rejected;
+    } else if (n % 101 == 0) {
+      ++updated;
+    }
+  }
+  CHECK(p.counts.deactivated == absent);
+  CHECK(p.counts.kept_rejected == rejected);
+  CHECK(p.counts.updated == updated);
+  CHECK(p.counts.unchanged == 30000 - absent - rejected - updated);
+  CHECK(p.counts.added == 0);
+  for (int n : {100091, 129987}) {  // one in each half of the file
+    const Change* c = find(p, std::to_string(n));
+    REQUIRE(c != nullptr);
+    CHECK(c->kind == ChangeKind::updated);
+    CHECK(c->after(field_index(Field::last_name)) == "Changed");
+  }
+}
