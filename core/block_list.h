@@ -8,6 +8,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
@@ -24,8 +25,19 @@ class BlockList {
   static constexpr std::size_t kBlockSize = std::size_t{1} << kBlockBits;
 
   BlockList() = default;
-  BlockList(BlockList&&) noexcept = default;
-  BlockList& operator=(BlockList&&) noexcept = default;
+  // A list moved from is empty, as a vector moved from is.
+  BlockList(BlockList&& other) noexcept
+      : blocks_(std::move(other.blocks_)), size_(std::exchange(other.size_, 0)) {
+    other.blocks_.clear();
+  }
+  BlockList& operator=(BlockList&& other) noexcept {
+    if (this != &other) {
+      blocks_ = std::move(other.blocks_);
+      other.blocks_.clear();
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
 
   // Adds an entry at the end, for the caller to fill, and returns it. Throws std::bad_alloc.
   T& push_back() {
@@ -60,7 +72,9 @@ class BlockList {
 
   // Moves every entry of `other` to the end, in order; `other` is empty afterwards. Takes its
   // blocks whole when this list is empty, else copies them a block at a time.
+  // REQUIRES: `other` is not this list.
   void append(BlockList&& other) {
+    assert(&other != this);
     if (size_ == 0) {
       blocks_ = std::move(other.blocks_);
       size_ = other.size_;

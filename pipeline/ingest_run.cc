@@ -6,6 +6,7 @@
 #include <future>
 #include <memory>
 #include <set>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -153,24 +154,41 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                      ZipLimits{feed.source.max_bytes},
                      committed_values.lookup(),
                      &feed.kinds};
-  // The committed roster is read while the file is checked, when the check never asks the
-  // store (the store's connection is this thread's alone). The base it is planned on is read
-  // first: a commit by another process after it is found stale at commit, as ever.
+  // On SQLite, the committed roster is read while the file is checked, when the check never
+  // asks the store (the store's connection is this thread's alone): the check runs on a thread
+  // of its own. The base it is planned on is read first: a commit by another process after it
+  // is found stale at commit. On PostgreSQL it is read after the check, as libpq would hold
+  // the whole result at the check's peak.
   std::optional<std::optional<std::int64_t>> read_ahead_base;
   std::unique_ptr<CommittedRoster> read_ahead;
   std::exception_ptr read_ahead_error;
-  if (!check_may_ask_committed(feed.format, &feed.kinds)) {
-    read_ahead_base = store.runs().last_committed(feed.name);
-    auto checking = std::async(std::launch::async, [&, progress = current_progress()] {
-      const ProgressScope scope(progress);  // the poll's watchdog hears of the rows read
-      return check_roster_path(feed.format, checker, roster, run);
-    });
+  std::future<CheckResult> checking;
+  if (store.dialect() == SqlDialect::sqlite && !check_may_ask_committed(feed.format, &feed.kinds)) {
     try {
+      checking = std::async(std::launch::async, [&, progress = current_progress()] {
+        const ProgressScope scope(progress);  // the poll's watchdog hears of the rows read
+        return check_roster_path(feed.format, checker, roster, run);
+      });
+    } catch (const std::system_error&) {
+      // No thread to be had: the check runs here, then the read, as without a read-ahead.
+    }
+  }
+  if (checking.valid()) {
+    try {
+      read_ahead_base = store.runs().last_committed(feed.name);
       read_ahead = std::make_unique<ReadAheadRoster>(store.students().roster(feed.name));
     } catch (...) {
       read_ahead_error = std::current_exception();  // the run fails with it, once it exists
     }
     o.check = checking.get();
+    // A commit meanwhile (another night's file, an approval or a rollback in the console):
+    // plan on the roster it left, rather than fail the run as stale at commit.
+    if (read_ahead_base && !read_ahead_error &&
+        store.runs().last_committed(feed.name) != *read_ahead_base) {
+      read_ahead_base.reset();
+      read_ahead.reset();
+    }
+    if (o.check.refused()) read_ahead.reset();  // nothing is planned
   } else {
     o.check = check_roster_path(feed.format, checker, roster, run);
   }

@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <future>
 #include <stdexcept>
-#include <thread>
+#include <system_error>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -150,9 +151,21 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
       digest_rows(0, static_cast<StudentTable::Index>(file.size()));
       return;
     }
-    std::thread other(digest_rows, half, static_cast<StudentTable::Index>(file.size()));
-    digest_rows(0, half);
-    other.join();
+    std::future<void> other;
+    try {
+      other = std::async(std::launch::async, digest_rows, half,
+                         static_cast<StudentTable::Index>(file.size()));
+    } catch (const std::system_error&) {
+      digest_rows(0, static_cast<StudentTable::Index>(file.size()));  // no thread to be had
+      return;
+    }
+    try {
+      digest_rows(0, half);
+    } catch (...) {
+      other.wait();  // the other half reads the same rows: it must end first
+      throw;
+    }
+    other.get();  // rethrows what the other half threw (std::bad_alloc)
   };
 
   std::vector<bool> seen(file.size(), false);

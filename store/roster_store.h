@@ -55,6 +55,9 @@ class RosterStore {
   MailLinks& mail_links() { return mail_links_; }
   FeedPauses& pauses() { return pauses_; }
   const Clock& clock() const { return clock_; }
+  // Which database the store is on: what a caller may do alongside a read differs (libpq holds
+  // a query's whole result; SQLite steps through it).
+  SqlDialect dialect() const { return db_->dialect(); }
 
   // Every sign of damage a check of the whole store finds (empty: none); `thorough` reads every
   // page too (SQLite's quick_check: seconds for a large store). `rosterd store-check`.

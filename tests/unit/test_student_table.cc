@@ -100,3 +100,21 @@ TEST_CASE("StudentTable joins parts across partly filled blocks and erases acros
   CHECK(whole.get(static_cast<StudentTable::Index>(whole.size() - 1), Field::state_id) ==
         "S" + std::to_string(next - 1));
 }
+
+TEST_CASE("StudentTable moved from is empty, and takes rows again") {
+  StudentTable a;
+  for (int i = 0; i < 40000; ++i)
+    a.append(row(std::to_string(i), "Lee"), 2);
+  StudentTable b(std::move(a));
+  CHECK(b.size() == 40000);
+  CHECK(a.empty());  // NOLINT(bugprone-use-after-move): what a move leaves is the contract
+  CHECK(a.size() == 0);
+  a.append(row("again", "Lee"), 3);
+  CHECK(a.size() == 1);
+  CHECK(a.get(0, Field::state_id) == "again");
+  StudentTable c;
+  c = std::move(b);
+  CHECK(c.size() == 40000);
+  CHECK(b.empty());  // NOLINT(bugprone-use-after-move)
+  CHECK(c.get(39999, Field::state_id) == "39999");
+}
