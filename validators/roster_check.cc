@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <future>
 #include <memory>
 #include <system_error>
 
@@ -235,8 +236,8 @@ void drop_repeats(CheckResult& result, const std::vector<StudentTable::Index>& r
 
 // Warns on every accepted row whose person (equal person_hash) appears under another state ID
 // too. Runs after flag_duplicates: a row rejected as a duplicate ID is not a second person.
+// REQUIRES: `persons` is in sort_by_hash's order.
 void flag_same_person(CheckResult& result, std::vector<KeyHash>& persons) {
-  sort_by_hash(persons);
   StudentTable& t = result.students;
   std::vector<StudentTable::Index> group;
   for (std::size_t i = 0; i < persons.size();) {
@@ -370,7 +371,28 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
       digest[k.row] = k.hash;
     digests = {};
   }
-  std::vector<StudentTable::Index> repeats = flag_duplicates(result, keys, digest);
+  // The persons are sorted while the IDs are: nothing in flag_duplicates reads them, and
+  // drop_repeats keeps their order (a stable sort of what is left is the same order).
+  std::future<void> persons_sorted;
+  if (persons.size() >= 100000) {
+    try {
+      persons_sorted = std::async(std::launch::async, [&persons] { sort_by_hash(persons); });
+    } catch (const std::system_error&) {
+      // No thread to be had: sorted below, after the IDs.
+    }
+  }
+  std::vector<StudentTable::Index> repeats;
+  try {
+    repeats = flag_duplicates(result, keys, digest);
+  } catch (...) {
+    if (persons_sorted.valid()) persons_sorted.wait();  // it sorts a list this frame owns
+    throw;
+  }
+  if (persons_sorted.valid()) {
+    persons_sorted.get();
+  } else {
+    sort_by_hash(persons);
+  }
   if (!repeats.empty()) {
     std::sort(repeats.begin(), repeats.end());
     drop_repeats(result, repeats, persons, out_of_scope_rows);

@@ -100,3 +100,37 @@ TEST_CASE("a row rejected as a duplicate ID is not also a second person") {
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::same_person_two_ids)] == 0);
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 2);
 }
+
+TEST_CASE("same_person_two_ids in a large file: found while duplicate IDs are, and not for them") {
+  // Over 100,000 persons: their sort runs beside the duplicate-ID search.
+  const auto letters = [](int n) {
+    std::string s;
+    for (int i = 0; i < 5; ++i, n /= 26)
+      s += static_cast<char>('a' + n % 26);
+    return s;
+  };
+  std::string text = std::string(testing::kDefaultHeader) + "\n";
+  const auto add = [&](int id, const std::string& first) {
+    text += std::to_string(id) + "|L" + std::to_string(id) + "|" + first +
+            "||Lee|2014-03-09|05|101||A||\n";
+  };
+  const int kRows = 110000;
+  for (int n = 0; n < kRows; ++n)
+    add(1000000 + n, letters(n));
+  // Lines kRows + 2 ..: one person under a second ID, three times; a repeated ID (rejected
+  // both times, so not a second person).
+  add(2000001, letters(17));
+  add(2000002, letters(54321));
+  add(2000003, letters(kRows - 1));
+  add(1000000 + 777, letters(777));
+  const CheckResult r = testing::check_text(text);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::same_person_two_ids)] == 6);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 2);
+  std::vector<std::pair<std::uint32_t, std::string>> found;
+  for (const Discrepancy& d : r.discrepancies) {
+    if (d.code == DiscrepancyCode::same_person_two_ids) found.emplace_back(d.line, d.detail);
+  }
+  REQUIRE(found.size() == 6);
+  CHECK(found[0] == std::make_pair(std::uint32_t{19}, std::string("line 110002 (ID 2000001)")));
+  CHECK(found[5] == std::make_pair(std::uint32_t{110004}, std::string("line 110001 (ID 1109999)")));
+}
