@@ -180,6 +180,7 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     } catch (...) {
       read_ahead_error = std::current_exception();  // the run fails with it, once it exists
     }
+    fault_point("ingest.read_ahead");  // the roster read, the check maybe still going
     o.check = checking.get();
     // A commit meanwhile (another night's file, an approval or a rollback in the console):
     // plan on the roster it left, rather than fail the run as stale at commit.

@@ -3,12 +3,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
+#include "tests/support/files.h"
 #include "tests/support/process.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
@@ -351,6 +353,51 @@ TEST_CASE("integration: a store locked by another writer makes the run wait, the
   CHECK(holder.wait(10000) == 0);
   CHECK(run_rosterd({"history", "--config", config.string()}).out.find("committed  second.txt") !=
         std::string::npos);
+}
+
+TEST_CASE("integration: a run committed while a file is checked is planned on, not found stale") {
+  TempDir tmp;
+  const auto config = write_test_feed(tmp.path(), "", "live");
+  const std::string cfg = config.string();
+  std::vector<Row> night1;
+  for (int n = 1; n <= 200; ++n)
+    night1.push_back(student(n));
+  std::vector<Row> night2 = night1;  // student 5's last name changes
+  night2[4][4] = "Changed";
+  std::vector<Row> night3 = night1;  // a new student, 999
+  night3.push_back(student(999));
+  write(tmp / "night1.txt", text(night1));
+  write(tmp / "night2.txt", text(night2));
+  write(tmp / "night3.txt", text(night3));
+  REQUIRE(run_rosterd({"ingest", "--config", cfg, (tmp / "night1.txt").string()}).exit_status == 0);
+  // Night 2 stops once it has read the committed roster ahead of its check; night 3 commits.
+  ChildProcess night2_run(ROSTERD_BIN, {"ingest", "--config", cfg, (tmp / "night2.txt").string()},
+                          {"ROSTERD_FAULT_AT=ingest.read_ahead:STOP"},
+                          (tmp / "night2.log").string());
+  bool stopped = false;
+  for (int waited = 0; waited < 20000 && !stopped; waited += 50) {
+    stopped = read_file(tmp / "night2.log").find("fault_point.reached") != std::string::npos;
+    if (!stopped) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(stopped);
+  const ProcessResult third =
+      run_rosterd({"ingest", "--config", cfg, (tmp / "night3.txt").string()});
+  INFO(third.out << third.err);
+  REQUIRE(third.exit_status == 0);
+  night2_run.signal(SIGCONT);
+  INFO(read_file(tmp / "night2.log"));
+  CHECK(night2_run.wait(30000) == 0);
+
+  // Night 2 was planned on the roster night 3 left: student 999, not in night 2, is withdrawn.
+  const std::string exported = export_of(config);
+  CHECK(exported.find("|Changed|") != std::string::npos);
+  const std::string s999 = student(999)[0];
+  const auto at = exported.find(s999 + "|");
+  REQUIRE(at != std::string::npos);
+  const std::string line = exported.substr(at, exported.find('\n', at) - at);
+  CHECK(line.find("|I|") != std::string::npos);
+  const std::string history = run_rosterd({"history", "--config", cfg}).out;
+  CHECK(history.find("failed") == std::string::npos);
 }
 
 TEST_CASE("integration: a damaged store file is never read as a short roster") {
