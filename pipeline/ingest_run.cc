@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <exception>
 #include <future>
 #include <memory>
 #include <set>
@@ -156,12 +155,12 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
                      &feed.kinds};
   // On SQLite, the committed roster is read while the file is checked, when the check never
   // asks the store (the store's connection is this thread's alone): the check runs on a thread
-  // of its own. The base it is planned on is read first: a commit by another process after it
-  // is found stale at commit. On PostgreSQL it is read after the check, as libpq would hold
-  // the whole result at the check's peak.
+  // of its own. The base it is planned on is read first, and again after the check: when a run
+  // committed in between, the read-ahead is dropped and the roster read after the check, as
+  // without one. A commit later still is found stale at commit. On PostgreSQL the roster is
+  // read after the check, as libpq would hold the whole result at the check's peak.
   std::optional<std::optional<std::int64_t>> read_ahead_base;
   std::unique_ptr<CommittedRoster> read_ahead;
-  std::exception_ptr read_ahead_error;
   std::future<CheckResult> checking;
   if (store.dialect() == SqlDialect::sqlite && !check_may_ask_committed(feed.format, &feed.kinds)) {
     try {
@@ -178,16 +177,29 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
       read_ahead_base = store.runs().last_committed(feed.name);
       read_ahead = std::make_unique<ReadAheadRoster>(store.students().roster(feed.name));
     } catch (...) {
-      read_ahead_error = std::current_exception();  // the run fails with it, once it exists
+      // Read again inside the run, which then fails with what the read says (a damaged store's
+      // short read) and records it.
+      read_ahead_base.reset();
+      read_ahead.reset();
     }
     fault_point("ingest.read_ahead");  // the roster read, the check maybe still going
     o.check = checking.get();
-    // A commit meanwhile (another night's file, an approval or a rollback in the console):
-    // plan on the roster it left, rather than fail the run as stale at commit.
-    if (read_ahead_base && !read_ahead_error &&
-        store.runs().last_committed(feed.name) != *read_ahead_base) {
-      read_ahead_base.reset();
-      read_ahead.reset();
+    if (read_ahead) {
+      std::optional<bool> moved;  // unknown when the read fails: read again inside the run
+      try {
+        moved = store.runs().last_committed(feed.name) != *read_ahead_base;
+      } catch (...) {
+      }
+      if (!moved || *moved) {
+        read_ahead_base.reset();
+        read_ahead.reset();
+      }
+      if (moved && *moved) {
+        // Another night's file, an approval or a rollback committed during the check: the
+        // run plans on the roster it left, rather than fail as stale at commit.
+        log::info("ingest.read_ahead_dropped",
+                  {{"feed", feed.name}, {"why", "a run committed during the check"}});
+      }
     }
     if (o.check.refused()) read_ahead.reset();  // nothing is planned
   } else {
@@ -272,7 +284,6 @@ IngestOutcome ingest_file(const FeedConfig& configured, RosterStore& store,
     in.policy = feed.policy;
     in.check = o.check.counts;
     if (!in.refused) {
-      if (read_ahead_error) std::rethrow_exception(read_ahead_error);
       const std::unique_ptr<CommittedRoster> committed =
           read_ahead ? std::move(read_ahead) : store.students().roster(feed.name);
       o.plan = make_plan(o.check, *committed, feed.rules);

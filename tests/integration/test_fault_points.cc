@@ -33,9 +33,10 @@ namespace {
 
 // Every step of a poll, in the order a poll reaches them.
 const std::vector<std::string> kSteps = {
-    "fetch.listed", "fetch.downloaded", "fetch.recorded", "fetch.staged",
-    "run.started",  "mail.claimed",     "mail.delivered", "store.committing",
-    "run.finished", "file.ingested",    "file.archived",  "file.after_action",
+    "fetch.listed",      "fetch.downloaded", "fetch.recorded", "fetch.staged",
+    "ingest.read_ahead", "run.started",      "mail.claimed",   "mail.delivered",
+    "store.committing",  "run.finished",     "file.ingested",  "file.archived",
+    "file.after_action",
 };
 
 constexpr std::size_t kRows = 60;

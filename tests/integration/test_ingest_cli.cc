@@ -372,7 +372,7 @@ TEST_CASE("integration: a run committed while a file is checked is planned on, n
   REQUIRE(run_rosterd({"ingest", "--config", cfg, (tmp / "night1.txt").string()}).exit_status == 0);
   // Night 2 stops once it has read the committed roster ahead of its check; night 3 commits.
   ChildProcess night2_run(ROSTERD_BIN, {"ingest", "--config", cfg, (tmp / "night2.txt").string()},
-                          {"ROSTERD_FAULT_AT=ingest.read_ahead:STOP"},
+                          {"ROSTERD_FAULT_AT=ingest.read_ahead:STOP", "ROSTERD_LOG_LEVEL=info"},
                           (tmp / "night2.log").string());
   bool stopped = false;
   for (int waited = 0; waited < 20000 && !stopped; waited += 50) {
@@ -381,12 +381,16 @@ TEST_CASE("integration: a run committed while a file is checked is planned on, n
   }
   REQUIRE(stopped);
   const ProcessResult third =
-      run_rosterd({"ingest", "--config", cfg, (tmp / "night3.txt").string()});
+      run_process(ROSTERD_BIN, {"ingest", "--config", cfg, (tmp / "night3.txt").string()},
+                  {"ROSTERD_LOG_LEVEL=info"});
   INFO(third.out << third.err);
   REQUIRE(third.exit_status == 0);
+  CHECK(third.err.find("run.start") != std::string::npos);  // its info lines are there
+  CHECK(third.err.find("ingest.read_ahead_dropped") == std::string::npos);  // nothing moved
   night2_run.signal(SIGCONT);
   INFO(read_file(tmp / "night2.log"));
   CHECK(night2_run.wait(30000) == 0);
+  CHECK(read_file(tmp / "night2.log").find("ingest.read_ahead_dropped") != std::string::npos);
 
   // Night 2 was planned on the roster night 3 left: student 999, not in night 2, is withdrawn.
   const std::string exported = export_of(config);

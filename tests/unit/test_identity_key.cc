@@ -101,8 +101,11 @@ TEST_CASE("a row rejected as a duplicate ID is not also a second person") {
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 2);
 }
 
-TEST_CASE("same_person_two_ids in a large file: found while duplicate IDs are, and not for them") {
-  // Over 100,000 persons: their sort runs beside the duplicate-ID search.
+namespace {
+
+// 110,000 people, `repeats` of the first of them listed again (as a file listing a student once
+// a contact does), then three people again under new IDs and student 777 again.
+std::string many_people(int repeats) {
   const auto letters = [](int n) {
     std::string s;
     for (int i = 0; i < 5; ++i, n /= 26)
@@ -114,23 +117,55 @@ TEST_CASE("same_person_two_ids in a large file: found while duplicate IDs are, a
     text += std::to_string(id) + "|L" + std::to_string(id) + "|" + first +
             "||Lee|2014-03-09|05|101||A||\n";
   };
-  const int kRows = 110000;
-  for (int n = 0; n < kRows; ++n)
+  for (int n = 0; n < 110000; ++n)
     add(1000000 + n, letters(n));
-  // Lines kRows + 2 ..: one person under a second ID, three times; a repeated ID (rejected
-  // both times, so not a second person).
+  for (int n = 0; n < repeats; ++n)
+    add(1000000 + n, letters(n));
   add(2000001, letters(17));
   add(2000002, letters(54321));
-  add(2000003, letters(kRows - 1));
+  add(2000003, letters(109999));
   add(1000000 + 777, letters(777));
-  const CheckResult r = testing::check_text(text);
-  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::same_person_two_ids)] == 6);
-  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 2);
+  return text;
+}
+
+std::vector<std::pair<std::uint32_t, std::string>> same_person_found(const CheckResult& r) {
   std::vector<std::pair<std::uint32_t, std::string>> found;
   for (const Discrepancy& d : r.discrepancies) {
     if (d.code == DiscrepancyCode::same_person_two_ids) found.emplace_back(d.line, d.detail);
   }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("same_person_two_ids in a large file: found while duplicate IDs are, and not for them") {
+  // Over 100,000 persons: their sort runs beside the duplicate-ID search. Lines 110,002 to
+  // 110,004 are three people under a second ID; 110,005 repeats an ID (rejected both times,
+  // so not a second person).
+  const CheckResult r = testing::check_text(many_people(0));
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::same_person_two_ids)] == 6);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 2);
+  const auto found = same_person_found(r);
   REQUIRE(found.size() == 6);
   CHECK(found[0] == std::make_pair(std::uint32_t{19}, std::string("line 110002 (ID 2000001)")));
   CHECK(found[5] == std::make_pair(std::uint32_t{110004}, std::string("line 110001 (ID 1109999)")));
+}
+
+TEST_CASE("same_person_two_ids in a large file listing students once a contact") {
+  // The repeats are dropped from the table while the persons are sorted: the rows after them
+  // move down, and the persons with them. Student 777 listed again is a repeat here.
+  RosterFormat format = RosterFormat::default_layout();
+  format.student_repeats_per_contact = true;
+  const CheckOptions options;
+  const ReferenceSet reference;  // the checker keeps references to these
+  const RowChecker checker(format, options, reference, CivilDate{2026, 11, 23});
+  const CheckResult r = check_roster_bytes(RosterReader(format), checker, "r.txt", many_people(5));
+  CHECK(r.rows_repeated == 6);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 0);
+  CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::same_person_two_ids)] == 6);
+  const auto found = same_person_found(r);
+  REQUIRE(found.size() == 6);
+  CHECK(found[0] == std::make_pair(std::uint32_t{19}, std::string("line 110007 (ID 2000001)")));
+  CHECK(found[1] == std::make_pair(std::uint32_t{54323}, std::string("line 110008 (ID 2000002)")));
+  CHECK(found[5] == std::make_pair(std::uint32_t{110009}, std::string("line 110001 (ID 1109999)")));
 }
