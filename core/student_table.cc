@@ -41,13 +41,13 @@ void StudentTable::erase(std::span<const Index> sorted) {
       ++next;
       continue;
     }
-    at(static_cast<Index>(kept++)) = at(static_cast<Index>(r));
+    rows_[kept++] = rows_[r];
   }
   rows_.truncate(kept);
 }
 
 std::string_view StudentTable::get(Index row, Field f) const {
-  const Row& r = at(row);
+  const Row& r = rows_[row];
   const std::size_t i = field_index(f);
   const std::size_t begin = i == 0 ? 0 : r.ends[i - 1];
   return std::string_view(r.text + begin, r.ends[i] - begin);

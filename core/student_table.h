@@ -42,11 +42,11 @@ class StudentTable {
   StudentValues values(Index row) const;
 
   // The physical file line the row came from (0 when it came from the store).
-  std::uint32_t line(Index row) const { return at(row).line; }
+  std::uint32_t line(Index row) const { return rows_[row].line; }
 
   // Rejected rows are kept (their IDs matter to the plan) but marked.
-  bool rejected(Index row) const { return at(row).rejected; }
-  void set_rejected(Index row) { at(row).rejected = true; }
+  bool rejected(Index row) const { return rows_[row].rejected; }
+  void set_rejected(Index row) { rows_[row].rejected = true; }
 
   // Moves every row of `other` to the end of this table (no copy of their values, and each
   // block of its rows freed as soon as it is copied); the returned offset is added to other's
@@ -67,9 +67,6 @@ class StudentTable {
     std::uint32_t line;
     bool rejected;
   };
-
-  Row& at(Index row) { return rows_[row]; }
-  const Row& at(Index row) const { return rows_[row]; }
 
   TextArena text_;
   BlockList<Row> rows_;

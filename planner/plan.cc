@@ -159,12 +159,8 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
       digest_rows(0, static_cast<StudentTable::Index>(file.size()));  // no thread to be had
       return;
     }
-    try {
-      digest_rows(0, half);
-    } catch (...) {
-      other.wait();  // the other half reads the same rows: it must end first
-      throw;
-    }
+    // Should this half throw, the future's destructor waits for the other (std::async's does).
+    digest_rows(0, half);
     other.get();  // rethrows what the other half threw (std::bad_alloc)
   };
 

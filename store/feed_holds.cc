@@ -130,7 +130,8 @@ std::uint32_t feeds_hash(const std::vector<std::string>& feed_names) {
   std::string all;
   for (const std::string& f : sorted)
     all += f + '\n';
-  const auto h = static_cast<std::uint32_t>(share_hash(all) ^ (share_hash(all) >> 32));
+  const std::uint64_t wide = share_hash(all);
+  const auto h = static_cast<std::uint32_t>(wide ^ (wide >> 32));
   return h == 0 ? 1 : h;
 }
 

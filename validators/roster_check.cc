@@ -381,13 +381,9 @@ CheckResult run_check(const RowChecker& checker, std::size_t parts, bool keep_ro
       // No thread to be had: sorted below, after the IDs.
     }
   }
-  std::vector<StudentTable::Index> repeats;
-  try {
-    repeats = flag_duplicates(result, keys, digest);
-  } catch (...) {
-    if (persons_sorted.valid()) persons_sorted.wait();  // it sorts a list this frame owns
-    throw;
-  }
+  // Should flag_duplicates throw, the future's destructor waits for the sort (std::async's
+  // does), before `persons` goes.
+  std::vector<StudentTable::Index> repeats = flag_duplicates(result, keys, digest);
   if (persons_sorted.valid()) {
     persons_sorted.get();
   } else {
