@@ -53,6 +53,8 @@ class SqliteStatement : public StatementBackend {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
   }
+  // Ready to run again, its values kept (the bulk insert binds every one each time).
+  void rewind() { sqlite3_reset(stmt_); }
 
   std::string_view text(int column) const override {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
@@ -76,11 +78,20 @@ class SqliteStatement : public StatementBackend {
   std::string sql_;
 };
 
-// SQLite has no COPY: a prepared INSERT, run for each row, is its fastest bulk path.
+// SQLite has no COPY. Rows go in batches, as one multi-row INSERT each: one statement step a
+// batch keeps the table's cursor open from row to row, so rows in key order are appended on the
+// B-tree's last page without a descent from the root, and the statement's set-up and tear-down
+// are paid once a batch instead of once a row. The batch's values are copied into one buffer,
+// bound without a further copy when the batch is full, and the rows left at finish() go one by
+// one through a single-row INSERT.
 class SqliteBulkInsert : public BulkInsertBackend {
  public:
   SqliteBulkInsert(SqliteDb& db, const std::string& table, const std::vector<std::string>& columns)
-      : stmt_(db, sql_for(table, columns)), integer_(columns.size(), false) {
+      : db_(db),
+        table_(table),
+        columns_(columns),
+        one_(db, sql_for(1)),
+        integer_(columns.size(), false) {
     // The values come as text (the form COPY takes); an INTEGER column's are bound as the
     // integers they spell, which SQLite would otherwise parse itself (as a float first).
     SqliteStatement info(db, "SELECT name, type FROM pragma_table_info(?)");
@@ -90,44 +101,110 @@ class SqliteBulkInsert : public BulkInsertBackend {
       for (std::size_t i = 0; i < columns.size(); ++i)
         if (columns[i] == name) integer_[i] = info.text(1) == "INTEGER";
     }
+    const int most = sqlite3_limit(db.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+    batch_rows_ = std::min<std::size_t>(
+        kBatchRows, static_cast<std::size_t>(most) / std::max<std::size_t>(1, columns.size()));
   }
 
   void add(const std::vector<std::optional<std::string_view>>& row) override {
     for (std::size_t i = 0; i < row.size(); ++i) {
-      const int at = static_cast<int>(i + 1);
-      if (!row[i]) {
-        stmt_.bind_null(at);
-        continue;
-      }
-      std::int64_t n = 0;
-      const std::string_view v = *row[i];
-      if (i < integer_.size() && integer_[i] && !v.empty()) {
-        const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-        if (ec == std::errc() && end == v.data() + v.size()) {
-          stmt_.bind_integer(at, n);
-          continue;
+      Value v;
+      if (row[i]) {
+        const std::string_view text = *row[i];
+        if (i < integer_.size() && integer_[i] && !text.empty()) {
+          const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v.number);
+          if (ec == std::errc() && end == text.data() + text.size()) v.kind = Value::integer;
+        }
+        if (v.kind != Value::integer) {
+          v.kind = Value::text;
+          keep_text(v, text);
         }
       }
-      stmt_.bind_text(at, v, false);
+      values_.push_back(v);
     }
-    while (stmt_.step()) {
-    }
-    stmt_.reset();
+    if (batch_rows_ > 1 && values_.size() == batch_rows_ * columns_.size()) flush_batch();
   }
-  void finish() override {}
+
+  void finish() override {
+    const std::size_t n = columns_.size();
+    for (std::size_t at = 0; at + n <= values_.size(); at += n) {
+      bind_row(one_, at, 0);
+      run(one_);
+    }
+    values_.clear();
+    bytes_.clear();
+  }
 
  private:
-  static std::string sql_for(const std::string& table, const std::vector<std::string>& columns) {
+  static constexpr std::size_t kBatchRows = 64;
+  struct Value {
+    enum Kind : std::uint8_t { null, integer, text } kind = null;
+    std::int64_t number = 0;
+    std::size_t offset = 0, size = 0;  // text: its bytes in bytes_
+  };
+
+  void keep_text(Value& v, std::string_view text) {
+    v.offset = bytes_.size();
+    v.size = text.size();
+    bytes_.append(text);
+  }
+
+  // Binds one buffered row, whose first value is values_[at], as row `row` of `stmt`.
+  void bind_row(SqliteStatement& stmt, std::size_t at, std::size_t row) {
+    const std::size_t n = columns_.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      const Value& v = values_[at + i];
+      const int slot = static_cast<int>(row * n + i + 1);
+      switch (v.kind) {
+        case Value::null:
+          stmt.bind_null(slot);
+          break;
+        case Value::integer:
+          stmt.bind_integer(slot, v.number);
+          break;
+        case Value::text:
+          stmt.bind_text(slot, std::string_view(bytes_.data() + v.offset, v.size), false);
+          break;
+      }
+    }
+  }
+
+  static void run(SqliteStatement& stmt) {
+    while (stmt.step()) {
+    }
+    stmt.rewind();
+  }
+
+  void flush_batch() {
+    if (!batch_) batch_ = std::make_unique<SqliteStatement>(db_, sql_for(batch_rows_));
+    for (std::size_t r = 0; r < batch_rows_; ++r)
+      bind_row(*batch_, r * columns_.size(), r);
+    run(*batch_);
+    values_.clear();
+    bytes_.clear();
+  }
+
+  std::string sql_for(std::size_t rows) const {
     std::string cols, marks;
-    for (const std::string& c : columns) {
+    for (const std::string& c : columns_) {
       cols += (cols.empty() ? "" : ", ") + c;
       marks += marks.empty() ? "?" : ", ?";
     }
-    return "INSERT INTO " + table + " (" + cols + ") VALUES (" + marks + ")";
+    std::string sql = "INSERT INTO " + table_ + " (" + cols + ") VALUES ";
+    for (std::size_t r = 0; r < rows; ++r)
+      sql += (r == 0 ? "(" : ", (") + marks + ")";
+    return sql;
   }
 
-  SqliteStatement stmt_;
-  std::vector<bool> integer_;  // per column: declared INTEGER
+  SqliteDb& db_;
+  std::string table_;
+  std::vector<std::string> columns_;
+  SqliteStatement one_;
+  std::unique_ptr<SqliteStatement> batch_;  // prepared when the first batch is full
+  std::vector<bool> integer_;               // per column: declared INTEGER
+  std::size_t batch_rows_ = 1;
+  std::vector<Value> values_;  // the batch's rows, a column after another
+  std::string bytes_;          // their text
 };
 
 }  // namespace

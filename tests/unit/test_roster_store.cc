@@ -10,6 +10,7 @@
 #include <thread>
 #include <type_traits>
 
+#include "core/identity_key.h"
 #include "store/schema.h"
 #include "store/sql_db.h"
 #include "tests/support/store_fixture.h"
@@ -290,6 +291,38 @@ TEST_CASE_TEMPLATE("store: a night that updates many students writes each change
   roster = f.roster();
   CHECK(roster.at(id("1"))[field_index(Field::last_name)] == "Lee");
   CHECK(roster.at(id("99"))[field_index(Field::status)] == "I");
+}
+
+TEST_CASE_TEMPLATE("store: a first load of many students stores each one's values and keys", B,
+                   Sqlite, Postgres) {
+  // Past the count from which the stored keys are computed on a second thread (20,000) and many
+  // bulk-insert batches, the last one part full; names and birth dates vary by student.
+  Fixture<B> f;
+  std::vector<std::vector<std::string>> night;
+  for (int i = 1; i <= 20011; ++i) {
+    auto r = row(std::to_string(i), std::string("Lee") + static_cast<char>('a' + i % 26) +
+                                        static_cast<char>('a' + (i / 26) % 26));
+    r[0] = std::to_string(1000000000 + i);  // ten digits, as the feed's check wants
+    r[5] = "2015-12-" + std::to_string(10 + i % 19);
+    night.push_back(std::move(r));
+  }
+  const IngestOutcome o = f.ingest(night);
+  REQUIRE(o.decision.decision == Decision::committed);
+  CHECK(o.plan.counts.added == 20011);
+  const auto roster = f.roster();
+  REQUIRE(roster.size() == night.size());
+  for (const auto& r : night)
+    REQUIRE(roster.at(r[0]) == r);
+  // Each student's identity key is the one its own name and birth date give.
+  for (const std::size_t i :
+       {std::size_t{0}, std::size_t{511}, std::size_t{512}, std::size_t{12345}, night.size() - 1}) {
+    const auto& r = night[i];
+    const auto key = static_cast<std::int64_t>(identity_key(r[4], r[5]));
+    CHECK(f.query("SELECT identity_key FROM students WHERE state_id = '" + r[0] + "'") ==
+          std::to_string(key) + "\n");
+  }
+  // And its digest is its own: the same file again changes no one.
+  CHECK(f.ingest(night).plan.changes.empty());
 }
 
 TEST_CASE("store: instances starting together migrate once<Postgres>") {

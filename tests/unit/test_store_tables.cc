@@ -10,6 +10,7 @@
 
 #include "store/schema.h"
 #include "store/sql_db.h"
+#include "store/sqlite_db.h"
 #include "tests/support/store_fixture.h"
 
 using namespace rosterd;
@@ -267,3 +268,62 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
 }
 
 // --- The shared store only ---
+
+TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batches and after them") {
+  TempDir dir;
+  SqliteDb db((dir.path() / "bulk.db").string());
+  db.exec("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, s TEXT) WITHOUT ROWID");
+  // Around the batch of 64 rows: none, one, one short, one full, one over, several and a part.
+  for (const int count : {0, 1, 63, 64, 65, 200}) {
+    CAPTURE(count);
+    db.exec("DELETE FROM t");
+    {
+      BulkInsert ins(db, "t", {"k", "n", "s"});
+      std::string k, n;
+      for (int i = 0; i < count; ++i) {
+        k = "k" + std::to_string(1000 + i);
+        n = i % 5 == 0 ? "12x" : std::to_string(i * 7);  // not an integer: kept as text
+        std::optional<std::string_view> s;               // NULL, empty, or text
+        if (i % 3 == 1) s = std::string_view();
+        if (i % 3 == 2) s = k;
+        ins.add({k, n, s});
+        k.assign(k.size(), '#');  // the insert keeps its own copy of each value
+        n.assign(n.size(), '#');
+      }
+      ins.finish();
+    }
+    Statement q(db, "SELECT k, typeof(n), n, s IS NULL, coalesce(s, '') FROM t ORDER BY k");
+    int i = 0;
+    while (q.step()) {
+      const std::string k = "k" + std::to_string(1000 + i);
+      CHECK(q.text(0) == k);
+      CHECK(q.text(1) == (i % 5 == 0 ? "text" : "integer"));
+      CHECK(q.text(2) == (i % 5 == 0 ? "12x" : std::to_string(i * 7)));
+      CHECK(q.integer(3) == (i % 3 == 0 ? 1 : 0));
+      CHECK(q.text(4) == (i % 3 == 2 ? k : ""));
+      ++i;
+    }
+    CHECK(i == count);
+  }
+  // A repeated key in a full batch or among the rows after it: the insert fails with SQLite's
+  // own message, and the transaction it was in keeps none of its rows.
+  for (const int repeated_at : {10, 70}) {
+    CAPTURE(repeated_at);
+    db.exec("DELETE FROM t");
+    {
+      Transaction tx(db);
+      BulkInsert ins(db, "t", {"k", "n", "s"});
+      const auto insert_all = [&] {
+        for (int i = 0; i < 100; ++i) {
+          const std::string k = "k" + std::to_string(i == repeated_at ? 3 : i);
+          ins.add({k, "1", std::nullopt});
+        }
+        ins.finish();
+      };
+      CHECK_THROWS_WITH_AS(insert_all(), doctest::Contains("UNIQUE constraint failed"), StoreError);
+    }
+    Statement count(db, "SELECT count(*) FROM t");
+    REQUIRE(count.step());
+    CHECK(count.integer(0) == 0);
+  }
+}
