@@ -34,7 +34,8 @@ class AddedKeys {
     // The future's destructor waits for the thread, which uses this object.
   }
 
-  // The keys of adds[i]. REQUIRES: asked in order, i = 0, 1, ... Rethrows what the thread threw.
+  // The keys of adds[i], waiting for the thread to reach it (asked in order, as the rows are
+  // written, the thread is mostly ahead). Rethrows what the thread threw.
   const StoredKeys& at(std::size_t i) {
     if (!worker_.valid()) {
       compute(i);
@@ -49,7 +50,9 @@ class AddedKeys {
   }
 
  private:
+  // Below this, the keys take a few milliseconds (~0.15 us a student): not worth a thread.
   static constexpr std::size_t kThreadFrom = 20000;
+  // Progress is published this often: a wake-up a few dozen microseconds, not one a student.
   static constexpr std::size_t kPublishEvery = 512;
   static constexpr std::size_t kFailed = static_cast<std::size_t>(-1);
 

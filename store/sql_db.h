@@ -60,8 +60,10 @@ class StatementBackend {
   virtual bool is_null(int column) const = 0;
 };
 
-// Rows added to one table in bulk (COPY ... FROM STDIN on PostgreSQL). While it is open, the
-// connection runs nothing else.
+// Rows added to one table in bulk (COPY ... FROM STDIN on PostgreSQL; batches of multi-row
+// INSERTs on SQLite). While it is open, the connection runs nothing else. Rows are written by
+// finish() at the latest: destroyed without it (after an exception), some rows may be written and
+// some not, so the transaction it is in must be rolled back, as Transaction does.
 class BulkInsertBackend {
  public:
   virtual ~BulkInsertBackend() = default;

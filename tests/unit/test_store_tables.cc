@@ -269,6 +269,8 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
 
 // --- The shared store only ---
 
+// --- SQLite only ---
+
 TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batches and after them") {
   TempDir dir;
   SqliteDb db((dir.path() / "bulk.db").string());
@@ -282,7 +284,7 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
       std::string k, n;
       for (int i = 0; i < count; ++i) {
         k = "k" + std::to_string(1000 + i);
-        n = i % 5 == 0 ? "12x" : std::to_string(i * 7);  // not an integer: kept as text
+        n = i % 5 == 0 ? "12x" : std::to_string(i * 7);  // not an integer: stored as text
         std::optional<std::string_view> s;               // NULL, empty, or text
         if (i % 3 == 1) s = std::string_view();
         if (i % 3 == 2) s = k;
@@ -326,4 +328,8 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
     REQUIRE(count.step());
     CHECK(count.integer(0) == 0);
   }
+  // A row of another width is refused, not shifted into the wrong columns.
+  BulkInsert ins(db, "t", {"k", "n", "s"});
+  CHECK_THROWS_WITH_AS(ins.add({"k1", "1"}), doctest::Contains("a row of 2 values for the 3"),
+                       StoreError);
 }
