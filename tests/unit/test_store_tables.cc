@@ -275,15 +275,16 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
   TempDir dir;
   SqliteDb db((dir.path() / "bulk.db").string());
   db.exec("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, s TEXT) WITHOUT ROWID");
-  // Around the batch of 64 rows: none, one, one short, one full, one over, several and a part.
-  for (const int count : {0, 1, 63, 64, 65, 200}) {
+  // Around the batch of 64 rows: none, one, one short, one full, one over, several and a part;
+  // then past the 16 batches after which a thread sends them, 128 at a time (twice, and a part).
+  for (const int count : {0, 1, 63, 64, 65, 200, 64 * (16 + 128 + 128) + 37}) {
     CAPTURE(count);
     db.exec("DELETE FROM t");
     {
       BulkInsert ins(db, "t", {"k", "n", "s"});
       std::string k, n;
       for (int i = 0; i < count; ++i) {
-        k = "k" + std::to_string(1000 + i);
+        k = "k" + std::to_string(100000 + i);
         n = i % 5 == 0 ? "12x" : std::to_string(i * 7);  // not an integer: stored as text
         std::optional<std::string_view> s;               // NULL, empty, or text
         if (i % 3 == 1) s = std::string_view();
@@ -297,7 +298,7 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
     Statement q(db, "SELECT k, typeof(n), n, s IS NULL, coalesce(s, '') FROM t ORDER BY k");
     int i = 0;
     while (q.step()) {
-      const std::string k = "k" + std::to_string(1000 + i);
+      const std::string k = "k" + std::to_string(100000 + i);
       CHECK(q.text(0) == k);
       CHECK(q.text(1) == (i % 5 == 0 ? "text" : "integer"));
       CHECK(q.text(2) == (i % 5 == 0 ? "12x" : std::to_string(i * 7)));
@@ -307,16 +308,18 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
     }
     CHECK(i == count);
   }
-  // A repeated key in a full batch or among the rows after it: the insert fails with SQLite's
-  // own message, and the transaction it was in keeps none of its rows.
-  for (const int repeated_at : {10, 70}) {
+  // A repeated key in a full batch, among the rows after it, or in a batch the thread sends:
+  // the insert fails with SQLite's own message, and the transaction keeps none of its rows.
+  for (const int repeated_at : {10, 70, 5000}) {
     CAPTURE(repeated_at);
     db.exec("DELETE FROM t");
     {
       Transaction tx(db);
       BulkInsert ins(db, "t", {"k", "n", "s"});
       const auto insert_all = [&] {
-        for (int i = 0; i < 100; ++i) {
+        // Row 5,000 is in the thread's first 128 batches (rows 1,088 to 9,279).
+        const int rows = repeated_at < 1000 ? 100 : 64 * (17 + 128) + 10;
+        for (int i = 0; i < rows; ++i) {
           const std::string k = "k" + std::to_string(i == repeated_at ? 3 : i);
           ins.add({k, "1", std::nullopt});
         }
