@@ -61,9 +61,11 @@ class StatementBackend {
 };
 
 // Rows added to one table in bulk (COPY ... FROM STDIN on PostgreSQL; batches of multi-row
-// INSERTs on SQLite). While it is open, the connection runs nothing else. Rows are written by
-// finish() at the latest: destroyed without it (after an exception), some rows may be written and
-// some not, so the transaction it is in must be rolled back, as Transaction does.
+// INSERTs on SQLite, sent by a thread of the insert for many rows). From the first add() until
+// finish() returns or the insert is destroyed, the connection runs nothing else, even after add()
+// threw. Rows are written by finish() at the latest: destroyed without it (after an exception),
+// some rows may be written and some not, and a failure not yet thrown is dropped, so the
+// transaction it is in must be rolled back, as Transaction does.
 class BulkInsertBackend {
  public:
   virtual ~BulkInsertBackend() = default;

@@ -88,8 +88,8 @@ class SqliteStatement final : public StatementBackend {
   std::string sql_;
 };
 
-// One thread that sends a full batch while the caller fills the next. The connection is used by
-// one thread at a time: the caller hands a batch over only once the one before is sent.
+// One thread that sends a group of batches while the caller fills the next. The connection is
+// used by one thread at a time: the caller hands a group over only once the one before is sent.
 class BatchSender {
  public:
   // Throws std::system_error when no thread can be had.
@@ -131,11 +131,10 @@ class BatchSender {
     for (;;) {
       changed_.wait(lock, [this] { return stopping_ || job_; });
       if (!job_) return;  // stopping, nothing in hand
-      std::function<void()> job = job_;
       lock.unlock();
       std::exception_ptr failure;
       try {
-        job();
+        job_();  // only start() sets job_, and only once it is empty again
       } catch (...) {
         failure = std::current_exception();
       }
@@ -159,9 +158,8 @@ class BatchSender {
 // B-tree's last page without a descent from the root, and the statement's set-up and tear-down
 // are paid once a batch instead of once a row. The batch's values are copied into one buffer and
 // bound without a further copy when the batch is full; the rows left at finish() go one by one
-// through a single-row INSERT. From the 17th batch, a thread sends the batches, 128 at a time,
-// while the caller prepares and copies the next rows: a million rows then cost about SQLite's
-// time, not SQLite's plus the caller's.
+// through a single-row INSERT. After 16 batches, a thread sends them (the 17th alone, then 128 at
+// a time) while the caller prepares and copies the next rows, so that the two overlap.
 class SqliteBulkInsert : public BulkInsertBackend {
  public:
   SqliteBulkInsert(SqliteDb& db, const std::string& table, const std::vector<std::string>& columns)
@@ -187,6 +185,7 @@ class SqliteBulkInsert : public BulkInsertBackend {
   void add(const std::vector<std::optional<std::string_view>>& row) override {
     // A row of another width would shift every later value into the wrong column.
     if (row.size() != columns_.size()) {
+      if (sender_) sender_->wait();  // the connection is free again before the caller goes on
       throw StoreError("roster store: a row of " + std::to_string(row.size()) + " values for the " +
                        std::to_string(columns_.size()) + " columns of " + table_ +
                        "; nothing was committed.");
@@ -239,8 +238,8 @@ class SqliteBulkInsert : public BulkInsertBackend {
   // changes are not worth a thread.
   static constexpr std::size_t kSenderAfter = 16;
   // Batches handed to the sender at a time: a wake-up of the other thread costs tens of
-  // microseconds on a virtual machine, a batch about as much to send (8,192 rows of 18 values
-  // are ~5 MB in hand).
+  // microseconds on a virtual machine, a batch about as much to send. Two groups are in hand,
+  // one filling and one sending: at 18 values a row, ~10 MB.
   static constexpr std::size_t kHandOver = 128;
 
   struct Value {
@@ -298,7 +297,8 @@ class SqliteBulkInsert : public BulkInsertBackend {
 
   // Sends the rows added, a whole number of batches: itself, or through the sender.
   void hand_over() {
-    if (!sender_ && ++batches_sent_ > kSenderAfter && !no_sender_) {
+    // A SQLite built without thread support is never used from a second thread.
+    if (!sender_ && ++batches_sent_ > kSenderAfter && !no_sender_ && sqlite3_threadsafe() != 0) {
       try {
         sender_ = std::make_unique<BatchSender>();
       } catch (const std::system_error&) {
@@ -306,8 +306,14 @@ class SqliteBulkInsert : public BulkInsertBackend {
       }
     }
     if (sender_) {
-      // The batch before is sent first (its failure thrown here), so sending_ is free.
-      sender_->wait();
+      // The group before is sent first (its failure thrown here, the rows in hand dropped), so
+      // sending_ is free.
+      try {
+        sender_->wait();
+      } catch (...) {
+        filling_.clear();
+        throw;
+      }
       std::swap(filling_, sending_);
       filling_.clear();
       sender_->start([this] { send(sending_); });

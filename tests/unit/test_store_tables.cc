@@ -276,8 +276,9 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
   SqliteDb db((dir.path() / "bulk.db").string());
   db.exec("CREATE TABLE t (k TEXT PRIMARY KEY, n INTEGER, s TEXT) WITHOUT ROWID");
   // Around the batch of 64 rows: none, one, one short, one full, one over, several and a part;
-  // then past the 16 batches after which a thread sends them, 128 at a time (twice, and a part).
-  for (const int count : {0, 1, 63, 64, 65, 200, 64 * (16 + 128 + 128) + 37}) {
+  // then past the 16 batches after which a thread sends them: the 17th alone, two groups of 128,
+  // and a part.
+  for (const int count : {0, 1, 63, 64, 65, 200, 64 * (17 + 128 + 128) + 37}) {
     CAPTURE(count);
     db.exec("DELETE FROM t");
     {
@@ -308,16 +309,19 @@ TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batche
     }
     CHECK(i == count);
   }
-  // A repeated key in a full batch, among the rows after it, or in a batch the thread sends:
-  // the insert fails with SQLite's own message, and the transaction keeps none of its rows.
-  for (const int repeated_at : {10, 70, 5000}) {
+  // A repeated key in a full batch, among the rows after it, or in a batch the thread sends
+  // (thrown at the next hand-over, from add(), or at finish()): the insert fails with SQLite's
+  // own message, and the transaction keeps none of its rows.
+  for (const int repeated_at : {10, 70, 1050, 5000}) {
     CAPTURE(repeated_at);
     db.exec("DELETE FROM t");
     {
       Transaction tx(db);
       BulkInsert ins(db, "t", {"k", "n", "s"});
       const auto insert_all = [&] {
-        // Row 5,000 is in the thread's first 128 batches (rows 1,088 to 9,279).
+        // Row 1,050 is in the thread's first batch (the 17th: rows 1,024 to 1,087), found when the
+        // next group is handed over (at row 9,279); row 5,000 in its first group of 128 (rows
+        // 1,088 to 9,279), found at finish().
         const int rows = repeated_at < 1000 ? 100 : 64 * (17 + 128) + 10;
         for (int i = 0; i < rows; ++i) {
           const std::string k = "k" + std::to_string(i == repeated_at ? 3 : i);
