@@ -77,7 +77,6 @@ class SqliteStatement final : public StatementBackend {
   }
 
  private:
- private:
   // A bind's result: checked here, so that a bulk insert's many binds cost no call each.
   void bound(int rc) const {
     if (rc != SQLITE_OK) db_.check(rc, "binding");
@@ -194,7 +193,7 @@ class SqliteBulkInsert : public BulkInsertBackend {
       Value v;
       if (row[i]) {
         const std::string_view text = *row[i];
-        if (i < integer_.size() && integer_[i] && !text.empty()) {
+        if (integer_[i] && !text.empty()) {
           const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v.number);
           if (ec == std::errc() && end == text.data() + text.size()) v.kind = Value::integer;
         }
@@ -257,7 +256,7 @@ class SqliteBulkInsert : public BulkInsertBackend {
   };
 
   // Binds one row of `batch`, whose first value is values[at], as row `row` of `stmt`.
-  void bind_row(SqliteStatement& stmt, const Batch& batch, std::size_t at, std::size_t row) {
+  void bind_row(SqliteStatement& stmt, const Batch& batch, std::size_t at, std::size_t row) const {
     const std::size_t n = columns_.size();
     for (std::size_t i = 0; i < n; ++i) {
       const Value& v = batch.values[at + i];
