@@ -1,6 +1,7 @@
 #include "core/person_name.h"
 
 #include <cstdint>
+#include <string>
 
 namespace rosterd {
 namespace {
@@ -25,6 +26,15 @@ constexpr const char* kLatin[] = {
 
 static_assert(sizeof kLatin / sizeof kLatin[0] == 0x180 - 0xC0);
 
+// Each base is at most two letters, for a code point of two bytes: append_folded_name relies on
+// a fold never being longer than what it folds.
+constexpr bool bases_fit() {
+  for (const char* base : kLatin)
+    if (std::char_traits<char>::length(base) > 2) return false;
+  return true;
+}
+static_assert(bases_fit());
+
 }  // namespace
 
 std::string fold_name(std::string_view s) {
@@ -35,11 +45,20 @@ std::string fold_name(std::string_view s) {
 }
 
 void append_folded_name(std::string& out, std::string_view s) {
+  // Written through a pointer into room made first: a fold is never longer than what it folds
+  // (a letter of one byte gives at most one, of two bytes at most two, and other scripts are
+  // copied), and this runs for the names of every row of a file.
+  const std::size_t base = out.size();
+  out.resize(base + s.size());
+  char* w = out.data() + base;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (c >= 'A' && c <= 'Z') out.push_back(static_cast<char>(c - 'A' + 'a'));
-      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out.push_back(static_cast<char>(c));
+      if (c >= 'A' && c <= 'Z') {
+        *w++ = static_cast<char>(c - 'A' + 'a');
+      } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        *w++ = static_cast<char>(c);
+      }
       ++i;
       continue;
     }
@@ -59,17 +78,20 @@ void append_folded_name(std::string& out, std::string_view s) {
       continue;
     }
     if (cp >= 0xC0 && cp <= 0x17F) {
-      out += kLatin[cp - 0xC0];
+      for (const char* base_letter = kLatin[cp - 0xC0]; *base_letter != '\0'; ++base_letter)
+        *w++ = *base_letter;
     } else if (cp < 0xC0 || (cp >= 0x300 && cp <= 0x36F) || (cp >= 0x2000 && cp <= 0x206F)) {
       // Latin-1 punctuation and symbols (no-break space...), combining accents (a decomposed
       // "é"), general punctuation (’ ‐ – and the typographic spaces): they do not count.
     } else {
       // Another script's letter (Vietnamese ạ, Greek, Cyrillic, CJK...): kept as written, so
       // that names that differ in it stay different.
-      out.append(s.substr(i, len));
+      for (std::size_t k = 0; k < len; ++k)
+        *w++ = s[i + k];
     }
     i += len;
   }
+  out.resize(static_cast<std::size_t>(w - out.data()));
 }
 
 }  // namespace rosterd

@@ -18,12 +18,17 @@
 namespace rosterd {
 namespace {
 
-// Control characters (tab excepted): an ID holding one is stored in its display-safe form.
-constexpr std::string_view kControlBytes{
-    "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
-    "\x18\x19"
-    "\x1a\x1b\x1c\x1d\x1e\x1f\x7f",
-    32};
+// Whether `s` is printable ASCII (a tab allowed): such an ID, campus or local ID is kept as
+// written; any other is stored in its display-safe form, or not at all. One pass over the bytes:
+// it runs for three fields of every row.
+bool plain_ascii(std::string_view s) {
+  bool other = false;
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    other |= (b < 0x20 && b != '\t') || b >= 0x7F;
+  }
+  return !other;
+}
 
 // A row's key hash, for finding repeated state IDs without a live hash table. Packed to 12
 // bytes: a 3M-row check keeps three lists of them.
@@ -62,7 +67,7 @@ class CheckSink : public RowSink {
       // needs).
       StudentValues only_id{};
       const std::string_view capped = id.substr(0, RowChecker::kMaxFieldBytes);
-      if (is_ascii(capped) && capped.find_first_of(kControlBytes) == std::string_view::npos) {
+      if (plain_ascii(capped)) {
         only_id[field_index(Field::state_id)] = capped;
       } else {
         safe_id_ = display_safe(capped);
@@ -73,15 +78,13 @@ class CheckSink : public RowSink {
       const std::string_view checked = normalized_.values[field_index(Field::campus)];
       const std::string_view campus =
           accepted || !checked.empty() ? checked : row.values[field_index(Field::campus)];
-      if (campus.size() <= 64 && is_ascii(campus) &&
-          campus.find_first_of(kControlBytes) == std::string_view::npos) {
+      if (campus.size() <= 64 && plain_ascii(campus)) {
         only_id[field_index(Field::campus)] = campus;
       }
       // And the local ID as written (the same rules), so that a QA report can name the row in
       // the district's own numbers.
       const std::string_view local = row.values[field_index(Field::local_id)];
-      if (local.size() <= 64 && is_ascii(local) &&
-          local.find_first_of(kControlBytes) == std::string_view::npos) {
+      if (local.size() <= 64 && plain_ascii(local)) {
         only_id[field_index(Field::local_id)] = local;
       }
       at = students.append(only_id, row.line);

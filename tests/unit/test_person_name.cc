@@ -24,3 +24,19 @@ TEST_CASE("names fold case, accents, blanks, hyphens and apostrophes") {
   CHECK(fold_name("Hả") != fold_name("Hạ"));
   CHECK(fold_name("Пётр") == "Пётр");
 }
+
+TEST_CASE("a folded name is appended after what the key holds, and only its own bytes") {
+  std::string key = "lee\x1f";
+  append_folded_name(key, "Æsa-Strauß \xF0\x9F\x98\x80 \xC3");  // an emoji kept, a cut byte dropped
+  CHECK(key ==
+        "lee\x1f"
+        "aesastrauss\xF0\x9F\x98\x80");
+  append_folded_name(key, "");
+  CHECK(key ==
+        "lee\x1f"
+        "aesastrauss\xF0\x9F\x98\x80");
+  append_folded_name(key, "-- ");  // nothing to keep: the key is as it was
+  CHECK(key ==
+        "lee\x1f"
+        "aesastrauss\xF0\x9F\x98\x80");
+}

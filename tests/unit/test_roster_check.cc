@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/utf8.h"
 #include "tests/support/roster_generator.h"
 #include "tests/support/temp_dir.h"
 #include "validators/roster_check.h"
@@ -195,4 +196,39 @@ TEST_CASE("a repeated student's warnings are told once; opted out or out of scop
   CHECK(r.rows_out_of_scope == 1);
   CHECK(r.rows_opted_out == 2);
   CHECK(r.by_code[static_cast<std::size_t>(DiscrepancyCode::duplicate_id)] == 0);
+}
+
+TEST_CASE("a rejected row keeps its IDs and campus as written only when they are printable") {
+  // Each row is rejected (no first name), so it is kept by its state ID, local ID and campus.
+  const CheckResult r =
+      testing::check_text(kHeader +
+                          "1\t1|L\t1|||Lee|2016-01-01|05|C\tD||A||\n"
+                          "2\x7f|L\x7f|||Li|2016-01-01|05|1\x7f||A||\n"
+                          "3\x01|L\x1f|||Wu|2016-01-01|05|\x01||A||\n"
+                          "4~|L~|||Xu|2016-01-01|05|~1||A||\n"
+                          "5\xc3\xa9|L\xc3\xa9|||Yu|2016-01-01|05|\xc3\xa9||A||\n");
+  REQUIRE(r.students.size() == 5);
+  const auto kept = [&](StudentTable::Index i, Field f) {
+    return std::string(r.students.get(i, f));
+  };
+  for (StudentTable::Index i = 0; i < 5; ++i)
+    CHECK(r.students.rejected(i));
+  // A tab and '~' are printable enough: as written.
+  CHECK(kept(0, Field::state_id) == "1\t1");
+  CHECK(kept(0, Field::local_id) == "L\t1");
+  CHECK(kept(0, Field::campus) == "C\tD");
+  CHECK(kept(3, Field::state_id) == "4~");
+  CHECK(kept(3, Field::local_id) == "L~");
+  CHECK(kept(3, Field::campus) == "~1");
+  // DEL, another control byte or a byte above ASCII: the ID in its display-safe form, the
+  // local ID and campus not at all.
+  CHECK(kept(1, Field::state_id) == display_safe("2\x7f"));
+  CHECK(kept(1, Field::state_id) != "2\x7f");
+  CHECK(kept(2, Field::state_id) == display_safe("3\x01"));
+  CHECK(kept(2, Field::state_id) != "3\x01");
+  CHECK(kept(4, Field::state_id) == display_safe("5\xc3\xa9"));
+  for (StudentTable::Index i : {1u, 2u, 4u}) {
+    CHECK(kept(i, Field::local_id).empty());
+    CHECK(kept(i, Field::campus).empty());
+  }
 }
