@@ -22,12 +22,17 @@ namespace {
 // written; any other is stored in its display-safe form, or not at all. One pass over the bytes:
 // it runs for three fields of every row.
 bool plain_ascii(std::string_view s) {
-  bool other = false;
-  for (const char c : s) {
-    const auto b = static_cast<unsigned char>(c);
-    other |= (b < 0x20 && b != '\t') || b >= 0x7F;
-  }
-  return !other;
+  static constexpr auto kPlain = [] {
+    std::array<bool, 256> plain{};
+    for (int b = 0x20; b < 0x7F; ++b)
+      plain[static_cast<std::size_t>(b)] = true;
+    plain['\t'] = true;
+    return plain;
+  }();
+  bool all = true;
+  for (const char c : s)
+    all &= kPlain[static_cast<unsigned char>(c)];
+  return all;
 }
 
 // A row's key hash, for finding repeated state IDs without a live hash table. Packed to 12

@@ -85,13 +85,14 @@ int RowChecker::typical_age(std::string_view grade) const {
     const auto it = options_.grade_ages.find(grade);
     return it == options_.grade_ages.end() ? -1 : it->second;
   }
-  if (iequals(grade, "PK") || iequals(grade, "PREK") || iequals(grade, "PK4")) return 4;
-  if (iequals(grade, "K") || iequals(grade, "KG") || iequals(grade, "KF") || grade == "00")
-    return 5;
+  // Digits first: most rows are of grades 1 to 12.
   if (all_digits(grade) && grade.size() <= 2) {
     const int n = grade.size() == 1 ? grade[0] - '0' : (grade[0] - '0') * 10 + (grade[1] - '0');
     if (n >= 1 && n <= 12) return 5 + n;
+    return grade == "00" ? 5 : -1;
   }
+  if (iequals(grade, "PK") || iequals(grade, "PREK") || iequals(grade, "PK4")) return 4;
+  if (iequals(grade, "K") || iequals(grade, "KG") || iequals(grade, "KF")) return 5;
   return -1;
 }
 
@@ -131,9 +132,12 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
     }
   }
 
-  std::array<std::pair<std::size_t, std::size_t>, kFieldCount> spans{};
+  // Offsets into a row's text fit 32 bits (a value longer than kMaxFieldBytes is never put):
+  // half the stores to clear for each row.
+  std::array<std::pair<std::uint32_t, std::uint32_t>, kFieldCount> spans{};
   const auto put = [&](Field f, std::string_view v) {
-    spans[field_index(f)] = {out.text.size(), v.size()};
+    spans[field_index(f)] = {static_cast<std::uint32_t>(out.text.size()),
+                             static_cast<std::uint32_t>(v.size())};
     out.text.append(v);
   };
   std::optional<CivilDate> birth;
@@ -238,12 +242,13 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
         if (!ok) break;
         std::sort(codes, codes + n);
         n = static_cast<std::size_t>(std::unique(codes, codes + n) - codes);
-        spans[field_index(f)].first = out.text.size();
+        spans[field_index(f)].first = static_cast<std::uint32_t>(out.text.size());
         for (std::size_t i = 0; i < n; ++i) {
           if (i != 0) out.text += ';';
           out.text.append(codes[i]);
         }
-        spans[field_index(f)].second = out.text.size() - spans[field_index(f)].first;
+        spans[field_index(f)].second =
+            static_cast<std::uint32_t>(out.text.size() - spans[field_index(f)].first);
         break;
       }
       case Field::status: {

@@ -217,3 +217,31 @@ TEST_CASE_FIXTURE(Fixture, "the age reference date is the latest school-year sta
   CHECK(RowChecker(format, options, reference, {2026, 9, 1}).age_reference_date() ==
         CivilDate{2026, 9, 1});
 }
+
+TEST_CASE_FIXTURE(Fixture, "built-in grade ages: PK is 4, K and 00 are 5, 1 to 12 are 6 to 17") {
+  // Without a grade table, grades are taken as written; the age on 2026-09-01 is compared with
+  // the grade's usual age (give or take one year), or with school age (3 to 21) for another.
+  reference.grades.reset();
+  const auto detail = [&](const char* grade, const char* birth) {
+    auto v = good();
+    v[field_index(Field::grade)] = grade;
+    v[field_index(Field::birth_date)] = birth;
+    const Outcome o = check(v);
+    return o.problems.empty() ? std::string("plausible") : o.problems[0].detail;
+  };
+  CHECK(detail("PK", "2022-03-01") == "plausible");  // 4
+  CHECK(detail("prek", "2022-03-01") == "plausible");
+  CHECK(detail("K", "2021-03-01") == "plausible");  // 5
+  CHECK(detail("00", "2021-03-01") == "plausible");
+  CHECK(detail("kg", "2021-03-01") == "plausible");
+  CHECK(detail("1", "2020-03-01") == "plausible");   // 6
+  CHECK(detail("12", "2009-03-01") == "plausible");  // 17
+  CHECK(detail("K", "2018-03-01").find("grade K students are usually 5") != std::string::npos);
+  CHECK(detail("00", "2018-03-01").find("grade 00 students are usually 5") != std::string::npos);
+  CHECK(detail("12", "2016-03-01").find("grade 12 students are usually 17") != std::string::npos);
+  // Not a grade with a usual age: only school age counts.
+  CHECK(detail("0", "2018-03-01") == "plausible");
+  CHECK(detail("13", "2018-03-01") == "plausible");
+  CHECK(detail("13", "2024-03-01") == "age 2 on 2026-09-01, outside school age (3 to 21)");
+  CHECK(detail("0", "2024-03-01") == "age 2 on 2026-09-01, outside school age (3 to 21)");
+}
