@@ -4,6 +4,7 @@
 // long-lived tables: inputs here are one file's IDs, rebuilt per run.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -32,8 +33,29 @@ inline std::uint64_t hash_bytes(std::string_view s) {
     n -= 8;
   }
   if (n != 0) {
+    // The last 1 to 7 bytes as memcpy(&w, p, n) places them (stored digests depend on it), in
+    // loads of 4, 2 and 1 bytes: a memcpy of a length known only at run time is a call.
     std::uint64_t w = 0;
-    std::memcpy(&w, p, n);
+    if constexpr (std::endian::native == std::endian::little) {
+      unsigned shift = 0;
+      if (n & 4) {
+        std::uint32_t x;
+        std::memcpy(&x, p, 4);
+        w = x;
+        p += 4;
+        shift = 32;
+      }
+      if (n & 2) {
+        std::uint16_t x;
+        std::memcpy(&x, p, 2);
+        w |= static_cast<std::uint64_t>(x) << shift;
+        p += 2;
+        shift += 16;
+      }
+      if (n & 1) w |= static_cast<std::uint64_t>(static_cast<unsigned char>(*p)) << shift;
+    } else {
+      std::memcpy(&w, p, n);
+    }
     h = (h ^ w) * 0x94d049bb133111ebULL;
   }
   return hash_mix(h);

@@ -9,8 +9,17 @@
 
 namespace rosterd {
 
-// Removes surrounding blanks (spaces and tabs): roster values are compared trimmed.
-std::string_view trim(std::string_view s);
+// Removes surrounding blanks (spaces and tabs): roster values are compared trimmed. Inline: it
+// runs for every field of every row.
+inline std::string_view trim(std::string_view s) {
+  std::size_t b = 0;
+  std::size_t e = s.size();
+  while (b < e && (s[b] == ' ' || s[b] == '\t'))
+    ++b;
+  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+    --e;
+  return s.substr(b, e - b);
+}
 
 // ASCII-only case folding; header names and config words are ASCII.
 bool iequals(std::string_view a, std::string_view b);
