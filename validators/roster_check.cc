@@ -281,6 +281,12 @@ void flag_same_person(CheckResult& result, std::vector<KeyHash>& persons) {
       while (persons[j].hash == persons[i].hash)
         ++j;
     }
+    if (j - i == 1) {
+      // A person of one row, as nearly all are: not looked up in the table, whose rows are in
+      // file order and these in hash order (a cache miss each).
+      i = j;
+      continue;
+    }
     group.clear();
     for (std::size_t k = i; k < j; ++k) {
       if (!t.rejected(persons[k].row)) group.push_back(persons[k].row);
