@@ -24,24 +24,25 @@ enum class ChangeKind : std::uint8_t { added, updated, deactivated, reactivated,
 std::string_view change_kind_name(ChangeKind kind);
 std::optional<ChangeKind> change_kind_from_name(std::string_view name);
 
-// One student the plan changes. `before` is empty for an added student.
+// One student the plan changes. `before` is empty for an added student. Its members are
+// ordered largest first, so that nothing is padding: a first load holds a million of them.
 struct Change {
-  ChangeKind kind = ChangeKind::added;
   std::string state_id;
   std::optional<std::vector<std::string>> before;  // kFieldCount values
+  // An addition linked to a student the platform had before go-live (import-existing).
+  std::string platform_id;
   // The values after the change (kFieldCount, Field order): a row of the checked file's table
   // (which must outlive the change), or a copy in `owned_after`. A plan of a million additions
   // must not copy a million rows; read them with after(i).
-  bool has_after = false;
   const StudentTable* after_table = nullptr;
-  StudentTable::Index after_row = 0;
   std::shared_ptr<const std::vector<std::string>> owned_after;
-  // Bit i set: field i differs between before and after.
-  std::uint16_t changed_fields = 0;
+  StudentTable::Index after_row = 0;
   // The file line the new values came from (0 for a student absent from the file).
   std::uint32_t line = 0;
-  // An addition linked to a student the platform had before go-live (import-existing).
-  std::string platform_id;
+  // Bit i set: field i differs between before and after.
+  std::uint16_t changed_fields = 0;
+  ChangeKind kind = ChangeKind::added;
+  bool has_after = false;  // after_table or owned_after holds the values after the change
   // A deactivation because the student's row fell out of the feed's scope, not a withdrawal.
   bool left_scope = false;
 
