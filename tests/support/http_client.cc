@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <boost/asio/connect.hpp>
@@ -10,6 +11,7 @@
 #include <boost/beast/http.hpp>
 
 #include <cctype>
+#include <chrono>
 #include <stdexcept>
 
 namespace rosterd::testing {
@@ -92,6 +94,24 @@ HeldConnection::HeldConnection(int port, const std::string& bytes) {
 
 HeldConnection::~HeldConnection() {
   ::close(fd_);
+}
+
+std::string HeldConnection::answer_head(int timeout_ms) {
+  std::string out;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (out.find("\r\n\r\n") == std::string::npos) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) break;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    char buf[4096];
+    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) break;  // closed (or reset) by the server
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
 }
 
 std::string form_body(const std::vector<std::pair<std::string, std::string>>& fields) {

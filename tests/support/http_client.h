@@ -33,6 +33,9 @@ class HeldConnection {
  public:
   HeldConnection(int port, const std::string& bytes);
   ~HeldConnection();
+  // What the server sent back, up to the end of a response's head (or until it closed the
+  // connection, or `timeout_ms` passed): empty when it closed the connection unanswered.
+  std::string answer_head(int timeout_ms);
   HeldConnection(const HeldConnection&) = delete;
   HeldConnection& operator=(const HeldConnection&) = delete;
 
