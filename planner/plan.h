@@ -25,7 +25,7 @@ std::string_view change_kind_name(ChangeKind kind);
 std::optional<ChangeKind> change_kind_from_name(std::string_view name);
 
 // One student the plan changes. `before` is empty for an added student. Its members are
-// ordered largest first, so that nothing is padding: a first load holds a million of them.
+// ordered so that only its last 3 bytes are padding: a first load holds a million of them.
 struct Change {
   std::string state_id;
   std::optional<std::vector<std::string>> before;  // kFieldCount values

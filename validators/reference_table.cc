@@ -13,6 +13,12 @@ ReferenceTable ReferenceTable::load(const std::filesystem::path& path) {
   ReferenceTable table;
   table.source_ = path.string();
   for (CodePair& p : read_code_pairs(path)) {
+    if (p.first.size() > kMaxCodeBytes) {
+      throw ConfigError(path.string() + ":" + std::to_string(p.line) + ": the code \"" +
+                        p.first.substr(0, 40) + "...\" is " + std::to_string(p.first.size()) +
+                        " bytes long; a platform code is at most " + std::to_string(kMaxCodeBytes) +
+                        ". Shorten it.");
+    }
     if (table.contains(p.first)) {
       throw ConfigError(path.string() + ":" + std::to_string(p.line) + ": code \"" + p.first +
                         "\" is listed twice. Keep one line per code.");

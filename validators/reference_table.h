@@ -14,8 +14,13 @@ class ReferenceTable {
  public:
   ReferenceTable() = default;
 
-  // Reads a `Code|Name` file (header row first). Throws ConfigError for a bad file or a code
-  // listed twice.
+  // The longest code a table may list. A student's row keeps up to 32 diagnosis codes, a grade
+  // and a campus beside nine values of at most 4,096 bytes each, and must fit a StudentTable
+  // row (core/student_table.h, kMaxRowBytes).
+  static constexpr std::size_t kMaxCodeBytes = 256;
+
+  // Reads a `Code|Name` file (header row first). Throws ConfigError for a bad file, a code
+  // listed twice or a code longer than kMaxCodeBytes.
   static ReferenceTable load(const std::filesystem::path& path);
 
   void add(std::string code, std::string name);

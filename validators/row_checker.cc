@@ -132,8 +132,8 @@ bool RowChecker::check(const RawRow& row, NormalizedRow& out,
     }
   }
 
-  // Offsets into a row's text fit 32 bits (a value longer than kMaxFieldBytes is never put):
-  // half the stores to clear for each row.
+  // Offsets into a row's text fit 32 bits, half the stores to clear for each row: a value from
+  // the file is at most kMaxFieldBytes, a platform code at most ReferenceTable::kMaxCodeBytes.
   std::array<std::pair<std::uint32_t, std::uint32_t>, kFieldCount> spans{};
   const auto put = [&](Field f, std::string_view v) {
     spans[field_index(f)] = {static_cast<std::uint32_t>(out.text.size()),

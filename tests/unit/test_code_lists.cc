@@ -72,6 +72,15 @@ TEST_CASE("configuration errors name the file and line") {
         }).find("no codes") != std::string::npos);
   CHECK(error_of([&] { ReferenceTable::load(dir / "absent.txt"); }).find("cannot open") !=
         std::string::npos);
+  // The longest code a row can keep 32 of: 256 bytes is taken, 257 is not.
+  const std::string longest(ReferenceTable::kMaxCodeBytes, 'C');
+  CHECK(ReferenceTable::load(write(dir, "long.txt", "Code|Name\nA|x\n" + longest + "|y\n"))
+            .contains(longest));
+  const std::string e2 = error_of([&] {
+    ReferenceTable::load(write(dir, "long2.txt", "Code|Name\nA|x\n" + longest + "C|y\n"));
+  });
+  CHECK(e2.find("long2.txt:3") != std::string::npos);
+  CHECK(e2.find("257 bytes long; a platform code is at most 256") != std::string::npos);
 }
 
 TEST_CASE("a code list whose first line looks like data is warned about at start-up") {

@@ -220,7 +220,8 @@ TEST_CASE_FIXTURE(Fixture, "the age reference date is the latest school-year sta
 
 TEST_CASE_FIXTURE(Fixture, "built-in grade ages: PK is 4, K and 00 are 5, 1 to 12 are 6 to 17") {
   // Without a grade table, grades are taken as written; the age on 2026-09-01 is compared with
-  // the grade's usual age (give or take one year), or with school age (3 to 21) for another.
+  // the grade's usual age (give or take two years, the default), or with school age (3 to 21)
+  // for another.
   reference.grades.reset();
   const auto detail = [&](const char* grade, const char* birth) {
     auto v = good();
