@@ -140,9 +140,10 @@ class CheckSink : public RowSink {
 
 // LSD radix sort on the hash's top 32 bits: rows with equal IDs end up next to each other
 // (equal hashes agree in every bit), and it beats std::sort on 1M entries. Different IDs that
-// share those bits (~100 pairs in 1M) are told apart by comparing the IDs. Three passes of 11
-// bits, not two of 16: a pass's 2,048 counters and write positions stay in the L1 cache, where
-// 65,536 miss on most writes (a third faster at 1M entries); one read counts all three passes.
+// share those bits (~100 pairs in 1M) are told apart by comparing the IDs. Three passes (of 11,
+// 11 and 10 bits), not two of 16: a pass's 2,048 counters and write positions stay in the L1
+// cache, where 65,536 miss on most writes (a third faster at 1M entries); one read counts all
+// three passes.
 // Each pass is stable, so the order is the same as with any other digit width.
 void sort_by_hash(std::vector<KeyHash>& keys) {
   constexpr unsigned kBits = 11;
