@@ -49,6 +49,13 @@ void write_groups(std::ostream& out, const std::array<CodeGroup, kDiscrepancyCod
 }  // namespace
 
 RunReport report_from_check(const std::string& feed, RunState state, const CheckResult& check) {
+  RunReport r = report_from_check_rows(feed, state, check);
+  if (!check.refused()) r.campuses = campus_counts(check, nullptr);
+  return r;
+}
+
+RunReport report_from_check_rows(const std::string& feed, RunState state,
+                                 const CheckResult& check) {
   RunReport r;
   r.feed = feed;
   r.file_name = check.file.name;
@@ -65,7 +72,6 @@ RunReport report_from_check(const std::string& feed, RunState state, const Check
   r.rows_out_of_scope = check.rows_out_of_scope;
   r.rows_opted_out = check.rows_opted_out;
   r.rows_repeated = check.rows_repeated;
-  if (!check.refused()) r.campuses = campus_counts(check, nullptr);
   return r;
 }
 

@@ -93,8 +93,10 @@ struct RunReport {
   std::vector<std::string> next_steps;
 };
 
-// The report of a check: what the file is, what is wrong with it.
+// The report of a check: what the file is, what is wrong with it, and its counts by campus.
 RunReport report_from_check(const std::string& feed, RunState state, const CheckResult& check);
+// The same without the counts by campus, for a caller that has them: counting walks every row.
+RunReport report_from_check_rows(const std::string& feed, RunState state, const CheckResult& check);
 
 // Up to this many example lines per code in the text report.
 inline constexpr std::size_t kExamplesPerCode = 3;
