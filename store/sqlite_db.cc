@@ -15,6 +15,7 @@
 #include <filesystem>
 
 #include "core/dir_access.h"
+#include "store/sqlite_writeback.h"
 
 namespace rosterd {
 namespace {
@@ -356,9 +357,9 @@ class SqliteBulkInsert : public BulkInsertBackend {
 }  // namespace
 
 SqliteDb::SqliteDb(const std::string& path) : path_(path) {
-  const int rc =
-      sqlite3_open_v2(path.c_str(), &db_,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &db_,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 sqlite_writeback_vfs());
   if (rc != SQLITE_OK) {
     const std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);

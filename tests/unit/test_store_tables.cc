@@ -1,10 +1,12 @@
 // The store's tables beside the runs, against each backend: the drop ledger, the outbox, identity
 // decisions, opt-outs, the roster_current view and each feed's committed count.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <thread>
 #include <type_traits>
 
@@ -270,6 +272,47 @@ TEST_CASE_TEMPLATE("store: the count migration counts the students already commi
 // --- The shared store only ---
 
 // --- SQLite only ---
+
+// Open descriptors of this process.
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd"))
+    ++n;
+  return n;
+}
+
+TEST_CASE("store: SQLite writes through the writeback VFS, keep every row and close every file") {
+  TempDir dir;
+  const std::string path = (dir.path() / "writeback.db").string();
+  const std::size_t before = open_descriptors();
+  {
+    SqliteDb db(path);
+    sqlite3_vfs* vfs = nullptr;
+    REQUIRE(sqlite3_file_control(db.handle(), "main", SQLITE_FCNTL_VFS_POINTER, &vfs) == SQLITE_OK);
+    REQUIRE(vfs != nullptr);
+    CHECK(std::string(vfs->zName) == "rosterd-writeback");
+    db.exec("PRAGMA journal_mode=WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+    // ~24 MB in one transaction: the WAL and then the database get several hints each.
+    Transaction tx(db);
+    Statement ins(db, "INSERT INTO t (k, v) VALUES (?, ?)");
+    const std::string value(1000, 'v');
+    for (int i = 0; i < 24000; ++i)
+      ins.bind(1, static_cast<std::int64_t>(i)).bind(2, value + std::to_string(i)).run();
+    tx.commit();
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  }
+  // The database, its WAL and the VFS's own descriptors of both are closed with the connection.
+  CHECK(open_descriptors() == before);
+  SqliteDb again(path);
+  Statement q(again, "SELECT count(*), sum(length(v)), max(v) FROM t");
+  REQUIRE(q.step());
+  CHECK(q.integer(0) == 24000);
+  CHECK(q.integer(1) == 24000 * 1000 + 10 * 1 + 90 * 2 + 900 * 3 + 9000 * 4 + 14000 * 5);
+  CHECK(q.text(2) == std::string(1000, 'v') + "9999");
+  Statement check(again, "PRAGMA integrity_check");
+  REQUIRE(check.step());
+  CHECK(check.text(0) == "ok");
+}
 
 TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batches and after them") {
   TempDir dir;

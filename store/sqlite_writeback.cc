@@ -1,0 +1,190 @@
+#include "store/sqlite_writeback.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <mutex>
+
+namespace rosterd {
+namespace {
+
+// Written bytes after which the kernel is asked to start writing them out: large enough that the
+// hint is a few dozen calls for a first load, small enough that the commit's sync finds little.
+constexpr sqlite3_int64 kWritebackBytes = 8 << 20;
+
+// What SQLite holds for an open file of this VFS. The system VFS's own file follows it in the
+// same allocation (szOsFile is the sum of the two).
+struct WritebackFile {
+  sqlite3_file base;   // first: SQLite's view of the file
+  sqlite3_file* real;  // the system VFS's file, just after this struct
+  int fd;              // a descriptor of our own for the hint; -1: no hint for this file
+  // The range written since the last hint or sync, and how many bytes went into it.
+  sqlite3_int64 from, to, pending;
+};
+
+sqlite3_vfs* system_vfs = nullptr;
+sqlite3_vfs writeback_vfs;
+sqlite3_io_methods writeback_methods;
+
+sqlite3_file* real(sqlite3_file* f) {
+  return reinterpret_cast<WritebackFile*>(f)->real;
+}
+
+int wb_close(sqlite3_file* file) {
+  auto* f = reinterpret_cast<WritebackFile*>(file);
+  const int rc = f->real->pMethods->xClose(f->real);
+  if (f->fd >= 0) ::close(f->fd);
+  f->fd = -1;
+  return rc;
+}
+
+int wb_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
+  return real(f)->pMethods->xRead(real(f), buf, amount, offset);
+}
+
+int wb_write(sqlite3_file* file, const void* buf, int amount, sqlite3_int64 offset) {
+  auto* f = reinterpret_cast<WritebackFile*>(file);
+  const int rc = f->real->pMethods->xWrite(f->real, buf, amount, offset);
+  if (rc != SQLITE_OK || f->fd < 0) return rc;
+  if (f->pending == 0) {
+    f->from = offset;
+    f->to = offset + amount;
+  } else {
+    f->from = std::min(f->from, offset);
+    f->to = std::max(f->to, offset + amount);
+  }
+  f->pending += amount;
+  if (f->pending >= kWritebackBytes) {
+    // A hint: its failure (a file system without it) changes nothing but the timing.
+    ::sync_file_range(f->fd, f->from, f->to - f->from, SYNC_FILE_RANGE_WRITE);
+    f->pending = 0;
+  }
+  return rc;
+}
+
+int wb_truncate(sqlite3_file* f, sqlite3_int64 size) {
+  return real(f)->pMethods->xTruncate(real(f), size);
+}
+
+int wb_sync(sqlite3_file* file, int flags) {
+  auto* f = reinterpret_cast<WritebackFile*>(file);
+  f->pending = 0;  // all of it is on its way to the disk now
+  return f->real->pMethods->xSync(f->real, flags);
+}
+
+int wb_file_size(sqlite3_file* f, sqlite3_int64* size) {
+  return real(f)->pMethods->xFileSize(real(f), size);
+}
+
+int wb_lock(sqlite3_file* f, int level) {
+  return real(f)->pMethods->xLock(real(f), level);
+}
+
+int wb_unlock(sqlite3_file* f, int level) {
+  return real(f)->pMethods->xUnlock(real(f), level);
+}
+
+int wb_check_reserved_lock(sqlite3_file* f, int* out) {
+  return real(f)->pMethods->xCheckReservedLock(real(f), out);
+}
+
+int wb_file_control(sqlite3_file* f, int op, void* arg) {
+  return real(f)->pMethods->xFileControl(real(f), op, arg);
+}
+
+int wb_sector_size(sqlite3_file* f) {
+  return real(f)->pMethods->xSectorSize(real(f));
+}
+
+int wb_device_characteristics(sqlite3_file* f) {
+  return real(f)->pMethods->xDeviceCharacteristics(real(f));
+}
+
+int wb_shm_map(sqlite3_file* f, int region, int size, int extend, void volatile** out) {
+  return real(f)->pMethods->xShmMap(real(f), region, size, extend, out);
+}
+
+int wb_shm_lock(sqlite3_file* f, int offset, int n, int flags) {
+  return real(f)->pMethods->xShmLock(real(f), offset, n, flags);
+}
+
+void wb_shm_barrier(sqlite3_file* f) {
+  real(f)->pMethods->xShmBarrier(real(f));
+}
+
+int wb_shm_unmap(sqlite3_file* f, int delete_flag) {
+  return real(f)->pMethods->xShmUnmap(real(f), delete_flag);
+}
+
+int wb_fetch(sqlite3_file* f, sqlite3_int64 offset, int amount, void** out) {
+  return real(f)->pMethods->xFetch(real(f), offset, amount, out);
+}
+
+int wb_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
+  return real(f)->pMethods->xUnfetch(real(f), offset, page);
+}
+
+int wb_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
+  auto* f = reinterpret_cast<WritebackFile*>(file);
+  f->base.pMethods = nullptr;
+  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
+  f->fd = -1;
+  f->from = f->to = f->pending = 0;
+  const int rc = system_vfs->xOpen(system_vfs, name, f->real, flags, out_flags);
+  // SQLite closes a file whose methods are set, even after a failed open.
+  if (f->real->pMethods == nullptr) return rc;
+  f->base.pMethods = &writeback_methods;
+  // Only the files a commit syncs in bulk: the database and its WAL.
+  if (rc == SQLITE_OK && name != nullptr && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0)
+    f->fd = ::open(name, O_RDONLY | O_CLOEXEC);
+  return rc;
+}
+
+void register_writeback_vfs() {
+  system_vfs = sqlite3_vfs_find("unix");
+  // Its methods of version 3 are all forwarded below; a system VFS without them is used as is.
+  if (system_vfs == nullptr || system_vfs->iVersion < 3) {
+    system_vfs = nullptr;
+    return;
+  }
+  writeback_methods.iVersion = 3;
+  writeback_methods.xClose = wb_close;
+  writeback_methods.xRead = wb_read;
+  writeback_methods.xWrite = wb_write;
+  writeback_methods.xTruncate = wb_truncate;
+  writeback_methods.xSync = wb_sync;
+  writeback_methods.xFileSize = wb_file_size;
+  writeback_methods.xLock = wb_lock;
+  writeback_methods.xUnlock = wb_unlock;
+  writeback_methods.xCheckReservedLock = wb_check_reserved_lock;
+  writeback_methods.xFileControl = wb_file_control;
+  writeback_methods.xSectorSize = wb_sector_size;
+  writeback_methods.xDeviceCharacteristics = wb_device_characteristics;
+  writeback_methods.xShmMap = wb_shm_map;
+  writeback_methods.xShmLock = wb_shm_lock;
+  writeback_methods.xShmBarrier = wb_shm_barrier;
+  writeback_methods.xShmUnmap = wb_shm_unmap;
+  writeback_methods.xFetch = wb_fetch;
+  writeback_methods.xUnfetch = wb_unfetch;
+  // Everything but opening a file is the system VFS's own (with its own app data: the unix VFS
+  // keeps its locking style there).
+  writeback_vfs = *system_vfs;
+  writeback_vfs.iVersion = 3;
+  writeback_vfs.szOsFile = static_cast<int>(sizeof(WritebackFile)) + system_vfs->szOsFile;
+  writeback_vfs.zName = "rosterd-writeback";
+  writeback_vfs.pNext = nullptr;
+  writeback_vfs.xOpen = wb_open;
+  if (sqlite3_vfs_register(&writeback_vfs, 0) != SQLITE_OK) system_vfs = nullptr;
+}
+
+}  // namespace
+
+const char* sqlite_writeback_vfs() {
+  static std::once_flag once;
+  std::call_once(once, register_writeback_vfs);
+  return system_vfs != nullptr ? writeback_vfs.zName : nullptr;
+}
+
+}  // namespace rosterd
