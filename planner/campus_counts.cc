@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <vector>
 
 #include "core/text.h"
 
@@ -17,6 +18,10 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
       it = by.emplace(std::string(campus), CampusCounts{std::string(campus)}).first;
     return it->second;
   };
+  // Each row's campus as the rows were counted: a change whose values are a row of the file
+  // finds it there, without hashing the campus again (a first load has a change a row). A
+  // map's elements stay where they are as it grows.
+  std::vector<CampusCounts*> row_campus;
   // The lines warned, and only warned: a row is warned once, however many warnings it has,
   // and only when it has no error (discrepancies are sorted by line: one pass over each
   // line's group).
@@ -30,8 +35,10 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
     if (warning && !error) warned_lines.push_back(line);
   }
   const StudentTable& t = check.students;
+  if (plan != nullptr) row_campus.resize(t.size());
   for (StudentTable::Index i = 0; i < t.size(); ++i) {
     CampusCounts& c = at(t.get(i, Field::campus));
+    if (plan != nullptr) row_campus[i] = &c;
     ++c.rows;
     if (t.rejected(i)) ++c.rejected;
     if (!warned_lines.empty() &&
@@ -39,14 +46,18 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
       ++c.warned;
   }
   if (plan != nullptr) {
+    const std::size_t campus = field_index(Field::campus);
+    const auto after = [&](const Change& c) -> CampusCounts& {
+      return c.owned_after == nullptr && c.after_table == &t ? *row_campus[c.after_row]
+                                                             : at(c.after(campus));
+    };
     for (const Change& c : plan->changes) {
-      const std::size_t campus = field_index(Field::campus);
       switch (c.kind) {
         case ChangeKind::added:
-          ++at(c.after(campus)).added;
+          ++after(c).added;
           break;
         case ChangeKind::deactivated: {
-          CampusCounts& k = at(c.before ? std::string_view((*c.before)[campus]) : c.after(campus));
+          CampusCounts& k = c.before ? at((*c.before)[campus]) : after(c);
           if (c.left_scope) {
             ++k.left_scope;
           } else {
@@ -58,7 +69,7 @@ std::vector<CampusCounts> campus_counts(const CheckResult& check, const Plan* pl
         case ChangeKind::removed:
           break;  // an opt-out: no values are kept
         default:
-          ++at(c.after(campus)).updated;
+          ++after(c).updated;
           break;
       }
     }

@@ -346,6 +346,8 @@ class Matcher {
 
   // In place: a first load's million changes must not be held twice.
   void rebuild() {
+    // Nothing dropped and nothing added: the plan's changes are as make_plan sorted them.
+    if (rekeys_.empty() && std::find(drop_.begin(), drop_.end(), true) == drop_.end()) return;
     std::size_t kept = 0;
     for (std::size_t i = 0; i < changes_.size(); ++i) {
       if (drop_[i]) continue;

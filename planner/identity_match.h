@@ -87,6 +87,7 @@ struct IdentityState {
 // linked, the rest become alerts, and students no row matched are listed. A decision that no
 // longer applies (`--match` to a student who is in the file again) holds its row and is
 // listed in plan.reopened_resolutions, for a person to decide again.
+// REQUIRES: plan.changes in ID order, as make_plan leaves them; they are left in ID order.
 void match_identities(Plan& plan, CommittedRoster& committed, const IdentityState& state,
                       const IdentityPolicy& policy);
 
