@@ -4,15 +4,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <mutex>
+#include <new>
+
+#include "core/writeback_hint.h"
 
 namespace rosterd {
 namespace {
-
-// Written bytes after which the kernel is asked to start writing them out: large enough that the
-// hint is a few dozen calls for a first load, small enough that the commit's sync finds little.
-constexpr sqlite3_int64 kWritebackBytes = 8 << 20;
 
 // What SQLite holds for an open file of this VFS. The system VFS's own file follows it in the
 // same allocation (szOsFile is the sum of the two).
@@ -20,8 +18,7 @@ struct WritebackFile {
   sqlite3_file base;   // first: SQLite's view of the file
   sqlite3_file* real;  // the system VFS's file, just after this struct
   int fd;              // a descriptor of our own for the hint; -1: no hint for this file
-  // The range written since the last hint or sync, and how many bytes went into it.
-  sqlite3_int64 from, to, pending;
+  WritebackHint hint;
 };
 
 sqlite3_vfs* system_vfs = nullptr;
@@ -47,20 +44,7 @@ int wb_read(sqlite3_file* f, void* buf, int amount, sqlite3_int64 offset) {
 int wb_write(sqlite3_file* file, const void* buf, int amount, sqlite3_int64 offset) {
   auto* f = reinterpret_cast<WritebackFile*>(file);
   const int rc = f->real->pMethods->xWrite(f->real, buf, amount, offset);
-  if (rc != SQLITE_OK || f->fd < 0) return rc;
-  if (f->pending == 0) {
-    f->from = offset;
-    f->to = offset + amount;
-  } else {
-    f->from = std::min(f->from, offset);
-    f->to = std::max(f->to, offset + amount);
-  }
-  f->pending += amount;
-  if (f->pending >= kWritebackBytes) {
-    // A hint: its failure (a file system without it) changes nothing but the timing.
-    ::sync_file_range(f->fd, f->from, f->to - f->from, SYNC_FILE_RANGE_WRITE);
-    f->pending = 0;
-  }
+  if (rc == SQLITE_OK) f->hint.wrote(f->fd, offset, amount);
   return rc;
 }
 
@@ -70,7 +54,7 @@ int wb_truncate(sqlite3_file* f, sqlite3_int64 size) {
 
 int wb_sync(sqlite3_file* file, int flags) {
   auto* f = reinterpret_cast<WritebackFile*>(file);
-  f->pending = 0;  // all of it is on its way to the disk now
+  f->hint.synced();
   return f->real->pMethods->xSync(f->real, flags);
 }
 
@@ -127,11 +111,10 @@ int wb_unfetch(sqlite3_file* f, sqlite3_int64 offset, void* page) {
 }
 
 int wb_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
-  auto* f = reinterpret_cast<WritebackFile*>(file);
-  f->base.pMethods = nullptr;
+  // SQLite hands over raw memory of szOsFile bytes: the struct begins its life here.
+  auto* f = new (file) WritebackFile{};
   f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->fd = -1;
-  f->from = f->to = f->pending = 0;
   const int rc = system_vfs->xOpen(system_vfs, name, f->real, flags, out_flags);
   // SQLite closes a file whose methods are set, even after a failed open.
   if (f->real->pMethods == nullptr) return rc;

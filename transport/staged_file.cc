@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "core/sha256.h"
+#include "core/writeback_hint.h"
 
 namespace rosterd {
 namespace {
@@ -69,10 +70,15 @@ StagedFile StagedFile::download(Drop& drop, const DropEntry& entry, const Folder
   const std::filesystem::path temp = dir.path() / name;
   StagedFile staged(dir, name);  // removes the temporary file if anything below throws
   Sha256 hash;
+  // The disk writes start as the file comes, so that the fsync below finds little left.
+  WritebackHint writeback;
+  std::int64_t written = 0;
   // Never more than the listed size + 1 byte: a file that grew is noticed without reading it all.
   const std::uint64_t limit = std::min(max_bytes, entry.size);
   const std::uint64_t bytes = drop.read(entry.name, limit, [&](const char* data, std::size_t n) {
     write_all(fd, data, n, temp);
+    writeback.wrote(fd, written, static_cast<std::int64_t>(n));
+    written += static_cast<std::int64_t>(n);
     hash.update(data, n);
   });
   if (bytes != entry.size) {
