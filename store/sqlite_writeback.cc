@@ -2,10 +2,13 @@
 
 #include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <map>
 #include <mutex>
 #include <new>
+#include <utility>
 
 #include "core/writeback_hint.h"
 
@@ -25,6 +28,50 @@ sqlite3_vfs* system_vfs = nullptr;
 sqlite3_vfs writeback_vfs;
 sqlite3_io_methods writeback_methods;
 
+// The descriptors the hints go through, one a file (device, inode) for the whole process, kept
+// open while any connection of this VFS has the file open. Why not one a connection: SQLite
+// locks the database file with POSIX record locks, which belong to the process, and closing any
+// descriptor of a file drops every lock the process holds on it, including other connections'.
+// Once no connection of ours has the file open, the process holds no lock on it to drop.
+struct SharedFd {
+  int fd;
+  int users;
+};
+std::mutex shared_fds_mutex;
+std::map<std::pair<dev_t, ino_t>, SharedFd> shared_fds;
+
+// A descriptor of the file `name` for hints, or -1. Never closes a descriptor of a file that
+// may be locked: one opened for a file already known is kept for good (a race of a file replaced
+// between the two looks, which SQLite's own open would lose too).
+int acquire_fd(const char* name) {
+  const std::lock_guard<std::mutex> lock(shared_fds_mutex);
+  struct stat st {};
+  if (::stat(name, &st) == 0) {
+    if (const auto it = shared_fds.find({st.st_dev, st.st_ino}); it != shared_fds.end()) {
+      ++it->second.users;
+      return it->second.fd;
+    }
+  }
+  const int fd = ::open(name, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  if (::fstat(fd, &st) != 0) return -1;  // kept open: see above
+  const auto [it, added] = shared_fds.try_emplace({st.st_dev, st.st_ino}, SharedFd{fd, 0});
+  ++it->second.users;
+  return it->second.fd;  // when not added, `fd` stays open unused: see above
+}
+
+void release_fd(int fd) {
+  const std::lock_guard<std::mutex> lock(shared_fds_mutex);
+  for (auto it = shared_fds.begin(); it != shared_fds.end(); ++it) {
+    if (it->second.fd != fd) continue;
+    if (--it->second.users == 0) {
+      ::close(fd);
+      shared_fds.erase(it);
+    }
+    return;
+  }
+}
+
 sqlite3_file* real(sqlite3_file* f) {
   return reinterpret_cast<WritebackFile*>(f)->real;
 }
@@ -32,7 +79,7 @@ sqlite3_file* real(sqlite3_file* f) {
 int wb_close(sqlite3_file* file) {
   auto* f = reinterpret_cast<WritebackFile*>(file);
   const int rc = f->real->pMethods->xClose(f->real);
-  if (f->fd >= 0) ::close(f->fd);
+  if (f->fd >= 0) release_fd(f->fd);
   f->fd = -1;
   return rc;
 }
@@ -121,7 +168,7 @@ int wb_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* 
   f->base.pMethods = &writeback_methods;
   // Only the files a commit syncs in bulk: the database and its WAL.
   if (rc == SQLITE_OK && name != nullptr && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0)
-    f->fd = ::open(name, O_RDONLY | O_CLOEXEC);
+    f->fd = acquire_fd(name);
   return rc;
 }
 

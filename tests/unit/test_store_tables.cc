@@ -314,6 +314,30 @@ TEST_CASE("store: SQLite writes through the writeback VFS, keep every row and cl
   CHECK(check.text(0) == "ok");
 }
 
+TEST_CASE("store: closing one SQLite connection leaves another's locks on the database") {
+  // The writeback VFS's descriptor of the database is shared by the process's connections:
+  // closed with the first of two, it would drop the POSIX locks the second holds, and another
+  // process could then take the database from under it.
+  TempDir dir;
+  const std::string path = (dir.path() / "locks.db").string();
+  SqliteDb a(path);
+  a.exec("PRAGMA journal_mode=WAL; CREATE TABLE t (k INTEGER PRIMARY KEY)");
+  {
+    SqliteDb b(path);
+    b.exec("INSERT INTO t (k) VALUES (1)");
+  }
+  // `a` holds the database open in a read transaction; another process must not be able to
+  // take it whole (leaving WAL mode needs the exclusive lock).
+  Transaction tx(a);
+  Statement q(a, "SELECT count(*) FROM t");
+  REQUIRE(q.step());
+  CHECK(q.integer(0) == 1);
+  const auto other =
+      run_process("/usr/bin/sqlite3", {"-cmd", ".timeout 0", path, "PRAGMA journal_mode=DELETE"});
+  CHECK(other.out + other.err != "delete\n");
+  CHECK(std::filesystem::exists(path + "-wal"));
+}
+
 TEST_CASE("store: a SQLite bulk insert keeps every row and value, in full batches and after them") {
   TempDir dir;
   SqliteDb db((dir.path() / "bulk.db").string());
