@@ -1,5 +1,6 @@
 // Asks the kernel to start writing a file's newly written bytes to disk every few megabytes
-// (sync_file_range with SYNC_FILE_RANGE_WRITE), without waiting for them.
+// (sync_file_range with SYNC_FILE_RANGE_WRITE), without waiting for the writes to finish (the
+// call itself may wait while the device's queue is full).
 //
 // Why: the kernel's own writeback starts only when a tenth of the RAM is dirty, so a file of a
 // hundred megabytes written and then fsynced waits, at the fsync, for all of it (~0.08 s for

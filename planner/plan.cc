@@ -222,7 +222,6 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
   // New students: accepted rows whose ID the roster does not have yet. Room for all of them
   // at once: a first load of a million must not copy its changes as the vector grows (nor hold
   // the old copy and the new at its peak).
-  const std::size_t before_additions = plan.changes.size();  // the opt-outs' removals
   std::size_t unseen = 0;
   for (StudentTable::Index i = 0; i < file.size(); ++i)
     unseen += seen[i] || file.rejected(i) ? 0 : 1;
@@ -300,7 +299,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
   }
   // Rosters usually come sorted by ID, so the additions often are already: check before sorting.
   // Additions alone from a file in ID order (a first load) are in order: they came in file order.
-  const bool only_additions = before_additions == 0 && plan.changes.size() == plan.counts.added;
+  const bool only_additions = plan.changes.size() == plan.counts.added;
   const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
   if (!(file_sorted && only_additions) &&
       !std::is_sorted(plan.changes.begin(), plan.changes.end(), by_id)) {

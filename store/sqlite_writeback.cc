@@ -26,7 +26,12 @@ struct WritebackFile {
 
 sqlite3_vfs* system_vfs = nullptr;
 sqlite3_vfs writeback_vfs;
+// Files whose system methods are of version 3 with shared memory (a database, on the unix
+// VFS's locking styles that have it), and the rest: SQLite decides from a file's methods
+// whether WAL is possible (xShmMap) and whether to map it (version 3), so a file of ours must
+// claim no more than the system's file under it.
 sqlite3_io_methods writeback_methods;
+sqlite3_io_methods writeback_methods_plain;
 
 // The descriptors the hints go through, one a file (device, inode) for the whole process, kept
 // open while any connection of this VFS has the file open. Why not one a connection: SQLite
@@ -37,17 +42,25 @@ struct SharedFd {
   int fd;
   int users;
 };
-std::mutex shared_fds_mutex;
-std::map<std::pair<dev_t, ino_t>, SharedFd> shared_fds;
+struct SharedFds {
+  std::mutex mutex;
+  std::map<std::pair<dev_t, ino_t>, SharedFd> by_file;
+};
+// Never destroyed: a connection closed while the process exits still finds it.
+SharedFds& shared_fds() {
+  static SharedFds* const fds = new SharedFds;
+  return *fds;
+}
 
 // A descriptor of the file `name` for hints, or -1. Never closes a descriptor of a file that
 // may be locked: one opened for a file already known is kept for good (a race of a file replaced
 // between the two looks, which SQLite's own open would lose too).
 int acquire_fd(const char* name) {
-  const std::lock_guard<std::mutex> lock(shared_fds_mutex);
+  SharedFds& shared = shared_fds();
+  const std::lock_guard<std::mutex> lock(shared.mutex);
   struct stat st {};
   if (::stat(name, &st) == 0) {
-    if (const auto it = shared_fds.find({st.st_dev, st.st_ino}); it != shared_fds.end()) {
+    if (const auto it = shared.by_file.find({st.st_dev, st.st_ino}); it != shared.by_file.end()) {
       ++it->second.users;
       return it->second.fd;
     }
@@ -55,18 +68,19 @@ int acquire_fd(const char* name) {
   const int fd = ::open(name, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   if (::fstat(fd, &st) != 0) return -1;  // kept open: see above
-  const auto [it, added] = shared_fds.try_emplace({st.st_dev, st.st_ino}, SharedFd{fd, 0});
+  const auto [it, added] = shared.by_file.try_emplace({st.st_dev, st.st_ino}, SharedFd{fd, 0});
   ++it->second.users;
   return it->second.fd;  // when not added, `fd` stays open unused: see above
 }
 
 void release_fd(int fd) {
-  const std::lock_guard<std::mutex> lock(shared_fds_mutex);
-  for (auto it = shared_fds.begin(); it != shared_fds.end(); ++it) {
+  SharedFds& shared = shared_fds();
+  const std::lock_guard<std::mutex> lock(shared.mutex);
+  for (auto it = shared.by_file.begin(); it != shared.by_file.end(); ++it) {
     if (it->second.fd != fd) continue;
     if (--it->second.users == 0) {
       ::close(fd);
-      shared_fds.erase(it);
+      shared.by_file.erase(it);
     }
     return;
   }
@@ -165,7 +179,9 @@ int wb_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* 
   const int rc = system_vfs->xOpen(system_vfs, name, f->real, flags, out_flags);
   // SQLite closes a file whose methods are set, even after a failed open.
   if (f->real->pMethods == nullptr) return rc;
-  f->base.pMethods = &writeback_methods;
+  const sqlite3_io_methods* under = f->real->pMethods;
+  f->base.pMethods = under->iVersion >= 3 && under->xShmMap != nullptr ? &writeback_methods
+                                                                       : &writeback_methods_plain;
   // Only the files a commit syncs in bulk: the database and its WAL.
   if (rc == SQLITE_OK && name != nullptr && (flags & (SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_WAL)) != 0)
     f->fd = acquire_fd(name);
@@ -174,7 +190,7 @@ int wb_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* 
 
 void register_writeback_vfs() {
   system_vfs = sqlite3_vfs_find("unix");
-  // Its methods of version 3 are all forwarded below; a system VFS without them is used as is.
+  // A VFS struct of version 3 is copied below; a system VFS of an older one is used as is.
   if (system_vfs == nullptr || system_vfs->iVersion < 3) {
     system_vfs = nullptr;
     return;
@@ -198,6 +214,15 @@ void register_writeback_vfs() {
   writeback_methods.xShmUnmap = wb_shm_unmap;
   writeback_methods.xFetch = wb_fetch;
   writeback_methods.xUnfetch = wb_unfetch;
+  // Version 1: no shared memory, no mapping; SQLite asks such a file for neither.
+  writeback_methods_plain = writeback_methods;
+  writeback_methods_plain.iVersion = 1;
+  writeback_methods_plain.xShmMap = nullptr;
+  writeback_methods_plain.xShmLock = nullptr;
+  writeback_methods_plain.xShmBarrier = nullptr;
+  writeback_methods_plain.xShmUnmap = nullptr;
+  writeback_methods_plain.xFetch = nullptr;
+  writeback_methods_plain.xUnfetch = nullptr;
   // Everything but opening a file is the system VFS's own (with its own app data: the unix VFS
   // keeps its locking style there).
   writeback_vfs = *system_vfs;

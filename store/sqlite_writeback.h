@@ -1,7 +1,7 @@
 // A SQLite VFS over the system's own ("unix") that asks the kernel to start writing a store's
 // database and WAL files to disk as they are written, a few megabytes at a time
-// (sync_file_range with SYNC_FILE_RANGE_WRITE), instead of leaving every page to the fsync at the
-// end of a commit or checkpoint.
+// (core/writeback_hint.h), instead of leaving every page to the fsync at the end of a commit or
+// checkpoint.
 //
 // Why: a first load writes ~115 MB into the WAL and the same again into the database at its
 // checkpoint; the kernel keeps all of it dirty (its background writeback starts at 10% of RAM),
@@ -15,7 +15,8 @@
 namespace rosterd {
 
 // The VFS's name, registered (not as the default) on the first call; for sqlite3_open_v2.
-// Thread-safe. Returns nullptr when SQLite has no "unix" VFS (then the default one is used).
+// Thread-safe. Returns nullptr when SQLite has no "unix" VFS of version 3 or more, or the
+// registration failed: then sqlite3_open_v2 uses SQLite's default VFS, without the hint.
 const char* sqlite_writeback_vfs();
 
 }  // namespace rosterd
