@@ -214,15 +214,9 @@ void register_writeback_vfs() {
   writeback_methods.xShmUnmap = wb_shm_unmap;
   writeback_methods.xFetch = wb_fetch;
   writeback_methods.xUnfetch = wb_unfetch;
-  // Version 1: no shared memory, no mapping; SQLite asks such a file for neither.
+  // Version 1: SQLite reads none of the later members (shared memory, mapping) of such a file.
   writeback_methods_plain = writeback_methods;
   writeback_methods_plain.iVersion = 1;
-  writeback_methods_plain.xShmMap = nullptr;
-  writeback_methods_plain.xShmLock = nullptr;
-  writeback_methods_plain.xShmBarrier = nullptr;
-  writeback_methods_plain.xShmUnmap = nullptr;
-  writeback_methods_plain.xFetch = nullptr;
-  writeback_methods_plain.xUnfetch = nullptr;
   // Everything but opening a file is the system VFS's own (with its own app data: the unix VFS
   // keeps its locking style there).
   writeback_vfs = *system_vfs;
