@@ -357,9 +357,7 @@ class Matcher {
     changes_.erase(changes_.begin() + static_cast<std::ptrdiff_t>(kept), changes_.end());
     for (Change& c : rekeys_)
       changes_.push_back(std::move(c));
-    const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
-    if (!std::is_sorted(changes_.begin(), changes_.end(), by_id))
-      std::sort(changes_.begin(), changes_.end(), by_id);
+    sort_changes_by_id(changes_);
   }
 
   Plan& plan_;

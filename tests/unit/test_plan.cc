@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 
 #include "planner/plan.h"
 #include "planner/student_digest.h"
@@ -213,4 +214,61 @@ TEST_CASE("plan: a large file's rows, hashed on two threads, find exactly the st
     CHECK(c->kind == ChangeKind::updated);
     CHECK(c->after(field_index(Field::last_name)) == "Changed");
   }
+}
+
+TEST_CASE("plan: changes sorted by ID in byte order, each keeping its own values") {
+  // IDs that agree in their first 16 bytes and differ after, prefixes of each other, bytes
+  // over 0x7F (after every ASCII byte, as std::string compares), and a repeated ID.
+  std::vector<std::string> ids = {"1234567890123456B",
+                                  "1234567890123456A",
+                                  "1234567890123456",
+                                  "123456789012345",
+                                  "12345678901234567",
+                                  "\xC3\xA9t\xC3\xA9",
+                                  "Z",
+                                  "",
+                                  "0000000000",
+                                  "00000000000",
+                                  "A",
+                                  "a",
+                                  "1234567890123456A",
+                                  "999",
+                                  "1000"};
+  // Zero bytes, which pad a short ID's key: told apart by length.
+  ids.push_back(std::string("12\0", 3));
+  ids.push_back("12");
+  ids.push_back(std::string("12\0\0", 4));
+  ids.push_back(std::string("1234567890123456\0", 17));
+  std::mt19937 random(7);
+  for (int i = 0; i < 2000; ++i) {
+    std::string id(1 + random() % 24, '0');
+    for (char& c : id)
+      c = static_cast<char>('0' + random() % 3);  // few letters: long shared prefixes
+    ids.push_back(id);
+  }
+  std::vector<Change> changes;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    Change c;
+    c.state_id = ids[i];
+    c.line = static_cast<std::uint32_t>(i + 2);
+    c.platform_id = "p" + std::to_string(i);
+    changes.push_back(std::move(c));
+  }
+  std::vector<std::pair<std::string, std::uint32_t>> expected;
+  for (const Change& c : changes)
+    expected.emplace_back(c.state_id, c.line);
+  std::stable_sort(expected.begin(), expected.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+
+  sort_changes_by_id(changes);
+  REQUIRE(changes.size() == expected.size());
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    INFO("position " << i);
+    CHECK(changes[i].state_id == expected[i].first);
+    CHECK(changes[i].line == expected[i].second);  // equal IDs keep their order
+    CHECK(changes[i].platform_id == "p" + std::to_string(changes[i].line - 2));
+  }
+  sort_changes_by_id(changes);  // already in order: left as it is
+  CHECK(changes[0].state_id.empty());
+  CHECK(changes.back().state_id == "\xC3\xA9t\xC3\xA9");
 }
