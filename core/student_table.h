@@ -41,6 +41,12 @@ class StudentTable {
   std::string_view get(Index row, Field f) const;
   StudentValues values(Index row) const;
 
+  // Asks the CPU for a row ahead of its use, in two steps some rows apart: its entry, then
+  // (reading the entry) its values. A plan's changes in ID order visit the rows of a file not
+  // in ID order far apart, a cache miss or two each without this.
+  void prefetch_entry(Index row) const { __builtin_prefetch(&rows_[row]); }
+  void prefetch_values(Index row) const;
+
   // The physical file line the row came from (0 when it came from the store).
   std::uint32_t line(Index row) const { return rows_[row].line; }
 

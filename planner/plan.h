@@ -58,6 +58,16 @@ struct Change {
     return owned_after ? std::string_view((*owned_after)[i])
                        : after_table->get(after_row, static_cast<Field>(i));
   }
+  // Asks the CPU for the values after the change ahead of their use: the table's entry
+  // (`values` false), then, some changes later, the values (StudentTable::prefetch_values).
+  void prefetch_after(bool values) const {
+    if (after_table == nullptr || owned_after) return;
+    if (values) {
+      after_table->prefetch_values(after_row);
+    } else {
+      after_table->prefetch_entry(after_row);
+    }
+  }
   // The values after the change are row `row` of `table`, which must outlive the change.
   void set_after(const StudentTable& table, StudentTable::Index row) {
     after_table = &table;

@@ -18,6 +18,14 @@ namespace {
 // The stored keys of the students a run adds. For many, they are computed on a second thread,
 // in order, while the caller inserts the rows whose keys are ready: hashing a million students'
 // values (~0.15 s) then overlaps SQLite's inserting instead of adding to it.
+// Asks for the values of the additions a little after adds[a]: in ID order, the rows of a file
+// not in ID order are far apart (0.1 s at 1M without).
+void prefetch_ahead(const std::vector<const Change*>& adds, std::size_t a) {
+  constexpr std::size_t kEntryAhead = 16, kValuesAhead = 8;
+  if (a + kEntryAhead < adds.size()) adds[a + kEntryAhead]->prefetch_after(false);
+  if (a + kValuesAhead < adds.size()) adds[a + kValuesAhead]->prefetch_after(true);
+}
+
 class AddedKeys {
  public:
   explicit AddedKeys(const std::vector<const Change*>& adds) : adds_(adds), keys_(adds.size()) {
@@ -62,6 +70,7 @@ class AddedKeys {
     try {
       for (std::size_t i = 0; i < keys_.size(); ++i) {
         if (stop_.load(std::memory_order_relaxed)) return;
+        prefetch_ahead(adds_, i);
         compute(i);
         if ((i + 1) % kPublishEvery == 0 || i + 1 == keys_.size()) {
           ready_.store(i + 1, std::memory_order_release);
@@ -326,6 +335,7 @@ void CommittedStudents::apply_changes(const std::string& feed, std::int64_t run,
   AddedKeys keys(adds);
   for (std::size_t a = 0; a < adds.size(); ++a) {
     const Change* c = adds[a];
+    prefetch_ahead(adds, a);
     const StudentValues view = c->after_values();
     const StoredKeys& k = keys.at(a);
     const std::string_view digest_text(
