@@ -480,41 +480,81 @@ MailDocument document_of(const RunReport& r, const QaMailOptions& o,
 
 }  // namespace
 
-MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
-  // PII withheld in every part: the discrepancies, the refusal, the alerts' names.
-  const ShownReport view(report, o);
-  const RunReport& r = view.report;
-  const std::vector<Discrepancy>& shown = view.discrepancies;
+// What the copies of a list share: everything but the addresses, links and Message-ID.
+struct QaReportCopies::Shared {
+  // The options the parts depend on.
+  PiiLevel pii;
+  const DistrictTerms* terms;
+  QaMailKind kind;
+  std::string campus;
+  bool awaiting_delivery;
 
+  ShownReport view;
+  std::vector<Affected> who;
+  std::vector<MailAttachment> attachments;
+
+  Shared(const RunReport& report, const QaMailOptions& o)
+      : pii(o.pii),
+        terms(o.terms),
+        kind(o.kind),
+        campus(o.campus),
+        awaiting_delivery(o.awaiting_delivery),
+        view(report, o),
+        who(affected_of(view.report, o)) {
+    const RunReport& r = view.report;
+    const std::vector<Discrepancy>& shown = view.discrepancies;
+    if (!who.empty())
+      attachments.push_back({attachment_base(r) + "-affected.csv",
+                             affected_csv(who, o.terms, o.pii == PiiLevel::full)});
+    if (o.kind != QaMailKind::committed && o.kind != QaMailKind::reminder &&
+        (!shown.empty() || possible_matches(r) != 0)) {
+      std::vector<const Discrepancy*> all;
+      all.reserve(shown.size());
+      for (const Discrepancy& d : shown)
+        all.push_back(&d);
+      attachments.insert(
+          attachments.begin(),
+          {attachment_base(r) + "-discrepancies.csv",
+           discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r, all))});
+    }
+    if (attaches_kinds(r, o)) {
+      attachments.push_back({attachment_base(r) + "-other-files.csv",
+                             kind_discrepancy_csv(r, o.pii == PiiLevel::full)});
+    }
+  }
+
+  bool serves(const QaMailOptions& o) const {
+    return o.pii == pii && o.terms == terms && o.kind == kind && o.campus == campus &&
+           o.awaiting_delivery == awaiting_delivery;
+  }
+};
+
+QaReportCopies::QaReportCopies(const RunReport& report) : report_(report) {}
+
+QaReportCopies::~QaReportCopies() = default;
+
+MailMessage QaReportCopies::compose(const QaMailOptions& o) {
+  // PII withheld in every part: the discrepancies, the refusal, the alerts' names.
+  if (shared_ == nullptr || !shared_->serves(o)) {
+    shared_.reset();  // one copy of the parts at a time
+    shared_ = std::make_unique<Shared>(report_, o);
+  }
+  const RunReport& r = shared_->view.report;
   MailMessage m;
   m.to = o.to;
   m.subject = qa_subject(r, o);
   m.message_id = "<run-" + std::to_string(r.run_id.value_or(0)) + "." + o.list +
                  (o.recipient_tag.empty() ? "" : "." + o.recipient_tag) + "." + r.feed +
                  "@rosterd>";
-  const std::vector<Affected> who = affected_of(r, o);
-  const MailDocument doc = document_of(r, o, who);
+  const MailDocument doc = document_of(r, o, shared_->who);
   m.text = render_mail_text(doc);
   m.html = render_mail_html(doc, m.subject);
-  if (!who.empty())
-    m.attachments.push_back({attachment_base(r) + "-affected.csv",
-                             affected_csv(who, o.terms, o.pii == PiiLevel::full)});
-  if (o.kind != QaMailKind::committed && o.kind != QaMailKind::reminder &&
-      (!shown.empty() || possible_matches(r) != 0)) {
-    std::vector<const Discrepancy*> all;
-    all.reserve(shown.size());
-    for (const Discrepancy& d : shown)
-      all.push_back(&d);
-    m.attachments.insert(
-        m.attachments.begin(),
-        {attachment_base(r) + "-discrepancies.csv",
-         discrepancy_csv(shown, r, o.terms, o.pii == PiiLevel::full, RowsByLine(r, all))});
-  }
-  if (attaches_kinds(r, o)) {
-    m.attachments.push_back({attachment_base(r) + "-other-files.csv",
-                             kind_discrepancy_csv(r, o.pii == PiiLevel::full)});
-  }
+  m.attachments = shared_->attachments;
   return m;
+}
+
+MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& o) {
+  return QaReportCopies(report).compose(o);
 }
 
 MailMessage plain_mail(std::vector<std::string> to, std::string subject, std::string text,

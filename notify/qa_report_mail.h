@@ -6,6 +6,7 @@
 
 #include <array>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,26 @@ struct QaMailOptions {
 
 // REQUIRES: report.run_id is set.
 MailMessage qa_report_mail(const RunReport& report, const QaMailOptions& options);
+
+// The copies of one mail about a run, one a recipient, each as qa_report_mail makes it. What
+// every copy of a list shares (the report as shown, at its PII level, and the CSV attachments)
+// is made once, not for each copy: at 1M rows with 19,000 discrepancies, ~0.1 s a copy.
+class QaReportCopies {
+ public:
+  // REQUIRES: `report` outlives this and does not change; report.run_id is set.
+  explicit QaReportCopies(const RunReport& report);
+  ~QaReportCopies();
+  QaReportCopies(const QaReportCopies&) = delete;
+  QaReportCopies& operator=(const QaReportCopies&) = delete;
+
+  // The same message as qa_report_mail(report, options).
+  MailMessage compose(const QaMailOptions& options);
+
+ private:
+  struct Shared;
+  const RunReport& report_;
+  std::unique_ptr<Shared> shared_;  // for the last options composed
+};
 
 // The document both bodies of qa_report_mail are rendered from (for tests and the console).
 MailDocument qa_report_document(const RunReport& report, const QaMailOptions& options);

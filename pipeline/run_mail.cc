@@ -52,6 +52,7 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
   options.contact = feed_.report.contact;
   options.deliver_within = duration_words(feed_.report.deliver_within.count());
   std::size_t delivered = 0;
+  QaReportCopies copies(report);
   for (const std::string& address : to) {
     const std::string copy_key = key + ":to:" + address;
     if (const auto queued = store_.outbox().status_with_key(copy_key)) {
@@ -79,7 +80,7 @@ std::size_t RunMail::send(const RunReport& report, const std::vector<std::string
       o.links.console = console.public_url + "/";
       o.links.valid_for = duration_words(feed_.report.links_valid_for.count());
     }
-    const MailMessage m = qa_report_mail(report, o);
+    const MailMessage m = copies.compose(o);
     if (mailer_.send(feed_.name, run, options.list, copy_key, m)) ++delivered;
     if (const auto e = store_.outbox().status_with_key(copy_key))
       last_.push_back({e->first, std::move(o)});
@@ -94,8 +95,9 @@ void RunMail::mark_awaiting(const RunReport& report) {
 }
 
 void RunMail::rewrite_waiting(const RunReport& report) {
+  QaReportCopies copies(report);
   for (const Copy& c : last_)
-    store_.outbox().rewrite(c.outbox_id, qa_report_mail(report, c.options));
+    store_.outbox().rewrite(c.outbox_id, copies.compose(c.options));
 }
 
 RunReport report_of_run(const RunRecord& run) {
