@@ -55,11 +55,10 @@ std::string_view StudentTable::get(Index row, Field f) const {
 
 void StudentTable::prefetch_values(Index row) const {
   const Row& r = rows_[row];
-  const char* text = r.text;
-  const char* end = text + r.ends[kFieldCount - 1];
-  for (const char* p = text; p < end; p += 64)
-    __builtin_prefetch(p);
-  __builtin_prefetch(end);
+  const std::size_t bytes = r.ends[kFieldCount - 1];
+  for (std::size_t at = 0; at < bytes; at += 64)
+    __builtin_prefetch(r.text + at);
+  if (bytes != 0) __builtin_prefetch(r.text + bytes - 1);  // the last line the values reach
 }
 
 StudentValues StudentTable::values(Index row) const {

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 #include <system_error>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -327,6 +328,10 @@ std::uint64_t big_endian_bytes(std::string_view id, std::size_t from) {
 
 }  // namespace
 
+// The cycles below hold a change aside while they move others: a move that threw would lose it.
+static_assert(std::is_nothrow_move_constructible_v<Change> &&
+              std::is_nothrow_move_assignable_v<Change>);
+
 void sort_changes_by_id(std::vector<Change>& changes) {
   const auto by_id = [](const Change& a, const Change& b) { return a.state_id < b.state_id; };
   if (std::is_sorted(changes.begin(), changes.end(), by_id)) return;
@@ -358,7 +363,7 @@ void sort_changes_by_id(std::vector<Change>& changes) {
   // Position k takes the change now at keys[k].index: follow each cycle of that permutation,
   // moving every change once. `from` marks a placed position with its own index. Each move
   // reads a change far from the last, so the loop asks for the one kPrefetch steps further
-  // along the cycle in advance (0.12 s to 0.05 s at 1M).
+  // along the cycle in advance (0.12 s to 0.08 s at 1M).
   std::vector<std::uint32_t> from(changes.size());
   for (std::size_t k = 0; k < keys.size(); ++k)
     from[k] = keys[k].index;

@@ -15,9 +15,6 @@
 namespace rosterd {
 namespace {
 
-// The stored keys of the students a run adds. For many, they are computed on a second thread,
-// in order, while the caller inserts the rows whose keys are ready: hashing a million students'
-// values (~0.15 s) then overlaps SQLite's inserting instead of adding to it.
 // Asks for the values of the additions a little after adds[a]: in ID order, the rows of a file
 // not in ID order are far apart (0.1 s at 1M without).
 void prefetch_ahead(const std::vector<const Change*>& adds, std::size_t a) {
@@ -26,6 +23,9 @@ void prefetch_ahead(const std::vector<const Change*>& adds, std::size_t a) {
   if (a + kValuesAhead < adds.size()) adds[a + kValuesAhead]->prefetch_after(true);
 }
 
+// The stored keys of the students a run adds. For many, they are computed on a second thread,
+// in order, while the caller inserts the rows whose keys are ready: hashing a million students'
+// values (~0.15 s) then overlaps SQLite's inserting instead of adding to it.
 class AddedKeys {
  public:
   explicit AddedKeys(const std::vector<const Change*>& adds) : adds_(adds), keys_(adds.size()) {

@@ -90,6 +90,20 @@ TEST_CASE("QA report copies: each one is qa_report_mail's message for its own op
   options.push_back(options[1]);
   options.back().campus = "201";  // a school's own copy
   options.push_back(options[2]);  // back to the first list's parts
+  // Then copies that differ from the one before in one more option each.
+  DistrictTerms terms;
+  terms.columns = {"STU_ID", "LOCAL",  "FNAME", "MNAME",  "LNAME",  "DOB",
+                   "GRADE",  "SCHOOL", "DIAG",  "STATUS", "ELA_SS", "MATH_SS"};
+  options.push_back(options[0]);
+  options.back().terms = &terms;  // 6: the district's own column names
+  options.push_back(options[0]);  // 7
+  options.push_back(options[0]);
+  options.back().awaiting_delivery = true;  // 8: held until delivered: no "who it would change"
+  options.push_back(options[0]);            // 9
+  options.push_back(options[0]);
+  options.back().kind = QaMailKind::reminder;  // 10: no discrepancies CSV
+  options.push_back(options[0]);
+  options.back().kind = QaMailKind::committed;  // 11
 
   QaReportCopies copies(r);
   std::vector<MailMessage> composed;
@@ -108,4 +122,13 @@ TEST_CASE("QA report copies: each one is qa_report_mail's message for its own op
   CHECK(composed[3].attachments[1].bytes.find("Núñez") != std::string::npos);
   CHECK(composed[4].attachments.back().bytes.find("1000000000") == std::string::npos);
   CHECK(composed[4].attachments.back().bytes.find("1000000001") != std::string::npos);
+  CHECK(composed[6].attachments[0].bytes.find("FNAME") != std::string::npos);
+  CHECK(composed[7].attachments[0].bytes.find("FNAME") == std::string::npos);
+  CHECK(composed[8].attachments.size() == 1);  // awaiting delivery: the discrepancies only
+  CHECK(composed[8].attachments[0].name.ends_with("-discrepancies.csv"));
+  CHECK(composed[9].attachments.size() == 2);
+  CHECK(composed[10].attachments.size() == 1);  // a reminder: who it would change only
+  CHECK(composed[10].attachments[0].name.ends_with("-affected.csv"));
+  for (const MailAttachment& a : composed[11].attachments)  // committed: no discrepancies CSV
+    CHECK_FALSE(a.name.ends_with("-discrepancies.csv"));
 }
