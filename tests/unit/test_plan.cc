@@ -22,6 +22,14 @@ std::vector<std::string> row(const std::string& id, const std::string& last = "L
   return {id, "L" + id, "Ava", "", last, "2016-01-01", grade, "101", "", status, "", ""};
 }
 
+// The plan of `night2` against the roster `night1` committed.
+Plan plan_after(const std::vector<std::vector<std::string>>& night1,
+                const std::vector<std::vector<std::string>>& night2) {
+  FakeCommitted committed;
+  committed.apply(make_plan(testing::check_text(testing::roster_text(night1)), committed));
+  return make_plan(testing::check_text(testing::roster_text(night2)), committed);
+}
+
 const Change* find(const Plan& p, const std::string& id) {
   for (const Change& c : p.changes) {
     if (c.state_id == id) return &c;
@@ -127,7 +135,9 @@ TEST_CASE("plan: an inactive student absent from the file is left alone") {
   CHECK(p.counts.deactivated == 0);
 }
 
-TEST_CASE("plan: a file in ID order (merged) and the same file shuffled (indexed) plan the same") {
+TEST_CASE(
+    "plan: a file in ID order and the same file shuffled (merged through its sorted IDs) plan the "
+    "same") {
   std::vector<std::vector<std::string>> night1, night2;
   for (int n = 10; n < 60; ++n)
     night1.push_back(row(std::to_string(n)));
@@ -140,13 +150,8 @@ TEST_CASE("plan: a file in ID order (merged) and the same file shuffled (indexed
   auto shuffled = night2;
   std::reverse(shuffled.begin(), shuffled.end());
 
-  const auto plan_with = [&](const std::vector<std::vector<std::string>>& rows) {
-    FakeCommitted committed;
-    committed.apply(make_plan(testing::check_text(testing::roster_text(night1)), committed));
-    return make_plan(testing::check_text(testing::roster_text(rows)), committed);
-  };
-  const Plan merged = plan_with(night2);
-  const Plan indexed = plan_with(shuffled);
+  const Plan merged = plan_after(night1, night2);
+  const Plan indexed = plan_after(night1, shuffled);
   CHECK(merged.counts.added == 10 - 1);   // 60..69 but 63
   CHECK(merged.counts.deactivated == 7);  // 14, 21, 28, 35, 42, 49, 56
   CHECK(merged.counts.updated == 9);      // multiples of 5 from 10 to 55, but 35
@@ -271,4 +276,34 @@ TEST_CASE("plan: changes sorted by ID in byte order, each keeping its own values
   sort_changes_by_id(changes);  // already in order: left as it is
   CHECK(changes[0].state_id.empty());
   CHECK(changes.back().state_id == "\xC3\xA9t\xC3\xA9");
+}
+
+TEST_CASE("plan: a file not in ID order finds long IDs sharing their first 16 bytes") {
+  // IDs of 18 characters that agree on their first 16: told apart only by a whole comparison.
+  const auto long_id = [](int n) { return "ABCDEFGHIJKLMNOP" + std::to_string(n); };
+  std::vector<std::vector<std::string>> night1, night2;
+  for (int n = 10; n < 40; ++n)
+    night1.push_back(row(long_id(n)));
+  for (int n = 10; n < 45; ++n) {
+    if (n % 6 == 0) continue;                                       // absent: deactivated
+    night2.push_back(row(long_id(n), n % 4 == 0 ? "New" : "Lee"));  // some updated
+  }
+  std::sort(night2.begin(), night2.end());
+  auto shuffled = night2;
+  std::reverse(shuffled.begin(), shuffled.end());
+  const Plan in_order = plan_after(night1, night2);
+  const Plan reversed = plan_after(night1, shuffled);
+  CHECK(reversed.counts.added == 4);        // 40 to 44 but 42
+  CHECK(reversed.counts.deactivated == 5);  // 12, 18, 24, 30, 36
+  CHECK(reversed.counts.updated == 4);      // 16, 20, 28, 32
+  REQUIRE(in_order.changes.size() == reversed.changes.size());
+  for (std::size_t i = 0; i < in_order.changes.size(); ++i) {
+    CHECK(in_order.changes[i].state_id == reversed.changes[i].state_id);
+    CHECK(in_order.changes[i].kind == reversed.changes[i].kind);
+    const Change& c = reversed.changes[i];
+    if (c.kind != ChangeKind::deactivated) {  // found at its own line of the reversed file
+      REQUIRE(c.line >= 2);
+      CHECK(shuffled[c.line - 2][0] == c.state_id);
+    }
+  }
 }

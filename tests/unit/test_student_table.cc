@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "core/student_index.h"
 #include "core/student_table.h"
 
 using namespace rosterd;
@@ -40,23 +39,6 @@ TEST_CASE("StudentTable refuses rows over 65535 bytes") {
   StudentTable t;
   const std::string big(70000, 'x');
   CHECK_THROWS_AS(t.append(row("1", big), 1), std::length_error);
-}
-
-TEST_CASE("StudentIndex finds rows and reports the earlier row of a repeated key") {
-  StudentTable t;
-  StudentIndex index(t);
-  for (int i = 0; i < 50000; ++i) {
-    const std::string id = "ID" + std::to_string(i);
-    REQUIRE_FALSE(index.insert(t.append(row(id, "x"), 0)));
-  }
-  const auto dup = t.append(row("ID123", "y"), 0);
-  const auto earlier = index.insert(dup);
-  REQUIRE(earlier);
-  CHECK(*earlier == 123);
-  CHECK(index.find("ID49999") == 49999u);
-  CHECK_FALSE(index.find("nope"));
-  CHECK_FALSE(index.insert(t.append(row("", "no id"), 0)));  // empty keys are not indexed
-  CHECK(index.size() == 50000);
 }
 
 TEST_CASE("StudentTable joins parts across partly filled blocks and erases across them") {
