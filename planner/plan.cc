@@ -120,7 +120,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     file_sorted = file.get(i - 1, Field::state_id) <= file.get(i, Field::state_id);
   }
   const auto file_id = [&](std::uint32_t i) { return file.get(i, Field::state_id); };
-  std::vector<IdKey> in_order;  // the file's IDs in ID order, when the file is not
+  IdOrder in_order;  // the file's IDs in ID order, when the file is not
   bool ordered = false;
   std::size_t cursor = 0;
   const auto find_row = [&](std::string_view id) -> std::optional<StudentTable::Index> {
@@ -133,16 +133,26 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
       return std::nullopt;
     }
     if (!ordered) {
-      in_order = keys_in_id_order(file.size(), file_id);
+      in_order = ids_in_order(file.size(), file_id);
       ordered = true;
     }
+    const std::vector<IdKey>& keys = in_order.keys;
+    if (keys.empty()) return std::nullopt;
+    // The file's IDs all start with the same in_order.shared bytes: an ID that does not comes
+    // before or after all of them.
+    const std::string_view prefix = file_id(keys[0].index).substr(0, in_order.shared);
+    const int head = id.substr(0, in_order.shared).compare(prefix);
+    if (head != 0) {
+      if (head > 0) cursor = keys.size();
+      return std::nullopt;
+    }
     constexpr std::uint32_t kSought = std::numeric_limits<std::uint32_t>::max();
-    const IdKey sought = make_id_key(id, kSought);
+    const IdKey sought = make_id_key(id, kSought, in_order.shared);
     const auto id_of = [&](std::uint32_t i) { return i == kSought ? id : file_id(i); };
-    while (cursor < in_order.size() && compare_ids(in_order[cursor], sought, id_of) < 0)
+    while (cursor < keys.size() && compare_ids(keys[cursor], sought, id_of) < 0)
       ++cursor;
-    if (cursor < in_order.size() && compare_ids(in_order[cursor], sought, id_of) == 0)
-      return in_order[cursor].index;
+    if (cursor < keys.size() && compare_ids(keys[cursor], sought, id_of) == 0)
+      return keys[cursor].index;
     return std::nullopt;
   };
 
@@ -230,6 +240,7 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     }
     changed.emplace(e.state_id, *row);
   });
+  in_order = {};  // 24 bytes a row, not wanted past the merge
 
   // New students: accepted rows whose ID the roster does not have yet. Room for all of them
   // at once: a first load of a million must not copy its changes as the vector grows (nor hold
@@ -327,8 +338,9 @@ void sort_changes_by_id(std::vector<Change>& changes) {
     std::stable_sort(changes.begin(), changes.end(), by_id);
     return;
   }
-  std::vector<IdKey> keys = keys_in_id_order(
-      changes.size(), [&](std::uint32_t i) { return std::string_view(changes[i].state_id); });
+  std::vector<IdKey> keys = ids_in_order(changes.size(), [&](std::uint32_t i) {
+                              return std::string_view(changes[i].state_id);
+                            }).keys;
   // Position k takes the change now at keys[k].index: follow each cycle of that permutation,
   // moving every change once. `from` marks a placed position with its own index. Each move
   // reads a change far from the last, so the loop asks for the one kPrefetch steps further

@@ -32,7 +32,7 @@ TEST_CASE("id order: byte order for prefixes, long IDs, zero bytes and bytes ove
     ids.push_back(id);
   }
   const auto id_of = [&](std::uint32_t i) { return std::string_view(ids[i]); };
-  const std::vector<IdKey> keys = keys_in_id_order(ids.size(), id_of);
+  const std::vector<IdKey> keys = ids_in_order(ids.size(), id_of).keys;
 
   std::vector<std::uint32_t> expected(ids.size());
   for (std::uint32_t i = 0; i < expected.size(); ++i)
@@ -54,4 +54,35 @@ TEST_CASE("id order: byte order for prefixes, long IDs, zero bytes and bytes ove
     CHECK((back < 0) == (c > 0));
     CHECK((back == 0) == (c == 0));
   }
+}
+
+TEST_CASE("id order: IDs sharing a long prefix are ordered by what follows it") {
+  // A district's IDs: the same 15 bytes, then a number of up to 6 digits and a letter.
+  std::vector<std::string> ids;
+  std::mt19937 random(5);
+  for (int i = 0; i < 2000; ++i)
+    ids.push_back("DISTRICT-00012-" + std::to_string(random() % 100000) +
+                  static_cast<char>('A' + random() % 3));
+  const auto id_of = [&](std::uint32_t i) { return std::string_view(ids[i]); };
+  const IdOrder order = ids_in_order(ids.size(), id_of);
+  CHECK(order.shared == 15);
+  for (std::size_t k = 0; k + 1 < order.keys.size(); ++k) {
+    const std::string& a = ids[order.keys[k].index];
+    const std::string& b = ids[order.keys[k + 1].index];
+    CHECK((a < b || (a == b && order.keys[k].index < order.keys[k + 1].index)));
+  }
+  // A key made alone with the same prefix left out compares with the list's keys.
+  const std::string sought = "DISTRICT-00012-5";
+  const IdKey key = make_id_key(sought, 4000000000U, order.shared);
+  const auto with_sought = [&](std::uint32_t i) {
+    return i == 4000000000U ? std::string_view(sought) : id_of(i);
+  };
+  for (const IdKey& k : order.keys) {
+    const int c = compare_ids(k, key, with_sought);
+    const int want = ids[k.index].compare(sought);
+    CHECK((c < 0) == (want < 0));
+    CHECK((c == 0) == (want == 0));
+  }
+  CHECK(ids_in_order(0, id_of).keys.empty());
+  CHECK(ids_in_order(1, id_of).shared == ids[0].size());
 }

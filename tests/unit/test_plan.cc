@@ -284,6 +284,11 @@ TEST_CASE("plan: a file not in ID order finds long IDs sharing their first 16 by
   std::vector<std::vector<std::string>> night1, night2;
   for (int n = 10; n < 40; ++n)
     night1.push_back(row(long_id(n)));
+  // Committed IDs without the prefix all of night 2's IDs share, before and after them, and
+  // the prefix itself: absent, deactivated.
+  night1.push_back(row("AAAAAAAAAAAAAAAAAA1"));
+  night1.push_back(row("ZZZ"));
+  night1.push_back(row("ABCDEFGHIJKLMNOP"));
   for (int n = 10; n < 45; ++n) {
     if (n % 6 == 0) continue;                                       // absent: deactivated
     night2.push_back(row(long_id(n), n % 4 == 0 ? "New" : "Lee"));  // some updated
@@ -294,7 +299,7 @@ TEST_CASE("plan: a file not in ID order finds long IDs sharing their first 16 by
   const Plan in_order = plan_after(night1, night2);
   const Plan reversed = plan_after(night1, shuffled);
   CHECK(reversed.counts.added == 4);        // 40 to 44 but 42
-  CHECK(reversed.counts.deactivated == 5);  // 12, 18, 24, 30, 36
+  CHECK(reversed.counts.deactivated == 8);  // 12, 18, 24, 30, 36 and the three above
   CHECK(reversed.counts.updated == 4);      // 16, 20, 28, 32
   REQUIRE(in_order.changes.size() == reversed.changes.size());
   for (std::size_t i = 0; i < in_order.changes.size(); ++i) {
