@@ -120,7 +120,8 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     file_sorted = file.get(i - 1, Field::state_id) <= file.get(i, Field::state_id);
   }
   const auto file_id = [&](std::uint32_t i) { return file.get(i, Field::state_id); };
-  IdOrder in_order;  // the file's IDs in ID order, when the file is not
+  IdOrder in_order;         // the file's IDs in ID order, when the file is not
+  std::string_view prefix;  // the in_order.shared bytes every one of them starts with
   bool ordered = false;
   std::size_t cursor = 0;
   const auto find_row = [&](std::string_view id) -> std::optional<StudentTable::Index> {
@@ -134,13 +135,12 @@ Plan make_plan(const CheckResult& check, CommittedRoster& committed, const FeedR
     }
     if (!ordered) {
       in_order = ids_in_order(file.size(), file_id);
+      if (!in_order.keys.empty()) prefix = file_id(0).substr(0, in_order.shared);
       ordered = true;
     }
     const std::vector<IdKey>& keys = in_order.keys;
     if (keys.empty()) return std::nullopt;
-    // The file's IDs all start with the same in_order.shared bytes: an ID that does not comes
-    // before or after all of them.
-    const std::string_view prefix = file_id(keys[0].index).substr(0, in_order.shared);
+    // An ID that does not start with the prefix comes before or after all of the file's.
     const int head = id.substr(0, in_order.shared).compare(prefix);
     if (head != 0) {
       if (head > 0) cursor = keys.size();
