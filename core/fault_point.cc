@@ -1,7 +1,6 @@
 #include "core/fault_point.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -52,7 +51,10 @@ void fault_point(std::string_view step) {
                                        {"signal", a.signal == SIGKILL   ? "KILL"
                                                   : a.signal == SIGTERM ? "TERM"
                                                                         : "STOP"}});
-  ::kill(::getpid(), a.signal);
+  // To this thread, not the process: a signal sent to the process may be taken by another of
+  // its threads, and then this one runs on (under load, far enough to take a lock) before the
+  // stop reaches it. Sent to itself, it stops or dies before the next statement.
+  ::raise(a.signal);
 }
 
 }  // namespace rosterd

@@ -408,9 +408,9 @@ TEST_CASE("integration: a busy service's feeds are run by the idle one") {
         "SELECT count(DISTINCT feed) FROM runs WHERE kind = 'ingest' AND decision = "
         "'committed'");
   };
-  CHECK(eventually([&] { return committed() == kMany - 1; }, 60000));
   INFO("runs: " << s.sql("SELECT id, feed, kind, decision, reason FROM runs ORDER BY id"));
   INFO("warnings and errors of B: " << problems_in(s.dir / "b.log"));
+  CHECK(eventually([&] { return committed() == kMany - 1; }, 60000));
   CHECK(s.count("SELECT count(*) FROM runs WHERE decision = 'running'") == 1);
 
   // A thaws: it finishes the run it froze in; every file is committed once.
