@@ -125,7 +125,7 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
     if (!store["sqlite"].is_null())
       store.fail("has both `sqlite:` and `postgresql:`; rosterd keeps its rosters in one store.");
     const YamlNode pg = store["postgresql"];
-    pg.expect_keys({"conninfo", "password_file"});
+    pg.expect_keys({"conninfo", "password_file", "stalled_after"});
     if (pg["conninfo"].is_null()) {
       pg.fail(
           "needs `conninfo:`, libpq's connection string, e.g. \"host=db.example.org port=5432 "
@@ -146,6 +146,10 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
     }
     if (!pg["password_file"].is_null())
       config.store.password_file = existing_file_at(pg["password_file"], base_dir);
+    if (!pg["stalled_after"].is_null()) {
+      config.store.stalled_after = parse_duration(pg["stalled_after"]);
+      if (config.store.stalled_after.count() < 1) pg["stalled_after"].fail("must be at least 1s.");
+    }
   }
 
   config.state_dir =

@@ -37,6 +37,9 @@ struct StoreConfig {
   std::filesystem::path sqlite;
   std::string conninfo;                 // libpq's, without a password
   std::filesystem::path password_file;  // the password's file; empty: libpq's own ways
+  // A connection of rosterd's idle inside a transaction this long is closed by the server
+  // (store.postgresql.stalled_after), so that a stalled instance holds the others up no longer.
+  std::chrono::seconds stalled_after{300};
 };
 
 enum class SourceKind { none, local, sftp };

@@ -101,6 +101,7 @@ std::unique_ptr<RosterStore> open_store(const Config& config) {
   if (config.store.kind == StoreKind::postgresql) {
     PostgresOptions options;
     options.conninfo = config.store.conninfo;
+    options.stalled_after = config.store.stalled_after;
     if (!config.store.password_file.empty()) {
       const std::filesystem::path& file = config.store.password_file;
       std::ifstream in(file);

@@ -265,7 +265,7 @@ std::string number_parameters(std::string_view sql, int& parameters) {
 }
 
 PgDb::PgDb(const std::string& conninfo, const std::string& password,
-           const std::string& application_name) {
+           const std::string& application_name, std::chrono::seconds stalled_after) {
   // The configured conninfo first; what follows fills in (or overrides) what rosterd needs.
   std::vector<const char*> keys{"dbname"};
   std::vector<const char*> values{conninfo.c_str()};
@@ -309,7 +309,8 @@ PgDb::PgDb(const std::string& conninfo, const std::string& password,
   // locks: another instance takes its feeds over.
   exec(
       "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = "
-      "3; SET bytea_output = 'hex'");
+      "3; SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = " +
+      std::to_string(std::chrono::milliseconds(stalled_after).count()));
 }
 
 PgDb::~PgDb() {

@@ -3,6 +3,7 @@
 // StoreConnectionError; the server rolls back what it was doing.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <string_view>
@@ -27,9 +28,14 @@ class PgDb : public SqlDb {
  public:
   // Connects with `conninfo` (libpq's key=value or URI form) and `password` (may be empty:
   // then libpq's own ways apply, e.g. ~/.pgpass). `application_name` names this instance in
-  // pg_stat_activity. Throws StoreError naming the server and what to check.
+  // pg_stat_activity. The server closes the connection when it sits inside a transaction,
+  // doing nothing, for `stalled_after`: a stalled process (stopped, swapping) must not hold
+  // the store's write lock, and so every other instance's commits, for ever; its next
+  // statement then fails as a lost connection. Throws StoreError naming the server and what to
+  // check.
   PgDb(const std::string& conninfo, const std::string& password,
-       const std::string& application_name);
+       const std::string& application_name,
+       std::chrono::seconds stalled_after = std::chrono::minutes(5));
   ~PgDb() override;
   PgDb(const PgDb&) = delete;
   PgDb& operator=(const PgDb&) = delete;

@@ -44,7 +44,8 @@ std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path, const Cl
 std::unique_ptr<RosterStore> open_postgres_store(const PostgresOptions& options,
                                                  const Clock& clock) {
   const std::string instance = instance_name();
-  auto db = std::make_unique<PgDb>(options.conninfo, options.password, instance);
+  auto db =
+      std::make_unique<PgDb>(options.conninfo, options.password, instance, options.stalled_after);
   return std::make_unique<RosterStore>(std::move(db), postgres_migrations(), instance, clock);
 }
 

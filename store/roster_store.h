@@ -6,6 +6,7 @@
 // after, never half-written. A store is used by one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,8 @@ std::unique_ptr<RosterStore> open_sqlite_store(const std::string& path,
 struct PostgresOptions {
   std::string conninfo;  // libpq's "host=... port=... dbname=... user=..." or a URI
   std::string password;  // read from store.postgresql.password_file; empty: libpq's own ways
+  // The server closes a connection idle inside a transaction this long (PgDb).
+  std::chrono::seconds stalled_after{300};
 };
 
 // Connects to (and migrates, one instance at a time) the PostgreSQL store. Runs left `running`

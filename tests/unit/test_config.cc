@@ -64,6 +64,15 @@ TEST_CASE("store.postgresql is read, and a password in its conninfo is refused")
   CHECK(c.store.kind == StoreKind::postgresql);
   CHECK(c.store.conninfo == "host=127.0.0.1 dbname=r user=r");
   CHECK(c.store.password_file == dir.path() / "pg.password");
+  CHECK(c.store.stalled_after == std::chrono::minutes(5));  // the default
+  CHECK(parse_config("store:\n  postgresql: {conninfo: h, stalled_after: 90s}\nfeeds:\n  a:\n",
+                     "x.yaml", dir.path())
+            .store.stalled_after == std::chrono::seconds(90));
+  CHECK_THROWS_WITH_AS(
+      parse_config("store:\n  postgresql:\n    conninfo: h\n    stalled_after: 0s\n", "x.yaml",
+                   dir.path()),
+      doctest::Contains("x.yaml:4: store.postgresql.stalled_after: must be at least 1s"),
+      ConfigError);
   CHECK_THROWS_WITH_AS(
       parse_config("store:\n  postgresql:\n    conninfo: \"host=h password=hunter2\"\n", "x.yaml",
                    dir.path()),

@@ -7,10 +7,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <thread>
 #include <type_traits>
 
 #include "core/identity_key.h"
+#include "store/pg_db.h"
 #include "store/schema.h"
 #include "store/sql_db.h"
 #include "tests/support/store_fixture.h"
@@ -386,6 +388,37 @@ TEST_CASE("store: a feed is held by one connection at a time<Postgres>") {
   CHECK_FALSE(b->holds().hold("north", FeedHold::run));  // A's poll still runs it
   a_poll.reset();
   CHECK(soon(FeedHold::run));
+}
+
+TEST_CASE(
+    "store: a connection stalled inside a transaction is closed; the others go on<Postgres>") {
+  auto& server = testing::shared_postgres_server();
+  const std::string db = server.create_database();
+  PgDb stalled(server.conninfo(db), server.password(), "stalled", std::chrono::seconds(1));
+  PgDb other(server.conninfo(db), server.password(), "other");
+  stalled.begin();  // the store's write lock taken, a table made, then nothing more
+  stalled.exec("CREATE TABLE lost (x INTEGER)");
+  auto commits = std::async(std::launch::async, [&] {
+    other.begin();  // waits for the write lock
+    other.exec("CREATE TABLE written (x INTEGER)");
+    other.commit();
+  });
+  // Bounded, not timed: without the server closing the stalled connection this would never end.
+  const bool went_on = commits.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
+  if (!went_on) stalled.rollback();  // so that the thread ends before the test does
+  CHECK(went_on);
+  commits.get();
+  // The stalled process, when it runs again, finds its connection gone: nothing it did stays.
+  CHECK_THROWS_AS(stalled.exec("SELECT 1"), StoreConnectionError);
+  const auto tables = [&](const std::string& name) {
+    return std::stoi(
+        server
+            .run_psql(db, {"-At", "-c",
+                           "SELECT count(*) FROM pg_tables WHERE tablename = '" + name + "'"})
+            .out);
+  };
+  CHECK(tables("lost") == 0);
+  CHECK(tables("written") == 1);
 }
 
 TEST_CASE("store: a connection lost mid-run commits nothing, and the run is failed<Postgres>") {
