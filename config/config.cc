@@ -148,7 +148,11 @@ Config parse_config(std::string_view yaml, const std::string& display_name,
       config.store.password_file = existing_file_at(pg["password_file"], base_dir);
     if (!pg["stalled_after"].is_null()) {
       config.store.stalled_after = parse_duration(pg["stalled_after"]);
-      if (config.store.stalled_after.count() < 1) pg["stalled_after"].fail("must be at least 1s.");
+      // Under 30 s a run's own work between two statements could be taken for a stall; over
+      // a day the server's setting (at most ~24 days) is no bound worth having.
+      if (config.store.stalled_after < std::chrono::seconds(30) ||
+          config.store.stalled_after > std::chrono::hours(24))
+        pg["stalled_after"].fail("must be from 30s to 24h.");
     }
   }
 

@@ -164,7 +164,8 @@ void FeedShares::lost(const std::string& error) {
                {{"error", error},
                 {"what_to_do",
                  "rosterd connects again with backoff (up to a minute); runs under way were "
-                 "rolled back and their files are taken again. Check the database server."}});
+                 "rolled back and their files are taken again. Check the database server (or, "
+                 "when the error names stalled_after, what stalled this process)."}});
     down_ = true;
     backoff_ = std::chrono::seconds(1);
   } else {

@@ -265,7 +265,8 @@ std::string number_parameters(std::string_view sql, int& parameters) {
 }
 
 PgDb::PgDb(const std::string& conninfo, const std::string& password,
-           const std::string& application_name, std::chrono::seconds stalled_after) {
+           const std::string& application_name, std::chrono::seconds stalled_after)
+    : stalled_after_(stalled_after) {
   // The configured conninfo first; what follows fills in (or overrides) what rosterd needs.
   std::vector<const char*> keys{"dbname"};
   std::vector<const char*> values{conninfo.c_str()};
@@ -307,10 +308,19 @@ PgDb::PgDb(const std::string& conninfo, const std::string& password,
   where_ = std::string("postgresql://") + PQhost(conn_) + ":" + PQport(conn_) + "/" + PQdb(conn_);
   // The server notices a client that vanished (a killed host) within ~30 s and releases its
   // locks: another instance takes its feeds over.
-  exec(
-      "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = "
-      "3; SET bytea_output = 'hex'; SET idle_in_transaction_session_timeout = " +
-      std::to_string(std::chrono::milliseconds(stalled_after).count()));
+  try {
+    exec(
+        "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET "
+        "tcp_keepalives_count = 3; SET bytea_output = 'hex'; SET "
+        "idle_in_transaction_session_timeout = " +
+        std::to_string(std::chrono::milliseconds(stalled_after).count()));
+  } catch (...) {
+    // No destructor runs for an object whose constructor throws: the connection is closed
+    // here, or each failed attempt would leave a session on the server.
+    PQfinish(conn_);
+    conn_ = nullptr;
+    throw;
+  }
 }
 
 PgDb::~PgDb() {
@@ -319,6 +329,11 @@ PgDb::~PgDb() {
 
 void PgDb::check(pg_result* res, std::string_view doing) const {
   const ExecStatusType status = res == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(res);
+  const auto now = std::chrono::steady_clock::now();
+  const bool stalled = in_transaction_ && now - answered_ >= stalled_after_;
+  answered_ = now;
+  const PGTransactionStatusType transaction = PQtransactionStatus(conn_);
+  in_transaction_ = transaction == PQTRANS_INTRANS || transaction == PQTRANS_INERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_COPY_IN) return;
   std::string message = res != nullptr ? trimmed(PQresultErrorMessage(res)) : "";
   if (message.empty()) message = trimmed(PQerrorMessage(conn_));
@@ -327,6 +342,17 @@ void PgDb::check(pg_result* res, std::string_view doing) const {
   PQclear(res);
   const std::string what =
       "roster store " + where_ + ": " + std::string(doing) + " failed: " + message;
+  // Idle inside a transaction past idle_in_transaction_session_timeout, the server closed the
+  // connection (25P03, when libpq has read it; else only the closed connection says so): this
+  // process stalled, the database is fine.
+  if (sqlstate == "25P03" || (stalled && PQstatus(conn_) == CONNECTION_BAD)) {
+    throw StoreConnectionError(
+        what +
+        ". The connection to PostgreSQL was lost after it sat inside a transaction for longer "
+        "than store.postgresql.stalled_after, when the server closes it: most likely this "
+        "process stalled (stopped, or short of memory or CPU). Nothing of what was under way "
+        "was committed; rosterd connects again.");
+  }
   // Class 08 is a connection exception; 57P01-03: the server is shutting down or killed us.
   if (PQstatus(conn_) == CONNECTION_BAD || sqlstate.rfind("08", 0) == 0 ||
       sqlstate.rfind("57P0", 0) == 0) {

@@ -63,6 +63,11 @@ class PgDb : public SqlDb {
   pg_conn* conn_ = nullptr;
   std::string where_;
   int changes_ = 0;
+  // What a lost connection is told by (check): when the server last answered, and whether
+  // it then stood inside a transaction. Idle so past stalled_after_, the server closed it.
+  std::chrono::milliseconds stalled_after_;
+  mutable std::chrono::steady_clock::time_point answered_{};
+  mutable bool in_transaction_ = false;
   std::map<std::string, std::pair<std::string, int>, std::less<>> statements_;
 };
 

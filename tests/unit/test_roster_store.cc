@@ -394,7 +394,7 @@ TEST_CASE(
     "store: a connection stalled inside a transaction is closed; the others go on<Postgres>") {
   auto& server = testing::shared_postgres_server();
   const std::string db = server.create_database();
-  PgDb stalled(server.conninfo(db), server.password(), "stalled", std::chrono::seconds(1));
+  PgDb stalled(server.conninfo(db), server.password(), "stalled", std::chrono::seconds(8));
   PgDb other(server.conninfo(db), server.password(), "other");
   stalled.begin();  // the store's write lock taken, a table made, then nothing more
   stalled.exec("CREATE TABLE lost (x INTEGER)");
@@ -403,22 +403,29 @@ TEST_CASE(
     other.exec("CREATE TABLE written (x INTEGER)");
     other.commit();
   });
+  const auto count = [&](const std::string& sql) {
+    return std::stoi(server.run_psql(db, {"-At", "-c", sql}).out);
+  };
+  // The other connection waits for the lock (the server says so) while the stalled one holds it.
+  bool waited = false;
+  for (int i = 0; i < 400 && !waited; ++i) {
+    waited = count(
+                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'other' AND "
+                 "wait_event_type = 'Lock'") == 1;
+    if (!waited) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(waited);
   // Bounded, not timed: without the server closing the stalled connection this would never end.
   const bool went_on = commits.wait_for(std::chrono::seconds(60)) == std::future_status::ready;
   if (!went_on) stalled.rollback();  // so that the thread ends before the test does
   CHECK(went_on);
   commits.get();
-  // The stalled process, when it runs again, finds its connection gone: nothing it did stays.
-  CHECK_THROWS_AS(stalled.exec("SELECT 1"), StoreConnectionError);
-  const auto tables = [&](const std::string& name) {
-    return std::stoi(
-        server
-            .run_psql(db, {"-At", "-c",
-                           "SELECT count(*) FROM pg_tables WHERE tablename = '" + name + "'"})
-            .out);
-  };
-  CHECK(tables("lost") == 0);
-  CHECK(tables("written") == 1);
+  // The stalled process, when it runs again, finds its connection gone, and is told why;
+  // nothing it did stays.
+  CHECK_THROWS_WITH_AS(stalled.exec("SELECT 1"),
+                       doctest::Contains("store.postgresql.stalled_after"), StoreConnectionError);
+  CHECK(count("SELECT count(*) FROM pg_tables WHERE tablename = 'lost'") == 0);
+  CHECK(count("SELECT count(*) FROM pg_tables WHERE tablename = 'written'") == 1);
 }
 
 TEST_CASE("store: a connection lost mid-run commits nothing, and the run is failed<Postgres>") {
