@@ -20,6 +20,7 @@
 #include "planner/identity_policy.h"
 #include "planner/policy.h"
 #include "planner/rollover.h"
+#include "store/pg_db.h"
 #include "transport/sftp_drop.h"
 #include "validators/check_options.h"
 #include "validators/code_translator.h"
@@ -39,7 +40,7 @@ struct StoreConfig {
   std::filesystem::path password_file;  // the password's file; empty: libpq's own ways
   // A connection of rosterd's idle inside a transaction this long is closed by the server
   // (store.postgresql.stalled_after), so that a stalled instance holds the others up no longer.
-  std::chrono::seconds stalled_after{300};
+  std::chrono::seconds stalled_after = kStalledAfterDefault;
 };
 
 enum class SourceKind { none, local, sftp };

@@ -24,6 +24,10 @@ inline constexpr int kInstanceLockClass = 0x524f5349;  // "ROSI": a service shar
 inline constexpr int kBusyLockClass = 0x524f5342;      // "ROSB": that service's workers all run
 inline constexpr int kFeedsLockClass = 0x524f5343;     // "ROSC": the feeds it has, as a hash
 
+// How long a connection may sit idle inside a transaction before the server closes it, unless
+// store.postgresql.stalled_after says otherwise (PgDb).
+inline constexpr std::chrono::seconds kStalledAfterDefault{300};
+
 class PgDb : public SqlDb {
  public:
   // Connects with `conninfo` (libpq's key=value or URI form) and `password` (may be empty:
@@ -35,7 +39,7 @@ class PgDb : public SqlDb {
   // check.
   PgDb(const std::string& conninfo, const std::string& password,
        const std::string& application_name,
-       std::chrono::seconds stalled_after = std::chrono::minutes(5));
+       std::chrono::seconds stalled_after = kStalledAfterDefault);
   ~PgDb() override;
   PgDb(const PgDb&) = delete;
   PgDb& operator=(const PgDb&) = delete;

@@ -23,6 +23,7 @@
 #include "store/mail_links.h"
 #include "store/mail_lists.h"
 #include "store/outbox.h"
+#include "store/pg_db.h"
 #include "store/run_decisions.h"
 #include "store/run_pages.h"
 #include "store/run_records.h"
@@ -92,7 +93,7 @@ struct PostgresOptions {
   std::string conninfo;  // libpq's "host=... port=... dbname=... user=..." or a URI
   std::string password;  // read from store.postgresql.password_file; empty: libpq's own ways
   // The server closes a connection idle inside a transaction this long (PgDb).
-  std::chrono::seconds stalled_after{300};
+  std::chrono::seconds stalled_after = kStalledAfterDefault;
 };
 
 // Connects to (and migrates, one instance at a time) the PostgreSQL store. Runs left `running`
